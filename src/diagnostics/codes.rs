@@ -1,0 +1,100 @@
+//! The registry of diagnostic codes.
+//!
+//! A code never changes meaning once published. Codes are grouped by phase:
+//! `ZC01xx` syntax, `ZC02xx` names, `ZC03xx` types and units, `ZC04xx` rules,
+//! `ZC05xx` consistency of the facts a document states, `ZC06xx` data, `ZC07xx` evaluation,
+//! `ZC09xx` files and usage. Each code is documented once, in `docs/codes/ZCxxxx.md`, and
+//! `zhengce explain-code ZCxxxx` prints that page.
+
+use super::Severity;
+
+macro_rules! codes {
+    ($( $variant:ident = $id:literal, $sev:ident, $zh:literal, $en:literal; )*) => {
+        /// A stable diagnostic code.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $( $variant, )* }
+
+        impl Code {
+            /// Every code, in order.
+            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+
+            /// The code as users see it, e.g. `ZC0201`.
+            pub fn id(self) -> &'static str {
+                match self { $( Code::$variant => $id, )* }
+            }
+
+            /// The severity a diagnostic of this code has.
+            pub fn severity(self) -> Severity {
+                match self { $( Code::$variant => Severity::$sev, )* }
+            }
+
+            /// A one-line title in Chinese and English.
+            pub fn title(self) -> (&'static str, &'static str) {
+                match self { $( Code::$variant => ($zh, $en), )* }
+            }
+
+            /// Looks a code up by its id, case-insensitively.
+            pub fn from_id(id: &str) -> Option<Code> {
+                Code::ALL.iter().copied().find(|c| c.id().eq_ignore_ascii_case(id.trim()))
+            }
+        }
+    };
+}
+
+codes! {
+    // --- syntax
+    Syntax = "ZC0101", Error, "语法错误", "syntax error";
+    NumberLiteral = "ZC0102", Error, "数字无法表示", "number cannot be represented";
+    DateLiteral = "ZC0103", Error, "日期无效", "invalid date";
+    NestingTooDeep = "ZC0104", Error, "嵌套过深", "nesting too deep";
+    DuplicateHeaderField = "ZC0105", Error, "文件头字段重复", "header field given twice";
+    // --- names
+    UnknownName = "ZC0201", Error, "未定义的名称", "unknown name";
+    DuplicateDefinition = "ZC0202", Error, "名称重复定义", "name defined twice";
+    UnknownFunction = "ZC0203", Error, "未知函数", "unknown function";
+    ArgumentCount = "ZC0204", Error, "参数个数不对", "wrong number of arguments";
+    UnknownEnumValue = "ZC0205", Error, "未知的枚举值", "unknown enumeration value";
+    DefinitionCycle = "ZC0206", Error, "定义循环引用", "definition cycle";
+    Unused = "ZC0207", Warning, "定义未被使用", "unused definition";
+    UnknownUnit = "ZC0208", Error, "未知单位", "unknown unit";
+    UnknownSubject = "ZC0209", Error, "未知主体", "unknown subject";
+    // --- types and units
+    UnitMismatch = "ZC0301", Error, "单位不相容", "incompatible units";
+    TypeMismatch = "ZC0302", Error, "类型不符", "type mismatch";
+    PercentVsPoints = "ZC0303", Error, "百分比与百分点混用", "percent mixed with percentage points";
+    DeclaredUnit = "ZC0304", Error, "声明的单位与计算结果不符", "declared unit differs from the computed one";
+    UnorderedEnum = "ZC0305", Error, "无序枚举不能比较大小", "unordered enumeration compared by order";
+    EnumMismatch = "ZC0306", Error, "不同枚举的值相比较", "values of different enumerations compared";
+    // --- rules
+    MissingCitation = "ZC0401", Warning, "规则缺少条款引用", "rule without a clause citation";
+    ConflictingExceptions = "ZC0402", Error, "例外相互冲突", "exceptions conflict";
+    AtLeastTooMany = "ZC0403", Error, "至少项数超过条目数", "at-least count exceeds the number of items";
+    TierUnreachable = "ZC0404", Warning, "分档不可达", "tier can never be reached";
+    TierNoFallback = "ZC0405", Warning, "分档未覆盖所有情况", "tiers do not cover every case";
+    // --- consistency of stated facts
+    TotalMismatch = "ZC0501", Warning, "合计与各项之和不符", "stated total differs from the sum of its parts";
+    StatedAmountMismatch = "ZC0502", Warning, "声明金额与计算结果不符", "stated amount differs from the computed one";
+    ShareAbove100 = "ZC0503", Warning, "占比超过100%", "share above 100%";
+    SectionPointsMismatch = "ZC0504", Warning, "分值与各项分值之和不符", "section points differ from the sum of its items";
+    MatchingRatioMismatch = "ZC0505", Warning, "配套比例不成立", "matching ratio does not hold";
+    CapsExceedBudget = "ZC0506", Warning, "封顶之和超过预算", "caps add up to more than the budget line";
+    // --- files and usage
+    Io = "ZC0901", Error, "无法读取文件", "cannot read file";
+    NoPolicyFiles = "ZC0902", Error, "没有找到政策文件", "no policy files found";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_well_formed() {
+        let mut seen = std::collections::BTreeSet::new();
+        for c in Code::ALL {
+            assert!(seen.insert(c.id()), "duplicate id {}", c.id());
+            assert_eq!(c.id().len(), 6);
+            assert!(c.id().starts_with("ZC"));
+            assert_eq!(Code::from_id(&c.id().to_lowercase()), Some(*c));
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! zhengce (政策): a declarative rules engine for Chinese subsidy and demonstration-county documents.
+//!
+//! The pipeline, one module per phase: [`parser`] (pest grammar → typed [`ast`]) → `checker`
+//! (names, types, units, cycles, consistency) → `eval` → `report` → `cli`.
+//! Every phase reports through [`diagnostics`].
+
+pub mod diagnostics;
+pub mod source;
