@@ -4,5 +4,6 @@
 //! (names, types, units, cycles, consistency) → `eval` → `report` → `cli`.
 //! Every phase reports through [`diagnostics`].
 
+pub mod check;
 pub mod diagnostics;
 pub mod source;
