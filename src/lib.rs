@@ -4,6 +4,8 @@
 //! (names, types, units, cycles, consistency) → `eval` → `report` → `cli`.
 //! Every phase reports through [`diagnostics`].
 
+pub mod ast;
 pub mod check;
 pub mod diagnostics;
+pub mod parser;
 pub mod source;

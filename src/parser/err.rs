@@ -1,0 +1,308 @@
+//! Syntax errors as diagnostics, with grammar rules renamed to the words a user would type.
+
+use std::sync::Arc;
+
+use pest::error::{ErrorVariant, InputLocation};
+
+use super::grammar::Rule;
+use crate::diagnostics::{Code, Diagnostic, Text};
+use crate::source::{Loc, SourceFile, Span};
+
+/// How many expected tokens a message lists before saying "and N more".
+const MAX_LISTED: usize = 8;
+
+/// Converts a pest error found in the text starting at byte `base` of `file`.
+pub(super) fn syntax_error(
+    file: &Arc<SourceFile>,
+    base: usize,
+    e: &pest::error::Error<Rule>,
+) -> Diagnostic {
+    let pos = match e.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    } + base;
+    let pos = pos.min(file.text.len());
+    let found = token_at(&file.text, pos);
+    let span = Span::new(pos, pos + found.len());
+    let (found_zh, found_en) = if found.is_empty() {
+        ("文件结尾".to_string(), "end of file".to_string())
+    } else {
+        (format!("`{found}`"), format!("`{found}`"))
+    };
+    let (expected_zh, expected_en) = match &e.variant {
+        ErrorVariant::ParsingError { positives, .. } => expected_list(positives),
+        ErrorVariant::CustomError { message } => (message.clone(), message.clone()),
+    };
+    let label = if expected_en.is_empty() {
+        Text::new("此处无法理解", "not understood here")
+    } else {
+        Text::new(
+            format!("此处应为{expected_zh}"),
+            format!("expected {expected_en}"),
+        )
+    };
+    Diagnostic::new(
+        Code::Syntax,
+        Text::new(
+            format!("不应出现 {found_zh}"),
+            format!("unexpected {found_en}"),
+        ),
+    )
+    .at(Loc::new(file, span), label)
+    .help(help_for(found))
+}
+
+/// Help that fits what was found.
+fn help_for(found: &str) -> Text {
+    let cmp_words = [
+        "以上",
+        "以下",
+        "以内",
+        "不低于",
+        "不少于",
+        "不超过",
+        "超过",
+        "低于",
+    ];
+    if cmp_words.iter().any(|w| found.contains(w) && found != *w) {
+        return Text::new(
+            "名称与比较词之间要用空格隔开，例如 `市场主体数量 不低于 2万家`",
+            "separate names from comparison words with a space, e.g. `市场主体数量 不低于 2万家`",
+        );
+    }
+    Text::new(
+        "对照语言参考检查这一行的写法；数字与单位之间不留空格（`50万元`），关键字与名称之间留空格（`令 补贴`）",
+        "check this line against the language reference; write units directly after numbers (`50万元`) and put a space between a keyword and a name (`let 补贴`)",
+    )
+}
+
+/// The token at `pos`: up to the next space or bracket, at most 12 characters.
+fn token_at(text: &str, pos: usize) -> &str {
+    let rest = text.get(pos..).unwrap_or("");
+    let mut end = 0;
+    for (n, (i, c)) in rest.char_indices().enumerate() {
+        let stop = c.is_whitespace() || (n > 0 && matches!(c, '(' | ')' | '{' | '}' | '[' | ']'));
+        if stop || n >= 12 {
+            break;
+        }
+        end = i + c.len_utf8();
+    }
+    rest.get(..end).unwrap_or("")
+}
+
+/// The expected rules as two readable lists (Chinese, English).
+fn expected_list(rules: &[Rule]) -> (String, String) {
+    let mut names: Vec<(String, String)> = Vec::new();
+    for r in rules {
+        let Some(n) = describe(*r) else { continue };
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    names.sort();
+    let more = names.len().saturating_sub(MAX_LISTED);
+    names.truncate(MAX_LISTED);
+    let zh: Vec<&str> = names.iter().map(|(z, _)| z.as_str()).collect();
+    let en: Vec<&str> = names.iter().map(|(_, e)| e.as_str()).collect();
+    let mut zh = zh.join("、");
+    let mut en = en.join(", ");
+    if more > 0 {
+        zh.push_str(&format!(" 等（另有 {more} 种）"));
+        en.push_str(&format!(" or {more} more"));
+    }
+    (zh, en)
+}
+
+/// What a rule looks like to a user, in Chinese and English; `None` for rules never worth naming.
+fn describe(rule: Rule) -> Option<(String, String)> {
+    let kw = |zh: &str, en: &str| Some((format!("`{zh}`"), format!("`{en}`")));
+    let p = |s: &str| Some((format!("`{s}`"), format!("`{s}`")));
+    let d = |zh: &str, en: &str| Some((zh.to_string(), en.to_string()));
+    match rule {
+        Rule::EOI => d("文件结尾", "end of file"),
+        Rule::ident => d("名称", "a name"),
+        Rule::number | Rule::integer | Rule::quantity => d("数字", "a number"),
+        Rule::unit | Rule::unit_atom => d("单位", "a unit"),
+        Rule::ratio => d("比例（如 `1:1`）", "a ratio such as `1:1`"),
+        Rule::string => d("带引号的文本", "a quoted text"),
+        Rule::date => d("日期", "a date"),
+        Rule::year_lit => d("年份（如 `2020年`）", "a year such as `2020年`"),
+        Rule::creation_year => d("`第N年`", "`year N`"),
+        Rule::citation => d("条款引用 `§`", "a clause citation `§`"),
+        Rule::clause_ref => d("条款编号", "a clause number"),
+        Rule::quote => d("「原文」", "a quoted source sentence 「…」"),
+        Rule::bool_lit => d("`是` 或 `否`", "`true` or `false`"),
+        Rule::expr
+        | Rule::comparison
+        | Rule::arith
+        | Rule::postfix_expr
+        | Rule::primary
+        | Rule::paren
+        | Rule::call
+        | Rule::if_expr
+        | Rule::tier_expr => d("表达式", "an expression"),
+        Rule::infix_cmp
+        | Rule::postfix_cmp
+        | Rule::cmp_ge
+        | Rule::cmp_le
+        | Rule::cmp_gt
+        | Rule::cmp_lt
+        | Rule::cmp_eq
+        | Rule::cmp_ne => d(
+            "比较词（如 `不低于`、`以上`）",
+            "a comparison word such as `≥`",
+        ),
+        Rule::op_add | Rule::op_sub | Rule::op_mul | Rule::op_div | Rule::op_neg => {
+            d("运算符", "an operator")
+        }
+        Rule::item => d(
+            "声明（如 `令`、`条件`、`奖励`）",
+            "a declaration such as `let`",
+        ),
+        Rule::header => kw("政策", "policy"),
+        Rule::header_field => d("文件头字段", "a header field"),
+        Rule::validity => d("有效期", "a validity"),
+        Rule::type_expr => d("类型或单位", "a type or unit"),
+        Rule::field_decl | Rule::subject_member => d("字段", "a field"),
+        Rule::field_modifier => d("字段修饰（`按年`、`可选`、`范围`）", "a field modifier"),
+        Rule::cond_group | Rule::group_kind => {
+            d("`全部`、`任一` 或 `至少`", "`all`, `any` or `at least`")
+        }
+        Rule::cond_item => d(
+            "条件项（`名称: 条件`）",
+            "a condition item (`name: condition`)",
+        ),
+        Rule::indicator => d("指标（`名称: 值 { 目标 }`）", "an indicator"),
+        Rule::gate => kw("门槛", "gate"),
+        Rule::target => d(
+            "目标（如 `2020年 ≥ 1000家`）",
+            "a target such as `2020 ≥ 1000家`",
+        ),
+        Rule::year_sel => d(
+            "年份、`第N年` 或 `每年`",
+            "a year, `year N` or `every year`",
+        ),
+        Rule::score_part | Rule::section | Rule::score_item => {
+            d("`部分` 或 `项`", "`section` or `item`")
+        }
+        Rule::scoring => d(
+            "评分方式（`按条件`、`按比例`、`扣分`、`取值`）",
+            "a scoring method (`by criteria`, `by ratio`, `deduct`, `given`)",
+        ),
+        Rule::criterion => d("评分条件", "a criterion"),
+        Rule::deduction => d("扣分项", "a deduction"),
+        Rule::point_range => d("分值范围（如 `4-7分`）", "a point range such as `4-7分`"),
+        Rule::grade_band => d("等级档次（`优: 90分以上`）", "a grade band"),
+        Rule::tier_arm | Rule::pattern => d("分档条件", "a tier pattern"),
+        Rule::award_clause => d(
+            "奖励条款（`当`、`金额`、`最高不超过` 等）",
+            "an award clause (`when`, `amount`, `cap` ...)",
+        ),
+        Rule::exception => kw("例外", "except"),
+        Rule::path => d("名称", "a name"),
+        Rule::part => d("分项（`名称 金额`）", "a part (`name amount`)"),
+        Rule::enum_values => d("枚举值", "an enumeration value"),
+        Rule::index => p("["),
+        Rule::member => p("."),
+        Rule::p_section => p("§"),
+        Rule::p_colon => p(":"),
+        Rule::p_comma => p(","),
+        Rule::p_semi => p(";"),
+        Rule::p_lparen => p("("),
+        Rule::p_rparen => p(")"),
+        Rule::p_lbrace => p("{"),
+        Rule::p_rbrace => p("}"),
+        Rule::p_lbracket => p("["),
+        Rule::p_rbracket => p("]"),
+        Rule::p_assign => p("="),
+        Rule::p_dot => p("."),
+        other => keyword(other).map(|(zh, en)| (format!("`{zh}`"), format!("`{en}`"))),
+    }
+}
+
+/// The Chinese and English spelling of a keyword rule.
+fn keyword(rule: Rule) -> Option<(&'static str, &'static str)> {
+    Some(match rule {
+        Rule::kw_policy => ("政策", "policy"),
+        Rule::kw_issuer => ("发文机关", "issuer"),
+        Rule::kw_docno => ("文号", "docno"),
+        Rule::kw_date => ("日期", "date"),
+        Rule::kw_valid => ("有效期", "valid"),
+        Rule::kw_to => ("至", "to"),
+        Rule::kw_basis => ("依据", "basis"),
+        Rule::kw_clause => ("条款", "clause"),
+        Rule::kw_import => ("引用", "import"),
+        Rule::kw_as => ("为", "as"),
+        Rule::kw_enum => ("枚举", "enum"),
+        Rule::kw_ordered => ("有序", "ordered"),
+        Rule::kw_subject => ("主体", "subject"),
+        Rule::kw_key => ("标识", "key"),
+        Rule::kw_by_year => ("按年", "by year"),
+        Rule::kw_optional => ("可选", "optional"),
+        Rule::kw_range => ("范围", "range"),
+        Rule::kw_bool => ("是否", "bool"),
+        Rule::kw_text => ("文本", "text"),
+        Rule::kw_year => ("年份", "year"),
+        Rule::kw_number => ("数", "number"),
+        Rule::kw_share => ("占比", "share"),
+        Rule::kw_for => ("对于", "for"),
+        Rule::kw_param => ("参数", "param"),
+        Rule::kw_let => ("令", "let"),
+        Rule::kw_condition => ("条件", "condition"),
+        Rule::kw_all => ("全部", "all"),
+        Rule::kw_any => ("任一", "any"),
+        Rule::kw_at_least => ("至少", "at least"),
+        Rule::kw_of => ("项", "of"),
+        Rule::kw_except => ("例外", "except"),
+        Rule::kw_if => ("若", "if"),
+        Rule::kw_then => ("则", "then"),
+        Rule::kw_else => ("否则", "else"),
+        Rule::kw_and => ("且", "and"),
+        Rule::kw_or => ("或", "or"),
+        Rule::kw_not => ("非", "not"),
+        Rule::kw_otherwise => ("其他", "otherwise"),
+        Rule::kw_tier => ("分档", "tier"),
+        Rule::kw_indicators => ("指标表", "indicators"),
+        Rule::kw_from => ("起算", "from"),
+        Rule::kw_every_year => ("每年", "every year"),
+        Rule::kw_grows => ("年增", "grows"),
+        Rule::kw_gate => ("门槛", "gate"),
+        Rule::kw_met => ("达标", "met"),
+        Rule::kw_score => ("评分", "score"),
+        Rule::kw_max => ("满分", "max"),
+        Rule::kw_section => ("部分", "section"),
+        Rule::kw_item => ("项", "item"),
+        Rule::kw_by_criteria => ("按条件", "by criteria"),
+        Rule::kw_by_ratio => ("按比例", "by ratio"),
+        Rule::kw_deduct => ("扣分", "deduct"),
+        Rule::kw_given => ("取值", "given"),
+        Rule::kw_grade => ("等级", "grade"),
+        Rule::kw_award => ("奖励", "award"),
+        Rule::kw_when => ("当", "when"),
+        Rule::kw_amount => ("金额", "amount"),
+        Rule::kw_cap => ("最高不超过", "cap"),
+        Rule::kw_reduce => ("核减", "reduce"),
+        Rule::kw_once => ("一次性", "once"),
+        Rule::kw_yearly => ("每年", "yearly"),
+        Rule::kw_during => ("连续", "during"),
+        Rule::kw_source => ("来源", "paid from"),
+        Rule::kw_status => ("状态", "status"),
+        Rule::kw_stack => ("叠加", "stack"),
+        Rule::kw_exclusive => ("就高不重复", "exclusive"),
+        Rule::kw_additive => ("累加", "additive"),
+        Rule::kw_budget => ("预算", "budget"),
+        Rule::kw_breakdown => ("分解", "breakdown"),
+        Rule::kw_matching => ("配套", "matching"),
+        Rule::kw_stated => ("声明", "stated"),
+        Rule::kw_equals => ("应等于", "equals"),
+        Rule::kw_pool => ("资金池", "pool"),
+        Rule::kw_pays => ("支付", "pays"),
+        Rule::kw_prorata => ("按比例核减", "prorata"),
+        _ => return None,
+    })
+}
+
+/// Whether a rule is a keyword (used to tell which language a file's keywords are in).
+pub(super) fn is_keyword(rule: Rule) -> bool {
+    keyword(rule).is_some()
+}

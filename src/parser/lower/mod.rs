@@ -1,0 +1,231 @@
+//! Lowering: pest pairs → typed AST. The only place that sees a `Pair`.
+//!
+//! The grammar guarantees the shape of every pair, so a shape the lowering does not expect is a
+//! bug in zhengce: it becomes a [`Code::Internal`] diagnostic, never a panic.
+
+mod decl;
+mod expr;
+mod rules;
+
+use std::cell::RefCell;
+use std::iter::Peekable;
+use std::sync::Arc;
+
+use pest::iterators::{Pair, Pairs};
+
+use super::grammar::Rule;
+use crate::ast::{KeywordLang, Node, Policy};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
+use crate::source::{Loc, SourceFile, Span};
+
+/// A pair the lowering did not expect: a bug in zhengce, reported as a diagnostic.
+#[derive(Debug)]
+pub(super) struct Malformed {
+    span: Span,
+    what: &'static str,
+}
+
+type R<T> = Result<T, Malformed>;
+
+/// The diagnostic for a construct the parser accepted but the lowering could not read.
+pub(super) fn malformed(file: &Arc<SourceFile>, span: Span, what: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::Internal,
+        Text::new(
+            format!("内部错误：无法读取此处的 {what}"),
+            format!("internal error: could not read the {what} here"),
+        ),
+    )
+    .at(Loc::new(file, span), Text::new("此处", "here"))
+    .help(Text::new(
+        "这是 zhengce 的缺陷，请附上此文件报告问题",
+        "this is a bug in zhengce; please report it with this file",
+    ))
+}
+
+/// Lowers the `file` pair of a parse that succeeded.
+pub(super) fn lower_file(
+    file: &Arc<SourceFile>,
+    pair: Pair<'_, Rule>,
+) -> (Option<Policy>, Diagnostics) {
+    let lower = Lower {
+        file: Arc::clone(file),
+        diags: RefCell::new(Vec::new()),
+    };
+    let lang = keyword_lang(&pair);
+    let result = lower.file(pair, lang);
+    let mut diags: Diagnostics = lower.diags.into_inner().into();
+    match result {
+        Ok(policy) => (Some(policy), diags),
+        Err(m) => {
+            diags.push(malformed(file, m.span, m.what));
+            (None, diags)
+        }
+    }
+}
+
+/// The language most of a file's keywords are written in.
+fn keyword_lang(pair: &Pair<'_, Rule>) -> KeywordLang {
+    let (mut zh, mut en) = (0usize, 0usize);
+    for p in pair.clone().into_inner().flatten() {
+        if super::err::is_keyword(p.as_rule()) {
+            if p.as_str().is_ascii() {
+                en += 1;
+            } else {
+                zh += 1;
+            }
+        }
+    }
+    if en > zh {
+        KeywordLang::En
+    } else {
+        KeywordLang::Zh
+    }
+}
+
+/// The lowering context: the file and the diagnostics found on the way (invalid numbers, dates).
+struct Lower {
+    file: Arc<SourceFile>,
+    diags: RefCell<Vec<Diagnostic>>,
+}
+
+impl Lower {
+    fn file(&self, pair: Pair<'_, Rule>, lang: KeywordLang) -> R<Policy> {
+        let mut header = None;
+        let mut items = Vec::new();
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::header => header = Some(self.header(p)?),
+                Rule::item => items.push(self.item(p)?),
+                Rule::EOI => {}
+                _ => return Err(unexpected(&p, "declaration")),
+            }
+        }
+        Ok(Policy {
+            file: Arc::clone(&self.file),
+            lang,
+            header,
+            items,
+        })
+    }
+
+    fn report(&self, d: Diagnostic) {
+        self.diags.borrow_mut().push(d);
+    }
+
+    fn loc(&self, span: Span) -> Loc {
+        Loc::new(&self.file, span)
+    }
+
+    fn ident(&self, p: Pair<'_, Rule>) -> R<Node<String>> {
+        if p.as_rule() != Rule::ident {
+            return Err(unexpected(&p, "name"));
+        }
+        Ok(Node::new(p.as_str().to_string(), span(&p)))
+    }
+}
+
+fn span(p: &Pair<'_, Rule>) -> Span {
+    let s = p.as_span();
+    Span::new(s.start(), s.end())
+}
+
+fn unexpected(p: &Pair<'_, Rule>, what: &'static str) -> Malformed {
+    Malformed {
+        span: span(p),
+        what,
+    }
+}
+
+/// Punctuation carries no meaning once parsed; the cursor skips it.
+fn is_punct(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::p_colon
+            | Rule::p_comma
+            | Rule::p_semi
+            | Rule::p_lparen
+            | Rule::p_rparen
+            | Rule::p_lbrace
+            | Rule::p_rbrace
+            | Rule::p_lbracket
+            | Rule::p_rbracket
+            | Rule::p_assign
+            | Rule::p_dot
+            | Rule::p_section
+    )
+}
+
+/// Walks the children of a pair, skipping punctuation.
+struct Cursor<'i> {
+    inner: Peekable<Pairs<'i, Rule>>,
+    span: Span,
+    what: &'static str,
+}
+
+impl<'i> Cursor<'i> {
+    fn new(p: Pair<'i, Rule>, what: &'static str) -> Cursor<'i> {
+        let span = span(&p);
+        Cursor {
+            inner: p.into_inner().peekable(),
+            span,
+            what,
+        }
+    }
+
+    fn skip_punct(&mut self) {
+        while self.inner.peek().is_some_and(|p| is_punct(p.as_rule())) {
+            self.inner.next();
+        }
+    }
+
+    /// The next child, whatever it is.
+    fn next(&mut self) -> R<Pair<'i, Rule>> {
+        self.skip_punct();
+        self.inner.next().ok_or(Malformed {
+            span: self.span,
+            what: self.what,
+        })
+    }
+
+    /// The next child, which must be `rule`.
+    fn expect(&mut self, rule: Rule) -> R<Pair<'i, Rule>> {
+        let p = self.next()?;
+        if p.as_rule() == rule {
+            Ok(p)
+        } else {
+            Err(unexpected(&p, self.what))
+        }
+    }
+
+    /// The rule of the next child, if any.
+    fn peek(&mut self) -> Option<Rule> {
+        self.skip_punct();
+        self.inner.peek().map(|p| p.as_rule())
+    }
+
+    /// The next child if it is `rule`.
+    fn eat(&mut self, rule: Rule) -> Option<Pair<'i, Rule>> {
+        if self.peek() == Some(rule) {
+            self.inner.next()
+        } else {
+            None
+        }
+    }
+
+    /// Every remaining child that is `rule`.
+    fn eat_all(&mut self, rule: Rule) -> Vec<Pair<'i, Rule>> {
+        let mut out = Vec::new();
+        while let Some(p) = self.eat(rule) {
+            out.push(p);
+        }
+        out
+    }
+
+    fn malformed(&self) -> Malformed {
+        Malformed {
+            span: self.span,
+            what: self.what,
+        }
+    }
+}

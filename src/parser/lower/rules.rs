@@ -1,0 +1,403 @@
+//! Lowering of rules: conditions, indicator tables, score sheets, grades and awards.
+
+use pest::iterators::Pair;
+
+use super::expr::{infix_cmp, postfix_cmp};
+use super::{Cursor, Lower, R, span, unexpected};
+use crate::ast::{
+    AwardClause, AwardDecl, CondBody, CondGroup, CondItem, ConditionDecl, Criterion, Deduction,
+    DeductionPoints, Expr, ExprKind, GradeBand, GradeDecl, GroupKind, Indicator, IndicatorsDecl,
+    Node, ScoreDecl, ScoreItem, ScorePart, Scoring, Section, Target, TargetKind, YearSel,
+};
+use crate::parser::grammar::Rule;
+
+impl Lower {
+    pub(super) fn condition(&self, p: Pair<'_, Rule>) -> R<ConditionDecl> {
+        let mut c = Cursor::new(p, "condition");
+        c.expect(Rule::kw_condition)?;
+        let name = self.ident(c.expect(Rule::ident)?)?;
+        let group = self.cond_group(c.expect(Rule::cond_group)?)?;
+        Ok(ConditionDecl { name, group })
+    }
+
+    fn cond_group(&self, p: Pair<'_, Rule>) -> R<Node<CondGroup>> {
+        let whole = span(&p);
+        let mut c = Cursor::new(p, "condition group");
+        let mut kc = Cursor::new(c.expect(Rule::group_kind)?, "group kind");
+        let kind = match kc.next()?.as_rule() {
+            Rule::kw_all => GroupKind::All,
+            Rule::kw_any => GroupKind::Any,
+            Rule::kw_at_least => GroupKind::AtLeast(self.integer(kc.expect(Rule::integer)?)?),
+            _ => return Err(kc.malformed()),
+        };
+        let mut items = Vec::new();
+        for it in c.eat_all(Rule::cond_item) {
+            let s = span(&it);
+            let mut ic = Cursor::new(it, "condition item");
+            let citations = self.citations(&mut ic)?;
+            let name = self.ident(ic.expect(Rule::ident)?)?;
+            let body = match ic.peek() {
+                Some(Rule::cond_group) => CondBody::Group(self.cond_group(ic.next()?)?),
+                Some(Rule::expr) => {
+                    let expr = self.expr(ic.next()?)?;
+                    CondBody::Expr {
+                        expr,
+                        exceptions: self.exceptions(&mut ic)?,
+                    }
+                }
+                _ => return Err(ic.malformed()),
+            };
+            items.push(Node::new(
+                CondItem {
+                    citations,
+                    name,
+                    body,
+                },
+                s,
+            ));
+        }
+        Ok(Node::new(CondGroup { kind, items }, whole))
+    }
+
+    pub(super) fn indicators(&self, p: Pair<'_, Rule>) -> R<IndicatorsDecl> {
+        let mut c = Cursor::new(p, "indicator table");
+        c.expect(Rule::kw_indicators)?;
+        let name = self.ident(c.expect(Rule::ident)?)?;
+        let from = match c.eat(Rule::kw_from) {
+            Some(_) => Some(self.arith(c.expect(Rule::arith)?)?),
+            None => None,
+        };
+        let mut indicators = Vec::new();
+        let mut gates = Vec::new();
+        for q in c.inner.by_ref() {
+            match q.as_rule() {
+                Rule::indicator => indicators.push(self.indicator(q)?),
+                Rule::gate => {
+                    let mut gc = Cursor::new(q, "gate");
+                    gc.expect(Rule::kw_gate)?;
+                    gc.expect(Rule::kw_at_least)?;
+                    gates.push(self.integer(gc.expect(Rule::integer)?)?);
+                }
+                r if super::is_punct(r) => {}
+                _ => return Err(unexpected(&q, "indicator")),
+            }
+        }
+        Ok(IndicatorsDecl {
+            name,
+            from,
+            indicators,
+            gates,
+        })
+    }
+
+    fn indicator(&self, p: Pair<'_, Rule>) -> R<Node<Indicator>> {
+        let whole = span(&p);
+        let mut c = Cursor::new(p, "indicator");
+        let citations = self.citations(&mut c)?;
+        let name = self.ident(c.expect(Rule::ident)?)?;
+        let value = self.arith(c.expect(Rule::arith)?)?;
+        let mut targets = Vec::new();
+        for t in c.eat_all(Rule::target) {
+            let ts = span(&t);
+            let mut tc = Cursor::new(t, "target");
+            let ys = tc.expect(Rule::year_sel)?;
+            let year = self.year_sel(ys)?;
+            let kind = match tc.peek() {
+                Some(Rule::kw_grows) => {
+                    tc.next()?;
+                    TargetKind::Growth(self.arith(tc.expect(Rule::arith)?)?)
+                }
+                Some(Rule::infix_cmp) => {
+                    let cmp = infix_cmp(tc.next()?)?;
+                    TargetKind::Compare(cmp, self.arith(tc.expect(Rule::arith)?)?)
+                }
+                Some(Rule::arith) => {
+                    let v = self.arith(tc.next()?)?;
+                    TargetKind::Compare(postfix_cmp(tc.expect(Rule::postfix_cmp)?)?, v)
+                }
+                _ => return Err(tc.malformed()),
+            };
+            targets.push(Node::new(Target { year, kind }, ts));
+        }
+        Ok(Node::new(
+            Indicator {
+                citations,
+                name,
+                value,
+                targets,
+            },
+            whole,
+        ))
+    }
+
+    fn year_sel(&self, p: Pair<'_, Rule>) -> R<Node<YearSel>> {
+        let whole = span(&p);
+        let mut c = Cursor::new(p, "year");
+        let y = c.next()?;
+        let text = y.as_str();
+        let sel = match y.as_rule() {
+            Rule::kw_every_year => YearSel::Every,
+            Rule::year_lit => {
+                let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+                YearSel::Calendar(digits.parse().map_err(|_| unexpected(&y, "year"))?)
+            }
+            Rule::creation_year => {
+                let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+                let n = if digits.is_empty() {
+                    zh_numeral(text).ok_or_else(|| unexpected(&y, "year"))?
+                } else {
+                    digits.parse().map_err(|_| unexpected(&y, "year"))?
+                };
+                YearSel::Creation(n)
+            }
+            _ => return Err(unexpected(&y, "year")),
+        };
+        Ok(Node::new(sel, whole))
+    }
+
+    pub(super) fn score(&self, p: Pair<'_, Rule>) -> R<ScoreDecl> {
+        let mut c = Cursor::new(p, "score sheet");
+        c.expect(Rule::kw_score)?;
+        let name = self.ident(c.expect(Rule::ident)?)?;
+        c.expect(Rule::kw_max)?;
+        let max = self.quantity(c.expect(Rule::quantity)?)?;
+        let parts = self.score_parts(&mut c)?;
+        Ok(ScoreDecl { name, max, parts })
+    }
+
+    fn score_parts(&self, c: &mut Cursor<'_>) -> R<Vec<Node<ScorePart>>> {
+        let mut parts = Vec::new();
+        for sp in c.eat_all(Rule::score_part) {
+            let whole = span(&sp);
+            let mut spc = Cursor::new(sp, "score part");
+            let q = spc.next()?;
+            let part = match q.as_rule() {
+                Rule::section => {
+                    let mut sc = Cursor::new(q, "section");
+                    let citations = self.citations(&mut sc)?;
+                    sc.expect(Rule::kw_section)?;
+                    let name = self.ident(sc.expect(Rule::ident)?)?;
+                    let points = self.quantity(sc.expect(Rule::quantity)?)?;
+                    let parts = self.score_parts(&mut sc)?;
+                    ScorePart::Section(Section {
+                        citations,
+                        name,
+                        points,
+                        parts,
+                    })
+                }
+                Rule::score_item => ScorePart::Item(self.score_item(q)?),
+                _ => return Err(unexpected(&q, "score part")),
+            };
+            parts.push(Node::new(part, whole));
+        }
+        Ok(parts)
+    }
+
+    fn score_item(&self, p: Pair<'_, Rule>) -> R<ScoreItem> {
+        let mut c = Cursor::new(p, "score item");
+        let citations = self.citations(&mut c)?;
+        c.expect(Rule::kw_item)?;
+        let name = self.ident(c.expect(Rule::ident)?)?;
+        let points = self.quantity(c.expect(Rule::quantity)?)?;
+        let sp = c.expect(Rule::scoring)?;
+        let ss = span(&sp);
+        let mut sc = Cursor::new(sp, "scoring");
+        let m = sc.next()?;
+        let scoring = match m.as_rule() {
+            Rule::by_criteria => {
+                let mut mc = Cursor::new(m, "criteria");
+                mc.expect(Rule::kw_by_criteria)?;
+                let mut out = Vec::new();
+                for cr in mc.eat_all(Rule::criterion) {
+                    let s = span(&cr);
+                    let mut cc = Cursor::new(cr, "criterion");
+                    let citations = self.citations(&mut cc)?;
+                    let name = self.ident(cc.expect(Rule::ident)?)?;
+                    let points = self.quantity(cc.expect(Rule::quantity)?)?;
+                    let cond = self.expr(cc.expect(Rule::expr)?)?;
+                    out.push(Node::new(
+                        Criterion {
+                            citations,
+                            name,
+                            points,
+                            cond,
+                        },
+                        s,
+                    ));
+                }
+                Scoring::Criteria(out)
+            }
+            Rule::by_ratio | Rule::given => {
+                let is_ratio = m.as_rule() == Rule::by_ratio;
+                let mut mc = Cursor::new(m, "scoring");
+                mc.next()?;
+                let stated = mc
+                    .eat(Rule::quantity)
+                    .map(|q| self.quantity(q))
+                    .transpose()?;
+                let value = self.arith(mc.expect(Rule::arith)?)?;
+                if is_ratio {
+                    Scoring::Ratio { stated, value }
+                } else {
+                    Scoring::Given { stated, value }
+                }
+            }
+            Rule::deductions => {
+                let mut mc = Cursor::new(m, "deductions");
+                mc.expect(Rule::kw_deduct)?;
+                let mut out = Vec::new();
+                for d in mc.eat_all(Rule::deduction) {
+                    let s = span(&d);
+                    let mut dc = Cursor::new(d, "deduction");
+                    let citations = self.citations(&mut dc)?;
+                    let name = self.ident(dc.expect(Rule::ident)?)?;
+                    let pts = dc.next()?;
+                    let points = match pts.as_rule() {
+                        Rule::quantity => self.quantity(pts)?.map(DeductionPoints::Fixed),
+                        Rule::point_range => {
+                            let ps = span(&pts);
+                            let mut nums = Vec::new();
+                            let mut unit = None;
+                            for q in pts.into_inner() {
+                                match q.as_rule() {
+                                    Rule::number => nums.push(self.decimal(&q)?),
+                                    Rule::unit => {
+                                        unit = Some(Node::new(q.as_str().to_string(), span(&q)))
+                                    }
+                                    _ => {}
+                                }
+                            }
+                            let [min, max] = nums.as_slice() else {
+                                return Err(dc.malformed());
+                            };
+                            Node::new(
+                                DeductionPoints::Range {
+                                    min: *min,
+                                    max: *max,
+                                    unit,
+                                },
+                                ps,
+                            )
+                        }
+                        _ => return Err(unexpected(&pts, "deduction")),
+                    };
+                    let value = self.expr(dc.expect(Rule::expr)?)?;
+                    out.push(Node::new(
+                        Deduction {
+                            citations,
+                            name,
+                            points,
+                            value,
+                        },
+                        s,
+                    ));
+                }
+                Scoring::Deductions(out)
+            }
+            _ => return Err(unexpected(&m, "scoring")),
+        };
+        Ok(ScoreItem {
+            citations,
+            name,
+            points,
+            scoring: Node::new(scoring, ss),
+        })
+    }
+
+    pub(super) fn grade(&self, p: Pair<'_, Rule>) -> R<GradeDecl> {
+        let mut c = Cursor::new(p, "grade");
+        c.expect(Rule::kw_grade)?;
+        let name = self.ident(c.expect(Rule::ident)?)?;
+        let value = self.arith(c.expect(Rule::arith)?)?;
+        let mut bands = Vec::new();
+        for b in c.eat_all(Rule::grade_band) {
+            let s = span(&b);
+            let mut bc = Cursor::new(b, "grade band");
+            let name = self.ident(bc.expect(Rule::ident)?)?;
+            let pattern = self.pattern(bc.expect(Rule::pattern)?)?;
+            bands.push(Node::new(GradeBand { name, pattern }, s));
+        }
+        Ok(GradeDecl { name, value, bands })
+    }
+
+    pub(super) fn award(&self, p: Pair<'_, Rule>) -> R<AwardDecl> {
+        let mut c = Cursor::new(p, "award");
+        c.expect(Rule::kw_award)?;
+        let name = self.ident(c.expect(Rule::ident)?)?;
+        let mut clauses = Vec::new();
+        for cl in c.eat_all(Rule::award_clause) {
+            let s = span(&cl);
+            let mut cc = Cursor::new(cl, "award clause");
+            let first = cc.next()?;
+            let clause = match first.as_rule() {
+                Rule::citation => AwardClause::Citation(self.citation(first)?.node),
+                Rule::kw_when => {
+                    let cond = self.expr(cc.expect(Rule::expr)?)?;
+                    match self.split_cap(cond) {
+                        (cond, Some(cap)) => {
+                            let cs = s.join(cond.span);
+                            clauses.push(Node::new(AwardClause::When(cond), cs));
+                            let cap_span = cap.span;
+                            clauses.push(Node::new(AwardClause::Cap(cap), cap_span));
+                            continue;
+                        }
+                        (cond, None) => AwardClause::When(cond),
+                    }
+                }
+                Rule::kw_amount => {
+                    let value = self.arith(cc.expect(Rule::arith)?)?;
+                    AwardClause::Amount {
+                        value,
+                        exceptions: self.exceptions(&mut cc)?,
+                    }
+                }
+                Rule::kw_cap => AwardClause::Cap(self.arith(cc.expect(Rule::arith)?)?),
+                Rule::kw_reduce => AwardClause::Reduce(self.arith(cc.expect(Rule::arith)?)?),
+                Rule::kw_once => AwardClause::Once,
+                Rule::kw_yearly => {
+                    let during = match cc.eat(Rule::kw_during) {
+                        Some(_) => Some(self.quantity(cc.expect(Rule::quantity)?)?),
+                        None => None,
+                    };
+                    AwardClause::Yearly { during }
+                }
+                Rule::kw_source => AwardClause::Source(self.path(cc.expect(Rule::path)?)?),
+                _ => return Err(unexpected(&first, "award clause")),
+            };
+            clauses.push(Node::new(clause, s));
+        }
+        Ok(AwardDecl { name, clauses })
+    }
+}
+
+impl Lower {
+    /// `当 贫困县` followed on the next line by `最高不超过 50万元` parses as one comparison;
+    /// a line break before `最高不超过` means the author started the cap clause, so split it.
+    fn split_cap(&self, cond: Expr) -> (Expr, Option<Expr>) {
+        if let ExprKind::Compare(cmp, left, right) = &cond.node {
+            let gap = self
+                .file
+                .text
+                .get(left.span.end..right.span.start)
+                .unwrap_or("");
+            if cmp.word == "最高不超过" && gap.contains('\n') {
+                return ((**left).clone(), Some((**right).clone()));
+            }
+        }
+        (cond, None)
+    }
+}
+
+/// `第三年` → 3.
+fn zh_numeral(text: &str) -> Option<u32> {
+    const DIGITS: [char; 10] = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+    let c = text.chars().find(|c| *c != '第' && *c != '年')?;
+    if c == '十' {
+        return Some(10);
+    }
+    DIGITS
+        .iter()
+        .position(|d| *d == c)
+        .and_then(|n| u32::try_from(n).ok())
+}

@@ -1,0 +1,123 @@
+//! Parsing: policy text → [`Policy`](crate::ast::Policy).
+//!
+//! The pest grammar (`grammar/zhengce.pest`) recognises the text; [`lower`] turns the pest pairs
+//! into the typed AST, and no pest type leaves this module. A syntax error does not stop the
+//! search: the parser resynchronises at the next line that starts a declaration and reports the
+//! errors it finds there too.
+
+mod err;
+mod grammar;
+mod lower;
+
+use std::sync::Arc;
+
+use pest::Parser as _;
+
+use crate::ast::Policy;
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
+use crate::source::{Loc, SourceFile, Span};
+use grammar::{PolicyParser, Rule};
+
+/// How deeply brackets may nest in a policy file.
+pub const MAX_NESTING: usize = 64;
+/// How many syntax errors are reported for one file before giving up.
+const MAX_SYNTAX_ERRORS: usize = 20;
+
+/// Parses one policy file. Returns the tree when there was no syntax error, and every
+/// diagnostic found.
+pub fn parse(file: &Arc<SourceFile>) -> (Option<Policy>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    if let Some(d) = check_nesting(file) {
+        diags.push(d);
+        return (None, diags);
+    }
+    match PolicyParser::parse(Rule::file, &file.text) {
+        Ok(mut pairs) => {
+            let Some(pair) = pairs.next() else {
+                diags.push(lower::malformed(file, Span::new(0, 0), "file"));
+                return (None, diags);
+            };
+            let (policy, lower_diags) = lower::lower_file(file, pair);
+            diags.extend(lower_diags);
+            (policy, diags)
+        }
+        Err(e) => {
+            let first = err::syntax_error(file, 0, &e);
+            let mut at = first.primary().map_or(0, |l| l.span.start);
+            diags.push(first);
+            // Resynchronise: parse again from each following line that starts a declaration.
+            let mut count = 1;
+            while count < MAX_SYNTAX_ERRORS {
+                let Some(start) = next_item_line(&file.text, at) else {
+                    break;
+                };
+                let Some(rest) = file.text.get(start..) else {
+                    break;
+                };
+                match PolicyParser::parse(Rule::file_tail, rest) {
+                    Ok(_) => break,
+                    Err(e) => {
+                        let d = err::syntax_error(file, start, &e);
+                        at = d.primary().map_or(start, |l| l.span.start).max(start + 1);
+                        diags.push(d);
+                        count += 1;
+                    }
+                }
+            }
+            (None, diags)
+        }
+    }
+}
+
+/// The byte offset of the next line after `offset` that starts, in its first column, with a
+/// character that can start a declaration (not a space, a closing brace or a comment).
+fn next_item_line(text: &str, offset: usize) -> Option<usize> {
+    let mut pos = text.get(offset..)?.find('\n')? + offset + 1;
+    loop {
+        let line = text.get(pos..)?;
+        let starts_item = line
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_whitespace() && !matches!(c, '}' | '｝' | '#' | '/'));
+        if starts_item {
+            return Some(pos);
+        }
+        pos += line.find('\n')? + 1;
+    }
+}
+
+/// Refuses files whose brackets nest deeper than [`MAX_NESTING`], before the recursive parser
+/// sees them.
+fn check_nesting(file: &Arc<SourceFile>) -> Option<Diagnostic> {
+    let mut depth = 0usize;
+    for (i, c) in file.text.char_indices() {
+        match c {
+            '(' | '（' | '[' | '{' | '｛' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    let span = Span::new(i, i + c.len_utf8());
+                    return Some(
+                        Diagnostic::new(
+                            Code::NestingTooDeep,
+                            Text::new(
+                                format!("括号嵌套超过 {MAX_NESTING} 层"),
+                                format!("brackets nest more than {MAX_NESTING} deep"),
+                            ),
+                        )
+                        .at(
+                            Loc::new(file, span),
+                            Text::new("此处超过嵌套上限", "the limit is passed here"),
+                        )
+                        .help(Text::new(
+                            "把内层的计算拆成用 `令` 定义的中间值",
+                            "split the inner computation into named values with `let`",
+                        )),
+                    );
+                }
+            }
+            ')' | '）' | ']' | '}' | '｝' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
