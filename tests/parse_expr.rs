@@ -1,4 +1,5 @@
 //! The parser reads expressions with the intended precedence and comparison semantics.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use zhengce::ast::{ItemKind, sexpr};
 use zhengce::parser::parse;
