@@ -7,3 +7,4 @@
 pub mod check;
 pub mod diagnostics;
 pub mod source;
+pub mod units;
