@@ -9,3 +9,4 @@ pub mod check;
 pub mod diagnostics;
 pub mod parser;
 pub mod source;
+pub mod units;
