@@ -47,10 +47,7 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<SourceFile> {
-        Arc::new(SourceFile {
-            name: name.into(),
-            text: text.into(),
-        })
+        Arc::new(SourceFile { name: name.into(), text: text.into() })
     }
 
     /// 1-based line and 1-based column (in characters) of a byte offset.
@@ -82,10 +79,7 @@ pub struct Loc {
 
 impl Loc {
     pub fn new(file: &Arc<SourceFile>, span: Span) -> Loc {
-        Loc {
-            file: Arc::clone(file),
-            span,
-        }
+        Loc { file: Arc::clone(file), span }
     }
 }
 

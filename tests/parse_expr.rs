@@ -25,10 +25,7 @@ fn arithmetic_precedence() {
     assert_eq!(expr("-a × b"), "(× (- a) b)");
     assert_eq!(expr("48元/㎡ × 1700㎡"), "(× 48元/㎡ 1700㎡)");
     assert_eq!(expr("a / 2"), "(÷ a 2)");
-    assert_eq!(
-        expr("措施得分 × 80% + 环境得分 × 20%"),
-        "(+ (× 措施得分 80%) (× 环境得分 20%))"
-    );
+    assert_eq!(expr("措施得分 × 80% + 环境得分 × 20%"), "(+ (× 措施得分 80%) (× 环境得分 20%))");
 }
 
 #[test]
@@ -65,10 +62,7 @@ fn logic_binds_looser_than_comparison() {
 
 #[test]
 fn calls_tiers_indexes_and_ifs() {
-    assert_eq!(
-        expr("取整(48元/㎡ × 1700㎡, 1万元)"),
-        "(取整 (× 48元/㎡ 1700㎡) 1万元)"
-    );
+    assert_eq!(expr("取整(48元/㎡ × 1700㎡, 1万元)"), "(取整 (× 48元/㎡ 1700㎡) 1万元)");
     assert_eq!(expr("min（a，b）"), "(min a b)");
     assert_eq!(expr("营业收入[2020年]"), "([] 营业收入 2020年)");
     assert_eq!(expr("预算.龙虎榜"), "(. 预算 龙虎榜)");
@@ -87,9 +81,7 @@ fn cap_on_the_line_after_a_condition_is_a_cap() {
     let (p, d) = parse(&f);
     assert!(d.is_empty(), "{:?}", d.sorted());
     let p = p.unwrap();
-    let ItemKind::Award(a) = &p.items[0].kind else {
-        panic!()
-    };
+    let ItemKind::Award(a) = &p.items[0].kind else { panic!() };
     let kinds: Vec<String> = a
         .clauses
         .iter()
@@ -102,11 +94,7 @@ fn cap_on_the_line_after_a_condition_is_a_cap() {
         .collect();
     assert_eq!(kinds, ["当 贫困县", "封顶 50万元", "金额 (× 费用 30%)"]);
     // On one line, it is a comparison.
-    let ItemKind::Award(b) = &p.items[1].kind else {
-        panic!()
-    };
-    let AwardClause::When(e) = &b.clauses[0].node else {
-        panic!()
-    };
+    let ItemKind::Award(b) = &p.items[1].kind else { panic!() };
+    let AwardClause::When(e) = &b.clauses[0].node else { panic!() };
     assert_eq!(sexpr(e), "(≤ 费用 50万元)");
 }

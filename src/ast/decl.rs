@@ -177,10 +177,7 @@ pub struct CondItem {
 /// A condition is an expression (with exceptions) or a nested group.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CondBody {
-    Expr {
-        expr: Expr,
-        exceptions: Vec<Node<Exception>>,
-    },
+    Expr { expr: Expr, exceptions: Vec<Node<Exception>> },
     Group(Node<CondGroup>),
 }
 
@@ -271,17 +268,11 @@ pub enum Scoring {
     Criteria(Vec<Node<Criterion>>),
     /// The item's points times a ratio between 0 and 1; `stated` is the full mark the criterion
     /// text gives, when it gives one.
-    Ratio {
-        stated: Option<Node<Quantity>>,
-        value: Expr,
-    },
+    Ratio { stated: Option<Node<Quantity>>, value: Expr },
     /// The item's points less the deductions.
     Deductions(Vec<Node<Deduction>>),
     /// Points taken from the data.
-    Given {
-        stated: Option<Node<Quantity>>,
-        value: Expr,
-    },
+    Given { stated: Option<Node<Quantity>>, value: Expr },
 }
 
 /// `目标明确 1分: 目标明确`.
@@ -307,11 +298,7 @@ pub struct Deduction {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DeductionPoints {
     Fixed(Quantity),
-    Range {
-        min: Decimal,
-        max: Decimal,
-        unit: Option<Node<String>>,
-    },
+    Range { min: Decimal, max: Decimal, unit: Option<Node<String>> },
 }
 
 /// `等级 绩效档次: 绩效评价 { 优: 90分以上; ... }`.

@@ -18,10 +18,7 @@ impl<T> Node<T> {
 
     /// The same span around another value.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Node<U> {
-        Node {
-            node: f(self.node),
-            span: self.span,
-        }
+        Node { node: f(self.node), span: self.span }
     }
 }
 

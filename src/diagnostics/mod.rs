@@ -40,10 +40,7 @@ pub struct Text {
 
 impl Text {
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Text {
-        Text {
-            zh: zh.into(),
-            en: en.into(),
-        }
+        Text { zh: zh.into(), en: en.into() }
     }
 
     pub fn get(&self, lang: Lang) -> &str {
@@ -76,32 +73,18 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic with the severity its code declares.
     pub fn new(code: Code, message: Text) -> Diagnostic {
-        Diagnostic {
-            code,
-            severity: code.severity(),
-            message,
-            labels: Vec::new(),
-            help: None,
-        }
+        Diagnostic { code, severity: code.severity(), message, labels: Vec::new(), help: None }
     }
 
     /// Adds the primary label.
     pub fn at(mut self, loc: Loc, text: Text) -> Diagnostic {
-        self.labels.push(Label {
-            loc,
-            text,
-            primary: true,
-        });
+        self.labels.push(Label { loc, text, primary: true });
         self
     }
 
     /// Adds a secondary label (the other side of a disagreement, the earlier definition, ...).
     pub fn also(mut self, loc: Loc, text: Text) -> Diagnostic {
-        self.labels.push(Label {
-            loc,
-            text,
-            primary: false,
-        });
+        self.labels.push(Label { loc, text, primary: false });
         self
     }
 
@@ -112,21 +95,12 @@ impl Diagnostic {
 
     /// The primary location, if any.
     pub fn primary(&self) -> Option<&Loc> {
-        self.labels
-            .iter()
-            .find(|l| l.primary)
-            .or(self.labels.first())
-            .map(|l| &l.loc)
+        self.labels.iter().find(|l| l.primary).or(self.labels.first()).map(|l| &l.loc)
     }
 
     fn sort_key(&self) -> (String, usize, usize, Code) {
         match self.primary() {
-            Some(loc) => (
-                loc.file.name.clone(),
-                loc.span.start,
-                loc.span.end,
-                self.code,
-            ),
+            Some(loc) => (loc.file.name.clone(), loc.span.start, loc.span.end, self.code),
             None => (String::new(), 0, 0, self.code),
         }
     }

@@ -36,17 +36,11 @@ pub(super) fn syntax_error(
     let label = if expected_en.is_empty() {
         Text::new("此处无法理解", "not understood here")
     } else {
-        Text::new(
-            format!("此处应为{expected_zh}"),
-            format!("expected {expected_en}"),
-        )
+        Text::new(format!("此处应为{expected_zh}"), format!("expected {expected_en}"))
     };
     Diagnostic::new(
         Code::Syntax,
-        Text::new(
-            format!("不应出现 {found_zh}"),
-            format!("unexpected {found_en}"),
-        ),
+        Text::new(format!("不应出现 {found_zh}"), format!("unexpected {found_en}")),
     )
     .at(Loc::new(file, span), label)
     .help(help_for(found))
@@ -54,16 +48,7 @@ pub(super) fn syntax_error(
 
 /// Help that fits what was found.
 fn help_for(found: &str) -> Text {
-    let cmp_words = [
-        "以上",
-        "以下",
-        "以内",
-        "不低于",
-        "不少于",
-        "不超过",
-        "超过",
-        "低于",
-    ];
+    let cmp_words = ["以上", "以下", "以内", "不低于", "不少于", "不超过", "超过", "低于"];
     if cmp_words.iter().any(|w| found.contains(w) && found != *w) {
         return Text::new(
             "名称与比较词之间要用空格隔开，例如 `市场主体数量 不低于 2万家`",
@@ -148,17 +133,11 @@ fn describe(rule: Rule) -> Option<(String, String)> {
         | Rule::cmp_gt
         | Rule::cmp_lt
         | Rule::cmp_eq
-        | Rule::cmp_ne => d(
-            "比较词（如 `不低于`、`以上`）",
-            "a comparison word such as `≥`",
-        ),
+        | Rule::cmp_ne => d("比较词（如 `不低于`、`以上`）", "a comparison word such as `≥`"),
         Rule::op_add | Rule::op_sub | Rule::op_mul | Rule::op_div | Rule::op_neg => {
             d("运算符", "an operator")
         }
-        Rule::item => d(
-            "声明（如 `令`、`条件`、`奖励`）",
-            "a declaration such as `let`",
-        ),
+        Rule::item => d("声明（如 `令`、`条件`、`奖励`）", "a declaration such as `let`"),
         Rule::header => kw("政策", "policy"),
         Rule::header_field => d("文件头字段", "a header field"),
         Rule::validity => d("有效期", "a validity"),
@@ -168,20 +147,11 @@ fn describe(rule: Rule) -> Option<(String, String)> {
         Rule::cond_group | Rule::group_kind => {
             d("`全部`、`任一` 或 `至少`", "`all`, `any` or `at least`")
         }
-        Rule::cond_item => d(
-            "条件项（`名称: 条件`）",
-            "a condition item (`name: condition`)",
-        ),
+        Rule::cond_item => d("条件项（`名称: 条件`）", "a condition item (`name: condition`)"),
         Rule::indicator => d("指标（`名称: 值 { 目标 }`）", "an indicator"),
         Rule::gate => kw("门槛", "gate"),
-        Rule::target => d(
-            "目标（如 `2020年 ≥ 1000家`）",
-            "a target such as `2020 ≥ 1000家`",
-        ),
-        Rule::year_sel => d(
-            "年份、`第N年` 或 `每年`",
-            "a year, `year N` or `every year`",
-        ),
+        Rule::target => d("目标（如 `2020年 ≥ 1000家`）", "a target such as `2020 ≥ 1000家`"),
+        Rule::year_sel => d("年份、`第N年` 或 `每年`", "a year, `year N` or `every year`"),
         Rule::score_part | Rule::section | Rule::score_item => {
             d("`部分` 或 `项`", "`section` or `item`")
         }

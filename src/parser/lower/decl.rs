@@ -26,32 +26,21 @@ impl Lower {
         c.expect(Rule::kw_policy)?;
         let t = c.expect(Rule::string)?;
         let title = Node::new(string_value(t.clone())?, span(&t));
-        let mut h = Header {
-            title,
-            issuer: None,
-            docno: None,
-            date: None,
-            valid: None,
-            basis: vec![],
-        };
+        let mut h =
+            Header { title, issuer: None, docno: None, date: None, valid: None, basis: vec![] };
         for f in c.eat_all(Rule::header_field) {
             let mut fc = Cursor::new(f, "header field");
             let kw = fc.next()?;
             let kw_span = span(&kw);
             let first_given = match kw.as_rule() {
-                Rule::kw_issuer => h
-                    .issuer
-                    .replace(self.string(fc.expect(Rule::string)?)?)
-                    .is_some(),
-                Rule::kw_docno => h
-                    .docno
-                    .replace(self.string(fc.expect(Rule::string)?)?)
-                    .is_some(),
+                Rule::kw_issuer => {
+                    h.issuer.replace(self.string(fc.expect(Rule::string)?)?).is_some()
+                }
+                Rule::kw_docno => h.docno.replace(self.string(fc.expect(Rule::string)?)?).is_some(),
                 Rule::kw_date => h.date.replace(self.date(fc.expect(Rule::date)?)?).is_some(),
-                Rule::kw_valid => h
-                    .valid
-                    .replace(self.validity(fc.expect(Rule::validity)?)?)
-                    .is_some(),
+                Rule::kw_valid => {
+                    h.valid.replace(self.validity(fc.expect(Rule::validity)?)?).is_some()
+                }
                 Rule::kw_basis => {
                     for s in fc.eat_all(Rule::string) {
                         h.basis.push(self.string(s)?);
@@ -69,14 +58,8 @@ impl Lower {
                             format!("the header field `{}` is given twice", kw.as_str()),
                         ),
                     )
-                    .at(
-                        self.loc(kw_span),
-                        Text::new("第二次出现", "given again here"),
-                    )
-                    .help(Text::new(
-                        "每个文件头字段只写一次",
-                        "give each header field once",
-                    )),
+                    .at(self.loc(kw_span), Text::new("第二次出现", "given again here"))
+                    .help(Text::new("每个文件头字段只写一次", "give each header field once")),
                 );
             }
         }
@@ -110,10 +93,7 @@ impl Lower {
     }
 
     pub(super) fn citations(&self, c: &mut Cursor<'_>) -> R<Vec<Node<Citation>>> {
-        c.eat_all(Rule::citation)
-            .into_iter()
-            .map(|p| self.citation(p))
-            .collect()
+        c.eat_all(Rule::citation).into_iter().map(|p| self.citation(p)).collect()
     }
 
     pub(super) fn citation(&self, p: Pair<'_, Rule>) -> R<Node<Citation>> {
@@ -125,11 +105,8 @@ impl Lower {
         let quote = match c.eat(Rule::quote) {
             Some(q) => {
                 let s = span(&q);
-                let text = q
-                    .into_inner()
-                    .next()
-                    .map(|i| i.as_str().to_string())
-                    .unwrap_or_default();
+                let text =
+                    q.into_inner().next().map(|i| i.as_str().to_string()).unwrap_or_default();
                 Some(Node::new(text, s))
             }
             None => None,
@@ -148,10 +125,7 @@ impl Lower {
                 dc.expect(Rule::kw_import)?;
                 let path = self.string(dc.expect(Rule::string)?)?;
                 dc.expect(Rule::kw_as)?;
-                ItemKind::Import(Import {
-                    path,
-                    alias: self.ident(dc.expect(Rule::ident)?)?,
-                })
+                ItemKind::Import(Import { path, alias: self.ident(dc.expect(Rule::ident)?)? })
             }
             Rule::enum_decl => ItemKind::Enum(self.enum_decl(d)?),
             Rule::subject_decl => ItemKind::Subject(self.subject(d)?),
@@ -159,11 +133,8 @@ impl Lower {
                 let mut dc = Cursor::new(d, "for block");
                 dc.expect(Rule::kw_for)?;
                 let subject = self.ident(dc.expect(Rule::ident)?)?;
-                let items = dc
-                    .eat_all(Rule::item)
-                    .into_iter()
-                    .map(|i| self.item(i))
-                    .collect::<R<_>>()?;
+                let items =
+                    dc.eat_all(Rule::item).into_iter().map(|i| self.item(i)).collect::<R<_>>()?;
                 ItemKind::For(ForBlock { subject, items })
             }
             Rule::param_decl => {
@@ -185,18 +156,10 @@ impl Lower {
                 let mut dc = Cursor::new(d, "definition");
                 dc.expect(Rule::kw_let)?;
                 let name = self.ident(dc.expect(Rule::ident)?)?;
-                let ty = dc
-                    .eat(Rule::type_expr)
-                    .map(|t| self.type_expr(t))
-                    .transpose()?;
+                let ty = dc.eat(Rule::type_expr).map(|t| self.type_expr(t)).transpose()?;
                 let value = self.expr(dc.expect(Rule::expr)?)?;
                 let exceptions = self.exceptions(&mut dc)?;
-                ItemKind::Let(LetDecl {
-                    name,
-                    ty,
-                    value,
-                    exceptions,
-                })
+                ItemKind::Let(LetDecl { name, ty, value, exceptions })
             }
             Rule::condition_decl => ItemKind::Condition(self.condition(d)?),
             Rule::indicators_decl => ItemKind::Indicators(self.indicators(d)?),
@@ -207,10 +170,7 @@ impl Lower {
                 let mut dc = Cursor::new(d, "status");
                 dc.expect(Rule::kw_status)?;
                 let name = self.ident(dc.expect(Rule::ident)?)?;
-                ItemKind::Status(StatusDecl {
-                    name,
-                    cond: self.expr(dc.expect(Rule::expr)?)?,
-                })
+                ItemKind::Status(StatusDecl { name, cond: self.expr(dc.expect(Rule::expr)?)? })
             }
             Rule::stack_decl => {
                 let mut dc = Cursor::new(d, "stacking rule");
@@ -221,16 +181,9 @@ impl Lower {
                     Rule::kw_additive => StackMode::Additive,
                     _ => return Err(dc.malformed()),
                 };
-                let members = dc
-                    .eat_all(Rule::path)
-                    .into_iter()
-                    .map(|p| self.path(p))
-                    .collect::<R<_>>()?;
-                ItemKind::Stack(StackDecl {
-                    name,
-                    mode,
-                    members,
-                })
+                let members =
+                    dc.eat_all(Rule::path).into_iter().map(|p| self.path(p)).collect::<R<_>>()?;
+                ItemKind::Stack(StackDecl { name, mode, members })
             }
             Rule::budget_decl => {
                 let mut dc = Cursor::new(d, "budget");
@@ -242,12 +195,7 @@ impl Lower {
                 let name = self.ident(dc.expect(Rule::ident)?)?;
                 let total = self.arith(dc.expect(Rule::arith)?)?;
                 let parts = self.parts(&mut dc)?;
-                ItemKind::Budget(BudgetDecl {
-                    kind,
-                    name,
-                    total,
-                    parts,
-                })
+                ItemKind::Budget(BudgetDecl { kind, name, total, parts })
             }
             Rule::matching_decl => {
                 let mut dc = Cursor::new(d, "matching");
@@ -270,20 +218,13 @@ impl Lower {
                 let stated = self.arith(dc.expect(Rule::arith)?)?;
                 dc.expect(Rule::kw_equals)?;
                 let computed = self.expr(dc.expect(Rule::expr)?)?;
-                ItemKind::Stated(StatedDecl {
-                    name,
-                    stated,
-                    computed,
-                })
+                ItemKind::Stated(StatedDecl { name, stated, computed })
             }
             Rule::share_decl => {
                 let mut dc = Cursor::new(d, "share");
                 dc.expect(Rule::kw_share)?;
                 let name = self.ident(dc.expect(Rule::ident)?)?;
-                ItemKind::Share(ShareDecl {
-                    name,
-                    value: self.arith(dc.expect(Rule::arith)?)?,
-                })
+                ItemKind::Share(ShareDecl { name, value: self.arith(dc.expect(Rule::arith)?)? })
             }
             Rule::pool_decl => {
                 let mut dc = Cursor::new(d, "pool");
@@ -291,18 +232,10 @@ impl Lower {
                 let name = self.ident(dc.expect(Rule::ident)?)?;
                 let total = self.arith(dc.expect(Rule::arith)?)?;
                 dc.expect(Rule::kw_pays)?;
-                let pays = dc
-                    .eat_all(Rule::path)
-                    .into_iter()
-                    .map(|p| self.path(p))
-                    .collect::<R<_>>()?;
+                let pays =
+                    dc.eat_all(Rule::path).into_iter().map(|p| self.path(p)).collect::<R<_>>()?;
                 let prorata = dc.eat(Rule::kw_prorata).is_some();
-                ItemKind::Pool(PoolDecl {
-                    name,
-                    total,
-                    pays,
-                    prorata,
-                })
+                ItemKind::Pool(PoolDecl { name, total, pays, prorata })
             }
             _ => return Err(unexpected(&d, "declaration")),
         };
@@ -320,11 +253,7 @@ impl Lower {
             .filter(|v| v.as_rule() == Rule::ident)
             .map(|v| self.ident(v))
             .collect::<R<_>>()?;
-        Ok(EnumDecl {
-            name,
-            ordered,
-            values,
-        })
+        Ok(EnumDecl { name, ordered, values })
     }
 
     fn subject(&self, p: Pair<'_, Rule>) -> R<SubjectDecl> {
@@ -364,11 +293,7 @@ impl Lower {
     }
 
     fn modifiers(&self, c: &mut Cursor<'_>) -> R<Modifiers> {
-        let mut out = Modifiers {
-            by_year: false,
-            optional: false,
-            range: None,
-        };
+        let mut out = Modifiers { by_year: false, optional: false, range: None };
         for m in c.eat_all(Rule::field_modifier) {
             let mut mc = Cursor::new(m, "field modifier");
             match mc.next()?.as_rule() {
@@ -422,14 +347,7 @@ impl Lower {
             let citations = self.citations(&mut pc)?;
             let name = self.ident(pc.expect(Rule::ident)?)?;
             let value = self.arith(pc.expect(Rule::arith)?)?;
-            out.push(Node::new(
-                Part {
-                    citations,
-                    name,
-                    value,
-                },
-                whole,
-            ));
+            out.push(Node::new(Part { citations, name, value }, whole));
         }
         Ok(out)
     }

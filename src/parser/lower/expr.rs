@@ -43,10 +43,7 @@ impl Lower {
             .map_primary(|q| self.comparison(q))
             .map_prefix(|op, e| {
                 let e = e?;
-                Ok(Node::new(
-                    ExprKind::Not(boxed(e.clone())),
-                    span(&op).join(e.span),
-                ))
+                Ok(Node::new(ExprKind::Not(boxed(e.clone())), span(&op).join(e.span)))
             })
             .map_infix(|l, op, r| {
                 let (l, r) = (l?, r?);
@@ -71,18 +68,12 @@ impl Lower {
             Some(Rule::infix_cmp) => {
                 let cmp = infix_cmp(c.next()?)?;
                 let right = self.arith(c.expect(Rule::arith)?)?;
-                Ok(Node::new(
-                    ExprKind::Compare(cmp, boxed(left), boxed(right)),
-                    whole,
-                ))
+                Ok(Node::new(ExprKind::Compare(cmp, boxed(left), boxed(right)), whole))
             }
             Some(Rule::arith) => {
                 let right = self.arith(c.next()?)?;
                 let cmp = postfix_cmp(c.expect(Rule::postfix_cmp)?)?;
-                Ok(Node::new(
-                    ExprKind::Compare(cmp, boxed(left), boxed(right)),
-                    whole,
-                ))
+                Ok(Node::new(ExprKind::Compare(cmp, boxed(left), boxed(right)), whole))
             }
             Some(_) => Err(c.malformed()),
         }
@@ -97,10 +88,7 @@ impl Lower {
             .map_primary(|q| self.postfix_expr(q))
             .map_prefix(|op, e| {
                 let e = e?;
-                Ok(Node::new(
-                    ExprKind::Neg(boxed(e.clone())),
-                    span(&op).join(e.span),
-                ))
+                Ok(Node::new(ExprKind::Neg(boxed(e.clone())), span(&op).join(e.span)))
             })
             .map_infix(|l, op, r| {
                 let (l, r) = (l?, r?);
@@ -198,9 +186,7 @@ impl Lower {
         let mut c = Cursor::new(p, "number");
         let n = c.expect(Rule::number)?;
         let value = self.decimal(&n)?;
-        let unit = c
-            .eat(Rule::unit)
-            .map(|u| Node::new(u.as_str().to_string(), span(&u)));
+        let unit = c.eat(Rule::unit).map(|u| Node::new(u.as_str().to_string(), span(&u)));
         Ok(Node::new(Quantity { value, unit }, whole))
     }
 
@@ -326,20 +312,15 @@ impl Lower {
     }
 
     pub(super) fn exceptions(&self, c: &mut Cursor<'_>) -> R<Vec<Node<Exception>>> {
-        c.eat_all(Rule::exception)
-            .into_iter()
-            .map(|p| self.exception(p))
-            .collect()
+        c.eat_all(Rule::exception).into_iter().map(|p| self.exception(p)).collect()
     }
 }
 
 /// The operator of an infix comparison word.
 pub(super) fn infix_cmp(p: Pair<'_, Rule>) -> R<Cmp> {
     let word = p.as_str().trim().to_string();
-    let inner = p.into_inner().next().ok_or(Malformed {
-        span: Span::default(),
-        what: "comparison",
-    })?;
+    let inner =
+        p.into_inner().next().ok_or(Malformed { span: Span::default(), what: "comparison" })?;
     let op = match inner.as_rule() {
         Rule::cmp_ge => CmpOp::Ge,
         Rule::cmp_le => CmpOp::Le,
@@ -349,11 +330,7 @@ pub(super) fn infix_cmp(p: Pair<'_, Rule>) -> R<Cmp> {
         Rule::cmp_ne => CmpOp::Ne,
         _ => return Err(unexpected(&inner, "comparison")),
     };
-    Ok(Cmp {
-        op,
-        word,
-        postfix: false,
-    })
+    Ok(Cmp { op, word, postfix: false })
 }
 
 /// The operator of a comparison word written after its threshold: 以上 includes the number.
@@ -366,23 +343,13 @@ pub(super) fn postfix_cmp(p: Pair<'_, Rule>) -> R<Cmp> {
         w if w.starts_with("or") && w.ends_with("less") => CmpOp::Le,
         _ => return Err(unexpected(&p, "comparison")),
     };
-    Ok(Cmp {
-        op,
-        word,
-        postfix: true,
-    })
+    Ok(Cmp { op, word, postfix: true })
 }
 
 /// The characters between the quotes.
 pub(super) fn string_value(p: Pair<'_, Rule>) -> R<String> {
     let s = span(&p);
-    p.into_inner()
-        .next()
-        .map(|i| i.as_str().to_string())
-        .ok_or(Malformed {
-            span: s,
-            what: "text",
-        })
+    p.into_inner().next().map(|i| i.as_str().to_string()).ok_or(Malformed { span: s, what: "text" })
 }
 
 fn days_in_month(y: u32, m: u32) -> u32 {

@@ -48,10 +48,7 @@ pub(super) fn lower_file(
     file: &Arc<SourceFile>,
     pair: Pair<'_, Rule>,
 ) -> (Option<Policy>, Diagnostics) {
-    let lower = Lower {
-        file: Arc::clone(file),
-        diags: RefCell::new(Vec::new()),
-    };
+    let lower = Lower { file: Arc::clone(file), diags: RefCell::new(Vec::new()) };
     let lang = keyword_lang(&pair);
     let result = lower.file(pair, lang);
     let mut diags: Diagnostics = lower.diags.into_inner().into();
@@ -76,11 +73,7 @@ fn keyword_lang(pair: &Pair<'_, Rule>) -> KeywordLang {
             }
         }
     }
-    if en > zh {
-        KeywordLang::En
-    } else {
-        KeywordLang::Zh
-    }
+    if en > zh { KeywordLang::En } else { KeywordLang::Zh }
 }
 
 /// The lowering context: the file and the diagnostics found on the way (invalid numbers, dates).
@@ -101,12 +94,7 @@ impl Lower {
                 _ => return Err(unexpected(&p, "declaration")),
             }
         }
-        Ok(Policy {
-            file: Arc::clone(&self.file),
-            lang,
-            header,
-            items,
-        })
+        Ok(Policy { file: Arc::clone(&self.file), lang, header, items })
     }
 
     fn report(&self, d: Diagnostic) {
@@ -131,10 +119,7 @@ fn span(p: &Pair<'_, Rule>) -> Span {
 }
 
 fn unexpected(p: &Pair<'_, Rule>, what: &'static str) -> Malformed {
-    Malformed {
-        span: span(p),
-        what,
-    }
+    Malformed { span: span(p), what }
 }
 
 /// Punctuation carries no meaning once parsed; the cursor skips it.
@@ -166,11 +151,7 @@ struct Cursor<'i> {
 impl<'i> Cursor<'i> {
     fn new(p: Pair<'i, Rule>, what: &'static str) -> Cursor<'i> {
         let span = span(&p);
-        Cursor {
-            inner: p.into_inner().peekable(),
-            span,
-            what,
-        }
+        Cursor { inner: p.into_inner().peekable(), span, what }
     }
 
     fn skip_punct(&mut self) {
@@ -182,20 +163,13 @@ impl<'i> Cursor<'i> {
     /// The next child, whatever it is.
     fn next(&mut self) -> R<Pair<'i, Rule>> {
         self.skip_punct();
-        self.inner.next().ok_or(Malformed {
-            span: self.span,
-            what: self.what,
-        })
+        self.inner.next().ok_or(Malformed { span: self.span, what: self.what })
     }
 
     /// The next child, which must be `rule`.
     fn expect(&mut self, rule: Rule) -> R<Pair<'i, Rule>> {
         let p = self.next()?;
-        if p.as_rule() == rule {
-            Ok(p)
-        } else {
-            Err(unexpected(&p, self.what))
-        }
+        if p.as_rule() == rule { Ok(p) } else { Err(unexpected(&p, self.what)) }
     }
 
     /// The rule of the next child, if any.
@@ -206,11 +180,7 @@ impl<'i> Cursor<'i> {
 
     /// The next child if it is `rule`.
     fn eat(&mut self, rule: Rule) -> Option<Pair<'i, Rule>> {
-        if self.peek() == Some(rule) {
-            self.inner.next()
-        } else {
-            None
-        }
+        if self.peek() == Some(rule) { self.inner.next() } else { None }
     }
 
     /// Every remaining child that is `rule`.
@@ -223,9 +193,6 @@ impl<'i> Cursor<'i> {
     }
 
     fn malformed(&self) -> Malformed {
-        Malformed {
-            span: self.span,
-            what: self.what,
-        }
+        Malformed { span: self.span, what: self.what }
     }
 }

@@ -40,21 +40,11 @@ impl Lower {
                 Some(Rule::cond_group) => CondBody::Group(self.cond_group(ic.next()?)?),
                 Some(Rule::expr) => {
                     let expr = self.expr(ic.next()?)?;
-                    CondBody::Expr {
-                        expr,
-                        exceptions: self.exceptions(&mut ic)?,
-                    }
+                    CondBody::Expr { expr, exceptions: self.exceptions(&mut ic)? }
                 }
                 _ => return Err(ic.malformed()),
             };
-            items.push(Node::new(
-                CondItem {
-                    citations,
-                    name,
-                    body,
-                },
-                s,
-            ));
+            items.push(Node::new(CondItem { citations, name, body }, s));
         }
         Ok(Node::new(CondGroup { kind, items }, whole))
     }
@@ -82,12 +72,7 @@ impl Lower {
                 _ => return Err(unexpected(&q, "indicator")),
             }
         }
-        Ok(IndicatorsDecl {
-            name,
-            from,
-            indicators,
-            gates,
-        })
+        Ok(IndicatorsDecl { name, from, indicators, gates })
     }
 
     fn indicator(&self, p: Pair<'_, Rule>) -> R<Node<Indicator>> {
@@ -119,15 +104,7 @@ impl Lower {
             };
             targets.push(Node::new(Target { year, kind }, ts));
         }
-        Ok(Node::new(
-            Indicator {
-                citations,
-                name,
-                value,
-                targets,
-            },
-            whole,
-        ))
+        Ok(Node::new(Indicator { citations, name, value, targets }, whole))
     }
 
     fn year_sel(&self, p: Pair<'_, Rule>) -> R<Node<YearSel>> {
@@ -179,12 +156,7 @@ impl Lower {
                     let name = self.ident(sc.expect(Rule::ident)?)?;
                     let points = self.quantity(sc.expect(Rule::quantity)?)?;
                     let parts = self.score_parts(&mut sc)?;
-                    ScorePart::Section(Section {
-                        citations,
-                        name,
-                        points,
-                        parts,
-                    })
+                    ScorePart::Section(Section { citations, name, points, parts })
                 }
                 Rule::score_item => ScorePart::Item(self.score_item(q)?),
                 _ => return Err(unexpected(&q, "score part")),
@@ -216,15 +188,7 @@ impl Lower {
                     let name = self.ident(cc.expect(Rule::ident)?)?;
                     let points = self.quantity(cc.expect(Rule::quantity)?)?;
                     let cond = self.expr(cc.expect(Rule::expr)?)?;
-                    out.push(Node::new(
-                        Criterion {
-                            citations,
-                            name,
-                            points,
-                            cond,
-                        },
-                        s,
-                    ));
+                    out.push(Node::new(Criterion { citations, name, points, cond }, s));
                 }
                 Scoring::Criteria(out)
             }
@@ -232,10 +196,7 @@ impl Lower {
                 let is_ratio = m.as_rule() == Rule::by_ratio;
                 let mut mc = Cursor::new(m, "scoring");
                 mc.next()?;
-                let stated = mc
-                    .eat(Rule::quantity)
-                    .map(|q| self.quantity(q))
-                    .transpose()?;
+                let stated = mc.eat(Rule::quantity).map(|q| self.quantity(q)).transpose()?;
                 let value = self.arith(mc.expect(Rule::arith)?)?;
                 if is_ratio {
                     Scoring::Ratio { stated, value }
@@ -271,38 +232,18 @@ impl Lower {
                             let [min, max] = nums.as_slice() else {
                                 return Err(dc.malformed());
                             };
-                            Node::new(
-                                DeductionPoints::Range {
-                                    min: *min,
-                                    max: *max,
-                                    unit,
-                                },
-                                ps,
-                            )
+                            Node::new(DeductionPoints::Range { min: *min, max: *max, unit }, ps)
                         }
                         _ => return Err(unexpected(&pts, "deduction")),
                     };
                     let value = self.expr(dc.expect(Rule::expr)?)?;
-                    out.push(Node::new(
-                        Deduction {
-                            citations,
-                            name,
-                            points,
-                            value,
-                        },
-                        s,
-                    ));
+                    out.push(Node::new(Deduction { citations, name, points, value }, s));
                 }
                 Scoring::Deductions(out)
             }
             _ => return Err(unexpected(&m, "scoring")),
         };
-        Ok(ScoreItem {
-            citations,
-            name,
-            points,
-            scoring: Node::new(scoring, ss),
-        })
+        Ok(ScoreItem { citations, name, points, scoring: Node::new(scoring, ss) })
     }
 
     pub(super) fn grade(&self, p: Pair<'_, Rule>) -> R<GradeDecl> {
@@ -347,10 +288,7 @@ impl Lower {
                 }
                 Rule::kw_amount => {
                     let value = self.arith(cc.expect(Rule::arith)?)?;
-                    AwardClause::Amount {
-                        value,
-                        exceptions: self.exceptions(&mut cc)?,
-                    }
+                    AwardClause::Amount { value, exceptions: self.exceptions(&mut cc)? }
                 }
                 Rule::kw_cap => AwardClause::Cap(self.arith(cc.expect(Rule::arith)?)?),
                 Rule::kw_reduce => AwardClause::Reduce(self.arith(cc.expect(Rule::arith)?)?),
@@ -376,11 +314,7 @@ impl Lower {
     /// a line break before `最高不超过` means the author started the cap clause, so split it.
     fn split_cap(&self, cond: Expr) -> (Expr, Option<Expr>) {
         if let ExprKind::Compare(cmp, left, right) = &cond.node {
-            let gap = self
-                .file
-                .text
-                .get(left.span.end..right.span.start)
-                .unwrap_or("");
+            let gap = self.file.text.get(left.span.end..right.span.start).unwrap_or("");
             if cmp.word == "最高不超过" && gap.contains('\n') {
                 return ((**left).clone(), Some((**right).clone()));
             }
@@ -396,8 +330,5 @@ fn zh_numeral(text: &str) -> Option<u32> {
     if c == '十' {
         return Some(10);
     }
-    DIGITS
-        .iter()
-        .position(|d| *d == c)
-        .and_then(|n| u32::try_from(n).ok())
+    DIGITS.iter().position(|d| *d == c).and_then(|n| u32::try_from(n).ok())
 }
