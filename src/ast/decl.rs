@@ -419,13 +419,14 @@ pub struct ShareDecl {
     pub value: Expr,
 }
 
-/// `资金池 X 400万元 支付 { a, b } 按比例核减`.
+/// `资金池 X 400万元 支付 { a, b } 按比例核减 0.01元`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PoolDecl {
     pub name: Ident,
     pub total: Expr,
     pub pays: Vec<Node<Vec<Ident>>>,
-    pub prorata: bool,
+    /// `按比例核减 0.01元`: claims above the pool are cut in proportion, rounded down to this step.
+    pub prorata: Option<Node<Quantity>>,
 }
 
 /// The document header.

@@ -234,7 +234,10 @@ impl Lower {
                 dc.expect(Rule::kw_pays)?;
                 let pays =
                     dc.eat_all(Rule::path).into_iter().map(|p| self.path(p)).collect::<R<_>>()?;
-                let prorata = dc.eat(Rule::kw_prorata).is_some();
+                let prorata = match dc.eat(Rule::kw_prorata) {
+                    Some(_) => Some(self.quantity(dc.expect(Rule::quantity)?)?),
+                    None => None,
+                };
                 ItemKind::Pool(PoolDecl { name, total, pays, prorata })
             }
             _ => return Err(unexpected(&d, "declaration")),
