@@ -9,6 +9,8 @@
 //! never a Rust type name; the Chinese text is a full sentence without a final 。.
 
 pub mod codes;
+pub mod lang;
+pub mod suggest;
 
 use crate::source::Loc;
 pub use codes::Code;
