@@ -10,6 +10,7 @@
 
 pub mod codes;
 pub mod lang;
+pub mod render;
 pub mod suggest;
 
 use crate::source::Loc;
