@@ -5,5 +5,6 @@
 //! Every phase reports through [`diagnostics`].
 
 pub mod check;
+pub mod cli;
 pub mod diagnostics;
 pub mod source;
