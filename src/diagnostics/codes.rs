@@ -82,6 +82,7 @@ codes! {
     // --- files and usage
     Io = "ZC0901", Error, "无法读取文件", "cannot read file";
     NoPolicyFiles = "ZC0902", Error, "没有找到政策文件", "no policy files found";
+    UnknownCode = "ZC0903", Error, "未知的诊断代码", "unknown diagnostic code";
 }
 
 #[cfg(test)]
