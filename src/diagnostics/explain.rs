@@ -14,6 +14,7 @@ pub fn explain(code: Code) -> &'static str {
         Code::DateLiteral => include_str!("../../docs/codes/ZC0103.md"),
         Code::NestingTooDeep => include_str!("../../docs/codes/ZC0104.md"),
         Code::DuplicateHeaderField => include_str!("../../docs/codes/ZC0105.md"),
+        Code::Internal => include_str!("../../docs/codes/ZC0199.md"),
         Code::UnknownName => include_str!("../../docs/codes/ZC0201.md"),
         Code::DuplicateDefinition => include_str!("../../docs/codes/ZC0202.md"),
         Code::UnknownFunction => include_str!("../../docs/codes/ZC0203.md"),
