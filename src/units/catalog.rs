@@ -97,8 +97,6 @@ pub fn lookup(text: &str) -> Option<&'static Atom> {
         .or_else(|| ATOMS.iter().find(|a| a.text.is_ascii() && a.text.eq_ignore_ascii_case(text)))
 }
 
-/// How many suggestions [`suggest`] returns at most.
-
 /// Characters documents sometimes write for the ones the catalog uses: the formal 圆 for 元 and
 /// traditional forms.
 const VARIANTS: &[(char, char)] = &[
