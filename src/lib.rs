@@ -6,6 +6,7 @@
 
 pub mod ast;
 pub mod check;
+pub mod checker;
 pub mod cli;
 pub mod diagnostics;
 pub mod parser;
