@@ -58,7 +58,7 @@ fn s(p: &Path) -> &str {
 #[test]
 fn clean_files_exit_0_with_a_summary() {
     let t = TempDir::new("clean");
-    t.write("a.zc", "令 补贴 = 1\n");
+    t.write("a.zc", "令 补贴 = 1万元\n§ 一 「原文」\n状态 有补贴: 补贴 > 0元\n");
     let r = zhengce(&["check", s(&t.0)], &env());
     assert_eq!(r.status, Status::Ok);
     assert_eq!(r.out, "未发现问题\n");
