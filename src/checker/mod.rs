@@ -24,7 +24,8 @@ use std::sync::Arc;
 use crate::ast::Policy;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
 use crate::source::{Loc, SourceFile, Span};
-pub use builtins::{Builtin, lookup as lookup_builtin};
+pub use builtins::{Builtin, CURRENT_YEAR, lookup as lookup_builtin};
+pub use consteval::round_to;
 use scope::{DefId, Scope};
 use types::{EnumId, Ty};
 

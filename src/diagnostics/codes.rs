@@ -79,6 +79,12 @@ codes! {
     SectionPointsMismatch = "ZC0504", Warning, "分值与各项分值之和不符", "section points differ from the sum of its items";
     MatchingRatioMismatch = "ZC0505", Warning, "配套比例不成立", "matching ratio does not hold";
     CapsExceedBudget = "ZC0506", Warning, "封顶之和超过预算", "caps add up to more than the budget line";
+    // --- evaluation
+    DivisionByZero = "ZC0701", Error, "除数为零", "division by zero";
+    Overflow = "ZC0702", Error, "数值溢出", "arithmetic overflow";
+    NoYear = "ZC0703", Error, "没有评估年度", "no evaluation year";
+    DeductionRange = "ZC0704", Error, "扣分超出规定范围", "deduction outside its range";
+    MissingParamValue = "ZC0705", Error, "参数没有取值", "parameter has no value";
     // --- files and usage
     Io = "ZC0901", Error, "无法读取文件", "cannot read file";
     NoPolicyFiles = "ZC0902", Error, "没有找到政策文件", "no policy files found";

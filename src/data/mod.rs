@@ -1,0 +1,3 @@
+//! Subject data: the values the evaluator reads for each subject.
+
+pub mod value;
