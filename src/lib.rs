@@ -12,5 +12,6 @@ pub mod data;
 pub mod diagnostics;
 pub mod eval;
 pub mod parser;
+pub mod report;
 pub mod source;
 pub mod units;
