@@ -153,3 +153,15 @@ fn long_chains_of_prefix_operators_and_ifs_are_a_diagnostic() {
     let ok = format!("令 x = {}1\n§ 一\n状态 s: x > 0", "- ".repeat(10));
     assert!(!check_text(&ok));
 }
+
+#[test]
+fn comments_texts_and_quotes_do_not_count_as_nesting() {
+    let dashes = "-".repeat(100);
+    let parens = "(".repeat(100);
+    let text = format!(
+        "# {dashes}\n// {parens}\n§ 一 「{parens}」\n令 x = \"{parens}\"\n§ 二\n状态 s: x = \"a\"\n"
+    );
+    let file = SourceFile::new("t.zc", text);
+    let diags = check_source(&file);
+    assert!(!diags.iter().any(|d| d.code == Code::NestingTooDeep), "{:?}", diags.sorted());
+}

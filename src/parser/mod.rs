@@ -109,7 +109,37 @@ fn check_nesting(file: &Arc<SourceFile>) -> Option<Diagnostic> {
         *run = if only_prefix { *run + prefixes.max(1) } else { prefixes };
         *ifs > MAX_NESTING || *run > MAX_NESTING
     };
+    // Comments, texts and quoted sentences are skipped: their characters are not code.
+    let mut skip_until: Option<char> = None;
+    let mut prev = '\n';
     for (i, c) in text.char_indices() {
+        if let Some(end) = skip_until {
+            if c == end {
+                skip_until = None;
+            }
+            prev = c;
+            continue;
+        }
+        let opens = match c {
+            '#' => Some('\n'),
+            '/' if prev == '/' => Some('\n'),
+            '"' => Some('"'),
+            '“' => Some('”'),
+            '「' => Some('」'),
+            '『' => Some('』'),
+            _ => None,
+        };
+        prev = c;
+        if let Some(end) = opens {
+            if let Some(start) = token_start.take() {
+                if end_token(start, i, &mut ifs, &mut prefix_run) {
+                    too_deep = Some(Span::new(start, i));
+                    break;
+                }
+            }
+            skip_until = Some(end);
+            continue;
+        }
         match c {
             '(' | '（' | '[' | '{' | '｛' => brackets += 1,
             ')' | '）' | ']' | '}' | '｝' => brackets = brackets.saturating_sub(1),
