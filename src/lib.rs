@@ -6,6 +6,7 @@
 
 pub mod ast;
 pub mod check;
+pub mod data;
 pub mod diagnostics;
 pub mod parser;
 pub mod source;
