@@ -172,9 +172,9 @@ fn subjects(policy: &Policy) -> Vec<&str> {
 
 /// The subject kind a data file holds: `--kind`, else the file name's `NAME.KIND.ext`, else
 /// the policy's only subject kind.
-fn kind_of(policy: &Policy, data: &Path, args: &EvalArgs) -> Option<String> {
-    if let Some(k) = &args.kind {
-        return Some(k.clone());
+fn kind_of(policy: &Policy, data: &Path, kind: Option<&str>) -> Option<String> {
+    if let Some(k) = kind {
+        return Some(k.to_string());
     }
     let kinds = subjects(policy);
     let name = data.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -191,7 +191,7 @@ fn kind_of(policy: &Policy, data: &Path, args: &EvalArgs) -> Option<String> {
     }
 }
 
-fn usage(name: &str, message: Text, help: Text) -> Diagnostics {
+pub(super) fn usage(name: &str, message: Text, help: Text) -> Diagnostics {
     let file = SourceFile::new(name, "");
     let d = Diagnostic::new(Code::DataFormat, message)
         .at(Loc::new(&file, Span::default()), Text::new("此文件", "this file"))
@@ -199,15 +199,25 @@ fn usage(name: &str, message: Text, help: Text) -> Diagnostics {
     vec![d].into()
 }
 
-/// Loads the data and evaluates every subject in it.
-fn evaluate(
+/// A data file loaded for a policy: its subjects, parameters, subject kind and year.
+pub(super) struct Loaded {
+    pub dataset: Dataset,
+    pub params: BTreeMap<String, Value>,
+    pub subject: Option<crate::checker::scope::SubjectId>,
+    pub year: Option<u16>,
+}
+
+/// Loads and validates a data file for a policy, with `--param` overrides.
+pub(super) fn load(
     policy: &Policy,
     checked: &Checked<'_>,
     data: &Path,
-    args: &EvalArgs,
-) -> Result<(Vec<SubjectOutcome>, Diagnostics), Diagnostics> {
+    kind: Option<&str>,
+    year: Option<u16>,
+    given: &[String],
+) -> Result<Loaded, Diagnostics> {
     let name = data.display().to_string();
-    let Some(kind) = kind_of(policy, data, args) else {
+    let Some(kind) = kind_of(policy, data, kind) else {
         let kinds = subjects(policy).join("、");
         return Err(usage(
             &name,
@@ -238,17 +248,28 @@ fn evaluate(
         }
     };
     let dataset = load_dataset(&name, &bytes, &schema)?;
-    let params = params(&dataset, &args.params)?;
+    let params = params(&dataset, given)?;
     let subject = checked.scope.subject_names.get(&kind).copied();
-    let year = args.year.or_else(|| latest_year(&dataset.records, &params));
-    let ev = Evaluator::new(policy, checked, subject, params);
+    let year = year.or_else(|| latest_year(&dataset.records, &params));
+    Ok(Loaded { dataset, params, subject, year })
+}
+
+/// Loads the data and evaluates every subject in it.
+fn evaluate(
+    policy: &Policy,
+    checked: &Checked<'_>,
+    data: &Path,
+    args: &EvalArgs,
+) -> Result<(Vec<SubjectOutcome>, Diagnostics), Diagnostics> {
+    let loaded = load(policy, checked, data, args.kind.as_deref(), args.year, &args.params)?;
+    let ev = Evaluator::new(policy, checked, loaded.subject, loaded.params);
     let mut outcomes = Vec::new();
     let mut diags = Diagnostics::new();
-    for record in &dataset.records {
+    for record in &loaded.dataset.records {
         if args.subject.as_ref().is_some_and(|s| *s != record.key) {
             continue;
         }
-        let (o, d) = ev.evaluate(record, year);
+        let (o, d) = ev.evaluate(record, loaded.year);
         outcomes.push(o);
         diags.extend(d);
     }

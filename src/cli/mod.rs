@@ -10,6 +10,7 @@
 pub mod args;
 pub mod check;
 pub mod eval;
+pub mod explain;
 pub mod explain_code;
 pub mod files;
 
@@ -140,6 +141,7 @@ where
         Command::Check(args) => check::run(args, &settings, out, err),
         Command::ExplainCode(args) => explain_code::run(args, &settings, out, err),
         Command::Eval(args) => eval::run(args, &settings, out, err),
+        Command::Explain(args) => explain::run(args, &settings, out, err),
     }
 }
 

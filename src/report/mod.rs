@@ -3,6 +3,7 @@
 //! Every format is deterministic: the same policy and data give byte-identical output.
 
 mod csv;
+pub mod explain;
 mod json;
 mod markdown;
 pub mod show;
