@@ -101,11 +101,12 @@ impl Evaluator<'_, '_> {
             }
             let mut done: Vec<DefId> = Vec::new();
             for n in refs {
-                if let Some(d) = scope.lookup(&n, self.subject) {
-                    if d != def && !done.contains(&d) {
-                        done.push(d);
-                        children.push(self.step(frame, d, year, depth + 1, seen));
-                    }
+                if let Some(d) = scope.lookup(&n, self.subject)
+                    && d != def
+                    && !done.contains(&d)
+                {
+                    done.push(d);
+                    children.push(self.step(frame, d, year, depth + 1, seen));
                 }
             }
             seen.pop();
