@@ -2,14 +2,14 @@
 
 use super::builtins::{self, Builtin, CURRENT_YEAR};
 use super::err;
-use super::scope::SubjectId;
+use super::scope::{DefSource, SubjectId};
 use super::types::{EnumId, Ty};
 use super::{Checker, Typed};
-use crate::ast::{BinOp, CmpOp, Expr, ExprKind, ItemKind, Pattern, ScorePart, TierArm};
+use crate::ast::{BinOp, CmpOp, Expr, ExprKind, ItemKind, Pattern, ScorePart, TierArm, TypeExpr};
 use crate::diagnostics::suggest::{did_you_mean, help_text};
-use crate::diagnostics::{Code, Diagnostic, Text};
+use crate::diagnostics::{Code, Diagnostic, Lang, Text};
 use crate::source::Span;
-use crate::units::{self, AddSub, Dim, parse_unit};
+use crate::units::{self, AddSub, Dim, UnitError, parse_unit};
 
 /// Where an expression is typed: the subject whose fields are in scope.
 #[derive(Clone, Copy, Debug)]
@@ -115,6 +115,7 @@ impl Checker<'_> {
                         .iter()
                         .filter_map(|(e, _)| self.scope.enums.get(*e).map(|i| i.name.clone()))
                         .collect();
+                    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
                     let first = names.first().cloned().unwrap_or_default();
                     self.push(err::simple(
                         Code::EnumMismatch,
@@ -122,11 +123,11 @@ impl Checker<'_> {
                         Text::new(
                             format!(
                                 "`{name}` 是多个枚举（{}）的值，无法确定是哪一个",
-                                names.join("、")
+                                quoted.join("、")
                             ),
                             format!(
                                 "`{name}` is a value of several enumerations ({})",
-                                names.join(", ")
+                                quoted.join(", ")
                             ),
                         ),
                         Text::new("指代不明", "ambiguous"),
@@ -172,7 +173,8 @@ impl Checker<'_> {
                 match result {
                     Ok(d) => Ty::Num(d),
                     Err(error) => {
-                        let error = error.written_as(unit_text(l), unit_text(r));
+                        let error = error
+                            .written_as(self.unit_text(l).as_deref(), self.unit_text(r).as_deref());
                         let d = err::unit_error(
                             &error,
                             self.loc(e.span),
@@ -217,7 +219,8 @@ impl Checker<'_> {
             (Ty::Unknown, _) | (_, Ty::Unknown) => {}
             (Ty::Num(x), Ty::Num(y)) => {
                 if let Err(error) = units::compare(x, y) {
-                    let error = error.written_as(unit_text(l), unit_text(r));
+                    let error = error
+                        .written_as(self.unit_text(l).as_deref(), self.unit_text(r).as_deref());
                     let d = err::unit_error(
                         &error,
                         self.loc(at),
@@ -272,6 +275,10 @@ impl Checker<'_> {
                         format!("{}不能比较大小", found.zh),
                         format!("{} cannot be compared by size", found.en),
                     );
+                    d.help = Some(Text::new(
+                        "文本和条件（是/否）只能用 `=` 或 `≠` 比较",
+                        "texts and yes/no conditions can only be compared with `=` or `≠`",
+                    ));
                 }
                 self.push(d);
             }
@@ -301,18 +308,18 @@ impl Checker<'_> {
         };
         if args.len() < min || args.len() > max {
             let wanted = if min == max {
-                Text::new(format!("{min} 个"), format!("{min}"))
+                Text::new(format!(" {min} 个"), format!("{min}"))
             } else if max == usize::MAX {
                 Text::new(format!("至少 {min} 个"), format!("at least {min}"))
             } else {
-                Text::new(format!("{min} 至 {max} 个"), format!("{min} to {max}"))
+                Text::new(format!(" {min} 至 {max} 个"), format!("{min} to {max}"))
             };
             self.push(err::simple(
                 Code::ArgumentCount,
                 self.loc(span),
                 Text::new(
                     format!(
-                        "函数 `{}` 需要 {} 参数，这里给了 {} 个",
+                        "函数 `{}` 需要{}参数，这里给了 {} 个",
                         func.node,
                         wanted.zh,
                         args.len()
@@ -521,14 +528,9 @@ impl Checker<'_> {
             (Ty::Num(x), Ty::Num(y)) => match units::add_sub(x, y, AddSub::Add) {
                 Ok(d) => Ty::Num(d),
                 Err(error) => {
-                    let error = error.written_as(unit_text(ea), unit_text(eb));
-                    let at = ea.span.join(eb.span);
-                    let d = err::unit_error(
-                        &error,
-                        self.loc(at),
-                        Some(self.loc(ea.span)),
-                        Some(self.loc(eb.span)),
-                    );
+                    let error = error
+                        .written_as(self.unit_text(ea).as_deref(), self.unit_text(eb).as_deref());
+                    let d = self.alternatives_error(&error, ea, eb);
                     self.push(d);
                     Ty::Unknown
                 }
@@ -573,17 +575,64 @@ impl Checker<'_> {
         }
     }
 
+    /// The unit a value is written in, to name it in a unit error: the unit on a literal, or
+    /// the unit a field, parameter or `令` was declared in.
+    fn unit_text(&self, e: &Expr) -> Option<String> {
+        match &e.node {
+            ExprKind::Quantity(q) => q.unit.as_ref().map(|u| u.node.clone()),
+            ExprKind::Paren(inner) => self.unit_text(inner),
+            ExprKind::Name(n) => {
+                let subject = self.stack.last().and_then(|id| self.scope.defs.get(*id)?.subject);
+                let def = self.scope.defs.get(self.scope.lookup(n, subject)?)?;
+                let ty = match def.source {
+                    DefSource::Field(f) => &f.node.ty,
+                    DefSource::Item(item) => match &item.node.kind {
+                        ItemKind::Param(p) => &p.ty,
+                        ItemKind::Let(l) => l.ty.as_ref()?,
+                        _ => return None,
+                    },
+                };
+                match &ty.node {
+                    TypeExpr::Unit(u) => Some(u.clone()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// Two values that must be the same kind of quantity (the branches of an `若`, a default and
+    /// its exception, tiers, a stated figure and its formula) but have units that do not agree.
+    fn alternatives_error(&self, error: &UnitError, ea: &Expr, eb: &Expr) -> Diagnostic {
+        let (UnitError::Incompatible { left, right, .. }
+        | UnitError::PercentVsPoints { left, right, .. }) = error
+        else {
+            return err::unit_error(error, self.loc(eb.span), None, None);
+        };
+        let (lz, le) = (left.display(Lang::Zh), left.display(Lang::En));
+        let (rz, re) = (right.display(Lang::Zh), right.display(Lang::En));
+        let (reason_zh, reason_en) = match error {
+            UnitError::PercentVsPoints { .. } => {
+                ("一个是百分比，一个是百分点", "are a percentage and percentage points")
+            }
+            _ => ("单位不相容", "have incompatible units"),
+        };
+        Diagnostic::new(
+            error.code(),
+            Text::new(
+                format!("`{lz}` 与 `{rz}` {reason_zh}，而这两处应是同一种量"),
+                format!(
+                    "`{le}` and `{re}` {reason_en}, but both must be the same kind of quantity"
+                ),
+            ),
+        )
+        .at(self.loc(eb.span), Text::new(format!("此处为 `{rz}`"), format!("this is `{re}`")))
+        .also(self.loc(ea.span), Text::new(format!("此处为 `{lz}`"), format!("this is `{le}`")))
+        .help(error.help().unwrap_or_else(err::unit_help))
+    }
+
     pub(super) fn enum_name(&self, id: EnumId) -> String {
         self.scope.enums.get(id).map(|e| e.name.clone()).unwrap_or_default()
-    }
-}
-
-/// The unit written on a literal, to name it in a unit error.
-fn unit_text(e: &Expr) -> Option<&str> {
-    match &e.node {
-        ExprKind::Quantity(q) => q.unit.as_ref().map(|u| u.node.as_str()),
-        ExprKind::Paren(inner) => unit_text(inner),
-        _ => None,
     }
 }
 
