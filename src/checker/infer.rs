@@ -140,6 +140,23 @@ impl Checker<'_> {
                 }
             }
         }
+        // Where a value of an enumeration is expected, a name close to one of its values (or
+        // close to no other name) is taken for a misspelt value.
+        if let Some(Ty::Enum(e)) = hint {
+            let values: Vec<&str> = self
+                .scope
+                .enums
+                .get(e)
+                .map(|i| i.values.iter().map(String::as_str).collect())
+                .unwrap_or_default();
+            let near_value = !did_you_mean(name, values.iter().copied()).is_empty();
+            let near_name = !did_you_mean(name, self.scope.visible_names(ctx.subject)).is_empty();
+            if near_value || !near_name {
+                let d = unknown_enum_value(self.loc(span), name, &self.enum_name(e), values);
+                self.push(d);
+                return plain(Ty::Unknown);
+            }
+        }
         let candidates = self.scope.visible_names(ctx.subject);
         let mut d = err::unknown_name(self.loc(span), name, candidates);
         if ctx.subject.is_none() {
@@ -419,7 +436,12 @@ impl Checker<'_> {
                 }
                 let values: Vec<&str> =
                     info.map(|i| i.values.iter().map(String::as_str).collect()).unwrap_or_default();
-                self.push(unknown_member(self.loc(member.span), &member.node, base_name, values));
+                self.push(unknown_enum_value(
+                    self.loc(member.span),
+                    &member.node,
+                    base_name,
+                    values,
+                ));
                 return plain(Ty::Unknown);
             }
         }
@@ -689,6 +711,32 @@ fn no_members(loc: crate::source::Loc) -> Diagnostic {
             "`.` 用于条件的条目、评分的部分、预算的分项、指标表的指标、枚举的值或引用的政策",
             "`.` takes a condition's item, a score's part, a budget's part, an indicator, an enumeration value or a name from an imported policy",
         ),
+    )
+}
+
+/// `小微型` where a value of `企业规模` is expected.
+fn unknown_enum_value(
+    loc: crate::source::Loc,
+    value: &str,
+    enum_name: &str,
+    values: Vec<&str>,
+) -> Diagnostic {
+    let listed: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+    let help = help_text(&did_you_mean(value, values)).unwrap_or_else(|| {
+        Text::new(
+            format!("`{enum_name}` 的值有 {}", listed.join("、")),
+            format!("the values of `{enum_name}` are {}", listed.join(", ")),
+        )
+    });
+    err::simple(
+        Code::UnknownEnumValue,
+        loc,
+        Text::new(
+            format!("`{value}` 不是枚举 `{enum_name}` 的值"),
+            format!("`{value}` is not a value of `{enum_name}`"),
+        ),
+        Text::new("没有这个值", "no such value"),
+        help,
     )
 }
 
