@@ -92,7 +92,18 @@ pub fn unit_error(e: &UnitError, at: Loc, left: Option<Loc>, right: Option<Loc>)
             d = d.at(at, label);
         }
     }
-    d.help(e.help().unwrap_or_else(unit_help))
+    let help = e.help().unwrap_or_else(|| match e.code() {
+        Code::NumberLiteral => Text::new(
+            "改用与数值大小相称的单位书写，或简化复合单位",
+            "write the value in a unit that fits its size, or simplify the compound unit",
+        ),
+        Code::UnknownUnit => Text::new(
+            "可用的单位见语言参考，如 `元`、`万元`、`家`、`人`、`%`",
+            "the language reference lists the units, e.g. `元`, `万元`, `家`, `人`, `%`",
+        ),
+        _ => unit_help(),
+    });
+    d.help(help)
 }
 
 /// The help for units that do not go together, when nothing more precise can be said.

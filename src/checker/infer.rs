@@ -306,7 +306,16 @@ impl Checker<'_> {
         let Some((builtin, min, max)) = builtins::lookup(&func.node) else {
             let suggestions = did_you_mean(&func.node, builtins::names());
             let help = help_text(&suggestions).unwrap_or_else(|| {
-                Text::new("可用的函数见语言参考", "the language reference lists the functions")
+                let names = |english: bool| -> Vec<String> {
+                    builtins::BUILTINS
+                        .iter()
+                        .map(|b| format!("`{}`", if english { b.2 } else { b.1 }))
+                        .collect()
+                };
+                Text::new(
+                    format!("可用的函数有 {}", names(false).join("、")),
+                    format!("the functions are {}", names(true).join(", ")),
+                )
             });
             self.push(err::simple(
                 Code::UnknownFunction,
