@@ -288,7 +288,28 @@ impl Lower {
                 }
                 Rule::kw_amount => {
                     let value = self.arith(cc.expect(Rule::arith)?)?;
-                    AwardClause::Amount { value, exceptions: self.exceptions(&mut cc)? }
+                    let mut exceptions = self.exceptions(&mut cc)?;
+                    // `例外 若 … 则 转化费用 × 20%` followed on the next line by `最高不超过 50万元`:
+                    // the cap is a clause of its own, as after `当`.
+                    let cap = exceptions.last_mut().and_then(|ex| {
+                        let (v, cap) = self.split_cap(ex.node.value.clone());
+                        let cap = cap?;
+                        ex.span = crate::source::Span::new(ex.span.start, v.span.end);
+                        ex.node.value = v;
+                        Some(cap)
+                    });
+                    if let Some(cap) = cap {
+                        let end = exceptions.last().map_or(value.span.end, |e| e.span.end);
+                        let amount_span = crate::source::Span::new(s.start, end);
+                        clauses.push(Node::new(
+                            AwardClause::Amount { value, exceptions },
+                            amount_span,
+                        ));
+                        let cap_span = cap.span;
+                        clauses.push(Node::new(AwardClause::Cap(cap), cap_span));
+                        continue;
+                    }
+                    AwardClause::Amount { value, exceptions }
                 }
                 Rule::kw_cap => AwardClause::Cap(self.arith(cc.expect(Rule::arith)?)?),
                 Rule::kw_reduce => AwardClause::Reduce(self.arith(cc.expect(Rule::arith)?)?),
