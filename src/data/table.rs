@@ -163,6 +163,9 @@ pub struct RawTable {
     pub columns: Vec<RawColumn>,
     /// The rows, in file order; rows with no content are left out.
     pub rows: Vec<RawRow>,
+    /// True when each row names its own cells (JSON, TOML): different rows may then spell a
+    /// field's header differently (`转化费用` in one, `转化费用(万元)` in another).
+    pub keyed: bool,
 }
 
 /// One parameter value given in the data: `优秀分数线(分) = 90`.

@@ -18,6 +18,10 @@ use crate::units::{Dim, Unit, parse_unit};
 
 /// Validates the subjects and parameters of a data file against a schema. Returns the dataset
 /// only when there is no error; otherwise every error found.
+///
+/// A file with a parameter table (JSON `params`, TOML `[params]`, a `参数` sheet) must give
+/// every parameter that has no default (ZC0608); a file without one (every CSV file) leaves
+/// them [`Value::Missing`], to be given by another file.
 pub fn validate(raw: &RawData, schema: &Schema) -> Result<Dataset, Diagnostics> {
     let mut v = Validator { raw, schema, diags: Diagnostics::new() };
     let records = match &raw.table {
@@ -44,8 +48,18 @@ enum Target {
     Field { idx: usize, year: Option<u16>, unit: Unit },
     /// The long-form year of each row.
     Year,
-    /// Nothing usable (already reported).
-    Skip,
+    /// Nothing usable (already reported); the field the header names, if it names one.
+    Skip(Option<usize>),
+}
+
+impl Target {
+    /// The field a column is for, usable or not.
+    fn field(&self) -> Option<usize> {
+        match self {
+            Target::Field { idx, .. } | Target::Skip(Some(idx)) => Some(*idx),
+            Target::Year | Target::Skip(None) => None,
+        }
+    }
 }
 
 /// Whether a header names a field of the subject or a parameter.
@@ -72,6 +86,20 @@ struct Slot {
     bad: bool,
     /// The first empty cell, for the "required value is empty" error.
     empty_at: Option<DataLoc>,
+    /// Whether any cell was given for the slot (a column exists for it).
+    seen: bool,
+}
+
+impl Slot {
+    /// The value: a series for a yearly field that has a column (possibly without any year),
+    /// [`Value::Missing`] for a field no cell gave.
+    fn into_value(self, spec: &FieldSpec) -> Value {
+        match (self.one, spec.by_year && self.seen) {
+            (_, true) => Value::Series(self.years.into_iter().map(|(y, g)| (y, g.value)).collect()),
+            (Some(g), false) => g.value,
+            (None, false) => Value::Missing,
+        }
+    }
 }
 
 /// One subject being assembled from its rows.
@@ -128,10 +156,10 @@ impl Validator<'_> {
         let Some((idx, mut year)) = found else {
             let wanted = h.year_forms.first().map_or(h.name, |(b, _)| b);
             self.unknown(col, wanted, role);
-            return Target::Skip;
+            return Target::Skip(None);
         };
         let Some(spec) = specs.get(idx).cloned() else {
-            return Target::Skip;
+            return Target::Skip(None);
         };
         if let Some((sub, sub_loc)) = &col.sub {
             match (parse_year(sub), year) {
@@ -150,7 +178,7 @@ impl Validator<'_> {
                         "按年的值写成 `{ \"2020\": 12.5, \"2021\": 13 }` 这样的年份表",
                         "give a yearly value as a table of years: `{ \"2020\": 12.5, \"2021\": 13 }`",
                     )));
-                    return Target::Skip;
+                    return Target::Skip(Some(idx));
                 }
             }
         }
@@ -182,7 +210,7 @@ impl Validator<'_> {
             };
             let d = self.declared_at(&spec, d).help(help);
             self.push(d);
-            return Target::Skip;
+            return Target::Skip(Some(idx));
         }
         if !spec.by_year && year.is_some() {
             let d = self.diag(
@@ -202,11 +230,11 @@ impl Validator<'_> {
                 "remove the year from the header, or declare the field `按年` if it has a value per year",
             ));
             self.push(d);
-            return Target::Skip;
+            return Target::Skip(Some(idx));
         }
         match self.column_unit(col, h.unit, &spec) {
             Some(unit) => Target::Field { idx, year, unit },
-            None => Target::Skip,
+            None => Target::Skip(Some(idx)),
         }
     }
 
@@ -341,9 +369,11 @@ impl Validator<'_> {
             let key = match &t {
                 Target::Field { idx, year, .. } => Some((Some(*idx), *year)),
                 Target::Year => Some((None, None)),
-                Target::Skip => None,
+                Target::Skip(_) => None,
             };
-            if let Some(key) = key {
+            // In JSON and TOML each record names its own keys: two spellings of one field are
+            // a problem only in a record that gives both (see `table`).
+            if let Some(key) = key.filter(|_| !table.keyed) {
                 if let Some(first) = seen.get(&key) {
                     let name = key
                         .0
@@ -371,7 +401,7 @@ impl Validator<'_> {
                         )
                         .help(Text::new("删去其中一列", "remove one of the columns"));
                     self.push(d);
-                    t = Target::Skip;
+                    t = Target::Skip(key.0);
                 } else {
                     seen.insert(key, col);
                 }
@@ -381,13 +411,12 @@ impl Validator<'_> {
         let schema = self.schema;
         for (idx, spec) in schema.fields.iter().enumerate() {
             let is_key = schema.key == Some(idx);
-            let covered =
-                targets.iter().any(|t| matches!(t, Target::Field { idx: i, .. } if *i == idx));
-            let attempted = table.columns.iter().any(|c| {
-                let h = parse_header(&c.name);
-                h.name == spec.name || h.year_forms.iter().any(|(b, _)| *b == spec.name)
-            });
-            if covered || attempted || (spec.optional && !is_key) {
+            // An empty list of records (JSON, TOML) lacks nothing.
+            let nothing_to_check = table.keyed && table.rows.is_empty();
+            if targets.iter().any(|t| t.field() == Some(idx))
+                || (spec.optional && !is_key)
+                || nothing_to_check
+            {
                 continue;
             }
             let example =
@@ -454,26 +483,76 @@ impl Validator<'_> {
                 });
                 accs.len() - 1
             });
+            let Some(acc) = accs.get_mut(acc_idx) else {
+                continue;
+            };
+            let mut touched = vec![false; acc.slots.len()];
+            let mut in_row: HashMap<(usize, Option<u16>), DataLoc> = HashMap::new();
             for (c, target) in targets.iter().enumerate() {
-                let Target::Field { idx, year, unit } = target else {
+                // A key the record does not give (JSON, TOML, a short CSV line): see below.
+                let Some(cell) = cell(Some(c)) else {
                     continue;
                 };
-                let Some(spec) = self.schema.fields.get(*idx).cloned() else {
-                    continue;
-                };
-                let year = if spec.by_year { year.or(row_year) } else { None };
-                let given = self.read(&spec, cell(Some(c)), unit, &row.loc);
-                if let Some(acc) = accs.get_mut(acc_idx) {
-                    let (key, slot) = (acc.key.clone(), acc.slots.get_mut(*idx));
-                    if let Some(slot) = slot
-                        && let Some(d) = store(slot, given, year, &spec, &key, self.raw)
-                    {
-                        self.push(d);
+                let (idx, year, unit) = match target {
+                    Target::Field { idx, year, unit } => (*idx, *year, unit),
+                    Target::Skip(Some(idx)) => {
+                        if let Some(slot) = acc.slots.get_mut(*idx) {
+                            slot.bad |= !cell.value.is_empty();
+                        }
+                        if let Some(t) = touched.get_mut(*idx) {
+                            *t = true;
+                        }
+                        continue;
                     }
+                    Target::Year | Target::Skip(None) => continue,
+                };
+                let Some(spec) = self.schema.fields.get(idx).cloned() else {
+                    continue;
+                };
+                if let Some(t) = touched.get_mut(idx) {
+                    *t = true;
+                }
+                let year = if spec.by_year { year.or(row_year) } else { None };
+                if let Some(first) = in_row.get(&(idx, year)) {
+                    let d = self.twice_in_record(&spec.name, &cell.loc, first);
+                    self.push(d);
+                    continue;
+                }
+                in_row.insert((idx, year), cell.loc.clone());
+                let given = self.read(&spec, Some(cell), unit, &row.loc);
+                if let Some(slot) = acc.slots.get_mut(idx)
+                    && let Some(d) = store(slot, given, year, &spec, &acc.key, self.raw)
+                {
+                    self.diags.push(d);
+                }
+            }
+            // A field the data has a column for, but this row does not give.
+            for (idx, slot) in acc.slots.iter_mut().enumerate() {
+                let has_column = targets.iter().any(|t| t.field() == Some(idx));
+                if has_column && !touched.get(idx).copied().unwrap_or(true) {
+                    slot.seen = true;
+                    slot.empty_at.get_or_insert_with(|| row.loc.clone());
                 }
             }
         }
         accs.into_iter().map(|acc| self.finish(acc)).collect()
+    }
+
+    fn twice_in_record(&self, name: &str, loc: &DataLoc, first: &DataLoc) -> Diagnostic {
+        self.diag(
+            Code::DuplicateColumn,
+            Text::new(
+                format!("这条记录两次给出 `{name}`"),
+                format!("this record gives `{name}` twice"),
+            ),
+            loc,
+            Text::new("第二次", "second time"),
+        )
+        .also(
+            Loc::new(&self.raw.file, first.span()),
+            label_at(first, Text::new("第一次", "first time")),
+        )
+        .help(Text::new("只保留其中一个", "keep only one of them"))
     }
 
     fn row_year(&mut self, cell: Option<&RawCell>, row_loc: &DataLoc) -> Option<u16> {
@@ -779,11 +858,7 @@ impl Validator<'_> {
                 ));
                 self.push(d);
             }
-            fields.push(if spec.by_year {
-                Value::Series(slot.years.into_iter().map(|(y, g)| (y, g.value)).collect())
-            } else {
-                slot.one.map_or(Value::Missing, |g| g.value)
-            });
+            fields.push(slot.into_value(spec));
         }
         Record { key: acc.key, fields }
     }
@@ -834,7 +909,10 @@ impl Validator<'_> {
         let mut out = Vec::new();
         for (spec, slot) in schema.params.iter().zip(slots) {
             let empty = if spec.by_year { slot.years.is_empty() } else { slot.one.is_none() };
-            if empty && !spec.optional && !slot.bad {
+            // A file gives all the parameters it has in one table; one without a table leaves
+            // them to another file.
+            let expected = self.raw.params_loc.is_some() || !self.raw.params.is_empty();
+            if empty && expected && !spec.optional && !slot.bad {
                 let loc = slot
                     .empty_at
                     .clone()
@@ -870,11 +948,7 @@ impl Validator<'_> {
                     ));
                 self.push(d);
             }
-            out.push(if spec.by_year {
-                Value::Series(slot.years.into_iter().map(|(y, g)| (y, g.value)).collect())
-            } else {
-                slot.one.map_or(Value::Missing, |g| g.value)
-            });
+            out.push(slot.into_value(spec));
         }
         out
     }
@@ -896,6 +970,7 @@ fn store(
     key: &str,
     raw: &RawData,
 ) -> Option<Diagnostic> {
+    slot.seen = true;
     let given = match read {
         Read::Empty(loc) => {
             slot.empty_at.get_or_insert(loc);
