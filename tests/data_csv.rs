@@ -215,9 +215,10 @@ fn values_out_of_range() {
 
 #[test]
 fn duplicate_subject_ids_show_both_rows() {
-    let d = errors("a.csv", &csv(&["甲,1,1,1,无,否,", "乙,1,1,1,无,否,", " 甲 ,2,1,1,无,否,"]));
-    assert_eq!(d.len(), 1);
+    let d = errors("a.csv", &csv(&["甲,1,1,1,无,否,", "乙,1,1,1,无,否,", " 甲 ,2,1,1,无,否,x"]));
+    assert_eq!(d.len(), 2, "the cells of the repeated row are checked too");
     assert_eq!(at_text(&d[0]), (Code::DuplicateSubject, 4, 1, " 甲 ".into()));
+    assert_eq!(at_text(&d[1]), (Code::WrongValue, 4, 15, "x".into()));
     let first = d[0].labels.iter().find(|l| !l.primary).unwrap();
     assert_eq!(first.loc.file.line_col(first.loc.span.start), (2, 1));
     assert_eq!(d[0].message.en, "subject `甲` appears twice");
@@ -286,6 +287,7 @@ fn every_error_is_reported_at_once() {
             Code::WrongValue,
             Code::OutOfRange,
             Code::DuplicateSubject,
+            Code::WrongValue,
         ]
     );
 }

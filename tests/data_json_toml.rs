@@ -55,6 +55,12 @@ fn json_errors_are_located_in_the_text() {
             (Code::DuplicateSubject, 3, 10, "\"甲\"".into()),
         ]
     );
+    // a header shared by a table of years is reported once
+    let d = errors("a.json", r#"[{"名称": "乙", "转化费用": 1, "营业收入(万圆)": {"2020": 1, "2021": 2}, "级别": "无", "重点企业": true}]"#.as_bytes());
+    assert_eq!(
+        d.iter().map(at_text).collect::<Vec<_>>(),
+        [(Code::DataUnit, 1, 25, "\"营业收入(万圆)\"".into())]
+    );
     // two spellings of one field in one record
     let d = errors("a.json", r#"[{"名称": "乙", "转化费用": 1, "转化费用(元)": 1, "营业收入_2020": 1, "级别": "无", "重点企业": true}]"#.as_bytes());
     assert_eq!(at_text(&d[0]), (Code::DuplicateColumn, 1, 36, "1".into()));

@@ -5,12 +5,12 @@
 //! A table with a `年份` column is in long form: one row per subject and year, rows with the same
 //! id merged into one subject. Nothing is returned when anything is wrong.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::cell::{CellError, NumberProblem, did_you_mean, read_cell};
 use super::header::{header_text, is_year_column, parse_header, parse_year};
 use super::schema::{FieldKind, FieldSpec, Schema};
-use super::table::{DataLoc, RawCell, RawColumn, RawData, RawTable, RawValue, label_at};
+use super::table::{DataLoc, RawCell, RawColumn, RawData, RawRow, RawTable, RawValue, label_at};
 use super::value::{Dataset, Record, Value};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Lang, Text};
 use crate::source::{Loc, Span};
@@ -23,7 +23,7 @@ use crate::units::{Dim, Unit, parse_unit};
 /// every parameter that has no default (ZC0608); a file without one (every CSV file) leaves
 /// them [`Value::Missing`], to be given by another file.
 pub fn validate(raw: &RawData, schema: &Schema) -> Result<Dataset, Diagnostics> {
-    let mut v = Validator { raw, schema, diags: Diagnostics::new() };
+    let mut v = Validator { raw, schema, diags: Diagnostics::new(), pushed: HashSet::new() };
     let records = match &raw.table {
         Some(table) => v.table(table),
         None => Vec::new(),
@@ -112,11 +112,17 @@ struct Validator<'a> {
     raw: &'a RawData,
     schema: &'a Schema,
     diags: Diagnostics,
+    pushed: HashSet<(Code, Option<Span>, String)>,
 }
 
 impl Validator<'_> {
+    /// Records a diagnostic once: a header shared by several columns (a JSON table of years)
+    /// is reported once, not once per year.
     fn push(&mut self, d: Diagnostic) {
-        self.diags.push(d);
+        let primary = d.primary().map(|l| l.span);
+        if self.pushed.insert((d.code, primary, d.message.en.clone())) {
+            self.diags.push(d);
+        }
     }
 
     fn diag(&self, code: Code, message: Text, loc: &DataLoc, label: Text) -> Diagnostic {
@@ -463,7 +469,12 @@ impl Validator<'_> {
                 None => None,
                 Some(c) => match self.row_year(cell(Some(c)), &row.loc) {
                     Some(y) => Some(y),
-                    None => continue,
+                    None => {
+                        // Still check the row's cells, to report every problem at once.
+                        let mut scratch = self.scratch("");
+                        self.fill(&mut scratch, row, &targets, None);
+                        continue;
+                    }
                 },
             };
             let key_cell = cell(key_col).filter(|c| !c.value.is_empty());
@@ -473,6 +484,8 @@ impl Validator<'_> {
             };
             if let Some(first) = seen_years.get(&(key.clone(), row_year)) {
                 self.duplicate(&key, row_year, &key_loc, first);
+                let mut scratch = self.scratch(&key);
+                self.fill(&mut scratch, row, &targets, row_year);
                 continue;
             }
             seen_years.insert((key.clone(), row_year), key_loc);
@@ -486,56 +499,67 @@ impl Validator<'_> {
             let Some(acc) = accs.get_mut(acc_idx) else {
                 continue;
             };
-            let mut touched = vec![false; acc.slots.len()];
-            let mut in_row: HashMap<(usize, Option<u16>), DataLoc> = HashMap::new();
-            for (c, target) in targets.iter().enumerate() {
-                // A key the record does not give (JSON, TOML, a short CSV line): see below.
-                let Some(cell) = cell(Some(c)) else {
-                    continue;
-                };
-                let (idx, year, unit) = match target {
-                    Target::Field { idx, year, unit } => (*idx, *year, unit),
-                    Target::Skip(Some(idx)) => {
-                        if let Some(slot) = acc.slots.get_mut(*idx) {
-                            slot.bad |= !cell.value.is_empty();
-                        }
-                        if let Some(t) = touched.get_mut(*idx) {
-                            *t = true;
-                        }
-                        continue;
-                    }
-                    Target::Year | Target::Skip(None) => continue,
-                };
-                let Some(spec) = self.schema.fields.get(idx).cloned() else {
-                    continue;
-                };
-                if let Some(t) = touched.get_mut(idx) {
-                    *t = true;
-                }
-                let year = if spec.by_year { year.or(row_year) } else { None };
-                if let Some(first) = in_row.get(&(idx, year)) {
-                    let d = self.twice_in_record(&spec.name, &cell.loc, first);
-                    self.push(d);
-                    continue;
-                }
-                in_row.insert((idx, year), cell.loc.clone());
-                let given = self.read(&spec, Some(cell), unit, &row.loc);
-                if let Some(slot) = acc.slots.get_mut(idx)
-                    && let Some(d) = store(slot, given, year, &spec, &acc.key, self.raw)
-                {
-                    self.diags.push(d);
-                }
-            }
-            // A field the data has a column for, but this row does not give.
-            for (idx, slot) in acc.slots.iter_mut().enumerate() {
-                let has_column = targets.iter().any(|t| t.field() == Some(idx));
-                if has_column && !touched.get(idx).copied().unwrap_or(true) {
-                    slot.seen = true;
-                    slot.empty_at.get_or_insert_with(|| row.loc.clone());
-                }
-            }
+            self.fill(acc, row, &targets, row_year);
         }
         accs.into_iter().map(|acc| self.finish(acc)).collect()
+    }
+
+    /// Reads the cells of one row into a subject's slots.
+    fn fill(&mut self, acc: &mut Acc, row: &RawRow, targets: &[Target], row_year: Option<u16>) {
+        let cell = |c: usize| row.cells.get(c).and_then(Option::as_ref);
+        let mut touched = vec![false; acc.slots.len()];
+        let mut in_row: HashMap<(usize, Option<u16>), DataLoc> = HashMap::new();
+        for (c, target) in targets.iter().enumerate() {
+            // A key the record does not give (JSON, TOML, a short CSV line): see below.
+            let Some(cell) = cell(c) else {
+                continue;
+            };
+            let (idx, year, unit) = match target {
+                Target::Field { idx, year, unit } => (*idx, *year, unit),
+                Target::Skip(Some(idx)) => {
+                    if let Some(slot) = acc.slots.get_mut(*idx) {
+                        slot.bad |= !cell.value.is_empty();
+                    }
+                    if let Some(t) = touched.get_mut(*idx) {
+                        *t = true;
+                    }
+                    continue;
+                }
+                Target::Year | Target::Skip(None) => continue,
+            };
+            let Some(spec) = self.schema.fields.get(idx).cloned() else {
+                continue;
+            };
+            if let Some(t) = touched.get_mut(idx) {
+                *t = true;
+            }
+            let year = if spec.by_year { year.or(row_year) } else { None };
+            if let Some(first) = in_row.get(&(idx, year)) {
+                let d = self.twice_in_record(&spec.name, &cell.loc, first);
+                self.push(d);
+                continue;
+            }
+            in_row.insert((idx, year), cell.loc.clone());
+            let given = self.read(&spec, Some(cell), unit, &row.loc);
+            if let Some(slot) = acc.slots.get_mut(idx)
+                && let Some(d) = store(slot, given, year, &spec, &acc.key, self.raw)
+            {
+                self.diags.push(d);
+            }
+        }
+        // A field the data has a column for, but this row does not give.
+        for (idx, slot) in acc.slots.iter_mut().enumerate() {
+            let has_column = targets.iter().any(|t| t.field() == Some(idx));
+            if has_column && !touched.get(idx).copied().unwrap_or(true) {
+                slot.seen = true;
+                slot.empty_at.get_or_insert_with(|| row.loc.clone());
+            }
+        }
+    }
+
+    /// A subject that is checked but never kept (a duplicate row, a row without a year).
+    fn scratch(&self, key: &str) -> Acc {
+        Acc { key: key.to_string(), slots: vec![Slot::default(); self.schema.fields.len()] }
     }
 
     fn twice_in_record(&self, name: &str, loc: &DataLoc, first: &DataLoc) -> Diagnostic {
