@@ -23,6 +23,7 @@ mod cell;
 mod csv;
 pub mod header;
 mod json;
+mod messages;
 mod schema;
 mod table;
 mod template;
