@@ -7,6 +7,9 @@ use crate::source::SourceFile;
 
 /// Parses and checks each policy source; returns all diagnostics (unsorted).
 pub fn check_sources(sources: &[Arc<SourceFile>]) -> Diagnostics {
-    let _ = sources;
-    Diagnostics::new()
+    let mut all = Diagnostics::new();
+    for file in sources {
+        all.extend(crate::checker::check_source(file));
+    }
+    all
 }

@@ -6,8 +6,12 @@
 
 pub mod ast;
 pub mod check;
+pub mod checker;
+pub mod cli;
 pub mod data;
 pub mod diagnostics;
+pub mod eval;
 pub mod parser;
+pub mod report;
 pub mod source;
 pub mod units;

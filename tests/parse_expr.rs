@@ -98,3 +98,17 @@ fn cap_on_the_line_after_a_condition_is_a_cap() {
     let AwardClause::When(e) = &b.clauses[0].node else { panic!() };
     assert_eq!(sexpr(e), "(≤ 费用 50万元)");
 }
+
+#[test]
+fn a_cap_after_an_amount_exception_is_a_cap() {
+    use zhengce::ast::AwardClause;
+    let src = "奖励 补助 {\n  金额 费用 × 30%\n    例外 若 来源 = 市外 则 费用 × 20%\n  最高不超过 50万元\n}";
+    let f = SourceFile::new("t.zc", src);
+    let (p, d) = parse(&f);
+    assert!(d.is_empty(), "{:?}", d.sorted());
+    let p = p.unwrap();
+    let ItemKind::Award(a) = &p.items[0].kind else { panic!() };
+    let AwardClause::Amount { exceptions, .. } = &a.clauses[0].node else { panic!() };
+    assert_eq!(sexpr(&exceptions[0].node.value), "(× 费用 20%)");
+    assert!(matches!(&a.clauses[1].node, AwardClause::Cap(_)));
+}

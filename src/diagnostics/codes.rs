@@ -92,9 +92,16 @@ codes! {
     ConflictingValues = "ZC0610", Error, "同一主体的取值相互矛盾", "conflicting values for one subject";
     DuplicateColumn = "ZC0611", Error, "数据列重复", "column given twice";
     YearColumn = "ZC0612", Error, "年份与字段声明不符", "year does not match the field declaration";
+    // --- evaluation
+    DivisionByZero = "ZC0701", Error, "除数为零", "division by zero";
+    Overflow = "ZC0702", Error, "数值溢出", "arithmetic overflow";
+    NoYear = "ZC0703", Error, "没有评估年度", "no evaluation year";
+    DeductionRange = "ZC0704", Error, "扣分超出规定范围", "deduction outside its range";
+    MissingParamValue = "ZC0705", Error, "参数没有取值", "parameter has no value";
     // --- files and usage
     Io = "ZC0901", Error, "无法读取文件", "cannot read file";
     NoPolicyFiles = "ZC0902", Error, "没有找到政策文件", "no policy files found";
+    UnknownCode = "ZC0903", Error, "未知的诊断代码", "unknown diagnostic code";
 }
 
 #[cfg(test)]

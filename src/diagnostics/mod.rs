@@ -7,8 +7,13 @@
 //!
 //! Message style (both languages): lowercase English, no final period, user input in backticks,
 //! never a Rust type name; the Chinese text is a full sentence without a final 。.
+//! The full guide is `docs/diagnostics-style.md`; each code's page is `docs/codes/ZCxxxx.md`.
 
 pub mod codes;
+pub mod explain;
+pub mod lang;
+pub mod render;
+pub mod suggest;
 
 use crate::source::Loc;
 pub use codes::Code;

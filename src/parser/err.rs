@@ -168,7 +168,7 @@ fn describe(rule: Rule) -> Option<(String, String)> {
             "奖励条款（`当`、`金额`、`最高不超过` 等）",
             "an award clause (`when`, `amount`, `cap` ...)",
         ),
-        Rule::exception => kw("例外", "except"),
+        Rule::exception | Rule::amount_exception => kw("例外", "except"),
         Rule::path => d("名称", "a name"),
         Rule::part => d("分项（`名称 金额`）", "a part (`name amount`)"),
         Rule::enum_values => d("枚举值", "an enumeration value"),

@@ -86,38 +86,99 @@ fn next_item_line(text: &str, offset: usize) -> Option<usize> {
     }
 }
 
-/// Refuses files whose brackets nest deeper than [`MAX_NESTING`], before the recursive parser
-/// sees them.
+/// Refuses files that nest deeper than [`MAX_NESTING`] before the recursive parser sees them.
+/// Nesting is counted the way the parser recurses: open brackets, open `若 … 否则` expressions,
+/// and runs of prefix operators (`非 非 x`, `--x`).
 fn check_nesting(file: &Arc<SourceFile>) -> Option<Diagnostic> {
-    let mut depth = 0usize;
-    for (i, c) in file.text.char_indices() {
-        match c {
-            '(' | '（' | '[' | '{' | '｛' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    let span = Span::new(i, i + c.len_utf8());
-                    return Some(
-                        Diagnostic::new(
-                            Code::NestingTooDeep,
-                            Text::new(
-                                format!("括号嵌套超过 {MAX_NESTING} 层"),
-                                format!("brackets nest more than {MAX_NESTING} deep"),
-                            ),
-                        )
-                        .at(
-                            Loc::new(file, span),
-                            Text::new("此处超过嵌套上限", "the limit is passed here"),
-                        )
-                        .help(Text::new(
-                            "把内层的计算拆成用 `令` 定义的中间值",
-                            "split the inner computation into named values with `let`",
-                        )),
-                    );
-                }
-            }
-            ')' | '）' | ']' | '}' | '｝' => depth = depth.saturating_sub(1),
+    let text = &file.text;
+    let mut brackets = 0usize;
+    let mut ifs = 0usize;
+    let mut prefix_run = 0usize;
+    let mut token_start: Option<usize> = None;
+    let mut too_deep: Option<Span> = None;
+    let end_token = |start: usize, end: usize, ifs: &mut usize, run: &mut usize| -> bool {
+        let token = text.get(start..end).unwrap_or("");
+        match token {
+            "若" | "if" => *ifs += 1,
+            "否则" | "else" => *ifs = ifs.saturating_sub(1),
             _ => {}
         }
+        let prefixes =
+            token.chars().take_while(|c| matches!(c, '非' | '!' | '-' | '−' | '－')).count();
+        let only_prefix = prefixes == token.chars().count() || matches!(token, "not");
+        *run = if only_prefix { *run + prefixes.max(1) } else { prefixes };
+        *ifs > MAX_NESTING || *run > MAX_NESTING
+    };
+    // Comments, texts and quoted sentences are skipped: their characters are not code.
+    let mut skip_until: Option<char> = None;
+    let mut prev = '\n';
+    for (i, c) in text.char_indices() {
+        if let Some(end) = skip_until {
+            if c == end {
+                skip_until = None;
+            }
+            prev = c;
+            continue;
+        }
+        let opens = match c {
+            '#' => Some('\n'),
+            '/' if prev == '/' => Some('\n'),
+            '"' => Some('"'),
+            '“' => Some('”'),
+            '「' => Some('」'),
+            '『' => Some('』'),
+            _ => None,
+        };
+        prev = c;
+        if let Some(end) = opens {
+            if let Some(start) = token_start.take()
+                && end_token(start, i, &mut ifs, &mut prefix_run)
+            {
+                too_deep = Some(Span::new(start, i));
+                break;
+            }
+            skip_until = Some(end);
+            continue;
+        }
+        match c {
+            '(' | '（' | '[' | '{' | '｛' => brackets += 1,
+            ')' | '）' | ']' | '}' | '｝' => brackets = brackets.saturating_sub(1),
+            _ => {}
+        }
+        if brackets > MAX_NESTING {
+            too_deep = Some(Span::new(i, i + c.len_utf8()));
+            break;
+        }
+        if c.is_whitespace() {
+            if let Some(start) = token_start.take()
+                && end_token(start, i, &mut ifs, &mut prefix_run)
+            {
+                too_deep = Some(Span::new(start, i));
+                break;
+            }
+        } else if token_start.is_none() {
+            token_start = Some(i);
+        }
     }
-    None
+    if too_deep.is_none()
+        && let Some(start) = token_start
+        && end_token(start, text.len(), &mut ifs, &mut prefix_run)
+    {
+        too_deep = Some(Span::new(start, text.len()));
+    }
+    let span = too_deep?;
+    Some(
+        Diagnostic::new(
+            Code::NestingTooDeep,
+            Text::new(
+                format!("嵌套超过 {MAX_NESTING} 层"),
+                format!("expressions nest more than {MAX_NESTING} deep"),
+            ),
+        )
+        .at(Loc::new(file, span), Text::new("此处超过嵌套上限", "the limit is passed here"))
+        .help(Text::new(
+            "把内层的计算拆成用 `令` 定义的中间值",
+            "split the inner computation into named values with `let`",
+        )),
+    )
 }

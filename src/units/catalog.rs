@@ -97,9 +97,6 @@ pub fn lookup(text: &str) -> Option<&'static Atom> {
         .or_else(|| ATOMS.iter().find(|a| a.text.is_ascii() && a.text.eq_ignore_ascii_case(text)))
 }
 
-/// How many suggestions [`suggest`] returns at most.
-const MAX_SUGGESTIONS: usize = 3;
-
 /// Characters documents sometimes write for the ones the catalog uses: the formal 圆 for 元 and
 /// traditional forms.
 const VARIANTS: &[(char, char)] = &[
@@ -131,18 +128,10 @@ pub fn suggest(unknown: &str) -> Vec<String> {
     if let Some(atom) = lookup(&unknown) {
         return vec![atom.text.to_string()];
     }
-    let len = unknown.chars().count();
-    let mut scored: Vec<(usize, usize, &'static str)> = ATOMS
-        .iter()
-        .enumerate()
-        .filter_map(|(i, a)| {
-            let d = strsim::levenshtein(&unknown, a.text);
-            let longer = len.max(a.text.chars().count());
-            (d > 0 && d < longer && d <= longer.div_ceil(2)).then_some((d, i, a.text))
-        })
-        .collect();
-    scored.sort_unstable();
-    scored.into_iter().take(MAX_SUGGESTIONS).map(|(_, _, text)| text.to_string()).collect()
+    crate::diagnostics::suggest::did_you_mean(&unknown, ATOMS.iter().map(|a| a.text))
+        .into_iter()
+        .map(str::to_string)
+        .collect()
 }
 
 #[cfg(test)]
@@ -201,16 +190,16 @@ mod tests {
         assert_eq!(suggest("万圆"), ["万元"]);
         assert_eq!(suggest("萬元"), ["万元"]);
         assert_eq!(suggest("億圆"), ["亿元"]);
-        assert_eq!(suggest("平米"), ["平方米", "万平方米"]);
+        assert_eq!(suggest("平米"), ["平方米"]);
         assert_eq!(suggest("yaun")[0], "yuan");
-        assert_eq!(suggest("Yeer"), ["year", "years"]);
+        assert_eq!(suggest("Yeer"), ["year"]);
         assert_eq!(suggest("个百份点"), ["个百分点"]);
         assert_eq!(suggest("圆"), ["元"]);
         // one-character names are all one edit apart: no noise
         assert!(suggest("斤").is_empty());
         assert!(suggest("公顷").is_empty());
         assert!(suggest("").is_empty());
-        // at most three, nearest first, in catalog order on ties
-        assert_eq!(suggest("万园"), ["万元", "万人", "万家"]);
+        // at most three, nearest first, in character order on ties
+        assert_eq!(suggest("万园"), ["万个", "万人", "万元"]);
     }
 }

@@ -320,11 +320,7 @@ impl UnitError {
     pub fn help(&self) -> Option<Text> {
         match self {
             UnitError::Unknown { suggestions, .. } if !suggestions.is_empty() => {
-                let quoted: Vec<String> = suggestions.iter().map(|s| format!("`{s}`")).collect();
-                Some(Text::new(
-                    format!("是否想写 {}", join_or(&quoted, "、", " 或 ")),
-                    format!("did you mean {}", join_or(&quoted, ", ", " or ")),
-                ))
+                crate::diagnostics::suggest::help_text(suggestions)
             }
             UnitError::Malformed { problem: Malformed::Ambiguous, .. } => Some(Text::new(
                 "写成 `元/(㎡·年)` 或 `元/㎡/年` 表示每平方米每年",
@@ -361,15 +357,6 @@ impl UnitError {
             )),
             _ => None,
         }
-    }
-}
-
-/// `a`, `a or b`, `a, b or c` (with the given separators).
-fn join_or(items: &[String], sep: &str, last: &str) -> String {
-    match items.split_last() {
-        None => String::new(),
-        Some((only, [])) => only.clone(),
-        Some((final_item, rest)) => format!("{}{last}{final_item}", rest.join(sep)),
     }
 }
 
@@ -662,11 +649,11 @@ mod tests {
         );
         assert_eq!(err.code(), Code::UnknownUnit);
         assert_eq!(err.message().en, "unknown unit `万圆`");
-        assert_eq!(err.help().unwrap().zh, "是否想写 `万元`");
+        assert_eq!(err.help().unwrap().zh, "你是不是想写 `万元`？");
         let err = parse_unit("元/平米/年").unwrap_err();
-        assert_eq!(err.help().unwrap().en, "did you mean `平方米` or `万平方米`");
+        assert_eq!(err.help().unwrap().en, "did you mean `平方米`?");
         let err = parse_unit("万园").unwrap_err();
-        assert_eq!(err.help().unwrap().zh, "是否想写 `万元`、`万人` 或 `万家`");
+        assert_eq!(err.help().unwrap().zh, "你是不是想写 `万个`、`万人` 或 `万元`？");
         assert_eq!(parse_unit("公顷").unwrap_err().help(), None);
     }
 

@@ -299,7 +299,7 @@ impl Lower {
         Ok(Node::new(pattern, whole))
     }
 
-    /// `例外 若 c 则 v`.
+    /// `例外 若 c 则 v` (the value is an amount in an `amount_exception`).
     pub(super) fn exception(&self, p: Pair<'_, Rule>) -> R<Node<Exception>> {
         let whole = span(&p);
         let mut c = Cursor::new(p, "exception");
@@ -307,12 +307,20 @@ impl Lower {
         c.expect(Rule::kw_if)?;
         let cond = self.expr(c.expect(Rule::expr)?)?;
         c.expect(Rule::kw_then)?;
-        let value = self.expr(c.expect(Rule::expr)?)?;
+        let v = c.next()?;
+        let value = match v.as_rule() {
+            Rule::arith => self.arith(v)?,
+            _ => self.expr(v)?,
+        };
         Ok(Node::new(Exception { cond, value }, whole))
     }
 
     pub(super) fn exceptions(&self, c: &mut Cursor<'_>) -> R<Vec<Node<Exception>>> {
-        c.eat_all(Rule::exception).into_iter().map(|p| self.exception(p)).collect()
+        let mut out = Vec::new();
+        while let Some(p) = c.eat(Rule::exception).or_else(|| c.eat(Rule::amount_exception)) {
+            out.push(self.exception(p)?);
+        }
+        Ok(out)
     }
 }
 

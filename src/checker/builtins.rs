@@ -1,0 +1,58 @@
+//! The builtin functions, each with a Chinese and an English name.
+
+/// A builtin function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Builtin {
+    /// `最小`/`min`(a, b, …)
+    Min,
+    /// `最大`/`max`(a, b, …)
+    Max,
+    /// `取整`/`round`(x, step): half up to a multiple of step.
+    Round,
+    /// `向下取整`/`round_down`(x, step)
+    RoundDown,
+    /// `向上取整`/`round_up`(x, step)
+    RoundUp,
+    /// `合计`/`sum`(a, b, …)
+    Sum,
+    /// `绝对值`/`abs`(x)
+    Abs,
+    /// `累计`/`cumulative`(series[, from_year]): the sum of a yearly series up to the evaluation
+    /// year.
+    Cumulative,
+    /// `上年`/`previous`(x): x in the year before.
+    Previous,
+    /// `增长率`/`growth`(x): x ÷ 上年(x) − 1, as a percentage.
+    Growth,
+    /// `连续年数`/`consecutive_years`(c): how many years in a row, ending in the evaluation year,
+    /// c held.
+    ConsecutiveYears,
+}
+
+/// Every builtin with its names and how many arguments it takes (min, max).
+pub const BUILTINS: &[(Builtin, &str, &str, usize, usize)] = &[
+    (Builtin::Min, "最小", "min", 1, usize::MAX),
+    (Builtin::Max, "最大", "max", 1, usize::MAX),
+    (Builtin::Round, "取整", "round", 2, 2),
+    (Builtin::RoundDown, "向下取整", "round_down", 2, 2),
+    (Builtin::RoundUp, "向上取整", "round_up", 2, 2),
+    (Builtin::Sum, "合计", "sum", 1, usize::MAX),
+    (Builtin::Abs, "绝对值", "abs", 1, 1),
+    (Builtin::Cumulative, "累计", "cumulative", 1, 2),
+    (Builtin::Previous, "上年", "previous", 1, 1),
+    (Builtin::Growth, "增长率", "growth", 1, 1),
+    (Builtin::ConsecutiveYears, "连续年数", "consecutive_years", 1, 1),
+];
+
+/// The names of the evaluation year: `当年` / `current_year`.
+pub const CURRENT_YEAR: [&str; 2] = ["当年", "current_year"];
+
+/// Looks a builtin up by either name; returns it with its argument bounds.
+pub fn lookup(name: &str) -> Option<(Builtin, usize, usize)> {
+    BUILTINS.iter().find(|b| b.1 == name || b.2 == name).map(|b| (b.0, b.3, b.4))
+}
+
+/// Every builtin name, for "did you mean".
+pub fn names() -> impl Iterator<Item = &'static str> {
+    BUILTINS.iter().flat_map(|b| [b.1, b.2])
+}

@@ -1,0 +1,660 @@
+//! Typing expressions: names, units, operators, comparisons, functions, tiers.
+
+use super::builtins::{self, Builtin, CURRENT_YEAR};
+use super::err;
+use super::scope::SubjectId;
+use super::types::{EnumId, Ty};
+use super::{Checker, Typed};
+use crate::ast::{BinOp, CmpOp, Expr, ExprKind, ItemKind, Pattern, ScorePart, TierArm};
+use crate::diagnostics::suggest::{did_you_mean, help_text};
+use crate::diagnostics::{Code, Diagnostic, Text};
+use crate::source::Span;
+use crate::units::{self, AddSub, Dim, parse_unit};
+
+/// Where an expression is typed: the subject whose fields are in scope.
+#[derive(Clone, Copy, Debug)]
+pub struct Ctx {
+    pub subject: Option<SubjectId>,
+}
+
+fn plain(ty: Ty) -> Typed {
+    Typed { ty, yearly: false }
+}
+
+impl Checker<'_> {
+    /// The type of an expression. `hint` is the type the context expects, used only to pick
+    /// between enumerations that share a value name.
+    pub(super) fn infer(&mut self, e: &Expr, ctx: Ctx, hint: Option<Ty>) -> Typed {
+        match &e.node {
+            ExprKind::Quantity(q) => match &q.unit {
+                None => plain(Ty::Num(Dim::NUMBER)),
+                Some(u) => match parse_unit(&u.node) {
+                    Ok(unit) => plain(Ty::Num(unit.dim())),
+                    Err(err) => {
+                        self.push(err::unit_error(&err, self.loc(u.span), None, None));
+                        plain(Ty::Unknown)
+                    }
+                },
+            },
+            ExprKind::Text(_) => plain(Ty::Text),
+            ExprKind::Bool(_) => plain(Ty::Bool),
+            ExprKind::Date(_) => plain(Ty::Date),
+            ExprKind::Name(n) => self.resolve(n, e.span, ctx, hint),
+            ExprKind::Paren(inner) => self.infer(inner, ctx, hint),
+            ExprKind::Neg(inner) => {
+                let t = self.infer(inner, ctx, None);
+                self.expect_num(inner, t.ty);
+                t
+            }
+            ExprKind::Binary(op, l, r) => self.binary(*op, e, l, r, ctx),
+            ExprKind::Compare(cmp, l, r) => {
+                let yearly = self.compare(cmp.op, e.span, l, r, ctx);
+                Typed { ty: Ty::Bool, yearly }
+            }
+            ExprKind::Logic(_, l, r) => {
+                let a = self.infer(l, ctx, None);
+                let b = self.infer(r, ctx, None);
+                self.expect_bool(l, a.ty);
+                self.expect_bool(r, b.ty);
+                Typed { ty: Ty::Bool, yearly: a.yearly || b.yearly }
+            }
+            ExprKind::Not(inner) => {
+                let a = self.infer(inner, ctx, None);
+                self.expect_bool(inner, a.ty);
+                Typed { ty: Ty::Bool, yearly: a.yearly }
+            }
+            ExprKind::If(c, t, f) => {
+                let ct = self.infer(c, ctx, None);
+                self.expect_bool(c, ct.ty);
+                let a = self.infer(t, ctx, hint);
+                let b = self.infer(f, ctx, hint.or(Some(a.ty)));
+                let ty = self.unify(a.ty, b.ty, t, f);
+                Typed { ty, yearly: ct.yearly || a.yearly || b.yearly }
+            }
+            ExprKind::Call(func, args) => self.call(func, args, e.span, ctx),
+            ExprKind::Index(base, index) => {
+                let b = self.infer(base, ctx, None);
+                let i = self.infer(index, ctx, None);
+                if !matches!(i.ty, Ty::Year | Ty::Unknown | Ty::Num(_)) || !is_year_like(i.ty) {
+                    let expected = Text::new("年份（如 `2020年`）", "a year such as `2020年`");
+                    let found = i.ty.describe(&self.scope.enums);
+                    self.push(err::type_mismatch(self.loc(index.span), &expected, &found));
+                }
+                if !b.yearly && b.ty != Ty::Unknown {
+                    self.push(not_yearly(self.loc(base.span)));
+                }
+                plain(b.ty)
+            }
+            ExprKind::Member(base, member) => self.member(base, member, ctx, hint),
+            ExprKind::Tier(scrutinee, arms) => self.tier(scrutinee, arms, ctx, hint),
+        }
+    }
+
+    /// A name: a definition, an enumeration value, or the evaluation year.
+    fn resolve(&mut self, name: &str, span: Span, ctx: Ctx, hint: Option<Ty>) -> Typed {
+        if let Some(id) = self.scope.lookup(name, ctx.subject) {
+            self.mark_used(id);
+            return self.def_type(id, span);
+        }
+        if CURRENT_YEAR.contains(&name) {
+            return Typed { ty: Ty::Year, yearly: true };
+        }
+        if let Some(values) = self.scope.enum_values.get(name) {
+            let chosen = match (values.as_slice(), hint) {
+                ([(e, _)], _) => Some(*e),
+                (many, Some(Ty::Enum(h))) => many.iter().find(|(e, _)| *e == h).map(|(e, _)| *e),
+                _ => None,
+            };
+            match chosen {
+                Some(e) => {
+                    self.used_enums.insert(e);
+                    return plain(Ty::Enum(e));
+                }
+                None => {
+                    let names: Vec<String> = values
+                        .iter()
+                        .filter_map(|(e, _)| self.scope.enums.get(*e).map(|i| i.name.clone()))
+                        .collect();
+                    let first = names.first().cloned().unwrap_or_default();
+                    self.push(err::simple(
+                        Code::EnumMismatch,
+                        self.loc(span),
+                        Text::new(
+                            format!(
+                                "`{name}` 是多个枚举（{}）的值，无法确定是哪一个",
+                                names.join("、")
+                            ),
+                            format!(
+                                "`{name}` is a value of several enumerations ({})",
+                                names.join(", ")
+                            ),
+                        ),
+                        Text::new("指代不明", "ambiguous"),
+                        Text::new(
+                            format!("写出枚举名，如 `{first}.{name}`"),
+                            format!("name the enumeration, e.g. `{first}.{name}`"),
+                        ),
+                    ));
+                    return plain(Ty::Unknown);
+                }
+            }
+        }
+        let candidates = self.scope.visible_names(ctx.subject);
+        let mut d = err::unknown_name(self.loc(span), name, candidates);
+        if ctx.subject.is_none()
+            && let Some(sub) = self.scope.locals.iter().position(|l| l.contains_key(name))
+        {
+            let sname = self.scope.subjects.get(sub).map_or("", |s| s.decl.name.node.as_str());
+            d = d.help(Text::new(
+                format!("`{name}` 属于主体 `{sname}`，只能在 `对于 {sname}` 中使用"),
+                format!("`{name}` belongs to the subject `{sname}`: use it inside `for {sname}`"),
+            ));
+        }
+        self.push(d);
+        plain(Ty::Unknown)
+    }
+
+    fn binary(&mut self, op: BinOp, e: &Expr, l: &Expr, r: &Expr, ctx: Ctx) -> Typed {
+        let a = self.infer(l, ctx, None);
+        let b = self.infer(r, ctx, None);
+        let yearly = a.yearly || b.yearly;
+        let ty = match (a.ty, b.ty) {
+            (Ty::Unknown, _) | (_, Ty::Unknown) => Ty::Unknown,
+            (Ty::Num(x), Ty::Num(y)) => {
+                let result = match op {
+                    BinOp::Add => units::add_sub(x, y, AddSub::Add),
+                    BinOp::Sub => units::add_sub(x, y, AddSub::Sub),
+                    BinOp::Mul => x.mul(y),
+                    BinOp::Div => x.div(y),
+                };
+                match result {
+                    Ok(d) => Ty::Num(d),
+                    Err(error) => {
+                        let error = error.written_as(unit_text(l), unit_text(r));
+                        let d = err::unit_error(
+                            &error,
+                            self.loc(e.span),
+                            Some(self.loc(l.span)),
+                            Some(self.loc(r.span)),
+                        );
+                        self.push(d);
+                        Ty::Unknown
+                    }
+                }
+            }
+            // Years: 2025 − 2020 is 5年; a year plus or minus 年 is a year.
+            (Ty::Year, Ty::Year) if op == BinOp::Sub => Ty::Num(Dim::TIME),
+            (Ty::Year, Ty::Num(d)) if matches!(op, BinOp::Add | BinOp::Sub) && year_offset(d) => {
+                Ty::Year
+            }
+            (Ty::Num(d), Ty::Year) if op == BinOp::Add && year_offset(d) => Ty::Year,
+            (x, y) => {
+                let bad = if x.is_num() { r } else { l };
+                let found = if x.is_num() { y } else { x };
+                let expected = Text::new("数", "a number");
+                let found = found.describe(&self.scope.enums);
+                self.push(err::type_mismatch(self.loc(bad.span), &expected, &found));
+                Ty::Unknown
+            }
+        };
+        Typed { ty, yearly }
+    }
+
+    /// Checks that two sides can be compared with `op`; returns whether either is yearly.
+    pub(super) fn compare(&mut self, op: CmpOp, at: Span, l: &Expr, r: &Expr, ctx: Ctx) -> bool {
+        let a = self.infer(l, ctx, None);
+        let b = self.infer(r, ctx, Some(a.ty));
+        self.comparable(op, at, a.ty, b.ty, l, r);
+        a.yearly || b.yearly
+    }
+
+    /// Whether values of types `a` and `b` can be compared with `op`; reports if not.
+    pub(super) fn comparable(&mut self, op: CmpOp, at: Span, a: Ty, b: Ty, l: &Expr, r: &Expr) {
+        let ordered = !matches!(op, CmpOp::Eq | CmpOp::Ne);
+        match (a, b) {
+            (Ty::Unknown, _) | (_, Ty::Unknown) => {}
+            (Ty::Num(x), Ty::Num(y)) => {
+                if let Err(error) = units::compare(x, y) {
+                    let error = error.written_as(unit_text(l), unit_text(r));
+                    let d = err::unit_error(
+                        &error,
+                        self.loc(at),
+                        Some(self.loc(l.span)),
+                        Some(self.loc(r.span)),
+                    );
+                    self.push(d);
+                }
+            }
+            (Ty::Enum(x), Ty::Enum(y)) => {
+                if x != y {
+                    let (xn, yn) = (self.enum_name(x), self.enum_name(y));
+                    self.push(err::simple(
+                        Code::EnumMismatch,
+                        self.loc(at),
+                        Text::new(
+                            format!("枚举 `{xn}` 的值不能与枚举 `{yn}` 的值比较"),
+                            format!("a value of `{xn}` is compared with a value of `{yn}`"),
+                        ),
+                        Text::new(
+                            "两边属于不同的枚举",
+                            "the sides belong to different enumerations",
+                        ),
+                        Text::new("比较同一枚举的值", "compare values of the same enumeration"),
+                    ));
+                } else if ordered && !self.scope.enums.get(x).is_some_and(|e| e.ordered) {
+                    let n = self.enum_name(x);
+                    self.push(err::simple(
+                        Code::UnorderedEnum,
+                        self.loc(at),
+                        Text::new(
+                            format!("枚举 `{n}` 无序，不能比较大小"),
+                            format!("`{n}` is not ordered, so its values cannot be compared by size"),
+                        ),
+                        Text::new("比较大小", "compared by order"),
+                        Text::new(
+                            format!("若 `{n}` 的值有高低之分，声明为 `枚举 {n} 有序 {{ 低 < 高 }}`"),
+                            format!("if `{n}` has an order, declare it `enum {n} ordered {{ low < high }}`"),
+                        ),
+                    ));
+                }
+            }
+            (Ty::Year, Ty::Year) | (Ty::Date, Ty::Date) => {}
+            (Ty::Year, Ty::Num(d)) | (Ty::Num(d), Ty::Year) if is_year_like(Ty::Num(d)) => {}
+            (Ty::Bool, Ty::Bool) | (Ty::Text, Ty::Text) if !ordered => {}
+            (x, y) => {
+                let expected = x.describe(&self.scope.enums);
+                let found = y.describe(&self.scope.enums);
+                let mut d = err::type_mismatch(self.loc(r.span), &expected, &found);
+                if x == y {
+                    d.message = Text::new(
+                        format!("{}不能比较大小", found.zh),
+                        format!("{} cannot be compared by size", found.en),
+                    );
+                }
+                self.push(d);
+            }
+        }
+    }
+
+    fn call(&mut self, func: &crate::ast::Ident, args: &[Expr], span: Span, ctx: Ctx) -> Typed {
+        let Some((builtin, min, max)) = builtins::lookup(&func.node) else {
+            let suggestions = did_you_mean(&func.node, builtins::names());
+            let help = help_text(&suggestions).unwrap_or_else(|| {
+                Text::new("可用的函数见语言参考", "the language reference lists the functions")
+            });
+            self.push(err::simple(
+                Code::UnknownFunction,
+                self.loc(func.span),
+                Text::new(
+                    format!("未知函数 `{}`", func.node),
+                    format!("unknown function `{}`", func.node),
+                ),
+                Text::new("没有这个函数", "no such function"),
+                help,
+            ));
+            for a in args {
+                self.infer(a, ctx, None);
+            }
+            return plain(Ty::Unknown);
+        };
+        if args.len() < min || args.len() > max {
+            let wanted = if min == max {
+                Text::new(format!("{min} 个"), format!("{min}"))
+            } else if max == usize::MAX {
+                Text::new(format!("至少 {min} 个"), format!("at least {min}"))
+            } else {
+                Text::new(format!("{min} 至 {max} 个"), format!("{min} to {max}"))
+            };
+            self.push(err::simple(
+                Code::ArgumentCount,
+                self.loc(span),
+                Text::new(
+                    format!(
+                        "函数 `{}` 需要 {} 参数，这里给了 {} 个",
+                        func.node,
+                        wanted.zh,
+                        args.len()
+                    ),
+                    format!("`{}` takes {} arguments, {} given", func.node, wanted.en, args.len()),
+                ),
+                Text::new("参数个数不对", "wrong number of arguments"),
+                Text::new(
+                    "对照语言参考中该函数的写法",
+                    "see the function in the language reference",
+                ),
+            ));
+        }
+        let typed: Vec<Typed> = args.iter().map(|a| self.infer(a, ctx, None)).collect();
+        let yearly = typed.iter().any(|t| t.yearly);
+        let first = typed.first().map_or(Ty::Unknown, |t| t.ty);
+        let ty = match builtin {
+            Builtin::Min | Builtin::Max | Builtin::Sum => {
+                let mut ty = first;
+                for (t, a) in typed.iter().zip(args).skip(1) {
+                    if let Some(f) = args.first() {
+                        ty = self.unify(ty, t.ty, f, a);
+                    }
+                }
+                if let Some(a) = args.first() {
+                    self.expect_num(a, ty);
+                }
+                ty
+            }
+            Builtin::Round | Builtin::RoundDown | Builtin::RoundUp => {
+                if let (Some(x), Some(step), Some(tx), Some(ts)) =
+                    (args.first(), args.get(1), typed.first(), typed.get(1))
+                {
+                    self.expect_num(x, tx.ty);
+                    self.comparable(CmpOp::Eq, span, tx.ty, ts.ty, x, step);
+                }
+                first
+            }
+            Builtin::Abs => {
+                if let Some(a) = args.first() {
+                    self.expect_num(a, first);
+                }
+                first
+            }
+            Builtin::Cumulative => {
+                if let (Some(a), Some(t)) = (args.first(), typed.first()) {
+                    self.expect_num(a, t.ty);
+                    if !t.yearly && t.ty != Ty::Unknown {
+                        self.push(not_yearly(self.loc(a.span)));
+                    }
+                }
+                if let (Some(a), Some(t)) = (args.get(1), typed.get(1))
+                    && !is_year_like(t.ty)
+                {
+                    let expected = Text::new("年份", "a year");
+                    let found = t.ty.describe(&self.scope.enums);
+                    self.push(err::type_mismatch(self.loc(a.span), &expected, &found));
+                }
+                first
+            }
+            Builtin::Previous => first,
+            Builtin::Growth => {
+                if let Some(a) = args.first() {
+                    self.expect_num(a, first);
+                }
+                Ty::Num(Dim::PERCENT)
+            }
+            Builtin::ConsecutiveYears => {
+                if let Some(a) = args.first() {
+                    self.expect_bool(a, first);
+                }
+                Ty::Num(Dim::TIME)
+            }
+        };
+        Typed { ty, yearly }
+    }
+
+    fn member(
+        &mut self,
+        base: &Expr,
+        member: &crate::ast::Ident,
+        ctx: Ctx,
+        hint: Option<Ty>,
+    ) -> Typed {
+        let ExprKind::Name(base_name) = &base.node else {
+            self.infer(base, ctx, None);
+            self.push(no_members(self.loc(base.span)));
+            return plain(Ty::Unknown);
+        };
+        // `级别.省级`: a value of a named enumeration.
+        if self.scope.lookup(base_name, ctx.subject).is_none()
+            && let Some(&eid) = self.scope.enum_names.get(base_name)
+        {
+            self.used_enums.insert(eid);
+            let info = self.scope.enums.get(eid);
+            if info.is_some_and(|i| i.index_of(&member.node).is_some()) {
+                return plain(Ty::Enum(eid));
+            }
+            let values: Vec<&str> =
+                info.map(|i| i.values.iter().map(String::as_str).collect()).unwrap_or_default();
+            self.push(unknown_member(self.loc(member.span), &member.node, base_name, values));
+            return plain(Ty::Unknown);
+        }
+        let _ = hint;
+        let Some(id) = self.scope.lookup(base_name, ctx.subject) else {
+            return self.resolve(base_name, base.span, ctx, None);
+        };
+        self.mark_used(id);
+        self.def_type(id, base.span);
+        let kind = self.scope.defs.get(id).and_then(|d| d.kind());
+        let members: Vec<(String, Ty)> = match kind {
+            Some(ItemKind::Import(_)) => return plain(Ty::Unknown),
+            Some(ItemKind::Condition(c)) => {
+                let mut out = Vec::new();
+                collect_cond_names(&c.group.node, &mut out);
+                out.into_iter().map(|n| (n, Ty::Bool)).collect()
+            }
+            Some(ItemKind::Indicators(t)) => {
+                t.indicators.iter().map(|i| (i.node.name.node.clone(), Ty::Bool)).collect()
+            }
+            Some(ItemKind::Score(s)) => {
+                let mut out = Vec::new();
+                collect_score_names(&s.parts, &mut out);
+                out.into_iter().map(|n| (n, Ty::Num(Dim::SCORE))).collect()
+            }
+            Some(ItemKind::Budget(b)) => {
+                let parts: Vec<_> = b.parts.iter().collect();
+                let mut out = Vec::new();
+                for p in parts {
+                    let t = self.infer(&p.node.value, ctx, None).ty;
+                    out.push((p.node.name.node.clone(), t));
+                }
+                out
+            }
+            Some(ItemKind::Matching(m)) => {
+                let mut out = Vec::new();
+                for p in &m.parts {
+                    let t = self.infer(&p.node.value, ctx, None).ty;
+                    out.push((p.node.name.node.clone(), t));
+                }
+                out
+            }
+            _ => {
+                self.push(no_members(self.loc(base.span)));
+                return plain(Ty::Unknown);
+            }
+        };
+        match members.iter().find(|(n, _)| *n == member.node) {
+            Some((_, t)) => plain(*t),
+            None => {
+                let names: Vec<&str> = members.iter().map(|(n, _)| n.as_str()).collect();
+                self.push(unknown_member(self.loc(member.span), &member.node, base_name, names));
+                plain(Ty::Unknown)
+            }
+        }
+    }
+
+    fn tier(
+        &mut self,
+        scrutinee: &Expr,
+        arms: &[crate::ast::Node<TierArm>],
+        ctx: Ctx,
+        hint: Option<Ty>,
+    ) -> Typed {
+        let s = self.infer(scrutinee, ctx, None);
+        let mut yearly = s.yearly;
+        let mut result: Option<(Ty, &Expr)> = None;
+        for arm in arms {
+            self.pattern(&arm.node.pattern, s.ty, scrutinee, ctx);
+            let v = self.infer(&arm.node.value, ctx, hint.or(result.map(|r| r.0)));
+            yearly |= v.yearly;
+            result = Some(match result {
+                None => (v.ty, &arm.node.value),
+                Some((t, first)) => (self.unify(t, v.ty, first, &arm.node.value), first),
+            });
+        }
+        self.tier_coverage(arms.iter().map(|a| &a.node.pattern), s.ty, scrutinee.span);
+        Typed { ty: result.map_or(Ty::Unknown, |r| r.0), yearly }
+    }
+
+    /// Checks a tier or grade pattern against the scrutinee's type.
+    pub(super) fn pattern(
+        &mut self,
+        p: &crate::ast::Node<Pattern>,
+        scrutinee: Ty,
+        s: &Expr,
+        ctx: Ctx,
+    ) {
+        match &p.node {
+            Pattern::Otherwise => {}
+            Pattern::Compare(cmp, v) => {
+                let t = self.infer(v, ctx, Some(scrutinee));
+                self.comparable(cmp.op, p.span, scrutinee, t.ty, s, v);
+            }
+            Pattern::Equals(v) => {
+                let t = self.infer(v, ctx, Some(scrutinee));
+                self.comparable(CmpOp::Eq, p.span, scrutinee, t.ty, s, v);
+            }
+        }
+    }
+
+    /// Two branches that must have one type: numbers of compatible dimensions, or equal types.
+    pub(super) fn unify(&mut self, a: Ty, b: Ty, ea: &Expr, eb: &Expr) -> Ty {
+        match (a, b) {
+            (Ty::Unknown, t) | (t, Ty::Unknown) => t,
+            (Ty::Num(x), Ty::Num(y)) => match units::add_sub(x, y, AddSub::Add) {
+                Ok(d) => Ty::Num(d),
+                Err(error) => {
+                    let error = error.written_as(unit_text(ea), unit_text(eb));
+                    let at = ea.span.join(eb.span);
+                    let d = err::unit_error(
+                        &error,
+                        self.loc(at),
+                        Some(self.loc(ea.span)),
+                        Some(self.loc(eb.span)),
+                    );
+                    self.push(d);
+                    Ty::Unknown
+                }
+            },
+            (x, y) if x == y => x,
+            (x, y) => {
+                let expected = x.describe(&self.scope.enums);
+                let found = y.describe(&self.scope.enums);
+                self.push(err::type_mismatch(self.loc(eb.span), &expected, &found));
+                Ty::Unknown
+            }
+        }
+    }
+
+    pub(super) fn expect_bool(&mut self, e: &Expr, t: Ty) {
+        if !t.is_bool() {
+            let expected = Ty::Bool.describe(&self.scope.enums);
+            let found = t.describe(&self.scope.enums);
+            self.push(err::type_mismatch(self.loc(e.span), &expected, &found));
+        }
+    }
+
+    pub(super) fn expect_num(&mut self, e: &Expr, t: Ty) {
+        if !t.is_num() {
+            let expected = Text::new("数", "a number");
+            let found = t.describe(&self.scope.enums);
+            self.push(err::type_mismatch(self.loc(e.span), &expected, &found));
+        }
+    }
+
+    /// Checks a number has dimension `want` (percent or points count as plain for `NUMBER`).
+    pub(super) fn expect_dim(&mut self, e: &Expr, t: Ty, want: Dim) {
+        match t {
+            Ty::Unknown => {}
+            Ty::Num(d) if d == want => {}
+            Ty::Num(d) if want == Dim::NUMBER && d == Dim::PERCENT => {}
+            other => {
+                let expected = Ty::Num(want).describe(&self.scope.enums);
+                let found = other.describe(&self.scope.enums);
+                self.push(err::type_mismatch(self.loc(e.span), &expected, &found));
+            }
+        }
+    }
+
+    pub(super) fn enum_name(&self, id: EnumId) -> String {
+        self.scope.enums.get(id).map(|e| e.name.clone()).unwrap_or_default()
+    }
+}
+
+/// The unit written on a literal, to name it in a unit error.
+fn unit_text(e: &Expr) -> Option<&str> {
+    match &e.node {
+        ExprKind::Quantity(q) => q.unit.as_ref().map(|u| u.node.as_str()),
+        ExprKind::Paren(inner) => unit_text(inner),
+        _ => None,
+    }
+}
+
+/// A plain number or a number of years can stand for a year (`2020`, `2020年`).
+fn is_year_like(t: Ty) -> bool {
+    matches!(t, Ty::Year | Ty::Unknown) || t == Ty::Num(Dim::NUMBER) || t == Ty::Num(Dim::TIME)
+}
+
+fn year_offset(d: Dim) -> bool {
+    d == Dim::TIME || d == Dim::NUMBER
+}
+
+fn collect_cond_names(g: &crate::ast::CondGroup, out: &mut Vec<String>) {
+    for item in &g.items {
+        out.push(item.node.name.node.clone());
+        if let crate::ast::CondBody::Group(inner) = &item.node.body {
+            collect_cond_names(&inner.node, out);
+        }
+    }
+}
+
+fn collect_score_names(parts: &[crate::ast::Node<ScorePart>], out: &mut Vec<String>) {
+    for p in parts {
+        match &p.node {
+            ScorePart::Section(s) => {
+                out.push(s.name.node.clone());
+                collect_score_names(&s.parts, out);
+            }
+            ScorePart::Item(i) => out.push(i.name.node.clone()),
+        }
+    }
+}
+
+fn not_yearly(loc: crate::source::Loc) -> Diagnostic {
+    err::simple(
+        Code::TypeMismatch,
+        loc,
+        Text::new("此值不是按年的数据", "this value is not yearly"),
+        Text::new("不按年", "not yearly"),
+        Text::new(
+            "只有声明为 `按年` 的字段或参数（及由它们算出的值）才能按年份取值或累计",
+            "only fields and parameters declared `by year` (and values computed from them) have a value per year",
+        ),
+    )
+}
+
+fn no_members(loc: crate::source::Loc) -> Diagnostic {
+    err::simple(
+        Code::TypeMismatch,
+        loc,
+        Text::new("此名称没有可用 `.` 取出的组成部分", "this name has no parts to take with `.`"),
+        Text::new("没有组成部分", "no parts"),
+        Text::new(
+            "`.` 用于条件的条目、评分的部分、预算的分项、指标表的指标、枚举的值或引用的政策",
+            "`.` takes a condition's item, a score's part, a budget's part, an indicator, an enumeration value or a name from an imported policy",
+        ),
+    )
+}
+
+fn unknown_member(
+    loc: crate::source::Loc,
+    member: &str,
+    base: &str,
+    names: Vec<&str>,
+) -> Diagnostic {
+    let suggestions = did_you_mean(member, names);
+    let help = help_text(&suggestions)
+        .unwrap_or_else(|| Text::new("检查名称是否写错", "check the spelling"));
+    err::simple(
+        Code::UnknownName,
+        loc,
+        Text::new(format!("`{base}` 中没有 `{member}`"), format!("`{base}` has no `{member}`")),
+        Text::new("未找到", "not found"),
+        help,
+    )
+}

@@ -1,0 +1,206 @@
+//! The checker: everything that can be known about a policy before any data is involved.
+//!
+//! Passes, each in its own file: [`scope`] builds the symbol table; [`body`] checks each
+//! definition, typing its expressions ([`infer`], with units from [`crate::units`]) and finding
+//! definition cycles on the way; [`rules`] checks exceptions, tiers, gates and citations;
+//! [`consistency`] evaluates the facts a document states (totals, stated amounts, ratios, shares,
+//! score sections, caps against budget lines) with [`consteval`]; [`unused`] reports definitions
+//! nothing uses. Every problem is a diagnostic; checking never stops at the first.
+
+mod body;
+mod builtins;
+mod consistency;
+mod consteval;
+mod err;
+mod infer;
+mod rules;
+pub mod scope;
+pub mod types;
+mod unused;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use crate::ast::Policy;
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
+use crate::source::{Loc, SourceFile, Span};
+pub use builtins::{Builtin, CURRENT_YEAR, lookup as lookup_builtin};
+pub use consteval::round_to;
+use scope::{DefId, Scope};
+use types::{EnumId, Ty};
+
+/// The type of a definition or expression, and whether it has a value per year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Typed {
+    pub ty: Ty,
+    pub yearly: bool,
+}
+
+/// Where a definition is in being checked.
+#[derive(Clone, Copy, Debug)]
+enum State {
+    Todo,
+    InProgress,
+    Done(Typed),
+}
+
+/// A checked policy: its symbol table and the type of each definition.
+#[derive(Debug)]
+pub struct Checked<'p> {
+    pub scope: Scope<'p>,
+    pub types: Vec<Typed>,
+}
+
+/// Checks a parsed policy. Returns what the checker learnt and every diagnostic.
+pub fn check(policy: &Policy) -> (Checked<'_>, Diagnostics) {
+    let (scope, clashes, unknown_subjects) = Scope::build(policy);
+    let n = scope.defs.len();
+    let mut c = Checker {
+        file: Arc::clone(&policy.file),
+        scope,
+        diags: Vec::new(),
+        state: vec![State::Todo; n],
+        stack: Vec::new(),
+        cycles: BTreeSet::new(),
+        used: vec![false; n],
+        used_enums: BTreeSet::new(),
+    };
+    for clash in clashes {
+        let d = err::duplicate(c.loc(clash.span), c.loc(clash.earlier), &clash.name);
+        c.push(d);
+    }
+    for u in unknown_subjects {
+        let names: Vec<&str> = c.scope.subject_names.keys().map(String::as_str).collect();
+        let mut d = err::unknown_name(c.loc(u.span), &u.name, names);
+        d.code = Code::UnknownSubject;
+        d.message =
+            Text::new(format!("未知主体 `{}`", u.name), format!("unknown subject `{}`", u.name));
+        c.push(d);
+    }
+    for id in 0..n {
+        c.ensure(id);
+    }
+    c.rules(policy);
+    c.consistency();
+    c.unused();
+    let types = c
+        .state
+        .iter()
+        .map(|s| match s {
+            State::Done(t) => *t,
+            _ => Typed { ty: Ty::Unknown, yearly: false },
+        })
+        .collect();
+    let diags: Diagnostics = c.diags.into();
+    (Checked { scope: c.scope, types }, diags)
+}
+
+/// The checker's working state.
+struct Checker<'p> {
+    file: Arc<SourceFile>,
+    scope: Scope<'p>,
+    diags: Vec<Diagnostic>,
+    state: Vec<State>,
+    /// The definitions being checked, innermost last: a reference to one of them is a cycle.
+    stack: Vec<DefId>,
+    /// Cycles already reported, as sorted sets of definitions.
+    cycles: BTreeSet<Vec<DefId>>,
+    used: Vec<bool>,
+    used_enums: BTreeSet<EnumId>,
+}
+
+impl<'p> Checker<'p> {
+    fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    fn loc(&self, span: Span) -> Loc {
+        Loc::new(&self.file, span)
+    }
+
+    fn mark_used(&mut self, id: DefId) {
+        if let Some(u) = self.used.get_mut(id) {
+            *u = true;
+        }
+    }
+
+    /// Checks a definition once.
+    fn ensure(&mut self, id: DefId) {
+        if matches!(self.state.get(id), Some(State::Todo)) {
+            self.def_type(id, Span::default());
+        }
+    }
+
+    /// The type of a definition, checking it first if needed. A reference (at `at`) to a
+    /// definition still being checked closes a cycle, reported once.
+    fn def_type(&mut self, id: DefId, at: Span) -> Typed {
+        match self.state.get(id).copied() {
+            Some(State::Done(t)) => t,
+            Some(State::InProgress) => {
+                self.report_cycle(id, at);
+                Typed { ty: Ty::Unknown, yearly: false }
+            }
+            Some(State::Todo) => {
+                if let Some(s) = self.state.get_mut(id) {
+                    *s = State::InProgress;
+                }
+                self.stack.push(id);
+                let t = self.check_def(id);
+                self.stack.pop();
+                if let Some(s) = self.state.get_mut(id) {
+                    *s = State::Done(t);
+                }
+                t
+            }
+            None => Typed { ty: Ty::Unknown, yearly: false },
+        }
+    }
+
+    fn report_cycle(&mut self, id: DefId, at: Span) {
+        let Some(pos) = self.stack.iter().position(|d| *d == id) else { return };
+        let members: Vec<DefId> = self.stack.get(pos..).map(<[DefId]>::to_vec).unwrap_or_default();
+        let mut key = members.clone();
+        key.sort_unstable();
+        if !self.cycles.insert(key) {
+            return;
+        }
+        let names: Vec<String> = members
+            .iter()
+            .filter_map(|m| self.scope.ident_of(*m))
+            .map(|(n, _)| format!("`{n}`"))
+            .collect();
+        let (first_name, _) = self.scope.ident_of(id).unwrap_or(("", Span::default()));
+        let chain = format!("{} → `{first_name}`", names.join(" → "));
+        let mut d = Diagnostic::new(
+            Code::DefinitionCycle,
+            Text::new(
+                format!("定义循环引用：{chain}"),
+                format!("definitions refer to each other in a cycle: {chain}"),
+            ),
+        )
+        .at(self.loc(at), Text::new("此处引用形成循环", "this reference closes the cycle"));
+        for m in &members {
+            if let Some((n, span)) = self.scope.ident_of(*m) {
+                d = d.also(
+                    self.loc(span),
+                    Text::new(format!("`{n}` 的定义"), format!("`{n}` is defined here")),
+                );
+            }
+        }
+        let d = d.help(Text::new(
+            "每个值只能由在它之前可以算出的值得出；去掉循环中的一处引用",
+            "a value can only be computed from values that do not depend on it; remove one reference of the cycle",
+        ));
+        self.push(d);
+    }
+}
+
+/// Parses and checks policy sources: the diagnostics of both phases.
+pub fn check_source(file: &Arc<SourceFile>) -> Diagnostics {
+    let (policy, mut diags) = crate::parser::parse(file);
+    if let Some(policy) = policy {
+        let (_, more) = check(&policy);
+        diags.extend(more);
+    }
+    diags
+}

@@ -1,0 +1,237 @@
+//! Rule checks: tiers and grades cover every case and reach every arm, exceptions do not
+//! conflict, and every rule deciding money, eligibility or a score cites its clause.
+
+use super::Checker;
+use super::types::Ty;
+use crate::ast::{
+    AwardClause, CmpOp, CondBody, CondGroup, Exception, Expr, ExprKind, ItemKind, Node, Pattern,
+    Policy,
+};
+use crate::diagnostics::{Code, Diagnostic, Text};
+use crate::source::Span;
+
+impl Checker<'_> {
+    /// Warns about arms after `其他` and about tiers that can fall through every arm.
+    pub(super) fn tier_coverage<'a>(
+        &mut self,
+        patterns: impl Iterator<Item = &'a Node<Pattern>>,
+        ty: Ty,
+        at: Span,
+    ) {
+        let mut otherwise = false;
+        let mut seen: Vec<&Expr> = Vec::new();
+        let mut unreachable = Vec::new();
+        for p in patterns {
+            if otherwise {
+                unreachable.push(p.span);
+                continue;
+            }
+            match &p.node {
+                Pattern::Otherwise => otherwise = true,
+                Pattern::Equals(v) => {
+                    if seen.iter().any(|s| same(s, v)) {
+                        unreachable.push(p.span);
+                    }
+                    seen.push(v);
+                }
+                Pattern::Compare(..) => {}
+            }
+        }
+        for span in unreachable {
+            self.push(
+                Diagnostic::new(
+                    Code::TierUnreachable,
+                    Text::new("此档永远不会被选中", "this tier can never be chosen"),
+                )
+                .at(self.loc(span), Text::new("前面的档已覆盖此情形", "earlier tiers already match"))
+                .help(Text::new(
+                    "分档按顺序取第一个匹配的档；把此档移到 `其他` 之前，或删除重复的档",
+                    "tiers are tried in order and the first match wins; move it before `otherwise` or remove the duplicate",
+                )),
+            );
+        }
+        if otherwise {
+            return;
+        }
+        let covered = match ty {
+            Ty::Enum(e) => self.scope.enums.get(e).is_some_and(|info| {
+                info.values.iter().all(|v| {
+                    seen.iter().any(|s| matches!(&strip(s).node, ExprKind::Name(n) if n == v))
+                })
+            }),
+            Ty::Bool => {
+                let has = |b: bool| {
+                    seen.iter().any(|s| matches!(strip(s).node, ExprKind::Bool(x) if x == b))
+                };
+                has(true) && has(false)
+            }
+            Ty::Unknown => true,
+            _ => false,
+        };
+        if !covered {
+            self.push(
+                Diagnostic::new(
+                    Code::TierNoFallback,
+                    Text::new("分档没有覆盖所有情形", "the tiers do not cover every case"),
+                )
+                .at(
+                    self.loc(at),
+                    Text::new("此值可能不落入任何一档", "this value may match no tier"),
+                )
+                .help(Text::new(
+                    "加上 `其他: …` 作为最后一档，写明其余情形的结果",
+                    "add a last tier `otherwise: …` saying what happens in every other case",
+                )),
+            );
+        }
+    }
+
+    pub(super) fn rules(&mut self, policy: &Policy) {
+        let items = self.scope.items.clone();
+        for (item, _) in items {
+            let kind = &item.node.kind;
+            match kind {
+                ItemKind::Let(l) => self.exceptions(&l.value, &l.exceptions),
+                ItemKind::Condition(c) => self.group_exceptions(&c.group.node),
+                ItemKind::Award(a) => {
+                    for c in &a.clauses {
+                        if let AwardClause::Amount { value, exceptions } = &c.node {
+                            self.exceptions(value, exceptions);
+                        }
+                    }
+                }
+                _ => {}
+            }
+            let decides = matches!(
+                kind,
+                ItemKind::Condition(_)
+                    | ItemKind::Award(_)
+                    | ItemKind::Indicators(_)
+                    | ItemKind::Score(_)
+                    | ItemKind::Grade(_)
+                    | ItemKind::Status(_)
+            );
+            let cited = !item.node.citations.is_empty()
+                || matches!(kind, ItemKind::Award(a) if a.clauses.iter().any(|c| matches!(c.node, AwardClause::Citation(_))));
+            if decides
+                && !cited
+                && let Some(name) = kind.name()
+            {
+                let d = Diagnostic::new(
+                    Code::MissingCitation,
+                    Text::new(
+                        format!("规则 `{}` 没有注明出自文件哪一条", name.node),
+                        format!("the rule `{}` does not cite the clause it encodes", name.node),
+                    ),
+                )
+                .at(self.loc(name.span), Text::new("缺少条款引用", "no citation"))
+                .help(Text::new(
+                    "在规则前加上条款引用和原文，如 `§ 五(三) 「……」`",
+                    "put the clause and its sentence before the rule, e.g. `§ 五(三) 「…」`",
+                ));
+                self.push(d);
+            }
+        }
+        let _ = policy;
+    }
+
+    fn group_exceptions(&mut self, g: &CondGroup) {
+        for item in &g.items {
+            match &item.node.body {
+                CondBody::Group(inner) => self.group_exceptions(&inner.node),
+                CondBody::Expr { expr, exceptions } => self.exceptions(expr, exceptions),
+            }
+        }
+    }
+
+    /// Two exceptions conflict when both can apply to one case and give different results.
+    fn exceptions(&mut self, _default: &Expr, list: &[Node<Exception>]) {
+        for (i, a) in list.iter().enumerate() {
+            for b in list.iter().skip(i + 1) {
+                if same(&a.node.value, &b.node.value) || disjoint(&a.node.cond, &b.node.cond) {
+                    continue;
+                }
+                let d = Diagnostic::new(
+                    Code::ConflictingExceptions,
+                    Text::new(
+                        "两个例外可能同时适用，结果却不同",
+                        "two exceptions can apply to the same case with different results",
+                    ),
+                )
+                .at(self.loc(b.span), Text::new("此例外", "this exception"))
+                .also(self.loc(a.span), Text::new("与此例外冲突", "conflicts with this one"))
+                .help(Text::new(
+                    "让两个例外的条件互斥（如 `级别 = 省级` 与 `级别 = 国家级`），或合并成一个",
+                    "make the conditions exclusive (e.g. `level = 省级` and `level = 国家级`) or merge them",
+                ));
+                self.push(d);
+            }
+        }
+    }
+}
+
+/// An expression without its outer parentheses.
+fn strip(e: &Expr) -> &Expr {
+    match &e.node {
+        ExprKind::Paren(inner) => strip(inner),
+        _ => e,
+    }
+}
+
+/// Equal as written (ignoring spans and parentheses).
+fn same(a: &Expr, b: &Expr) -> bool {
+    strip(a).node == strip(b).node
+}
+
+fn conjuncts(e: &Expr) -> Vec<&Expr> {
+    match &strip(e).node {
+        ExprKind::Logic(crate::ast::LogicOp::And, l, r) => {
+            let mut v = conjuncts(l);
+            v.extend(conjuncts(r));
+            v
+        }
+        _ => vec![strip(e)],
+    }
+}
+
+/// Whether two conditions can never both hold, as far as a simple reading shows.
+fn disjoint(a: &Expr, b: &Expr) -> bool {
+    let (ca, cb) = (conjuncts(a), conjuncts(b));
+    ca.iter().any(|x| cb.iter().any(|y| atoms_disjoint(x, y)))
+}
+
+fn atoms_disjoint(x: &Expr, y: &Expr) -> bool {
+    if let ExprKind::Not(inner) = &x.node
+        && same(inner, y)
+    {
+        return true;
+    }
+    if let ExprKind::Not(inner) = &y.node
+        && same(inner, x)
+    {
+        return true;
+    }
+    match (equality(x), equality(y)) {
+        (Some((n1, v1)), Some((n2, v2))) => n1 == n2 && !same(v1, v2),
+        _ => false,
+    }
+}
+
+/// `name = value` (either way round), where value is a literal or an enumeration value.
+fn equality(e: &Expr) -> Option<(&str, &Expr)> {
+    let ExprKind::Compare(cmp, l, r) = &e.node else { return None };
+    if cmp.op != CmpOp::Eq {
+        return None;
+    }
+    let literal = |v: &Expr| {
+        matches!(
+            strip(v).node,
+            ExprKind::Quantity(_) | ExprKind::Text(_) | ExprKind::Bool(_) | ExprKind::Name(_)
+        )
+    };
+    match (&strip(l).node, &strip(r).node) {
+        (ExprKind::Name(n), _) if literal(r) => Some((n.as_str(), strip(r))),
+        (_, ExprKind::Name(n)) if literal(l) => Some((n.as_str(), strip(l))),
+        _ => None,
+    }
+}

@@ -1,0 +1,189 @@
+//! The command line, as clap parses it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::diagnostics::Lang;
+use crate::diagnostics::render::Format;
+
+/// zhengce (政策): check policy files written in the zhengce policy language.
+#[derive(Debug, Parser)]
+#[command(name = "zhengce", version)]
+pub struct Cli {
+    /// Language of diagnostics (诊断语言) [default: from LC_ALL, LC_MESSAGES or LANG; else zh]
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    pub lang: Option<LangArg>,
+
+    /// How diagnostics are shown (输出格式)
+    #[arg(long, global = true, value_enum, value_name = "FORMAT", default_value_t = ErrorFormat::Human)]
+    pub error_format: ErrorFormat,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check policy files and report every problem found (检查政策文件)
+    Check(CheckArgs),
+    /// Explain a diagnostic code, e.g. `zhengce explain-code ZC0201` (解释诊断代码)
+    ExplainCode(ExplainCodeArgs),
+    /// Evaluate policies against subject data: every outcome, with reasons (按数据评估政策)
+    Eval(EvalArgs),
+    /// How one value of one subject was derived, as a tree (解释计算过程)
+    Explain(ExplainArgs),
+}
+
+/// Arguments of `zhengce explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The policy file (政策文件)
+    #[arg(value_name = "POLICY")]
+    pub policy: PathBuf,
+    /// The data file (数据文件)
+    #[arg(long, value_name = "FILE")]
+    pub data: PathBuf,
+    /// The subject, by id (主体标识)
+    #[arg(long, value_name = "ID")]
+    pub subject: String,
+    /// The value to explain: a rule or named value of the policy (要解释的名称)
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// The subject kind the data holds, when the policy has several (主体类别)
+    #[arg(long, value_name = "SUBJECT")]
+    pub kind: Option<String>,
+    /// The evaluation year [default: the latest year in the data] (评估年度)
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<u16>,
+    /// A parameter the document leaves open (参数取值)
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Output format: text or json (输出格式)
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}
+
+/// Arguments of `zhengce eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Policy files, or directories of policies with their sample data (政策文件或目录)
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// A data file (CSV, xlsx, TOML or JSON) instead of the bundled sample data (数据文件)
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+    /// The subject kind the data holds, when the policy has several (主体类别)
+    #[arg(long, value_name = "SUBJECT")]
+    pub kind: Option<String>,
+    /// Only this subject, by id (只评估此主体)
+    #[arg(long, value_name = "ID")]
+    pub subject: Option<String>,
+    /// The evaluation year [default: the latest year in the data] (评估年度)
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<u16>,
+    /// A parameter the document leaves open, e.g. `--param 优秀分数线=90分` (参数取值)
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Report format (报告格式)
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Write the report to a file instead of standard output (输出文件)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// `--format` of a report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// For the terminal (终端)
+    Text,
+    /// JSON with a stable schema; money as exact decimal strings in 元
+    Json,
+    /// Markdown tables
+    Markdown,
+    /// One row per subject, the rules as columns
+    Csv,
+}
+
+/// Arguments of `zhengce check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Policy files, or directories searched recursively for `.zc` files (政策文件或目录)
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+/// Arguments of `zhengce explain-code`.
+#[derive(Debug, Args)]
+pub struct ExplainCodeArgs {
+    /// A diagnostic code such as `ZC0201` (诊断代码)
+    #[arg(value_name = "CODE")]
+    pub code: String,
+}
+
+/// `--lang`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// Chinese (中文)
+    Zh,
+    /// English (英文)
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(arg: LangArg) -> Lang {
+        match arg {
+            LangArg::Zh => Lang::Zh,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
+/// `--error-format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ErrorFormat {
+    /// Source snippets with underlined spans, for people (带源码片段，供人阅读)
+    Human,
+    /// One `FILE:LINE:COL: error[ZC0201]: message` block per diagnostic (每条一段纯文本)
+    Plain,
+    /// A JSON array, for editors and scripts (JSON 数组，供程序读取)
+    Json,
+}
+
+impl From<ErrorFormat> for Format {
+    fn from(arg: ErrorFormat) -> Format {
+        match arg {
+            ErrorFormat::Human => Format::Human,
+            ErrorFormat::Plain => Format::Plain,
+            ErrorFormat::Json => Format::Json,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_options_go_before_or_after_the_subcommand() {
+        let cli = Cli::try_parse_from(["zhengce", "--lang", "en", "check", "a.zc"]).unwrap();
+        assert_eq!(cli.lang, Some(LangArg::En));
+        let cli = Cli::try_parse_from(["zhengce", "check", "a.zc", "b", "--error-format", "json"])
+            .unwrap();
+        assert_eq!(cli.error_format, ErrorFormat::Json);
+        assert_eq!(cli.lang, None);
+        match cli.command {
+            Command::Check(args) => assert_eq!(args.paths, [PathBuf::from("a.zc"), "b".into()]),
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! The command line: `zhengce check PATH...` and `zhengce explain-code CODE`.
+//!
+//! Exit status: 0 when no error was found (warnings allowed), 1 when a policy has errors, 2 for
+//! a usage or file problem (a bad command line, a path that cannot be read, no policy files,
+//! an unknown code).
+//!
+//! [`main`] reads the process environment once into an [`Env`] and hands it to [`run`], which
+//! writes to the streams it is given, so that the whole command line can be tested in memory.
+
+pub mod args;
+pub mod check;
+pub mod eval;
+pub mod explain;
+pub mod explain_code;
+pub mod files;
+
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::diagnostics::Lang;
+use crate::diagnostics::lang::select_lang;
+use crate::diagnostics::render::{Format, HumanStyle};
+use args::{Cli, Command};
+
+/// How a command ended; its exit status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// No error found (warnings allowed): exit 0.
+    Ok,
+    /// A policy has errors: exit 1.
+    Errors,
+    /// A usage or file problem: exit 2.
+    Usage,
+}
+
+impl Status {
+    /// The process exit status.
+    pub fn code(self) -> u8 {
+        match self {
+            Status::Ok => 0,
+            Status::Errors => 1,
+            Status::Usage => 2,
+        }
+    }
+}
+
+impl From<Status> for ExitCode {
+    fn from(status: Status) -> ExitCode {
+        ExitCode::from(status.code())
+    }
+}
+
+/// What the command line takes from its environment, read once by [`main`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Env {
+    /// `LC_ALL`, if set.
+    pub lc_all: Option<String>,
+    /// `LC_MESSAGES`, if set.
+    pub lc_messages: Option<String>,
+    /// `LANG`, if set.
+    pub lang: Option<String>,
+    /// Whether to colour the human format: standard output is a terminal and `NO_COLOR` is unset
+    /// or empty.
+    pub color: bool,
+    /// The width to wrap the human format to: `COLUMNS` if it is a number of at least 40,
+    /// else 100.
+    pub width: usize,
+}
+
+impl Env {
+    /// The environment of this process.
+    pub fn from_process() -> Env {
+        let var = |name: &str| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned());
+        let no_color = var("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Env {
+            lc_all: var("LC_ALL"),
+            lc_messages: var("LC_MESSAGES"),
+            lang: var("LANG"),
+            color: std::io::stdout().is_terminal() && !no_color,
+            width: var("COLUMNS")
+                .and_then(|c| c.trim().parse().ok())
+                .filter(|w| *w >= 40)
+                .unwrap_or(100),
+        }
+    }
+}
+
+/// The output settings every subcommand shares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// The language of diagnostics.
+    pub lang: Lang,
+    /// The format of diagnostics.
+    pub format: Format,
+    /// How the human format is drawn.
+    pub style: HumanStyle,
+}
+
+/// Runs the program and returns its exit status. This is what `src/main.rs` calls.
+pub fn main() -> ExitCode {
+    let env = Env::from_process();
+    let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
+    run(std::env::args_os(), &env, &mut stdout.lock(), &mut stderr.lock()).into()
+}
+
+/// Runs the command line `args` (the program name first) in `env`, writing to `out` and `err`.
+pub fn run<I, T>(args: I, env: &Env, out: &mut dyn Write, err: &mut dyn Write) -> Status
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let text =
+                if env.color { e.render().ansi().to_string() } else { e.render().to_string() };
+            // `--help` and `--version` are "errors" that go to standard output with status 0.
+            if e.use_stderr() {
+                emit(err, &text);
+                return Status::Usage;
+            }
+            emit(out, &text);
+            return Status::Ok;
+        }
+    };
+    let explicit = cli.lang.map(Lang::from);
+    let settings = Settings {
+        lang: select_lang(
+            explicit,
+            env.lc_all.as_deref(),
+            env.lc_messages.as_deref(),
+            env.lang.as_deref(),
+        ),
+        format: cli.error_format.into(),
+        style: HumanStyle { color: env.color, width: env.width, ..HumanStyle::default() },
+    };
+    match &cli.command {
+        Command::Check(args) => check::run(args, &settings, out, err),
+        Command::ExplainCode(args) => explain_code::run(args, &settings, out, err),
+        Command::Eval(args) => eval::run(args, &settings, out, err),
+        Command::Explain(args) => explain::run(args, &settings, out, err),
+    }
+}
+
+/// Writes text to a stream. A failed write (most often a closed pipe, as in `zhengce check . |
+/// head`) means nobody reads any more; there is nowhere left to report it, so it is dropped.
+fn emit(stream: &mut dyn Write, text: &str) {
+    let _ = stream.write_all(text.as_bytes()).and_then(|()| stream.flush());
+}

@@ -1,0 +1,103 @@
+//! The long explanation of each code, printed by `zhengce explain-code ZCxxxx`.
+//!
+//! Every code has a page `docs/codes/ZCxxxx.md`, bilingual (a Chinese section, then an English
+//! one): what the code means, a minimal policy that triggers it, and how to fix it. The pages are
+//! compiled in with `include_str!`, so a code without a page does not build.
+
+use super::Code;
+
+/// The documentation page of a code (Markdown, Chinese section first, then English).
+pub fn explain(code: Code) -> &'static str {
+    match code {
+        Code::Syntax => include_str!("../../docs/codes/ZC0101.md"),
+        Code::NumberLiteral => include_str!("../../docs/codes/ZC0102.md"),
+        Code::DateLiteral => include_str!("../../docs/codes/ZC0103.md"),
+        Code::NestingTooDeep => include_str!("../../docs/codes/ZC0104.md"),
+        Code::DuplicateHeaderField => include_str!("../../docs/codes/ZC0105.md"),
+        Code::Internal => include_str!("../../docs/codes/ZC0199.md"),
+        Code::MissingField => include_str!("../../docs/codes/ZC0601.md"),
+        Code::UnknownField => include_str!("../../docs/codes/ZC0602.md"),
+        Code::WrongValue => include_str!("../../docs/codes/ZC0603.md"),
+        Code::DataUnit => include_str!("../../docs/codes/ZC0604.md"),
+        Code::OutOfRange => include_str!("../../docs/codes/ZC0605.md"),
+        Code::DuplicateSubject => include_str!("../../docs/codes/ZC0606.md"),
+        Code::DataFormat => include_str!("../../docs/codes/ZC0607.md"),
+        Code::MissingParam => include_str!("../../docs/codes/ZC0608.md"),
+        Code::EmptyValue => include_str!("../../docs/codes/ZC0609.md"),
+        Code::ConflictingValues => include_str!("../../docs/codes/ZC0610.md"),
+        Code::DuplicateColumn => include_str!("../../docs/codes/ZC0611.md"),
+        Code::YearColumn => include_str!("../../docs/codes/ZC0612.md"),
+        Code::DivisionByZero => include_str!("../../docs/codes/ZC0701.md"),
+        Code::Overflow => include_str!("../../docs/codes/ZC0702.md"),
+        Code::NoYear => include_str!("../../docs/codes/ZC0703.md"),
+        Code::DeductionRange => include_str!("../../docs/codes/ZC0704.md"),
+        Code::MissingParamValue => include_str!("../../docs/codes/ZC0705.md"),
+        Code::UnknownName => include_str!("../../docs/codes/ZC0201.md"),
+        Code::DuplicateDefinition => include_str!("../../docs/codes/ZC0202.md"),
+        Code::UnknownFunction => include_str!("../../docs/codes/ZC0203.md"),
+        Code::ArgumentCount => include_str!("../../docs/codes/ZC0204.md"),
+        Code::UnknownEnumValue => include_str!("../../docs/codes/ZC0205.md"),
+        Code::DefinitionCycle => include_str!("../../docs/codes/ZC0206.md"),
+        Code::Unused => include_str!("../../docs/codes/ZC0207.md"),
+        Code::UnknownUnit => include_str!("../../docs/codes/ZC0208.md"),
+        Code::UnknownSubject => include_str!("../../docs/codes/ZC0209.md"),
+        Code::UnitMismatch => include_str!("../../docs/codes/ZC0301.md"),
+        Code::TypeMismatch => include_str!("../../docs/codes/ZC0302.md"),
+        Code::PercentVsPoints => include_str!("../../docs/codes/ZC0303.md"),
+        Code::DeclaredUnit => include_str!("../../docs/codes/ZC0304.md"),
+        Code::UnorderedEnum => include_str!("../../docs/codes/ZC0305.md"),
+        Code::EnumMismatch => include_str!("../../docs/codes/ZC0306.md"),
+        Code::MissingCitation => include_str!("../../docs/codes/ZC0401.md"),
+        Code::ConflictingExceptions => include_str!("../../docs/codes/ZC0402.md"),
+        Code::AtLeastTooMany => include_str!("../../docs/codes/ZC0403.md"),
+        Code::TierUnreachable => include_str!("../../docs/codes/ZC0404.md"),
+        Code::TierNoFallback => include_str!("../../docs/codes/ZC0405.md"),
+        Code::TotalMismatch => include_str!("../../docs/codes/ZC0501.md"),
+        Code::StatedAmountMismatch => include_str!("../../docs/codes/ZC0502.md"),
+        Code::ShareAbove100 => include_str!("../../docs/codes/ZC0503.md"),
+        Code::SectionPointsMismatch => include_str!("../../docs/codes/ZC0504.md"),
+        Code::MatchingRatioMismatch => include_str!("../../docs/codes/ZC0505.md"),
+        Code::CapsExceedBudget => include_str!("../../docs/codes/ZC0506.md"),
+        Code::Io => include_str!("../../docs/codes/ZC0901.md"),
+        Code::NoPolicyFiles => include_str!("../../docs/codes/ZC0902.md"),
+        Code::UnknownCode => include_str!("../../docs/codes/ZC0903.md"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_page_starts_with_its_code_as_a_heading() {
+        for code in Code::ALL {
+            let page = explain(*code);
+            let first = page.lines().next().unwrap_or("");
+            assert!(first.starts_with(&format!("# {} ", code.id())), "{}: {first}", code.id());
+        }
+    }
+
+    #[test]
+    fn every_page_is_bilingual_and_has_an_example() {
+        for code in Code::ALL {
+            let page = explain(*code);
+            let (zh, en) = code.title();
+            assert!(
+                page.lines().next().is_some_and(|l| l.contains(zh) && l.contains(en)),
+                "{}",
+                code.id()
+            );
+            let zh_at = page.find("\n## 中文\n");
+            let en_at = page.find("\n## English\n");
+            assert!(zh_at.is_some() && en_at.is_some() && zh_at < en_at, "{}", code.id());
+            // An internal error has no policy that is meant to trigger it.
+            if *code != Code::Internal {
+                assert!(
+                    page.matches("```").count() >= 4,
+                    "{}: an example in each language",
+                    code.id()
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,514 @@
+//! Evaluating each kind of definition: values, conditions, indicators, score sheets, grades,
+//! awards and statuses, recording why each has its value.
+
+use rust_decimal::Decimal;
+
+use super::expr::{compare, holds};
+use super::outcome::{
+    AwardResult, Comparison, Detail, GroupResult, IndicatorResult, IndicatorsResult, ItemResult,
+    PartResult,
+};
+use super::value::V;
+use super::{Evaluator, Frame, R};
+use crate::ast::{
+    AwardClause, AwardDecl, CmpOp, CondBody, CondGroup, DeductionPoints, Exception, Expr, ExprKind,
+    GroupKind, IndicatorsDecl, ItemKind, Node, Quantity, ScorePart, Scoring, TargetKind, YearSel,
+};
+use crate::checker::scope::{DefId, DefSource};
+use crate::diagnostics::{Code, Text};
+use crate::source::Span;
+use crate::units::{Dim, parse_unit};
+
+impl Evaluator<'_, '_> {
+    pub(super) fn compute_def(&self, frame: &mut Frame<'_>, def: DefId, year: u16) -> R<V> {
+        let Some(d) = self.checked.scope.defs.get(def) else { return Ok(V::Missing) };
+        let span = d.span;
+        let item = match d.source {
+            DefSource::Field(_) => {
+                let slot = self.slots.get(&def).copied();
+                let Some(value) = slot.and_then(|s| frame.record.fields.get(s)) else {
+                    return Ok(V::Missing);
+                };
+                return self.data_value(frame, value, year, span);
+            }
+            DefSource::Item(item) => item,
+        };
+        let at_year = frame.year.is_none_or(|y| y == year);
+        match &item.node.kind {
+            ItemKind::Param(p) => {
+                if let Some(v) = self.params.get(&p.name.node)
+                    && !v.is_missing()
+                {
+                    return self.data_value(frame, v, year, span);
+                }
+                match &p.default {
+                    Some(e) => self.eval(frame, e, year),
+                    None => Err(self.fail(
+                        frame,
+                        Code::MissingParamValue,
+                        p.name.span,
+                        Text::new(format!("参数 `{}` 没有取值", p.name.node), format!("the parameter `{}` has no value", p.name.node)),
+                        Text::new(
+                            format!("原文没有规定此值；在数据的参数表中给出，或用 `--param {}=…`", p.name.node),
+                            format!("the document leaves it open: give it in the data's parameters or with `--param {}=…`", p.name.node),
+                        ),
+                    )),
+                }
+            }
+            ItemKind::Let(l) => {
+                self.with_exceptions(frame, &l.value, &l.exceptions, year).map(|(v, _)| v)
+            }
+            ItemKind::Condition(c) => {
+                let g = self.group(frame, &c.group.node, year)?;
+                let v = V::Bool(g.met);
+                if at_year {
+                    frame.details.insert(def, Detail::Condition(g));
+                }
+                Ok(v)
+            }
+            ItemKind::Indicators(t) => {
+                let r = self.indicators(frame, t, year)?;
+                let v = V::Bool(r.passed);
+                if at_year {
+                    frame.details.insert(def, Detail::Indicators(r));
+                }
+                Ok(v)
+            }
+            ItemKind::Score(s) => {
+                let parts = self.score_parts(frame, &s.parts, year)?;
+                let total = sum_points(&parts);
+                if at_year {
+                    frame.details.insert(def, Detail::Score(parts));
+                }
+                Ok(total)
+            }
+            ItemKind::Grade(g) => {
+                let v = self.eval(frame, &g.value, year)?;
+                let mut chosen = None;
+                if v != V::Missing {
+                    for band in &g.bands {
+                        if self.matches(frame, &band.node.pattern.node, &v, year)? {
+                            chosen = Some(band.node.name.node.clone());
+                            break;
+                        }
+                    }
+                }
+                let eid = self.checked.scope.grade_enums.get(&def).copied();
+                let value = match (&chosen, eid) {
+                    (Some(name), Some(e)) => self
+                        .checked
+                        .scope
+                        .enums
+                        .get(e)
+                        .and_then(|info| info.index_of(name))
+                        .map_or(V::Missing, |i| V::Enum(e, i)),
+                    _ => V::Missing,
+                };
+                if at_year {
+                    frame.details.insert(def, Detail::Grade { band: chosen });
+                }
+                Ok(value)
+            }
+            ItemKind::Award(a) => {
+                let r = self.award(frame, a, year)?;
+                let v = r.amount.clone();
+                if at_year {
+                    frame.details.insert(def, Detail::Award(r));
+                }
+                Ok(v)
+            }
+            ItemKind::Status(s) => {
+                let v = self.eval(frame, &s.cond, year)?;
+                Ok(if v == V::Missing { V::Bool(false) } else { v })
+            }
+            ItemKind::Budget(b) => self.eval(frame, &b.total, year),
+            ItemKind::Stated(s) => self.eval(frame, &s.stated, year),
+            ItemKind::Share(s) => self.eval(frame, &s.value, year),
+            ItemKind::Pool(p) => self.eval(frame, &p.total, year),
+            _ => Ok(V::Missing),
+        }
+    }
+
+    /// The value of `default`, or of the first exception whose condition holds (with its index).
+    fn with_exceptions(
+        &self,
+        frame: &mut Frame<'_>,
+        default: &Expr,
+        exceptions: &[Node<Exception>],
+        year: u16,
+    ) -> R<(V, Option<usize>)> {
+        for (i, ex) in exceptions.iter().enumerate() {
+            if self.eval(frame, &ex.node.cond, year)?.as_bool() == Some(true) {
+                return Ok((self.eval(frame, &ex.node.value, year)?, Some(i)));
+            }
+        }
+        Ok((self.eval(frame, default, year)?, None))
+    }
+
+    fn group(&self, frame: &mut Frame<'_>, g: &CondGroup, year: u16) -> R<GroupResult> {
+        let mut items = Vec::new();
+        for item in &g.items {
+            let r = match &item.node.body {
+                CondBody::Group(inner) => {
+                    let gr = self.group(frame, &inner.node, year)?;
+                    ItemResult {
+                        name: item.node.name.node.clone(),
+                        met: Some(gr.met),
+                        comparison: None,
+                        exception: None,
+                        group: Some(gr),
+                    }
+                }
+                CondBody::Expr { expr, exceptions } => {
+                    let mut chosen = expr;
+                    let mut exception = None;
+                    for (i, ex) in exceptions.iter().enumerate() {
+                        if self.eval(frame, &ex.node.cond, year)?.as_bool() == Some(true) {
+                            chosen = &ex.node.value;
+                            exception = Some(i);
+                            break;
+                        }
+                    }
+                    let met = self.eval(frame, chosen, year)?.as_bool();
+                    let comparison = self.comparison(frame, chosen, year)?;
+                    ItemResult {
+                        name: item.node.name.node.clone(),
+                        met,
+                        comparison,
+                        exception,
+                        group: None,
+                    }
+                }
+            };
+            items.push(r);
+        }
+        let held = items.iter().filter(|i| i.met == Some(true)).count();
+        let need = match &g.kind {
+            GroupKind::All => items.len(),
+            GroupKind::Any => 1.min(items.len()),
+            GroupKind::AtLeast(n) => usize::try_from(n.node).unwrap_or(usize::MAX),
+        };
+        Ok(GroupResult { need, met: held >= need, items })
+    }
+
+    /// Both sides of a top-level comparison, for reporting margins.
+    fn comparison(&self, frame: &mut Frame<'_>, e: &Expr, year: u16) -> R<Option<Comparison>> {
+        let mut e = e;
+        while let ExprKind::Paren(inner) = &e.node {
+            e = inner;
+        }
+        let ExprKind::Compare(cmp, l, r) = &e.node else { return Ok(None) };
+        let left = self.eval(frame, l, year)?;
+        let right = self.eval_hinted(frame, r, year, &left)?;
+        Ok(Some(Comparison { left, op: cmp.op, right }))
+    }
+
+    fn indicators(
+        &self,
+        frame: &mut Frame<'_>,
+        t: &IndicatorsDecl,
+        year: u16,
+    ) -> R<IndicatorsResult> {
+        let start = match &t.from {
+            Some(e) => self.eval(frame, e, year)?.as_year(),
+            None => None,
+        };
+        let mut out = Vec::new();
+        for ind in &t.indicators {
+            let value = self.eval(frame, &ind.node.value, year)?;
+            let mut targets = Vec::new();
+            for target in &ind.node.targets {
+                let applies = match target.node.year.node {
+                    YearSel::Every => true,
+                    YearSel::Calendar(y) => y == year,
+                    YearSel::Creation(n) => {
+                        start.is_some_and(|s| u32::from(s) + n == u32::from(year))
+                    }
+                };
+                if !applies {
+                    continue;
+                }
+                let (op, threshold) = match &target.node.kind {
+                    TargetKind::Compare(cmp, e) => {
+                        (cmp.op, self.eval_hinted(frame, e, year, &value)?)
+                    }
+                    TargetKind::Growth(g) => {
+                        let g = self.eval(frame, g, year)?;
+                        let before = self.eval(frame, &ind.node.value, year.saturating_sub(1))?;
+                        let threshold = match (before, g) {
+                            (V::Num(b, d), V::Num(rate, _)) => Decimal::ONE
+                                .checked_add(rate)
+                                .and_then(|f| b.checked_mul(f))
+                                .map_or(V::Missing, |t| V::Num(t, d)),
+                            _ => V::Missing,
+                        };
+                        (CmpOp::Ge, threshold)
+                    }
+                };
+                let met = holds(&value, op, &threshold);
+                targets.push((Comparison { left: value.clone(), op, right: threshold }, met));
+            }
+            // No target this year: nothing is required of the indicator, so it counts as met.
+            let met = targets.iter().try_fold(true, |acc, (_, m)| m.map(|m| acc && m));
+            out.push(IndicatorResult { name: ind.node.name.node.clone(), value, met, targets });
+        }
+        let met = out.iter().filter(|i| i.met == Some(true)).count();
+        let gate = t.gates.first().map(|g| g.node);
+        let passed = match gate {
+            Some(n) => u32::try_from(met).is_ok_and(|m| m >= n),
+            None => met == out.len(),
+        };
+        Ok(IndicatorsResult { indicators: out, met, gate, passed })
+    }
+
+    fn score_parts(
+        &self,
+        frame: &mut Frame<'_>,
+        parts: &[Node<ScorePart>],
+        year: u16,
+    ) -> R<Vec<PartResult>> {
+        let mut out = Vec::new();
+        for p in parts {
+            out.push(match &p.node {
+                ScorePart::Section(s) => {
+                    let inner = self.score_parts(frame, &s.parts, year)?;
+                    PartResult {
+                        name: s.name.node.clone(),
+                        max: points(&s.points.node),
+                        points: sum_points(&inner),
+                        parts: inner,
+                    }
+                }
+                ScorePart::Item(i) => {
+                    let max = points(&i.points.node);
+                    let got = self.item_points(frame, &i.scoring.node, &max, year)?;
+                    PartResult { name: i.name.node.clone(), max, points: got, parts: Vec::new() }
+                }
+            });
+        }
+        Ok(out)
+    }
+
+    fn item_points(&self, frame: &mut Frame<'_>, scoring: &Scoring, max: &V, year: u16) -> R<V> {
+        let Some(max_n) = max.as_num() else { return Ok(V::Missing) };
+        let clamp = |n: Decimal| V::Num(n.max(Decimal::ZERO).min(max_n), Dim::SCORE);
+        Ok(match scoring {
+            Scoring::Criteria(cs) => {
+                let mut total = Decimal::ZERO;
+                for c in cs {
+                    if self.eval(frame, &c.node.cond, year)?.as_bool() == Some(true) {
+                        total = total
+                            .checked_add(points_value(&c.node.points.node))
+                            .ok_or_else(|| self.overflow(frame, c.span))?;
+                    }
+                }
+                clamp(total)
+            }
+            Scoring::Ratio { value, .. } => match self.eval(frame, value, year)? {
+                V::Num(r, _) => {
+                    let r = r.max(Decimal::ZERO).min(Decimal::ONE);
+                    clamp(max_n.checked_mul(r).ok_or_else(|| self.overflow(frame, value.span))?)
+                }
+                _ => V::Missing,
+            },
+            Scoring::Given { value, .. } => match self.eval(frame, value, year)? {
+                V::Num(n, _) => clamp(n),
+                _ => V::Missing,
+            },
+            Scoring::Deductions(ds) => {
+                let mut total = Decimal::ZERO;
+                for d in ds {
+                    let v = self.eval(frame, &d.node.value, year)?;
+                    let taken = match (&d.node.points.node, v) {
+                        (DeductionPoints::Fixed(q), V::Bool(true)) => points_value(q),
+                        (DeductionPoints::Fixed(_), _) => Decimal::ZERO,
+                        (DeductionPoints::Range { min, max, .. }, V::Num(n, _)) => {
+                            if !n.is_zero() && (n < *min || n > *max) {
+                                return Err(self.deduction_range(
+                                    frame,
+                                    d.node.value.span,
+                                    n,
+                                    *min,
+                                    *max,
+                                ));
+                            }
+                            n
+                        }
+                        (DeductionPoints::Range { .. }, _) => Decimal::ZERO,
+                    };
+                    total = total.checked_add(taken).ok_or_else(|| self.overflow(frame, d.span))?;
+                }
+                clamp(max_n.checked_sub(total).unwrap_or(Decimal::ZERO))
+            }
+        })
+    }
+
+    fn deduction_range(
+        &self,
+        frame: &mut Frame<'_>,
+        span: Span,
+        n: Decimal,
+        min: Decimal,
+        max: Decimal,
+    ) -> super::Stop {
+        let (n, min, max) = (n.normalize(), min.normalize(), max.normalize());
+        self.fail(
+            frame,
+            Code::DeductionRange,
+            span,
+            Text::new(
+                format!("扣分 {n}分 不在规定的 {min}-{max}分 之内"),
+                format!("a deduction of {n} points is outside the range {min}-{max}"),
+            ),
+            Text::new(
+                format!("给出 0（未发生）或 {min} 至 {max} 分"),
+                format!("give 0 (did not happen) or {min} to {max} points"),
+            ),
+        )
+    }
+
+    fn award(&self, frame: &mut Frame<'_>, a: &AwardDecl, year: u16) -> R<AwardResult> {
+        let mut failed = Vec::new();
+        let mut eligible = true;
+        for (i, c) in a.clauses.iter().enumerate() {
+            if let AwardClause::When(cond) = &c.node
+                && self.eval(frame, cond, year)?.as_bool() != Some(true)
+            {
+                eligible = false;
+                failed.push(i);
+            }
+        }
+        let zero = V::money(Decimal::ZERO);
+        if !eligible {
+            return Ok(AwardResult {
+                eligible,
+                failed,
+                base: zero.clone(),
+                cap: None,
+                capped: false,
+                reduce: None,
+                amount: zero,
+            });
+        }
+        let mut base = zero.clone();
+        let mut cap = None;
+        let mut reduce = None;
+        for c in &a.clauses {
+            match &c.node {
+                AwardClause::Amount { value, exceptions } => {
+                    base = self.with_exceptions(frame, value, exceptions, year)?.0;
+                }
+                AwardClause::Cap(e) => cap = Some(self.eval(frame, e, year)?),
+                AwardClause::Reduce(e) => reduce = Some(self.eval(frame, e, year)?),
+                _ => {}
+            }
+        }
+        let mut amount = base.clone();
+        let mut capped = false;
+        if let (V::Num(x, d), Some(V::Num(c, _))) = (&amount, &cap)
+            && compare(&V::Num(*x, *d), &V::Num(*c, *d)) == Some(std::cmp::Ordering::Greater)
+        {
+            amount = V::Num(*c, *d);
+            capped = true;
+        }
+        if let (V::Num(x, d), Some(V::Num(r, _))) = (&amount, &reduce) {
+            let kept = Decimal::ONE.checked_sub(*r).and_then(|k| x.checked_mul(k));
+            amount = V::Num(kept.ok_or_else(|| self.overflow(frame, a.name.span))?.normalize(), *d);
+        }
+        if let V::Num(x, d) = &amount {
+            amount = V::Num(x.normalize(), *d);
+        }
+        Ok(AwardResult { eligible, failed, base, cap, capped, reduce, amount })
+    }
+
+    /// A part of a definition: a condition's item, a score's part, a budget's part, an indicator.
+    pub(super) fn member_value(
+        &self,
+        frame: &mut Frame<'_>,
+        def: DefId,
+        member: &str,
+        year: u16,
+        span: Span,
+    ) -> R<V> {
+        let Some(kind) = self.checked.scope.defs.get(def).and_then(|d| d.kind()) else {
+            return Err(self.internal(frame, span));
+        };
+        match kind {
+            ItemKind::Condition(c) => {
+                let g = self.group(frame, &c.group.node, year)?;
+                Ok(find_item(&g, member).map_or(V::Missing, |m| m.map_or(V::Missing, V::Bool)))
+            }
+            ItemKind::Indicators(t) => {
+                let r = self.indicators(frame, t, year)?;
+                Ok(r.indicators
+                    .iter()
+                    .find(|i| i.name == member)
+                    .and_then(|i| i.met)
+                    .map_or(V::Missing, V::Bool))
+            }
+            ItemKind::Score(s) => {
+                let parts = self.score_parts(frame, &s.parts, year)?;
+                Ok(find_part(&parts, member).unwrap_or(V::Missing))
+            }
+            ItemKind::Budget(b) => match b.parts.iter().find(|p| p.node.name.node == member) {
+                Some(p) => self.eval(frame, &p.node.value, year),
+                None => Ok(V::Missing),
+            },
+            ItemKind::Matching(m) => match m.parts.iter().find(|p| p.node.name.node == member) {
+                Some(p) => self.eval(frame, &p.node.value, year),
+                None => Ok(V::Missing),
+            },
+            _ => Ok(V::Missing),
+        }
+    }
+}
+
+fn find_item(g: &GroupResult, name: &str) -> Option<Option<bool>> {
+    for i in &g.items {
+        if i.name == name {
+            return Some(i.met);
+        }
+        if let Some(inner) = &i.group
+            && let Some(found) = find_item(inner, name)
+        {
+            return Some(found);
+        }
+    }
+    None
+}
+
+fn find_part(parts: &[PartResult], name: &str) -> Option<V> {
+    for p in parts {
+        if p.name == name {
+            return Some(p.points.clone());
+        }
+        if let Some(v) = find_part(&p.parts, name) {
+            return Some(v);
+        }
+    }
+    None
+}
+
+fn points_value(q: &Quantity) -> Decimal {
+    match &q.unit {
+        Some(u) => {
+            parse_unit(&u.node).ok().and_then(|unit| unit.to_base(q.value).ok()).unwrap_or(q.value)
+        }
+        None => q.value,
+    }
+}
+
+fn points(q: &Quantity) -> V {
+    V::Num(points_value(q), Dim::SCORE)
+}
+
+fn sum_points(parts: &[PartResult]) -> V {
+    let mut total = Decimal::ZERO;
+    for p in parts {
+        match p.points.as_num().and_then(|n| total.checked_add(n)) {
+            Some(t) => total = t,
+            None => return V::Missing,
+        }
+    }
+    V::Num(total, Dim::SCORE)
+}

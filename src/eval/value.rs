@@ -1,0 +1,50 @@
+//! Values during evaluation.
+
+use rust_decimal::Decimal;
+
+use crate::ast::Date;
+use crate::checker::types::EnumId;
+use crate::units::Dim;
+
+/// A value: exact numbers in base units with their dimension, or a condition, a text, an
+/// enumeration value, a year or a date. `Missing` is an absent optional datum; it propagates
+/// through arithmetic, and a condition that depends on it is not met.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum V {
+    Num(Decimal, Dim),
+    Bool(bool),
+    Text(String),
+    Enum(EnumId, usize),
+    Year(u16),
+    Date(Date),
+    Missing,
+}
+
+impl V {
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            V::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn as_num(&self) -> Option<Decimal> {
+        match self {
+            V::Num(n, _) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// A year, from a year value or a number such as `2020` or `2020年`.
+    pub fn as_year(&self) -> Option<u16> {
+        match self {
+            V::Year(y) => Some(*y),
+            V::Num(n, _) => n.trunc().to_string().parse().ok(),
+            _ => None,
+        }
+    }
+
+    pub fn money(value: Decimal) -> V {
+        V::Num(value, Dim::MONEY)
+    }
+}

@@ -1,0 +1,149 @@
+//! Reports: evaluated outcomes shown in the terminal, as JSON, Markdown or CSV.
+//!
+//! Every format is deterministic: the same policy and data give byte-identical output.
+
+mod csv;
+pub mod explain;
+mod json;
+mod markdown;
+pub mod show;
+mod text;
+
+use rust_decimal::Decimal;
+
+use crate::ast::{AwardClause, Item, ItemKind, Node, Policy};
+use crate::checker::Checked;
+use crate::checker::scope::{DefId, DefSource};
+use crate::diagnostics::{Lang, Text};
+use crate::eval::outcome::SubjectOutcome;
+use crate::eval::value::V;
+use crate::units::Dim;
+
+pub use csv::render as csv;
+pub use json::render as json;
+pub use markdown::render as markdown;
+pub use text::render as text;
+
+/// A policy's outcomes over a set of subjects, ready to render.
+pub struct Report<'a, 'p> {
+    pub policy: &'p Policy,
+    pub checked: &'a Checked<'p>,
+    pub outcomes: &'a [SubjectOutcome],
+}
+
+/// An award's total over all subjects.
+pub struct Total {
+    pub def: DefId,
+    pub amount: Decimal,
+    pub recipients: usize,
+}
+
+impl Report<'_, '_> {
+    fn item(&self, def: DefId) -> Option<&Node<Item>> {
+        match self.checked.scope.defs.get(def)?.source {
+            DefSource::Item(i) => Some(i),
+            DefSource::Field(_) => None,
+        }
+    }
+
+    pub fn name(&self, def: DefId) -> &str {
+        self.checked.scope.defs.get(def).map_or("", |d| d.name.as_str())
+    }
+
+    /// The kind of rule, as a word.
+    pub fn kind(&self, def: DefId) -> (&'static str, &'static str, &'static str) {
+        match self.item(def).map(|i| &i.node.kind) {
+            Some(ItemKind::Let(_)) => ("值", "value", "value"),
+            Some(ItemKind::Param(_)) => ("参数", "parameter", "param"),
+            Some(ItemKind::Condition(_)) => ("条件", "condition", "condition"),
+            Some(ItemKind::Indicators(_)) => ("指标", "indicators", "indicators"),
+            Some(ItemKind::Score(_)) => ("评分", "score", "score"),
+            Some(ItemKind::Grade(_)) => ("等级", "grade", "grade"),
+            Some(ItemKind::Award(_)) => ("奖励", "award", "award"),
+            Some(ItemKind::Status(_)) => ("状态", "status", "status"),
+            Some(ItemKind::Budget(_)) => ("预算", "budget", "budget"),
+            Some(ItemKind::Stated(_)) => ("声明", "stated", "stated"),
+            Some(ItemKind::Share(_)) => ("占比", "share", "share"),
+            _ => ("", "", "other"),
+        }
+    }
+
+    /// Whether a rule is shown per subject (constants such as budgets are not).
+    pub fn per_subject(&self, def: DefId) -> bool {
+        matches!(
+            self.item(def).map(|i| &i.node.kind),
+            Some(
+                ItemKind::Let(_)
+                    | ItemKind::Condition(_)
+                    | ItemKind::Indicators(_)
+                    | ItemKind::Score(_)
+                    | ItemKind::Grade(_)
+                    | ItemKind::Award(_)
+                    | ItemKind::Status(_)
+            )
+        )
+    }
+
+    /// The first clause a rule cites, with its quoted sentence.
+    pub fn citation(&self, def: DefId) -> Option<(&str, Option<&str>)> {
+        let item = self.item(def)?;
+        let from_item = item.node.citations.first().map(|c| &c.node);
+        let from_award = match &item.node.kind {
+            ItemKind::Award(a) => a.clauses.iter().find_map(|c| match &c.node {
+                AwardClause::Citation(c) => Some(c),
+                _ => None,
+            }),
+            _ => None,
+        };
+        let c = from_item.or(from_award)?;
+        Some((c.clause.node.as_str(), c.quote.as_ref().map(|q| q.node.as_str())))
+    }
+
+    /// The source text of an award's `当` clause, by its position.
+    pub fn clause_text(&self, def: DefId, index: usize) -> Option<&str> {
+        let item = self.item(def)?;
+        let ItemKind::Award(a) = &item.node.kind else { return None };
+        let clause = a.clauses.get(index)?;
+        Some(self.policy.file.slice(clause.span).trim())
+    }
+
+    /// Each award's total amount and number of recipients (subjects with an amount above 0).
+    pub fn totals(&self) -> Vec<Total> {
+        let mut totals: Vec<Total> = Vec::new();
+        for o in self.outcomes {
+            for r in &o.rules {
+                if !matches!(self.item(r.def).map(|i| &i.node.kind), Some(ItemKind::Award(_))) {
+                    continue;
+                }
+                let amount = match r.value {
+                    V::Num(n, d) if d == Dim::MONEY => n,
+                    _ => Decimal::ZERO,
+                };
+                let pos = totals.iter().position(|t| t.def == r.def);
+                let t = match pos {
+                    Some(p) => totals.get_mut(p),
+                    None => {
+                        totals.push(Total { def: r.def, amount: Decimal::ZERO, recipients: 0 });
+                        totals.last_mut()
+                    }
+                };
+                if let Some(t) = t {
+                    t.amount = t.amount.checked_add(amount).unwrap_or(t.amount);
+                    if amount > Decimal::ZERO {
+                        t.recipients += 1;
+                    }
+                }
+            }
+        }
+        totals
+    }
+
+    pub fn title(&self) -> Option<&str> {
+        self.policy.header.as_ref().map(|h| h.title.node.as_str())
+    }
+}
+
+/// Words used by the renderers, in both languages.
+pub(crate) fn word(lang: Lang, t: &Text) -> &str {
+    t.get(lang)
+}

@@ -1,0 +1,204 @@
+//! The terminal report: one section per subject, each rule with its value, citation and why.
+
+use std::fmt::Write as _;
+
+use super::show::show;
+use super::{Report, word};
+use crate::ast::CmpOp;
+use crate::diagnostics::{Lang, Text};
+use crate::eval::outcome::{Comparison, Detail, GroupResult, PartResult};
+use crate::eval::value::V;
+use crate::units::Dim;
+
+/// Renders the report for people.
+pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
+    let mut out = String::new();
+    let zh = lang == Lang::Zh;
+    let file = &r.policy.file.name;
+    let _ = match r.title() {
+        Some(t) => writeln!(out, "== {t}  ({file})"),
+        None => writeln!(out, "== {file}"),
+    };
+    for o in r.outcomes {
+        let year = match (o.year, zh) {
+            (Some(y), true) => format!("  {y}年"),
+            (Some(y), false) => format!("  {y}"),
+            (None, _) => String::new(),
+        };
+        let _ = writeln!(out, "\n-- {}{year}", o.key);
+        for rule in &o.rules {
+            if !r.per_subject(rule.def) {
+                continue;
+            }
+            let (kz, ke, _) = r.kind(rule.def);
+            let kind = if zh { kz } else { ke };
+            let cite = r.citation(rule.def).map(|(c, _)| format!("  § {c}")).unwrap_or_default();
+            let value = show(&rule.value, &r.checked.scope, lang);
+            let _ = writeln!(out, "  {kind} {}: {value}{cite}", r.name(rule.def));
+            detail(&mut out, r, rule.def, &rule.detail, lang);
+        }
+    }
+    let totals = r.totals();
+    if !totals.is_empty() && r.outcomes.len() > 1 {
+        let _ = writeln!(out, "\n{}", if zh { "== 合计" } else { "== totals" });
+        for t in totals {
+            let money = show(&V::Num(t.amount, Dim::MONEY), &r.checked.scope, lang);
+            let n = t.recipients;
+            let _ = if zh {
+                writeln!(out, "  {}: {money}，{n} 个主体获得", r.name(t.def))
+            } else {
+                let s = if n == 1 { "" } else { "s" };
+                writeln!(out, "  {}: {money} to {n} subject{s}", r.name(t.def))
+            };
+        }
+    }
+    out
+}
+
+fn detail(out: &mut String, r: &Report<'_, '_>, def: usize, d: &Detail, lang: Lang) {
+    let zh = lang == Lang::Zh;
+    let scope = &r.checked.scope;
+    match d {
+        Detail::Value | Detail::Grade { .. } => {}
+        Detail::Failed => {
+            let _ = writeln!(
+                out,
+                "    {}",
+                if zh { "（计算出错，见诊断）" } else { "(failed: see the diagnostics)" }
+            );
+        }
+        Detail::Condition(g) => group(out, r, g, 2, lang),
+        Detail::Indicators(ind) => {
+            let gate = match ind.gate {
+                Some(g) if zh => format!("，门槛 {g} 项"),
+                Some(g) => format!(", gate {g}"),
+                None => String::new(),
+            };
+            let _ = if zh {
+                writeln!(out, "    达标 {} / {} 项{gate}", ind.met, ind.indicators.len())
+            } else {
+                writeln!(out, "    {} of {} met{gate}", ind.met, ind.indicators.len())
+            };
+            for i in &ind.indicators {
+                let mark = mark(i.met);
+                let value = show(&i.value, scope, lang);
+                let targets: Vec<String> =
+                    i.targets.iter().map(|(c, _)| target(c, r, lang)).collect();
+                let t = if targets.is_empty() {
+                    if zh {
+                        "（本年无目标）".to_string()
+                    } else {
+                        "(no target this year)".to_string()
+                    }
+                } else {
+                    targets.join("; ")
+                };
+                let _ = writeln!(out, "      {mark} {}: {value}  {t}", i.name);
+            }
+        }
+        Detail::Score(parts) => score(out, r, parts, 2, lang),
+        Detail::Award(a) => {
+            if !a.eligible {
+                let why: Vec<String> = a
+                    .failed
+                    .iter()
+                    .filter_map(|i| r.clause_text(def, *i))
+                    .map(|t| format!("`{t}`"))
+                    .collect();
+                let _ = if zh {
+                    writeln!(out, "    不符合：{}", why.join("、"))
+                } else {
+                    writeln!(out, "    not eligible: {}", why.join(", "))
+                };
+                return;
+            }
+            let mut parts =
+                vec![format!("{} {}", w(lang, "计算", "computed"), show(&a.base, scope, lang))];
+            if let Some(cap) = &a.cap {
+                let applied = if a.capped { w(lang, "（已封顶）", " (applied)") } else { "" };
+                parts.push(format!(
+                    "{} {}{applied}",
+                    w(lang, "最高不超过", "capped at"),
+                    show(cap, scope, lang)
+                ));
+            }
+            if let Some(cut) = &a.reduce {
+                parts.push(format!("{} {}", w(lang, "核减", "cut by"), show(cut, scope, lang)));
+            }
+            let _ = writeln!(out, "    {}", parts.join(if zh { "；" } else { "; " }));
+        }
+    }
+}
+
+fn w<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
+    if lang == Lang::Zh { zh } else { en }
+}
+
+fn mark(met: Option<bool>) -> &'static str {
+    match met {
+        Some(true) => "✓",
+        Some(false) => "✗",
+        None => "?",
+    }
+}
+
+fn group(out: &mut String, r: &Report<'_, '_>, g: &GroupResult, depth: usize, lang: Lang) {
+    let pad = "  ".repeat(depth);
+    for item in &g.items {
+        let mut line = format!("{pad}{} {}", mark(item.met), item.name);
+        if let Some(c) = &item.comparison {
+            line.push_str(&format!(": {}", comparison(c, r, lang)));
+        }
+        if let Some(i) = item.exception {
+            let t = Text::new(
+                format!("（适用第 {} 个例外）", i + 1),
+                format!(" (exception {} applies)", i + 1),
+            );
+            line.push_str(word(lang, &t));
+        }
+        if item.met.is_none() {
+            line.push_str(w(lang, "（缺数据）", " (data missing)"));
+        }
+        let _ = writeln!(out, "{line}");
+        if let Some(inner) = &item.group {
+            group(out, r, inner, depth + 1, lang);
+        }
+    }
+}
+
+/// `25,000 家 ≥ 20,000 家（超出 5,000 家）`.
+fn comparison(c: &Comparison, r: &Report<'_, '_>, lang: Lang) -> String {
+    let scope = &r.checked.scope;
+    let mut s =
+        format!("{} {} {}", show(&c.left, scope, lang), c.op.symbol(), show(&c.right, scope, lang));
+    if let (V::Num(a, d), V::Num(b, _)) = (&c.left, &c.right)
+        && let Some(diff) = a.checked_sub(*b)
+    {
+        let met = c.op.holds(a.cmp(b));
+        let by = show(&V::Num(diff.abs(), *d), scope, lang);
+        if !diff.is_zero() && !matches!(c.op, CmpOp::Eq | CmpOp::Ne) {
+            let note = match (met, lang) {
+                (true, Lang::Zh) => format!("（余 {by}）"),
+                (false, Lang::Zh) => format!("（差 {by}）"),
+                (true, Lang::En) => format!(" (by {by})"),
+                (false, Lang::En) => format!(" (short by {by})"),
+            };
+            s.push_str(&note);
+        }
+    }
+    s
+}
+
+fn target(c: &Comparison, r: &Report<'_, '_>, lang: Lang) -> String {
+    format!("{} {}", c.op.symbol(), show(&c.right, &r.checked.scope, lang))
+}
+
+fn score(out: &mut String, r: &Report<'_, '_>, parts: &[PartResult], depth: usize, lang: Lang) {
+    let pad = "  ".repeat(depth);
+    for p in parts {
+        let got = show(&p.points, &r.checked.scope, lang);
+        let max = show(&p.max, &r.checked.scope, lang);
+        let _ = writeln!(out, "{pad}{}: {got} / {max}", p.name);
+        score(out, r, &p.parts, depth + 1, lang);
+    }
+}
