@@ -58,6 +58,10 @@ fn codes_of(name: &str, text: &str) -> BTreeSet<String> {
 fn each_page_example_reports_exactly_its_code() {
     let mut problems = Vec::new();
     for &code in Code::ALL {
+        // Data codes are shown with a policy and a data file; `tests/data_code_pages.rs` runs them.
+        if code.id().starts_with("ZC06") {
+            continue;
+        }
         let page = explain(code);
         for (lang, section) in sections(page) {
             let blocks = blocks(section);
