@@ -293,12 +293,6 @@ fn kind_names(kind: &FieldKind) -> (String, String) {
 
 /// ``你是不是想写 `营业收入`？`` / ``did you mean `营业收入`?``.
 pub(super) fn suggestion_help(suggestions: &[String]) -> Text {
-    let quoted: Vec<String> = suggestions.iter().map(|s| format!("`{s}`")).collect();
-    let (zh, en) = match quoted.split_last() {
-        Some((last, rest)) if !rest.is_empty() => {
-            (format!("{} 或 {last}", rest.join("、")), format!("{} or {last}", rest.join(", ")))
-        }
-        _ => (quoted.join(""), quoted.join("")),
-    };
-    Text::new(format!("你是不是想写 {zh}？"), format!("did you mean {en}?"))
+    crate::diagnostics::suggest::help_text(suggestions)
+        .unwrap_or_else(|| Text::new("检查拼写", "check the spelling"))
 }
