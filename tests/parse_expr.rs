@@ -139,3 +139,30 @@ fn spans_end_at_the_last_token() {
     assert_eq!(f.slice(s.cond.span), "数量 不低于 2万家");
     assert_eq!(f.slice(p.items[0].span).lines().last(), Some("状态 达标: 数量 不低于 2万家"));
 }
+
+#[test]
+fn a_cap_after_a_compound_condition_is_a_cap() {
+    use zhengce::ast::AwardClause;
+    let src = "奖励 补贴 {\n  当 县内 且 费用 > 0元\n  最高不超过 50万元\n  金额 费用 × 30%\n}";
+    let f = SourceFile::new("t.zc", src);
+    let (p, d) = parse(&f);
+    assert!(d.is_empty(), "{:?}", d.sorted());
+    let p = p.unwrap();
+    let ItemKind::Award(a) = &p.items[0].kind else { panic!() };
+    let AwardClause::When(w) = &a.clauses[0].node else { panic!() };
+    assert_eq!(sexpr(w), "(且 县内 (> 费用 0元))");
+    let AwardClause::Cap(c) = &a.clauses[1].node else { panic!() };
+    assert_eq!(sexpr(c), "50万元");
+}
+
+#[test]
+fn separators_middle_dots_and_at_least() {
+    assert_eq!(expr("a·b"), "(× a b)");
+    assert_eq!(expr("x 至少 3项"), "(≥ x 3项)");
+    let f = SourceFile::new("t.zc", "奖励 甲 { § 二(一)3; 金额 1元 }");
+    let (p, d) = parse(&f);
+    assert!(d.is_empty(), "{:?}", d.sorted());
+    let ItemKind::Award(a) = &p.unwrap().items[0].kind else { panic!() };
+    let zhengce::ast::AwardClause::Citation(c) = &a.clauses[0].node else { panic!() };
+    assert_eq!(c.clause.node, "二(一)3");
+}

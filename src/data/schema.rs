@@ -62,7 +62,7 @@ pub struct FieldSpec {
     pub kind: FieldKind,
     /// `按年`: a value per year.
     pub by_year: bool,
-    /// `可选` (for a parameter: it has a default).
+    /// `可选` (for a parameter: it is `可选` or has a default).
     pub optional: bool,
     /// The smallest value allowed, if any.
     pub min: Option<Bound>,
@@ -126,7 +126,7 @@ impl Schema {
                     &p.name,
                     kind,
                     p.by_year,
-                    p.default.is_some(),
+                    p.default.is_some() || p.optional,
                     p.range.as_ref(),
                 ));
             }

@@ -268,7 +268,6 @@ fn keyword(rule: Rule) -> Option<(&'static str, &'static str)> {
         Rule::kw_every_year => ("每年", "every year"),
         Rule::kw_grows => ("年增", "grows"),
         Rule::kw_gate => ("门槛", "gate"),
-        Rule::kw_met => ("达标", "met"),
         Rule::kw_score => ("评分", "score"),
         Rule::kw_max => ("满分", "max"),
         Rule::kw_section => ("部分", "section"),

@@ -157,6 +157,7 @@ impl Lower {
                     name,
                     ty,
                     by_year: mods.by_year,
+                    optional: mods.optional,
                     range: mods.range,
                     default,
                 })
