@@ -14,6 +14,7 @@ pub mod explain;
 pub mod explain_code;
 pub mod files;
 pub mod schema;
+pub mod stack;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};

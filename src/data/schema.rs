@@ -97,6 +97,9 @@ pub struct Schema {
     pub key: Option<usize>,
     /// The parameters, in declaration order.
     pub params: Vec<FieldSpec>,
+    /// Names declared by other policies evaluated together with this one on the same data
+    /// (`叠加`): columns and parameters of those names are theirs, not unknown.
+    pub also_known: std::collections::BTreeSet<String>,
 }
 
 impl Schema {
@@ -165,6 +168,7 @@ impl Schema {
             fields,
             key,
             params: param_specs,
+            also_known: std::collections::BTreeSet::new(),
         })
     }
 
