@@ -262,6 +262,9 @@ pub(super) fn load(
     Ok(Loaded { dataset, params, subject, year })
 }
 
+/// Every subject's outcome, the stacking rules applied to each, and the evaluation's diagnostics.
+type Evaluated = (Vec<SubjectOutcome>, Vec<Vec<StackOutcome>>, Diagnostics);
+
 /// Loads the data and evaluates every subject in it, with the policy's stacking rules applied
 /// to each subject (the policies they import are evaluated on the same data).
 fn evaluate(
@@ -269,7 +272,7 @@ fn evaluate(
     checked: &Checked<'_>,
     data: &Path,
     args: &EvalArgs,
-) -> Result<(Vec<SubjectOutcome>, Vec<Vec<StackOutcome>>, Diagnostics), Diagnostics> {
+) -> Result<Evaluated, Diagnostics> {
     let imported = stack::imports(policy)?;
     let kind = kind_of(policy, data, args.kind.as_deref()).unwrap_or_default();
     let own_names = stack::data_names(policy, &kind);
