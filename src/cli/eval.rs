@@ -12,9 +12,9 @@ use std::sync::Arc;
 
 use super::args::{EvalArgs, ReportFormat};
 use super::{Settings, Status, emit, files, stack};
-use crate::ast::{ItemKind, Policy};
+use crate::ast::Policy;
 use crate::checker::{Checked, check};
-use crate::data::{Dataset, Schema, Value, load_dataset};
+use crate::data::{Dataset, Schema, Value, read_dataset};
 use crate::diagnostics::render::render;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Lang, Severity, Text};
 use crate::eval::outcome::SubjectOutcome;
@@ -154,7 +154,7 @@ fn sample_data(policy_path: &Path, policy: &Policy) -> Vec<PathBuf> {
         return Vec::new();
     };
     let mut found = Vec::new();
-    for subject in subjects(policy) {
+    for subject in policy.subject_names() {
         for ext in DATA_EXTENSIONS {
             let p = dir.join(format!("{stem}.{subject}.{ext}"));
             if p.is_file() {
@@ -165,24 +165,13 @@ fn sample_data(policy_path: &Path, policy: &Policy) -> Vec<PathBuf> {
     found
 }
 
-fn subjects(policy: &Policy) -> Vec<&str> {
-    policy
-        .items
-        .iter()
-        .filter_map(|i| match &i.node.kind {
-            ItemKind::Subject(s) => Some(s.name.node.as_str()),
-            _ => None,
-        })
-        .collect()
-}
-
 /// The subject kind a data file holds: `--kind`, else the file name's `NAME.KIND.ext`, else
 /// the policy's only subject kind.
 fn kind_of(policy: &Policy, data: &Path, kind: Option<&str>) -> Option<String> {
     if let Some(k) = kind {
         return Some(k.to_string());
     }
-    let kinds = subjects(policy);
+    let kinds = policy.subject_names();
     let name = data.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let parts: Vec<&str> = name.split('.').collect();
     if parts.len() >= 3
@@ -225,7 +214,7 @@ pub(super) fn load(
 ) -> Result<Loaded, Diagnostics> {
     let name = data.display().to_string();
     let Some(kind) = kind_of(policy, data, kind) else {
-        let kinds = subjects(policy).join("、");
+        let kinds = policy.subject_names().join("、");
         return Err(usage(
             &name,
             Text::new(
@@ -240,22 +229,7 @@ pub(super) fn load(
     };
     let mut schema = Schema::from_policy(policy, &kind)?;
     schema.also_known = also_known.clone();
-    let bytes = match std::fs::read(data) {
-        Ok(b) => b,
-        Err(e) => {
-            let file = SourceFile::new(name.clone(), "");
-            let d = Diagnostic::new(
-                Code::Io,
-                Text::new(
-                    format!("无法读取文件 `{name}`：{e}"),
-                    format!("cannot read `{name}`: {e}"),
-                ),
-            )
-            .at(Loc::new(&file, Span::default()), Text::new("此文件", "this file"));
-            return Err(vec![d].into());
-        }
-    };
-    let dataset = load_dataset(&name, &bytes, &schema)?;
+    let dataset = read_dataset(data, &schema)?;
     let params = params(&dataset, given)?;
     let subject = checked.scope.subject_names.get(&kind).copied();
     let year = year.or_else(|| latest_year(&dataset.records, &params));
@@ -299,13 +273,16 @@ fn evaluate(
         let (ichecked, _) = check(&imp.policy);
         let mut known = own_names.clone();
         known.extend(others.iter().cloned());
-        let ikind =
-            subjects(&imp.policy).into_iter().find(|k| *k == kind).map(str::to_string).or_else(
-                || match subjects(&imp.policy).as_slice() {
-                    [one] => Some((*one).to_string()),
-                    _ => None,
-                },
-            );
+        let ikind = imp
+            .policy
+            .subject_names()
+            .into_iter()
+            .find(|k| *k == kind)
+            .map(str::to_string)
+            .or_else(|| match imp.policy.subject_names().as_slice() {
+                [one] => Some((*one).to_string()),
+                _ => None,
+            });
         let iloaded = load(
             &imp.policy,
             &ichecked,

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::args::{SchemaArgs, SchemaFormat, TemplateArgs, TemplateFormat};
 use super::{Settings, Status, emit, eval, files};
-use crate::ast::{ItemKind, Policy};
+use crate::ast::Policy;
 use crate::data::{FieldKind, FieldSpec, Schema, template};
 use crate::diagnostics::render::render;
 use crate::diagnostics::{Diagnostics, Lang, Text};
@@ -24,13 +24,10 @@ fn schemas(
     let (policy, diags) = crate::parser::parse(source);
     let Some(policy) = policy.filter(|_| !diags.has_errors()) else { return Err(diags) };
     let kinds: Vec<String> = policy
-        .items
-        .iter()
-        .filter_map(|i| match &i.node.kind {
-            ItemKind::Subject(s) => Some(s.name.node.clone()),
-            _ => None,
-        })
-        .filter(|k| kind.is_none_or(|want| want == k))
+        .subject_names()
+        .into_iter()
+        .filter(|k| kind.is_none_or(|want| want == *k))
+        .map(str::to_string)
         .collect();
     if kinds.is_empty() {
         let name = kind.unwrap_or("");

@@ -133,6 +133,21 @@ pub fn load_path(path: &Path) -> (Option<RawData>, Diagnostics) {
     }
 }
 
+/// Reads a data file from disk and validates it in one step.
+pub fn read_dataset(path: &Path, schema: &Schema) -> Result<Dataset, Diagnostics> {
+    let (raw, mut diags) = load_path(path);
+    match raw {
+        Some(raw) if !diags.has_errors() => match validate(&raw, schema) {
+            Ok(ds) => Ok(ds),
+            Err(e) => {
+                diags.extend(e);
+                Err(diags)
+            }
+        },
+        _ => Err(diags),
+    }
+}
+
 /// Loads and validates a data file in one step.
 pub fn load_dataset(name: &str, bytes: &[u8], schema: &Schema) -> Result<Dataset, Diagnostics> {
     let (raw, mut diags) = load(name, bytes);
