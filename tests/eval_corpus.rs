@@ -24,36 +24,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use std::fmt::Write as _;
-use std::io::Cursor;
+mod eval_common;
+
 use std::path::{Path, PathBuf};
 
-use calamine::{Data, Reader, Xlsx};
+use eval_common::{dump_workbook, temp_dir, zhengce};
 use rust_xlsxwriter::{Format, Workbook};
-use zhengce::cli::{Env, Status, run};
 
 /// The corpus, relative to the package root (where `cargo test` runs tests), so that the paths
 /// in the output do not depend on where the repository is.
 const CORPUS: &str = "tests/eval";
-
-/// The environment of every run: no locale, no colour, width 100.
-fn env() -> Env {
-    Env { color: false, width: 100, ..Env::default() }
-}
-
-struct Run {
-    status: Status,
-    out: String,
-    err: String,
-}
-
-fn zhengce(args: &[String]) -> Run {
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    let argv = std::iter::once("zhengce".to_string()).chain(args.iter().cloned());
-    let status = run(argv, &env(), &mut out, &mut err);
-    Run { status, out: String::from_utf8(out).unwrap(), err: String::from_utf8(err).unwrap() }
-}
 
 /// The corpus policies, sorted.
 fn corpus() -> Vec<PathBuf> {
@@ -111,52 +91,6 @@ fn full_args(path: &Path, command: &[String]) -> Vec<String> {
         args.extend(["--lang".to_string(), "zh".to_string()]);
     }
     args
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("zhengce-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// The sheets of a workbook as text: each row's cells separated by ` | `, text quoted, numbers
-/// as stored, with the cell's number format in `‹…›` when it has one other than General.
-pub fn dump_workbook(bytes: &[u8]) -> String {
-    let mut book = Xlsx::new(Cursor::new(bytes.to_vec())).unwrap();
-    let mut out = String::new();
-    for name in book.sheet_names() {
-        let range = book.worksheet_range(&name).unwrap();
-        let styles = book.worksheet_style(&name).unwrap();
-        let _ = writeln!(out, "--- sheet {name}");
-        let (row0, col0) = range.start().unwrap_or((0, 0));
-        for (i, cells) in range.rows().enumerate() {
-            let shown: Vec<String> = cells
-                .iter()
-                .enumerate()
-                .map(|(j, c)| {
-                    let at = (row0 + i as u32, col0 + j as u32);
-                    let format = styles
-                        .get(at)
-                        .and_then(|s| s.number_format.as_ref())
-                        .filter(|f| f.format_code != "General")
-                        .map(|f| format!(" ‹{}›", f.format_code))
-                        .unwrap_or_default();
-                    let value = match c {
-                        Data::Empty => String::new(),
-                        Data::String(s) => format!("{s:?}"),
-                        Data::Float(f) => f.to_string(),
-                        Data::Int(i) => i.to_string(),
-                        Data::Bool(b) => b.to_string(),
-                        Data::DateTime(d) => format!("date {}", d.as_f64()),
-                        other => format!("{other:?}"),
-                    };
-                    if value.is_empty() { value } else { format!("{value}{format}") }
-                })
-                .collect();
-            let _ = writeln!(out, "{}", shown.join(" | "));
-        }
-    }
-    out
 }
 
 #[test]
