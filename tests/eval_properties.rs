@@ -444,3 +444,44 @@ fn the_basis_has_a_row_per_award_of_each_subject_with_its_derivation() {
     assert!(cells[5].contains("金额 转化费用 × 30%"), "{}", cells[5]);
     assert_eq!(cells[6], "转化项目 = 是；来源 = 县内；转化费用 = 1,666,666.67 元 |");
 }
+
+#[test]
+fn template_out_writes_every_format_and_spares_the_policy() {
+    let dir = policy_dir("template-out");
+    let policy = dir.join("p.zc");
+    let csv = dir.join("模板.csv");
+    let r = zhengce(&["template", s(&policy), "--out", s(&csv)]);
+    assert_eq!((r.status, r.out.as_str(), r.err.as_str()), (Status::Ok, "", ""));
+    assert_eq!(
+        std::fs::read_to_string(&csv).unwrap(),
+        "名称,转化项目,来源,转化费用(元)\n示例,否,县内,0\n"
+    );
+    let r = zhengce(&["template", s(&policy), "--format", "xlsx", "--error-format", "plain"]);
+    assert_eq!(r.status, Status::Usage);
+    assert!(r.err.contains("error[ZC0904]"), "{}", r.err);
+    let before = std::fs::read(&policy).unwrap();
+    let r = zhengce(&["template", s(&policy), "--format", "xlsx", "--out", s(&policy)]);
+    assert_eq!(r.status, Status::Usage);
+    assert!(r.err.contains("ZC0901"), "{}", r.err);
+    assert_eq!(std::fs::read(&policy).unwrap(), before);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn explain_takes_the_sample_data_unless_given_data() {
+    let dir = policy_dir("explain-data");
+    let policy = dir.join("p.zc");
+    let args = ["explain", s(&policy), "--subject", "乙公司", "县内成果转化补助"];
+    let r = zhengce(&[&args[..], &["--error-format", "plain"]].concat());
+    assert_eq!(r.status, Status::Usage, "{}", r.err);
+    assert_eq!(r.out, "");
+    assert!(r.err.contains("error[ZC0904]"), "{}", r.err);
+    std::fs::copy("tests/eval/zezhou.企业.toml", dir.join("p.企业.toml")).unwrap();
+    let sample = zhengce(&args);
+    assert_eq!(sample.status, Status::Ok, "{}", sample.err);
+    assert!(sample.out.starts_with("县内成果转化补助 = 500,000 元\n"), "{}", sample.out);
+    let data = dir.join("p.企业.toml");
+    let given = zhengce(&[&args[..], &["--data", s(&data)]].concat());
+    same(&sample, &given, "explain with and without --data");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -79,7 +79,7 @@ pub struct TemplateArgs {
     /// File format (文件格式)
     #[arg(long, value_enum, default_value_t = TemplateFormat::Csv)]
     pub format: TemplateFormat,
-    /// The file to write (required for xlsx) (输出文件)
+    /// Write the template to a file instead of standard output; required for xlsx (输出文件)
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }

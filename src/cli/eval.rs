@@ -498,7 +498,7 @@ pub(super) fn write_out(
 }
 
 /// A [`Code::Io`] diagnostic: the report cannot be written to `path`.
-fn cannot_write(path: Option<&Path>, why: &str) -> Diagnostic {
+pub(super) fn cannot_write(path: Option<&Path>, why: &str) -> Diagnostic {
     let name = path.map_or_else(|| "--out".to_string(), |p| p.display().to_string());
     let file: Arc<SourceFile> = SourceFile::new(name.clone(), "");
     Diagnostic::new(
