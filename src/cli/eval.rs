@@ -167,24 +167,18 @@ pub fn run(
         (_, []) => None,
         (ReportFormat::Xlsx, [Rendered::Book(b)]) => Some(b.clone()),
         (ReportFormat::Xlsx, many) => {
-            if status == Status::Ok {
-                let n = many.len();
-                diags.extend(bad_options(
-                    "--format xlsx",
-                    Text::new(
-                        format!(
-                            "一个 xlsx 报告只容纳一份政策在一份数据上的结果，这次评估了 {n} 份"
-                        ),
-                        format!(
-                            "an xlsx report holds one policy evaluated on one data file, not {n}"
-                        ),
-                    ),
-                    Text::new(
-                        "给出一份政策和 `--data 数据文件`，或者每份政策分别运行",
-                        "give one policy and `--data FILE`, or run once per policy",
-                    ),
-                ));
-            }
+            let n = many.len();
+            diags.extend(bad_options(
+                "--format xlsx",
+                Text::new(
+                    format!("一个 xlsx 报告只容纳一份政策在一份数据上的结果，这次评估了 {n} 份"),
+                    format!("an xlsx report holds one policy evaluated on one data file, not {n}"),
+                ),
+                Text::new(
+                    "给出一份政策和 `--data 数据文件`，或者每份政策分别运行",
+                    "give one policy and `--data FILE`, or run once per policy",
+                ),
+            ));
             status = worse(status, Status::Usage);
             None
         }

@@ -53,7 +53,7 @@ pub fn render(r: &Report<'_, '_>, rows: &[BasisRow], lang: Lang) -> Result<Vec<u
         props = props.set_title(title);
     }
     book.set_properties(&props);
-    results(book.add_worksheet(), r, lang)?;
+    results(book.add_worksheet(), r)?;
     totals(book.add_worksheet(), r, lang)?;
     basis(book.add_worksheet(), r, rows, lang)?;
     book.save_to_buffer()
@@ -215,7 +215,7 @@ fn unit_suffix(r: &Report<'_, '_>, def: usize) -> String {
     }
 }
 
-fn results(ws: &mut Worksheet, r: &Report<'_, '_>, _lang: Lang) -> Result<(), XlsxError> {
+fn results(ws: &mut Worksheet, r: &Report<'_, '_>) -> Result<(), XlsxError> {
     let defs: Vec<usize> = r
         .outcomes
         .first()
