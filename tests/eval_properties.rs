@@ -485,3 +485,14 @@ fn explain_takes_the_sample_data_unless_given_data() {
     same(&sample, &given, "explain with and without --data");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn an_unknown_subject_is_an_error_with_a_suggestion() {
+    for format in ["text", "json", "csv"] {
+        let r = zhengce(&["eval", ZEZHOU, "--subject", "乙公", "--format", format, "--lang", "en"]);
+        assert_eq!(r.status, Status::Errors, "{format}");
+        assert_eq!(r.out, "", "{format}");
+        assert!(r.err.contains("the data has no subject `乙公`"), "{}", r.err);
+        assert!(r.err.contains("did you mean `乙公司`"), "{}", r.err);
+    }
+}

@@ -16,6 +16,7 @@ use crate::ast::{ItemKind, Policy};
 use crate::checker::{Checked, check};
 use crate::data::{Dataset, Schema, Value, load_dataset};
 use crate::diagnostics::render::render;
+use crate::diagnostics::suggest::{did_you_mean, help_text};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Lang, Severity, Text};
 use crate::eval::outcome::SubjectOutcome;
 use crate::eval::{Evaluator, latest_year};
@@ -385,6 +386,12 @@ fn evaluate(
         outcomes.push(o);
         diags.extend(d);
     }
+    if let Some(s) = &args.subject
+        && !outcomes.iter().any(|o| o.key == *s)
+    {
+        let keys = loaded.dataset.records.iter().map(|r| r.key.as_str());
+        return Err(no_subject(data, s, keys));
+    }
     let rows = if basis {
         let r = Report { policy, checked, outcomes: &outcomes };
         report::basis::rows(&r, &ev, &loaded.dataset.records)
@@ -392,6 +399,25 @@ fn evaluate(
         Vec::new()
     };
     Ok((outcomes, rows, diags))
+}
+
+/// The data has no subject `subject`: a diagnostic suggesting the closest ids.
+pub(super) fn no_subject<'k>(
+    data: &Path,
+    subject: &str,
+    keys: impl Iterator<Item = &'k str>,
+) -> Diagnostics {
+    let help = help_text(&did_you_mean(subject, keys)).unwrap_or_else(|| {
+        Text::new("主体标识见数据文件的标识列", "subject ids are in the data's id column")
+    });
+    usage(
+        &data.display().to_string(),
+        Text::new(
+            format!("数据中没有主体 `{subject}`"),
+            format!("the data has no subject `{subject}`"),
+        ),
+        help,
+    )
 }
 
 /// The data's parameters, overridden by `--param NAME=VALUE`.

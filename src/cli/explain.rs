@@ -57,17 +57,7 @@ pub fn run(
     };
     let Some(record) = data.dataset.records.iter().find(|r| r.key == args.subject) else {
         let keys = data.dataset.records.iter().map(|r| r.key.as_str());
-        let help = help_text(&did_you_mean(&args.subject, keys)).unwrap_or_else(|| {
-            Text::new("主体标识见数据文件的标识列", "subject ids are in the data's id column")
-        });
-        let d = eval::usage(
-            &data_path.display().to_string(),
-            Text::new(
-                format!("数据中没有主体 `{}`", args.subject),
-                format!("the data has no subject `{}`", args.subject),
-            ),
-            help,
-        );
+        let d = eval::no_subject(&data_path, &args.subject, keys);
         return fail(d, Status::Errors, err);
     };
     let Some(def) = checked.scope.lookup(&args.name, data.subject) else {
