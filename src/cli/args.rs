@@ -79,7 +79,7 @@ pub struct TemplateArgs {
     /// File format (文件格式)
     #[arg(long, value_enum, default_value_t = TemplateFormat::Csv)]
     pub format: TemplateFormat,
-    /// The file to write (required for xlsx) (输出文件)
+    /// Write the template to a file instead of standard output; required for xlsx (输出文件)
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
@@ -101,9 +101,9 @@ pub struct ExplainArgs {
     /// The policy file (政策文件)
     #[arg(value_name = "POLICY")]
     pub policy: PathBuf,
-    /// The data file (数据文件)
+    /// The data file [default: the sample data beside the policy] (数据文件)
     #[arg(long, value_name = "FILE")]
-    pub data: PathBuf,
+    pub data: Option<PathBuf>,
     /// The subject, by id (主体标识)
     #[arg(long, value_name = "ID")]
     pub subject: String,
@@ -119,9 +119,18 @@ pub struct ExplainArgs {
     /// A parameter the document leaves open (参数取值)
     #[arg(long = "param", value_name = "NAME=VALUE")]
     pub params: Vec<String>,
-    /// Output format: text or json (输出格式)
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-    pub format: ReportFormat,
+    /// Output format (输出格式)
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+}
+
+/// `--format` of `explain`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// An indented tree for the terminal (终端)
+    Text,
+    /// The same tree as JSON
+    Json,
 }
 
 /// Arguments of `zhengce eval`.
@@ -148,7 +157,7 @@ pub struct EvalArgs {
     /// Report format (报告格式)
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
-    /// Write the report to a file instead of standard output (输出文件)
+    /// Write the report to a file instead of standard output; required for xlsx (输出文件)
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
@@ -164,6 +173,11 @@ pub enum ReportFormat {
     Markdown,
     /// One row per subject, the rules as columns
     Csv,
+    /// 计算依据: each award of each subject with its amount, clause, quoted sentence, formula
+    /// and the values it used (Markdown table)
+    Basis,
+    /// Excel workbook with the sheets 结果, 合计 and 计算依据 (needs `--out FILE.xlsx`)
+    Xlsx,
 }
 
 /// Arguments of `zhengce check`.

@@ -16,16 +16,24 @@ use crate::ast::Policy;
 use crate::checker::{Checked, check};
 use crate::data::{Dataset, Schema, Value, read_dataset};
 use crate::diagnostics::render::render;
+use crate::diagnostics::suggest::{did_you_mean, help_text};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Lang, Severity, Text};
 use crate::eval::outcome::SubjectOutcome;
 use crate::eval::stack::StackOutcome;
 use crate::eval::{Evaluator, latest_year};
+use crate::report::basis::BasisRow;
 use crate::report::{self, Report};
 use crate::source::{Loc, SourceFile, Span};
 use crate::units::parse_unit;
 
 /// Data file extensions, in the order sample data is looked for.
 const DATA_EXTENSIONS: [&str; 4] = ["toml", "csv", "json", "xlsx"];
+
+/// A report rendered for one policy and one data file.
+enum Rendered {
+    Text(String),
+    Book(Vec<u8>),
+}
 
 /// Runs `eval`.
 pub fn run(
@@ -34,15 +42,35 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Status {
+    let fail = |diags: Diagnostics, err: &mut dyn Write| {
+        emit(err, &render(&diags.sorted(), settings.lang, settings.format, &settings.style));
+        Status::Usage
+    };
+    if args.format == ReportFormat::Xlsx && args.out.is_none() {
+        return fail(
+            bad_options(
+                "--format xlsx",
+                Text::new(
+                    "xlsx 报告需要用 `--out 文件.xlsx` 指定输出文件",
+                    "an xlsx report needs `--out FILE.xlsx`",
+                ),
+                Text::new("例如 `--out 结果.xlsx`", "e.g. `--out results.xlsx`"),
+            ),
+            err,
+        );
+    }
     let loaded = files::load(&args.paths);
     let mut diags = loaded.diagnostics;
-    let mut reports: Vec<String> = Vec::new();
+    let mut reports: Vec<Rendered> = Vec::new();
+    // Every file read: `--out` may overwrite none of them.
+    let mut inputs: Vec<PathBuf> = args.paths.clone();
     let mut status = if diags.iter().any(|d| super::check::is_usage_code(d.code)) {
         Status::Usage
     } else {
         Status::Ok
     };
     for source in &loaded.sources {
+        inputs.push(PathBuf::from(&source.name));
         let (policy, parse_diags) = crate::parser::parse(source);
         let errors: Diagnostics = parse_diags
             .sorted()
@@ -66,14 +94,39 @@ pub fn run(
             None => sample_data(Path::new(&source.name), &policy),
         };
         if data_files.is_empty() {
+            // Nothing to evaluate: said in the human formats, an empty report in the others.
             let (zh, en) = ("（没有样例数据）", "(no sample data)");
             let note = if settings.lang == Lang::Zh { zh } else { en };
-            reports.push(format!("== {}  {note}\n", source.name));
+            let empty = Report { policy: &policy, checked: &checked, outcomes: &[], stacks: &[] };
+            let name = &source.name;
+            match args.format {
+                ReportFormat::Text => {
+                    reports.push(Rendered::Text(format!("== {name}  {note}\n")));
+                }
+                ReportFormat::Markdown | ReportFormat::Basis => {
+                    reports.push(Rendered::Text(format!("# {name}\n\n{note}\n")));
+                }
+                ReportFormat::Json => reports.push(Rendered::Text(report::json(&empty))),
+                ReportFormat::Csv => reports.push(Rendered::Text(report::csv(&empty))),
+                ReportFormat::Xlsx => {
+                    diags.extend(bad_options(
+                        name,
+                        Text::new(
+                            format!("`{name}` 旁边没有样例数据，xlsx 报告无内容可写"),
+                            format!("`{name}` has no sample data beside it: the xlsx report would be empty"),
+                        ),
+                        Text::new("用 `--data 数据文件` 给出数据", "give the data with `--data FILE`"),
+                    ));
+                    status = worse(status, Status::Usage);
+                }
+            }
             continue;
         }
         for data in data_files {
-            match evaluate(&policy, &checked, &data, args) {
-                Ok((outcomes, stacks, eval_diags)) => {
+            inputs.push(data.clone());
+            let basis = matches!(args.format, ReportFormat::Basis | ReportFormat::Xlsx);
+            match evaluate(&policy, &checked, &data, args, basis) {
+                Ok((outcomes, stacks, rows, eval_diags)) => {
                     if eval_diags.has_errors() {
                         status = worse(status, Status::Errors);
                     }
@@ -84,11 +137,23 @@ pub fn run(
                         outcomes: &outcomes,
                         stacks: &stacks,
                     };
+                    let lang = settings.lang;
                     reports.push(match args.format {
-                        ReportFormat::Text => report::text(&r, settings.lang),
-                        ReportFormat::Json => report::json(&r),
-                        ReportFormat::Markdown => report::markdown(&r, settings.lang),
-                        ReportFormat::Csv => report::csv(&r),
+                        ReportFormat::Text => Rendered::Text(report::text(&r, lang)),
+                        ReportFormat::Json => Rendered::Text(report::json(&r)),
+                        ReportFormat::Markdown => Rendered::Text(report::markdown(&r, lang)),
+                        ReportFormat::Csv => Rendered::Text(report::csv(&r)),
+                        ReportFormat::Basis => {
+                            Rendered::Text(report::basis::markdown(&r, &rows, lang))
+                        }
+                        ReportFormat::Xlsx => match report::xlsx(&r, &rows, lang) {
+                            Ok(bytes) => Rendered::Book(bytes),
+                            Err(e) => {
+                                diags.push(cannot_write(args.out.as_deref(), &e.to_string()));
+                                status = worse(status, Status::Usage);
+                                continue;
+                            }
+                        },
                     });
                 }
                 Err(d) => {
@@ -105,21 +170,65 @@ pub fn run(
             }
         }
     }
-    let body = join(&reports, args.format);
-    match &args.out {
-        Some(path) => {
-            if let Err(d) = write_out(path, &body, &args.paths, args.data.as_deref()) {
+    let body: Option<Vec<u8>> = match (args.format, reports.as_slice()) {
+        (_, []) => None,
+        (ReportFormat::Xlsx, [Rendered::Book(b)]) => Some(b.clone()),
+        (ReportFormat::Xlsx, many) => {
+            let n = many.len();
+            diags.extend(bad_options(
+                "--format xlsx",
+                Text::new(
+                    format!("一个 xlsx 报告只容纳一份政策在一份数据上的结果，这次评估了 {n} 份"),
+                    format!("an xlsx report holds one policy evaluated on one data file, not {n}"),
+                ),
+                Text::new(
+                    "给出一份政策和 `--data 数据文件`，或者每份政策分别运行",
+                    "give one policy and `--data FILE`, or run once per policy",
+                ),
+            ));
+            status = worse(status, Status::Usage);
+            None
+        }
+        (format, many) => {
+            let texts: Vec<&str> = many
+                .iter()
+                .filter_map(|r| match r {
+                    Rendered::Text(t) => Some(t.as_str()),
+                    Rendered::Book(_) => None,
+                })
+                .collect();
+            Some(join(&texts, format).into_bytes())
+        }
+    };
+    match (&args.out, body) {
+        (_, None) => {}
+        (Some(path), Some(body)) => {
+            if let Err(d) = write_out(path, &body, &inputs) {
                 diags.push(*d);
                 status = worse(status, Status::Usage);
             }
         }
-        None => emit(out, &body),
+        (None, Some(body)) => emit_bytes(out, &body),
     }
     if !diags.is_empty() {
         let sorted = diags.sorted();
         emit(err, &render(&sorted, settings.lang, settings.format, &settings.style));
     }
     status
+}
+
+/// A [`Code::BadOptions`] diagnostic about the option `option`.
+pub(super) fn bad_options(option: &str, message: Text, help: Text) -> Diagnostics {
+    let mut d = usage(option, message, help).sorted();
+    for x in &mut d {
+        x.code = Code::BadOptions;
+    }
+    d.into()
+}
+
+/// Writes bytes to a stream, like [`emit`].
+fn emit_bytes(stream: &mut dyn Write, bytes: &[u8]) {
+    let _ = stream.write_all(bytes).and_then(|()| stream.flush());
 }
 
 fn worse(a: Status, b: Status) -> Status {
@@ -135,9 +244,9 @@ fn only_errors(d: Diagnostics) -> Diagnostics {
 }
 
 /// Several reports: one after another; JSON as an array when there is more than one.
-fn join(reports: &[String], format: ReportFormat) -> String {
+fn join(reports: &[&str], format: ReportFormat) -> String {
     match (format, reports) {
-        (ReportFormat::Json, [one]) => one.clone(),
+        (ReportFormat::Json, [one]) => (*one).to_string(),
         (ReportFormat::Json, many) => {
             let parts: Vec<&str> = many.iter().map(|r| r.trim_end()).collect();
             format!("[\n{}\n]\n", parts.join(",\n"))
@@ -147,7 +256,7 @@ fn join(reports: &[String], format: ReportFormat) -> String {
 }
 
 /// The sample data files of a policy: `NAME.SUBJECT.ext` beside it, for its subject kinds.
-fn sample_data(policy_path: &Path, policy: &Policy) -> Vec<PathBuf> {
+pub(super) fn sample_data(policy_path: &Path, policy: &Policy) -> Vec<PathBuf> {
     let (Some(dir), Some(stem)) =
         (policy_path.parent(), policy_path.file_stem().and_then(|s| s.to_str()))
     else {
@@ -236,16 +345,19 @@ pub(super) fn load(
     Ok(Loaded { dataset, params, subject, year })
 }
 
-/// Every subject's outcome, the stacking rules applied to each, and the evaluation's diagnostics.
-type Evaluated = (Vec<SubjectOutcome>, Vec<Vec<StackOutcome>>, Diagnostics);
+/// Every subject's outcome, the stacking rules applied to each, the basis of their awards when
+/// asked for, and the evaluation's diagnostics.
+type Evaluated = (Vec<SubjectOutcome>, Vec<Vec<StackOutcome>>, Vec<BasisRow>, Diagnostics);
 
 /// Loads the data and evaluates every subject in it, with the policy's stacking rules applied
-/// to each subject (the policies they import are evaluated on the same data).
+/// to each subject (the policies they import are evaluated on the same data); with `basis`, also
+/// explains each award.
 fn evaluate(
     policy: &Policy,
     checked: &Checked<'_>,
     data: &Path,
     args: &EvalArgs,
+    basis: bool,
 ) -> Result<Evaluated, Diagnostics> {
     let imported = stack::imports(policy)?;
     let kind = kind_of(policy, data, args.kind.as_deref()).unwrap_or_default();
@@ -263,6 +375,12 @@ fn evaluate(
         let (o, d) = ev.evaluate(record, loaded.year);
         outcomes.push(o);
         diags.extend(d);
+    }
+    if let Some(s) = &args.subject
+        && !outcomes.iter().any(|o| o.key == *s)
+    {
+        let keys = loaded.dataset.records.iter().map(|r| r.key.as_str());
+        return Err(no_subject(data, s, keys));
     }
     // Each imported policy on the same data: its awards per subject.
     let mut imported_amounts: BTreeMap<
@@ -314,7 +432,32 @@ fn evaluate(
     }
     let local = |award: &str| stack::amounts(checked, &outcomes, award);
     let stacks = stack::apply(policy, &outcomes, &local, &imported_amounts);
-    Ok((outcomes, stacks, diags))
+    let rows = if basis {
+        let r = Report { policy, checked, outcomes: &outcomes, stacks: &stacks };
+        report::basis::rows(&r, &ev, &loaded.dataset.records)
+    } else {
+        Vec::new()
+    };
+    Ok((outcomes, stacks, rows, diags))
+}
+
+/// The data has no subject `subject`: a diagnostic suggesting the closest ids.
+pub(super) fn no_subject<'k>(
+    data: &Path,
+    subject: &str,
+    keys: impl Iterator<Item = &'k str>,
+) -> Diagnostics {
+    let help = help_text(&did_you_mean(subject, keys)).unwrap_or_else(|| {
+        Text::new("主体标识见数据文件的标识列", "subject ids are in the data's id column")
+    });
+    usage(
+        &data.display().to_string(),
+        Text::new(
+            format!("数据中没有主体 `{subject}`"),
+            format!("the data has no subject `{subject}`"),
+        ),
+        help,
+    )
 }
 
 /// The data's parameters, overridden by `--param NAME=VALUE`.
@@ -379,12 +522,11 @@ fn param_value(text: &str) -> Option<Value> {
 }
 
 /// Writes the report to `path` through a temporary file renamed into place, refusing to
-/// overwrite an input.
-fn write_out(
+/// overwrite an input: a policy file or directory given, a policy file found, a data file read.
+pub(super) fn write_out(
     path: &Path,
-    body: &str,
+    body: &[u8],
     inputs: &[PathBuf],
-    data: Option<&Path>,
 ) -> Result<(), Box<Diagnostic>> {
     let name = path.display().to_string();
     let file: Arc<SourceFile> = SourceFile::new(name.clone(), "");
@@ -392,7 +534,7 @@ fn write_out(
         (Ok(x), Ok(y)) => x == y,
         _ => false,
     };
-    if inputs.iter().map(PathBuf::as_path).chain(data).any(|i| same(i, path)) {
+    if inputs.iter().any(|i| same(i, path)) {
         return Err(Box::new(
             Diagnostic::new(
                 Code::Io,
@@ -411,12 +553,17 @@ fn write_out(
     ));
     std::fs::write(&tmp, body).and_then(|()| std::fs::rename(&tmp, path)).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
-        Box::new(
-            Diagnostic::new(
-                Code::Io,
-                Text::new(format!("无法写入 `{name}`：{e}"), format!("cannot write `{name}`: {e}")),
-            )
-            .at(Loc::new(&file, Span::default()), Text::new("输出文件", "output file")),
-        )
+        Box::new(cannot_write(Some(path), &e.to_string()))
     })
+}
+
+/// A [`Code::Io`] diagnostic: the report cannot be written to `path`.
+pub(super) fn cannot_write(path: Option<&Path>, why: &str) -> Diagnostic {
+    let name = path.map_or_else(|| "--out".to_string(), |p| p.display().to_string());
+    let file: Arc<SourceFile> = SourceFile::new(name.clone(), "");
+    Diagnostic::new(
+        Code::Io,
+        Text::new(format!("无法写入 `{name}`：{why}"), format!("cannot write `{name}`: {why}")),
+    )
+    .at(Loc::new(&file, Span::default()), Text::new("输出文件", "output file"))
 }

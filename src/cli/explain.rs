@@ -2,7 +2,9 @@
 
 use std::io::Write;
 
-use super::args::{ExplainArgs, ReportFormat};
+use std::path::{Path, PathBuf};
+
+use super::args::{ExplainArgs, ExplainFormat};
 use super::{Settings, Status, emit, eval, files};
 use crate::checker::check;
 use crate::diagnostics::render::render;
@@ -38,10 +40,14 @@ pub fn run(
             diags.sorted().into_iter().filter(|d| d.severity == Severity::Error).collect();
         return fail(errors.into(), Status::Errors, err);
     }
+    let data_path = match data_file(args, &source.name, &policy) {
+        Ok(p) => p,
+        Err(d) => return fail(d, Status::Usage, err),
+    };
     let data = match eval::load(
         &policy,
         &checked,
-        &args.data,
+        &data_path,
         args.kind.as_deref(),
         args.year,
         &args.params,
@@ -52,17 +58,7 @@ pub fn run(
     };
     let Some(record) = data.dataset.records.iter().find(|r| r.key == args.subject) else {
         let keys = data.dataset.records.iter().map(|r| r.key.as_str());
-        let help = help_text(&did_you_mean(&args.subject, keys)).unwrap_or_else(|| {
-            Text::new("主体标识见数据文件的标识列", "subject ids are in the data's id column")
-        });
-        let d = eval::usage(
-            &args.data.display().to_string(),
-            Text::new(
-                format!("数据中没有主体 `{}`", args.subject),
-                format!("the data has no subject `{}`", args.subject),
-            ),
-            help,
-        );
+        let d = eval::no_subject(&data_path, &args.subject, keys);
         return fail(d, Status::Errors, err);
     };
     let Some(def) = checked.scope.lookup(&args.name, data.subject) else {
@@ -89,8 +85,8 @@ pub fn run(
     emit(
         out,
         &match args.format {
-            ReportFormat::Json => report::explain::json(&step, &checked.scope),
-            _ => report::explain::text(&step, &checked.scope, settings.lang),
+            ExplainFormat::Json => report::explain::json(&step, &checked.scope),
+            ExplainFormat::Text => report::explain::text(&step, &checked.scope, settings.lang),
         },
     );
     let (_, diags) = ev.evaluate(record, data.year);
@@ -98,4 +94,49 @@ pub fn run(
         return fail(diags, Status::Errors, err);
     }
     Status::Ok
+}
+
+/// The data to explain from: `--data`, else the one sample data file beside the policy
+/// (`NAME.SUBJECT.ext`, of the subject kind `--kind` when given).
+fn data_file(
+    args: &ExplainArgs,
+    policy_path: &str,
+    policy: &crate::ast::Policy,
+) -> Result<PathBuf, Diagnostics> {
+    if let Some(d) = &args.data {
+        return Ok(d.clone());
+    }
+    let mut found = eval::sample_data(Path::new(policy_path), policy);
+    if let Some(k) = &args.kind {
+        let infix = format!(".{k}.");
+        found
+            .retain(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.contains(&infix)));
+    }
+    match found.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(eval::bad_options(
+            "--data",
+            Text::new(
+                format!("`{policy_path}` 旁边没有样例数据，不知道解释哪份数据"),
+                format!(
+                    "`{policy_path}` has no sample data beside it: which data should be explained?"
+                ),
+            ),
+            Text::new("用 `--data 数据文件` 给出数据", "give the data with `--data FILE`"),
+        )),
+        many => {
+            let names: Vec<String> = many.iter().map(|p| format!("`{}`", p.display())).collect();
+            Err(eval::bad_options(
+                "--data",
+                Text::new(
+                    format!("`{policy_path}` 旁边有多份样例数据：{}", names.join("、")),
+                    format!("`{policy_path}` has several sample data files: {}", names.join(", ")),
+                ),
+                Text::new(
+                    "用 `--data 数据文件` 或 `--kind 主体名` 选择一份",
+                    "choose one with `--data FILE` or `--kind NAME`",
+                ),
+            ))
+        }
+    }
 }

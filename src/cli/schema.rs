@@ -193,12 +193,12 @@ pub fn run_template(
         return fail(d, err);
     };
     let t = template(schema, &args.years);
-    match args.format {
-        TemplateFormat::Csv => emit(out, &t.to_csv()),
-        TemplateFormat::Toml => emit(out, &t.to_toml()),
+    let body = match args.format {
+        TemplateFormat::Csv => t.to_csv().into_bytes(),
+        TemplateFormat::Toml => t.to_toml().into_bytes(),
         TemplateFormat::Xlsx => {
-            let Some(path) = &args.out else {
-                let d = eval::usage(
+            if args.out.is_none() {
+                let d = eval::bad_options(
                     "--out",
                     Text::new(
                         "xlsx 模板需要用 `--out 文件.xlsx` 指定输出文件",
@@ -206,8 +206,9 @@ pub fn run_template(
                     ),
                     Text::new("例如 `--out 企业数据.xlsx`", "e.g. `--out data.xlsx`"),
                 );
-                return fail(d, err);
-            };
+                emit(err, &render(&d.sorted(), settings.lang, settings.format, &settings.style));
+                return Status::Usage;
+            }
             let mut book = rust_xlsxwriter::Workbook::new();
             let sheet = book.add_worksheet();
             for (col, c) in t.columns.iter().enumerate() {
@@ -218,33 +219,30 @@ pub fn run_template(
                     _ => sheet.write_string(1, col, &c.example),
                 };
             }
-            let tmp = path.with_extension("xlsx.tmp");
-            let written = book
-                .save(&tmp)
-                .map_err(|e| e.to_string())
-                .and_then(|()| std::fs::rename(&tmp, path).map_err(|e| e.to_string()));
-            if let Err(e) = written {
-                let _ = std::fs::remove_file(&tmp);
-                let name = path.display().to_string();
-                let mut d = eval::usage(
-                    &name,
-                    Text::new(
-                        format!("无法写入 `{name}`：{e}"),
-                        format!("cannot write `{name}`: {e}"),
-                    ),
-                    Text::new(
-                        "检查目录是否存在且可写",
-                        "check that the directory exists and is writable",
-                    ),
-                )
-                .sorted();
-                for x in &mut d {
-                    x.code = crate::diagnostics::Code::Io;
+            match book.save_to_buffer() {
+                Ok(b) => b,
+                Err(e) => {
+                    let d = eval::cannot_write(args.out.as_deref(), &e.to_string());
+                    let d: Diagnostics = vec![d].into();
+                    emit(
+                        err,
+                        &render(&d.sorted(), settings.lang, settings.format, &settings.style),
+                    );
+                    return Status::Usage;
                 }
-                emit(err, &render(&d, settings.lang, settings.format, &settings.style));
+            }
+        }
+    };
+    match &args.out {
+        // Written like a report: atomically, and never over the policy it describes.
+        Some(path) => {
+            if let Err(d) = eval::write_out(path, &body, std::slice::from_ref(&args.policy)) {
+                let d: Diagnostics = vec![*d].into();
+                emit(err, &render(&d.sorted(), settings.lang, settings.format, &settings.style));
                 return Status::Usage;
             }
         }
+        None => emit(out, &String::from_utf8_lossy(&body)),
     }
     Status::Ok
 }

@@ -262,7 +262,13 @@ fn number_help(p: NumberProblem, t: &str, spec: &FieldSpec) -> Text {
                 .trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | '-'))
                 .trim()
                 .to_string();
-            let header = header_text(&spec.name, None, Some(&unit));
+            // The cell's own unit, if the field can be measured in it; else the declared one.
+            let fits = match (&spec.kind, crate::units::parse_unit(&unit)) {
+                (FieldKind::Number { unit: declared, .. }, Ok(u)) => u.dim() == declared.dim(),
+                _ => false,
+            };
+            let unit = if fits { Some(unit) } else { spec.unit_text() };
+            let header = header_text(&spec.name, None, unit.as_deref());
             Text::new(
                 format!("单元格只填数字，把单位写在列名里，例如 `{header}`"),
                 format!(

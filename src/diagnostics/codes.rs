@@ -102,6 +102,7 @@ codes! {
     Io = "ZC0901", Error, "无法读取文件", "cannot read file";
     NoPolicyFiles = "ZC0902", Error, "没有找到政策文件", "no policy files found";
     UnknownCode = "ZC0903", Error, "未知的诊断代码", "unknown diagnostic code";
+    BadOptions = "ZC0904", Error, "命令行选项不匹配", "command-line options that do not fit together";
 }
 
 #[cfg(test)]

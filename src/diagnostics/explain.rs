@@ -61,6 +61,7 @@ pub fn explain(code: Code) -> &'static str {
         Code::Io => include_str!("../../docs/codes/ZC0901.md"),
         Code::NoPolicyFiles => include_str!("../../docs/codes/ZC0902.md"),
         Code::UnknownCode => include_str!("../../docs/codes/ZC0903.md"),
+        Code::BadOptions => include_str!("../../docs/codes/ZC0904.md"),
     }
 }
 

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value as J, json};
 
+use super::basis::one_line;
 use super::show::{json as jv, show};
 use crate::checker::scope::Scope;
 use crate::diagnostics::Lang;
@@ -28,7 +29,8 @@ fn node(out: &mut String, s: &Step, scope: &Scope<'_>, lang: Lang, first: &str, 
     let _ = writeln!(out, "{first}{} = {}{origin}", s.name, show(&s.value, scope, lang));
     let inner = if s.children.is_empty() { format!("{rest}    ") } else { format!("{rest}│   ") };
     if let Some(c) = &s.clause {
-        let quote = s.quote.as_ref().map(|q| format!(" 「{q}」")).unwrap_or_default();
+        // A quote written over several lines is shown on one, so the tree stays drawn.
+        let quote = s.quote.as_ref().map(|q| format!(" 「{}」", one_line(q))).unwrap_or_default();
         let _ = writeln!(out, "{inner}§ {c}{quote}");
     }
     if let Some(f) = &s.formula {

@@ -1,13 +1,16 @@
-//! Reports: evaluated outcomes shown in the terminal, as JSON, Markdown or CSV.
+//! Reports: evaluated outcomes shown in the terminal, as JSON, Markdown, CSV or an xlsx
+//! workbook, and the basis of calculation (计算依据) of every award.
 //!
 //! Every format is deterministic: the same policy and data give byte-identical output.
 
+pub mod basis;
 mod csv;
 pub mod explain;
 mod json;
 mod markdown;
 pub mod show;
 mod text;
+pub mod xlsx;
 
 use rust_decimal::Decimal;
 
@@ -24,6 +27,7 @@ pub use csv::render as csv;
 pub use json::render as json;
 pub use markdown::render as markdown;
 pub use text::render as text;
+pub use xlsx::render as xlsx;
 
 /// A policy's outcomes over a set of subjects, ready to render.
 pub struct Report<'a, 'p> {

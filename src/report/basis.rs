@@ -1,0 +1,148 @@
+//! 计算依据 (the basis of calculation): for every award of every subject, the amount with the
+//! clause it rests on, the sentence quoted from the document, the award as written in the
+//! policy and the values that award used. Built from [`Evaluator::explain`], so that each row
+//! says exactly what `zhengce explain --subject ID AWARD` shows at its first level.
+//!
+//! The values used are the names the award's declaration refers to (its conditions, amount, cap
+//! and cut), each with its value for the subject: data, parameters and named values alike. With
+//! the formula beside them, each row can be recomputed by hand without following the tree
+//! further; `zhengce explain` follows it.
+
+use std::fmt::Write as _;
+
+use super::Report;
+use super::show::{grouped, show};
+use crate::data::Record;
+use crate::diagnostics::Lang;
+use crate::eval::Evaluator;
+use crate::eval::explain::Step;
+use crate::eval::value::V;
+use crate::units::Dim;
+
+/// One award of one subject and what it rests on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BasisRow {
+    /// The subject's id.
+    pub subject: String,
+    /// The award's amount, as the evaluation reported it.
+    pub amount: V,
+    /// The award's derivation: its name, clause, quote, formula and the values it used.
+    pub step: Step,
+}
+
+/// The rows of every award of every subject evaluated in `r`, in the report's order. `records`
+/// is the data the outcomes were evaluated from (a subject's record is found by its id).
+pub fn rows(r: &Report<'_, '_>, ev: &Evaluator<'_, '_>, records: &[Record]) -> Vec<BasisRow> {
+    let mut out = Vec::new();
+    for o in r.outcomes {
+        let Some(record) = records.iter().find(|x| x.key == o.key) else { continue };
+        for rule in &o.rules {
+            if r.kind(rule.def).2 != "award" {
+                continue;
+            }
+            out.push(BasisRow {
+                subject: o.key.clone(),
+                amount: rule.value.clone(),
+                step: ev.explain(record, o.year, rule.def),
+            });
+        }
+    }
+    out
+}
+
+/// The column headers, in both languages.
+pub(super) fn headers(lang: Lang) -> [&'static str; 7] {
+    if lang == Lang::Zh {
+        ["主体", "奖励", "金额(元)", "条款", "原文", "计算式", "所用数据"]
+    } else {
+        ["subject", "award", "amount (元)", "clause", "quote", "formula", "inputs used"]
+    }
+}
+
+/// An amount in 元 without its unit (the header gives it), exact: `500,000.001`. A value that
+/// is not money (missing data) is shown as the other reports show it.
+pub(super) fn amount_text(v: &V, r: &Report<'_, '_>, lang: Lang) -> String {
+    match v {
+        V::Num(n, d) if *d == Dim::MONEY => grouped(*n),
+        other => show(other, &r.checked.scope, lang),
+    }
+}
+
+/// `name = value; …` for the values a row used.
+pub(super) fn inputs_text(row: &BasisRow, r: &Report<'_, '_>, lang: Lang) -> String {
+    let sep = if lang == Lang::Zh { "；" } else { "; " };
+    row.step
+        .children
+        .iter()
+        .map(|c| format!("{} = {}", c.name, show(&c.value, &r.checked.scope, lang)))
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+/// The lines of a text written over several lines, each trimmed of its indentation.
+pub(super) fn lines(s: &str) -> Vec<&str> {
+    s.lines().map(str::trim).filter(|l| !l.is_empty()).collect()
+}
+
+/// A quote written over several lines, on one line: lines broken inside a Chinese sentence are
+/// joined without a space, words of other scripts with one.
+pub(super) fn one_line(s: &str) -> String {
+    let mut out = String::new();
+    for line in lines(s) {
+        let spaced = out.chars().next_back().is_some_and(|c| c.is_ascii_alphanumeric())
+            || line.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+        if !out.is_empty() && spaced {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// 计算依据 as a Markdown table.
+pub fn markdown(r: &Report<'_, '_>, rows: &[BasisRow], lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let mut out = String::new();
+    let title = r.title().unwrap_or(&r.policy.file.name);
+    let _ = if zh {
+        writeln!(out, "# 计算依据：{title}\n")
+    } else {
+        writeln!(out, "# Basis of calculation: {title}\n")
+    };
+    let _ = writeln!(out, "| {} |", headers(lang).join(" | "));
+    let _ = writeln!(out, "|---|---|--:|---|---|---|---|");
+    for row in rows {
+        let s = &row.step;
+        let cells = [
+            row.subject.clone(),
+            s.name.clone(),
+            amount_text(&row.amount, r, lang),
+            s.clause.as_deref().map(|c| format!("§ {c}")).unwrap_or_default(),
+            s.quote.as_deref().map(one_line).unwrap_or_default(),
+            s.formula.as_deref().map(|f| format!("`{}`", lines(f).join(" "))).unwrap_or_default(),
+            inputs_text(row, r, lang),
+        ];
+        let cells: Vec<String> = cells.iter().map(|c| cell(c)).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+    out
+}
+
+/// A table cell: pipes and line breaks escaped.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_joined_as_the_script_wants() {
+        assert_eq!(
+            one_line("按20%进行补助，\n   最高不超过30万元"),
+            "按20%进行补助，最高不超过30万元"
+        );
+        assert_eq!(one_line("pays 30%\n  of the cost"), "pays 30% of the cost");
+    }
+}
