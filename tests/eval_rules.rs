@@ -250,3 +250,30 @@ fn award_ladder_over_consecutive_years_with_cuts_by_grade() {
     assert_eq!(value(PROVINCIAL, &out[2], "示范县"), &V::Bool(true));
     assert_eq!(value(PROVINCIAL, &out[1], "示范县"), &V::Bool(false));
 }
+
+const RATIO: &str = r#"
+主体 企业 { 标识 名称  名称: 文本  研发投入: 元  营业收入: 元 }
+对于 企业 {
+  § 一 「研发投入占营业收入比重达到3%以上的」
+  条件 研发强度 全部 { 比重: 研发投入 / 营业收入 3%以上 }
+  § 二 「每年增长20%」
+  令 目标收入 = 营业收入 × (1 + 20%)
+}
+"#;
+
+#[test]
+fn a_computed_ratio_compares_with_a_percentage() {
+    let rec = |name: &str, rd: &str, rev: &str| Record {
+        key: name.into(),
+        fields: vec![Value::Text(name.into()), money(rd), money(rev)],
+    };
+    let out = run(
+        RATIO,
+        &[rec("刚好", "30000", "1000000"), rec("不足", "29999.99", "1000000")],
+        None,
+        BTreeMap::new(),
+    );
+    assert_eq!(value(RATIO, &out[0], "研发强度"), &V::Bool(true)); // 3% exactly: 以上 includes it
+    assert_eq!(value(RATIO, &out[1], "研发强度"), &V::Bool(false));
+    assert_eq!(value(RATIO, &out[0], "目标收入"), &V::Num(d("1200000"), Dim::MONEY));
+}

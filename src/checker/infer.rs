@@ -180,6 +180,8 @@ impl Checker<'_> {
             (Ty::Unknown, _) | (_, Ty::Unknown) => Ty::Unknown,
             (Ty::Num(x), Ty::Num(y)) => {
                 let result = match op {
+                    // `1 + 20%`: a growth factor, a plain number.
+                    BinOp::Add | BinOp::Sub if ratio_and_percent(x, y) => Ok(Dim::NUMBER),
                     BinOp::Add => units::add_sub(x, y, AddSub::Add),
                     BinOp::Sub => units::add_sub(x, y, AddSub::Sub),
                     BinOp::Mul => x.mul(y),
@@ -232,6 +234,11 @@ impl Checker<'_> {
         let ordered = !matches!(op, CmpOp::Eq | CmpOp::Ne);
         match (a, b) {
             (Ty::Unknown, _) | (_, Ty::Unknown) => {}
+            // A computed ratio (`研发投入 / 营业收入`) compares with a percentage; a bare number
+            // (`增长率 > 20`) does not: it is the classic slip for 20%.
+            (Ty::Num(x), Ty::Num(y))
+                if ratio_and_percent(x, y)
+                    && !bare_number(if x == Dim::NUMBER { l } else { r }) => {}
             (Ty::Num(x), Ty::Num(y)) => {
                 if let Err(error) = units::compare(x, y) {
                     let error = error
@@ -758,4 +765,18 @@ fn unknown_member(
         Text::new("未找到", "not found"),
         help,
     )
+}
+
+/// One side a plain number and the other a percentage.
+fn ratio_and_percent(x: Dim, y: Dim) -> bool {
+    (x == Dim::NUMBER && y == Dim::PERCENT) || (x == Dim::PERCENT && y == Dim::NUMBER)
+}
+
+/// A number written without a unit (`20`, `(20)`, `-20`).
+fn bare_number(e: &Expr) -> bool {
+    match &e.node {
+        ExprKind::Quantity(q) => q.unit.is_none(),
+        ExprKind::Paren(inner) | ExprKind::Neg(inner) => bare_number(inner),
+        _ => false,
+    }
 }
