@@ -9,6 +9,8 @@
 
 pub mod args;
 pub mod check;
+pub mod eval;
+pub mod explain;
 pub mod explain_code;
 pub mod files;
 
@@ -138,6 +140,8 @@ where
     match &cli.command {
         Command::Check(args) => check::run(args, &settings, out, err),
         Command::ExplainCode(args) => explain_code::run(args, &settings, out, err),
+        Command::Eval(args) => eval::run(args, &settings, out, err),
+        Command::Explain(args) => explain::run(args, &settings, out, err),
     }
 }
 

@@ -5,6 +5,7 @@
 //! their argument in other years. Arithmetic is checked: an overflow or a division by zero is a
 //! diagnostic naming the subject and the rule, and that rule's value is unknown.
 
+pub mod explain;
 mod expr;
 pub mod outcome;
 mod rules;
@@ -16,7 +17,7 @@ use std::sync::Arc;
 use crate::ast::{ItemKind, Policy};
 use crate::checker::Checked;
 use crate::checker::scope::{DefId, DefSource, SubjectId};
-use crate::data::value::{Record, Value};
+use crate::data::{Record, Value};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
 use crate::source::{Loc, SourceFile, Span};
 use outcome::{Detail, RuleOutcome, SubjectOutcome};
