@@ -45,6 +45,7 @@ pub fn run(
         args.kind.as_deref(),
         args.year,
         &args.params,
+        &std::collections::BTreeSet::new(),
     ) {
         Ok(d) => d,
         Err(d) => return fail(d, Status::Errors, err),

@@ -13,6 +13,8 @@ pub mod eval;
 pub mod explain;
 pub mod explain_code;
 pub mod files;
+pub mod schema;
+pub mod stack;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -142,6 +144,8 @@ where
         Command::ExplainCode(args) => explain_code::run(args, &settings, out, err),
         Command::Eval(args) => eval::run(args, &settings, out, err),
         Command::Explain(args) => explain::run(args, &settings, out, err),
+        Command::Schema(args) => schema::run_schema(args, &settings, out, err),
+        Command::Template(args) => schema::run_template(args, &settings, out, err),
     }
 }
 

@@ -9,6 +9,7 @@ pub mod explain;
 mod expr;
 pub mod outcome;
 mod rules;
+pub mod stack;
 pub mod value;
 
 use std::collections::BTreeMap;
