@@ -192,3 +192,12 @@ fn city_targets_by_year() {
     assert_eq!(t["met"], 4);
     assert_eq!(value(&r, "太原市", "诚信企业认定达标"), &Value::Bool(false));
 }
+
+#[test]
+fn every_sample_data_file_evaluates() {
+    // The four sample files beside the policy, one per subject kind. 贷款基准利率 is an optional
+    // parameter: only the loan data give it.
+    let (status, _, err) = zhengce(&["eval", POLICY, "--year", "2015"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert!(err.is_empty(), "{err}");
+}
