@@ -1,0 +1,224 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+//! `policies/provincial.zc` (忻工信发〔2020〕239号 with 晋政办函〔2020〕99号 and 晋企发〔2020〕95号)
+//! against its sample data `policies/provincial.县.toml`, through the command line in process.
+//!
+//! Every expected figure is computed by hand in the comments from the sample data and the
+//! parameters in it: 优秀分数线 90分, 良好分数线 80分, 合格分数线 60分; 全省增速 2022 6%,
+//! 2023 5.5%, 2024 5%.
+
+use serde_json::Value;
+use zhengce::cli::{Env, Status, run};
+
+const POLICY: &str = "policies/provincial.zc";
+const DATA: &str = "policies/provincial.县.toml";
+
+fn zhengce(args: &[&str]) -> (Status, String, String) {
+    let env = Env { width: 100, ..Env::default() };
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let argv = std::iter::once("zhengce").chain(args.iter().copied());
+    let status = run(argv, &env, &mut out, &mut err);
+    (status, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
+}
+
+/// The JSON report of the sample data in `year`, with extra arguments.
+fn eval(year: &str, extra: &[&str]) -> Value {
+    let mut args = vec!["eval", POLICY, "--data", DATA, "--year", year, "--format", "json"];
+    args.extend_from_slice(extra);
+    let (status, out, err) = zhengce(&args);
+    assert_eq!(status, Status::Ok, "{err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+fn rule<'a>(report: &'a Value, subject: &str, name: &str) -> &'a Value {
+    let s = report["subjects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == subject)
+        .unwrap_or_else(|| panic!("no subject {subject}"));
+    s["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap_or_else(|| panic!("no rule {name} for {subject}"))
+}
+
+fn value<'a>(report: &'a Value, subject: &str, name: &str) -> &'a Value {
+    &rule(report, subject, name)["value"]
+}
+
+/// An amount in 元, as its exact decimal string.
+fn yuan(report: &Value, subject: &str, name: &str) -> String {
+    let v = value(report, subject, name);
+    assert_eq!(v["unit"], "元", "{subject} {name}: {v}");
+    v["number"].as_str().unwrap().to_string()
+}
+
+fn number(report: &Value, subject: &str, name: &str) -> String {
+    value(report, subject, name)["number"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn check_reports_nothing() {
+    // The three documents state no total, amount or ratio that the checker could compare:
+    // no error and no warning.
+    let (status, out, err) = zhengce(&["check", "--error-format", "json", POLICY]);
+    assert_eq!(status, Status::Ok, "{err}");
+    let diags: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert!(diags.is_empty(), "{out}");
+}
+
+#[test]
+fn application_conditions_at_their_boundaries() {
+    let r = eval("2022", &[]);
+    // 定襄县: 市场主体 20000家 = 2万家, 「不低于 2 万家」 includes the number.
+    assert_eq!(value(&r, "定襄县", "申报条件"), &Value::Bool(true));
+    // 忻州经济开发区: 19999家 < 2万家, and 4 provincial 专精特新 < 5 (not a poverty county).
+    assert_eq!(value(&r, "忻州经济开发区", "申报条件"), &Value::Bool(false));
+    let items = &rule(&r, "忻州经济开发区", "申报条件")["detail"]["items"][1]["group"]["items"];
+    let failed: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["met"] == Value::Bool(false))
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(failed, ["市场主体", "专精特新"]);
+    // 代县: a poverty county with exactly 2 专精特新: the exception 「贫困县2家」 applies.
+    assert_eq!(value(&r, "代县", "申报条件"), &Value::Bool(true));
+    // 五台县: a poverty county with 1 专精特新 < 2.
+    assert_eq!(value(&r, "五台县", "申报条件"), &Value::Bool(false));
+    // Deadlines 「2021 年 4 月 10 日前」 and 「4 月 30 日前」 include the day: 定襄县 sent on both days.
+    assert_eq!(value(&r, "定襄县", "按期报送"), &Value::Bool(true));
+    // 五台县 sent to the city on 2021-04-11, one day late.
+    assert_eq!(value(&r, "五台县", "按期报送"), &Value::Bool(false));
+}
+
+#[test]
+fn new_counts_are_cumulative_except_the_small_to_large_count() {
+    let r = eval("2022", &[]);
+    let ind = |subject: &str, table: &str, name: &str| -> String {
+        let t = &rule(&r, subject, table)["detail"]["indicators"];
+        let i = t.as_array().unwrap().iter().find(|i| i["name"] == name).unwrap();
+        i["value"]["number"].as_str().unwrap().to_string()
+    };
+    // 忻府区, approved 2021: 新增企业数 2021 840 + 2022 900 = 1740 (from the approval year);
+    // the calendar table counts from 2020: 1275 + 840 + 900 = 3015.
+    assert_eq!(ind("忻府区", "年度考核指标", "新增企业数量"), "1740");
+    assert_eq!(ind("忻府区", "发展目标", "新增企业数量"), "3015");
+    // 新培育小升规企业数量 is that year's count alone: 16 in 2022.
+    assert_eq!(ind("忻府区", "年度考核指标", "新培育小升规企业数量"), "16");
+}
+
+#[test]
+fn the_ladder_of_three_excellent_years() {
+    // 忻府区, approved 2021: 总分 = 措施 × 80% + 环境 × 20%.
+    // 2022: 95 × 0.8 + 90 × 0.2 = 76 + 18 = 94 ≥ 90: 优秀, 1 year in a row: 100万元.
+    let r = eval("2022", &[]);
+    assert_eq!(number(&r, "忻府区", "总分"), "94");
+    assert_eq!(value(&r, "忻府区", "考核结果"), "优秀");
+    assert_eq!(yuan(&r, "忻府区", "创建奖励"), "1000000");
+    // 2023: 93 × 0.8 + 92 × 0.2 = 74.4 + 18.4 = 92.8: 优秀, 2 years in a row: 300万元.
+    let r = eval("2023", &[]);
+    assert_eq!(number(&r, "忻府区", "总分"), "92.8");
+    assert_eq!(yuan(&r, "忻府区", "创建奖励"), "3000000");
+    assert_eq!(value(&r, "忻府区", "示范县"), &Value::Bool(false));
+    // 2024: 96 × 0.8 + 88 × 0.2 = 76.8 + 17.6 = 94.4: 优秀, 3 years in a row: 500万元, and the
+    // county can be designated 示范县.
+    let r = eval("2024", &[]);
+    assert_eq!(number(&r, "忻府区", "总分"), "94.4");
+    assert_eq!(yuan(&r, "忻府区", "创建奖励"), "5000000");
+    assert_eq!(value(&r, "忻府区", "示范县"), &Value::Bool(true));
+}
+
+#[test]
+fn grade_thresholds_are_reached_at_the_line() {
+    // 定襄县 2022: 82.5 × 0.8 + 70 × 0.2 = 66 + 14 = 80 = 良好分数线: 良好,
+    // 100万元 less 20% = 80万元.
+    let r = eval("2022", &[]);
+    assert_eq!(number(&r, "定襄县", "总分"), "80");
+    assert_eq!(value(&r, "定襄县", "考核结果"), "良好");
+    assert_eq!(yuan(&r, "定襄县", "创建奖励"), "800000");
+    // With the line at 81分 the same 80分 is only 合格: 100万元 less 50% = 50万元.
+    let r = eval("2022", &["--param", "良好分数线=81分"]);
+    assert_eq!(value(&r, "定襄县", "考核结果"), "合格");
+    assert_eq!(yuan(&r, "定襄县", "创建奖励"), "500000");
+    // 定襄县 2023: 92 × 0.8 + 90 × 0.2 = 91.6: 优秀, first excellent year: 100万元.
+    let r = eval("2023", &[]);
+    assert_eq!(yuan(&r, "定襄县", "创建奖励"), "1000000");
+    // 定襄县 2024: 90 × 0.8 + 90 × 0.2 = 90 = 优秀分数线: 优秀, 2023 and 2024 in a row: 300万元.
+    let r = eval("2024", &[]);
+    assert_eq!(number(&r, "定襄县", "总分"), "90");
+    assert_eq!(value(&r, "定襄县", "考核结果"), "优秀");
+    assert_eq!(yuan(&r, "定襄县", "创建奖励"), "3000000");
+}
+
+#[test]
+fn daixian_first_assessment_year_is_2023() {
+    // 代县, approved 2022. In 2022 创建年数 = 2022 − 2022 = 0年: no award.
+    let r = eval("2022", &[]);
+    assert_eq!(number(&r, "代县", "创建年数"), "0");
+    assert_eq!(yuan(&r, "代县", "创建奖励"), "0");
+    // 2023 is its 第1年: 60 × 0.8 + 60 × 0.2 = 60 = 合格分数线: 合格, 100万元 less 50% = 50万元.
+    let r = eval("2023", &[]);
+    assert_eq!(number(&r, "代县", "总分"), "60");
+    assert_eq!(value(&r, "代县", "考核结果"), "合格");
+    assert_eq!(yuan(&r, "代县", "创建奖励"), "500000");
+    // 2024: 86 × 0.8 + 80 × 0.2 = 68.8 + 16 = 84.8: 良好; no excellent year before, so the first
+    // rung 100万元, less 20% = 80万元.
+    let r = eval("2024", &[]);
+    assert_eq!(number(&r, "代县", "总分"), "84.8");
+    assert_eq!(yuan(&r, "代县", "创建奖励"), "800000");
+}
+
+#[test]
+fn the_gate_of_24_indicators() {
+    // 原平市 2022 (第1年): 新增高新技术企业 12 + 12 = 24 < 25 and 非煤工业增加值比重 49.5% < 50%
+    // fail; the other 24 are met (国家级小巨人 and 主板 have no target in the first year): 24 ≥ 24,
+    // it is scored. 85 × 0.8 + 75 × 0.2 = 68 + 15 = 83: 良好, 80万元.
+    let r = eval("2022", &[]);
+    let t = &rule(&r, "原平市", "年度考核指标")["detail"];
+    assert_eq!(t["met"], 24);
+    assert_eq!(t["passed"], true);
+    assert_eq!(yuan(&r, "原平市", "创建奖励"), "800000");
+    // 2023 (第2年): 12 + 12 + 9 = 33 ≥ 32 and 52.5% ≥ 52%: all 26 met.
+    // 70 × 0.8 + 60 × 0.2 = 56 + 12 = 68: 合格, 50万元.
+    let r = eval("2023", &[]);
+    assert_eq!(rule(&r, "原平市", "年度考核指标")["detail"]["met"], 26);
+    assert_eq!(yuan(&r, "原平市", "创建奖励"), "500000");
+    // 2024 (第3年): 12 + 12 + 9 + 6 = 39 < 40, 52.8% < 53%, 企业家培训 280 < 300: 23 met < 24.
+    // Not scored: 不合格 although 88 × 0.8 + 80 × 0.2 = 86.4, no money, 通报批评.
+    let r = eval("2024", &[]);
+    let t = &rule(&r, "原平市", "年度考核指标")["detail"];
+    assert_eq!(t["met"], 23);
+    assert_eq!(t["passed"], false);
+    assert_eq!(number(&r, "原平市", "总分"), "86.4");
+    assert_eq!(value(&r, "原平市", "考核结果"), "不合格");
+    assert_eq!(yuan(&r, "原平市", "创建奖励"), "0");
+    assert_eq!(value(&r, "原平市", "通报批评"), &Value::Bool(true));
+}
+
+#[test]
+fn three_failing_years_disqualify() {
+    // 繁峙县: 2022 55 × 0.8 + 50 × 0.2 = 54; 2023 58 × 0.8 + 55 × 0.2 = 57.4;
+    // 2024 59 × 0.8 + 60 × 0.2 = 47.2 + 12 = 59.2 < 60: 不合格 three years in a row.
+    let r = eval("2023", &[]);
+    assert_eq!(value(&r, "繁峙县", "取消资格"), &Value::Bool(false));
+    let r = eval("2024", &[]);
+    assert_eq!(number(&r, "繁峙县", "总分"), "59.2");
+    assert_eq!(value(&r, "繁峙县", "考核结果"), "不合格");
+    assert_eq!(yuan(&r, "繁峙县", "创建奖励"), "0");
+    assert_eq!(value(&r, "繁峙县", "取消资格"), &Value::Bool(true));
+}
+
+#[test]
+fn the_2024_total() {
+    // 忻府区 500万元 + 定襄县 300万元 + 代县 80万元 = 880万元, to 3 counties.
+    let r = eval("2024", &[]);
+    let totals = r["totals"].as_array().unwrap();
+    let t = totals.iter().find(|t| t["award"] == "创建奖励").unwrap();
+    assert_eq!(t["total"]["number"], "8800000");
+    assert_eq!(t["recipients"], 3);
+}
