@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 use zhengce::checker::check;
-use zhengce::data::value::{Record, Value};
+use zhengce::data::{Record, Value};
 use zhengce::eval::Evaluator;
 use zhengce::eval::outcome::{Detail, SubjectOutcome};
 use zhengce::eval::value::V;

@@ -188,11 +188,11 @@ impl Checker<'_> {
                 }
                 None => {
                     // A unit the grammar does not list (e.g. `斤`) arrives here as a name.
-                    if let Err(e @ crate::units::UnitError::Unknown { .. }) = parse_unit(n) {
-                        if e.help().is_some() {
-                            self.push(err::unit_error(&e, self.loc(t.span), None, None));
-                            return Ty::Unknown;
-                        }
+                    if let Err(e @ crate::units::UnitError::Unknown { .. }) = parse_unit(n)
+                        && e.help().is_some()
+                    {
+                        self.push(err::unit_error(&e, self.loc(t.span), None, None));
+                        return Ty::Unknown;
                     }
                     let names: Vec<&str> =
                         self.scope.enum_names.keys().map(String::as_str).collect();
@@ -304,9 +304,10 @@ impl Checker<'_> {
         for ind in &t.indicators {
             let v = self.infer(&ind.node.value, ctx, None);
             for target in &ind.node.targets {
-                if let YearSel::Creation(_) = target.node.year.node {
-                    if t.from.is_none() {
-                        self.push(err::simple(
+                if let YearSel::Creation(_) = target.node.year.node
+                    && t.from.is_none()
+                {
+                    self.push(err::simple(
                             Code::TypeMismatch,
                             self.loc(target.node.year.span),
                             Text::new(
@@ -319,7 +320,6 @@ impl Checker<'_> {
                                 "add `from approval_year` after the table's name (year 1 is the year after it)",
                             ),
                         ));
-                    }
                 }
                 match &target.node.kind {
                     TargetKind::Compare(cmp, value) => {
@@ -337,16 +337,16 @@ impl Checker<'_> {
         for g in &t.gates {
             self.at_least(g, t.indicators.len());
         }
-        if t.gates.len() > 1 {
-            if let Some(g) = t.gates.get(1) {
-                self.push(err::simple(
-                    Code::DuplicateDefinition,
-                    self.loc(g.span),
-                    Text::new("指标表的门槛写了多次", "the table's gate is given more than once"),
-                    Text::new("再次给出门槛", "gate given again"),
-                    Text::new("只保留一个 `门槛`", "keep one `gate`"),
-                ));
-            }
+        if t.gates.len() > 1
+            && let Some(g) = t.gates.get(1)
+        {
+            self.push(err::simple(
+                Code::DuplicateDefinition,
+                self.loc(g.span),
+                Text::new("指标表的门槛写了多次", "the table's gate is given more than once"),
+                Text::new("再次给出门槛", "gate given again"),
+                Text::new("只保留一个 `门槛`", "keep one `gate`"),
+            ));
         }
     }
 
@@ -578,22 +578,22 @@ impl Checker<'_> {
                 return;
             }
         };
-        if let (Some(parts), Some(second)) = (parts, second) {
-            if !parts.contains(&second.node.as_str()) {
-                let suggestions = did_you_mean(&second.node, parts);
-                let help = crate::diagnostics::suggest::help_text(&suggestions)
-                    .unwrap_or_else(|| Text::new("检查分项名称", "check the part's name"));
-                self.push(err::simple(
-                    Code::UnknownName,
-                    self.loc(second.span),
-                    Text::new(
-                        format!("`{}` 中没有 `{}`", first.node, second.node),
-                        format!("`{}` has no `{}`", first.node, second.node),
-                    ),
-                    Text::new("未找到", "not found"),
-                    help,
-                ));
-            }
+        if let (Some(parts), Some(second)) = (parts, second)
+            && !parts.contains(&second.node.as_str())
+        {
+            let suggestions = did_you_mean(&second.node, parts);
+            let help = crate::diagnostics::suggest::help_text(&suggestions)
+                .unwrap_or_else(|| Text::new("检查分项名称", "check the part's name"));
+            self.push(err::simple(
+                Code::UnknownName,
+                self.loc(second.span),
+                Text::new(
+                    format!("`{}` 中没有 `{}`", first.node, second.node),
+                    format!("`{}` has no `{}`", first.node, second.node),
+                ),
+                Text::new("未找到", "not found"),
+                help,
+            ));
         }
     }
 

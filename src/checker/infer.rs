@@ -141,16 +141,14 @@ impl Checker<'_> {
         }
         let candidates = self.scope.visible_names(ctx.subject);
         let mut d = err::unknown_name(self.loc(span), name, candidates);
-        if ctx.subject.is_none() {
-            if let Some(sub) = self.scope.locals.iter().position(|l| l.contains_key(name)) {
-                let sname = self.scope.subjects.get(sub).map_or("", |s| s.decl.name.node.as_str());
-                d = d.help(Text::new(
-                    format!("`{name}` 属于主体 `{sname}`，只能在 `对于 {sname}` 中使用"),
-                    format!(
-                        "`{name}` belongs to the subject `{sname}`: use it inside `for {sname}`"
-                    ),
-                ));
-            }
+        if ctx.subject.is_none()
+            && let Some(sub) = self.scope.locals.iter().position(|l| l.contains_key(name))
+        {
+            let sname = self.scope.subjects.get(sub).map_or("", |s| s.decl.name.node.as_str());
+            d = d.help(Text::new(
+                format!("`{name}` 属于主体 `{sname}`，只能在 `对于 {sname}` 中使用"),
+                format!("`{name}` belongs to the subject `{sname}`: use it inside `for {sname}`"),
+            ));
         }
         self.push(d);
         plain(Ty::Unknown)
@@ -364,12 +362,12 @@ impl Checker<'_> {
                         self.push(not_yearly(self.loc(a.span)));
                     }
                 }
-                if let (Some(a), Some(t)) = (args.get(1), typed.get(1)) {
-                    if !is_year_like(t.ty) {
-                        let expected = Text::new("年份", "a year");
-                        let found = t.ty.describe(&self.scope.enums);
-                        self.push(err::type_mismatch(self.loc(a.span), &expected, &found));
-                    }
+                if let (Some(a), Some(t)) = (args.get(1), typed.get(1))
+                    && !is_year_like(t.ty)
+                {
+                    let expected = Text::new("年份", "a year");
+                    let found = t.ty.describe(&self.scope.enums);
+                    self.push(err::type_mismatch(self.loc(a.span), &expected, &found));
                 }
                 first
             }
@@ -403,18 +401,18 @@ impl Checker<'_> {
             return plain(Ty::Unknown);
         };
         // `级别.省级`: a value of a named enumeration.
-        if self.scope.lookup(base_name, ctx.subject).is_none() {
-            if let Some(&eid) = self.scope.enum_names.get(base_name) {
-                self.used_enums.insert(eid);
-                let info = self.scope.enums.get(eid);
-                if info.is_some_and(|i| i.index_of(&member.node).is_some()) {
-                    return plain(Ty::Enum(eid));
-                }
-                let values: Vec<&str> =
-                    info.map(|i| i.values.iter().map(String::as_str).collect()).unwrap_or_default();
-                self.push(unknown_member(self.loc(member.span), &member.node, base_name, values));
-                return plain(Ty::Unknown);
+        if self.scope.lookup(base_name, ctx.subject).is_none()
+            && let Some(&eid) = self.scope.enum_names.get(base_name)
+        {
+            self.used_enums.insert(eid);
+            let info = self.scope.enums.get(eid);
+            if info.is_some_and(|i| i.index_of(&member.node).is_some()) {
+                return plain(Ty::Enum(eid));
             }
+            let values: Vec<&str> =
+                info.map(|i| i.values.iter().map(String::as_str).collect()).unwrap_or_default();
+            self.push(unknown_member(self.loc(member.span), &member.node, base_name, values));
+            return plain(Ty::Unknown);
         }
         let _ = hint;
         let Some(id) = self.scope.lookup(base_name, ctx.subject) else {

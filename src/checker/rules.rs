@@ -113,22 +113,23 @@ impl Checker<'_> {
             );
             let cited = !item.node.citations.is_empty()
                 || matches!(kind, ItemKind::Award(a) if a.clauses.iter().any(|c| matches!(c.node, AwardClause::Citation(_))));
-            if decides && !cited {
-                if let Some(name) = kind.name() {
-                    let d = Diagnostic::new(
-                        Code::MissingCitation,
-                        Text::new(
-                            format!("规则 `{}` 没有注明出自文件哪一条", name.node),
-                            format!("the rule `{}` does not cite the clause it encodes", name.node),
-                        ),
-                    )
-                    .at(self.loc(name.span), Text::new("缺少条款引用", "no citation"))
-                    .help(Text::new(
-                        "在规则前加上条款引用和原文，如 `§ 五(三) 「……」`",
-                        "put the clause and its sentence before the rule, e.g. `§ 五(三) 「…」`",
-                    ));
-                    self.push(d);
-                }
+            if decides
+                && !cited
+                && let Some(name) = kind.name()
+            {
+                let d = Diagnostic::new(
+                    Code::MissingCitation,
+                    Text::new(
+                        format!("规则 `{}` 没有注明出自文件哪一条", name.node),
+                        format!("the rule `{}` does not cite the clause it encodes", name.node),
+                    ),
+                )
+                .at(self.loc(name.span), Text::new("缺少条款引用", "no citation"))
+                .help(Text::new(
+                    "在规则前加上条款引用和原文，如 `§ 五(三) 「……」`",
+                    "put the clause and its sentence before the rule, e.g. `§ 五(三) 「…」`",
+                ));
+                self.push(d);
             }
         }
         let _ = policy;
@@ -200,15 +201,15 @@ fn disjoint(a: &Expr, b: &Expr) -> bool {
 }
 
 fn atoms_disjoint(x: &Expr, y: &Expr) -> bool {
-    if let ExprKind::Not(inner) = &x.node {
-        if same(inner, y) {
-            return true;
-        }
+    if let ExprKind::Not(inner) = &x.node
+        && same(inner, y)
+    {
+        return true;
     }
-    if let ExprKind::Not(inner) = &y.node {
-        if same(inner, x) {
-            return true;
-        }
+    if let ExprKind::Not(inner) = &y.node
+        && same(inner, x)
+    {
+        return true;
     }
     match (equality(x), equality(y)) {
         (Some((n1, v1)), Some((n2, v2))) => n1 == n2 && !same(v1, v2),

@@ -31,6 +31,50 @@ pub enum Command {
     Check(CheckArgs),
     /// Explain a diagnostic code, e.g. `zhengce explain-code ZC0201` (解释诊断代码)
     ExplainCode(ExplainCodeArgs),
+    /// Evaluate policies against subject data: every outcome, with reasons (按数据评估政策)
+    Eval(EvalArgs),
+}
+
+/// Arguments of `zhengce eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Policy files, or directories of policies with their sample data (政策文件或目录)
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// A data file (CSV, xlsx, TOML or JSON) instead of the bundled sample data (数据文件)
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+    /// The subject kind the data holds, when the policy has several (主体类别)
+    #[arg(long, value_name = "SUBJECT")]
+    pub kind: Option<String>,
+    /// Only this subject, by id (只评估此主体)
+    #[arg(long, value_name = "ID")]
+    pub subject: Option<String>,
+    /// The evaluation year [default: the latest year in the data] (评估年度)
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<u16>,
+    /// A parameter the document leaves open, e.g. `--param 优秀分数线=90分` (参数取值)
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Report format (报告格式)
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Write the report to a file instead of standard output (输出文件)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// `--format` of a report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// For the terminal (终端)
+    Text,
+    /// JSON with a stable schema; money as exact decimal strings in 元
+    Json,
+    /// Markdown tables
+    Markdown,
+    /// One row per subject, the rules as columns
+    Csv,
 }
 
 /// Arguments of `zhengce check`.
@@ -108,7 +152,7 @@ mod tests {
         assert_eq!(cli.lang, None);
         match cli.command {
             Command::Check(args) => assert_eq!(args.paths, [PathBuf::from("a.zc"), "b".into()]),
-            Command::ExplainCode(_) => panic!("parsed as explain-code"),
+            other => panic!("parsed as {other:?}"),
         }
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod args;
 pub mod check;
+pub mod eval;
 pub mod explain_code;
 pub mod files;
 
@@ -138,6 +139,7 @@ where
     match &cli.command {
         Command::Check(args) => check::run(args, &settings, out, err),
         Command::ExplainCode(args) => explain_code::run(args, &settings, out, err),
+        Command::Eval(args) => eval::run(args, &settings, out, err),
     }
 }
 

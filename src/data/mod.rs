@@ -1,3 +1,167 @@
-//! Subject data: the values the evaluator reads for each subject.
+//! Subject data: loading data files and validating them against a subject declaration.
+//!
+//! Policy officers keep the data of counties and enterprises in spreadsheets. A data file is read
+//! in two steps:
+//!
+//! 1. a loader ([`load_csv`], [`load_json`], [`load_toml`], [`load_xlsx`], or [`load`] by file
+//!    extension) turns the file into a [`RawData`]: header cells, rows of cells and parameters,
+//!    each with its location ([`DataLoc`]), knowing nothing of the policy;
+//! 2. [`validate`] checks the raw data against a [`Schema`] (a subject declaration with its
+//!    enumerations and the policy's parameters, resolved) and produces a [`Dataset`] of typed,
+//!    exact [`Value`]s in base units, or every problem found, each with its own code in the
+//!    `ZC06xx` range and a location in the data file.
+//!
+//! Column headers name a field, optionally a year and a unit: `营业收入(万元)`,
+//! `营业收入[2020](万元)`; see [`header`] for every accepted form. A header's unit converts the
+//! column's values exactly to base units; without one, the field's declared unit is meant. A
+//! yearly field (`按年`) is given one column per year (wide form), or the table has a `年份`
+//! column and one row per subject and year (long form), rows with the same id being merged.
+//!
+//! [`template`] gives the header (and an example row) of an empty data file for a subject.
 
-pub mod value;
+mod cell;
+mod csv;
+pub mod header;
+mod json;
+mod schema;
+mod table;
+mod template;
+mod toml;
+mod validate;
+mod value;
+mod xlsx;
+
+use std::path::Path;
+use std::sync::Arc;
+
+pub use self::csv::load_csv;
+pub use self::json::load_json;
+pub use self::toml::load_toml;
+pub use self::xlsx::load_xlsx;
+pub use schema::{Bound, FieldKind, FieldSpec, Schema};
+pub use table::{
+    DataLoc, RawCell, RawColumn, RawData, RawParam, RawRow, RawTable, RawValue, column_letters,
+};
+pub use template::{Template, TemplateColumn, template};
+pub use validate::validate;
+pub use value::{Dataset, Record, Value};
+
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
+use crate::source::{Loc, SourceFile, Span};
+
+/// Reads a data file's bytes by the extension of `name`: `.csv`, `.json`, `.toml` or `.xlsx`.
+/// Text files must be UTF-8 (with or without a byte-order mark).
+pub fn load(name: &str, bytes: &[u8]) -> (Option<RawData>, Diagnostics) {
+    let ext = Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let text_loader: fn(&Arc<SourceFile>) -> (Option<RawData>, Diagnostics) = match ext.as_str() {
+        "xlsx" | "xlsm" => return load_xlsx(name, bytes),
+        "csv" => load_csv,
+        "json" => load_json,
+        "toml" => load_toml,
+        _ => {
+            let file = SourceFile::new(name, "");
+            let d = Diagnostic::new(
+                Code::DataFormat,
+                Text::new(
+                    format!("无法识别数据文件 `{name}` 的格式"),
+                    format!("unknown data file format of `{name}`"),
+                ),
+            )
+            .at(Loc::new(&file, Span::default()), Text::new("这个文件", "this file"))
+            .help(Text::new(
+                "数据文件应为 `.csv`、`.xlsx`、`.json` 或 `.toml`",
+                "a data file is `.csv`, `.xlsx`, `.json` or `.toml`",
+            ));
+            return (None, Diagnostics::from(vec![d]));
+        }
+    };
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text_loader(&SourceFile::new(name, text)),
+        Err(e) => {
+            // Keep the readable part so that the label points at the first bad byte.
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            let at = e.valid_up_to();
+            let end =
+                text.get(at..).and_then(|t| t.chars().next()).map_or(at, |c| at + c.len_utf8());
+            let file = SourceFile::new(name, text);
+            let d = Diagnostic::new(
+                Code::DataFormat,
+                Text::new(
+                    format!("数据文件 `{name}` 不是 UTF-8 编码"),
+                    format!("data file `{name}` is not UTF-8"),
+                ),
+            )
+            .at(Loc::new(&file, Span::new(at, end)), Text::new("无法识别的字节", "not UTF-8"))
+            .help(Text::new(
+                "暂不支持 GBK 等编码；请在电子表格软件中另存为“CSV UTF-8”",
+                "GBK and other encodings are not read yet; save the file as \"CSV UTF-8\"",
+            ));
+            (None, Diagnostics::from(vec![d]))
+        }
+    }
+}
+
+/// Reads a data file from disk; see [`load`]. A file that cannot be read is `ZC0901`.
+pub fn load_path(path: &Path) -> (Option<RawData>, Diagnostics) {
+    let name = path.display().to_string();
+    match std::fs::read(path) {
+        Ok(bytes) => load(&name, &bytes),
+        Err(e) => {
+            let file = SourceFile::new(name.clone(), "");
+            let d = Diagnostic::new(
+                Code::Io,
+                Text::new(
+                    format!("无法读取文件 `{name}`：{e}"),
+                    format!("cannot read `{name}`: {e}"),
+                ),
+            )
+            .at(Loc::new(&file, Span::default()), Text::new("这个文件", "this file"));
+            (None, Diagnostics::from(vec![d]))
+        }
+    }
+}
+
+/// Loads and validates a data file in one step.
+pub fn load_dataset(name: &str, bytes: &[u8], schema: &Schema) -> Result<Dataset, Diagnostics> {
+    let (raw, mut diags) = load(name, bytes);
+    match raw {
+        Some(raw) if !diags.has_errors() => match validate(&raw, schema) {
+            Ok(ds) => Ok(ds),
+            Err(e) => {
+                diags.extend(e);
+                Err(diags)
+            }
+        },
+        _ => Err(diags),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_extensions_and_encodings_are_refused() {
+        let (raw, d) = load("data.docx", b"x");
+        assert!(raw.is_none());
+        assert_eq!(d.iter().next().map(|d| d.code), Some(Code::DataFormat));
+        // `名称` in GBK
+        let (raw, d) = load("data.csv", b"id,\xc3\xfb\xb3\xc6\n");
+        assert!(raw.is_none());
+        let d = d.sorted();
+        assert_eq!(d[0].code, Code::DataFormat);
+        assert_eq!(d[0].primary().map(|l| l.span.start), Some(3));
+        assert!(d[0].message.en.contains("not UTF-8"));
+    }
+
+    #[test]
+    fn missing_files_are_io_errors() {
+        let (raw, d) = load_path(Path::new("/nonexistent/zhengce/data.csv"));
+        assert!(raw.is_none());
+        assert_eq!(d.iter().next().map(|d| d.code), Some(Code::Io));
+    }
+}

@@ -79,6 +79,19 @@ codes! {
     SectionPointsMismatch = "ZC0504", Warning, "分值与各项分值之和不符", "section points differ from the sum of its items";
     MatchingRatioMismatch = "ZC0505", Warning, "配套比例不成立", "matching ratio does not hold";
     CapsExceedBudget = "ZC0506", Warning, "封顶之和超过预算", "caps add up to more than the budget line";
+    // --- data
+    MissingField = "ZC0601", Error, "数据缺少字段", "field missing from the data";
+    UnknownField = "ZC0602", Error, "数据中有未声明的字段", "unknown field in the data";
+    WrongValue = "ZC0603", Error, "数据取值类型不符", "value of the wrong kind";
+    DataUnit = "ZC0604", Error, "数据单位有误", "wrong or missing unit in the data";
+    OutOfRange = "ZC0605", Error, "数据取值超出范围", "value out of range";
+    DuplicateSubject = "ZC0606", Error, "主体标识重复", "duplicate subject id";
+    DataFormat = "ZC0607", Error, "数据文件无法读取", "unreadable data file";
+    MissingParam = "ZC0608", Error, "缺少参数", "missing parameter";
+    EmptyValue = "ZC0609", Error, "必填值为空", "required value is empty";
+    ConflictingValues = "ZC0610", Error, "同一主体的取值相互矛盾", "conflicting values for one subject";
+    DuplicateColumn = "ZC0611", Error, "数据列重复", "column given twice";
+    YearColumn = "ZC0612", Error, "年份与字段声明不符", "year does not match the field declaration";
     // --- evaluation
     DivisionByZero = "ZC0701", Error, "除数为零", "division by zero";
     Overflow = "ZC0702", Error, "数值溢出", "arithmetic overflow";

@@ -9,7 +9,7 @@ use super::{Evaluator, Frame, MAX_DEPTH, R, Stop};
 use crate::ast::{BinOp, CmpOp, Expr, ExprKind, LogicOp, Pattern};
 use crate::checker::Builtin;
 use crate::checker::scope::{DefId, DefSource};
-use crate::data::value::Value;
+use crate::data::Value;
 use crate::diagnostics::{Code, Text};
 use crate::source::Span;
 use crate::units::{AddSub, Dim, add_sub, parse_unit};
@@ -184,11 +184,11 @@ impl Evaluator<'_, '_> {
     fn member(&self, frame: &mut Frame<'_>, base: &Expr, member: &str, year: u16) -> R<V> {
         let ExprKind::Name(b) = &base.node else { return Err(self.internal(frame, base.span)) };
         let scope = &self.checked.scope;
-        if scope.lookup(b, self.subject).is_none() {
-            if let Some(&eid) = scope.enum_names.get(b) {
-                let idx = scope.enums.get(eid).and_then(|e| e.index_of(member));
-                return idx.map(|i| V::Enum(eid, i)).ok_or_else(|| self.internal(frame, base.span));
-            }
+        if scope.lookup(b, self.subject).is_none()
+            && let Some(&eid) = scope.enum_names.get(b)
+        {
+            let idx = scope.enums.get(eid).and_then(|e| e.index_of(member));
+            return idx.map(|i| V::Enum(eid, i)).ok_or_else(|| self.internal(frame, base.span));
         }
         let Some(def) = scope.lookup(b, self.subject) else {
             return Err(self.internal(frame, base.span));

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use crate::ast::{ItemKind, Policy};
 use crate::checker::Checked;
 use crate::checker::scope::{DefId, DefSource, SubjectId};
-use crate::data::value::{Record, Value};
+use crate::data::{Record, Value};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
 use crate::source::{Loc, SourceFile, Span};
 use outcome::{Detail, RuleOutcome, SubjectOutcome};

@@ -36,10 +36,10 @@ impl Evaluator<'_, '_> {
         let at_year = frame.year.is_none_or(|y| y == year);
         match &item.node.kind {
             ItemKind::Param(p) => {
-                if let Some(v) = self.params.get(&p.name.node) {
-                    if !v.is_missing() {
-                        return self.data_value(frame, v, year, span);
-                    }
+                if let Some(v) = self.params.get(&p.name.node)
+                    && !v.is_missing()
+                {
+                    return self.data_value(frame, v, year, span);
                 }
                 match &p.default {
                     Some(e) => self.eval(frame, e, year),
@@ -371,11 +371,11 @@ impl Evaluator<'_, '_> {
         let mut failed = Vec::new();
         let mut eligible = true;
         for (i, c) in a.clauses.iter().enumerate() {
-            if let AwardClause::When(cond) = &c.node {
-                if self.eval(frame, cond, year)?.as_bool() != Some(true) {
-                    eligible = false;
-                    failed.push(i);
-                }
+            if let AwardClause::When(cond) = &c.node
+                && self.eval(frame, cond, year)?.as_bool() != Some(true)
+            {
+                eligible = false;
+                failed.push(i);
             }
         }
         let zero = V::money(Decimal::ZERO);
@@ -405,11 +405,11 @@ impl Evaluator<'_, '_> {
         }
         let mut amount = base.clone();
         let mut capped = false;
-        if let (V::Num(x, d), Some(V::Num(c, _))) = (&amount, &cap) {
-            if compare(&V::Num(*x, *d), &V::Num(*c, *d)) == Some(std::cmp::Ordering::Greater) {
-                amount = V::Num(*c, *d);
-                capped = true;
-            }
+        if let (V::Num(x, d), Some(V::Num(c, _))) = (&amount, &cap)
+            && compare(&V::Num(*x, *d), &V::Num(*c, *d)) == Some(std::cmp::Ordering::Greater)
+        {
+            amount = V::Num(*c, *d);
+            capped = true;
         }
         if let (V::Num(x, d), Some(V::Num(r, _))) = (&amount, &reduce) {
             let kept = Decimal::ONE.checked_sub(*r).and_then(|k| x.checked_mul(k));
@@ -468,10 +468,10 @@ fn find_item(g: &GroupResult, name: &str) -> Option<Option<bool>> {
         if i.name == name {
             return Some(i.met);
         }
-        if let Some(inner) = &i.group {
-            if let Some(found) = find_item(inner, name) {
-                return Some(found);
-            }
+        if let Some(inner) = &i.group
+            && let Some(found) = find_item(inner, name)
+        {
+            return Some(found);
         }
     }
     None

@@ -131,11 +131,11 @@ fn check_nesting(file: &Arc<SourceFile>) -> Option<Diagnostic> {
         };
         prev = c;
         if let Some(end) = opens {
-            if let Some(start) = token_start.take() {
-                if end_token(start, i, &mut ifs, &mut prefix_run) {
-                    too_deep = Some(Span::new(start, i));
-                    break;
-                }
+            if let Some(start) = token_start.take()
+                && end_token(start, i, &mut ifs, &mut prefix_run)
+            {
+                too_deep = Some(Span::new(start, i));
+                break;
             }
             skip_until = Some(end);
             continue;
@@ -150,22 +150,21 @@ fn check_nesting(file: &Arc<SourceFile>) -> Option<Diagnostic> {
             break;
         }
         if c.is_whitespace() {
-            if let Some(start) = token_start.take() {
-                if end_token(start, i, &mut ifs, &mut prefix_run) {
-                    too_deep = Some(Span::new(start, i));
-                    break;
-                }
+            if let Some(start) = token_start.take()
+                && end_token(start, i, &mut ifs, &mut prefix_run)
+            {
+                too_deep = Some(Span::new(start, i));
+                break;
             }
         } else if token_start.is_none() {
             token_start = Some(i);
         }
     }
-    if too_deep.is_none() {
-        if let Some(start) = token_start {
-            if end_token(start, text.len(), &mut ifs, &mut prefix_run) {
-                too_deep = Some(Span::new(start, text.len()));
-            }
-        }
+    if too_deep.is_none()
+        && let Some(start) = token_start
+        && end_token(start, text.len(), &mut ifs, &mut prefix_run)
+    {
+        too_deep = Some(Span::new(start, text.len()));
     }
     let span = too_deep?;
     Some(

@@ -2,6 +2,7 @@
 //!
 //! Every format is deterministic: the same policy and data give byte-identical output.
 
+mod csv;
 mod json;
 mod markdown;
 pub mod show;
@@ -17,6 +18,7 @@ use crate::eval::outcome::SubjectOutcome;
 use crate::eval::value::V;
 use crate::units::Dim;
 
+pub use csv::render as csv;
 pub use json::render as json;
 pub use markdown::render as markdown;
 pub use text::render as text;
@@ -101,7 +103,7 @@ impl Report<'_, '_> {
         let item = self.item(def)?;
         let ItemKind::Award(a) = &item.node.kind else { return None };
         let clause = a.clauses.get(index)?;
-        Some(self.policy.file.slice(clause.span))
+        Some(self.policy.file.slice(clause.span).trim())
     }
 
     /// Each award's total amount and number of recipients (subjects with an amount above 0).

@@ -2,12 +2,13 @@
 
 use std::fmt::Write as _;
 
-use super::show::{grouped, show};
+use super::show::show;
 use super::{Report, word};
 use crate::ast::CmpOp;
 use crate::diagnostics::{Lang, Text};
 use crate::eval::outcome::{Comparison, Detail, GroupResult, PartResult};
 use crate::eval::value::V;
+use crate::units::Dim;
 
 /// Renders the report for people.
 pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
@@ -41,11 +42,13 @@ pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
     if !totals.is_empty() && r.outcomes.len() > 1 {
         let _ = writeln!(out, "\n{}", if zh { "== 合计" } else { "== totals" });
         for t in totals {
-            let money = grouped(t.amount);
+            let money = show(&V::Num(t.amount, Dim::MONEY), &r.checked.scope, lang);
+            let n = t.recipients;
             let _ = if zh {
-                writeln!(out, "  {}: {money} 元，{} 个主体获得", r.name(t.def), t.recipients)
+                writeln!(out, "  {}: {money}，{n} 个主体获得", r.name(t.def))
             } else {
-                writeln!(out, "  {}: {money} 元 to {} subjects", r.name(t.def), t.recipients)
+                let s = if n == 1 { "" } else { "s" };
+                writeln!(out, "  {}: {money} to {n} subject{s}", r.name(t.def))
             };
         }
     }
@@ -168,19 +171,19 @@ fn comparison(c: &Comparison, r: &Report<'_, '_>, lang: Lang) -> String {
     let scope = &r.checked.scope;
     let mut s =
         format!("{} {} {}", show(&c.left, scope, lang), c.op.symbol(), show(&c.right, scope, lang));
-    if let (V::Num(a, d), V::Num(b, _)) = (&c.left, &c.right) {
-        if let Some(diff) = a.checked_sub(*b) {
-            let met = c.op.holds(a.cmp(b));
-            let by = show(&V::Num(diff.abs(), *d), scope, lang);
-            if !diff.is_zero() && !matches!(c.op, CmpOp::Eq | CmpOp::Ne) {
-                let note = match (met, lang) {
-                    (true, Lang::Zh) => format!("（余 {by}）"),
-                    (false, Lang::Zh) => format!("（差 {by}）"),
-                    (true, Lang::En) => format!(" (by {by})"),
-                    (false, Lang::En) => format!(" (short by {by})"),
-                };
-                s.push_str(&note);
-            }
+    if let (V::Num(a, d), V::Num(b, _)) = (&c.left, &c.right)
+        && let Some(diff) = a.checked_sub(*b)
+    {
+        let met = c.op.holds(a.cmp(b));
+        let by = show(&V::Num(diff.abs(), *d), scope, lang);
+        if !diff.is_zero() && !matches!(c.op, CmpOp::Eq | CmpOp::Ne) {
+            let note = match (met, lang) {
+                (true, Lang::Zh) => format!("（余 {by}）"),
+                (false, Lang::Zh) => format!("（差 {by}）"),
+                (true, Lang::En) => format!(" (by {by})"),
+                (false, Lang::En) => format!(" (short by {by})"),
+            };
+            s.push_str(&note);
         }
     }
     s

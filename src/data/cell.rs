@@ -1,0 +1,417 @@
+//! One cell into one [`Value`], by the kind of field it belongs to.
+//!
+//! Numbers are read strictly: ASCII digits with an optional leading `-` and an optional decimal
+//! part (`12.5`, `-3`, `0.25`). Anything else is refused with a reason, never guessed at: a
+//! thousands separator (`1,234`), full-width digits (`１２`), a unit in the cell (`12万元`), an
+//! exponent. A percentage field also accepts a trailing `%` (`30%`), which is how spreadsheets
+//! show shares.
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+use super::schema::FieldKind;
+use super::table::RawValue;
+use super::value::Value;
+use crate::ast::Date;
+use crate::units::{Kind, Unit, UnitError};
+
+/// Why a cell could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CellError {
+    /// Not a plain decimal number; the reason, if one is recognised.
+    NotANumber(NumberProblem),
+    /// A percentage (`30%`) in a field that is not measured in percent.
+    PercentInField,
+    /// Not one of 是/否/true/false/1/0.
+    NotABool,
+    /// Not a value of the enumeration; the closest values.
+    UnknownEnumValue(Vec<String>),
+    /// Not a four-digit year.
+    NotAYear,
+    /// Not a valid date.
+    NotADate,
+    /// A value of the wrong kind: a date in a number field, a yes/no value in a text field.
+    WrongKind,
+    /// A spreadsheet error value, a duration, a number that cannot be held exactly.
+    Invalid,
+    /// The value cannot be converted to base units exactly.
+    Conversion(UnitError),
+}
+
+/// What is wrong with a number as written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NumberProblem {
+    /// `1,234`.
+    ThousandsSeparator,
+    /// `１２.５`.
+    FullWidth,
+    /// `12万元`, `12元`.
+    UnitInCell,
+    /// Anything else.
+    Other,
+}
+
+/// Reads a non-empty cell of a field of `kind`; numbers are in `unit` (the header's unit, or the
+/// field's) and come back in base units.
+pub fn read_cell(raw: &RawValue, kind: &FieldKind, unit: &Unit) -> Result<Value, CellError> {
+    match kind {
+        FieldKind::Number { .. } => read_number(raw, unit),
+        FieldKind::Bool => read_bool(raw),
+        FieldKind::Text => match raw {
+            RawValue::Text(t) => Ok(Value::Text(t.trim().to_string())),
+            RawValue::Number(d) => Ok(Value::Text(d.normalize().to_string())),
+            RawValue::Invalid(_) => Err(CellError::Invalid),
+            _ => Err(CellError::WrongKind),
+        },
+        FieldKind::Enum { name, values } => {
+            let text = match raw {
+                RawValue::Text(t) => t.trim().to_string(),
+                RawValue::Number(d) => d.normalize().to_string(),
+                RawValue::Invalid(_) => return Err(CellError::Invalid),
+                _ => return Err(CellError::WrongKind),
+            };
+            match values.iter().position(|v| *v == text) {
+                Some(index) => Ok(Value::Enum { enum_name: name.clone(), index }),
+                None => Err(CellError::UnknownEnumValue(did_you_mean(&text, values))),
+            }
+        }
+        FieldKind::Year => match raw {
+            RawValue::Text(t) => {
+                super::header::parse_year(t).map(Value::Year).ok_or(CellError::NotAYear)
+            }
+            RawValue::Number(d) => {
+                let d = d.normalize();
+                (d.scale() == 0 && d >= Decimal::from(1000) && d <= Decimal::from(9999))
+                    .then(|| u16::from_str(&d.to_string()).ok())
+                    .flatten()
+                    .map(Value::Year)
+                    .ok_or(CellError::NotAYear)
+            }
+            RawValue::Invalid(_) => Err(CellError::Invalid),
+            _ => Err(CellError::WrongKind),
+        },
+        FieldKind::Date => match raw {
+            RawValue::Date(d) => Ok(Value::Date(*d)),
+            RawValue::Text(t) => parse_date(t).map(Value::Date).ok_or(CellError::NotADate),
+            RawValue::Invalid(_) => Err(CellError::Invalid),
+            _ => Err(CellError::WrongKind),
+        },
+    }
+}
+
+fn read_number(raw: &RawValue, unit: &Unit) -> Result<Value, CellError> {
+    let dim = unit.dim();
+    let base = match raw {
+        RawValue::Number(d) => unit.to_base(*d).map_err(CellError::Conversion)?,
+        RawValue::Text(t) => {
+            let t = t.trim();
+            if let Some(n) = t.strip_suffix(['%', '％']) {
+                if dim.kind() != Kind::Percent {
+                    return match parse_plain(n.trim_end()) {
+                        Ok(_) => Err(CellError::PercentInField),
+                        Err(p) => Err(CellError::NotANumber(p)),
+                    };
+                }
+                let n = parse_plain(n.trim_end()).map_err(CellError::NotANumber)?;
+                Unit::canonical(dim).to_base(n).map_err(CellError::Conversion)?
+            } else {
+                let n = parse_plain(t).map_err(CellError::NotANumber)?;
+                unit.to_base(n).map_err(CellError::Conversion)?
+            }
+        }
+        RawValue::Invalid(_) => return Err(CellError::Invalid),
+        RawValue::Bool(_) | RawValue::Date(_) | RawValue::Empty => {
+            return Err(CellError::WrongKind);
+        }
+    };
+    Ok(Value::Number { value: base, dim })
+}
+
+/// A plain decimal: `-`? digits (`.` digits)?, exactly representable.
+pub fn parse_plain(t: &str) -> Result<Decimal, NumberProblem> {
+    if is_plain(t) {
+        return Decimal::from_str_exact(t).map_err(|_| NumberProblem::Other);
+    }
+    Err(number_problem(t))
+}
+
+/// Whether a text has the shape of a plain decimal.
+fn is_plain(t: &str) -> bool {
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    all_digits(int) && frac.is_none_or(all_digits)
+}
+
+fn number_problem(t: &str) -> NumberProblem {
+    let full_width = |c: char| ('０'..='９').contains(&c) || c == '．' || c == '－';
+    if t.chars().any(full_width) {
+        return NumberProblem::FullWidth;
+    }
+    let chars: Vec<char> = t.chars().collect();
+    let separator = chars
+        .windows(3)
+        .any(|w| matches!(w, [a, ',' | '，', b] if a.is_ascii_digit() && b.is_ascii_digit()));
+    if separator {
+        return NumberProblem::ThousandsSeparator;
+    }
+    let leading: String =
+        t.chars().take_while(|c| c.is_ascii_digit() || matches!(c, '.' | '-')).collect();
+    let rest = t.get(leading.len()..).unwrap_or("").trim();
+    if !leading.is_empty()
+        && is_plain(&leading)
+        && !rest.is_empty()
+        && crate::units::parse_unit(rest).is_ok()
+    {
+        return NumberProblem::UnitInCell;
+    }
+    NumberProblem::Other
+}
+
+fn read_bool(raw: &RawValue) -> Result<Value, CellError> {
+    match raw {
+        RawValue::Bool(b) => Ok(Value::Bool(*b)),
+        RawValue::Number(d) if d.is_zero() => Ok(Value::Bool(false)),
+        RawValue::Number(d) if *d == Decimal::ONE => Ok(Value::Bool(true)),
+        RawValue::Text(t) => {
+            let t = t.trim();
+            if t == "是" || t == "1" || t.eq_ignore_ascii_case("true") {
+                Ok(Value::Bool(true))
+            } else if t == "否" || t == "0" || t.eq_ignore_ascii_case("false") {
+                Ok(Value::Bool(false))
+            } else {
+                Err(CellError::NotABool)
+            }
+        }
+        RawValue::Invalid(_) => Err(CellError::Invalid),
+        _ => Err(CellError::NotABool),
+    }
+}
+
+/// `2024-09-19`, `2024/9/19` or `2024年9月19日`, a real calendar date.
+pub fn parse_date(t: &str) -> Option<Date> {
+    let t = t.trim();
+    let parts: Vec<&str> = if let Some(rest) = t.strip_suffix('日') {
+        let (y, rest) = rest.split_once('年')?;
+        let (m, d) = rest.split_once('月')?;
+        vec![y, m, d]
+    } else if t.contains('-') {
+        t.split('-').collect()
+    } else {
+        t.split('/').collect()
+    };
+    let [y, m, d] = parts.as_slice() else {
+        return None;
+    };
+    let num = |s: &str, max_len: usize| {
+        (!s.is_empty() && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u16>().ok())
+            .flatten()
+    };
+    let (year, month, day) = (num(y, 4)?, num(m, 2)?, num(d, 2)?);
+    if y.len() != 4 {
+        return None;
+    }
+    let date = Date { year, month: u8::try_from(month).ok()?, day: u8::try_from(day).ok()? };
+    is_valid_date(date).then_some(date)
+}
+
+/// Whether a date exists in the Gregorian calendar.
+pub fn is_valid_date(d: Date) -> bool {
+    let leap =
+        (d.year.is_multiple_of(4) && !d.year.is_multiple_of(100)) || d.year.is_multiple_of(400);
+    let days = match d.month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    d.day >= 1 && d.day <= days
+}
+
+/// Close names for an unknown one, best first, by edit distance over characters.
+// TODO(merge): use diagnostics::suggest::did_you_mean
+pub fn did_you_mean(wanted: &str, candidates: &[String]) -> Vec<String> {
+    let len = wanted.chars().count();
+    let limit = if len < 2 { 0 } else { len.max(3) / 3 };
+    let mut scored: Vec<(usize, &String)> = candidates
+        .iter()
+        .filter(|c| c.as_str() != wanted)
+        .filter_map(|c| {
+            let d =
+                if c.eq_ignore_ascii_case(wanted) { 0 } else { strsim::osa_distance(wanted, c) };
+            let shorter = len.min(c.chars().count());
+            (d <= limit && d < shorter.max(1)).then_some((d, c))
+        })
+        .collect();
+    scored.sort();
+    scored.dedup();
+    scored.into_iter().take(3).map(|(_, c)| c.clone()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::units::{Dim, parse_unit};
+
+    fn dec(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    fn number(text: &str, unit: &str) -> Result<Value, CellError> {
+        let unit = parse_unit(unit).unwrap();
+        let kind = FieldKind::Number { unit: unit.clone(), share: false };
+        read_cell(&RawValue::Text(text.into()), &kind, &unit)
+    }
+
+    #[test]
+    fn plain_decimals_convert_to_base_units_exactly() {
+        assert_eq!(
+            number("12.5", "万元"),
+            Ok(Value::Number { value: dec("125000"), dim: Dim::MONEY })
+        );
+        assert_eq!(number(" -3 ", "元"), Ok(Value::Number { value: dec("-3"), dim: Dim::MONEY }));
+        assert_eq!(number("0.1", "亿元").unwrap().as_number(), Some(dec("10000000")));
+        assert_eq!(number("30", "%").unwrap().as_number(), Some(dec("0.3")));
+        assert_eq!(number("30%", "%").unwrap().as_number(), Some(dec("0.3")));
+        assert_eq!(number("30 ％", "%").unwrap().as_number(), Some(dec("0.3")));
+    }
+
+    #[test]
+    fn anything_but_a_plain_decimal_is_refused_with_a_reason() {
+        let problem = |t: &str| match number(t, "元") {
+            Err(CellError::NotANumber(p)) => p,
+            other => panic!("{t}: {other:?}"),
+        };
+        assert_eq!(problem("1,234"), NumberProblem::ThousandsSeparator);
+        assert_eq!(problem("1，234.5"), NumberProblem::ThousandsSeparator);
+        assert_eq!(problem("１２.５"), NumberProblem::FullWidth);
+        assert_eq!(problem("12万元"), NumberProblem::UnitInCell);
+        assert_eq!(problem("12 元"), NumberProblem::UnitInCell);
+        for t in ["abc", "1e5", "+5", ".5", "5.", "--5", "1.2.3", "NaN", "0x10", "5-"] {
+            assert_eq!(problem(t), NumberProblem::Other, "{t}");
+        }
+        assert_eq!(number("30%", "元"), Err(CellError::PercentInField));
+        assert_eq!(
+            number("99999999999999999999999999999999", "元"),
+            Err(CellError::NotANumber(NumberProblem::Other))
+        );
+        assert!(matches!(
+            number("7922816251426433759354395033", "亿元"),
+            Err(CellError::Conversion(_))
+        ));
+    }
+
+    #[test]
+    fn typed_numbers() {
+        let unit = parse_unit("万元").unwrap();
+        let kind = FieldKind::Number { unit: unit.clone(), share: false };
+        assert_eq!(
+            read_cell(&RawValue::Number(dec("1.5")), &kind, &unit).unwrap().as_number(),
+            Some(dec("15000"))
+        );
+        assert_eq!(read_cell(&RawValue::Bool(true), &kind, &unit), Err(CellError::WrongKind));
+        assert_eq!(
+            read_cell(&RawValue::Invalid("#DIV/0!".into()), &kind, &unit),
+            Err(CellError::Invalid)
+        );
+    }
+
+    #[test]
+    fn bools() {
+        let u = Unit::canonical(Dim::NUMBER);
+        let b = |t: &str| read_cell(&RawValue::Text(t.into()), &FieldKind::Bool, &u);
+        for t in ["是", "true", "TRUE", "1", " True "] {
+            assert_eq!(b(t), Ok(Value::Bool(true)), "{t}");
+        }
+        for t in ["否", "false", "FALSE", "0"] {
+            assert_eq!(b(t), Ok(Value::Bool(false)), "{t}");
+        }
+        for t in ["对", "yes", "2", "是的"] {
+            assert_eq!(b(t), Err(CellError::NotABool), "{t}");
+        }
+        assert_eq!(
+            read_cell(&RawValue::Number(Decimal::ONE), &FieldKind::Bool, &u),
+            Ok(Value::Bool(true))
+        );
+        assert_eq!(
+            read_cell(&RawValue::Number(Decimal::TWO), &FieldKind::Bool, &u),
+            Err(CellError::NotABool)
+        );
+    }
+
+    #[test]
+    fn enums_years_dates_and_text() {
+        let u = Unit::canonical(Dim::NUMBER);
+        let kind = FieldKind::Enum {
+            name: "级别".into(),
+            values: vec!["市级".into(), "省级".into(), "国家级".into()],
+        };
+        assert_eq!(
+            read_cell(&RawValue::Text("省级".into()), &kind, &u),
+            Ok(Value::Enum { enum_name: "级别".into(), index: 1 })
+        );
+        assert_eq!(
+            read_cell(&RawValue::Text("省级别".into()), &kind, &u),
+            Err(CellError::UnknownEnumValue(vec!["省级".into()]))
+        );
+        assert_eq!(
+            read_cell(&RawValue::Text("2020年".into()), &FieldKind::Year, &u),
+            Ok(Value::Year(2020))
+        );
+        assert_eq!(
+            read_cell(&RawValue::Number(dec("2021.0")), &FieldKind::Year, &u),
+            Ok(Value::Year(2021))
+        );
+        assert_eq!(
+            read_cell(&RawValue::Number(dec("2021.5")), &FieldKind::Year, &u),
+            Err(CellError::NotAYear)
+        );
+        assert_eq!(
+            read_cell(&RawValue::Text("20".into()), &FieldKind::Year, &u),
+            Err(CellError::NotAYear)
+        );
+        let d = Date { year: 2024, month: 2, day: 29 };
+        for t in ["2024-02-29", "2024/2/29", "2024年2月29日"] {
+            assert_eq!(
+                read_cell(&RawValue::Text(t.into()), &FieldKind::Date, &u),
+                Ok(Value::Date(d)),
+                "{t}"
+            );
+        }
+        for t in ["2023-02-29", "2024-13-01", "24-1-1", "2024-1", "2024年1月", "2024-01-01T00:00"]
+        {
+            assert_eq!(
+                read_cell(&RawValue::Text(t.into()), &FieldKind::Date, &u),
+                Err(CellError::NotADate),
+                "{t}"
+            );
+        }
+        assert_eq!(
+            read_cell(&RawValue::Number(dec("1001")), &FieldKind::Text, &u),
+            Ok(Value::Text("1001".into()))
+        );
+        assert_eq!(
+            read_cell(&RawValue::Text(" 甲公司 ".into()), &FieldKind::Text, &u),
+            Ok(Value::Text("甲公司".into()))
+        );
+        assert_eq!(
+            read_cell(&RawValue::Bool(true), &FieldKind::Text, &u),
+            Err(CellError::WrongKind)
+        );
+    }
+
+    #[test]
+    fn suggestions_work_for_chinese() {
+        let names = ["营业收入".to_string(), "营业成本".to_string(), "名称".to_string()];
+        assert_eq!(did_you_mean("营业收人", &names), vec!["营业收入".to_string()]);
+        assert_eq!(did_you_mean("名字", &names), vec!["名称".to_string()]);
+        assert!(did_you_mean("完全不同的", &names).is_empty());
+        assert!(did_you_mean("营业收入", &names).is_empty());
+    }
+}

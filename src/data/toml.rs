@@ -1,0 +1,293 @@
+//! TOML: `[[subjects]]` tables (also `[["主体"]]`) and an optional `[params]` table (also
+//! `["参数"]`). TOML only allows ASCII letters in bare keys, so Chinese keys are quoted:
+//! `"营业收入(万元)" = 12.5`; a value per year is a table of years:
+//! `"营业收入(万元)" = { 2020 = 12.5, 2021 = 13 }`.
+//!
+//! The `toml` crate's span-keeping document parser gives the byte range of every key and value
+//! and the text of every number, which is read as an exact decimal.
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::table::{DataLoc, RawCell, RawColumn, RawData, RawParam, RawRow, RawTable, RawValue};
+use crate::ast::Date;
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
+use crate::source::{SourceFile, Span};
+
+/// Reads a TOML data file into a raw table and parameters.
+pub fn load_toml(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let mut raw =
+        RawData { file: Arc::clone(file), table: None, params: Vec::new(), params_loc: None };
+    let doc = match DeTable::parse(&file.text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let span = e.span().map_or(Span::default(), |r| Span::new(r.start, r.end));
+            let msg = e.message().trim().to_string();
+            diags.push(
+                raw.diag(
+                    Code::DataFormat,
+                    Text::new(format!("TOML 格式有误：{msg}"), format!("malformed TOML: {msg}")),
+                    &DataLoc::Span(span),
+                    Text::new("这里", "here"),
+                )
+                .help(Text::new(
+                    "每个主体写一个 `[[subjects]]` 表，参数写在 `[params]` 表中；中文的键要加引号，例如 `\"名称\" = \"甲公司\"`",
+                    "write one `[[subjects]]` table per subject and the parameters in `[params]`; quote Chinese keys, as in `\"名称\" = \"甲公司\"`",
+                )),
+            );
+            return (None, diags);
+        }
+    };
+    let mut errors = Vec::new();
+    for (key, value) in sorted(doc.get_ref()) {
+        let key_span = span(key);
+        match key.get_ref().as_ref() {
+            "subjects" | "主体" => match value.get_ref() {
+                DeValue::Array(items) => {
+                    raw.table = Some(table(items.iter(), span(value), &raw, &mut errors));
+                }
+                _ => errors.push(shape(
+                    &raw,
+                    span(value),
+                    "`subjects` 应为表的数组 `[[subjects]]`",
+                    "`subjects` must be an array of tables, `[[subjects]]`",
+                )),
+            },
+            "params" | "参数" => match value.get_ref() {
+                DeValue::Table(t) => {
+                    raw.params_loc = Some(DataLoc::Span(key_span));
+                    for (k, v) in sorted(t) {
+                        for (name, value) in entries(k, v, &raw, &mut errors) {
+                            raw.params.push(RawParam { name, value });
+                        }
+                    }
+                }
+                _ => errors.push(shape(
+                    &raw,
+                    span(value),
+                    "`params` 应为表",
+                    "`params` must be a table",
+                )),
+            },
+            other => errors.push(
+                shape(
+                    &raw,
+                    key_span,
+                    &format!("未知的键 `{other}`"),
+                    &format!("unknown key `{other}`"),
+                )
+                .help(Text::new(
+                    "顶层只能有 `[[subjects]]` 和 `[params]`",
+                    "the top level has only `[[subjects]]` and `[params]`",
+                )),
+            ),
+        }
+    }
+    let failed = !errors.is_empty();
+    diags.extend(Diagnostics::from(errors));
+    if failed { (None, diags) } else { (Some(raw), diags) }
+}
+
+fn span<T>(s: &Spanned<T>) -> Span {
+    let r = s.span();
+    Span::new(r.start, r.end)
+}
+
+/// The entries of a table in the order they are written (the parser keeps them sorted by key).
+fn sorted<'t, 'i>(
+    t: &'t DeTable<'i>,
+) -> Vec<(&'t Spanned<std::borrow::Cow<'i, str>>, &'t Spanned<DeValue<'i>>)> {
+    let mut entries: Vec<_> = t.iter().collect();
+    entries.sort_by_key(|(k, _)| k.span().start);
+    entries
+}
+
+fn shape(raw: &RawData, span: Span, zh: &str, en: &str) -> Diagnostic {
+    raw.diag(Code::DataFormat, Text::new(zh, en), &DataLoc::Span(span), Text::new("这里", "here"))
+}
+
+/// A scalar as a raw value; `None` for arrays and tables.
+fn scalar(v: &DeValue<'_>) -> Option<RawValue> {
+    Some(match v {
+        DeValue::String(s) => RawValue::Text(s.to_string()),
+        DeValue::Boolean(b) => RawValue::Bool(*b),
+        DeValue::Integer(i) => match i128::from_str_radix(i.as_str(), i.radix()) {
+            Ok(n) => Decimal::try_from_i128_with_scale(n, 0)
+                .map_or_else(|_| RawValue::Invalid(i.to_string()), RawValue::Number),
+            Err(_) => RawValue::Invalid(i.to_string()),
+        },
+        DeValue::Float(f) => {
+            let t: String = f.as_str().chars().filter(|c| *c != '_').collect();
+            let parsed = if t.contains(['e', 'E']) {
+                Decimal::from_scientific(&t).ok()
+            } else {
+                Decimal::from_str_exact(&t).ok()
+            };
+            parsed.map_or_else(|| RawValue::Invalid(f.to_string()), RawValue::Number)
+        }
+        DeValue::Datetime(dt) => match (dt.date, dt.time) {
+            (Some(d), None) => RawValue::Date(Date { year: d.year, month: d.month, day: d.day }),
+            _ => RawValue::Invalid(dt.to_string()),
+        },
+        DeValue::Array(_) | DeValue::Table(_) => return None,
+    })
+}
+
+/// The cells of one key: a scalar, or a table of years.
+fn entries(
+    key: &Spanned<std::borrow::Cow<'_, str>>,
+    value: &Spanned<DeValue<'_>>,
+    raw: &RawData,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<(RawColumn, RawCell)> {
+    let column = |sub| RawColumn {
+        name: key.get_ref().trim().to_string(),
+        loc: DataLoc::Span(span(key)),
+        sub,
+    };
+    if let Some(v) = scalar(value.get_ref()) {
+        return vec![(column(None), RawCell { value: v, loc: DataLoc::Span(span(value)) })];
+    }
+    let DeValue::Table(years) = value.get_ref() else {
+        errors.push(shape(raw, span(value), "这里不能是数组", "a list is not a value here").help(
+            Text::new(
+                "每年一个值时写成 `{ 2020 = 12.5 }`",
+                "for a value per year write `{ 2020 = 12.5 }`",
+            ),
+        ));
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (year, v) in sorted(years) {
+        match scalar(v.get_ref()) {
+            Some(s) => out.push((
+                column(Some((year.get_ref().to_string(), DataLoc::Span(span(year))))),
+                RawCell { value: s, loc: DataLoc::Span(span(v)) },
+            )),
+            None => errors.push(shape(
+                raw,
+                span(v),
+                "年份下只能是一个值",
+                "a year holds a single value",
+            )),
+        }
+    }
+    out
+}
+
+fn table<'a, 'i: 'a>(
+    items: impl Iterator<Item = &'a Spanned<DeValue<'i>>>,
+    array_span: Span,
+    raw: &RawData,
+    errors: &mut Vec<Diagnostic>,
+) -> RawTable {
+    let mut columns: Vec<RawColumn> = Vec::new();
+    let mut rows = Vec::new();
+    for item in items {
+        let DeValue::Table(t) = item.get_ref() else {
+            errors.push(shape(
+                raw,
+                span(item),
+                "每个主体应为一个表",
+                "each subject must be a table",
+            ));
+            continue;
+        };
+        let mut cells: Vec<Option<RawCell>> = vec![None; columns.len()];
+        for (k, v) in sorted(t) {
+            for (col, cell) in entries(k, v, raw, errors) {
+                let same = |c: &RawColumn| {
+                    c.name == col.name
+                        && c.sub.as_ref().map(|s| &s.0) == col.sub.as_ref().map(|s| &s.0)
+                };
+                let idx = match columns.iter().position(same) {
+                    Some(i) => i,
+                    None => {
+                        columns.push(col);
+                        cells.push(None);
+                        columns.len() - 1
+                    }
+                };
+                match cells.get_mut(idx) {
+                    Some(slot @ None) => *slot = Some(cell),
+                    _ => errors.push(shape(
+                        raw,
+                        span(k),
+                        "同一个字段给出了两次",
+                        "the same field is given twice",
+                    )),
+                }
+            }
+        }
+        if cells.iter().flatten().all(|c| c.value.is_empty()) {
+            continue;
+        }
+        rows.push(RawRow { loc: DataLoc::Span(span(item)), cells });
+    }
+    for row in &mut rows {
+        row.cells.resize(columns.len(), None);
+    }
+    RawTable { header_loc: DataLoc::Span(array_span), columns, rows }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> (Arc<SourceFile>, RawData) {
+        let f = SourceFile::new("d.toml", text);
+        let (raw, d) = load_toml(&f);
+        assert!(d.is_empty(), "{:?}", d.sorted());
+        (f, raw.unwrap())
+    }
+
+    #[test]
+    fn subjects_and_params_keep_order_spans_and_exact_numbers() {
+        let (f, raw) = load(
+            "[params]\n\"分数线(分)\" = 90\n\n[[subjects]]\n\"名称\" = \"甲\"\n\"营业收入(万元)\" = 0.1\n\"重点\" = true\n\
+             \"成立\" = 2020-01-02\n\"收入\" = { 2021 = 3, 2020 = 1_000 }\n\n[[subjects]]\n\"名称\" = \"乙\"\n",
+        );
+        let t = raw.table.unwrap();
+        let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["名称", "营业收入(万元)", "重点", "成立", "收入", "收入"]);
+        assert_eq!(t.columns[4].sub.as_ref().map(|s| s.0.as_str()), Some("2021"));
+        let cell = t.rows[0].cells[1].as_ref().unwrap();
+        assert_eq!(cell.value, RawValue::Number(Decimal::new(1, 1)));
+        assert_eq!(f.slice(cell.loc.span()), "0.1");
+        assert_eq!(
+            t.rows[0].cells[3].as_ref().unwrap().value,
+            RawValue::Date(Date { year: 2020, month: 1, day: 2 })
+        );
+        assert_eq!(
+            t.rows[0].cells[5].as_ref().unwrap().value,
+            RawValue::Number(Decimal::from(1000))
+        );
+        assert_eq!(t.rows[1].cells[1], None);
+        assert_eq!(raw.params.len(), 1);
+        assert_eq!(raw.params[0].value.value, RawValue::Number(Decimal::from(90)));
+    }
+
+    #[test]
+    fn errors() {
+        let (raw, d) = load_toml(&SourceFile::new("d.toml", "[[subjects]]\n\"名称\" = \n"));
+        assert!(raw.is_none());
+        assert_eq!(d.iter().next().unwrap().code, Code::DataFormat);
+        let (raw, d) = load_toml(&SourceFile::new(
+            "d.toml",
+            "subject = 1\nparams = 2\n[[subjects]]\na = [1]\nb = inf\n",
+        ));
+        assert!(raw.is_none());
+        assert_eq!(d.len(), 3, "{:?}", d.sorted());
+        let (raw, _) = load_toml(&SourceFile::new(
+            "d.toml",
+            "[[subjects]]\nb = inf\nc = 1979-05-27T07:32:00Z\n",
+        ));
+        let t = raw.unwrap().table.unwrap();
+        assert!(matches!(t.rows[0].cells[0].as_ref().unwrap().value, RawValue::Invalid(_)));
+        assert!(matches!(t.rows[0].cells[1].as_ref().unwrap().value, RawValue::Invalid(_)));
+    }
+}
