@@ -100,15 +100,69 @@ fn cap_on_the_line_after_a_condition_is_a_cap() {
 }
 
 #[test]
-fn a_cap_after_an_amount_exception_is_a_cap() {
+fn cap_on_the_line_after_an_exception_is_a_cap() {
     use zhengce::ast::AwardClause;
-    let src = "奖励 补助 {\n  金额 费用 × 30%\n    例外 若 来源 = 市外 则 费用 × 20%\n  最高不超过 50万元\n}";
+    let src =
+        "奖励 补贴 {\n  金额 费用 × 30%\n    例外 若 市外 则 费用 × 20%\n  最高不超过 50万元\n}";
     let f = SourceFile::new("t.zc", src);
     let (p, d) = parse(&f);
     assert!(d.is_empty(), "{:?}", d.sorted());
     let p = p.unwrap();
     let ItemKind::Award(a) = &p.items[0].kind else { panic!() };
+    let kinds: Vec<String> = a
+        .clauses
+        .iter()
+        .map(|c| match &c.node {
+            AwardClause::Amount { value, exceptions } => {
+                let ex: Vec<String> = exceptions.iter().map(|e| sexpr(&e.node.value)).collect();
+                format!("金额 {} 例外 {}", sexpr(value), ex.join(" "))
+            }
+            AwardClause::Cap(e) => format!("封顶 {}", sexpr(e)),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(kinds, ["金额 (× 费用 30%) 例外 (× 费用 20%)", "封顶 50万元"]);
+    // The exception ends with its value, not at the next line.
     let AwardClause::Amount { exceptions, .. } = &a.clauses[0].node else { panic!() };
-    assert_eq!(sexpr(&exceptions[0].node.value), "(× 费用 20%)");
-    assert!(matches!(&a.clauses[1].node, AwardClause::Cap(_)));
+    assert_eq!(f.slice(exceptions[0].span), "例外 若 市外 则 费用 × 20%");
+}
+
+#[test]
+fn spans_end_at_the_last_token() {
+    // A comparison followed by a comment and blank lines: its span is the comparison alone.
+    let src = "§ 一 「」\n状态 达标: 数量 不低于 2万家   # 原文\n\n令 x = 1\n";
+    let f = SourceFile::new("t.zc", src);
+    let (p, d) = parse(&f);
+    assert!(d.is_empty(), "{:?}", d.sorted());
+    let p = p.unwrap();
+    let ItemKind::Status(s) = &p.items[0].kind else { panic!() };
+    assert_eq!(f.slice(s.cond.span), "数量 不低于 2万家");
+    assert_eq!(f.slice(p.items[0].span).lines().last(), Some("状态 达标: 数量 不低于 2万家"));
+}
+
+#[test]
+fn a_cap_after_a_compound_condition_is_a_cap() {
+    use zhengce::ast::AwardClause;
+    let src = "奖励 补贴 {\n  当 县内 且 费用 > 0元\n  最高不超过 50万元\n  金额 费用 × 30%\n}";
+    let f = SourceFile::new("t.zc", src);
+    let (p, d) = parse(&f);
+    assert!(d.is_empty(), "{:?}", d.sorted());
+    let p = p.unwrap();
+    let ItemKind::Award(a) = &p.items[0].kind else { panic!() };
+    let AwardClause::When(w) = &a.clauses[0].node else { panic!() };
+    assert_eq!(sexpr(w), "(且 县内 (> 费用 0元))");
+    let AwardClause::Cap(c) = &a.clauses[1].node else { panic!() };
+    assert_eq!(sexpr(c), "50万元");
+}
+
+#[test]
+fn separators_middle_dots_and_at_least() {
+    assert_eq!(expr("a·b"), "(× a b)");
+    assert_eq!(expr("x 至少 3项"), "(≥ x 3项)");
+    let f = SourceFile::new("t.zc", "奖励 甲 { § 二(一)3; 金额 1元 }");
+    let (p, d) = parse(&f);
+    assert!(d.is_empty(), "{:?}", d.sorted());
+    let ItemKind::Award(a) = &p.unwrap().items[0].kind else { panic!() };
+    let zhengce::ast::AwardClause::Citation(c) = &a.clauses[0].node else { panic!() };
+    assert_eq!(c.clause.node, "二(一)3");
 }

@@ -32,14 +32,7 @@ fn check_text(text: &str) -> bool {
     diags.iter().any(|d| d.severity == Severity::Error)
 }
 
-/// How many cut positions of a policy file the prefix and deletion tests try. Every position of a
-/// fixture is tried; a policy encoding a whole document is ten times longer, and checking every
-/// prefix of it would take the better part of an hour in a debug build, so its positions are
-/// sampled at an even stride.
-const POLICY_POSITIONS: usize = 400;
-
-/// Each fixture and policy: its name, its text, and the stride at which to cut it.
-fn fixtures() -> Vec<(String, String, usize)> {
+fn fixtures() -> Vec<(String, String)> {
     let mut out = Vec::new();
     for dir in ["tests/fixtures", "policies"] {
         let Ok(entries) = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)) else {
@@ -49,13 +42,7 @@ fn fixtures() -> Vec<(String, String, usize)> {
         paths.sort();
         for p in paths {
             if p.extension().is_some_and(|e| e == "zc") {
-                let text = std::fs::read_to_string(&p).unwrap();
-                let stride = if dir == "policies" {
-                    text.chars().count().div_ceil(POLICY_POSITIONS).max(1)
-                } else {
-                    1
-                };
-                out.push((p.display().to_string(), text, stride));
+                out.push((p.display().to_string(), std::fs::read_to_string(&p).unwrap()));
             }
         }
     }
@@ -63,10 +50,46 @@ fn fixtures() -> Vec<(String, String, usize)> {
     out
 }
 
+/// How many cut points per file the default test run tries; `cargo test -- --ignored` tries
+/// every one (the cost grows with the square of a file's size).
+const SAMPLED: usize = 300;
+
+/// The character boundaries of `text`, every one when `all`, else at most [`SAMPLED`] evenly
+/// spaced ones (deterministic).
+fn cut_points(text: &str, all: bool) -> Vec<usize> {
+    let points: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+    if all || points.len() <= SAMPLED {
+        return points;
+    }
+    let stride = points.len().div_ceil(SAMPLED);
+    points.into_iter().step_by(stride).collect()
+}
+
 #[test]
+fn prefixes_of_every_fixture_check_without_panicking() {
+    prefixes(false);
+}
+
+#[test]
+#[ignore = "exhaustive: every cut point of every fixture; run with --ignored"]
 fn every_prefix_of_every_fixture_checks_without_panicking() {
-    for (name, text, stride) in fixtures() {
-        for (i, _) in text.char_indices().step_by(stride) {
+    prefixes(true);
+}
+
+#[test]
+fn deleting_one_character_checks_without_panicking() {
+    deletions(false);
+}
+
+#[test]
+#[ignore = "exhaustive: every character of every fixture; run with --ignored"]
+fn deleting_any_one_character_checks_without_panicking() {
+    deletions(true);
+}
+
+fn prefixes(all: bool) {
+    for (name, text) in fixtures() {
+        for i in cut_points(&text, all) {
             let prefix = &text[..i];
             // A cut inside an open brace can never be a complete file.
             let open = prefix.matches('{').count() > prefix.matches('}').count();
@@ -79,10 +102,10 @@ fn every_prefix_of_every_fixture_checks_without_panicking() {
     }
 }
 
-#[test]
-fn deleting_any_one_character_checks_without_panicking() {
-    for (_, text, stride) in fixtures() {
-        for (i, c) in text.char_indices().step_by(stride) {
+fn deletions(all: bool) {
+    for (_, text) in fixtures() {
+        for i in cut_points(&text, all) {
+            let Some(c) = text[i..].chars().next() else { continue };
             let mut t = String::with_capacity(text.len());
             t.push_str(&text[..i]);
             t.push_str(&text[i + c.len_utf8()..]);

@@ -131,6 +131,9 @@ pub struct ParamDecl {
     pub ty: Node<TypeExpr>,
     /// A value per year.
     pub by_year: bool,
+    /// `可选`: when no value is given, it is missing (rules that need it are not met) instead of
+    /// an error.
+    pub optional: bool,
     pub range: Option<(Expr, Expr)>,
     pub default: Option<Expr>,
 }

@@ -34,6 +34,19 @@ pub struct Policy {
     pub items: Vec<Node<Item>>,
 }
 
+impl Policy {
+    /// The names of the subject kinds the policy declares, in order.
+    pub fn subject_names(&self) -> Vec<&str> {
+        self.items
+            .iter()
+            .filter_map(|i| match &i.node.kind {
+                ItemKind::Subject(s) => Some(s.name.node.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
 impl PartialEq for Policy {
     /// Equal when the header and items are, whatever file and spans they come from.
     fn eq(&self, other: &Self) -> bool {

@@ -214,18 +214,26 @@ impl Checker<'_> {
             (_, Ty::Unknown) | (Ty::Unknown, _) => {}
             (Ty::Num(a), Ty::Num(b)) if a == b => {}
             (Ty::Num(a), Ty::Num(b)) => {
+                // The declared unit as written (`万元`), the computed one as its dimension.
+                let written = self.file.slice(at).trim().to_string();
+                let (az, ae) = if written.is_empty() {
+                    (
+                        a.display(crate::diagnostics::Lang::Zh),
+                        a.display(crate::diagnostics::Lang::En),
+                    )
+                } else {
+                    (written.clone(), written)
+                };
                 let d = err::simple(
                     Code::DeclaredUnit,
                     self.loc(at),
                     Text::new(
                         format!(
-                            "声明的单位是 `{}`，计算结果的单位是 `{}`",
-                            a.display(crate::diagnostics::Lang::Zh),
+                            "声明的单位是 `{az}`，计算结果的单位是 `{}`",
                             b.display(crate::diagnostics::Lang::Zh)
                         ),
                         format!(
-                            "declared as `{}` but computed in `{}`",
-                            a.display(crate::diagnostics::Lang::En),
+                            "declared in `{ae}` but computed in `{}`",
                             b.display(crate::diagnostics::Lang::En)
                         ),
                     ),
@@ -301,12 +309,16 @@ impl Checker<'_> {
             let d = err::duplicate(self.loc(again.span), self.loc(first.span), &again.node);
             self.push(d);
         }
+        // A table without `起算` is reported once, at its first `第N年` target.
+        let mut missing_from_reported = false;
         for ind in &t.indicators {
             let v = self.infer(&ind.node.value, ctx, None);
             for target in &ind.node.targets {
                 if let YearSel::Creation(_) = target.node.year.node
                     && t.from.is_none()
+                    && !missing_from_reported
                 {
+                    missing_from_reported = true;
                     self.push(err::simple(
                             Code::TypeMismatch,
                             self.loc(target.node.year.span),
@@ -454,6 +466,7 @@ impl Checker<'_> {
 
     fn award(&mut self, a: &AwardDecl, span: crate::source::Span, ctx: Ctx) {
         let mut amounts = 0;
+        let mut first_amount = None;
         for clause in &a.clauses {
             match &clause.node {
                 AwardClause::Citation(_) | AwardClause::Once => {}
@@ -463,23 +476,30 @@ impl Checker<'_> {
                 }
                 AwardClause::Amount { value, exceptions } => {
                     amounts += 1;
+                    // From `金额` to the end of its value or last exception.
+                    let end = exceptions.last().map_or(value.span.end, |e| e.span.end);
+                    let here = crate::source::Span::new(clause.span.start, end);
+                    let first = *first_amount.get_or_insert(here);
                     if amounts > 1 {
-                        self.push(err::simple(
-                            Code::DuplicateDefinition,
-                            self.loc(clause.span),
-                            Text::new(
-                                format!("奖励 `{}` 的金额写了多次", a.name.node),
-                                format!(
-                                    "the award `{}` states its amount more than once",
-                                    a.name.node
+                        self.push(
+                            err::simple(
+                                Code::DuplicateDefinition,
+                                self.loc(here),
+                                Text::new(
+                                    format!("奖励 `{}` 的金额写了多次", a.name.node),
+                                    format!(
+                                        "the award `{}` states its amount more than once",
+                                        a.name.node
+                                    ),
                                 ),
-                            ),
-                            Text::new("再次给出金额", "amount given again"),
-                            Text::new(
-                                "只保留一个 `金额`；不同情形用 `例外 若 … 则 …`",
-                                "keep one `amount`; use `except if … then …` for other cases",
-                            ),
-                        ));
+                                Text::new("再次给出金额", "amount given again"),
+                                Text::new(
+                                    "只保留一个 `金额`；不同情形用 `例外 若 … 则 …`",
+                                    "keep one `amount`; use `except if … then …` for other cases",
+                                ),
+                            )
+                            .also(self.loc(first), Text::new("第一次给出金额", "first given here")),
+                        );
                     }
                     let t = self.infer(value, ctx, None);
                     self.expect_dim(value, t.ty, Dim::MONEY);

@@ -2,7 +2,7 @@
 
 use crate::diagnostics::suggest::{did_you_mean, help_text};
 use crate::diagnostics::{Code, Diagnostic, Text};
-use crate::source::Loc;
+use crate::source::{Loc, Span};
 use crate::units::UnitError;
 
 /// `未定义的名称 `x``, with a did-you-mean over `candidates`.
@@ -49,33 +49,106 @@ pub fn type_mismatch(loc: Loc, expected: &Text, found: &Text) -> Diagnostic {
     Diagnostic::new(
         Code::TypeMismatch,
         Text::new(
-            format!("此处应为{}，实际是{}", expected.zh, found.zh),
+            format!("{}，{}", zh_cat("此处应为", &expected.zh), zh_cat("实际是", &found.zh)),
             format!("expected {}, found {}", expected.en, found.en),
         ),
     )
-    .at(loc, Text::new(format!("这是{}", found.zh), format!("this is {}", found.en)))
+    .at(loc, Text::new(zh_cat("此值为", &found.zh), format!("this is {}", found.en)))
     .help(Text::new(
-        format!("这里需要{}", expected.zh),
+        zh_cat("这里需要", &expected.zh),
         format!("a value of this kind is needed here: {}", expected.en),
     ))
 }
 
-/// A unit error, labelled at both operands when there are two.
+/// Two pieces of Chinese text, with a space between a character and a backtick.
+pub fn zh_cat(a: &str, b: &str) -> String {
+    if a.ends_with('`') || b.starts_with('`') { format!("{a} {b}") } else { format!("{a}{b}") }
+}
+
+/// A unit error in the operation `at`, labelled at both operands when there are two.
+///
+/// The operation's own label goes on its operator (`+`, `不低于`, `以上`), not on the whole
+/// operation: a label containing the operands' labels cannot be drawn on one line.
 pub fn unit_error(e: &UnitError, at: Loc, left: Option<Loc>, right: Option<Loc>) -> Diagnostic {
     let mut d = Diagnostic::new(e.code(), e.message());
     match (left, right) {
         (Some(l), Some(r)) => {
-            d = d.at(at, Text::new("此运算", "in this operation"));
-            d = d.also(l, Text::new("左边", "left side")).also(r, Text::new("右边", "right side"));
+            let (left_text, right_text) =
+                (Text::new("左边", "left side"), Text::new("右边", "right side"));
+            d = match operator(&at, &l, &r) {
+                Some(op) => d
+                    .at(op, Text::new("此运算", "in this operation"))
+                    .also(l, left_text)
+                    .also(r, right_text),
+                None => d.at(r, right_text).also(l, left_text),
+            };
         }
-        _ => d = d.at(at, Text::new("此处", "here")),
+        _ => {
+            let label = match e.code() {
+                Code::UnknownUnit => Text::new("没有这个单位", "no such unit"),
+                Code::NumberLiteral => Text::new("此数值", "this value"),
+                _ => Text::new("此处", "here"),
+            };
+            d = d.at(at, label);
+        }
     }
-    d.help(e.help().unwrap_or_else(|| {
-        Text::new(
-            "只有同一量纲的数才能相加、相减或比较；金额与计数、百分比与百分点不能混用",
-            "only quantities of the same dimension add, subtract or compare; money and counts, percent and percentage points do not mix",
-        )
-    }))
+    let help = e.help().unwrap_or_else(|| match e.code() {
+        Code::NumberLiteral => Text::new(
+            "改用与数值大小相称的单位书写，或简化复合单位",
+            "write the value in a unit that fits its size, or simplify the compound unit",
+        ),
+        Code::UnknownUnit => Text::new(
+            "可用的单位见语言参考，如 `元`、`万元`、`家`、`人`、`%`",
+            "the language reference lists the units, e.g. `元`, `万元`, `家`, `人`, `%`",
+        ),
+        _ => unit_help(),
+    });
+    d.help(help)
+}
+
+/// The help for units that do not go together, when nothing more precise can be said.
+pub fn unit_help() -> Text {
+    Text::new(
+        "只有同一量纲的数才能相加、相减或比较；金额与计数、百分比与百分点不能混用",
+        "only quantities of the same dimension add, subtract or compare; money and counts, percent and percentage points do not mix",
+    )
+}
+
+/// The operator of the operation `at` on `left` and `right`: the last word before the right
+/// side (`+`, `不低于`, the `≥` of `2020年 ≥ 1000家`), or else the first word after it (`以上`).
+fn operator(at: &Loc, left: &Loc, right: &Loc) -> Option<Loc> {
+    let text = at.file.text.as_str();
+    let (a, l, r) = (at.span, left.span, right.span);
+    let from = if a.start <= l.end && l.end <= r.start { l.end } else { a.start };
+    let span = (from <= r.start)
+        .then(|| last_word(text, from, r.start))
+        .flatten()
+        .or_else(|| (r.end <= a.end).then(|| first_word(text, r.end, a.end)).flatten())?;
+    // Between the arguments of a call there is no operator, only punctuation.
+    let word = text.get(span.start..span.end)?;
+    let punctuation =
+        word.chars().all(|c| matches!(c, ',' | '，' | '、' | '(' | '（' | ')' | '）'));
+    (!punctuation).then(|| Loc::new(&at.file, span))
+}
+
+/// The last whitespace-separated word of `text[from..to]`.
+fn last_word(text: &str, from: usize, to: usize) -> Option<Span> {
+    let gap = text.get(from..to)?.trim_end();
+    let start = gap
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    (start < gap.len()).then(|| Span::new(from + start, from + gap.len()))
+}
+
+/// The first whitespace-separated word of `text[from..to]`.
+fn first_word(text: &str, from: usize, to: usize) -> Option<Span> {
+    let gap = text.get(from..to)?;
+    let start = gap.len() - gap.trim_start().len();
+    let rest = gap.get(start..)?;
+    let len = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    (len > 0).then(|| Span::new(from + start, from + start + len))
 }
 
 /// A diagnostic with a message, a primary label and help, all bilingual.

@@ -2,14 +2,14 @@
 
 use super::builtins::{self, Builtin, CURRENT_YEAR};
 use super::err;
-use super::scope::SubjectId;
+use super::scope::{DefSource, SubjectId};
 use super::types::{EnumId, Ty};
 use super::{Checker, Typed};
-use crate::ast::{BinOp, CmpOp, Expr, ExprKind, ItemKind, Pattern, ScorePart, TierArm};
+use crate::ast::{BinOp, CmpOp, Expr, ExprKind, ItemKind, Pattern, ScorePart, TierArm, TypeExpr};
 use crate::diagnostics::suggest::{did_you_mean, help_text};
-use crate::diagnostics::{Code, Diagnostic, Text};
+use crate::diagnostics::{Code, Diagnostic, Lang, Text};
 use crate::source::Span;
-use crate::units::{self, AddSub, Dim, parse_unit};
+use crate::units::{self, AddSub, Dim, UnitError, parse_unit};
 
 /// Where an expression is typed: the subject whose fields are in scope.
 #[derive(Clone, Copy, Debug)]
@@ -115,6 +115,7 @@ impl Checker<'_> {
                         .iter()
                         .filter_map(|(e, _)| self.scope.enums.get(*e).map(|i| i.name.clone()))
                         .collect();
+                    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
                     let first = names.first().cloned().unwrap_or_default();
                     self.push(err::simple(
                         Code::EnumMismatch,
@@ -122,11 +123,11 @@ impl Checker<'_> {
                         Text::new(
                             format!(
                                 "`{name}` 是多个枚举（{}）的值，无法确定是哪一个",
-                                names.join("、")
+                                quoted.join("、")
                             ),
                             format!(
                                 "`{name}` is a value of several enumerations ({})",
-                                names.join(", ")
+                                quoted.join(", ")
                             ),
                         ),
                         Text::new("指代不明", "ambiguous"),
@@ -137,6 +138,23 @@ impl Checker<'_> {
                     ));
                     return plain(Ty::Unknown);
                 }
+            }
+        }
+        // Where a value of an enumeration is expected, a name close to one of its values (or
+        // close to no other name) is taken for a misspelt value.
+        if let Some(Ty::Enum(e)) = hint {
+            let values: Vec<&str> = self
+                .scope
+                .enums
+                .get(e)
+                .map(|i| i.values.iter().map(String::as_str).collect())
+                .unwrap_or_default();
+            let near_value = !did_you_mean(name, values.iter().copied()).is_empty();
+            let near_name = !did_you_mean(name, self.scope.visible_names(ctx.subject)).is_empty();
+            if near_value || !near_name {
+                let d = unknown_enum_value(self.loc(span), name, &self.enum_name(e), values);
+                self.push(d);
+                return plain(Ty::Unknown);
             }
         }
         let candidates = self.scope.visible_names(ctx.subject);
@@ -170,7 +188,8 @@ impl Checker<'_> {
                 match result {
                     Ok(d) => Ty::Num(d),
                     Err(error) => {
-                        let error = error.written_as(unit_text(l), unit_text(r));
+                        let error = error
+                            .written_as(self.unit_text(l).as_deref(), self.unit_text(r).as_deref());
                         let d = err::unit_error(
                             &error,
                             self.loc(e.span),
@@ -215,7 +234,8 @@ impl Checker<'_> {
             (Ty::Unknown, _) | (_, Ty::Unknown) => {}
             (Ty::Num(x), Ty::Num(y)) => {
                 if let Err(error) = units::compare(x, y) {
-                    let error = error.written_as(unit_text(l), unit_text(r));
+                    let error = error
+                        .written_as(self.unit_text(l).as_deref(), self.unit_text(r).as_deref());
                     let d = err::unit_error(
                         &error,
                         self.loc(at),
@@ -270,6 +290,10 @@ impl Checker<'_> {
                         format!("{}不能比较大小", found.zh),
                         format!("{} cannot be compared by size", found.en),
                     );
+                    d.help = Some(Text::new(
+                        "文本和条件（是/否）只能用 `=` 或 `≠` 比较",
+                        "texts and yes/no conditions can only be compared with `=` or `≠`",
+                    ));
                 }
                 self.push(d);
             }
@@ -280,7 +304,16 @@ impl Checker<'_> {
         let Some((builtin, min, max)) = builtins::lookup(&func.node) else {
             let suggestions = did_you_mean(&func.node, builtins::names());
             let help = help_text(&suggestions).unwrap_or_else(|| {
-                Text::new("可用的函数见语言参考", "the language reference lists the functions")
+                let names = |english: bool| -> Vec<String> {
+                    builtins::BUILTINS
+                        .iter()
+                        .map(|b| format!("`{}`", if english { b.2 } else { b.1 }))
+                        .collect()
+                };
+                Text::new(
+                    format!("可用的函数有 {}", names(false).join("、")),
+                    format!("the functions are {}", names(true).join(", ")),
+                )
             });
             self.push(err::simple(
                 Code::UnknownFunction,
@@ -299,18 +332,18 @@ impl Checker<'_> {
         };
         if args.len() < min || args.len() > max {
             let wanted = if min == max {
-                Text::new(format!("{min} 个"), format!("{min}"))
+                Text::new(format!(" {min} 个"), format!("{min}"))
             } else if max == usize::MAX {
                 Text::new(format!("至少 {min} 个"), format!("at least {min}"))
             } else {
-                Text::new(format!("{min} 至 {max} 个"), format!("{min} to {max}"))
+                Text::new(format!(" {min} 至 {max} 个"), format!("{min} to {max}"))
             };
             self.push(err::simple(
                 Code::ArgumentCount,
                 self.loc(span),
                 Text::new(
                     format!(
-                        "函数 `{}` 需要 {} 参数，这里给了 {} 个",
+                        "函数 `{}` 需要{}参数，这里给了 {} 个",
                         func.node,
                         wanted.zh,
                         args.len()
@@ -411,7 +444,7 @@ impl Checker<'_> {
             }
             let values: Vec<&str> =
                 info.map(|i| i.values.iter().map(String::as_str).collect()).unwrap_or_default();
-            self.push(unknown_member(self.loc(member.span), &member.node, base_name, values));
+            self.push(unknown_enum_value(self.loc(member.span), &member.node, base_name, values));
             return plain(Ty::Unknown);
         }
         let _ = hint;
@@ -519,14 +552,9 @@ impl Checker<'_> {
             (Ty::Num(x), Ty::Num(y)) => match units::add_sub(x, y, AddSub::Add) {
                 Ok(d) => Ty::Num(d),
                 Err(error) => {
-                    let error = error.written_as(unit_text(ea), unit_text(eb));
-                    let at = ea.span.join(eb.span);
-                    let d = err::unit_error(
-                        &error,
-                        self.loc(at),
-                        Some(self.loc(ea.span)),
-                        Some(self.loc(eb.span)),
-                    );
+                    let error = error
+                        .written_as(self.unit_text(ea).as_deref(), self.unit_text(eb).as_deref());
+                    let d = self.alternatives_error(&error, ea, eb);
                     self.push(d);
                     Ty::Unknown
                 }
@@ -571,17 +599,64 @@ impl Checker<'_> {
         }
     }
 
+    /// The unit a value is written in, to name it in a unit error: the unit on a literal, or
+    /// the unit a field, parameter or `令` was declared in.
+    fn unit_text(&self, e: &Expr) -> Option<String> {
+        match &e.node {
+            ExprKind::Quantity(q) => q.unit.as_ref().map(|u| u.node.clone()),
+            ExprKind::Paren(inner) => self.unit_text(inner),
+            ExprKind::Name(n) => {
+                let subject = self.stack.last().and_then(|id| self.scope.defs.get(*id)?.subject);
+                let def = self.scope.defs.get(self.scope.lookup(n, subject)?)?;
+                let ty = match def.source {
+                    DefSource::Field(f) => &f.node.ty,
+                    DefSource::Item(item) => match &item.node.kind {
+                        ItemKind::Param(p) => &p.ty,
+                        ItemKind::Let(l) => l.ty.as_ref()?,
+                        _ => return None,
+                    },
+                };
+                match &ty.node {
+                    TypeExpr::Unit(u) => Some(u.clone()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// Two values that must be the same kind of quantity (the branches of an `若`, a default and
+    /// its exception, tiers, a stated figure and its formula) but have units that do not agree.
+    fn alternatives_error(&self, error: &UnitError, ea: &Expr, eb: &Expr) -> Diagnostic {
+        let (UnitError::Incompatible { left, right, .. }
+        | UnitError::PercentVsPoints { left, right, .. }) = error
+        else {
+            return err::unit_error(error, self.loc(eb.span), None, None);
+        };
+        let (lz, le) = (left.display(Lang::Zh), left.display(Lang::En));
+        let (rz, re) = (right.display(Lang::Zh), right.display(Lang::En));
+        let (reason_zh, reason_en) = match error {
+            UnitError::PercentVsPoints { .. } => {
+                ("一个是百分比，一个是百分点", "are a percentage and percentage points")
+            }
+            _ => ("单位不相容", "have incompatible units"),
+        };
+        Diagnostic::new(
+            error.code(),
+            Text::new(
+                format!("`{lz}` 与 `{rz}` {reason_zh}，而这两处应是同一种量"),
+                format!(
+                    "`{le}` and `{re}` {reason_en}, but both must be the same kind of quantity"
+                ),
+            ),
+        )
+        .at(self.loc(eb.span), Text::new(format!("此处为 `{rz}`"), format!("this is `{re}`")))
+        .also(self.loc(ea.span), Text::new(format!("此处为 `{lz}`"), format!("this is `{le}`")))
+        .help(error.help().unwrap_or_else(err::unit_help))
+    }
+
     pub(super) fn enum_name(&self, id: EnumId) -> String {
         self.scope.enums.get(id).map(|e| e.name.clone()).unwrap_or_default()
-    }
-}
-
-/// The unit written on a literal, to name it in a unit error.
-fn unit_text(e: &Expr) -> Option<&str> {
-    match &e.node {
-        ExprKind::Quantity(q) => q.unit.as_ref().map(|u| u.node.as_str()),
-        ExprKind::Paren(inner) => unit_text(inner),
-        _ => None,
     }
 }
 
@@ -638,6 +713,32 @@ fn no_members(loc: crate::source::Loc) -> Diagnostic {
             "`.` 用于条件的条目、评分的部分、预算的分项、指标表的指标、枚举的值或引用的政策",
             "`.` takes a condition's item, a score's part, a budget's part, an indicator, an enumeration value or a name from an imported policy",
         ),
+    )
+}
+
+/// `小微型` where a value of `企业规模` is expected.
+fn unknown_enum_value(
+    loc: crate::source::Loc,
+    value: &str,
+    enum_name: &str,
+    values: Vec<&str>,
+) -> Diagnostic {
+    let listed: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+    let help = help_text(&did_you_mean(value, values)).unwrap_or_else(|| {
+        Text::new(
+            format!("`{enum_name}` 的值有 {}", listed.join("、")),
+            format!("the values of `{enum_name}` are {}", listed.join(", ")),
+        )
+    });
+    err::simple(
+        Code::UnknownEnumValue,
+        loc,
+        Text::new(
+            format!("`{value}` 不是枚举 `{enum_name}` 的值"),
+            format!("`{value}` is not a value of `{enum_name}`"),
+        ),
+        Text::new("没有这个值", "no such value"),
+        help,
     )
 }
 

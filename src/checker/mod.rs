@@ -71,10 +71,28 @@ pub fn check(policy: &Policy) -> (Checked<'_>, Diagnostics) {
     }
     for u in unknown_subjects {
         let names: Vec<&str> = c.scope.subject_names.keys().map(String::as_str).collect();
+        let near =
+            !crate::diagnostics::suggest::did_you_mean(&u.name, names.iter().copied()).is_empty();
+        let declared: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
         let mut d = err::unknown_name(c.loc(u.span), &u.name, names);
         d.code = Code::UnknownSubject;
         d.message =
             Text::new(format!("未知主体 `{}`", u.name), format!("unknown subject `{}`", u.name));
+        if !near {
+            let n = &u.name;
+            let (zh, en) = if declared.is_empty() {
+                (String::new(), String::new())
+            } else {
+                (
+                    format!("；已声明的主体有 {}", declared.join("、")),
+                    format!("; the subjects declared are {}", declared.join(", ")),
+                )
+            };
+            d.help = Some(Text::new(
+                format!("先用 `主体 {n} {{ … }}` 声明这种主体及其数据项{zh}"),
+                format!("declare the subject and its fields first: `subject {n} {{ … }}`{en}"),
+            ));
+        }
         c.push(d);
     }
     for id in 0..n {

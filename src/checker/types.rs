@@ -33,12 +33,12 @@ impl Ty {
                     Text::new("数", "a number")
                 } else {
                     Text::new(
-                        format!("`{}`", d.display(Lang::Zh)),
-                        format!("`{}`", d.display(Lang::En)),
+                        format!("以 `{}` 计的量", d.display(Lang::Zh)),
+                        format!("a quantity in `{}`", d.display(Lang::En)),
                     )
                 }
             }
-            Ty::Bool => Text::new("是否（条件）", "a yes/no condition"),
+            Ty::Bool => Text::new("条件（是/否）", "a yes/no condition"),
             Ty::Text => Text::new("文本", "a text"),
             Ty::Date => Text::new("日期", "a date"),
             Ty::Year => Text::new("年份", "a year"),

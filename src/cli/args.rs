@@ -33,6 +33,95 @@ pub enum Command {
     ExplainCode(ExplainCodeArgs),
     /// Evaluate policies against subject data: every outcome, with reasons (按数据评估政策)
     Eval(EvalArgs),
+    /// How one value of one subject was derived, as a tree (解释计算过程)
+    Explain(ExplainArgs),
+    /// What data a policy expects: each subject kind's fields, types, units and values (数据格式)
+    Schema(SchemaArgs),
+    /// Write an empty data file to fill in, with units in the headers (数据模板)
+    Template(TemplateArgs),
+}
+
+/// Arguments of `zhengce schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// The policy file (政策文件)
+    #[arg(value_name = "POLICY")]
+    pub policy: PathBuf,
+    /// Only this subject kind (主体类别)
+    #[arg(long, value_name = "SUBJECT")]
+    pub kind: Option<String>,
+    /// Output format (输出格式)
+    #[arg(long, value_enum, default_value_t = SchemaFormat::Text)]
+    pub format: SchemaFormat,
+}
+
+/// `--format` of `schema`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SchemaFormat {
+    /// For the terminal (终端)
+    Text,
+    /// JSON
+    Json,
+}
+
+/// Arguments of `zhengce template`.
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// The policy file (政策文件)
+    #[arg(value_name = "POLICY")]
+    pub policy: PathBuf,
+    /// The subject kind, when the policy has several (主体类别)
+    #[arg(long, value_name = "SUBJECT")]
+    pub kind: Option<String>,
+    /// Years to give a column each, for yearly fields; none means long form with a year column
+    #[arg(long, value_delimiter = ',', value_name = "YEARS")]
+    pub years: Vec<u16>,
+    /// File format (文件格式)
+    #[arg(long, value_enum, default_value_t = TemplateFormat::Csv)]
+    pub format: TemplateFormat,
+    /// The file to write (required for xlsx) (输出文件)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// `--format` of `template`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TemplateFormat {
+    /// CSV (UTF-8)
+    Csv,
+    /// TOML
+    Toml,
+    /// Excel workbook
+    Xlsx,
+}
+
+/// Arguments of `zhengce explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The policy file (政策文件)
+    #[arg(value_name = "POLICY")]
+    pub policy: PathBuf,
+    /// The data file (数据文件)
+    #[arg(long, value_name = "FILE")]
+    pub data: PathBuf,
+    /// The subject, by id (主体标识)
+    #[arg(long, value_name = "ID")]
+    pub subject: String,
+    /// The value to explain: a rule or named value of the policy (要解释的名称)
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// The subject kind the data holds, when the policy has several (主体类别)
+    #[arg(long, value_name = "SUBJECT")]
+    pub kind: Option<String>,
+    /// The evaluation year [default: the latest year in the data] (评估年度)
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<u16>,
+    /// A parameter the document leaves open (参数取值)
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Output format: text or json (输出格式)
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
 }
 
 /// Arguments of `zhengce eval`.

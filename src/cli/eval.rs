@@ -11,13 +11,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::args::{EvalArgs, ReportFormat};
-use super::{Settings, Status, emit, files};
-use crate::ast::{ItemKind, Policy};
+use super::{Settings, Status, emit, files, stack};
+use crate::ast::Policy;
 use crate::checker::{Checked, check};
-use crate::data::{Dataset, Schema, Value, load_dataset};
+use crate::data::{Dataset, Schema, Value, read_dataset};
 use crate::diagnostics::render::render;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Lang, Severity, Text};
 use crate::eval::outcome::SubjectOutcome;
+use crate::eval::stack::StackOutcome;
 use crate::eval::{Evaluator, latest_year};
 use crate::report::{self, Report};
 use crate::source::{Loc, SourceFile, Span};
@@ -72,12 +73,17 @@ pub fn run(
         }
         for data in data_files {
             match evaluate(&policy, &checked, &data, args) {
-                Ok((outcomes, eval_diags)) => {
+                Ok((outcomes, stacks, eval_diags)) => {
                     if eval_diags.has_errors() {
                         status = worse(status, Status::Errors);
                     }
                     diags.extend(eval_diags);
-                    let r = Report { policy: &policy, checked: &checked, outcomes: &outcomes };
+                    let r = Report {
+                        policy: &policy,
+                        checked: &checked,
+                        outcomes: &outcomes,
+                        stacks: &stacks,
+                    };
                     reports.push(match args.format {
                         ReportFormat::Text => report::text(&r, settings.lang),
                         ReportFormat::Json => report::json(&r),
@@ -148,7 +154,7 @@ fn sample_data(policy_path: &Path, policy: &Policy) -> Vec<PathBuf> {
         return Vec::new();
     };
     let mut found = Vec::new();
-    for subject in subjects(policy) {
+    for subject in policy.subject_names() {
         for ext in DATA_EXTENSIONS {
             let p = dir.join(format!("{stem}.{subject}.{ext}"));
             if p.is_file() {
@@ -159,24 +165,13 @@ fn sample_data(policy_path: &Path, policy: &Policy) -> Vec<PathBuf> {
     found
 }
 
-fn subjects(policy: &Policy) -> Vec<&str> {
-    policy
-        .items
-        .iter()
-        .filter_map(|i| match &i.node.kind {
-            ItemKind::Subject(s) => Some(s.name.node.as_str()),
-            _ => None,
-        })
-        .collect()
-}
-
 /// The subject kind a data file holds: `--kind`, else the file name's `NAME.KIND.ext`, else
 /// the policy's only subject kind.
-fn kind_of(policy: &Policy, data: &Path, args: &EvalArgs) -> Option<String> {
-    if let Some(k) = &args.kind {
-        return Some(k.clone());
+fn kind_of(policy: &Policy, data: &Path, kind: Option<&str>) -> Option<String> {
+    if let Some(k) = kind {
+        return Some(k.to_string());
     }
-    let kinds = subjects(policy);
+    let kinds = policy.subject_names();
     let name = data.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let parts: Vec<&str> = name.split('.').collect();
     if parts.len() >= 3
@@ -191,7 +186,7 @@ fn kind_of(policy: &Policy, data: &Path, args: &EvalArgs) -> Option<String> {
     }
 }
 
-fn usage(name: &str, message: Text, help: Text) -> Diagnostics {
+pub(super) fn usage(name: &str, message: Text, help: Text) -> Diagnostics {
     let file = SourceFile::new(name, "");
     let d = Diagnostic::new(Code::DataFormat, message)
         .at(Loc::new(&file, Span::default()), Text::new("此文件", "this file"))
@@ -199,16 +194,27 @@ fn usage(name: &str, message: Text, help: Text) -> Diagnostics {
     vec![d].into()
 }
 
-/// Loads the data and evaluates every subject in it.
-fn evaluate(
+/// A data file loaded for a policy: its subjects, parameters, subject kind and year.
+pub(super) struct Loaded {
+    pub dataset: Dataset,
+    pub params: BTreeMap<String, Value>,
+    pub subject: Option<crate::checker::scope::SubjectId>,
+    pub year: Option<u16>,
+}
+
+/// Loads and validates a data file for a policy, with `--param` overrides.
+pub(super) fn load(
     policy: &Policy,
     checked: &Checked<'_>,
     data: &Path,
-    args: &EvalArgs,
-) -> Result<(Vec<SubjectOutcome>, Diagnostics), Diagnostics> {
+    kind: Option<&str>,
+    year: Option<u16>,
+    given: &[String],
+    also_known: &std::collections::BTreeSet<String>,
+) -> Result<Loaded, Diagnostics> {
     let name = data.display().to_string();
-    let Some(kind) = kind_of(policy, data, args) else {
-        let kinds = subjects(policy).join("、");
+    let Some(kind) = kind_of(policy, data, kind) else {
+        let kinds = policy.subject_names().join("、");
         return Err(usage(
             &name,
             Text::new(
@@ -221,38 +227,94 @@ fn evaluate(
             ),
         ));
     };
-    let schema = Schema::from_policy(policy, &kind)?;
-    let bytes = match std::fs::read(data) {
-        Ok(b) => b,
-        Err(e) => {
-            let file = SourceFile::new(name.clone(), "");
-            let d = Diagnostic::new(
-                Code::Io,
-                Text::new(
-                    format!("无法读取文件 `{name}`：{e}"),
-                    format!("cannot read `{name}`: {e}"),
-                ),
-            )
-            .at(Loc::new(&file, Span::default()), Text::new("此文件", "this file"));
-            return Err(vec![d].into());
-        }
-    };
-    let dataset = load_dataset(&name, &bytes, &schema)?;
-    let params = params(&dataset, &args.params)?;
+    let mut schema = Schema::from_policy(policy, &kind)?;
+    schema.also_known = also_known.clone();
+    let dataset = read_dataset(data, &schema)?;
+    let params = params(&dataset, given)?;
     let subject = checked.scope.subject_names.get(&kind).copied();
-    let year = args.year.or_else(|| latest_year(&dataset.records, &params));
-    let ev = Evaluator::new(policy, checked, subject, params);
+    let year = year.or_else(|| latest_year(&dataset.records, &params));
+    Ok(Loaded { dataset, params, subject, year })
+}
+
+/// Every subject's outcome, the stacking rules applied to each, and the evaluation's diagnostics.
+type Evaluated = (Vec<SubjectOutcome>, Vec<Vec<StackOutcome>>, Diagnostics);
+
+/// Loads the data and evaluates every subject in it, with the policy's stacking rules applied
+/// to each subject (the policies they import are evaluated on the same data).
+fn evaluate(
+    policy: &Policy,
+    checked: &Checked<'_>,
+    data: &Path,
+    args: &EvalArgs,
+) -> Result<Evaluated, Diagnostics> {
+    let imported = stack::imports(policy)?;
+    let kind = kind_of(policy, data, args.kind.as_deref()).unwrap_or_default();
+    let own_names = stack::data_names(policy, &kind);
+    let others = stack::imported_names(policy, &kind);
+    let loaded =
+        load(policy, checked, data, args.kind.as_deref(), args.year, &args.params, &others)?;
+    let ev = Evaluator::new(policy, checked, loaded.subject, loaded.params.clone());
     let mut outcomes = Vec::new();
     let mut diags = Diagnostics::new();
-    for record in &dataset.records {
+    for record in &loaded.dataset.records {
         if args.subject.as_ref().is_some_and(|s| *s != record.key) {
             continue;
         }
-        let (o, d) = ev.evaluate(record, year);
+        let (o, d) = ev.evaluate(record, loaded.year);
         outcomes.push(o);
         diags.extend(d);
     }
-    Ok((outcomes, diags))
+    // Each imported policy on the same data: its awards per subject.
+    let mut imported_amounts: BTreeMap<
+        String,
+        BTreeMap<String, BTreeMap<String, rust_decimal::Decimal>>,
+    > = BTreeMap::new();
+    for imp in &imported {
+        let (ichecked, _) = check(&imp.policy);
+        let mut known = own_names.clone();
+        known.extend(others.iter().cloned());
+        let ikind = imp
+            .policy
+            .subject_names()
+            .into_iter()
+            .find(|k| *k == kind)
+            .map(str::to_string)
+            .or_else(|| match imp.policy.subject_names().as_slice() {
+                [one] => Some((*one).to_string()),
+                _ => None,
+            });
+        let iloaded = load(
+            &imp.policy,
+            &ichecked,
+            data,
+            ikind.as_deref(),
+            loaded.year,
+            &args.params,
+            &known,
+        )?;
+        let iev = Evaluator::new(&imp.policy, &ichecked, iloaded.subject, iloaded.params);
+        let mut iout = Vec::new();
+        for record in &iloaded.dataset.records {
+            let (o, d) = iev.evaluate(record, iloaded.year);
+            iout.push(o);
+            diags.extend(d);
+        }
+        let mut per_award = BTreeMap::new();
+        for rule in stack::stack_rules(policy) {
+            for m in &rule.members {
+                if let [alias, award] = m.node.as_slice()
+                    && alias.node == imp.alias
+                {
+                    per_award
+                        .insert(award.node.clone(), stack::amounts(&ichecked, &iout, &award.node));
+                }
+            }
+        }
+        imported_amounts.insert(imp.alias.clone(), per_award);
+    }
+    let local = |award: &str| stack::amounts(checked, &outcomes, award);
+    let stacks = stack::apply(policy, &outcomes, &local, &imported_amounts);
+    Ok((outcomes, stacks, diags))
 }
 
 /// The data's parameters, overridden by `--param NAME=VALUE`.

@@ -10,8 +10,11 @@
 pub mod args;
 pub mod check;
 pub mod eval;
+pub mod explain;
 pub mod explain_code;
 pub mod files;
+pub mod schema;
+pub mod stack;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -140,6 +143,9 @@ where
         Command::Check(args) => check::run(args, &settings, out, err),
         Command::ExplainCode(args) => explain_code::run(args, &settings, out, err),
         Command::Eval(args) => eval::run(args, &settings, out, err),
+        Command::Explain(args) => explain::run(args, &settings, out, err),
+        Command::Schema(args) => schema::run_schema(args, &settings, out, err),
+        Command::Template(args) => schema::run_template(args, &settings, out, err),
     }
 }
 

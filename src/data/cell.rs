@@ -235,23 +235,12 @@ pub fn is_valid_date(d: Date) -> bool {
 }
 
 /// Close names for an unknown one, best first, by edit distance over characters.
-// TODO(merge): use diagnostics::suggest::did_you_mean
+/// The candidates closest to `wanted` (the one did-you-mean helper, over owned names).
 pub fn did_you_mean(wanted: &str, candidates: &[String]) -> Vec<String> {
-    let len = wanted.chars().count();
-    let limit = if len < 2 { 0 } else { len.max(3) / 3 };
-    let mut scored: Vec<(usize, &String)> = candidates
-        .iter()
-        .filter(|c| c.as_str() != wanted)
-        .filter_map(|c| {
-            let d =
-                if c.eq_ignore_ascii_case(wanted) { 0 } else { strsim::osa_distance(wanted, c) };
-            let shorter = len.min(c.chars().count());
-            (d <= limit && d < shorter.max(1)).then_some((d, c))
-        })
-        .collect();
-    scored.sort();
-    scored.dedup();
-    scored.into_iter().take(3).map(|(_, c)| c.clone()).collect()
+    crate::diagnostics::suggest::did_you_mean(wanted, candidates.iter().map(String::as_str))
+        .into_iter()
+        .map(str::to_string)
+        .collect()
 }
 
 #[cfg(test)]

@@ -13,7 +13,8 @@ use crate::source::{SourceFile, Span};
 
 const BOM: &str = "\u{feff}";
 
-/// Reads a CSV file into a raw table. Returns `None` with the diagnostics when it cannot be read.
+/// Reads a CSV file into a raw table. Returns `None` when it cannot be read at all; cells
+/// outside every column are reported and left out.
 pub fn load_csv(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let text = file.text.as_str();
@@ -152,10 +153,12 @@ pub fn load_csv(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
     }
     let columns = columns.into_iter().filter(|c| !c.name.is_empty()).collect::<Vec<_>>();
     let table_rows = drop_unnamed(table_rows, header_fields);
-    let table = RawTable { header_loc: DataLoc::Span(header_span), columns, rows: table_rows };
-    if diags.has_errors() {
-        return (None, diags);
-    }
+    let table = RawTable {
+        header_loc: DataLoc::Span(header_span),
+        columns,
+        rows: table_rows,
+        keyed: false,
+    };
     (
         Some(RawData {
             file: Arc::clone(file),
@@ -261,7 +264,7 @@ mod tests {
     fn cells_without_a_header_are_errors() {
         let f = SourceFile::new("d.csv", "a,,b\n1,2,3\n4,,5,6\n");
         let (raw, d) = load_csv(&f);
-        assert!(raw.is_none());
+        assert_eq!(raw.unwrap().table.unwrap().rows[1].cells.len(), 2);
         let d = d.sorted();
         assert_eq!(d.len(), 2);
         assert!(d.iter().all(|d| d.code == Code::DataFormat));

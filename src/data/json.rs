@@ -105,9 +105,8 @@ pub fn load_json(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
             "the data must be an array or an object",
         )),
     }
-    let failed = !errors.is_empty();
     diags.extend(Diagnostics::from(errors));
-    if failed { (None, diags) } else { (Some(raw), diags) }
+    (Some(raw), diags)
 }
 
 fn shape(raw: &RawData, span: Span, zh: &str, en: &str) -> Diagnostic {
@@ -176,7 +175,7 @@ fn table(array: &J, raw: &RawData, errors: &mut Vec<Diagnostic>) -> RawTable {
     let mut columns: Vec<RawColumn> = Vec::new();
     let mut rows = Vec::new();
     let JKind::Array(items) = &array.kind else {
-        return RawTable { header_loc: DataLoc::Span(array.span), columns, rows };
+        return RawTable { header_loc: DataLoc::Span(array.span), columns, rows, keyed: true };
     };
     for item in items {
         let JKind::Object(fields) = &item.kind else {
@@ -222,7 +221,7 @@ fn table(array: &J, raw: &RawData, errors: &mut Vec<Diagnostic>) -> RawTable {
     for row in &mut rows {
         row.cells.resize(columns.len(), None);
     }
-    RawTable { header_loc: DataLoc::Span(array.span), columns, rows }
+    RawTable { header_loc: DataLoc::Span(array.span), columns, rows, keyed: true }
 }
 
 fn params(object: &J, raw: &RawData, errors: &mut Vec<Diagnostic>) -> Vec<RawParam> {
@@ -504,8 +503,8 @@ mod tests {
     }
 
     fn fails(text: &str) -> Vec<Diagnostic> {
-        let (raw, d) = load_json(&SourceFile::new("d.json", text));
-        assert!(raw.is_none(), "{text}");
+        let (_, d) = load_json(&SourceFile::new("d.json", text));
+        assert!(d.has_errors(), "{text}");
         d.sorted()
     }
 
@@ -545,6 +544,7 @@ mod tests {
 
     #[test]
     fn malformed_json_is_located() {
+        assert!(load_json(&SourceFile::new("d.json", "[1,]")).0.is_none());
         let d = fails("[{\"名称\": \"甲\",}]");
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].code, Code::DataFormat);

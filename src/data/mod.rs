@@ -23,6 +23,7 @@ mod cell;
 mod csv;
 pub mod header;
 mod json;
+mod messages;
 mod schema;
 mod table;
 mod template;
@@ -51,6 +52,10 @@ use crate::source::{Loc, SourceFile, Span};
 
 /// Reads a data file's bytes by the extension of `name`: `.csv`, `.json`, `.toml` or `.xlsx`.
 /// Text files must be UTF-8 (with or without a byte-order mark).
+///
+/// Like every loader, returns `None` when nothing could be read. The data may also come back
+/// together with errors (a cell outside every column, a key given twice): it can then still be
+/// validated, so that every problem is reported at once, but never evaluated.
 pub fn load(name: &str, bytes: &[u8]) -> (Option<RawData>, Diagnostics) {
     let ext = Path::new(name)
         .extension()
@@ -80,7 +85,10 @@ pub fn load(name: &str, bytes: &[u8]) -> (Option<RawData>, Diagnostics) {
         }
     };
     match std::str::from_utf8(bytes) {
-        Ok(text) => text_loader(&SourceFile::new(name, text)),
+        // The byte-order mark is invisible to people: columns are counted without it.
+        Ok(text) => {
+            text_loader(&SourceFile::new(name, text.strip_prefix('\u{feff}').unwrap_or(text)))
+        }
         Err(e) => {
             // Keep the readable part so that the label points at the first bad byte.
             let text = String::from_utf8_lossy(bytes).into_owned();
@@ -125,9 +133,9 @@ pub fn load_path(path: &Path) -> (Option<RawData>, Diagnostics) {
     }
 }
 
-/// Loads and validates a data file in one step.
-pub fn load_dataset(name: &str, bytes: &[u8], schema: &Schema) -> Result<Dataset, Diagnostics> {
-    let (raw, mut diags) = load(name, bytes);
+/// Reads a data file from disk and validates it in one step.
+pub fn read_dataset(path: &Path, schema: &Schema) -> Result<Dataset, Diagnostics> {
+    let (raw, mut diags) = load_path(path);
     match raw {
         Some(raw) if !diags.has_errors() => match validate(&raw, schema) {
             Ok(ds) => Ok(ds),
@@ -137,6 +145,22 @@ pub fn load_dataset(name: &str, bytes: &[u8], schema: &Schema) -> Result<Dataset
             }
         },
         _ => Err(diags),
+    }
+}
+
+/// Loads and validates a data file in one step.
+pub fn load_dataset(name: &str, bytes: &[u8], schema: &Schema) -> Result<Dataset, Diagnostics> {
+    let (raw, mut diags) = load(name, bytes);
+    let Some(raw) = raw else {
+        return Err(diags);
+    };
+    match validate(&raw, schema) {
+        Ok(ds) if !diags.has_errors() => Ok(ds),
+        Ok(_) => Err(diags),
+        Err(e) => {
+            diags.extend(e);
+            Err(diags)
+        }
     }
 }
 

@@ -62,7 +62,7 @@ pub struct FieldSpec {
     pub kind: FieldKind,
     /// `按年`: a value per year.
     pub by_year: bool,
-    /// `可选` (for a parameter: it has a default).
+    /// `可选` (for a parameter: it is `可选` or has a default).
     pub optional: bool,
     /// The smallest value allowed, if any.
     pub min: Option<Bound>,
@@ -97,6 +97,9 @@ pub struct Schema {
     pub key: Option<usize>,
     /// The parameters, in declaration order.
     pub params: Vec<FieldSpec>,
+    /// Names declared by other policies evaluated together with this one on the same data
+    /// (`叠加`): columns and parameters of those names are theirs, not unknown.
+    pub also_known: std::collections::BTreeSet<String>,
 }
 
 impl Schema {
@@ -126,7 +129,7 @@ impl Schema {
                     &p.name,
                     kind,
                     p.by_year,
-                    p.default.is_some(),
+                    p.default.is_some() || p.optional,
                     p.range.as_ref(),
                 ));
             }
@@ -165,6 +168,7 @@ impl Schema {
             fields,
             key,
             params: param_specs,
+            also_known: std::collections::BTreeSet::new(),
         })
     }
 

@@ -163,6 +163,9 @@ pub struct RawTable {
     pub columns: Vec<RawColumn>,
     /// The rows, in file order; rows with no content are left out.
     pub rows: Vec<RawRow>,
+    /// True when each row names its own cells (JSON, TOML): different rows may then spell a
+    /// field's header differently (`转化费用` in one, `转化费用(万元)` in another).
+    pub keyed: bool,
 }
 
 /// One parameter value given in the data: `优秀分数线(分) = 90`.
@@ -188,7 +191,8 @@ pub struct RawData {
 }
 
 impl RawData {
-    /// A diagnostic whose primary label is at `loc` in this file; see [`located`].
+    /// A diagnostic whose primary label is at `loc` in this file. For a spreadsheet location the
+    /// message starts with the cell's name, since there is no text to underline.
     pub fn diag(&self, code: Code, message: Text, loc: &DataLoc, label: Text) -> Diagnostic {
         located(&self.file, code, message, loc, label)
     }
@@ -196,7 +200,7 @@ impl RawData {
 
 /// A diagnostic at a location of a data file. For a spreadsheet location the message starts
 /// with the cell's name (`单元格 `工作表1!C5`：...`), since there is no text to underline.
-pub fn located(
+pub(crate) fn located(
     file: &Arc<SourceFile>,
     code: Code,
     message: Text,
@@ -217,7 +221,7 @@ pub fn located(
 }
 
 /// A secondary label's text, naming the spreadsheet cell when there is one.
-pub fn label_at(loc: &DataLoc, text: Text) -> Text {
+pub(crate) fn label_at(loc: &DataLoc, text: Text) -> Text {
     match loc.cell_ref() {
         Some(r) => Text::new(format!("{}（`{r}`）", text.zh), format!("{} (`{r}`)", text.en)),
         None => text,

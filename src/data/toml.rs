@@ -87,9 +87,8 @@ pub fn load_toml(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
             ),
         }
     }
-    let failed = !errors.is_empty();
     diags.extend(Diagnostics::from(errors));
-    if failed { (None, diags) } else { (Some(raw), diags) }
+    (Some(raw), diags)
 }
 
 fn span<T>(s: &Spanned<T>) -> Span {
@@ -231,7 +230,7 @@ fn table<'a, 'i: 'a>(
     for row in &mut rows {
         row.cells.resize(columns.len(), None);
     }
-    RawTable { header_loc: DataLoc::Span(array_span), columns, rows }
+    RawTable { header_loc: DataLoc::Span(array_span), columns, rows, keyed: true }
 }
 
 #[cfg(test)]
@@ -280,7 +279,7 @@ mod tests {
             "d.toml",
             "subject = 1\nparams = 2\n[[subjects]]\na = [1]\nb = inf\n",
         ));
-        assert!(raw.is_none());
+        assert_eq!(raw.unwrap().table.unwrap().rows.len(), 1, "the rest is still read");
         assert_eq!(d.len(), 3, "{:?}", d.sorted());
         let (raw, _) = load_toml(&SourceFile::new(
             "d.toml",

@@ -5,12 +5,13 @@
 //! A table with a `年份` column is in long form: one row per subject and year, rows with the same
 //! id merged into one subject. Nothing is returned when anything is wrong.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::cell::{CellError, NumberProblem, did_you_mean, read_cell};
+use super::cell::{did_you_mean, read_cell};
 use super::header::{header_text, is_year_column, parse_header, parse_year};
+use super::messages::{cell_error, declared_at, out_of_range, shown, suggestion_help};
 use super::schema::{FieldKind, FieldSpec, Schema};
-use super::table::{DataLoc, RawCell, RawColumn, RawData, RawTable, RawValue, label_at};
+use super::table::{DataLoc, RawCell, RawColumn, RawData, RawRow, RawTable, RawValue, label_at};
 use super::value::{Dataset, Record, Value};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Lang, Text};
 use crate::source::{Loc, Span};
@@ -18,8 +19,12 @@ use crate::units::{Dim, Unit, parse_unit};
 
 /// Validates the subjects and parameters of a data file against a schema. Returns the dataset
 /// only when there is no error; otherwise every error found.
+///
+/// A file with a parameter table (JSON `params`, TOML `[params]`, a `参数` sheet) must give
+/// every parameter that has no default (ZC0608); a file without one (every CSV file) leaves
+/// them [`Value::Missing`], to be given by another file.
 pub fn validate(raw: &RawData, schema: &Schema) -> Result<Dataset, Diagnostics> {
-    let mut v = Validator { raw, schema, diags: Diagnostics::new() };
+    let mut v = Validator { raw, schema, diags: Diagnostics::new(), pushed: HashSet::new() };
     let records = match &raw.table {
         Some(table) => v.table(table),
         None => Vec::new(),
@@ -44,8 +49,18 @@ enum Target {
     Field { idx: usize, year: Option<u16>, unit: Unit },
     /// The long-form year of each row.
     Year,
-    /// Nothing usable (already reported).
-    Skip,
+    /// Nothing usable (already reported); the field the header names, if it names one.
+    Skip(Option<usize>),
+}
+
+impl Target {
+    /// The field a column is for, usable or not.
+    fn field(&self) -> Option<usize> {
+        match self {
+            Target::Field { idx, .. } | Target::Skip(Some(idx)) => Some(*idx),
+            Target::Year | Target::Skip(None) => None,
+        }
+    }
 }
 
 /// Whether a header names a field of the subject or a parameter.
@@ -72,6 +87,20 @@ struct Slot {
     bad: bool,
     /// The first empty cell, for the "required value is empty" error.
     empty_at: Option<DataLoc>,
+    /// Whether any cell was given for the slot (a column exists for it).
+    seen: bool,
+}
+
+impl Slot {
+    /// The value: a series for a yearly field that has a column (possibly without any year),
+    /// [`Value::Missing`] for a field no cell gave.
+    fn into_value(self, spec: &FieldSpec) -> Value {
+        match (self.one, spec.by_year && self.seen) {
+            (_, true) => Value::Series(self.years.into_iter().map(|(y, g)| (y, g.value)).collect()),
+            (Some(g), false) => g.value,
+            (None, false) => Value::Missing,
+        }
+    }
 }
 
 /// One subject being assembled from its rows.
@@ -84,11 +113,17 @@ struct Validator<'a> {
     raw: &'a RawData,
     schema: &'a Schema,
     diags: Diagnostics,
+    pushed: HashSet<(Code, Option<Span>, String)>,
 }
 
 impl Validator<'_> {
+    /// Records a diagnostic once: a header shared by several columns (a JSON table of years)
+    /// is reported once, not once per year.
     fn push(&mut self, d: Diagnostic) {
-        self.diags.push(d);
+        let primary = d.primary().map(|l| l.span);
+        if self.pushed.insert((d.code, primary, d.message.en.clone())) {
+            self.diags.push(d);
+        }
     }
 
     fn diag(&self, code: Code, message: Text, loc: &DataLoc, label: Text) -> Diagnostic {
@@ -96,7 +131,7 @@ impl Validator<'_> {
     }
 
     fn declared_at(&self, spec: &FieldSpec, d: Diagnostic) -> Diagnostic {
-        d.also(Loc::new(&self.schema.policy, spec.span), Text::new("在这里声明", "declared here"))
+        declared_at(&self.schema.policy, spec, d)
     }
 
     fn specs(&self, role: Role) -> &[FieldSpec] {
@@ -128,10 +163,10 @@ impl Validator<'_> {
         let Some((idx, mut year)) = found else {
             let wanted = h.year_forms.first().map_or(h.name, |(b, _)| b);
             self.unknown(col, wanted, role);
-            return Target::Skip;
+            return Target::Skip(None);
         };
         let Some(spec) = specs.get(idx).cloned() else {
-            return Target::Skip;
+            return Target::Skip(None);
         };
         if let Some((sub, sub_loc)) = &col.sub {
             match (parse_year(sub), year) {
@@ -150,7 +185,7 @@ impl Validator<'_> {
                         "按年的值写成 `{ \"2020\": 12.5, \"2021\": 13 }` 这样的年份表",
                         "give a yearly value as a table of years: `{ \"2020\": 12.5, \"2021\": 13 }`",
                     )));
-                    return Target::Skip;
+                    return Target::Skip(Some(idx));
                 }
             }
         }
@@ -182,7 +217,7 @@ impl Validator<'_> {
             };
             let d = self.declared_at(&spec, d).help(help);
             self.push(d);
-            return Target::Skip;
+            return Target::Skip(Some(idx));
         }
         if !spec.by_year && year.is_some() {
             let d = self.diag(
@@ -202,11 +237,11 @@ impl Validator<'_> {
                 "remove the year from the header, or declare the field `按年` if it has a value per year",
             ));
             self.push(d);
-            return Target::Skip;
+            return Target::Skip(Some(idx));
         }
         match self.column_unit(col, h.unit, &spec) {
             Some(unit) => Target::Field { idx, year, unit },
-            None => Target::Skip,
+            None => Target::Skip(Some(idx)),
         }
     }
 
@@ -293,6 +328,9 @@ impl Validator<'_> {
     }
 
     fn unknown(&mut self, col: &RawColumn, wanted: &str, role: Role) {
+        if self.schema.also_known.contains(wanted) {
+            return;
+        }
         let names: Vec<String> = self.specs(role).iter().map(|s| s.name.clone()).collect();
         let subject = &self.schema.subject;
         let (message, label) = match role {
@@ -341,9 +379,11 @@ impl Validator<'_> {
             let key = match &t {
                 Target::Field { idx, year, .. } => Some((Some(*idx), *year)),
                 Target::Year => Some((None, None)),
-                Target::Skip => None,
+                Target::Skip(_) => None,
             };
-            if let Some(key) = key {
+            // In JSON and TOML each record names its own keys: two spellings of one field are
+            // a problem only in a record that gives both (see `table`).
+            if let Some(key) = key.filter(|_| !table.keyed) {
                 if let Some(first) = seen.get(&key) {
                     let name = key
                         .0
@@ -371,7 +411,7 @@ impl Validator<'_> {
                         )
                         .help(Text::new("删去其中一列", "remove one of the columns"));
                     self.push(d);
-                    t = Target::Skip;
+                    t = Target::Skip(key.0);
                 } else {
                     seen.insert(key, col);
                 }
@@ -381,13 +421,12 @@ impl Validator<'_> {
         let schema = self.schema;
         for (idx, spec) in schema.fields.iter().enumerate() {
             let is_key = schema.key == Some(idx);
-            let covered =
-                targets.iter().any(|t| matches!(t, Target::Field { idx: i, .. } if *i == idx));
-            let attempted = table.columns.iter().any(|c| {
-                let h = parse_header(&c.name);
-                h.name == spec.name || h.year_forms.iter().any(|(b, _)| *b == spec.name)
-            });
-            if covered || attempted || (spec.optional && !is_key) {
+            // An empty list of records (JSON, TOML) lacks nothing.
+            let nothing_to_check = table.keyed && table.rows.is_empty();
+            if targets.iter().any(|t| t.field() == Some(idx))
+                || (spec.optional && !is_key)
+                || nothing_to_check
+            {
                 continue;
             }
             let example =
@@ -434,7 +473,12 @@ impl Validator<'_> {
                 None => None,
                 Some(c) => match self.row_year(cell(Some(c)), &row.loc) {
                     Some(y) => Some(y),
-                    None => continue,
+                    None => {
+                        // Still check the row's cells, to report every problem at once.
+                        let mut scratch = self.scratch("");
+                        self.fill(&mut scratch, row, &targets, None);
+                        continue;
+                    }
                 },
             };
             let key_cell = cell(key_col).filter(|c| !c.value.is_empty());
@@ -444,6 +488,8 @@ impl Validator<'_> {
             };
             if let Some(first) = seen_years.get(&(key.clone(), row_year)) {
                 self.duplicate(&key, row_year, &key_loc, first);
+                let mut scratch = self.scratch(&key);
+                self.fill(&mut scratch, row, &targets, row_year);
                 continue;
             }
             seen_years.insert((key.clone(), row_year), key_loc);
@@ -454,26 +500,87 @@ impl Validator<'_> {
                 });
                 accs.len() - 1
             });
-            for (c, target) in targets.iter().enumerate() {
-                let Target::Field { idx, year, unit } = target else {
-                    continue;
-                };
-                let Some(spec) = self.schema.fields.get(*idx).cloned() else {
-                    continue;
-                };
-                let year = if spec.by_year { year.or(row_year) } else { None };
-                let given = self.read(&spec, cell(Some(c)), unit, &row.loc);
-                if let Some(acc) = accs.get_mut(acc_idx) {
-                    let (key, slot) = (acc.key.clone(), acc.slots.get_mut(*idx));
-                    if let Some(slot) = slot
-                        && let Some(d) = store(slot, given, year, &spec, &key, self.raw)
-                    {
-                        self.push(d);
-                    }
-                }
-            }
+            let Some(acc) = accs.get_mut(acc_idx) else {
+                continue;
+            };
+            self.fill(acc, row, &targets, row_year);
         }
         accs.into_iter().map(|acc| self.finish(acc)).collect()
+    }
+
+    /// Reads the cells of one row into a subject's slots.
+    fn fill(&mut self, acc: &mut Acc, row: &RawRow, targets: &[Target], row_year: Option<u16>) {
+        let cell = |c: usize| row.cells.get(c).and_then(Option::as_ref);
+        let mut touched = vec![false; acc.slots.len()];
+        let mut in_row: HashMap<(usize, Option<u16>), DataLoc> = HashMap::new();
+        for (c, target) in targets.iter().enumerate() {
+            // A key the record does not give (JSON, TOML, a short CSV line): see below.
+            let Some(cell) = cell(c) else {
+                continue;
+            };
+            let (idx, year, unit) = match target {
+                Target::Field { idx, year, unit } => (*idx, *year, unit),
+                Target::Skip(Some(idx)) => {
+                    if let Some(slot) = acc.slots.get_mut(*idx) {
+                        slot.bad |= !cell.value.is_empty();
+                    }
+                    if let Some(t) = touched.get_mut(*idx) {
+                        *t = true;
+                    }
+                    continue;
+                }
+                Target::Year | Target::Skip(None) => continue,
+            };
+            let Some(spec) = self.schema.fields.get(idx).cloned() else {
+                continue;
+            };
+            if let Some(t) = touched.get_mut(idx) {
+                *t = true;
+            }
+            let year = if spec.by_year { year.or(row_year) } else { None };
+            if let Some(first) = in_row.get(&(idx, year)) {
+                let d = self.twice_in_record(&spec.name, &cell.loc, first);
+                self.push(d);
+                continue;
+            }
+            in_row.insert((idx, year), cell.loc.clone());
+            let given = self.read(&spec, Some(cell), unit, &row.loc);
+            if let Some(slot) = acc.slots.get_mut(idx)
+                && let Some(d) = store(slot, given, year, &spec, &acc.key, self.raw)
+            {
+                self.diags.push(d);
+            }
+        }
+        // A field the data has a column for, but this row does not give.
+        for (idx, slot) in acc.slots.iter_mut().enumerate() {
+            let has_column = targets.iter().any(|t| t.field() == Some(idx));
+            if has_column && !touched.get(idx).copied().unwrap_or(true) {
+                slot.seen = true;
+                slot.empty_at.get_or_insert_with(|| row.loc.clone());
+            }
+        }
+    }
+
+    /// A subject that is checked but never kept (a duplicate row, a row without a year).
+    fn scratch(&self, key: &str) -> Acc {
+        Acc { key: key.to_string(), slots: vec![Slot::default(); self.schema.fields.len()] }
+    }
+
+    fn twice_in_record(&self, name: &str, loc: &DataLoc, first: &DataLoc) -> Diagnostic {
+        self.diag(
+            Code::DuplicateColumn,
+            Text::new(
+                format!("这条记录两次给出 `{name}`"),
+                format!("this record gives `{name}` twice"),
+            ),
+            loc,
+            Text::new("第二次", "second time"),
+        )
+        .also(
+            Loc::new(&self.raw.file, first.span()),
+            label_at(first, Text::new("第一次", "first time")),
+        )
+        .help(Text::new("只保留其中一个", "keep only one of them"))
     }
 
     fn row_year(&mut self, cell: Option<&RawCell>, row_loc: &DataLoc) -> Option<u16> {
@@ -550,7 +657,8 @@ impl Validator<'_> {
         match read_cell(&cell.value, &spec.kind, unit) {
             Ok(value) => {
                 if let Value::Number { value: n, .. } = &value
-                    && let Some(d) = self.range(spec, *n, &shown, &cell.loc)
+                    && let Some(d) =
+                        out_of_range(self.raw, &self.schema.policy, spec, *n, &shown, &cell.loc)
                 {
                     self.push(d);
                     return Read::Bad;
@@ -558,197 +666,11 @@ impl Validator<'_> {
                 Read::Value(Given { value, loc: cell.loc.clone(), shown })
             }
             Err(e) => {
-                let d = self.cell_error(e, spec, cell, &shown);
+                let d = cell_error(self.raw, e, spec, cell, &shown);
                 self.push(d);
                 Read::Bad
             }
         }
-    }
-
-    fn range(
-        &self,
-        spec: &FieldSpec,
-        n: rust_decimal::Decimal,
-        shown: &str,
-        loc: &DataLoc,
-    ) -> Option<Diagnostic> {
-        let f = &spec.name;
-        let share = matches!(spec.kind, FieldKind::Number { share: true, .. });
-        let below = spec.min.as_ref().filter(|b| n < b.value);
-        let above = spec.max.as_ref().filter(|b| n > b.value);
-        let (message, label, help, bound) = match (below, above) {
-            (Some(b), _) if !b.declared && !share => (
-                Text::new(
-                    format!("字段 `{f}` 的值 `{shown}` 是负数"),
-                    format!("value `{shown}` of `{f}` is negative"),
-                ),
-                Text::new("负数", "negative"),
-                Text::new(
-                    "金额、数量和面积不能为负数；如果政策允许负值，请在字段声明中写明 `范围`",
-                    "amounts, counts and areas cannot be negative; if the policy allows it, declare a `范围` (range) for the field",
-                ),
-                b,
-            ),
-            (Some(b), _) => (
-                Text::new(
-                    format!("字段 `{f}` 的值 `{shown}` 低于下限 `{}`", b.written),
-                    format!("value `{shown}` of `{f}` is below the minimum `{}`", b.written),
-                ),
-                Text::new("低于下限", "below the minimum"),
-                share_help(share),
-                b,
-            ),
-            (None, Some(b)) => (
-                Text::new(
-                    format!("字段 `{f}` 的值 `{shown}` 高于上限 `{}`", b.written),
-                    format!("value `{shown}` of `{f}` is above the maximum `{}`", b.written),
-                ),
-                Text::new("高于上限", "above the maximum"),
-                share_help(share),
-                b,
-            ),
-            (None, None) => return None,
-        };
-        let d = self.diag(Code::OutOfRange, message, loc, label).help(help);
-        Some(if bound.declared { self.declared_at(spec, d) } else { d })
-    }
-
-    fn cell_error(
-        &self,
-        e: CellError,
-        spec: &FieldSpec,
-        cell: &RawCell,
-        shown: &str,
-    ) -> Diagnostic {
-        let f = &spec.name;
-        let t = cell.value.display();
-        let (code, message, label, help) = match e {
-            CellError::NotANumber(p) => (
-                Code::WrongValue,
-                Text::new(
-                    format!("字段 `{f}` 的值 `{t}` 不是数字"),
-                    format!("value `{t}` of `{f}` is not a number"),
-                ),
-                Text::new("不是数字", "not a number"),
-                number_help(p, &t, spec),
-            ),
-            CellError::PercentInField => {
-                let u = spec.unit_text().unwrap_or_default();
-                (
-                    Code::DataUnit,
-                    Text::new(
-                        format!("字段 `{f}` 不是百分比，不能填 `{t}`"),
-                        format!("`{t}` is a percentage, but `{f}` is not measured in percent"),
-                    ),
-                    Text::new("百分比", "a percentage"),
-                    Text::new(
-                        format!("去掉 `%`，按 `{u}` 填写"),
-                        format!("remove the `%` and give the value in `{u}`"),
-                    ),
-                )
-            }
-            CellError::NotABool => (
-                Code::WrongValue,
-                Text::new(
-                    format!("字段 `{f}` 的值 `{t}` 不是“是”或“否”"),
-                    format!("value `{t}` of `{f}` is not yes or no"),
-                ),
-                Text::new("应为是或否", "yes or no expected"),
-                Text::new(
-                    "填写 `是` 或 `否`（也可以写 `true`、`false`、`1`、`0`）",
-                    "write `是` or `否` (or `true`, `false`, `1`, `0`)",
-                ),
-            ),
-            CellError::UnknownEnumValue(suggestions) => {
-                let (name, values) = match &spec.kind {
-                    FieldKind::Enum { name, values } => (name.clone(), values.clone()),
-                    _ => (String::new(), Vec::new()),
-                };
-                let help = if suggestions.is_empty() {
-                    let list = |sep: &str| {
-                        values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(sep)
-                    };
-                    Text::new(
-                        format!("`{name}` 的取值有：{}", list("、")),
-                        format!("the values of `{name}` are {}", list(", ")),
-                    )
-                } else {
-                    suggestion_help(&suggestions)
-                };
-                (
-                    Code::WrongValue,
-                    Text::new(
-                        format!("`{t}` 不是 `{name}` 的取值（字段 `{f}`）"),
-                        format!("`{t}` is not a value of `{name}` (field `{f}`)"),
-                    ),
-                    Text::new("未知的取值", "unknown value"),
-                    help,
-                )
-            }
-            CellError::NotAYear => (
-                Code::WrongValue,
-                Text::new(
-                    format!("字段 `{f}` 的值 `{t}` 不是年份"),
-                    format!("value `{t}` of `{f}` is not a year"),
-                ),
-                Text::new("应为年份", "a year was expected"),
-                Text::new(
-                    "写四位数的年份，例如 `2020` 或 `2020年`",
-                    "write a four-digit year such as `2020`",
-                ),
-            ),
-            CellError::NotADate => (
-                Code::WrongValue,
-                Text::new(
-                    format!("字段 `{f}` 的值 `{t}` 不是有效的日期"),
-                    format!("value `{t}` of `{f}` is not a valid date"),
-                ),
-                Text::new("应为日期", "a date was expected"),
-                Text::new(
-                    "写成 `2024-09-19`、`2024/9/19` 或 `2024年9月19日`",
-                    "write a date such as `2024-09-19`, `2024/9/19` or `2024年9月19日`",
-                ),
-            ),
-            CellError::WrongKind => {
-                let (kz, ke) = kind_names(&spec.kind);
-                (
-                    Code::WrongValue,
-                    Text::new(
-                        format!("字段 `{f}` 应填{kz}，不能填 `{t}`"),
-                        format!("`{f}` holds {ke}, not `{t}`"),
-                    ),
-                    Text::new(format!("应为{kz}"), format!("{ke} expected")),
-                    Text::new(
-                        format!("按{kz}填写；电子表格可能自动改变了单元格的格式，请检查"),
-                        format!(
-                            "give {ke}; a spreadsheet may have changed the cell's format on its own"
-                        ),
-                    ),
-                )
-            }
-            CellError::Invalid => (
-                Code::WrongValue,
-                Text::new(
-                    format!("字段 `{f}` 的单元格是 `{t}`，不是可以读取的值"),
-                    format!("the cell of `{f}` holds `{t}`, which is not a value"),
-                ),
-                Text::new("无法读取", "not a value"),
-                Text::new(
-                    "改成一个值；如果这是公式算出的错误，请先修正公式",
-                    "replace it with a value; if a formula gave this error, fix the formula",
-                ),
-            ),
-            CellError::Conversion(err) => (
-                Code::OutOfRange,
-                err.message(),
-                Text::new(format!("`{shown}`"), format!("`{shown}`")),
-                Text::new(
-                    "检查这个数值和列名中的单位",
-                    "check the value and the unit in the header",
-                ),
-            ),
-        };
-        self.diag(code, message, &cell.loc, label).help(help)
     }
 
     /// Every required slot has a value; the record in field order.
@@ -779,11 +701,7 @@ impl Validator<'_> {
                 ));
                 self.push(d);
             }
-            fields.push(if spec.by_year {
-                Value::Series(slot.years.into_iter().map(|(y, g)| (y, g.value)).collect())
-            } else {
-                slot.one.map_or(Value::Missing, |g| g.value)
-            });
+            fields.push(slot.into_value(spec));
         }
         Record { key: acc.key, fields }
     }
@@ -834,7 +752,10 @@ impl Validator<'_> {
         let mut out = Vec::new();
         for (spec, slot) in schema.params.iter().zip(slots) {
             let empty = if spec.by_year { slot.years.is_empty() } else { slot.one.is_none() };
-            if empty && !spec.optional && !slot.bad {
+            // A file gives all the parameters it has in one table; one without a table leaves
+            // them to another file.
+            let expected = self.raw.params_loc.is_some() || !self.raw.params.is_empty();
+            if empty && expected && !spec.optional && !slot.bad {
                 let loc = slot
                     .empty_at
                     .clone()
@@ -870,11 +791,7 @@ impl Validator<'_> {
                     ));
                 self.push(d);
             }
-            out.push(if spec.by_year {
-                Value::Series(slot.years.into_iter().map(|(y, g)| (y, g.value)).collect())
-            } else {
-                slot.one.map_or(Value::Missing, |g| g.value)
-            });
+            out.push(slot.into_value(spec));
         }
         out
     }
@@ -896,6 +813,7 @@ fn store(
     key: &str,
     raw: &RawData,
 ) -> Option<Diagnostic> {
+    slot.seen = true;
     let given = match read {
         Read::Empty(loc) => {
             slot.empty_at.get_or_insert(loc);
@@ -968,101 +886,4 @@ fn conflict(
             "the rows of one subject must agree: correct one, or give the value in one row only",
         )),
     )
-}
-
-/// The cell as written, with the column's unit when the cell has none: `12.5万元`, `30%`.
-fn shown(value: &RawValue, unit: &Unit) -> String {
-    let t = value.display();
-    let unit_text = match unit.text() {
-        Some(u) => u.to_string(),
-        None if unit.dim().is_number() => String::new(),
-        None => unit.display(Lang::Zh),
-    };
-    if matches!(value, RawValue::Text(_) | RawValue::Number(_)) && !t.ends_with(['%', '％']) {
-        format!("{t}{unit_text}")
-    } else {
-        t
-    }
-}
-
-fn share_help(share: bool) -> Text {
-    if share {
-        Text::new(
-            "占比在 0% 到 100% 之间，按百分数填写：30% 填 `30`",
-            "a share lies between 0% and 100%, written in percent: `30` for 30%",
-        )
-    } else {
-        Text::new(
-            "检查这个值，或政策中声明的范围",
-            "check the value, or the range the policy declares",
-        )
-    }
-}
-
-fn number_help(p: NumberProblem, t: &str, spec: &FieldSpec) -> Text {
-    match p {
-        NumberProblem::ThousandsSeparator => {
-            let fixed: String = t.chars().filter(|c| !matches!(c, ',' | '，')).collect();
-            Text::new(
-                format!("去掉千位分隔符，写成 `{fixed}`"),
-                format!("remove the thousands separators: `{fixed}`"),
-            )
-        }
-        NumberProblem::FullWidth => {
-            let fixed: String = t
-                .chars()
-                .map(|c| match c {
-                    '０'..='９' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
-                    '．' => '.',
-                    '－' => '-',
-                    c => c,
-                })
-                .collect();
-            Text::new(
-                format!("把全角数字改为半角：`{fixed}`"),
-                format!("write ASCII digits: `{fixed}`"),
-            )
-        }
-        NumberProblem::UnitInCell => {
-            let unit: String = t
-                .trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | '-'))
-                .trim()
-                .to_string();
-            let header = header_text(&spec.name, None, Some(&unit));
-            Text::new(
-                format!("单元格只填数字，把单位写在列名里，例如 `{header}`"),
-                format!(
-                    "give only the number in the cell, and the unit in the header, such as `{header}`"
-                ),
-            )
-        }
-        NumberProblem::Other => Text::new(
-            "填写普通的数字，例如 `12.5` 或 `-3`",
-            "write a plain number such as `12.5` or `-3`",
-        ),
-    }
-}
-
-fn kind_names(kind: &FieldKind) -> (String, String) {
-    match kind {
-        FieldKind::Number { .. } => ("数字".into(), "a number".into()),
-        FieldKind::Bool => ("是或否".into(), "yes or no".into()),
-        FieldKind::Text => ("文本".into(), "text".into()),
-        FieldKind::Date => ("日期".into(), "a date".into()),
-        FieldKind::Year => ("年份".into(), "a year".into()),
-        FieldKind::Enum { name, .. } => {
-            (format!(" `{name}` 的取值"), format!("a value of `{name}`"))
-        }
-    }
-}
-
-fn suggestion_help(suggestions: &[String]) -> Text {
-    let quoted: Vec<String> = suggestions.iter().map(|s| format!("`{s}`")).collect();
-    let (zh, en) = match quoted.split_last() {
-        Some((last, rest)) if !rest.is_empty() => {
-            (format!("{} 或 {last}", rest.join("、")), format!("{} or {last}", rest.join(", ")))
-        }
-        _ => (quoted.join(""), quoted.join("")),
-    };
-    Text::new(format!("你是不是想写 {zh}？"), format!("did you mean {en}?"))
 }

@@ -37,10 +37,11 @@ pub enum Value {
     Year(u16),
     /// A calendar date.
     Date(Date),
-    /// The values of a field declared `按年`, by year; years without data are absent.
+    /// The values of a field declared `按年`, by year; years without data are absent (a yearly
+    /// field with a column but no value in any year is an empty series).
     Series(BTreeMap<u16, Value>),
-    /// No value: an empty cell of an optional field, or a parameter the data does not give
-    /// (its declaration has a default).
+    /// No value: an empty cell of an optional field, an optional field the data has no column
+    /// for, or a parameter the data does not give.
     Missing,
 }
 

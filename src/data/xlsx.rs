@@ -67,9 +67,6 @@ pub fn load_xlsx(name: &str, bytes: &[u8]) -> (Option<RawData>, Diagnostics) {
             (Err(e), _) | (_, Err(e)) => diags.push(cannot(&raw, e.to_string())),
         }
     }
-    if diags.has_errors() {
-        return (None, diags);
-    }
     (Some(raw), diags)
 }
 
@@ -161,6 +158,7 @@ fn table(grid: Grid, sheet: &str, raw: &RawData, diags: &mut Diagnostics) -> Raw
             header_loc: DataLoc::Row { sheet: sheet.to_string(), row: 0 },
             columns: Vec::new(),
             rows: Vec::new(),
+            keyed: false,
         };
     };
     // Columns by absolute column index; an empty header cell names no column.
@@ -216,6 +214,7 @@ fn table(grid: Grid, sheet: &str, raw: &RawData, diags: &mut Diagnostics) -> Raw
         header_loc: DataLoc::Row { sheet: sheet.to_string(), row: header_row },
         columns: columns.into_iter().map(|(_, c)| c).collect(),
         rows: out_rows,
+        keyed: false,
     }
 }
 

@@ -5,9 +5,11 @@
 //! their argument in other years. Arithmetic is checked: an overflow or a division by zero is a
 //! diagnostic naming the subject and the rule, and that rule's value is unknown.
 
+pub mod explain;
 mod expr;
 pub mod outcome;
 mod rules;
+pub mod stack;
 pub mod value;
 
 use std::collections::BTreeMap;

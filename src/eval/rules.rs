@@ -43,6 +43,7 @@ impl Evaluator<'_, '_> {
                 }
                 match &p.default {
                     Some(e) => self.eval(frame, e, year),
+                    None if p.optional => Ok(V::Missing),
                     None => Err(self.fail(
                         frame,
                         Code::MissingParamValue,

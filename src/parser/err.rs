@@ -33,31 +33,47 @@ pub(super) fn syntax_error(
         ErrorVariant::ParsingError { positives, .. } => expected_list(positives),
         ErrorVariant::CustomError { message } => (message.clone(), message.clone()),
     };
-    let label = if expected_en.is_empty() {
-        Text::new("此处无法理解", "not understood here")
-    } else {
-        Text::new(format!("此处应为{expected_zh}"), format!("expected {expected_en}"))
+    // What was expected goes in the message, so that the plain format, which shows no labels,
+    // says it too.
+    let (message, label) = match (expected_en.is_empty(), found.is_empty()) {
+        (true, _) => (
+            Text::new(format!("不应出现 {found_zh}"), format!("unexpected {found_en}")),
+            Text::new("此处无法理解", "not understood here"),
+        ),
+        (false, true) => (
+            Text::new(
+                format!("{}，文件却已结束", zh_join("此处应为", "", &expected_zh)),
+                format!("expected {expected_en}, found the end of the file"),
+            ),
+            Text::new("文件在此结束", "the file ends here"),
+        ),
+        (false, false) => (
+            Text::new(
+                format!("{}，却出现了 {found_zh}", zh_join("此处应为", "", &expected_zh)),
+                format!("expected {expected_en}, found {found_en}"),
+            ),
+            Text::new("不应出现在此处", "not expected here"),
+        ),
     };
-    Diagnostic::new(
-        Code::Syntax,
-        Text::new(format!("不应出现 {found_zh}"), format!("unexpected {found_en}")),
-    )
-    .at(Loc::new(file, span), label)
-    .help(help_for(found))
+    Diagnostic::new(Code::Syntax, message).at(Loc::new(file, span), label).help(help_for(found))
 }
 
 /// Help that fits what was found.
 fn help_for(found: &str) -> Text {
     let cmp_words = ["以上", "以下", "以内", "不低于", "不少于", "不超过", "超过", "低于"];
-    if cmp_words.iter().any(|w| found.contains(w) && found != *w) {
+    // Words that contain a comparison word but are words of their own.
+    let whole_words =
+        ["最高不超过", "不超过", "以上", "以下", "以内", "不低于", "不少于", "超过", "低于"];
+    let glued = cmp_words.iter().any(|w| found.contains(w)) && !whole_words.contains(&found);
+    if glued {
         return Text::new(
             "名称与比较词之间要用空格隔开，例如 `市场主体数量 不低于 2万家`",
             "separate names from comparison words with a space, e.g. `市场主体数量 不低于 2万家`",
         );
     }
     Text::new(
-        "对照语言参考检查这一行的写法；数字与单位之间不留空格（`50万元`），关键字与名称之间留空格（`令 补贴`）",
-        "check this line against the language reference; write units directly after numbers (`50万元`) and put a space between a keyword and a name (`let 补贴`)",
+        "关键字与名称之间留空格（`令 补贴`），数字与单位之间不留空格（`50万元`）；详见语言参考",
+        "put a space between a keyword and a name (`let 补贴`) but none between a number and its unit (`50万元`); see the language reference",
     )
 }
 
@@ -89,13 +105,28 @@ fn expected_list(rules: &[Rule]) -> (String, String) {
     names.truncate(MAX_LISTED);
     let zh: Vec<&str> = names.iter().map(|(z, _)| z.as_str()).collect();
     let en: Vec<&str> = names.iter().map(|(_, e)| e.as_str()).collect();
-    let mut zh = zh.join("、");
-    let mut en = en.join(", ");
     if more > 0 {
-        zh.push_str(&format!(" 等（另有 {more} 种）"));
-        en.push_str(&format!(" or {more} more"));
+        return (
+            format!("{} 等（另有 {more} 种）", zh.join("、")),
+            format!("{} or {more} more", en.join(", ")),
+        );
     }
+    let zh = match zh.split_last() {
+        Some((last, rest)) if !rest.is_empty() => zh_join(&rest.join("、"), "或", last),
+        _ => zh.join("、"),
+    };
+    let en = match en.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => en.join(", "),
+    };
     (zh, en)
+}
+
+/// Chinese words joined, with a space where one side is in backticks (`` `)` 或运算符 ``).
+fn zh_join(left: &str, word: &str, right: &str) -> String {
+    let before = if left.ends_with('`') { " " } else { "" };
+    let after = if right.starts_with('`') { " " } else { "" };
+    format!("{left}{before}{word}{after}{right}")
 }
 
 /// What a rule looks like to a user, in Chinese and English; `None` for rules never worth naming.
@@ -237,7 +268,6 @@ fn keyword(rule: Rule) -> Option<(&'static str, &'static str)> {
         Rule::kw_every_year => ("每年", "every year"),
         Rule::kw_grows => ("年增", "grows"),
         Rule::kw_gate => ("门槛", "gate"),
-        Rule::kw_met => ("达标", "met"),
         Rule::kw_score => ("评分", "score"),
         Rule::kw_max => ("满分", "max"),
         Rule::kw_section => ("部分", "section"),

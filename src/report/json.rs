@@ -4,7 +4,9 @@
 //! { "policy": { "file", "title" },
 //!   "subjects": [ { "id", "year",
 //!       "rules": [ { "name", "kind", "value", "citation": { "clause", "quote" } | null,
-//!                    "detail": … } ] } ],
+//!                    "detail": … } ],
+//!       "stacking": [ { "rule", "mode": "exclusive" | "additive", "total",
+//!                       "members": [ { "award", "amount", "paid" } ] } ] } ],
 //!   "totals": [ { "award", "total", "recipients" } ] }
 //! ```
 //!
@@ -25,7 +27,8 @@ pub fn render(r: &Report<'_, '_>) -> String {
     let subjects: Vec<J> = r
         .outcomes
         .iter()
-        .map(|o| {
+        .enumerate()
+        .map(|(i, o)| {
             let rules: Vec<J> = o
                 .rules
                 .iter()
@@ -40,7 +43,27 @@ pub fn render(r: &Report<'_, '_>) -> String {
                     })
                 })
                 .collect();
-            json!({ "id": o.key, "year": o.year, "rules": rules })
+            let stacking: Vec<J> = r
+                .stacks
+                .get(i)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .map(|s| {
+                    let money = |d: rust_decimal::Decimal| jv(&crate::eval::value::V::Num(d, Dim::MONEY), scope);
+                    let members: Vec<J> = s
+                        .members
+                        .iter()
+                        .map(|m| json!({ "award": m.name, "amount": m.amount.map(money), "paid": money(m.paid) }))
+                        .collect();
+                    let mode = match s.mode {
+                        crate::ast::StackMode::Exclusive => "exclusive",
+                        crate::ast::StackMode::Additive => "additive",
+                    };
+                    json!({ "rule": s.rule, "mode": mode, "total": money(s.total), "members": members })
+                })
+                .collect();
+            json!({ "id": o.key, "year": o.year, "rules": rules, "stacking": stacking })
         })
         .collect();
     let totals: Vec<J> = r

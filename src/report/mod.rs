@@ -3,6 +3,7 @@
 //! Every format is deterministic: the same policy and data give byte-identical output.
 
 mod csv;
+pub mod explain;
 mod json;
 mod markdown;
 pub mod show;
@@ -15,6 +16,7 @@ use crate::checker::Checked;
 use crate::checker::scope::{DefId, DefSource};
 use crate::diagnostics::{Lang, Text};
 use crate::eval::outcome::SubjectOutcome;
+use crate::eval::stack::StackOutcome;
 use crate::eval::value::V;
 use crate::units::Dim;
 
@@ -28,6 +30,9 @@ pub struct Report<'a, 'p> {
     pub policy: &'p Policy,
     pub checked: &'a Checked<'p>,
     pub outcomes: &'a [SubjectOutcome],
+    /// The stacking rules applied to each subject, in the order of `outcomes` (empty when the
+    /// policy has none).
+    pub stacks: &'a [Vec<StackOutcome>],
 }
 
 /// An award's total over all subjects.

@@ -5,8 +5,10 @@ use std::fmt::Write as _;
 use super::show::show;
 use super::{Report, word};
 use crate::ast::CmpOp;
+use crate::ast::StackMode;
 use crate::diagnostics::{Lang, Text};
 use crate::eval::outcome::{Comparison, Detail, GroupResult, PartResult};
+use crate::eval::stack::StackOutcome;
 use crate::eval::value::V;
 use crate::units::Dim;
 
@@ -19,7 +21,7 @@ pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
         Some(t) => writeln!(out, "== {t}  ({file})"),
         None => writeln!(out, "== {file}"),
     };
-    for o in r.outcomes {
+    for (i, o) in r.outcomes.iter().enumerate() {
         let year = match (o.year, zh) {
             (Some(y), true) => format!("  {y}年"),
             (Some(y), false) => format!("  {y}"),
@@ -36,6 +38,9 @@ pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
             let value = show(&rule.value, &r.checked.scope, lang);
             let _ = writeln!(out, "  {kind} {}: {value}{cite}", r.name(rule.def));
             detail(&mut out, r, rule.def, &rule.detail, lang);
+        }
+        for s in r.stacks.get(i).map(Vec::as_slice).unwrap_or_default() {
+            stack(&mut out, r, s, lang);
         }
     }
     let totals = r.totals();
@@ -200,5 +205,24 @@ fn score(out: &mut String, r: &Report<'_, '_>, parts: &[PartResult], depth: usiz
         let max = show(&p.max, &r.checked.scope, lang);
         let _ = writeln!(out, "{pad}{}: {got} / {max}", p.name);
         score(out, r, &p.parts, depth + 1, lang);
+    }
+}
+
+/// A stacking rule applied to one subject.
+fn stack(out: &mut String, r: &Report<'_, '_>, s: &StackOutcome, lang: Lang) {
+    let scope = &r.checked.scope;
+    let money = |d: rust_decimal::Decimal| show(&V::Num(d, Dim::MONEY), scope, lang);
+    let mode = match (s.mode, lang) {
+        (StackMode::Exclusive, Lang::Zh) => "就高不重复",
+        (StackMode::Exclusive, Lang::En) => "the highest only",
+        (StackMode::Additive, Lang::Zh) => "累加",
+        (StackMode::Additive, Lang::En) => "all together",
+    };
+    let _ =
+        writeln!(out, "  {} {}（{mode}）: {}", w(lang, "叠加", "stack"), s.rule, money(s.total));
+    for m in &s.members {
+        let own =
+            m.amount.map_or_else(|| w(lang, "（未评估）", "(not evaluated)").to_string(), money);
+        let _ = writeln!(out, "    {}: {own} → {}", m.name, money(m.paid));
     }
 }

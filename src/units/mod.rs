@@ -265,13 +265,23 @@ impl UnitError {
                 "一个是百分比，一个是百分点",
                 "one is a percentage, the other percentage points",
             ),
-            UnitError::PointsAsFactor { op, left, right } => cannot(
-                *op,
-                left,
-                right,
-                "百分点是两个百分比之差，不是比例",
-                "percentage points are a difference, not a factor",
-            ),
+            UnitError::PointsAsFactor { op, left, right } => {
+                let en = cannot(
+                    *op,
+                    left,
+                    right,
+                    "",
+                    "percentage points are a difference, not a factor",
+                )
+                .en;
+                let (lz, rz) = (left.display(Lang::Zh), right.display(Lang::Zh));
+                let verb = zh_verb(*op);
+                // The reason is a sentence of its own, so it follows the verb.
+                Text::new(
+                    format!("`{lz}` 与 `{rz}` 不能{verb}：百分点是两个百分比之差，不是比例"),
+                    en,
+                )
+            }
             UnitError::TooComplex { op, left, right } => {
                 cannot(*op, left, right, "结果的单位过于复杂", "the resulting unit is too complex")
             }
@@ -335,16 +345,36 @@ impl UnitError {
                         "write the plain number as a percentage, e.g. `30%` for 0.3",
                     ));
                 }
-                if left.written.is_none() && right.written.is_none() {
+                // Name the dimension of each side written in a unit of its own (`万元`, `家`);
+                // a side shown as its dimension already says it.
+                let sides = |lang| -> Vec<(String, String)> {
+                    [left, right]
+                        .into_iter()
+                        .filter_map(|o| {
+                            let w = o.written.clone()?;
+                            let d = o.dim.display(lang);
+                            (w != d).then_some((w, d))
+                        })
+                        .collect()
+                };
+                let (zh, en) = (sides(Lang::Zh), sides(Lang::En));
+                if zh.is_empty() || en.is_empty() {
                     return None;
                 }
-                let show = |o: &Operand, lang| (o.display(lang), o.dim.display(lang));
-                let ((lz, lzd), (rz, rzd)) = (show(left, Lang::Zh), show(right, Lang::Zh));
-                let ((le, led), (re, red)) = (show(left, Lang::En), show(right, Lang::En));
-                Some(Text::new(
-                    format!("`{lz}` 的量纲是 `{lzd}`，`{rz}` 的量纲是 `{rzd}`"),
-                    format!("`{le}` is measured in `{led}`, `{re}` in `{red}`"),
-                ))
+                let zh: Vec<String> =
+                    zh.iter().map(|(w, d)| format!("`{w}` 的量纲是 `{d}`")).collect();
+                let en: Vec<String> = en
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (w, d))| {
+                        if i == 0 {
+                            format!("`{w}` is measured in `{d}`")
+                        } else {
+                            format!("`{w}` in `{d}`")
+                        }
+                    })
+                    .collect();
+                Some(Text::new(zh.join("，"), en.join(", ")))
             }
             UnitError::PercentVsPoints { .. } => Some(Text::new(
                 "百分点是两个百分比之差（30% − 28% = 2个百分点），请把两边写成同一种",
@@ -364,13 +394,7 @@ impl UnitError {
 fn cannot(op: Op, left: &Operand, right: &Operand, zh_reason: &str, en_reason: &str) -> Text {
     let (lz, rz) = (left.display(Lang::Zh), right.display(Lang::Zh));
     let (le, re) = (left.display(Lang::En), right.display(Lang::En));
-    let zh_verb = match op {
-        Op::Add => "相加",
-        Op::Sub => "相减",
-        Op::Mul => "相乘",
-        Op::Div => "相除",
-        Op::Compare => "比较",
-    };
+    let zh_verb = zh_verb(op);
     let en = match op {
         Op::Add => format!("cannot add `{le}` and `{re}`"),
         Op::Sub => format!("cannot subtract `{re}` from `{le}`"),
@@ -379,6 +403,17 @@ fn cannot(op: Op, left: &Operand, right: &Operand, zh_reason: &str, en_reason: &
         Op::Compare => format!("cannot compare `{le}` with `{re}`"),
     };
     Text::new(format!("`{lz}` 与 `{rz}` {zh_reason}，不能{zh_verb}"), format!("{en}: {en_reason}"))
+}
+
+/// The Chinese verb of an operation: `相加`, `比较` ...
+fn zh_verb(op: Op) -> &'static str {
+    match op {
+        Op::Add => "相加",
+        Op::Sub => "相减",
+        Op::Mul => "相乘",
+        Op::Div => "相除",
+        Op::Compare => "比较",
+    }
 }
 
 impl fmt::Display for UnitError {

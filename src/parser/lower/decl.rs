@@ -28,10 +28,16 @@ impl Lower {
         let title = Node::new(string_value(t.clone())?, span(&t));
         let mut h =
             Header { title, issuer: None, docno: None, date: None, valid: None, basis: vec![] };
+        // Where each field was first given, to point at it when it is given again.
+        let mut first_at: Vec<(Rule, crate::source::Span)> = Vec::new();
         for f in c.eat_all(Rule::header_field) {
             let mut fc = Cursor::new(f, "header field");
             let kw = fc.next()?;
             let kw_span = span(&kw);
+            let earlier = first_at.iter().find(|(r, _)| *r == kw.as_rule()).map(|(_, s)| *s);
+            if earlier.is_none() {
+                first_at.push((kw.as_rule(), kw_span));
+            }
             let first_given = match kw.as_rule() {
                 Rule::kw_issuer => {
                     h.issuer.replace(self.string(fc.expect(Rule::string)?)?).is_some()
@@ -50,16 +56,19 @@ impl Lower {
                 _ => return Err(unexpected(&kw, "header field")),
             };
             if first_given {
+                let mut d = Diagnostic::new(
+                    Code::DuplicateHeaderField,
+                    Text::new(
+                        format!("文件头字段 `{}` 写了两次", kw.as_str()),
+                        format!("the header field `{}` is given twice", kw.as_str()),
+                    ),
+                )
+                .at(self.loc(kw_span), Text::new("第二次出现", "given again here"));
+                if let Some(earlier) = earlier {
+                    d = d.also(self.loc(earlier), Text::new("第一次出现", "first given here"));
+                }
                 self.report(
-                    Diagnostic::new(
-                        Code::DuplicateHeaderField,
-                        Text::new(
-                            format!("文件头字段 `{}` 写了两次", kw.as_str()),
-                            format!("the header field `{}` is given twice", kw.as_str()),
-                        ),
-                    )
-                    .at(self.loc(kw_span), Text::new("第二次出现", "given again here"))
-                    .help(Text::new("每个文件头字段只写一次", "give each header field once")),
+                    d.help(Text::new("每个文件头字段只写一次", "give each header field once")),
                 );
             }
         }
@@ -148,6 +157,7 @@ impl Lower {
                     name,
                     ty,
                     by_year: mods.by_year,
+                    optional: mods.optional,
                     range: mods.range,
                     default,
                 })

@@ -113,9 +113,34 @@ impl Lower {
     }
 }
 
+/// The span of a pair, without the white space and comments pest skips after its last token
+/// (a rule ending in `x*` or `x?` takes them in even when `x` does not match), so that a label
+/// ends where the construct does rather than at the start of the next line.
 fn span(p: &Pair<'_, Rule>) -> Span {
-    let s = p.as_span();
-    Span::new(s.start(), s.end())
+    Span::new(p.as_span().start(), trimmed_end(p))
+}
+
+/// Where a pair's last token ends: the end of its last child when only skipped text follows it.
+fn trimmed_end(p: &Pair<'_, Rule>) -> usize {
+    let end = p.as_span().end();
+    let Some(last) = p.clone().into_inner().last() else { return end };
+    let gap = p.get_input().get(last.as_span().end()..end).unwrap_or("");
+    if only_skipped(gap) { trimmed_end(&last).min(end) } else { end }
+}
+
+/// Whether a text is nothing but what the grammar skips between tokens: `WHITESPACE` and
+/// `COMMENT` (`#` or `//` to the end of the line).
+fn only_skipped(mut text: &str) -> bool {
+    loop {
+        text = text.trim_start_matches([' ', '\t', '\u{3000}', '\r', '\n', '\u{FEFF}']);
+        if text.is_empty() {
+            return true;
+        }
+        let Some(rest) = text.strip_prefix('#').or_else(|| text.strip_prefix("//")) else {
+            return false;
+        };
+        text = rest.find('\n').and_then(|i| rest.get(i..)).unwrap_or("");
+    }
 }
 
 fn unexpected(p: &Pair<'_, Rule>, what: &'static str) -> Malformed {

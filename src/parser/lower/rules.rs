@@ -287,6 +287,8 @@ impl Lower {
                     }
                 }
                 Rule::kw_amount => {
+                    // An amount's exceptions take amounts (the grammar's `amount_exception`), so a
+                    // `最高不超过` on the next line is already the cap clause.
                     let value = self.arith(cc.expect(Rule::arith)?)?;
                     AwardClause::Amount { value, exceptions: self.exceptions(&mut cc)? }
                 }
@@ -312,14 +314,32 @@ impl Lower {
 impl Lower {
     /// `当 贫困县` followed on the next line by `最高不超过 50万元` parses as one comparison;
     /// a line break before `最高不超过` means the author started the cap clause, so split it.
+    /// The split looks at the last comparison: `当 a 且 b` then `最高不超过 50万元` on the next line
+    /// is `当 a 且 b` and the cap.
     fn split_cap(&self, cond: Expr) -> (Expr, Option<Expr>) {
-        if let ExprKind::Compare(cmp, left, right) = &cond.node {
-            let gap = self.file.text.get(left.span.end..right.span.start).unwrap_or("");
-            if cmp.word == "最高不超过" && gap.contains('\n') {
-                return ((**left).clone(), Some((**right).clone()));
+        match &cond.node {
+            ExprKind::Compare(cmp, left, right) => {
+                let gap = self.file.text.get(left.span.end..right.span.start).unwrap_or("");
+                if cmp.word == "最高不超过" && gap.contains('\n') {
+                    return ((**left).clone(), Some((**right).clone()));
+                }
+                (cond, None)
             }
+            ExprKind::Logic(op, left, right) => {
+                let (r, cap) = self.split_cap((**right).clone());
+                match cap {
+                    Some(cap) => {
+                        let span = left.span.join(r.span);
+                        (
+                            Node::new(ExprKind::Logic(*op, left.clone(), Box::new(r)), span),
+                            Some(cap),
+                        )
+                    }
+                    None => (cond, None),
+                }
+            }
+            _ => (cond, None),
         }
-        (cond, None)
     }
 }
 

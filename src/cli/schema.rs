@@ -1,0 +1,250 @@
+//! `zhengce schema POLICY` and `zhengce template POLICY`: what data a policy expects.
+
+use std::io::Write;
+
+use serde_json::json;
+
+use super::args::{SchemaArgs, SchemaFormat, TemplateArgs, TemplateFormat};
+use super::{Settings, Status, emit, eval, files};
+use crate::ast::Policy;
+use crate::data::{FieldKind, FieldSpec, Schema, template};
+use crate::diagnostics::render::render;
+use crate::diagnostics::{Diagnostics, Lang, Text};
+
+/// Parses a policy and builds the schema of each of its subject kinds (or of `kind`).
+fn schemas(
+    path: &std::path::Path,
+    kind: Option<&str>,
+) -> Result<(Policy, Vec<Schema>), Diagnostics> {
+    let loaded = files::load(&[path.to_path_buf()]);
+    if !loaded.diagnostics.is_empty() {
+        return Err(loaded.diagnostics);
+    }
+    let Some(source) = loaded.sources.first() else { return Err(Diagnostics::new()) };
+    let (policy, diags) = crate::parser::parse(source);
+    let Some(policy) = policy.filter(|_| !diags.has_errors()) else { return Err(diags) };
+    let kinds: Vec<String> = policy
+        .subject_names()
+        .into_iter()
+        .filter(|k| kind.is_none_or(|want| want == *k))
+        .map(str::to_string)
+        .collect();
+    if kinds.is_empty() {
+        let name = kind.unwrap_or("");
+        return Err(eval::usage(
+            &source.name,
+            Text::new(
+                format!("政策中没有主体 `{name}`"),
+                format!("the policy declares no subject `{name}`"),
+            ),
+            Text::new(
+                "用 `主体 名称 { … }` 声明主体",
+                "declare subjects with `subject NAME { … }`",
+            ),
+        ));
+    }
+    let mut out = Vec::new();
+    for k in kinds {
+        out.push(Schema::from_policy(&policy, &k)?);
+    }
+    Ok((policy, out))
+}
+
+fn type_text(f: &FieldSpec, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    match &f.kind {
+        FieldKind::Number { unit, share: true } => {
+            format!("{} ({})", if zh { "占比" } else { "share" }, unit.display(lang))
+        }
+        FieldKind::Number { unit, .. } => unit.display(lang),
+        FieldKind::Bool => (if zh { "是否" } else { "bool" }).into(),
+        FieldKind::Text => (if zh { "文本" } else { "text" }).into(),
+        FieldKind::Date => (if zh { "日期" } else { "date" }).into(),
+        FieldKind::Year => (if zh { "年份" } else { "year" }).into(),
+        FieldKind::Enum { name, values } => format!("{name}: {}", values.join(" | ")),
+    }
+}
+
+/// Runs `schema`.
+pub fn run_schema(
+    args: &SchemaArgs,
+    settings: &Settings,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Status {
+    let (_, schemas) = match schemas(&args.policy, args.kind.as_deref()) {
+        Ok(s) => s,
+        Err(d) => {
+            emit(err, &render(&d.sorted(), settings.lang, settings.format, &settings.style));
+            return Status::Errors;
+        }
+    };
+    let lang = settings.lang;
+    let zh = lang == Lang::Zh;
+    let body = match args.format {
+        SchemaFormat::Text => {
+            let mut s = String::new();
+            for sc in &schemas {
+                s.push_str(&format!("{} {}\n", if zh { "主体" } else { "subject" }, sc.subject));
+                for (i, f) in sc.fields.iter().enumerate() {
+                    let mut notes = Vec::new();
+                    if sc.key == Some(i) {
+                        notes.push(if zh { "标识" } else { "key" }.to_string());
+                    }
+                    if f.by_year {
+                        notes.push(if zh { "按年" } else { "by year" }.to_string());
+                    }
+                    if f.optional {
+                        notes.push(if zh { "可选" } else { "optional" }.to_string());
+                    }
+                    if let (Some(lo), Some(hi)) = (&f.min, &f.max) {
+                        notes.push(format!(
+                            "{} {} – {}",
+                            if zh { "范围" } else { "range" },
+                            lo.written,
+                            hi.written
+                        ));
+                    }
+                    let notes = if notes.is_empty() {
+                        String::new()
+                    } else {
+                        format!("  [{}]", notes.join(", "))
+                    };
+                    s.push_str(&format!("  {}: {}{notes}\n", f.name, type_text(f, lang)));
+                }
+                if !sc.params.is_empty() {
+                    s.push_str(&format!("  {}\n", if zh { "参数" } else { "parameters" }));
+                    for p in &sc.params {
+                        let by_year = if p.by_year {
+                            if zh { "  [按年]" } else { "  [by year]" }
+                        } else {
+                            ""
+                        };
+                        s.push_str(&format!("    {}: {}{by_year}\n", p.name, type_text(p, lang)));
+                    }
+                }
+            }
+            s
+        }
+        SchemaFormat::Json => {
+            let field = |f: &FieldSpec, key: bool| {
+                let (ty, unit, values) = match &f.kind {
+                    FieldKind::Number { unit, share } => (
+                        if *share { "share" } else { "number" },
+                        Some(unit.display(Lang::Zh)),
+                        None,
+                    ),
+                    FieldKind::Bool => ("bool", None, None),
+                    FieldKind::Text => ("text", None, None),
+                    FieldKind::Date => ("date", None, None),
+                    FieldKind::Year => ("year", None, None),
+                    FieldKind::Enum { values, .. } => ("enum", None, Some(values.clone())),
+                };
+                json!({ "name": f.name, "type": ty, "unit": unit, "values": values, "by_year": f.by_year, "optional": f.optional, "key": key })
+            };
+            let doc: Vec<_> = schemas
+                .iter()
+                .map(|sc| {
+                    let fields: Vec<_> = sc
+                        .fields
+                        .iter()
+                        .enumerate()
+                        .map(|(i, f)| field(f, sc.key == Some(i)))
+                        .collect();
+                    let params: Vec<_> = sc.params.iter().map(|p| field(p, false)).collect();
+                    json!({ "subject": sc.subject, "fields": fields, "params": params })
+                })
+                .collect();
+            format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default())
+        }
+    };
+    emit(out, &body);
+    Status::Ok
+}
+
+/// Runs `template`.
+pub fn run_template(
+    args: &TemplateArgs,
+    settings: &Settings,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Status {
+    let fail = |d: Diagnostics, err: &mut dyn Write| {
+        emit(err, &render(&d.sorted(), settings.lang, settings.format, &settings.style));
+        Status::Errors
+    };
+    let (_, schemas) = match schemas(&args.policy, args.kind.as_deref()) {
+        Ok(s) => s,
+        Err(d) => return fail(d, err),
+    };
+    let [schema] = schemas.as_slice() else {
+        let kinds: Vec<&str> = schemas.iter().map(|s| s.subject.as_str()).collect();
+        let d = eval::usage(
+            &args.policy.display().to_string(),
+            Text::new(
+                format!("政策有多类主体（{}），请用 `--kind` 选择一类", kinds.join("、")),
+                format!(
+                    "the policy has several subject kinds ({}): choose one with `--kind`",
+                    kinds.join(", ")
+                ),
+            ),
+            Text::new("例如 `--kind 企业`", "e.g. `--kind 企业`"),
+        );
+        return fail(d, err);
+    };
+    let t = template(schema, &args.years);
+    match args.format {
+        TemplateFormat::Csv => emit(out, &t.to_csv()),
+        TemplateFormat::Toml => emit(out, &t.to_toml()),
+        TemplateFormat::Xlsx => {
+            let Some(path) = &args.out else {
+                let d = eval::usage(
+                    "--out",
+                    Text::new(
+                        "xlsx 模板需要用 `--out 文件.xlsx` 指定输出文件",
+                        "an xlsx template needs `--out FILE.xlsx`",
+                    ),
+                    Text::new("例如 `--out 企业数据.xlsx`", "e.g. `--out data.xlsx`"),
+                );
+                return fail(d, err);
+            };
+            let mut book = rust_xlsxwriter::Workbook::new();
+            let sheet = book.add_worksheet();
+            for (col, c) in t.columns.iter().enumerate() {
+                let col = u16::try_from(col).unwrap_or(u16::MAX);
+                let _ = sheet.write_string(0, col, &c.header);
+                let _ = match c.example.parse::<f64>() {
+                    Ok(n) if !c.is_text => sheet.write_number(1, col, n),
+                    _ => sheet.write_string(1, col, &c.example),
+                };
+            }
+            let tmp = path.with_extension("xlsx.tmp");
+            let written = book
+                .save(&tmp)
+                .map_err(|e| e.to_string())
+                .and_then(|()| std::fs::rename(&tmp, path).map_err(|e| e.to_string()));
+            if let Err(e) = written {
+                let _ = std::fs::remove_file(&tmp);
+                let name = path.display().to_string();
+                let mut d = eval::usage(
+                    &name,
+                    Text::new(
+                        format!("无法写入 `{name}`：{e}"),
+                        format!("cannot write `{name}`: {e}"),
+                    ),
+                    Text::new(
+                        "检查目录是否存在且可写",
+                        "check that the directory exists and is writable",
+                    ),
+                )
+                .sorted();
+                for x in &mut d {
+                    x.code = crate::diagnostics::Code::Io;
+                }
+                emit(err, &render(&d, settings.lang, settings.format, &settings.style));
+                return Status::Usage;
+            }
+        }
+    }
+    Status::Ok
+}

@@ -1,0 +1,70 @@
+//! Rendering an explanation: the derivation tree of one value.
+
+use std::fmt::Write as _;
+
+use serde_json::{Value as J, json};
+
+use super::show::{json as jv, show};
+use crate::checker::scope::Scope;
+use crate::diagnostics::Lang;
+use crate::eval::explain::{Source, Step};
+
+/// The derivation as an indented tree for the terminal.
+pub fn text(step: &Step, scope: &Scope<'_>, lang: Lang) -> String {
+    let mut out = String::new();
+    node(&mut out, step, scope, lang, "", "");
+    out
+}
+
+fn node(out: &mut String, s: &Step, scope: &Scope<'_>, lang: Lang, first: &str, rest: &str) {
+    let zh = lang == Lang::Zh;
+    let origin = match (s.source, zh) {
+        (Source::Input, true) => "  （输入数据）",
+        (Source::Input, false) => "  (input data)",
+        (Source::Param, true) => "  （参数）",
+        (Source::Param, false) => "  (parameter)",
+        (Source::Rule, _) => "",
+    };
+    let _ = writeln!(out, "{first}{} = {}{origin}", s.name, show(&s.value, scope, lang));
+    let inner = if s.children.is_empty() { format!("{rest}    ") } else { format!("{rest}│   ") };
+    if let Some(c) = &s.clause {
+        let quote = s.quote.as_ref().map(|q| format!(" 「{q}」")).unwrap_or_default();
+        let _ = writeln!(out, "{inner}§ {c}{quote}");
+    }
+    if let Some(f) = &s.formula {
+        for line in f.lines() {
+            let _ = writeln!(out, "{inner}  {}", line.trim());
+        }
+    }
+    let n = s.children.len();
+    for (i, c) in s.children.iter().enumerate() {
+        let last = i + 1 == n;
+        let (f, r) = if last { ("└── ", "    ") } else { ("├── ", "│   ") };
+        node(out, c, scope, lang, &format!("{rest}{f}"), &format!("{rest}{r}"));
+    }
+}
+
+/// The derivation as JSON: `{ "name", "value", "source", "formula", "clause", "quote", "inputs": [...] }`.
+pub fn json(step: &Step, scope: &Scope<'_>) -> String {
+    let mut s = serde_json::to_string_pretty(&tree(step, scope)).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn tree(s: &Step, scope: &Scope<'_>) -> J {
+    let source = match s.source {
+        Source::Input => "input",
+        Source::Param => "param",
+        Source::Rule => "rule",
+    };
+    let inputs: Vec<J> = s.children.iter().map(|c| tree(c, scope)).collect();
+    json!({
+        "name": s.name,
+        "value": jv(&s.value, scope),
+        "source": source,
+        "formula": s.formula,
+        "clause": s.clause,
+        "quote": s.quote,
+        "inputs": inputs,
+    })
+}

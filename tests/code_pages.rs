@@ -1,0 +1,113 @@
+//! The example on each code's page (`docs/codes/ZCxxxx.md`, printed by `zhengce explain-code`)
+//! is real: the first ```` ```zc ```` block of the Chinese section and of the English section,
+//! checked, reports that page's code and no other.
+//!
+//! Codes that `check` does not report about a policy's text have no runnable example: ZC0199
+//! (an internal error, which no policy should trigger), data and evaluation codes (ZC06xx,
+//! ZC07xx) and file and usage codes (ZC09xx). Their pages mark policy examples
+//! ```` ```zc-norun ```` (or show a shell command in ```` ```sh ````) and are skipped.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::collections::BTreeSet;
+
+use zhengce::check::check_sources;
+use zhengce::diagnostics::Code;
+use zhengce::diagnostics::explain::explain;
+use zhengce::source::SourceFile;
+
+/// Whether `check` can report the code about a policy's text, so that its page's example runs.
+fn runs(code: Code) -> bool {
+    code.id() < "ZC0600" && code != Code::Internal
+}
+
+/// The Chinese and English sections of a page.
+fn sections(page: &str) -> [(&'static str, &str); 2] {
+    let zh = page.find("\n## 中文\n").expect("a `## 中文` section");
+    let en = page.find("\n## English\n").expect("a `## English` section");
+    assert!(zh < en, "the Chinese section comes first");
+    [("中文", &page[zh..en]), ("English", &page[en..])]
+}
+
+/// The fenced blocks of a text: (info string, body).
+fn blocks(text: &str) -> Vec<(&str, String)> {
+    let mut out = Vec::new();
+    let mut open: Option<(&str, Vec<&str>)> = None;
+    for line in text.lines() {
+        match (line.strip_prefix("```"), open.take()) {
+            (Some(info), None) => open = Some((info.trim(), Vec::new())),
+            (Some(_), Some((info, body))) => out.push((info, body.join("\n") + "\n")),
+            (None, Some((info, mut body))) => {
+                body.push(line);
+                open = Some((info, body));
+            }
+            (None, None) => {}
+        }
+    }
+    assert!(open.is_none(), "a code block is not closed");
+    out
+}
+
+/// The codes checking `text` reports.
+fn codes_of(name: &str, text: &str) -> BTreeSet<String> {
+    let file = SourceFile::new(name, text);
+    check_sources(&[file]).iter().map(|d| d.code.id().to_string()).collect()
+}
+
+#[test]
+fn each_page_example_reports_exactly_its_code() {
+    let mut problems = Vec::new();
+    for &code in Code::ALL {
+        // Data codes are shown with a policy and a data file; `tests/data_code_pages.rs` runs them.
+        if code.id().starts_with("ZC06") {
+            continue;
+        }
+        let page = explain(code);
+        for (lang, section) in sections(page) {
+            let blocks = blocks(section);
+            let first_policy = blocks.iter().find(|(info, _)| info.starts_with("zc"));
+            if !runs(code) {
+                if let Some((info, _)) = first_policy.filter(|(info, _)| *info == "zc") {
+                    problems.push(format!(
+                        "{} ({lang}): `check` does not report this code, so its example cannot \
+                         run; mark the block `zc-norun` instead of `{info}`",
+                        code.id()
+                    ));
+                }
+                continue;
+            }
+            let Some((info, example)) = first_policy else {
+                problems.push(format!("{} ({lang}): no ```zc example", code.id()));
+                continue;
+            };
+            if *info != "zc" {
+                problems.push(format!(
+                    "{} ({lang}): the first example is `{info}`, not `zc`",
+                    code.id()
+                ));
+                continue;
+            }
+            let got = codes_of(&format!("{}.md ({lang})", code.id()), example);
+            let want = BTreeSet::from([code.id().to_string()]);
+            if got != want {
+                problems.push(format!(
+                    "{} ({lang}): the example reports {got:?}, not exactly {}:\n{example}",
+                    code.id(),
+                    code.id()
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+#[test]
+fn the_block_reader_finds_the_first_example() {
+    let page = "# ZC0000 x / x\n\n## 中文\n\n```sh\nzhengce check\n```\n\n```zc\n令 a = 1\n```\n\n## English\n\n```zc-norun\nlet a = 1\n```\n";
+    let [(_, zh), (_, en)] = sections(page);
+    assert_eq!(
+        blocks(zh),
+        [("sh", "zhengce check\n".to_string()), ("zc", "令 a = 1\n".to_string())]
+    );
+    assert_eq!(blocks(en), [("zc-norun", "let a = 1\n".to_string())]);
+}
