@@ -5,7 +5,7 @@
 
 mod policy_common;
 
-use policy_common::{check_codes, d, eval, rule, total, yuan};
+use policy_common::{check_codes, d, eval, rule, stack, total, yuan};
 use zhengce::cli::Status;
 
 const POLICY: &str = "policies/xinjiang.zc";
@@ -174,16 +174,26 @@ fn listing_and_innovation_awards() {
     assert_eq!(yuan(&r, "运城市新器数控机床有限公司", "省两化融合奖励"), d("100000"));
 }
 
-/// The stacks `叠加 … 累加` are not reported by the evaluator yet (see policies/README.md):
-/// the amounts below are what they should come to.
 #[test]
-#[ignore = "the evaluator does not evaluate `叠加` stacks yet"]
-fn additive_stacks_add_the_city_award() {
+fn county_listing_and_informatisation_awards_add_to_the_city_award() {
     let r = eval(POLICY, ENTERPRISES, &[]);
-    // 新三板: city 500,000 + county 300,000 = 800,000.
-    assert_eq!(yuan(&r, "山西天祥机械有限公司", "新三板挂牌"), d("800000"));
-    // 信息化: city 200,000 + county 国家两化融合 300,000 = 500,000.
-    assert_eq!(yuan(&r, "高义钢铁有限公司", "信息化奖励"), d("500000"));
+    // 五(六)1(1) 新三板: city 500,000 + county 300,000 = 800,000, both paid.
+    let (sum, members) = stack(&r, "山西天祥机械有限公司", "新三板挂牌");
+    assert_eq!(sum, d("800000"));
+    assert_eq!(
+        members,
+        [
+            ("市级新三板挂牌奖励".to_string(), d("500000"), d("500000")),
+            ("新三板挂牌奖励".to_string(), d("300000"), d("300000")),
+        ]
+    );
+    // 五(六)1(6): city 200,000 + county 国家两化融合 300,000 = 500,000.
+    assert_eq!(stack(&r, "高义钢铁有限公司", "信息化奖励").0, d("500000"));
+    // 国家智能制造试点示范 1,000,000 + 省两化融合 100,000, no city award: 1,100,000.
+    assert_eq!(stack(&r, "运城市新器数控机床有限公司", "信息化奖励").0, d("1100000"));
+    // 沪深上市 in 2018: city 1,000,000 + county 500,000 = 1,500,000.
+    let r = eval(POLICY, ENTERPRISES, &["--year", "2018"]);
+    assert_eq!(stack(&r, "新绛县旭新机床有限公司", "沪深上市").0, d("1500000"));
 }
 
 #[test]

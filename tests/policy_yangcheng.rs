@@ -6,7 +6,7 @@
 
 mod policy_common;
 
-use policy_common::{check_codes, d, eval, rule, total, yuan};
+use policy_common::{check_codes, d, eval, rule, stack, total, yuan};
 use zhengce::cli::Status;
 
 const POLICY: &str = "policies/yangcheng.zc";
@@ -57,24 +57,44 @@ fn eligible_lines_are_paid_in_full_and_the_others_not_at_all() {
 #[test]
 fn listing_support_goes_to_provincial_level_and_above() {
     let r = eval(POLICY, ENTERPRISES, &[]);
-    // 三(三)11 「省级以上」 includes 省级: 150,000 for a 新三板 listing.
+    // 三(三)11 「省级以上」 includes 省级: 150,000 spent in 2024 for a 新三板 listing.
     assert_eq!(yuan(&r, "阳城县蟒河生物科技有限公司", "专精特新上市培育"), d("150000"));
     // 市级 is below: nothing.
     assert_eq!(yuan(&r, "阳城县析城陶瓷有限公司", "专精特新上市培育"), d("0"));
     // Not yet listed, or on a board outside 北交所/科创板/创业板/新三板: nothing.
     assert_eq!(yuan(&r, "阳城县润城新材料有限公司", "专精特新上市培育"), d("0"));
     assert_eq!(yuan(&r, "阳城县皇城农产品开发有限公司", "专精特新上市培育"), d("0"));
-    // 800,000 + 150,000 = 950,000 to 2.
-    assert_eq!(total(&r, "专精特新上市培育"), (d("950000"), 2));
+    // 800,000 + 150,000 + 50,000 = 1,000,000 to 3.
+    assert_eq!(total(&r, "专精特新上市培育"), (d("1000000"), 3));
+    // The costs of 2023 in 2023: 350,000.
+    let r = eval(POLICY, ENTERPRISES, &["--year", "2023"]);
+    assert_eq!(yuan(&r, "阳城县晋阳精密铸造有限公司", "专精特新上市培育"), d("350000"));
 }
 
-/// `叠加 专精特新支持 就高不重复 { 专精特新上市培育, 泽州.专精特新奖励 }`: the evaluator neither
-/// resolves `引用` nor evaluates stacks yet (see policies/README.md). With both policies
-/// evaluated for one enterprise, the stack pays the higher of the two, never both.
+/// 五 「就高不重复」, shown with 泽州's 专精特新 award (zezhou.zc 二(四)14) evaluated on the same
+/// data with its sample parameters: only the higher of the two is paid, never both.
 #[test]
-#[ignore = "the evaluator does not resolve `引用` or evaluate `叠加` stacks yet"]
 fn exclusive_stack_pays_the_higher_award_only() {
     let r = eval(POLICY, ENTERPRISES, &[]);
-    // 蟒河: 阳城 150,000 against no 泽州 award → 150,000.
-    assert_eq!(yuan(&r, "阳城县蟒河生物科技有限公司", "专精特新支持"), d("150000"));
+    let s = |id: &str| stack(&r, id, "专精特新支持");
+    // 阳城 150,000 against 泽州 省级小巨人 50,000 → 150,000, all from 阳城.
+    assert_eq!(
+        s("阳城县蟒河生物科技有限公司"),
+        (
+            d("150000"),
+            vec![
+                ("专精特新上市培育".to_string(), d("150000"), d("150000")),
+                ("泽州.专精特新奖励".to_string(), d("50000"), d("0")),
+            ]
+        )
+    );
+    // 阳城 0 (市级) against 泽州 市级专精特新 30,000 → 30,000.
+    assert_eq!(s("阳城县析城陶瓷有限公司").0, d("30000"));
+    // A tie, 50,000 against 50,000: 50,000 once, not 100,000.
+    let (sum, members) = s("阳城县东冶机械有限公司");
+    assert_eq!(sum, d("50000"));
+    assert_eq!(members.iter().map(|m| m.2).sum::<rust_decimal::Decimal>(), d("50000"));
+    // With 泽州's 省级小巨人 award at 150,000.01 (capped by 泽州 at 50,000): still 150,000.
+    let r = eval(POLICY, ENTERPRISES, &["--param", "省级小巨人奖励额=15.000001万元"]);
+    assert_eq!(stack(&r, "阳城县蟒河生物科技有限公司", "专精特新支持").0, d("150000"));
 }

@@ -4,7 +4,7 @@
 
 mod policy_common;
 
-use policy_common::{check_codes, d, eval, rule, total, yuan};
+use policy_common::{check_codes, d, eval, rule, stack, total, yuan};
 use zhengce::cli::Status;
 
 const POLICY: &str = "policies/zezhou.zc";
@@ -148,14 +148,23 @@ fn targets_for_2025_at_their_boundaries() {
     assert_eq!(rule(&r, "泽州县", "发展目标")["value"], false);
 }
 
-/// The stacks `叠加 … 累加` are not reported by the evaluator yet (see policies/README.md):
-/// the amounts below are what they should come to.
 #[test]
-#[ignore = "the evaluator does not evaluate `叠加` stacks yet"]
 fn county_awards_add_to_the_city_award() {
     let r = eval(POLICY, ENTERPRISES, &["--param", "省级小巨人奖励额=5万元"]);
-    // 二(一)3: 省市 50,000 + 县 64,000 = 114,000.
-    assert_eq!(yuan(&r, "泽州县丹河科技企业孵化器有限公司", "孵化载体"), d("114000"));
+    // 二(一)3: 省市 50,000 + 县 64,000 + 省级以上 0 = 114,000.
+    assert_eq!(stack(&r, "泽州县丹河科技企业孵化器有限公司", "孵化载体").0, d("114000"));
+    // 省级: 0 + 50,000 + 25,000 = 75,000.
+    assert_eq!(stack(&r, "泽州县巴公装备制造众创空间", "孵化载体").0, d("75000"));
     // 二(四)14: 市级一次性 100,000 + 县 50,000 = 150,000.
-    assert_eq!(yuan(&r, "泽州县恒盛精工有限公司", "专精特新"), d("150000"));
+    let (sum, members) = stack(&r, "泽州县恒盛精工有限公司", "专精特新");
+    assert_eq!(sum, d("150000"));
+    assert_eq!(
+        members,
+        [
+            ("市级专精特新一次性奖励".to_string(), d("100000"), d("100000")),
+            ("专精特新奖励".to_string(), d("50000"), d("50000")),
+        ]
+    );
+    // 二(四)15: 市级 100,000 + 县 (sample parameter) 50,000 = 150,000.
+    assert_eq!(stack(&r, "泽州县华阳新材料科技有限公司", "高新认定").0, d("150000"));
 }

@@ -95,3 +95,34 @@ pub fn total(report: &J, award: &str) -> (Decimal, u64) {
 pub fn d(s: &str) -> Decimal {
     s.parse().unwrap()
 }
+
+/// A stacking rule's result for one subject: the combined amount, and what each member award
+/// comes to and is paid, in 元.
+pub fn stack(report: &J, subject: &str, name: &str) -> (Decimal, Vec<(String, Decimal, Decimal)>) {
+    let s = report["subjects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == subject)
+        .unwrap_or_else(|| panic!("no subject `{subject}`"));
+    let rule = s["stacking"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no stacking for `{subject}`"))
+        .iter()
+        .find(|r| r["rule"] == name)
+        .unwrap_or_else(|| panic!("no stacking rule `{name}` for `{subject}`"));
+    let money = |v: &J| -> Decimal {
+        if v.is_null() {
+            return Decimal::ZERO;
+        }
+        assert_eq!(v["unit"], "元");
+        v["number"].as_str().unwrap().parse().unwrap()
+    };
+    let members = rule["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["award"].as_str().unwrap().to_string(), money(&m["amount"]), money(&m["paid"])))
+        .collect();
+    (money(&rule["total"]), members)
+}
