@@ -1,0 +1,128 @@
+//! Helpers shared by the policy tests: run the CLI in-process on a bundled policy and read its
+//! JSON output.
+#![allow(dead_code)]
+
+use rust_decimal::Decimal;
+use serde_json::Value as J;
+use zhengce::cli::{Env, Status, run};
+
+/// Runs `zhengce ARGS...` in-process; returns the status, standard output and standard error.
+pub fn zhengce(args: &[&str]) -> (Status, String, String) {
+    let env = Env { width: 100, ..Env::default() };
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let argv = std::iter::once("zhengce").chain(args.iter().copied());
+    let status = run(argv, &env, &mut out, &mut err);
+    (status, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
+}
+
+/// The status of `check` on a policy, and the code and severity of each diagnostic, sorted.
+pub fn check_codes(policy: &str) -> (Status, Vec<(String, String)>) {
+    let (status, out, err) = zhengce(&["check", policy, "--error-format", "json", "--lang", "en"]);
+    let text = if out.trim_start().starts_with('[') { out } else { err };
+    let mut codes: Vec<(String, String)> = if text.trim().is_empty() {
+        Vec::new()
+    } else {
+        let diags: J = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+        diags
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap().to_string(),
+                    d["severity"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    codes.sort();
+    (status, codes)
+}
+
+/// Runs `zhengce eval POLICY --data DATA --format json EXTRA...`; the evaluation must succeed
+/// without any diagnostic.
+pub fn eval(policy: &str, data: &str, extra: &[&str]) -> J {
+    let mut args = vec!["eval", policy, "--data", data, "--format", "json", "--lang", "en"];
+    args.extend_from_slice(extra);
+    let (status, out, err) = zhengce(&args);
+    assert_eq!(status, Status::Ok, "eval {args:?} failed:\n{err}");
+    assert!(err.trim().is_empty(), "eval {args:?} reported:\n{err}");
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+/// The result of one rule for one subject.
+pub fn rule<'a>(report: &'a J, subject: &str, name: &str) -> &'a J {
+    let s = report["subjects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == subject)
+        .unwrap_or_else(|| panic!("no subject `{subject}`"));
+    s["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap_or_else(|| panic!("no rule `{name}` for `{subject}`"))
+}
+
+/// A rule's value as an exact decimal, checking its unit.
+pub fn number(report: &J, subject: &str, name: &str, unit: &str) -> Decimal {
+    let v = &rule(report, subject, name)["value"];
+    assert_eq!(v["unit"], unit, "`{name}` of `{subject}`: {v}");
+    v["number"].as_str().unwrap().parse().unwrap()
+}
+
+/// An award's amount in 元.
+pub fn yuan(report: &J, subject: &str, award: &str) -> Decimal {
+    number(report, subject, award, "元")
+}
+
+/// The total of an award over all subjects, and how many received it.
+pub fn total(report: &J, award: &str) -> (Decimal, u64) {
+    let t = report["totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["award"] == award)
+        .unwrap_or_else(|| panic!("no total for `{award}`"));
+    assert_eq!(t["total"]["unit"], "元");
+    (t["total"]["number"].as_str().unwrap().parse().unwrap(), t["recipients"].as_u64().unwrap())
+}
+
+/// A decimal from its text.
+pub fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+/// A stacking rule's result for one subject: the combined amount, and what each member award
+/// comes to and is paid, in 元.
+pub fn stack(report: &J, subject: &str, name: &str) -> (Decimal, Vec<(String, Decimal, Decimal)>) {
+    let s = report["subjects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == subject)
+        .unwrap_or_else(|| panic!("no subject `{subject}`"));
+    let rule = s["stacking"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no stacking for `{subject}`"))
+        .iter()
+        .find(|r| r["rule"] == name)
+        .unwrap_or_else(|| panic!("no stacking rule `{name}` for `{subject}`"));
+    let money = |v: &J| -> Decimal {
+        if v.is_null() {
+            return Decimal::ZERO;
+        }
+        assert_eq!(v["unit"], "元");
+        v["number"].as_str().unwrap().parse().unwrap()
+    };
+    let members = rule["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["award"].as_str().unwrap().to_string(), money(&m["amount"]), money(&m["paid"])))
+        .collect();
+    (money(&rule["total"]), members)
+}

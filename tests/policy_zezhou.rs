@@ -1,0 +1,170 @@
+//! policies/zezhou.zc (泽发改发〔2022〕43号) against its sample data: money figures computed by
+//! hand at the caps and at the 以下 / 低于 / 突破 / 上一年度 thresholds.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+mod policy_common;
+
+use policy_common::{check_codes, d, eval, rule, stack, total, yuan};
+use zhengce::cli::Status;
+
+const POLICY: &str = "policies/zezhou.zc";
+const ENTERPRISES: &str = "policies/zezhou.企业.toml";
+const GUARANTEES: &str = "policies/zezhou.担保业务.toml";
+const GUARANTORS: &str = "policies/zezhou.担保机构.toml";
+const COUNTY: &str = "policies/zezhou.县.toml";
+
+#[test]
+fn check_finds_nothing_to_report() {
+    // The document's figures agree with each other (一 and 二(四)14-15 state the same targets).
+    let (status, codes) = check_codes(POLICY);
+    assert_eq!(status, Status::Ok);
+    assert_eq!(codes, Vec::<(String, String)>::new());
+}
+
+#[test]
+fn technology_transfer_is_30_or_20_percent_capped_by_origin() {
+    let r = eval(POLICY, ENTERPRISES, &[]);
+    // 二(二)6, county results: 1,666,666.67 × 30% = 500,000.001 > 50万元 → 500,000.
+    assert_eq!(yuan(&r, "泽州县华阳新材料科技有限公司", "科技成果转化补助"), d("500000"));
+    assert_eq!(
+        rule(&r, "泽州县华阳新材料科技有限公司", "科技成果转化补助")["detail"]["capped"],
+        true
+    );
+    // 1,666,666.66 × 30% = 499,999.998 < 50万元 (the document states no rounding).
+    assert_eq!(yuan(&r, "泽州县兰花精密机械有限公司", "科技成果转化补助"), d("499999.998"));
+    // External results: 1,500,000 × 20% = 300,000 = 30万元 exactly, not cut.
+    assert_eq!(yuan(&r, "泽州县凤城光电科技有限公司", "科技成果转化补助"), d("300000"));
+    assert_eq!(
+        rule(&r, "泽州县凤城光电科技有限公司", "科技成果转化补助")["detail"]["capped"],
+        false
+    );
+    // 1,500,000.05 × 20% = 300,000.01 > 30万元 → 300,000.
+    assert_eq!(yuan(&r, "泽州县鑫磊智能装备有限公司", "科技成果转化补助"), d("300000"));
+    // A project not found 「产品附加值高、市场前景好、产业带动性强」: nothing.
+    assert_eq!(yuan(&r, "泽州县东沟农业科技有限公司", "科技成果转化补助"), d("0"));
+    // 500,000 + 499,999.998 + 300,000 + 300,000 = 1,599,999.998 to 4 enterprises.
+    assert_eq!(total(&r, "科技成果转化补助"), (d("1599999.998"), 4));
+}
+
+#[test]
+fn incubators_get_20_yuan_per_square_metre_and_10_more_from_provincial_level() {
+    let r = eval(POLICY, ENTERPRISES, &[]);
+    // 二(一)3, 市级, 2024: 20元/㎡/年 × 3200㎡ × 1年 = 64,000; no provincial extra.
+    assert_eq!(yuan(&r, "泽州县丹河科技企业孵化器有限公司", "孵化载体补助"), d("64000"));
+    assert_eq!(yuan(&r, "泽州县丹河科技企业孵化器有限公司", "孵化载体省级以上补助"), d("0"));
+    // 省级 (the lowest level that gets the extra): 20 × 2500 = 50,000 and 10 × 2500 = 25,000.
+    assert_eq!(yuan(&r, "泽州县巴公装备制造众创空间", "孵化载体补助"), d("50000"));
+    assert_eq!(yuan(&r, "泽州县巴公装备制造众创空间", "孵化载体省级以上补助"), d("25000"));
+    // 国家级, 1800.5㎡: 36,010 and 18,005.
+    assert_eq!(yuan(&r, "泽州县金匠科创园孵化器有限公司", "孵化载体补助"), d("36010"));
+    assert_eq!(yuan(&r, "泽州县金匠科创园孵化器有限公司", "孵化载体省级以上补助"), d("18005"));
+    // Not recognised: nothing.
+    assert_eq!(yuan(&r, "泽州县大东沟创客空间", "孵化载体补助"), d("0"));
+    // Yearly: in 2023 丹河 had 3000㎡ → 60,000.
+    let r = eval(POLICY, ENTERPRISES, &["--year", "2023"]);
+    assert_eq!(yuan(&r, "泽州县丹河科技企业孵化器有限公司", "孵化载体补助"), d("60000"));
+}
+
+#[test]
+fn specialised_enterprise_award_is_capped_at_50000() {
+    // 二(四)14: the amounts are parameters (the document gives only 「最高不超过5万元」).
+    let r = eval(POLICY, ENTERPRISES, &["--param", "省级小巨人奖励额=5.0001万元"]);
+    // 50,001 > 5万元 → 50,000.
+    assert_eq!(yuan(&r, "泽州县恒盛精工有限公司", "专精特新奖励"), d("50000"));
+    let r = eval(POLICY, ENTERPRISES, &["--param", "省级小巨人奖励额=4.9999万元"]);
+    // 49,999 < 5万元.
+    assert_eq!(yuan(&r, "泽州县恒盛精工有限公司", "专精特新奖励"), d("49999"));
+    // The sample parameters: 市级专精特新 3万元, recognised in 2024, on top of the city's 30,000.
+    let r = eval(POLICY, ENTERPRISES, &[]);
+    assert_eq!(yuan(&r, "泽州县鸿达铸造有限公司", "专精特新奖励"), d("30000"));
+    assert_eq!(yuan(&r, "泽州县鸿达铸造有限公司", "市级专精特新一次性奖励"), d("30000"));
+    // Recognised in 2023: nothing in 2024.
+    assert_eq!(yuan(&r, "泽州县兴瑞轴承有限公司", "专精特新奖励"), d("0"));
+}
+
+#[test]
+fn high_tech_awards_in_the_year_of_certification_and_the_year_after() {
+    let r = eval(POLICY, ENTERPRISES, &["--param", "高新奖励=5万元"]);
+    // 二(四)15 「适当奖励」 = the parameter, 50,000, in the certification year 2024.
+    assert_eq!(yuan(&r, "泽州县华阳新材料科技有限公司", "高新认定奖励"), d("50000"));
+    // 二(四)16: certified in 2023, 2024 − 2023 = 1年 → 15万元.
+    assert_eq!(yuan(&r, "泽州县凤城光电科技有限公司", "上年度高新技术企业资助"), d("150000"));
+    // Certified in 2022: 2024 − 2022 = 2年 → nothing ...
+    assert_eq!(yuan(&r, "泽州县兰花精密机械有限公司", "上年度高新技术企业资助"), d("0"));
+    // ... but 15万元 in 2023.
+    let r = eval(POLICY, ENTERPRISES, &["--year", "2023"]);
+    assert_eq!(yuan(&r, "泽州县兰花精密机械有限公司", "上年度高新技术企业资助"), d("150000"));
+}
+
+#[test]
+fn guarantee_fee_top_up_at_1000_wan_and_1_percent() {
+    let r = eval(POLICY, GUARANTEES, &[]);
+    // 二(五)17: 单户 1000万元 「以下」 includes 1000万元; 0.9% < 1%.
+    // 1000万元 × 1.5% − 1000万元 × 0.9% = 150,000 − 90,000 = 60,000.
+    assert_eq!(rule(&r, "ZZDB-2024-001", "担保费补差条件")["value"], true);
+    assert_eq!(yuan(&r, "ZZDB-2024-001", "担保费率补差"), d("60000"));
+    // 1000.01万元 is above 1000万元: nothing.
+    assert_eq!(yuan(&r, "ZZDB-2024-002", "担保费率补差"), d("0"));
+    // A fee of exactly 1% is not 「低于1%」: nothing.
+    assert_eq!(rule(&r, "ZZDB-2024-003", "担保费补差条件")["value"], false);
+    assert_eq!(yuan(&r, "ZZDB-2024-003", "担保费率补差"), d("0"));
+    // 0.99%: 500万元 × 1.2% − 500万元 × 0.99% = 60,000 − 49,500 = 10,500.
+    assert_eq!(yuan(&r, "ZZDB-2024-004", "担保费率补差"), d("10500"));
+    // Fee above the industry base: eligible, but max(3,000,000 × 0.7% − 3,000,000 × 0.8%, 0) = 0.
+    assert_eq!(yuan(&r, "ZZDB-2024-006", "担保费率补差"), d("0"));
+    // 60,000 + 10,500 + 个体工商户 800,000 × (1.3% − 0.5%) = 6,400 → 76,900 to 3.
+    assert_eq!(total(&r, "担保费率补差"), (d("76900"), 3));
+}
+
+#[test]
+fn risk_compensation_is_2_percent_then_5_percent_from_2025() {
+    // 二(五)17: 2024, before the end of 十四五: 42,000万元 × 2% = 8,400,000.
+    let r = eval(POLICY, GUARANTORS, &["--year", "2024"]);
+    assert_eq!(yuan(&r, "泽州县中小企业融资担保有限公司", "业务风险补偿"), d("8400000"));
+    // 2025: 45,000万元 × 5% = 22,500,000.
+    let r = eval(POLICY, GUARANTORS, &["--year", "2025"]);
+    assert_eq!(yuan(&r, "泽州县中小企业融资担保有限公司", "业务风险补偿"), d("22500000"));
+    // Not a government guarantor: nothing.
+    assert_eq!(yuan(&r, "晋城市泽信商业融资担保有限公司", "业务风险补偿"), d("0"));
+}
+
+#[test]
+fn targets_for_2025_at_their_boundaries() {
+    let r = eval(POLICY, COUNTY, &[]);
+    let t = &rule(&r, "泽州县", "发展目标")["detail"];
+    let met = |name: &str| {
+        t["indicators"].as_array().unwrap().iter().find(|i| i["name"] == name).unwrap()["met"]
+            .clone()
+    };
+    // 「规上工业企业数量突破 260 家」: 260 is not more than 260.
+    assert_eq!(met("规上工业企业"), false);
+    // 「“专精特新”企业达到 25 家以上」: 25 counts.
+    assert_eq!(met("专精特新企业"), true);
+    // 知识产权质押融资 20 + 30 + 25 + 25 = 100万元: 「累计达到 100 万元以上」.
+    assert_eq!(met("知识产权质押融资"), true);
+    // 「平均担保费率降至1%」: 1% counts.
+    assert_eq!(met("平均担保费率"), true);
+    assert_eq!(t["met"], 19);
+    assert_eq!(rule(&r, "泽州县", "发展目标")["value"], false);
+}
+
+#[test]
+fn county_awards_add_to_the_city_award() {
+    let r = eval(POLICY, ENTERPRISES, &["--param", "省级小巨人奖励额=5万元"]);
+    // 二(一)3: 省市 50,000 + 县 64,000 + 省级以上 0 = 114,000.
+    assert_eq!(stack(&r, "泽州县丹河科技企业孵化器有限公司", "孵化载体").0, d("114000"));
+    // 省级: 0 + 50,000 + 25,000 = 75,000.
+    assert_eq!(stack(&r, "泽州县巴公装备制造众创空间", "孵化载体").0, d("75000"));
+    // 二(四)14: 市级一次性 100,000 + 县 50,000 = 150,000.
+    let (sum, members) = stack(&r, "泽州县恒盛精工有限公司", "专精特新");
+    assert_eq!(sum, d("150000"));
+    assert_eq!(
+        members,
+        [
+            ("市级专精特新一次性奖励".to_string(), d("100000"), d("100000")),
+            ("专精特新奖励".to_string(), d("50000"), d("50000")),
+        ]
+    );
+    // 二(四)15: 市级 100,000 + 县 (sample parameter) 50,000 = 150,000.
+    assert_eq!(stack(&r, "泽州县华阳新材料科技有限公司", "高新认定").0, d("150000"));
+}
