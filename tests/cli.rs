@@ -128,7 +128,7 @@ fn explain_code_prints_the_page() {
 
 #[test]
 fn explain_code_of_an_unknown_code_suggests_and_exits_2() {
-    let r = zhengce(&["--lang", "en", "explain-code", "ZC0210"], &env());
+    let r = zhengce(&["--lang", "en", "explain-code", "ZC0221"], &env());
     assert_eq!(r.status, Status::Usage);
     assert_eq!(r.out, "");
     assert!(r.err.contains("ZC0903"), "{}", r.err);

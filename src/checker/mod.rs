@@ -12,6 +12,7 @@ mod builtins;
 mod consistency;
 mod consteval;
 mod err;
+mod imports;
 mod infer;
 mod rules;
 pub mod scope;
@@ -219,6 +220,7 @@ pub fn check_source(file: &Arc<SourceFile>) -> Diagnostics {
     if let Some(policy) = policy {
         let (_, more) = check(&policy);
         diags.extend(more);
+        diags.extend(imports::check_imports(&policy));
     }
     diags
 }

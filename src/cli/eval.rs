@@ -359,8 +359,8 @@ fn evaluate(
     args: &EvalArgs,
     basis: bool,
 ) -> Result<Evaluated, Diagnostics> {
-    let imported = stack::imports(policy)?;
     let kind = kind_of(policy, data, args.kind.as_deref()).unwrap_or_default();
+    let imported = stack::imports(policy, &kind)?;
     let own_names = stack::data_names(policy, &kind);
     let others = stack::imported_names(policy, &kind);
     let loaded =
@@ -418,7 +418,7 @@ fn evaluate(
             diags.extend(d);
         }
         let mut per_award = BTreeMap::new();
-        for rule in stack::stack_rules(policy) {
+        for rule in stack::stack_rules(policy, &kind) {
             for m in &rule.members {
                 if let [alias, award] = m.node.as_slice()
                     && alias.node == imp.alias
@@ -431,7 +431,7 @@ fn evaluate(
         imported_amounts.insert(imp.alias.clone(), per_award);
     }
     let local = |award: &str| stack::amounts(checked, &outcomes, award);
-    let stacks = stack::apply(policy, &outcomes, &local, &imported_amounts);
+    let stacks = stack::apply(policy, &kind, &outcomes, &local, &imported_amounts);
     let rows = if basis {
         let r = Report { policy, checked, outcomes: &outcomes, stacks: &stacks };
         report::basis::rows(&r, &ev, &loaded.dataset.records)

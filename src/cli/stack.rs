@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use crate::ast::{Item, ItemKind, Node, Policy, StackDecl};
+use crate::ast::{ItemKind, Policy, StackDecl};
 use crate::checker::{Checked, check};
 use crate::data::Schema;
 use crate::diagnostics::{Diagnostics, Text};
@@ -24,26 +24,49 @@ pub struct Imported {
     pub policy: Policy,
 }
 
-/// Every stacking rule of a policy, at any depth.
-pub fn stack_rules(policy: &Policy) -> Vec<&StackDecl> {
-    fn walk<'a>(items: &'a [Node<Item>], out: &mut Vec<&'a StackDecl>) {
-        for i in items {
-            match &i.node.kind {
-                ItemKind::Stack(s) => out.push(s),
-                ItemKind::For(f) => walk(&f.items, out),
-                _ => {}
+/// The stacking rules that apply to subjects of `kind`: those written in `对于 kind`, and those
+/// at the top level whose awards of this policy belong to `kind` (or that name none of its own).
+pub fn stack_rules<'p>(policy: &'p Policy, kind: &str) -> Vec<&'p StackDecl> {
+    let mut out = Vec::new();
+    let mut local_awards: BTreeSet<&str> = BTreeSet::new();
+    for i in &policy.items {
+        if let ItemKind::For(f) = &i.node.kind
+            && f.subject.node == kind
+        {
+            for inner in &f.items {
+                match &inner.node.kind {
+                    ItemKind::Stack(s) => out.push(s),
+                    ItemKind::Award(a) => {
+                        local_awards.insert(a.name.node.as_str());
+                    }
+                    _ => {}
+                }
             }
         }
     }
-    let mut out = Vec::new();
-    walk(&policy.items, &mut out);
+    for i in &policy.items {
+        if let ItemKind::Stack(s) = &i.node.kind {
+            let own: Vec<&str> = s
+                .members
+                .iter()
+                .filter_map(|m| match m.node.as_slice() {
+                    [one] => Some(one.node.as_str()),
+                    _ => None,
+                })
+                .collect();
+            if own.is_empty() || own.iter().any(|a| local_awards.contains(a)) {
+                out.push(s);
+            }
+        }
+    }
     out
 }
 
-/// Loads the policies that the stacking rules name through an import, relative to the policy.
-pub fn imports(policy: &Policy) -> Result<Vec<Imported>, Diagnostics> {
+/// Loads the policies that the stacking rules for `kind` name through an import, relative to the
+/// policy.
+pub fn imports(policy: &Policy, kind: &str) -> Result<Vec<Imported>, Diagnostics> {
     let mut aliases: BTreeSet<String> = BTreeSet::new();
-    for rule in stack_rules(policy) {
+    for rule in stack_rules(policy, kind) {
         for m in &rule.members {
             if let [alias, _] = m.node.as_slice() {
                 aliases.insert(alias.node.clone());
@@ -148,11 +171,12 @@ pub fn amounts(
 /// `imported` each alias's.
 pub fn apply(
     policy: &Policy,
+    kind: &str,
     outcomes: &[SubjectOutcome],
     local: &dyn Fn(&str) -> BTreeMap<String, Decimal>,
     imported: &BTreeMap<String, BTreeMap<String, BTreeMap<String, Decimal>>>,
 ) -> Vec<Vec<StackOutcome>> {
-    let rules = stack_rules(policy);
+    let rules = stack_rules(policy, kind);
     outcomes
         .iter()
         .map(|o| {

@@ -59,6 +59,7 @@ codes! {
     Unused = "ZC0207", Warning, "定义未被使用", "unused definition";
     UnknownUnit = "ZC0208", Error, "未知单位", "unknown unit";
     UnknownSubject = "ZC0209", Error, "未知主体", "unknown subject";
+    ImportNotFound = "ZC0210", Error, "引用的政策无法读取", "imported policy cannot be read";
     // --- types and units
     UnitMismatch = "ZC0301", Error, "单位不相容", "incompatible units";
     TypeMismatch = "ZC0302", Error, "类型不符", "type mismatch";

@@ -41,6 +41,7 @@ pub fn explain(code: Code) -> &'static str {
         Code::Unused => include_str!("../../docs/codes/ZC0207.md"),
         Code::UnknownUnit => include_str!("../../docs/codes/ZC0208.md"),
         Code::UnknownSubject => include_str!("../../docs/codes/ZC0209.md"),
+        Code::ImportNotFound => include_str!("../../docs/codes/ZC0210.md"),
         Code::UnitMismatch => include_str!("../../docs/codes/ZC0301.md"),
         Code::TypeMismatch => include_str!("../../docs/codes/ZC0302.md"),
         Code::PercentVsPoints => include_str!("../../docs/codes/ZC0303.md"),

@@ -80,7 +80,8 @@ impl<'c, 'p> Evaluator<'c, 'p> {
                 DefSource::Field(_) => false,
                 DefSource::Item(i) => !matches!(
                     i.node.kind,
-                    ItemKind::Import(_)
+                    ItemKind::Param(_)
+                        | ItemKind::Import(_)
                         | ItemKind::Enum(_)
                         | ItemKind::Subject(_)
                         | ItemKind::For(_)
@@ -180,7 +181,9 @@ impl<'r> Frame<'r> {
     }
 }
 
-/// The latest year that any yearly value in the data has: the default evaluation year.
+/// The default evaluation year: the latest year any subject's yearly data has; only when the
+/// subjects have no yearly data, the latest year of the parameters (parameters often list years
+/// ahead of the data, such as targets, which must not move the year evaluated).
 pub fn latest_year(records: &[Record], params: &BTreeMap<String, Value>) -> Option<u16> {
     let series = |v: &Value| match v {
         Value::Series(m) => m.keys().next_back().copied(),
@@ -189,6 +192,6 @@ pub fn latest_year(records: &[Record], params: &BTreeMap<String, Value>) -> Opti
     records
         .iter()
         .flat_map(|r| r.fields.iter().filter_map(series))
-        .chain(params.values().filter_map(series))
         .max()
+        .or_else(|| params.values().filter_map(series).max())
 }
