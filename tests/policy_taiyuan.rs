@@ -35,10 +35,12 @@ fn rule<'a>(report: &'a Value, subject: &str, name: &str) -> &'a Value {
         .iter()
         .find(|s| s["id"] == subject)
         .unwrap_or_else(|| panic!("no subject {subject}"));
+    // A top-level rule is the same for every subject and is reported once, in `policy_rules`.
     s["rules"]
         .as_array()
         .unwrap()
         .iter()
+        .chain(report["policy_rules"].as_array().unwrap())
         .find(|r| r["name"] == name)
         .unwrap_or_else(|| panic!("no rule {name} for {subject}"))
 }

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! { "policy": { "file", "title" },
+//!   "policy_rules": [ rule … ]          (top-level rules, the same for every subject)
 //!   "subjects": [ { "id", "year",
 //!       "rules": [ { "name", "kind", "value", "citation": { "clause", "quote" } | null,
 //!                    "detail": … } ],
@@ -77,8 +78,28 @@ pub fn render(r: &Report<'_, '_>) -> String {
             })
         })
         .collect();
+    let policy_rules: Vec<J> = r
+        .outcomes
+        .first()
+        .map(|o| {
+            o.rules
+                .iter()
+                .filter(|rule| r.policy_level(rule.def))
+                .map(|rule| {
+                    json!({
+                        "name": r.name(rule.def),
+                        "kind": r.kind(rule.def).2,
+                        "value": jv(&rule.value, scope),
+                        "citation": r.citation(rule.def).map(|(c, q)| json!({ "clause": c, "quote": q })),
+                        "detail": detail(r, &rule.detail),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let doc = json!({
         "policy": { "file": r.policy.file.name, "title": r.title() },
+        "policy_rules": policy_rules,
         "subjects": subjects,
         "totals": totals,
     });

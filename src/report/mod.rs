@@ -76,8 +76,19 @@ impl Report<'_, '_> {
         }
     }
 
-    /// Whether a rule is shown per subject (constants such as budgets are not).
+    /// Whether a rule is shown per subject: a rule of a subject's scope (`对于`). Rules at the top
+    /// level cannot depend on a subject's data; they are shown once ([`Report::policy_level`]).
     pub fn per_subject(&self, def: DefId) -> bool {
+        self.checked.scope.defs.get(def).is_some_and(|d| d.subject.is_some()) && self.shown(def)
+    }
+
+    /// Whether a rule is shown once for the whole policy: a rule at the top level.
+    pub fn policy_level(&self, def: DefId) -> bool {
+        self.checked.scope.defs.get(def).is_some_and(|d| d.subject.is_none()) && self.shown(def)
+    }
+
+    /// Rules and named values are shown; constants such as budgets are not.
+    fn shown(&self, def: DefId) -> bool {
         matches!(
             self.item(def).map(|i| &i.node.kind),
             Some(

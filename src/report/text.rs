@@ -21,6 +21,21 @@ pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
         Some(t) => writeln!(out, "== {t}  ({file})"),
         None => writeln!(out, "== {file}"),
     };
+    if let Some(first) = r.outcomes.first() {
+        let top: Vec<_> = first.rules.iter().filter(|x| r.policy_level(x.def)).collect();
+        if !top.is_empty() {
+            let _ = writeln!(out, "\n-- {}", if zh { "政策层面" } else { "policy level" });
+            for rule in top {
+                let (kz, ke, _) = r.kind(rule.def);
+                let kind = if zh { kz } else { ke };
+                let cite =
+                    r.citation(rule.def).map(|(c, _)| format!("  § {c}")).unwrap_or_default();
+                let value = show(&rule.value, &r.checked.scope, lang);
+                let _ = writeln!(out, "  {kind} {}: {value}{cite}", r.name(rule.def));
+                detail(&mut out, r, rule.def, &rule.detail, lang);
+            }
+        }
+    }
     for (i, o) in r.outcomes.iter().enumerate() {
         let year = match (o.year, zh) {
             (Some(y), true) => format!("  {y}年"),
