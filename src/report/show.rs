@@ -44,21 +44,20 @@ fn display_unit(dim: Dim, lang: Lang) -> (String, Decimal) {
 }
 
 /// Decimal places shown to people before a value is abbreviated (marked `≈`).
-const SHOWN_PLACES: u32 = 6;
+const SHOWN_PLACES: u32 = 8;
 
 /// A value as a person reads it: `150,000 元`, `35%`, `是`, `优秀`, `2022年`. A number with more
-/// than six decimal places (a ratio from a division) is shown to four, marked `≈`; reports for
-/// programs (JSON, CSV) always carry the exact value.
+/// than eight decimal places (a ratio from a division) is cut to eight, toward zero, and marked
+/// `≈`: cut, not rounded, so that 2.99997% is never shown as reaching a 3% threshold it misses.
+/// Reports for programs (JSON, CSV) always carry the exact value.
 pub fn show(v: &V, scope: &Scope<'_>, lang: Lang) -> String {
     match v {
         V::Num(n, dim) => {
             let (unit, factor) = display_unit(*dim, lang);
             let shown = n.checked_mul(factor).unwrap_or(*n).normalize();
             if shown.scale() > SHOWN_PLACES {
-                let short = shown.round_dp_with_strategy(
-                    4,
-                    rust_decimal::RoundingStrategy::MidpointAwayFromZero,
-                );
+                let short = shown
+                    .round_dp_with_strategy(SHOWN_PLACES, rust_decimal::RoundingStrategy::ToZero);
                 return format!("≈{}{unit}", grouped(short));
             }
             format!("{}{unit}", grouped(shown))
@@ -115,7 +114,10 @@ mod tests {
     fn long_ratios_are_abbreviated_and_marked() {
         let scope = Scope::default();
         let v = V::Num("0.0610050736892969316259966175".parse().unwrap(), Dim::PERCENT);
-        assert_eq!(show(&v, &scope, Lang::Zh), "≈6.1005%");
+        assert_eq!(show(&v, &scope, Lang::Zh), "≈6.10050736%");
+        // Just under a threshold stays visibly under it.
+        let v = V::Num("0.029999700002999970000299997".parse().unwrap(), Dim::PERCENT);
+        assert_eq!(show(&v, &scope, Lang::Zh), "≈2.99997%");
         let exact = V::Num("370.371".parse().unwrap(), Dim::MONEY);
         assert_eq!(show(&exact, &scope, Lang::Zh), "370.371 元");
     }
