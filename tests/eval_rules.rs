@@ -277,3 +277,45 @@ fn a_computed_ratio_compares_with_a_percentage() {
     assert_eq!(value(RATIO, &out[1], "研发强度"), &V::Bool(false));
     assert_eq!(value(RATIO, &out[0], "目标收入"), &V::Num(d("1200000"), Dim::MONEY));
 }
+
+const ONCE: &str = r#"
+主体 企业 { 标识 名称  名称: 文本  认定: 是否 按年  面积: ㎡ 按年 }
+对于 企业 {
+  § 二(四)16 「对上一年度认定的国家高新技术企业，县财政一次性给予15万元资助」
+  奖励 高新资助 { 当 认定  金额 15万元  一次性 }
+  § 六1(2) 「三年内按照30%的比例给予相应补助」
+  奖励 房租补贴 { 当 面积 > 0㎡  金额 面积 × 10元/㎡  每年 连续 3年 }
+}
+"#;
+
+#[test]
+fn a_one_off_award_is_paid_once_and_a_yearly_one_for_its_years() {
+    let series = |vals: &[(u16, Value)]| Value::Series(vals.iter().cloned().collect());
+    let b = |x: bool| Value::Bool(x);
+    let a = |s: &str| num(s, Dim::AREA);
+    let rec = |name: &str, certified: &[(u16, bool)], area: &[(u16, &str)]| Record {
+        key: name.into(),
+        fields: vec![
+            Value::Text(name.into()),
+            series(&certified.iter().map(|(y, c)| (*y, b(*c))).collect::<Vec<_>>()),
+            series(&area.iter().map(|(y, s)| (*y, a(s))).collect::<Vec<_>>()),
+        ],
+    };
+    let recs = [
+        // Certified in 2021 and still certified in 2022: the one-off award was due in 2021.
+        rec(
+            "早认定",
+            &[(2021, true), (2022, true)],
+            &[(2019, "100"), (2020, "100"), (2021, "100"), (2022, "100")],
+        ),
+        // First certified in 2022: due now. Space rented from 2020: the third year is 2022.
+        rec("新认定", &[(2021, false), (2022, true)], &[(2020, "0"), (2021, "200"), (2022, "200")]),
+    ];
+    let out = run(ONCE, &recs, Some(2022), BTreeMap::new());
+    assert_eq!(value(ONCE, &out[0], "高新资助"), &V::Num(d("0"), Dim::MONEY));
+    assert_eq!(value(ONCE, &out[1], "高新资助"), &V::Num(d("150000"), Dim::MONEY));
+    // 早认定 rented from 2019: 2019, 2020, 2021 are its three years; 2022 pays nothing.
+    assert_eq!(value(ONCE, &out[0], "房租补贴"), &V::Num(d("0"), Dim::MONEY));
+    // 新认定's area was 0 in 2020, so its years are 2021, 2022, 2023: 200 × 10 in 2022.
+    assert_eq!(value(ONCE, &out[1], "房租补贴"), &V::Num(d("2000"), Dim::MONEY));
+}

@@ -125,7 +125,7 @@ impl Evaluator<'_, '_> {
 }
 
 /// The expressions of a declaration, in the order written.
-fn exprs(kind: &ItemKind) -> Vec<&Expr> {
+pub(super) fn exprs(kind: &ItemKind) -> Vec<&Expr> {
     let mut out = Vec::new();
     match kind {
         ItemKind::Let(l) => {
@@ -206,7 +206,7 @@ fn score_exprs<'a>(parts: &'a [crate::ast::Node<crate::ast::ScorePart>], out: &m
 }
 
 /// The names an expression refers to, in order.
-fn collect(e: &Expr, out: &mut Vec<String>) {
+pub(super) fn collect(e: &Expr, out: &mut Vec<String>) {
     match &e.node {
         ExprKind::Name(n) => out.push(n.clone()),
         ExprKind::Paren(x) | ExprKind::Neg(x) | ExprKind::Not(x) => collect(x, out),

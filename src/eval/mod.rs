@@ -11,6 +11,7 @@ pub mod outcome;
 mod rules;
 pub mod stack;
 pub mod value;
+mod yearly;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -114,4 +114,16 @@ pub struct AwardResult {
     pub capped: bool,
     pub reduce: Option<V>,
     pub amount: V,
+    /// Eligible, but not paid this year: a one-off award already due in an earlier year, or a
+    /// yearly award past the years it runs.
+    pub not_this_year: Option<NotThisYear>,
+}
+
+/// Why an eligible award pays nothing in the evaluation year.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NotThisYear {
+    /// `一次性`: it was first due in this earlier year.
+    PaidIn(u16),
+    /// `每年 连续 N年`: it ran from `first` for `years` years.
+    Ended { first: u16, years: rust_decimal::Decimal },
 }

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use super::expr::{compare, holds};
 use super::outcome::{
     AwardResult, Comparison, Detail, GroupResult, IndicatorResult, IndicatorsResult, ItemResult,
-    PartResult,
+    NotThisYear, PartResult,
 };
 use super::value::V;
 use super::{Evaluator, Frame, R};
@@ -368,19 +368,73 @@ impl Evaluator<'_, '_> {
         )
     }
 
-    fn award(&self, frame: &mut Frame<'_>, a: &AwardDecl, year: u16) -> R<AwardResult> {
+    /// The positions of the `当` clauses of an award that do not hold in `year`.
+    fn failed_when(&self, frame: &mut Frame<'_>, a: &AwardDecl, year: u16) -> R<Vec<usize>> {
         let mut failed = Vec::new();
-        let mut eligible = true;
         for (i, c) in a.clauses.iter().enumerate() {
             if let AwardClause::When(cond) = &c.node
                 && self.eval(frame, cond, year)?.as_bool() != Some(true)
             {
-                eligible = false;
                 failed.push(i);
             }
         }
+        Ok(failed)
+    }
+
+    /// For an award eligible in `year`: whether `一次性` or `每年 连续 N年` keeps it from paying this
+    /// year, judged from the earlier years of the subject's data.
+    fn not_this_year(
+        &self,
+        frame: &mut Frame<'_>,
+        a: &AwardDecl,
+        year: u16,
+    ) -> R<Option<NotThisYear>> {
+        let (Some(_), Some(first_data)) = (frame.year, frame.first_year) else { return Ok(None) };
+        let once = a.clauses.iter().any(|c| matches!(c.node, AwardClause::Once));
+        let during = a.clauses.iter().find_map(|c| match &c.node {
+            AwardClause::Yearly { during: Some(q) } => Some(points_value(&q.node)),
+            _ => None,
+        });
+        if !once && during.is_none() {
+            return Ok(None);
+        }
+        // Conditions that read no yearly data hold alike in every year: the data cannot tell
+        // when the award was first due, so it is due in the year evaluated.
+        let conds: Vec<&crate::ast::Expr> = a
+            .clauses
+            .iter()
+            .filter_map(|c| match &c.node {
+                AwardClause::When(e) => Some(e),
+                _ => None,
+            })
+            .collect();
+        if !self.depends_on_year(&conds) {
+            return Ok(None);
+        }
+        let mut first_eligible = year;
+        for t in first_data..year {
+            if self.failed_when(frame, a, t)?.is_empty() {
+                first_eligible = t;
+                break;
+            }
+        }
+        if once && first_eligible < year {
+            return Ok(Some(NotThisYear::PaidIn(first_eligible)));
+        }
+        if let Some(n) = during
+            && Decimal::from(year - first_eligible) >= n
+        {
+            return Ok(Some(NotThisYear::Ended { first: first_eligible, years: n }));
+        }
+        Ok(None)
+    }
+
+    fn award(&self, frame: &mut Frame<'_>, a: &AwardDecl, year: u16) -> R<AwardResult> {
+        let failed = self.failed_when(frame, a, year)?;
+        let eligible = failed.is_empty();
         let zero = V::money(Decimal::ZERO);
-        if !eligible {
+        let not_this_year = if eligible { self.not_this_year(frame, a, year)? } else { None };
+        if !eligible || not_this_year.is_some() {
             return Ok(AwardResult {
                 eligible,
                 failed,
@@ -389,6 +443,7 @@ impl Evaluator<'_, '_> {
                 capped: false,
                 reduce: None,
                 amount: zero,
+                not_this_year,
             });
         }
         let mut base = zero.clone();
@@ -419,7 +474,7 @@ impl Evaluator<'_, '_> {
         if let V::Num(x, d) = &amount {
             amount = V::Num(x.normalize(), *d);
         }
-        Ok(AwardResult { eligible, failed, base, cap, capped, reduce, amount })
+        Ok(AwardResult { eligible, failed, base, cap, capped, reduce, amount, not_this_year: None })
     }
 
     /// A part of a definition: a condition's item, a score's part, a budget's part, an indicator.

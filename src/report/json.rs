@@ -168,6 +168,12 @@ fn detail(r: &Report<'_, '_>, d: &Detail) -> J {
             "capped": a.capped,
             "reduce": a.reduce.as_ref().map(|c| jv(c, scope)),
             "amount": jv(&a.amount, scope),
+            "not_this_year": a.not_this_year.as_ref().map(|n| match n {
+                crate::eval::outcome::NotThisYear::PaidIn(y) => json!({ "once_due_in": y }),
+                crate::eval::outcome::NotThisYear::Ended { first, years } => {
+                    json!({ "ran_from": first, "years": years.normalize().to_string() })
+                }
+            }),
         }),
     }
 }

@@ -7,7 +7,7 @@ use super::{Report, word};
 use crate::ast::CmpOp;
 use crate::ast::StackMode;
 use crate::diagnostics::{Lang, Text};
-use crate::eval::outcome::{Comparison, Detail, GroupResult, PartResult};
+use crate::eval::outcome::{Comparison, Detail, GroupResult, NotThisYear, PartResult};
 use crate::eval::stack::StackOutcome;
 use crate::eval::value::V;
 use crate::units::Dim;
@@ -129,6 +129,29 @@ fn detail(out: &mut String, r: &Report<'_, '_>, def: usize, d: &Detail, lang: La
                     writeln!(out, "    不符合：{}", why.join("、"))
                 } else {
                     writeln!(out, "    not eligible: {}", why.join(", "))
+                };
+                return;
+            }
+            if let Some(reason) = &a.not_this_year {
+                let _ = match (reason, lang) {
+                    (NotThisYear::PaidIn(y), Lang::Zh) => {
+                        writeln!(out, "    一次性奖励，已于 {y}年 符合条件，本年不再发放")
+                    }
+                    (NotThisYear::PaidIn(y), Lang::En) => {
+                        writeln!(out, "    a one-off award, already due in {y}: nothing this year")
+                    }
+                    (NotThisYear::Ended { first, years }, Lang::Zh) => {
+                        writeln!(
+                            out,
+                            "    自 {first}年 起连续 {}年 已满，本年不再发放",
+                            years.normalize()
+                        )
+                    }
+                    (NotThisYear::Ended { first, years }, Lang::En) => writeln!(
+                        out,
+                        "    paid for {} years from {first}: nothing this year",
+                        years.normalize()
+                    ),
                 };
                 return;
             }
