@@ -97,6 +97,13 @@ impl Checker<'_> {
                     for c in &a.clauses {
                         if let AwardClause::Amount { value, exceptions } = &c.node {
                             self.exceptions(value, exceptions);
+                            self.unrounded_division(value);
+                            for ex in exceptions {
+                                self.unrounded_division(&ex.node.value);
+                            }
+                        }
+                        if let AwardClause::Cap(cap) = &c.node {
+                            self.unrounded_division(cap);
                         }
                     }
                 }
@@ -133,6 +140,25 @@ impl Checker<'_> {
             }
         }
         let _ = policy;
+    }
+
+    /// An amount computed with a division that does not terminate, outside any rounding.
+    fn unrounded_division(&mut self, e: &Expr) {
+        if let Some(span) = division_outside_rounding(e) {
+            let d = Diagnostic::new(
+                Code::UnroundedDivision,
+                Text::new(
+                    "金额由除法算出，却没有写明取整",
+                    "this amount comes from a division, but no rounding is written",
+                ),
+            )
+            .at(self.loc(span), Text::new("结果可能是无限小数", "the result may not terminate"))
+            .help(Text::new(
+                "用 `取整`、`向下取整` 或 `向上取整` 写明取整到哪一位，如 `向下取整(…, 0.01元)`",
+                "write the rounding with `round`, `round_down` or `round_up` and its step, e.g. `round_down(…, 0.01元)`",
+            ));
+            self.push(d);
+        }
     }
 
     fn group_exceptions(&mut self, g: &CondGroup) {
@@ -234,4 +260,63 @@ fn equality(e: &Expr) -> Option<(&str, &Expr)> {
         (_, ExprKind::Name(n)) if literal(l) => Some((n.as_str(), strip(l))),
         _ => None,
     }
+}
+
+/// The span of a division inside `e` that is not under a rounding function and whose divisor is
+/// not a literal that divides evenly (only prime factors 2 and 5).
+fn division_outside_rounding(e: &Expr) -> Option<Span> {
+    match &e.node {
+        ExprKind::Call(f, args) => {
+            let rounds = matches!(
+                crate::checker::lookup_builtin(&f.node).map(|b| b.0),
+                Some(
+                    crate::checker::Builtin::Round
+                        | crate::checker::Builtin::RoundDown
+                        | crate::checker::Builtin::RoundUp
+                )
+            );
+            if rounds { None } else { args.iter().find_map(division_outside_rounding) }
+        }
+        ExprKind::Binary(crate::ast::BinOp::Div, l, r) => {
+            if terminating_divisor(r) {
+                division_outside_rounding(l)
+            } else {
+                Some(e.span)
+            }
+        }
+        ExprKind::Binary(_, l, r) | ExprKind::Compare(_, l, r) | ExprKind::Logic(_, l, r) => {
+            division_outside_rounding(l).or_else(|| division_outside_rounding(r))
+        }
+        ExprKind::Paren(x) | ExprKind::Neg(x) | ExprKind::Not(x) => division_outside_rounding(x),
+        ExprKind::If(c, t, f) => division_outside_rounding(c)
+            .or_else(|| division_outside_rounding(t))
+            .or_else(|| division_outside_rounding(f)),
+        ExprKind::Tier(s, arms) => division_outside_rounding(s)
+            .or_else(|| arms.iter().find_map(|a| division_outside_rounding(&a.node.value))),
+        _ => None,
+    }
+}
+
+/// A literal divisor whose only prime factors are 2 and 5 (in its own unit): the quotient ends.
+fn terminating_divisor(e: &Expr) -> bool {
+    let ExprKind::Quantity(q) = &strip(e).node else { return false };
+    let Ok(unit) = crate::units::parse_unit(q.unit.as_ref().map_or("", |u| u.node.as_str()))
+        .or_else(|_| crate::units::parse_unit("倍"))
+    else {
+        return false;
+    };
+    let Ok(mut n) = unit.to_base(q.value) else { return false };
+    n = n.normalize();
+    // A decimal divisor m / 10^k terminates exactly when m has no prime factor but 2 and 5.
+    let mut m = n.mantissa().unsigned_abs();
+    if m == 0 {
+        return false;
+    }
+    while m % 2 == 0 {
+        m /= 2;
+    }
+    while m % 5 == 0 {
+        m /= 5;
+    }
+    m == 1
 }

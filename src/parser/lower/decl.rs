@@ -114,8 +114,10 @@ impl Lower {
         let quote = match c.eat(Rule::quote) {
             Some(q) => {
                 let s = span(&q);
-                let text =
-                    q.into_inner().next().map(|i| i.as_str().to_string()).unwrap_or_default();
+                // A sentence quoted over several lines is one sentence: the line breaks and the
+                // indentation of the policy file are not part of it.
+                let raw = q.into_inner().next().map(|i| i.as_str()).unwrap_or_default();
+                let text: String = raw.lines().map(str::trim).collect();
                 Some(Node::new(text, s))
             }
             None => None,
