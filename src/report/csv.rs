@@ -9,11 +9,7 @@ use crate::eval::value::V;
 /// Renders the report as CSV.
 pub fn render(r: &Report<'_, '_>) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let defs: Vec<usize> = r
-        .outcomes
-        .first()
-        .map(|o| o.rules.iter().filter(|x| r.per_subject(x.def)).map(|x| x.def).collect())
-        .unwrap_or_default();
+    let defs = r.subject_columns();
     let mut header = vec!["id".to_string()];
     header.extend(defs.iter().map(|d| r.name(*d).to_string()));
     let _ = w.write_record(&header);

@@ -30,20 +30,8 @@ pub fn render(r: &Report<'_, '_>) -> String {
         .iter()
         .enumerate()
         .map(|(i, o)| {
-            let rules: Vec<J> = o
-                .rules
-                .iter()
-                .filter(|rule| r.per_subject(rule.def))
-                .map(|rule| {
-                    json!({
-                        "name": r.name(rule.def),
-                        "kind": r.kind(rule.def).2,
-                        "value": jv(&rule.value, scope),
-                        "citation": r.citation(rule.def).map(|(c, q)| json!({ "clause": c, "quote": q })),
-                        "detail": detail(r, &rule.detail),
-                    })
-                })
-                .collect();
+            let rules: Vec<J> =
+                o.rules.iter().filter(|rule| r.per_subject(rule.def)).map(|rule| rule_json(r, rule)).collect();
             let stacking: Vec<J> = r
                 .stacks
                 .get(i)
@@ -85,15 +73,7 @@ pub fn render(r: &Report<'_, '_>) -> String {
             o.rules
                 .iter()
                 .filter(|rule| r.policy_level(rule.def))
-                .map(|rule| {
-                    json!({
-                        "name": r.name(rule.def),
-                        "kind": r.kind(rule.def).2,
-                        "value": jv(&rule.value, scope),
-                        "citation": r.citation(rule.def).map(|(c, q)| json!({ "clause": c, "quote": q })),
-                        "detail": detail(r, &rule.detail),
-                    })
-                })
+                .map(|rule| rule_json(r, rule))
                 .collect()
         })
         .unwrap_or_default();
@@ -106,6 +86,17 @@ pub fn render(r: &Report<'_, '_>) -> String {
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// One rule's result: `{ "name", "kind", "value", "citation", "detail" }`.
+fn rule_json(r: &Report<'_, '_>, rule: &crate::eval::outcome::RuleOutcome) -> J {
+    json!({
+        "name": r.name(rule.def),
+        "kind": r.kind(rule.def).2,
+        "value": jv(&rule.value, &r.checked.scope),
+        "citation": r.citation(rule.def).map(|(c, q)| json!({ "clause": c, "quote": q })),
+        "detail": detail(r, &rule.detail),
+    })
 }
 
 fn comparison(r: &Report<'_, '_>, c: &Comparison) -> J {

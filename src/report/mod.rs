@@ -82,6 +82,14 @@ impl Report<'_, '_> {
         self.checked.scope.defs.get(def).is_some_and(|d| d.subject.is_some()) && self.shown(def)
     }
 
+    /// The rules shown for each subject, in order: the columns of the tabular reports.
+    pub fn subject_columns(&self) -> Vec<DefId> {
+        self.outcomes
+            .first()
+            .map(|o| o.rules.iter().filter(|x| self.per_subject(x.def)).map(|x| x.def).collect())
+            .unwrap_or_default()
+    }
+
     /// Whether a rule is shown once for the whole policy: a rule at the top level.
     pub fn policy_level(&self, def: DefId) -> bool {
         self.checked.scope.defs.get(def).is_some_and(|d| d.subject.is_none()) && self.shown(def)

@@ -216,11 +216,7 @@ fn unit_suffix(r: &Report<'_, '_>, def: usize) -> String {
 }
 
 fn results(ws: &mut Worksheet, r: &Report<'_, '_>) -> Result<(), XlsxError> {
-    let defs: Vec<usize> = r
-        .outcomes
-        .first()
-        .map(|o| o.rules.iter().filter(|x| r.per_subject(x.def)).map(|x| x.def).collect())
-        .unwrap_or_default();
+    let defs = r.subject_columns();
     let mut header = vec!["id".to_string()];
     header.extend(defs.iter().map(|d| format!("{}{}", r.name(*d), unit_suffix(r, *d))));
     let mut s = Sheet::new(ws, RESULTS, &header)?;
