@@ -15,6 +15,7 @@ pub mod explain_code;
 pub mod files;
 pub mod schema;
 pub mod stack;
+pub mod testing;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -146,6 +147,7 @@ where
         Command::Explain(args) => explain::run(args, &settings, out, err),
         Command::Schema(args) => schema::run_schema(args, &settings, out, err),
         Command::Template(args) => schema::run_template(args, &settings, out, err),
+        Command::Test(args) => testing::run(args, &settings, out, err),
     }
 }
 
