@@ -39,6 +39,20 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Write an empty data file to fill in, with units in the headers (数据模板)
     Template(TemplateArgs),
+    /// Run each policy's test cases and compare its outcome snapshots (运行测试用例并比对快照)
+    Test(TestArgs),
+}
+
+/// Arguments of `zhengce test`.
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Policy files, or directories searched recursively for `.zc` files [default: policies]
+    /// (政策文件或目录)
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Write or update the outcome snapshots `NAME.snap.json` instead of comparing them (更新快照)
+    #[arg(long)]
+    pub bless: bool,
 }
 
 /// Arguments of `zhengce schema`.

@@ -347,12 +347,13 @@ pub(super) fn load(
 
 /// Every subject's outcome, the stacking rules applied to each, the basis of their awards when
 /// asked for, and the evaluation's diagnostics.
-type Evaluated = (Vec<SubjectOutcome>, Vec<Vec<StackOutcome>>, Vec<BasisRow>, Diagnostics);
+pub(super) type Evaluated =
+    (Vec<SubjectOutcome>, Vec<Vec<StackOutcome>>, Vec<BasisRow>, Diagnostics);
 
 /// Loads the data and evaluates every subject in it, with the policy's stacking rules applied
 /// to each subject (the policies they import are evaluated on the same data); with `basis`, also
 /// explains each award.
-fn evaluate(
+pub(super) fn evaluate(
     policy: &Policy,
     checked: &Checked<'_>,
     data: &Path,
@@ -504,7 +505,7 @@ fn params(ds: &Dataset, given: &[String]) -> Result<BTreeMap<String, Value>, Dia
 }
 
 /// `90分`, `6.5%`, `5万元`, `是`: a parameter value given on the command line.
-fn param_value(text: &str) -> Option<Value> {
+pub(super) fn param_value(text: &str) -> Option<Value> {
     match text {
         "是" | "true" => return Some(Value::Bool(true)),
         "否" | "false" => return Some(Value::Bool(false)),

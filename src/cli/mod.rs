@@ -1,4 +1,5 @@
-//! The command line: `zhengce check PATH...` and `zhengce explain-code CODE`.
+//! The command line: `zhengce check PATH...`, `eval`, `explain`, `schema`, `template`, `test` and
+//! `explain-code CODE`.
 //!
 //! Exit status: 0 when no error was found (warnings allowed), 1 when a policy has errors, 2 for
 //! a usage or file problem (a bad command line, a path that cannot be read, no policy files,
@@ -15,6 +16,7 @@ pub mod explain_code;
 pub mod files;
 pub mod schema;
 pub mod stack;
+pub mod testing;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -146,6 +148,7 @@ where
         Command::Explain(args) => explain::run(args, &settings, out, err),
         Command::Schema(args) => schema::run_schema(args, &settings, out, err),
         Command::Template(args) => schema::run_template(args, &settings, out, err),
+        Command::Test(args) => testing::run(args, &settings, out, err),
     }
 }
 

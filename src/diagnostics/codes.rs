@@ -3,8 +3,8 @@
 //! A code never changes meaning once published. Codes are grouped by phase:
 //! `ZC01xx` syntax, `ZC02xx` names, `ZC03xx` types and units, `ZC04xx` rules,
 //! `ZC05xx` consistency of the facts a document states, `ZC06xx` data, `ZC07xx` evaluation,
-//! `ZC09xx` files and usage. Each code is documented once, in `docs/codes/ZCxxxx.md`, and
-//! `zhengce explain-code ZCxxxx` prints that page.
+//! `ZC08xx` test files (`zhengce test`), `ZC09xx` files and usage. Each code is documented once,
+//! in `docs/codes/ZCxxxx.md`, and `zhengce explain-code ZCxxxx` prints that page.
 
 use super::Severity;
 
@@ -100,6 +100,9 @@ codes! {
     NoYear = "ZC0703", Error, "没有评估年度", "no evaluation year";
     DeductionRange = "ZC0704", Error, "扣分超出规定范围", "deduction outside its range";
     MissingParamValue = "ZC0705", Error, "参数没有取值", "parameter has no value";
+    // --- test files
+    TestFile = "ZC0801", Error, "测试文件无法读取", "unreadable test file";
+    TestCase = "ZC0802", Error, "测试用例无法运行", "test case that cannot run";
     // --- files and usage
     Io = "ZC0901", Error, "无法读取文件", "cannot read file";
     NoPolicyFiles = "ZC0902", Error, "没有找到政策文件", "no policy files found";

@@ -1,0 +1,645 @@
+//! `zhengce test [PATH...]`: run the test cases and check the outcome snapshots kept beside
+//! each policy.
+//!
+//! For a policy `NAME.zc`, the cases are in `NAME.test.toml` and the snapshot in
+//! `NAME.snap.json` (the format is described in `docs/testing.md`). Each case evaluates the policy
+//! on one data file with the eval machinery and compares the rules it names exactly, numbers in
+//! base units. The snapshot records every rule's value (as in the JSON report) for every subject
+//! of every sample data file; `--bless` writes it. One line per case and snapshot is printed,
+//! then a summary whose last line is `N passed, N failed` (`, N skipped` when any were skipped).
+//!
+//! Exit status: 1 when a case or snapshot fails or a policy has errors, 2 for a usage or file
+//! problem (including an unreadable test file or a case that cannot run), else 0.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde_json::{Map, Value as J, json};
+
+use super::args::{EvalArgs, ReportFormat, TestArgs};
+use super::eval::{evaluate, param_value, sample_data, write_out};
+use super::{Settings, Status, emit, files};
+use crate::ast::Policy;
+use crate::checker::{Checked, check};
+use crate::data::Value;
+use crate::diagnostics::render::render;
+use crate::diagnostics::suggest::{did_you_mean, help_text};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Lang, Severity, Text};
+use crate::eval::value::V;
+use crate::report::show::grouped;
+use crate::report::{self, Report};
+use crate::source::{Loc, SourceFile, Span};
+
+/// A test file: `NAME.test.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TestFile {
+    #[serde(default)]
+    case: Vec<Case>,
+}
+
+/// One `[[case]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    name: String,
+    data: Option<String>,
+    kind: Option<String>,
+    year: Option<u16>,
+    subject: String,
+    #[serde(default)]
+    param: BTreeMap<String, toml::Value>,
+    expect: toml::Table,
+}
+
+/// The tally of a run.
+#[derive(Default)]
+struct Tally {
+    passed: usize,
+    failed: usize,
+    skipped: usize,
+}
+
+/// Runs `test`.
+pub fn run(
+    args: &TestArgs,
+    settings: &Settings,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Status {
+    let paths =
+        if args.paths.is_empty() { vec![PathBuf::from("policies")] } else { args.paths.clone() };
+    let found = files::load(&paths);
+    let mut diags = found.diagnostics;
+    let mut tally = Tally::default();
+    let mut lines = String::new();
+    let lang = settings.lang;
+    for source in &found.sources {
+        let path = PathBuf::from(&source.name);
+        let (policy, parse_diags) = crate::parser::parse(source);
+        let errors: Vec<Diagnostic> =
+            parse_diags.sorted().into_iter().filter(|d| d.severity == Severity::Error).collect();
+        let Some(policy) = policy.filter(|_| errors.is_empty()) else {
+            diags.extend(errors.into());
+            tally.failed += 1;
+            lines.push_str(&line(false, &source.name, &policy_errors(lang)));
+            continue;
+        };
+        let (checked, check_diags) = check(&policy);
+        if check_diags.has_errors() {
+            let errors: Vec<Diagnostic> = check_diags
+                .sorted()
+                .into_iter()
+                .filter(|d| d.severity == Severity::Error)
+                .collect();
+            diags.extend(errors.into());
+            tally.failed += 1;
+            lines.push_str(&line(false, &source.name, &policy_errors(lang)));
+            continue;
+        }
+        let ctx = Ctx { path: &path, policy: &policy, checked: &checked, lang };
+        run_cases(&ctx, &mut tally, &mut lines, &mut diags);
+        run_snapshot(&ctx, args.bless, &mut tally, &mut lines, &mut diags);
+    }
+    let mut summary = format!("{} passed, {} failed", tally.passed, tally.failed);
+    if tally.skipped > 0 {
+        summary.push_str(&format!(", {} skipped", tally.skipped));
+    }
+    lines.push('\n');
+    lines.push_str(&summary);
+    lines.push('\n');
+    emit(out, &lines);
+    let usage = diags
+        .iter()
+        .any(|d| super::check::is_usage_code(d.code) || d.code.id().starts_with("ZC08"));
+    if !diags.is_empty() {
+        emit(err, &render(&diags.sorted(), lang, settings.format, &settings.style));
+    }
+    if usage {
+        Status::Usage
+    } else if tally.failed > 0 {
+        Status::Errors
+    } else {
+        Status::Ok
+    }
+}
+
+/// What every check of one policy needs.
+struct Ctx<'a, 'p> {
+    path: &'a Path,
+    policy: &'p Policy,
+    checked: &'a Checked<'p>,
+    lang: Lang,
+}
+
+fn policy_errors(lang: Lang) -> String {
+    pick(lang, "政策有错误，见标准错误", "the policy has errors, see standard error")
+}
+
+fn pick(lang: Lang, zh: &str, en: &str) -> String {
+    if lang == Lang::Zh { zh.to_string() } else { en.to_string() }
+}
+
+/// One result line.
+fn line(ok: bool, policy: &str, what: &str) -> String {
+    format!("{:<7} {policy} {what}\n", if ok { "ok" } else { "FAILED" })
+}
+
+/// A diagnostic of `code` about `file`, pointing at `span` when known.
+fn diag(code: Code, file: &Arc<SourceFile>, span: Option<Span>, message: Text) -> Diagnostic {
+    Diagnostic::new(code, message)
+        .at(Loc::new(file, span.unwrap_or_default()), Text::new("此处", "here"))
+}
+
+/// Where `"needle"` (quoted) or `needle` first occurs in the text, after `from`.
+fn find_span(text: &str, needle: &str, from: usize) -> Option<Span> {
+    let rest = text.get(from..)?;
+    let quoted = format!("\"{needle}\"");
+    if let Some(i) = rest.find(&quoted) {
+        return Some(Span::new(from + i, from + i + quoted.len()));
+    }
+    rest.find(needle).map(|i| Span::new(from + i, from + i + needle.len()))
+}
+
+/// Evaluates the policy on one data file; the JSON report, parsed back.
+fn eval_json(
+    ctx: &Ctx<'_, '_>,
+    data: &Path,
+    kind: Option<String>,
+    year: Option<u16>,
+    params: Vec<String>,
+) -> Result<J, Diagnostics> {
+    let args = EvalArgs {
+        paths: vec![ctx.path.to_path_buf()],
+        data: Some(data.to_path_buf()),
+        kind,
+        subject: None,
+        year,
+        params,
+        format: ReportFormat::Json,
+        out: None,
+    };
+    let (outcomes, stacks, _, diags) = evaluate(ctx.policy, ctx.checked, data, &args, false)?;
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let r =
+        Report { policy: ctx.policy, checked: ctx.checked, outcomes: &outcomes, stacks: &stacks };
+    Ok(serde_json::from_str(&report::json(&r)).unwrap_or(J::Null))
+}
+
+/// The rules of a report's JSON array as `name → value`.
+fn rule_values(rules: Option<&J>) -> Map<String, J> {
+    let mut map = Map::new();
+    for rule in rules.and_then(J::as_array).map(Vec::as_slice).unwrap_or_default() {
+        if let Some(name) = rule.get("name").and_then(J::as_str) {
+            map.insert(name.to_string(), rule.get("value").cloned().unwrap_or(J::Null));
+        }
+    }
+    map
+}
+
+/// A value of the JSON report as an officer reads it: `500,000 元`, `30%`, `是`, `优秀`.
+fn shown(v: Option<&J>, lang: Lang) -> String {
+    match v {
+        None => pick(lang, "（无）", "(none)"),
+        Some(J::Null) => pick(lang, "缺失", "missing"),
+        Some(J::Bool(b)) => match (b, lang) {
+            (true, Lang::Zh) => "是".to_string(),
+            (false, Lang::Zh) => "否".to_string(),
+            (b, _) => b.to_string(),
+        },
+        Some(J::String(s)) => s.clone(),
+        Some(J::Object(o)) => {
+            let n = o.get("number").and_then(J::as_str).and_then(|n| n.parse::<Decimal>().ok());
+            let unit = o.get("unit").and_then(J::as_str).unwrap_or("");
+            match (n, unit) {
+                (Some(n), "ratio") => format!("{}%", (n * Decimal::ONE_HUNDRED).normalize()),
+                (Some(n), "ratio_points") => {
+                    let n = (n * Decimal::ONE_HUNDRED).normalize();
+                    if lang == Lang::Zh {
+                        format!("{n} 个百分点")
+                    } else {
+                        format!("{n} points")
+                    }
+                }
+                (Some(n), "") => grouped(n),
+                (Some(n), u) => format!("{} {u}", grouped(n)),
+                (None, _) => J::Object(o.clone()).to_string(),
+            }
+        }
+        Some(other) => other.to_string(),
+    }
+}
+
+/// Whether an actual value equals an expected one: numbers exactly, as decimals in base units.
+fn same(a: &J, b: &J) -> bool {
+    match (a, b) {
+        (J::Object(x), J::Object(y)) => {
+            let num = |o: &Map<String, J>| {
+                o.get("number").and_then(J::as_str).and_then(|n| n.parse::<Decimal>().ok())
+            };
+            num(x).is_some() && num(x) == num(y) && x.get("unit") == y.get("unit")
+        }
+        _ => a == b,
+    }
+}
+
+/// The expected value written in a case, in the JSON report's form, judged by the actual value's
+/// form: `"50万元"` for a number, `true` or `"是"` for a condition, a name for a grade.
+fn expected(written: &toml::Value, actual: &J, ctx: &Ctx<'_, '_>) -> Option<J> {
+    use toml::Value as T;
+    match (written, actual) {
+        (T::Boolean(b), _) => Some(J::Bool(*b)),
+        (T::Integer(i), _) => number(&i.to_string(), ctx),
+        (T::Float(f), _) => number(&f.to_string(), ctx),
+        (T::String(s), J::Object(_)) => number(s, ctx),
+        (T::String(s), J::Bool(_)) => match s.trim() {
+            "是" | "true" => Some(J::Bool(true)),
+            "否" | "false" => Some(J::Bool(false)),
+            _ => None,
+        },
+        (T::String(s), J::Null) if matches!(s.trim(), "缺失" | "missing") => Some(J::Null),
+        (T::String(s), _) => Some(J::String(s.clone())),
+        _ => None,
+    }
+}
+
+/// `50万元`, `500,000元`, `30%`, `1200㎡`: a number in the JSON report's form.
+fn number(text: &str, ctx: &Ctx<'_, '_>) -> Option<J> {
+    let cleaned: String = text.chars().filter(|c| *c != ',' && *c != '，' && *c != ' ').collect();
+    match param_value(&cleaned)? {
+        Value::Number { value, dim } => {
+            Some(crate::report::show::json(&V::Num(value, dim), &ctx.checked.scope))
+        }
+        _ => None,
+    }
+}
+
+/// Reads and runs the cases of `NAME.test.toml`, if there is one.
+fn run_cases(ctx: &Ctx<'_, '_>, tally: &mut Tally, lines: &mut String, diags: &mut Diagnostics) {
+    let test_path = ctx.path.with_extension("test.toml");
+    if !test_path.is_file() {
+        return;
+    }
+    let name = ctx.path.display().to_string();
+    let text = match std::fs::read_to_string(&test_path) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(files::io_diagnostic(&test_path, &e));
+            return;
+        }
+    };
+    let file = SourceFile::new(test_path.display().to_string(), text.clone());
+    let parsed: TestFile = match toml::from_str(&text) {
+        Ok(t) => t,
+        Err(e) => {
+            let span = e.span().map(|r| Span::new(r.start, r.end));
+            let why = e.message().trim().to_string();
+            diags.push(
+                diag(
+                    Code::TestFile,
+                    &file,
+                    span,
+                    Text::new(
+                        format!("测试文件 `{}` 格式有误：{why}", file.name),
+                        format!("the test file `{}` is malformed: {why}", file.name),
+                    ),
+                )
+                .help(Text::new(
+                    "每个 `[[case]]` 需要 `name`、`subject` 和 `[case.expect]`；格式见 docs/testing.md",
+                    "every `[[case]]` needs `name`, `subject` and `[case.expect]`; see docs/testing.md",
+                )),
+            );
+            tally.failed += 1;
+            let what = format!("{} {}", pick(ctx.lang, "测试文件", "test file"), file.name);
+            lines.push_str(&line(false, &name, &what));
+            return;
+        }
+    };
+    let dir = test_path.parent().unwrap_or(Path::new("."));
+    let mut cursor = 0;
+    for case in &parsed.case {
+        cursor = find_span(&text, &case.name, cursor).map_or(cursor, |s| s.end);
+        let what = format!("{} “{}”", pick(ctx.lang, "用例", "case"), case.name);
+        match run_case(ctx, case, dir, &file, cursor) {
+            Ok(diffs) if diffs.is_empty() => {
+                tally.passed += 1;
+                lines.push_str(&line(true, &name, &what));
+            }
+            Ok(diffs) => {
+                tally.failed += 1;
+                lines.push_str(&line(false, &name, &what));
+                for d in diffs {
+                    lines.push_str(&format!("    {d}\n"));
+                }
+            }
+            Err(d) => {
+                tally.failed += 1;
+                lines.push_str(&line(false, &name, &what));
+                diags.extend(d);
+            }
+        }
+    }
+}
+
+/// Runs one case; the differences found, one line each.
+fn run_case(
+    ctx: &Ctx<'_, '_>,
+    case: &Case,
+    dir: &Path,
+    file: &Arc<SourceFile>,
+    at: usize,
+) -> Result<Vec<String>, Diagnostics> {
+    let bad = |needle: &str, zh: String, en: String, help: Option<Text>| -> Diagnostics {
+        let mut d =
+            diag(Code::TestCase, file, find_span(&file.text, needle, at), Text::new(zh, en));
+        if let Some(h) = help {
+            d = d.help(h);
+        }
+        vec![d].into()
+    };
+    let data = match &case.data {
+        Some(d) => dir.join(d),
+        None => match sample_data(ctx.path, ctx.policy).as_slice() {
+            [one] => one.clone(),
+            _ => {
+                return Err(bad(
+                    &case.name,
+                    format!("用例“{}”没有写 `data`，而政策旁边没有唯一的一份样例数据", case.name),
+                    format!(
+                        "case “{}” names no `data`, and the policy has no single sample data file",
+                        case.name
+                    ),
+                    Some(Text::new("写上 `data = \"数据文件\"`", "add `data = \"FILE\"`")),
+                ));
+            }
+        },
+    };
+    if !data.is_file() {
+        let shown = data.display().to_string();
+        return Err(bad(
+            case.data.as_deref().unwrap_or(&case.name),
+            format!("用例“{}”的数据文件 `{shown}` 不存在", case.name),
+            format!("the data file `{shown}` of case “{}” does not exist", case.name),
+            Some(Text::new(
+                "数据文件的路径相对于测试文件",
+                "the data path is relative to the test file",
+            )),
+        ));
+    }
+    let params: Vec<String> = case
+        .param
+        .iter()
+        .map(|(k, v)| match v {
+            toml::Value::String(s) => format!("{k}={s}"),
+            other => format!("{k}={other}"),
+        })
+        .collect();
+    let report = eval_json(ctx, &data, case.kind.clone(), case.year, params)?;
+    let subjects =
+        report.get("subjects").and_then(J::as_array).map(Vec::as_slice).unwrap_or_default();
+    let Some(subject) =
+        subjects.iter().find(|s| s.get("id").and_then(J::as_str) == Some(case.subject.as_str()))
+    else {
+        let keys = subjects.iter().filter_map(|s| s.get("id").and_then(J::as_str));
+        let help = help_text(&did_you_mean(&case.subject, keys));
+        return Err(bad(
+            &case.subject,
+            format!("数据 `{}` 中没有主体 `{}`", data.display(), case.subject),
+            format!("the data `{}` has no subject `{}`", data.display(), case.subject),
+            help,
+        ));
+    };
+    let mut values = rule_values(report.get("policy_rules"));
+    values.extend(rule_values(subject.get("rules")));
+    if case.expect.is_empty() {
+        return Err(bad(
+            &case.name,
+            format!("用例“{}”的 `[case.expect]` 是空的", case.name),
+            format!("case “{}” has an empty `[case.expect]`", case.name),
+            None,
+        ));
+    }
+    let mut diffs = Vec::new();
+    let mut problems = Diagnostics::new();
+    for (rule, written) in &case.expect {
+        let Some(actual) = values.get(rule) else {
+            let help = help_text(&did_you_mean(rule, values.keys().map(String::as_str)));
+            problems.extend(bad(
+                rule,
+                format!("政策中没有规则 `{rule}`"),
+                format!("the policy has no rule `{rule}`"),
+                help,
+            ));
+            continue;
+        };
+        let Some(want) = expected(written, actual, ctx) else {
+            problems.extend(bad(
+                rule,
+                format!("无法读取 `{rule}` 的期望值 `{written}`"),
+                format!("cannot read the expected value `{written}` of `{rule}`"),
+                Some(Text::new(
+                    "金额、数量带单位写，如 `\"50万元\"`；条件写 true/false；等级写档次名",
+                    "write amounts with a unit, e.g. `\"50万元\"`; conditions true/false; grades by name",
+                )),
+            ));
+            continue;
+        };
+        if !same(actual, &want) {
+            let (e, g) = (shown(Some(&want), ctx.lang), shown(Some(actual), ctx.lang));
+            diffs.push(if ctx.lang == Lang::Zh {
+                format!("{} {rule}: 期望 {e}，得到 {g}", case.subject)
+            } else {
+                format!("{} {rule}: expected {e}, got {g}", case.subject)
+            });
+        }
+    }
+    if problems.is_empty() { Ok(diffs) } else { Err(problems) }
+}
+
+/// Every rule's value for every subject of every sample data file, keyed by the data file's name.
+fn outcomes(ctx: &Ctx<'_, '_>) -> Result<Option<J>, Diagnostics> {
+    let data_files = sample_data(ctx.path, ctx.policy);
+    if data_files.is_empty() {
+        return Ok(None);
+    }
+    let mut data = Map::new();
+    for file in &data_files {
+        let report = eval_json(ctx, file, None, None, Vec::new())?;
+        let mut subjects = Map::new();
+        for s in report.get("subjects").and_then(J::as_array).map(Vec::as_slice).unwrap_or_default()
+        {
+            let id = s.get("id").and_then(J::as_str).unwrap_or_default().to_string();
+            subjects.insert(id, J::Object(rule_values(s.get("rules"))));
+        }
+        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        data.insert(
+            name,
+            json!({
+                "policy_rules": J::Object(rule_values(report.get("policy_rules"))),
+                "subjects": J::Object(subjects),
+            }),
+        );
+    }
+    let policy = ctx.path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    Ok(Some(json!({ "policy": policy, "data": J::Object(data) })))
+}
+
+/// Checks (or with `bless`, writes) the snapshot `NAME.snap.json`.
+fn run_snapshot(
+    ctx: &Ctx<'_, '_>,
+    bless: bool,
+    tally: &mut Tally,
+    lines: &mut String,
+    diags: &mut Diagnostics,
+) {
+    let snap_path = ctx.path.with_extension("snap.json");
+    let name = ctx.path.display().to_string();
+    let what = format!("{} {}", pick(ctx.lang, "快照", "snapshot"), snap_path.display());
+    let now = match outcomes(ctx) {
+        Ok(Some(now)) => now,
+        Ok(None) => return,
+        Err(d) => {
+            tally.failed += 1;
+            lines.push_str(&line(false, &name, &what));
+            diags.extend(d);
+            return;
+        }
+    };
+    let mut body = serde_json::to_string_pretty(&now).unwrap_or_default();
+    body.push('\n');
+    let old_text = std::fs::read_to_string(&snap_path).ok();
+    if bless {
+        if old_text.as_deref() == Some(body.as_str()) {
+            tally.passed += 1;
+            lines.push_str(&line(true, &name, &what));
+            return;
+        }
+        match write_out(&snap_path, body.as_bytes(), &[ctx.path.to_path_buf()]) {
+            Ok(()) => {
+                tally.passed += 1;
+                let note = pick(ctx.lang, "（已写入）", " (blessed)");
+                lines.push_str(&line(true, &name, &format!("{what}{note}")));
+            }
+            Err(d) => {
+                tally.failed += 1;
+                lines.push_str(&line(false, &name, &what));
+                diags.push(*d);
+            }
+        }
+        return;
+    }
+    let Some(old_text) = old_text else {
+        tally.skipped += 1;
+        let note = pick(
+            ctx.lang,
+            "：没有快照，运行 `zhengce test --bless` 生成",
+            ": no snapshot; `zhengce test --bless` writes it",
+        );
+        lines.push_str(&format!("{:<7} {name} {what}{note}\n", "skipped"));
+        return;
+    };
+    let old: J = match serde_json::from_str(&old_text) {
+        Ok(j) => j,
+        Err(e) => {
+            let file = SourceFile::new(snap_path.display().to_string(), old_text.clone());
+            let why = e.to_string();
+            diags.push(
+                diag(
+                    Code::TestFile,
+                    &file,
+                    None,
+                    Text::new(
+                        format!("快照 `{}` 不是有效的 JSON：{why}", file.name),
+                        format!("the snapshot `{}` is not valid JSON: {why}", file.name),
+                    ),
+                )
+                .help(Text::new(
+                    "删除它后运行 `zhengce test --bless` 重新生成",
+                    "delete it and run `zhengce test --bless` to write it again",
+                )),
+            );
+            tally.failed += 1;
+            lines.push_str(&line(false, &name, &what));
+            return;
+        }
+    };
+    let diffs = snapshot_diff(old.get("data"), now.get("data"), ctx.lang);
+    if diffs.is_empty() {
+        tally.passed += 1;
+        lines.push_str(&line(true, &name, &what));
+    } else {
+        tally.failed += 1;
+        lines.push_str(&line(false, &name, &what));
+        for d in diffs {
+            lines.push_str(&format!("    {d}\n"));
+        }
+    }
+}
+
+/// The keys of two JSON objects, in order: the first's, then the second's new ones.
+fn keys<'a>(a: Option<&'a J>, b: Option<&'a J>) -> Vec<&'a String> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for o in [a, b].into_iter().flatten().filter_map(J::as_object) {
+        for k in o.keys() {
+            if seen.insert(k) {
+                out.push(k);
+            }
+        }
+    }
+    out
+}
+
+/// The differences between a snapshot's `data` and the outcomes now, one line per data file,
+/// subject and rule: `zezhou.企业.toml 甲公司 县内成果转化补助: 500,000 元 → 450,000 元`.
+fn snapshot_diff(old: Option<&J>, now: Option<&J>, lang: Lang) -> Vec<String> {
+    let mut out = Vec::new();
+    fn get<'j>(j: Option<&'j J>, k: &str) -> Option<&'j J> {
+        j.and_then(|j| j.get(k))
+    }
+    for file in keys(old, now) {
+        let (of, nf) = (get(old, file), get(now, file));
+        let mut groups: Vec<(String, Option<&J>, Option<&J>)> = vec![(
+            pick(lang, "（政策）", "(policy)"),
+            get(of, "policy_rules"),
+            get(nf, "policy_rules"),
+        )];
+        let (os, ns) = (get(of, "subjects"), get(nf, "subjects"));
+        for s in keys(os, ns) {
+            groups.push((s.clone(), get(os, s), get(ns, s)));
+        }
+        for (subject, o, n) in groups {
+            if o.is_none() != n.is_none() {
+                let (a, b) = if o.is_none() {
+                    (pick(lang, "（无）", "(none)"), pick(lang, "新主体", "new subject"))
+                } else {
+                    (pick(lang, "主体", "subject"), pick(lang, "（无）", "(none)"))
+                };
+                out.push(format!("{file} {subject}: {a} → {b}"));
+                continue;
+            }
+            for rule in keys(o, n) {
+                let (a, b) = (get(o, rule), get(n, rule));
+                let equal = match (a, b) {
+                    (Some(a), Some(b)) => same(a, b),
+                    (None, None) => true,
+                    _ => false,
+                };
+                if !equal {
+                    out.push(format!(
+                        "{file} {subject} {rule}: {} → {}",
+                        shown(a, lang),
+                        shown(b, lang)
+                    ));
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,166 @@
+//! `zhengce test`: the bundled cases and snapshots pass, a changed number fails with a diff
+//! naming the subject and the values, `--bless` accepts it, and a malformed test file is a coded
+//! diagnostic.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use zhengce::cli::{Env, Status, run};
+
+/// A fresh directory under the system temporary directory, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("zhengce-test-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    /// Copies `policies/zezhou.*` (policy, sample data, snapshot; with `cases`, the test file).
+    fn zezhou(name: &str, cases: bool) -> TempDir {
+        let t = TempDir::new(name);
+        for entry in fs::read_dir("policies").unwrap() {
+            let path = entry.unwrap().path();
+            let file = path.file_name().unwrap().to_str().unwrap().to_string();
+            if file.starts_with("zezhou.") && (cases || !file.ends_with(".test.toml")) {
+                fs::copy(&path, t.0.join(&file)).unwrap();
+            }
+        }
+        t
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+struct Run {
+    status: Status,
+    out: String,
+    err: String,
+}
+
+fn zhengce(args: &[&str]) -> Run {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let env = Env { width: 100, ..Env::default() };
+    let argv = ["zhengce", "--lang", "zh"].into_iter().chain(args.iter().copied());
+    let status = run(argv, &env, &mut out, &mut err);
+    Run { status, out: String::from_utf8(out).unwrap(), err: String::from_utf8(err).unwrap() }
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn last_line(out: &str) -> &str {
+    out.lines().last().unwrap_or("")
+}
+
+#[test]
+fn the_bundled_policies_pass_their_cases_and_snapshots() {
+    let r = zhengce(&["test", "policies"]);
+    assert_eq!(r.status, Status::Ok, "{}\n{}", r.out, r.err);
+    assert_eq!(r.err, "");
+    assert!(!r.out.contains("FAILED"), "{}", r.out);
+    // Cases of zezhou and provincial, and a snapshot for each of the five policies.
+    let ok = r.out.lines().filter(|l| l.starts_with("ok ")).count();
+    assert!(ok >= 7, "{}", r.out);
+    assert_eq!(r.out.lines().filter(|l| l.contains("快照")).count(), 5, "{}", r.out);
+    assert_eq!(last_line(&r.out), format!("{ok} passed, 0 failed"));
+    // `policies` is the default path.
+    let r = zhengce(&["test"]);
+    assert_eq!(r.status, Status::Ok, "{}", r.out);
+}
+
+#[test]
+fn a_changed_number_fails_with_a_diff_and_bless_accepts_it() {
+    let t = TempDir::zezhou("changed", false);
+    let policy = t.0.join("zezhou.zc");
+    let r = zhengce(&["test", s(&t.0)]);
+    assert_eq!(r.status, Status::Ok, "{}\n{}", r.out, r.err);
+    assert_eq!(last_line(&r.out), "1 passed, 0 failed");
+
+    // 二(二)6 county results: 30% becomes 27%; 1,666,666.67 × 27% = 450,000.0009 under the cap.
+    let text = fs::read_to_string(&policy).unwrap();
+    assert!(text.contains("转化实际发生费用 × 30%"));
+    fs::write(&policy, text.replacen("转化实际发生费用 × 30%", "转化实际发生费用 × 27%", 1))
+        .unwrap();
+    let r = zhengce(&["test", s(&t.0)]);
+    assert_eq!(r.status, Status::Errors, "{}\n{}", r.out, r.err);
+    assert!(r.out.contains("FAILED"), "{}", r.out);
+    assert!(
+        r.out.contains(
+            "zezhou.企业.toml 泽州县华阳新材料科技有限公司 科技成果转化补助: 500,000 元 → 450,000.0009 元"
+        ),
+        "{}",
+        r.out
+    );
+    assert_eq!(last_line(&r.out), "0 passed, 1 failed");
+
+    let r = zhengce(&["test", "--bless", s(&t.0)]);
+    assert_eq!(r.status, Status::Ok, "{}\n{}", r.out, r.err);
+    assert!(!t.0.join("zezhou.snap.json.tmp").exists());
+    let r = zhengce(&["test", s(&t.0)]);
+    assert_eq!(r.status, Status::Ok, "{}\n{}", r.out, r.err);
+    assert_eq!(last_line(&r.out), "1 passed, 0 failed");
+}
+
+#[test]
+fn a_failing_case_names_the_subject_and_both_values() {
+    let t = TempDir::zezhou("case", true);
+    let cases = t.0.join("zezhou.test.toml");
+    let text = fs::read_to_string(&cases).unwrap();
+    fs::write(
+        &cases,
+        text.replacen("\"孵化载体补助\" = \"64000元\"", "\"孵化载体补助\" = \"6.5万元\"", 1),
+    )
+    .unwrap();
+    let r = zhengce(&["test", s(&t.0)]);
+    assert_eq!(r.status, Status::Errors, "{}\n{}", r.out, r.err);
+    assert!(
+        r.out.contains(
+            "泽州县丹河科技企业孵化器有限公司 孵化载体补助: 期望 65,000 元，得到 64,000 元"
+        ),
+        "{}",
+        r.out
+    );
+    assert!(last_line(&r.out).ends_with(" passed, 1 failed"), "{}", r.out);
+}
+
+#[test]
+fn a_missing_snapshot_is_skipped() {
+    let t = TempDir::zezhou("skipped", false);
+    fs::remove_file(t.0.join("zezhou.snap.json")).unwrap();
+    let r = zhengce(&["test", s(&t.0)]);
+    assert_eq!(r.status, Status::Ok, "{}\n{}", r.out, r.err);
+    assert_eq!(last_line(&r.out), "0 passed, 0 failed, 1 skipped");
+}
+
+#[test]
+fn a_malformed_test_file_is_a_coded_diagnostic() {
+    let t = TempDir::zezhou("malformed", false);
+    fs::write(t.0.join("zezhou.test.toml"), "[[case]]\nname = \"x\"\nsubjet = \"甲公司\"\n")
+        .unwrap();
+    let r = zhengce(&["test", "--error-format", "plain", s(&t.0)]);
+    assert_eq!(r.status, Status::Usage, "{}\n{}", r.out, r.err);
+    assert!(r.err.contains("error[ZC0801]"), "{}", r.err);
+    assert!(r.err.contains("zezhou.test.toml:3:1"), "{}", r.err);
+    assert!(r.err.contains("subjet"), "{}", r.err);
+
+    // Well formed, but naming a rule the policy does not have.
+    fs::write(
+        t.0.join("zezhou.test.toml"),
+        "[[case]]\nname = \"x\"\ndata = \"zezhou.企业.toml\"\nsubject = \"泽州县华阳新材料科技有限公司\"\n\
+         [case.expect]\n\"科技成果转化补贴\" = \"50万元\"\n",
+    )
+    .unwrap();
+    let r = zhengce(&["test", "--error-format", "plain", s(&t.0)]);
+    assert_eq!(r.status, Status::Usage, "{}\n{}", r.out, r.err);
+    assert!(r.err.contains("error[ZC0802]"), "{}", r.err);
+    assert!(r.err.contains("科技成果转化补助"), "{}", r.err);
+}
