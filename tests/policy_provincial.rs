@@ -6,20 +6,14 @@
 //! parameters in it: 优秀分数线 90分, 良好分数线 80分, 合格分数线 60分; 全省增速 2022 6%,
 //! 2023 5.5%, 2024 5%.
 
+mod policy_common;
+
+use policy_common::{rule, value, zhengce};
 use serde_json::Value;
-use zhengce::cli::{Env, Status, run};
+use zhengce::cli::Status;
 
 const POLICY: &str = "policies/provincial.zc";
 const DATA: &str = "policies/provincial.县.toml";
-
-fn zhengce(args: &[&str]) -> (Status, String, String) {
-    let env = Env { width: 100, ..Env::default() };
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    let argv = std::iter::once("zhengce").chain(args.iter().copied());
-    let status = run(argv, &env, &mut out, &mut err);
-    (status, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
-}
 
 /// The JSON report of the sample data in `year`, with extra arguments.
 fn eval(year: &str, extra: &[&str]) -> Value {
@@ -28,25 +22,6 @@ fn eval(year: &str, extra: &[&str]) -> Value {
     let (status, out, err) = zhengce(&args);
     assert_eq!(status, Status::Ok, "{err}");
     serde_json::from_str(&out).unwrap()
-}
-
-fn rule<'a>(report: &'a Value, subject: &str, name: &str) -> &'a Value {
-    let s = report["subjects"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["id"] == subject)
-        .unwrap_or_else(|| panic!("no subject {subject}"));
-    s["rules"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["name"] == name)
-        .unwrap_or_else(|| panic!("no rule {name} for {subject}"))
-}
-
-fn value<'a>(report: &'a Value, subject: &str, name: &str) -> &'a Value {
-    &rule(report, subject, name)["value"]
 }
 
 /// An amount in 元, as its exact decimal string.

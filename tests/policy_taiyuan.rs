@@ -4,19 +4,13 @@
 //!
 //! Every expected figure is computed by hand in the comments from the sample data.
 
+mod policy_common;
+
+use policy_common::{rule, value, zhengce};
 use serde_json::Value;
-use zhengce::cli::{Env, Status, run};
+use zhengce::cli::Status;
 
 const POLICY: &str = "policies/taiyuan.zc";
-
-fn zhengce(args: &[&str]) -> (Status, String, String) {
-    let env = Env { width: 100, ..Env::default() };
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    let argv = std::iter::once("zhengce").chain(args.iter().copied());
-    let status = run(argv, &env, &mut out, &mut err);
-    (status, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
-}
 
 /// The JSON report of the sample data of one subject kind in `year`.
 fn eval(kind: &str, year: &str) -> Value {
@@ -26,27 +20,6 @@ fn eval(kind: &str, year: &str) -> Value {
     let (status, out, err) = zhengce(&args);
     assert_eq!(status, Status::Ok, "{err}");
     serde_json::from_str(&out).unwrap()
-}
-
-fn rule<'a>(report: &'a Value, subject: &str, name: &str) -> &'a Value {
-    let s = report["subjects"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["id"] == subject)
-        .unwrap_or_else(|| panic!("no subject {subject}"));
-    // A top-level rule is the same for every subject and is reported once, in `policy_rules`.
-    s["rules"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .chain(report["policy_rules"].as_array().unwrap())
-        .find(|r| r["name"] == name)
-        .unwrap_or_else(|| panic!("no rule {name} for {subject}"))
-}
-
-fn value<'a>(report: &'a Value, subject: &str, name: &str) -> &'a Value {
-    &rule(report, subject, name)["value"]
 }
 
 /// An amount in 元, as its exact decimal string.

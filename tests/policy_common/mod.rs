@@ -51,7 +51,8 @@ pub fn eval(policy: &str, data: &str, extra: &[&str]) -> J {
     serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
 }
 
-/// The result of one rule for one subject.
+/// The result of one rule for one subject. A top-level rule is the same for every subject and
+/// is reported once, in `policy_rules`.
 pub fn rule<'a>(report: &'a J, subject: &str, name: &str) -> &'a J {
     let s = report["subjects"]
         .as_array()
@@ -63,8 +64,14 @@ pub fn rule<'a>(report: &'a J, subject: &str, name: &str) -> &'a J {
         .as_array()
         .unwrap()
         .iter()
+        .chain(report["policy_rules"].as_array().unwrap())
         .find(|r| r["name"] == name)
         .unwrap_or_else(|| panic!("no rule `{name}` for `{subject}`"))
+}
+
+/// A rule's value for one subject, as the JSON report gives it.
+pub fn value<'a>(report: &'a J, subject: &str, name: &str) -> &'a J {
+    &rule(report, subject, name)["value"]
 }
 
 /// A rule's value as an exact decimal, checking its unit.
