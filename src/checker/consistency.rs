@@ -40,7 +40,7 @@ impl Checker<'_> {
                 ItemKind::Stated(s) => self.stated(&s.name.node, &s.stated, &s.computed),
                 ItemKind::Share(s) => self.share(&s.name.node, &s.value),
                 ItemKind::Score(s) => {
-                    self.section_points(&s.name.node, &s.max, s.name.span, &s.parts);
+                    self.section_points(&s.name.node, &s.max, &s.parts);
                 }
                 ItemKind::Award(a) => {
                     let source = a.clauses.iter().find_map(|c| match &c.node {
@@ -203,19 +203,13 @@ impl Checker<'_> {
 
     /// A section's (or sheet's) stated points against the sum of its parts, recursively; an
     /// item's points against its criteria or the full mark its criterion text states.
-    fn section_points(
-        &mut self,
-        name: &str,
-        points: &Node<Quantity>,
-        name_span: Span,
-        parts: &[Node<ScorePart>],
-    ) {
+    fn section_points(&mut self, name: &str, points: &Node<Quantity>, parts: &[Node<ScorePart>]) {
         let mut sum = Decimal::ZERO;
         let mut all_known = true;
         for p in parts {
             let (pname, pts, pspan) = match &p.node {
                 ScorePart::Section(s) => {
-                    self.section_points(&s.name.node, &s.points, s.name.span, &s.parts);
+                    self.section_points(&s.name.node, &s.points, &s.parts);
                     (&s.name.node, &s.points, s.name.span)
                 }
                 ScorePart::Item(i) => {
@@ -237,38 +231,10 @@ impl Checker<'_> {
             (Some(f), Some(l)) => (f.span, l.span),
             _ => return,
         };
-        let d = Diagnostic::new(
-            Code::SectionPointsMismatch,
-            Text::new(
-                format!(
-                    "`{name}` 写明 {}分，所含各项合计 {}分",
-                    stated.normalize(),
-                    sum.normalize()
-                ),
-                format!(
-                    "`{name}` states {} points but its parts add up to {}",
-                    stated.normalize(),
-                    sum.normalize()
-                ),
-            ),
-        )
-        .at(
-            self.loc(points.span),
-            Text::new(
-                format!("写明 {}分", stated.normalize()),
-                format!("stated {} points", stated.normalize()),
-            ),
-        )
-        .also(
-            self.loc(first.join(last)),
-            Text::new(
-                format!("各项合计 {}分", sum.normalize()),
-                format!("parts add up to {}", sum.normalize()),
-            ),
-        )
-        .help(document_help());
-        let _ = name_span;
-        self.push(d);
+        let span = first.join(last);
+        let message = Text::new("所含各项合计", "its parts add up to");
+        let label = Text::new("各项合计", "parts add up to");
+        self.points_mismatch(name, stated, points.span, sum, span, &message, &label);
     }
 
     fn item_points(&mut self, name: &str, points: &Node<Quantity>, scoring: &Scoring) {
@@ -294,36 +260,37 @@ impl Checker<'_> {
         if other == stated {
             return;
         }
+        self.points_mismatch(name, stated, points.span, other, other_span, &what, &what);
+    }
+
+    /// `name` states `stated` points (at `at`) but the other side says `other` (at `other_at`):
+    /// `what` words the other side in the message, `label` on its span.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "both sides of a disagreement, each with its span and wording"
+    )]
+    fn points_mismatch(
+        &mut self,
+        name: &str,
+        stated: Decimal,
+        at: Span,
+        other: Decimal,
+        other_at: Span,
+        what: &Text,
+        label: &Text,
+    ) {
+        let (stated, other) = (stated.normalize(), other.normalize());
         let d = Diagnostic::new(
             Code::SectionPointsMismatch,
             Text::new(
-                format!(
-                    "`{name}` 写明 {}分，{} {}分",
-                    stated.normalize(),
-                    what.zh,
-                    other.normalize()
-                ),
-                format!(
-                    "`{name}` states {} points but {} {}",
-                    stated.normalize(),
-                    what.en,
-                    other.normalize()
-                ),
+                format!("`{name}` 写明 {stated}分，{} {other}分", what.zh),
+                format!("`{name}` states {stated} points but {} {other}", what.en),
             ),
         )
-        .at(
-            self.loc(points.span),
-            Text::new(
-                format!("写明 {}分", stated.normalize()),
-                format!("stated {} points", stated.normalize()),
-            ),
-        )
+        .at(self.loc(at), Text::new(format!("写明 {stated}分"), format!("stated {stated} points")))
         .also(
-            self.loc(other_span),
-            Text::new(
-                format!("{} {}分", what.zh, other.normalize()),
-                format!("{} {}", what.en, other.normalize()),
-            ),
+            self.loc(other_at),
+            Text::new(format!("{} {other}分", label.zh), format!("{} {other}", label.en)),
         )
         .help(document_help());
         self.push(d);
