@@ -10,7 +10,9 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::table::{DataLoc, RawCell, RawColumn, RawData, RawParam, RawRow, RawTable, RawValue};
+use super::table::{
+    DataLoc, RawCell, RawColumn, RawData, RawParam, RawRow, RawTable, RawValue, place,
+};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
 use crate::source::{SourceFile, Span};
 
@@ -190,26 +192,13 @@ fn table(array: &J, raw: &RawData, errors: &mut Vec<Diagnostic>) -> RawTable {
         let mut cells: Vec<Option<RawCell>> = vec![None; columns.len()];
         for (key, key_span, value) in fields {
             for (col, cell) in entries(key, *key_span, value, raw, errors) {
-                let same = |c: &RawColumn| {
-                    c.name == col.name
-                        && c.sub.as_ref().map(|s| &s.0) == col.sub.as_ref().map(|s| &s.0)
-                };
-                let idx = match columns.iter().position(same) {
-                    Some(i) => i,
-                    None => {
-                        columns.push(col);
-                        cells.push(None);
-                        columns.len() - 1
-                    }
-                };
-                match cells.get_mut(idx) {
-                    Some(slot @ None) => *slot = Some(cell),
-                    _ => errors.push(shape(
+                if !place(&mut columns, &mut cells, col, cell) {
+                    errors.push(shape(
                         raw,
                         *key_span,
                         &format!("键 `{key}` 出现了两次"),
                         &format!("key `{key}` given twice"),
-                    )),
+                    ));
                 }
             }
         }

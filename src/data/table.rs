@@ -228,6 +228,35 @@ pub(crate) fn label_at(loc: &DataLoc, text: Text) -> Text {
     }
 }
 
+/// Puts `cell` in the row `cells` under its column, adding the column to `columns` the first time
+/// it is seen (a name and, for yearly fields, a year). Returns `false`, leaving the row as it
+/// was, when the row already has a value in that column.
+pub(crate) fn place(
+    columns: &mut Vec<RawColumn>,
+    cells: &mut Vec<Option<RawCell>>,
+    col: RawColumn,
+    cell: RawCell,
+) -> bool {
+    let same = |c: &RawColumn| {
+        c.name == col.name && c.sub.as_ref().map(|s| &s.0) == col.sub.as_ref().map(|s| &s.0)
+    };
+    let idx = match columns.iter().position(same) {
+        Some(i) => i,
+        None => {
+            columns.push(col);
+            cells.push(None);
+            columns.len() - 1
+        }
+    };
+    match cells.get_mut(idx) {
+        Some(slot @ None) => {
+            *slot = Some(cell);
+            true
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

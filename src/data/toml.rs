@@ -12,7 +12,9 @@ use rust_decimal::Decimal;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::table::{DataLoc, RawCell, RawColumn, RawData, RawParam, RawRow, RawTable, RawValue};
+use super::table::{
+    DataLoc, RawCell, RawColumn, RawData, RawParam, RawRow, RawTable, RawValue, place,
+};
 use crate::ast::Date;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
 use crate::source::{SourceFile, Span};
@@ -199,26 +201,13 @@ fn table<'a, 'i: 'a>(
         let mut cells: Vec<Option<RawCell>> = vec![None; columns.len()];
         for (k, v) in sorted(t) {
             for (col, cell) in entries(k, v, raw, errors) {
-                let same = |c: &RawColumn| {
-                    c.name == col.name
-                        && c.sub.as_ref().map(|s| &s.0) == col.sub.as_ref().map(|s| &s.0)
-                };
-                let idx = match columns.iter().position(same) {
-                    Some(i) => i,
-                    None => {
-                        columns.push(col);
-                        cells.push(None);
-                        columns.len() - 1
-                    }
-                };
-                match cells.get_mut(idx) {
-                    Some(slot @ None) => *slot = Some(cell),
-                    _ => errors.push(shape(
+                if !place(&mut columns, &mut cells, col, cell) {
+                    errors.push(shape(
                         raw,
                         span(k),
                         "同一个字段给出了两次",
                         "the same field is given twice",
-                    )),
+                    ));
                 }
             }
         }
