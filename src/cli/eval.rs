@@ -8,9 +8,9 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use super::args::{EvalArgs, ReportFormat};
+use super::output::{cannot_write, write_out};
 use super::{Settings, Status, emit, files, stack};
 use crate::ast::Policy;
 use crate::checker::{Checked, check};
@@ -520,51 +520,4 @@ pub(super) fn param_value(text: &str) -> Option<Value> {
     }
     let u = parse_unit(unit).ok()?;
     Some(Value::Number { value: u.to_base(value).ok()?, dim: u.dim() })
-}
-
-/// Writes the report to `path` through a temporary file renamed into place, refusing to
-/// overwrite an input: a policy file or directory given, a policy file found, a data file read.
-pub(super) fn write_out(
-    path: &Path,
-    body: &[u8],
-    inputs: &[PathBuf],
-) -> Result<(), Box<Diagnostic>> {
-    let name = path.display().to_string();
-    let file: Arc<SourceFile> = SourceFile::new(name.clone(), "");
-    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    };
-    if inputs.iter().any(|i| same(i, path)) {
-        return Err(Box::new(
-            Diagnostic::new(
-                Code::Io,
-                Text::new(
-                    format!("`--out {name}` 会覆盖输入文件"),
-                    format!("`--out {name}` would overwrite an input"),
-                ),
-            )
-            .at(Loc::new(&file, Span::default()), Text::new("输出文件", "output file"))
-            .help(Text::new("换一个输出文件名", "choose another output file")),
-        ));
-    }
-    let tmp = path.with_extension(format!(
-        "{}.tmp",
-        path.extension().and_then(|e| e.to_str()).unwrap_or("out")
-    ));
-    std::fs::write(&tmp, body).and_then(|()| std::fs::rename(&tmp, path)).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Box::new(cannot_write(Some(path), &e.to_string()))
-    })
-}
-
-/// A [`Code::Io`] diagnostic: the report cannot be written to `path`.
-pub(super) fn cannot_write(path: Option<&Path>, why: &str) -> Diagnostic {
-    let name = path.map_or_else(|| "--out".to_string(), |p| p.display().to_string());
-    let file: Arc<SourceFile> = SourceFile::new(name.clone(), "");
-    Diagnostic::new(
-        Code::Io,
-        Text::new(format!("无法写入 `{name}`：{why}"), format!("cannot write `{name}`: {why}")),
-    )
-    .at(Loc::new(&file, Span::default()), Text::new("输出文件", "output file"))
 }

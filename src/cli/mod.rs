@@ -14,6 +14,7 @@ pub mod eval;
 pub mod explain;
 pub mod explain_code;
 pub mod files;
+pub mod output;
 pub mod schema;
 pub mod stack;
 pub mod testing;

@@ -5,7 +5,7 @@ use std::io::Write;
 use serde_json::json;
 
 use super::args::{SchemaArgs, SchemaFormat, TemplateArgs, TemplateFormat};
-use super::{Settings, Status, emit, eval, files};
+use super::{Settings, Status, emit, eval, files, output};
 use crate::ast::Policy;
 use crate::data::{FieldKind, FieldSpec, Schema, template};
 use crate::diagnostics::render::render;
@@ -222,7 +222,7 @@ pub fn run_template(
             match book.save_to_buffer() {
                 Ok(b) => b,
                 Err(e) => {
-                    let d = eval::cannot_write(args.out.as_deref(), &e.to_string());
+                    let d = output::cannot_write(args.out.as_deref(), &e.to_string());
                     let d: Diagnostics = vec![d].into();
                     emit(
                         err,
@@ -236,7 +236,7 @@ pub fn run_template(
     match &args.out {
         // Written like a report: atomically, and never over the policy it describes.
         Some(path) => {
-            if let Err(d) = eval::write_out(path, &body, std::slice::from_ref(&args.policy)) {
+            if let Err(d) = output::write_out(path, &body, std::slice::from_ref(&args.policy)) {
                 let d: Diagnostics = vec![*d].into();
                 emit(err, &render(&d.sorted(), settings.lang, settings.format, &settings.style));
                 return Status::Usage;

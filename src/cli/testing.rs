@@ -21,7 +21,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value as J, json};
 
 use super::args::{EvalArgs, ReportFormat, TestArgs};
-use super::eval::{evaluate, param_value, sample_data, write_out};
+use super::eval::{evaluate, param_value, sample_data};
+use super::output::write_out;
 use super::{Settings, Status, emit, files};
 use crate::ast::Policy;
 use crate::checker::{Checked, check};

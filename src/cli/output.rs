@@ -1,0 +1,122 @@
+//! Writing files safely: every file zhengce writes goes to a temporary file beside its
+//! destination and is renamed into place only when complete, and never over an input.
+//!
+//! [`write_out`] writes a whole body at once; [`AtomicFile`] streams a large output (a per-row
+//! report of a whole register) and is renamed into place by [`AtomicFile::commit`]. A file
+//! dropped without being committed is removed, so an interrupted run leaves the destination as
+//! it was.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diagnostics::{Code, Diagnostic, Text};
+use crate::source::{Loc, SourceFile, Span};
+
+/// Writes `body` to `path` through a temporary file renamed into place, refusing to
+/// overwrite an input: a policy file or directory given, a policy file found, a data file read.
+pub fn write_out(path: &Path, body: &[u8], inputs: &[PathBuf]) -> Result<(), Box<Diagnostic>> {
+    let mut file = AtomicFile::create(path, inputs)?;
+    file.write_all(body).map_err(|e| Box::new(cannot_write(Some(path), &e.to_string())))?;
+    file.commit()
+}
+
+/// An output file being written: bytes go to a temporary file beside `path`, which
+/// [`commit`](AtomicFile::commit) renames into place. Dropped uncommitted, the temporary file
+/// is removed.
+pub struct AtomicFile {
+    path: PathBuf,
+    tmp: PathBuf,
+    out: Option<BufWriter<File>>,
+}
+
+impl AtomicFile {
+    /// Opens a temporary file for `path`, refusing when `path` is one of `inputs`.
+    pub fn create(path: &Path, inputs: &[PathBuf]) -> Result<AtomicFile, Box<Diagnostic>> {
+        let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => false,
+        };
+        if inputs.iter().any(|i| same(i, path)) {
+            return Err(Box::new(overwrites_input(path)));
+        }
+        let tmp = path.with_extension(format!(
+            "{}.tmp",
+            path.extension().and_then(|e| e.to_str()).unwrap_or("out")
+        ));
+        let file =
+            File::create(&tmp).map_err(|e| Box::new(cannot_write(Some(path), &e.to_string())))?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            tmp,
+            out: Some(BufWriter::with_capacity(1 << 16, file)),
+        })
+    }
+
+    /// Flushes the temporary file and renames it into place.
+    pub fn commit(mut self) -> Result<(), Box<Diagnostic>> {
+        let result = match self.out.take() {
+            Some(out) => out
+                .into_inner()
+                .map_err(|e| e.error().to_string())
+                .and_then(|f| f.sync_all().map_err(|e| e.to_string()))
+                .and_then(|()| std::fs::rename(&self.tmp, &self.path).map_err(|e| e.to_string())),
+            None => Err("the output was already closed".to_string()),
+        };
+        result.map_err(|why| {
+            let _ = std::fs::remove_file(&self.tmp);
+            Box::new(cannot_write(Some(&self.path), &why))
+        })
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self.out.as_mut() {
+            Some(out) => out.write(buf),
+            None => Err(std::io::Error::other("the output was already closed")),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self.out.as_mut() {
+            Some(out) => out.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.out.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// A [`Code::Io`] diagnostic: `path` would be written over an input.
+fn overwrites_input(path: &Path) -> Diagnostic {
+    let name = path.display().to_string();
+    let file: Arc<SourceFile> = SourceFile::new(name.clone(), "");
+    Diagnostic::new(
+        Code::Io,
+        Text::new(
+            format!("`--out {name}` 会覆盖输入文件"),
+            format!("`--out {name}` would overwrite an input"),
+        ),
+    )
+    .at(Loc::new(&file, Span::default()), Text::new("输出文件", "output file"))
+    .help(Text::new("换一个输出文件名", "choose another output file"))
+}
+
+/// A [`Code::Io`] diagnostic: the report cannot be written to `path`.
+pub fn cannot_write(path: Option<&Path>, why: &str) -> Diagnostic {
+    let name = path.map_or_else(|| "--out".to_string(), |p| p.display().to_string());
+    let file: Arc<SourceFile> = SourceFile::new(name.clone(), "");
+    Diagnostic::new(
+        Code::Io,
+        Text::new(format!("无法写入 `{name}`：{why}"), format!("cannot write `{name}`: {why}")),
+    )
+    .at(Loc::new(&file, Span::default()), Text::new("输出文件", "output file"))
+}
