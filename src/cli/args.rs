@@ -53,6 +53,10 @@ pub struct TestArgs {
     /// Write or update the outcome snapshots `NAME.snap.json` instead of comparing them (更新快照)
     #[arg(long)]
     pub bless: bool,
+    /// Also list the rules and branches (each condition, cap, exception, tier) that no case or
+    /// snapshot exercises (列出测试未覆盖的规则和分支)
+    #[arg(long)]
+    pub coverage: bool,
 }
 
 /// Arguments of `zhengce schema`.

@@ -18,6 +18,7 @@ use crate::data::{Dataset, Schema, Value, read_dataset};
 use crate::diagnostics::render::render;
 use crate::diagnostics::suggest::{did_you_mean, help_text};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Lang, Severity, Text};
+use crate::eval::coverage::Coverage;
 use crate::eval::outcome::SubjectOutcome;
 use crate::eval::stack::StackOutcome;
 use crate::eval::{Evaluator, latest_year};
@@ -125,7 +126,7 @@ pub fn run(
         for data in data_files {
             inputs.push(data.clone());
             let basis = matches!(args.format, ReportFormat::Basis | ReportFormat::Xlsx);
-            match evaluate(&policy, &checked, &data, args, basis) {
+            match evaluate(&policy, &checked, &data, args, basis, None) {
                 Ok((outcomes, stacks, rows, eval_diags)) => {
                     if eval_diags.has_errors() {
                         status = worse(status, Status::Errors);
@@ -359,6 +360,7 @@ pub(super) fn evaluate(
     data: &Path,
     args: &EvalArgs,
     basis: bool,
+    coverage: Option<&Coverage>,
 ) -> Result<Evaluated, Diagnostics> {
     let kind = kind_of(policy, data, args.kind.as_deref()).unwrap_or_default();
     let imported = stack::imports(policy, &kind)?;
@@ -366,7 +368,10 @@ pub(super) fn evaluate(
     let others = stack::imported_names(policy, &kind);
     let loaded =
         load(policy, checked, data, args.kind.as_deref(), args.year, &args.params, &others)?;
-    let ev = Evaluator::new(policy, checked, loaded.subject, loaded.params.clone());
+    let mut ev = Evaluator::new(policy, checked, loaded.subject, loaded.params.clone());
+    if let Some(c) = coverage {
+        ev.record_coverage(c.clone());
+    }
     let mut outcomes = Vec::new();
     let mut diags = Diagnostics::new();
     for record in &loaded.dataset.records {

@@ -30,6 +30,7 @@ use crate::data::Value;
 use crate::diagnostics::render::render;
 use crate::diagnostics::suggest::{did_you_mean, help_text};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Lang, Severity, Text};
+use crate::eval::coverage::Coverage;
 use crate::eval::value::V;
 use crate::report::show::grouped;
 use crate::report::{self, Report};
@@ -102,9 +103,19 @@ pub fn run(
             lines.push_str(&line(false, &source.name, &policy_errors(lang)));
             continue;
         }
-        let ctx = Ctx { path: &path, policy: &policy, checked: &checked, lang };
+        let coverage = args.coverage.then(Coverage::new);
+        let ctx = Ctx {
+            path: &path,
+            policy: &policy,
+            checked: &checked,
+            lang,
+            coverage: coverage.as_ref(),
+        };
         run_cases(&ctx, &mut tally, &mut lines, &mut diags);
         run_snapshot(&ctx, args.bless, &mut tally, &mut lines, &mut diags);
+        if let Some(c) = &coverage {
+            lines.push_str(&coverage_lines(&policy, c, lang));
+        }
     }
     let mut summary = format!("{} passed, {} failed", tally.passed, tally.failed);
     if tally.skipped > 0 {
@@ -135,6 +146,35 @@ struct Ctx<'a, 'p> {
     policy: &'p Policy,
     checked: &'a Checked<'p>,
     lang: Lang,
+    /// Where the branches the cases and snapshots take are recorded, with `--coverage`.
+    coverage: Option<&'a Coverage>,
+}
+
+/// With `--coverage`: how many branches of `policy` the cases and snapshot took, then each one
+/// they did not, at its line and column.
+fn coverage_lines(policy: &Policy, coverage: &Coverage, lang: Lang) -> String {
+    let (missing, total) = coverage.missing(policy);
+    let name = &policy.file.name;
+    let taken = total - missing.len();
+    let mut out = if missing.is_empty() {
+        pick(
+            lang,
+            &format!("覆盖    {name} 全部 {total} 个分支都已测试\n"),
+            &format!("covered {name} all {total} branches exercised\n"),
+        )
+    } else {
+        pick(
+            lang,
+            &format!("覆盖    {name} {taken}/{total} 个分支已测试，未覆盖：\n"),
+            &format!("covered {name} {taken}/{total} branches exercised; not exercised:\n"),
+        )
+    };
+    for site in &missing {
+        let (line, col) = policy.file.line_col(site.span.start);
+        let what = if lang == Lang::Zh { &site.what.zh } else { &site.what.en };
+        out.push_str(&format!("        {name}:{line}:{col} `{}`: {what}\n", site.rule));
+    }
+    out
 }
 
 fn policy_errors(lang: Lang) -> String {
@@ -184,7 +224,8 @@ fn eval_json(
         format: ReportFormat::Json,
         out: None,
     };
-    let (outcomes, stacks, _, diags) = evaluate(ctx.policy, ctx.checked, data, &args, false)?;
+    let (outcomes, stacks, _, diags) =
+        evaluate(ctx.policy, ctx.checked, data, &args, false, ctx.coverage)?;
     if diags.has_errors() {
         return Err(diags);
     }
@@ -476,7 +517,9 @@ fn outcomes(ctx: &Ctx<'_, '_>) -> Result<Option<J>, Diagnostics> {
         for s in report.get("subjects").and_then(J::as_array).map(Vec::as_slice).unwrap_or_default()
         {
             let id = s.get("id").and_then(J::as_str).unwrap_or_default().to_string();
-            subjects.insert(id, J::Object(rule_values(s.get("rules"))));
+            let mut values = rule_values(s.get("rules"));
+            values.extend(stacking_values(s.get("stacking")));
+            subjects.insert(id, J::Object(values));
         }
         let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
         data.insert(
@@ -484,11 +527,37 @@ fn outcomes(ctx: &Ctx<'_, '_>) -> Result<Option<J>, Diagnostics> {
             json!({
                 "policy_rules": J::Object(rule_values(report.get("policy_rules"))),
                 "subjects": J::Object(subjects),
+                "totals": J::Object(total_values(report.get("totals"))),
             }),
         );
     }
     let policy = ctx.path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     Ok(Some(json!({ "policy": policy, "data": J::Object(data) })))
+}
+
+/// A subject's stacking rules as `叠加 RULE → total` and `叠加 RULE · AWARD → paid`.
+fn stacking_values(stacking: Option<&J>) -> Map<String, J> {
+    let mut map = Map::new();
+    for s in stacking.and_then(J::as_array).map(Vec::as_slice).unwrap_or_default() {
+        let rule = s.get("rule").and_then(J::as_str).unwrap_or_default();
+        map.insert(format!("叠加 {rule}"), s.get("total").cloned().unwrap_or(J::Null));
+        for m in s.get("members").and_then(J::as_array).map(Vec::as_slice).unwrap_or_default() {
+            let award = m.get("award").and_then(J::as_str).unwrap_or_default();
+            map.insert(format!("叠加 {rule} · {award}"), m.get("paid").cloned().unwrap_or(J::Null));
+        }
+    }
+    map
+}
+
+/// A data file's totals per award as `AWARD → total` and `AWARD 受益主体数 → count`.
+fn total_values(totals: Option<&J>) -> Map<String, J> {
+    let mut map = Map::new();
+    for t in totals.and_then(J::as_array).map(Vec::as_slice).unwrap_or_default() {
+        let award = t.get("award").and_then(J::as_str).unwrap_or_default();
+        map.insert(award.to_string(), t.get("total").cloned().unwrap_or(J::Null));
+        map.insert(format!("{award} 受益主体数"), t.get("recipients").cloned().unwrap_or(J::Null));
+    }
+    map
 }
 
 /// Checks (or with `bless`, writes) the snapshot `NAME.snap.json`.
@@ -615,6 +684,7 @@ fn snapshot_diff(old: Option<&J>, now: Option<&J>, lang: Lang) -> Vec<String> {
         for s in keys(os, ns) {
             groups.push((s.clone(), get(os, s), get(ns, s)));
         }
+        groups.push((pick(lang, "（合计）", "(totals)"), get(of, "totals"), get(nf, "totals")));
         for (subject, o, n) in groups {
             if o.is_none() != n.is_none() {
                 let (a, b) = if o.is_none() {

@@ -38,7 +38,7 @@ const MAX_DEPTH: usize = 16;
 impl Evaluator<'_, '_> {
     /// The derivation of `def` for `record` in `year`.
     pub fn explain(&self, record: &Record, year: Option<u16>, def: DefId) -> Step {
-        let mut frame = Frame::new(record, year);
+        let mut frame = Frame::new(record, year, false);
         let mut seen = Vec::new();
         self.step(&mut frame, def, year.unwrap_or(0), 0, &mut seen)
     }

@@ -4,6 +4,7 @@ use std::cmp::Ordering;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
+use super::coverage::Branch;
 use super::value::V;
 use super::{Evaluator, Frame, MAX_DEPTH, R, Stop};
 use crate::ast::{BinOp, CmpOp, Expr, ExprKind, LogicOp, Pattern};
@@ -105,8 +106,14 @@ impl Evaluator<'_, '_> {
                 None => V::Missing,
             }),
             ExprKind::If(c, t, f) => match self.eval(frame, c, year)?.as_bool() {
-                Some(true) => self.eval(frame, t, year),
-                Some(false) => self.eval(frame, f, year),
+                Some(true) => {
+                    frame.hit(e.span, Branch::Then);
+                    self.eval(frame, t, year)
+                }
+                Some(false) => {
+                    frame.hit(e.span, Branch::Else);
+                    self.eval(frame, f, year)
+                }
                 None => Ok(V::Missing),
             },
             ExprKind::Call(func, args) => self.call(frame, &func.node, args, e.span, year),
@@ -125,6 +132,7 @@ impl Evaluator<'_, '_> {
                 }
                 for arm in arms {
                     if self.matches(frame, &arm.node.pattern.node, &s, year)? {
+                        frame.hit(arm.span, Branch::Chosen);
                         return self.eval(frame, &arm.node.value, year);
                     }
                 }

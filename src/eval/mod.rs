@@ -5,6 +5,7 @@
 //! their argument in other years. Arithmetic is checked: an overflow or a division by zero is a
 //! diagnostic naming the subject and the rule, and that rule's value is unknown.
 
+pub mod coverage;
 pub mod explain;
 mod expr;
 pub mod outcome;
@@ -22,6 +23,7 @@ use crate::checker::scope::{DefId, DefSource, SubjectId};
 use crate::data::{Record, Value};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
 use crate::source::{Loc, SourceFile, Span};
+use coverage::{Branch, Coverage, Probe};
 use outcome::{Detail, RuleOutcome, SubjectOutcome};
 use value::V;
 
@@ -44,6 +46,8 @@ pub struct Evaluator<'c, 'p> {
     slots: BTreeMap<DefId, usize>,
     /// Parameter values given with the data or on the command line, by name.
     params: BTreeMap<String, Value>,
+    /// Where to record the branches taken, when asked ([`Evaluator::record_coverage`]).
+    coverage: Option<Coverage>,
 }
 
 impl<'c, 'p> Evaluator<'c, 'p> {
@@ -61,7 +65,12 @@ impl<'c, 'p> Evaluator<'c, 'p> {
                 slots.insert(*def, slot);
             }
         }
-        Evaluator { policy, checked, subject, slots, params }
+        Evaluator { policy, checked, subject, slots, params, coverage: None }
+    }
+
+    /// Records the branches every later evaluation takes in `coverage`.
+    pub fn record_coverage(&mut self, coverage: Coverage) {
+        self.coverage = Some(coverage);
     }
 
     fn file(&self) -> &Arc<SourceFile> {
@@ -97,7 +106,7 @@ impl<'c, 'p> Evaluator<'c, 'p> {
 
     /// Evaluates every rule for one subject in `year` (`None` when the data has no years).
     pub fn evaluate(&self, record: &Record, year: Option<u16>) -> (SubjectOutcome, Diagnostics) {
-        let mut frame = Frame::new(record, year);
+        let mut frame = Frame::new(record, year, self.coverage.is_some());
         let mut rules = Vec::new();
         for def in self.reported() {
             let value = match year {
@@ -110,6 +119,9 @@ impl<'c, 'p> Evaluator<'c, 'p> {
                 Err(Stop) => (V::Missing, Detail::Failed),
             };
             rules.push(RuleOutcome { def, value, detail });
+        }
+        if let (Some(cov), Some(hits)) = (&self.coverage, frame.hits) {
+            cov.add(hits);
         }
         let diags: Diagnostics = frame.diags.into();
         (SubjectOutcome { key: record.key.clone(), year, rules }, diags)
@@ -157,10 +169,12 @@ struct Frame<'r> {
     current: Option<DefId>,
     /// The earliest year any yearly datum of this subject has.
     first_year: Option<u16>,
+    /// The branches taken, when coverage is recorded.
+    hits: Option<Vec<Probe>>,
 }
 
 impl<'r> Frame<'r> {
-    fn new(record: &'r Record, year: Option<u16>) -> Self {
+    fn new(record: &'r Record, year: Option<u16>, record_hits: bool) -> Self {
         let first_year = record
             .fields
             .iter()
@@ -178,6 +192,14 @@ impl<'r> Frame<'r> {
             depth: 0,
             current: None,
             first_year,
+            hits: record_hits.then(Vec::new),
+        }
+    }
+
+    /// Notes that the branch decided at `at` went the way `branch` says.
+    fn hit(&mut self, at: Span, branch: Branch) {
+        if let Some(hits) = &mut self.hits {
+            hits.push(Probe::new(at, branch));
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use rust_decimal::Decimal;
 
+use super::coverage::Branch;
 use super::expr::{compare, holds};
 use super::outcome::{
     AwardResult, Comparison, Detail, GroupResult, IndicatorResult, IndicatorsResult, ItemResult,
@@ -33,6 +34,18 @@ impl Evaluator<'_, '_> {
             }
             DefSource::Item(item) => item,
         };
+        if matches!(
+            item.node.kind,
+            ItemKind::Let(_)
+                | ItemKind::Condition(_)
+                | ItemKind::Indicators(_)
+                | ItemKind::Score(_)
+                | ItemKind::Grade(_)
+                | ItemKind::Award(_)
+                | ItemKind::Status(_)
+        ) {
+            frame.hit(span, Branch::Reached);
+        }
         let at_year = frame.year.is_none_or(|y| y == year);
         match &item.node.kind {
             ItemKind::Param(p) => {
@@ -89,6 +102,7 @@ impl Evaluator<'_, '_> {
                 if v != V::Missing {
                     for band in &g.bands {
                         if self.matches(frame, &band.node.pattern.node, &v, year)? {
+                            frame.hit(band.span, Branch::Chosen);
                             chosen = Some(band.node.name.node.clone());
                             break;
                         }
@@ -140,8 +154,12 @@ impl Evaluator<'_, '_> {
     ) -> R<(V, Option<usize>)> {
         for (i, ex) in exceptions.iter().enumerate() {
             if self.eval(frame, &ex.node.cond, year)?.as_bool() == Some(true) {
+                frame.hit(ex.span, Branch::Chosen);
                 return Ok((self.eval(frame, &ex.node.value, year)?, Some(i)));
             }
+        }
+        if !exceptions.is_empty() {
+            frame.hit(default.span, Branch::Default);
         }
         Ok((self.eval(frame, default, year)?, None))
     }
@@ -165,12 +183,21 @@ impl Evaluator<'_, '_> {
                     let mut exception = None;
                     for (i, ex) in exceptions.iter().enumerate() {
                         if self.eval(frame, &ex.node.cond, year)?.as_bool() == Some(true) {
+                            frame.hit(ex.span, Branch::Chosen);
                             chosen = &ex.node.value;
                             exception = Some(i);
                             break;
                         }
                     }
+                    if exception.is_none() && !exceptions.is_empty() {
+                        frame.hit(expr.span, Branch::Default);
+                    }
                     let met = self.eval(frame, chosen, year)?.as_bool();
+                    match met {
+                        Some(true) => frame.hit(item.span, Branch::Held),
+                        Some(false) => frame.hit(item.span, Branch::NotHeld),
+                        None => {}
+                    }
                     let comparison = self.comparison(frame, chosen, year)?;
                     ItemResult {
                         name: item.node.name.node.clone(),
@@ -251,6 +278,11 @@ impl Evaluator<'_, '_> {
             }
             // No target this year: nothing is required of the indicator, so it counts as met.
             let met = targets.iter().try_fold(true, |acc, (_, m)| m.map(|m| acc && m));
+            match met {
+                Some(true) => frame.hit(ind.span, Branch::Held),
+                Some(false) => frame.hit(ind.span, Branch::NotHeld),
+                None => {}
+            }
             out.push(IndicatorResult { name: ind.node.name.node.clone(), value, met, targets });
         }
         let met = out.iter().filter(|i| i.met == Some(true)).count();
@@ -297,7 +329,9 @@ impl Evaluator<'_, '_> {
             Scoring::Criteria(cs) => {
                 let mut total = Decimal::ZERO;
                 for c in cs {
-                    if self.eval(frame, &c.node.cond, year)?.as_bool() == Some(true) {
+                    let held = self.eval(frame, &c.node.cond, year)?.as_bool() == Some(true);
+                    frame.hit(c.span, if held { Branch::Held } else { Branch::NotHeld });
+                    if held {
                         total = total
                             .checked_add(points_value(&c.node.points.node))
                             .ok_or_else(|| self.overflow(frame, c.span))?;
@@ -372,10 +406,13 @@ impl Evaluator<'_, '_> {
     fn failed_when(&self, frame: &mut Frame<'_>, a: &AwardDecl, year: u16) -> R<Vec<usize>> {
         let mut failed = Vec::new();
         for (i, c) in a.clauses.iter().enumerate() {
-            if let AwardClause::When(cond) = &c.node
-                && self.eval(frame, cond, year)?.as_bool() != Some(true)
-            {
-                failed.push(i);
+            if let AwardClause::When(cond) = &c.node {
+                if self.eval(frame, cond, year)?.as_bool() == Some(true) {
+                    frame.hit(c.span, Branch::Held);
+                } else {
+                    frame.hit(c.span, Branch::NotHeld);
+                    failed.push(i);
+                }
             }
         }
         Ok(failed)
@@ -435,6 +472,7 @@ impl Evaluator<'_, '_> {
         let zero = V::money(Decimal::ZERO);
         let not_this_year = if eligible { self.not_this_year(frame, a, year)? } else { None };
         if !eligible || not_this_year.is_some() {
+            frame.hit(a.name.span, Branch::NotPaid);
             return Ok(AwardResult {
                 eligible,
                 failed,
@@ -448,13 +486,17 @@ impl Evaluator<'_, '_> {
         }
         let mut base = zero.clone();
         let mut cap = None;
+        let mut cap_at = a.name.span;
         let mut reduce = None;
         for c in &a.clauses {
             match &c.node {
                 AwardClause::Amount { value, exceptions } => {
                     base = self.with_exceptions(frame, value, exceptions, year)?.0;
                 }
-                AwardClause::Cap(e) => cap = Some(self.eval(frame, e, year)?),
+                AwardClause::Cap(e) => {
+                    cap = Some(self.eval(frame, e, year)?);
+                    cap_at = c.span;
+                }
                 AwardClause::Reduce(e) => reduce = Some(self.eval(frame, e, year)?),
                 _ => {}
             }
@@ -467,6 +509,9 @@ impl Evaluator<'_, '_> {
             amount = V::Num(*c, *d);
             capped = true;
         }
+        if matches!((&base, &cap), (V::Num(..), Some(V::Num(..)))) {
+            frame.hit(cap_at, if capped { Branch::Capped } else { Branch::Uncapped });
+        }
         if let (V::Num(x, d), Some(V::Num(r, _))) = (&amount, &reduce) {
             let kept = Decimal::ONE.checked_sub(*r).and_then(|k| x.checked_mul(k));
             amount = V::Num(kept.ok_or_else(|| self.overflow(frame, a.name.span))?.normalize(), *d);
@@ -474,6 +519,8 @@ impl Evaluator<'_, '_> {
         if let V::Num(x, d) = &amount {
             amount = V::Num(x.normalize(), *d);
         }
+        let paid = amount.as_num().is_some_and(|x| x > Decimal::ZERO);
+        frame.hit(a.name.span, if paid { Branch::Paid } else { Branch::NotPaid });
         Ok(AwardResult { eligible, failed, base, cap, capped, reduce, amount, not_this_year: None })
     }
 
