@@ -43,6 +43,46 @@ fn display_unit(dim: Dim, lang: Lang) -> (String, Decimal) {
     }
 }
 
+/// In English, the simple units that take a plural: `1 year`, `3 years`, `600 items`,
+/// `90 points`, `5 people`. Chinese has no plural; compound units keep their symbols.
+fn english_plural(dim: Dim, n: Decimal, lang: Lang) -> Option<&'static str> {
+    if lang != Lang::En {
+        return None;
+    }
+    let one = n.abs() == Decimal::ONE;
+    Some(match dim {
+        d if d == Dim::TIME => {
+            if one {
+                "year"
+            } else {
+                "years"
+            }
+        }
+        d if d == Dim::PEOPLE => {
+            if one {
+                "person"
+            } else {
+                "people"
+            }
+        }
+        d if d == Dim::THINGS => {
+            if one {
+                "item"
+            } else {
+                "items"
+            }
+        }
+        d if d == Dim::SCORE => {
+            if one {
+                "point"
+            } else {
+                "points"
+            }
+        }
+        _ => return None,
+    })
+}
+
 /// Decimal places shown to people before a value is abbreviated (marked `≈`).
 const SHOWN_PLACES: u32 = 8;
 
@@ -60,6 +100,7 @@ pub fn show(v: &V, scope: &Scope<'_>, lang: Lang) -> String {
                     .round_dp_with_strategy(SHOWN_PLACES, rust_decimal::RoundingStrategy::ToZero);
                 return format!("≈{}{unit}", grouped(short));
             }
+            let unit = english_plural(*dim, shown, lang).map_or(unit, |u| format!(" {u}"));
             format!("{}{unit}", grouped(shown))
         }
         V::Bool(b) => match (lang, b) {
