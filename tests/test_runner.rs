@@ -57,6 +57,25 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
+/// The failure report: each `FAILED` line with the lines indented under it, the temporary
+/// directory written `[DIR]`, and the summary.
+fn failures(out: &str, dir: &Path) -> String {
+    let mut kept = Vec::new();
+    let mut in_failure = false;
+    for line in out.lines() {
+        if line.starts_with("FAILED") {
+            in_failure = true;
+        } else if !line.starts_with(' ') {
+            in_failure = false;
+        }
+        if in_failure {
+            kept.push(line);
+        }
+    }
+    kept.push(last_line(out));
+    kept.join("\n").replace(s(dir), "[DIR]")
+}
+
 fn last_line(out: &str) -> &str {
     out.lines().last().unwrap_or("")
 }
@@ -101,6 +120,7 @@ fn a_changed_number_fails_with_a_diff_and_bless_accepts_it() {
         r.out
     );
     assert_eq!(last_line(&r.out), "0 passed, 1 failed");
+    insta::assert_snapshot!(failures(&r.out, &t.0));
 
     let r = zhengce(&["test", "--bless", s(&t.0)]);
     assert_eq!(r.status, Status::Ok, "{}\n{}", r.out, r.err);
@@ -130,6 +150,9 @@ fn a_failing_case_names_the_subject_and_both_values() {
         r.out
     );
     assert!(last_line(&r.out).ends_with(" passed, 1 failed"), "{}", r.out);
+    let shown = failures(&r.out, &t.0);
+    let summary = last_line(&shown).to_string();
+    insta::assert_snapshot!(shown.replace(&summary, "N passed, 1 failed"));
 }
 
 #[test]
