@@ -19,7 +19,8 @@ impl TempDir {
         TempDir(dir)
     }
 
-    /// Copies `policies/zezhou.*` (policy, sample data, snapshot; with `cases`, the test file).
+    /// Copies `policies/zezhou.*` (policy, sample data, snapshot; with `cases`, the test file
+    /// and the test inputs its cases name under `policies/cases/`).
     fn zezhou(name: &str, cases: bool) -> TempDir {
         let t = TempDir::new(name);
         for entry in fs::read_dir("policies").unwrap() {
@@ -27,6 +28,16 @@ impl TempDir {
             let file = path.file_name().unwrap().to_str().unwrap().to_string();
             if file.starts_with("zezhou.") && (cases || !file.ends_with(".test.toml")) {
                 fs::copy(&path, t.0.join(&file)).unwrap();
+            }
+        }
+        if cases {
+            fs::create_dir(t.0.join("cases")).unwrap();
+            for entry in fs::read_dir("policies/cases").unwrap() {
+                let path = entry.unwrap().path();
+                let file = path.file_name().unwrap().to_str().unwrap().to_string();
+                if file.starts_with("zezhou.") {
+                    fs::copy(&path, t.0.join("cases").join(&file)).unwrap();
+                }
             }
         }
         t
