@@ -11,7 +11,26 @@ use crate::diagnostics::{Code, Diagnostic, Text};
 use crate::source::Span;
 
 impl Checker<'_> {
-    /// Warns about arms after `其他` and about tiers that can fall through every arm.
+    /// Whether the tiers `seen` name every value of an enumeration or both yes and no.
+    fn all_values_listed(&self, ty: Ty, seen: &[&Expr]) -> bool {
+        match ty {
+            Ty::Enum(e) => self.scope.enums.get(e).is_some_and(|info| {
+                info.values.iter().all(|v| {
+                    seen.iter().any(|s| matches!(&strip(s).node, ExprKind::Name(n) if n == v))
+                })
+            }),
+            Ty::Bool => {
+                let has = |b: bool| {
+                    seen.iter().any(|s| matches!(strip(s).node, ExprKind::Bool(x) if x == b))
+                };
+                has(true) && has(false)
+            }
+            _ => false,
+        }
+    }
+
+    /// Warns about arms after `其他`, a `其他` after tiers naming every value, and tiers that
+    /// can fall through every arm.
     pub(super) fn tier_coverage<'a>(
         &mut self,
         patterns: impl Iterator<Item = &'a Node<Pattern>>,
@@ -21,13 +40,20 @@ impl Checker<'_> {
         let mut otherwise = false;
         let mut seen: Vec<&Expr> = Vec::new();
         let mut unreachable = Vec::new();
+        let mut redundant = None;
         for p in patterns {
             if otherwise {
                 unreachable.push(p.span);
                 continue;
             }
             match &p.node {
-                Pattern::Otherwise => otherwise = true,
+                Pattern::Otherwise => {
+                    // Every value already has its own tier: `其他` is never chosen.
+                    if self.all_values_listed(ty, &seen) {
+                        redundant = Some(p.span);
+                    }
+                    otherwise = true;
+                }
                 Pattern::Equals(v) => {
                     if seen.iter().any(|s| same(s, v)) {
                         unreachable.push(p.span);
@@ -50,25 +76,26 @@ impl Checker<'_> {
                 )),
             );
         }
+        if let Some(span) = redundant {
+            self.push(
+                Diagnostic::new(
+                    Code::TierUnreachable,
+                    Text::new("此档永远不会被选中", "this tier can never be chosen"),
+                )
+                .at(
+                    self.loc(span),
+                    Text::new("前面的档已列出每一种取值", "earlier tiers name every value"),
+                )
+                .help(Text::new(
+                    "每一种取值都有自己的档，删除 `其他` 这一档",
+                    "every value has its own tier: remove the `其他` tier",
+                )),
+            );
+        }
         if otherwise {
             return;
         }
-        let covered = match ty {
-            Ty::Enum(e) => self.scope.enums.get(e).is_some_and(|info| {
-                info.values.iter().all(|v| {
-                    seen.iter().any(|s| matches!(&strip(s).node, ExprKind::Name(n) if n == v))
-                })
-            }),
-            Ty::Bool => {
-                let has = |b: bool| {
-                    seen.iter().any(|s| matches!(strip(s).node, ExprKind::Bool(x) if x == b))
-                };
-                has(true) && has(false)
-            }
-            Ty::Unknown => true,
-            _ => false,
-        };
-        if !covered {
+        if !(ty == Ty::Unknown || self.all_values_listed(ty, &seen)) {
             self.push(
                 Diagnostic::new(
                     Code::TierNoFallback,

@@ -135,7 +135,12 @@ fn item_sites(item: &Node<Item>, out: &mut Vec<Site>) {
         ItemKind::Indicators(t) => {
             s.push(name.span, Branch::Reached);
             for i in &t.indicators {
-                s.held(i.span);
+                // An indicator with no target is met whatever its value: it cannot fail.
+                if i.node.targets.is_empty() {
+                    s.push(i.node.name.span, Branch::Held);
+                } else {
+                    s.held(i.node.name.span);
+                }
                 s.expr(&i.node.value);
             }
         }
@@ -218,7 +223,7 @@ impl Sites<'_> {
             match &item.node.body {
                 CondBody::Group(inner) => self.group(&inner.node),
                 CondBody::Expr { expr, exceptions } => {
-                    self.held(item.span);
+                    self.held(item.node.name.span);
                     self.exceptions(expr, exceptions);
                 }
             }
@@ -232,7 +237,7 @@ impl Sites<'_> {
                 ScorePart::Item(i) => match &i.scoring.node {
                     Scoring::Criteria(cs) => {
                         for c in cs {
-                            self.held(c.span);
+                            self.held(c.node.name.span);
                             self.expr(&c.node.cond);
                         }
                     }

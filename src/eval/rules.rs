@@ -194,8 +194,8 @@ impl Evaluator<'_, '_> {
                     }
                     let met = self.eval(frame, chosen, year)?.as_bool();
                     match met {
-                        Some(true) => frame.hit(item.span, Branch::Held),
-                        Some(false) => frame.hit(item.span, Branch::NotHeld),
+                        Some(true) => frame.hit(item.node.name.span, Branch::Held),
+                        Some(false) => frame.hit(item.node.name.span, Branch::NotHeld),
                         None => {}
                     }
                     let comparison = self.comparison(frame, chosen, year)?;
@@ -279,8 +279,8 @@ impl Evaluator<'_, '_> {
             // No target this year: nothing is required of the indicator, so it counts as met.
             let met = targets.iter().try_fold(true, |acc, (_, m)| m.map(|m| acc && m));
             match met {
-                Some(true) => frame.hit(ind.span, Branch::Held),
-                Some(false) => frame.hit(ind.span, Branch::NotHeld),
+                Some(true) => frame.hit(ind.node.name.span, Branch::Held),
+                Some(false) => frame.hit(ind.node.name.span, Branch::NotHeld),
                 None => {}
             }
             out.push(IndicatorResult { name: ind.node.name.node.clone(), value, met, targets });
@@ -330,7 +330,8 @@ impl Evaluator<'_, '_> {
                 let mut total = Decimal::ZERO;
                 for c in cs {
                     let held = self.eval(frame, &c.node.cond, year)?.as_bool() == Some(true);
-                    frame.hit(c.span, if held { Branch::Held } else { Branch::NotHeld });
+                    let branch = if held { Branch::Held } else { Branch::NotHeld };
+                    frame.hit(c.node.name.span, branch);
                     if held {
                         total = total
                             .checked_add(points_value(&c.node.points.node))
