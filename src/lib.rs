@@ -14,4 +14,5 @@ pub mod eval;
 pub mod parser;
 pub mod report;
 pub mod source;
+pub mod synth;
 pub mod units;

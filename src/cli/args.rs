@@ -41,6 +41,31 @@ pub enum Command {
     Template(TemplateArgs),
     /// Run each policy's test cases and compare its outcome snapshots (运行测试用例并比对快照)
     Test(TestArgs),
+    /// Write a synthetic register for a policy's subject kind, deterministic for a seed (生成测算用登记簿)
+    Gen(GenArgs),
+}
+
+/// Arguments of `zhengce gen`.
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    /// The policy file (政策文件)
+    #[arg(value_name = "POLICY")]
+    pub policy: PathBuf,
+    /// The subject kind, when the policy has several (主体类别)
+    #[arg(long, value_name = "SUBJECT")]
+    pub kind: Option<String>,
+    /// How many subjects (主体个数)
+    #[arg(long, value_name = "N")]
+    pub rows: u64,
+    /// The seed: the same seed gives the same register (随机种子)
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Years to give a column each, for yearly fields (按年字段的年份)
+    #[arg(long, value_delimiter = ',', value_name = "YEARS", default_value = "2022,2023,2024")]
+    pub years: Vec<u16>,
+    /// The register to write, `.csv` or `.xlsx` [default: CSV to standard output] (输出文件)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// Arguments of `zhengce test`.

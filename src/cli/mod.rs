@@ -14,6 +14,7 @@ pub mod eval;
 pub mod explain;
 pub mod explain_code;
 pub mod files;
+pub mod generate;
 pub mod output;
 pub mod schema;
 pub mod stack;
@@ -150,6 +151,7 @@ where
         Command::Schema(args) => schema::run_schema(args, &settings, out, err),
         Command::Template(args) => schema::run_template(args, &settings, out, err),
         Command::Test(args) => testing::run(args, &settings, out, err),
+        Command::Gen(args) => generate::run(args, &settings, out, err),
     }
 }
 
