@@ -13,6 +13,7 @@ pub mod diagnostics;
 pub mod eval;
 pub mod parser;
 pub mod report;
+pub mod simulate;
 pub mod source;
 pub mod synth;
 pub mod units;

@@ -43,6 +43,54 @@ pub enum Command {
     Test(TestArgs),
     /// Write a synthetic register for a policy's subject kind, deterministic for a seed (生成测算用登记簿)
     Gen(GenArgs),
+    /// A policy over a whole register: totals, recipients, distribution, budgets and pools (测算)
+    Simulate(SimulateArgs),
+}
+
+/// Arguments of `zhengce simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// The policy file (政策文件)
+    #[arg(value_name = "POLICY")]
+    pub policy: PathBuf,
+    /// The register: a data file (CSV, xlsx, TOML or JSON) (登记簿)
+    #[arg(long, value_name = "REGISTER")]
+    pub data: PathBuf,
+    /// The subject kind the data holds, when the policy has several (主体类别)
+    #[arg(long, value_name = "SUBJECT")]
+    pub kind: Option<String>,
+    /// The evaluation year [default: the latest year in the data] (评估年度)
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<u16>,
+    /// A parameter the document leaves open, e.g. `--param 优秀分数线=90分` (参数取值)
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Report format (报告格式)
+    #[arg(long, value_enum, default_value_t = SimFormat::Text)]
+    pub format: SimFormat,
+    /// Write the report to a file instead of standard output; required for xlsx (输出文件)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Also draw the distribution and the award totals, `.svg` or `.html` (图表文件)
+    #[arg(long, value_name = "FILE")]
+    pub chart: Option<PathBuf>,
+    /// How many distinct totals a pass keeps exactly before quantiles are narrowed down over
+    /// further passes (for tests)
+    #[arg(long, hide = true, value_name = "N", default_value_t = crate::simulate::quantile::DEFAULT_BOUND)]
+    pub distinct_bound: usize,
+}
+
+/// `--format` of `simulate` and `diff`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SimFormat {
+    /// For the terminal (终端)
+    Text,
+    /// JSON with a stable schema; money as exact decimal strings in 元
+    Json,
+    /// Markdown tables
+    Markdown,
+    /// Excel workbook (needs `--out FILE.xlsx`)
+    Xlsx,
 }
 
 /// Arguments of `zhengce gen`.

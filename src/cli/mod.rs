@@ -17,6 +17,7 @@ pub mod files;
 pub mod generate;
 pub mod output;
 pub mod schema;
+pub mod simulate;
 pub mod stack;
 pub mod testing;
 
@@ -74,6 +75,8 @@ pub struct Env {
     /// The width to wrap the human format to: `COLUMNS` if it is a number of at least 40,
     /// else 100.
     pub width: usize,
+    /// Whether long runs may draw a progress bar: standard error is a terminal.
+    pub progress: bool,
 }
 
 impl Env {
@@ -90,6 +93,7 @@ impl Env {
                 .and_then(|c| c.trim().parse().ok())
                 .filter(|w| *w >= 40)
                 .unwrap_or(100),
+            progress: std::io::stderr().is_terminal(),
         }
     }
 }
@@ -103,6 +107,8 @@ pub struct Settings {
     pub format: Format,
     /// How the human format is drawn.
     pub style: HumanStyle,
+    /// Whether long runs may draw a progress bar on standard error.
+    pub progress: bool,
 }
 
 /// Runs the program and returns its exit status. This is what `src/main.rs` calls.
@@ -142,6 +148,7 @@ where
         ),
         format: cli.error_format.into(),
         style: HumanStyle { color: env.color, width: env.width, ..HumanStyle::default() },
+        progress: env.progress,
     };
     match &cli.command {
         Command::Check(args) => check::run(args, &settings, out, err),
@@ -152,6 +159,7 @@ where
         Command::Template(args) => schema::run_template(args, &settings, out, err),
         Command::Test(args) => testing::run(args, &settings, out, err),
         Command::Gen(args) => generate::run(args, &settings, out, err),
+        Command::Simulate(args) => simulate::run(args, &settings, out, err),
     }
 }
 
