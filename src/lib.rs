@@ -10,6 +10,7 @@ pub mod checker;
 pub mod cli;
 pub mod data;
 pub mod diagnostics;
+pub mod diff;
 pub mod eval;
 pub mod parser;
 pub mod report;

@@ -45,6 +45,37 @@ pub enum Command {
     Gen(GenArgs),
     /// A policy over a whole register: totals, recipients, distribution, budgets and pools (测算)
     Simulate(SimulateArgs),
+    /// Two versions of a policy on the same register: what changes for whom, and the cost (政策对比)
+    Diff(DiffArgs),
+}
+
+/// Arguments of `zhengce diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The policy as it is (旧政策)
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The policy as changed (新政策)
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// The register: a data file (CSV, xlsx, TOML or JSON) (登记簿)
+    #[arg(long, value_name = "REGISTER")]
+    pub data: PathBuf,
+    /// The subject kind the data holds, when the policies have several (主体类别)
+    #[arg(long, value_name = "SUBJECT")]
+    pub kind: Option<String>,
+    /// The evaluation year [default: the latest year in the data] (评估年度)
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<u16>,
+    /// A parameter the documents leave open, e.g. `--param 优秀分数线=90分` (参数取值)
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Report format (报告格式)
+    #[arg(long, value_enum, default_value_t = SimFormat::Text)]
+    pub format: SimFormat,
+    /// Write the report to a file instead of standard output; required for xlsx (输出文件)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// Arguments of `zhengce simulate`.

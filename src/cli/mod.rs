@@ -10,6 +10,7 @@
 
 pub mod args;
 pub mod check;
+pub mod diff;
 pub mod eval;
 pub mod explain;
 pub mod explain_code;
@@ -160,6 +161,7 @@ where
         Command::Test(args) => testing::run(args, &settings, out, err),
         Command::Gen(args) => generate::run(args, &settings, out, err),
         Command::Simulate(args) => simulate::run(args, &settings, out, err),
+        Command::Diff(args) => diff::run(args, &settings, out, err),
     }
 }
 

@@ -134,6 +134,23 @@ impl<'e, 'c, 'p> Interpreted<'e, 'c, 'p> {
         Interpreted { ev, checked, records, year, defs, slots, columns, passes: 0, progress }
     }
 
+    /// Evaluates one record into `cells` (one per column); its diagnostics go to `diags` when
+    /// given.
+    fn fill(&self, record: &Record, cells: &mut [Cell], diags: Option<&mut Diagnostics>) {
+        let (outcome, d) = self.ev.evaluate(record, self.year);
+        if let Some(diags) = diags {
+            diags.extend(d);
+        }
+        cells.fill(Cell::Missing);
+        for rule in &outcome.rules {
+            if let Some(Some(pos)) = self.slots.get(rule.def)
+                && let Some(c) = cells.get_mut(*pos)
+            {
+                *c = self.cell(&rule.value);
+            }
+        }
+    }
+
     fn cell(&self, v: &V) -> Cell {
         match v {
             V::Num(n, d) => Cell::Num(*n, *d),
@@ -160,18 +177,7 @@ impl Source for Interpreted<'_, '_, '_> {
         let mut diags = Diagnostics::new();
         let mut cells = vec![Cell::Missing; self.defs.len()];
         for (i, record) in self.records.iter().enumerate() {
-            let (outcome, d) = self.ev.evaluate(record, self.year);
-            if first {
-                diags.extend(d);
-            }
-            cells.fill(Cell::Missing);
-            for rule in &outcome.rules {
-                if let Some(Some(pos)) = self.slots.get(rule.def)
-                    && let Some(c) = cells.get_mut(*pos)
-                {
-                    *c = self.cell(&rule.value);
-                }
-            }
+            self.fill(record, &mut cells, first.then_some(&mut diags));
             visit(Row { id: &record.key, cells: &cells });
             if let Some(b) = &bar
                 && i % 4096 == 0
@@ -201,4 +207,54 @@ pub fn progress_bar(wanted: bool, len: Option<u64>, pass: u32) -> Option<indicat
     }
     bar.set_message(format!("pass {pass}"));
     Some(bar)
+}
+
+/// Two evaluations of the same records side by side (`diff`): each row holds the cells of
+/// `old`'s columns, then those of `new`'s. Both must evaluate the same records.
+pub struct Paired<'e, 'c, 'p, 'c2, 'p2> {
+    pub old: Interpreted<'e, 'c, 'p>,
+    pub new: Interpreted<'e, 'c2, 'p2>,
+    columns: Vec<Column>,
+    passes: u32,
+}
+
+impl<'e, 'c, 'p, 'c2, 'p2> Paired<'e, 'c, 'p, 'c2, 'p2> {
+    pub fn new(old: Interpreted<'e, 'c, 'p>, new: Interpreted<'e, 'c2, 'p2>) -> Self {
+        let columns = old.columns.iter().chain(&new.columns).cloned().collect();
+        Paired { old, new, columns, passes: 0 }
+    }
+}
+
+impl Source for Paired<'_, '_, '_, '_, '_> {
+    fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+
+    fn len_hint(&self) -> Option<u64> {
+        self.new.len_hint()
+    }
+
+    fn pass(&mut self, visit: &mut dyn FnMut(Row<'_>)) -> Diagnostics {
+        self.passes += 1;
+        let first = self.passes == 1;
+        let bar = progress_bar(self.new.progress, self.len_hint(), self.passes);
+        let mut diags = Diagnostics::new();
+        let split = self.old.columns.len();
+        let mut cells = vec![Cell::Missing; self.columns.len()];
+        for (i, record) in self.new.records.iter().enumerate() {
+            let (a, b) = cells.split_at_mut(split);
+            self.old.fill(record, a, first.then_some(&mut diags));
+            self.new.fill(record, b, first.then_some(&mut diags));
+            visit(Row { id: &record.key, cells: &cells });
+            if let Some(b) = &bar
+                && i % 4096 == 0
+            {
+                b.set_position(i as u64);
+            }
+        }
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        diags
+    }
 }
