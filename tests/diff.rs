@@ -203,7 +203,7 @@ fn versions_with_different_fields_cannot_be_compared() {
     ]);
     assert_eq!(status, Status::Usage);
     assert_eq!(out, "");
-    assert_eq!(err.matches("error[ZC0910]").count(), 2, "{err}");
+    assert_eq!(err.matches("error[ZC0908]").count(), 2, "{err}");
     assert!(
         err.contains("the field `利息` differs between the versions: `元` and `元 按年`"),
         "{err}"
@@ -231,5 +231,5 @@ fn versions_with_different_fields_cannot_be_compared() {
         "企业",
     ]);
     assert_eq!(status, Status::Usage);
-    assert!(err.contains("error[ZC0910]") && err.contains("declares no subject `企业`"), "{err}");
+    assert!(err.contains("error[ZC0908]") && err.contains("declares no subject `企业`"), "{err}");
 }

@@ -1,6 +1,6 @@
 //! `zhengce diff OLD.zc NEW.zc --data REGISTER`: two versions of a policy on the same register
 //! (see [`crate::diff`]). Both must declare the subject kind the register holds with the same
-//! fields; otherwise each difference is a `ZC0910` diagnostic.
+//! fields; otherwise each difference is a `ZC0908` diagnostic.
 
 use std::io::Write;
 use std::path::PathBuf;
