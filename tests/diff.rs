@@ -233,3 +233,26 @@ fn versions_with_different_fields_cannot_be_compared() {
     assert_eq!(status, Status::Usage);
     assert!(err.contains("error[ZC0908]") && err.contains("declares no subject `企业`"), "{err}");
 }
+
+#[test]
+fn the_subject_kind_must_be_known() {
+    let t = TempDir::new("diff-kind");
+    let data = t.write("register.csv", "企业名称\n甲\n");
+    let (status, _, err) = zhengce(&[
+        "--lang",
+        "en",
+        "--error-format",
+        "plain",
+        "diff",
+        "policies/zezhou.zc",
+        "policies/zezhou.zc",
+        "--data",
+        s(&data),
+    ]);
+    assert_eq!(status, Status::Errors);
+    assert!(err.contains("cannot tell which subject kind"), "{err}");
+    // The same policy twice: nothing changes.
+    let r = json("policies/zezhou.zc", "policies/zezhou.zc", "policies/zezhou.企业.toml");
+    assert_eq!(r["changed_subjects"], 0);
+    assert_eq!(r["total"]["delta"], "0");
+}

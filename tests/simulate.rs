@@ -298,3 +298,18 @@ fn a_bundled_policy_totals_match_eval() {
     let (_, text, _) = zhengce(&["--lang", "zh", "simulate", "policies/zezhou.zc", "--data", data]);
     insta::assert_snapshot!("zezhou_text", text);
 }
+
+#[test]
+fn a_register_where_nobody_receives_anything() {
+    let t = TempDir::new("sim-none");
+    let data = t.write("n.企业.csv", "名称,利息(元),重点企业\n甲,1000000,否\n乙,0,是\n");
+    let r = json(&[POOL, "--data", s(&data)]);
+    assert_eq!((r["subjects"].as_u64(), r["recipients"].as_u64()), (Some(2), Some(0)));
+    assert_eq!(dec(&r["total"]), d("0"));
+    assert_eq!(r["distribution"]["quantiles"], J::Array(Vec::new()));
+    assert_eq!(r["distribution"]["min"], J::Null);
+    assert_eq!(r["pools"][0]["cut"], J::Null);
+    let (status, text, _) = zhengce(&["--lang", "en", "simulate", POOL, "--data", s(&data)]);
+    assert_eq!(status, Status::Ok);
+    assert!(text.contains("(no recipients)"), "{text}");
+}

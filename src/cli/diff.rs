@@ -64,7 +64,14 @@ pub fn run(
     if !errors.is_empty() {
         return fail(errors.into(), err);
     }
-    let kind = eval::kind_of(&new, &args.data, args.kind.as_deref()).unwrap_or_default();
+    let Some(kind) = eval::kind_of(&new, &args.data, args.kind.as_deref()) else {
+        // The data's subject kind cannot be told: loading says so, with the kinds there are.
+        let known = Default::default();
+        return match eval::load(&new, &new_checked, &args.data, None, args.year, &[], &known) {
+            Err(d) => fail(d, err),
+            Ok(_) => Status::Usage,
+        };
+    };
     let differ = compare(&old, &new, &kind);
     if !differ.is_empty() {
         return fail(differ, err);
@@ -175,30 +182,36 @@ fn describe(f: &FieldSpec) -> String {
 fn compare(old: &Policy, new: &Policy, kind: &str) -> Diagnostics {
     let mut out = Diagnostics::new();
     let (o, n) = (Schema::from_policy(old, kind), Schema::from_policy(new, kind));
+    let only_in = |present: &Policy, absent: &Policy| {
+        Diagnostic::new(
+            Code::SubjectsDiffer,
+            Text::new(
+                format!("`{}` 没有声明主体 `{kind}`，无法在同一份数据上比较", absent.file.name),
+                format!(
+                    "`{}` declares no subject `{kind}`: the two cannot be compared on the same data",
+                    absent.file.name
+                ),
+            ),
+        )
+        .at(
+            Loc::new(&present.file, subject_span(present, kind)),
+            Text::new("只在这份政策中", "only in this policy"),
+        )
+        .help(Text::new(
+            "比较的两份政策要对同一类主体、同样的字段计算；用 `--kind` 选择两份都有的主体",
+            "both versions must evaluate the same subject kind with the same fields; choose one both declare with `--kind`",
+        ))
+    };
     let (o, n) = match (o, n) {
         (Ok(o), Ok(n)) => (o, n),
-        (o, n) => {
-            for (missing, present) in [(o.is_err(), new), (n.is_err(), old)] {
-                if !missing {
-                    continue;
-                }
-                let absent =
-                    if std::ptr::eq(present, new) { &old.file.name } else { &new.file.name };
-                out.push(
-                    Diagnostic::new(
-                        Code::SubjectsDiffer,
-                        Text::new(
-                            format!("`{absent}` 没有声明主体 `{kind}`，无法在同一份数据上比较"),
-                            format!("`{absent}` declares no subject `{kind}`: the two cannot be compared on the same data"),
-                        ),
-                    )
-                    .at(Loc::new(&present.file, subject_span(present, kind)), Text::new("只在这份政策中", "only in this policy"))
-                    .help(Text::new(
-                        "比较的两份政策要对同一类主体、同样的字段计算；用 `--kind` 选择两份都有的主体",
-                        "both versions must evaluate the same subject kind with the same fields; choose one both declare with `--kind`",
-                    )),
-                );
-            }
+        // Neither declares it: the new version says which kinds there are.
+        (Err(_), Err(d)) => return d,
+        (Err(_), Ok(_)) => {
+            out.push(only_in(new, old));
+            return out;
+        }
+        (Ok(_), Err(_)) => {
+            out.push(only_in(old, new));
             return out;
         }
     };

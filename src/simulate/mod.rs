@@ -96,7 +96,7 @@ pub struct Simulation {
     /// The smallest and largest total of a recipient.
     pub min: Option<Decimal>,
     pub max: Option<Decimal>,
-    /// Quantiles of the recipients' totals.
+    /// Quantiles of the recipients' totals (none when nobody receives anything).
     pub quantiles: Vec<(&'static str, Quantile)>,
     pub histogram: Vec<Band>,
     pub pools: Vec<PoolUse>,
@@ -264,7 +264,7 @@ pub fn simulate(
         recipients: agg.paid_subjects,
         min: agg.min,
         max: agg.max,
-        quantiles: quantiles.results(),
+        quantiles: if agg.paid_subjects == 0 { Vec::new() } else { quantiles.results() },
         histogram,
         pools: pool_uses,
         lines: line_uses,
