@@ -1,5 +1,5 @@
-//! The command line: `zhengce check PATH...`, `eval`, `explain`, `schema`, `template`, `test` and
-//! `explain-code CODE`.
+//! The command line: `zhengce check PATH...`, `eval`, `explain`, `schema`, `template`, `test`,
+//! `gen`, `simulate`, `diff` and `explain-code CODE`.
 //!
 //! Exit status: 0 when no error was found (warnings allowed), 1 when a policy has errors, 2 for
 //! a usage or file problem (a bad command line, a path that cannot be read, no policy files,

@@ -569,6 +569,5 @@ pub fn xlsx(sim: &Simulation, meta: &Meta) -> Result<Vec<u8>, XlsxError> {
         }
         s.finish()?;
     }
-    let _ = meta;
     book.save_to_buffer()
 }
