@@ -41,6 +41,110 @@ pub enum Command {
     Template(TemplateArgs),
     /// Run each policy's test cases and compare its outcome snapshots (运行测试用例并比对快照)
     Test(TestArgs),
+    /// Write a synthetic register for a policy's subject kind, deterministic for a seed (生成测算用登记簿)
+    Gen(GenArgs),
+    /// A policy over a whole register: totals, recipients, distribution, budgets and pools (测算)
+    Simulate(SimulateArgs),
+    /// Two versions of a policy on the same register: what changes for whom, and the cost (政策对比)
+    Diff(DiffArgs),
+}
+
+/// Arguments of `zhengce diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The policy as it is (旧政策)
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The policy as changed (新政策)
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// The register: a data file (CSV, xlsx, TOML or JSON) (登记簿)
+    #[arg(long, value_name = "REGISTER")]
+    pub data: PathBuf,
+    /// The subject kind the data holds, when the policies have several (主体类别)
+    #[arg(long, value_name = "SUBJECT")]
+    pub kind: Option<String>,
+    /// The evaluation year [default: the latest year in the data] (评估年度)
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<u16>,
+    /// A parameter the documents leave open, e.g. `--param 优秀分数线=90分` (参数取值)
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Report format (报告格式)
+    #[arg(long, value_enum, default_value_t = SimFormat::Text)]
+    pub format: SimFormat,
+    /// Write the report to a file instead of standard output; required for xlsx (输出文件)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// Arguments of `zhengce simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// The policy file (政策文件)
+    #[arg(value_name = "POLICY")]
+    pub policy: PathBuf,
+    /// The register: a data file (CSV, xlsx, TOML or JSON) (登记簿)
+    #[arg(long, value_name = "REGISTER")]
+    pub data: PathBuf,
+    /// The subject kind the data holds, when the policy has several (主体类别)
+    #[arg(long, value_name = "SUBJECT")]
+    pub kind: Option<String>,
+    /// The evaluation year [default: the latest year in the data] (评估年度)
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<u16>,
+    /// A parameter the document leaves open, e.g. `--param 优秀分数线=90分` (参数取值)
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Report format (报告格式)
+    #[arg(long, value_enum, default_value_t = SimFormat::Text)]
+    pub format: SimFormat,
+    /// Write the report to a file instead of standard output; required for xlsx (输出文件)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Also draw the distribution and the award totals, `.svg` or `.html` (图表文件)
+    #[arg(long, value_name = "FILE")]
+    pub chart: Option<PathBuf>,
+    /// How many distinct totals a pass keeps exactly before quantiles are narrowed down over
+    /// further passes (for tests)
+    #[arg(long, hide = true, value_name = "N", default_value_t = crate::simulate::quantile::DEFAULT_BOUND)]
+    pub distinct_bound: usize,
+}
+
+/// `--format` of `simulate` and `diff`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SimFormat {
+    /// For the terminal (终端)
+    Text,
+    /// JSON with a stable schema; money as exact decimal strings in 元
+    Json,
+    /// Markdown tables
+    Markdown,
+    /// Excel workbook (needs `--out FILE.xlsx`)
+    Xlsx,
+}
+
+/// Arguments of `zhengce gen`.
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    /// The policy file (政策文件)
+    #[arg(value_name = "POLICY")]
+    pub policy: PathBuf,
+    /// The subject kind, when the policy has several (主体类别)
+    #[arg(long, value_name = "SUBJECT")]
+    pub kind: Option<String>,
+    /// How many subjects (主体个数)
+    #[arg(long, value_name = "N")]
+    pub rows: u64,
+    /// The seed: the same seed gives the same register (随机种子)
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Years to give a column each, for yearly fields (按年字段的年份)
+    #[arg(long, value_delimiter = ',', value_name = "YEARS", default_value = "2022,2023,2024")]
+    pub years: Vec<u16>,
+    /// The register to write, `.csv` or `.xlsx` [default: CSV to standard output] (输出文件)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// Arguments of `zhengce test`.

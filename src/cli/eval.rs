@@ -277,7 +277,7 @@ pub(super) fn sample_data(policy_path: &Path, policy: &Policy) -> Vec<PathBuf> {
 
 /// The subject kind a data file holds: `--kind`, else the file name's `NAME.KIND.ext`, else
 /// the policy's only subject kind.
-fn kind_of(policy: &Policy, data: &Path, kind: Option<&str>) -> Option<String> {
+pub(super) fn kind_of(policy: &Policy, data: &Path, kind: Option<&str>) -> Option<String> {
     if let Some(k) = kind {
         return Some(k.to_string());
     }

@@ -1,5 +1,5 @@
-//! The command line: `zhengce check PATH...`, `eval`, `explain`, `schema`, `template`, `test` and
-//! `explain-code CODE`.
+//! The command line: `zhengce check PATH...`, `eval`, `explain`, `schema`, `template`, `test`,
+//! `gen`, `simulate`, `diff` and `explain-code CODE`.
 //!
 //! Exit status: 0 when no error was found (warnings allowed), 1 when a policy has errors, 2 for
 //! a usage or file problem (a bad command line, a path that cannot be read, no policy files,
@@ -10,12 +10,15 @@
 
 pub mod args;
 pub mod check;
+pub mod diff;
 pub mod eval;
 pub mod explain;
 pub mod explain_code;
 pub mod files;
+pub mod generate;
 pub mod output;
 pub mod schema;
+pub mod simulate;
 pub mod stack;
 pub mod testing;
 
@@ -73,6 +76,8 @@ pub struct Env {
     /// The width to wrap the human format to: `COLUMNS` if it is a number of at least 40,
     /// else 100.
     pub width: usize,
+    /// Whether long runs may draw a progress bar: standard error is a terminal.
+    pub progress: bool,
 }
 
 impl Env {
@@ -89,6 +94,7 @@ impl Env {
                 .and_then(|c| c.trim().parse().ok())
                 .filter(|w| *w >= 40)
                 .unwrap_or(100),
+            progress: std::io::stderr().is_terminal(),
         }
     }
 }
@@ -102,6 +108,8 @@ pub struct Settings {
     pub format: Format,
     /// How the human format is drawn.
     pub style: HumanStyle,
+    /// Whether long runs may draw a progress bar on standard error.
+    pub progress: bool,
 }
 
 /// Runs the program and returns its exit status. This is what `src/main.rs` calls.
@@ -141,6 +149,7 @@ where
         ),
         format: cli.error_format.into(),
         style: HumanStyle { color: env.color, width: env.width, ..HumanStyle::default() },
+        progress: env.progress,
     };
     match &cli.command {
         Command::Check(args) => check::run(args, &settings, out, err),
@@ -150,6 +159,9 @@ where
         Command::Schema(args) => schema::run_schema(args, &settings, out, err),
         Command::Template(args) => schema::run_template(args, &settings, out, err),
         Command::Test(args) => testing::run(args, &settings, out, err),
+        Command::Gen(args) => generate::run(args, &settings, out, err),
+        Command::Simulate(args) => simulate::run(args, &settings, out, err),
+        Command::Diff(args) => diff::run(args, &settings, out, err),
     }
 }
 

@@ -108,6 +108,7 @@ codes! {
     NoPolicyFiles = "ZC0902", Error, "没有找到政策文件", "no policy files found";
     UnknownCode = "ZC0903", Error, "未知的诊断代码", "unknown diagnostic code";
     BadOptions = "ZC0904", Error, "命令行选项不匹配", "command-line options that do not fit together";
+    SubjectsDiffer = "ZC0908", Error, "两份政策的主体不一致", "the two policies' subjects differ";
 }
 
 #[cfg(test)]

@@ -66,6 +66,7 @@ pub fn explain(code: Code) -> &'static str {
         Code::NoPolicyFiles => include_str!("../../docs/codes/ZC0902.md"),
         Code::UnknownCode => include_str!("../../docs/codes/ZC0903.md"),
         Code::BadOptions => include_str!("../../docs/codes/ZC0904.md"),
+        Code::SubjectsDiffer => include_str!("../../docs/codes/ZC0908.md"),
     }
 }
 

@@ -60,13 +60,17 @@ pub fn render(r: &Report<'_, '_>, rows: &[BasisRow], lang: Lang) -> Result<Vec<u
 }
 
 /// A sheet being written: the widths its columns need.
-struct Sheet<'w> {
+pub(crate) struct Sheet<'w> {
     ws: &'w mut Worksheet,
     widths: Vec<usize>,
 }
 
 impl<'w> Sheet<'w> {
-    fn new(ws: &'w mut Worksheet, name: &str, header: &[String]) -> Result<Self, XlsxError> {
+    pub(crate) fn new(
+        ws: &'w mut Worksheet,
+        name: &str,
+        header: &[String],
+    ) -> Result<Self, XlsxError> {
         ws.set_name(name)?;
         let mut s = Sheet { ws, widths: Vec::new() };
         let bold = Format::new().set_bold();
@@ -94,7 +98,7 @@ impl<'w> Sheet<'w> {
         }
     }
 
-    fn text(&mut self, row: u32, col: u16, text: &str) -> Result<(), XlsxError> {
+    pub(crate) fn text(&mut self, row: u32, col: u16, text: &str) -> Result<(), XlsxError> {
         if !text.is_empty() {
             self.ws.write_string(row, col, text)?;
         }
@@ -115,7 +119,13 @@ impl<'w> Sheet<'w> {
 
     /// A decimal, as a number where that is exact, else as text (see the module's comment).
     /// `percent` shows a fraction as a percentage.
-    fn decimal(&mut self, row: u32, col: u16, n: Decimal, percent: bool) -> Result<(), XlsxError> {
+    pub(crate) fn decimal(
+        &mut self,
+        row: u32,
+        col: u16,
+        n: Decimal,
+        percent: bool,
+    ) -> Result<(), XlsxError> {
         let n = n.normalize();
         let hundred = n.checked_mul(Decimal::ONE_HUNDRED).map(|h| h.normalize());
         let (format, shown, exact) = match (percent, hundred) {
@@ -171,7 +181,7 @@ impl<'w> Sheet<'w> {
         }
     }
 
-    fn finish(self) -> Result<(), XlsxError> {
+    pub(crate) fn finish(self) -> Result<(), XlsxError> {
         for (col, w) in self.widths.iter().enumerate() {
             self.ws.set_column_width(col16(col), u32::try_from(w + 2).unwrap_or(8))?;
         }

@@ -1,0 +1,291 @@
+//! `zhengce diff OLD.zc NEW.zc --data REGISTER`: two versions of a policy on the same register
+//! (see [`crate::diff`]). Both must declare the subject kind the register holds with the same
+//! fields; otherwise each difference is a `ZC0908` diagnostic.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::args::{DiffArgs, SimFormat};
+use super::output::{cannot_write, write_out};
+use super::simulate::{parse_policy, status_of, xlsx_needs_out};
+use super::{Settings, Status, emit, eval, stack};
+use crate::ast::{ItemKind, Policy};
+use crate::checker::check;
+use crate::data::{FieldKind, FieldSpec, Schema};
+use crate::diagnostics::render::render;
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Severity, Text};
+use crate::diff::diff;
+use crate::diff::render::{self, Meta};
+use crate::eval::Evaluator;
+use crate::simulate::source::Paired;
+use crate::simulate::{Interpreted, Source, pools};
+use crate::source::{Loc, Span};
+
+/// Runs `diff`.
+pub fn run(
+    args: &DiffArgs,
+    settings: &Settings,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Status {
+    let show = |d: Diagnostics, err: &mut dyn Write| {
+        if !d.is_empty() {
+            emit(err, &render(&d.sorted(), settings.lang, settings.format, &settings.style));
+        }
+    };
+    let fail = |d: Diagnostics, err: &mut dyn Write| {
+        let status = status_of(&d);
+        show(d, err);
+        status
+    };
+    if args.format == SimFormat::Xlsx && args.out.is_none() {
+        return fail(xlsx_needs_out(), err);
+    }
+    let (old, new) = match (parse_policy(&args.old), parse_policy(&args.new)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (a, b) => {
+            let mut d = Diagnostics::new();
+            for r in [a, b] {
+                if let Err(e) = r {
+                    d.extend(e);
+                }
+            }
+            return fail(d, err);
+        }
+    };
+    let (old_checked, old_diags) = check(&old);
+    let (new_checked, new_diags) = check(&new);
+    let errors: Vec<_> = old_diags
+        .sorted()
+        .into_iter()
+        .chain(new_diags.sorted())
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    if !errors.is_empty() {
+        return fail(errors.into(), err);
+    }
+    let Some(kind) = eval::kind_of(&new, &args.data, args.kind.as_deref()) else {
+        // The data's subject kind cannot be told: loading says so, with the kinds there are.
+        let known = Default::default();
+        return match eval::load(&new, &new_checked, &args.data, None, args.year, &[], &known) {
+            Err(d) => fail(d, err),
+            Ok(_) => Status::Usage,
+        };
+    };
+    let differ = compare(&old, &new, &kind);
+    if !differ.is_empty() {
+        return fail(differ, err);
+    }
+    // One register for both: the new version's columns; the old one's parameters are known.
+    let mut known = stack::imported_names(&new, &kind);
+    known.extend(stack::data_names(&old, &kind));
+    known.extend(stack::imported_names(&old, &kind));
+    let load =
+        |p: &Policy, c| eval::load(p, c, &args.data, Some(&kind), args.year, &args.params, &known);
+    let loaded = match load(&new, &new_checked) {
+        Ok(l) => l,
+        Err(d) => return fail(d, err),
+    };
+    let mut old_params = loaded.params.clone();
+    old_params.retain(|name, _| stack::data_names(&old, &kind).contains(name));
+    let old_subject = old_checked.scope.subject_names.get(&kind).copied();
+    let old_ev = Evaluator::new(&old, &old_checked, old_subject, old_params);
+    let new_ev = Evaluator::new(&new, &new_checked, loaded.subject, loaded.params.clone());
+    let records = &loaded.dataset.records;
+    let a = Interpreted::new(
+        &old_ev,
+        &old_checked,
+        old_subject,
+        records,
+        loaded.year,
+        false,
+        settings.progress,
+    );
+    let b = Interpreted::new(
+        &new_ev,
+        &new_checked,
+        loaded.subject,
+        records,
+        loaded.year,
+        false,
+        settings.progress,
+    );
+    let old_columns = a.columns().len();
+    let new_awards: Vec<String> =
+        b.columns().iter().filter(|c| c.award).map(|c| c.name.clone()).collect();
+    let mut source = Paired::new(a, b);
+    let pools = pools::pools(&new, &new_awards);
+    let lines = pools::lines(&new, &new_awards);
+    let (result, mut diags) = diff(&mut source, old_columns, &pools, &lines);
+    let mut status = if diags.has_errors() { Status::Errors } else { Status::Ok };
+    let title = |p: &Policy| p.header.as_ref().map(|h| h.title.node.clone());
+    let meta = Meta {
+        old: args.old.display().to_string(),
+        old_title: title(&old),
+        new: args.new.display().to_string(),
+        new_title: title(&new),
+        data: args.data.display().to_string(),
+        subject: kind,
+        year: loaded.year,
+    };
+    let body = match args.format {
+        SimFormat::Text => Ok(render::text(&result, &meta, settings.lang).into_bytes()),
+        SimFormat::Json => Ok(render::json(&result, &meta).into_bytes()),
+        SimFormat::Markdown => Ok(render::markdown(&result, &meta, settings.lang).into_bytes()),
+        SimFormat::Xlsx => render::xlsx(&result, &meta).map_err(|e| e.to_string()),
+    };
+    let inputs: Vec<PathBuf> = vec![args.old.clone(), args.new.clone(), args.data.clone()];
+    match (body, &args.out) {
+        (Err(e), _) => {
+            diags.push(cannot_write(args.out.as_deref(), &e));
+            status = Status::Usage;
+        }
+        (Ok(b), Some(path)) => {
+            if let Err(d) = write_out(path, &b, &inputs) {
+                diags.push(*d);
+                status = Status::Usage;
+            }
+        }
+        (Ok(b), None) => emit(out, &String::from_utf8_lossy(&b)),
+    }
+    show(diags, err);
+    status
+}
+
+/// The span of the declaration of subject `kind` in a policy.
+fn subject_span(p: &Policy, kind: &str) -> Span {
+    p.items
+        .iter()
+        .find_map(|i| match &i.node.kind {
+            ItemKind::Subject(s) if s.name.node == kind => Some(s.name.span),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+fn describe(f: &FieldSpec) -> String {
+    let ty = match &f.kind {
+        FieldKind::Number { unit, share: true } => {
+            format!("占比 {}", unit.display(crate::diagnostics::Lang::Zh))
+        }
+        FieldKind::Number { unit, .. } => unit.display(crate::diagnostics::Lang::Zh),
+        FieldKind::Bool => "是否".into(),
+        FieldKind::Text => "文本".into(),
+        FieldKind::Date => "日期".into(),
+        FieldKind::Year => "年份".into(),
+        FieldKind::Enum { name, values } => format!("{name} {{ {} }}", values.join(", ")),
+    };
+    if f.by_year { format!("{ty} 按年") } else { ty }
+}
+
+/// The differences between the subject `kind` of the two versions, one diagnostic each.
+fn compare(old: &Policy, new: &Policy, kind: &str) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    let (o, n) = (Schema::from_policy(old, kind), Schema::from_policy(new, kind));
+    let only_in = |present: &Policy, absent: &Policy| {
+        Diagnostic::new(
+            Code::SubjectsDiffer,
+            Text::new(
+                format!("`{}` 没有声明主体 `{kind}`，无法在同一份数据上比较", absent.file.name),
+                format!(
+                    "`{}` declares no subject `{kind}`: the two cannot be compared on the same data",
+                    absent.file.name
+                ),
+            ),
+        )
+        .at(
+            Loc::new(&present.file, subject_span(present, kind)),
+            Text::new("只在这份政策中", "only in this policy"),
+        )
+        .help(Text::new(
+            "比较的两份政策要对同一类主体、同样的字段计算；用 `--kind` 选择两份都有的主体",
+            "both versions must evaluate the same subject kind with the same fields; choose one both declare with `--kind`",
+        ))
+    };
+    let (o, n) = match (o, n) {
+        (Ok(o), Ok(n)) => (o, n),
+        // Neither declares it: the new version says which kinds there are.
+        (Err(_), Err(d)) => return d,
+        (Err(_), Ok(_)) => {
+            out.push(only_in(new, old));
+            return out;
+        }
+        (Ok(_), Err(_)) => {
+            out.push(only_in(old, new));
+            return out;
+        }
+    };
+    let help = Text::new(
+        "两个版本的主体字段要一致，才能用同一份数据比较；先在两份政策中统一字段的名称、类型和单位",
+        "both versions need the same fields to be compared on the same data; make the field's name, type and unit the same in both",
+    );
+    for f in &o.fields {
+        match n.fields.iter().find(|x| x.name == f.name) {
+            None => out.push(
+                Diagnostic::new(
+                    Code::SubjectsDiffer,
+                    Text::new(
+                        format!("字段 `{}` 在 `{}` 的主体 `{kind}` 中没有", f.name, new.file.name),
+                        format!(
+                            "the field `{}` is not in subject `{kind}` of `{}`",
+                            f.name, new.file.name
+                        ),
+                    ),
+                )
+                .at(
+                    Loc::new(&old.file, f.span),
+                    Text::new("只在旧版本中", "only in the old version"),
+                )
+                .also(
+                    Loc::new(&new.file, subject_span(new, kind)),
+                    Text::new("新版本的主体", "the new version's subject"),
+                )
+                .help(help.clone()),
+            ),
+            Some(g) if describe(f) != describe(g) => out.push(
+                Diagnostic::new(
+                    Code::SubjectsDiffer,
+                    Text::new(
+                        format!(
+                            "字段 `{}` 在两个版本中不同：`{}` 与 `{}`",
+                            f.name,
+                            describe(f),
+                            describe(g)
+                        ),
+                        format!(
+                            "the field `{}` differs between the versions: `{}` and `{}`",
+                            f.name,
+                            describe(f),
+                            describe(g)
+                        ),
+                    ),
+                )
+                .at(Loc::new(&new.file, g.span), Text::new("新版本", "new version"))
+                .also(Loc::new(&old.file, f.span), Text::new("旧版本", "old version"))
+                .help(help.clone()),
+            ),
+            Some(_) => {}
+        }
+    }
+    for g in n.fields.iter().filter(|g| !o.fields.iter().any(|f| f.name == g.name)) {
+        out.push(
+            Diagnostic::new(
+                Code::SubjectsDiffer,
+                Text::new(
+                    format!("字段 `{}` 在 `{}` 的主体 `{kind}` 中没有", g.name, old.file.name),
+                    format!(
+                        "the field `{}` is not in subject `{kind}` of `{}`",
+                        g.name, old.file.name
+                    ),
+                ),
+            )
+            .at(Loc::new(&new.file, g.span), Text::new("只在新版本中", "only in the new version"))
+            .also(
+                Loc::new(&old.file, subject_span(old, kind)),
+                Text::new("旧版本的主体", "the old version's subject"),
+            )
+            .help(help.clone()),
+        );
+    }
+    out
+}

@@ -1,0 +1,198 @@
+//! `zhengce gen POLICY --rows N --out FILE`: a synthetic register for one subject kind of a
+//! policy, deterministic for a seed (see [`crate::synth`]).
+//!
+//! A CSV register is streamed to its file (or to standard output), so its size is not limited
+//! by memory; an xlsx register holds at most Excel's 1,048,576 rows, header included, and its
+//! parameters on a sheet `参数`. A register for a policy whose stacking rules import another
+//! policy also carries the imported policy's columns for the same kind.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::args::GenArgs;
+use super::output::{AtomicFile, cannot_write, write_out};
+use super::{Settings, Status, emit, eval, schema, stack};
+use crate::data::Schema;
+use crate::data::csv_cell;
+use crate::diagnostics::render::render;
+use crate::diagnostics::{Diagnostics, Text};
+use crate::synth::{Cell, Plan, XLSX_MAX_ROWS};
+
+/// Runs `gen`.
+pub fn run(
+    args: &GenArgs,
+    settings: &Settings,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Status {
+    let fail = |d: Diagnostics, status: Status, err: &mut dyn Write| {
+        emit(err, &render(&d.sorted(), settings.lang, settings.format, &settings.style));
+        status
+    };
+    let xlsx = args
+        .out
+        .as_deref()
+        .and_then(Path::extension)
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    if xlsx && args.rows >= XLSX_MAX_ROWS {
+        let d = eval::bad_options(
+            "--rows",
+            Text::new(
+                format!(
+                    "xlsx 工作表最多 {XLSX_MAX_ROWS} 行（含表头），容不下 {} 个主体",
+                    args.rows
+                ),
+                format!(
+                    "an xlsx sheet holds at most {XLSX_MAX_ROWS} rows, header included, not {} subjects",
+                    args.rows
+                ),
+            ),
+            Text::new("更大的登记簿请写成 `.csv`", "write a larger register as `.csv`"),
+        );
+        return fail(d, Status::Usage, err);
+    }
+    let (policy, schemas) = match schema::schemas(&args.policy, args.kind.as_deref()) {
+        Ok(s) => s,
+        Err(d) => return fail(d, Status::Usage, err),
+    };
+    let [schema] = schemas.as_slice() else {
+        let kinds: Vec<&str> = schemas.iter().map(|s| s.subject.as_str()).collect();
+        let d = eval::usage(
+            &args.policy.display().to_string(),
+            Text::new(
+                format!("政策有多类主体（{}），请用 `--kind` 选择一类", kinds.join("、")),
+                format!(
+                    "the policy has several subject kinds ({}): choose one with `--kind`",
+                    kinds.join(", ")
+                ),
+            ),
+            Text::new("例如 `--kind 企业`", "e.g. `--kind 企业`"),
+        );
+        return fail(d, Status::Usage, err);
+    };
+    let schema = with_imported(&policy, schema);
+    let plan = Plan::new(&schema, &args.years, args.seed).avoid_zero_divisors(&policy.file.text);
+    if let Some(max) = plan.max_rows()
+        && args.rows > max
+    {
+        let key = schema.key.and_then(|k| schema.fields.get(k)).map_or("", |f| f.name.as_str());
+        let d = eval::bad_options(
+            "--rows",
+            Text::new(
+                format!(
+                    "标识字段 `{key}` 只有 {max} 个取值，登记簿最多 {max} 行，不能生成 {} 行",
+                    args.rows
+                ),
+                format!(
+                    "the key field `{key}` has {max} values: the register holds at most {max} rows, not {}",
+                    args.rows
+                ),
+            ),
+            Text::new(format!("用 `--rows {max}` 或更少"), format!("use `--rows {max}` or fewer")),
+        );
+        return fail(d, Status::Usage, err);
+    }
+    let inputs = std::slice::from_ref(&args.policy);
+    let written = match (&args.out, xlsx) {
+        (Some(path), true) => xlsx_book(&plan, args.rows)
+            .map_err(|e| Box::new(cannot_write(Some(path), &e)))
+            .and_then(|bytes| write_out(path, &bytes, inputs)),
+        (Some(path), false) => AtomicFile::create(path, inputs).and_then(|mut file| {
+            write_csv(&plan, args.rows, &mut file)
+                .map_err(|e| Box::new(cannot_write(Some(path), &e.to_string())))?;
+            file.commit()
+        }),
+        (None, _) => {
+            let mut buffered = std::io::BufWriter::new(out);
+            let _ = write_csv(&plan, args.rows, &mut buffered).and_then(|()| buffered.flush());
+            Ok(())
+        }
+    };
+    match written {
+        Ok(()) => Status::Ok,
+        Err(d) => fail(vec![*d].into(), Status::Usage, err),
+    }
+}
+
+/// The schema with the fields of the policies its stacking rules import for the same kind
+/// appended (a register kept for several policies carries all their columns).
+fn with_imported(policy: &crate::ast::Policy, schema: &Schema) -> Schema {
+    let mut out = schema.clone();
+    let Ok(imported) = stack::imports(policy, &schema.subject) else { return out };
+    for imp in imported {
+        let Ok(other) = Schema::from_policy(&imp.policy, &schema.subject) else { continue };
+        for f in other.fields {
+            if !out.fields.iter().any(|x| x.name == f.name) {
+                out.fields.push(f);
+            }
+        }
+        for p in other.params {
+            if !out.params.iter().any(|x| x.name == p.name) {
+                out.params.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// Writes the header and `rows` rows as CSV.
+fn write_csv(plan: &Plan, rows: u64, out: &mut dyn Write) -> std::io::Result<()> {
+    let line = |cells: Vec<String>| {
+        let mut l = cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",");
+        l.push('\n');
+        l
+    };
+    out.write_all(line(plan.headers().into_iter().map(str::to_string).collect()).as_bytes())?;
+    for n in 0..rows {
+        let cells = plan.row(n).iter().map(Cell::csv_text).collect();
+        out.write_all(line(cells).as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The register as an xlsx workbook: the subjects on the first sheet, parameters on `参数`.
+fn xlsx_book(plan: &Plan, rows: u64) -> Result<Vec<u8>, String> {
+    use rust_decimal::prelude::ToPrimitive;
+    let mut book = rust_xlsxwriter::Workbook::new();
+    // A fixed creation date, so that the same seed gives the same bytes.
+    let date = rust_xlsxwriter::ExcelDateTime::from_ymd(1980, 1, 1).map_err(|e| e.to_string())?;
+    book.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&date));
+    let write = |sheet: &mut rust_xlsxwriter::Worksheet, row: u32, col: u16, cell: &Cell| {
+        match cell {
+            Cell::Empty => Ok(sheet),
+            Cell::Number(n) => sheet.write_number(row, col, n.to_f64().unwrap_or(0.0)),
+            other => sheet.write_string(row, col, other.csv_text()),
+        }
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+    };
+    {
+        let sheet = book.add_worksheet_with_constant_memory().map_err(|e| e.to_string())?;
+        sheet.set_name("登记簿").map_err(|e| e.to_string())?;
+        for (col, h) in plan.headers().iter().enumerate() {
+            let col = u16::try_from(col).map_err(|e| e.to_string())?;
+            sheet.write_string(0, col, *h).map_err(|e| e.to_string())?;
+        }
+        for n in 0..rows {
+            let row = u32::try_from(n.saturating_add(1)).map_err(|e| e.to_string())?;
+            for (col, cell) in plan.row(n).iter().enumerate() {
+                let col = u16::try_from(col).map_err(|e| e.to_string())?;
+                write(sheet, row, col, cell)?;
+            }
+        }
+    }
+    let params = plan.params();
+    if !params.is_empty() {
+        let sheet = book.add_worksheet();
+        sheet.set_name("参数").map_err(|e| e.to_string())?;
+        sheet.write_string(0, 0, "参数").map_err(|e| e.to_string())?;
+        sheet.write_string(0, 1, "值").map_err(|e| e.to_string())?;
+        for (i, (name, value)) in params.iter().enumerate() {
+            let row = u32::try_from(i.saturating_add(1)).map_err(|e| e.to_string())?;
+            sheet.write_string(row, 0, name).map_err(|e| e.to_string())?;
+            write(sheet, row, 1, value)?;
+        }
+    }
+    book.save_to_buffer().map_err(|e| e.to_string())
+}

@@ -1,0 +1,177 @@
+//! `zhengce simulate POLICY --data REGISTER`: the policy over a whole register, in aggregate:
+//! totals per award, recipients, the distribution of what recipients receive, budget lines and
+//! pools, and the pro-rata cut of a pool that runs out (see [`crate::simulate`]).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::args::{SimFormat, SimulateArgs};
+use super::output::{cannot_write, write_out};
+use super::{Settings, Status, emit, eval, files};
+use crate::ast::Policy;
+use crate::checker::check;
+use crate::diagnostics::render::render;
+use crate::diagnostics::{Code, Diagnostics, Severity, Text};
+use crate::eval::Evaluator;
+use crate::simulate::render::{self, Meta};
+use crate::simulate::{Interpreted, Source, chart, pools, simulate};
+
+/// Reads and parses one policy file; its syntax errors, if any.
+pub(super) fn parse_policy(path: &Path) -> Result<Policy, Diagnostics> {
+    let loaded = files::load(&[path.to_path_buf()]);
+    if !loaded.diagnostics.is_empty() {
+        return Err(loaded.diagnostics);
+    }
+    let Some(source) = loaded.sources.first() else { return Err(Diagnostics::new()) };
+    let (policy, diags) = crate::parser::parse(source);
+    let errors: Vec<_> =
+        diags.sorted().into_iter().filter(|d| d.severity == Severity::Error).collect();
+    match policy {
+        Some(p) if errors.is_empty() => Ok(p),
+        _ => Err(errors.into()),
+    }
+}
+
+/// The status for diagnostics that stopped a command: a file problem is a usage error.
+pub(super) fn status_of(d: &Diagnostics) -> Status {
+    if d.iter().any(|x| x.code == Code::Io || super::check::is_usage_code(x.code)) {
+        Status::Usage
+    } else {
+        Status::Errors
+    }
+}
+
+/// `--format xlsx` without `--out`.
+pub(super) fn xlsx_needs_out() -> Diagnostics {
+    eval::bad_options(
+        "--format xlsx",
+        Text::new(
+            "xlsx 报告需要用 `--out 文件.xlsx` 指定输出文件",
+            "an xlsx report needs `--out FILE.xlsx`",
+        ),
+        Text::new("例如 `--out 结果.xlsx`", "e.g. `--out results.xlsx`"),
+    )
+}
+
+/// `--chart FILE` that is neither `.svg` nor `.html`.
+pub(super) fn chart_kind(path: &Path) -> Result<bool, Diagnostics> {
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("svg") => Ok(false),
+        Some("html" | "htm") => Ok(true),
+        _ => Err(eval::bad_options(
+            "--chart",
+            Text::new(
+                format!("无法识别图表文件 `{}` 的格式", path.display()),
+                format!("cannot tell the chart format of `{}`", path.display()),
+            ),
+            Text::new(
+                "图表文件以 `.svg` 或 `.html` 结尾",
+                "a chart file ends in `.svg` or `.html`",
+            ),
+        )),
+    }
+}
+
+/// Runs `simulate`.
+pub fn run(
+    args: &SimulateArgs,
+    settings: &Settings,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Status {
+    let show = |d: Diagnostics, err: &mut dyn Write| {
+        if !d.is_empty() {
+            emit(err, &render(&d.sorted(), settings.lang, settings.format, &settings.style));
+        }
+    };
+    let fail = |d: Diagnostics, err: &mut dyn Write| {
+        let status = status_of(&d);
+        show(d, err);
+        status
+    };
+    if args.format == SimFormat::Xlsx && args.out.is_none() {
+        return fail(xlsx_needs_out(), err);
+    }
+    let html = match args.chart.as_deref().map(chart_kind) {
+        Some(Err(d)) => return fail(d, err),
+        Some(Ok(h)) => h,
+        None => false,
+    };
+    let policy = match parse_policy(&args.policy) {
+        Ok(p) => p,
+        Err(d) => return fail(d, err),
+    };
+    let (checked, check_diags) = check(&policy);
+    if check_diags.has_errors() {
+        let errors: Vec<_> =
+            check_diags.sorted().into_iter().filter(|d| d.severity == Severity::Error).collect();
+        return fail(errors.into(), err);
+    }
+    let kind = eval::kind_of(&policy, &args.data, args.kind.as_deref()).unwrap_or_default();
+    let loaded = match eval::load(
+        &policy,
+        &checked,
+        &args.data,
+        args.kind.as_deref(),
+        args.year,
+        &args.params,
+        &super::stack::imported_names(&policy, &kind),
+    ) {
+        Ok(l) => l,
+        Err(d) => return fail(d, err),
+    };
+    let ev = Evaluator::new(&policy, &checked, loaded.subject, loaded.params.clone());
+    let mut source = Interpreted::new(
+        &ev,
+        &checked,
+        loaded.subject,
+        &loaded.dataset.records,
+        loaded.year,
+        true,
+        settings.progress,
+    );
+    let names: Vec<String> =
+        source.columns().iter().filter(|c| c.award).map(|c| c.name.clone()).collect();
+    let pools = pools::pools(&policy, &names);
+    let lines = pools::lines(&policy, &names);
+    let (sim, diags) = simulate(&mut source, &pools, &lines, args.distinct_bound.max(1));
+    let mut status = if diags.has_errors() { Status::Errors } else { Status::Ok };
+    let mut diags = diags;
+    let meta = Meta {
+        policy: args.policy.display().to_string(),
+        title: policy.header.as_ref().map(|h| h.title.node.clone()),
+        data: args.data.display().to_string(),
+        subject: kind,
+        year: loaded.year,
+    };
+    let body = match args.format {
+        SimFormat::Text => Ok(render::text(&sim, &meta, settings.lang).into_bytes()),
+        SimFormat::Json => Ok(render::json(&sim, &meta).into_bytes()),
+        SimFormat::Markdown => Ok(render::markdown(&sim, &meta, settings.lang).into_bytes()),
+        SimFormat::Xlsx => render::xlsx(&sim, &meta).map_err(|e| e.to_string()),
+    };
+    let inputs: Vec<PathBuf> = vec![args.policy.clone(), args.data.clone()];
+    match (body, &args.out) {
+        (Err(e), _) => {
+            diags.push(cannot_write(args.out.as_deref(), &e));
+            status = Status::Usage;
+        }
+        (Ok(b), Some(path)) => {
+            if let Err(d) = write_out(path, &b, &inputs) {
+                diags.push(*d);
+                status = Status::Usage;
+            }
+        }
+        (Ok(b), None) => emit(out, &String::from_utf8_lossy(&b)),
+    }
+    if let Some(path) = &args.chart {
+        let picture = if html { chart::html(&sim, &meta) } else { chart::svg(&sim, &meta) };
+        if let Err(d) = write_out(path, picture.as_bytes(), &inputs) {
+            diags.push(*d);
+            status = Status::Usage;
+        }
+    }
+    show(diags, err);
+    status
+}

@@ -1,0 +1,275 @@
+//! Simulation: a policy over a whole register, in aggregate (`zhengce simulate`).
+//!
+//! A [`Source`] yields the subjects; an [`Aggregate`] adds up a pass; [`simulate`] drives as
+//! many passes as the figures need: one for totals, recipients and the histogram, more when the
+//! quantiles cannot be read off the first pass ([`quantile`]) or when a pool is exceeded and cut
+//! in proportion ([`pools`]), since a cut needs the pool's claims first. Nothing per subject is
+//! kept, so memory does not grow with the register.
+
+pub mod aggregate;
+pub mod chart;
+pub mod pools;
+pub mod quantile;
+pub mod render;
+pub mod source;
+
+use rust_decimal::Decimal;
+
+use crate::diagnostics::Diagnostics;
+pub use aggregate::Aggregate;
+use pools::{Line, Pool};
+use quantile::{Quantile, Quantiles};
+pub use source::{Cell, Column, Interpreted, Row, Source};
+
+/// One award over the register.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AwardStats {
+    pub name: String,
+    /// In 元, as claimed (before any pool cut).
+    pub total: Decimal,
+    /// Subjects with an amount above 0.
+    pub recipients: u64,
+    /// Subjects for which the award could not be evaluated.
+    pub unknown: u64,
+    /// In 元, after the cut of a pool that pays it, when one is cut.
+    pub after_cut: Option<Decimal>,
+}
+
+/// A pool cut in proportion.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cut {
+    /// The ratio pool ÷ claims, to 28 significant digits.
+    pub ratio: Decimal,
+    /// Whether `ratio` is exact (the division ends).
+    pub ratio_exact: bool,
+    /// What is paid after the cut, in 元: the sum of every claim cut and rounded down.
+    pub paid: Decimal,
+    /// Subjects whose claim was cut.
+    pub subjects: u64,
+}
+
+/// A pool against its claims.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PoolUse {
+    pub name: String,
+    /// In 元.
+    pub total: Decimal,
+    /// The claims on it, in 元.
+    pub claims: Decimal,
+    pub awards: Vec<String>,
+    /// Awards of imported policies it names, not evaluated here.
+    pub foreign: Vec<String>,
+    /// `按比例核减`: the step, in 元.
+    pub step: Option<Decimal>,
+    /// The cut, when the claims exceed the pool and it is cut in proportion.
+    pub cut: Option<Cut>,
+}
+
+/// A budget line against the awards paid from it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineUse {
+    pub name: String,
+    /// In 元.
+    pub amount: Decimal,
+    /// The claims on it, in 元.
+    pub claims: Decimal,
+    pub awards: Vec<String>,
+}
+
+/// A histogram band: recipients whose total is in `lo..hi` (`hi` open for the last).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Band {
+    pub lo: Decimal,
+    pub hi: Option<Decimal>,
+    pub count: u64,
+}
+
+/// The whole simulation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Simulation {
+    pub subjects: u64,
+    pub awards: Vec<AwardStats>,
+    /// All awards together, in 元 (before any pool cut).
+    pub total: Decimal,
+    /// Subjects receiving more than 0.
+    pub recipients: u64,
+    /// The smallest and largest total of a recipient.
+    pub min: Option<Decimal>,
+    pub max: Option<Decimal>,
+    /// Quantiles of the recipients' totals (none when nobody receives anything).
+    pub quantiles: Vec<(&'static str, Quantile)>,
+    pub histogram: Vec<Band>,
+    pub pools: Vec<PoolUse>,
+    pub lines: Vec<LineUse>,
+    /// Passes made over the register.
+    pub passes: u32,
+    /// A sum went beyond what a decimal holds; the totals are not reliable.
+    pub overflow: bool,
+}
+
+/// Runs the simulation over `source` for the awards among its columns, with the policy's
+/// `pools` and budget `lines` (their award indices count the award columns in order), keeping at
+/// most `bound` distinct values per quantile.
+pub fn simulate(
+    source: &mut dyn Source,
+    pools: &[Pool],
+    lines: &[Line],
+    bound: usize,
+) -> (Simulation, Diagnostics) {
+    let award_cols: Vec<usize> =
+        source.columns().iter().enumerate().filter(|(_, c)| c.award).map(|(i, _)| i).collect();
+    let names: Vec<String> = award_cols
+        .iter()
+        .filter_map(|i| source.columns().get(*i).map(|c| c.name.clone()))
+        .collect();
+    let amounts_of = |row: &Row<'_>, buf: &mut Vec<Option<Decimal>>| {
+        buf.clear();
+        buf.extend(award_cols.iter().map(|i| row.cells.get(*i).and_then(Cell::money)));
+    };
+    let mut agg = Aggregate::new(names.clone(), bound);
+    let mut buf = Vec::new();
+    let diags = source.pass(&mut |row| {
+        amounts_of(&row, &mut buf);
+        agg.add(row.id, &buf);
+    });
+    let mut passes = 1;
+    let sum = |awards: &[usize]| {
+        awards
+            .iter()
+            .filter_map(|i| agg.totals.get(*i))
+            .fold(Decimal::ZERO, |s, x| s.checked_add(*x).unwrap_or(Decimal::MAX))
+    };
+    let mut pool_uses: Vec<PoolUse> = pools
+        .iter()
+        .map(|p| PoolUse {
+            name: p.name.clone(),
+            total: p.total,
+            claims: sum(&p.awards),
+            awards: p.awards.iter().filter_map(|i| names.get(*i).cloned()).collect(),
+            foreign: p.foreign.clone(),
+            step: p.step,
+            cut: None,
+        })
+        .collect();
+    let line_uses: Vec<LineUse> = lines
+        .iter()
+        .map(|l| LineUse {
+            name: l.name.clone(),
+            amount: l.amount,
+            claims: sum(&l.awards),
+            awards: l.awards.iter().filter_map(|i| names.get(*i).cloned()).collect(),
+        })
+        .collect();
+    // The pools to cut, and for each award the first such pool that pays it.
+    let cutting: Vec<bool> =
+        pool_uses.iter().map(|p| p.step.is_some() && p.claims > p.total).collect();
+    let mut cut_by: Vec<Option<usize>> = vec![None; names.len()];
+    for (pi, p) in pools.iter().enumerate() {
+        if !cutting.get(pi).copied().unwrap_or(false) {
+            continue;
+        }
+        for a in &p.awards {
+            if let Some(slot) = cut_by.get_mut(*a)
+                && slot.is_none()
+            {
+                *slot = Some(pi);
+            }
+        }
+    }
+    let mut quantiles = Quantiles::start(
+        agg.paid_subjects,
+        agg.min.unwrap_or_default(),
+        agg.max.unwrap_or_default(),
+        &agg.distinct,
+        bound,
+    );
+    let mut cut_pending = cutting.iter().any(|c| *c);
+    let mut paid = vec![Decimal::ZERO; pools.len()];
+    let mut cut_subjects = vec![0u64; pools.len()];
+    let mut after = agg.totals.clone();
+    while quantiles.pending() || cut_pending {
+        let cuts = cut_pending;
+        let narrowing = quantiles.pending();
+        let _ = source.pass(&mut |row| {
+            amounts_of(&row, &mut buf);
+            if narrowing
+                && let Some(t) = Aggregate::subject_total(&buf)
+                && t > Decimal::ZERO
+            {
+                quantiles.add(t);
+            }
+            if !cuts {
+                return;
+            }
+            let mut touched = vec![false; pools.len()];
+            for (ai, a) in buf.iter().enumerate() {
+                let (Some(Some(pi)), Some(a)) = (cut_by.get(ai), a) else { continue };
+                let (Some(p), Some(pu)) = (pools.get(*pi), pool_uses.get(*pi)) else { continue };
+                let c =
+                    pools::cut(*a, p.total, pu.claims, p.step.unwrap_or_default()).unwrap_or(*a);
+                if let Some(x) = paid.get_mut(*pi) {
+                    *x = x.checked_add(c).unwrap_or(*x);
+                }
+                if let Some(x) = after.get_mut(ai) {
+                    *x = x.checked_sub(a.checked_sub(c).unwrap_or_default()).unwrap_or(*x);
+                }
+                if c < *a
+                    && let Some(t) = touched.get_mut(*pi)
+                {
+                    *t = true;
+                }
+            }
+            for (pi, t) in touched.iter().enumerate() {
+                if *t && let Some(n) = cut_subjects.get_mut(pi) {
+                    *n += 1;
+                }
+            }
+        });
+        passes += 1;
+        if narrowing {
+            quantiles.end_pass();
+        }
+        cut_pending = false;
+    }
+    for (pi, pu) in pool_uses.iter_mut().enumerate() {
+        if !cutting.get(pi).copied().unwrap_or(false) {
+            continue;
+        }
+        let ratio = pu.total.checked_div(pu.claims).unwrap_or_default();
+        let ratio_exact = pools::divides_exactly(pu.total, pu.claims);
+        pu.cut = Some(Cut {
+            ratio: ratio.normalize(),
+            ratio_exact,
+            paid: paid.get(pi).copied().unwrap_or_default(),
+            subjects: cut_subjects.get(pi).copied().unwrap_or(0),
+        });
+    }
+    let awards = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| AwardStats {
+            name: name.clone(),
+            total: agg.totals.get(i).copied().unwrap_or_default(),
+            recipients: agg.recipients.get(i).copied().unwrap_or(0),
+            unknown: agg.unknown.get(i).copied().unwrap_or(0),
+            after_cut: cut_by.get(i).copied().flatten().and(after.get(i).copied()),
+        })
+        .collect();
+    let histogram =
+        agg.histogram().into_iter().map(|(lo, hi, count)| Band { lo, hi, count }).collect();
+    let sim = Simulation {
+        subjects: agg.subjects,
+        awards,
+        total: agg.total,
+        recipients: agg.paid_subjects,
+        min: agg.min,
+        max: agg.max,
+        quantiles: if agg.paid_subjects == 0 { Vec::new() } else { quantiles.results() },
+        histogram,
+        pools: pool_uses,
+        lines: line_uses,
+        passes,
+        overflow: agg.overflow,
+    };
+    (sim, diags)
+}

@@ -1,0 +1,395 @@
+//! Synthetic registers: a deterministic generator of subject data for a policy's subject kind,
+//! one row per subject, with the columns the subject declares (`zhengce gen`).
+//!
+//! Every value comes from [`rng::Rng`], seeded with the seed and the row number, so that the
+//! same seed gives the same bytes on every platform, and the first `n` rows of a register are
+//! the register of `n` rows. The distributions are meant to look like a county's register:
+//! money spread over several orders of magnitude around 10万元 (a quarter of it 0), areas of
+//! tens to thousands of ㎡, counts of a few to a few thousand, yes/no fields true for one subject
+//! in five, enumerations skewed toward their first value, yearly fields growing a little each
+//! year. Values respect the ranges the policy declares.
+
+pub mod rng;
+
+use rust_decimal::Decimal;
+
+use crate::data::header::header_text;
+use crate::data::{FieldKind, FieldSpec, Schema};
+use crate::units::{Base, Dim, Unit};
+use rng::Rng;
+
+/// The most rows an Excel worksheet holds, the header included.
+pub const XLSX_MAX_ROWS: u64 = 1_048_576;
+
+/// One cell of a generated register.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cell {
+    /// Left empty (an optional field).
+    Empty,
+    /// A number in the column's unit.
+    Number(Decimal),
+    /// `是` or `否`.
+    Bool(bool),
+    /// Text, an enumeration value or a date.
+    Text(String),
+}
+
+impl Cell {
+    /// The cell as written in a CSV file.
+    pub fn csv_text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Number(n) => n.normalize().to_string(),
+            Cell::Bool(true) => "是".into(),
+            Cell::Bool(false) => "否".into(),
+            Cell::Text(t) => t.clone(),
+        }
+    }
+}
+
+/// One column: a field, and for a yearly field the year.
+#[derive(Clone, Debug)]
+struct Column {
+    header: String,
+    field: usize,
+    year: Option<usize>,
+}
+
+/// What to generate for a subject kind.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    schema: Schema,
+    years: Vec<u16>,
+    seed: u64,
+    columns: Vec<Column>,
+    /// Fields never left at 0: divisors and the arguments of growth rates.
+    nonzero: Vec<bool>,
+    /// Deductions a score sheet takes from a field within a range (`虚列套取 4-7分: 虚列套取扣分`):
+    /// 0, or a whole number of points in the range.
+    deductions: Vec<Option<(i64, i64)>>,
+}
+
+impl Plan {
+    /// The plan for `schema`: one column per field, and for a yearly field one column per year
+    /// in `years` (`营业收入[2023](万元)`).
+    pub fn new(schema: &Schema, years: &[u16], seed: u64) -> Plan {
+        let mut columns = Vec::new();
+        for (i, f) in schema.fields.iter().enumerate() {
+            let unit = f.unit_text();
+            if f.by_year {
+                for (y, year) in years.iter().enumerate() {
+                    let header = header_text(&f.name, Some(*year), unit.as_deref());
+                    columns.push(Column { header, field: i, year: Some(y) });
+                }
+            } else {
+                let header = header_text(&f.name, None, unit.as_deref());
+                columns.push(Column { header, field: i, year: None });
+            }
+        }
+        let nonzero = vec![false; schema.fields.len()];
+        let deductions = vec![None; schema.fields.len()];
+        Plan { schema: schema.clone(), years: years.to_vec(), seed, columns, nonzero, deductions }
+    }
+
+    /// Keeps the fields a policy divides by (`/ 计划到位`, `÷ 计划到位`) or takes the growth
+    /// rate of (`增长率(营业收入)`) away from 0, so that a generated register evaluates
+    /// without a division by zero. `text` is the policy's source.
+    pub fn avoid_zero_divisors(mut self, text: &str) -> Plan {
+        let squeezed: String =
+            text.chars().filter(|c| !matches!(c, ' ' | '\t' | '\u{3000}')).collect();
+        for (i, f) in self.schema.fields.iter().enumerate() {
+            let n = &f.name;
+            let divides = ["/", "÷", "增长率(", "growth("].iter().any(|op| {
+                squeezed.match_indices(&format!("{op}{n}")).any(|(at, m)| {
+                    let next = squeezed.get(at + m.len()..).and_then(|t| t.chars().next());
+                    next.is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
+                })
+            });
+            if let Some(z) = self.nonzero.get_mut(i) {
+                *z = divides;
+            }
+            if let Some(d) = self.deductions.get_mut(i) {
+                *d = deduction_range(&squeezed, n);
+            }
+        }
+        self
+    }
+
+    /// How many rows the register can have: the number of values of an enumeration used as the
+    /// key (`区县: 区县名`), else no limit.
+    pub fn max_rows(&self) -> Option<u64> {
+        match &self.schema.fields.get(self.schema.key?)?.kind {
+            FieldKind::Enum { values, .. } => Some(values.len() as u64),
+            _ => None,
+        }
+    }
+
+    /// The header of each column.
+    pub fn headers(&self) -> Vec<&str> {
+        self.columns.iter().map(|c| c.header.as_str()).collect()
+    }
+
+    /// Row `n` (from 0) of the register.
+    pub fn row(&self, n: u64) -> Vec<Cell> {
+        let mut rng = Rng::for_row(self.seed, n);
+        let values: Vec<Vec<Cell>> = self
+            .schema
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let count = if f.by_year { self.years.len().max(1) } else { 1 };
+                if self.schema.key == Some(i) {
+                    return vec![key(f, &self.schema.subject, n)];
+                }
+                if let Some(Some((lo, hi))) = self.deductions.get(i) {
+                    let points = if rng.chance(80) { 0 } else { rng.between(*lo, *hi) };
+                    return vec![Cell::Number(Decimal::from(points)); count];
+                }
+                let nonzero = self.nonzero.get(i).copied().unwrap_or(false);
+                series(f, count, nonzero, &mut rng)
+            })
+            .collect();
+        self.columns
+            .iter()
+            .map(|c| {
+                values
+                    .get(c.field)
+                    .and_then(|v| v.get(c.year.unwrap_or(0)))
+                    .cloned()
+                    .unwrap_or(Cell::Empty)
+            })
+            .collect()
+    }
+
+    /// The parameters, each with a generated value: (header, value), a yearly parameter once
+    /// per year. Row `u64::MAX` of the generator is theirs.
+    pub fn params(&self) -> Vec<(String, Cell)> {
+        let mut rng = Rng::for_row(self.seed, u64::MAX);
+        let mut out = Vec::new();
+        for p in &self.schema.params {
+            let unit = p.unit_text();
+            let count = if p.by_year { self.years.len().max(1) } else { 1 };
+            let mut spec = p.clone();
+            spec.optional = false;
+            let values = series(&spec, count, true, &mut rng);
+            for (y, v) in values.into_iter().enumerate() {
+                let year = if p.by_year { self.years.get(y).copied() } else { None };
+                out.push((header_text(&p.name, year, unit.as_deref()), v));
+            }
+        }
+        out
+    }
+}
+
+/// The range of a deduction taken from field `name`, as the squeezed policy text writes it:
+/// `4-7分:虚列套取扣分`.
+fn deduction_range(squeezed: &str, name: &str) -> Option<(i64, i64)> {
+    let needle = format!("分:{name}");
+    squeezed.match_indices(&needle).find_map(|(at, m)| {
+        let next = squeezed.get(at + m.len()..).and_then(|t| t.chars().next());
+        if next.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            return None;
+        }
+        let before = squeezed.get(..at)?;
+        let start = before
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_ascii_digit() || *c == '-')
+            .last()
+            .map(|(i, _)| i)?;
+        let (lo, hi) = before.get(start..)?.split_once('-')?;
+        Some((lo.parse().ok()?, hi.parse().ok()?))
+    })
+}
+
+/// The id of row `n`: the subject's name and the row number (`企业0000001`).
+fn key(f: &FieldSpec, subject: &str, n: u64) -> Cell {
+    match &f.kind {
+        FieldKind::Text => Cell::Text(format!("{subject}{:07}", n.saturating_add(1))),
+        FieldKind::Enum { values, .. } => usize::try_from(n)
+            .ok()
+            .and_then(|i| values.get(i))
+            .map_or(Cell::Empty, |v| Cell::Text(v.clone())),
+        _ => Cell::Number(Decimal::from(n.saturating_add(1))),
+    }
+}
+
+/// A field's values for `count` years (one for a field that is not yearly).
+fn series(f: &FieldSpec, count: usize, nonzero: bool, rng: &mut Rng) -> Vec<Cell> {
+    let first = value(f, nonzero, rng);
+    let mut out = vec![first.clone()];
+    let mut last = first;
+    for _ in 1..count {
+        let next = match (&f.kind, &last) {
+            // A quantity grows (or shrinks a little) from one year to the next.
+            (FieldKind::Number { unit, .. }, Cell::Number(n)) => {
+                let g = Decimal::from(rng.between(95, 115));
+                let grown = n
+                    .checked_mul(g)
+                    .and_then(|x| x.checked_div(Decimal::ONE_HUNDRED))
+                    .map_or(*n, |x| x.round_dp(n.scale()));
+                let base = unit.to_base(grown).unwrap_or(grown);
+                Cell::Number(unit.from_base(within(f, base, rng)).unwrap_or(grown))
+            }
+            _ => value(f, nonzero, rng),
+        };
+        out.push(next.clone());
+        last = next;
+    }
+    out
+}
+
+/// One generated value of a field.
+fn value(f: &FieldSpec, nonzero: bool, rng: &mut Rng) -> Cell {
+    if f.optional && !nonzero && rng.chance(10) {
+        return Cell::Empty;
+    }
+    match &f.kind {
+        FieldKind::Number { unit, share } => {
+            let drawn = number(unit, *share, nonzero, rng);
+            let base = within(f, drawn, rng);
+            Cell::Number(unit.from_base(base).unwrap_or(base).normalize())
+        }
+        FieldKind::Bool => Cell::Bool(rng.chance(20)),
+        FieldKind::Text => Cell::Text(format!("{}{:05}", f.name, rng.below(100_000))),
+        FieldKind::Date => {
+            let (y, m, d) = (rng.between(2015, 2024), rng.between(1, 12), rng.between(1, 28));
+            Cell::Text(format!("{y:04}-{m:02}-{d:02}"))
+        }
+        FieldKind::Year => Cell::Number(Decimal::from(rng.between(2015, 2023))),
+        FieldKind::Enum { values, .. } => {
+            Cell::Text(values.get(skewed(values.len(), rng)).cloned().unwrap_or_default())
+        }
+    }
+}
+
+/// An index in `0..n`, each half as likely as the one before it (uniform beyond 6 values).
+fn skewed(n: usize, rng: &mut Rng) -> usize {
+    if n > 6 {
+        return usize::try_from(rng.below(n as u64)).unwrap_or(0);
+    }
+    // Weights 2^(n-1), …, 2, 1.
+    let total = (1u64 << n).saturating_sub(1);
+    let mut r = rng.below(total);
+    for i in 0..n {
+        let w = 1u64 << (n - 1 - i);
+        if r < w {
+            return i;
+        }
+        r -= w;
+    }
+    0
+}
+
+/// `m × 10^e`, exactly.
+fn scaled(m: i64, e: u32) -> Decimal {
+    let mut d = Decimal::from(m);
+    for _ in 0..e {
+        d = d.checked_mul(Decimal::TEN).unwrap_or(d);
+    }
+    d
+}
+
+/// The power of ten of a unit's size in base units (4 for 万元, 8 for 亿元, 0 for 元).
+fn magnitude(unit: &Unit) -> u32 {
+    let digits = unit.scale().trunc().normalize().to_string().len();
+    u32::try_from(digits.saturating_sub(1)).unwrap_or(0)
+}
+
+/// A value in base units for a quantity of `unit`.
+fn number(unit: &Unit, share: bool, nonzero: bool, rng: &mut Rng) -> Decimal {
+    let dim = unit.dim();
+    let frac = |x: i64, places: u32| Decimal::new(x, places);
+    if dim == Dim::MONEY {
+        if rng.chance(25) && !nonzero {
+            return Decimal::ZERO;
+        }
+        // Three significant figures over four orders of magnitude, most often in the middle:
+        // for a field in 元 or 万元, 1,000元 to 1亿元 around 10万元, with cents; for a
+        // field in 亿元, 1亿元 to 1万亿元 around 100亿元.
+        let m = magnitude(unit).max(3);
+        let whole = scaled(rng.between(100, 999), m - 2 + rng.binomial(4));
+        let cents = if m < 8 { frac(rng.between(0, 99), 2) } else { Decimal::ZERO };
+        return whole.checked_add(cents).unwrap_or(whole);
+    }
+    if dim == Dim::AREA {
+        return scaled(rng.between(10, 99), rng.binomial(3));
+    }
+    if dim == Dim::base(Base::People) || dim == Dim::base(Base::Things) {
+        let e = rng.binomial(3);
+        let lo = scaled(1, e).to_string().parse::<i64>().unwrap_or(1);
+        return Decimal::from(rng.between(lo, lo.saturating_mul(10).saturating_sub(1)));
+    }
+    if dim == Dim::PERCENT {
+        // A share anywhere in 0–100%; a rate between −5% and 25%.
+        return if share {
+            frac(rng.between(0, 10_000), 4)
+        } else {
+            frac(rng.between(-500, 2500), 4)
+        };
+    }
+    if dim == Dim::POINTS {
+        return frac(rng.between(0, 1000), 4);
+    }
+    if dim == Dim::base(Base::Score) {
+        return frac(rng.between(0, 1000), 1);
+    }
+    if dim == Dim::base(Base::Time) {
+        return Decimal::from(rng.between(1, 10));
+    }
+    if dim.is_number() {
+        return Decimal::from(rng.between(0, 100));
+    }
+    frac(rng.between(100, 10_000), 2)
+}
+
+/// A value moved inside the field's declared or implied range: a point drawn uniformly in
+/// the range when the value falls outside one with both ends, else the nearest end.
+fn within(f: &FieldSpec, v: Decimal, rng: &mut Rng) -> Decimal {
+    match (&f.min, &f.max) {
+        (Some(lo), Some(hi)) if v < lo.value || v > hi.value => {
+            let width = hi.value.checked_sub(lo.value).unwrap_or_default();
+            let k = Decimal::new(rng.between(0, 100), 2);
+            let inside = width.checked_mul(k).and_then(|x| x.checked_add(lo.value));
+            inside.map_or(lo.value, |x| x.round_dp(4).clamp(lo.value, hi.value))
+        }
+        (Some(lo), _) if v < lo.value => lo.value,
+        (_, Some(hi)) if v > hi.value => hi.value,
+        _ => v,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_skew_favours_the_first_values() {
+        let mut rng = Rng::for_row(1, 0);
+        let mut counts = [0u32; 3];
+        for _ in 0..7000 {
+            counts[skewed(3, &mut rng)] += 1;
+        }
+        assert!(counts[0] > counts[1] && counts[1] > counts[2], "{counts:?}");
+    }
+
+    #[test]
+    fn deduction_ranges_are_read_from_the_policy() {
+        assert_eq!(
+            deduction_range("项资金使用7分扣分{\n虚列套取4-7分:虚列套取扣分\n依据", "虚列套取扣分"),
+            Some((4, 7))
+        );
+        assert_eq!(deduction_range("虚列套取4-7分:虚列套取扣分二", "虚列套取扣分"), None);
+        assert_eq!(deduction_range("依据不合规2分:依据不合规", "依据不合规"), None);
+    }
+
+    #[test]
+    fn money_is_exact_to_the_cent() {
+        let mut rng = Rng::for_row(2, 0);
+        for _ in 0..1000 {
+            let v = number(&Unit::canonical(Dim::MONEY), false, false, &mut rng);
+            assert!(v.scale() <= 2 && v >= Decimal::ZERO && v < Decimal::from(100_000_000));
+        }
+    }
+}
