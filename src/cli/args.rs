@@ -41,6 +41,20 @@ pub enum Command {
     Template(TemplateArgs),
     /// Run each policy's test cases and compare its outcome snapshots (运行测试用例并比对快照)
     Test(TestArgs),
+    /// Lay policy files out in the one canonical layout, keeping comments (格式化政策文件)
+    Fmt(FmtArgs),
+}
+
+/// Arguments of `zhengce fmt`.
+#[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// Policy files, or directories searched recursively for `.zc` files (政策文件或目录)
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Write nothing: name the files that would change, with a diff, and exit 1 if any would
+    /// (只检查，不写入)
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// Arguments of `zhengce test`.

@@ -1,4 +1,4 @@
-//! The command line: `zhengce check PATH...`, `eval`, `explain`, `schema`, `template`, `test` and
+//! The command line: `zhengce check PATH...`, `eval`, `explain`, `schema`, `template`, `test`, `fmt` and
 //! `explain-code CODE`.
 //!
 //! Exit status: 0 when no error was found (warnings allowed), 1 when a policy has errors, 2 for
@@ -14,6 +14,7 @@ pub mod eval;
 pub mod explain;
 pub mod explain_code;
 pub mod files;
+pub mod fmt;
 pub mod output;
 pub mod schema;
 pub mod stack;
@@ -150,6 +151,7 @@ where
         Command::Schema(args) => schema::run_schema(args, &settings, out, err),
         Command::Template(args) => schema::run_template(args, &settings, out, err),
         Command::Test(args) => testing::run(args, &settings, out, err),
+        Command::Fmt(args) => fmt::run(args, &settings, out, err),
     }
 }
 
