@@ -315,19 +315,36 @@ fn a_missing_path_exits_2() {
 }
 
 #[test]
-fn the_bundled_policies_are_formatted() {
-    let policies = root().join("policies");
-    let benches = root().join("benches");
-    let r = zhengce(&[
-        "--lang",
-        "en",
-        "fmt",
-        "--check",
-        policies.to_str().unwrap(),
-        benches.to_str().unwrap(),
-    ]);
-    assert_eq!(r.out, "0 of 6 files would be reformatted\n", "run `zhengce fmt policies benches`");
+fn the_bundled_policies_and_test_policies_are_formatted() {
+    let dirs = ["policies", "benches", "tests/fixtures", "tests/eval", "tests/stack"];
+    let paths: Vec<String> = dirs.iter().map(|d| root().join(d).display().to_string()).collect();
+    let mut args = vec!["--lang", "en", "fmt", "--check"];
+    args.extend(paths.iter().map(String::as_str));
+    let r = zhengce(&args);
+    assert!(
+        r.out.starts_with("0 of ") && r.out.ends_with(" files would be reformatted\n"),
+        "run `zhengce fmt {}`:\n{}",
+        dirs.join(" "),
+        r.out
+    );
     assert_eq!(r.status, Status::Ok);
+}
+
+/// The layout does not depend on how the source was indented: every line of every bundled
+/// policy moved to the left margin formats to the same text.
+#[test]
+fn indentation_does_not_matter() {
+    for path in repo_policies().into_iter().filter(|p| !p.starts_with(root().join("tests/check"))) {
+        let text = fs::read_to_string(&path).unwrap();
+        let flat: String = text.lines().map(|l| format!("{}\n", l.trim_start())).collect();
+        let name = path.display().to_string();
+        let (Ok(a), Ok(b)) =
+            (format(&SourceFile::new(&name, text)), format(&SourceFile::new(&name, flat)))
+        else {
+            continue;
+        };
+        assert_eq!(a, b, "{name}");
+    }
 }
 
 #[test]
@@ -336,5 +353,18 @@ fn comments_stay_at_the_ends_of_their_lines_and_in_empty_blocks() {
     assert_eq!(
         format_checked("c.zc", src),
         "主体 企业 {  # 开括号后\n  名称: 文本  # 字段后\n}  # 闭括号后\n条件 空 全部 {\n  # 空块中的注释\n}\n令 a = 1 +  # 运算符后\n  2\n"
+    );
+}
+
+#[test]
+fn a_cap_on_the_line_after_a_condition_stays_a_cap() {
+    // `当 a > 0元` then `最高不超过 5万元` on the next line is a condition and a cap, not a
+    // comparison `a > 0元 ≤ 5万元`: the line break is what tells them apart, and it is kept.
+    let src = "奖励 甲 {\n  当 a > 0元\n  最高不超过 5万元\n  金额 a\n}\n";
+    assert_eq!(format_checked("cap.zc", src), src);
+    let src = "奖励 甲 { 当 a > 0元 且 是\n最高不超过 5万元; 金额 a }\n";
+    assert_eq!(
+        format_checked("cap2.zc", src),
+        "奖励 甲 {\n  当 a > 0元 且 是\n  最高不超过 5万元; 金额 a\n}\n"
     );
 }

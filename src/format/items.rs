@@ -149,7 +149,6 @@ impl Printer<'_> {
             _ => "§".to_string(),
         };
         self.w(&sign);
-        self.done(c.span.start + 1);
         self.leaf(c.node.clause.span);
         if let Some(q) = &c.node.quote {
             self.same_level(q.span.start, false);
