@@ -58,7 +58,10 @@ fn format_checked(name: &str, text: &str) -> String {
     assert_eq!(before.unwrap().lang, after.unwrap().lang, "{name}: keyword language");
     assert_eq!(comment_texts(text), comment_texts(&formatted), "{name}: comments");
     let again = format(&SourceFile::new(name, formatted.clone())).unwrap();
-    assert_eq!(formatted, again, "{name}: formatting twice changes the text");
+    if formatted != again {
+        let diff = zhengce::format::diff::unified(name, &formatted, &again).unwrap_or_default();
+        panic!("{name}: formatting twice changes the text:\n{diff}\nthe input:\n{text}");
+    }
     formatted
 }
 
@@ -367,4 +370,60 @@ fn a_cap_on_the_line_after_a_condition_stays_a_cap() {
         format_checked("cap2.zc", src),
         "奖励 甲 {\n  当 a > 0元 且 是\n  最高不超过 5万元; 金额 a\n}\n"
     );
+}
+
+/// The byte offsets of the spaces between tokens of a policy text: not in a comment, a text or
+/// a quoted sentence.
+fn spaces_between_tokens(text: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut close: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        if let Some(end) = close {
+            if c == end {
+                close = None;
+            }
+            continue;
+        }
+        close = match c {
+            '#' => Some('\n'),
+            '"' => Some('"'),
+            '“' => Some('”'),
+            '「' => Some('」'),
+            '『' => Some('』'),
+            _ => None,
+        };
+        if c == ' ' {
+            out.push(i);
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// Line breaks, blank lines and comments put between any two tokens of a fixture are kept
+    /// (or the text does not parse, and is skipped), and the result is stable.
+    #[test]
+    fn breaks_and_comments_anywhere_are_kept(
+        which in 0usize..2,
+        edits in proptest::collection::vec((any::<proptest::sample::Index>(), 0usize..3), 1..8),
+    ) {
+        let file = ["tests/fixtures/all_constructs.zc", "tests/fixtures/all_constructs_en.zc"][which];
+        let text = fs::read_to_string(root().join(file)).unwrap();
+        let spaces = spaces_between_tokens(&text);
+        let mut at: Vec<(usize, usize)> = edits.iter().map(|(i, k)| (i.index(spaces.len()), *k)).collect();
+        at.sort();
+        at.dedup_by_key(|(i, _)| *i);
+        let mut edited = text.clone();
+        for (i, kind) in at.iter().rev() {
+            let pos = spaces[*i];
+            let insert = ["\n", "\n\n", " # 注\n"][*kind];
+            edited.replace_range(pos..pos + 1, insert);
+        }
+        let source = SourceFile::new(file, edited.clone());
+        let (policy, diags) = parse(&source);
+        prop_assume!(policy.is_some() && !diags.iter().any(|d| d.severity == Severity::Error));
+        format_checked(file, &edited);
+    }
 }

@@ -141,11 +141,9 @@ impl Printer<'_> {
                     (self.k("若", "if"), self.k("则", "then"), self.k("否则", "else"));
                 self.w(kif);
                 self.sub(c, ANY);
-                self.lead(a.span.start);
-                self.w(kthen);
+                self.token(kthen, &["则", "then"], a.span.start, false);
                 self.sub(a, ANY);
-                self.lead(b.span.start);
-                self.w(kelse);
+                self.token(kelse, &["否则", "else"], b.span.start, false);
                 self.sub(b, ANY);
             }
             ExprKind::Call(f, args) => {
@@ -155,8 +153,7 @@ impl Printer<'_> {
                 self.open("(", false);
                 for (i, a) in args.iter().enumerate() {
                     if i > 0 {
-                        self.lead(a.span.start);
-                        self.g(",");
+                        self.token(",", &[",", "，", "、"], a.span.start, true);
                     }
                     self.sub(a, ANY);
                 }

@@ -73,17 +73,14 @@ impl Printer<'_> {
                             ValidityEnd::Date(d) => d.span,
                             ValidityEnd::Text(t) => t.span,
                         };
-                        p.lead(to_span.start);
-                        let word = p.k("至", "to");
-                        p.w(word);
+                        p.key("至", "to", to_span.start);
                         p.leaf(to_span);
                     }
                 },
                 Field::Basis(list) => {
                     for (j, s) in list.iter().enumerate() {
                         if j > 0 {
-                            p.lead(s.span.start);
-                            p.g(",");
+                            p.comma(s.span.start);
                         }
                         p.text_at(s);
                     }
@@ -114,16 +111,19 @@ impl Printer<'_> {
         self.leaf(q.span);
     }
 
-    /// A keyword before the child written at `next`.
-    fn kw(&mut self, word: &str, next: usize) {
-        self.lead(next);
-        self.w(word);
-    }
-
     /// `:` before the child written at `next`.
     fn colon(&mut self, next: usize) {
-        self.lead(next);
-        self.g(":");
+        self.token(":", &[":", "："], next, true);
+    }
+
+    /// `,` before the child written at `next`.
+    fn comma(&mut self, next: usize) {
+        self.token(",", &[",", "，", "、"], next, true);
+    }
+
+    /// `=` before the child written at `next`.
+    fn assign(&mut self, next: usize) {
+        self.token("=", &["=", "＝"], next, false);
     }
 
     /// The citations before a declaration, each group of them on the lines the author wrote
@@ -176,8 +176,7 @@ impl Printer<'_> {
                 let w = k(self, "引用", "import");
                 self.w(w);
                 self.text_at(&d.path);
-                let w = k(self, "为", "as");
-                self.kw(w, d.alias.span.start);
+                self.key("为", "as", d.alias.span.start);
                 self.name(&d.alias);
             }
             ItemKind::Enum(d) => {
@@ -185,8 +184,8 @@ impl Printer<'_> {
                 self.w(w);
                 self.name(&d.name);
                 if d.ordered {
-                    let w = k(self, "有序", "ordered");
-                    self.w(w);
+                    let next = d.values.first().map_or(end, |v| v.span.start);
+                    self.key("有序", "ordered", next);
                 }
                 let spans: Vec<Span> = d.values.iter().map(|v| v.span).collect();
                 let from = spans.last().map_or(d.name.span.end, |s| s.end);
@@ -215,7 +214,7 @@ impl Printer<'_> {
                     match members.get(i).map(|(_, m)| *m) {
                         Some(Some(f)) => {
                             if let Some(f) = d.fields.get(f) {
-                                p.field(&f.node);
+                                p.field(&f.node, f.span.end);
                             }
                         }
                         Some(None) => {
@@ -248,9 +247,10 @@ impl Printer<'_> {
                 self.name(&d.name);
                 self.colon(d.ty.span.start);
                 self.type_expr(&d.ty);
-                self.modifiers(d.by_year, d.optional, d.range.as_ref());
+                let next = d.default.as_ref().map_or(end, |v| v.span.start);
+                self.modifiers(d.by_year, d.optional, d.range.as_ref(), next);
                 if let Some(v) = &d.default {
-                    self.kw("=", v.span.start);
+                    self.assign(v.span.start);
                     self.sub(v, ANY);
                 }
             }
@@ -262,7 +262,7 @@ impl Printer<'_> {
                     self.colon(ty.span.start);
                     self.type_expr(ty);
                 }
-                self.kw("=", d.value.span.start);
+                self.assign(d.value.span.start);
                 self.sub(&d.value, ANY);
                 self.exceptions(&d.exceptions, ANY);
             }
@@ -277,8 +277,7 @@ impl Printer<'_> {
                 let w = k(self, "评分", "score");
                 self.w(w);
                 self.name(&d.name);
-                let w = k(self, "满分", "max");
-                self.kw(w, d.max.span.start);
+                self.key("满分", "max", d.max.span.start);
                 self.quantity(&d.max);
                 self.score_parts(d.max.span.end, end, &d.parts);
             }
@@ -311,11 +310,11 @@ impl Printer<'_> {
                 let w = k(self, "叠加", "stack");
                 self.w(w);
                 self.name(&d.name);
-                let w = match d.mode {
-                    StackMode::Exclusive => k(self, "就高不重复", "exclusive"),
-                    StackMode::Additive => k(self, "累加", "additive"),
-                };
-                self.w(w);
+                let next = d.members.first().map_or(end, |m| m.span.start);
+                match d.mode {
+                    StackMode::Exclusive => self.key("就高不重复", "exclusive", next),
+                    StackMode::Additive => self.key("累加", "additive", next),
+                }
                 self.paths(d.name.span.end, end, &d.members);
             }
             ItemKind::Budget(d) => {
@@ -340,8 +339,7 @@ impl Printer<'_> {
                 self.w(w);
                 self.name(&d.name);
                 self.sub(&d.stated, ARITH);
-                let w = k(self, "应等于", "equals");
-                self.kw(w, d.computed.span.start);
+                self.key("应等于", "equals", d.computed.span.start);
                 self.sub(&d.computed, ANY);
             }
             ItemKind::Share(d) => {
@@ -356,13 +354,11 @@ impl Printer<'_> {
                 self.name(&d.name);
                 self.sub(&d.total, ARITH);
                 let first = d.pays.first().map_or(end, |p| p.span.start);
-                let w = k(self, "支付", "pays");
-                self.kw(w, first);
+                self.key("支付", "pays", first);
                 let close_limit = d.prorata.as_ref().map_or(end, |q| q.span.start);
                 self.paths(d.total.span.end, close_limit, &d.pays);
                 if let Some(q) = &d.prorata {
-                    let w = k(self, "按比例核减", "prorata");
-                    self.kw(w, q.span.start);
+                    self.key("按比例核减", "prorata", q.span.start);
                     self.quantity(q);
                 }
             }
@@ -385,49 +381,44 @@ impl Printer<'_> {
         self.done(ty.span.end);
     }
 
+    /// `按年 可选 范围 a 至 b`, before what is written at `next`.
     fn modifiers(
         &mut self,
         by_year: bool,
         optional: bool,
         range: Option<&(crate::ast::Expr, crate::ast::Expr)>,
+        next: usize,
     ) {
+        let next = range.map_or(next, |(lo, _)| lo.span.start);
         if by_year {
-            let w = self.k("按年", "by year");
-            self.w(w);
+            self.key("按年", "by year", next);
         }
         if optional {
-            let w = self.k("可选", "optional");
-            self.w(w);
+            self.key("可选", "optional", next);
         }
         if let Some((lo, hi)) = range {
-            let w = self.k("范围", "range");
-            self.kw(w, lo.span.start);
+            self.key("范围", "range", lo.span.start);
             self.sub(lo, ARITH);
-            let w = self.k("至", "to");
-            self.kw(w, hi.span.start);
+            self.key("至", "to", hi.span.start);
             self.sub(hi, ARITH);
         }
     }
 
-    fn field(&mut self, f: &crate::ast::FieldDecl) {
+    fn field(&mut self, f: &crate::ast::FieldDecl, end: usize) {
         self.cited(&f.citations, f.name.span.start);
         self.name(&f.name);
         self.colon(f.ty.span.start);
         self.type_expr(&f.ty);
-        self.modifiers(f.by_year, f.optional, f.range.as_ref());
+        self.modifiers(f.by_year, f.optional, f.range.as_ref(), end);
     }
 
     /// `例外 若 c 则 v`, each where the author wrote it.
     fn exceptions(&mut self, exceptions: &[Node<Exception>], min: u8) {
         for x in exceptions {
-            self.lead(x.span.start);
-            let w = self.k("例外", "except");
-            self.w(w);
-            let w = self.k("若", "if");
-            self.w(w);
+            self.key("例外", "except", x.node.cond.span.start);
+            self.key("若", "if", x.node.cond.span.start);
             self.sub(&x.node.cond, ANY);
-            let w = self.k("则", "then");
-            self.kw(w, x.node.value.span.start);
+            self.key("则", "then", x.node.value.span.start);
             self.sub(&x.node.value, min);
             self.done(x.span.end);
         }
@@ -435,23 +426,16 @@ impl Printer<'_> {
 
     fn cond_group(&mut self, g: &Node<CondGroup>) {
         self.child(g.span.start);
+        let first = g.node.items.first().map_or(g.span.end, |i| i.span.start);
         match &g.node.kind {
-            GroupKind::All => {
-                let w = self.k("全部", "all");
-                self.w(w);
-            }
-            GroupKind::Any => {
-                let w = self.k("任一", "any");
-                self.w(w);
-            }
+            GroupKind::All => self.key("全部", "all", first),
+            GroupKind::Any => self.key("任一", "any", first),
             GroupKind::AtLeast(n) => {
-                let w = self.k("至少", "at least");
-                self.w(w);
+                self.key("至少", "at least", n.span.start);
                 self.child(n.span.start);
                 self.w(&n.node.to_string());
                 self.done(n.span.end);
-                let w = self.k("项", "of");
-                self.w(w);
+                self.key("项", "of", first);
             }
         }
         let open = match &g.node.kind {
@@ -487,8 +471,7 @@ impl Printer<'_> {
         self.name(&d.name);
         let mut open = d.name.span.end;
         if let Some(from) = &d.from {
-            let w = self.k("起算", "from");
-            self.kw(w, from.span.start);
+            self.key("起算", "from", from.span.start);
             self.sub(from, ARITH);
             open = from.span.end;
         }
@@ -524,8 +507,7 @@ impl Printer<'_> {
                     }
                     match &t.node.kind {
                         TargetKind::Growth(v) => {
-                            let w = p.k("年增", "grows");
-                            p.kw(w, v.span.start);
+                            p.key("年增", "grows", v.span.start);
                             p.sub(v, ARITH);
                         }
                         TargetKind::Compare(cmp, v) => p.compared(cmp, v, t.span.end),
@@ -534,10 +516,9 @@ impl Printer<'_> {
             }
             Some(Err(g)) => {
                 let Some(n) = d.gates.get(g) else { return };
-                let (gate, at_least, of) =
-                    (p.k("门槛", "gate"), p.k("至少", "at least"), p.k("项", "of"));
-                p.w(gate);
-                p.w(at_least);
+                let of = p.k("项", "of");
+                p.key("门槛", "gate", n.span.start);
+                p.key("至少", "at least", n.span.start);
                 p.child(n.span.start);
                 p.w(&n.node.to_string());
                 p.done(n.span.end);
@@ -578,8 +559,8 @@ impl Printer<'_> {
         self.lead(s.span.start);
         match &s.node {
             Scoring::Criteria(list) => {
-                let w = self.k("按条件", "by criteria");
-                self.w(w);
+                let first = list.first().map_or(s.span.end, |c| c.span.start);
+                self.key("按条件", "by criteria", first);
                 let spans: Vec<Span> = list.iter().map(|c| c.span).collect();
                 let from = spans.last().map_or(s.span.start, |x| x.end);
                 let close = self.close_brace(from, s.span.end);
@@ -593,11 +574,11 @@ impl Printer<'_> {
                 });
             }
             Scoring::Ratio { stated, value } | Scoring::Given { stated, value } => {
-                let w = match &s.node {
-                    Scoring::Ratio { .. } => self.k("按比例", "by ratio"),
-                    _ => self.k("取值", "given"),
-                };
-                self.w(w);
+                let next = stated.as_ref().map_or(value.span.start, |q| q.span.start);
+                match &s.node {
+                    Scoring::Ratio { .. } => self.key("按比例", "by ratio", next),
+                    _ => self.key("取值", "given", next),
+                }
                 if let Some(q) = stated {
                     self.lead(q.span.start);
                     self.open("(", false);
@@ -608,8 +589,8 @@ impl Printer<'_> {
                 self.sub(value, ARITH);
             }
             Scoring::Deductions(list) => {
-                let w = self.k("扣分", "deduct");
-                self.w(w);
+                let first = list.first().map_or(s.span.end, |c| c.span.start);
+                self.key("扣分", "deduct", first);
                 let spans: Vec<Span> = list.iter().map(|c| c.span).collect();
                 let from = spans.last().map_or(s.span.start, |x| x.end);
                 let close = self.close_brace(from, s.span.end);
@@ -687,8 +668,7 @@ impl Printer<'_> {
                     let w = p.k("每年", "yearly");
                     p.w(w);
                     if let Some(q) = during {
-                        let w = p.k("连续", "during");
-                        p.kw(w, q.span.start);
+                        p.key("连续", "during", q.span.start);
                         p.quantity(q);
                     }
                 }

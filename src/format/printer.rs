@@ -306,6 +306,30 @@ impl<'a> Printer<'a> {
         self.cursor = self.cursor.max(first);
     }
 
+    /// A keyword or punctuation mark before the child written at `next`, printed as `printed`
+    /// and written in the source as one of `spellings`: its comments and line break first, and
+    /// the source is then read past it, so that what follows it is placed after it.
+    pub(super) fn token(&mut self, printed: &str, spellings: &[&str], next: usize, glue: bool) {
+        self.lead(next);
+        if self.cursor < next {
+            let rest = self.text(self.cursor, next);
+            let written = spellings.iter().filter(|s| rest.starts_with(**s)).map(|s| s.len()).max();
+            self.cursor += written.unwrap_or(0);
+        }
+        if glue {
+            self.g(printed);
+        } else {
+            self.w(printed);
+        }
+    }
+
+    /// A keyword in the file's language before the child written at `next` (see
+    /// [`token`](Self::token)).
+    pub(super) fn key(&mut self, zh: &'static str, en: &'static str, next: usize) {
+        let word = self.k(zh, en);
+        self.token(word, &[zh, en], next, false);
+    }
+
     /// Before a child written at `next`: prints the comments before it and keeps a line break
     /// the author put before it.
     pub(super) fn child(&mut self, next: usize) {
