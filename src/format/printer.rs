@@ -199,14 +199,19 @@ impl<'a> Printer<'a> {
         self.text(from, to).matches('\n').count() >= 2
     }
 
-    /// The comments that start in `from..to`.
-    fn comments_in(&self, from: usize, to: usize) -> impl Iterator<Item = &Span> {
-        self.comments.iter().filter(move |c| c.start >= from && c.start < to)
+    /// Whether a comment starts in `from..to` (the comments are in order).
+    pub(super) fn has_comment(&self, from: usize, to: usize) -> bool {
+        let first = self.comments.partition_point(|c| c.start < from);
+        self.comments.get(first).is_some_and(|c| c.start < to)
     }
 
-    /// Whether a comment lies in `from..to`.
-    pub(super) fn has_comment(&self, from: usize, to: usize) -> bool {
-        self.comments_in(from, to).next().is_some()
+    /// The comment that starts at `at`, if one does.
+    fn comment_at(&self, at: usize) -> Option<Span> {
+        self.comments
+            .binary_search_by_key(&at, |c| c.start)
+            .ok()
+            .and_then(|i| self.comments.get(i))
+            .copied()
     }
 
     /// The first character in `from..to` that is neither white space nor in a comment, or `to`.
@@ -217,7 +222,7 @@ impl<'a> Printer<'a> {
             if at < pos {
                 continue;
             }
-            if let Some(comment) = self.comments.iter().find(|s| s.start == at) {
+            if let Some(comment) = self.comment_at(at) {
                 pos = comment.end;
                 continue;
             }
@@ -238,7 +243,7 @@ impl<'a> Printer<'a> {
             if at < skip_to {
                 continue;
             }
-            if let Some(comment) = self.comments.iter().find(|s| s.start == at) {
+            if let Some(comment) = self.comment_at(at) {
                 skip_to = comment.end;
                 continue;
             }
@@ -448,7 +453,7 @@ impl<'a> Printer<'a> {
             if at < skip_to {
                 continue;
             }
-            if let Some(comment) = self.comments.iter().find(|s| s.start == at) {
+            if let Some(comment) = self.comment_at(at) {
                 skip_to = comment.end;
                 continue;
             }
