@@ -12,6 +12,7 @@ pub mod data;
 pub mod diagnostics;
 pub mod diff;
 pub mod eval;
+pub mod format;
 pub mod parser;
 pub mod report;
 pub mod simulate;

@@ -2,8 +2,8 @@
 //! is real: the first ```` ```zc ```` block of the Chinese section and of the English section,
 //! checked, reports that page's code and no other.
 //!
-//! Codes that `check` does not report about a policy's text have no runnable example: ZC0199
-//! (an internal error, which no policy should trigger), data and evaluation codes (ZC06xx,
+//! Codes that `check` does not report about a policy's text have no runnable example: ZC0190 and
+//! ZC0199 (internal errors of the formatter and the parser, which no policy should trigger), data and evaluation codes (ZC06xx,
 //! ZC07xx) and file and usage codes (ZC09xx). Their pages mark policy examples
 //! ```` ```zc-norun ```` (or show a shell command in ```` ```sh ````) and are skipped.
 
@@ -18,7 +18,7 @@ use zhengce::source::SourceFile;
 
 /// Whether `check` can report the code about a policy's text, so that its page's example runs.
 fn runs(code: Code) -> bool {
-    code.id() < "ZC0600" && code != Code::Internal
+    code.id() < "ZC0600" && !matches!(code, Code::Internal | Code::FormatCheck)
 }
 
 /// The Chinese and English sections of a page.

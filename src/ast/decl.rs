@@ -322,6 +322,9 @@ pub struct GradeBand {
 /// `奖励 X { ... }`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AwardDecl {
+    /// The word the award is introduced by, as written: `奖励`, `补贴`, `补助`, `资助`, `award`
+    /// or `subsidy` (the formatter keeps it).
+    pub word: String,
     pub name: Ident,
     pub clauses: Vec<Node<AwardClause>>,
 }

@@ -47,6 +47,8 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Two versions of a policy on the same register: what changes for whom, and the cost (政策对比)
     Diff(DiffArgs),
+    /// Lay policy files out in the one canonical layout, keeping comments (格式化政策文件)
+    Fmt(FmtArgs),
 }
 
 /// Arguments of `zhengce diff`.
@@ -145,6 +147,18 @@ pub struct GenArgs {
     /// The register to write, `.csv` or `.xlsx` [default: CSV to standard output] (输出文件)
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+/// Arguments of `zhengce fmt`.
+#[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// Policy files, or directories searched recursively for `.zc` files (政策文件或目录)
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Write nothing: name the files that would change, with a diff, and exit 1 if any would
+    /// (只检查，不写入)
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// Arguments of `zhengce test`.

@@ -1,5 +1,5 @@
 //! The command line: `zhengce check PATH...`, `eval`, `explain`, `schema`, `template`, `test`,
-//! `gen`, `simulate`, `diff` and `explain-code CODE`.
+//! `gen`, `simulate`, `diff`, `fmt` and `explain-code CODE`.
 //!
 //! Exit status: 0 when no error was found (warnings allowed), 1 when a policy has errors, 2 for
 //! a usage or file problem (a bad command line, a path that cannot be read, no policy files,
@@ -16,6 +16,7 @@ pub mod explain;
 pub mod explain_code;
 pub mod files;
 pub mod generate;
+pub mod fmt;
 pub mod output;
 pub mod schema;
 pub mod simulate;
@@ -162,6 +163,7 @@ where
         Command::Gen(args) => generate::run(args, &settings, out, err),
         Command::Simulate(args) => simulate::run(args, &settings, out, err),
         Command::Diff(args) => diff::run(args, &settings, out, err),
+        Command::Fmt(args) => fmt::run(args, &settings, out, err),
     }
 }
 

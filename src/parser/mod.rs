@@ -8,6 +8,7 @@
 mod err;
 mod grammar;
 mod lower;
+mod trivia;
 
 use std::sync::Arc;
 
@@ -17,6 +18,7 @@ use crate::ast::Policy;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
 use crate::source::{Loc, SourceFile, Span};
 use grammar::{PolicyParser, Rule};
+pub use trivia::{comments, is_space};
 
 /// How deeply brackets may nest in a policy file.
 pub const MAX_NESTING: usize = 64;

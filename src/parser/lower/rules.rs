@@ -264,7 +264,7 @@ impl Lower {
 
     pub(super) fn award(&self, p: Pair<'_, Rule>) -> R<AwardDecl> {
         let mut c = Cursor::new(p, "award");
-        c.expect(Rule::kw_award)?;
+        let word = c.expect(Rule::kw_award)?.as_str().trim().to_string();
         let name = self.ident(c.expect(Rule::ident)?)?;
         let mut clauses = Vec::new();
         for cl in c.eat_all(Rule::award_clause) {
@@ -307,7 +307,7 @@ impl Lower {
             };
             clauses.push(Node::new(clause, s));
         }
-        Ok(AwardDecl { name, clauses })
+        Ok(AwardDecl { word, name, clauses })
     }
 }
 
