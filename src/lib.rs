@@ -8,6 +8,7 @@ pub mod ast;
 pub mod check;
 pub mod checker;
 pub mod cli;
+pub mod compile;
 pub mod data;
 pub mod diagnostics;
 pub mod eval;
