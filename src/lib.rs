@@ -13,6 +13,7 @@ pub mod data;
 pub mod diagnostics;
 pub mod eval;
 pub mod parser;
+pub mod register;
 pub mod report;
 pub mod source;
 pub mod units;

@@ -17,6 +17,7 @@ pub mod files;
 pub mod output;
 pub mod schema;
 pub mod stack;
+mod stream;
 pub mod testing;
 
 use std::ffi::OsString;
