@@ -66,7 +66,10 @@ pub(super) fn run(
         Err(_) => return Streamed::Not,
     };
     let year = args.year.or_else(|| crate::eval::latest_year(&[], &params));
-    let opts = RunOptions { year, params, ..RunOptions::default() };
+    let mut opts = RunOptions { year, params, ..RunOptions::default() };
+    if let Some(t) = args.threads {
+        opts.threads = t.max(1);
+    }
     let mut file = match AtomicFile::create(out_path, inputs) {
         Ok(f) => f,
         Err(d) => return Streamed::Done { diags: vec![*d].into(), usage: true },

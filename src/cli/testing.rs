@@ -183,6 +183,7 @@ fn eval_json(
         params,
         format: ReportFormat::Json,
         out: None,
+        threads: None,
     };
     let (outcomes, stacks, _, diags) = evaluate(ctx.policy, ctx.checked, data, &args, false)?;
     if diags.has_errors() {
