@@ -198,18 +198,24 @@ fn amounts_beyond_the_fixed_point_range_fall_back() {
         ],
     };
     let mut m = Machine::new(&prog);
-    // Beyond i64, within a decimal: the area times 30元/㎡ no longer fits; never a wrong amount.
+    // Beyond what the compiled form holds: the interpreter evaluates such a subject, never a
+    // wrong amount.
     let ran = m.load(&record).and_then(|()| m.run());
     assert_eq!(ran, Err(Fallback));
-    // A large amount that still fits is exact: 9,000,000,000,000,000,000 ㎡ × 30 元/㎡.
+    // 900,000,000,000 ㎡ × 30 元/㎡ = 27,000,000,000,000 元 still fits, exactly.
     let mut r2 = record.clone();
-    r2.fields[5] = Value::Number {
-        value: Decimal::from(9_000_000_000_000_000_000u128 as i128),
-        dim: zhengce::units::Dim::AREA,
-    };
+    r2.fields[5] =
+        Value::Number { value: Decimal::from(900_000_000_000i64), dim: zhengce::units::Dim::AREA };
     let mut m = Machine::new(&prog);
     m.load(&r2).unwrap();
     m.run().unwrap();
     let total = prog.columns.iter().position(|c| c.name == "total").unwrap();
-    assert_eq!(m.amount(total), Some("270000000000000000000".parse().unwrap()));
+    assert_eq!(m.amount(total), Some("27000000000000".parse().unwrap()));
+    // A hundred times that overflows the mantissa at four places: the interpreter's turn.
+    r2.fields[5] = Value::Number {
+        value: Decimal::from(90_000_000_000_000i64),
+        dim: zhengce::units::Dim::AREA,
+    };
+    let mut m = Machine::new(&prog);
+    assert_eq!(m.load(&r2).and_then(|()| m.run()), Err(Fallback));
 }

@@ -306,7 +306,8 @@ fn eval_alone(register: &Path, rows: u64) -> Result<(), String> {
         for (cell, field) in line.split(',').zip(&prog.fields) {
             let v = match field {
                 FieldIn::Num { reg, scale } => {
-                    (*reg, Cv::Num(fixed::parse(cell.as_bytes(), 1, 0, *scale).ok_or("number")?))
+                    let m = fixed::parse(cell.as_bytes(), 1, 0, *scale).ok_or("number")?;
+                    (*reg, Cv::Num(i64::try_from(m).map_err(|_| "number")?))
                 }
                 FieldIn::Bool { reg } => (*reg, Cv::Bool(cell == "true")),
                 FieldIn::Enum { reg, values } => {
@@ -329,7 +330,7 @@ fn eval_alone(register: &Path, rows: u64) -> Result<(), String> {
         }
         m.run().map_err(|_| "fallback")?;
         if let Cv::Num(x) = m.value(total_reg) {
-            sum += x;
+            sum += i128::from(x);
         }
     }
     let el = t.elapsed();

@@ -12,9 +12,31 @@ pub const MAX_SCALE: u32 = 28;
 /// The largest mantissa a [`Decimal`] holds: 2^96 − 1.
 const MAX_MANTISSA: i128 = (1i128 << 96) - 1;
 
+/// `10^k` for `k` up to 38.
+#[expect(clippy::indexing_slicing, reason = "a constant loop within the table's bounds")]
+const POW10: [i128; 39] = {
+    let mut t = [1i128; 39];
+    let mut i = 1;
+    while i < 39 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
 /// `10^k`, for `k` up to 38.
+#[inline]
 pub fn pow10(k: u32) -> Option<i128> {
-    10i128.checked_pow(k)
+    POW10.get(k as usize).copied()
+}
+
+/// `x × y`, checked; products of two numbers within `i64` (nearly all) take the fast way.
+#[inline]
+pub fn mul(x: i128, y: i128) -> Option<i128> {
+    match (i64::try_from(x), i64::try_from(y)) {
+        (Ok(a), Ok(b)) => Some(i128::from(a) * i128::from(b)),
+        _ => x.checked_mul(y),
+    }
 }
 
 /// A mantissa kept within what a [`Decimal`] can hold exactly.
@@ -25,7 +47,7 @@ pub fn in_range(m: i128) -> Option<i128> {
 /// `m` at scale `from`, at the larger scale `to`.
 pub fn rescale(m: i128, from: u32, to: u32) -> Option<i128> {
     let k = to.checked_sub(from)?;
-    in_range(m.checked_mul(pow10(k)?)?)
+    in_range(mul(m, pow10(k)?)?)
 }
 
 /// A decimal as a mantissa at `scale`, when it is exactly representable there.
@@ -53,7 +75,7 @@ pub fn parse(text: &[u8], factor: i128, factor_scale: u32, scale: u32) -> Option
         Some((b'-', rest)) => (true, rest),
         _ => (false, text),
     };
-    let mut m: i128 = 0;
+    let mut acc: u64 = 0;
     let mut places: u32 = 0;
     let mut seen_dot = false;
     let mut int_digits = 0usize;
@@ -62,10 +84,11 @@ pub fn parse(text: &[u8], factor: i128, factor_scale: u32, scale: u32) -> Option
         match b {
             b'0'..=b'9' => {
                 n += 1;
-                if n > 28 {
+                if n > 18 {
+                    // Longer numbers are left to the loader.
                     return None;
                 }
-                m = m * 10 + i128::from(b - b'0');
+                acc = acc * 10 + u64::from(b - b'0');
                 if seen_dot {
                     places += 1;
                 } else {
@@ -79,7 +102,7 @@ pub fn parse(text: &[u8], factor: i128, factor_scale: u32, scale: u32) -> Option
     if int_digits == 0 || (seen_dot && places == 0) {
         return None;
     }
-    let mut m = m.checked_mul(factor)?;
+    let mut m = mul(i128::from(acc), factor)?;
     let mut s = places + factor_scale;
     while s > scale {
         if m % 10 != 0 {
@@ -95,26 +118,42 @@ pub fn parse(text: &[u8], factor: i128, factor_scale: u32, scale: u32) -> Option
 /// Writes `m × 10^-scale` as the shortest exact decimal (`1888.634`, `0`, `-2.5`): what a
 /// normalised [`Decimal`] prints.
 pub fn write(out: &mut Vec<u8>, m: i128, scale: u32) {
-    let mut m = m;
-    let mut scale = scale;
-    while scale > 0 && m % 10 == 0 {
-        m /= 10;
-        scale -= 1;
-    }
     if m < 0 {
         out.push(b'-');
     }
+    let mut u = m.unsigned_abs();
+    let mut scale = scale;
     let mut digits = [0u8; 40];
     let mut n = 0usize;
-    let mut u = m.unsigned_abs();
-    loop {
-        if let Some(d) = digits.get_mut(n) {
-            *d = b'0' + u8::try_from(u % 10).unwrap_or(0);
+    if let Ok(mut small) = u64::try_from(u) {
+        while scale > 0 && small.is_multiple_of(10) {
+            small /= 10;
+            scale -= 1;
         }
-        n += 1;
-        u /= 10;
-        if u == 0 {
-            break;
+        loop {
+            if let Some(d) = digits.get_mut(n) {
+                *d = b'0' + (small % 10) as u8;
+            }
+            n += 1;
+            small /= 10;
+            if small == 0 {
+                break;
+            }
+        }
+    } else {
+        while scale > 0 && u.is_multiple_of(10) {
+            u /= 10;
+            scale -= 1;
+        }
+        loop {
+            if let Some(d) = digits.get_mut(n) {
+                *d = b'0' + u8::try_from(u % 10).unwrap_or(0);
+            }
+            n += 1;
+            u /= 10;
+            if u == 0 {
+                break;
+            }
         }
     }
     let scale = usize::try_from(scale).unwrap_or(0);

@@ -30,6 +30,8 @@ pub(super) struct Lower<'a, 'c, 'p> {
     prog: Program,
     defs: BTreeMap<DefId, (Reg, Ty)>,
     busy: BTreeSet<DefId>,
+    /// The number constants, by register: rescaled when compiling, not when running.
+    consts: BTreeMap<Reg, i64>,
 }
 
 impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
@@ -53,6 +55,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             },
             defs: BTreeMap::new(),
             busy: BTreeSet::new(),
+            consts: BTreeMap::new(),
         };
         let info = checked.scope.subjects.get(subject).ok_or("no such subject")?;
         for &def in &info.fields {
@@ -155,7 +158,17 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
         let d = d.normalize();
         let scale = d.scale();
         let m = from_decimal(d, scale).ok_or("a constant out of range")?;
-        Ok(self.constant(Cv::Num(m), Ty::Num(scale)))
+        self.num_const(m, scale)
+    }
+
+    fn num_const(&mut self, m: i128, scale: u32) -> Res<(Reg, Ty)> {
+        let m = i64::try_from(m)
+            .ok()
+            .filter(|m| *m != super::MISSING)
+            .ok_or("a constant out of range")?;
+        let r = self.constant(Cv::Num(m), Ty::Num(scale));
+        self.consts.insert(r.0, m);
+        Ok(r)
     }
 
     /// A number register at a scale at least its own.
@@ -165,6 +178,11 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             return Ok(r);
         }
         let f = to.checked_sub(s).and_then(pow10).ok_or("scales do not align")?;
+        if let Some(&m) = self.consts.get(&r) {
+            let m = super::fixed::mul(i128::from(m), f).ok_or("a constant out of range")?;
+            return Ok(self.num_const(m, to)?.0);
+        }
+        let f = i64::try_from(f).map_err(|_| "scales too far apart")?;
         Ok(self.op(Ty::Num(to), |d| Op::Rescale(d, r, f)).0)
     }
 
@@ -484,7 +502,9 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                     return Err("a rounding step that is not positive".into());
                 }
                 let s = sx.max(step.normalize().scale());
-                let m = from_decimal(step, s).ok_or("a rounding step out of range")?;
+                let m = from_decimal(step, s)
+                    .and_then(|m| i64::try_from(m).ok())
+                    .ok_or("a rounding step out of range")?;
                 let x = self.at_scale(x, s)?;
                 let mode = match builtin {
                     Builtin::Round => RoundMode::HalfAwayFromZero,

@@ -2,7 +2,7 @@
 //! numbered registers, run for each of many subjects (a register of a million enterprises).
 //!
 //! [`compile`] resolves every name to a register, folds units and constants into exact
-//! fixed-point numbers (an `i128` mantissa at a scale fixed when compiling, see [`fixed`]), and
+//! fixed-point numbers (an `i64` mantissa at a scale fixed when compiling, see [`fixed`]), and
 //! turns enumeration values into their positions. Running a [`Machine`] then does no hashing, no
 //! string work and no allocation per subject. Numbers never become floats: each operation is
 //! checked, and any value a [`rust_decimal::Decimal`] could not hold exactly stops the run with
@@ -31,7 +31,7 @@ use crate::checker::types::EnumId;
 use crate::data::Value;
 use crate::units::Dim;
 
-pub use machine::Machine;
+pub use machine::{MISSING, Machine};
 
 /// A register of the compiled program.
 pub type Reg = u32;
@@ -43,7 +43,7 @@ pub enum Cv {
     /// No value: an empty optional datum, propagated as the interpreter does.
     Missing,
     /// A number: the mantissa at the register's scale, in base units.
-    Num(i128),
+    Num(i64),
     Bool(bool),
     /// The position of a value in its enumeration.
     Enum(u32),
@@ -100,7 +100,7 @@ pub struct Column {
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Op {
     /// Multiply a mantissa by a power of ten (to a larger scale).
-    Rescale(Reg, Reg, i128),
+    Rescale(Reg, Reg, i64),
     Add(Reg, Reg, Reg),
     Sub(Reg, Reg, Reg),
     Mul(Reg, Reg, Reg),
@@ -109,7 +109,7 @@ pub(crate) enum Op {
     Min(Reg, Reg, Reg),
     Max(Reg, Reg, Reg),
     /// Round to a multiple of the step (a positive mantissa at the same scale).
-    Round(Reg, Reg, i128, RoundMode),
+    Round(Reg, Reg, i64, RoundMode),
     Cmp(Reg, Reg, Reg, CmpOp),
     And(Reg, Reg, Reg),
     Or(Reg, Reg, Reg),

@@ -577,7 +577,7 @@ fn read_cell(target: &Target, cell: &str) -> Option<(Option<crate::compile::Reg>
             if min.is_some_and(|b| m < b) || max.is_some_and(|b| m > b) {
                 return None;
             }
-            Cv::Num(m)
+            Cv::Num(i64::try_from(m).ok().filter(|m| *m != crate::compile::MISSING)?)
         }
         Take::Bool => {
             if cell == "true" || cell == "是" || cell == "1" || cell.eq_ignore_ascii_case("true") {

@@ -38,7 +38,7 @@ pub fn value(out: &mut Vec<u8>, v: &V, scope: &Scope<'_>) {
 /// Appends a compiled value of type `ty`.
 pub fn compiled(out: &mut Vec<u8>, v: Cv, ty: Ty, scope: &Scope<'_>) {
     match (v, ty) {
-        (Cv::Num(m), Ty::Num(s)) => fixed::write(out, m, s),
+        (Cv::Num(m), Ty::Num(s)) => fixed::write(out, i128::from(m), s),
         (Cv::Bool(b), _) => out.extend_from_slice(if b { b"true" } else { b"false" }),
         (Cv::Enum(i), Ty::Enum(e)) => value(out, &V::Enum(e, i as usize), scope),
         _ => {}
