@@ -292,7 +292,7 @@ fn bench(args: &[String]) -> Result<(), String> {
 
 /// The compiled evaluation alone, on rows already read into registers.
 fn eval_alone(register: &Path, rows: u64) -> Result<(), String> {
-    use zhengce::compile::{Cv, FieldIn, Machine, compile, fixed};
+    use zhengce::compile::{Cv, FieldIn, LANES, Machine, compile, fixed};
     let text = std::fs::read_to_string(POLICY).map_err(|e| e.to_string())?;
     let (policy, _) = zhengce::parser::parse(&zhengce::source::SourceFile::new(POLICY, text));
     let policy = policy.ok_or("policy")?;
@@ -322,18 +322,35 @@ fn eval_alone(register: &Path, rows: u64) -> Result<(), String> {
     let mut m = Machine::new(&prog);
     let total_col = prog.columns.len().saturating_sub(1);
     let total_reg = prog.columns.get(total_col).map(|c| c.reg).ok_or("column")?;
-    let t = Instant::now();
     let mut sum: i128 = 0;
-    for row in data.chunks(per_row.max(1)) {
-        for (reg, v) in row {
-            m.set(*reg, *v);
+    // The fastest of five passes: the machine is shared, and a pass that was interrupted says
+    // more about the other work than about this one.
+    let mut el = Duration::MAX;
+    for pass in 0..5 {
+        let t = Instant::now();
+        let mut pass_sum: i128 = 0;
+        for batch in data.chunks(per_row.max(1) * LANES) {
+            let rows_in = batch.len() / per_row.max(1);
+            for (lane, row) in batch.chunks(per_row.max(1)).enumerate() {
+                for (reg, v) in row {
+                    m.set_lane(lane, *reg, *v);
+                }
+            }
+            m.run_lanes(rows_in);
+            for lane in 0..rows_in {
+                if m.failed(lane) {
+                    return Err("fallback".into());
+                }
+                if let Cv::Num(x) = m.value_at(lane, total_reg) {
+                    pass_sum += i128::from(x);
+                }
+            }
         }
-        m.run().map_err(|_| "fallback")?;
-        if let Cv::Num(x) = m.value(total_reg) {
-            sum += i128::from(x);
+        el = el.min(t.elapsed());
+        if pass == 0 {
+            sum = pass_sum;
         }
     }
-    let el = t.elapsed();
     println!(
         "compiled evaluation alone: {:.1} ns/record over {rows} records (checksum {sum})",
         el.as_nanos() as f64 / rows.max(1) as f64

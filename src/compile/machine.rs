@@ -12,18 +12,25 @@ use crate::eval::value::V;
 /// A program's registers: load a subject's fields, [`run`](Machine::run), read the columns.
 /// Registers are reused from one subject to the next; nothing is allocated per subject.
 ///
-/// Each register is one `i64`: a number's mantissa, a condition as 0 or 1, an enumeration
-/// value's position, or [`MISSING`]; which one is known when compiling ([`Ty`]).
+/// Each register is one `i64` per lane: a number's mantissa, a condition as 0 or 1, an
+/// enumeration value's position, or [`MISSING`]; which one is known when compiling ([`Ty`]).
+/// [`run_lanes`](Machine::run_lanes) evaluates up to [`LANES`] subjects at once, instruction
+/// by instruction over all of them; the single-subject methods use lane 0.
 #[derive(Clone, Debug)]
 pub struct Machine<'p> {
     prog: &'p Program,
     regs: Vec<i64>,
+    bad: [bool; LANES],
 }
+
+/// How many subjects [`Machine::run_lanes`] evaluates together.
+pub const LANES: usize = 64;
 
 /// A missing value. No number takes it: a result equal to it is an overflow.
 pub const MISSING: i64 = i64::MIN;
 
 type R = Result<(), Fallback>;
+type Lane = [i64; LANES];
 
 fn encode(v: Cv) -> i64 {
     match v {
@@ -36,23 +43,30 @@ fn encode(v: Cv) -> i64 {
 
 impl<'p> Machine<'p> {
     pub fn new(prog: &'p Program) -> Self {
-        Machine { prog, regs: prog.init.iter().map(|v| encode(*v)).collect() }
+        let regs = prog.init.iter().flat_map(|v| [encode(*v); LANES]).collect();
+        Machine { prog, regs, bad: [false; LANES] }
     }
 
     pub fn program(&self) -> &'p Program {
         self.prog
     }
 
-    /// Sets a field's register.
+    /// Sets a field's register (lane 0).
     #[inline]
     pub fn set(&mut self, reg: super::Reg, v: Cv) {
-        if let Some(r) = self.regs.get_mut(reg as usize) {
+        self.set_lane(0, reg, v);
+    }
+
+    /// Sets a field's register in one lane.
+    #[inline]
+    pub fn set_lane(&mut self, lane: usize, reg: super::Reg, v: Cv) {
+        if let Some(r) = self.regs.get_mut(reg as usize * LANES + lane) {
             *r = encode(v);
         }
     }
 
-    /// Loads a validated record's fields; [`Fallback`] when a value has more places than the
-    /// program keeps, does not fit, or is of a kind it does not read.
+    /// Loads a validated record's fields (lane 0); [`Fallback`] when a value has more places
+    /// than the program keeps, does not fit, or is of a kind it does not read.
     pub fn load(&mut self, record: &Record) -> R {
         for (field, value) in self.prog.fields.iter().zip(&record.fields) {
             let (reg, v) = match (field, value) {
@@ -80,13 +94,31 @@ impl<'p> Machine<'p> {
     }
 
     #[inline]
-    fn get(&self, r: super::Reg) -> i64 {
-        self.regs.get(r as usize).copied().unwrap_or(MISSING)
+    fn lane(&self, r: super::Reg) -> Lane {
+        let mut out = [MISSING; LANES];
+        let start = r as usize * LANES;
+        if let Some(s) = self.regs.get(start..start + LANES) {
+            out.copy_from_slice(s);
+        }
+        out
     }
 
-    /// The value of a register.
+    #[inline]
+    fn put(&mut self, r: super::Reg, v: &Lane) {
+        let start = r as usize * LANES;
+        if let Some(s) = self.regs.get_mut(start..start + LANES) {
+            s.copy_from_slice(v);
+        }
+    }
+
+    /// The value of a register (lane 0).
     pub fn value(&self, r: super::Reg) -> Cv {
-        let x = self.get(r);
+        self.value_at(0, r)
+    }
+
+    /// The value of a register in one lane.
+    pub fn value_at(&self, lane: usize, r: super::Reg) -> Cv {
+        let x = self.regs.get(r as usize * LANES + lane).copied().unwrap_or(MISSING);
         if x == MISSING {
             return Cv::Missing;
         }
@@ -98,89 +130,161 @@ impl<'p> Machine<'p> {
         }
     }
 
-    /// Runs every instruction. [`Fallback`] when a value leaves the exact range.
+    /// Runs every instruction for the subject in lane 0. [`Fallback`] when a value leaves the
+    /// exact range.
     pub fn run(&mut self) -> R {
-        let prog = self.prog;
-        let mut bad = false;
-        for op in &prog.ops {
-            let (dst, v) = match *op {
-                Op::Rescale(d, a, f) => (d, arith(self.get(a), f, &mut bad, i64::checked_mul)),
-                Op::Add(d, a, b) => {
-                    (d, arith(self.get(a), self.get(b), &mut bad, i64::checked_add))
-                }
-                Op::Sub(d, a, b) => {
-                    (d, arith(self.get(a), self.get(b), &mut bad, i64::checked_sub))
-                }
-                Op::Mul(d, a, b) => {
-                    (d, arith(self.get(a), self.get(b), &mut bad, i64::checked_mul))
-                }
-                Op::Neg(d, a) => (d, arith(self.get(a), 0, &mut bad, |x, _| x.checked_neg())),
-                Op::Abs(d, a) => (d, arith(self.get(a), 0, &mut bad, |x, _| x.checked_abs())),
-                Op::Min(d, a, b) => {
-                    (d, arith(self.get(a), self.get(b), &mut bad, |x, y| Some(x.min(y))))
-                }
-                Op::Max(d, a, b) => {
-                    (d, arith(self.get(a), self.get(b), &mut bad, |x, y| Some(x.max(y))))
-                }
-                Op::Round(d, a, step, mode) => {
-                    (d, arith(self.get(a), step, &mut bad, |x, s| round(x, s, mode)))
-                }
-                Op::Cmp(d, a, b, op) => {
-                    let (x, y) = (self.get(a), self.get(b));
-                    if x == MISSING || y == MISSING {
-                        (d, MISSING)
-                    } else {
-                        (d, i64::from(op.holds(x.cmp(&y))))
-                    }
-                }
-                Op::And(d, a, b) => (d, logic(self.get(a), self.get(b), true)),
-                Op::Or(d, a, b) => (d, logic(self.get(a), self.get(b), false)),
-                Op::Not(d, a) => match self.get(a) {
-                    MISSING => (d, MISSING),
-                    b => (d, i64::from(b == 0)),
-                },
-                Op::If(d, c, t, f) => match self.get(c) {
-                    MISSING => (d, MISSING),
-                    0 => (d, self.get(f)),
-                    _ => (d, self.get(t)),
-                },
-                Op::WhenTrue(d, c, t, f) => match self.get(c) {
-                    1 => (d, self.get(t)),
-                    _ => (d, self.get(f)),
-                },
-                Op::MissingFalse(d, a) => match self.get(a) {
-                    MISSING => (d, 0),
-                    v => (d, v),
-                },
-                Op::Group { dst, start, len, need } => {
-                    let list = prog.lists.get(start as usize..(start + len) as usize);
-                    let held = list.map_or(0, |l| l.iter().filter(|r| self.get(**r) == 1).count());
-                    (dst, i64::from(held >= need as usize))
-                }
-                Op::Cap(d, a, c) => {
-                    let (x, c) = (self.get(a), self.get(c));
-                    (d, if x != MISSING && c != MISSING && x > c { c } else { x })
-                }
-                Op::Keep(d, a, k) => {
-                    let (x, k) = (self.get(a), self.get(k));
-                    if x == MISSING || k == MISSING {
-                        (d, x)
-                    } else {
-                        (d, arith(x, k, &mut bad, i64::checked_mul))
-                    }
-                }
-            };
-            if let Some(r) = self.regs.get_mut(dst as usize) {
-                *r = v;
-            }
-        }
-        if bad { Err(Fallback) } else { Ok(()) }
+        self.run_lanes(1);
+        if self.failed(0) { Err(Fallback) } else { Ok(()) }
     }
 
-    /// A column's value as the interpreter gives it.
+    /// Whether the subject in `lane` needs the interpreter after [`run_lanes`](Machine::run_lanes).
+    pub fn failed(&self, lane: usize) -> bool {
+        self.bad.get(lane).copied().unwrap_or(true)
+    }
+
+    /// Runs every instruction for the subjects in lanes `0..n`.
+    pub fn run_lanes(&mut self, n: usize) {
+        let n = n.min(LANES);
+        let prog = self.prog;
+        self.bad = [false; LANES];
+        let mut bad = [false; LANES];
+        let mut o: Lane = [MISSING; LANES];
+        for op in &prog.ops {
+            let dst = match *op {
+                Op::Rescale(d, a, f) => {
+                    let a = self.lane(a);
+                    map1(&mut o, &a, &mut bad, n, |x| x.checked_mul(f));
+                    d
+                }
+                Op::Add(d, a, b) => {
+                    map2(&mut o, &self.lane(a), &self.lane(b), &mut bad, n, i64::checked_add);
+                    d
+                }
+                Op::Sub(d, a, b) => {
+                    map2(&mut o, &self.lane(a), &self.lane(b), &mut bad, n, i64::checked_sub);
+                    d
+                }
+                Op::Mul(d, a, b) => {
+                    map2(&mut o, &self.lane(a), &self.lane(b), &mut bad, n, i64::checked_mul);
+                    d
+                }
+                Op::Neg(d, a) => {
+                    map1(&mut o, &self.lane(a), &mut bad, n, i64::checked_neg);
+                    d
+                }
+                Op::Abs(d, a) => {
+                    map1(&mut o, &self.lane(a), &mut bad, n, i64::checked_abs);
+                    d
+                }
+                Op::Min(d, a, b) => {
+                    map2(&mut o, &self.lane(a), &self.lane(b), &mut bad, n, |x, y| Some(x.min(y)));
+                    d
+                }
+                Op::Max(d, a, b) => {
+                    map2(&mut o, &self.lane(a), &self.lane(b), &mut bad, n, |x, y| Some(x.max(y)));
+                    d
+                }
+                Op::Round(d, a, step, mode) => {
+                    map1(&mut o, &self.lane(a), &mut bad, n, |x| round(x, step, mode));
+                    d
+                }
+                Op::Cmp(d, a, b, op) => {
+                    let (a, b) = (self.lane(a), self.lane(b));
+                    for ((o, x), y) in o.iter_mut().zip(&a).zip(&b).take(n) {
+                        *o = if *x == MISSING || *y == MISSING {
+                            MISSING
+                        } else {
+                            i64::from(op.holds(x.cmp(y)))
+                        };
+                    }
+                    d
+                }
+                Op::And(d, a, b) | Op::Or(d, a, b) => {
+                    let and = matches!(op, Op::And(..));
+                    let (a, b) = (self.lane(a), self.lane(b));
+                    for ((o, x), y) in o.iter_mut().zip(&a).zip(&b).take(n) {
+                        *o = logic(*x, *y, and);
+                    }
+                    d
+                }
+                Op::Not(d, a) => {
+                    for (o, x) in o.iter_mut().zip(&self.lane(a)).take(n) {
+                        *o = if *x == MISSING { MISSING } else { i64::from(*x == 0) };
+                    }
+                    d
+                }
+                Op::If(d, c, t, f) => {
+                    let (c, t, f) = (self.lane(c), self.lane(t), self.lane(f));
+                    for (((o, c), t), f) in o.iter_mut().zip(&c).zip(&t).zip(&f).take(n) {
+                        *o = match *c {
+                            MISSING => MISSING,
+                            0 => *f,
+                            _ => *t,
+                        };
+                    }
+                    d
+                }
+                Op::WhenTrue(d, c, t, f) => {
+                    let (c, t, f) = (self.lane(c), self.lane(t), self.lane(f));
+                    for (((o, c), t), f) in o.iter_mut().zip(&c).zip(&t).zip(&f).take(n) {
+                        *o = if *c == 1 { *t } else { *f };
+                    }
+                    d
+                }
+                Op::MissingFalse(d, a) => {
+                    for (o, x) in o.iter_mut().zip(&self.lane(a)).take(n) {
+                        *o = if *x == MISSING { 0 } else { *x };
+                    }
+                    d
+                }
+                Op::Group { dst, start, len, need } => {
+                    let mut held = [0i64; LANES];
+                    let list = prog.lists.get(start as usize..(start + len) as usize);
+                    for r in list.unwrap_or_default() {
+                        for (h, x) in held.iter_mut().zip(&self.lane(*r)).take(n) {
+                            *h += i64::from(*x == 1);
+                        }
+                    }
+                    for (o, h) in o.iter_mut().zip(&held).take(n) {
+                        *o = i64::from(*h >= i64::from(need));
+                    }
+                    dst
+                }
+                Op::Cap(d, a, c) => {
+                    let (a, c) = (self.lane(a), self.lane(c));
+                    for ((o, x), c) in o.iter_mut().zip(&a).zip(&c).take(n) {
+                        *o = if *x != MISSING && *c != MISSING && *x > *c { *c } else { *x };
+                    }
+                    d
+                }
+                Op::Keep(d, a, k) => {
+                    let (a, k) = (self.lane(a), self.lane(k));
+                    for (((o, x), k), bad) in
+                        o.iter_mut().zip(&a).zip(&k).zip(bad.iter_mut()).take(n)
+                    {
+                        *o = if *x == MISSING || *k == MISSING {
+                            *x
+                        } else {
+                            arith(*x, *k, bad, i64::checked_mul)
+                        };
+                    }
+                    d
+                }
+            };
+            self.put(dst, &o);
+        }
+        self.bad = bad;
+    }
+
+    /// A column's value as the interpreter gives it (lane 0).
     pub fn outcome(&self, column: usize) -> Result<V, Fallback> {
+        self.outcome_at(0, column)
+    }
+
+    /// A column's value in one lane.
+    pub fn outcome_at(&self, lane: usize, column: usize) -> Result<V, Fallback> {
         let Some(c) = self.prog.columns.get(column) else { return Err(Fallback) };
-        Ok(match (self.value(c.reg), c.ty) {
+        Ok(match (self.value_at(lane, c.reg), c.ty) {
             (Cv::Missing, _) => V::Missing,
             (Cv::Num(m), Ty::Num(s)) => {
                 V::Num(to_decimal(i128::from(m), s).ok_or(Fallback)?, c.dim)
@@ -197,6 +301,27 @@ impl<'p> Machine<'p> {
             Ok(V::Num(n, _)) => Some(n),
             _ => None,
         }
+    }
+}
+
+#[inline(always)]
+fn map1(o: &mut Lane, a: &Lane, bad: &mut [bool; LANES], n: usize, f: impl Fn(i64) -> Option<i64>) {
+    for ((o, x), bad) in o.iter_mut().zip(a).zip(bad.iter_mut()).take(n) {
+        *o = arith(*x, 0, bad, |x, _| f(x));
+    }
+}
+
+#[inline(always)]
+fn map2(
+    o: &mut Lane,
+    a: &Lane,
+    b: &Lane,
+    bad: &mut [bool; LANES],
+    n: usize,
+    f: impl Fn(i64, i64) -> Option<i64>,
+) {
+    for (((o, x), y), bad) in o.iter_mut().zip(a).zip(b).zip(bad.iter_mut()).take(n) {
+        *o = arith(*x, *y, bad, &f);
     }
 }
 

@@ -31,7 +31,7 @@ use crate::checker::types::EnumId;
 use crate::data::Value;
 use crate::units::Dim;
 
-pub use machine::{MISSING, Machine};
+pub use machine::{LANES, MISSING, Machine};
 
 /// A register of the compiled program.
 pub type Reg = u32;

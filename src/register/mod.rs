@@ -45,7 +45,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use crate::ast::{ItemKind, Policy};
 use crate::checker::Checked;
 use crate::checker::scope::{DefId, DefSource, SubjectId};
-use crate::compile::{Cv, FieldIn, Machine, Program, compile, fixed};
+use crate::compile::{Cv, FieldIn, LANES, Machine, Program, compile, fixed};
 use crate::data::header::{is_year_column, parse_header};
 use crate::data::{FieldKind, Record, Schema, Value, load_dataset};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
@@ -471,7 +471,15 @@ fn block_results(
     d
 }
 
-/// Reads and evaluates rows of a block with the compiled program.
+/// A row of a batch: in a lane of the machine, or left to the loader.
+struct Pending<'t> {
+    lane: Option<usize>,
+    key: &'t str,
+    line_no: u64,
+    line: &'t str,
+}
+
+/// Reads the rows of a block into the lanes of the compiled program, [`LANES`] at a time.
 fn fast_rows(
     plan: &Plan<'_, '_>,
     mode: Mode,
@@ -480,7 +488,8 @@ fn fast_rows(
     text: &str,
     d: &mut Done,
 ) {
-    let prog = m.program();
+    let mut batch: Vec<Pending<'_>> = Vec::with_capacity(LANES * 2);
+    let mut lanes = 0usize;
     let mut line_no = first_line;
     let mut rest = text;
     while !rest.is_empty() {
@@ -501,16 +510,14 @@ fn fast_rows(
                 ok = false;
                 break;
             };
-            if !cell.is_empty() {
-                any = true;
-            }
+            any |= !cell.is_empty();
             match read_cell(target, cell) {
                 Some((reg, v, is_key)) => {
                     if is_key {
                         key = cell;
                     }
                     if let Some(r) = reg {
-                        m.set(r, v);
+                        m.set_lane(lanes, r, v);
                     }
                 }
                 None => {
@@ -522,32 +529,58 @@ fn fast_rows(
         if cells.next().is_some() {
             ok = false;
         }
-        if ok && !any {
-            continue;
+        if ok && any {
+            batch.push(Pending { lane: Some(lanes), key, line_no: this_line, line });
+            lanes += 1;
+        } else if !line.split(',').all(|c| c.trim().is_empty()) {
+            batch.push(Pending { lane: None, key: "", line_no: this_line, line });
         }
-        if !ok || line.trim().is_empty() || m.run().is_err() {
-            if line.split(',').all(|c| c.trim().is_empty()) {
+        if lanes == LANES {
+            flush(plan, mode, m, lanes, &mut batch, d);
+            lanes = 0;
+        }
+    }
+    flush(plan, mode, m, lanes, &mut batch, d);
+}
+
+/// Runs the lanes of a batch and hands on its rows in order.
+fn flush(
+    plan: &Plan<'_, '_>,
+    mode: Mode,
+    m: &mut Machine<'_>,
+    lanes: usize,
+    batch: &mut Vec<Pending<'_>>,
+    d: &mut Done,
+) {
+    if lanes > 0 {
+        m.run_lanes(lanes);
+    }
+    let prog = m.program();
+    for p in batch.drain(..) {
+        let lane = match p.lane {
+            Some(l) if !m.failed(l) => l,
+            _ => {
+                // The loader and the interpreter (the lanes are still being read).
+                let sparse = sparse_text(plan, p.line_no, p.line.as_bytes());
+                row_slow(plan, mode, None, &sparse, d);
                 continue;
             }
-            let sparse = sparse_text(plan, this_line, line.as_bytes());
-            row_slow(plan, mode, Some(m), &sparse, d);
-            continue;
-        }
+        };
         d.rows += 1;
-        d.order.push(key);
+        d.order.push(p.key);
         match mode {
             Mode::Csv => {
-                out::field(&mut d.csv, key);
+                out::field(&mut d.csv, p.key);
                 for c in &prog.columns {
                     d.csv.push(b',');
-                    out::compiled(&mut d.csv, m.value(c.reg), c.ty, &plan.checked.scope);
+                    out::compiled(&mut d.csv, m.value_at(lane, c.reg), c.ty, &plan.checked.scope);
                 }
                 d.csv.push(b'\n');
             }
             Mode::Values => {
-                d.keys.push(key.to_string());
+                d.keys.push(p.key.to_string());
                 for i in 0..prog.columns.len() {
-                    d.values.push(m.outcome(i).unwrap_or(V::Missing));
+                    d.values.push(m.outcome_at(lane, i).unwrap_or(V::Missing));
                 }
             }
         }
