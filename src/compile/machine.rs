@@ -93,24 +93,6 @@ impl<'p> Machine<'p> {
         Ok(())
     }
 
-    #[inline]
-    fn lane(&self, r: super::Reg) -> Lane {
-        let mut out = [MISSING; LANES];
-        let start = r as usize * LANES;
-        if let Some(s) = self.regs.get(start..start + LANES) {
-            out.copy_from_slice(s);
-        }
-        out
-    }
-
-    #[inline]
-    fn put(&mut self, r: super::Reg, v: &Lane) {
-        let start = r as usize * LANES;
-        if let Some(s) = self.regs.get_mut(start..start + LANES) {
-            s.copy_from_slice(v);
-        }
-    }
-
     /// The value of a register (lane 0).
     pub fn value(&self, r: super::Reg) -> Cv {
         self.value_at(0, r)
@@ -146,121 +128,96 @@ impl<'p> Machine<'p> {
     pub fn run_lanes(&mut self, n: usize) {
         let n = n.min(LANES);
         let prog = self.prog;
-        self.bad = [false; LANES];
         let mut bad = [false; LANES];
-        let mut o: Lane = [MISSING; LANES];
+        let missing: Lane = [MISSING; LANES];
         for op in &prog.ops {
-            let dst = match *op {
-                Op::Rescale(d, a, f) => {
-                    let a = self.lane(a);
-                    map1(&mut o, &a, &mut bad, n, |x| x.checked_mul(f));
-                    d
+            let dst = dst_of(op) as usize;
+            // Every instruction writes a register allocated after its operands: the operands
+            // lie below the destination.
+            let at = (dst * LANES).min(self.regs.len());
+            let (lo, hi) = self.regs.split_at_mut(at);
+            let Some(o) = hi.get_mut(..LANES).and_then(|s| <&mut Lane>::try_from(s).ok()) else {
+                continue;
+            };
+            let get = |r: super::Reg| -> &Lane {
+                let start = r as usize * LANES;
+                lo.get(start..start + LANES)
+                    .and_then(|s| <&Lane>::try_from(s).ok())
+                    .unwrap_or(&missing)
+            };
+            match *op {
+                Op::Rescale(_, a, f) => map1(o, get(a), &mut bad, n, |x| x.checked_mul(f)),
+                Op::Add(_, a, b) => map2(o, get(a), get(b), &mut bad, n, i64::checked_add),
+                Op::Sub(_, a, b) => map2(o, get(a), get(b), &mut bad, n, i64::checked_sub),
+                Op::Mul(_, a, b) => map2(o, get(a), get(b), &mut bad, n, i64::checked_mul),
+                Op::Neg(_, a) => map1(o, get(a), &mut bad, n, i64::checked_neg),
+                Op::Abs(_, a) => map1(o, get(a), &mut bad, n, i64::checked_abs),
+                Op::Min(_, a, b) => map2(o, get(a), get(b), &mut bad, n, |x, y| Some(x.min(y))),
+                Op::Max(_, a, b) => map2(o, get(a), get(b), &mut bad, n, |x, y| Some(x.max(y))),
+                Op::Round(_, a, step, mode) => {
+                    map1(o, get(a), &mut bad, n, |x| round(x, step, mode));
                 }
-                Op::Add(d, a, b) => {
-                    map2(&mut o, &self.lane(a), &self.lane(b), &mut bad, n, i64::checked_add);
-                    d
-                }
-                Op::Sub(d, a, b) => {
-                    map2(&mut o, &self.lane(a), &self.lane(b), &mut bad, n, i64::checked_sub);
-                    d
-                }
-                Op::Mul(d, a, b) => {
-                    map2(&mut o, &self.lane(a), &self.lane(b), &mut bad, n, i64::checked_mul);
-                    d
-                }
-                Op::Neg(d, a) => {
-                    map1(&mut o, &self.lane(a), &mut bad, n, i64::checked_neg);
-                    d
-                }
-                Op::Abs(d, a) => {
-                    map1(&mut o, &self.lane(a), &mut bad, n, i64::checked_abs);
-                    d
-                }
-                Op::Min(d, a, b) => {
-                    map2(&mut o, &self.lane(a), &self.lane(b), &mut bad, n, |x, y| Some(x.min(y)));
-                    d
-                }
-                Op::Max(d, a, b) => {
-                    map2(&mut o, &self.lane(a), &self.lane(b), &mut bad, n, |x, y| Some(x.max(y)));
-                    d
-                }
-                Op::Round(d, a, step, mode) => {
-                    map1(&mut o, &self.lane(a), &mut bad, n, |x| round(x, step, mode));
-                    d
-                }
-                Op::Cmp(d, a, b, op) => {
-                    let (a, b) = (self.lane(a), self.lane(b));
-                    for ((o, x), y) in o.iter_mut().zip(&a).zip(&b).take(n) {
+                Op::Cmp(_, a, b, op) => {
+                    for ((o, x), y) in o.iter_mut().zip(get(a)).zip(get(b)).take(n) {
                         *o = if *x == MISSING || *y == MISSING {
                             MISSING
                         } else {
                             i64::from(op.holds(x.cmp(y)))
                         };
                     }
-                    d
                 }
-                Op::And(d, a, b) | Op::Or(d, a, b) => {
+                Op::And(_, a, b) | Op::Or(_, a, b) => {
                     let and = matches!(op, Op::And(..));
-                    let (a, b) = (self.lane(a), self.lane(b));
-                    for ((o, x), y) in o.iter_mut().zip(&a).zip(&b).take(n) {
+                    for ((o, x), y) in o.iter_mut().zip(get(a)).zip(get(b)).take(n) {
                         *o = logic(*x, *y, and);
                     }
-                    d
                 }
-                Op::Not(d, a) => {
-                    for (o, x) in o.iter_mut().zip(&self.lane(a)).take(n) {
+                Op::Not(_, a) => {
+                    for (o, x) in o.iter_mut().zip(get(a)).take(n) {
                         *o = if *x == MISSING { MISSING } else { i64::from(*x == 0) };
                     }
-                    d
                 }
-                Op::If(d, c, t, f) => {
-                    let (c, t, f) = (self.lane(c), self.lane(t), self.lane(f));
-                    for (((o, c), t), f) in o.iter_mut().zip(&c).zip(&t).zip(&f).take(n) {
+                Op::If(_, c, t, f) => {
+                    for (((o, c), t), f) in o.iter_mut().zip(get(c)).zip(get(t)).zip(get(f)).take(n)
+                    {
                         *o = match *c {
                             MISSING => MISSING,
                             0 => *f,
                             _ => *t,
                         };
                     }
-                    d
                 }
-                Op::WhenTrue(d, c, t, f) => {
-                    let (c, t, f) = (self.lane(c), self.lane(t), self.lane(f));
-                    for (((o, c), t), f) in o.iter_mut().zip(&c).zip(&t).zip(&f).take(n) {
+                Op::WhenTrue(_, c, t, f) => {
+                    for (((o, c), t), f) in o.iter_mut().zip(get(c)).zip(get(t)).zip(get(f)).take(n)
+                    {
                         *o = if *c == 1 { *t } else { *f };
                     }
-                    d
                 }
-                Op::MissingFalse(d, a) => {
-                    for (o, x) in o.iter_mut().zip(&self.lane(a)).take(n) {
+                Op::MissingFalse(_, a) => {
+                    for (o, x) in o.iter_mut().zip(get(a)).take(n) {
                         *o = if *x == MISSING { 0 } else { *x };
                     }
-                    d
                 }
-                Op::Group { dst, start, len, need } => {
+                Op::Group { start, len, need, .. } => {
                     let mut held = [0i64; LANES];
                     let list = prog.lists.get(start as usize..(start + len) as usize);
                     for r in list.unwrap_or_default() {
-                        for (h, x) in held.iter_mut().zip(&self.lane(*r)).take(n) {
+                        for (h, x) in held.iter_mut().zip(get(*r)).take(n) {
                             *h += i64::from(*x == 1);
                         }
                     }
                     for (o, h) in o.iter_mut().zip(&held).take(n) {
                         *o = i64::from(*h >= i64::from(need));
                     }
-                    dst
                 }
-                Op::Cap(d, a, c) => {
-                    let (a, c) = (self.lane(a), self.lane(c));
-                    for ((o, x), c) in o.iter_mut().zip(&a).zip(&c).take(n) {
+                Op::Cap(_, a, c) => {
+                    for ((o, x), c) in o.iter_mut().zip(get(a)).zip(get(c)).take(n) {
                         *o = if *x != MISSING && *c != MISSING && *x > *c { *c } else { *x };
                     }
-                    d
                 }
-                Op::Keep(d, a, k) => {
-                    let (a, k) = (self.lane(a), self.lane(k));
+                Op::Keep(_, a, k) => {
                     for (((o, x), k), bad) in
-                        o.iter_mut().zip(&a).zip(&k).zip(bad.iter_mut()).take(n)
+                        o.iter_mut().zip(get(a)).zip(get(k)).zip(bad.iter_mut()).take(n)
                     {
                         *o = if *x == MISSING || *k == MISSING {
                             *x
@@ -268,10 +225,8 @@ impl<'p> Machine<'p> {
                             arith(*x, *k, bad, i64::checked_mul)
                         };
                     }
-                    d
                 }
-            };
-            self.put(dst, &o);
+            }
         }
         self.bad = bad;
     }
@@ -301,6 +256,56 @@ impl<'p> Machine<'p> {
             Ok(V::Num(n, _)) => Some(n),
             _ => None,
         }
+    }
+}
+
+/// Whether every instruction reads only registers below the one it writes (what
+/// [`Machine::run_lanes`] relies on).
+pub(super) fn ordered(prog: &Program) -> bool {
+    prog.ops.iter().all(|op| {
+        let d = dst_of(op);
+        let below = |r: super::Reg| r < d;
+        match *op {
+            Op::Rescale(_, a, _) | Op::Neg(_, a) | Op::Abs(_, a) | Op::Round(_, a, ..) => below(a),
+            Op::Not(_, a) | Op::MissingFalse(_, a) => below(a),
+            Op::Add(_, a, b) | Op::Sub(_, a, b) | Op::Mul(_, a, b) | Op::Min(_, a, b) => {
+                below(a) && below(b)
+            }
+            Op::Max(_, a, b) | Op::Cmp(_, a, b, _) | Op::And(_, a, b) | Op::Or(_, a, b) => {
+                below(a) && below(b)
+            }
+            Op::Cap(_, a, b) | Op::Keep(_, a, b) => below(a) && below(b),
+            Op::If(_, c, t, f) | Op::WhenTrue(_, c, t, f) => below(c) && below(t) && below(f),
+            Op::Group { start, len, .. } => prog
+                .lists
+                .get(start as usize..(start + len) as usize)
+                .is_some_and(|l| l.iter().all(|r| below(*r))),
+        }
+    })
+}
+
+/// The register an instruction writes.
+fn dst_of(op: &Op) -> super::Reg {
+    match *op {
+        Op::Rescale(d, ..)
+        | Op::Add(d, ..)
+        | Op::Sub(d, ..)
+        | Op::Mul(d, ..)
+        | Op::Neg(d, ..)
+        | Op::Abs(d, ..)
+        | Op::Min(d, ..)
+        | Op::Max(d, ..)
+        | Op::Round(d, ..)
+        | Op::Cmp(d, ..)
+        | Op::And(d, ..)
+        | Op::Or(d, ..)
+        | Op::Not(d, ..)
+        | Op::If(d, ..)
+        | Op::WhenTrue(d, ..)
+        | Op::MissingFalse(d, ..)
+        | Op::Cap(d, ..)
+        | Op::Keep(d, ..) => d,
+        Op::Group { dst, .. } => dst,
     }
 }
 

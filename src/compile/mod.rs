@@ -170,5 +170,9 @@ pub fn compile(
     subject: SubjectId,
     params: &BTreeMap<String, Value>,
 ) -> Result<Program, String> {
-    lower::Lower::new(policy, checked, subject, params)?.finish()
+    let prog = lower::Lower::new(policy, checked, subject, params)?.finish()?;
+    if !machine::ordered(&prog) {
+        return Err("an instruction reads a register written after it".into());
+    }
+    Ok(prog)
 }
