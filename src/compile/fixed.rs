@@ -118,58 +118,49 @@ pub fn parse(text: &[u8], factor: i128, factor_scale: u32, scale: u32) -> Option
 /// Writes `m × 10^-scale` as the shortest exact decimal (`1888.634`, `0`, `-2.5`): what a
 /// normalised [`Decimal`] prints.
 pub fn write(out: &mut Vec<u8>, m: i128, scale: u32) {
+    if m == 0 {
+        out.push(b'0');
+        return;
+    }
     if m < 0 {
         out.push(b'-');
     }
     let mut u = m.unsigned_abs();
-    let mut scale = scale;
-    let mut digits = [0u8; 40];
-    let mut n = 0usize;
-    if let Ok(mut small) = u64::try_from(u) {
-        while scale > 0 && small.is_multiple_of(10) {
-            small /= 10;
-            scale -= 1;
+    let mut scale = scale as usize;
+    while scale > 0 && u.is_multiple_of(10) {
+        u /= 10;
+        scale -= 1;
+    }
+    // Digits from the end of the buffer backwards, the point among them.
+    let mut buf = [b'0'; 48];
+    let mut at = buf.len();
+    let mut put = |b: u8, at: &mut usize| {
+        *at = at.saturating_sub(1);
+        if let Some(slot) = buf.get_mut(*at) {
+            *slot = b;
         }
-        loop {
-            if let Some(d) = digits.get_mut(n) {
-                *d = b'0' + (small % 10) as u8;
+    };
+    let mut written = 0usize;
+    if let Ok(mut small) = u64::try_from(u) {
+        while small > 0 || written <= scale {
+            if written == scale && scale > 0 {
+                put(b'.', &mut at);
             }
-            n += 1;
+            put(b'0' + (small % 10) as u8, &mut at);
             small /= 10;
-            if small == 0 {
-                break;
-            }
+            written += 1;
         }
     } else {
-        while scale > 0 && u.is_multiple_of(10) {
-            u /= 10;
-            scale -= 1;
-        }
-        loop {
-            if let Some(d) = digits.get_mut(n) {
-                *d = b'0' + u8::try_from(u % 10).unwrap_or(0);
+        while u > 0 || written <= scale {
+            if written == scale && scale > 0 {
+                put(b'.', &mut at);
             }
-            n += 1;
+            put(b'0' + u8::try_from(u % 10).unwrap_or(0), &mut at);
             u /= 10;
-            if u == 0 {
-                break;
-            }
+            written += 1;
         }
     }
-    let scale = usize::try_from(scale).unwrap_or(0);
-    // Leading zeros before the point when there are fewer digits than places.
-    while n <= scale {
-        if let Some(d) = digits.get_mut(n) {
-            *d = b'0';
-        }
-        n += 1;
-    }
-    for i in (0..n).rev() {
-        out.push(digits.get(i).copied().unwrap_or(b'0'));
-        if i == scale && scale > 0 {
-            out.push(b'.');
-        }
-    }
+    out.extend_from_slice(buf.get(at..).unwrap_or_default());
 }
 
 #[cfg(test)]
@@ -189,6 +180,15 @@ mod tests {
             assert_eq!(shown(m, s), d.to_string(), "{m} {s}");
         }
         assert_eq!(shown(37_506_000, 2), "375060");
+        // A spread of magnitudes, signs and scales, beyond u64 too.
+        let mut x: i128 = 1;
+        for i in 0..400u32 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let m = (x >> (i % 90)) % (1i128 << 95);
+            let s = i % 29;
+            let d = Decimal::from_i128_with_scale(m, s).normalize();
+            assert_eq!(shown(m, s), d.to_string(), "{m} {s}");
+        }
         assert_eq!(shown(5, 3), "0.005");
     }
 

@@ -459,11 +459,10 @@ fn block_results(
             return d;
         }
     };
-    let weird = text.bytes().any(|b| b == b'"')
-        || text
-            .as_bytes()
-            .windows(2)
-            .any(|w| w.first() == Some(&b'\r') && w.get(1) != Some(&b'\n'));
+    let bytes = text.as_bytes();
+    let weird = bytes.contains(&b'"')
+        || (bytes.contains(&b'\r')
+            && bytes.windows(2).any(|w| w.first() == Some(&b'\r') && w.get(1) != Some(&b'\n')));
     match machine {
         Some(m) if !weird => fast_rows(plan, mode, m, block.first_line, text, &mut d),
         m => slow_rows(plan, mode, m, block.first_line, &block.bytes, &mut d),
