@@ -146,16 +146,18 @@ impl<'p> Machine<'p> {
                     .unwrap_or(&missing)
             };
             match *op {
-                Op::Rescale(_, a, f) => map1(o, get(a), &mut bad, n, |x| x.checked_mul(f)),
-                Op::Add(_, a, b) => map2(o, get(a), get(b), &mut bad, n, i64::checked_add),
-                Op::Sub(_, a, b) => map2(o, get(a), get(b), &mut bad, n, i64::checked_sub),
-                Op::Mul(_, a, b) => map2(o, get(a), get(b), &mut bad, n, i64::checked_mul),
-                Op::Neg(_, a) => map1(o, get(a), &mut bad, n, i64::checked_neg),
-                Op::Abs(_, a) => map1(o, get(a), &mut bad, n, i64::checked_abs),
-                Op::Min(_, a, b) => map2(o, get(a), get(b), &mut bad, n, |x, y| Some(x.min(y))),
-                Op::Max(_, a, b) => map2(o, get(a), get(b), &mut bad, n, |x, y| Some(x.max(y))),
+                Op::Rescale(_, a, f) => map1(o, get(a), &mut bad, n, |x| x.overflowing_mul(f)),
+                Op::Add(_, a, b) => map2(o, get(a), get(b), &mut bad, n, i64::overflowing_add),
+                Op::Sub(_, a, b) => map2(o, get(a), get(b), &mut bad, n, i64::overflowing_sub),
+                Op::Mul(_, a, b) => map2(o, get(a), get(b), &mut bad, n, i64::overflowing_mul),
+                Op::Neg(_, a) => map1(o, get(a), &mut bad, n, i64::overflowing_neg),
+                Op::Abs(_, a) => map1(o, get(a), &mut bad, n, i64::overflowing_abs),
+                Op::Min(_, a, b) => map2(o, get(a), get(b), &mut bad, n, |x, y| (x.min(y), false)),
+                Op::Max(_, a, b) => map2(o, get(a), get(b), &mut bad, n, |x, y| (x.max(y), false)),
                 Op::Round(_, a, step, mode) => {
-                    map1(o, get(a), &mut bad, n, |x| round(x, step, mode));
+                    map1(o, get(a), &mut bad, n, |x| {
+                        round(x, step, mode).map_or((0, true), |r| (r, false))
+                    });
                 }
                 Op::Cmp(_, a, b, op) => {
                     for ((o, x), y) in o.iter_mut().zip(get(a)).zip(get(b)).take(n) {
@@ -309,10 +311,16 @@ fn dst_of(op: &Op) -> super::Reg {
     }
 }
 
+/// `f` over the numbers of each lane: missing where the operand is; an overflow (or a result
+/// equal to [`MISSING`]) marks the lane for the interpreter. Written without branches, so that
+/// the loop runs over several lanes at once.
 #[inline(always)]
-fn map1(o: &mut Lane, a: &Lane, bad: &mut [bool; LANES], n: usize, f: impl Fn(i64) -> Option<i64>) {
+fn map1(o: &mut Lane, a: &Lane, bad: &mut [bool; LANES], n: usize, f: impl Fn(i64) -> (i64, bool)) {
     for ((o, x), bad) in o.iter_mut().zip(a).zip(bad.iter_mut()).take(n) {
-        *o = arith(*x, 0, bad, |x, _| f(x));
+        let miss = *x == MISSING;
+        let (r, over) = f(*x);
+        *bad |= !miss & (over | (r == MISSING));
+        *o = if miss { MISSING } else { r };
     }
 }
 
@@ -323,10 +331,13 @@ fn map2(
     b: &Lane,
     bad: &mut [bool; LANES],
     n: usize,
-    f: impl Fn(i64, i64) -> Option<i64>,
+    f: impl Fn(i64, i64) -> (i64, bool),
 ) {
     for (((o, x), y), bad) in o.iter_mut().zip(a).zip(b).zip(bad.iter_mut()).take(n) {
-        *o = arith(*x, *y, bad, &f);
+        let miss = (*x == MISSING) | (*y == MISSING);
+        let (r, over) = f(*x, *y);
+        *bad |= !miss & (over | (r == MISSING));
+        *o = if miss { MISSING } else { r };
     }
 }
 
