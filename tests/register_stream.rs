@@ -214,3 +214,38 @@ fn ids_out_of_order_are_left_to_the_in_memory_path() {
     );
     assert!(!out.exists());
 }
+
+/// Another policy, with a condition group and units in the header: the streamed report is the
+/// in-memory one, whatever the blocks and threads.
+#[test]
+fn a_policy_with_conditions_and_header_units_streams_identically() {
+    let levels = ["无", "市级", "省级", "国家级"];
+    let mut body = String::from("名称,孵化器级别,孵化面积(㎡),在孵企业数(万家)\n");
+    for i in 0..2000 {
+        let area =
+            if i % 13 == 0 { format!("{}.123456", 11_233 + i % 3) } else { format!("{i}.5") };
+        body.push_str(&format!("企业{i:05},{},{area},0.00{:02}\n", levels[i % 4], i % 25));
+    }
+    let p = temp("incubator.企业.csv", &body);
+    let policy_path = "tests/eval/incubator.zc";
+    let text = std::fs::read_to_string(policy_path).unwrap();
+    let policy = zhengce::parser::parse(&SourceFile::new(policy_path, text)).0.unwrap();
+    let (checked, _) = check(&policy);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhengce"))
+        .args(["eval", policy_path, "--data", p.to_str().unwrap(), "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for (threads, chunk) in [(1, 1 << 20), (2, 2048), (4, 1024)] {
+        let opts = RunOptions { threads, chunk_bytes: chunk, ..RunOptions::default() };
+        let mut got = Vec::new();
+        let s = write_csv(&policy, &checked, "企业", &p, &opts, &mut got).unwrap();
+        assert_eq!(s.rows, 2000);
+        assert!(got == out.stdout, "threads {threads}, blocks of {chunk}");
+    }
+    // Row 13: 市级, 11,234.123456㎡ (more places than the fast reader keeps), 0.0013万家 = 13
+    // enterprises: 11,234.123456 × 20 = 224,682.46912 元.
+    let report = String::from_utf8(out.stdout).unwrap();
+    let row = report.lines().find(|l| l.starts_with("企业00013,")).unwrap();
+    assert!(row.ends_with(",224682.46912"), "{row}");
+}

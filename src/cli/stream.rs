@@ -4,7 +4,7 @@
 //! Taken when one policy is evaluated on one CSV file, for all subjects, into a file, and the
 //! policy stacks nothing from other policies. The bytes written are those of the in-memory path;
 //! a register the streaming runner cannot take (ids not in increasing order, one row per
-//! subject and year) goes the in-memory way.
+//! subject and year, yearly data without `--year`) goes the in-memory way.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -54,6 +54,10 @@ pub(super) fn run(
         return Streamed::Not;
     };
     let Ok(schema) = Schema::from_policy(policy, &kind) else { return Streamed::Not };
+    if args.year.is_none() && schema.fields.iter().any(|f| f.by_year) {
+        // The default year is the latest in the whole file: the in-memory path finds it.
+        return Streamed::Not;
+    }
     let empty = Dataset {
         subject: kind.clone(),
         fields: Vec::new(),

@@ -30,8 +30,12 @@
 //! CSV report (`zhengce eval --format csv`) instead, rendered by the workers. Both return a
 //! [`Summary`] with the evaluation diagnostics, or a [`Failure`]: the data's errors (nothing
 //! may be reported from data with errors), or why the file cannot be streamed (ids not in
-//! increasing order, whose repetition only the whole file can show; a long-form `年份` column),
-//! for which the caller uses the in-memory path.
+//! increasing order, whose repetition only the whole file can show; a long-form `年份` column;
+//! a subject without an id field),
+//! for which the caller uses the in-memory path. On a failure, rows already handed to the
+//! callback are to be discarded. The evaluation year is [`RunOptions::year`]: for yearly data
+//! the caller gives it (the in-memory path's default, the latest year of the whole file, is not
+//! known before the end).
 
 mod chunks;
 mod out;
@@ -777,6 +781,10 @@ fn plan<'c, 'p>(
     opts: &RunOptions<'_>,
 ) -> Result<Plan<'c, 'p>, Failure> {
     let schema = Schema::from_policy(policy, kind).map_err(Failure::Data)?;
+    if schema.key.is_none() {
+        // Subjects are then numbered through the whole file.
+        return Err(Failure::NotStreamable("the subjects have no id field".into()));
+    }
     let sid = *checked
         .scope
         .subject_names
