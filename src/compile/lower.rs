@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 use super::fixed::{MAX_SCALE, from_decimal, pow10};
 use super::{Column, Cv, FieldIn, Op, Program, Reg, RoundMode, Ty};
 use crate::ast::{
-    AwardClause, AwardDecl, BinOp, CondBody, CondGroup, Exception, Expr, ExprKind, GroupKind,
-    ItemKind, LogicOp, Node, Policy,
+    AwardClause, AwardDecl, BinOp, CmpOp, CondBody, CondGroup, Exception, Expr, ExprKind,
+    GroupKind, ItemKind, LogicOp, Node, Pattern, Policy,
 };
 use crate::checker::scope::{DefId, DefSource, SubjectId};
 use crate::checker::types::Ty as CheckTy;
@@ -441,8 +441,50 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             ExprKind::Date(_) => Err("a date".into()),
             ExprKind::Index(..) => Err("a value of another year".into()),
             ExprKind::Member(..) => Err("a part of a definition".into()),
-            ExprKind::Tier(..) => Err("a tier".into()),
+            ExprKind::Tier(scrutinee, arms) => self.tier(scrutinee, arms),
         }
+    }
+
+    /// `分档 s { p: v; … }`: the value of the first arm whose pattern `s` matches; missing when
+    /// `s` is, or when no arm matches.
+    fn tier(&mut self, scrutinee: &Expr, arms: &[Node<crate::ast::TierArm>]) -> Res<(Reg, Ty)> {
+        let s = self.expr(scrutinee, None)?;
+        let hint = match s.1 {
+            Ty::Enum(e) => Some(e),
+            _ => None,
+        };
+        let mut matches = Vec::new();
+        let mut values = Vec::new();
+        for arm in arms {
+            let cond = match &arm.node.pattern.node {
+                // Holds whenever the scrutinee has a value.
+                Pattern::Otherwise => {
+                    let (x, y, _) = self.unify(s, s)?;
+                    self.op(Ty::Bool, |d| Op::Cmp(d, x, y, CmpOp::Eq))
+                }
+                Pattern::Compare(cmp, v) => {
+                    let v = self.expr(v, hint)?;
+                    let (x, y, _) = self.unify(s, v)?;
+                    let op = cmp.op;
+                    self.op(Ty::Bool, |d| Op::Cmp(d, x, y, op))
+                }
+                Pattern::Equals(v) => {
+                    let v = self.expr(v, hint)?;
+                    let (x, y, _) = self.unify(s, v)?;
+                    self.op(Ty::Bool, |d| Op::Cmp(d, x, y, CmpOp::Eq))
+                }
+            };
+            matches.push(cond);
+            values.push(self.expr(&arm.node.value, None)?);
+        }
+        let first = *values.first().ok_or("a tier without arms")?;
+        // Missing, of the arms' type, when no arm matches.
+        let mut acc = self.constant(Cv::Missing, first.1);
+        for (cond, value) in matches.into_iter().zip(values).rev() {
+            let (t, f, ty) = self.unify(value, acc)?;
+            acc = self.op(ty, |d| Op::WhenTrue(d, cond.0, t, f));
+        }
+        Ok(acc)
     }
 
     fn name(&mut self, n: &str, hint: Option<usize>) -> Res<(Reg, Ty)> {

@@ -11,9 +11,9 @@
 //!
 //! What compiles: fields that are not yearly, parameters, `令` with exceptions, conditions and
 //! their groups, awards (`当`, `金额` with exceptions, `最高不超过`, `核减`), statuses, budgets and
-//! stated values; arithmetic other than division, comparisons, logic, `若 … 则 … 否则`, `最小`,
-//! `最大`, `合计`, `绝对值` and rounding to a constant step. Anything else (yearly data and
-//! functions, tiers, grades, score sheets, indicator tables, division, members of definitions)
+//! stated values; arithmetic other than division, comparisons, logic, `若 … 则 … 否则`, `分档`,
+//! `最小`, `最大`, `合计`, `绝对值` and rounding to a constant step. Anything else (yearly data and
+//! functions, grades, score sheets, indicator tables, division, texts, members of definitions)
 //! makes [`compile`] return the reason, and callers use the interpreter for the whole policy.
 //! The results equal the interpreter's: `tests/compile_differential.rs` checks it on random
 //! subjects for the benchmark policy and every bundled policy that compiles.
