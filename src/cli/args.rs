@@ -296,6 +296,9 @@ pub struct EvalArgs {
     /// Write the report to a file instead of standard output; required for xlsx (输出文件)
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Worker threads for a CSV register streamed into `--out` [default: every core] (线程数)
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 /// `--format` of a report.

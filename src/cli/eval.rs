@@ -123,6 +123,23 @@ pub fn run(
             }
             continue;
         }
+        if super::stream::applies(args, &policy, loaded.sources.len())
+            && let Some(data) = data_files.first()
+        {
+            inputs.push(data.clone());
+            if let super::stream::Streamed::Done { diags: d, usage } =
+                super::stream::run(&policy, &checked, data, args, &inputs)
+            {
+                let errors = d.has_errors();
+                diags.extend(d);
+                status = match (usage, errors) {
+                    (true, _) => worse(status, Status::Usage),
+                    (false, true) => worse(status, Status::Errors),
+                    (false, false) => status,
+                };
+                continue;
+            }
+        }
         for data in data_files {
             inputs.push(data.clone());
             let basis = matches!(args.format, ReportFormat::Basis | ReportFormat::Xlsx);
@@ -467,7 +484,10 @@ pub(super) fn no_subject<'k>(
 }
 
 /// The data's parameters, overridden by `--param NAME=VALUE`.
-fn params(ds: &Dataset, given: &[String]) -> Result<BTreeMap<String, Value>, Diagnostics> {
+pub(super) fn params(
+    ds: &Dataset,
+    given: &[String],
+) -> Result<BTreeMap<String, Value>, Diagnostics> {
     let mut map: BTreeMap<String, Value> =
         ds.param_names.iter().cloned().zip(ds.params.iter().cloned()).collect();
     let mut diags = Vec::new();

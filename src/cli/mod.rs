@@ -21,6 +21,7 @@ pub mod output;
 pub mod schema;
 pub mod simulate;
 pub mod stack;
+mod stream;
 pub mod testing;
 
 use std::ffi::OsString;

@@ -223,6 +223,7 @@ fn eval_json(
         params,
         format: ReportFormat::Json,
         out: None,
+        threads: None,
     };
     let (outcomes, stacks, _, diags) =
         evaluate(ctx.policy, ctx.checked, data, &args, false, ctx.coverage)?;

@@ -1,0 +1,107 @@
+//! Criterion benchmarks of the engine's phases: parsing and checking a policy, compiling it,
+//! and evaluating one subject with the interpreter and with the compiled form. The register
+//! end to end is `cargo run --release --bin bench-register` (BENCHMARKS.md).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use rust_decimal::Decimal;
+use zhengce::compile::{Cv, FieldIn, LANES, Machine, compile};
+use zhengce::data::{Record, Value};
+use zhengce::eval::Evaluator;
+use zhengce::source::SourceFile;
+use zhengce::units::Dim;
+
+fn source(path: &str) -> std::sync::Arc<SourceFile> {
+    SourceFile::new(path, std::fs::read_to_string(path).unwrap())
+}
+
+fn parse_check(c: &mut Criterion) {
+    for path in ["benches/register.zc", "policies/zezhou.zc", "policies/provincial.zc"] {
+        let file = source(path);
+        c.bench_function(&format!("parse+check {path}"), |b| {
+            b.iter(|| {
+                let (p, _) = zhengce::parser::parse(black_box(&file));
+                let p = p.unwrap();
+                let (checked, d) = zhengce::checker::check(&p);
+                black_box((checked.types.len(), d.len()))
+            })
+        });
+    }
+}
+
+fn record(i: i64) -> Record {
+    let money = |v: i64| Value::Number { value: Decimal::new(v, 2), dim: Dim::MONEY };
+    Record {
+        key: i.to_string(),
+        fields: vec![
+            Value::Text(i.to_string()),
+            money(i * 7919 % 500_000_000),
+            Value::Enum { enum_name: "origin".into(), index: (i % 2) as usize },
+            money(i * 31 % 200_000_000),
+            Value::Bool(i % 7 == 0),
+            Value::Number { value: Decimal::from(i * 11 % 20_000), dim: Dim::AREA },
+            Value::Enum { enum_name: "level".into(), index: (i % 4) as usize },
+            Value::Bool(i % 25 == 0),
+        ],
+    }
+}
+
+fn per_record(c: &mut Criterion) {
+    let file = source("benches/register.zc");
+    let policy = zhengce::parser::parse(&file).0.unwrap();
+    let (checked, _) = zhengce::checker::check(&policy);
+    let sid = checked.scope.subject_names["enterprise"];
+    c.bench_function("compile benches/register.zc", |b| {
+        b.iter(|| {
+            black_box(compile(&policy, &checked, sid, &BTreeMap::new()).unwrap().columns.len())
+        })
+    });
+    let records: Vec<Record> = (0..LANES as i64).map(record).collect();
+    let ev = Evaluator::new(&policy, &checked, Some(sid), BTreeMap::new());
+    let mut g = c.benchmark_group("evaluate one subject");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("interpreter", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % records.len();
+            black_box(ev.evaluate(&records[i], None).0.rules.len())
+        })
+    });
+    g.finish();
+    let prog = compile(&policy, &checked, sid, &BTreeMap::new()).unwrap();
+    let mut m = Machine::new(&prog);
+    // The registers of 64 subjects, read once; each iteration evaluates all of them.
+    let mut cells: Vec<(usize, u32, Cv)> = Vec::new();
+    for (lane, r) in records.iter().enumerate() {
+        m.load(r).unwrap();
+        for f in &prog.fields {
+            let reg = match f {
+                FieldIn::Num { reg, .. } | FieldIn::Bool { reg } | FieldIn::Enum { reg, .. } => {
+                    *reg
+                }
+                FieldIn::Unused => continue,
+            };
+            cells.push((lane, reg, m.value(reg)));
+        }
+    }
+    let total = prog.columns.last().unwrap().reg;
+    let mut g = c.benchmark_group("evaluate 64 subjects");
+    g.throughput(Throughput::Elements(LANES as u64));
+    g.bench_function("compiled", |b| {
+        b.iter(|| {
+            for (lane, reg, v) in &cells {
+                m.set_lane(*lane, *reg, *v);
+            }
+            m.run_lanes(LANES);
+            black_box(m.value_at(LANES - 1, total))
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, parse_check, per_record);
+criterion_main!(benches);

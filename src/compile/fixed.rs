@@ -1,0 +1,218 @@
+//! Exact fixed-point numbers: an `i128` mantissa and a scale known when the policy is compiled.
+//!
+//! A value `m` at scale `s` is `m × 10^-s`. Every result is checked against the range of a
+//! [`Decimal`] mantissa (96 bits), so that a value the compiled form holds is exactly the value
+//! the interpreter would hold; anything larger is left to the interpreter.
+
+use rust_decimal::Decimal;
+
+/// The largest scale a compiled value may have (a [`Decimal`] holds at most 28 places).
+pub const MAX_SCALE: u32 = 28;
+
+/// The largest mantissa a [`Decimal`] holds: 2^96 − 1.
+const MAX_MANTISSA: i128 = (1i128 << 96) - 1;
+
+/// `10^k` for `k` up to 38.
+#[expect(clippy::indexing_slicing, reason = "a constant loop within the table's bounds")]
+const POW10: [i128; 39] = {
+    let mut t = [1i128; 39];
+    let mut i = 1;
+    while i < 39 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
+/// `10^k`, for `k` up to 38.
+#[inline]
+pub fn pow10(k: u32) -> Option<i128> {
+    POW10.get(k as usize).copied()
+}
+
+/// `x × y`, checked; products of two numbers within `i64` (nearly all) take the fast way.
+#[inline]
+pub fn mul(x: i128, y: i128) -> Option<i128> {
+    match (i64::try_from(x), i64::try_from(y)) {
+        (Ok(a), Ok(b)) => Some(i128::from(a) * i128::from(b)),
+        _ => x.checked_mul(y),
+    }
+}
+
+/// A mantissa kept within what a [`Decimal`] can hold exactly.
+pub fn in_range(m: i128) -> Option<i128> {
+    (m.unsigned_abs() <= MAX_MANTISSA.unsigned_abs()).then_some(m)
+}
+
+/// `m` at scale `from`, at the larger scale `to`.
+pub fn rescale(m: i128, from: u32, to: u32) -> Option<i128> {
+    let k = to.checked_sub(from)?;
+    in_range(mul(m, pow10(k)?)?)
+}
+
+/// A decimal as a mantissa at `scale`, when it is exactly representable there.
+pub fn from_decimal(d: Decimal, scale: u32) -> Option<i128> {
+    let d = d.normalize();
+    let m = d.mantissa();
+    if d.scale() > scale {
+        return None;
+    }
+    rescale(m, d.scale(), scale)
+}
+
+/// The decimal `m × 10^-scale`, normalised; `None` beyond a decimal's range.
+pub fn to_decimal(m: i128, scale: u32) -> Option<Decimal> {
+    let m = in_range(m)?;
+    Decimal::try_from_i128_with_scale(m, scale).ok().map(|d| d.normalize())
+}
+
+/// Reads a plain decimal (`-`? digits (`.` digits)?) as a mantissa at `scale`, after multiplying
+/// it by the unit factor `factor × 10^-factor_scale`. `None` when the text is not of that shape,
+/// has more places than `scale` keeps (unless they are zeros), or is out of range: the caller
+/// then reads the cell the exact slow way.
+pub fn parse(text: &[u8], factor: i128, factor_scale: u32, scale: u32) -> Option<i128> {
+    let (neg, digits) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, text),
+    };
+    let mut acc: u64 = 0;
+    let mut places: u32 = 0;
+    let mut seen_dot = false;
+    let mut int_digits = 0usize;
+    let mut n = 0usize;
+    for &b in digits {
+        match b {
+            b'0'..=b'9' => {
+                n += 1;
+                if n > 18 {
+                    // Longer numbers are left to the loader.
+                    return None;
+                }
+                acc = acc * 10 + u64::from(b - b'0');
+                if seen_dot {
+                    places += 1;
+                } else {
+                    int_digits += 1;
+                }
+            }
+            b'.' if !seen_dot => seen_dot = true,
+            _ => return None,
+        }
+    }
+    if int_digits == 0 || (seen_dot && places == 0) {
+        return None;
+    }
+    let mut m = mul(i128::from(acc), factor)?;
+    let mut s = places + factor_scale;
+    while s > scale {
+        if m % 10 != 0 {
+            return None;
+        }
+        m /= 10;
+        s -= 1;
+    }
+    let m = rescale(m, s, scale)?;
+    Some(if neg { -m } else { m })
+}
+
+/// Writes `m × 10^-scale` as the shortest exact decimal (`1888.634`, `0`, `-2.5`): what a
+/// normalised [`Decimal`] prints.
+pub fn write(out: &mut Vec<u8>, m: i128, scale: u32) {
+    if m == 0 {
+        out.push(b'0');
+        return;
+    }
+    if m < 0 {
+        out.push(b'-');
+    }
+    let mut u = m.unsigned_abs();
+    let mut scale = scale as usize;
+    while scale > 0 && u.is_multiple_of(10) {
+        u /= 10;
+        scale -= 1;
+    }
+    // Digits from the end of the buffer backwards, the point among them.
+    let mut buf = [b'0'; 48];
+    let mut at = buf.len();
+    let mut put = |b: u8, at: &mut usize| {
+        *at = at.saturating_sub(1);
+        if let Some(slot) = buf.get_mut(*at) {
+            *slot = b;
+        }
+    };
+    let mut written = 0usize;
+    if let Ok(mut small) = u64::try_from(u) {
+        while small > 0 || written <= scale {
+            if written == scale && scale > 0 {
+                put(b'.', &mut at);
+            }
+            put(b'0' + (small % 10) as u8, &mut at);
+            small /= 10;
+            written += 1;
+        }
+    } else {
+        while u > 0 || written <= scale {
+            if written == scale && scale > 0 {
+                put(b'.', &mut at);
+            }
+            put(b'0' + u8::try_from(u % 10).unwrap_or(0), &mut at);
+            u /= 10;
+            written += 1;
+        }
+    }
+    out.extend_from_slice(buf.get(at..).unwrap_or_default());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(m: i128, s: u32) -> String {
+        let mut v = Vec::new();
+        write(&mut v, m, s);
+        String::from_utf8(v).unwrap()
+    }
+
+    #[test]
+    fn writing_matches_normalised_decimals() {
+        for (m, s) in [(0, 0), (0, 5), (1_888_634, 3), (18_886_340, 4), (-25, 1), (5, 3), (-5, 3)] {
+            let d = Decimal::from_i128_with_scale(m, s).normalize();
+            assert_eq!(shown(m, s), d.to_string(), "{m} {s}");
+        }
+        assert_eq!(shown(37_506_000, 2), "375060");
+        // A spread of magnitudes, signs and scales, beyond u64 too.
+        let mut x: i128 = 1;
+        for i in 0..400u32 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let m = (x >> (i % 90)) % (1i128 << 95);
+            let s = i % 29;
+            let d = Decimal::from_i128_with_scale(m, s).normalize();
+            assert_eq!(shown(m, s), d.to_string(), "{m} {s}");
+        }
+        assert_eq!(shown(5, 3), "0.005");
+    }
+
+    #[test]
+    fn parsing_plain_decimals() {
+        assert_eq!(parse(b"9443.17", 1, 0, 4), Some(94_431_700));
+        assert_eq!(parse(b"-3", 1, 0, 2), Some(-300));
+        assert_eq!(parse(b"1.500", 1, 0, 1), Some(15));
+        assert_eq!(parse(b"1.25", 1, 0, 1), None, "more places than kept");
+        assert_eq!(parse(b"12.5", 10_000, 0, 2), Some(12_500_000), "万元 to 元");
+        assert_eq!(parse(b"30", 1, 2, 4), Some(3000), "% to a ratio");
+        for bad in [&b""[..], b"-", b".5", b"5.", b"1,000", b"1e5", b"+5", b"1.2.3", b" 5"] {
+            assert_eq!(parse(bad, 1, 0, 4), None, "{:?}", String::from_utf8_lossy(bad));
+        }
+        assert_eq!(parse(b"99999999999999999999999999999", 1, 0, 0), None);
+    }
+
+    #[test]
+    fn conversions_stay_within_decimal_range() {
+        assert_eq!(from_decimal(Decimal::new(12_345, 2), 4), Some(1_234_500));
+        assert_eq!(from_decimal(Decimal::new(12_345, 3), 2), None);
+        assert_eq!(to_decimal(1_234_500, 4), Some(Decimal::new(12_345, 2)));
+        assert_eq!(to_decimal(1i128 << 100, 0), None);
+        assert_eq!(rescale(MAX_MANTISSA, 0, 1), None);
+        assert_eq!(in_range(-MAX_MANTISSA), Some(-MAX_MANTISSA));
+    }
+}

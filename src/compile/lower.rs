@@ -1,0 +1,579 @@
+//! Lowering a checked policy's definitions and expressions into [`Op`]s over registers.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rust_decimal::Decimal;
+
+use super::fixed::{MAX_SCALE, from_decimal, pow10};
+use super::{Column, Cv, FieldIn, Op, Program, Reg, RoundMode, Ty};
+use crate::ast::{
+    AwardClause, AwardDecl, BinOp, CmpOp, CondBody, CondGroup, Exception, Expr, ExprKind,
+    GroupKind, ItemKind, LogicOp, Node, Pattern, Policy,
+};
+use crate::checker::scope::{DefId, DefSource, SubjectId};
+use crate::checker::types::Ty as CheckTy;
+use crate::checker::{Builtin, Checked};
+use crate::data::Value;
+use crate::units::{Dim, Kind, parse_unit};
+
+type Res<T> = Result<T, String>;
+
+/// The scale numbers of a field are read at: enough for fen and for shares written to four
+/// places; a cell with more places is evaluated by the interpreter.
+const FIELD_SCALE: u32 = 4;
+const SHARE_SCALE: u32 = 6;
+
+pub(super) struct Lower<'a, 'c, 'p> {
+    checked: &'c Checked<'p>,
+    subject: SubjectId,
+    params: &'a BTreeMap<String, Value>,
+    prog: Program,
+    defs: BTreeMap<DefId, (Reg, Ty)>,
+    busy: BTreeSet<DefId>,
+    /// The number constants, by register: rescaled when compiling, not when running.
+    consts: BTreeMap<Reg, i64>,
+}
+
+impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
+    pub(super) fn new(
+        _policy: &Policy,
+        checked: &'c Checked<'p>,
+        subject: SubjectId,
+        params: &'a BTreeMap<String, Value>,
+    ) -> Res<Self> {
+        let mut l = Lower {
+            checked,
+            subject,
+            params,
+            prog: Program {
+                ops: Vec::new(),
+                init: Vec::new(),
+                types: Vec::new(),
+                lists: Vec::new(),
+                fields: Vec::new(),
+                columns: Vec::new(),
+            },
+            defs: BTreeMap::new(),
+            busy: BTreeSet::new(),
+            consts: BTreeMap::new(),
+        };
+        let info = checked.scope.subjects.get(subject).ok_or("no such subject")?;
+        for &def in &info.fields {
+            let Some(DefSource::Field(f)) = checked.scope.defs.get(def).map(|d| d.source) else {
+                return Err("a field without its declaration".into());
+            };
+            if f.node.by_year {
+                return Err(format!("field `{}` has a value per year", f.node.name.node));
+            }
+            let field = match checked.types.get(def).map(|t| t.ty) {
+                Some(CheckTy::Num(dim)) => {
+                    let scale = if dim.kind() == Kind::Plain { FIELD_SCALE } else { SHARE_SCALE };
+                    let reg = l.reg(Some(Ty::Num(scale)), Cv::Missing);
+                    l.defs.insert(def, (reg, Ty::Num(scale)));
+                    FieldIn::Num { reg, scale }
+                }
+                Some(CheckTy::Bool) => {
+                    let reg = l.reg(Some(Ty::Bool), Cv::Missing);
+                    l.defs.insert(def, (reg, Ty::Bool));
+                    FieldIn::Bool { reg }
+                }
+                Some(CheckTy::Enum(e)) => {
+                    let values =
+                        checked.scope.enums.get(e).map(|i| i.values.clone()).unwrap_or_default();
+                    let reg = l.reg(Some(Ty::Enum(e)), Cv::Missing);
+                    l.defs.insert(def, (reg, Ty::Enum(e)));
+                    FieldIn::Enum { reg, values }
+                }
+                _ => FieldIn::Unused,
+            };
+            l.prog.fields.push(field);
+        }
+        Ok(l)
+    }
+
+    /// Lowers every rule reported for the subject (and the top-level ones, which the
+    /// interpreter evaluates for every subject too).
+    pub(super) fn finish(mut self) -> Res<Program> {
+        let checked = self.checked;
+        for (id, d) in checked.scope.defs.iter().enumerate() {
+            let DefSource::Item(item) = d.source else { continue };
+            if d.subject.is_some() && d.subject != Some(self.subject) {
+                continue;
+            }
+            let shown = matches!(
+                item.node.kind,
+                ItemKind::Let(_)
+                    | ItemKind::Condition(_)
+                    | ItemKind::Indicators(_)
+                    | ItemKind::Score(_)
+                    | ItemKind::Grade(_)
+                    | ItemKind::Award(_)
+                    | ItemKind::Status(_)
+            );
+            let reported = shown
+                || matches!(
+                    item.node.kind,
+                    ItemKind::Budget(_) | ItemKind::Stated(_) | ItemKind::Share(_)
+                );
+            if !reported {
+                continue;
+            }
+            let (reg, ty) = self.def(id)?;
+            if d.subject.is_some() && shown {
+                let dim = match checked.types.get(id).map(|t| t.ty) {
+                    Some(CheckTy::Num(dim)) => dim,
+                    _ => Dim::NUMBER,
+                };
+                self.prog.columns.push(Column {
+                    def: id,
+                    name: d.name.clone(),
+                    reg,
+                    ty,
+                    dim,
+                    award: matches!(item.node.kind, ItemKind::Award(_)),
+                });
+            }
+        }
+        Ok(self.prog)
+    }
+
+    fn reg(&mut self, ty: Option<Ty>, init: Cv) -> Reg {
+        let r = Reg::try_from(self.prog.init.len()).unwrap_or(Reg::MAX);
+        self.prog.init.push(init);
+        self.prog.types.push(ty);
+        r
+    }
+
+    fn constant(&mut self, v: Cv, ty: Ty) -> (Reg, Ty) {
+        (self.reg(Some(ty), v), ty)
+    }
+
+    fn op(&mut self, ty: Ty, make: impl FnOnce(Reg) -> Op) -> (Reg, Ty) {
+        let dst = self.reg(Some(ty), Cv::Missing);
+        self.prog.ops.push(make(dst));
+        (dst, ty)
+    }
+
+    fn number(&mut self, d: Decimal) -> Res<(Reg, Ty)> {
+        let d = d.normalize();
+        let scale = d.scale();
+        let m = from_decimal(d, scale).ok_or("a constant out of range")?;
+        self.num_const(m, scale)
+    }
+
+    fn num_const(&mut self, m: i128, scale: u32) -> Res<(Reg, Ty)> {
+        let m = i64::try_from(m)
+            .ok()
+            .filter(|m| *m != super::MISSING)
+            .ok_or("a constant out of range")?;
+        let r = self.constant(Cv::Num(m), Ty::Num(scale));
+        self.consts.insert(r.0, m);
+        Ok(r)
+    }
+
+    /// A number register at a scale at least its own.
+    fn at_scale(&mut self, (r, ty): (Reg, Ty), to: u32) -> Res<Reg> {
+        let Ty::Num(s) = ty else { return Err("a number was expected".into()) };
+        if s == to {
+            return Ok(r);
+        }
+        let f = to.checked_sub(s).and_then(pow10).ok_or("scales do not align")?;
+        if let Some(&m) = self.consts.get(&r) {
+            let m = super::fixed::mul(i128::from(m), f).ok_or("a constant out of range")?;
+            return Ok(self.num_const(m, to)?.0);
+        }
+        let f = i64::try_from(f).map_err(|_| "scales too far apart")?;
+        Ok(self.op(Ty::Num(to), |d| Op::Rescale(d, r, f)).0)
+    }
+
+    /// Two values of one type, numbers brought to one scale.
+    fn unify(&mut self, a: (Reg, Ty), b: (Reg, Ty)) -> Res<(Reg, Reg, Ty)> {
+        match (a.1, b.1) {
+            (Ty::Num(x), Ty::Num(y)) => {
+                let s = x.max(y);
+                Ok((self.at_scale(a, s)?, self.at_scale(b, s)?, Ty::Num(s)))
+            }
+            (x, y) if x == y => Ok((a.0, b.0, x)),
+            _ => Err("values of different kinds".into()),
+        }
+    }
+
+    fn def(&mut self, id: DefId) -> Res<(Reg, Ty)> {
+        if let Some(v) = self.defs.get(&id) {
+            return Ok(*v);
+        }
+        let checked = self.checked;
+        let d = checked.scope.defs.get(id).ok_or("unknown definition")?;
+        if !self.busy.insert(id) {
+            return Err("definitions refer to each other".into());
+        }
+        let DefSource::Item(item) = d.source else {
+            return Err(format!("field `{}` is not read by the compiled form", d.name));
+        };
+        let v = match &item.node.kind {
+            ItemKind::Param(p) => match self.params.get(&p.name.node).filter(|v| !v.is_missing()) {
+                Some(v) => self.data_constant(v)?,
+                None => match &p.default {
+                    Some(e) => self.expr(e, None)?,
+                    None => return Err(format!("parameter `{}` has no value", p.name.node)),
+                },
+            },
+            ItemKind::Let(l) => self.with_exceptions(&l.value, &l.exceptions)?,
+            ItemKind::Condition(c) => self.group(&c.group.node)?,
+            ItemKind::Award(a) => self.award(a)?,
+            ItemKind::Status(s) => {
+                let c = self.expr(&s.cond, None)?;
+                if c.1 != Ty::Bool {
+                    return Err("a status that is not a condition".into());
+                }
+                self.op(Ty::Bool, |dst| Op::MissingFalse(dst, c.0))
+            }
+            ItemKind::Budget(b) => self.expr(&b.total, None)?,
+            ItemKind::Stated(s) => self.expr(&s.stated, None)?,
+            ItemKind::Share(s) => self.expr(&s.value, None)?,
+            ItemKind::Pool(p) => self.expr(&p.total, None)?,
+            _ => return Err(format!("`{}` has no compiled form", d.name)),
+        };
+        self.busy.remove(&id);
+        self.defs.insert(id, v);
+        Ok(v)
+    }
+
+    fn data_constant(&mut self, v: &Value) -> Res<(Reg, Ty)> {
+        match v {
+            Value::Number { value, .. } => self.number(*value),
+            Value::Bool(b) => Ok(self.constant(Cv::Bool(*b), Ty::Bool)),
+            Value::Enum { enum_name, index } => {
+                let e =
+                    *self.checked.scope.enum_names.get(enum_name).ok_or("unknown enumeration")?;
+                let i = u32::try_from(*index).map_err(|_| "enumeration index")?;
+                Ok(self.constant(Cv::Enum(i), Ty::Enum(e)))
+            }
+            _ => Err("a parameter of a kind the compiled form does not read".into()),
+        }
+    }
+
+    /// The value of `default`, or of the first exception whose condition holds.
+    fn with_exceptions(
+        &mut self,
+        default: &Expr,
+        exceptions: &[Node<Exception>],
+    ) -> Res<(Reg, Ty)> {
+        let mut acc = self.expr(default, None)?;
+        for ex in exceptions.iter().rev() {
+            let c = self.expr(&ex.node.cond, None)?;
+            let v = self.expr(&ex.node.value, None)?;
+            let (t, f, ty) = self.unify(v, acc)?;
+            acc = self.op(ty, |d| Op::WhenTrue(d, c.0, t, f));
+        }
+        Ok(acc)
+    }
+
+    fn group(&mut self, g: &CondGroup) -> Res<(Reg, Ty)> {
+        let mut items = Vec::new();
+        for item in &g.items {
+            let r = match &item.node.body {
+                CondBody::Group(inner) => self.group(&inner.node)?,
+                CondBody::Expr { expr, exceptions } => self.with_exceptions(expr, exceptions)?,
+            };
+            if r.1 != Ty::Bool {
+                return Err("a condition item that is not a condition".into());
+            }
+            items.push(r.0);
+        }
+        let need = match &g.kind {
+            GroupKind::All => items.len(),
+            GroupKind::Any => 1.min(items.len()),
+            GroupKind::AtLeast(n) => usize::try_from(n.node).unwrap_or(usize::MAX),
+        };
+        let start = u32::try_from(self.prog.lists.len()).map_err(|_| "too many items")?;
+        let len = u32::try_from(items.len()).map_err(|_| "too many items")?;
+        let need = u32::try_from(need).unwrap_or(u32::MAX);
+        self.prog.lists.extend(items);
+        Ok(self.op(Ty::Bool, |dst| Op::Group { dst, start, len, need }))
+    }
+
+    fn award(&mut self, a: &AwardDecl) -> Res<(Reg, Ty)> {
+        let mut conds = Vec::new();
+        let mut base = None;
+        let mut cap = None;
+        let mut reduce = None;
+        for c in &a.clauses {
+            match &c.node {
+                AwardClause::When(e) => {
+                    let r = self.expr(e, None)?;
+                    if r.1 != Ty::Bool {
+                        return Err("an award condition that is not a condition".into());
+                    }
+                    conds.push(r.0);
+                }
+                AwardClause::Amount { value, exceptions } => {
+                    base = Some(self.with_exceptions(value, exceptions)?);
+                }
+                AwardClause::Cap(e) => cap = Some(self.expr(e, None)?),
+                AwardClause::Reduce(e) => reduce = Some(self.expr(e, None)?),
+                AwardClause::Citation(_)
+                | AwardClause::Once
+                | AwardClause::Yearly { .. }
+                | AwardClause::Source(_) => {}
+            }
+        }
+        let mut amount = match base {
+            Some(b) => b,
+            None => self.number(Decimal::ZERO)?,
+        };
+        if let Some(c) = cap {
+            let (x, c, ty) = self.unify(amount, c)?;
+            amount = self.op(ty, |d| Op::Cap(d, x, c));
+        }
+        if let Some(r) = reduce {
+            let one = self.number(Decimal::ONE)?;
+            let (o, r, ty) = self.unify(one, r)?;
+            let kept = self.op(ty, |d| Op::Sub(d, o, r));
+            let (Ty::Num(sa), Ty::Num(sk)) = (amount.1, kept.1) else {
+                return Err("a cut of something that is not an amount".into());
+            };
+            let s = sa + sk;
+            if s > MAX_SCALE {
+                return Err("too many decimal places".into());
+            }
+            let x = amount.0;
+            amount = self.op(Ty::Num(s), |d| Op::Keep(d, x, kept.0));
+        }
+        let zero = self.number(Decimal::ZERO)?;
+        let (x, z, ty) = self.unify(amount, zero)?;
+        let eligible = {
+            let start = u32::try_from(self.prog.lists.len()).map_err(|_| "too many items")?;
+            let len = u32::try_from(conds.len()).map_err(|_| "too many items")?;
+            self.prog.lists.extend(conds);
+            self.op(Ty::Bool, |dst| Op::Group { dst, start, len, need: len })
+        };
+        Ok(self.op(ty, |d| Op::WhenTrue(d, eligible.0, x, z)))
+    }
+
+    fn expr(&mut self, e: &Expr, hint: Option<usize>) -> Res<(Reg, Ty)> {
+        match &e.node {
+            ExprKind::Quantity(q) => {
+                let v = match &q.unit {
+                    None => q.value,
+                    Some(u) => {
+                        let unit = parse_unit(&u.node).map_err(|_| "unknown unit")?;
+                        unit.to_base(q.value).map_err(|_| "a constant out of range")?
+                    }
+                };
+                self.number(v)
+            }
+            ExprKind::Bool(b) => Ok(self.constant(Cv::Bool(*b), Ty::Bool)),
+            ExprKind::Name(n) => self.name(n, hint),
+            ExprKind::Paren(inner) => self.expr(inner, None),
+            ExprKind::Neg(inner) => {
+                let a = self.expr(inner, None)?;
+                match a.1 {
+                    Ty::Num(_) => Ok(self.op(a.1, |d| Op::Neg(d, a.0))),
+                    _ => Ok(a),
+                }
+            }
+            ExprKind::Binary(op, l, r) => {
+                let a = self.expr(l, None)?;
+                let b = self.expr(r, None)?;
+                match op {
+                    BinOp::Add | BinOp::Sub => {
+                        let (x, y, ty) = self.unify(a, b)?;
+                        if !matches!(ty, Ty::Num(_)) {
+                            return Err("arithmetic on something that is not a number".into());
+                        }
+                        let add = *op == BinOp::Add;
+                        Ok(self.op(ty, |d| if add { Op::Add(d, x, y) } else { Op::Sub(d, x, y) }))
+                    }
+                    BinOp::Mul => {
+                        let (Ty::Num(sa), Ty::Num(sb)) = (a.1, b.1) else {
+                            return Err("arithmetic on something that is not a number".into());
+                        };
+                        let s = sa + sb;
+                        if s > MAX_SCALE {
+                            return Err("too many decimal places".into());
+                        }
+                        Ok(self.op(Ty::Num(s), |d| Op::Mul(d, a.0, b.0)))
+                    }
+                    BinOp::Div => Err("division".into()),
+                }
+            }
+            ExprKind::Compare(cmp, l, r) => {
+                let a = self.expr(l, None)?;
+                let h = match a.1 {
+                    Ty::Enum(e) => Some(e),
+                    _ => None,
+                };
+                let b = self.expr(r, h)?;
+                let (x, y, _) = self.unify(a, b)?;
+                let op = cmp.op;
+                Ok(self.op(Ty::Bool, |d| Op::Cmp(d, x, y, op)))
+            }
+            ExprKind::Logic(op, l, r) => {
+                let a = self.expr(l, None)?;
+                let b = self.expr(r, None)?;
+                if a.1 != Ty::Bool || b.1 != Ty::Bool {
+                    return Err("logic on something that is not a condition".into());
+                }
+                let and = *op == LogicOp::And;
+                Ok(self
+                    .op(Ty::Bool, |d| if and { Op::And(d, a.0, b.0) } else { Op::Or(d, a.0, b.0) }))
+            }
+            ExprKind::Not(inner) => {
+                let a = self.expr(inner, None)?;
+                if a.1 != Ty::Bool {
+                    return Err("negation of something that is not a condition".into());
+                }
+                Ok(self.op(Ty::Bool, |d| Op::Not(d, a.0)))
+            }
+            ExprKind::If(c, t, f) => {
+                let c = self.expr(c, None)?;
+                if c.1 != Ty::Bool {
+                    return Err("a choice on something that is not a condition".into());
+                }
+                let t = self.expr(t, None)?;
+                let f = self.expr(f, None)?;
+                let (x, y, ty) = self.unify(t, f)?;
+                Ok(self.op(ty, |d| Op::If(d, c.0, x, y)))
+            }
+            ExprKind::Call(func, args) => self.call(&func.node, args),
+            ExprKind::Text(_) => Err("a text".into()),
+            ExprKind::Date(_) => Err("a date".into()),
+            ExprKind::Index(..) => Err("a value of another year".into()),
+            ExprKind::Member(..) => Err("a part of a definition".into()),
+            ExprKind::Tier(scrutinee, arms) => self.tier(scrutinee, arms),
+        }
+    }
+
+    /// `分档 s { p: v; … }`: the value of the first arm whose pattern `s` matches; missing when
+    /// `s` is, or when no arm matches.
+    fn tier(&mut self, scrutinee: &Expr, arms: &[Node<crate::ast::TierArm>]) -> Res<(Reg, Ty)> {
+        let s = self.expr(scrutinee, None)?;
+        let hint = match s.1 {
+            Ty::Enum(e) => Some(e),
+            _ => None,
+        };
+        let mut matches = Vec::new();
+        let mut values = Vec::new();
+        for arm in arms {
+            let cond = match &arm.node.pattern.node {
+                // Holds whenever the scrutinee has a value.
+                Pattern::Otherwise => {
+                    let (x, y, _) = self.unify(s, s)?;
+                    self.op(Ty::Bool, |d| Op::Cmp(d, x, y, CmpOp::Eq))
+                }
+                Pattern::Compare(cmp, v) => {
+                    let v = self.expr(v, hint)?;
+                    let (x, y, _) = self.unify(s, v)?;
+                    let op = cmp.op;
+                    self.op(Ty::Bool, |d| Op::Cmp(d, x, y, op))
+                }
+                Pattern::Equals(v) => {
+                    let v = self.expr(v, hint)?;
+                    let (x, y, _) = self.unify(s, v)?;
+                    self.op(Ty::Bool, |d| Op::Cmp(d, x, y, CmpOp::Eq))
+                }
+            };
+            matches.push(cond);
+            values.push(self.expr(&arm.node.value, None)?);
+        }
+        let first = *values.first().ok_or("a tier without arms")?;
+        // Missing, of the arms' type, when no arm matches.
+        let mut acc = self.constant(Cv::Missing, first.1);
+        for (cond, value) in matches.into_iter().zip(values).rev() {
+            let (t, f, ty) = self.unify(value, acc)?;
+            acc = self.op(ty, |d| Op::WhenTrue(d, cond.0, t, f));
+        }
+        Ok(acc)
+    }
+
+    fn name(&mut self, n: &str, hint: Option<usize>) -> Res<(Reg, Ty)> {
+        let scope = &self.checked.scope;
+        if let Some(def) = scope.lookup(n, Some(self.subject)) {
+            return self.def(def);
+        }
+        if crate::checker::CURRENT_YEAR.contains(&n) {
+            return Err("the evaluation year".into());
+        }
+        if let Some(values) = scope.enum_values.get(n) {
+            let chosen = values.iter().find(|(e, _)| Some(*e) == hint).or(values.first());
+            if let Some(&(e, i)) = chosen {
+                let i = u32::try_from(i).map_err(|_| "enumeration index")?;
+                return Ok(self.constant(Cv::Enum(i), Ty::Enum(e)));
+            }
+        }
+        Err(format!("unknown name `{n}`"))
+    }
+
+    fn call(&mut self, name: &str, args: &[Expr]) -> Res<(Reg, Ty)> {
+        let (builtin, _, _) = crate::checker::lookup_builtin(name).ok_or("unknown function")?;
+        match builtin {
+            Builtin::Min | Builtin::Max | Builtin::Sum => {
+                let mut acc: Option<(Reg, Ty)> = None;
+                for a in args {
+                    let v = self.expr(a, None)?;
+                    if !matches!(v.1, Ty::Num(_)) {
+                        return Err("a function of something that is not a number".into());
+                    }
+                    acc = Some(match acc {
+                        None => v,
+                        Some(prev) => {
+                            let (x, y, ty) = self.unify(prev, v)?;
+                            self.op(ty, |d| match builtin {
+                                Builtin::Min => Op::Min(d, x, y),
+                                Builtin::Max => Op::Max(d, x, y),
+                                _ => Op::Add(d, x, y),
+                            })
+                        }
+                    });
+                }
+                acc.ok_or_else(|| "a function without arguments".into())
+            }
+            Builtin::Abs => {
+                let a = self.expr(args.first().ok_or("no argument")?, None)?;
+                if !matches!(a.1, Ty::Num(_)) {
+                    return Err("a function of something that is not a number".into());
+                }
+                Ok(self.op(a.1, |d| Op::Abs(d, a.0)))
+            }
+            Builtin::Round | Builtin::RoundDown | Builtin::RoundUp => {
+                let x = self.expr(args.first().ok_or("no argument")?, None)?;
+                let step = self.constant_number(args.get(1).ok_or("no step")?)?;
+                let Ty::Num(sx) = x.1 else { return Err("rounding a non-number".into()) };
+                if step <= Decimal::ZERO {
+                    return Err("a rounding step that is not positive".into());
+                }
+                let s = sx.max(step.normalize().scale());
+                let m = from_decimal(step, s)
+                    .and_then(|m| i64::try_from(m).ok())
+                    .ok_or("a rounding step out of range")?;
+                let x = self.at_scale(x, s)?;
+                let mode = match builtin {
+                    Builtin::Round => RoundMode::HalfAwayFromZero,
+                    Builtin::RoundDown => RoundMode::Down,
+                    _ => RoundMode::Up,
+                };
+                Ok(self.op(Ty::Num(s), |d| Op::Round(d, x, m, mode)))
+            }
+            Builtin::Cumulative
+            | Builtin::Previous
+            | Builtin::Growth
+            | Builtin::ConsecutiveYears => Err("a yearly function".into()),
+        }
+    }
+
+    /// A rounding step: a number written in the policy.
+    fn constant_number(&self, e: &Expr) -> Res<Decimal> {
+        match &e.node {
+            ExprKind::Quantity(q) => match &q.unit {
+                None => Ok(q.value),
+                Some(u) => parse_unit(&u.node)
+                    .ok()
+                    .and_then(|unit| unit.to_base(q.value).ok())
+                    .ok_or_else(|| "a rounding step out of range".into()),
+            },
+            ExprKind::Paren(inner) => self.constant_number(inner),
+            _ => Err("a rounding step that is not a constant".into()),
+        }
+    }
+}

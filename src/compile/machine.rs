@@ -1,0 +1,431 @@
+//! Running a compiled program for one subject after another.
+
+use std::cmp::Ordering;
+
+use rust_decimal::Decimal;
+
+use super::fixed::to_decimal;
+use super::{Cv, Fallback, FieldIn, Op, Program, RoundMode, Ty};
+use crate::data::{Record, Value};
+use crate::eval::value::V;
+
+/// A program's registers: load a subject's fields, [`run`](Machine::run), read the columns.
+/// Registers are reused from one subject to the next; nothing is allocated per subject.
+///
+/// Each register is one `i64` per lane: a number's mantissa, a condition as 0 or 1, an
+/// enumeration value's position, or [`MISSING`]; which one is known when compiling ([`Ty`]).
+/// [`run_lanes`](Machine::run_lanes) evaluates up to [`LANES`] subjects at once, instruction
+/// by instruction over all of them; the single-subject methods use lane 0.
+#[derive(Clone, Debug)]
+pub struct Machine<'p> {
+    prog: &'p Program,
+    regs: Vec<i64>,
+    bad: [bool; LANES],
+}
+
+/// How many subjects [`Machine::run_lanes`] evaluates together.
+pub const LANES: usize = 64;
+
+/// A missing value. No number takes it: a result equal to it is an overflow.
+pub const MISSING: i64 = i64::MIN;
+
+type R = Result<(), Fallback>;
+type Lane = [i64; LANES];
+
+fn encode(v: Cv) -> i64 {
+    match v {
+        Cv::Missing => MISSING,
+        Cv::Num(m) => m,
+        Cv::Bool(b) => i64::from(b),
+        Cv::Enum(i) => i64::from(i),
+    }
+}
+
+impl<'p> Machine<'p> {
+    pub fn new(prog: &'p Program) -> Self {
+        let regs = prog.init.iter().flat_map(|v| [encode(*v); LANES]).collect();
+        Machine { prog, regs, bad: [false; LANES] }
+    }
+
+    pub fn program(&self) -> &'p Program {
+        self.prog
+    }
+
+    /// Sets a field's register (lane 0).
+    #[inline]
+    pub fn set(&mut self, reg: super::Reg, v: Cv) {
+        self.set_lane(0, reg, v);
+    }
+
+    /// Sets a field's register in one lane.
+    #[inline]
+    pub fn set_lane(&mut self, lane: usize, reg: super::Reg, v: Cv) {
+        if let Some(r) = self.regs.get_mut(reg as usize * LANES + lane) {
+            *r = encode(v);
+        }
+    }
+
+    /// Loads a validated record's fields (lane 0); [`Fallback`] when a value has more places
+    /// than the program keeps, does not fit, or is of a kind it does not read.
+    pub fn load(&mut self, record: &Record) -> R {
+        for (field, value) in self.prog.fields.iter().zip(&record.fields) {
+            let (reg, v) = match (field, value) {
+                (FieldIn::Unused, _) => continue,
+                (
+                    FieldIn::Num { reg, .. } | FieldIn::Bool { reg } | FieldIn::Enum { reg, .. },
+                    Value::Missing,
+                ) => (*reg, Cv::Missing),
+                (FieldIn::Num { reg, scale }, Value::Number { value, .. }) => {
+                    let m = super::fixed::from_decimal(*value, *scale).ok_or(Fallback)?;
+                    (*reg, Cv::Num(i64::try_from(m).map_err(|_| Fallback)?))
+                }
+                (FieldIn::Bool { reg }, Value::Bool(b)) => (*reg, Cv::Bool(*b)),
+                (FieldIn::Enum { reg, .. }, Value::Enum { index, .. }) => {
+                    (*reg, Cv::Enum(u32::try_from(*index).map_err(|_| Fallback)?))
+                }
+                _ => return Err(Fallback),
+            };
+            if v == Cv::Num(MISSING) {
+                return Err(Fallback);
+            }
+            self.set(reg, v);
+        }
+        Ok(())
+    }
+
+    /// The value of a register (lane 0).
+    pub fn value(&self, r: super::Reg) -> Cv {
+        self.value_at(0, r)
+    }
+
+    /// The value of a register in one lane.
+    pub fn value_at(&self, lane: usize, r: super::Reg) -> Cv {
+        let x = self.regs.get(r as usize * LANES + lane).copied().unwrap_or(MISSING);
+        if x == MISSING {
+            return Cv::Missing;
+        }
+        match self.prog.ty(r) {
+            Some(Ty::Num(_)) => Cv::Num(x),
+            Some(Ty::Bool) => Cv::Bool(x != 0),
+            Some(Ty::Enum(_)) => Cv::Enum(u32::try_from(x).unwrap_or(u32::MAX)),
+            None => Cv::Missing,
+        }
+    }
+
+    /// Runs every instruction for the subject in lane 0. [`Fallback`] when a value leaves the
+    /// exact range.
+    pub fn run(&mut self) -> R {
+        self.run_lanes(1);
+        if self.failed(0) { Err(Fallback) } else { Ok(()) }
+    }
+
+    /// Whether the subject in `lane` needs the interpreter after [`run_lanes`](Machine::run_lanes).
+    pub fn failed(&self, lane: usize) -> bool {
+        self.bad.get(lane).copied().unwrap_or(true)
+    }
+
+    /// Runs every instruction for the subjects in lanes `0..n`.
+    pub fn run_lanes(&mut self, n: usize) {
+        let n = n.min(LANES);
+        let prog = self.prog;
+        let mut bad = [false; LANES];
+        let missing: Lane = [MISSING; LANES];
+        for op in &prog.ops {
+            let dst = dst_of(op) as usize;
+            // Every instruction writes a register allocated after its operands: the operands
+            // lie below the destination.
+            let at = (dst * LANES).min(self.regs.len());
+            let (lo, hi) = self.regs.split_at_mut(at);
+            let Some(o) = hi.get_mut(..LANES).and_then(|s| <&mut Lane>::try_from(s).ok()) else {
+                continue;
+            };
+            let get = |r: super::Reg| -> &Lane {
+                let start = r as usize * LANES;
+                lo.get(start..start + LANES)
+                    .and_then(|s| <&Lane>::try_from(s).ok())
+                    .unwrap_or(&missing)
+            };
+            match *op {
+                Op::Rescale(_, a, f) => map1(o, get(a), &mut bad, n, |x| x.overflowing_mul(f)),
+                Op::Add(_, a, b) => map2(o, get(a), get(b), &mut bad, n, i64::overflowing_add),
+                Op::Sub(_, a, b) => map2(o, get(a), get(b), &mut bad, n, i64::overflowing_sub),
+                Op::Mul(_, a, b) => map2(o, get(a), get(b), &mut bad, n, i64::overflowing_mul),
+                Op::Neg(_, a) => map1(o, get(a), &mut bad, n, i64::overflowing_neg),
+                Op::Abs(_, a) => map1(o, get(a), &mut bad, n, i64::overflowing_abs),
+                Op::Min(_, a, b) => map2(o, get(a), get(b), &mut bad, n, |x, y| (x.min(y), false)),
+                Op::Max(_, a, b) => map2(o, get(a), get(b), &mut bad, n, |x, y| (x.max(y), false)),
+                Op::Round(_, a, step, mode) => {
+                    map1(o, get(a), &mut bad, n, |x| {
+                        round(x, step, mode).map_or((0, true), |r| (r, false))
+                    });
+                }
+                Op::Cmp(_, a, b, op) => {
+                    for ((o, x), y) in o.iter_mut().zip(get(a)).zip(get(b)).take(n) {
+                        *o = if *x == MISSING || *y == MISSING {
+                            MISSING
+                        } else {
+                            i64::from(op.holds(x.cmp(y)))
+                        };
+                    }
+                }
+                Op::And(_, a, b) | Op::Or(_, a, b) => {
+                    let and = matches!(op, Op::And(..));
+                    for ((o, x), y) in o.iter_mut().zip(get(a)).zip(get(b)).take(n) {
+                        *o = logic(*x, *y, and);
+                    }
+                }
+                Op::Not(_, a) => {
+                    for (o, x) in o.iter_mut().zip(get(a)).take(n) {
+                        *o = if *x == MISSING { MISSING } else { i64::from(*x == 0) };
+                    }
+                }
+                Op::If(_, c, t, f) => {
+                    for (((o, c), t), f) in o.iter_mut().zip(get(c)).zip(get(t)).zip(get(f)).take(n)
+                    {
+                        *o = match *c {
+                            MISSING => MISSING,
+                            0 => *f,
+                            _ => *t,
+                        };
+                    }
+                }
+                Op::WhenTrue(_, c, t, f) => {
+                    for (((o, c), t), f) in o.iter_mut().zip(get(c)).zip(get(t)).zip(get(f)).take(n)
+                    {
+                        *o = if *c == 1 { *t } else { *f };
+                    }
+                }
+                Op::MissingFalse(_, a) => {
+                    for (o, x) in o.iter_mut().zip(get(a)).take(n) {
+                        *o = if *x == MISSING { 0 } else { *x };
+                    }
+                }
+                Op::Group { start, len, need, .. } => {
+                    let mut held = [0i64; LANES];
+                    let list = prog.lists.get(start as usize..(start + len) as usize);
+                    for r in list.unwrap_or_default() {
+                        for (h, x) in held.iter_mut().zip(get(*r)).take(n) {
+                            *h += i64::from(*x == 1);
+                        }
+                    }
+                    for (o, h) in o.iter_mut().zip(&held).take(n) {
+                        *o = i64::from(*h >= i64::from(need));
+                    }
+                }
+                Op::Cap(_, a, c) => {
+                    for ((o, x), c) in o.iter_mut().zip(get(a)).zip(get(c)).take(n) {
+                        *o = if *x != MISSING && *c != MISSING && *x > *c { *c } else { *x };
+                    }
+                }
+                Op::Keep(_, a, k) => {
+                    for (((o, x), k), bad) in
+                        o.iter_mut().zip(get(a)).zip(get(k)).zip(bad.iter_mut()).take(n)
+                    {
+                        *o = if *x == MISSING || *k == MISSING {
+                            *x
+                        } else {
+                            arith(*x, *k, bad, i64::checked_mul)
+                        };
+                    }
+                }
+            }
+        }
+        self.bad = bad;
+    }
+
+    /// A column's value as the interpreter gives it (lane 0).
+    pub fn outcome(&self, column: usize) -> Result<V, Fallback> {
+        self.outcome_at(0, column)
+    }
+
+    /// A column's value in one lane.
+    pub fn outcome_at(&self, lane: usize, column: usize) -> Result<V, Fallback> {
+        let Some(c) = self.prog.columns.get(column) else { return Err(Fallback) };
+        Ok(match (self.value_at(lane, c.reg), c.ty) {
+            (Cv::Missing, _) => V::Missing,
+            (Cv::Num(m), Ty::Num(s)) => {
+                V::Num(to_decimal(i128::from(m), s).ok_or(Fallback)?, c.dim)
+            }
+            (Cv::Bool(b), _) => V::Bool(b),
+            (Cv::Enum(i), Ty::Enum(e)) => V::Enum(e, i as usize),
+            _ => return Err(Fallback),
+        })
+    }
+
+    /// A number column's exact amount (`None` when missing or not a number).
+    pub fn amount(&self, column: usize) -> Option<Decimal> {
+        match self.outcome(column) {
+            Ok(V::Num(n, _)) => Some(n),
+            _ => None,
+        }
+    }
+}
+
+/// Whether every instruction reads only registers below the one it writes (what
+/// [`Machine::run_lanes`] relies on).
+pub(super) fn ordered(prog: &Program) -> bool {
+    prog.ops.iter().all(|op| {
+        let d = dst_of(op);
+        let below = |r: super::Reg| r < d;
+        match *op {
+            Op::Rescale(_, a, _) | Op::Neg(_, a) | Op::Abs(_, a) | Op::Round(_, a, ..) => below(a),
+            Op::Not(_, a) | Op::MissingFalse(_, a) => below(a),
+            Op::Add(_, a, b) | Op::Sub(_, a, b) | Op::Mul(_, a, b) | Op::Min(_, a, b) => {
+                below(a) && below(b)
+            }
+            Op::Max(_, a, b) | Op::Cmp(_, a, b, _) | Op::And(_, a, b) | Op::Or(_, a, b) => {
+                below(a) && below(b)
+            }
+            Op::Cap(_, a, b) | Op::Keep(_, a, b) => below(a) && below(b),
+            Op::If(_, c, t, f) | Op::WhenTrue(_, c, t, f) => below(c) && below(t) && below(f),
+            Op::Group { start, len, .. } => prog
+                .lists
+                .get(start as usize..(start + len) as usize)
+                .is_some_and(|l| l.iter().all(|r| below(*r))),
+        }
+    })
+}
+
+/// The register an instruction writes.
+fn dst_of(op: &Op) -> super::Reg {
+    match *op {
+        Op::Rescale(d, ..)
+        | Op::Add(d, ..)
+        | Op::Sub(d, ..)
+        | Op::Mul(d, ..)
+        | Op::Neg(d, ..)
+        | Op::Abs(d, ..)
+        | Op::Min(d, ..)
+        | Op::Max(d, ..)
+        | Op::Round(d, ..)
+        | Op::Cmp(d, ..)
+        | Op::And(d, ..)
+        | Op::Or(d, ..)
+        | Op::Not(d, ..)
+        | Op::If(d, ..)
+        | Op::WhenTrue(d, ..)
+        | Op::MissingFalse(d, ..)
+        | Op::Cap(d, ..)
+        | Op::Keep(d, ..) => d,
+        Op::Group { dst, .. } => dst,
+    }
+}
+
+/// `f` over the numbers of each lane: missing where the operand is; an overflow (or a result
+/// equal to [`MISSING`]) marks the lane for the interpreter. Written without branches, so that
+/// the loop runs over several lanes at once.
+#[inline(always)]
+fn map1(o: &mut Lane, a: &Lane, bad: &mut [bool; LANES], n: usize, f: impl Fn(i64) -> (i64, bool)) {
+    for ((o, x), bad) in o.iter_mut().zip(a).zip(bad.iter_mut()).take(n) {
+        let miss = *x == MISSING;
+        let (r, over) = f(*x);
+        *bad |= !miss & (over | (r == MISSING));
+        *o = if miss { MISSING } else { r };
+    }
+}
+
+#[inline(always)]
+fn map2(
+    o: &mut Lane,
+    a: &Lane,
+    b: &Lane,
+    bad: &mut [bool; LANES],
+    n: usize,
+    f: impl Fn(i64, i64) -> (i64, bool),
+) {
+    for (((o, x), y), bad) in o.iter_mut().zip(a).zip(b).zip(bad.iter_mut()).take(n) {
+        let miss = (*x == MISSING) | (*y == MISSING);
+        let (r, over) = f(*x, *y);
+        *bad |= !miss & (over | (r == MISSING));
+        *o = if miss { MISSING } else { r };
+    }
+}
+
+/// A checked operation on two numbers: missing if either is; an overflow (or a result equal
+/// to [`MISSING`]) marks the run as needing the interpreter.
+#[inline(always)]
+fn arith(x: i64, y: i64, bad: &mut bool, f: impl Fn(i64, i64) -> Option<i64>) -> i64 {
+    if x == MISSING || y == MISSING {
+        return MISSING;
+    }
+    match f(x, y) {
+        Some(r) if r != MISSING => r,
+        _ => {
+            *bad = true;
+            0
+        }
+    }
+}
+
+/// `且` (`and`) or `或`, with a missing side deciding only when the other cannot.
+fn logic(a: i64, b: i64, and: bool) -> i64 {
+    let bool_of = |v: i64| (v != MISSING).then_some(v != 0);
+    match (bool_of(a), bool_of(b)) {
+        (Some(x), Some(y)) => i64::from(if and { x && y } else { x || y }),
+        (Some(x), _) | (_, Some(x)) if x != and => i64::from(x),
+        _ => MISSING,
+    }
+}
+
+/// `x` rounded to a multiple of `step` (> 0), both at one scale.
+fn round(x: i64, step: i64, mode: RoundMode) -> Option<i64> {
+    let q = x.checked_div_euclid(step)?;
+    let r = x.checked_rem_euclid(step)?;
+    let q = match mode {
+        RoundMode::Down => q,
+        RoundMode::Up => {
+            if r == 0 {
+                q
+            } else {
+                q.checked_add(1)?
+            }
+        }
+        RoundMode::HalfAwayFromZero => {
+            // q·step ≤ x < (q+1)·step; the midpoint goes away from zero.
+            let twice = r.checked_mul(2)?;
+            match twice.cmp(&step) {
+                Ordering::Less => q,
+                Ordering::Greater => q.checked_add(1)?,
+                Ordering::Equal => {
+                    if x >= 0 {
+                        q.checked_add(1)?
+                    } else {
+                        q
+                    }
+                }
+            }
+        }
+    };
+    q.checked_mul(step)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_modes() {
+        let r = |x, m| round(x, 10, m).unwrap();
+        assert_eq!(r(15, RoundMode::HalfAwayFromZero), 20);
+        assert_eq!(r(-15, RoundMode::HalfAwayFromZero), -20);
+        assert_eq!(r(14, RoundMode::HalfAwayFromZero), 10);
+        assert_eq!(r(-14, RoundMode::HalfAwayFromZero), -10);
+        assert_eq!(r(-16, RoundMode::HalfAwayFromZero), -20);
+        assert_eq!(r(19, RoundMode::Down), 10);
+        assert_eq!(r(-11, RoundMode::Down), -20);
+        assert_eq!(r(11, RoundMode::Up), 20);
+        assert_eq!(r(-19, RoundMode::Up), -10);
+        assert_eq!(r(20, RoundMode::Up), 20);
+    }
+
+    #[test]
+    fn three_valued_logic() {
+        let (t, f, m) = (1, 0, MISSING);
+        assert_eq!(logic(m, f, true), f);
+        assert_eq!(logic(f, m, true), f);
+        assert_eq!(logic(t, m, true), m);
+        assert_eq!(logic(m, t, false), t);
+        assert_eq!(logic(f, m, false), m);
+        assert_eq!(logic(t, f, false), t);
+    }
+}

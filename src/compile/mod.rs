@@ -1,0 +1,178 @@
+//! The compiled form of a policy: one subject kind's rules lowered once into a flat program over
+//! numbered registers, run for each of many subjects (a register of a million enterprises).
+//!
+//! [`compile`] resolves every name to a register, folds units and constants into exact
+//! fixed-point numbers (an `i64` mantissa at a scale fixed when compiling, see [`fixed`]), and
+//! turns enumeration values into their positions. Running a [`Machine`] then does no hashing, no
+//! string work and no allocation per subject. Numbers never become floats: each operation is
+//! checked, and any value a [`rust_decimal::Decimal`] could not hold exactly stops the run with
+//! [`Fallback`], after which the caller evaluates that subject with the interpreter
+//! ([`crate::eval::Evaluator`]), which computes the same value or reports the problem.
+//!
+//! What compiles: fields that are not yearly, parameters, `令` with exceptions, conditions and
+//! their groups, awards (`当`, `金额` with exceptions, `最高不超过`, `核减`), statuses, budgets and
+//! stated values; arithmetic other than division, comparisons, logic, `若 … 则 … 否则`, `分档`,
+//! `最小`, `最大`, `合计`, `绝对值` and rounding to a constant step. Anything else (yearly data and
+//! functions, grades, score sheets, indicator tables, division, texts, members of definitions)
+//! makes [`compile`] return the reason, and callers use the interpreter for the whole policy.
+//! The results equal the interpreter's: `tests/compile_differential.rs` checks it on random
+//! subjects for the benchmark policy and every bundled policy that compiles.
+
+pub mod fixed;
+mod lower;
+mod machine;
+
+use std::collections::BTreeMap;
+
+use crate::ast::{CmpOp, Policy};
+use crate::checker::Checked;
+use crate::checker::scope::{DefId, SubjectId};
+use crate::checker::types::EnumId;
+use crate::data::Value;
+use crate::units::Dim;
+
+pub use machine::{LANES, MISSING, Machine};
+
+/// A register of the compiled program.
+pub type Reg = u32;
+
+/// A value in a register; which kind it holds, and for a number its scale, is fixed when
+/// compiling ([`Ty`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cv {
+    /// No value: an empty optional datum, propagated as the interpreter does.
+    Missing,
+    /// A number: the mantissa at the register's scale, in base units.
+    Num(i64),
+    Bool(bool),
+    /// The position of a value in its enumeration.
+    Enum(u32),
+}
+
+/// The static type of a register.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ty {
+    /// A number at this scale.
+    Num(u32),
+    Bool,
+    Enum(EnumId),
+}
+
+/// The subject could not be evaluated exactly by the compiled program (a value out of the
+/// fixed-point range, a cell with more places than kept): evaluate it with the interpreter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fallback;
+
+/// How one field of the subject enters the program.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldIn {
+    /// A number read at this scale (base units).
+    Num {
+        reg: Reg,
+        scale: u32,
+    },
+    Bool {
+        reg: Reg,
+    },
+    /// An enumeration value; the value names, in order.
+    Enum {
+        reg: Reg,
+        values: Vec<String>,
+    },
+    /// A field no compiled rule reads (a text such as the id): only validated.
+    Unused,
+}
+
+/// One reported rule: a column of the per-subject reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Column {
+    pub def: DefId,
+    pub name: String,
+    pub reg: Reg,
+    pub ty: Ty,
+    /// The dimension of a number.
+    pub dim: Dim,
+    /// True for an award (`奖励`).
+    pub award: bool,
+}
+
+/// One instruction: `dst` is always the first register.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Op {
+    /// Multiply a mantissa by a power of ten (to a larger scale).
+    Rescale(Reg, Reg, i64),
+    Add(Reg, Reg, Reg),
+    Sub(Reg, Reg, Reg),
+    Mul(Reg, Reg, Reg),
+    Neg(Reg, Reg),
+    Abs(Reg, Reg),
+    Min(Reg, Reg, Reg),
+    Max(Reg, Reg, Reg),
+    /// Round to a multiple of the step (a positive mantissa at the same scale).
+    Round(Reg, Reg, i64, RoundMode),
+    Cmp(Reg, Reg, Reg, CmpOp),
+    And(Reg, Reg, Reg),
+    Or(Reg, Reg, Reg),
+    Not(Reg, Reg),
+    /// `若 c 则 t 否则 f`: missing when `c` is.
+    If(Reg, Reg, Reg, Reg),
+    /// `t` when `c` holds, else `f` (an exception, an award's eligibility).
+    WhenTrue(Reg, Reg, Reg, Reg),
+    /// A status: a missing condition does not hold.
+    MissingFalse(Reg, Reg),
+    /// Whether at least `need` of the registers `lists[start..start + len]` hold.
+    Group {
+        dst: Reg,
+        start: u32,
+        len: u32,
+        need: u32,
+    },
+    /// `最高不超过`: the cap when the amount is above it.
+    Cap(Reg, Reg, Reg),
+    /// `核减`: the amount times what is kept, when both are numbers.
+    Keep(Reg, Reg, Reg),
+}
+
+/// `取整`, `向下取整`, `向上取整`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RoundMode {
+    HalfAwayFromZero,
+    Down,
+    Up,
+}
+
+/// A policy's rules for one subject kind, compiled.
+#[derive(Clone, Debug)]
+pub struct Program {
+    pub(crate) ops: Vec<Op>,
+    pub(crate) init: Vec<Cv>,
+    pub(crate) types: Vec<Option<Ty>>,
+    pub(crate) lists: Vec<Reg>,
+    /// One entry per field of the subject, in declaration order (the slots of a record).
+    pub fields: Vec<FieldIn>,
+    /// The rules reported per subject, in declaration order.
+    pub columns: Vec<Column>,
+}
+
+impl Program {
+    /// The static type of a register.
+    pub fn ty(&self, reg: Reg) -> Option<Ty> {
+        self.types.get(reg as usize).copied().flatten()
+    }
+}
+
+/// Compiles the rules of `subject` in a checked policy, with the parameter values given
+/// (by name; a parameter not given takes its default). Returns why when some construct has no
+/// compiled form.
+pub fn compile(
+    policy: &Policy,
+    checked: &Checked<'_>,
+    subject: SubjectId,
+    params: &BTreeMap<String, Value>,
+) -> Result<Program, String> {
+    let prog = lower::Lower::new(policy, checked, subject, params)?.finish()?;
+    if !machine::ordered(&prog) {
+        return Err("an instruction reads a register written after it".into());
+    }
+    Ok(prog)
+}

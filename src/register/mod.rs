@@ -1,0 +1,894 @@
+//! Streaming a CSV register through a policy: millions of subjects, one row each, in memory
+//! that does not grow with the register.
+//!
+//! The file is read in blocks of whole records (about [`RunOptions::chunk_bytes`] each), which
+//! a pool of [`RunOptions::threads`] workers evaluates in parallel; results come back to the
+//! caller in file order. At most three blocks per worker are in flight, so memory is bounded by
+//! the block size, not by the register.
+//!
+//! Each block is evaluated by the policy's compiled form ([`crate::compile`]) when the policy
+//! compiles, cells read straight into its registers. A row the fast reader does not take as is
+//! (a quoted cell, surrounding spaces, a number with more places than kept, a value out of
+//! the exact range, any error) is read by the data loader itself ([`crate::data::load_dataset`])
+//! and evaluated by the interpreter, so values and diagnostics are those of the in-memory path:
+//! a bad cell is reported at its line and column with its `ZC06xx` code. A policy that does not
+//! compile is evaluated block by block by the loader and the interpreter.
+//!
+//! # Use
+//!
+//! ```text
+//! let opts = RunOptions { threads: 2, ..RunOptions::default() };
+//! let summary = register::run(&policy, &checked, "enterprise", path, &opts, &mut |row| {
+//!     // row.key: the subject's id; row.values: each column's value (`summary.columns`)
+//!     if let Some(V::Num(amount, _)) = row.values.get(total_column) { grand += amount }
+//! })?;
+//! ```
+//!
+//! [`run`] hands each subject to a callback as a [`RowResult`]: the id and the value of every
+//! rule reported per subject ([`Summary::columns`], in declaration order; [`Column::award`]
+//! marks the awards), exact [`rust_decimal::Decimal`]s for numbers. [`write_csv`] writes the
+//! CSV report (`zhengce eval --format csv`) instead, rendered by the workers. Both return a
+//! [`Summary`] with the evaluation diagnostics, or a [`Failure`]: the data's errors (nothing
+//! may be reported from data with errors), or why the file cannot be streamed (ids not in
+//! increasing order, whose repetition only the whole file can show; a long-form `年份` column;
+//! a subject without an id field),
+//! for which the caller uses the in-memory path. On a failure, rows already handed to the
+//! callback are to be discarded. The evaluation year is [`RunOptions::year`]: for yearly data
+//! the caller gives it (the in-memory path's default, the latest year of the whole file, is not
+//! known before the end).
+
+mod chunks;
+mod out;
+
+use std::collections::BTreeMap;
+use std::io::{Read as _, Write};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use crate::ast::{ItemKind, Policy};
+use crate::checker::Checked;
+use crate::checker::scope::{DefId, DefSource, SubjectId};
+use crate::compile::{Cv, FieldIn, LANES, Machine, Program, compile, fixed};
+use crate::data::header::{is_year_column, parse_header};
+use crate::data::{FieldKind, Record, Schema, Value, load_dataset};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
+use crate::eval::Evaluator;
+use crate::eval::value::V;
+use crate::source::{Loc, SourceFile, Span};
+use crate::units::parse_unit;
+use chunks::{Block, Blocks, count_lines, split_header};
+
+/// How to run.
+pub struct RunOptions<'a> {
+    /// Worker threads (at least one).
+    pub threads: usize,
+    /// The size of a block of records read at once.
+    pub chunk_bytes: usize,
+    /// The evaluation year, if any.
+    pub year: Option<u16>,
+    /// Parameter values by name (a parameter not given takes its default).
+    pub params: BTreeMap<String, Value>,
+    /// Called with the number of subjects done, after each block.
+    pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
+}
+
+impl Default for RunOptions<'_> {
+    fn default() -> Self {
+        RunOptions {
+            threads: std::thread::available_parallelism().map_or(1, usize::from),
+            chunk_bytes: 1 << 20,
+            year: None,
+            params: BTreeMap::new(),
+            progress: None,
+        }
+    }
+}
+
+/// A rule reported per subject.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Column {
+    pub def: DefId,
+    pub name: String,
+    /// True for an award (`奖励`).
+    pub award: bool,
+}
+
+/// One subject's results.
+#[derive(Clone, Copy, Debug)]
+pub struct RowResult<'a> {
+    /// The subject's id.
+    pub key: &'a str,
+    /// One value per [`Summary::columns`] entry.
+    pub values: &'a [V],
+}
+
+/// What a run did.
+#[derive(Debug)]
+pub struct Summary {
+    /// The rules reported per subject.
+    pub columns: Vec<Column>,
+    /// Subjects evaluated.
+    pub rows: u64,
+    /// Of which evaluated by the interpreter rather than the compiled form.
+    pub interpreted: u64,
+    /// `Err(reason)` when the policy has no compiled form.
+    pub compiled: Result<(), String>,
+    /// Evaluation diagnostics (overflow, division by zero ...), as the interpreter reports them.
+    pub diagnostics: Diagnostics,
+}
+
+/// Why a run gave no results.
+#[derive(Debug)]
+pub enum Failure {
+    /// The data (or the file) has errors; every one found.
+    Data(Diagnostics),
+    /// The file cannot be streamed; the in-memory path can evaluate it.
+    NotStreamable(String),
+}
+
+/// Evaluates every subject of the CSV register at `path`, handing each to `sink` in file order.
+pub fn run(
+    policy: &Policy,
+    checked: &Checked<'_>,
+    kind: &str,
+    path: &Path,
+    opts: &RunOptions<'_>,
+    sink: &mut dyn FnMut(RowResult<'_>),
+) -> Result<Summary, Failure> {
+    drive(policy, checked, kind, path, opts, Mode::Values, &mut |done: &Done| {
+        let n = done.columns;
+        for (i, key) in done.keys.iter().enumerate() {
+            let values = done.values.get(i * n..(i + 1) * n).unwrap_or_default();
+            sink(RowResult { key, values });
+        }
+        Ok(())
+    })
+}
+
+/// Writes the CSV report of every subject of the register at `path` to `out`.
+pub fn write_csv(
+    policy: &Policy,
+    checked: &Checked<'_>,
+    kind: &str,
+    path: &Path,
+    opts: &RunOptions<'_>,
+    out: &mut dyn Write,
+) -> Result<Summary, Failure> {
+    let mut header_written = false;
+    let mut names = Vec::new();
+    let summary = drive(policy, checked, kind, path, opts, Mode::Csv, &mut |done: &Done| {
+        if !header_written && !done.csv.is_empty() {
+            out.write_all(&out::header(&done.names))?;
+            header_written = true;
+        }
+        names.clone_from(&done.names);
+        out.write_all(&done.csv)
+    });
+    match summary {
+        Ok(s) => {
+            if s.rows == 0 {
+                // Like the in-memory report: without a subject, no rule column.
+                out.write_all(b"id\n").map_err(|e| Failure::Data(io(path, &e)))?;
+            }
+            Ok(s)
+        }
+        Err(f) => Err(f),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Values,
+    Csv,
+}
+
+/// What a worker made of one block.
+struct Done {
+    seq: u64,
+    columns: usize,
+    names: Arc<Vec<String>>,
+    keys: Vec<String>,
+    values: Vec<V>,
+    csv: Vec<u8>,
+    rows: u64,
+    interpreted: u64,
+    diags: Diagnostics,
+    data_errors: bool,
+    order: KeyOrder,
+}
+
+/// Whether the ids of a block are strictly increasing (by length then bytes, or by bytes), and
+/// its first and last: then no id can repeat.
+#[derive(Clone, Debug, Default)]
+struct KeyOrder {
+    first: Option<String>,
+    last: Option<String>,
+    by_len: bool,
+    by_bytes: bool,
+}
+
+impl KeyOrder {
+    fn new() -> Self {
+        KeyOrder { first: None, last: None, by_len: true, by_bytes: true }
+    }
+
+    fn push(&mut self, key: &str) {
+        if let Some(last) = &self.last {
+            self.by_len &= (last.len(), last.as_bytes()) < (key.len(), key.as_bytes());
+            self.by_bytes &= last.as_bytes() < key.as_bytes();
+            let mut l = std::mem::take(&mut self.last).unwrap_or_default();
+            l.clear();
+            l.push_str(key);
+            self.last = Some(l);
+        } else {
+            self.first = Some(key.to_string());
+            self.last = Some(key.to_string());
+        }
+    }
+
+    /// The order of this block followed by `next`.
+    fn then(&mut self, next: &KeyOrder) {
+        if let (Some(last), Some(first)) = (&self.last, &next.first) {
+            self.by_len &= (last.len(), last.as_bytes()) < (first.len(), first.as_bytes());
+            self.by_bytes &= last.as_bytes() < first.as_bytes();
+        }
+        self.by_len &= next.by_len;
+        self.by_bytes &= next.by_bytes;
+        if next.last.is_some() {
+            self.last.clone_from(&next.last);
+        }
+        if self.first.is_none() {
+            self.first.clone_from(&next.first);
+        }
+    }
+
+    fn distinct(&self) -> bool {
+        self.by_len || self.by_bytes
+    }
+}
+
+/// Everything a worker needs, fixed for the run.
+struct Plan<'c, 'p> {
+    name: String,
+    schema: Schema,
+    header: Vec<u8>,
+    header_lines: u64,
+    targets: Vec<Target>,
+    program: Option<Program>,
+    columns: Vec<Column>,
+    names: Arc<Vec<String>>,
+    evaluator: Evaluator<'c, 'p>,
+    checked: &'c Checked<'p>,
+    year: Option<u16>,
+}
+
+/// How the fast reader takes one column.
+#[derive(Clone, Debug)]
+enum Target {
+    /// A column without a header: must stay empty.
+    Unnamed,
+    Field {
+        reg: Option<crate::compile::Reg>,
+        key: bool,
+        optional: bool,
+        read: Take,
+    },
+}
+
+#[derive(Clone, Debug)]
+enum Take {
+    Num {
+        factor: i128,
+        factor_scale: u32,
+        scale: u32,
+        min: Option<i128>,
+        max: Option<i128>,
+    },
+    Bool,
+    Enum(Vec<String>),
+    Text,
+    /// Always read by the loader.
+    Slow,
+}
+
+fn drive(
+    policy: &Policy,
+    checked: &Checked<'_>,
+    kind: &str,
+    path: &Path,
+    opts: &RunOptions<'_>,
+    mode: Mode,
+    emit: &mut dyn FnMut(&Done) -> std::io::Result<()>,
+) -> Result<Summary, Failure> {
+    let mut file = std::fs::File::open(path).map_err(|e| Failure::Data(io(path, &e)))?;
+    let name = path.display().to_string();
+    // The header: the first record, read in pieces until it ends.
+    let mut head = Vec::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let (header, rest) = loop {
+        let n = file.read(&mut buf).map_err(|e| Failure::Data(io(path, &e)))?;
+        head.extend_from_slice(buf.get(..n).unwrap_or_default());
+        let (h, r) = split_header(&head);
+        if n == 0 || h.len() < head.len() {
+            break (h.to_vec(), r.to_vec());
+        }
+    };
+    let header = header.strip_prefix("\u{feff}".as_bytes()).map(<[u8]>::to_vec).unwrap_or(header);
+    let plan = plan(policy, checked, kind, &name, header, opts)?;
+    let threads = opts.threads.max(1);
+    let in_flight = threads * 3;
+    let first_line = plan.header_lines + 1;
+    let mut blocks = Blocks::new(file, opts.chunk_bytes, rest, first_line);
+
+    let mut summary = Summary {
+        columns: plan.columns.clone(),
+        rows: 0,
+        interpreted: 0,
+        compiled: plan
+            .program
+            .as_ref()
+            .map(|_| ())
+            .ok_or_else(|| why_not(policy, checked, kind, opts)),
+        diagnostics: Diagnostics::new(),
+    };
+    let mut data_errors = Diagnostics::new();
+    let mut order = KeyOrder::new();
+    let mut io_error: Option<Diagnostics> = None;
+
+    let (job_tx, job_rx) = sync_channel::<Block>(in_flight);
+    let job_rx = std::sync::Mutex::new(job_rx);
+    let (done_tx, done_rx) = sync_channel::<Done>(in_flight);
+    let (token_tx, token_rx) = sync_channel::<()>(in_flight);
+    for _ in 0..in_flight {
+        let _ = token_tx.send(());
+    }
+    std::thread::scope(|s| {
+        let plan = &plan;
+        let job_rx = &job_rx;
+        for _ in 0..threads {
+            let done_tx = done_tx.clone();
+            s.spawn(move || worker(plan, mode, job_rx, &done_tx));
+        }
+        drop(done_tx);
+        let reader = s.spawn(move || read_blocks(&mut blocks, &token_rx, &job_tx));
+        let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
+        let mut next = 0u64;
+        let mut failed_emit = false;
+        for done in done_rx.iter() {
+            pending.insert(done.seq, done);
+            while let Some(mut d) = pending.remove(&next) {
+                next += 1;
+                summary.rows += d.rows;
+                summary.interpreted += d.interpreted;
+                order.then(&d.order);
+                if d.data_errors {
+                    data_errors.extend(d.diags);
+                } else {
+                    summary.diagnostics.extend(std::mem::take(&mut d.diags));
+                    if data_errors.is_empty()
+                        && order.distinct()
+                        && !failed_emit
+                        && let Err(e) = emit(&d)
+                    {
+                        io_error = Some(io(path, &e));
+                        failed_emit = true;
+                    }
+                }
+                if let Some(p) = opts.progress {
+                    p(summary.rows);
+                }
+                let _ = token_tx.send(());
+            }
+        }
+        if let Ok(Err(e)) = reader.join() {
+            io_error = Some(io(path, &e));
+        }
+    });
+    if let Some(d) = io_error {
+        return Err(Failure::Data(d));
+    }
+    if !data_errors.is_empty() {
+        return Err(Failure::Data(data_errors));
+    }
+    if !order.distinct() {
+        return Err(Failure::NotStreamable("the ids are not in increasing order".into()));
+    }
+    Ok(summary)
+}
+
+fn read_blocks<R: std::io::Read>(
+    blocks: &mut Blocks<R>,
+    tokens: &Receiver<()>,
+    jobs: &SyncSender<Block>,
+) -> std::io::Result<()> {
+    loop {
+        if tokens.recv().is_err() {
+            return Ok(());
+        }
+        match blocks.next_block()? {
+            Some(b) => {
+                if jobs.send(b).is_err() {
+                    return Ok(());
+                }
+            }
+            None => return Ok(()),
+        }
+    }
+}
+
+fn worker(
+    plan: &Plan<'_, '_>,
+    mode: Mode,
+    jobs: &std::sync::Mutex<Receiver<Block>>,
+    done: &SyncSender<Done>,
+) {
+    let mut machine = plan.program.as_ref().map(Machine::new);
+    loop {
+        let job = match jobs.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return,
+        };
+        let Ok(block) = job else { return };
+        let d = block_results(plan, mode, machine.as_mut(), &block);
+        if done.send(d).is_err() {
+            return;
+        }
+    }
+}
+
+fn block_results(
+    plan: &Plan<'_, '_>,
+    mode: Mode,
+    machine: Option<&mut Machine<'_>>,
+    block: &Block,
+) -> Done {
+    let mut d = Done {
+        seq: block.seq,
+        columns: plan.columns.len(),
+        names: Arc::clone(&plan.names),
+        keys: Vec::new(),
+        values: Vec::new(),
+        csv: Vec::with_capacity(if mode == Mode::Csv { block.bytes.len() } else { 0 }),
+        rows: 0,
+        interpreted: 0,
+        diags: Diagnostics::new(),
+        data_errors: false,
+        order: KeyOrder::new(),
+    };
+    let text = match std::str::from_utf8(&block.bytes) {
+        Ok(t) => t,
+        Err(_) => {
+            slow_rows(plan, mode, machine, block.first_line, &block.bytes, &mut d);
+            return d;
+        }
+    };
+    let bytes = text.as_bytes();
+    let weird = bytes.contains(&b'"')
+        || (bytes.contains(&b'\r')
+            && bytes.windows(2).any(|w| w.first() == Some(&b'\r') && w.get(1) != Some(&b'\n')));
+    match machine {
+        Some(m) if !weird => fast_rows(plan, mode, m, block.first_line, text, &mut d),
+        m => slow_rows(plan, mode, m, block.first_line, &block.bytes, &mut d),
+    }
+    d
+}
+
+/// A row of a batch: in a lane of the machine, or left to the loader.
+struct Pending<'t> {
+    lane: Option<usize>,
+    key: &'t str,
+    line_no: u64,
+    line: &'t str,
+}
+
+/// Reads the rows of a block into the lanes of the compiled program, [`LANES`] at a time.
+fn fast_rows(
+    plan: &Plan<'_, '_>,
+    mode: Mode,
+    m: &mut Machine<'_>,
+    first_line: u64,
+    text: &str,
+    d: &mut Done,
+) {
+    let mut batch: Vec<Pending<'_>> = Vec::with_capacity(LANES * 2);
+    let mut lanes = 0usize;
+    let mut line_no = first_line;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let (line, after) = match rest.find('\n') {
+            Some(i) => (rest.get(..i).unwrap_or(""), rest.get(i + 1..).unwrap_or("")),
+            None => (rest, ""),
+        };
+        rest = after;
+        let this_line = line_no;
+        line_no += 1;
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let mut key: &str = "";
+        let mut ok = true;
+        let mut any = false;
+        let mut cells = line.split(',');
+        for target in &plan.targets {
+            let Some(cell) = cells.next() else {
+                ok = false;
+                break;
+            };
+            any |= !cell.is_empty();
+            match read_cell(target, cell) {
+                Some((reg, v, is_key)) => {
+                    if is_key {
+                        key = cell;
+                    }
+                    if let Some(r) = reg {
+                        m.set_lane(lanes, r, v);
+                    }
+                }
+                None => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if cells.next().is_some() {
+            ok = false;
+        }
+        if ok && any {
+            batch.push(Pending { lane: Some(lanes), key, line_no: this_line, line });
+            lanes += 1;
+        } else if !line.split(',').all(|c| c.trim().is_empty()) {
+            batch.push(Pending { lane: None, key: "", line_no: this_line, line });
+        }
+        if lanes == LANES {
+            flush(plan, mode, m, lanes, &mut batch, d);
+            lanes = 0;
+        }
+    }
+    flush(plan, mode, m, lanes, &mut batch, d);
+}
+
+/// Runs the lanes of a batch and hands on its rows in order.
+fn flush(
+    plan: &Plan<'_, '_>,
+    mode: Mode,
+    m: &mut Machine<'_>,
+    lanes: usize,
+    batch: &mut Vec<Pending<'_>>,
+    d: &mut Done,
+) {
+    if lanes > 0 {
+        m.run_lanes(lanes);
+    }
+    let prog = m.program();
+    for p in batch.drain(..) {
+        let lane = match p.lane {
+            Some(l) if !m.failed(l) => l,
+            _ => {
+                // The loader and the interpreter (the lanes are still being read).
+                let sparse = sparse_text(plan, p.line_no, p.line.as_bytes());
+                row_slow(plan, mode, None, &sparse, d);
+                continue;
+            }
+        };
+        d.rows += 1;
+        d.order.push(p.key);
+        match mode {
+            Mode::Csv => {
+                out::field(&mut d.csv, p.key);
+                for c in &prog.columns {
+                    d.csv.push(b',');
+                    out::compiled(&mut d.csv, m.value_at(lane, c.reg), c.ty, &plan.checked.scope);
+                }
+                d.csv.push(b'\n');
+            }
+            Mode::Values => {
+                d.keys.push(p.key.to_string());
+                for i in 0..prog.columns.len() {
+                    d.values.push(m.outcome_at(lane, i).unwrap_or(V::Missing));
+                }
+            }
+        }
+    }
+}
+
+/// One cell as the fast reader takes it: the register and value, and whether it is the id;
+/// `None` when the loader must read it.
+#[inline]
+fn read_cell(target: &Target, cell: &str) -> Option<(Option<crate::compile::Reg>, Cv, bool)> {
+    let Target::Field { reg, key, optional, read } = target else {
+        return cell.is_empty().then_some((None, Cv::Missing, false));
+    };
+    if cell.is_empty() {
+        return optional.then_some((*reg, Cv::Missing, false));
+    }
+    let bytes = cell.as_bytes();
+    if (bytes.first().is_some_and(|b| b.is_ascii_whitespace() || *b >= 0x80)
+        || bytes.last().is_some_and(|b| b.is_ascii_whitespace() || *b >= 0x80))
+        && cell.trim() != cell
+    {
+        return None;
+    }
+    let v = match read {
+        Take::Num { factor, factor_scale, scale, min, max } => {
+            let m = fixed::parse(bytes, *factor, *factor_scale, *scale)?;
+            if min.is_some_and(|b| m < b) || max.is_some_and(|b| m > b) {
+                return None;
+            }
+            Cv::Num(i64::try_from(m).ok().filter(|m| *m != crate::compile::MISSING)?)
+        }
+        Take::Bool => {
+            if cell == "true" || cell == "是" || cell == "1" || cell.eq_ignore_ascii_case("true") {
+                Cv::Bool(true)
+            } else if cell == "false"
+                || cell == "否"
+                || cell == "0"
+                || cell.eq_ignore_ascii_case("false")
+            {
+                Cv::Bool(false)
+            } else {
+                return None;
+            }
+        }
+        Take::Enum(values) => {
+            let i = values.iter().position(|v| v == cell)?;
+            Cv::Enum(u32::try_from(i).ok()?)
+        }
+        Take::Text => Cv::Missing,
+        Take::Slow => return None,
+    };
+    Some((*reg, v, *key))
+}
+
+/// The header, then `bytes` placed at line `line`: the loader reads it as the file, and
+/// reports problems at their real line and column.
+fn sparse_text(plan: &Plan<'_, '_>, line: u64, bytes: &[u8]) -> Vec<u8> {
+    let pad = usize::try_from(line.saturating_sub(plan.header_lines + 1)).unwrap_or(0);
+    let mut text = Vec::with_capacity(plan.header.len() + 1 + pad + bytes.len() + 1);
+    text.extend_from_slice(&plan.header);
+    text.push(b'\n');
+    text.resize(text.len() + pad, b'\n');
+    text.extend_from_slice(bytes);
+    text.push(b'\n');
+    text
+}
+
+/// A row the fast reader did not take, read by the loader, placed at its line.
+fn row_slow(
+    plan: &Plan<'_, '_>,
+    mode: Mode,
+    m: Option<&mut Machine<'_>>,
+    sparse: &[u8],
+    d: &mut Done,
+) {
+    match load_dataset(&plan.name, sparse, &plan.schema) {
+        Ok(ds) => evaluate_records(plan, mode, m, &ds.records, d),
+        Err(diags) => {
+            d.data_errors = true;
+            d.diags.extend(diags);
+        }
+    }
+}
+
+/// A block read by the loader: quickly without line placement, and again with it when there
+/// are errors to report.
+fn slow_rows(
+    plan: &Plan<'_, '_>,
+    mode: Mode,
+    m: Option<&mut Machine<'_>>,
+    first_line: u64,
+    bytes: &[u8],
+    d: &mut Done,
+) {
+    let mut text = plan.header.clone();
+    text.push(b'\n');
+    text.extend_from_slice(bytes);
+    match load_dataset(&plan.name, &text, &plan.schema) {
+        Ok(ds) => evaluate_records(plan, mode, m, &ds.records, d),
+        Err(_) => {
+            let sparse = sparse_text(plan, first_line, bytes);
+            row_slow(plan, mode, m, &sparse, d);
+        }
+    }
+}
+
+fn evaluate_records(
+    plan: &Plan<'_, '_>,
+    mode: Mode,
+    mut m: Option<&mut Machine<'_>>,
+    records: &[Record],
+    d: &mut Done,
+) {
+    for record in records {
+        d.rows += 1;
+        d.order.push(&record.key);
+        let compiled = m.as_mut().and_then(|m| {
+            m.load(record).and_then(|()| m.run()).ok()?;
+            (0..plan.columns.len()).map(|i| m.outcome(i)).collect::<Result<Vec<V>, _>>().ok()
+        });
+        let values = match compiled {
+            Some(v) => v,
+            None => {
+                d.interpreted += 1;
+                let (o, diags) = plan.evaluator.evaluate(record, plan.year);
+                d.diags.extend(diags);
+                plan.columns
+                    .iter()
+                    .map(|c| {
+                        o.rules
+                            .iter()
+                            .find(|r| r.def == c.def)
+                            .map_or(V::Missing, |r| r.value.clone())
+                    })
+                    .collect()
+            }
+        };
+        match mode {
+            Mode::Csv => {
+                out::field(&mut d.csv, &record.key);
+                for v in &values {
+                    d.csv.push(b',');
+                    out::value(&mut d.csv, v, &plan.checked.scope);
+                }
+                d.csv.push(b'\n');
+            }
+            Mode::Values => {
+                d.keys.push(record.key.clone());
+                d.values.extend(values);
+            }
+        }
+    }
+}
+
+/// The rules reported per subject of `sid`, in declaration order (the CSV report's columns).
+fn columns(checked: &Checked<'_>, sid: SubjectId) -> Vec<Column> {
+    checked
+        .scope
+        .defs
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.subject == Some(sid))
+        .filter_map(|(id, d)| match d.source {
+            DefSource::Item(i) => match i.node.kind {
+                ItemKind::Let(_)
+                | ItemKind::Condition(_)
+                | ItemKind::Indicators(_)
+                | ItemKind::Score(_)
+                | ItemKind::Grade(_)
+                | ItemKind::Status(_) => {
+                    Some(Column { def: id, name: d.name.clone(), award: false })
+                }
+                ItemKind::Award(_) => Some(Column { def: id, name: d.name.clone(), award: true }),
+                _ => None,
+            },
+            DefSource::Field(_) => None,
+        })
+        .collect()
+}
+
+fn why_not(policy: &Policy, checked: &Checked<'_>, kind: &str, opts: &RunOptions<'_>) -> String {
+    match checked.scope.subject_names.get(kind) {
+        Some(&sid) => compile(policy, checked, sid, &opts.params).err().unwrap_or_default(),
+        None => format!("no subject `{kind}`"),
+    }
+}
+
+/// Resolves the header against the subject's fields, reporting what the loader would.
+fn plan<'c, 'p>(
+    policy: &'p Policy,
+    checked: &'c Checked<'p>,
+    kind: &str,
+    name: &str,
+    header: Vec<u8>,
+    opts: &RunOptions<'_>,
+) -> Result<Plan<'c, 'p>, Failure> {
+    let schema = Schema::from_policy(policy, kind).map_err(Failure::Data)?;
+    if schema.key.is_none() {
+        // Subjects are then numbered through the whole file.
+        return Err(Failure::NotStreamable("the subjects have no id field".into()));
+    }
+    let sid = *checked
+        .scope
+        .subject_names
+        .get(kind)
+        .ok_or_else(|| Failure::NotStreamable(format!("no subject `{kind}`")))?;
+    // The loader on the header alone: unknown and missing columns, units, a non-UTF-8 header.
+    let mut text = header.clone();
+    text.push(b'\n');
+    load_dataset(name, &text, &schema).map_err(Failure::Data)?;
+    let Ok(head) = std::str::from_utf8(&header) else {
+        return Err(Failure::NotStreamable("the header is not UTF-8".into()));
+    };
+    let mut reader = ::csv::ReaderBuilder::new().has_headers(false).from_reader(head.as_bytes());
+    let names: Vec<String> = match reader.records().next() {
+        Some(Ok(r)) => r.iter().map(|c| c.trim().to_string()).collect(),
+        _ => return Err(Failure::NotStreamable("the header cannot be read".into())),
+    };
+    let program = compile(policy, checked, sid, &opts.params).ok();
+    let mut targets = Vec::new();
+    for col in &names {
+        if col.is_empty() {
+            targets.push(Target::Unnamed);
+            continue;
+        }
+        let h = parse_header(col);
+        if h.unit.is_none()
+            && is_year_column(h.name)
+            && !schema.fields.iter().any(|f| f.name == h.name)
+        {
+            return Err(Failure::NotStreamable("one row per subject and year".into()));
+        }
+        let Some(idx) = schema.fields.iter().position(|f| f.name == h.name) else {
+            // A yearly column (`收入[2020]`): the loader reads every row.
+            targets.push(Target::Field {
+                reg: None,
+                key: false,
+                optional: false,
+                read: Take::Slow,
+            });
+            continue;
+        };
+        let Some(spec) = schema.fields.get(idx) else { continue };
+        let is_key = schema.key == Some(idx);
+        let field_in = program.as_ref().and_then(|p| p.fields.get(idx));
+        let (reg, read) = match (&spec.kind, field_in) {
+            (FieldKind::Number { unit, .. }, Some(FieldIn::Num { reg, scale })) => {
+                let unit = match h.unit {
+                    Some(u) => parse_unit(u).ok(),
+                    None => Some(unit.clone()),
+                };
+                let factor = unit.map(|u| u.scale().normalize());
+                let bound = |b: Option<&crate::data::Bound>| match b {
+                    None => Ok(None),
+                    Some(b) => fixed::from_decimal(b.value, *scale).map(Some).ok_or(()),
+                };
+                match (factor, bound(spec.min.as_ref()), bound(spec.max.as_ref())) {
+                    (Some(f), Ok(min), Ok(max)) => (
+                        Some(*reg),
+                        Take::Num {
+                            factor: f.mantissa(),
+                            factor_scale: f.scale(),
+                            scale: *scale,
+                            min,
+                            max,
+                        },
+                    ),
+                    _ => (None, Take::Slow),
+                }
+            }
+            (FieldKind::Bool, Some(FieldIn::Bool { reg })) => (Some(*reg), Take::Bool),
+            (FieldKind::Enum { .. }, Some(FieldIn::Enum { reg, values })) => {
+                (Some(*reg), Take::Enum(values.clone()))
+            }
+            (FieldKind::Text, _) => (None, Take::Text),
+            _ => (None, Take::Slow),
+        };
+        targets.push(Target::Field { reg, key: is_key, optional: spec.optional && !is_key, read });
+    }
+    let columns = columns(checked, sid);
+    let names = Arc::new(columns.iter().map(|c| c.name.clone()).collect());
+    let header_lines = count_lines(&header) + 1;
+    Ok(Plan {
+        name: name.to_string(),
+        schema,
+        header,
+        header_lines,
+        targets,
+        program,
+        columns,
+        names,
+        evaluator: Evaluator::new(policy, checked, Some(sid), opts.params.clone()),
+        checked,
+        year: opts.year,
+    })
+}
+
+/// A file that cannot be read or written: `ZC0901`.
+fn io(path: &Path, e: &std::io::Error) -> Diagnostics {
+    let name = path.display().to_string();
+    let file = SourceFile::new(name.clone(), "");
+    let d = Diagnostic::new(
+        Code::Io,
+        Text::new(format!("无法读取文件 `{name}`：{e}"), format!("cannot read `{name}`: {e}")),
+    )
+    .at(Loc::new(&file, Span::default()), Text::new("这个文件", "this file"));
+    Diagnostics::from(vec![d])
+}

@@ -1,0 +1,251 @@
+//! The streaming register runner: the same bytes as the in-memory CSV report whatever the
+//! number of threads and the block size; data errors at their line and column with the
+//! loader's codes; amounts beyond the fixed-point range exact; ids out of order left to the
+//! in-memory path.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rust_decimal::Decimal;
+use zhengce::ast::Policy;
+use zhengce::checker::check;
+use zhengce::data::{Schema, load_dataset};
+use zhengce::diagnostics::Code;
+use zhengce::eval::value::V;
+use zhengce::register::{Failure, RunOptions, run, write_csv};
+use zhengce::source::SourceFile;
+
+const HEADER: &str = "id,transfer_cost_yuan,transfer_origin,loan_interest_yuan,key_enterprise,\
+incubator_area_m2,incubator_level,high_tech_first_certified_last_year\n";
+
+fn policy() -> Policy {
+    let text = std::fs::read_to_string("benches/register.zc").unwrap();
+    zhengce::parser::parse(&SourceFile::new("benches/register.zc", text)).0.unwrap()
+}
+
+fn temp(name: &str, body: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("zhengce-register-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, body).unwrap();
+    p
+}
+
+/// A register with every kind of row the fast reader hands to the loader: quoted ids, spaces
+/// around a number, more places than kept, CRLF line ends, blank lines.
+fn register(n: usize) -> String {
+    let levels = ["none", "municipal", "provincial", "national"];
+    let mut s = format!("\u{feff}{HEADER}");
+    for i in 1..=n {
+        let cost = (i * 7919) % 5_000_000;
+        let id = if i % 97 == 0 { format!("\"{i:07}\"") } else { format!("{i:07}") };
+        let interest = if i % 53 == 0 {
+            format!(" {}.5 ", i * 13)
+        } else {
+            format!("{}.{:02}", i * 31 % 2_000_000, i % 100)
+        };
+        let cost =
+            if i % 61 == 0 { format!("{cost}.12345") } else { format!("{cost}.{:02}", i % 100) };
+        let eol = if i % 41 == 0 { "\r\n" } else { "\n" };
+        s.push_str(&format!(
+            "{id},{cost},{},{interest},{},{},{},{}{eol}",
+            if i % 3 == 0 { "county" } else { "external" },
+            i % 7 == 0,
+            i * 11 % 20_000,
+            levels[i % 4],
+            i % 25 == 0,
+        ));
+        if i % 500 == 0 {
+            s.push('\n');
+        }
+    }
+    s
+}
+
+fn in_memory_csv(p: &Path) -> Vec<u8> {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhengce"))
+        .args(["eval", "benches/register.zc", "--data", p.to_str().unwrap(), "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}
+
+fn streamed(p: &Path, threads: usize, chunk_bytes: usize) -> Vec<u8> {
+    let policy = policy();
+    let (checked, _) = check(&policy);
+    let opts = RunOptions { threads, chunk_bytes, ..RunOptions::default() };
+    let mut out = Vec::new();
+    write_csv(&policy, &checked, "enterprise", p, &opts, &mut out).unwrap();
+    out
+}
+
+#[test]
+fn streamed_reports_equal_the_in_memory_report_for_any_threads_and_blocks() {
+    let p = temp("mixed.csv", &register(3000));
+    let want = in_memory_csv(&p);
+    assert!(want.len() > 3000 * 10);
+    for threads in [1, 2, 4] {
+        for chunk in [1024, 10_000, 1 << 20] {
+            let got = streamed(&p, threads, chunk);
+            assert!(got == want, "threads {threads}, blocks of {chunk} bytes differ");
+        }
+    }
+    // Through the command line, into a file.
+    let out = p.with_file_name("mixed.out.csv");
+    let st = std::process::Command::new(env!("CARGO_BIN_EXE_zhengce"))
+        .args(["eval", "benches/register.zc", "--data", p.to_str().unwrap(), "--format", "csv"])
+        .arg("--out")
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    assert_eq!(std::fs::read(&out).unwrap(), want);
+}
+
+#[test]
+fn totals_and_recipients_by_hand() {
+    // county 1000.01 × 30% = 300.003; external 2,000,000 → capped at 300,000; key enterprise
+    // 1,200,000 × 50% = 600,000 → capped at 500,000; 100㎡ provincial: 100 × 30 = 3,000;
+    // 150,000 for the first certification; the last enterprise receives nothing.
+    let body = format!(
+        "{HEADER}1,1000.01,county,0,false,0,none,false\n\
+         2,2000000,external,1200000,true,100,provincial,false\n\
+         3,0,county,5,false,50,none,true\n\
+         4,0,county,0,false,0,none,false\n"
+    );
+    let p = temp("hand.csv", &body);
+    let policy = policy();
+    let (checked, _) = check(&policy);
+    let opts = RunOptions { threads: 2, chunk_bytes: 1024, ..RunOptions::default() };
+    let mut totals = BTreeMap::new();
+    let summary = run(&policy, &checked, "enterprise", &p, &opts, &mut |row| {
+        let total = row.values.last().cloned().unwrap();
+        totals.insert(row.key.to_string(), total);
+    })
+    .unwrap();
+    assert_eq!(summary.columns.last().unwrap().name, "total");
+    assert!(summary.columns.last().unwrap().award);
+    assert_eq!(summary.rows, 4);
+    assert_eq!(summary.interpreted, 0);
+    let money = |s: &str| V::money(s.parse::<Decimal>().unwrap());
+    assert_eq!(totals["1"], money("300.003"));
+    assert_eq!(totals["2"], money("803000"));
+    assert_eq!(totals["3"], money("150000"));
+    assert_eq!(totals["4"], money("0"));
+}
+
+#[test]
+fn amounts_beyond_i64_are_exact() {
+    // 400,000,000,000,000,000 ㎡ × 30 元/㎡ = 12,000,000,000,000,000,000 元, beyond i64 (and the
+    // area read at four places is beyond i64 too).
+    let body = format!("{HEADER}1,0,county,0,false,400000000000000000,national,false\n");
+    let p = temp("huge.csv", &body);
+    let got = String::from_utf8(streamed(&p, 2, 1024)).unwrap();
+    assert!(got.ends_with("1,0,0,12000000000000000000,0,12000000000000000000\n"), "{got}");
+    assert_eq!(got.as_bytes(), in_memory_csv(&p));
+}
+
+#[test]
+fn data_errors_are_reported_at_their_line_and_column_like_the_loader() {
+    let mut body = register(2500);
+    // A bad cell far into the file, in a later block, and an unknown enumeration value.
+    body = body.replacen("0002001,", "0002001,12万元x", 1);
+    body = body.replacen(",national,", ",nationa,", 1);
+    let p = temp("bad.csv", &body);
+    let policy = policy();
+    let (checked, _) = check(&policy);
+    let opts = RunOptions { threads: 2, chunk_bytes: 4096, ..RunOptions::default() };
+    let err = write_csv(&policy, &checked, "enterprise", &p, &opts, &mut Vec::new()).unwrap_err();
+    let Failure::Data(diags) = err else { panic!("not a data error") };
+    let schema = Schema::from_policy(&policy, "enterprise").unwrap();
+    let name = p.display().to_string();
+    let want = load_dataset(&name, body.as_bytes(), &schema).unwrap_err();
+    let place = |d: &zhengce::diagnostics::Diagnostic| {
+        let l = d.primary().unwrap();
+        (d.code, l.file.line_col(l.span.start), d.message.en.clone())
+    };
+    let got: Vec<_> = diags.sorted().iter().map(place).collect();
+    let want: Vec<_> = want.sorted().iter().map(place).collect();
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got, want);
+    assert!(got.iter().any(|(_, _, m)| m.contains("nationa")), "{got:?}");
+    assert!(got.iter().all(|(c, _, _)| *c != Code::Internal));
+}
+
+#[test]
+fn ids_out_of_order_are_left_to_the_in_memory_path() {
+    let body = format!("{HEADER}2,0,county,0,false,0,none,false\n1,0,county,0,false,0,none,true\n");
+    let p = temp("unordered.csv", &body);
+    let policy = policy();
+    let (checked, _) = check(&policy);
+    let err =
+        write_csv(&policy, &checked, "enterprise", &p, &RunOptions::default(), &mut Vec::new())
+            .unwrap_err();
+    assert!(matches!(err, Failure::NotStreamable(_)));
+    // The command line still writes the report, and finds a repeated id in such a file.
+    let dup = temp(
+        "dup.csv",
+        &format!(
+            "{HEADER}2,0,county,0,false,0,none,false\n1,0,county,0,false,0,none,false\n2,0,county,0,false,0,none,false\n"
+        ),
+    );
+    let out = p.with_file_name("dup.out.csv");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_zhengce"))
+        .args([
+            "eval",
+            "benches/register.zc",
+            "--data",
+            dup.to_str().unwrap(),
+            "--format",
+            "csv",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("ZC0606"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!out.exists());
+}
+
+/// Another policy, with a condition group and units in the header: the streamed report is the
+/// in-memory one, whatever the blocks and threads.
+#[test]
+fn a_policy_with_conditions_and_header_units_streams_identically() {
+    let levels = ["无", "市级", "省级", "国家级"];
+    let mut body = String::from("名称,孵化器级别,孵化面积(㎡),在孵企业数(万家)\n");
+    for i in 0..2000 {
+        let area =
+            if i % 13 == 0 { format!("{}.123456", 11_233 + i % 3) } else { format!("{i}.5") };
+        body.push_str(&format!("企业{i:05},{},{area},0.00{:02}\n", levels[i % 4], i % 25));
+    }
+    let p = temp("incubator.企业.csv", &body);
+    let policy_path = "tests/eval/incubator.zc";
+    let text = std::fs::read_to_string(policy_path).unwrap();
+    let policy = zhengce::parser::parse(&SourceFile::new(policy_path, text)).0.unwrap();
+    let (checked, _) = check(&policy);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhengce"))
+        .args(["eval", policy_path, "--data", p.to_str().unwrap(), "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for (threads, chunk) in [(1, 1 << 20), (2, 2048), (4, 1024)] {
+        let opts = RunOptions { threads, chunk_bytes: chunk, ..RunOptions::default() };
+        let mut got = Vec::new();
+        let s = write_csv(&policy, &checked, "企业", &p, &opts, &mut got).unwrap();
+        assert_eq!(s.rows, 2000);
+        assert!(got == out.stdout, "threads {threads}, blocks of {chunk}");
+    }
+    // Row 13: 市级, 11,234.123456㎡ (more places than the fast reader keeps), 0.0013万家 = 13
+    // enterprises: 11,234.123456 × 20 = 224,682.46912 元.
+    let report = String::from_utf8(out.stdout).unwrap();
+    let row = report.lines().find(|l| l.starts_with("企业00013,")).unwrap();
+    assert!(row.ends_with(",224682.46912"), "{row}");
+}
