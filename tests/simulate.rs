@@ -313,3 +313,70 @@ fn a_register_where_nobody_receives_anything() {
     assert_eq!(status, Status::Ok);
     assert!(text.contains("(no recipients)"), "{text}");
 }
+
+const REGISTER_HEADER: &str = "id,transfer_cost_yuan,transfer_origin,loan_interest_yuan,key_enterprise,incubator_area_m2,incubator_level,high_tech_first_certified_last_year\n";
+
+/// A CSV register with ids in increasing order is streamed (the runner takes it), and gives what
+/// the same subjects loaded in memory give (ids in decreasing order, which only the whole file
+/// can show to be unique, are loaded). The first three rows by hand, benches/register.zc:
+/// - 0001: county 1,000,000 × 30% = 300,000 (under the 50万 cap) → 300,000
+/// - 0002: external 2,000,000 × 20% = 400,000 → capped 300,000; key enterprise 2,000,000 × 50% =
+///   1,000,000 → capped 500,000; provincial 1,000㎡ × (20 + 10) = 30,000; high-tech 150,000
+///   → 980,000
+/// - 0003: nothing qualifies → 0
+#[test]
+fn a_csv_register_is_streamed_and_agrees_with_loading_it() {
+    let t = TempDir::new("streamed");
+    let mut rows = vec![
+        "0001,1000000.00,county,0.00,false,0,none,false".to_string(),
+        "0002,2000000.00,external,2000000.00,true,1000,provincial,true".to_string(),
+        "0003,0.00,county,100.00,false,500,none,false".to_string(),
+    ];
+    let small = t.write("small.csv", &format!("{REGISTER_HEADER}{}\n", rows.join("\n")));
+    let r = json(&["benches/register.zc", "--data", s(&small)]);
+    assert_eq!(r["subjects"], 3);
+    assert_eq!(r["recipients"], 2);
+    assert_eq!(dec(&r["total"]), d("1280000"));
+
+    let levels = ["none", "municipal", "provincial", "national"];
+    for i in 4..=2500u32 {
+        rows.push(format!(
+            "{i:04},{}.{:02},{},{}.{:02},{},{},{},{}",
+            (i * 7919) % 3_000_000,
+            i % 100,
+            if i % 3 == 0 { "external" } else { "county" },
+            (i * 104_729) % 1_500_000,
+            (i * 13) % 100,
+            i % 7 == 0,
+            (i * 37) % 20_000,
+            levels[(i % 4) as usize],
+            i % 25 == 0,
+        ));
+    }
+    let up = t.write("up.csv", &format!("{REGISTER_HEADER}{}\n", rows.join("\n")));
+    rows.reverse();
+    let down = t.write("down.csv", &format!("{REGISTER_HEADER}{}\n", rows.join("\n")));
+
+    let policy = fs::read_to_string("benches/register.zc").unwrap();
+    let source = zhengce::source::SourceFile::new("benches/register.zc", policy);
+    let (parsed, _) = zhengce::parser::parse(&source);
+    let parsed = parsed.unwrap();
+    let (checked, _) = zhengce::checker::check(&parsed);
+    let opts = || zhengce::register::RunOptions { threads: 2, ..Default::default() };
+    let prepare = |path| {
+        zhengce::simulate::Streamed::prepare(&parsed, &checked, "enterprise", path, opts(), false)
+    };
+    assert!(prepare(&up).is_ok(), "an increasing register is streamed");
+    assert!(
+        matches!(prepare(&down), Err(zhengce::register::Failure::NotStreamable(_))),
+        "a decreasing register is loaded"
+    );
+
+    let streamed = json(&["benches/register.zc", "--data", s(&up)]);
+    let loaded = json(&["benches/register.zc", "--data", s(&down)]);
+    assert_eq!(streamed["subjects"], 2500);
+    for key in ["subjects", "recipients", "total", "awards", "distribution", "pools"] {
+        assert!(!streamed[key].is_null(), "{key}");
+        assert_eq!(streamed[key], loaded[key], "{key}");
+    }
+}

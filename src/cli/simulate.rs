@@ -13,8 +13,9 @@ use crate::checker::check;
 use crate::diagnostics::render::render;
 use crate::diagnostics::{Code, Diagnostics, Severity, Text};
 use crate::eval::Evaluator;
+use crate::register::{Failure, RunOptions};
 use crate::simulate::render::{self, Meta};
-use crate::simulate::{Interpreted, Source, chart, pools, simulate};
+use crate::simulate::{Interpreted, Source, Streamed, chart, pools, simulate};
 
 /// Reads and parses one policy file; its syntax errors, if any.
 pub(super) fn parse_policy(path: &Path) -> Result<Policy, Diagnostics> {
@@ -109,33 +110,68 @@ pub fn run(
         return fail(errors.into(), err);
     }
     let kind = eval::kind_of(&policy, &args.data, args.kind.as_deref()).unwrap_or_default();
-    let loaded = match eval::load(
-        &policy,
-        &checked,
-        &args.data,
-        args.kind.as_deref(),
-        args.year,
-        &args.params,
-        &super::stack::imported_names(&policy, &kind),
-    ) {
-        Ok(l) => l,
-        Err(d) => return fail(d, err),
+    // A CSV register is streamed: memory does not grow with it. Anything else, or a register the
+    // streaming runner cannot take, is loaded.
+    let mut streamed = None;
+    if super::stream::csv_without_imports(&policy, &args.data)
+        && let Some((k, opts)) = super::stream::options(
+            &policy,
+            &args.data,
+            args.kind.as_deref(),
+            args.year,
+            &args.params,
+            None,
+        )
+    {
+        let year = opts.year;
+        // Smaller blocks than `eval`'s: a simulation consumes each subject's values on one
+        // thread, so blocks wait for it, and their values are what peak memory holds.
+        let opts = RunOptions { chunk_bytes: 256 << 10, ..opts };
+        match Streamed::prepare(&policy, &checked, &k, &args.data, opts, settings.progress) {
+            Ok(s) => streamed = Some((s, year)),
+            Err(Failure::Data(d)) => return fail(d, err),
+            Err(Failure::NotStreamable(_)) => {}
+        }
+    }
+    let run = |source: &mut dyn Source| {
+        let names: Vec<String> =
+            source.columns().iter().filter(|c| c.award).map(|c| c.name.clone()).collect();
+        let pools = pools::pools(&policy, &names);
+        let lines = pools::lines(&policy, &names);
+        simulate(source, &pools, &lines, args.distinct_bound.max(1))
     };
-    let ev = Evaluator::new(&policy, &checked, loaded.subject, loaded.params.clone());
-    let mut source = Interpreted::new(
-        &ev,
-        &checked,
-        loaded.subject,
-        &loaded.dataset.records,
-        loaded.year,
-        true,
-        settings.progress,
-    );
-    let names: Vec<String> =
-        source.columns().iter().filter(|c| c.award).map(|c| c.name.clone()).collect();
-    let pools = pools::pools(&policy, &names);
-    let lines = pools::lines(&policy, &names);
-    let (sim, diags) = simulate(&mut source, &pools, &lines, args.distinct_bound.max(1));
+    let (sim, diags, year) = match streamed {
+        Some((mut source, year)) => {
+            let (sim, diags) = run(&mut source);
+            (sim, diags, year)
+        }
+        None => {
+            let loaded = match eval::load(
+                &policy,
+                &checked,
+                &args.data,
+                args.kind.as_deref(),
+                args.year,
+                &args.params,
+                &super::stack::imported_names(&policy, &kind),
+            ) {
+                Ok(l) => l,
+                Err(d) => return fail(d, err),
+            };
+            let ev = Evaluator::new(&policy, &checked, loaded.subject, loaded.params.clone());
+            let mut source = Interpreted::new(
+                &ev,
+                &checked,
+                loaded.subject,
+                &loaded.dataset.records,
+                loaded.year,
+                true,
+                settings.progress,
+            );
+            let (sim, diags) = run(&mut source);
+            (sim, diags, loaded.year)
+        }
+    };
     let mut status = if diags.has_errors() { Status::Errors } else { Status::Ok };
     let mut diags = diags;
     let meta = Meta {
@@ -143,7 +179,7 @@ pub fn run(
         title: policy.header.as_ref().map(|h| h.title.node.clone()),
         data: args.data.display().to_string(),
         subject: kind,
-        year: loaded.year,
+        year,
     };
     let body = match args.format {
         SimFormat::Text => Ok(render::text(&sim, &meta, settings.lang).into_bytes()),

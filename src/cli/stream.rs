@@ -26,19 +26,54 @@ pub(super) enum Streamed {
 
 /// Whether `eval` streams this policy's report.
 pub(super) fn applies(args: &EvalArgs, policy: &Policy, sources: usize) -> bool {
-    let csv_data = args.data.as_ref().is_some_and(|d| {
-        d.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv"))
-    });
-    let stacks = policy
-        .items
-        .iter()
-        .any(|i| matches!(i.node.kind, ItemKind::Import(_) | ItemKind::Stack(_)));
     args.format == ReportFormat::Csv
         && args.out.is_some()
         && args.subject.is_none()
         && sources == 1
-        && csv_data
-        && !stacks
+        && args.data.as_deref().is_some_and(|d| csv_without_imports(policy, d))
+}
+
+/// The subject kind of `data` and the runner's options, when the register can be streamed: its
+/// kind is known, its parameters are given on the command line (a CSV register has none) and,
+/// for yearly data, `--year` is given (the default year is the latest in the whole file, which
+/// only the in-memory path knows before evaluating).
+pub(super) fn options(
+    policy: &Policy,
+    data: &Path,
+    kind: Option<&str>,
+    year: Option<u16>,
+    given: &[String],
+    threads: Option<usize>,
+) -> Option<(String, RunOptions<'static>)> {
+    let kind = super::eval::kind_of(policy, data, kind)?;
+    let schema = Schema::from_policy(policy, &kind).ok()?;
+    if year.is_none() && schema.fields.iter().any(|f| f.by_year) {
+        return None;
+    }
+    let empty = Dataset {
+        subject: kind.clone(),
+        fields: Vec::new(),
+        records: Vec::new(),
+        param_names: schema.params.iter().map(|p| p.name.clone()).collect(),
+        params: vec![crate::data::Value::Missing; schema.params.len()],
+    };
+    let params = super::eval::params(&empty, given).ok()?;
+    let year = year.or_else(|| crate::eval::latest_year(&[], &params));
+    let mut opts = RunOptions { year, params, ..RunOptions::default() };
+    if let Some(t) = threads {
+        opts.threads = t.max(1);
+    }
+    Some((kind, opts))
+}
+
+/// Whether `data` is a CSV file and `policy` stacks nothing from other policies.
+pub(super) fn csv_without_imports(policy: &Policy, data: &Path) -> bool {
+    let csv =
+        data.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    csv && !policy
+        .items
+        .iter()
+        .any(|i| matches!(i.node.kind, ItemKind::Import(_) | ItemKind::Stack(_)))
 }
 
 /// Streams the CSV report of `data` into `--out`.
@@ -50,30 +85,11 @@ pub(super) fn run(
     inputs: &[PathBuf],
 ) -> Streamed {
     let Some(out_path) = &args.out else { return Streamed::Not };
-    let Some(kind) = super::eval::kind_of(policy, data, args.kind.as_deref()) else {
+    let Some((kind, opts)) =
+        options(policy, data, args.kind.as_deref(), args.year, &args.params, args.threads)
+    else {
         return Streamed::Not;
     };
-    let Ok(schema) = Schema::from_policy(policy, &kind) else { return Streamed::Not };
-    if args.year.is_none() && schema.fields.iter().any(|f| f.by_year) {
-        // The default year is the latest in the whole file: the in-memory path finds it.
-        return Streamed::Not;
-    }
-    let empty = Dataset {
-        subject: kind.clone(),
-        fields: Vec::new(),
-        records: Vec::new(),
-        param_names: schema.params.iter().map(|p| p.name.clone()).collect(),
-        params: vec![crate::data::Value::Missing; schema.params.len()],
-    };
-    let params = match super::eval::params(&empty, &args.params) {
-        Ok(p) => p,
-        Err(_) => return Streamed::Not,
-    };
-    let year = args.year.or_else(|| crate::eval::latest_year(&[], &params));
-    let mut opts = RunOptions { year, params, ..RunOptions::default() };
-    if let Some(t) = args.threads {
-        opts.threads = t.max(1);
-    }
     let mut file = match AtomicFile::create(out_path, inputs) {
         Ok(f) => f,
         Err(d) => return Streamed::Done { diags: vec![*d].into(), usage: true },

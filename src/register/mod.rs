@@ -739,7 +739,7 @@ fn evaluate_records(
 }
 
 /// The rules reported per subject of `sid`, in declaration order (the CSV report's columns).
-fn columns(checked: &Checked<'_>, sid: SubjectId) -> Vec<Column> {
+pub fn columns(checked: &Checked<'_>, sid: SubjectId) -> Vec<Column> {
     checked
         .scope
         .defs

@@ -12,6 +12,7 @@ pub mod pools;
 pub mod quantile;
 pub mod render;
 pub mod source;
+pub mod streamed;
 
 use rust_decimal::Decimal;
 
@@ -20,6 +21,7 @@ pub use aggregate::Aggregate;
 use pools::{Line, Pool};
 use quantile::{Quantile, Quantiles};
 pub use source::{Cell, Column, Interpreted, Row, Source};
+pub use streamed::Streamed;
 
 /// One award over the register.
 #[derive(Clone, Debug, PartialEq, Eq)]

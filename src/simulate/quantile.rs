@@ -25,7 +25,7 @@ pub const QUANTILES: [(&str, u64, u64); 6] = [
 ];
 
 /// How many distinct values are kept exactly, by default.
-pub const DEFAULT_BOUND: usize = 1 << 16;
+pub const DEFAULT_BOUND: usize = 1 << 13;
 
 /// How many sub-ranges a range is divided into on each narrowing pass.
 pub const BUCKETS: usize = 1024;
