@@ -201,7 +201,7 @@ pub fn progress_bar(wanted: bool, len: Option<u64>, pass: u32) -> Option<indicat
         indicatif::ProgressDrawTarget::stderr(),
     );
     if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {human_pos}/{human_len} ({eta})")
     {
         bar.set_style(style.progress_chars("=> "));
     }
