@@ -42,6 +42,22 @@ pub enum ItemKind {
 }
 
 impl ItemKind {
+    /// Whether the declaration is a rule or named value shown for each subject (a `令`, a
+    /// condition, indicators, a score, a grade, an award or a status), rather than a constant, a
+    /// declaration of data or a relation between policies.
+    pub fn is_rule(&self) -> bool {
+        matches!(
+            self,
+            ItemKind::Let(_)
+                | ItemKind::Condition(_)
+                | ItemKind::Indicators(_)
+                | ItemKind::Score(_)
+                | ItemKind::Grade(_)
+                | ItemKind::Award(_)
+                | ItemKind::Status(_)
+        )
+    }
+
     /// The name the declaration introduces, if it introduces one.
     pub fn name(&self) -> Option<&Ident> {
         Some(match self {

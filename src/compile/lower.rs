@@ -100,16 +100,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             if d.subject.is_some() && d.subject != Some(self.subject) {
                 continue;
             }
-            let shown = matches!(
-                item.node.kind,
-                ItemKind::Let(_)
-                    | ItemKind::Condition(_)
-                    | ItemKind::Indicators(_)
-                    | ItemKind::Score(_)
-                    | ItemKind::Grade(_)
-                    | ItemKind::Award(_)
-                    | ItemKind::Status(_)
-            );
+            let shown = item.node.kind.is_rule();
             let reported = shown
                 || matches!(
                     item.node.kind,

@@ -34,16 +34,7 @@ impl Evaluator<'_, '_> {
             }
             DefSource::Item(item) => item,
         };
-        if matches!(
-            item.node.kind,
-            ItemKind::Let(_)
-                | ItemKind::Condition(_)
-                | ItemKind::Indicators(_)
-                | ItemKind::Score(_)
-                | ItemKind::Grade(_)
-                | ItemKind::Award(_)
-                | ItemKind::Status(_)
-        ) {
+        if item.node.kind.is_rule() {
             frame.hit(span, Branch::Reached);
         }
         let at_year = frame.year.is_none_or(|y| y == year);

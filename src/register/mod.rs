@@ -747,18 +747,12 @@ pub fn columns(checked: &Checked<'_>, sid: SubjectId) -> Vec<Column> {
         .enumerate()
         .filter(|(_, d)| d.subject == Some(sid))
         .filter_map(|(id, d)| match d.source {
-            DefSource::Item(i) => match i.node.kind {
-                ItemKind::Let(_)
-                | ItemKind::Condition(_)
-                | ItemKind::Indicators(_)
-                | ItemKind::Score(_)
-                | ItemKind::Grade(_)
-                | ItemKind::Status(_) => {
-                    Some(Column { def: id, name: d.name.clone(), award: false })
-                }
-                ItemKind::Award(_) => Some(Column { def: id, name: d.name.clone(), award: true }),
-                _ => None,
-            },
+            DefSource::Item(i) if i.node.kind.is_rule() => Some(Column {
+                def: id,
+                name: d.name.clone(),
+                award: matches!(i.node.kind, ItemKind::Award(_)),
+            }),
+            DefSource::Item(_) => None,
             DefSource::Field(_) => None,
         })
         .collect()

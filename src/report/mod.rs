@@ -97,18 +97,7 @@ impl Report<'_, '_> {
 
     /// Rules and named values are shown; constants such as budgets are not.
     fn shown(&self, def: DefId) -> bool {
-        matches!(
-            self.item(def).map(|i| &i.node.kind),
-            Some(
-                ItemKind::Let(_)
-                    | ItemKind::Condition(_)
-                    | ItemKind::Indicators(_)
-                    | ItemKind::Score(_)
-                    | ItemKind::Grade(_)
-                    | ItemKind::Award(_)
-                    | ItemKind::Status(_)
-            )
-        )
+        self.item(def).is_some_and(|i| i.node.kind.is_rule())
     }
 
     /// The first clause a rule cites, with its quoted sentence.

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 
 use crate::ast::ItemKind;
 use crate::checker::Checked;
-use crate::checker::scope::{DefId, SubjectId};
+use crate::checker::scope::{DefId, Scope, SubjectId};
 use crate::data::Record;
 use crate::diagnostics::{Diagnostics, Lang};
 use crate::eval::Evaluator;
@@ -41,6 +41,16 @@ pub enum Cell {
 }
 
 impl Cell {
+    /// A rule's value as a cell; enumeration values, years and dates as shown.
+    pub fn of(v: &V, scope: &Scope<'_>) -> Cell {
+        match v {
+            V::Num(n, d) => Cell::Num(*n, *d),
+            V::Bool(b) => Cell::Bool(*b),
+            V::Missing => Cell::Missing,
+            other => Cell::Text(show(other, scope, Lang::Zh)),
+        }
+    }
+
     /// The amount of an award, in 元; `None` when it could not be evaluated.
     pub fn money(&self) -> Option<Decimal> {
         match self {
@@ -108,18 +118,7 @@ impl<'e, 'c, 'p> Interpreted<'e, 'c, 'p> {
                 continue;
             }
             let award = matches!(d.kind(), Some(ItemKind::Award(_)));
-            let shown = matches!(
-                d.kind(),
-                Some(
-                    ItemKind::Let(_)
-                        | ItemKind::Condition(_)
-                        | ItemKind::Indicators(_)
-                        | ItemKind::Score(_)
-                        | ItemKind::Grade(_)
-                        | ItemKind::Award(_)
-                        | ItemKind::Status(_)
-                )
-            );
+            let shown = d.kind().is_some_and(ItemKind::is_rule);
             if award || (shown && !awards_only) {
                 defs.push(id);
                 columns.push(Column { name: d.name.clone(), award });
@@ -152,12 +151,7 @@ impl<'e, 'c, 'p> Interpreted<'e, 'c, 'p> {
     }
 
     fn cell(&self, v: &V) -> Cell {
-        match v {
-            V::Num(n, d) => Cell::Num(*n, *d),
-            V::Bool(b) => Cell::Bool(*b),
-            V::Missing => Cell::Missing,
-            other => Cell::Text(show(other, &self.checked.scope, Lang::Zh)),
-        }
+        Cell::of(v, &self.checked.scope)
     }
 }
 

@@ -11,10 +11,9 @@ use std::path::{Path, PathBuf};
 use super::source::{Cell, Column, Row, Source, progress_bar};
 use crate::ast::Policy;
 use crate::checker::Checked;
-use crate::diagnostics::{Code, Diagnostic, Diagnostics, Lang, Text};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
 use crate::eval::value::V;
 use crate::register::{self, Failure, RunOptions};
-use crate::report::show::show;
 use crate::source::{Loc, SourceFile, Span};
 
 /// The awards of a CSV register, streamed.
@@ -74,12 +73,7 @@ impl<'r, 'p> Streamed<'r, 'p> {
     }
 
     fn cell(&self, v: &V) -> Cell {
-        match v {
-            V::Num(n, d) => Cell::Num(*n, *d),
-            V::Bool(b) => Cell::Bool(*b),
-            V::Missing => Cell::Missing,
-            other => Cell::Text(show(other, &self.checked.scope, Lang::Zh)),
-        }
+        Cell::of(v, &self.checked.scope)
     }
 }
 
