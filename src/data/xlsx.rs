@@ -14,7 +14,9 @@ use std::sync::Arc;
 use calamine::{Data, Range, Reader, StyleRange, Xlsx};
 use rust_decimal::Decimal;
 
-use super::table::{DataLoc, RawCell, RawColumn, RawData, RawParam, RawRow, RawTable, RawValue};
+use super::table::{
+    DataLoc, RawCell, RawColumn, RawData, RawParam, RawRow, RawTable, RawValue, column_letters,
+};
 use crate::ast::Date;
 use crate::diagnostics::{Code, Diagnostics, Text};
 use crate::source::SourceFile;
@@ -54,6 +56,7 @@ pub fn load_xlsx(name: &str, bytes: &[u8]) -> (Option<RawData>, Diagnostics) {
             (Ok(range), Ok(styles)) => {
                 let cells = grid(&range, &styles, sheet);
                 raw.table = Some(table(cells, sheet, &raw, &mut diags));
+                merged(&mut book, sheet, &raw, &mut diags);
             }
             (Err(e), _) | (_, Err(e)) => diags.push(cannot(&raw, e.to_string())),
         }
@@ -63,11 +66,63 @@ pub fn load_xlsx(name: &str, bytes: &[u8]) -> (Option<RawData>, Diagnostics) {
             (Ok(range), Ok(styles)) => {
                 raw.params_loc = Some(DataLoc::Cell { sheet: sheet.clone(), row: 0, col: 0 });
                 raw.params = params(grid(&range, &styles, sheet));
+                merged(&mut book, sheet, &raw, &mut diags);
             }
             (Err(e), _) | (_, Err(e)) => diags.push(cannot(&raw, e.to_string())),
         }
     }
     (Some(raw), diags)
+}
+
+/// Refuses the merged cells of a sheet, each at its first cell. A merged cell holds its value
+/// in its first cell only: the other cells of a merged header would be columns without a name,
+/// and the other rows of a merged cell in the table would silently be empty. Filling them in
+/// instead would guess what the merge meant (a header over several years' columns is two header
+/// rows, which a data file does not have), so the merge must be undone in the spreadsheet.
+fn merged(book: &mut Xlsx<Cursor<&[u8]>>, sheet: &str, raw: &RawData, diags: &mut Diagnostics) {
+    let regions = match book.merge_cells_by_sheet_name(sheet) {
+        Ok(r) => r,
+        Err(e) => {
+            let detail = e.to_string();
+            diags.push(raw.diag(
+                Code::DataFormat,
+                Text::new(
+                    format!("无法读取工作表 `{sheet}` 的合并单元格：{detail}"),
+                    format!("cannot read the merged cells of sheet `{sheet}`: {detail}"),
+                ),
+                &DataLoc::Span(crate::source::Span::default()),
+                Text::new("这个文件", "this file"),
+            ));
+            return;
+        }
+    };
+    for region in regions.iter().filter(|r| r.start != r.end) {
+        let (row, col) = region.start;
+        let (end_row, end_col) = region.end;
+        let area = format!(
+            "{}{}:{}{}",
+            column_letters(col),
+            u64::from(row) + 1,
+            column_letters(end_col),
+            u64::from(end_row) + 1
+        );
+        let loc = DataLoc::Cell { sheet: sheet.to_string(), row, col };
+        diags.push(
+            raw.diag(
+                Code::DataFormat,
+                Text::new(
+                    format!("合并单元格 `{area}` 无法读取"),
+                    format!("merged cells `{area}` cannot be read"),
+                ),
+                &loc,
+                Text::new("合并单元格", "merged cells"),
+            )
+            .help(Text::new(
+                "取消合并，在每个单元格中填写各自的值；表头每列一个列名，例如 `营业收入[2023]`、`营业收入[2024]`",
+                "unmerge the cells and give each its own value; in the header, each column its own name, such as `营业收入[2023]` and `营业收入[2024]`",
+            )),
+        );
+    }
 }
 
 /// The non-empty rows of a sheet, as (absolute row, cells by absolute column).
