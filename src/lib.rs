@@ -11,6 +11,7 @@ pub mod cli;
 pub mod data;
 pub mod diagnostics;
 pub mod eval;
+pub mod limits;
 pub mod parser;
 pub mod report;
 pub mod source;

@@ -48,6 +48,7 @@ pub use validate::validate;
 pub use value::{Dataset, Record, Value};
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
+use crate::limits::{MAX_COLUMNS, MAX_DATA_BYTES, MAX_ROWS, ReadError, read_file};
 use crate::source::{Loc, SourceFile, Span};
 
 /// Reads a data file's bytes by the extension of `name`: `.csv`, `.json`, `.toml` or `.xlsx`.
@@ -85,7 +86,15 @@ pub fn load(name: &str, bytes: &[u8]) -> (Option<RawData>, Diagnostics) {
         }
     };
     match decode_text(bytes) {
-        Ok(text) => text_loader(&SourceFile::new(name, text)),
+        Ok(text) => {
+            let (raw, diags) = text_loader(&SourceFile::new(name, text));
+            if let Some(r) = &raw
+                && let Some(loc) = past_limits(r)
+            {
+                return (None, Diagnostics::from(vec![too_large(r, &loc)]));
+            }
+            (raw, diags)
+        }
         Err(d) => {
             let (text, at, end) = *d;
             let file = SourceFile::new(name, text);
@@ -138,12 +147,42 @@ fn decode_text(bytes: &[u8]) -> Result<String, Box<(String, usize, usize)>> {
     Err(Box::new((text, at, end)))
 }
 
-/// Reads a data file from disk; see [`load`]. A file that cannot be read is `ZC0901`.
+/// The first row or column past [`MAX_ROWS`] or [`MAX_COLUMNS`], if the data has one.
+fn past_limits(raw: &RawData) -> Option<DataLoc> {
+    let table = raw.table.as_ref()?;
+    if let Some(row) = table.rows.get(MAX_ROWS) {
+        return Some(row.loc.clone());
+    }
+    table.columns.get(MAX_COLUMNS).map(|c| c.loc.clone())
+}
+
+/// `ZC0906`: more rows or columns than a data file may hold, at the first one past the limit.
+pub(crate) fn too_large(raw: &RawData, loc: &DataLoc) -> Diagnostic {
+    raw.diag(
+        Code::DataTooLarge,
+        Text::new(
+            format!("数据超过上限：最多 {MAX_ROWS} 行主体、{MAX_COLUMNS} 列"),
+            format!("the data has more than {MAX_ROWS} rows or {MAX_COLUMNS} columns"),
+        ),
+        loc,
+        Text::new("超过上限", "past the limit"),
+    )
+    .help(Text::new(
+        "把数据分成几个文件分别评估",
+        "split the data into several files and evaluate each",
+    ))
+}
+
+/// Reads a data file from disk; see [`load`]. A file that cannot be read is `ZC0901`; one larger
+/// than [`MAX_DATA_BYTES`] is `ZC0905`.
 pub fn load_path(path: &Path) -> (Option<RawData>, Diagnostics) {
     let name = path.display().to_string();
-    match std::fs::read(path) {
+    match read_file(path, MAX_DATA_BYTES) {
         Ok(bytes) => load(&name, &bytes),
-        Err(e) => {
+        Err(ReadError::TooLarge(size, max)) => {
+            (None, Diagnostics::from(vec![crate::limits::file_too_large(&name, size, max)]))
+        }
+        Err(ReadError::Io(e)) => {
             let file = SourceFile::new(name.clone(), "");
             let d = Diagnostic::new(
                 Code::Io,
