@@ -14,6 +14,7 @@ pub mod diagnostics;
 pub mod diff;
 pub mod eval;
 pub mod format;
+pub mod limits;
 pub mod parser;
 pub mod register;
 pub mod report;

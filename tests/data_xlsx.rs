@@ -250,7 +250,7 @@ fn missing_and_unknown_columns() {
 #[test]
 fn wrong_kinds_units_and_ranges_at_their_cells() {
     let data = sheet(vec![
-        vec![S("甲"), S("1,234"), N(1.0), N(1.0), S("省级别"), S("对"), N(120.0)],
+        vec![S("甲"), S("1,23"), N(1.0), N(1.0), S("省级别"), S("对"), N(120.0)],
         vec![S("乙"), P(0.5), N(-1.0), N(1.0), B(true), N(2.0), P(-0.1)],
         vec![S("丙"), D(2020, 1, 1), N(1.0), N(1.0), S("市级"), B(true), E],
     ]);

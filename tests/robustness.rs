@@ -57,11 +57,16 @@ const SAMPLED: usize = 300;
 /// The character boundaries of `text`, every one when `all`, else at most [`SAMPLED`] evenly
 /// spaced ones (deterministic).
 fn cut_points(text: &str, all: bool) -> Vec<usize> {
+    sampled_points(text, all, SAMPLED)
+}
+
+/// Like [`cut_points`], with at most `sampled` points when not `all`.
+fn sampled_points(text: &str, all: bool, sampled: usize) -> Vec<usize> {
     let points: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
-    if all || points.len() <= SAMPLED {
+    if all || points.len() <= sampled {
         return points;
     }
-    let stride = points.len().div_ceil(SAMPLED);
+    let stride = points.len().div_ceil(sampled);
     points.into_iter().step_by(stride).collect()
 }
 
@@ -85,6 +90,64 @@ fn deleting_one_character_checks_without_panicking() {
 #[ignore = "exhaustive: every character of every fixture; run with --ignored"]
 fn deleting_any_one_character_checks_without_panicking() {
     deletions(true);
+}
+
+#[test]
+fn duplicating_one_character_checks_without_panicking() {
+    edits(false, Edit::Duplicate);
+}
+
+#[test]
+#[ignore = "exhaustive: every character of every fixture; run with --ignored"]
+fn duplicating_any_one_character_checks_without_panicking() {
+    edits(true, Edit::Duplicate);
+}
+
+#[test]
+fn inserting_one_character_checks_without_panicking() {
+    edits(false, Edit::Insert);
+}
+
+#[test]
+#[ignore = "exhaustive: every position of every fixture; run with --ignored"]
+fn inserting_a_character_anywhere_checks_without_panicking() {
+    edits(true, Edit::Insert);
+}
+
+/// One-character edits besides deletion.
+#[derive(Clone, Copy)]
+enum Edit {
+    /// The character at the cut point written twice.
+    Duplicate,
+    /// A character that changes the structure (a bracket, a quote, a keyword, a line break,
+    /// a digit, an operator) inserted at the cut point; which one turns with the position, so
+    /// that every one is tried at many places.
+    Insert,
+}
+
+/// Characters inserted by [`Edit::Insert`].
+const INSERTED: &[char] = &[
+    '{', '}', '(', ')', '（', '）', '[', ']', '"', '“', '”', '「', '」', '#', '\n', ' ', '0', '9',
+    '.', '%', '×', '/', '-', '=', '<', ':', '：', '，', '若', '则', '否', '年', '元', '§', '\u{0}',
+];
+
+fn edits(all: bool, edit: Edit) {
+    for (_, text) in fixtures() {
+        // Fewer points than for prefixes and deletions in the default run: a third of the cost
+        // each; the exhaustive runs try every one.
+        for (n, i) in sampled_points(&text, all, SAMPLED / 3).into_iter().enumerate() {
+            let Some(c) = text[i..].chars().next() else { continue };
+            let inserted = match edit {
+                Edit::Duplicate => c,
+                Edit::Insert => INSERTED[n % INSERTED.len()],
+            };
+            let mut t = String::with_capacity(text.len() + 4);
+            t.push_str(&text[..i]);
+            t.push(inserted);
+            t.push_str(&text[i..]);
+            check_text(&t);
+        }
+    }
 }
 
 fn prefixes(all: bool) {

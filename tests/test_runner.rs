@@ -135,7 +135,12 @@ fn a_changed_number_fails_with_a_diff_and_bless_accepts_it() {
 
     let r = zhengce(&["test", "--bless", s(&t.0)]);
     assert_eq!(r.status, Status::Ok, "{}\n{}", r.out, r.err);
-    assert!(!t.0.join("zezhou.snap.json.tmp").exists());
+    let left: Vec<_> = std::fs::read_dir(&t.0)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "temporary files left: {left:?}");
     let r = zhengce(&["test", s(&t.0)]);
     assert_eq!(r.status, Status::Ok, "{}\n{}", r.out, r.err);
     assert_eq!(last_line(&r.out), "1 passed, 0 failed");

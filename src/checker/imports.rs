@@ -7,17 +7,35 @@ use std::sync::Arc;
 use crate::ast::{Item, ItemKind, Node, Policy};
 use crate::diagnostics::suggest::{did_you_mean, help_text};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
+use crate::limits::{
+    MAX_POLICY_BYTES, ReadError, import_outside_root, read_text, resolve_import, too_large,
+};
 use crate::source::{Loc, SourceFile};
 
-/// Checks a policy's imports by reading them from beside it.
+/// Checks a policy's imports by reading them from beside it: the policy's folder is its policy
+/// root, and an import leading out of it is `ZC0211` (see [`crate::limits::resolve_import`]).
 pub fn check_imports(policy: &Policy) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let dir = Path::new(&policy.file.name).parent().map(Path::to_path_buf).unwrap_or_default();
     for item in &policy.items {
         let ItemKind::Import(imp) = &item.node.kind else { continue };
-        let path = dir.join(&imp.path.node);
+        let path = match resolve_import(&dir, &dir, &imp.path.node) {
+            Ok(p) => p,
+            Err(why) => {
+                diags.push(import_outside_root(&policy.file, imp.path.span, &imp.path.node, why));
+                continue;
+            }
+        };
         let loc = Loc::new(&policy.file, imp.path.span);
-        let imported = std::fs::read_to_string(&path).ok().and_then(|text| {
+        let text = match read_text(&path, MAX_POLICY_BYTES) {
+            Ok(t) => Some(t),
+            Err(ReadError::TooLarge(size, max)) => {
+                diags.push(too_large(&imp.path.node, size, max, loc));
+                continue;
+            }
+            Err(ReadError::Io(_)) => None,
+        };
+        let imported = text.and_then(|text| {
             let file: Arc<SourceFile> = SourceFile::new(path.display().to_string(), text);
             let (p, d) = crate::parser::parse(&file);
             p.filter(|_| !d.has_errors())

@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use crate::diagnostics::suggest::{did_you_mean, help_text};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
+use crate::limits::{MAX_POLICY_BYTES, ReadError, file_too_large, read_text};
 use crate::source::SourceFile;
 
 /// The extension of policy files, without the dot.
@@ -108,12 +109,15 @@ pub fn load(paths: &[PathBuf]) -> Loaded {
     let Found { files, mut diagnostics } = expand(paths);
     let mut sources = Vec::with_capacity(files.len());
     for path in files {
-        match fs::read_to_string(&path) {
+        match read_text(&path, MAX_POLICY_BYTES) {
             Ok(text) => {
                 let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
                 sources.push(SourceFile::new(path.display().to_string(), text));
             }
-            Err(err) => diagnostics.push(io_diagnostic(&path, &err)),
+            Err(ReadError::Io(err)) => diagnostics.push(io_diagnostic(&path, &err)),
+            Err(ReadError::TooLarge(size, max)) => {
+                diagnostics.push(file_too_large(&path.display().to_string(), size, max));
+            }
         }
     }
     Loaded { sources, diagnostics }

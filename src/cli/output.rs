@@ -32,21 +32,34 @@ pub struct AtomicFile {
 }
 
 impl AtomicFile {
-    /// Opens a temporary file for `path`, refusing when `path` is one of `inputs`.
+    /// Opens a temporary file for `path`, refusing when `path` is one of `inputs` or a policy
+    /// file (`.zc`: the policies a stacking rule imports are read too, and a report never
+    /// belongs in one).
+    ///
+    /// The temporary file has a name of its own (`.NAME.PID.N.tmp` beside `path`) and is
+    /// created only if nothing has that name, so that it never truncates an existing file nor
+    /// follows a symbolic link put in its place, and two runs writing beside each other do not
+    /// meet.
     pub fn create(path: &Path, inputs: &[PathBuf]) -> Result<AtomicFile, Box<Diagnostic>> {
         let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
             (Ok(x), Ok(y)) => x == y,
             _ => false,
         };
-        if inputs.iter().any(|i| same(i, path)) {
+        if inputs.iter().any(|i| same(i, path)) || super::files::is_policy_file(path) {
             return Err(Box::new(overwrites_input(path)));
         }
-        let tmp = path.with_extension(format!(
-            "{}.tmp",
-            path.extension().and_then(|e| e.to_str()).unwrap_or("out")
-        ));
-        let file =
-            File::create(&tmp).map_err(|e| Box::new(cannot_write(Some(path), &e.to_string())))?;
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
+        let mut attempt = 0u32;
+        let (tmp, file) = loop {
+            let tmp = path.with_file_name(format!(".{name}.{}.{attempt}.tmp", std::process::id()));
+            match std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp) {
+                Ok(f) => break (tmp, f),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
+                    attempt += 1;
+                }
+                Err(e) => return Err(Box::new(cannot_write(Some(path), &e.to_string()))),
+            }
+        };
         Ok(AtomicFile {
             path: path.to_path_buf(),
             tmp,
@@ -107,7 +120,10 @@ fn overwrites_input(path: &Path) -> Diagnostic {
         ),
     )
     .at(Loc::new(&file, Span::default()), Text::new("输出文件", "output file"))
-    .help(Text::new("换一个输出文件名", "choose another output file"))
+    .help(Text::new(
+        "换一个输出文件名；报告不能写在输入文件或政策文件（`.zc`）上",
+        "choose another output file; a report is never written over an input or a policy file (`.zc`)",
+    ))
 }
 
 /// A [`Code::Io`] diagnostic: the report cannot be written to `path`.

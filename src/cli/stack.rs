@@ -15,6 +15,9 @@ use crate::diagnostics::{Diagnostics, Text};
 use crate::eval::outcome::SubjectOutcome;
 use crate::eval::stack::{StackOutcome, combine};
 use crate::eval::value::V;
+use crate::limits::{
+    MAX_POLICY_BYTES, ReadError, import_outside_root, read_text, resolve_import, too_large,
+};
 use crate::source::SourceFile;
 use crate::units::Dim;
 
@@ -81,10 +84,21 @@ pub fn imports(policy: &Policy, kind: &str) -> Result<Vec<Imported>, Diagnostics
         if !aliases.contains(&imp.alias.node) {
             continue;
         }
-        let path: PathBuf = dir.join(&imp.path.node);
-        let text = match std::fs::read_to_string(&path) {
+        let path: PathBuf = match resolve_import(&dir, &dir, &imp.path.node) {
+            Ok(p) => p,
+            Err(why) => {
+                diags.push(import_outside_root(&policy.file, imp.path.span, &imp.path.node, why));
+                continue;
+            }
+        };
+        let text = match read_text(&path, MAX_POLICY_BYTES) {
             Ok(t) => t,
-            Err(e) => {
+            Err(ReadError::TooLarge(size, max)) => {
+                let loc = crate::source::Loc::new(&policy.file, imp.path.span);
+                diags.push(too_large(&imp.path.node, size, max, loc));
+                continue;
+            }
+            Err(ReadError::Io(e)) => {
                 let name = path.display().to_string();
                 let d = crate::diagnostics::Diagnostic::new(
                     crate::diagnostics::Code::Io,
@@ -213,6 +227,7 @@ pub fn imported_names(policy: &Policy, kind: &str) -> BTreeSet<String> {
     fn walk(
         policy: &Policy,
         kind: &str,
+        root: &Path,
         depth: usize,
         seen: &mut BTreeSet<PathBuf>,
         out: &mut BTreeSet<String>,
@@ -223,21 +238,23 @@ pub fn imported_names(policy: &Policy, kind: &str) -> BTreeSet<String> {
         let dir = Path::new(&policy.file.name).parent().map(Path::to_path_buf).unwrap_or_default();
         for item in &policy.items {
             let ItemKind::Import(imp) = &item.node.kind else { continue };
-            let path = dir.join(&imp.path.node);
+            // Imports refused here are reported by `check` and by `imports`.
+            let Ok(path) = resolve_import(root, &dir, &imp.path.node) else { continue };
             let key = path.canonicalize().unwrap_or_else(|_| path.clone());
             if !seen.insert(key) {
                 continue;
             }
-            let Ok(text) = std::fs::read_to_string(&path) else { continue };
+            let Ok(text) = read_text(&path, MAX_POLICY_BYTES) else { continue };
             let file: Arc<SourceFile> = SourceFile::new(path.display().to_string(), text);
             if let (Some(p), _) = crate::parser::parse(&file) {
                 out.extend(data_names(&p, kind));
-                walk(&p, kind, depth + 1, seen, out);
+                walk(&p, kind, root, depth + 1, seen, out);
             }
         }
     }
     let mut seen = BTreeSet::new();
     let mut out = BTreeSet::new();
-    walk(policy, kind, 0, &mut seen, &mut out);
+    let root = Path::new(&policy.file.name).parent().map(Path::to_path_buf).unwrap_or_default();
+    walk(policy, kind, &root, 0, &mut seen, &mut out);
     out
 }

@@ -11,6 +11,7 @@
 //! Exit status: 1 when a case or snapshot fails or a policy has errors, 2 for a usage or file
 //! problem (including an unreadable test file or a case that cannot run), else 0.
 
+use crate::limits::{MAX_DATA_BYTES, ReadError, file_too_large, read_text};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -330,10 +331,14 @@ fn run_cases(ctx: &Ctx<'_, '_>, tally: &mut Tally, lines: &mut String, diags: &m
         return;
     }
     let name = ctx.path.display().to_string();
-    let text = match std::fs::read_to_string(&test_path) {
+    let text = match read_text(&test_path, MAX_DATA_BYTES) {
         Ok(t) => t,
-        Err(e) => {
+        Err(ReadError::Io(e)) => {
             diags.push(files::io_diagnostic(&test_path, &e));
+            return;
+        }
+        Err(ReadError::TooLarge(size, max)) => {
+            diags.push(file_too_large(&test_path.display().to_string(), size, max));
             return;
         }
     };
@@ -584,7 +589,7 @@ fn run_snapshot(
     };
     let mut body = serde_json::to_string_pretty(&now).unwrap_or_default();
     body.push('\n');
-    let old_text = std::fs::read_to_string(&snap_path).ok();
+    let old_text = read_text(&snap_path, MAX_DATA_BYTES).ok();
     if bless {
         if old_text.as_deref() == Some(body.as_str()) {
             tally.passed += 1;

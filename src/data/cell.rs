@@ -1,10 +1,14 @@
 //! One cell into one [`Value`], by the kind of field it belongs to.
 //!
-//! Numbers are read strictly: ASCII digits with an optional leading `-` and an optional decimal
-//! part (`12.5`, `-3`, `0.25`). Anything else is refused with a reason, never guessed at: a
-//! thousands separator (`1,234`), full-width digits (`１２`), a unit in the cell (`12万元`), an
-//! exponent. A percentage field also accepts a trailing `%` (`30%`), which is how spreadsheets
-//! show shares.
+//! Numbers are read exactly, never guessed at. A number is ASCII digits with an optional
+//! leading `-` and an optional decimal part (`12.5`, `-3`, `0.25`); spreadsheets written on a
+//! Chinese system also give full-width digits, point and minus (`１２．５`, `－３`), which are
+//! read as their ASCII forms, and thousands separators (`1,234,567.89`, also with the full-width
+//! comma `，`), which are read only in the exact grouping pattern: one to three digits, then
+//! groups of exactly three. Anything else is refused with a reason: a separator out of place
+//! (`1,2`, `12,34`: perhaps a decimal comma, perhaps a typing error), a unit in the cell
+//! (`12万元`), an exponent. A percentage field also accepts a trailing `%` (`30%`), which is how
+//! spreadsheets show shares.
 
 use std::str::FromStr;
 
@@ -33,6 +37,13 @@ pub enum CellError {
     NotADate,
     /// A value of the wrong kind: a date in a number field, a yes/no value in a text field.
     WrongKind,
+    /// A spreadsheet number in a date field: the date it would be as an Excel serial date
+    /// number, if it is one (not read as that date: the workbook may count from 1904, and the
+    /// number may not be a date at all).
+    SerialNumber(Option<Date>),
+    /// A spreadsheet date cell in a year field; the year it would be if a year was typed into a
+    /// cell formatted as a date (`2024` shows as `1905-07-16`).
+    DateInYearField(Option<u16>),
     /// A spreadsheet error value, a duration, a number that cannot be held exactly.
     Invalid,
     /// The value cannot be converted to base units exactly.
@@ -42,10 +53,8 @@ pub enum CellError {
 /// What is wrong with a number as written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NumberProblem {
-    /// `1,234`.
-    ThousandsSeparator,
-    /// `１２.５`.
-    FullWidth,
+    /// A comma between digits that is not a thousands separator in its place: `1,2`.
+    MisplacedSeparator,
     /// `12万元`, `12元`.
     UnitInCell,
     /// Anything else.
@@ -77,9 +86,9 @@ pub fn read_cell(raw: &RawValue, kind: &FieldKind, unit: &Unit) -> Result<Value,
             }
         }
         FieldKind::Year => match raw {
-            RawValue::Text(t) => {
-                super::header::parse_year(t).map(Value::Year).ok_or(CellError::NotAYear)
-            }
+            RawValue::Text(t) => super::header::parse_year(&half_width(t))
+                .map(Value::Year)
+                .ok_or(CellError::NotAYear),
             RawValue::Number(d) => {
                 let d = d.normalize();
                 (d.scale() == 0 && d >= Decimal::from(1000) && d <= Decimal::from(9999))
@@ -89,11 +98,17 @@ pub fn read_cell(raw: &RawValue, kind: &FieldKind, unit: &Unit) -> Result<Value,
                     .ok_or(CellError::NotAYear)
             }
             RawValue::Invalid(_) => Err(CellError::Invalid),
+            RawValue::Date(d) => Err(CellError::DateInYearField(
+                excel_serial(*d).and_then(|n| u16::try_from(n).ok()).filter(|y| *y >= 1000),
+            )),
             _ => Err(CellError::WrongKind),
         },
         FieldKind::Date => match raw {
             RawValue::Date(d) => Ok(Value::Date(*d)),
             RawValue::Text(t) => parse_date(t).map(Value::Date).ok_or(CellError::NotADate),
+            RawValue::Number(n) => Err(CellError::SerialNumber(
+                i64::try_from(*n).ok().filter(|_| n.fract().is_zero()).and_then(excel_date),
+            )),
             RawValue::Invalid(_) => Err(CellError::Invalid),
             _ => Err(CellError::WrongKind),
         },
@@ -128,12 +143,54 @@ fn read_number(raw: &RawValue, unit: &Unit) -> Result<Value, CellError> {
     Ok(Value::Number { value: base, dim })
 }
 
-/// A plain decimal: `-`? digits (`.` digits)?, exactly representable.
+/// A decimal as written in a cell: `-`? digits (`.` digits)?, exactly representable, after
+/// full-width characters are read as ASCII and thousands separators in their exact grouping
+/// pattern are dropped (see the module's documentation).
 pub fn parse_plain(t: &str) -> Result<Decimal, NumberProblem> {
+    let ascii = half_width(t);
+    let t = ascii.as_str();
     if is_plain(t) {
         return Decimal::from_str_exact(t).map_err(|_| NumberProblem::Other);
     }
+    if let Some(plain) = without_grouping(t) {
+        return Decimal::from_str_exact(&plain).map_err(|_| NumberProblem::Other);
+    }
     Err(number_problem(t))
+}
+
+/// Full-width digits, point, minus and comma read as ASCII (`１２．５` → `12.5`); other
+/// characters are kept.
+pub(super) fn half_width(t: &str) -> String {
+    t.chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+            '．' => '.',
+            '－' | '−' => '-',
+            '，' => ',',
+            c => c,
+        })
+        .collect()
+}
+
+/// `1,234,567.89` without its separators, if the separators are exactly in the grouping
+/// pattern: one to three leading digits, then groups of exactly three digits, then an optional
+/// decimal part without separators.
+fn without_grouping(t: &str) -> Option<String> {
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    let mut groups = int.split(',');
+    let first = groups.next()?;
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let rest: Vec<&str> = groups.collect();
+    let grouped = !rest.is_empty()
+        && all_digits(first)
+        && first.len() <= 3
+        && rest.iter().all(|g| g.len() == 3 && all_digits(g))
+        && frac.is_none_or(all_digits);
+    grouped.then(|| t.replace(',', ""))
 }
 
 /// Whether a text has the shape of a plain decimal.
@@ -148,16 +205,8 @@ fn is_plain(t: &str) -> bool {
 }
 
 fn number_problem(t: &str) -> NumberProblem {
-    let full_width = |c: char| ('０'..='９').contains(&c) || c == '．' || c == '－';
-    if t.chars().any(full_width) {
-        return NumberProblem::FullWidth;
-    }
-    let chars: Vec<char> = t.chars().collect();
-    let separator = chars
-        .windows(3)
-        .any(|w| matches!(w, [a, ',' | '，', b] if a.is_ascii_digit() && b.is_ascii_digit()));
-    if separator {
-        return NumberProblem::ThousandsSeparator;
+    if t.contains(',') && is_plain(&t.replace(',', "")) {
+        return NumberProblem::MisplacedSeparator;
     }
     let leading: String =
         t.chars().take_while(|c| c.is_ascii_digit() || matches!(c, '.' | '-')).collect();
@@ -234,6 +283,50 @@ pub fn is_valid_date(d: Date) -> bool {
     d.day >= 1 && d.day <= days
 }
 
+/// Days from 1970-01-01 to a date of the proleptic Gregorian calendar.
+fn days_from_civil(d: Date) -> i64 {
+    let (m, dd) = (i64::from(d.month), i64::from(d.day));
+    let y = i64::from(d.year) - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + dd - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date `days` after 1970-01-01, if its year is between 1 and 9999.
+fn civil_from_days(days: i64) -> Option<Date> {
+    let z = days.checked_add(719_468)?;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    Some(Date {
+        year: u16::try_from(year).ok().filter(|y| (1..=9999).contains(y))?,
+        month: u8::try_from(month).ok()?,
+        day: u8::try_from(day).ok()?,
+    })
+}
+
+/// Excel's day 0 (1900 date system), counted from 1970-01-01: 1899-12-30, so that day 61 is
+/// 1900-03-01 (Excel counts a 1900-02-29 that never was).
+const EXCEL_EPOCH: i64 = -25_569;
+
+/// The date an Excel serial date number stands for in the 1900 date system, from day 61
+/// (1900-03-01) on; earlier numbers are not dates anyone means.
+pub fn excel_date(serial: i64) -> Option<Date> {
+    (serial >= 61).then(|| civil_from_days(serial.checked_add(EXCEL_EPOCH)?)).flatten()
+}
+
+/// The Excel serial date number of a date from 1900-03-01 on (1900 date system).
+pub fn excel_serial(d: Date) -> Option<i64> {
+    Some(days_from_civil(d) - EXCEL_EPOCH).filter(|n| *n >= 61)
+}
+
 /// Close names for an unknown one, best first, by edit distance over characters.
 /// The candidates closest to `wanted` (the one did-you-mean helper, over owned names).
 pub fn did_you_mean(wanted: &str, candidates: &[String]) -> Vec<String> {
@@ -272,14 +365,37 @@ mod tests {
     }
 
     #[test]
+    fn office_forms_of_numbers_are_read_exactly() {
+        let yuan = |t: &str| number(t, "元").map(|v| v.as_number());
+        assert_eq!(yuan("1,234"), Ok(Some(dec("1234"))));
+        assert_eq!(yuan("1,234.50"), Ok(Some(dec("1234.50"))));
+        assert_eq!(yuan("-12,345,678.9"), Ok(Some(dec("-12345678.9"))));
+        assert_eq!(yuan("1，234.5"), Ok(Some(dec("1234.5"))));
+        assert_eq!(yuan("１２３"), Ok(Some(dec("123"))));
+        assert_eq!(yuan("１２．５"), Ok(Some(dec("12.5"))));
+        assert_eq!(yuan("－３"), Ok(Some(dec("-3"))));
+        assert_eq!(yuan("１，２３４．５"), Ok(Some(dec("1234.5"))));
+        assert_eq!(yuan("\u{3000}１２\u{3000}"), Ok(Some(dec("12"))));
+        assert_eq!(number("１２．５％", "%").unwrap().as_number(), Some(dec("0.125")));
+        assert_eq!(number("1,234.5%", "%").unwrap().as_number(), Some(dec("12.345")));
+        assert_eq!(number("1.5", "万元").unwrap().as_number(), Some(dec("15000")));
+        assert_eq!(number("1,000", "万元").unwrap().as_number(), Some(dec("10000000")));
+        let u = Unit::canonical(Dim::NUMBER);
+        assert_eq!(
+            read_cell(&RawValue::Text("２０２０".into()), &FieldKind::Year, &u),
+            Ok(Value::Year(2020))
+        );
+    }
+
+    #[test]
     fn anything_but_a_plain_decimal_is_refused_with_a_reason() {
         let problem = |t: &str| match number(t, "元") {
             Err(CellError::NotANumber(p)) => p,
             other => panic!("{t}: {other:?}"),
         };
-        assert_eq!(problem("1,234"), NumberProblem::ThousandsSeparator);
-        assert_eq!(problem("1，234.5"), NumberProblem::ThousandsSeparator);
-        assert_eq!(problem("１２.５"), NumberProblem::FullWidth);
+        for t in ["1,2", "12,34", "1,2345", "1234,567", ",123", "1,,234", "1,234,56", "1.234,5"] {
+            assert_eq!(problem(t), NumberProblem::MisplacedSeparator, "{t}");
+        }
         assert_eq!(problem("12万元"), NumberProblem::UnitInCell);
         assert_eq!(problem("12 元"), NumberProblem::UnitInCell);
         for t in ["abc", "1e5", "+5", ".5", "5.", "--5", "1.2.3", "NaN", "0x10", "5-"] {
@@ -294,6 +410,33 @@ mod tests {
             number("7922816251426433759354395033", "亿元"),
             Err(CellError::Conversion(_))
         ));
+    }
+
+    #[test]
+    fn excel_serial_dates() {
+        let date = |year, month, day| Date { year, month, day };
+        assert_eq!(excel_date(45352), Some(date(2024, 3, 1)));
+        assert_eq!(excel_date(61), Some(date(1900, 3, 1)));
+        assert_eq!(excel_date(60), None, "the 1900-02-29 that never was");
+        assert_eq!(excel_date(2_958_465), Some(date(9999, 12, 31)));
+        assert_eq!(excel_date(2_958_466), None);
+        assert_eq!(excel_date(i64::MAX), None);
+        assert_eq!(excel_serial(date(1905, 7, 16)), Some(2024));
+        assert_eq!(excel_serial(date(2024, 2, 29)), Some(45351));
+        assert_eq!(excel_serial(date(1900, 1, 1)), None);
+        let u = Unit::canonical(Dim::NUMBER);
+        assert_eq!(
+            read_cell(&RawValue::Number(dec("45352")), &FieldKind::Date, &u),
+            Err(CellError::SerialNumber(Some(date(2024, 3, 1))))
+        );
+        assert_eq!(
+            read_cell(&RawValue::Number(dec("12.5")), &FieldKind::Date, &u),
+            Err(CellError::SerialNumber(None))
+        );
+        assert_eq!(
+            read_cell(&RawValue::Date(date(1905, 7, 16)), &FieldKind::Year, &u),
+            Err(CellError::DateInYearField(Some(2024)))
+        );
     }
 
     #[test]

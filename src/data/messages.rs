@@ -180,6 +180,57 @@ pub(super) fn cell_error(
                 ),
             )
         }
+        CellError::SerialNumber(date) => {
+            let (zh, en) = match date {
+                Some(d) => {
+                    let d = RawValue::Date(d).display();
+                    (
+                        format!(
+                            "；如果它是 Excel 的日期序号，对应 `{d}`，请把单元格设为日期格式或直接写 `{d}`"
+                        ),
+                        format!(
+                            "; as an Excel serial date it would be `{d}`: format the cell as a date, or write `{d}`"
+                        ),
+                    )
+                }
+                None => (String::new(), String::new()),
+            };
+            (
+                Code::WrongValue,
+                Text::new(
+                    format!("字段 `{f}` 应填日期，单元格却是数字 `{t}`"),
+                    format!("`{f}` holds a date, but the cell is the number `{t}`"),
+                ),
+                Text::new("应为日期", "a date expected"),
+                Text::new(
+                    format!("数字不会被当作日期读取，因为工作簿可能从 1904 年起算{zh}"),
+                    format!(
+                        "a number is not read as a date, since a workbook may count days from 1904{en}"
+                    ),
+                ),
+            )
+        }
+        CellError::DateInYearField(year) => {
+            let (zh, en) = match year {
+                Some(y) => (
+                    format!("；如果本想填年份 `{y}`，请把单元格设为数字格式"),
+                    format!("; if the year `{y}` was meant, format the cell as a number"),
+                ),
+                None => (String::new(), String::new()),
+            };
+            (
+                Code::WrongValue,
+                Text::new(
+                    format!("字段 `{f}` 应填年份，单元格却是日期 `{t}`"),
+                    format!("`{f}` holds a year, but the cell is the date `{t}`"),
+                ),
+                Text::new("应为年份", "a year was expected"),
+                Text::new(
+                    format!("单元格是日期格式，在其中输入的年份会显示为日期{zh}"),
+                    format!("a year typed into a cell formatted as a date shows as a date{en}"),
+                ),
+            )
+        }
         CellError::Invalid => (
             Code::WrongValue,
             Text::new(
@@ -235,28 +286,10 @@ fn share_help(share: bool) -> Text {
 /// Help for a cell that is not a plain number, showing the corrected text when it can.
 fn number_help(p: NumberProblem, t: &str, spec: &FieldSpec) -> Text {
     match p {
-        NumberProblem::ThousandsSeparator => {
-            let fixed: String = t.chars().filter(|c| !matches!(c, ',' | '，')).collect();
-            Text::new(
-                format!("去掉千位分隔符，写成 `{fixed}`"),
-                format!("remove the thousands separators: `{fixed}`"),
-            )
-        }
-        NumberProblem::FullWidth => {
-            let fixed: String = t
-                .chars()
-                .map(|c| match c {
-                    '０'..='９' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
-                    '．' => '.',
-                    '－' => '-',
-                    c => c,
-                })
-                .collect();
-            Text::new(
-                format!("把全角数字改为半角：`{fixed}`"),
-                format!("write ASCII digits: `{fixed}`"),
-            )
-        }
+        NumberProblem::MisplacedSeparator => Text::new(
+            "逗号只能作千位分隔符，每三位一组（如 `1,234,567.89`）；小数点用 `.`",
+            "a comma is read only as a thousands separator, in groups of three (`1,234,567.89`); the decimal point is `.`",
+        ),
         NumberProblem::UnitInCell => {
             let unit: String = t
                 .trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | '-'))

@@ -48,10 +48,11 @@ pub use validate::validate;
 pub use value::{Dataset, Record, Value};
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
+use crate::limits::{MAX_COLUMNS, MAX_DATA_BYTES, MAX_ROWS, ReadError, read_file};
 use crate::source::{Loc, SourceFile, Span};
 
 /// Reads a data file's bytes by the extension of `name`: `.csv`, `.json`, `.toml` or `.xlsx`.
-/// Text files must be UTF-8 (with or without a byte-order mark).
+/// Text files are UTF-8 (with or without a byte-order mark) or GBK/GB18030; see [`decode_text`].
 ///
 /// Like every loader, returns `None` when nothing could be read. The data may also come back
 /// together with errors (a cell outside every column, a key given twice): it can then still be
@@ -84,41 +85,104 @@ pub fn load(name: &str, bytes: &[u8]) -> (Option<RawData>, Diagnostics) {
             return (None, Diagnostics::from(vec![d]));
         }
     };
-    match std::str::from_utf8(bytes) {
-        // The byte-order mark is invisible to people: columns are counted without it.
+    match decode_text(bytes) {
         Ok(text) => {
-            text_loader(&SourceFile::new(name, text.strip_prefix('\u{feff}').unwrap_or(text)))
+            let (raw, diags) = text_loader(&SourceFile::new(name, text));
+            if let Some(r) = &raw
+                && let Some(loc) = past_limits(r)
+            {
+                return (None, Diagnostics::from(vec![too_large(r, &loc)]));
+            }
+            (raw, diags)
         }
-        Err(e) => {
-            // Keep the readable part so that the label points at the first bad byte.
-            let text = String::from_utf8_lossy(bytes).into_owned();
-            let at = e.valid_up_to();
-            let end =
-                text.get(at..).and_then(|t| t.chars().next()).map_or(at, |c| at + c.len_utf8());
+        Err(d) => {
+            let (text, at, end) = *d;
             let file = SourceFile::new(name, text);
             let d = Diagnostic::new(
                 Code::DataFormat,
                 Text::new(
-                    format!("数据文件 `{name}` 不是 UTF-8 编码"),
-                    format!("data file `{name}` is not UTF-8"),
+                    format!("数据文件 `{name}` 既不是 UTF-8 也不是 GBK/GB18030 编码"),
+                    format!("data file `{name}` is neither UTF-8 nor GBK/GB18030"),
                 ),
             )
-            .at(Loc::new(&file, Span::new(at, end)), Text::new("无法识别的字节", "not UTF-8"))
+            .at(
+                Loc::new(&file, Span::new(at, end)),
+                Text::new("无法识别的字节", "unreadable bytes"),
+            )
             .help(Text::new(
-                "暂不支持 GBK 等编码；请在电子表格软件中另存为“CSV UTF-8”",
-                "GBK and other encodings are not read yet; save the file as \"CSV UTF-8\"",
+                "在电子表格软件中另存为“CSV UTF-8”",
+                "save the file again as \"CSV UTF-8\" from a spreadsheet",
             ));
             (None, Diagnostics::from(vec![d]))
         }
     }
 }
 
-/// Reads a data file from disk; see [`load`]. A file that cannot be read is `ZC0901`.
+/// The text of a data file. UTF-8 (with or without a byte-order mark, which is dropped: it is
+/// invisible to people, and columns are counted without it) is taken as it is. Anything else is
+/// decoded as GB18030, the superset of GBK that Excel and WPS use when saving "CSV" on a Chinese
+/// system, but only if every byte decodes: there is no guessing between encodings, and a file
+/// that is neither is refused. Bytes that are valid UTF-8 are read as UTF-8 (a GBK reading of
+/// such bytes would be a different text, and UTF-8 is what zhengce writes).
+///
+/// On failure: the readable part of the text, and the byte range of the first byte neither
+/// encoding reads, for the diagnostic.
+fn decode_text(bytes: &[u8]) -> Result<String, Box<(String, usize, usize)>> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let utf8_error = match std::str::from_utf8(bytes) {
+        Ok(text) => return Ok(text.to_string()),
+        Err(e) => e,
+    };
+    let utf16 = bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff");
+    if !utf16
+        && let Some(text) =
+            encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes)
+    {
+        return Ok(text.into_owned());
+    }
+    // Keep the readable part so that the label points at the first bad byte.
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    let at = utf8_error.valid_up_to();
+    let end = text.get(at..).and_then(|t| t.chars().next()).map_or(at, |c| at + c.len_utf8());
+    Err(Box::new((text, at, end)))
+}
+
+/// The first row or column past [`MAX_ROWS`] or [`MAX_COLUMNS`], if the data has one.
+fn past_limits(raw: &RawData) -> Option<DataLoc> {
+    let table = raw.table.as_ref()?;
+    if let Some(row) = table.rows.get(MAX_ROWS) {
+        return Some(row.loc.clone());
+    }
+    table.columns.get(MAX_COLUMNS).map(|c| c.loc.clone())
+}
+
+/// `ZC0906`: more rows or columns than a data file may hold, at the first one past the limit.
+pub(crate) fn too_large(raw: &RawData, loc: &DataLoc) -> Diagnostic {
+    raw.diag(
+        Code::DataTooLarge,
+        Text::new(
+            format!("数据超过上限：最多 {MAX_ROWS} 行主体、{MAX_COLUMNS} 列"),
+            format!("the data has more than {MAX_ROWS} rows or {MAX_COLUMNS} columns"),
+        ),
+        loc,
+        Text::new("超过上限", "past the limit"),
+    )
+    .help(Text::new(
+        "把数据分成几个文件分别评估",
+        "split the data into several files and evaluate each",
+    ))
+}
+
+/// Reads a data file from disk; see [`load`]. A file that cannot be read is `ZC0901`; one larger
+/// than [`MAX_DATA_BYTES`] is `ZC0905`.
 pub fn load_path(path: &Path) -> (Option<RawData>, Diagnostics) {
     let name = path.display().to_string();
-    match std::fs::read(path) {
+    match read_file(path, MAX_DATA_BYTES) {
         Ok(bytes) => load(&name, &bytes),
-        Err(e) => {
+        Err(ReadError::TooLarge(size, max)) => {
+            (None, Diagnostics::from(vec![crate::limits::file_too_large(&name, size, max)]))
+        }
+        Err(ReadError::Io(e)) => {
             let file = SourceFile::new(name.clone(), "");
             let d = Diagnostic::new(
                 Code::Io,
@@ -173,13 +237,31 @@ mod tests {
         let (raw, d) = load("data.docx", b"x");
         assert!(raw.is_none());
         assert_eq!(d.iter().next().map(|d| d.code), Some(Code::DataFormat));
-        // `名称` in GBK
-        let (raw, d) = load("data.csv", b"id,\xc3\xfb\xb3\xc6\n");
-        assert!(raw.is_none());
-        let d = d.sorted();
-        assert_eq!(d[0].code, Code::DataFormat);
-        assert_eq!(d[0].primary().map(|l| l.span.start), Some(3));
-        assert!(d[0].message.en.contains("not UTF-8"));
+        // A byte GB18030 does not read either (0xFF), and UTF-16.
+        for bytes in [&b"id,\xc3\xfb\xff\n"[..], b"\xff\xfei\x00d\x00"] {
+            let (raw, d) = load("data.csv", bytes);
+            assert!(raw.is_none());
+            let d = d.sorted();
+            assert_eq!(d[0].code, Code::DataFormat);
+            assert!(d[0].message.en.contains("neither UTF-8 nor GBK"), "{}", d[0].message.en);
+        }
+        let (_, d) = load("data.csv", b"id,\xc3\xfb\xff\n");
+        assert_eq!(d.sorted()[0].primary().map(|l| l.span.start), Some(3));
+    }
+
+    #[test]
+    fn gbk_and_byte_order_marks_are_decoded() {
+        let header = |bytes: &[u8]| {
+            let (raw, d) = load("data.csv", bytes);
+            assert!(!d.has_errors(), "{:?}", d.sorted());
+            let t = raw.unwrap().table.unwrap();
+            t.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>()
+        };
+        // `名称` in GBK; `营业收入` in GB18030 (the same bytes as GBK)
+        assert_eq!(header(b"id,\xc3\xfb\xb3\xc6\n"), ["id", "名称"]);
+        assert_eq!(header(b"\xd3\xaa\xd2\xb5\xca\xd5\xc8\xeb\n"), ["营业收入"]);
+        assert_eq!(header("\u{feff}名称\n".as_bytes()), ["名称"]);
+        assert_eq!(header("名称\n".as_bytes()), ["名称"]);
     }
 
     #[test]

@@ -605,7 +605,7 @@ impl Validator<'_> {
             Some(RawValue::Number(d)) if d.normalize().scale() == 0 => {
                 parse_year(&d.normalize().to_string())
             }
-            _ => parse_year(&text),
+            _ => parse_year(&super::cell::half_width(&text)),
         };
         if year.is_none() {
             let d = self.diag(

@@ -11,12 +11,17 @@
 use std::io::Cursor;
 use std::sync::Arc;
 
-use calamine::{Data, Range, Reader, StyleRange, Xlsx};
+use std::collections::BTreeMap;
+
+use calamine::{Data, Reader, Xlsx, XlsxError};
 use rust_decimal::Decimal;
 
-use super::table::{DataLoc, RawCell, RawColumn, RawData, RawParam, RawRow, RawTable, RawValue};
+use super::table::{
+    DataLoc, RawCell, RawColumn, RawData, RawParam, RawRow, RawTable, RawValue, column_letters,
+};
 use crate::ast::Date;
 use crate::diagnostics::{Code, Diagnostics, Text};
+use crate::limits::{MAX_COLUMNS, MAX_ROWS};
 use crate::source::SourceFile;
 
 /// Reads a spreadsheet. `name` is the path shown in diagnostics.
@@ -50,53 +55,130 @@ pub fn load_xlsx(name: &str, bytes: &[u8]) -> (Option<RawData>, Diagnostics) {
     let names = book.sheet_names();
     let is_params = |n: &str| n.trim() == "参数" || n.trim().eq_ignore_ascii_case("params");
     if let Some(sheet) = names.iter().find(|n| !is_params(n)) {
-        match (book.worksheet_range(sheet), book.worksheet_style(sheet)) {
-            (Ok(range), Ok(styles)) => {
-                let cells = grid(&range, &styles, sheet);
+        match grid(&mut book, sheet) {
+            Ok(cells) => {
                 raw.table = Some(table(cells, sheet, &raw, &mut diags));
+                merged(&mut book, sheet, &raw, &mut diags);
             }
-            (Err(e), _) | (_, Err(e)) => diags.push(cannot(&raw, e.to_string())),
+            Err(SheetError::Xlsx(e)) => diags.push(cannot(&raw, e.to_string())),
+            Err(SheetError::TooLarge(loc)) => {
+                diags.push(super::too_large(&raw, &loc));
+                return (None, diags);
+            }
         }
     }
     if let Some(sheet) = names.iter().find(|n| is_params(n)) {
-        match (book.worksheet_range(sheet), book.worksheet_style(sheet)) {
-            (Ok(range), Ok(styles)) => {
+        match grid(&mut book, sheet) {
+            Ok(cells) => {
                 raw.params_loc = Some(DataLoc::Cell { sheet: sheet.clone(), row: 0, col: 0 });
-                raw.params = params(grid(&range, &styles, sheet));
+                raw.params = params(cells);
+                merged(&mut book, sheet, &raw, &mut diags);
             }
-            (Err(e), _) | (_, Err(e)) => diags.push(cannot(&raw, e.to_string())),
+            Err(SheetError::Xlsx(e)) => diags.push(cannot(&raw, e.to_string())),
+            Err(SheetError::TooLarge(loc)) => {
+                diags.push(super::too_large(&raw, &loc));
+                return (None, diags);
+            }
         }
     }
     (Some(raw), diags)
 }
 
+/// Refuses the merged cells of a sheet, each at its first cell. A merged cell holds its value
+/// in its first cell only: the other cells of a merged header would be columns without a name,
+/// and the other rows of a merged cell in the table would silently be empty. Filling them in
+/// instead would guess what the merge meant (a header over several years' columns is two header
+/// rows, which a data file does not have), so the merge must be undone in the spreadsheet.
+fn merged(book: &mut Xlsx<Cursor<&[u8]>>, sheet: &str, raw: &RawData, diags: &mut Diagnostics) {
+    let regions = match book.merge_cells_by_sheet_name(sheet) {
+        Ok(r) => r,
+        Err(e) => {
+            let detail = e.to_string();
+            diags.push(raw.diag(
+                Code::DataFormat,
+                Text::new(
+                    format!("无法读取工作表 `{sheet}` 的合并单元格：{detail}"),
+                    format!("cannot read the merged cells of sheet `{sheet}`: {detail}"),
+                ),
+                &DataLoc::Span(crate::source::Span::default()),
+                Text::new("这个文件", "this file"),
+            ));
+            return;
+        }
+    };
+    for region in regions.iter().filter(|r| r.start != r.end) {
+        let (row, col) = region.start;
+        let (end_row, end_col) = region.end;
+        let area = format!(
+            "{}{}:{}{}",
+            column_letters(col),
+            u64::from(row) + 1,
+            column_letters(end_col),
+            u64::from(end_row) + 1
+        );
+        let loc = DataLoc::Cell { sheet: sheet.to_string(), row, col };
+        diags.push(
+            raw.diag(
+                Code::DataFormat,
+                Text::new(
+                    format!("合并单元格 `{area}` 无法读取"),
+                    format!("merged cells `{area}` cannot be read"),
+                ),
+                &loc,
+                Text::new("合并单元格", "merged cells"),
+            )
+            .help(Text::new(
+                "取消合并，在每个单元格中填写各自的值；表头每列一个列名，例如 `营业收入[2023]`、`营业收入[2024]`",
+                "unmerge the cells and give each its own value; in the header, each column its own name, such as `营业收入[2023]` and `营业收入[2024]`",
+            )),
+        );
+    }
+}
+
 /// The non-empty rows of a sheet, as (absolute row, cells by absolute column).
 type Grid = Vec<(u32, Vec<RawCell>)>;
 
-fn grid(range: &Range<Data>, styles: &StyleRange, sheet: &str) -> Grid {
-    let Some((row0, col0)) = range.start() else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for (i, cells) in range.rows().enumerate() {
-        let row = row0.saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
-        let mut row_cells = Vec::new();
-        for (j, data) in cells.iter().enumerate() {
-            let col = col0.saturating_add(u32::try_from(j).unwrap_or(u32::MAX));
-            let percent = styles
-                .get((row, col))
-                .and_then(|s| s.number_format.as_ref())
-                .is_some_and(|f| is_percent_format(&f.format_code));
-            row_cells.push(RawCell {
-                value: value(data, percent),
-                loc: DataLoc::Cell { sheet: sheet.to_string(), row, col },
-            });
+/// Why a sheet was not read.
+enum SheetError {
+    Xlsx(XlsxError),
+    /// More rows or columns than a data file may have; the first cell past the limit.
+    TooLarge(DataLoc),
+}
+
+/// Reads the non-empty cells of a sheet one at a time, as the file stores them: a sheet that
+/// names a far cell (`XFD1048576`) costs only its cells, never the rectangle they span. More
+/// than [`MAX_ROWS`] non-empty rows or a cell beyond [`MAX_COLUMNS`] stops the reading.
+fn grid(book: &mut Xlsx<Cursor<&[u8]>>, sheet: &str) -> Result<Grid, SheetError> {
+    let mut reader = book.worksheet_cells_reader(sheet).map_err(SheetError::Xlsx)?;
+    let mut rows: BTreeMap<u32, Vec<RawCell>> = BTreeMap::new();
+    while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(SheetError::Xlsx)? {
+        let (row, col) = cell.get_position();
+        let loc = DataLoc::Cell { sheet: sheet.to_string(), row, col };
+        let percent = reader
+            .styles()
+            .get(style)
+            .and_then(|s| s.number_format.as_ref())
+            .is_some_and(|f| is_percent_format(&f.format_code));
+        let value = value(&Data::from(cell.get_value().clone()), percent);
+        if value.is_empty() {
+            continue;
         }
-        if row_cells.iter().any(|c| !c.value.is_empty()) {
-            out.push((row, row_cells));
+        let too_many_rows = rows.len() >= MAX_ROWS && !rows.contains_key(&row);
+        if usize::try_from(col).map_or(true, |c| c >= MAX_COLUMNS) || too_many_rows {
+            return Err(SheetError::TooLarge(loc));
         }
+        rows.entry(row).or_default().push(RawCell { value, loc });
     }
-    out
+    Ok(rows
+        .into_iter()
+        .map(|(row, mut cells)| {
+            cells.sort_by_key(|c| match c.loc {
+                DataLoc::Cell { col, .. } => col,
+                _ => 0,
+            });
+            (row, cells)
+        })
+        .collect())
 }
 
 /// Whether a number format shows a percentage: a `%` outside quotes and escapes.
@@ -175,7 +257,15 @@ fn table(grid: Grid, sheet: &str, raw: &RawData, diags: &mut Diagnostics) -> Raw
     let mut reported = Vec::new();
     let mut out_rows = Vec::new();
     for (row, cells) in rows {
-        let mut by_col: Vec<Option<RawCell>> = vec![None; columns.len()];
+        // A cell left empty is an empty cell where it is, so that a missing value is reported
+        // at its cell.
+        let mut by_col: Vec<Option<RawCell>> = columns
+            .iter()
+            .map(|(col, _)| {
+                let loc = DataLoc::Cell { sheet: sheet.to_string(), row, col: *col };
+                Some(RawCell { value: RawValue::Empty, loc })
+            })
+            .collect();
         for cell in cells {
             let DataLoc::Cell { col, .. } = &cell.loc else {
                 continue;

@@ -61,6 +61,7 @@ codes! {
     UnknownUnit = "ZC0208", Error, "未知单位", "unknown unit";
     UnknownSubject = "ZC0209", Error, "未知主体", "unknown subject";
     ImportNotFound = "ZC0210", Error, "引用的政策无法读取", "imported policy cannot be read";
+    ImportOutsideRoot = "ZC0211", Error, "引用的政策在政策根目录之外", "imported policy outside the policy root";
     // --- types and units
     UnitMismatch = "ZC0301", Error, "单位不相容", "incompatible units";
     TypeMismatch = "ZC0302", Error, "类型不符", "type mismatch";
@@ -101,6 +102,7 @@ codes! {
     NoYear = "ZC0703", Error, "没有评估年度", "no evaluation year";
     DeductionRange = "ZC0704", Error, "扣分超出规定范围", "deduction outside its range";
     MissingParamValue = "ZC0705", Error, "参数没有取值", "parameter has no value";
+    EvalLimit = "ZC0706", Error, "评估超出上限", "evaluation limit exceeded";
     // --- test files
     TestFile = "ZC0801", Error, "测试文件无法读取", "unreadable test file";
     TestCase = "ZC0802", Error, "测试用例无法运行", "test case that cannot run";
@@ -109,6 +111,8 @@ codes! {
     NoPolicyFiles = "ZC0902", Error, "没有找到政策文件", "no policy files found";
     UnknownCode = "ZC0903", Error, "未知的诊断代码", "unknown diagnostic code";
     BadOptions = "ZC0904", Error, "命令行选项不匹配", "command-line options that do not fit together";
+    FileTooLarge = "ZC0905", Error, "文件过大", "file too large";
+    DataTooLarge = "ZC0906", Error, "数据规模超出上限", "too many rows or columns in the data";
     SubjectsDiffer = "ZC0908", Error, "两份政策的主体不一致", "the two policies' subjects differ";
 }
 

@@ -33,6 +33,7 @@ pub fn explain(code: Code) -> &'static str {
         Code::NoYear => include_str!("../../docs/codes/ZC0703.md"),
         Code::DeductionRange => include_str!("../../docs/codes/ZC0704.md"),
         Code::MissingParamValue => include_str!("../../docs/codes/ZC0705.md"),
+        Code::EvalLimit => include_str!("../../docs/codes/ZC0706.md"),
         Code::UnknownName => include_str!("../../docs/codes/ZC0201.md"),
         Code::DuplicateDefinition => include_str!("../../docs/codes/ZC0202.md"),
         Code::UnknownFunction => include_str!("../../docs/codes/ZC0203.md"),
@@ -43,6 +44,7 @@ pub fn explain(code: Code) -> &'static str {
         Code::UnknownUnit => include_str!("../../docs/codes/ZC0208.md"),
         Code::UnknownSubject => include_str!("../../docs/codes/ZC0209.md"),
         Code::ImportNotFound => include_str!("../../docs/codes/ZC0210.md"),
+        Code::ImportOutsideRoot => include_str!("../../docs/codes/ZC0211.md"),
         Code::UnitMismatch => include_str!("../../docs/codes/ZC0301.md"),
         Code::TypeMismatch => include_str!("../../docs/codes/ZC0302.md"),
         Code::PercentVsPoints => include_str!("../../docs/codes/ZC0303.md"),
@@ -67,6 +69,8 @@ pub fn explain(code: Code) -> &'static str {
         Code::NoPolicyFiles => include_str!("../../docs/codes/ZC0902.md"),
         Code::UnknownCode => include_str!("../../docs/codes/ZC0903.md"),
         Code::BadOptions => include_str!("../../docs/codes/ZC0904.md"),
+        Code::FileTooLarge => include_str!("../../docs/codes/ZC0905.md"),
+        Code::DataTooLarge => include_str!("../../docs/codes/ZC0906.md"),
         Code::SubjectsDiffer => include_str!("../../docs/codes/ZC0908.md"),
     }
 }

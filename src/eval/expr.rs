@@ -12,6 +12,7 @@ use crate::checker::Builtin;
 use crate::checker::scope::{DefId, DefSource};
 use crate::data::Value;
 use crate::diagnostics::{Code, Text};
+use crate::limits::MAX_EVAL_STEPS;
 use crate::source::Span;
 use crate::units::{AddSub, Dim, add_sub, parse_unit};
 
@@ -34,9 +35,12 @@ impl Evaluator<'_, '_> {
             let span = self.checked.scope.defs.get(def).map(|d| d.span).unwrap_or_default();
             Err(self.fail(
                 frame,
-                Code::Overflow,
+                Code::EvalLimit,
                 span,
-                Text::new("引用层次过深", "references nest too deeply"),
+                Text::new(
+                    format!("引用层次超过 {MAX_DEPTH} 层"),
+                    format!("references nest more than {MAX_DEPTH} deep"),
+                ),
                 Text::new(
                     "检查是否有按年份的递归引用",
                     "check for a yearly reference that never ends",
@@ -52,8 +56,24 @@ impl Evaluator<'_, '_> {
         Ok(v)
     }
 
-    /// Evaluates an expression in `year`.
+    /// Evaluates an expression in `year`, counting the step against [`MAX_EVAL_STEPS`].
     pub(super) fn eval(&self, frame: &mut Frame<'_>, e: &Expr, year: u16) -> R<V> {
+        frame.steps += 1;
+        if frame.steps > MAX_EVAL_STEPS {
+            return Err(self.fail(
+                frame,
+                Code::EvalLimit,
+                e.span,
+                Text::new(
+                    format!("计算超过 {MAX_EVAL_STEPS} 步"),
+                    format!("more than {MAX_EVAL_STEPS} steps were taken"),
+                ),
+                Text::new(
+                    "按年份的函数相互嵌套时计算量成倍增长；把中间结果用 `令` 定义",
+                    "nested yearly functions multiply the work; name intermediate results with `let`",
+                ),
+            ));
+        }
         match &e.node {
             ExprKind::Quantity(q) => {
                 let Some(u) = &q.unit else { return Ok(V::Num(q.value, Dim::NUMBER)) };

@@ -28,8 +28,8 @@ use outcome::{Detail, RuleOutcome, SubjectOutcome};
 use value::V;
 
 /// How deeply definitions may call each other during evaluation (each level is a reference or
-/// a year shift).
-const MAX_DEPTH: usize = 256;
+/// a year shift); deeper is `ZC0706`.
+pub const MAX_DEPTH: usize = 256;
 
 /// An error already reported as a diagnostic: evaluation of the current rule stops.
 #[derive(Debug)]
@@ -165,6 +165,9 @@ struct Frame<'r> {
     details: BTreeMap<DefId, Detail>,
     diags: Vec<Diagnostic>,
     depth: usize,
+    /// Expressions evaluated so far for this subject (bounded by
+    /// [`crate::limits::MAX_EVAL_STEPS`]).
+    steps: u64,
     /// The rule being evaluated, named in error messages.
     current: Option<DefId>,
     /// The earliest year any yearly datum of this subject has.
@@ -190,6 +193,7 @@ impl<'r> Frame<'r> {
             details: BTreeMap::new(),
             diags: Vec::new(),
             depth: 0,
+            steps: 0,
             current: None,
             first_year,
             hits: record_hits.then(Vec::new),
