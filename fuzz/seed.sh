@@ -10,6 +10,7 @@ seed() { # seed TARGET FILE...
 }
 shopt -s nullglob globstar
 seed parse_check policies/*.zc tests/fixtures/*.zc tests/stack/*.zc tests/check/**/*.zc tests/eval/**/*.zc
+seed fmt_roundtrip policies/*.zc benches/*.zc tests/fixtures/*.zc tests/stack/*.zc tests/check/**/*.zc tests/eval/**/*.zc
 seed load_csv tests/**/*.csv policies/*.csv
 seed load_toml policies/*.toml tests/**/*.toml
 seed load_json tests/**/*.json policies/*.json

@@ -7,11 +7,11 @@
 //! reported and left untouched.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::args::FmtArgs;
 use super::check::status_of;
-use super::output::write_out;
+use super::output::{AtomicFile, cannot_write};
 use super::{Settings, Status, emit, files};
 use crate::diagnostics::Lang;
 use crate::diagnostics::render::{Format, render, summary};
@@ -51,8 +51,8 @@ pub fn run(
                 report.push_str(&d);
             }
         } else {
-            // Formatting rewrites the file it read, on purpose: no other input is protected.
-            match write_out(&PathBuf::from(name), text.as_bytes(), &[]) {
+            // Formatting rewrites the policy file it read, on purpose.
+            match replace(&PathBuf::from(name), text.as_bytes()) {
                 Ok(()) => {
                     changed += 1;
                     report.push_str(&if zh {
@@ -97,4 +97,11 @@ pub fn run(
         }
     }
     status
+}
+
+/// Writes `text` over the policy file `path` through a temporary file renamed into place.
+fn replace(path: &Path, text: &[u8]) -> Result<(), Box<crate::diagnostics::Diagnostic>> {
+    let mut file = AtomicFile::replacing(path)?;
+    file.write_all(text).map_err(|e| Box::new(cannot_write(Some(path), &e.to_string())))?;
+    file.commit()
 }

@@ -48,6 +48,17 @@ impl AtomicFile {
         if inputs.iter().any(|i| same(i, path)) || super::files::is_policy_file(path) {
             return Err(Box::new(overwrites_input(path)));
         }
+        AtomicFile::beside(path)
+    }
+
+    /// Opens a temporary file for `path` with no check of what `path` is: for `fmt`, whose
+    /// job is to rewrite the policy file it read (and only once the new text has been parsed
+    /// back to the same policy).
+    pub fn replacing(path: &Path) -> Result<AtomicFile, Box<Diagnostic>> {
+        AtomicFile::beside(path)
+    }
+
+    fn beside(path: &Path) -> Result<AtomicFile, Box<Diagnostic>> {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
         let mut attempt = 0u32;
         let (tmp, file) = loop {
