@@ -7,12 +7,11 @@ use std::path::PathBuf;
 
 use super::args::{DiffArgs, SimFormat};
 use super::output::{cannot_write, write_out};
-use super::simulate::{parse_policy, status_of, xlsx_needs_out};
+use super::simulate::{parse_policy, show_diagnostics, stop, xlsx_needs_out};
 use super::{Settings, Status, emit, eval, stack};
 use crate::ast::{ItemKind, Policy};
 use crate::checker::check;
 use crate::data::{FieldKind, FieldSpec, Schema};
-use crate::diagnostics::render::render;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Severity, Text};
 use crate::diff::diff;
 use crate::diff::render::{self, Meta};
@@ -28,16 +27,8 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Status {
-    let show = |d: Diagnostics, err: &mut dyn Write| {
-        if !d.is_empty() {
-            emit(err, &render(&d.sorted(), settings.lang, settings.format, &settings.style));
-        }
-    };
-    let fail = |d: Diagnostics, err: &mut dyn Write| {
-        let status = status_of(&d);
-        show(d, err);
-        status
-    };
+    let show = |d: Diagnostics, err: &mut dyn Write| show_diagnostics(settings, d, err);
+    let fail = |d: Diagnostics, err: &mut dyn Write| stop(settings, d, err);
     if args.format == SimFormat::Xlsx && args.out.is_none() {
         return fail(xlsx_needs_out(), err);
     }

@@ -42,6 +42,20 @@ pub(super) fn status_of(d: &Diagnostics) -> Status {
     }
 }
 
+/// Shows diagnostics on standard error, in the chosen language and format.
+pub(super) fn show_diagnostics(settings: &Settings, d: Diagnostics, err: &mut dyn Write) {
+    if !d.is_empty() {
+        emit(err, &render(&d.sorted(), settings.lang, settings.format, &settings.style));
+    }
+}
+
+/// Shows the diagnostics that stopped a command; the status it ends with.
+pub(super) fn stop(settings: &Settings, d: Diagnostics, err: &mut dyn Write) -> Status {
+    let status = status_of(&d);
+    show_diagnostics(settings, d, err);
+    status
+}
+
 /// `--format xlsx` without `--out`.
 pub(super) fn xlsx_needs_out() -> Diagnostics {
     eval::bad_options(
@@ -81,16 +95,8 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Status {
-    let show = |d: Diagnostics, err: &mut dyn Write| {
-        if !d.is_empty() {
-            emit(err, &render(&d.sorted(), settings.lang, settings.format, &settings.style));
-        }
-    };
-    let fail = |d: Diagnostics, err: &mut dyn Write| {
-        let status = status_of(&d);
-        show(d, err);
-        status
-    };
+    let show = |d: Diagnostics, err: &mut dyn Write| show_diagnostics(settings, d, err);
+    let fail = |d: Diagnostics, err: &mut dyn Write| stop(settings, d, err);
     if args.format == SimFormat::Xlsx && args.out.is_none() {
         return fail(xlsx_needs_out(), err);
     }
