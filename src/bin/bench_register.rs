@@ -5,12 +5,12 @@
 //! `ZHENGCE_GEN_REGISTER` variable, or `../shared/bench/gen_register.py` beside the
 //! repository), then runs, alternating, R times each: a hand-written single-threaded Rust
 //! program of the four rules with `rust_decimal`, and `zhengce eval benches/register.zc --data
-//! REGISTER --format csv --out OUT`, both as child processes (this binary run again), end to
-//! end (read the CSV, evaluate, write one row per enterprise). Prints the median wall time of
-//! each, their ratio, records per second, each child's peak memory (`VmHWM`), the compiled
-//! evaluation alone per record, `zhengce check policies`, and checks that both give the same
-//! grand total and number of recipients, and the known exact answer for N = 100,000 and
-//! 1,000,000.
+//! REGISTER --format csv --columns total --out OUT`, both as child processes (this binary run
+//! again), end to end (read the CSV, evaluate, write `id,total` per enterprise). Prints the
+//! median wall time of each, their ratio, records per second, each child's peak memory
+//! (`VmHWM`), the compiled evaluation alone per record, `zhengce check policies`, and checks
+//! that both give the same grand total and number of recipients, and the known exact answer
+//! for N = 100,000 and 1,000,000.
 
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -252,6 +252,8 @@ fn bench(args: &[String]) -> Result<(), String> {
         "csv",
         "--out",
         zc_out_s,
+        "--columns",
+        "total",
     ];
     let threads = o.threads.map(|t| t.to_string());
     if let Some(t) = &threads {
