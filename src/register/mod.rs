@@ -37,6 +37,7 @@
 //! the caller gives it (the in-memory path's default, the latest year of the whole file, is not
 //! known before the end).
 
+mod cells;
 mod chunks;
 mod out;
 
@@ -503,7 +504,7 @@ fn fast_rows(
     let mut line_no = first_line;
     let mut rest = text;
     while !rest.is_empty() {
-        let (line, after) = match rest.find('\n') {
+        let (line, after) = match rest.as_bytes().iter().position(|b| *b == b'\n') {
             Some(i) => (rest.get(..i).unwrap_or(""), rest.get(i + 1..).unwrap_or("")),
             None => (rest, ""),
         };
@@ -514,7 +515,7 @@ fn fast_rows(
         let mut key: &str = "";
         let mut ok = true;
         let mut any = false;
-        let mut cells = line.split(',');
+        let mut cells = cells::cells(line);
         for target in &plan.targets {
             let Some(cell) = cells.next() else {
                 ok = false;
