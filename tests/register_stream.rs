@@ -249,3 +249,90 @@ fn a_policy_with_conditions_and_header_units_streams_identically() {
     let row = report.lines().find(|l| l.starts_with("企业00013,")).unwrap();
     assert!(row.ends_with(",224682.46912"), "{row}");
 }
+
+/// `eval --columns total`: `id,total` per enterprise, the same bytes streamed (any threads,
+/// any block size) and in memory, the values those of the full report's `total` column.
+#[test]
+fn only_the_columns_asked_for_streamed_and_in_memory() {
+    let p = temp("columns.csv", &register(2000));
+    let eval = |extra: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhengce"))
+            .args(["eval", "benches/register.zc", "--data", p.to_str().unwrap(), "--format", "csv"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let full = eval(&[]);
+    let want = eval(&["--columns", "total"]);
+    assert!(want.starts_with("id,total\n"), "{}", &want[..40]);
+    // Each row: the id and the last value of the full report's row.
+    let expected: String = full
+        .lines()
+        .map(|l| {
+            let (id, rest) = l.split_once(',').unwrap();
+            format!("{id},{}\n", rest.rsplit(',').next().unwrap())
+        })
+        .collect();
+    assert_eq!(want, expected);
+    // Names in the order given, repeated or not.
+    let two = eval(&["--columns", "high_tech,tech_transfer"]);
+    assert!(two.starts_with("id,high_tech,tech_transfer\n"));
+    let row2 = two.lines().nth(2).unwrap();
+    let full2: Vec<&str> = full.lines().nth(2).unwrap().split(',').collect();
+    assert_eq!(row2, format!("{},{},{}", full2[0], full2[4], full2[1]));
+    // Streamed into a file, with 1, 2 and 4 threads and small blocks.
+    let policy = policy();
+    let (checked, _) = check(&policy);
+    for threads in [1, 2, 4] {
+        let opts = RunOptions {
+            threads,
+            chunk_bytes: 4096,
+            columns: vec!["total".into()],
+            ..RunOptions::default()
+        };
+        let mut out = Vec::new();
+        write_csv(&policy, &checked, "enterprise", &p, &opts, &mut out).unwrap();
+        assert!(out == want.as_bytes(), "{threads} threads");
+    }
+    let out = p.with_file_name("columns.out.csv");
+    let st = std::process::Command::new(env!("CARGO_BIN_EXE_zhengce"))
+        .args(["eval", "benches/register.zc", "--data", p.to_str().unwrap(), "--format", "csv"])
+        .args(["--columns", "total", "--out"])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), want);
+}
+
+/// A name that is not a rule reported per subject is `ZC0909` with the nearest names, exit 2,
+/// nothing written; `--columns` with another format than CSV is `ZC0904`.
+#[test]
+fn unknown_columns_and_other_formats_are_refused() {
+    let p = temp("refused.csv", &register(10));
+    let out_file = p.with_file_name("refused.out.csv");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhengce"))
+        .args(["eval", "benches/register.zc", "--data", p.to_str().unwrap(), "--format", "csv"])
+        .args(["--columns", "totl,interest,transfer_cost_yuan", "--out"])
+        .arg(&out_file)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.matches("ZC0909").count(), 2, "{err}");
+    assert!(err.contains("`totl`") && err.contains("`total`"), "{err}");
+    // A field is data, not a rule.
+    assert!(err.contains("`transfer_cost_yuan`"), "{err}");
+    assert!(!out_file.exists());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhengce"))
+        .args(["eval", "benches/register.zc", "--data", p.to_str().unwrap(), "--format", "json"])
+        .args(["--columns", "total"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("ZC0904") && err.contains("--format csv"), "{err}");
+    assert!(out.stdout.is_empty());
+}

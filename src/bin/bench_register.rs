@@ -1,16 +1,16 @@
-//! `cargo run --release --bin bench-register -- N [--runs R] [--threads T] [--gen PATH]`: the
-//! register-scale benchmark (BENCHMARKS.md).
+//! `cargo run --release --bin bench-register -- N [--runs R] [--threads T] [--gen PATH]
+//! [--eval-only]`: the register-scale benchmark (BENCHMARKS.md).
 //!
 //! Generates (once) a register of N enterprises with `gen_register.py` (found by `--gen`, the
 //! `ZHENGCE_GEN_REGISTER` variable, or `../shared/bench/gen_register.py` beside the
 //! repository), then runs, alternating, R times each: a hand-written single-threaded Rust
 //! program of the four rules with `rust_decimal`, and `zhengce eval benches/register.zc --data
-//! REGISTER --format csv --out OUT`, both as child processes (this binary run again), end to
-//! end (read the CSV, evaluate, write one row per enterprise). Prints the median wall time of
-//! each, their ratio, records per second, each child's peak memory (`VmHWM`), the compiled
-//! evaluation alone per record, `zhengce check policies`, and checks that both give the same
-//! grand total and number of recipients, and the known exact answer for N = 100,000 and
-//! 1,000,000.
+//! REGISTER --format csv --columns total --out OUT`, both as child processes (this binary run
+//! again), end to end (read the CSV, evaluate, write `id,total` per enterprise). Prints the
+//! median wall time of each, their ratio, records per second, each child's peak memory
+//! (`VmHWM`), the compiled evaluation alone per record, `zhengce check policies`, and checks
+//! that both give the same grand total and number of recipients, and the known exact answer
+//! for N = 100,000 and 1,000,000.
 
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -44,15 +44,6 @@ fn main() -> ExitCode {
             }
         },
     }
-}
-
-/// The CPU time this thread has run, in nanoseconds (`/proc/thread-self/schedstat`): unlike
-/// wall time, not lengthened by other work on a shared machine.
-fn thread_cpu_ns() -> u64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next().and_then(|n| n.parse().ok()))
-        .unwrap_or(0)
 }
 
 /// The CPU time (user and system, all threads) of this process in milliseconds.
@@ -148,16 +139,19 @@ struct Opts {
     runs: usize,
     threads: Option<usize>,
     gen_script: Option<PathBuf>,
+    /// Only the compiled evaluation alone (no end-to-end runs).
+    eval_only: bool,
 }
 
 fn parse_opts(args: &[String]) -> Result<Opts, String> {
-    let mut o = Opts { n: 1_000_000, runs: 5, threads: None, gen_script: None };
+    let mut o = Opts { n: 1_000_000, runs: 5, threads: None, gen_script: None, eval_only: false };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--runs" => o.runs = it.next().and_then(|v| v.parse().ok()).ok_or("--runs N")?,
             "--threads" => o.threads = it.next().and_then(|v| v.parse().ok()),
             "--gen" => o.gen_script = it.next().map(PathBuf::from),
+            "--eval-only" => o.eval_only = true,
             n => o.n = n.replace('_', "").parse().map_err(|_| format!("not a number: {n}"))?,
         }
     }
@@ -241,6 +235,9 @@ fn bench(args: &[String]) -> Result<(), String> {
             return Err("gen_register.py failed".into());
         }
     }
+    if o.eval_only {
+        return eval_alone(&register, o.n.min(1_000_000));
+    }
     let reg = register.to_str().ok_or("path")?;
     let hand_out = dir.join("hand.csv");
     let zc_out = dir.join("zhengce.csv");
@@ -255,6 +252,8 @@ fn bench(args: &[String]) -> Result<(), String> {
         "csv",
         "--out",
         zc_out_s,
+        "--columns",
+        "total",
     ];
     let threads = o.threads.map(|t| t.to_string());
     if let Some(t) = &threads {
@@ -341,61 +340,75 @@ fn eval_alone(register: &Path, rows: u64) -> Result<(), String> {
     let (checked, _) = zhengce::checker::check(&policy);
     let sid = *checked.scope.subject_names.get("enterprise").ok_or("subject")?;
     let prog = compile(&policy, &checked, sid, &Default::default())?;
+    // The register's numbers, enumeration positions and conditions, read once into columns of
+    // encoded values (one per field the program reads), as a columnar engine holds them.
     let file = std::fs::File::open(register).map_err(|e| e.to_string())?;
-    let mut data: Vec<(u32, Cv)> = Vec::new();
+    let reads: Vec<u32> = prog
+        .fields
+        .iter()
+        .filter_map(|f| match f {
+            FieldIn::Num { reg, .. } | FieldIn::Bool { reg } | FieldIn::Enum { reg, .. } => {
+                Some(*reg)
+            }
+            FieldIn::Unused => None,
+        })
+        .collect();
+    let mut columns: Vec<Vec<i64>> = vec![Vec::new(); reads.len()];
     for line in BufReader::new(file).lines().skip(1).take(usize::try_from(rows).unwrap_or(0)) {
         let line = line.map_err(|e| e.to_string())?;
-        for (cell, field) in line.split(',').zip(&prog.fields) {
-            let v = match field {
-                FieldIn::Num { reg, scale } => {
+        let cells = line.split(',').zip(&prog.fields).filter(|(_, f)| **f != FieldIn::Unused);
+        for ((cell, field), column) in cells.zip(columns.iter_mut()) {
+            column.push(Cv::encoded(match field {
+                FieldIn::Num { scale, .. } => {
                     let m = fixed::parse(cell.as_bytes(), 1, 0, *scale).ok_or("number")?;
-                    (*reg, Cv::Num(i64::try_from(m).map_err(|_| "number")?))
+                    Cv::Num(i64::try_from(m).map_err(|_| "number")?)
                 }
-                FieldIn::Bool { reg } => (*reg, Cv::Bool(cell == "true")),
-                FieldIn::Enum { reg, values } => {
-                    (*reg, Cv::Enum(values.iter().position(|v| v == cell).ok_or("value")? as u32))
+                FieldIn::Bool { .. } => Cv::Bool(cell == "true"),
+                FieldIn::Enum { values, .. } => {
+                    Cv::Enum(values.iter().position(|v| v == cell).ok_or("value")? as u32)
                 }
-                FieldIn::Unused => continue,
-            };
-            data.push(v);
+                FieldIn::Unused => Cv::Missing,
+            }));
         }
     }
-    let per_row = data.len() / usize::try_from(rows.max(1)).unwrap_or(1);
     let mut m = Machine::new(&prog);
     let total_col = prog.columns.len().saturating_sub(1);
     let total_reg = prog.columns.get(total_col).map(|c| c.reg).ok_or("column")?;
+    let records = columns.first().map_or(0, Vec::len);
     let mut sum: i128 = 0;
-    // The fastest of five passes: the machine is shared, and a pass that was interrupted says
-    // more about the other work than about this one.
+    // The fastest of ten passes, in wall time on this one thread: a pass that was interrupted
+    // says more about other work on the machine than about this one. (The thread's CPU time as
+    // `/proc` gives it is counted in scheduler ticks, too coarse for a pass of a few
+    // milliseconds.)
     let mut el = Duration::MAX;
-    for pass in 0..5 {
-        let t = thread_cpu_ns();
+    for pass in 0..10 {
+        let t = Instant::now();
         let mut pass_sum: i128 = 0;
-        for batch in data.chunks(per_row.max(1) * LANES) {
-            let rows_in = batch.len() / per_row.max(1);
-            for (lane, row) in batch.chunks(per_row.max(1)).enumerate() {
-                for (reg, v) in row {
-                    m.set_lane(lane, *reg, *v);
-                }
+        for start in (0..records).step_by(LANES) {
+            let end = (start + LANES).min(records);
+            for (reg, column) in reads.iter().zip(&columns) {
+                m.set_column(*reg, column.get(start..end).unwrap_or_default());
             }
-            m.run_lanes(rows_in);
-            for lane in 0..rows_in {
-                if m.failed(lane) {
-                    return Err("fallback".into());
-                }
-                if let Cv::Num(x) = m.value_at(lane, total_reg) {
-                    pass_sum += i128::from(x);
-                }
+            m.run_lanes(end - start);
+            if (0..end - start).any(|lane| m.failed(lane)) {
+                return Err("fallback".into());
             }
+            // The total: a number in every lane (every field of the register is required).
+            let totals = m.column(total_reg).get(..end - start).unwrap_or_default();
+            if totals.contains(&zhengce::compile::MISSING) {
+                return Err("a missing total".into());
+            }
+            pass_sum += totals.iter().map(|x| i128::from(*x)).sum::<i128>();
         }
-        el = el.min(Duration::from_nanos(thread_cpu_ns().saturating_sub(t)));
+        el = el.min(t.elapsed());
         if pass == 0 {
             sum = pass_sum;
         }
     }
     println!(
-        "compiled evaluation alone: {:.1} ns/record of CPU time over {rows} records (checksum {sum})",
-        el.as_nanos() as f64 / rows.max(1) as f64
+        "compiled evaluation alone: {:.1} ns/record over {rows} records (fastest of 10 passes), {} instructions (checksum {sum})",
+        el.as_nanos() as f64 / rows.max(1) as f64,
+        prog.instructions()
     );
     Ok(())
 }

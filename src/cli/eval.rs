@@ -47,6 +47,22 @@ pub fn run(
         emit(err, &render(&diags.sorted(), settings.lang, settings.format, &settings.style));
         Status::Usage
     };
+    if !args.columns.is_empty() && args.format != ReportFormat::Csv {
+        return fail(
+            bad_options(
+                "--columns",
+                Text::new(
+                    "`--columns` 只用于 CSV 报告（`--format csv`）",
+                    "`--columns` applies to the CSV report only (`--format csv`)",
+                ),
+                Text::new(
+                    "加上 `--format csv`，或去掉 `--columns`",
+                    "add `--format csv`, or drop `--columns`",
+                ),
+            ),
+            err,
+        );
+    }
     if args.format == ReportFormat::Xlsx && args.out.is_none() {
         return fail(
             bad_options(
@@ -90,6 +106,12 @@ pub fn run(
             status = worse(status, Status::Errors);
             continue;
         }
+        let unknown = unknown_columns(&checked, &args.columns);
+        if !unknown.is_empty() {
+            diags.extend(unknown);
+            status = worse(status, Status::Usage);
+            continue;
+        }
         let data_files = match &args.data {
             Some(d) => vec![d.clone()],
             None => sample_data(Path::new(&source.name), &policy),
@@ -108,7 +130,9 @@ pub fn run(
                     reports.push(Rendered::Text(format!("# {name}\n\n{note}\n")));
                 }
                 ReportFormat::Json => reports.push(Rendered::Text(report::json(&empty))),
-                ReportFormat::Csv => reports.push(Rendered::Text(report::csv(&empty))),
+                ReportFormat::Csv => {
+                    reports.push(Rendered::Text(report::csv(&empty, &args.columns)));
+                }
                 ReportFormat::Xlsx => {
                     diags.extend(bad_options(
                         name,
@@ -160,7 +184,7 @@ pub fn run(
                         ReportFormat::Text => Rendered::Text(report::text(&r, lang)),
                         ReportFormat::Json => Rendered::Text(report::json(&r)),
                         ReportFormat::Markdown => Rendered::Text(report::markdown(&r, lang)),
-                        ReportFormat::Csv => Rendered::Text(report::csv(&r)),
+                        ReportFormat::Csv => Rendered::Text(report::csv(&r, &args.columns)),
                         ReportFormat::Basis => {
                             Rendered::Text(report::basis::markdown(&r, &rows, lang))
                         }
@@ -242,6 +266,44 @@ pub(super) fn bad_options(option: &str, message: Text, help: Text) -> Diagnostic
         x.code = Code::BadOptions;
     }
     d.into()
+}
+
+/// `ZC0909` for each name of `--columns` that is not a rule the policy reports per subject.
+fn unknown_columns(checked: &Checked<'_>, names: &[String]) -> Diagnostics {
+    let known: Vec<&str> = checked
+        .scope
+        .defs
+        .iter()
+        .filter(|d| d.subject.is_some())
+        .filter(|d| match d.source {
+            crate::checker::scope::DefSource::Item(i) => i.node.kind.is_rule(),
+            crate::checker::scope::DefSource::Field(_) => false,
+        })
+        .map(|d| d.name.as_str())
+        .collect();
+    let mut out = Vec::new();
+    for name in names.iter().filter(|n| !known.contains(&n.as_str())) {
+        let help = help_text(&did_you_mean(name, known.iter().copied())).unwrap_or_else(|| {
+            Text::new(
+                format!("可用的列：{}", known.join("、")),
+                format!("the columns are: {}", known.join(", ")),
+            )
+        });
+        let mut d = usage(
+            "--columns",
+            Text::new(
+                format!("政策中没有按主体报告的规则 `{name}`"),
+                format!("the policy reports no rule `{name}` per subject"),
+            ),
+            help,
+        )
+        .sorted();
+        for x in &mut d {
+            x.code = Code::UnknownColumn;
+        }
+        out.extend(d);
+    }
+    out.into()
 }
 
 /// Writes bytes to a stream, like [`emit`].

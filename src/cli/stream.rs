@@ -90,6 +90,7 @@ pub(super) fn run(
     else {
         return Streamed::Not;
     };
+    let opts = RunOptions { columns: args.columns.clone(), ..opts };
     let mut file = match AtomicFile::create(out_path, inputs) {
         Ok(f) => f,
         Err(d) => return Streamed::Done { diags: vec![*d].into(), usage: true },

@@ -225,6 +225,7 @@ fn eval_json(
         format: ReportFormat::Json,
         out: None,
         threads: None,
+        columns: Vec::new(),
     };
     let (outcomes, stacks, _, diags) =
         evaluate(ctx.policy, ctx.checked, data, &args, false, ctx.coverage)?;

@@ -32,6 +32,8 @@ pub(super) struct Lower<'a, 'c, 'p> {
     busy: BTreeSet<DefId>,
     /// The number constants, by register: rescaled when compiling, not when running.
     consts: BTreeMap<Reg, i64>,
+    /// Per field of the subject, in order: whether it is optional.
+    optional: Vec<bool>,
 }
 
 impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
@@ -52,10 +54,13 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                 lists: Vec::new(),
                 fields: Vec::new(),
                 columns: Vec::new(),
+                may_miss: Vec::new(),
+                total: Vec::new(),
             },
             defs: BTreeMap::new(),
             busy: BTreeSet::new(),
             consts: BTreeMap::new(),
+            optional: Vec::new(),
         };
         let info = checked.scope.subjects.get(subject).ok_or("no such subject")?;
         for &def in &info.fields {
@@ -87,13 +92,15 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                 _ => FieldIn::Unused,
             };
             l.prog.fields.push(field);
+            l.optional.push(f.node.optional);
         }
         Ok(l)
     }
 
     /// Lowers every rule reported for the subject (and the top-level ones, which the
-    /// interpreter evaluates for every subject too).
-    pub(super) fn finish(mut self) -> Res<Program> {
+    /// interpreter evaluates for every subject too). Returns the program and, per field, whether
+    /// it is optional.
+    pub(super) fn finish(mut self) -> Res<(Program, Vec<bool>)> {
         let checked = self.checked;
         for (id, d) in checked.scope.defs.iter().enumerate() {
             let DefSource::Item(item) = d.source else { continue };
@@ -125,7 +132,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                 });
             }
         }
-        Ok(self.prog)
+        Ok((self.prog, self.optional))
     }
 
     fn reg(&mut self, ty: Option<Ty>, init: Cv) -> Reg {
@@ -174,7 +181,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             return Ok(self.num_const(m, to)?.0);
         }
         let f = i64::try_from(f).map_err(|_| "scales too far apart")?;
-        Ok(self.op(Ty::Num(to), |d| Op::Rescale(d, r, f)).0)
+        Ok(self.op(Ty::Num(to), |d| Op::Scale(d, r, f)).0)
     }
 
     /// Two values of one type, numbers brought to one scale.
@@ -331,6 +338,10 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             let x = amount.0;
             amount = self.op(Ty::Num(s), |d| Op::Keep(d, x, kept.0));
         }
+        if conds.is_empty() {
+            // Always eligible: the amount itself.
+            return Ok(amount);
+        }
         let zero = self.number(Decimal::ZERO)?;
         let (x, z, ty) = self.unify(amount, zero)?;
         let eligible = {
@@ -384,7 +395,17 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                         if s > MAX_SCALE {
                             return Err("too many decimal places".into());
                         }
-                        Ok(self.op(Ty::Num(s), |d| Op::Mul(d, a.0, b.0)))
+                        let (ca, cb) =
+                            (self.consts.get(&a.0).copied(), self.consts.get(&b.0).copied());
+                        match (ca, cb) {
+                            (Some(x), Some(y)) => {
+                                let m = x.checked_mul(y).ok_or("a constant out of range")?;
+                                self.num_const(i128::from(m), s)
+                            }
+                            (Some(k), None) => Ok(self.op(Ty::Num(s), |d| Op::Scale(d, b.0, k))),
+                            (None, Some(k)) => Ok(self.op(Ty::Num(s), |d| Op::Scale(d, a.0, k))),
+                            (None, None) => Ok(self.op(Ty::Num(s), |d| Op::Mul(d, a.0, b.0))),
+                        }
                     }
                     BinOp::Div => Err("division".into()),
                 }

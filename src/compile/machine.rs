@@ -21,6 +21,9 @@ pub struct Machine<'p> {
     prog: &'p Program,
     regs: Vec<i64>,
     bad: [bool; LANES],
+    /// Lanes given a missing value for a register that the program assumes always holds one
+    /// (which validated data never does): they go to the interpreter.
+    pending: [bool; LANES],
 }
 
 /// How many subjects [`Machine::run_lanes`] evaluates together.
@@ -31,20 +34,31 @@ pub const MISSING: i64 = i64::MIN;
 
 type R = Result<(), Fallback>;
 type Lane = [i64; LANES];
+/// Per lane, non-zero once the lane needs the interpreter (an `i64` per lane, so that the
+/// flags of vectorised instructions are set without narrowing).
+type Flags = [i64; LANES];
+
+impl Cv {
+    /// The value as a register holds it: a number's mantissa, a condition as 0 or 1, an
+    /// enumeration value's position, or [`MISSING`].
+    pub fn encoded(self) -> i64 {
+        match self {
+            Cv::Missing => MISSING,
+            Cv::Num(m) => m,
+            Cv::Bool(b) => i64::from(b),
+            Cv::Enum(i) => i64::from(i),
+        }
+    }
+}
 
 fn encode(v: Cv) -> i64 {
-    match v {
-        Cv::Missing => MISSING,
-        Cv::Num(m) => m,
-        Cv::Bool(b) => i64::from(b),
-        Cv::Enum(i) => i64::from(i),
-    }
+    v.encoded()
 }
 
 impl<'p> Machine<'p> {
     pub fn new(prog: &'p Program) -> Self {
         let regs = prog.init.iter().flat_map(|v| [encode(*v); LANES]).collect();
-        Machine { prog, regs, bad: [false; LANES] }
+        Machine { prog, regs, bad: [false; LANES], pending: [false; LANES] }
     }
 
     pub fn program(&self) -> &'p Program {
@@ -60,14 +74,47 @@ impl<'p> Machine<'p> {
     /// Sets a field's register in one lane.
     #[inline]
     pub fn set_lane(&mut self, lane: usize, reg: super::Reg, v: Cv) {
+        if v == Cv::Missing
+            && !self.prog.may_miss.get(reg as usize).copied().unwrap_or(true)
+            && let Some(p) = self.pending.get_mut(lane)
+        {
+            *p = true;
+        }
         if let Some(r) = self.regs.get_mut(reg as usize * LANES + lane) {
             *r = encode(v);
         }
     }
 
+    /// Sets a register in lanes `0..values.len()` (at most [`LANES`]) from values already
+    /// encoded ([`Cv::encoded`]): one column of a batch of subjects held in columns.
+    pub fn set_column(&mut self, reg: super::Reg, values: &[i64]) {
+        let start = reg as usize * LANES;
+        let Some(lanes) = self.regs.get_mut(start..start + values.len().min(LANES)) else {
+            return;
+        };
+        lanes.copy_from_slice(values.get(..lanes.len()).unwrap_or_default());
+        if !self.prog.may_miss.get(reg as usize).copied().unwrap_or(true) {
+            for (p, v) in self.pending.iter_mut().zip(values) {
+                *p |= *v == MISSING;
+            }
+        }
+    }
+
+    /// A register's lanes as encoded values ([`Cv::encoded`]); read them with the register's
+    /// type ([`Program::ty`](super::Program::ty)), after checking [`failed`](Machine::failed).
+    pub fn column(&self, reg: super::Reg) -> &[i64] {
+        let start = reg as usize * LANES;
+        self.regs.get(start..start + LANES).unwrap_or_default()
+    }
+
     /// Loads a validated record's fields (lane 0); [`Fallback`] when a value has more places
     /// than the program keeps, does not fit, or is of a kind it does not read.
     pub fn load(&mut self, record: &Record) -> R {
+        self.load_lane(0, record)
+    }
+
+    /// Loads a validated record's fields into one lane, as [`load`](Machine::load) does.
+    pub fn load_lane(&mut self, lane: usize, record: &Record) -> R {
         for (field, value) in self.prog.fields.iter().zip(&record.fields) {
             let (reg, v) = match (field, value) {
                 (FieldIn::Unused, _) => continue,
@@ -88,7 +135,7 @@ impl<'p> Machine<'p> {
             if v == Cv::Num(MISSING) {
                 return Err(Fallback);
             }
-            self.set(reg, v);
+            self.set_lane(lane, reg, v);
         }
         Ok(())
     }
@@ -125,12 +172,19 @@ impl<'p> Machine<'p> {
     }
 
     /// Runs every instruction for the subjects in lanes `0..n`.
+    ///
+    /// Every instruction runs over all [`LANES`] lanes (a loop of a fixed length, which the
+    /// compiler unrolls and vectorises); lanes from `n` on hold whatever they held and their
+    /// results are not read. An instruction none of whose operands can be missing
+    /// ([`Program::total`](super::Program)) runs without the checks for missing values.
     pub fn run_lanes(&mut self, n: usize) {
         let n = n.min(LANES);
         let prog = self.prog;
-        let mut bad = [false; LANES];
+        let mut bad: Flags = self.pending.map(i64::from);
+        self.pending = [false; LANES];
         let missing: Lane = [MISSING; LANES];
-        for op in &prog.ops {
+        for (i, op) in prog.ops.iter().enumerate() {
+            let total = prog.total.get(i).copied().unwrap_or(false);
             let dst = dst_of(op) as usize;
             // Every instruction writes a register allocated after its operands: the operands
             // lie below the destination.
@@ -145,92 +199,16 @@ impl<'p> Machine<'p> {
                     .and_then(|s| <&Lane>::try_from(s).ok())
                     .unwrap_or(&missing)
             };
-            match *op {
-                Op::Rescale(_, a, f) => map1(o, get(a), &mut bad, n, |x| x.overflowing_mul(f)),
-                Op::Add(_, a, b) => map2(o, get(a), get(b), &mut bad, n, i64::overflowing_add),
-                Op::Sub(_, a, b) => map2(o, get(a), get(b), &mut bad, n, i64::overflowing_sub),
-                Op::Mul(_, a, b) => map2(o, get(a), get(b), &mut bad, n, i64::overflowing_mul),
-                Op::Neg(_, a) => map1(o, get(a), &mut bad, n, i64::overflowing_neg),
-                Op::Abs(_, a) => map1(o, get(a), &mut bad, n, i64::overflowing_abs),
-                Op::Min(_, a, b) => map2(o, get(a), get(b), &mut bad, n, |x, y| (x.min(y), false)),
-                Op::Max(_, a, b) => map2(o, get(a), get(b), &mut bad, n, |x, y| (x.max(y), false)),
-                Op::Round(_, a, step, mode) => {
-                    map1(o, get(a), &mut bad, n, |x| {
-                        round(x, step, mode).map_or((0, true), |r| (r, false))
-                    });
-                }
-                Op::Cmp(_, a, b, op) => {
-                    for ((o, x), y) in o.iter_mut().zip(get(a)).zip(get(b)).take(n) {
-                        *o = if *x == MISSING || *y == MISSING {
-                            MISSING
-                        } else {
-                            i64::from(op.holds(x.cmp(y)))
-                        };
-                    }
-                }
-                Op::And(_, a, b) | Op::Or(_, a, b) => {
-                    let and = matches!(op, Op::And(..));
-                    for ((o, x), y) in o.iter_mut().zip(get(a)).zip(get(b)).take(n) {
-                        *o = logic(*x, *y, and);
-                    }
-                }
-                Op::Not(_, a) => {
-                    for (o, x) in o.iter_mut().zip(get(a)).take(n) {
-                        *o = if *x == MISSING { MISSING } else { i64::from(*x == 0) };
-                    }
-                }
-                Op::If(_, c, t, f) => {
-                    for (((o, c), t), f) in o.iter_mut().zip(get(c)).zip(get(t)).zip(get(f)).take(n)
-                    {
-                        *o = match *c {
-                            MISSING => MISSING,
-                            0 => *f,
-                            _ => *t,
-                        };
-                    }
-                }
-                Op::WhenTrue(_, c, t, f) => {
-                    for (((o, c), t), f) in o.iter_mut().zip(get(c)).zip(get(t)).zip(get(f)).take(n)
-                    {
-                        *o = if *c == 1 { *t } else { *f };
-                    }
-                }
-                Op::MissingFalse(_, a) => {
-                    for (o, x) in o.iter_mut().zip(get(a)).take(n) {
-                        *o = if *x == MISSING { 0 } else { *x };
-                    }
-                }
-                Op::Group { start, len, need, .. } => {
-                    let mut held = [0i64; LANES];
-                    let list = prog.lists.get(start as usize..(start + len) as usize);
-                    for r in list.unwrap_or_default() {
-                        for (h, x) in held.iter_mut().zip(get(*r)).take(n) {
-                            *h += i64::from(*x == 1);
-                        }
-                    }
-                    for (o, h) in o.iter_mut().zip(&held).take(n) {
-                        *o = i64::from(*h >= i64::from(need));
-                    }
-                }
-                Op::Cap(_, a, c) => {
-                    for ((o, x), c) in o.iter_mut().zip(get(a)).zip(get(c)).take(n) {
-                        *o = if *x != MISSING && *c != MISSING && *x > *c { *c } else { *x };
-                    }
-                }
-                Op::Keep(_, a, k) => {
-                    for (((o, x), k), bad) in
-                        o.iter_mut().zip(get(a)).zip(get(k)).zip(bad.iter_mut()).take(n)
-                    {
-                        *o = if *x == MISSING || *k == MISSING {
-                            *x
-                        } else {
-                            arith(*x, *k, bad, i64::checked_mul)
-                        };
-                    }
-                }
+            if total {
+                run_total(op, o, &get, &prog.lists, &mut bad);
+            } else {
+                run_checked(op, o, &get, &prog.lists, &mut bad);
             }
         }
-        self.bad = bad;
+        for b in bad.iter_mut().skip(n) {
+            *b = 0;
+        }
+        self.bad = bad.map(|b| b != 0);
     }
 
     /// A column's value as the interpreter gives it (lane 0).
@@ -261,6 +239,205 @@ impl<'p> Machine<'p> {
     }
 }
 
+/// One instruction over every lane, each operand possibly missing.
+#[inline(always)]
+fn run_checked<'a>(
+    op: &Op,
+    o: &mut Lane,
+    get: &impl Fn(super::Reg) -> &'a Lane,
+    lists: &[super::Reg],
+    bad: &mut Flags,
+) {
+    match *op {
+        Op::Scale(_, a, f) => map1(o, get(a), bad, |x| x.overflowing_mul(f)),
+        Op::Add(_, a, b) => map2(o, get(a), get(b), bad, i64::overflowing_add),
+        Op::Sub(_, a, b) => map2(o, get(a), get(b), bad, i64::overflowing_sub),
+        Op::Mul(_, a, b) => map2(o, get(a), get(b), bad, i64::overflowing_mul),
+        Op::Neg(_, a) => map1(o, get(a), bad, i64::overflowing_neg),
+        Op::Abs(_, a) => map1(o, get(a), bad, i64::overflowing_abs),
+        Op::Min(_, a, b) => map2(o, get(a), get(b), bad, |x, y| (x.min(y), false)),
+        Op::Max(_, a, b) => map2(o, get(a), get(b), bad, |x, y| (x.max(y), false)),
+        Op::Round(_, a, step, mode) => {
+            map1(o, get(a), bad, |x| round(x, step, mode).map_or((0, true), |r| (r, false)));
+        }
+        Op::Cmp(_, a, b, op) => {
+            let [lt, eq, gt] = outcomes(op);
+            for ((o, x), y) in o.iter_mut().zip(get(a)).zip(get(b)) {
+                let held = i64::from(((*x < *y) & lt) | ((*x == *y) & eq) | ((*x > *y) & gt));
+                *o = if *x == MISSING || *y == MISSING { MISSING } else { held };
+            }
+        }
+        Op::And(_, a, b) | Op::Or(_, a, b) => {
+            let and = matches!(op, Op::And(..));
+            for ((o, x), y) in o.iter_mut().zip(get(a)).zip(get(b)) {
+                *o = logic(*x, *y, and);
+            }
+        }
+        Op::Not(_, a) => {
+            for (o, x) in o.iter_mut().zip(get(a)) {
+                *o = if *x == MISSING { MISSING } else { i64::from(*x == 0) };
+            }
+        }
+        Op::If(_, c, t, f) => {
+            for (((o, c), t), f) in o.iter_mut().zip(get(c)).zip(get(t)).zip(get(f)) {
+                *o = match *c {
+                    MISSING => MISSING,
+                    0 => *f,
+                    _ => *t,
+                };
+            }
+        }
+        Op::WhenTrue(_, c, t, f) => {
+            for (((o, c), t), f) in o.iter_mut().zip(get(c)).zip(get(t)).zip(get(f)) {
+                *o = if *c == 1 { *t } else { *f };
+            }
+        }
+        Op::MissingFalse(_, a) => {
+            for (o, x) in o.iter_mut().zip(get(a)) {
+                *o = if *x == MISSING { 0 } else { *x };
+            }
+        }
+        Op::Group { start, len, need, .. } => group(o, get, lists, start, len, need),
+        Op::Cap(_, a, c) => {
+            for ((o, x), c) in o.iter_mut().zip(get(a)).zip(get(c)) {
+                *o = if *x != MISSING && *c != MISSING && *x > *c { *c } else { *x };
+            }
+        }
+        Op::Keep(_, a, k) => {
+            for (((o, x), k), bad) in o.iter_mut().zip(get(a)).zip(get(k)).zip(bad.iter_mut()) {
+                *o = if *x == MISSING || *k == MISSING {
+                    *x
+                } else {
+                    arith(*x, *k, bad, i64::checked_mul)
+                };
+            }
+        }
+    }
+}
+
+/// One instruction over every lane, no operand missing: plain integer arithmetic, an overflow
+/// (or a result equal to [`MISSING`]) marking the lane for the interpreter.
+#[inline(always)]
+fn run_total<'a>(
+    op: &Op,
+    o: &mut Lane,
+    get: &impl Fn(super::Reg) -> &'a Lane,
+    lists: &[super::Reg],
+    bad: &mut Flags,
+) {
+    match *op {
+        Op::Scale(_, a, k) => {
+            // The product overflows exactly when |x| exceeds i64::MAX / |k|: a comparison per
+            // lane, which vectorises where a multiplication's overflow flag does not.
+            let limit = i64::MAX.checked_div(k.saturating_abs()).unwrap_or(i64::MAX);
+            let x = get(a);
+            for (o, x) in o.iter_mut().zip(x) {
+                *o = x.wrapping_mul(k);
+            }
+            for ((bad, x), r) in bad.iter_mut().zip(x).zip(o.iter()) {
+                *bad |= i64::from((*x > limit) | (*x < -limit) | (*r == MISSING));
+            }
+        }
+        Op::Add(_, a, b) => {
+            for (((o, x), y), bad) in o.iter_mut().zip(get(a)).zip(get(b)).zip(bad.iter_mut()) {
+                let r = x.wrapping_add(*y);
+                // The sum overflowed when its sign differs from both operands'.
+                *bad |= sign_bit((x ^ r) & (y ^ r)) | i64::from(r == MISSING);
+                *o = r;
+            }
+        }
+        Op::Sub(_, a, b) => {
+            for (((o, x), y), bad) in o.iter_mut().zip(get(a)).zip(get(b)).zip(bad.iter_mut()) {
+                let r = x.wrapping_sub(*y);
+                // The difference overflowed when the operands' signs differ and its sign
+                // differs from the first's.
+                *bad |= sign_bit((x ^ y) & (x ^ r)) | i64::from(r == MISSING);
+                *o = r;
+            }
+        }
+        Op::Mul(_, a, b) => total2(o, get(a), get(b), bad, i64::overflowing_mul),
+        Op::Neg(_, a) => total1(o, get(a), bad, i64::overflowing_neg),
+        Op::Abs(_, a) => total1(o, get(a), bad, i64::overflowing_abs),
+        Op::Min(_, a, b) | Op::Cap(_, a, b) => {
+            for ((o, x), y) in o.iter_mut().zip(get(a)).zip(get(b)) {
+                *o = (*x).min(*y);
+            }
+        }
+        Op::Max(_, a, b) => {
+            for ((o, x), y) in o.iter_mut().zip(get(a)).zip(get(b)) {
+                *o = (*x).max(*y);
+            }
+        }
+        Op::Round(_, a, step, mode) => {
+            total1(o, get(a), bad, |x| round(x, step, mode).map_or((0, true), |r| (r, false)));
+        }
+        Op::Cmp(_, a, b, op) => {
+            let [lt, eq, gt] = outcomes(op);
+            for ((o, x), y) in o.iter_mut().zip(get(a)).zip(get(b)) {
+                *o = i64::from(((*x < *y) & lt) | ((*x == *y) & eq) | ((*x > *y) & gt));
+            }
+        }
+        Op::And(_, a, b) => {
+            for ((o, x), y) in o.iter_mut().zip(get(a)).zip(get(b)) {
+                *o = i64::from((*x != 0) & (*y != 0));
+            }
+        }
+        Op::Or(_, a, b) => {
+            for ((o, x), y) in o.iter_mut().zip(get(a)).zip(get(b)) {
+                *o = i64::from((*x != 0) | (*y != 0));
+            }
+        }
+        Op::Not(_, a) => {
+            for (o, x) in o.iter_mut().zip(get(a)) {
+                *o = i64::from(*x == 0);
+            }
+        }
+        Op::If(_, c, t, f) | Op::WhenTrue(_, c, t, f) => {
+            // A condition that is never missing is 0 or 1: `t` where it is 1, by masking.
+            for (((o, c), t), f) in o.iter_mut().zip(get(c)).zip(get(t)).zip(get(f)) {
+                let take_t = c.wrapping_neg();
+                *o = (t & take_t) | (f & !take_t);
+            }
+        }
+        Op::MissingFalse(_, a) => o.copy_from_slice(get(a)),
+        Op::Group { start, len, need, .. } => group(o, get, lists, start, len, need),
+        Op::Keep(_, a, k) => total2(o, get(a), get(k), bad, i64::overflowing_mul),
+    }
+}
+
+/// 1 when `x` is negative, else 0.
+#[inline(always)]
+fn sign_bit(x: i64) -> i64 {
+    i64::from(x < 0)
+}
+
+/// Whether `<`, `=` and `>` satisfy a comparison.
+fn outcomes(op: crate::ast::CmpOp) -> [bool; 3] {
+    [Ordering::Less, Ordering::Equal, Ordering::Greater].map(|o| op.holds(o))
+}
+
+/// Whether at least `need` of the registers `lists[start..start + len]` hold.
+#[inline(always)]
+fn group<'a>(
+    o: &mut Lane,
+    get: &impl Fn(super::Reg) -> &'a Lane,
+    lists: &[super::Reg],
+    start: u32,
+    len: u32,
+    need: u32,
+) {
+    let mut held = [0i64; LANES];
+    let list = lists.get(start as usize..(start + len) as usize);
+    for r in list.unwrap_or_default() {
+        for (h, x) in held.iter_mut().zip(get(*r)) {
+            *h += i64::from(*x == 1);
+        }
+    }
+    for (o, h) in o.iter_mut().zip(&held) {
+        *o = i64::from(*h >= i64::from(need));
+    }
+}
+
 /// Whether every instruction reads only registers below the one it writes (what
 /// [`Machine::run_lanes`] relies on).
 pub(super) fn ordered(prog: &Program) -> bool {
@@ -268,7 +445,7 @@ pub(super) fn ordered(prog: &Program) -> bool {
         let d = dst_of(op);
         let below = |r: super::Reg| r < d;
         match *op {
-            Op::Rescale(_, a, _) | Op::Neg(_, a) | Op::Abs(_, a) | Op::Round(_, a, ..) => below(a),
+            Op::Scale(_, a, _) | Op::Neg(_, a) | Op::Abs(_, a) | Op::Round(_, a, ..) => below(a),
             Op::Not(_, a) | Op::MissingFalse(_, a) => below(a),
             Op::Add(_, a, b) | Op::Sub(_, a, b) | Op::Mul(_, a, b) | Op::Min(_, a, b) => {
                 below(a) && below(b)
@@ -289,7 +466,7 @@ pub(super) fn ordered(prog: &Program) -> bool {
 /// The register an instruction writes.
 fn dst_of(op: &Op) -> super::Reg {
     match *op {
-        Op::Rescale(d, ..)
+        Op::Scale(d, ..)
         | Op::Add(d, ..)
         | Op::Sub(d, ..)
         | Op::Mul(d, ..)
@@ -315,43 +492,55 @@ fn dst_of(op: &Op) -> super::Reg {
 /// equal to [`MISSING`]) marks the lane for the interpreter. Written without branches, so that
 /// the loop runs over several lanes at once.
 #[inline(always)]
-fn map1(o: &mut Lane, a: &Lane, bad: &mut [bool; LANES], n: usize, f: impl Fn(i64) -> (i64, bool)) {
-    for ((o, x), bad) in o.iter_mut().zip(a).zip(bad.iter_mut()).take(n) {
+fn map1(o: &mut Lane, a: &Lane, bad: &mut Flags, f: impl Fn(i64) -> (i64, bool)) {
+    for ((o, x), bad) in o.iter_mut().zip(a).zip(bad.iter_mut()) {
         let miss = *x == MISSING;
         let (r, over) = f(*x);
-        *bad |= !miss & (over | (r == MISSING));
+        *bad |= i64::from(!miss & (over | (r == MISSING)));
         *o = if miss { MISSING } else { r };
     }
 }
 
 #[inline(always)]
-fn map2(
-    o: &mut Lane,
-    a: &Lane,
-    b: &Lane,
-    bad: &mut [bool; LANES],
-    n: usize,
-    f: impl Fn(i64, i64) -> (i64, bool),
-) {
-    for (((o, x), y), bad) in o.iter_mut().zip(a).zip(b).zip(bad.iter_mut()).take(n) {
+fn map2(o: &mut Lane, a: &Lane, b: &Lane, bad: &mut Flags, f: impl Fn(i64, i64) -> (i64, bool)) {
+    for (((o, x), y), bad) in o.iter_mut().zip(a).zip(b).zip(bad.iter_mut()) {
         let miss = (*x == MISSING) | (*y == MISSING);
         let (r, over) = f(*x, *y);
-        *bad |= !miss & (over | (r == MISSING));
+        *bad |= i64::from(!miss & (over | (r == MISSING)));
         *o = if miss { MISSING } else { r };
+    }
+}
+
+/// `f` over every lane, no operand missing.
+#[inline(always)]
+fn total1(o: &mut Lane, a: &Lane, bad: &mut Flags, f: impl Fn(i64) -> (i64, bool)) {
+    for ((o, x), bad) in o.iter_mut().zip(a).zip(bad.iter_mut()) {
+        let (r, over) = f(*x);
+        *bad |= i64::from(over | (r == MISSING));
+        *o = r;
+    }
+}
+
+#[inline(always)]
+fn total2(o: &mut Lane, a: &Lane, b: &Lane, bad: &mut Flags, f: impl Fn(i64, i64) -> (i64, bool)) {
+    for (((o, x), y), bad) in o.iter_mut().zip(a).zip(b).zip(bad.iter_mut()) {
+        let (r, over) = f(*x, *y);
+        *bad |= i64::from(over | (r == MISSING));
+        *o = r;
     }
 }
 
 /// A checked operation on two numbers: missing if either is; an overflow (or a result equal
 /// to [`MISSING`]) marks the run as needing the interpreter.
 #[inline(always)]
-fn arith(x: i64, y: i64, bad: &mut bool, f: impl Fn(i64, i64) -> Option<i64>) -> i64 {
+fn arith(x: i64, y: i64, bad: &mut i64, f: impl Fn(i64, i64) -> Option<i64>) -> i64 {
     if x == MISSING || y == MISSING {
         return MISSING;
     }
     match f(x, y) {
         Some(r) if r != MISSING => r,
         _ => {
-            *bad = true;
+            *bad = 1;
             0
         }
     }

@@ -21,6 +21,7 @@
 pub mod fixed;
 mod lower;
 mod machine;
+mod missing;
 
 use std::collections::BTreeMap;
 
@@ -99,8 +100,9 @@ pub struct Column {
 /// One instruction: `dst` is always the first register.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Op {
-    /// Multiply a mantissa by a power of ten (to a larger scale).
-    Rescale(Reg, Reg, i64),
+    /// Multiply by a constant: a power of ten bringing a number to a larger scale, or a
+    /// constant factor written in the policy (`× 30%`, `× 20元/㎡`).
+    Scale(Reg, Reg, i64),
     Add(Reg, Reg, Reg),
     Sub(Reg, Reg, Reg),
     Mul(Reg, Reg, Reg),
@@ -148,6 +150,11 @@ pub struct Program {
     pub(crate) init: Vec<Cv>,
     pub(crate) types: Vec<Option<Ty>>,
     pub(crate) lists: Vec<Reg>,
+    /// Per register: whether it can be missing (an optional field, or a result passing one on).
+    pub(crate) may_miss: Vec<bool>,
+    /// Per instruction: whether none of its operands can be missing, so that it runs without
+    /// checking for missing values.
+    pub(crate) total: Vec<bool>,
     /// One entry per field of the subject, in declaration order (the slots of a record).
     pub fields: Vec<FieldIn>,
     /// The rules reported per subject, in declaration order.
@@ -155,6 +162,11 @@ pub struct Program {
 }
 
 impl Program {
+    /// How many instructions run per subject.
+    pub fn instructions(&self) -> usize {
+        self.ops.len()
+    }
+
     /// The static type of a register.
     pub fn ty(&self, reg: Reg) -> Option<Ty> {
         self.types.get(reg as usize).copied().flatten()
@@ -170,9 +182,10 @@ pub fn compile(
     subject: SubjectId,
     params: &BTreeMap<String, Value>,
 ) -> Result<Program, String> {
-    let prog = lower::Lower::new(policy, checked, subject, params)?.finish()?;
+    let (mut prog, optional) = lower::Lower::new(policy, checked, subject, params)?.finish()?;
     if !machine::ordered(&prog) {
         return Err("an instruction reads a register written after it".into());
     }
+    missing::analyse(&mut prog, &optional);
     Ok(prog)
 }

@@ -114,6 +114,7 @@ codes! {
     FileTooLarge = "ZC0905", Error, "文件过大", "file too large";
     DataTooLarge = "ZC0906", Error, "数据规模超出上限", "too many rows or columns in the data";
     SubjectsDiffer = "ZC0908", Error, "两份政策的主体不一致", "the two policies' subjects differ";
+    UnknownColumn = "ZC0909", Error, "报告中没有这一列", "no such column in the report";
 }
 
 #[cfg(test)]

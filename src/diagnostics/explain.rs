@@ -72,6 +72,7 @@ pub fn explain(code: Code) -> &'static str {
         Code::FileTooLarge => include_str!("../../docs/codes/ZC0905.md"),
         Code::DataTooLarge => include_str!("../../docs/codes/ZC0906.md"),
         Code::SubjectsDiffer => include_str!("../../docs/codes/ZC0908.md"),
+        Code::UnknownColumn => include_str!("../../docs/codes/ZC0909.md"),
     }
 }
 

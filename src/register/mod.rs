@@ -37,6 +37,7 @@
 //! the caller gives it (the in-memory path's default, the latest year of the whole file, is not
 //! known before the end).
 
+mod cells;
 mod chunks;
 mod out;
 
@@ -71,6 +72,9 @@ pub struct RunOptions<'a> {
     pub params: BTreeMap<String, Value>,
     /// Called with the number of subjects done, after each block.
     pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
+    /// The rules written by [`write_csv`], by name and in this order (`eval --columns`); every
+    /// rule reported per subject when empty. Names that are not such rules are left out.
+    pub columns: Vec<String>,
 }
 
 impl Default for RunOptions<'_> {
@@ -81,6 +85,7 @@ impl Default for RunOptions<'_> {
             year: None,
             params: BTreeMap::new(),
             progress: None,
+            columns: Vec::new(),
         }
     }
 }
@@ -257,6 +262,9 @@ struct Plan<'c, 'p> {
     targets: Vec<Target>,
     program: Option<Program>,
     columns: Vec<Column>,
+    /// The columns the CSV report writes: positions in `columns` (and the program's columns).
+    picks: Vec<usize>,
+    /// Their names, the CSV report's header.
     names: Arc<Vec<String>>,
     evaluator: Evaluator<'c, 'p>,
     checked: &'c Checked<'p>,
@@ -496,7 +504,7 @@ fn fast_rows(
     let mut line_no = first_line;
     let mut rest = text;
     while !rest.is_empty() {
-        let (line, after) = match rest.find('\n') {
+        let (line, after) = match rest.as_bytes().iter().position(|b| *b == b'\n') {
             Some(i) => (rest.get(..i).unwrap_or(""), rest.get(i + 1..).unwrap_or("")),
             None => (rest, ""),
         };
@@ -507,7 +515,7 @@ fn fast_rows(
         let mut key: &str = "";
         let mut ok = true;
         let mut any = false;
-        let mut cells = line.split(',');
+        let mut cells = cells::cells(line);
         for target in &plan.targets {
             let Some(cell) = cells.next() else {
                 ok = false;
@@ -574,7 +582,7 @@ fn flush(
         match mode {
             Mode::Csv => {
                 out::field(&mut d.csv, p.key);
-                for c in &prog.columns {
+                for c in plan.picks.iter().filter_map(|i| prog.columns.get(*i)) {
                     d.csv.push(b',');
                     out::compiled(&mut d.csv, m.value_at(lane, c.reg), c.ty, &plan.checked.scope);
                 }
@@ -724,7 +732,7 @@ fn evaluate_records(
         match mode {
             Mode::Csv => {
                 out::field(&mut d.csv, &record.key);
-                for v in &values {
+                for v in plan.picks.iter().filter_map(|i| values.get(*i)) {
                     d.csv.push(b',');
                     out::value(&mut d.csv, v, &plan.checked.scope);
                 }
@@ -858,7 +866,13 @@ fn plan<'c, 'p>(
         targets.push(Target::Field { reg, key: is_key, optional: spec.optional && !is_key, read });
     }
     let columns = columns(checked, sid);
-    let names = Arc::new(columns.iter().map(|c| c.name.clone()).collect());
+    let picks: Vec<usize> = if opts.columns.is_empty() {
+        (0..columns.len()).collect()
+    } else {
+        opts.columns.iter().filter_map(|n| columns.iter().position(|c| c.name == *n)).collect()
+    };
+    let names =
+        Arc::new(picks.iter().filter_map(|i| columns.get(*i)).map(|c| c.name.clone()).collect());
     let header_lines = count_lines(&header) + 1;
     Ok(Plan {
         name: name.to_string(),
@@ -868,6 +882,7 @@ fn plan<'c, 'p>(
         targets,
         program,
         columns,
+        picks,
         names,
         evaluator: Evaluator::new(policy, checked, Some(sid), opts.params.clone()),
         checked,

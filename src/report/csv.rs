@@ -1,15 +1,23 @@
-//! The CSV report: one row per subject, `id` then one column per rule, values exact in base
-//! units (money in 元, a percentage as a ratio), conditions `true`/`false`, grades by name.
+//! The CSV report: one row per subject, `id` then one column per rule (or the rules asked for,
+//! `eval --columns`), values exact in base units (money in 元, a percentage as a ratio),
+//! conditions `true`/`false`, grades by name.
 
 use super::Report;
 use super::show::show;
 use crate::diagnostics::Lang;
 use crate::eval::value::V;
 
-/// Renders the report as CSV.
-pub fn render(r: &Report<'_, '_>) -> String {
+/// Renders the report as CSV: every rule reported per subject, or only the rules named in
+/// `only`, in that order (names that are not such rules are left out; `eval --columns` refuses
+/// them first).
+pub fn render(r: &Report<'_, '_>, only: &[String]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let defs = r.subject_columns();
+    let all = r.subject_columns();
+    let defs: Vec<_> = if only.is_empty() {
+        all
+    } else {
+        only.iter().filter_map(|n| all.iter().copied().find(|d| r.name(*d) == n)).collect()
+    };
     let mut header = vec!["id".to_string()];
     header.extend(defs.iter().map(|d| r.name(*d).to_string()));
     let _ = w.write_record(&header);

@@ -100,6 +100,7 @@ impl Source for Streamed<'_, '_> {
             year: self.opts.year,
             params: self.opts.params.clone(),
             progress: Some(&tick),
+            columns: Vec::new(),
         };
         let mut cells = vec![Cell::Missing; self.picks.len()];
         let result =
