@@ -65,5 +65,5 @@ pub fn evaluate(name: &str, bytes: &[u8], kind: &str) {
     let r = Report { policy: p, checked: &checked, outcomes: &outcomes, stacks: &[] };
     let _ = report::json(&r);
     let _ = report::text(&r, Lang::Zh);
-    let _ = report::csv(&r);
+    let _ = report::csv(&r, &[]);
 }
