@@ -10,6 +10,7 @@ pub mod checker;
 pub mod cli;
 pub mod compile;
 pub mod data;
+pub mod depth;
 pub mod diagnostics;
 pub mod diff;
 pub mod eval;

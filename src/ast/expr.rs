@@ -44,6 +44,53 @@ pub enum ExprKind {
     Tier(Box<Expr>, Vec<Node<TierArm>>),
 }
 
+impl ExprKind {
+    /// The expressions directly inside this one, in the order they were written.
+    pub fn children(&self) -> Vec<&Expr> {
+        match self {
+            ExprKind::Quantity(_)
+            | ExprKind::Text(_)
+            | ExprKind::Bool(_)
+            | ExprKind::Date(_)
+            | ExprKind::Name(_) => Vec::new(),
+            ExprKind::Paren(a) | ExprKind::Neg(a) | ExprKind::Not(a) | ExprKind::Member(a, _) => {
+                vec![a]
+            }
+            ExprKind::Binary(_, a, b)
+            | ExprKind::Compare(_, a, b)
+            | ExprKind::Logic(_, a, b)
+            | ExprKind::Index(a, b) => vec![a, b],
+            ExprKind::If(c, a, b) => vec![c, a, b],
+            ExprKind::Call(_, args) => args.iter().collect(),
+            ExprKind::Tier(scrutinee, arms) => {
+                let mut out = vec![&**scrutinee];
+                for arm in arms {
+                    match &arm.node.pattern.node {
+                        Pattern::Otherwise => {}
+                        Pattern::Compare(_, e) | Pattern::Equals(e) => out.push(e),
+                    }
+                    out.push(&arm.node.value);
+                }
+                out
+            }
+        }
+    }
+}
+
+impl Expr {
+    /// How many levels deep the tree of this expression is (a name or a number is 1). Walks
+    /// the tree with a stack of its own, so that it is safe on a tree of any depth.
+    pub fn depth(&self) -> usize {
+        let mut deepest = 0;
+        let mut stack = vec![(self, 1usize)];
+        while let Some((e, d)) = stack.pop() {
+            deepest = deepest.max(d);
+            stack.extend(e.node.children().into_iter().map(|c| (c, d + 1)));
+        }
+        deepest
+    }
+}
+
 /// A number and the unit written after it (resolved by the checker).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Quantity {

@@ -9,12 +9,15 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::Checker;
 use super::builtins::{Builtin, lookup};
+use super::scope::DefId;
 use crate::ast::{BinOp, Expr, ExprKind, ItemKind};
 use crate::diagnostics::Lang;
 use crate::units::{AddSub, Dim, Unit, add_sub, parse_unit};
 
-/// How deeply constant definitions may refer to each other (cycles are reported elsewhere).
-const MAX_DEPTH: usize = 32;
+/// How deep a constant's computation may go: a chain of definitions the checker accepts, each
+/// an expression as deep as the parser accepts (cycles are reported elsewhere; this only stops
+/// their computation).
+const MAX_DEPTH: usize = crate::depth::MAX_REFERENCE_DEPTH * crate::parser::MAX_EXPR_DEPTH;
 
 /// An exact value and its dimension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,6 +33,29 @@ impl Checker<'_> {
     }
 
     fn eval_const(&self, e: &Expr, depth: usize) -> Option<Val> {
+        crate::depth::with_stack(|| self.eval_const_node(e, depth))
+    }
+
+    /// The constant value of a definition, computed once.
+    fn def_const(&self, id: DefId, depth: usize) -> Option<Val> {
+        if let Some(v) = self.constants.borrow().get(&id) {
+            return *v;
+        }
+        let v = match self.scope.defs.get(id)?.kind()? {
+            ItemKind::Let(l) if l.exceptions.is_empty() => self.eval_const(&l.value, depth),
+            ItemKind::Stated(s) => self.eval_const(&s.stated, depth),
+            ItemKind::Budget(b) => self.eval_const(&b.total, depth),
+            ItemKind::Share(s) => self.eval_const(&s.value, depth),
+            _ => None,
+        };
+        // A value cut short by the depth limit (a cycle) is not remembered as "not constant".
+        if depth <= MAX_DEPTH {
+            self.constants.borrow_mut().insert(id, v);
+        }
+        v
+    }
+
+    fn eval_const_node(&self, e: &Expr, depth: usize) -> Option<Val> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -51,16 +77,7 @@ impl Checker<'_> {
                 let (a, b) = (self.eval_const(l, d)?, self.eval_const(r, d)?);
                 binary(*op, a, b)
             }
-            ExprKind::Name(n) => {
-                let id = *self.scope.globals.get(n)?;
-                match self.scope.defs.get(id)?.kind()? {
-                    ItemKind::Let(l) if l.exceptions.is_empty() => self.eval_const(&l.value, d),
-                    ItemKind::Stated(s) => self.eval_const(&s.stated, d),
-                    ItemKind::Budget(b) => self.eval_const(&b.total, d),
-                    ItemKind::Share(s) => self.eval_const(&s.value, d),
-                    _ => None,
-                }
-            }
+            ExprKind::Name(n) => self.def_const(*self.scope.globals.get(n)?, d),
             ExprKind::Member(base, member) => {
                 let ExprKind::Name(n) = &base.node else { return None };
                 let id = *self.scope.globals.get(n)?;

@@ -25,6 +25,10 @@ impl Checker<'_> {
     /// The type of an expression. `hint` is the type the context expects, used only to pick
     /// between enumerations that share a value name.
     pub(super) fn infer(&mut self, e: &Expr, ctx: Ctx, hint: Option<Ty>) -> Typed {
+        crate::depth::with_stack(|| self.infer_node(e, ctx, hint))
+    }
+
+    fn infer_node(&mut self, e: &Expr, ctx: Ctx, hint: Option<Ty>) -> Typed {
         match &e.node {
             ExprKind::Quantity(q) => match &q.unit {
                 None => plain(Ty::Num(Dim::NUMBER)),

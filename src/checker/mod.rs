@@ -19,10 +19,12 @@ pub mod scope;
 pub mod types;
 mod unused;
 
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crate::ast::Policy;
+use crate::depth::MAX_REFERENCE_DEPTH;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
 use crate::source::{Loc, SourceFile, Span};
 pub use builtins::{Builtin, CURRENT_YEAR, lookup as lookup_builtin};
@@ -65,6 +67,7 @@ pub fn check(policy: &Policy) -> (Checked<'_>, Diagnostics) {
         cycles: BTreeSet::new(),
         used: vec![false; n],
         used_enums: BTreeSet::new(),
+        constants: RefCell::new(HashMap::new()),
     };
     for clash in clashes {
         let d = err::duplicate(c.loc(clash.span), c.loc(clash.earlier), &clash.name);
@@ -126,6 +129,9 @@ struct Checker<'p> {
     cycles: BTreeSet<Vec<DefId>>,
     used: Vec<bool>,
     used_enums: BTreeSet<EnumId>,
+    /// The constant value of each definition computed so far (`None`: not a constant), so that
+    /// definitions used many times are computed once.
+    constants: RefCell<HashMap<DefId, Option<consteval::Val>>>,
 }
 
 impl<'p> Checker<'p> {
@@ -159,12 +165,16 @@ impl<'p> Checker<'p> {
                 self.report_cycle(id, at);
                 Typed { ty: Ty::Unknown, yearly: false }
             }
+            Some(State::Todo) if self.stack.len() >= MAX_REFERENCE_DEPTH => {
+                self.report_too_deep(at);
+                Typed { ty: Ty::Unknown, yearly: false }
+            }
             Some(State::Todo) => {
                 if let Some(s) = self.state.get_mut(id) {
                     *s = State::InProgress;
                 }
                 self.stack.push(id);
-                let t = self.check_def(id);
+                let t = crate::depth::with_stack(|| self.check_def(id));
                 self.stack.pop();
                 if let Some(s) = self.state.get_mut(id) {
                     *s = State::Done(t);
@@ -173,6 +183,34 @@ impl<'p> Checker<'p> {
             }
             None => Typed { ty: Ty::Unknown, yearly: false },
         }
+    }
+
+    /// A chain of definitions referring to each other longer than the evaluator follows,
+    /// reported at the reference that makes it so, once.
+    fn report_too_deep(&mut self, at: Span) {
+        if self.diags.iter().any(|d| d.code == Code::NestingTooDeep) {
+            return;
+        }
+        let first = self.stack.first().and_then(|d| self.scope.ident_of(*d)).map(|(n, _)| n);
+        let d = Diagnostic::new(
+            Code::NestingTooDeep,
+            Text::new(
+                format!("定义之间的引用超过 {MAX_REFERENCE_DEPTH} 层"),
+                format!("definitions refer to each other more than {MAX_REFERENCE_DEPTH} deep"),
+            ),
+        )
+        .at(self.loc(at), Text::new("此处超过上限", "the limit is passed here"))
+        .help(Text::new(
+            format!(
+                "从 `{}` 起的引用链过长；计算时同样无法展开。请合并中间定义",
+                first.unwrap_or_default()
+            ),
+            format!(
+                "the chain of references from `{}` is longer than evaluation follows; merge some of the intermediate definitions",
+                first.unwrap_or_default()
+            ),
+        ));
+        self.push(d);
     }
 
     fn report_cycle(&mut self, id: DefId, at: Span) {

@@ -354,6 +354,10 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
     }
 
     fn expr(&mut self, e: &Expr, hint: Option<usize>) -> Res<(Reg, Ty)> {
+        crate::depth::with_stack(|| self.expr_node(e, hint))
+    }
+
+    fn expr_node(&mut self, e: &Expr, hint: Option<usize>) -> Res<(Reg, Ty)> {
         match &e.node {
             ExprKind::Quantity(q) => {
                 let v = match &q.unit {

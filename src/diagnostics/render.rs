@@ -322,6 +322,13 @@ pub fn render_human(diags: &[Diagnostic], lang: Lang, style: &HumanStyle) -> Str
         .with_show_related_as_nested(true);
     let mut out = String::new();
     for diag in diags {
+        if diag.labels.iter().any(|l| on_long_line(&l.loc.file.text, l.loc.span)) {
+            // A snippet of a line thousands of characters long helps nobody (and is past what
+            // the graphical handler can lay out); the plain block still names line and column.
+            out.push_str(render_plain(std::slice::from_ref(diag), lang).trim_end());
+            out.push_str("\n\n");
+            continue;
+        }
         let view = View::new(diag, lang);
         let mut report = String::new();
         if handler.render_report(&mut report, &view).is_err() {
@@ -332,6 +339,22 @@ pub fn render_human(diags: &[Diagnostic], lang: Lang, style: &HumanStyle) -> Str
         out.push_str("\n\n");
     }
     out
+}
+
+/// The longest line, in characters, shown as a snippet; a label on or next to a longer line is
+/// shown in the plain format.
+const MAX_SNIPPET_LINE: usize = 1_000;
+
+/// Whether `span` lies on, or on a line next to, a line longer than [`MAX_SNIPPET_LINE`].
+fn on_long_line(text: &str, span: Span) -> bool {
+    let span = clamp_span(text, span);
+    let before = text.get(..span.start).unwrap_or("");
+    // From the start of the line before the label's first line to the end of the line after
+    // its last (the snippet shows one line of context on each side).
+    let from = before.rmatch_indices('\n').nth(1).map_or(0, |(i, _)| i + 1);
+    let after = text.get(span.end..).unwrap_or("");
+    let to = after.match_indices('\n').nth(1).map_or(text.len(), |(i, _)| span.end + i);
+    text.get(from..to).unwrap_or("").split('\n').any(|line| line.chars().count() > MAX_SNIPPET_LINE)
 }
 
 /// A [`SourceFile`] as miette reads it: named by its path, with columns counted in characters
@@ -702,5 +725,23 @@ mod tests {
             .at(Loc::new(&f, Span::new(0, 6)), Text::new("", ""))
             .help(Text::new(long, "long"));
         insta::assert_snapshot!(human(&[d, wrapped], Lang::Zh));
+    }
+
+    #[test]
+    fn a_label_far_along_a_long_line_is_shown_plainly() {
+        // The graphical handler cannot lay out a column past 65,535; such a line is shown in the
+        // plain block, which still gives its line and column.
+        let text = format!("令 a = 1\n令 b = {}c\n", "甲 + ".repeat(40_000));
+        let f = SourceFile::new("long.zc", text.clone());
+        let at = text.rfind('c').unwrap_or(0);
+        let d =
+            Diagnostic::new(Code::UnknownName, Text::new("未定义的名称 `c`", "unknown name `c`"))
+                .at(Loc::new(&f, Span::new(at, at + 1)), Text::new("此处", "here"));
+        let out = human(&[d], Lang::En);
+        assert!(out.contains("long.zc:2:160007"), "{out}");
+        assert!(out.contains("unknown name `c`"), "{out}");
+        // A short line next to nothing long keeps its snippet.
+        let out = human(&[unknown_name()], Lang::En);
+        assert!(out.contains('│'), "{out}");
     }
 }

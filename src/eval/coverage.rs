@@ -254,6 +254,10 @@ impl Sites<'_> {
 
     /// The `若` and `分档` inside an expression.
     fn expr(&mut self, e: &Expr) {
+        crate::depth::with_stack(|| self.expr_node(e));
+    }
+
+    fn expr_node(&mut self, e: &Expr) {
         match &e.node {
             ExprKind::If(c, t, f) => {
                 self.push(e.span, Branch::Then);

@@ -47,7 +47,7 @@ impl Evaluator<'_, '_> {
                 ),
             ))
         } else {
-            self.compute_def(frame, def, year)
+            crate::depth::with_stack(|| self.compute_def(frame, def, year))
         };
         frame.current = outer;
         frame.depth -= 1;
@@ -58,6 +58,10 @@ impl Evaluator<'_, '_> {
 
     /// Evaluates an expression in `year`, counting the step against [`MAX_EVAL_STEPS`].
     pub(super) fn eval(&self, frame: &mut Frame<'_>, e: &Expr, year: u16) -> R<V> {
+        crate::depth::with_stack(|| self.eval_node(frame, e, year))
+    }
+
+    fn eval_node(&self, frame: &mut Frame<'_>, e: &Expr, year: u16) -> R<V> {
         frame.steps += 1;
         if frame.steps > MAX_EVAL_STEPS {
             return Err(self.fail(

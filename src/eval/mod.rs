@@ -29,7 +29,7 @@ use value::V;
 
 /// How deeply definitions may call each other during evaluation (each level is a reference or
 /// a year shift); deeper is `ZC0706`.
-pub const MAX_DEPTH: usize = 256;
+pub const MAX_DEPTH: usize = crate::depth::MAX_REFERENCE_DEPTH;
 
 /// An error already reported as a diagnostic: evaluation of the current rule stops.
 #[derive(Debug)]

@@ -59,6 +59,10 @@ fn prec(e: &Expr) -> u8 {
 impl Printer<'_> {
     /// An expression where at least `min` binds.
     pub(super) fn expr(&mut self, e: &Expr, min: u8) {
+        crate::depth::with_stack(|| self.expr_at(e, min));
+    }
+
+    fn expr_at(&mut self, e: &Expr, min: u8) {
         if prec(e) < min {
             self.open("(", true);
             self.expr(e, ANY);

@@ -7,21 +7,29 @@
 
 mod err;
 mod grammar;
+mod lexer;
 mod lower;
 mod trivia;
 
 use std::sync::Arc;
 
 use pest::Parser as _;
+use pest::error::ErrorVariant;
 
 use crate::ast::Policy;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
 use crate::source::{Loc, SourceFile, Span};
 use grammar::{PolicyParser, Rule};
-pub use trivia::{comments, is_space};
+pub use lexer::is_space;
+use lexer::{Token, TokenKind};
+pub use trivia::comments;
 
-/// How deeply brackets may nest in a policy file.
+/// How deeply brackets, `若 … 否则` and runs of prefix operators may nest in a policy file.
 pub const MAX_NESTING: usize = 64;
+/// How deep the tree of one expression may grow: each operator, bracket, call or `若` adds a
+/// level, so a sum of 200 terms is 200 levels deep. Every recursive pass over expressions
+/// (checking, evaluating, compiling, formatting) is bounded by it.
+pub const MAX_EXPR_DEPTH: usize = 256;
 /// How many syntax errors are reported for one file before giving up.
 const MAX_SYNTAX_ERRORS: usize = 20;
 
@@ -29,7 +37,8 @@ const MAX_SYNTAX_ERRORS: usize = 20;
 /// diagnostic found.
 pub fn parse(file: &Arc<SourceFile>) -> (Option<Policy>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    if let Some(d) = check_nesting(file) {
+    let tokens = lexer::tokens(&file.text);
+    if let Some(d) = check_nesting(file, &tokens) {
         diags.push(d);
         return (None, diags);
     }
@@ -44,13 +53,18 @@ pub fn parse(file: &Arc<SourceFile>) -> (Option<Policy>, Diagnostics) {
             (policy, diags)
         }
         Err(e) => {
+            if let Some(d) = parser_limit(file, 0, &e) {
+                diags.push(d);
+                return (None, diags);
+            }
             let first = err::syntax_error(file, 0, &e);
             let mut at = first.primary().map_or(0, |l| l.span.start);
             diags.push(first);
             // Resynchronise: parse again from each following line that starts a declaration.
+            let lines = lexer::item_lines(&tokens);
             let mut count = 1;
             while count < MAX_SYNTAX_ERRORS {
-                let Some(start) = next_item_line(&file.text, at) else {
+                let Some(&start) = lines.iter().find(|&&l| l > at) else {
                     break;
                 };
                 let Some(rest) = file.text.get(start..) else {
@@ -59,8 +73,12 @@ pub fn parse(file: &Arc<SourceFile>) -> (Option<Policy>, Diagnostics) {
                 match PolicyParser::parse(Rule::file_tail, rest) {
                     Ok(_) => break,
                     Err(e) => {
+                        if let Some(d) = parser_limit(file, start, &e) {
+                            diags.push(d);
+                            break;
+                        }
                         let d = err::syntax_error(file, start, &e);
-                        at = d.primary().map_or(start, |l| l.span.start).max(start + 1);
+                        at = d.primary().map_or(start, |l| l.span.start).max(start);
                         diags.push(d);
                         count += 1;
                     }
@@ -71,116 +89,102 @@ pub fn parse(file: &Arc<SourceFile>) -> (Option<Policy>, Diagnostics) {
     }
 }
 
-/// The byte offset of the next line after `offset` that starts, in its first column, with a
-/// character that can start a declaration (not a space, a closing brace or a comment).
-fn next_item_line(text: &str, offset: usize) -> Option<usize> {
-    let mut pos = text.get(offset..)?.find('\n')? + offset + 1;
-    loop {
-        let line = text.get(pos..)?;
-        let starts_item = line
-            .chars()
-            .next()
-            .is_some_and(|c| !c.is_whitespace() && !matches!(c, '}' | '｝' | '#' | '/'));
-        if starts_item {
-            return Some(pos);
-        }
-        pos += line.find('\n')? + 1;
+/// The parser's own guard: it stops when its stack runs short, which only nesting deeper than
+/// the checks before it allow can cause. Reported as too deep, at the place it stopped.
+fn parser_limit(
+    file: &Arc<SourceFile>,
+    base: usize,
+    e: &pest::error::Error<Rule>,
+) -> Option<Diagnostic> {
+    let ErrorVariant::CustomError { message } = &e.variant else { return None };
+    if !message.contains("limit reached") {
+        return None;
     }
+    let pos = match e.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    } + base;
+    let pos = pos.min(file.text.len());
+    Some(too_deep(file, Span::new(pos, pos), MAX_NESTING))
+}
+
+/// The diagnostic for brackets, `若` or prefix operators nested deeper than `limit` at `span`.
+fn too_deep(file: &Arc<SourceFile>, span: Span, limit: usize) -> Diagnostic {
+    Diagnostic::new(
+        Code::NestingTooDeep,
+        Text::new(
+            format!("嵌套超过 {limit} 层"),
+            format!("expressions nest more than {limit} deep"),
+        ),
+    )
+    .at(Loc::new(file, span), Text::new("此处超过嵌套上限", "the limit is passed here"))
+    .help(Text::new(
+        "把内层的计算拆成用 `令` 定义的中间值",
+        "split the inner computation into named values with `let`",
+    ))
+}
+
+/// The diagnostic for an expression whose tree grows deeper than [`MAX_EXPR_DEPTH`] at `span`
+/// (the operator where it does): a long chain of operators rather than brackets.
+fn too_many_levels(file: &Arc<SourceFile>, span: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::NestingTooDeep,
+        Text::new(
+            format!("表达式超过 {MAX_EXPR_DEPTH} 层运算"),
+            format!("the expression is more than {MAX_EXPR_DEPTH} operations deep"),
+        ),
+    )
+    .at(Loc::new(file, span), Text::new("此处超过上限", "the limit is passed here"))
+    .help(Text::new(
+        "把很长的合计或连串运算拆成用 `令` 定义的小计",
+        "split the long sum or chain into subtotals named with `let`",
+    ))
 }
 
 /// Refuses files that nest deeper than [`MAX_NESTING`] before the recursive parser sees them.
 /// Nesting is counted the way the parser recurses: open brackets, open `若 … 否则` expressions,
-/// and runs of prefix operators (`非 非 x`, `--x`).
-fn check_nesting(file: &Arc<SourceFile>) -> Option<Diagnostic> {
+/// and runs of prefix operators (`非 非 x`, `--x`). Brackets inside a clause reference count
+/// too (`五(一)` opens and closes its own), so that the count is never below the parser's.
+fn check_nesting(file: &Arc<SourceFile>, tokens: &[Token]) -> Option<Diagnostic> {
     let text = &file.text;
     let mut brackets = 0usize;
     let mut ifs = 0usize;
     let mut prefix_run = 0usize;
-    let mut token_start: Option<usize> = None;
-    let mut too_deep: Option<Span> = None;
-    let end_token = |start: usize, end: usize, ifs: &mut usize, run: &mut usize| -> bool {
-        let token = text.get(start..end).unwrap_or("");
-        match token {
-            "若" | "if" => *ifs += 1,
-            "否则" | "else" => *ifs = ifs.saturating_sub(1),
-            _ => {}
-        }
-        let prefixes =
-            token.chars().take_while(|c| matches!(c, '非' | '!' | '-' | '−' | '－')).count();
-        let only_prefix = prefixes == token.chars().count() || matches!(token, "not");
-        *run = if only_prefix { *run + prefixes.max(1) } else { prefixes };
-        *ifs > MAX_NESTING || *run > MAX_NESTING
-    };
-    // Comments, texts and quoted sentences are skipped: their characters are not code.
-    let mut skip_until: Option<char> = None;
-    let mut prev = '\n';
-    for (i, c) in text.char_indices() {
-        if let Some(end) = skip_until {
-            if c == end {
-                skip_until = None;
+    for t in tokens {
+        let word = text.get(t.span.start..t.span.end).unwrap_or("");
+        let mut deeper = false;
+        match t.kind {
+            TokenKind::Space | TokenKind::Newline | TokenKind::Comment => continue,
+            TokenKind::Open => {
+                brackets += 1;
+                deeper = brackets > MAX_NESTING;
             }
-            prev = c;
-            continue;
-        }
-        let opens = match c {
-            '#' => Some('\n'),
-            '/' if prev == '/' => Some('\n'),
-            '"' => Some('"'),
-            '“' => Some('”'),
-            '「' => Some('」'),
-            '『' => Some('』'),
-            _ => None,
-        };
-        prev = c;
-        if let Some(end) = opens {
-            if let Some(start) = token_start.take()
-                && end_token(start, i, &mut ifs, &mut prefix_run)
-            {
-                too_deep = Some(Span::new(start, i));
-                break;
+            TokenKind::Close => brackets = brackets.saturating_sub(1),
+            TokenKind::ClauseRef => {
+                for c in word.chars() {
+                    match c {
+                        '(' | '（' | '[' | '{' | '｛' => brackets += 1,
+                        ')' | '）' | ']' | '}' | '｝' => brackets = brackets.saturating_sub(1),
+                        _ => {}
+                    }
+                }
+                deeper = brackets > MAX_NESTING;
             }
-            skip_until = Some(end);
-            continue;
+            TokenKind::Word => match word {
+                "若" | "if" => {
+                    ifs += 1;
+                    deeper = ifs > MAX_NESTING;
+                }
+                "否则" | "else" => ifs = ifs.saturating_sub(1),
+                _ => {}
+            },
+            TokenKind::Text | TokenKind::Quote | TokenKind::Punct => {}
         }
-        match c {
-            '(' | '（' | '[' | '{' | '｛' => brackets += 1,
-            ')' | '）' | ']' | '}' | '｝' => brackets = brackets.saturating_sub(1),
-            _ => {}
-        }
-        if brackets > MAX_NESTING {
-            too_deep = Some(Span::new(i, i + c.len_utf8()));
-            break;
-        }
-        if c.is_whitespace() {
-            if let Some(start) = token_start.take()
-                && end_token(start, i, &mut ifs, &mut prefix_run)
-            {
-                too_deep = Some(Span::new(start, i));
-                break;
-            }
-        } else if token_start.is_none() {
-            token_start = Some(i);
+        let prefix = matches!(word, "非" | "not" | "!" | "-" | "−" | "－");
+        prefix_run = if prefix { prefix_run + 1 } else { 0 };
+        if deeper || prefix_run > MAX_NESTING {
+            return Some(too_deep(file, t.span, MAX_NESTING));
         }
     }
-    if too_deep.is_none()
-        && let Some(start) = token_start
-        && end_token(start, text.len(), &mut ifs, &mut prefix_run)
-    {
-        too_deep = Some(Span::new(start, text.len()));
-    }
-    let span = too_deep?;
-    Some(
-        Diagnostic::new(
-            Code::NestingTooDeep,
-            Text::new(
-                format!("嵌套超过 {MAX_NESTING} 层"),
-                format!("expressions nest more than {MAX_NESTING} deep"),
-            ),
-        )
-        .at(Loc::new(file, span), Text::new("此处超过嵌套上限", "the limit is passed here"))
-        .help(Text::new(
-            "把内层的计算拆成用 `令` 定义的中间值",
-            "split the inner computation into named values with `let`",
-        )),
-    )
+    None
 }

@@ -33,29 +33,42 @@ fn boxed(e: Expr) -> Box<Expr> {
     Box::new(e)
 }
 
+/// An expression with the depth of its tree, which the operators above it add to.
+fn with_depth(e: Expr) -> (Expr, usize) {
+    let d = e.depth();
+    (e, d)
+}
+
 impl Lower {
     /// `expr`: comparisons joined by 且/或, negated by 非.
     pub(super) fn expr(&self, p: Pair<'_, Rule>) -> R<Expr> {
         if p.as_rule() != Rule::expr {
             return Err(unexpected(&p, "expression"));
         }
-        LOGIC
-            .map_primary(|q| self.comparison(q))
+        let _level = self.enter(span(&p))?;
+        let (e, _) = LOGIC
+            .map_primary(|q| self.comparison(q).map(with_depth))
             .map_prefix(|op, e| {
-                let e = e?;
-                Ok(Node::new(ExprKind::Not(boxed(e.clone())), span(&op).join(e.span)))
+                let (e, d) = e?;
+                let s = span(&op).join(e.span);
+                self.deep_enough(d + 1, span(&op))?;
+                Ok((Node::new(ExprKind::Not(boxed(e)), s), d + 1))
             })
             .map_infix(|l, op, r| {
-                let (l, r) = (l?, r?);
+                let ((l, dl), (r, dr)) = (l?, r?);
+                let at = span(&op);
                 let op = match op.as_rule() {
                     Rule::kw_and => LogicOp::And,
                     Rule::kw_or => LogicOp::Or,
                     _ => return Err(unexpected(&op, "logical operator")),
                 };
                 let s = l.span.join(r.span);
-                Ok(Node::new(ExprKind::Logic(op, boxed(l), boxed(r)), s))
+                let d = dl.max(dr) + 1;
+                self.deep_enough(d, at)?;
+                Ok((Node::new(ExprKind::Logic(op, boxed(l), boxed(r)), s), d))
             })
-            .parse(p.into_inner())
+            .parse(p.into_inner())?;
+        Ok(e)
     }
 
     /// `comparison`: an arithmetic value, optionally compared with another.
@@ -84,14 +97,18 @@ impl Lower {
         if p.as_rule() != Rule::arith {
             return Err(unexpected(&p, "arithmetic"));
         }
-        ARITH
-            .map_primary(|q| self.postfix_expr(q))
+        let _level = self.enter(span(&p))?;
+        let (e, _) = ARITH
+            .map_primary(|q| self.postfix_expr(q).map(with_depth))
             .map_prefix(|op, e| {
-                let e = e?;
-                Ok(Node::new(ExprKind::Neg(boxed(e.clone())), span(&op).join(e.span)))
+                let (e, d) = e?;
+                let s = span(&op).join(e.span);
+                self.deep_enough(d + 1, span(&op))?;
+                Ok((Node::new(ExprKind::Neg(boxed(e)), s), d + 1))
             })
             .map_infix(|l, op, r| {
-                let (l, r) = (l?, r?);
+                let ((l, dl), (r, dr)) = (l?, r?);
+                let at = span(&op);
                 let op = match op.as_rule() {
                     Rule::op_add => BinOp::Add,
                     Rule::op_sub => BinOp::Sub,
@@ -100,26 +117,34 @@ impl Lower {
                     _ => return Err(unexpected(&op, "operator")),
                 };
                 let s = l.span.join(r.span);
-                Ok(Node::new(ExprKind::Binary(op, boxed(l), boxed(r)), s))
+                let d = dl.max(dr) + 1;
+                self.deep_enough(d, at)?;
+                Ok((Node::new(ExprKind::Binary(op, boxed(l), boxed(r)), s), d))
             })
-            .parse(p.into_inner())
+            .parse(p.into_inner())?;
+        Ok(e)
     }
 
     /// A primary followed by `[year]` indexes and `.member` accesses.
     fn postfix_expr(&self, p: Pair<'_, Rule>) -> R<Expr> {
         let mut c = Cursor::new(p, "value");
         let mut e = self.primary(c.expect(Rule::primary)?)?;
+        let mut depth = e.depth();
         for q in c.inner.by_ref() {
             let s = e.span.join(span(&q));
             match q.as_rule() {
                 Rule::index => {
                     let mut ic = Cursor::new(q, "year index");
                     let index = self.expr(ic.expect(Rule::expr)?)?;
+                    depth = depth.max(index.depth()) + 1;
+                    self.deep_enough(depth, s)?;
                     e = Node::new(ExprKind::Index(boxed(e), boxed(index)), s);
                 }
                 Rule::member => {
                     let mut mc = Cursor::new(q, "member");
                     let name = self.ident(mc.expect(Rule::ident)?)?;
+                    depth += 1;
+                    self.deep_enough(depth, s)?;
                     e = Node::new(ExprKind::Member(boxed(e), name), s);
                 }
                 _ => return Err(unexpected(&q, "value")),

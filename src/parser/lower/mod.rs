@@ -7,7 +7,7 @@ mod decl;
 mod expr;
 mod rules;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::iter::Peekable;
 use std::sync::Arc;
 
@@ -48,13 +48,23 @@ pub(super) fn lower_file(
     file: &Arc<SourceFile>,
     pair: Pair<'_, Rule>,
 ) -> (Option<Policy>, Diagnostics) {
-    let lower = Lower { file: Arc::clone(file), diags: RefCell::new(Vec::new()) };
+    let lower = Lower {
+        file: Arc::clone(file),
+        diags: RefCell::new(Vec::new()),
+        depth: Cell::new(0),
+        too_deep: Cell::new(None),
+    };
     let lang = keyword_lang(&pair);
     let result = lower.file(pair, lang);
+    let too_deep = lower.too_deep.get();
     let mut diags: Diagnostics = lower.diags.into_inner().into();
-    match result {
-        Ok(policy) => (Some(policy), diags),
-        Err(m) => {
+    match (result, too_deep) {
+        (Ok(policy), _) => (Some(policy), diags),
+        (Err(_), Some(span)) => {
+            diags.push(super::too_many_levels(file, span));
+            (None, diags)
+        }
+        (Err(m), None) => {
             diags.push(malformed(file, m.span, m.what));
             (None, diags)
         }
@@ -80,6 +90,20 @@ fn keyword_lang(pair: &Pair<'_, Rule>) -> KeywordLang {
 struct Lower {
     file: Arc<SourceFile>,
     diags: RefCell<Vec<Diagnostic>>,
+    /// How many expressions the lowering is inside of now.
+    depth: Cell<usize>,
+    /// Where an expression grew deeper than [`super::MAX_EXPR_DEPTH`], if one did: the lowering
+    /// then stops, and this is reported instead of a malformed pair.
+    too_deep: Cell<Option<Span>>,
+}
+
+/// One level of expression nesting entered by the lowering; leaving it when dropped.
+struct Level<'a>(&'a Cell<usize>);
+
+impl Drop for Level<'_> {
+    fn drop(&mut self) {
+        self.0.set(self.0.get().saturating_sub(1));
+    }
 }
 
 impl Lower {
@@ -95,6 +119,27 @@ impl Lower {
             }
         }
         Ok(Policy { file: Arc::clone(&self.file), lang, header, items })
+    }
+
+    /// Enters one more level of nested expressions, refusing past [`super::MAX_EXPR_DEPTH`]:
+    /// the guard of the lowering's recursion.
+    fn enter(&self, span: Span) -> R<Level<'_>> {
+        let depth = self.depth.get() + 1;
+        self.depth.set(depth);
+        let level = Level(&self.depth);
+        self.deep_enough(depth, span)?;
+        Ok(level)
+    }
+
+    /// Refuses a tree `depth` levels deep at `span` when that is past the limit.
+    fn deep_enough(&self, depth: usize, span: Span) -> R<()> {
+        if depth > super::MAX_EXPR_DEPTH {
+            if self.too_deep.get().is_none() {
+                self.too_deep.set(Some(span));
+            }
+            return Err(Malformed { span, what: "expression" });
+        }
+        Ok(())
     }
 
     fn report(&self, d: Diagnostic) {
