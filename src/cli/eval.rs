@@ -179,6 +179,12 @@ pub fn run(
                         outcomes: &outcomes,
                         stacks: &stacks,
                     };
+                    let overflows = r.overflows();
+                    if !overflows.is_empty() {
+                        diags.extend(overflows.into());
+                        status = worse(status, Status::Errors);
+                        continue;
+                    }
                     let lang = settings.lang;
                     reports.push(match args.format {
                         ReportFormat::Text => Rendered::Text(report::text(&r, lang)),

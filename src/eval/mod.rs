@@ -9,6 +9,7 @@ pub mod coverage;
 pub mod explain;
 mod expr;
 pub mod outcome;
+pub mod overflow;
 mod rules;
 pub mod stack;
 pub mod value;

@@ -44,6 +44,8 @@ pub struct Total {
     pub def: DefId,
     pub amount: Decimal,
     pub recipients: usize,
+    /// The sum left the exact range: `amount` is not the total (see [`Report::overflows`]).
+    pub overflowed: bool,
 }
 
 impl Report<'_, '_> {
@@ -123,6 +125,20 @@ impl Report<'_, '_> {
         Some(self.policy.file.slice(clause.span).trim())
     }
 
+    /// `ZC0702` for each award whose total over the subjects leaves the exact range, labelled
+    /// at the award's declaration. A report with any is not written.
+    pub fn overflows(&self) -> Vec<crate::diagnostics::Diagnostic> {
+        self.totals()
+            .iter()
+            .filter(|t| t.overflowed)
+            .filter_map(|t| {
+                let (name, span) = self.checked.scope.ident_of(t.def)?;
+                let loc = crate::source::Loc::new(&self.policy.file, span);
+                Some(crate::eval::overflow::total_overflow(name, loc))
+            })
+            .collect()
+    }
+
     /// Each award's total amount and number of recipients (subjects with an amount above 0).
     pub fn totals(&self) -> Vec<Total> {
         let mut totals: Vec<Total> = Vec::new();
@@ -139,12 +155,20 @@ impl Report<'_, '_> {
                 let t = match pos {
                     Some(p) => totals.get_mut(p),
                     None => {
-                        totals.push(Total { def: r.def, amount: Decimal::ZERO, recipients: 0 });
+                        totals.push(Total {
+                            def: r.def,
+                            amount: Decimal::ZERO,
+                            recipients: 0,
+                            overflowed: false,
+                        });
                         totals.last_mut()
                     }
                 };
                 if let Some(t) = t {
-                    t.amount = t.amount.checked_add(amount).unwrap_or(t.amount);
+                    match t.amount.checked_add(amount) {
+                        Some(x) => t.amount = x,
+                        None => t.overflowed = true,
+                    }
                     if amount > Decimal::ZERO {
                         t.recipients += 1;
                     }

@@ -135,18 +135,23 @@ pub fn simulate(
         agg.add(row.id, &buf);
     });
     let mut passes = 1;
+    // A pool's claims: the sum of its awards' totals, `None` past the exact range.
     let sum = |awards: &[usize]| {
         awards
             .iter()
             .filter_map(|i| agg.totals.get(*i))
-            .fold(Decimal::ZERO, |s, x| s.checked_add(*x).unwrap_or(Decimal::MAX))
+            .try_fold(Decimal::ZERO, |s, x| s.checked_add(*x))
     };
+    let mut overflow = agg.overflow;
     let mut pool_uses: Vec<PoolUse> = pools
         .iter()
         .map(|p| PoolUse {
             name: p.name.clone(),
             total: p.total,
-            claims: sum(&p.awards),
+            claims: sum(&p.awards).unwrap_or_else(|| {
+                overflow = true;
+                Decimal::ZERO
+            }),
             awards: p.awards.iter().filter_map(|i| names.get(*i).cloned()).collect(),
             foreign: p.foreign.clone(),
             step: p.step,
@@ -158,7 +163,10 @@ pub fn simulate(
         .map(|l| LineUse {
             name: l.name.clone(),
             amount: l.amount,
-            claims: sum(&l.awards),
+            claims: sum(&l.awards).unwrap_or_else(|| {
+                overflow = true;
+                Decimal::ZERO
+            }),
             awards: l.awards.iter().filter_map(|i| names.get(*i).cloned()).collect(),
         })
         .collect();
@@ -207,13 +215,21 @@ pub fn simulate(
             for (ai, a) in buf.iter().enumerate() {
                 let (Some(Some(pi)), Some(a)) = (cut_by.get(ai), a) else { continue };
                 let (Some(p), Some(pu)) = (pools.get(*pi), pool_uses.get(*pi)) else { continue };
-                let c =
-                    pools::cut(*a, p.total, pu.claims, p.step.unwrap_or_default()).unwrap_or(*a);
+                let Some(c) = pools::cut(*a, p.total, pu.claims, p.step.unwrap_or_default()) else {
+                    overflow = true;
+                    continue;
+                };
                 if let Some(x) = paid.get_mut(*pi) {
-                    *x = x.checked_add(c).unwrap_or(*x);
+                    match x.checked_add(c) {
+                        Some(v) => *x = v,
+                        None => overflow = true,
+                    }
                 }
                 if let Some(x) = after.get_mut(ai) {
-                    *x = x.checked_sub(a.checked_sub(c).unwrap_or_default()).unwrap_or(*x);
+                    match a.checked_sub(c).and_then(|cut| x.checked_sub(cut)) {
+                        Some(v) => *x = v,
+                        None => overflow = true,
+                    }
                 }
                 if c < *a
                     && let Some(t) = touched.get_mut(*pi)
@@ -271,7 +287,7 @@ pub fn simulate(
         pools: pool_uses,
         lines: line_uses,
         passes,
-        overflow: agg.overflow,
+        overflow,
     };
     (sim, diags)
 }
