@@ -2,7 +2,14 @@
 //! and evaluating one subject with the interpreter and with the compiled form. The register
 //! end to end is `cargo run --release --bin bench-register` (BENCHMARKS.md).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 
 use std::collections::BTreeMap;
 use std::hint::black_box;

@@ -8,7 +8,14 @@
 //! cargo bench --bench simulate_memory -- 100000
 //! cargo bench --bench simulate_memory -- 1000000
 //! ```
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 
 use std::time::Instant;
 

@@ -1,6 +1,13 @@
 //! The policy that uses every construct checks clean in each keyword language: no error, and
 //! exactly the warnings of the document's own disagreements it encodes on purpose.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 
 use zhengce::checker::check_source;
 use zhengce::diagnostics::Severity;

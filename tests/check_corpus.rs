@@ -10,7 +10,14 @@
 //! `INSTA_UPDATE=new INSTA_FORCE_PASS=1 cargo test --test check_corpus` and read the `.snap.new`
 //! files (or use `cargo insta review`).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! The command line end to end: exit statuses, streams and formats.
 
 // Test helpers outside `#[test]` functions: a failed set-up should stop the test.
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, reason = "a test fails loudly on a broken expectation")]
 
 use std::fs;
 use std::path::{Path, PathBuf};

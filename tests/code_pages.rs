@@ -7,7 +7,14 @@
 //! ZC07xx) and file and usage codes (ZC09xx). Their pages mark policy examples
 //! ```` ```zc-norun ```` (or show a shell command in ```` ```sh ````) and are skipped.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 
 use std::collections::BTreeSet;
 

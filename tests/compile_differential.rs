@@ -2,7 +2,14 @@
 //! subjects for the register benchmark's policy and for every subject kind of the bundled
 //! policies that compiles, each evaluated both ways and compared rule by rule.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 
 use std::collections::BTreeMap;
 use std::path::Path;

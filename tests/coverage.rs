@@ -1,6 +1,13 @@
 //! `zhengce test --coverage`: the branches no case or snapshot takes, exactly, and every branch
 //! the evaluator records is one the policy text has.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 
 use std::collections::BTreeMap;
 use std::fs;

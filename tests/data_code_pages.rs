@@ -1,5 +1,12 @@
 //! Every data code (`ZC06xx`) has its page, and the example on the page triggers that code.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 
 use rust_xlsxwriter::Workbook;
 use zhengce::data::{Schema, load, validate};

@@ -1,6 +1,13 @@
 //! CSV subject data: exact values, wide and long forms, and every kind of data error reported at
 //! its cell, all at once.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 
 mod data_common;
 

@@ -1,6 +1,13 @@
 //! JSON and TOML subject data and parameters, templates that validate, and a property: no CSV
 //! text ever panics the loader or the validator.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 
 mod data_common;
 

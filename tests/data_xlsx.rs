@@ -1,7 +1,14 @@
 //! Spreadsheet subject data, written with rust_xlsxwriter in each test: values as the
 //! spreadsheet shows them, parameters on their own sheet, and every kind of data error reported
 //! at its cell, named `工作表1!C5`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 
 mod data_common;
 

@@ -4,7 +4,14 @@
 //!
 //! The binary is run as a child process, so that a stack overflow (which aborts the process)
 //! fails the test instead of ending the test run.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

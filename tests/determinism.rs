@@ -1,6 +1,13 @@
 //! The same policies and data give byte-identical reports and diagnostics, run after run, in
 //! every report format (the xlsx workbook included, whose creation time is fixed).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 
 use std::path::Path;
 use std::process::Command;

@@ -22,7 +22,14 @@
 //! To review changed snapshots, run `INSTA_UPDATE=new INSTA_FORCE_PASS=1 cargo test --test
 //! eval_corpus` and read the `.snap.new` files (or use `cargo insta review`).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 
 mod eval_common;
 

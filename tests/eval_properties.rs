@@ -3,7 +3,14 @@
 //! computation gives; a data error stops everything with its code and place; `--out` never
 //! overwrites an input.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 
 mod eval_common;
 

@@ -1,7 +1,14 @@
 //! `zhengce fmt`: every policy file of the repository survives formatting (same tree, every
 //! comment), formatting twice changes nothing, the layout rules hold, and the command line
 //! checks, rewrites and refuses as documented.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,13 @@
 //! The limits that keep any input from exhausting time or memory (`src/limits.rs`): each one
 //! passed is a coded diagnostic, never a crash, a hang or a silent cut.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -2,7 +2,14 @@
 //! byte-order mark, full-width digits, thousands separators, numbers stored as text in a
 //! workbook, merged cells, empty trailing rows, dates as serial numbers. Each is read exactly or
 //! refused at its cell; nothing is misread.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 
 mod data_common;
 

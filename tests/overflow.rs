@@ -1,6 +1,13 @@
 //! Sums over subjects that leave the exact decimal range are `ZC0702`, exit 1, and no report:
 //! never a saturated figure, a kept-back total or an uncut pool share.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

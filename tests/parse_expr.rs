@@ -1,5 +1,12 @@
 //! The parser reads expressions with the intended precedence and comparison semantics.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 
 use zhengce::ast::{ItemKind, sexpr};
 use zhengce::parser::parse;

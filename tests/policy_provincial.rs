@@ -1,4 +1,11 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 //! `policies/provincial.zc` (忻工信发〔2020〕239号 with 晋政办函〔2020〕99号 and 晋企发〔2020〕95号)
 //! against its sample data `policies/provincial.县.toml`, through the command line in process.
 //!

@@ -1,4 +1,11 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 //! `policies/taiyuan.zc` (太原市小微企业创业创新基地城市示范工作实施方案) against its sample data
 //! `policies/taiyuan.{区县,市,基金,贷款}.toml`, through the command line in process.
 //!

@@ -1,7 +1,14 @@
 //! policies/xinjiang.zc (新绛县2018-2019年度示范县实施方案) against its sample data: the document's
 //! own disagreements that `check` reports, and money figures computed by hand at the caps and
 //! thresholds.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 
 mod policy_common;
 

@@ -2,7 +2,14 @@
 //! award fund may pay, under which item and area, and the sums computed by hand. The document
 //! states no amount, rate or cap: its boundaries are the items listed, the use restrictions of 四
 //! and 「省级以上」.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 
 mod policy_common;
 

@@ -1,6 +1,13 @@
 //! policies/zezhou.zc (泽发改发〔2022〕43号) against its sample data: money figures computed by
 //! hand at the caps and at the 以下 / 低于 / 突破 / 上一年度 thresholds.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 
 mod policy_common;
 

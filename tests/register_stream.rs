@@ -3,7 +3,14 @@
 //! loader's codes; amounts beyond the fixed-point range exact; ids out of order left to the
 //! in-memory path.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

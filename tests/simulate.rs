@@ -1,6 +1,13 @@
 //! `zhengce simulate`: totals, recipients, exact quantiles, the histogram, budget lines and the
 //! pro-rata cut of a pool, end to end.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 
 mod sim_common;
 

@@ -1,5 +1,12 @@
 //! Several policies for the same subject: 累加 pays every award, 就高不重复 only the highest.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 
 use serde_json::Value;
 use zhengce::cli::{Env, Status, run};

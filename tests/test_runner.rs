@@ -1,7 +1,14 @@
 //! `zhengce test`: the bundled cases and snapshots pass, a changed number fails with a diff
 //! naming the subject and the values, `--bless` accepts it, and a malformed test file is a coded
 //! diagnostic.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

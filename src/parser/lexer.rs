@@ -234,7 +234,10 @@ mod tests {
     use super::*;
 
     fn kinds(src: &str) -> Vec<(TokenKind, &str)> {
-        tokens(src).into_iter().map(|t| (t.kind, &src[t.span.start..t.span.end])).collect()
+        tokens(src)
+            .into_iter()
+            .map(|t| (t.kind, src.get(t.span.start..t.span.end).unwrap_or_default()))
+            .collect()
     }
 
     #[test]
@@ -299,7 +302,7 @@ mod tests {
         let src = "a 「x\ny」\n# c\n}\n  d\ne\n";
         let starts: Vec<&str> = item_lines(&tokens(src))
             .into_iter()
-            .map(|i| src[i..].split('\n').next().unwrap_or(""))
+            .map(|i| src.get(i..).unwrap_or_default().split('\n').next().unwrap_or(""))
             .collect();
         assert_eq!(starts, ["a 「x", "e"]);
     }

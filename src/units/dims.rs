@@ -148,7 +148,7 @@ impl Dim {
     /// being accounted for in the value); a percentage times a percentage is a percentage.
     /// Percentage points are a difference, not a factor: multiplying them is
     /// [`UnitError::PointsAsFactor`].
-    #[allow(clippy::should_implement_trait)] // fallible, so not `std::ops::Mul`
+    #[expect(clippy::should_implement_trait, reason = "fallible, so not `std::ops::Mul`")]
     pub fn mul(self, other: Dim) -> Result<Dim, UnitError> {
         self.mul_div(other, Op::Mul)
     }
@@ -160,7 +160,7 @@ impl Dim {
     /// is a plain rate (`%/年`, the share being accounted for in the value); a quantity over a
     /// percentage is that quantity (`100万元 / 20%` is money). Dividing with percentage points
     /// on either side is [`UnitError::PointsAsFactor`].
-    #[allow(clippy::should_implement_trait)] // fallible, so not `std::ops::Div`
+    #[expect(clippy::should_implement_trait, reason = "fallible, so not `std::ops::Div`")]
     pub fn div(self, other: Dim) -> Result<Dim, UnitError> {
         self.mul_div(other, Op::Div)
     }

@@ -1,7 +1,14 @@
 //! Shared helpers of the `data_*` integration tests: the test policy, loading, and where each
 //! diagnostic points.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
-#![allow(dead_code)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
+#![allow(dead_code, reason = "each test file uses some of the shared helpers")]
 
 use std::sync::Arc;
 

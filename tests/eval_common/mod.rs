@@ -1,7 +1,14 @@
 //! Shared helpers of the evaluation tests (`eval_corpus`, `eval_properties`): running the
 //! command line in memory, temporary directories, and reading a workbook back.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
-#![allow(dead_code)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
+#![allow(dead_code, reason = "each test file uses some of the shared helpers")]
 
 use std::fmt::Write as _;
 use std::io::Cursor;

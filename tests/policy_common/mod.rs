@@ -1,6 +1,6 @@
 //! Helpers shared by the policy tests: run the CLI in-process on a bundled policy and read its
 //! JSON output.
-#![allow(dead_code)]
+#![allow(dead_code, reason = "each test file uses some of the shared helpers")]
 
 use rust_decimal::Decimal;
 use serde_json::Value as J;

@@ -1,6 +1,6 @@
 //! Helpers shared by the tests of `gen`, `simulate` and `diff`: the CLI in-process and a
 //! temporary directory.
-#![allow(dead_code)]
+#![allow(dead_code, reason = "each test file uses some of the shared helpers")]
 
 use std::fs;
 use std::path::{Path, PathBuf};
