@@ -10,6 +10,8 @@
 //! | rows of subjects in one data file | [`MAX_ROWS`], 1,000,000 | `ZC0906` |
 //! | columns of one data file | [`MAX_COLUMNS`], 16,384 (a worksheet's) | `ZC0906` |
 //! | nesting of brackets, `若` and prefix operators | `parser::MAX_NESTING`, 64 | `ZC0104` |
+//! | operations in one expression | `parser::MAX_EXPR_DEPTH`, 256 | `ZC0104` |
+//! | a chain of definitions (checking) | `depth::MAX_REFERENCE_DEPTH`, 256 | `ZC0104` |
 //! | depth of references during evaluation | `eval::MAX_DEPTH`, 256 | `ZC0706` |
 //! | evaluation steps for one subject | [`MAX_EVAL_STEPS`], 10,000,000 | `ZC0706` |
 //!
