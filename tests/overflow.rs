@@ -86,3 +86,22 @@ fn a_simulation_past_the_range_is_an_error() {
     assert!(stderr.contains("ZC0702"), "{stderr}");
     assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
 }
+
+#[test]
+fn a_diff_past_the_range_is_an_error() {
+    let (policy, data) = files();
+    // The new version pays a tenth: its total fits, the old one's does not.
+    let new = dir().join("new.zc");
+    std::fs::write(&new, POLICY.replace("金额 转化费用", "金额 转化费用 × 10%")).unwrap();
+    let out = run(&[
+        "diff",
+        policy.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("ZC0702"), "{stderr}");
+    assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
+}

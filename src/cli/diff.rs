@@ -108,6 +108,10 @@ pub fn run(
     let pools = pools::pools(&new, &new_awards);
     let lines = pools::lines(&new, &new_awards);
     let (result, mut diags) = diff(&mut source, old_columns, &pools, &lines);
+    if result.overflow {
+        diags.push(crate::eval::overflow::register_overflow(&new));
+        return fail(diags, err);
+    }
     let mut status = if diags.has_errors() { Status::Errors } else { Status::Ok };
     let title = |p: &Policy| p.header.as_ref().map(|h| h.title.node.clone());
     let meta = Meta {

@@ -16,7 +16,6 @@ use crate::eval::Evaluator;
 use crate::register::{Failure, RunOptions};
 use crate::simulate::render::{self, Meta};
 use crate::simulate::{Interpreted, Source, Streamed, chart, pools, simulate};
-use crate::source::Loc;
 
 /// Reads and parses one policy file; its syntax errors, if any.
 pub(super) fn parse_policy(path: &Path) -> Result<Policy, Diagnostics> {
@@ -182,11 +181,7 @@ pub fn run(
     let mut status = if diags.has_errors() { Status::Errors } else { Status::Ok };
     let mut diags = diags;
     if sim.overflow {
-        // Which sum overflowed is not kept; the policy's title (or its first line) stands for
-        // the register's figures as a whole.
-        let span = policy.header.as_ref().map_or_else(Default::default, |h| h.title.span);
-        let what = policy.header.as_ref().map_or("合计", |h| h.title.node.as_str());
-        diags.push(crate::eval::overflow::total_overflow(what, Loc::new(&policy.file, span)));
+        diags.push(crate::eval::overflow::register_overflow(&policy));
         return fail(diags, err);
     }
     let meta = Meta {

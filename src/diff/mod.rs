@@ -73,6 +73,9 @@ pub struct Diff {
     pub added: Vec<String>,
     pub removed: Vec<String>,
     pub budget: Vec<BudgetDelta>,
+    /// A sum or a difference left the exact range: the figures are not reliable, and the
+    /// command reports `ZC0702` instead of them.
+    pub overflow: bool,
 }
 
 impl Diff {
@@ -112,8 +115,12 @@ fn delta(a: &Cell, b: &Cell) -> Option<Decimal> {
     }
 }
 
-fn add(sum: &mut Decimal, x: Decimal) {
-    *sum = sum.checked_add(x).unwrap_or(*sum);
+/// Adds `x` to `sum`, noting in `overflow` a sum past the exact range.
+fn add(sum: &mut Decimal, x: Decimal, overflow: &std::cell::Cell<bool>) {
+    match sum.checked_add(x) {
+        Some(v) => *sum = v,
+        None => overflow.set(true),
+    }
 }
 
 /// Compares the two versions over one pass of `source`, whose rows hold `old_columns` cells
@@ -173,15 +180,16 @@ pub fn diff(
     let mut changed = Vec::new();
     let mut subjects = 0u64;
     let (mut total_before, mut total_after) = (Decimal::ZERO, Decimal::ZERO);
+    let overflow = std::cell::Cell::new(false);
     let diags = source.pass(&mut |row| {
         subjects += 1;
         let money = |k: Option<usize>| k.and_then(|k| row.cells.get(k)).and_then(Cell::money);
         let (mut sb, mut sa) = (Decimal::ZERO, Decimal::ZERO);
         for (a, (ko, kn)) in award_cols.iter().enumerate() {
             if let Some(x) = money(*ko) {
-                add(&mut sb, x);
+                add(&mut sb, x, &overflow);
                 if let Some(t) = before.get_mut(a) {
-                    add(t, x);
+                    add(t, x, &overflow);
                 }
                 if x > Decimal::ZERO
                     && let Some(r) = rec_before.get_mut(a)
@@ -190,9 +198,9 @@ pub fn diff(
                 }
             }
             if let Some(x) = money(*kn) {
-                add(&mut sa, x);
+                add(&mut sa, x, &overflow);
                 if let Some(t) = after.get_mut(a) {
-                    add(t, x);
+                    add(t, x, &overflow);
                 }
                 if x > Decimal::ZERO
                     && let Some(r) = rec_after.get_mut(a)
@@ -201,13 +209,18 @@ pub fn diff(
                 }
             }
         }
-        add(&mut total_before, sb);
-        add(&mut total_after, sa);
+        add(&mut total_before, sb, &overflow);
+        add(&mut total_after, sa, &overflow);
         let mut changes = Vec::new();
         for (i, j) in &pairs {
             let (Some(a), Some(b)) = (row.cells.get(*i), row.cells.get(*j)) else { continue };
             if !same(a, b) {
                 let rule = columns.get(*j).map(|c| c.name.clone()).unwrap_or_default();
+                if matches!((a, b), (Cell::Num(_, x), Cell::Num(_, y)) if x == y)
+                    && delta(a, b).is_none()
+                {
+                    overflow.set(true);
+                }
                 changes.push(Change {
                     rule,
                     before: a.clone(),
@@ -215,6 +228,9 @@ pub fn diff(
                     delta: delta(a, b),
                 });
             }
+        }
+        if sa.checked_sub(sb).is_none() {
+            overflow.set(true);
         }
         if !changes.is_empty() || sb != sa {
             changed.push(SubjectChange { id: row.id.to_string(), before: sb, after: sa, changes });
@@ -242,7 +258,10 @@ pub fn diff(
             .filter_map(|i| new_names.get(*i))
             .filter_map(|n| awards.iter().find(|a| a.name == *n))
             .filter_map(|a| if old_side { a.before } else { a.after })
-            .fold(Decimal::ZERO, |s, x| s.checked_add(x).unwrap_or(s))
+            .fold(Decimal::ZERO, |mut s, x| {
+                add(&mut s, x, &overflow);
+                s
+            })
     };
     let mut budget: Vec<BudgetDelta> = pools
         .iter()
@@ -261,6 +280,20 @@ pub fn diff(
         before: claims(&l.awards, true),
         after: claims(&l.awards, false),
     }));
-    let d = Diff { subjects, changed, total_before, total_after, awards, added, removed, budget };
+    if total_after.checked_sub(total_before).is_none() {
+        overflow.set(true);
+    }
+    let overflow = overflow.get();
+    let d = Diff {
+        subjects,
+        changed,
+        total_before,
+        total_after,
+        awards,
+        added,
+        removed,
+        budget,
+        overflow,
+    };
     (d, diags)
 }

@@ -1,6 +1,7 @@
 //! Sums over many subjects that leave the exact range: never a saturated or a kept-back figure,
 //! always `ZC0702` naming what could not be added up.
 
+use crate::ast::Policy;
 use crate::diagnostics::{Code, Diagnostic, Text};
 use crate::source::Loc;
 
@@ -19,4 +20,14 @@ pub fn total_overflow(what: &str, loc: Loc) -> Diagnostic {
         "合计无法精确给出，报告未写出；请检查数据中是否有单位填错的特大金额",
         "the total cannot be given exactly and no report was written; check the data for a huge amount entered in the wrong unit",
     ))
+}
+
+/// `ZC0702` for a register's figures as a whole (`simulate`, `diff`), where which sum
+/// overflowed is not kept: labelled at the policy's title, or its first character.
+pub fn register_overflow(policy: &Policy) -> Diagnostic {
+    let (what, span) = policy
+        .header
+        .as_ref()
+        .map_or(("合计", Default::default()), |h| (h.title.node.as_str(), h.title.span));
+    total_overflow(what, Loc::new(&policy.file, span))
 }
