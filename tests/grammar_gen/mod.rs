@@ -3,7 +3,9 @@
 //! and long (sometimes past the limits on purpose), comments, clause references with `#`, quoted
 //! sentences and Chinese text in every position where the grammar allows them.
 //!
-//! Shared by the `policy_grammar` fuzz target and `tests/generated_policies.rs`.
+//! Shared by the `policy_grammar` fuzz target, `tests/generated_policies.rs` and
+//! `tests/mutants.rs` (which uses only [`exercise`]).
+#![allow(dead_code, reason = "each user takes the part it needs")]
 
 /// Reads choices off a string of bytes; past its end every choice is the first option.
 pub struct Gen<'a> {
