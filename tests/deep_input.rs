@@ -174,3 +174,43 @@ fn a_constant_used_twice_at_every_level_is_computed_once() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("\"ZC0502\"") && stdout.contains("576460752303423488"), "{stdout}");
 }
+
+#[test]
+fn deeply_nested_data_is_refused() {
+    let policy = write("plain.zc", &policy("", "转化费用"));
+    let n = N;
+    let files = [
+        (
+            "deep.json",
+            format!(
+                "{{\"企业\": [{{\"名称\": \"甲\", \"转化费用\": {}1{}}}]}}",
+                "[".repeat(n),
+                "]".repeat(n)
+            ),
+        ),
+        (
+            "deep.toml",
+            format!(
+                "[[subjects]]\n\"名称\" = \"甲\"\n\"转化费用\" = {}1{}\n",
+                "[".repeat(n),
+                "]".repeat(n)
+            ),
+        ),
+        (
+            "deep_tables.toml",
+            format!(
+                "[[subjects]]\n\"名称\" = \"甲\"\n\"转化费用\" = {}1{}\n",
+                "{a=".repeat(n),
+                "}".repeat(n)
+            ),
+        ),
+    ];
+    for (name, text) in files {
+        let data = write(name, &text);
+        let out = run(&["eval", policy.to_str().unwrap(), "--data", data.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        assert!(stderr.contains("\"ZC0607\""), "{name}: {stderr}");
+        assert!(stderr.contains("\"line\""), "{name}: no place given: {stderr}");
+    }
+}
