@@ -153,13 +153,24 @@ impl Checker<'_> {
                 .get(e)
                 .map(|i| i.values.iter().map(String::as_str).collect())
                 .unwrap_or_default();
-            let near_value = !did_you_mean(name, values.iter().copied()).is_empty();
-            let near_name = !did_you_mean(name, self.scope.visible_names(ctx.subject)).is_empty();
-            if near_value || !near_name {
-                let d = unknown_enum_value(self.loc(span), name, &self.enum_name(e), values);
-                self.push(d);
-                return plain(Ty::Unknown);
+            // Suggestions come from this enumeration alone (a value of another one would not
+            // compare); a defined name close to the word is offered besides, in case a name
+            // was meant.
+            let other_values: Vec<&str> =
+                self.scope.enum_values.keys().map(String::as_str).collect();
+            let near_names: Vec<&str> = did_you_mean(name, self.scope.visible_names(ctx.subject))
+                .into_iter()
+                .filter(|n| !other_values.contains(n))
+                .collect();
+            let mut d = unknown_enum_value(self.loc(span), name, &self.enum_name(e), values);
+            if let (Some(n), Some(h)) = (near_names.first(), d.help.clone()) {
+                d = d.help(Text::new(
+                    format!("{}；若要写的是名称而不是值，是不是 `{n}`？", h.zh),
+                    format!("{}; if a name was meant rather than a value, `{n}`?", h.en),
+                ));
             }
+            self.push(d);
+            return plain(Ty::Unknown);
         }
         let candidates = self.scope.visible_names(ctx.subject);
         let mut d = err::unknown_name(self.loc(span), name, candidates);
@@ -735,12 +746,16 @@ fn unknown_enum_value(
     values: Vec<&str>,
 ) -> Diagnostic {
     let listed: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
-    let help = help_text(&did_you_mean(value, values)).unwrap_or_else(|| {
-        Text::new(
-            format!("`{enum_name}` 的值有 {}", listed.join("、")),
-            format!("the values of `{enum_name}` are {}", listed.join(", ")),
-        )
-    });
+    let all = Text::new(
+        format!("`{enum_name}` 的值有 {}", listed.join("、")),
+        format!("the values of `{enum_name}` are {}", listed.join(", ")),
+    );
+    let help = match help_text(&did_you_mean(value, values)) {
+        Some(near) => {
+            Text::new(format!("{}{}", near.zh, all.zh), format!("{} {}", near.en, all.en))
+        }
+        None => all,
+    };
     err::simple(
         Code::UnknownEnumValue,
         loc,

@@ -48,6 +48,7 @@ codes! {
     DateLiteral = "ZC0103", Error, "日期无效", "invalid date";
     NestingTooDeep = "ZC0104", Error, "嵌套过深", "nesting too deep";
     DuplicateHeaderField = "ZC0105", Error, "文件头字段重复", "header field given twice";
+    UnclosedQuote = "ZC0106", Error, "引文未闭合", "quotation not closed";
     FormatCheck = "ZC0190", Error, "格式化结果未通过自检", "formatting failed its own check";
     Internal = "ZC0199", Error, "内部错误", "internal error";
     // --- names

@@ -14,6 +14,7 @@ pub fn explain(code: Code) -> &'static str {
         Code::DateLiteral => include_str!("../../docs/codes/ZC0103.md"),
         Code::NestingTooDeep => include_str!("../../docs/codes/ZC0104.md"),
         Code::DuplicateHeaderField => include_str!("../../docs/codes/ZC0105.md"),
+        Code::UnclosedQuote => include_str!("../../docs/codes/ZC0106.md"),
         Code::FormatCheck => include_str!("../../docs/codes/ZC0190.md"),
         Code::Internal => include_str!("../../docs/codes/ZC0199.md"),
         Code::MissingField => include_str!("../../docs/codes/ZC0601.md"),

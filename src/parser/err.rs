@@ -55,7 +55,138 @@ pub(super) fn syntax_error(
             Text::new("不应出现在此处", "not expected here"),
         ),
     };
-    Diagnostic::new(Code::Syntax, message).at(Loc::new(file, span), label).help(help_for(found))
+    match help_near(&file.text, pos, found) {
+        // The mistake lies before where the parser stopped: point at it, and at the stop.
+        Some((help, Some(at))) => Diagnostic::new(Code::Syntax, message)
+            .at(Loc::new(file, at), Text::new("问题在这里", "the mistake is here"))
+            .also(Loc::new(file, span), label)
+            .help(help),
+        Some((help, None)) => {
+            Diagnostic::new(Code::Syntax, message).at(Loc::new(file, span), label).help(help)
+        }
+        None => Diagnostic::new(Code::Syntax, message)
+            .at(Loc::new(file, span), label)
+            .help(help_for(found)),
+    }
+}
+
+/// Units a number may carry after `万`, `亿` or `千`.
+const AFTER_MULTIPLIER: [char; 8] = ['元', '人', '家', '户', '个', '平', '亩', '吨'];
+/// Unit words that, written after a space, were meant to be glued to the number before them.
+const UNIT_WORDS: [&str; 14] = [
+    "万元",
+    "亿元",
+    "千元",
+    "元",
+    "%",
+    "％",
+    "万人",
+    "万家",
+    "家",
+    "人",
+    "个百分点",
+    "项",
+    "分",
+    "㎡",
+];
+
+/// Help for the mistakes officers make most, found in the text just before the error (its
+/// line and the one before): `80万` without `元`, a space between a number and its unit, a
+/// full-width punctuation mark where the grammar takes none. With the help, the span of the
+/// mistake when it is not where the parser stopped.
+fn help_near(text: &str, pos: usize, found: &str) -> Option<(Text, Option<Span>)> {
+    if let Some(c) = found.chars().next().filter(|c| "，：；、（）【】。".contains(*c)) {
+        let help = Text::new(
+            format!("全角标点 `{c}` 只用在条目之间或列举处；规则内部请改为空格或半角符号"),
+            format!(
+                "the full-width `{c}` only separates items; inside a rule write a space or the half-width character"
+            ),
+        );
+        return Some((help, None));
+    }
+    let before = text.get(..pos)?;
+    // The window runs through the token where the parser stopped (`50 万元`: it stops at `万元`).
+    let pos = pos + found.len();
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let from = before.get(..line_start.saturating_sub(1))?.rfind('\n').map_or(0, |i| i + 1);
+    // Only code counts: comments, texts and quoted sentences are blanked out, byte for byte.
+    let mut window = String::with_capacity(pos.saturating_sub(from));
+    for t in super::lexer::tokens(text) {
+        let (a, b) = (t.span.start.max(from), t.span.end.min(pos));
+        if a >= b {
+            continue;
+        }
+        let piece = text.get(a..b).unwrap_or("");
+        let blank = matches!(
+            t.kind,
+            super::lexer::TokenKind::Comment
+                | super::lexer::TokenKind::Text
+                | super::lexer::TokenKind::Quote
+                | super::lexer::TokenKind::ClauseRef
+        );
+        if blank {
+            window.extend(std::iter::repeat_n(' ', piece.len()));
+        } else {
+            window.push_str(piece);
+        }
+    }
+    let window = window.as_str();
+    let chars: Vec<(usize, char)> = window.char_indices().collect();
+    // The number that ends at character `k` of the window, and where it starts.
+    let number_ending = |k: usize| {
+        let mut first = k;
+        while first > 0
+            && chars.get(first - 1).is_some_and(|(_, c)| c.is_ascii_digit() || *c == '.')
+        {
+            first -= 1;
+        }
+        let start = chars.get(first).map_or(0, |(b, _)| *b);
+        let end = chars.get(k + 1).map_or(window.len(), |(b, _)| *b);
+        (start, window.get(start..end).unwrap_or(""))
+    };
+    for k in 0..chars.len() {
+        let (Some((_, d)), Some((mb, m))) = (chars.get(k), chars.get(k + 1)) else { continue };
+        if !d.is_ascii_digit() || !matches!(m, '万' | '亿' | '千') {
+            continue;
+        }
+        if chars.get(k + 2).is_some_and(|(_, n)| AFTER_MULTIPLIER.contains(n)) {
+            continue;
+        }
+        let (start, number) = number_ending(k);
+        let end = mb + m.len_utf8();
+        let help = Text::new(
+            format!("`{number}{m}` 缺少单位：金额写 `{number}{m}元`（人数写 `{number}{m}人`）"),
+            format!(
+                "`{number}{m}` lacks its unit: write money as `{number}{m}元` (people as `{number}{m}人`)"
+            ),
+        );
+        return Some((help, Some(Span::new(from + start, from + end))));
+    }
+    for k in 0..chars.len() {
+        let Some((b, d)) = chars.get(k) else { continue };
+        if !d.is_ascii_digit()
+            || chars.get(k + 1).is_some_and(|(_, c)| c.is_ascii_digit() || *c == '.')
+        {
+            continue;
+        }
+        let rest = window.get(b + 1..).unwrap_or("");
+        let spaced = rest.trim_start_matches([' ', '\t', '\u{3000}']);
+        if spaced.len() == rest.len() {
+            continue;
+        }
+        if let Some(unit) = UNIT_WORDS.iter().find(|u| spaced.starts_with(**u)) {
+            let (start, number) = number_ending(k);
+            let end = window.len() - spaced.len() + unit.len();
+            let help = Text::new(
+                format!("数字与单位之间不留空格：写 `{number}{unit}` 而不是 `{number} {unit}`"),
+                format!(
+                    "no space between a number and its unit: write `{number}{unit}`, not `{number} {unit}`"
+                ),
+            );
+            return Some((help, Some(Span::new(from + start, from + end))));
+        }
+    }
+    None
 }
 
 /// Help that fits what was found.

@@ -42,6 +42,11 @@ pub fn parse(file: &Arc<SourceFile>) -> (Option<Policy>, Diagnostics) {
         diags.push(d);
         return (None, diags);
     }
+    let unclosed = unclosed_quotes(file, &tokens);
+    if !unclosed.is_empty() {
+        diags.extend(unclosed.into());
+        return (None, diags);
+    }
     match PolicyParser::parse(Rule::file, &file.text) {
         Ok(mut pairs) => {
             let Some(pair) = pairs.next() else {
@@ -187,4 +192,53 @@ fn check_nesting(file: &Arc<SourceFile>, tokens: &[Token]) -> Option<Diagnostic>
         }
     }
     None
+}
+
+/// Quoted source sentences that are not closed: another opening mark comes before the closing
+/// one (which the grammar would take as part of the quotation, swallowing the rules between
+/// them), or none comes before the end of the file. Reported at the opening mark.
+fn unclosed_quotes(file: &Arc<SourceFile>, tokens: &[Token]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for t in tokens.iter().filter(|t| t.kind == TokenKind::Quote) {
+        let quote = file.text.get(t.span.start..t.span.end).unwrap_or("");
+        let Some(open) = quote.chars().next() else { continue };
+        let close = if open == '「' { '」' } else { '』' };
+        let inner = quote.get(open.len_utf8()..).unwrap_or("");
+        let opening = Span::new(t.span.start, t.span.start + open.len_utf8());
+        let (runs_to, why) = match inner.find(open) {
+            Some(i) => {
+                let at = opening.end + i;
+                (
+                    Span::new(at, at + open.len_utf8()),
+                    Text::new(
+                        format!("`{close}` 之前又出现了 `{open}`"),
+                        format!("another `{open}` opens before its `{close}`"),
+                    ),
+                )
+            }
+            None if !quote.ends_with(close) => (
+                Span::new(file.text.len(), file.text.len()),
+                Text::new("直到文件末尾都没有闭合", "it runs to the end of the file"),
+            ),
+            None => continue,
+        };
+        out.push(
+            Diagnostic::new(
+                Code::UnclosedQuote,
+                Text::new(
+                    format!("引文 `{open}` 未闭合：{}", why.zh),
+                    format!("the quotation `{open}` is not closed: {}", why.en),
+                ),
+            )
+            .at(Loc::new(file, opening), Text::new("引文从这里开始", "the quotation opens here"))
+            .also(Loc::new(file, runs_to), Text::new("一直延伸到这里", "and runs to here"))
+            .help(Text::new(
+                format!("在引文结尾补上 `{close}`；原文里的引号写作 `“…”`"),
+                format!(
+                    "close the quotation with `{close}`; write quotation marks inside it as `“…”`"
+                ),
+            )),
+        );
+    }
+    out
 }
