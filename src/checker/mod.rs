@@ -14,6 +14,7 @@ mod consteval;
 mod err;
 mod imports;
 mod infer;
+mod mistakes;
 mod rules;
 pub mod scope;
 pub mod types;
@@ -103,6 +104,7 @@ pub fn check(policy: &Policy) -> (Checked<'_>, Diagnostics) {
         c.ensure(id);
     }
     c.rules(policy);
+    c.mistakes();
     c.consistency();
     c.unused();
     let types = c
