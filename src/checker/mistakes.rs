@@ -1,10 +1,156 @@
 //! The mistakes officers make that still check: rules that are well formed and well typed but
 //! almost certainly not what the document says. Each is a warning at the place, with the fix.
 
+use rust_decimal::Decimal;
+
 use super::Checker;
 use crate::ast::{AwardClause, BinOp, Expr, ExprKind, ItemKind, Node};
 use crate::diagnostics::{Code, Diagnostic, Text};
-use rust_decimal::Decimal;
+use crate::source::Span;
+use crate::units::parse_unit;
+
+/// Unit words as the documents write them after a number, longest first.
+const UNIT_WORDS: [&str; 32] = [
+    "个百分点",
+    "万平方米",
+    "平方米",
+    "万元",
+    "亿元",
+    "千元",
+    "元",
+    "万人",
+    "人次",
+    "人",
+    "名",
+    "万家",
+    "万户",
+    "万个",
+    "家",
+    "户",
+    "个",
+    "项",
+    "件",
+    "份",
+    "次",
+    "所",
+    "座",
+    "台",
+    "套",
+    "㎡",
+    "m²",
+    "年",
+    "分",
+    "%",
+    "％",
+    "倍",
+];
+
+/// The value in base units of a number followed by the unit word `unit` (`50`, `万元`:
+/// 500,000), or `None` for a unit zhengce does not know.
+fn base_value(number: Decimal, unit: &str) -> Option<Decimal> {
+    parse_unit(unit).ok()?.to_base(number).ok().map(|v| v.normalize())
+}
+
+/// The figures a quoted sentence states: each number with the unit word after it (spaces and
+/// thousands separators allowed, as documents write them: `50 万元`, `27,521户`), in base units.
+fn quoted_figures(quote: &str) -> Vec<Decimal> {
+    let chars: Vec<char> = quote.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars.get(i).is_some_and(char::is_ascii_digit)
+            || (i > 0 && chars.get(i - 1).is_some_and(|c| c.is_ascii_digit() || *c == '.'))
+        {
+            i += 1;
+            continue;
+        }
+        let mut digits = String::new();
+        let mut j = i;
+        while let Some(c) = chars.get(j) {
+            if c.is_ascii_digit() || *c == '.' {
+                digits.push(*c);
+            } else if *c != ',' || !chars.get(j + 1).is_some_and(char::is_ascii_digit) {
+                break;
+            }
+            j += 1;
+        }
+        let mut k = j;
+        while chars.get(k).is_some_and(|c| *c == ' ' || *c == '\u{3000}') {
+            k += 1;
+        }
+        let rest: String = chars.get(k..).unwrap_or_default().iter().take(4).collect();
+        if let (Ok(n), Some(unit)) =
+            (digits.parse::<Decimal>(), UNIT_WORDS.iter().find(|u| rest.starts_with(**u)))
+            && let Some(v) = base_value(n, unit)
+        {
+            out.push(v);
+        }
+        i = j.max(i + 1);
+    }
+    quoted_chinese_figures(quote, &mut out);
+    out
+}
+
+/// The value of a Chinese numeral below ten thousand (`三`, `十二`, `两百五十`), if `s` is one.
+fn chinese_number(s: &str) -> Option<Decimal> {
+    let digit =
+        |c: char| "零一二三四五六七八九".chars().position(|d| d == c).or((c == '两').then_some(2));
+    let (mut total, mut current) = (0u32, None::<u32>);
+    for c in s.chars() {
+        let place = match c {
+            '十' => 10,
+            '百' => 100,
+            '千' => 1000,
+            _ => {
+                current = Some(u32::try_from(digit(c)?).ok()?);
+                continue;
+            }
+        };
+        total += current.unwrap_or(1) * place;
+        current = None;
+    }
+    Some(Decimal::from(total + current.unwrap_or(0)))
+}
+
+/// Figures written in Chinese numerals: `连续三年`, `两年`, `十万元`.
+fn quoted_chinese_figures(quote: &str, out: &mut Vec<Decimal>) {
+    let chars: Vec<char> = quote.chars().collect();
+    let numeral = |c: &char| "零一二两三四五六七八九十百千".contains(*c);
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars.get(i).is_some_and(numeral) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while chars.get(j).is_some_and(numeral) {
+            j += 1;
+        }
+        let word: String = chars.get(i..j).unwrap_or_default().iter().collect();
+        let rest: String = chars.get(j..).unwrap_or_default().iter().take(4).collect();
+        if let (Some(n), Some(unit)) =
+            (chinese_number(&word), UNIT_WORDS.iter().find(|u| rest.starts_with(**u)))
+            && let Some(v) = base_value(n, unit)
+        {
+            out.push(v);
+        }
+        i = j;
+    }
+}
+
+/// A figure written in a rule: a number with a unit, in base units under its first unit word
+/// (`48元/㎡` is 48 元 per square metre; the document writes `48元/㎡` or `每平米48元`).
+fn rule_figure(e: &Expr) -> Option<(Decimal, Span)> {
+    let ExprKind::Quantity(q) = &e.node else { return None };
+    let unit = q.unit.as_ref()?;
+    let first = unit.node.split('/').next()?;
+    // `× 1年` turns a yearly rate into an amount, and `> 0元` says "any at all": arithmetic,
+    // not figures of the document.
+    if (first == "年" && q.value == Decimal::ONE) || q.value.is_zero() {
+        return None;
+    }
+    Some((base_value(q.value, first)?, e.span))
+}
 
 /// Whether a quoted sentence states a percentage.
 fn states_percent(quote: &str) -> bool {
@@ -58,6 +204,62 @@ impl Checker<'_> {
                 }
             }
             self.rate_without_percent(&a.name.node, &amounts, &quotes);
+            let mut figures: Vec<&Expr> = amounts.clone();
+            for c in &a.clauses {
+                if let AwardClause::When(e) | AwardClause::Cap(e) | AwardClause::Reduce(e) = &c.node
+                {
+                    figures.push(e);
+                }
+            }
+            self.figures_not_quoted(&a.name.node, &figures, &quotes, item.span);
+        }
+    }
+
+    /// Every figure with a unit in a rule (rate, cap, threshold, amount) appears in the
+    /// sentence it quotes, unless a `# 解读：` comment in the rule explains the difference: a
+    /// figure changed in the rule but not in its quote would print the old sentence beside
+    /// the new amount in every 计算依据.
+    fn figures_not_quoted(
+        &mut self,
+        award: &str,
+        exprs: &[&Expr],
+        quotes: &[&Node<String>],
+        item: Span,
+    ) {
+        if quotes.is_empty() {
+            return;
+        }
+        let quoted: Vec<Decimal> = quotes.iter().flat_map(|q| quoted_figures(&q.node)).collect();
+        let explained = crate::parser::comments(&self.file.text).iter().any(|c| {
+            c.start >= item.start
+                && c.start <= item.end
+                && self.file.text.get(c.start..c.end).is_some_and(|t| t.contains("解读"))
+        });
+        if explained {
+            return;
+        }
+        for e in all(exprs) {
+            let Some((value, span)) = rule_figure(e) else { continue };
+            if quoted.contains(&value) {
+                continue;
+            }
+            let written = self.file.text.get(span.start..span.end).unwrap_or("").to_string();
+            let Some(q) = quotes.first() else { continue };
+            self.push(
+                Diagnostic::new(
+                    Code::FigureNotQuoted,
+                    Text::new(
+                        format!("`{award}` 中的 `{written}` 在所引原文中没有出现"),
+                        format!("`{written}` in `{award}` does not appear in the quoted clause"),
+                    ),
+                )
+                .at(self.loc(span), Text::new("规则中的数字", "the figure in the rule"))
+                .also(self.loc(q.span), Text::new("所引原文", "the quoted clause"))
+                .help(Text::new(
+                    "若改了规则，请同时改引文；若原文与规则不同是有意为之，在规则内写 `# 解读：` 说明",
+                    "if the rule was changed, change its quote too; if the difference is intended, explain it in a `# 解读：` comment inside the rule",
+                )),
+            );
         }
     }
 
@@ -116,6 +318,27 @@ mod tests {
             ExprKind::Quantity(Quantity { value: Decimal::from(value), unit }),
             Span::default(),
         )
+    }
+
+    #[test]
+    fn figures_are_read_off_a_quote_in_base_units() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap_or_default();
+        // 50 万元 = 500,000 元; 30% = 0.3; 27,521户 with a thousands separator; 48元/㎡ as 48.
+        assert_eq!(
+            quoted_figures(
+                "按实际发生费用的 30% 进行补助，最高不超过 50 万元；共27,521户，每平米48元/㎡"
+            ),
+            [d("0.3"), d("500000"), d("27521"), d("48")]
+        );
+        // Chinese numerals: 连续三年, 两年, 十二万元.
+        assert_eq!(
+            quoted_figures("连续三年考核优秀；两年；奖励十二万元"),
+            [d("3"), d("2"), d("120000")]
+        );
+        assert_eq!(chinese_number("两百五十"), Some(d("250")));
+        assert_eq!(chinese_number("十"), Some(d("10")));
+        // A clause number or a year without a unit is no figure.
+        assert_eq!(quoted_figures("二(二)6 第3条 2024"), Vec::<Decimal>::new());
     }
 
     #[test]

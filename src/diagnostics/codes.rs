@@ -78,6 +78,7 @@ codes! {
     TierNoFallback = "ZC0405", Warning, "分档未覆盖所有情况", "tiers do not cover every case";
     UnroundedDivision = "ZC0406", Warning, "金额来自除法却未写明取整", "an amount comes from a division with no rounding written";
     RateWithoutPercent = "ZC0407", Warning, "比例像是漏写了百分号", "a rate without its percent sign";
+    FigureNotQuoted = "ZC0408", Warning, "规则中的数字不在所引原文中", "a figure in a rule is not in its quoted clause";
     // --- consistency of stated facts
     TotalMismatch = "ZC0501", Warning, "合计与各项之和不符", "stated total differs from the sum of its parts";
     StatedAmountMismatch = "ZC0502", Warning, "声明金额与计算结果不符", "stated amount differs from the computed one";

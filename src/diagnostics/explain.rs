@@ -59,6 +59,7 @@ pub fn explain(code: Code) -> &'static str {
         Code::TierNoFallback => include_str!("../../docs/codes/ZC0405.md"),
         Code::UnroundedDivision => include_str!("../../docs/codes/ZC0406.md"),
         Code::RateWithoutPercent => include_str!("../../docs/codes/ZC0407.md"),
+        Code::FigureNotQuoted => include_str!("../../docs/codes/ZC0408.md"),
         Code::TotalMismatch => include_str!("../../docs/codes/ZC0501.md"),
         Code::StatedAmountMismatch => include_str!("../../docs/codes/ZC0502.md"),
         Code::ShareAbove100 => include_str!("../../docs/codes/ZC0503.md"),
