@@ -2,12 +2,13 @@
 //!
 //! The order is: an explicit `--lang zh|en`; else the first of `LC_ALL`, `LC_MESSAGES` and
 //! `LANG` that is set to a non-empty value (as POSIX does, an empty value counts as unset):
-//! a value starting with `zh` (`zh_CN.UTF-8`, `zh_TW`, `zh`) chooses Chinese, any other value
-//! (`en_US.UTF-8`, `C`, `POSIX`, `fr_FR`) chooses English.
+//! a value starting with `zh` (`zh_CN.UTF-8`, `zh_TW`, `zh`) chooses Chinese; the C and POSIX
+//! locales (`C`, `C.UTF-8`, `POSIX`), which name no language, choose Chinese too; any other
+//! value (`en_US.UTF-8`, `fr_FR`) chooses English.
 //!
 //! When none of them is set, the language is **Chinese**: zhengce is written for Chinese
 //! government offices, whose machines often run with no locale variables at all (services,
-//! scheduled jobs, some Windows terminals).
+//! scheduled jobs, some Windows terminals) or with the C locale (servers, containers).
 //!
 //! [`select_lang`] is a pure function of its arguments so that it can be tested without
 //! touching the process environment; [`lang_from_env`] reads the real environment.
@@ -28,10 +29,14 @@ pub fn parse_lang(value: &str) -> Option<Lang> {
 }
 
 /// The language a locale value such as `zh_CN.UTF-8` or `en_US.UTF-8` stands for:
-/// Chinese if it starts with `zh` (case-insensitive), English otherwise.
+/// Chinese if it starts with `zh` (case-insensitive) or is the C or POSIX locale, which names
+/// no language; English otherwise.
 pub fn lang_of_locale(value: &str) -> Lang {
-    let starts_with_zh = value.trim().get(..2).is_some_and(|p| p.eq_ignore_ascii_case("zh"));
-    if starts_with_zh { Lang::Zh } else { Lang::En }
+    let value = value.trim();
+    let starts_with_zh = value.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("zh"));
+    let base = value.split(['.', '@']).next().unwrap_or("");
+    let no_language = base.eq_ignore_ascii_case("c") || base.eq_ignore_ascii_case("posix");
+    if starts_with_zh || no_language { Lang::Zh } else { Lang::En }
 }
 
 /// The language to use, given an explicit choice and the values of `LC_ALL`, `LC_MESSAGES`
@@ -79,13 +84,22 @@ mod tests {
     fn variables_are_consulted_in_order() {
         assert_eq!(select_lang(None, Some("en_US.UTF-8"), Some("zh_CN"), Some("zh_CN")), Lang::En);
         assert_eq!(select_lang(None, None, Some("zh_CN.UTF-8"), Some("en_US")), Lang::Zh);
-        assert_eq!(select_lang(None, Some(""), Some("C"), Some("zh_CN")), Lang::En);
+        assert_eq!(select_lang(None, Some(""), Some("en_GB"), Some("zh_CN")), Lang::En);
         assert_eq!(select_lang(None, None, None, Some("zh_TW.Big5")), Lang::Zh);
     }
 
     #[test]
+    fn the_c_and_posix_locales_name_no_language_and_mean_chinese() {
+        for v in ["C", "POSIX", "C.UTF-8", "c.utf8", "POSIX@euro"] {
+            assert_eq!(select_lang(None, None, None, Some(v)), Lang::Zh, "{v}");
+        }
+        // The first variable set decides, as POSIX has it: `LC_ALL=C` over `LANG=en_US`.
+        assert_eq!(select_lang(None, Some("C.UTF-8"), None, Some("en_US.UTF-8")), Lang::Zh);
+    }
+
+    #[test]
     fn any_other_value_means_english() {
-        for v in ["C", "POSIX", "C.UTF-8", "en_GB", "fr_FR.UTF-8", "z"] {
+        for v in ["en_GB", "fr_FR.UTF-8", "z", "Catalan"] {
             assert_eq!(select_lang(None, None, None, Some(v)), Lang::En, "{v}");
         }
         assert_eq!(lang_of_locale("ZH_cn"), Lang::Zh);
