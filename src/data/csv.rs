@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use super::table::{DataLoc, RawCell, RawColumn, RawData, RawRow, RawTable, RawValue};
 use crate::diagnostics::{Code, Diagnostics, Text};
+use crate::limits::MAX_CELL_CHARS;
 use crate::source::{SourceFile, Span};
 
 const BOM: &str = "\u{feff}";
@@ -86,6 +87,12 @@ pub fn load_csv(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
         );
         return (None, diags);
     };
+    let raw_file =
+        RawData { file: Arc::clone(file), table: None, params: Vec::new(), params_loc: None };
+    if let Some(d) = too_long(&raw_file, header_fields, &header_spans) {
+        diags.push(d);
+        return (None, diags);
+    }
     let columns: Vec<RawColumn> = header_fields
         .iter()
         .zip(&header_spans)
@@ -95,11 +102,15 @@ pub fn load_csv(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
             sub: None,
         })
         .collect();
-    let raw_file =
-        RawData { file: Arc::clone(file), table: None, params: Vec::new(), params_loc: None };
     let mut table_rows = Vec::new();
-    let mut unnamed_reported = vec![false; columns.len()];
+    // One diagnostic per column without a name, and one for all the cells past the header
+    // (the last entry), however many rows and cells there are.
+    let mut unnamed_reported = vec![false; columns.len() + 1];
     for (row_span, fields, spans) in rows {
+        if let Some(d) = too_long(&raw_file, fields, &spans) {
+            diags.push(d);
+            return (None, diags);
+        }
         let cells: Vec<RawCell> = fields
             .iter()
             .zip(&spans)
@@ -125,9 +136,10 @@ pub fn load_csv(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
             if i < columns.len() {
                 row_cells.push(None);
             }
-            let first = unnamed_reported.get(i).copied().unwrap_or(false);
+            let slot = i.min(columns.len());
+            let first = unnamed_reported.get(slot).copied().unwrap_or(false);
             if !cell.value.is_empty() && !first {
-                if let Some(r) = unnamed_reported.get_mut(i) {
+                if let Some(r) = unnamed_reported.get_mut(slot) {
                     *r = true;
                 }
                 diags.push(
@@ -168,6 +180,19 @@ pub fn load_csv(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
         }),
         diags,
     )
+}
+
+/// `ZC0907` for the first cell of a record longer than [`MAX_CELL_CHARS`] characters.
+fn too_long(
+    raw: &RawData,
+    fields: &[String],
+    spans: &[Span],
+) -> Option<crate::diagnostics::Diagnostic> {
+    let (field, span) = fields
+        .iter()
+        .zip(spans)
+        .find(|(f, _)| f.len() > MAX_CELL_CHARS && f.chars().count() > MAX_CELL_CHARS)?;
+    Some(super::cell_too_long(raw, &DataLoc::Span(*span), field.chars().count()))
 }
 
 /// Keeps only the cells of named columns, so that cells line up with the named columns.
@@ -270,6 +295,11 @@ mod tests {
         assert!(d.iter().all(|d| d.code == Code::DataFormat));
         assert_eq!(f.slice(d[0].primary().unwrap().span), "2");
         assert_eq!(f.slice(d[1].primary().unwrap().span), "6");
+        // Cells past the header: one diagnostic, however many (a line of a million cells
+        // would otherwise be a million diagnostics).
+        let wide = format!("a,b\n{}\n", "1,".repeat(1000));
+        let (_, d) = load_csv(&SourceFile::new("d.csv", wide));
+        assert_eq!(d.len(), 1);
         // an empty unnamed column is fine
         let (_, t) = load("a,,b\n1,,3\n");
         assert_eq!(t.columns.len(), 2);
