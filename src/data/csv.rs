@@ -14,6 +14,9 @@ use crate::source::{SourceFile, Span};
 
 const BOM: &str = "\u{feff}";
 
+/// A record: the span of its line (without the line break), its cells and their spans.
+type Row = (Span, Vec<String>, Vec<Span>);
+
 /// Reads a CSV file into a raw table. Returns `None` when it cannot be read at all; cells
 /// outside every column are reported and left out.
 pub fn load_csv(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
@@ -23,54 +26,53 @@ pub fn load_csv(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
     let body = text.get(offset..).unwrap_or("");
     let mut reader =
         ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(body.as_bytes());
-    let mut records: Vec<(usize, Vec<String>)> = Vec::new();
-    for result in reader.records() {
-        match result {
-            Ok(record) => {
-                let mut start =
-                    record.position().map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
-                // The reported start may be the line break ending the previous record.
-                while matches!(body.as_bytes().get(start), Some(b'\r' | b'\n')) {
-                    start += 1;
-                }
-                records.push((start + offset, record.iter().map(str::to_string).collect()));
-            }
-            Err(e) => {
-                let at =
-                    e.position().map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0)) + offset;
-                let raw = RawData {
-                    file: Arc::clone(file),
-                    table: None,
-                    params: Vec::new(),
-                    params_loc: None,
-                };
-                diags.push(
-                    raw.diag(
-                        Code::DataFormat,
-                        Text::new(
-                            format!("无法读取 CSV 文件：{e}"),
-                            format!("cannot read the CSV file: {e}"),
-                        ),
-                        &DataLoc::Span(Span::new(at, at)),
-                        Text::new("这里", "here"),
-                    )
-                    .help(Text::new(
-                        "用电子表格软件另存为“CSV UTF-8”",
-                        "save the file again as \"CSV UTF-8\" from a spreadsheet",
-                    )),
-                );
-                return (None, diags);
-            }
+    // Records are read one at a time and made into rows at once: only the rows are kept.
+    let mut record = ::csv::StringRecord::new();
+    let mut next = |record: &mut ::csv::StringRecord| -> Result<Option<Row>, ::csv::Error> {
+        if !reader.read_record(record)? {
+            return Ok(None);
         }
-    }
-    let ends: Vec<usize> = records.iter().skip(1).map(|(s, _)| *s).chain([text.len()]).collect();
-    let mut rows = records.iter().zip(ends).map(|((start, fields), end)| {
-        let spans = field_spans(text, *start, end, fields.len());
+        let mut start = record.position().map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
+        // The reported start may be the line break ending the previous record.
+        while matches!(body.as_bytes().get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        let start = start + offset;
+        // Just past the record's line break.
+        let end = usize::try_from(reader.position().byte()).unwrap_or(0) + offset;
+        let end = end.clamp(start, text.len());
+        let fields: Vec<&str> = record.iter().collect();
+        let spans = field_spans(text, start, end, fields.len());
         let line_end =
-            text.get(*start..end).and_then(|t| t.find(['\r', '\n'])).map_or(end, |i| start + i);
-        (Span::new(*start, line_end), fields, spans)
-    });
-    let Some((header_span, header_fields, header_spans)) = rows.next() else {
+            text.get(start..end).and_then(|t| t.find(['\r', '\n'])).map_or(end, |i| start + i);
+        let fields = fields.into_iter().map(str::to_string).collect();
+        Ok(Some((Span::new(start, line_end), fields, spans)))
+    };
+    let refuse = |e: ::csv::Error| {
+        let at = e.position().map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0)) + offset;
+        let raw =
+            RawData { file: Arc::clone(file), table: None, params: Vec::new(), params_loc: None };
+        let d = raw
+            .diag(
+                Code::DataFormat,
+                Text::new(
+                    format!("无法读取 CSV 文件：{e}"),
+                    format!("cannot read the CSV file: {e}"),
+                ),
+                &DataLoc::Span(Span::new(at, at)),
+                Text::new("这里", "here"),
+            )
+            .help(Text::new(
+                "用电子表格软件另存为“CSV UTF-8”",
+                "save the file again as \"CSV UTF-8\" from a spreadsheet",
+            ));
+        (None, Diagnostics::from(vec![d]))
+    };
+    let first = match next(&mut record) {
+        Ok(first) => first,
+        Err(e) => return refuse(e),
+    };
+    let Some((header_span, header_fields, header_spans)) = first else {
         let raw =
             RawData { file: Arc::clone(file), table: None, params: Vec::new(), params_loc: None };
         diags.push(
@@ -89,7 +91,7 @@ pub fn load_csv(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
     };
     let raw_file =
         RawData { file: Arc::clone(file), table: None, params: Vec::new(), params_loc: None };
-    if let Some(d) = too_long(&raw_file, header_fields, &header_spans) {
+    if let Some(d) = too_long(&raw_file, &header_fields, &header_spans) {
         diags.push(d);
         return (None, diags);
     }
@@ -106,20 +108,21 @@ pub fn load_csv(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
     // One diagnostic per column without a name, and one for all the cells past the header
     // (the last entry), however many rows and cells there are.
     let mut unnamed_reported = vec![false; columns.len() + 1];
-    for (row_span, fields, spans) in rows {
-        if let Some(d) = too_long(&raw_file, fields, &spans) {
+    loop {
+        let (row_span, fields, spans) = match next(&mut record) {
+            Ok(Some(row)) => row,
+            Ok(None) => break,
+            Err(e) => return refuse(e),
+        };
+        if let Some(d) = too_long(&raw_file, &fields, &spans) {
             diags.push(d);
             return (None, diags);
         }
         let cells: Vec<RawCell> = fields
-            .iter()
+            .into_iter()
             .zip(&spans)
             .map(|(t, s)| RawCell {
-                value: if t.trim().is_empty() {
-                    RawValue::Empty
-                } else {
-                    RawValue::Text(t.clone())
-                },
+                value: if t.trim().is_empty() { RawValue::Empty } else { RawValue::Text(t) },
                 loc: DataLoc::Span(*s),
             })
             .collect();
@@ -164,7 +167,7 @@ pub fn load_csv(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
         table_rows.push(RawRow { loc: DataLoc::Span(row_span), cells: row_cells });
     }
     let columns = columns.into_iter().filter(|c| !c.name.is_empty()).collect::<Vec<_>>();
-    let table_rows = drop_unnamed(table_rows, header_fields);
+    let table_rows = drop_unnamed(table_rows, &header_fields);
     let table = RawTable {
         header_loc: DataLoc::Span(header_span),
         columns,
