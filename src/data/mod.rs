@@ -102,6 +102,11 @@ pub fn load(name: &str, bytes: &[u8]) -> (Option<RawData>, Diagnostics) {
             {
                 return (None, Diagnostics::from(vec![too_large(r, &loc)]));
             }
+            if let Some(r) = &raw
+                && let Some((loc, chars)) = long_cell(r)
+            {
+                return (None, Diagnostics::from(vec![cell_too_long(r, &loc, chars)]));
+            }
             (raw, diags)
         }
         Err(d) => {
@@ -163,6 +168,27 @@ fn past_limits(raw: &RawData) -> Option<DataLoc> {
         return Some(row.loc.clone());
     }
     table.columns.get(MAX_COLUMNS).map(|c| c.loc.clone())
+}
+
+/// The first cell, column name or parameter longer than [`MAX_CELL_CHARS`] characters, and
+/// its characters: JSON and TOML strings are checked here, once read.
+fn long_cell(raw: &RawData) -> Option<(DataLoc, usize)> {
+    let long = |t: &str| t.len() > MAX_CELL_CHARS && t.chars().count() > MAX_CELL_CHARS;
+    let cell = |c: &RawCell| match &c.value {
+        RawValue::Text(t) | RawValue::Invalid(t) if long(t) => {
+            Some((c.loc.clone(), t.chars().count()))
+        }
+        _ => None,
+    };
+    let column = |c: &RawColumn| long(&c.name).then(|| (c.loc.clone(), c.name.chars().count()));
+    let params = raw.params.iter().find_map(|p| column(&p.name).or_else(|| cell(&p.value)));
+    let table = raw.table.as_ref().and_then(|t| {
+        t.columns
+            .iter()
+            .find_map(column)
+            .or_else(|| t.rows.iter().find_map(|r| r.cells.iter().flatten().find_map(cell)))
+    });
+    table.or(params)
 }
 
 /// `ZC0906`: more rows or columns than a data file may hold, at the first one past the limit.
@@ -388,6 +414,24 @@ mod tests {
         assert_eq!(header(b"\xd3\xaa\xd2\xb5\xca\xd5\xc8\xeb\n"), ["营业收入"]);
         assert_eq!(header("\u{feff}名称\n".as_bytes()), ["名称"]);
         assert_eq!(header("名称\n".as_bytes()), ["名称"]);
+    }
+
+    #[test]
+    fn cells_past_excel_s_length_are_refused_in_every_format() {
+        let long = "x".repeat(MAX_CELL_CHARS + 1);
+        let json = format!("[{{\"名称\": \"{long}\"}}]");
+        let toml = format!("[[subjects]]\n\"名称\" = \"{long}\"\n");
+        let csv = format!("名称\n{long}\n");
+        for (name, text) in [("d.json", json), ("d.toml", toml), ("d.csv", csv)] {
+            let (raw, d) = load(name, text.as_bytes());
+            assert!(raw.is_none(), "{name}");
+            let d = d.sorted();
+            assert_eq!(d[0].code, Code::CellTooLong, "{name}");
+            assert!(d[0].message.en.contains("32768 characters"), "{name}: {}", d[0].message.en);
+        }
+        // Exactly the limit, in characters of three bytes each, is a cell.
+        let (raw, d) = load("d.csv", format!("名称\n{}\n", "字".repeat(MAX_CELL_CHARS)).as_bytes());
+        assert!(raw.is_some() && !d.has_errors(), "{:?}", d.sorted());
     }
 
     #[test]

@@ -14,7 +14,8 @@
 //!   cell limit by more than the escaping of its characters, and its characters are counted
 //!   exactly when the cell is read;
 //! - a worksheet has at most [`MAX_ROWS`] rows with values besides its header, and at most
-//!   [`MAX_COLUMNS`] cells in a row, so that the rows limit costs no memory.
+//!   [`MAX_COLUMNS`] cells in a row, so that the rows limit costs no memory (every XML part is
+//!   counted so, wherever the workbook puts its sheets).
 //!
 //! The pass reads the archive with the same `zip` crate as the spreadsheet reader, so it sees
 //! the entries the reader will. What it cannot read (not a zip archive, a damaged entry) it
@@ -70,8 +71,9 @@ pub fn check<R: Read + Seek>(reader: &mut R, budget: u64) -> Result<(), Refusal>
         }
         let lower = part.to_ascii_lowercase();
         let xml = lower.ends_with(".xml") || lower.ends_with(".rels");
-        let sheet = lower.starts_with("xl/worksheets/") && xml;
-        let mut scan = XmlScan::new(sheet);
+        // Rows and cells are counted in every XML part, not only where worksheets usually
+        // lie: the workbook names its sheets' parts, and may name any.
+        let mut scan = XmlScan::new(true);
         let mut inflated = 0u64;
         loop {
             let n = match entry.read(&mut buf) {
@@ -229,7 +231,7 @@ impl XmlScan {
                 }
                 self.row_open = false;
             }
-            (b"c", false) => {
+            (b"c", false) if self.row_open => {
                 self.row_cells += 1;
                 if self.row_cells > u64::try_from(MAX_COLUMNS).unwrap_or(u64::MAX) {
                     return Err(Found::Columns(self.row));
