@@ -369,7 +369,11 @@ fn a_sheet_of_a_million_and_one_rows_is_refused_as_it_is_read() {
     let book = dir.path("rows.xlsx");
     write(&book, &workbook(stored(text), strings()));
     let err = eval_into("1,000,001 rows, stored", &book, &dir.path("out.csv"), "ZC0906");
-    assert!(err.contains("1000000 rows"), "{err}");
+    // Refused by the pass over the inflated sheet, not after the rows have been read.
+    assert!(
+        err.contains("worksheet `xl/worksheets/sheet1.xml`") && err.contains("1000000 rows"),
+        "{err}"
+    );
     // Deflated, as a file would come: far past the ratio of a sheet.
     let mut d = Deflate::new();
     d.literals(format!("{SHEET_START}{HEADER}").as_bytes());
@@ -400,7 +404,12 @@ fn a_row_of_a_million_columns_is_refused_as_it_is_read() {
     let book = dir.path("wide.xlsx");
     write(&book, &workbook(stored(text), strings));
     let err = eval_into("1,000,000 columns", &book, &dir.path("out.csv"), "ZC0906");
-    assert!(err.contains("16384 columns") && err.contains("row 1"), "{err}");
+    assert!(
+        err.contains("worksheet `xl/worksheets/sheet1.xml`")
+            && err.contains("16384 columns")
+            && err.contains("row 1"),
+        "{err}"
+    );
 }
 
 /// The header of a register of [`policy`] and one row.
@@ -495,4 +504,21 @@ fn a_policy_past_its_size_limit_is_refused() {
     ];
     // A policy file that cannot be read is a file problem, exit status 2, like a missing one.
     refused("1.6 MB policy", &args, "ZC0905", 2, Some(&out));
+}
+
+#[test]
+fn a_part_that_cannot_be_inflated_refuses_the_workbook() {
+    // A small sheet whose checksum is wrong: the pass does not leave it to the reader.
+    let dir = Dir::new("damaged");
+    let sheet = inflating(
+        &format!("{SHEET_START}{HEADER}<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>"),
+        100,
+        &format!("</t></is></c></row>{SHEET_END}"),
+        None,
+    );
+    let strings = stored(format!("{SST_START}id{SST_END}"));
+    let book = dir.path("damaged.xlsx");
+    write(&book, &workbook(sheet, strings));
+    let err = eval_into("damaged part", &book, &dir.path("out.csv"), "ZC0607");
+    assert!(err.contains("part `xl/worksheets/sheet1.xml` cannot be inflated"), "{err}");
 }

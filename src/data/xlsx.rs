@@ -267,6 +267,11 @@ fn refused(name: &str, file: &Arc<SourceFile>, why: &Refusal) -> Diagnostic {
                 ),
             )
         }
+        Refusal::Unreadable { part, detail } => (
+            Code::DataFormat,
+            format!("无法读取电子表格：部件 `{part}` 无法解压：{detail}"),
+            format!("cannot read the spreadsheet: part `{part}` cannot be inflated: {detail}"),
+        ),
         Refusal::Rows { part, row } | Refusal::Columns { part, row } => {
             let rows = matches!(why, Refusal::Rows { .. });
             let at = row.map(|r| u64::from(r) + 1);
@@ -292,6 +297,10 @@ fn refused(name: &str, file: &Arc<SourceFile>, why: &Refusal) -> Diagnostic {
         }
     };
     let help = match code {
+        Code::DataFormat => Text::new(
+            "用电子表格软件打开后另存为 `.xlsx` 工作簿",
+            "open it in a spreadsheet and save it again as an `.xlsx` workbook",
+        ),
         Code::WorkbookTooLarge => Text::new(
             "检查是否给错了文件；用电子表格软件打开后另存为 `.xlsx` 或 CSV；确有这么大的工作簿时，用 `--limit workbook=4GiB` 提高上限",
             "check that this is the right file; open it in a spreadsheet and save it again as `.xlsx` or CSV; if a workbook that large is meant, raise the limit with `--limit workbook=4GiB`",

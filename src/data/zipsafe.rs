@@ -18,9 +18,9 @@
 //!   counted so, wherever the workbook puts its sheets).
 //!
 //! The pass reads the archive with the same `zip` crate as the spreadsheet reader, so it sees
-//! the entries the reader will. What it cannot read (not a zip archive, a damaged entry) it
-//! leaves to the reader, which then fails at the same place: the data inflated up to there has
-//! passed the checks.
+//! the entries the reader will. A file that is not a zip archive is left to the reader, which
+//! refuses it; a part the pass cannot inflate (damaged, encrypted, an unknown method) refuses
+//! the workbook, since what is not checked is not read.
 
 use std::io::{Read, Seek};
 
@@ -46,6 +46,9 @@ pub enum Refusal {
     Rows { part: String, row: Option<u32> },
     /// A row with more cells than [`MAX_COLUMNS`] (that row, from 0).
     Columns { part: String, row: Option<u32> },
+    /// A part that cannot be inflated (damaged, encrypted, an unknown method): what is not
+    /// checked is not read.
+    Unreadable { part: String, detail: String },
 }
 
 /// Inflates and scans every part of the workbook in `reader` within `budget` bytes in all.
@@ -56,8 +59,13 @@ pub fn check<R: Read + Seek>(reader: &mut R, budget: u64) -> Result<(), Refusal>
     let mut used = 0u64;
     let mut buf = vec![0u8; 1 << 16];
     for i in 0..archive.len() {
-        let Ok(mut entry) = archive.by_index(i) else {
-            continue;
+        let name = archive.name_for_index(i).and_then(Result::ok).map(|n| n.into_owned());
+        let mut entry = match archive.by_index(i) {
+            Ok(e) => e,
+            Err(e) => {
+                let part = name.unwrap_or_default();
+                return Err(Refusal::Unreadable { part, detail: e.to_string() });
+            }
         };
         let part = String::from_utf8_lossy(entry.name_raw()).into_owned();
         let declared = entry.size();
@@ -77,8 +85,10 @@ pub fn check<R: Read + Seek>(reader: &mut R, budget: u64) -> Result<(), Refusal>
         let mut inflated = 0u64;
         loop {
             let n = match entry.read(&mut buf) {
-                Ok(0) | Err(_) => break,
+                Ok(0) => break,
                 Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(Refusal::Unreadable { part, detail: e.to_string() }),
             };
             inflated = inflated.saturating_add(u64::try_from(n).unwrap_or(u64::MAX));
             if inflated > left {
