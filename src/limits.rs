@@ -9,6 +9,10 @@
 //! | size of a data, test or snapshot file | [`MAX_DATA_BYTES`], 256 MiB | `ZC0905` |
 //! | rows of subjects in one data file | [`MAX_ROWS`], 1,000,000 | `ZC0906` |
 //! | columns of one data file | [`MAX_COLUMNS`], 16,384 (a worksheet's) | `ZC0906` |
+//! | characters of one cell | [`MAX_CELL_CHARS`], 32,767 (Excel's) | `ZC0907` |
+//! | bytes of one CSV record (a line) | [`MAX_LINE_BYTES`], 1 MiB | `ZC0910` |
+//! | bytes a workbook inflates to, all parts together | [`MAX_INFLATED_BYTES`], 1 GiB | `ZC0911` |
+//! | inflated size of a workbook part against its compressed size | [`MAX_INFLATE_RATIO`], 100 to 1 | `ZC0911` |
 //! | nesting of brackets, `若` and prefix operators | `parser::MAX_NESTING`, 64 | `ZC0104` |
 //! | operations in one expression | `parser::MAX_EXPR_DEPTH`, 256 | `ZC0104` |
 //! | a chain of definitions (checking) | `depth::MAX_REFERENCE_DEPTH`, 256 | `ZC0104` |
@@ -20,10 +24,17 @@
 //! `ZC0702` or `ZC0701`.
 //!
 //! Imports stay inside the policy root ([`resolve_import`]).
+//!
+//! Sizes are checked while a file is read, never after: a CSV file is scanned as it is read
+//! ([`CsvScan`], [`read_csv`]), so that a cell or a line past its limit stops the reading about
+//! the limit's bytes after it starts; a workbook's parts are inflated and scanned before the
+//! spreadsheet reader opens it (`data::xlsx`). The size of a data file, of a CSV line and of an
+//! inflated workbook can be changed for one run (`--limit NAME=SIZE`, [`Sizes`]).
 
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::diagnostics::{Code, Diagnostic, Text};
 use crate::source::{Loc, SourceFile, Span};
@@ -39,6 +50,256 @@ pub const MAX_COLUMNS: usize = 16_384;
 /// The most expressions evaluated for one subject in one evaluation (yearly functions nested
 /// in each other multiply the work: `累计(累计(累计(x)))` looks back over years of years).
 pub const MAX_EVAL_STEPS: u64 = 10_000_000;
+
+/// The most characters one cell may hold: Excel's limit, which no register needs to pass.
+pub const MAX_CELL_CHARS: usize = 32_767;
+/// The most bytes one cell of a text file may take before it is decoded. A character takes at
+/// most four bytes (and a doubled quote two for one), so a cell longer than this has more than
+/// [`MAX_CELL_CHARS`] characters, whatever its encoding; the characters of a shorter cell are
+/// counted once it is decoded.
+pub const MAX_CELL_BYTES: u64 = 4 * 32_767;
+/// The longest record (line) of a CSV file, in bytes, by default.
+pub const MAX_LINE_BYTES: u64 = 1 << 20;
+/// The most bytes the parts of a workbook may inflate to, all together, by default.
+pub const MAX_INFLATED_BYTES: u64 = 1 << 30;
+/// The most a workbook part may inflate to per byte of its compressed size (a worksheet
+/// compresses ten to thirty times; a zip bomb a thousand).
+pub const MAX_INFLATE_RATIO: u64 = 100;
+/// Parts inflating to less than this are not held to [`MAX_INFLATE_RATIO`]: a small part of
+/// repeated markup may compress far better than a sheet.
+pub const RATIO_GRACE_BYTES: u64 = 1 << 20;
+/// The longest run of text, or tag, in a workbook's XML, in bytes: a cell's characters, each
+/// escaped (`&quot;` takes six bytes for one character).
+pub const MAX_XML_RUN_BYTES: u64 = 8 * 32_767;
+
+/// The size limits a run may change (`--limit NAME=SIZE`); the others are fixed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sizes {
+    /// The largest data (test case, snapshot) file, in bytes (`data-file`).
+    pub data_file: u64,
+    /// The longest CSV record, in bytes (`line`).
+    pub line: u64,
+    /// The most a workbook may inflate to, in bytes (`workbook`).
+    pub workbook: u64,
+}
+
+impl Default for Sizes {
+    fn default() -> Self {
+        Sizes { data_file: MAX_DATA_BYTES, line: MAX_LINE_BYTES, workbook: MAX_INFLATED_BYTES }
+    }
+}
+
+static DATA_FILE: AtomicU64 = AtomicU64::new(MAX_DATA_BYTES);
+static LINE: AtomicU64 = AtomicU64::new(MAX_LINE_BYTES);
+static WORKBOOK: AtomicU64 = AtomicU64::new(MAX_INFLATED_BYTES);
+
+/// The size limits in force: the defaults, or those the command line set ([`set_sizes`]).
+pub fn sizes() -> Sizes {
+    Sizes {
+        data_file: DATA_FILE.load(Ordering::Relaxed),
+        line: LINE.load(Ordering::Relaxed),
+        workbook: WORKBOOK.load(Ordering::Relaxed),
+    }
+}
+
+/// Sets the size limits for the rest of the process (the command line does, once per run).
+pub fn set_sizes(s: Sizes) {
+    DATA_FILE.store(s.data_file, Ordering::Relaxed);
+    LINE.store(s.line, Ordering::Relaxed);
+    WORKBOOK.store(s.workbook, Ordering::Relaxed);
+}
+
+impl Sizes {
+    /// Applies one `NAME=SIZE` setting: `data-file`, `line` or `workbook`, a size in bytes or
+    /// with `KiB`, `MiB` or `GiB`. On failure, what is wrong, in Chinese and English.
+    pub fn apply(&mut self, setting: &str) -> Result<(), Text> {
+        let (name, size) = setting.split_once('=').unwrap_or((setting, ""));
+        let slot = match name.trim() {
+            "data-file" => &mut self.data_file,
+            "line" => &mut self.line,
+            "workbook" => &mut self.workbook,
+            other => {
+                return Err(Text::new(
+                    format!("没有名为 `{other}` 的上限，可设置 `data-file`、`line`、`workbook`"),
+                    format!(
+                        "there is no limit named `{other}`; the limits are `data-file`, `line` and `workbook`"
+                    ),
+                ));
+            }
+        };
+        let size = size.trim();
+        let (digits, unit) = size
+            .find(|c: char| !c.is_ascii_digit())
+            .map_or((size, ""), |i| (size.get(..i).unwrap_or(""), size.get(i..).unwrap_or("")));
+        let shift = match unit.trim().to_ascii_lowercase().as_str() {
+            "" | "b" => 0,
+            "kib" | "k" => 10,
+            "mib" | "m" => 20,
+            "gib" | "g" => 30,
+            _ => 64,
+        };
+        match digits.parse::<u64>().ok().filter(|n| *n > 0 && shift < 64) {
+            Some(n) if n.leading_zeros() >= shift => {
+                *slot = n << shift;
+                Ok(())
+            }
+            _ => Err(Text::new(
+                format!("`{size}` 不是有效的大小，应写成如 `4MiB`、`2GiB` 或字节数"),
+                format!(
+                    "`{size}` is not a size; write one such as `4MiB`, `2GiB` or a number of bytes"
+                ),
+            )),
+        }
+    }
+}
+
+/// A size for people: `1 MiB`, `1000 B`.
+pub fn show_size(n: u64) -> String {
+    if n >= 1 << 30 && n.is_multiple_of(1 << 30) {
+        format!("{} GiB", n >> 30)
+    } else if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
+        format!("{} MiB", n >> 20)
+    } else if n >= 1 << 10 && n.is_multiple_of(1 << 10) {
+        format!("{} KiB", n >> 10)
+    } else {
+        format!("{n} B")
+    }
+}
+
+/// What a [`CsvScan`] found past its limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Overlong {
+    /// A cell longer than [`MAX_CELL_BYTES`].
+    Cell,
+    /// A record longer than the line limit.
+    Line,
+}
+
+/// A cell or a line past its limit: what, the byte offset where it starts, and the limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Found {
+    pub what: Overlong,
+    pub start: u64,
+    pub limit: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CsvState {
+    /// At the start of a cell.
+    Start,
+    /// In a cell without quotes (or after a quoted part).
+    Plain,
+    /// Inside quotes.
+    Quoted,
+    /// At a quote inside quotes: the end of the quotes, or the first of a doubled quote.
+    QuoteEnd,
+}
+
+/// Measures the cells and records of a CSV text as it is read, piece by piece, as the `csv`
+/// crate splits them: a quote opens a quoted part only at the start of a cell, a doubled quote
+/// inside quotes is a quote, and a line ends at `\n` or `\r` outside quotes.
+#[derive(Clone, Debug)]
+pub struct CsvScan {
+    pos: u64,
+    cell_start: u64,
+    line_start: u64,
+    state: CsvState,
+    max_cell: u64,
+    max_line: u64,
+}
+
+impl CsvScan {
+    /// A scan with the cell limit [`MAX_CELL_BYTES`] and the line limit `max_line`.
+    pub fn new(max_line: u64) -> Self {
+        CsvScan {
+            pos: 0,
+            cell_start: 0,
+            line_start: 0,
+            state: CsvState::Start,
+            max_cell: MAX_CELL_BYTES,
+            max_line,
+        }
+    }
+
+    /// Reads the next piece of the text; the first cell or line past its limit, if any.
+    pub fn feed(&mut self, piece: &[u8]) -> Option<Found> {
+        for &b in piece {
+            self.pos += 1;
+            self.state = match (self.state, b) {
+                (CsvState::Quoted, b'"') => CsvState::QuoteEnd,
+                (CsvState::Quoted, _) => CsvState::Quoted,
+                (CsvState::Start | CsvState::QuoteEnd, b'"') => CsvState::Quoted,
+                (_, b',') => {
+                    self.cell_start = self.pos;
+                    CsvState::Start
+                }
+                (_, b'\n' | b'\r') => {
+                    self.cell_start = self.pos;
+                    self.line_start = self.pos;
+                    CsvState::Start
+                }
+                _ => CsvState::Plain,
+            };
+            if self.pos - self.cell_start > self.max_cell {
+                return Some(Found {
+                    what: Overlong::Cell,
+                    start: self.cell_start,
+                    limit: self.max_cell,
+                });
+            }
+            if self.pos - self.line_start > self.max_line {
+                return Some(Found {
+                    what: Overlong::Line,
+                    start: self.line_start,
+                    limit: self.max_line,
+                });
+            }
+        }
+        None
+    }
+}
+
+/// Why a CSV file was not read.
+#[derive(Debug)]
+pub enum CsvReadError {
+    /// The file could not be read, or is too large.
+    Read(ReadError),
+    /// A cell or a line past its limit, and the bytes read up to about the limit past its
+    /// start.
+    Overlong(Vec<u8>, Found),
+}
+
+/// Reads a CSV file of at most `max` bytes, scanning it as it is read: a cell or a line past
+/// its limit stops the reading there, having read about the limit past its start.
+pub fn read_csv(path: &Path, max: u64, mut scan: CsvScan) -> Result<Vec<u8>, CsvReadError> {
+    let io = |e| CsvReadError::Read(ReadError::Io(e));
+    let file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    if size > max {
+        return Err(CsvReadError::Read(ReadError::TooLarge(size, max)));
+    }
+    let mut input = file.take(max.saturating_add(1));
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = match input.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io(e)),
+        };
+        let piece = buf.get(..n).unwrap_or_default();
+        bytes.extend_from_slice(piece);
+        if let Some(found) = scan.feed(piece) {
+            return Err(CsvReadError::Overlong(bytes, found));
+        }
+        let read = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+        if read > max {
+            return Err(CsvReadError::Read(ReadError::TooLarge(read, max)));
+        }
+    }
+    Ok(bytes)
+}
 
 /// Why a file was not read.
 #[derive(Debug)]

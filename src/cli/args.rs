@@ -19,6 +19,11 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, value_name = "FORMAT", default_value_t = ErrorFormat::Human)]
     pub error_format: ErrorFormat,
 
+    /// Change a size limit for this run (调整上限): `data-file=512MiB`, `line=4MiB` (a CSV line)
+    /// or `workbook=4GiB` (an xlsx file inflated); see SECURITY.md
+    #[arg(long = "limit", global = true, value_name = "NAME=SIZE")]
+    pub limits: Vec<String>,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

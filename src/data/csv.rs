@@ -9,9 +9,13 @@ use std::sync::Arc;
 
 use super::table::{DataLoc, RawCell, RawColumn, RawData, RawRow, RawTable, RawValue};
 use crate::diagnostics::{Code, Diagnostics, Text};
+use crate::limits::MAX_CELL_CHARS;
 use crate::source::{SourceFile, Span};
 
 const BOM: &str = "\u{feff}";
+
+/// A record: the span of its line (without the line break), its cells and their spans.
+type Row = (Span, Vec<String>, Vec<Span>);
 
 /// Reads a CSV file into a raw table. Returns `None` when it cannot be read at all; cells
 /// outside every column are reported and left out.
@@ -22,54 +26,53 @@ pub fn load_csv(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
     let body = text.get(offset..).unwrap_or("");
     let mut reader =
         ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(body.as_bytes());
-    let mut records: Vec<(usize, Vec<String>)> = Vec::new();
-    for result in reader.records() {
-        match result {
-            Ok(record) => {
-                let mut start =
-                    record.position().map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
-                // The reported start may be the line break ending the previous record.
-                while matches!(body.as_bytes().get(start), Some(b'\r' | b'\n')) {
-                    start += 1;
-                }
-                records.push((start + offset, record.iter().map(str::to_string).collect()));
-            }
-            Err(e) => {
-                let at =
-                    e.position().map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0)) + offset;
-                let raw = RawData {
-                    file: Arc::clone(file),
-                    table: None,
-                    params: Vec::new(),
-                    params_loc: None,
-                };
-                diags.push(
-                    raw.diag(
-                        Code::DataFormat,
-                        Text::new(
-                            format!("无法读取 CSV 文件：{e}"),
-                            format!("cannot read the CSV file: {e}"),
-                        ),
-                        &DataLoc::Span(Span::new(at, at)),
-                        Text::new("这里", "here"),
-                    )
-                    .help(Text::new(
-                        "用电子表格软件另存为“CSV UTF-8”",
-                        "save the file again as \"CSV UTF-8\" from a spreadsheet",
-                    )),
-                );
-                return (None, diags);
-            }
+    // Records are read one at a time and made into rows at once: only the rows are kept.
+    let mut record = ::csv::StringRecord::new();
+    let mut next = |record: &mut ::csv::StringRecord| -> Result<Option<Row>, ::csv::Error> {
+        if !reader.read_record(record)? {
+            return Ok(None);
         }
-    }
-    let ends: Vec<usize> = records.iter().skip(1).map(|(s, _)| *s).chain([text.len()]).collect();
-    let mut rows = records.iter().zip(ends).map(|((start, fields), end)| {
-        let spans = field_spans(text, *start, end, fields.len());
+        let mut start = record.position().map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
+        // The reported start may be the line break ending the previous record.
+        while matches!(body.as_bytes().get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        let start = start + offset;
+        // Just past the record's line break.
+        let end = usize::try_from(reader.position().byte()).unwrap_or(0) + offset;
+        let end = end.clamp(start, text.len());
+        let fields: Vec<&str> = record.iter().collect();
+        let spans = field_spans(text, start, end, fields.len());
         let line_end =
-            text.get(*start..end).and_then(|t| t.find(['\r', '\n'])).map_or(end, |i| start + i);
-        (Span::new(*start, line_end), fields, spans)
-    });
-    let Some((header_span, header_fields, header_spans)) = rows.next() else {
+            text.get(start..end).and_then(|t| t.find(['\r', '\n'])).map_or(end, |i| start + i);
+        let fields = fields.into_iter().map(str::to_string).collect();
+        Ok(Some((Span::new(start, line_end), fields, spans)))
+    };
+    let refuse = |e: ::csv::Error| {
+        let at = e.position().map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0)) + offset;
+        let raw =
+            RawData { file: Arc::clone(file), table: None, params: Vec::new(), params_loc: None };
+        let d = raw
+            .diag(
+                Code::DataFormat,
+                Text::new(
+                    format!("无法读取 CSV 文件：{e}"),
+                    format!("cannot read the CSV file: {e}"),
+                ),
+                &DataLoc::Span(Span::new(at, at)),
+                Text::new("这里", "here"),
+            )
+            .help(Text::new(
+                "用电子表格软件另存为“CSV UTF-8”",
+                "save the file again as \"CSV UTF-8\" from a spreadsheet",
+            ));
+        (None, Diagnostics::from(vec![d]))
+    };
+    let first = match next(&mut record) {
+        Ok(first) => first,
+        Err(e) => return refuse(e),
+    };
+    let Some((header_span, header_fields, header_spans)) = first else {
         let raw =
             RawData { file: Arc::clone(file), table: None, params: Vec::new(), params_loc: None };
         diags.push(
@@ -86,6 +89,12 @@ pub fn load_csv(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
         );
         return (None, diags);
     };
+    let raw_file =
+        RawData { file: Arc::clone(file), table: None, params: Vec::new(), params_loc: None };
+    if let Some(d) = too_long(&raw_file, &header_fields, &header_spans) {
+        diags.push(d);
+        return (None, diags);
+    }
     let columns: Vec<RawColumn> = header_fields
         .iter()
         .zip(&header_spans)
@@ -95,20 +104,25 @@ pub fn load_csv(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
             sub: None,
         })
         .collect();
-    let raw_file =
-        RawData { file: Arc::clone(file), table: None, params: Vec::new(), params_loc: None };
     let mut table_rows = Vec::new();
-    let mut unnamed_reported = vec![false; columns.len()];
-    for (row_span, fields, spans) in rows {
+    // One diagnostic per column without a name, and one for all the cells past the header
+    // (the last entry), however many rows and cells there are.
+    let mut unnamed_reported = vec![false; columns.len() + 1];
+    loop {
+        let (row_span, fields, spans) = match next(&mut record) {
+            Ok(Some(row)) => row,
+            Ok(None) => break,
+            Err(e) => return refuse(e),
+        };
+        if let Some(d) = too_long(&raw_file, &fields, &spans) {
+            diags.push(d);
+            return (None, diags);
+        }
         let cells: Vec<RawCell> = fields
-            .iter()
+            .into_iter()
             .zip(&spans)
             .map(|(t, s)| RawCell {
-                value: if t.trim().is_empty() {
-                    RawValue::Empty
-                } else {
-                    RawValue::Text(t.clone())
-                },
+                value: if t.trim().is_empty() { RawValue::Empty } else { RawValue::Text(t) },
                 loc: DataLoc::Span(*s),
             })
             .collect();
@@ -125,9 +139,10 @@ pub fn load_csv(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
             if i < columns.len() {
                 row_cells.push(None);
             }
-            let first = unnamed_reported.get(i).copied().unwrap_or(false);
+            let slot = i.min(columns.len());
+            let first = unnamed_reported.get(slot).copied().unwrap_or(false);
             if !cell.value.is_empty() && !first {
-                if let Some(r) = unnamed_reported.get_mut(i) {
+                if let Some(r) = unnamed_reported.get_mut(slot) {
                     *r = true;
                 }
                 diags.push(
@@ -152,7 +167,7 @@ pub fn load_csv(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
         table_rows.push(RawRow { loc: DataLoc::Span(row_span), cells: row_cells });
     }
     let columns = columns.into_iter().filter(|c| !c.name.is_empty()).collect::<Vec<_>>();
-    let table_rows = drop_unnamed(table_rows, header_fields);
+    let table_rows = drop_unnamed(table_rows, &header_fields);
     let table = RawTable {
         header_loc: DataLoc::Span(header_span),
         columns,
@@ -168,6 +183,19 @@ pub fn load_csv(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
         }),
         diags,
     )
+}
+
+/// `ZC0907` for the first cell of a record longer than [`MAX_CELL_CHARS`] characters.
+fn too_long(
+    raw: &RawData,
+    fields: &[String],
+    spans: &[Span],
+) -> Option<crate::diagnostics::Diagnostic> {
+    let (field, span) = fields
+        .iter()
+        .zip(spans)
+        .find(|(f, _)| f.len() > MAX_CELL_CHARS && f.chars().count() > MAX_CELL_CHARS)?;
+    Some(super::cell_too_long(raw, &DataLoc::Span(*span), field.chars().count()))
 }
 
 /// Keeps only the cells of named columns, so that cells line up with the named columns.
@@ -270,6 +298,11 @@ mod tests {
         assert!(d.iter().all(|d| d.code == Code::DataFormat));
         assert_eq!(f.slice(d[0].primary().unwrap().span), "2");
         assert_eq!(f.slice(d[1].primary().unwrap().span), "6");
+        // Cells past the header: one diagnostic, however many (a line of a million cells
+        // would otherwise be a million diagnostics).
+        let wide = format!("a,b\n{}\n", "1,".repeat(1000));
+        let (_, d) = load_csv(&SourceFile::new("d.csv", wide));
+        assert_eq!(d.len(), 1);
         // an empty unnamed column is fine
         let (_, t) = load("a,,b\n1,,3\n");
         assert_eq!(t.columns.len(), 2);

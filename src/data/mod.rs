@@ -31,6 +31,7 @@ mod toml;
 mod validate;
 mod value;
 mod xlsx;
+mod zipsafe;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -48,7 +49,10 @@ pub use validate::validate;
 pub use value::{Dataset, Record, Value};
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
-use crate::limits::{MAX_COLUMNS, MAX_DATA_BYTES, MAX_ROWS, ReadError, read_file};
+use crate::limits::{
+    CsvReadError, CsvScan, Found, MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, Overlong, ReadError,
+    read_csv, read_file, show_size, sizes,
+};
 use crate::source::{Loc, SourceFile, Span};
 
 /// Reads a data file's bytes by the extension of `name`: `.csv`, `.json`, `.toml` or `.xlsx`.
@@ -85,6 +89,11 @@ pub fn load(name: &str, bytes: &[u8]) -> (Option<RawData>, Diagnostics) {
             return (None, Diagnostics::from(vec![d]));
         }
     };
+    if ext == "csv"
+        && let Some(found) = CsvScan::new(sizes().line).feed(bytes)
+    {
+        return (None, Diagnostics::from(vec![overlong(name, bytes, found)]));
+    }
     match decode_text(bytes) {
         Ok(text) => {
             let (raw, diags) = text_loader(&SourceFile::new(name, text));
@@ -92,6 +101,11 @@ pub fn load(name: &str, bytes: &[u8]) -> (Option<RawData>, Diagnostics) {
                 && let Some(loc) = past_limits(r)
             {
                 return (None, Diagnostics::from(vec![too_large(r, &loc)]));
+            }
+            if let Some(r) = &raw
+                && let Some((loc, chars)) = long_cell(r)
+            {
+                return (None, Diagnostics::from(vec![cell_too_long(r, &loc, chars)]));
             }
             (raw, diags)
         }
@@ -156,6 +170,27 @@ fn past_limits(raw: &RawData) -> Option<DataLoc> {
     table.columns.get(MAX_COLUMNS).map(|c| c.loc.clone())
 }
 
+/// The first cell, column name or parameter longer than [`MAX_CELL_CHARS`] characters, and
+/// its characters: JSON and TOML strings are checked here, once read.
+fn long_cell(raw: &RawData) -> Option<(DataLoc, usize)> {
+    let long = |t: &str| t.len() > MAX_CELL_CHARS && t.chars().count() > MAX_CELL_CHARS;
+    let cell = |c: &RawCell| match &c.value {
+        RawValue::Text(t) | RawValue::Invalid(t) if long(t) => {
+            Some((c.loc.clone(), t.chars().count()))
+        }
+        _ => None,
+    };
+    let column = |c: &RawColumn| long(&c.name).then(|| (c.loc.clone(), c.name.chars().count()));
+    let params = raw.params.iter().find_map(|p| column(&p.name).or_else(|| cell(&p.value)));
+    let table = raw.table.as_ref().and_then(|t| {
+        t.columns
+            .iter()
+            .find_map(column)
+            .or_else(|| t.rows.iter().find_map(|r| r.cells.iter().flatten().find_map(cell)))
+    });
+    table.or(params)
+}
+
 /// `ZC0906`: more rows or columns than a data file may hold, at the first one past the limit.
 pub(crate) fn too_large(raw: &RawData, loc: &DataLoc) -> Diagnostic {
     raw.diag(
@@ -173,11 +208,118 @@ pub(crate) fn too_large(raw: &RawData, loc: &DataLoc) -> Diagnostic {
     ))
 }
 
+/// `ZC0907` or `ZC0910`: a cell or a line of the CSV file `name` past its limit, labelled at its
+/// start. `bytes` are the file's bytes as far as they were read; the diagnostic's text keeps
+/// only the line up to that place (earlier lines are left empty, so that line and column are
+/// the file's) and the first characters of the cell or line.
+pub(crate) fn overlong(name: &str, bytes: &[u8], found: Found) -> Diagnostic {
+    let start = usize::try_from(found.start).unwrap_or(usize::MAX).min(bytes.len());
+    let before = bytes.get(..start).unwrap_or_default();
+    let line_start = before.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let lines = before.get(..line_start).unwrap_or_default().iter().filter(|b| **b == b'\n');
+    let mut text = "\n".repeat(lines.count());
+    let line = before.get(line_start..).unwrap_or_default();
+    let line =
+        if line_start == 0 { line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line) } else { line };
+    text.push_str(&lossy(line));
+    let at = text.len();
+    let rest = bytes.get(start..).unwrap_or_default();
+    let shown: String = lossy(rest.get(..256).unwrap_or(rest))
+        .chars()
+        .take_while(|c| *c != '\n' && *c != '\r')
+        .take(32)
+        .collect();
+    text.push_str(&shown);
+    let span = Span::new(at, text.len());
+    let file = SourceFile::new(name, text);
+    let limit = show_size(found.limit);
+    let (message, label, help) = match found.what {
+        Overlong::Cell => (
+            Text::new(
+                format!("`{name}` 中的单元格超过 {MAX_CELL_CHARS} 个字符（Excel 单元格的上限）"),
+                format!(
+                    "a cell of `{name}` is longer than {MAX_CELL_CHARS} characters (the limit of an Excel cell)"
+                ),
+            ),
+            Text::new("这个单元格过长", "this cell is too long"),
+            Text::new(
+                "检查这个单元格：是否少了一个引号（`\"`），或粘贴进了整篇文字",
+                "look at this cell: a quote (`\"`) may be missing, or a whole text pasted in",
+            ),
+        ),
+        Overlong::Line => (
+            Text::new(
+                format!("`{name}` 中的一行超过 {limit} 的上限"),
+                format!("a line of `{name}` is longer than the limit of {limit}"),
+            ),
+            Text::new("这一行过长", "this line is too long"),
+            Text::new(
+                "检查这一行是否少了换行或引号（`\"`）；确有这么长的行时，用 `--limit line=4MiB` 提高上限",
+                "look for a missing line break or quote (`\"`); if lines that long are meant, raise the limit with `--limit line=4MiB`",
+            ),
+        ),
+    };
+    let code = match found.what {
+        Overlong::Cell => Code::CellTooLong,
+        Overlong::Line => Code::LineTooLong,
+    };
+    Diagnostic::new(code, message).at(Loc::new(&file, span), label).help(help)
+}
+
+/// Text for a diagnostic from bytes that may be cut anywhere: UTF-8, else GB18030, else UTF-8
+/// with replacement characters.
+fn lossy(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(t) => t.to_string(),
+        Err(e) if e.error_len().is_none() => {
+            String::from_utf8_lossy(bytes.get(..e.valid_up_to()).unwrap_or_default()).into_owned()
+        }
+        Err(_) => encoding_rs::GB18030.decode_without_bom_handling(bytes).0.into_owned(),
+    }
+}
+
+/// `ZC0907`: a cell of a loaded file longer than [`MAX_CELL_CHARS`] characters.
+pub(crate) fn cell_too_long(raw: &RawData, loc: &DataLoc, chars: usize) -> Diagnostic {
+    raw.diag(
+        Code::CellTooLong,
+        Text::new(
+            format!("单元格有 {chars} 个字符，超过 {MAX_CELL_CHARS} 个字符的上限（Excel 单元格的上限）"),
+            format!(
+                "the cell has {chars} characters, more than the limit of {MAX_CELL_CHARS} (the limit of an Excel cell)"
+            ),
+        ),
+        loc,
+        Text::new("这个单元格过长", "this cell is too long"),
+    )
+    .help(Text::new(
+        "检查这个单元格：是否少了一个引号（`\"`），或粘贴进了整篇文字",
+        "look at this cell: a quote (`\"`) may be missing, or a whole text pasted in",
+    ))
+}
+
 /// Reads a data file from disk; see [`load`]. A file that cannot be read is `ZC0901`; one larger
-/// than [`MAX_DATA_BYTES`] is `ZC0905`.
+/// than the data file limit ([`sizes`]) is `ZC0905`. A CSV file is scanned while it is read
+/// (a cell or a line past its limit is `ZC0907` or `ZC0910`, having read about the limit past
+/// its start); a workbook is read from the file as its reader asks, never whole.
 pub fn load_path(path: &Path) -> (Option<RawData>, Diagnostics) {
     let name = path.display().to_string();
-    match read_file(path, MAX_DATA_BYTES) {
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let max = sizes().data_file;
+    let read = match ext.as_deref() {
+        Some("csv") => match read_csv(path, max, CsvScan::new(sizes().line)) {
+            Ok(bytes) => Ok(bytes),
+            Err(CsvReadError::Read(e)) => Err(e),
+            Err(CsvReadError::Overlong(bytes, found)) => {
+                return (None, Diagnostics::from(vec![overlong(&name, &bytes, found)]));
+            }
+        },
+        Some("xlsx" | "xlsm") => match open_sized(path, max) {
+            Ok(file) => return xlsx::load_xlsx_from(&name, std::io::BufReader::new(file)),
+            Err(e) => Err(e),
+        },
+        _ => read_file(path, max),
+    };
+    match read {
         Ok(bytes) => load(&name, &bytes),
         Err(ReadError::TooLarge(size, max)) => {
             (None, Diagnostics::from(vec![crate::limits::file_too_large(&name, size, max)]))
@@ -195,6 +337,16 @@ pub fn load_path(path: &Path) -> (Option<RawData>, Diagnostics) {
             (None, Diagnostics::from(vec![d]))
         }
     }
+}
+
+/// Opens a file of at most `max` bytes (a workbook, whose reader seeks in it).
+fn open_sized(path: &Path, max: u64) -> Result<std::fs::File, ReadError> {
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let size = file.metadata().map_err(ReadError::Io)?.len();
+    if size > max {
+        return Err(ReadError::TooLarge(size, max));
+    }
+    Ok(file)
 }
 
 /// Reads a data file from disk and validates it in one step.
@@ -262,6 +414,24 @@ mod tests {
         assert_eq!(header(b"\xd3\xaa\xd2\xb5\xca\xd5\xc8\xeb\n"), ["营业收入"]);
         assert_eq!(header("\u{feff}名称\n".as_bytes()), ["名称"]);
         assert_eq!(header("名称\n".as_bytes()), ["名称"]);
+    }
+
+    #[test]
+    fn cells_past_excel_s_length_are_refused_in_every_format() {
+        let long = "x".repeat(MAX_CELL_CHARS + 1);
+        let json = format!("[{{\"名称\": \"{long}\"}}]");
+        let toml = format!("[[subjects]]\n\"名称\" = \"{long}\"\n");
+        let csv = format!("名称\n{long}\n");
+        for (name, text) in [("d.json", json), ("d.toml", toml), ("d.csv", csv)] {
+            let (raw, d) = load(name, text.as_bytes());
+            assert!(raw.is_none(), "{name}");
+            let d = d.sorted();
+            assert_eq!(d[0].code, Code::CellTooLong, "{name}");
+            assert!(d[0].message.en.contains("32768 characters"), "{name}: {}", d[0].message.en);
+        }
+        // Exactly the limit, in characters of three bytes each, is a cell.
+        let (raw, d) = load("d.csv", format!("名称\n{}\n", "字".repeat(MAX_CELL_CHARS)).as_bytes());
+        assert!(raw.is_some() && !d.has_errors(), "{:?}", d.sorted());
     }
 
     #[test]

@@ -19,11 +19,78 @@ use crate::ast::Date;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
 use crate::source::{SourceFile, Span};
 
+/// The most arrays and inline tables nested in each other (as in JSON data).
+const MAX_DEPTH: usize = 32;
+
+/// The byte offset of the first bracket or brace nested deeper than [`MAX_DEPTH`], outside
+/// strings and comments: checked before the TOML parser, whose memory grows with the nesting.
+fn too_deep(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    // Just past the first `end` at or after `from`, skipping `\x` escapes if asked.
+    let past = |from: usize, end: &[u8], escapes: bool| {
+        let mut j = from;
+        while j < b.len() {
+            if escapes && b.get(j) == Some(&b'\\') {
+                j += 2;
+                continue;
+            }
+            if b.get(j..).is_some_and(|r| r.starts_with(end)) {
+                return j + end.len();
+            }
+            j += 1;
+        }
+        b.len()
+    };
+    let at = |i: usize, s: &[u8]| b.get(i..).is_some_and(|r| r.starts_with(s));
+    while let Some(&c) = b.get(i) {
+        i = match c {
+            b'#' => past(i, b"\n", false),
+            b'"' if at(i, b"\"\"\"") => past(i + 3, b"\"\"\"", true),
+            b'\'' if at(i, b"'''") => past(i + 3, b"'''", false),
+            b'"' => past(i + 1, b"\"", true),
+            b'\'' => past(i + 1, b"'", false),
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(i);
+                }
+                i + 1
+            }
+            b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                i + 1
+            }
+            _ => i + 1,
+        };
+    }
+    None
+}
+
 /// Reads a TOML data file into a raw table and parameters.
 pub fn load_toml(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut raw =
         RawData { file: Arc::clone(file), table: None, params: Vec::new(), params_loc: None };
+    if let Some(at) = too_deep(&file.text) {
+        diags.push(
+            raw.diag(
+                Code::DataFormat,
+                Text::new(
+                    format!("TOML 格式有误：嵌套过深（超过 {MAX_DEPTH} 层）"),
+                    format!("malformed TOML: nested too deeply (more than {MAX_DEPTH} levels)"),
+                ),
+                &DataLoc::Span(Span::new(at, at + 1)),
+                Text::new("这里", "here"),
+            )
+            .help(Text::new(
+                "数据文件中的数组和表只需一两层：每个主体写一个 `[[subjects]]` 表",
+                "arrays and tables of a data file nest a level or two: write one `[[subjects]]` table per subject",
+            )),
+        );
+        return (None, diags);
+    }
     let doc = match DeTable::parse(&file.text) {
         Ok(doc) => doc,
         Err(e) => {
@@ -225,6 +292,19 @@ fn table<'a, 'i: 'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_is_measured_outside_strings_and_comments() {
+        let deep = format!("a = {}1{}", "[".repeat(33), "]".repeat(33));
+        assert_eq!(too_deep(&deep), Some(36));
+        let ok = format!("a = {}1{}", "[".repeat(32), "]".repeat(32));
+        assert_eq!(too_deep(&ok), None);
+        let b = "[".repeat(40);
+        let quoted = format!(
+            "[[subjects]]\n# {b}\nx = \"{b}\\\"{b}\"\ny = '{b}'\nz = \"\"\"\n{b}\"\"\"\nw = '''{b}'''\n"
+        );
+        assert_eq!(too_deep(&quoted), None, "{quoted}");
+    }
 
     fn load(text: &str) -> (Arc<SourceFile>, RawData) {
         let f = SourceFile::new("d.toml", text);

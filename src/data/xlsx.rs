@@ -8,7 +8,7 @@
 //! formatted as a percentage is read as the percentage it shows (`0.3` shown as `30%` is `30%`),
 //! never as the bare fraction. Date cells are dates; error cells (`#DIV/0!`) are not values.
 
-use std::io::Cursor;
+use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::sync::Arc;
 
 use std::collections::BTreeMap;
@@ -19,14 +19,36 @@ use rust_decimal::Decimal;
 use super::table::{
     DataLoc, RawCell, RawColumn, RawData, RawParam, RawRow, RawTable, RawValue, column_letters,
 };
+use super::zipsafe::{self, Refusal};
 use crate::ast::Date;
-use crate::diagnostics::{Code, Diagnostics, Text};
-use crate::limits::{MAX_COLUMNS, MAX_ROWS};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
+use crate::limits::{MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, show_size, sizes};
 use crate::source::SourceFile;
 
 /// Reads a spreadsheet. `name` is the path shown in diagnostics.
 pub fn load_xlsx(name: &str, bytes: &[u8]) -> (Option<RawData>, Diagnostics) {
+    load_xlsx_from(name, Cursor::new(bytes))
+}
+
+/// Reads a spreadsheet from `reader` (a file, read as the reader asks). Every part of the
+/// workbook is first inflated and scanned within the limits ([`zipsafe`]), so that what the
+/// spreadsheet reader then loads is bounded.
+pub fn load_xlsx_from<R: Read + Seek>(name: &str, mut reader: R) -> (Option<RawData>, Diagnostics) {
     let file = SourceFile::new(name, "");
+    let checked = zipsafe::check(&mut reader, sizes().workbook);
+    if let Err(why) = checked {
+        return (None, Diagnostics::from(vec![refused(name, &file, &why)]));
+    }
+    if let Err(e) = reader.seek(SeekFrom::Start(0)) {
+        let raw = RawData { file, table: None, params: Vec::new(), params_loc: None };
+        let d = raw.diag(
+            Code::Io,
+            Text::new(format!("无法读取文件 `{name}`：{e}"), format!("cannot read `{name}`: {e}")),
+            &DataLoc::Span(crate::source::Span::default()),
+            Text::new("这个文件", "this file"),
+        );
+        return (None, Diagnostics::from(vec![d]));
+    }
     let mut diags = Diagnostics::new();
     let mut raw =
         RawData { file: Arc::clone(&file), table: None, params: Vec::new(), params_loc: None };
@@ -45,7 +67,7 @@ pub fn load_xlsx(name: &str, bytes: &[u8]) -> (Option<RawData>, Diagnostics) {
             "save it again as an `.xlsx` workbook",
         ))
     };
-    let mut book = match Xlsx::new(Cursor::new(bytes)) {
+    let mut book = match Xlsx::new(reader) {
         Ok(b) => b,
         Err(e) => {
             diags.push(cannot(&raw, e.to_string()));
@@ -65,6 +87,10 @@ pub fn load_xlsx(name: &str, bytes: &[u8]) -> (Option<RawData>, Diagnostics) {
                 diags.push(super::too_large(&raw, &loc));
                 return (None, diags);
             }
+            Err(SheetError::TooLong(loc, chars)) => {
+                diags.push(super::cell_too_long(&raw, &loc, chars));
+                return (None, diags);
+            }
         }
     }
     if let Some(sheet) = names.iter().find(|n| is_params(n)) {
@@ -79,6 +105,10 @@ pub fn load_xlsx(name: &str, bytes: &[u8]) -> (Option<RawData>, Diagnostics) {
                 diags.push(super::too_large(&raw, &loc));
                 return (None, diags);
             }
+            Err(SheetError::TooLong(loc, chars)) => {
+                diags.push(super::cell_too_long(&raw, &loc, chars));
+                return (None, diags);
+            }
         }
     }
     (Some(raw), diags)
@@ -89,7 +119,7 @@ pub fn load_xlsx(name: &str, bytes: &[u8]) -> (Option<RawData>, Diagnostics) {
 /// and the other rows of a merged cell in the table would silently be empty. Filling them in
 /// instead would guess what the merge meant (a header over several years' columns is two header
 /// rows, which a data file does not have), so the merge must be undone in the spreadsheet.
-fn merged(book: &mut Xlsx<Cursor<&[u8]>>, sheet: &str, raw: &RawData, diags: &mut Diagnostics) {
+fn merged<R: Read + Seek>(book: &mut Xlsx<R>, sheet: &str, raw: &RawData, diags: &mut Diagnostics) {
     let regions = match book.merge_cells_by_sheet_name(sheet) {
         Ok(r) => r,
         Err(e) => {
@@ -143,12 +173,14 @@ enum SheetError {
     Xlsx(XlsxError),
     /// More rows or columns than a data file may have; the first cell past the limit.
     TooLarge(DataLoc),
+    /// A cell longer than [`MAX_CELL_CHARS`]; its characters.
+    TooLong(DataLoc, usize),
 }
 
 /// Reads the non-empty cells of a sheet one at a time, as the file stores them: a sheet that
 /// names a far cell (`XFD1048576`) costs only its cells, never the rectangle they span. More
 /// than [`MAX_ROWS`] non-empty rows or a cell beyond [`MAX_COLUMNS`] stops the reading.
-fn grid(book: &mut Xlsx<Cursor<&[u8]>>, sheet: &str) -> Result<Grid, SheetError> {
+fn grid<R: Read + Seek>(book: &mut Xlsx<R>, sheet: &str) -> Result<Grid, SheetError> {
     let mut reader = book.worksheet_cells_reader(sheet).map_err(SheetError::Xlsx)?;
     let mut rows: BTreeMap<u32, Vec<RawCell>> = BTreeMap::new();
     while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(SheetError::Xlsx)? {
@@ -162,6 +194,12 @@ fn grid(book: &mut Xlsx<Cursor<&[u8]>>, sheet: &str) -> Result<Grid, SheetError>
         let value = value(&Data::from(cell.get_value().clone()), percent);
         if value.is_empty() {
             continue;
+        }
+        if let RawValue::Text(t) | RawValue::Invalid(t) = &value
+            && t.len() > MAX_CELL_CHARS
+            && t.chars().count() > MAX_CELL_CHARS
+        {
+            return Err(SheetError::TooLong(loc, t.chars().count()));
         }
         let too_many_rows = rows.len() >= MAX_ROWS && !rows.contains_key(&row);
         if usize::try_from(col).map_or(true, |c| c >= MAX_COLUMNS) || too_many_rows {
@@ -179,6 +217,104 @@ fn grid(book: &mut Xlsx<Cursor<&[u8]>>, sheet: &str) -> Result<Grid, SheetError>
             (row, cells)
         })
         .collect())
+}
+
+/// The diagnostic for a workbook the safety pass refused: `ZC0911` for its inflated size,
+/// `ZC0907` for an over-long string, `ZC0906` for too many rows or columns; each names the
+/// part of the workbook (and the cell or row, when the part gives it).
+fn refused(name: &str, file: &Arc<SourceFile>, why: &Refusal) -> Diagnostic {
+    let here = crate::source::Loc::new(file, crate::source::Span::default());
+    let (code, zh, en) = match why {
+        Refusal::Total { part, limit } => {
+            let limit = show_size(*limit);
+            (
+                Code::WorkbookTooLarge,
+                format!("工作簿 `{name}` 解压后超过 {limit} 的上限（在部件 `{part}` 处）"),
+                format!("workbook `{name}` inflates past the limit of {limit} (at part `{part}`)"),
+            )
+        }
+        Refusal::Declared { part, declared } => (
+            Code::WorkbookTooLarge,
+            format!("工作簿 `{name}` 的部件 `{part}` 解压后超过它声明的 {declared} 字节"),
+            format!(
+                "part `{part}` of workbook `{name}` inflates past the {declared} bytes it declares"
+            ),
+        ),
+        Refusal::Ratio { part, packed } => {
+            let ratio = crate::limits::MAX_INFLATE_RATIO;
+            (
+                Code::WorkbookTooLarge,
+                format!(
+                    "工作簿 `{name}` 的部件 `{part}` 解压后超过压缩大小（{packed} 字节）的 {ratio} 倍"
+                ),
+                format!(
+                    "part `{part}` of workbook `{name}` inflates to more than {ratio} times its compressed size of {packed} bytes"
+                ),
+            )
+        }
+        Refusal::Run { part, cell } => {
+            let at = cell.map(|(r, c)| format!("{}{}", column_letters(c), u64::from(r) + 1));
+            let (zh_at, en_at) = at.map_or((String::new(), String::new()), |a| {
+                (format!("（单元格 `{a}`）"), format!(" (cell `{a}`)"))
+            });
+            (
+                Code::CellTooLong,
+                format!(
+                    "工作簿 `{name}` 的部件 `{part}`{zh_at}中有超过 {MAX_CELL_CHARS} 个字符（Excel 单元格的上限）的文字"
+                ),
+                format!(
+                    "part `{part}` of workbook `{name}`{en_at} holds a text longer than {MAX_CELL_CHARS} characters (the limit of an Excel cell)"
+                ),
+            )
+        }
+        Refusal::Unreadable { part, detail } => (
+            Code::DataFormat,
+            format!("无法读取电子表格：部件 `{part}` 无法解压：{detail}"),
+            format!("cannot read the spreadsheet: part `{part}` cannot be inflated: {detail}"),
+        ),
+        Refusal::Rows { part, row } | Refusal::Columns { part, row } => {
+            let rows = matches!(why, Refusal::Rows { .. });
+            let at = row.map(|r| u64::from(r) + 1);
+            let (zh_at, en_at) = at.map_or((String::new(), String::new()), |r| {
+                (format!("第 {r} 行"), format!(" at row {r}"))
+            });
+            let (zh_what, en_what) = if rows {
+                (
+                    format!("超过 {MAX_ROWS} 行主体"),
+                    format!("more than {MAX_ROWS} rows of subjects"),
+                )
+            } else {
+                (
+                    format!("一行超过 {MAX_COLUMNS} 列"),
+                    format!("a row of more than {MAX_COLUMNS} columns"),
+                )
+            };
+            (
+                Code::DataTooLarge,
+                format!("工作簿 `{name}` 的工作表 `{part}`{zh_at}：{zh_what}"),
+                format!("worksheet `{part}` of workbook `{name}` has {en_what}{en_at}"),
+            )
+        }
+    };
+    let help = match code {
+        Code::DataFormat => Text::new(
+            "用电子表格软件打开后另存为 `.xlsx` 工作簿",
+            "open it in a spreadsheet and save it again as an `.xlsx` workbook",
+        ),
+        Code::WorkbookTooLarge => Text::new(
+            "检查是否给错了文件；用电子表格软件打开后另存为 `.xlsx` 或 CSV；确有这么大的工作簿时，用 `--limit workbook=4GiB` 提高上限",
+            "check that this is the right file; open it in a spreadsheet and save it again as `.xlsx` or CSV; if a workbook that large is meant, raise the limit with `--limit workbook=4GiB`",
+        ),
+        Code::CellTooLong => Text::new(
+            "检查这个单元格是否粘贴进了整篇文字；长文字请放在数据文件之外",
+            "look for a whole text pasted into a cell; keep long texts outside the data file",
+        ),
+        _ => Text::new(
+            "把数据分成几个文件分别评估",
+            "split the data into several files and evaluate each",
+        ),
+    };
+    Diagnostic::new(code, Text::new(zh, en)).at(here, Text::new("这个文件", "this file")).help(help)
 }
 
 /// Whether a number format shows a percentage: a `%` outside quotes and escapes.

@@ -116,8 +116,11 @@ codes! {
     BadOptions = "ZC0904", Error, "命令行选项不匹配", "command-line options that do not fit together";
     FileTooLarge = "ZC0905", Error, "文件过大", "file too large";
     DataTooLarge = "ZC0906", Error, "数据规模超出上限", "too many rows or columns in the data";
+    CellTooLong = "ZC0907", Error, "单元格过长", "cell too long";
     SubjectsDiffer = "ZC0908", Error, "两份政策的主体不一致", "the two policies' subjects differ";
     UnknownColumn = "ZC0909", Error, "报告中没有这一列", "no such column in the report";
+    LineTooLong = "ZC0910", Error, "数据行过长", "line too long";
+    WorkbookTooLarge = "ZC0911", Error, "工作簿解压后过大", "workbook inflates too far";
 }
 
 #[cfg(test)]

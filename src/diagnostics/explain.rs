@@ -74,8 +74,11 @@ pub fn explain(code: Code) -> &'static str {
         Code::BadOptions => include_str!("../../docs/codes/ZC0904.md"),
         Code::FileTooLarge => include_str!("../../docs/codes/ZC0905.md"),
         Code::DataTooLarge => include_str!("../../docs/codes/ZC0906.md"),
+        Code::CellTooLong => include_str!("../../docs/codes/ZC0907.md"),
         Code::SubjectsDiffer => include_str!("../../docs/codes/ZC0908.md"),
         Code::UnknownColumn => include_str!("../../docs/codes/ZC0909.md"),
+        Code::LineTooLong => include_str!("../../docs/codes/ZC0910.md"),
+        Code::WorkbookTooLarge => include_str!("../../docs/codes/ZC0911.md"),
     }
 }
 

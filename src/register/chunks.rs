@@ -18,12 +18,43 @@ pub struct Blocks<R> {
     line: u64,
     seq: u64,
     done: bool,
+    max_line: u64,
+}
+
+/// A record longer than the line limit: its first bytes (about the limit) and its line.
+#[derive(Debug)]
+pub struct TooLong {
+    pub head: Vec<u8>,
+    pub line: u64,
+}
+
+impl std::fmt::Display for TooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {} is too long", self.line)
+    }
+}
+
+impl std::error::Error for TooLong {}
+
+/// The record and line of a [`TooLong`] error.
+pub fn overlong(e: &std::io::Error) -> Option<(&[u8], u64)> {
+    let t = e.get_ref()?.downcast_ref::<TooLong>()?;
+    Some((&t.head, t.line))
 }
 
 impl<R: Read> Blocks<R> {
-    /// Blocks of `input` whose first line is `first_line`.
-    pub fn new(input: R, size: usize, carry: Vec<u8>, first_line: u64) -> Self {
-        Blocks { input, size: size.max(1024), carry, line: first_line, seq: 0, done: false }
+    /// Blocks of `input` whose first line is `first_line`; a record longer than `max_line`
+    /// bytes is an error ([`TooLong`]), raised once about that many bytes of it are read.
+    pub fn new(input: R, size: usize, carry: Vec<u8>, first_line: u64, max_line: u64) -> Self {
+        Blocks {
+            input,
+            size: size.max(1024),
+            carry,
+            line: first_line,
+            seq: 0,
+            done: false,
+            max_line,
+        }
     }
 
     /// The next block, or `None` at the end of the file.
@@ -48,8 +79,14 @@ impl<R: Read> Blocks<R> {
             }
             let cut = if self.done { Some(self.carry.len()) } else { record_end(&self.carry) };
             let Some(cut) = cut else {
-                // One record longer than a block: read on.
-                self.size = self.size.saturating_mul(2);
+                if u64::try_from(self.carry.len()).unwrap_or(u64::MAX) > self.max_line {
+                    let mut head = std::mem::take(&mut self.carry);
+                    head.truncate(usize::try_from(self.max_line).unwrap_or(usize::MAX));
+                    return Err(std::io::Error::other(TooLong { head, line: self.line }));
+                }
+                // One record longer than a block: read on, up to the line limit.
+                let room = usize::try_from(self.max_line).unwrap_or(usize::MAX);
+                self.size = self.size.saturating_mul(2).min(room.saturating_add(1)).max(self.size);
                 continue;
             };
             let rest = self.carry.split_off(cut);
@@ -109,7 +146,7 @@ mod tests {
     #[test]
     fn blocks_end_at_records_and_count_lines() {
         let text = b"a,1\nb,\"x\ny\"\nc,3\nd,4";
-        let mut blocks = Blocks::new(&text[..], 1024, Vec::new(), 2);
+        let mut blocks = Blocks::new(&text[..], 1024, Vec::new(), 2, 1 << 20);
         let b = blocks.next_block().unwrap().unwrap();
         assert_eq!(b.first_line, 2);
         assert_eq!(b.bytes, text.to_vec());
@@ -124,7 +161,7 @@ mod tests {
     #[test]
     fn small_blocks_cut_between_lines() {
         let text: Vec<u8> = (0..500).flat_map(|i| format!("{i},x\n").into_bytes()).collect();
-        let mut blocks = Blocks::new(&text[..], 1024, Vec::new(), 2);
+        let mut blocks = Blocks::new(&text[..], 1024, Vec::new(), 2, 1 << 20);
         let mut all = Vec::new();
         let mut line = 2;
         while let Some(b) = blocks.next_block().unwrap() {

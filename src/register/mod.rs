@@ -314,9 +314,13 @@ fn drive(
     // The header: the first record, read in pieces until it ends.
     let mut head = Vec::new();
     let mut buf = vec![0u8; 1 << 16];
+    let max_line = crate::limits::sizes().line;
     let (header, rest) = loop {
         let n = file.read(&mut buf).map_err(|e| Failure::Data(io(path, &e)))?;
         head.extend_from_slice(buf.get(..n).unwrap_or_default());
+        if let Some(found) = crate::limits::CsvScan::new(max_line).feed(&head) {
+            return Err(Failure::Data(vec![crate::data::overlong(&name, &head, found)].into()));
+        }
         let (h, r) = split_header(&head);
         if n == 0 || h.len() < head.len() {
             break (h.to_vec(), r.to_vec());
@@ -327,7 +331,7 @@ fn drive(
     let threads = opts.threads.max(1);
     let in_flight = threads * 3;
     let first_line = plan.header_lines + 1;
-    let mut blocks = Blocks::new(file, opts.chunk_bytes, rest, first_line);
+    let mut blocks = Blocks::new(file, opts.chunk_bytes, rest, first_line, max_line);
 
     let mut summary = Summary {
         columns: plan.columns.clone(),
@@ -390,7 +394,24 @@ fn drive(
             }
         }
         if let Ok(Err(e)) = reader.join() {
-            io_error = Some(io(path, &e));
+            io_error = Some(match chunks::overlong(&e) {
+                Some((record, line)) => {
+                    // The record at its line: the lines before it left empty.
+                    let pad = usize::try_from(line.saturating_sub(1)).unwrap_or(0);
+                    let mut bytes = vec![b'\n'; pad];
+                    bytes.extend_from_slice(record);
+                    // A cell past its limit within the record, else the record itself.
+                    let found = crate::limits::CsvScan::new(max_line).feed(&bytes).unwrap_or(
+                        crate::limits::Found {
+                            what: crate::limits::Overlong::Line,
+                            start: u64::try_from(pad).unwrap_or(u64::MAX),
+                            limit: max_line,
+                        },
+                    );
+                    vec![crate::data::overlong(&name, &bytes, found)].into()
+                }
+                None => io(path, &e),
+            });
         }
     });
     if let Some(d) = io_error {
@@ -522,6 +543,11 @@ fn fast_rows(
                 break;
             };
             any |= !cell.is_empty();
+            if cell.len() > crate::limits::MAX_CELL_CHARS {
+                // Perhaps too long: the loader counts its characters.
+                ok = false;
+                break;
+            }
             match read_cell(target, cell) {
                 Some((reg, v, is_key)) => {
                     if is_key {
