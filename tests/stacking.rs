@@ -88,3 +88,34 @@ fn a_column_no_policy_declares_is_still_an_error() {
     assert!(String::from_utf8_lossy(&err).contains("ZC0602"));
     assert!(out.is_empty());
 }
+
+#[test]
+fn a_total_beyond_the_exact_range_is_an_overflow_not_a_saturated_sum() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let args = [
+        "zhengce".to_string(),
+        "--error-format".into(),
+        "plain".into(),
+        "--lang".into(),
+        "en".into(),
+        "eval".into(),
+        format!("{dir}/tests/stack/overflow.zc"),
+        "--data".into(),
+        format!("{dir}/tests/stack/overflow.csv"),
+        "--format".into(),
+        "json".into(),
+    ];
+    let status = run(args, &Env { width: 100, ..Env::default() }, &mut out, &mut err);
+    assert_eq!(status, Status::Errors);
+    let err = String::from_utf8_lossy(&err);
+    assert!(err.contains("ZC0702"), "{err}");
+    assert!(err.contains("`两项`") && err.contains("`大公司`"), "{err}");
+    assert_eq!(err.matches("ZC0702").count(), 1, "{err}");
+    let r: Value = serde_json::from_slice(&out).unwrap();
+    let big = &r["subjects"][0]["stacking"][0];
+    assert_eq!(big["total"], Value::Null);
+    assert_eq!(big["members"][1]["paid"]["number"], "50000000000000000000000000000");
+    let small = &r["subjects"][1]["stacking"][0];
+    assert_eq!(small["total"]["number"], "3");
+}

@@ -515,8 +515,9 @@ pub(super) fn evaluate(
         }
         imported_amounts.insert(imp.alias.clone(), per_award);
     }
-    let local = |award: &str| stack::amounts(checked, &outcomes, award);
-    let stacks = stack::apply(policy, &kind, &outcomes, &local, &imported_amounts);
+    let (stacks, stack_diags) =
+        stack::apply(&stack::Stacking::new(policy, checked, &kind), &outcomes, &imported_amounts);
+    diags.extend(stack_diags);
     let rows = if basis {
         let r = Report { policy, checked, outcomes: &outcomes, stacks: &stacks };
         report::basis::rows(&r, &ev, &loaded.dataset.records)

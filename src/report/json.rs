@@ -6,7 +6,7 @@
 //!   "subjects": [ { "id", "year",
 //!       "rules": [ { "name", "kind", "value", "citation": { "clause", "quote" } | null,
 //!                    "detail": … } ],
-//!       "stacking": [ { "rule", "mode": "exclusive" | "additive", "total",
+//!       "stacking": [ { "rule", "mode": "exclusive" | "additive", "total" (null when beyond range),
 //!                       "members": [ { "award", "amount", "paid" } ] } ] } ],
 //!   "totals": [ { "award", "total", "recipients" } ] }
 //! ```
@@ -49,7 +49,7 @@ pub fn render(r: &Report<'_, '_>) -> String {
                         crate::ast::StackMode::Exclusive => "exclusive",
                         crate::ast::StackMode::Additive => "additive",
                     };
-                    json!({ "rule": s.rule, "mode": mode, "total": money(s.total), "members": members })
+                    json!({ "rule": s.rule, "mode": mode, "total": s.total.map(money), "members": members })
                 })
                 .collect();
             json!({ "id": o.key, "year": o.year, "rules": rules, "stacking": stacking })
