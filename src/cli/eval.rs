@@ -147,7 +147,7 @@ pub fn run(
             }
             continue;
         }
-        if super::stream::applies(args, &policy, loaded.sources.len())
+        if super::stream::applies(args, loaded.sources.len())
             && let Some(data) = data_files.first()
         {
             inputs.push(data.clone());

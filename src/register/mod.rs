@@ -40,8 +40,9 @@
 mod cells;
 mod chunks;
 mod out;
+mod stacked;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read as _, Write};
 use std::path::Path;
 use std::sync::Arc;
@@ -59,6 +60,7 @@ use crate::eval::value::V;
 use crate::source::{Loc, SourceFile, Span};
 use crate::units::parse_unit;
 use chunks::{Block, Blocks, count_lines, split_header};
+pub use stacked::{Companion, write_csv_stacked};
 
 /// How to run.
 pub struct RunOptions<'a> {
@@ -75,6 +77,9 @@ pub struct RunOptions<'a> {
     /// The rules written by [`write_csv`], by name and in this order (`eval --columns`); every
     /// rule reported per subject when empty. Names that are not such rules are left out.
     pub columns: Vec<String>,
+    /// Columns the register may carry for other policies (those the policy imports), which the
+    /// loader then takes as known rather than unknown.
+    pub also_known: BTreeSet<String>,
 }
 
 impl Default for RunOptions<'_> {
@@ -86,6 +91,7 @@ impl Default for RunOptions<'_> {
             params: BTreeMap::new(),
             progress: None,
             columns: Vec::new(),
+            also_known: BTreeSet::new(),
         }
     }
 }
@@ -309,20 +315,8 @@ fn drive(
     mode: Mode,
     emit: &mut dyn FnMut(&Done) -> std::io::Result<()>,
 ) -> Result<Summary, Failure> {
-    let mut file = std::fs::File::open(path).map_err(|e| Failure::Data(io(path, &e)))?;
+    let (file, header, rest) = open(path)?;
     let name = path.display().to_string();
-    // The header: the first record, read in pieces until it ends.
-    let mut head = Vec::new();
-    let mut buf = vec![0u8; 1 << 16];
-    let (header, rest) = loop {
-        let n = file.read(&mut buf).map_err(|e| Failure::Data(io(path, &e)))?;
-        head.extend_from_slice(buf.get(..n).unwrap_or_default());
-        let (h, r) = split_header(&head);
-        if n == 0 || h.len() < head.len() {
-            break (h.to_vec(), r.to_vec());
-        }
-    };
-    let header = header.strip_prefix("\u{feff}".as_bytes()).map(<[u8]>::to_vec).unwrap_or(header);
     let plan = plan(policy, checked, kind, &name, header, opts)?;
     let threads = opts.threads.max(1);
     let in_flight = threads * 3;
@@ -403,6 +397,25 @@ fn drive(
         return Err(Failure::NotStreamable("the ids are not in increasing order".into()));
     }
     Ok(summary)
+}
+
+/// Opens a register: the file, its header (the first record, without a byte order mark) and
+/// the bytes read after it.
+fn open(path: &Path) -> Result<(std::fs::File, Vec<u8>, Vec<u8>), Failure> {
+    let mut file = std::fs::File::open(path).map_err(|e| Failure::Data(io(path, &e)))?;
+    // The header: the first record, read in pieces until it ends.
+    let mut head = Vec::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let (header, rest) = loop {
+        let n = file.read(&mut buf).map_err(|e| Failure::Data(io(path, &e)))?;
+        head.extend_from_slice(buf.get(..n).unwrap_or_default());
+        let (h, r) = split_header(&head);
+        if n == 0 || h.len() < head.len() {
+            break (h.to_vec(), r.to_vec());
+        }
+    };
+    let header = header.strip_prefix("\u{feff}".as_bytes()).map(<[u8]>::to_vec).unwrap_or(header);
+    Ok((file, header, rest))
 }
 
 fn read_blocks<R: std::io::Read>(
@@ -782,7 +795,8 @@ fn plan<'c, 'p>(
     header: Vec<u8>,
     opts: &RunOptions<'_>,
 ) -> Result<Plan<'c, 'p>, Failure> {
-    let schema = Schema::from_policy(policy, kind).map_err(Failure::Data)?;
+    let mut schema = Schema::from_policy(policy, kind).map_err(Failure::Data)?;
+    schema.also_known.clone_from(&opts.also_known);
     if schema.key.is_none() {
         // Subjects are then numbered through the whole file.
         return Err(Failure::NotStreamable("the subjects have no id field".into()));
