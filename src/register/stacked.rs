@@ -16,15 +16,17 @@ use std::path::Path;
 use rust_decimal::Decimal;
 
 use super::chunks::Blocks;
-use super::{Failure, KeyOrder, RunOptions, Summary, io, open, out, plan, sparse_text};
+use super::{Failure, KeyOrder, Plan, RunOptions, Summary, io, open, out, plan, sparse_text};
 use crate::ast::Policy;
 use crate::checker::Checked;
 use crate::checker::scope::DefId;
 use crate::data::{Dataset, Record, Schema, load_dataset};
 use crate::diagnostics::Diagnostics;
 use crate::eval::Evaluator;
-use crate::eval::stack::{Stacking, award_amount};
+use crate::eval::outcome::SubjectOutcome;
+use crate::eval::stack::{StackOutcome, Stacking, award_amount};
 use crate::eval::value::V;
+use crate::report::JsonWriter;
 
 /// An imported policy evaluated beside the policy on every subject.
 pub struct Companion<'c, 'p> {
@@ -53,6 +55,81 @@ pub fn write_csv_stacked(
     stacking: &Stacking<'_>,
     companions: &[Companion<'_, '_>],
     out: &mut dyn Write,
+) -> Result<Summary, Failure> {
+    let mut header_written = false;
+    let mut row: Vec<u8> = Vec::new();
+    let summary =
+        interpret(policy, checked, kind, path, opts, stacking, companions, &mut |plan, o, _| {
+            if !header_written {
+                out.write_all(&out::header(&plan.names))?;
+                header_written = true;
+            }
+            row.clear();
+            out::field(&mut row, &o.key);
+            for i in &plan.picks {
+                let v = plan
+                    .columns
+                    .get(*i)
+                    .and_then(|c| o.rules.iter().find(|r| r.def == c.def))
+                    .map_or(&V::Missing, |r| &r.value);
+                row.push(b',');
+                out::value(&mut row, v, &plan.checked.scope);
+            }
+            row.push(b'\n');
+            out.write_all(&row)
+        })?;
+    if summary.rows == 0 {
+        // Like the in-memory report: without a subject, no rule column.
+        out.write_all(b"id\n").map_err(|e| Failure::Data(io(path, &e)))?;
+    }
+    Ok(summary)
+}
+
+/// Writes the JSON report (`zhengce eval --format json`) of every subject of the register at
+/// `path` to `out`, one subject at a time, the stacking rules applied to each. The run is the
+/// calling thread's.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the policy, its kind, the register, the options, the stacking and the output"
+)]
+pub fn write_json(
+    policy: &Policy,
+    checked: &Checked<'_>,
+    kind: &str,
+    path: &Path,
+    opts: &RunOptions<'_>,
+    stacking: &Stacking<'_>,
+    companions: &[Companion<'_, '_>],
+    out: &mut dyn Write,
+) -> Result<Summary, Failure> {
+    let mut w = JsonWriter::new(policy, checked, out);
+    let summary =
+        interpret(policy, checked, kind, path, opts, stacking, companions, &mut |_, o, stacks| {
+            w.subject(o, stacks)
+        })?;
+    w.finish().map_err(|e| Failure::Data(io(path, &e)))?;
+    Ok(summary)
+}
+
+/// Evaluates every subject of the register at `path` by the interpreter, under the policy and
+/// each companion, applies the stacking rules and hands each subject to `each` in file order.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the policy, its kind, the register, the options, the stacking and the sink"
+)]
+#[expect(
+    clippy::type_complexity,
+    reason = "a sink of one subject's outcome and stacking rules, with the run's plan"
+)]
+fn interpret(
+    policy: &Policy,
+    checked: &Checked<'_>,
+    kind: &str,
+    path: &Path,
+    opts: &RunOptions<'_>,
+    stacking: &Stacking<'_>,
+    companions: &[Companion<'_, '_>],
+    each: &mut dyn FnMut(&Plan<'_, '_>, &SubjectOutcome, &[StackOutcome]) -> std::io::Result<()>,
 ) -> Result<Summary, Failure> {
     let (file, header, rest) = open(path)?;
     let name = path.display().to_string();
@@ -108,8 +185,6 @@ pub fn write_csv_stacked(
     let mut their_diags = Diagnostics::new();
     let mut stack_diags = Diagnostics::new();
     let mut order = KeyOrder::new();
-    let mut header_written = false;
-    let mut csv: Vec<u8> = Vec::new();
     let load = |schema: &Schema, first_line: u64, bytes: &[u8]| -> Result<Dataset, Diagnostics> {
         let mut text = plan.header.clone();
         text.push(b'\n');
@@ -146,7 +221,6 @@ pub fn write_csv_stacked(
         if !own_errors.is_empty() || their_errors.iter().any(|e| !e.is_empty()) {
             continue;
         }
-        csv.clear();
         for record in &own.records {
             summary.rows += 1;
             summary.interpreted += 1;
@@ -166,24 +240,9 @@ pub fn write_csv_stacked(
                 }
             }
             let from = |alias: &str, award: &str| amounts.get(&(alias, award)).copied();
-            stacking.subject(&o, &from, &mut stack_diags);
-            out::field(&mut csv, &record.key);
-            for i in &plan.picks {
-                let v = plan
-                    .columns
-                    .get(*i)
-                    .and_then(|c| o.rules.iter().find(|r| r.def == c.def))
-                    .map_or(&V::Missing, |r| &r.value);
-                csv.push(b',');
-                out::value(&mut csv, v, &plan.checked.scope);
-            }
-            csv.push(b'\n');
+            let stacks = stacking.subject(&o, &from, &mut stack_diags);
+            each(&plan, &o, &stacks).map_err(|e| Failure::Data(io(path, &e)))?;
         }
-        if !header_written && !csv.is_empty() {
-            out.write_all(&out::header(&plan.names)).map_err(|e| Failure::Data(io(path, &e)))?;
-            header_written = true;
-        }
-        out.write_all(&csv).map_err(|e| Failure::Data(io(path, &e)))?;
         if let Some(p) = opts.progress {
             p(summary.rows);
         }
@@ -196,10 +255,6 @@ pub fn write_csv_stacked(
     }
     if !order.distinct() {
         return Err(Failure::NotStreamable("the ids are not in increasing order".into()));
-    }
-    if summary.rows == 0 {
-        // Like the in-memory report: without a subject, no rule column.
-        out.write_all(b"id\n").map_err(|e| Failure::Data(io(path, &e)))?;
     }
     summary.diagnostics.extend(their_diags);
     summary.diagnostics.extend(stack_diags);
