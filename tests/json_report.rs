@@ -106,3 +106,43 @@ fn the_streamed_report_is_the_in_memory_report() {
         streamed_equals_in_memory(policy, kind, &empty);
     }
 }
+
+#[test]
+fn json_lines_are_the_subjects_of_the_json_report_streamed_or_not() {
+    let data = temp("lines.csv");
+    let (status, _, err) = zhengce(&[
+        "gen",
+        "policies/yangcheng.zc",
+        "--kind",
+        "企业",
+        "--rows",
+        "300",
+        "--seed",
+        "5",
+        "--out",
+        data.to_str().unwrap(),
+    ]);
+    assert_eq!(status, Status::Ok, "{err}");
+    let data = data.to_str().unwrap();
+    let base =
+        ["eval", "policies/yangcheng.zc", "--kind", "企业", "--data", data, "--year", "2024"];
+    let with = |extra: &[&str]| {
+        let mut a = base.to_vec();
+        a.extend_from_slice(extra);
+        zhengce(&a)
+    };
+    let (_, json, _) = with(&["--format", "json"]);
+    let (status, lines, err) = with(&["--format", "jsonl"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    let report: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let subjects = report["subjects"].as_array().unwrap();
+    let text = String::from_utf8(lines.clone()).unwrap();
+    assert_eq!(text.lines().count(), 300);
+    for (line, subject) in text.lines().zip(subjects) {
+        assert_eq!(&serde_json::from_str::<serde_json::Value>(line).unwrap(), subject);
+    }
+    let out = temp("lines.out.jsonl");
+    let (status, _, err) = with(&["--format", "jsonl", "--out", out.to_str().unwrap()]);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert!(std::fs::read(&out).unwrap() == lines);
+}

@@ -130,6 +130,7 @@ pub fn run(
                     reports.push(Rendered::Text(format!("# {name}\n\n{note}\n")));
                 }
                 ReportFormat::Json => reports.push(Rendered::Text(report::json(&empty))),
+                ReportFormat::Jsonl => reports.push(Rendered::Text(String::new())),
                 ReportFormat::Csv => {
                     reports.push(Rendered::Text(report::csv(&empty, &args.columns)));
                 }
@@ -183,6 +184,7 @@ pub fn run(
                     reports.push(match args.format {
                         ReportFormat::Text => Rendered::Text(report::text(&r, lang)),
                         ReportFormat::Json => Rendered::Text(report::json(&r)),
+                        ReportFormat::Jsonl => Rendered::Text(report::jsonl(&r)),
                         ReportFormat::Markdown => Rendered::Text(report::markdown(&r, lang)),
                         ReportFormat::Csv => Rendered::Text(report::csv(&r, &args.columns)),
                         ReportFormat::Basis => {
@@ -323,9 +325,11 @@ fn only_errors(d: Diagnostics) -> Diagnostics {
     d.sorted().into_iter().filter(|x| x.severity == Severity::Error).collect::<Vec<_>>().into()
 }
 
-/// Several reports: one after another; JSON as an array when there is more than one.
+/// Several reports: one after another; JSON as an array when there is more than one, JSON Lines
+/// one line after another.
 fn join(reports: &[&str], format: ReportFormat) -> String {
     match (format, reports) {
+        (ReportFormat::Jsonl, many) => many.concat(),
         (ReportFormat::Json, [one]) => (*one).to_string(),
         (ReportFormat::Json, many) => {
             let parts: Vec<&str> = many.iter().map(|r| r.trim_end()).collect();

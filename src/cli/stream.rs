@@ -1,11 +1,11 @@
-//! `zhengce eval POLICY --data REGISTER.csv --format csv|json --out FILE`: the CSV or JSON report
+//! `zhengce eval POLICY --data REGISTER.csv --format csv|json|jsonl --out FILE`: the CSV or JSON report
 //! of a whole register, streamed ([`crate::register`]) instead of loaded into memory.
 //!
 //! Taken when one policy is evaluated on one CSV file, for all subjects, into a file. A policy
 //! with stacking rules (`叠加`) for the subject kind, or whose stacking rules import other
 //! policies, streams through [`crate::register::write_csv_stacked`], the others through the
 //! parallel runner; the JSON report, which has every rule's reasons, streams through
-//! [`crate::register::write_json`] (the interpreter, block by block). The bytes written and the
+//! [`crate::register::write_json`] (the interpreter, block by block), JSON Lines likewise. The bytes written and the
 //! diagnostics are those of the in-memory path; a register the streaming runners cannot take
 //! (ids not in increasing order, one row per subject and year, yearly data without `--year`)
 //! goes the in-memory way.
@@ -22,7 +22,9 @@ use crate::checker::{Checked, check};
 use crate::data::{Dataset, Schema};
 use crate::diagnostics::{Code, Diagnostics};
 use crate::eval::Evaluator;
-use crate::register::{Companion, Failure, RunOptions, write_csv, write_csv_stacked, write_json};
+use crate::register::{
+    Companion, Failure, RunOptions, write_csv, write_csv_stacked, write_json, write_jsonl,
+};
 
 /// What streaming did: nothing (the in-memory path must run), or the diagnostics and whether
 /// they include a usage error (a file that cannot be read or written).
@@ -33,7 +35,7 @@ pub(super) enum Streamed {
 
 /// Whether `eval` streams this policy's report.
 pub(super) fn applies(args: &EvalArgs, sources: usize) -> bool {
-    matches!(args.format, ReportFormat::Csv | ReportFormat::Json)
+    matches!(args.format, ReportFormat::Csv | ReportFormat::Json | ReportFormat::Jsonl)
         && args.out.is_some()
         && args.subject.is_none()
         && sources == 1
@@ -124,6 +126,8 @@ pub(super) fn run(
     };
     let written = if args.format == ReportFormat::Json {
         write_json(policy, checked, &kind, data, &opts, &stacking, &companions, &mut file)
+    } else if args.format == ReportFormat::Jsonl {
+        write_jsonl(policy, checked, &kind, data, &opts, &stacking, &companions, &mut file)
     } else if stacking.is_empty() && imported.is_empty() {
         write_csv(policy, checked, &kind, data, &opts, &mut file)
     } else {

@@ -60,7 +60,7 @@ use crate::eval::value::V;
 use crate::source::{Loc, SourceFile, Span};
 use crate::units::parse_unit;
 use chunks::{Block, Blocks, count_lines, split_header};
-pub use stacked::{Companion, write_csv_stacked, write_json};
+pub use stacked::{Companion, write_csv_stacked, write_json, write_jsonl};
 
 /// How to run.
 pub struct RunOptions<'a> {

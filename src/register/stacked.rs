@@ -26,7 +26,7 @@ use crate::eval::Evaluator;
 use crate::eval::outcome::SubjectOutcome;
 use crate::eval::stack::{StackOutcome, Stacking, award_amount};
 use crate::eval::value::V;
-use crate::report::JsonWriter;
+use crate::report::{JsonWriter, write_json_line};
 
 /// An imported policy evaluated beside the policy on every subject.
 pub struct Companion<'c, 'p> {
@@ -109,6 +109,28 @@ pub fn write_json(
         })?;
     w.finish().map_err(|e| Failure::Data(io(path, &e)))?;
     Ok(summary)
+}
+
+/// Writes the JSON Lines report (`zhengce eval --format jsonl`) of every subject of the register
+/// at `path` to `out`, one line per subject, the stacking rules applied to each. The run is the
+/// calling thread's.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the policy, its kind, the register, the options, the stacking and the output"
+)]
+pub fn write_jsonl(
+    policy: &Policy,
+    checked: &Checked<'_>,
+    kind: &str,
+    path: &Path,
+    opts: &RunOptions<'_>,
+    stacking: &Stacking<'_>,
+    companions: &[Companion<'_, '_>],
+    out: &mut dyn Write,
+) -> Result<Summary, Failure> {
+    interpret(policy, checked, kind, path, opts, stacking, companions, &mut |_, o, stacks| {
+        write_json_line(policy, checked, o, stacks, out)
+    })
 }
 
 /// Evaluates every subject of the register at `path` by the interpreter, under the policy and

@@ -11,6 +11,8 @@
 //!   "totals": [ { "award", "total", "recipients" } ] }
 //! ```
 //!
+//! JSON Lines (`--format jsonl`) has one line per subject: the object of `subjects`, compact.
+//!
 //! A number is `{ "number": "150000", "unit": "元" }`: an exact decimal string in base units
 //! (money in 元; a percentage as a ratio, `"0.3"` with unit `"ratio"`). A condition is `true` or
 //! `false`, a grade its band's name, missing data `null`.
@@ -122,6 +124,39 @@ impl<'w, 'a, 'p> Writer<'w, 'a, 'p> {
         self.out.write_all(tail.as_bytes())?;
         self.out.flush()
     }
+}
+
+/// Renders the report as JSON Lines: one line per subject, the object the JSON report has for it
+/// in `subjects`, on one line.
+pub fn render_lines(r: &Report<'_, '_>) -> String {
+    let mut out = Vec::new();
+    for (i, o) in r.outcomes.iter().enumerate() {
+        // Writing into memory cannot fail.
+        let _ = line(r, o, r.stacks.get(i).map(Vec::as_slice).unwrap_or_default(), &mut out);
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// One subject as a line of JSON Lines.
+fn line(
+    r: &Report<'_, '_>,
+    o: &SubjectOutcome,
+    stacks: &[StackOutcome],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, &subject_json(r, o, stacks))?;
+    out.write_all(b"\n")
+}
+
+/// Writes one subject of a policy's report as a line of JSON Lines.
+pub fn write_line(
+    policy: &Policy,
+    checked: &Checked<'_>,
+    o: &SubjectOutcome,
+    stacks: &[StackOutcome],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    line(&Report { policy, checked, outcomes: &[], stacks: &[] }, o, stacks, out)
 }
 
 /// A value pretty-printed at a depth: every line after the first indented by `indent` (a JSON

@@ -24,7 +24,10 @@ use crate::eval::value::V;
 use crate::units::Dim;
 
 pub use csv::render as csv;
-pub use json::{Writer as JsonWriter, render as json, write as write_json};
+pub use json::{
+    Writer as JsonWriter, render as json, render_lines as jsonl, write as write_json,
+    write_line as write_json_line,
+};
 pub use markdown::render as markdown;
 pub use text::render as text;
 pub use xlsx::render as xlsx;
