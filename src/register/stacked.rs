@@ -28,6 +28,9 @@ use crate::eval::stack::{StackOutcome, Stacking, award_amount};
 use crate::eval::value::V;
 use crate::report::{JsonWriter, write_json_line};
 
+/// The largest block the interpreter reads at once.
+const INTERPRETED_BLOCK: usize = 1 << 18;
+
 /// An imported policy evaluated beside the policy on every subject.
 pub struct Companion<'c, 'p> {
     /// The name the stacking rules give it (`泽州`).
@@ -193,7 +196,9 @@ fn interpret(
         })
         .collect();
 
-    let mut blocks = Blocks::new(file, opts.chunk_bytes, rest, plan.header_lines + 1);
+    // A block's records and outcomes take many times its bytes: smaller blocks keep the peak low.
+    let block = opts.chunk_bytes.min(INTERPRETED_BLOCK);
+    let mut blocks = Blocks::new(file, block, rest, plan.header_lines + 1);
     let mut summary = Summary {
         columns: plan.columns.clone(),
         rows: 0,
