@@ -317,6 +317,8 @@ pub enum ReportFormat {
     Text,
     /// JSON with a stable schema; money as exact decimal strings in 元
     Json,
+    /// JSON Lines: one line per subject, the object the JSON report has in `subjects`
+    Jsonl,
     /// Markdown tables
     Markdown,
     /// One row per subject, the rules as columns

@@ -130,6 +130,7 @@ pub fn run(
                     reports.push(Rendered::Text(format!("# {name}\n\n{note}\n")));
                 }
                 ReportFormat::Json => reports.push(Rendered::Text(report::json(&empty))),
+                ReportFormat::Jsonl => reports.push(Rendered::Text(String::new())),
                 ReportFormat::Csv => {
                     reports.push(Rendered::Text(report::csv(&empty, &args.columns)));
                 }
@@ -147,7 +148,7 @@ pub fn run(
             }
             continue;
         }
-        if super::stream::applies(args, &policy, loaded.sources.len())
+        if super::stream::applies(args, loaded.sources.len())
             && let Some(data) = data_files.first()
         {
             inputs.push(data.clone());
@@ -189,6 +190,7 @@ pub fn run(
                     reports.push(match args.format {
                         ReportFormat::Text => Rendered::Text(report::text(&r, lang)),
                         ReportFormat::Json => Rendered::Text(report::json(&r)),
+                        ReportFormat::Jsonl => Rendered::Text(report::jsonl(&r)),
                         ReportFormat::Markdown => Rendered::Text(report::markdown(&r, lang)),
                         ReportFormat::Csv => Rendered::Text(report::csv(&r, &args.columns)),
                         ReportFormat::Basis => {
@@ -329,9 +331,11 @@ fn only_errors(d: Diagnostics) -> Diagnostics {
     d.sorted().into_iter().filter(|x| x.severity == Severity::Error).collect::<Vec<_>>().into()
 }
 
-/// Several reports: one after another; JSON as an array when there is more than one.
+/// Several reports: one after another; JSON as an array when there is more than one, JSON Lines
+/// one line after another.
 fn join(reports: &[&str], format: ReportFormat) -> String {
     match (format, reports) {
+        (ReportFormat::Jsonl, many) => many.concat(),
         (ReportFormat::Json, [one]) => (*one).to_string(),
         (ReportFormat::Json, many) => {
             let parts: Vec<&str> = many.iter().map(|r| r.trim_end()).collect();
@@ -521,8 +525,9 @@ pub(super) fn evaluate(
         }
         imported_amounts.insert(imp.alias.clone(), per_award);
     }
-    let local = |award: &str| stack::amounts(checked, &outcomes, award);
-    let stacks = stack::apply(policy, &kind, &outcomes, &local, &imported_amounts);
+    let (stacks, stack_diags) =
+        stack::apply(&stack::Stacking::new(policy, checked, &kind), &outcomes, &imported_amounts);
+    diags.extend(stack_diags);
     let rows = if basis {
         let r = Report { policy, checked, outcomes: &outcomes, stacks: &stacks };
         report::basis::rows(&r, &ev, &loaded.dataset.records)

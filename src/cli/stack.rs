@@ -8,12 +8,12 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use crate::ast::{ItemKind, Policy, StackDecl};
+use crate::ast::{ItemKind, Policy};
 use crate::checker::{Checked, check};
 use crate::data::Schema;
 use crate::diagnostics::{Diagnostics, Text};
 use crate::eval::outcome::SubjectOutcome;
-use crate::eval::stack::{StackOutcome, combine};
+pub use crate::eval::stack::{Stacking, apply, stack_rules};
 use crate::eval::value::V;
 use crate::limits::{
     MAX_POLICY_BYTES, ReadError, import_outside_root, read_text, resolve_import, too_large,
@@ -25,44 +25,6 @@ use crate::units::Dim;
 pub struct Imported {
     pub alias: String,
     pub policy: Policy,
-}
-
-/// The stacking rules that apply to subjects of `kind`: those written in `对于 kind`, and those
-/// at the top level whose awards of this policy belong to `kind` (or that name none of its own).
-pub fn stack_rules<'p>(policy: &'p Policy, kind: &str) -> Vec<&'p StackDecl> {
-    let mut out = Vec::new();
-    let mut local_awards: BTreeSet<&str> = BTreeSet::new();
-    for i in &policy.items {
-        if let ItemKind::For(f) = &i.node.kind
-            && f.subject.node == kind
-        {
-            for inner in &f.items {
-                match &inner.node.kind {
-                    ItemKind::Stack(s) => out.push(s),
-                    ItemKind::Award(a) => {
-                        local_awards.insert(a.name.node.as_str());
-                    }
-                    _ => {}
-                }
-            }
-        }
-    }
-    for i in &policy.items {
-        if let ItemKind::Stack(s) = &i.node.kind {
-            let own: Vec<&str> = s
-                .members
-                .iter()
-                .filter_map(|m| match m.node.as_slice() {
-                    [one] => Some(one.node.as_str()),
-                    _ => None,
-                })
-                .collect();
-            if own.is_empty() || own.iter().any(|a| local_awards.contains(a)) {
-                out.push(s);
-            }
-        }
-    }
-    out
 }
 
 /// Loads the policies that the stacking rules for `kind` name through an import, relative to the
@@ -179,46 +141,6 @@ pub fn amounts(
         }
     }
     out
-}
-
-/// Applies every stacking rule to every subject: `local` has this policy's amounts per award,
-/// `imported` each alias's.
-pub fn apply(
-    policy: &Policy,
-    kind: &str,
-    outcomes: &[SubjectOutcome],
-    local: &dyn Fn(&str) -> BTreeMap<String, Decimal>,
-    imported: &BTreeMap<String, BTreeMap<String, BTreeMap<String, Decimal>>>,
-) -> Vec<Vec<StackOutcome>> {
-    let rules = stack_rules(policy, kind);
-    outcomes
-        .iter()
-        .map(|o| {
-            rules
-                .iter()
-                .map(|rule| {
-                    let members = rule
-                        .members
-                        .iter()
-                        .map(|m| {
-                            let names: Vec<&str> = m.node.iter().map(|i| i.node.as_str()).collect();
-                            let amount = match names.as_slice() {
-                                [award] => local(award).get(&o.key).copied(),
-                                [alias, award] => imported
-                                    .get(*alias)
-                                    .and_then(|p| p.get(*award))
-                                    .and_then(|a| a.get(&o.key))
-                                    .copied(),
-                                _ => None,
-                            };
-                            (names.join("."), amount)
-                        })
-                        .collect();
-                    combine(&rule.name.node, rule.mode, members)
-                })
-                .collect()
-        })
-        .collect()
 }
 
 /// The data names of every policy a policy imports, directly or through others (a register

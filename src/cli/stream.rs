@@ -1,21 +1,30 @@
-//! `zhengce eval POLICY --data REGISTER.csv --format csv --out FILE`: the CSV report of a whole
-//! register, streamed ([`crate::register`]) instead of loaded into memory.
+//! `zhengce eval POLICY --data REGISTER.csv --format csv|json|jsonl --out FILE`: the CSV or JSON report
+//! of a whole register, streamed ([`crate::register`]) instead of loaded into memory.
 //!
-//! Taken when one policy is evaluated on one CSV file, for all subjects, into a file, and the
-//! policy stacks nothing from other policies. The bytes written are those of the in-memory path;
-//! a register the streaming runner cannot take (ids not in increasing order, one row per
-//! subject and year, yearly data without `--year`) goes the in-memory way.
+//! Taken when one policy is evaluated on one CSV file, for all subjects, into a file. A policy
+//! with stacking rules (`叠加`) for the subject kind, or whose stacking rules import other
+//! policies, streams through [`crate::register::write_csv_stacked`], the others through the
+//! parallel runner; the JSON report, which has every rule's reasons, streams through
+//! [`crate::register::write_json`] (the interpreter, block by block), JSON Lines likewise. The bytes written and the
+//! diagnostics are those of the in-memory path; a register the streaming runners cannot take
+//! (ids not in increasing order, one row per subject and year, yearly data without `--year`)
+//! goes the in-memory way.
 
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::args::{EvalArgs, ReportFormat};
 use super::output::{AtomicFile, cannot_write};
-use crate::ast::{ItemKind, Policy};
-use crate::checker::Checked;
+use super::stack::{self, Imported, Stacking};
+use crate::ast::Policy;
+use crate::checker::{Checked, check};
 use crate::data::{Dataset, Schema};
 use crate::diagnostics::{Code, Diagnostics};
-use crate::register::{Failure, RunOptions, write_csv};
+use crate::eval::Evaluator;
+use crate::register::{
+    Companion, Failure, RunOptions, write_csv, write_csv_stacked, write_json, write_jsonl,
+};
 
 /// What streaming did: nothing (the in-memory path must run), or the diagnostics and whether
 /// they include a usage error (a file that cannot be read or written).
@@ -25,12 +34,12 @@ pub(super) enum Streamed {
 }
 
 /// Whether `eval` streams this policy's report.
-pub(super) fn applies(args: &EvalArgs, policy: &Policy, sources: usize) -> bool {
-    args.format == ReportFormat::Csv
+pub(super) fn applies(args: &EvalArgs, sources: usize) -> bool {
+    matches!(args.format, ReportFormat::Csv | ReportFormat::Json | ReportFormat::Jsonl)
         && args.out.is_some()
         && args.subject.is_none()
         && sources == 1
-        && args.data.as_deref().is_some_and(|d| csv_without_imports(policy, d))
+        && args.data.as_deref().is_some_and(is_csv)
 }
 
 /// The subject kind of `data` and the runner's options, when the register can be streamed: its
@@ -66,14 +75,17 @@ pub(super) fn options(
     Some((kind, opts))
 }
 
+/// Whether `data` is a CSV file.
+pub(super) fn is_csv(data: &Path) -> bool {
+    data.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+}
+
 /// Whether `data` is a CSV file and `policy` stacks nothing from other policies.
 pub(super) fn csv_without_imports(policy: &Policy, data: &Path) -> bool {
-    let csv =
-        data.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    csv && !policy
-        .items
-        .iter()
-        .any(|i| matches!(i.node.kind, ItemKind::Import(_) | ItemKind::Stack(_)))
+    is_csv(data)
+        && !policy.items.iter().any(|i| {
+            matches!(i.node.kind, crate::ast::ItemKind::Import(_) | crate::ast::ItemKind::Stack(_))
+        })
 }
 
 /// Streams the CSV report of `data` into `--out`.
@@ -90,12 +102,38 @@ pub(super) fn run(
     else {
         return Streamed::Not;
     };
-    let opts = RunOptions { columns: args.columns.clone(), ..opts };
+    // The policies the stacking rules import: those the in-memory path would report on are left
+    // to it.
+    let Ok(imported) = stack::imports(policy, &kind) else { return Streamed::Not };
+    let stacking = Stacking::new(policy, checked, &kind);
+    let others = stack::imported_names(policy, &kind);
+    let opts = RunOptions { columns: args.columns.clone(), also_known: others.clone(), ..opts };
+    let ichecked: Vec<Checked<'_>> = imported.iter().map(|i| check(&i.policy).0).collect();
+    let mut companions = Vec::new();
+    if !stacking.is_empty() || !imported.is_empty() {
+        let mut known = stack::data_names(policy, &kind);
+        known.extend(others);
+        for (imp, ic) in imported.iter().zip(&ichecked) {
+            match companion(imp, ic, &kind, &known, &opts, &args.params) {
+                Some(c) => companions.push(c),
+                None => return Streamed::Not,
+            }
+        }
+    }
     let mut file = match AtomicFile::create(out_path, inputs) {
         Ok(f) => f,
         Err(d) => return Streamed::Done { diags: vec![*d].into(), usage: true },
     };
-    match write_csv(policy, checked, &kind, data, &opts, &mut file) {
+    let written = if args.format == ReportFormat::Json {
+        write_json(policy, checked, &kind, data, &opts, &stacking, &companions, &mut file)
+    } else if args.format == ReportFormat::Jsonl {
+        write_jsonl(policy, checked, &kind, data, &opts, &stacking, &companions, &mut file)
+    } else if stacking.is_empty() && imported.is_empty() {
+        write_csv(policy, checked, &kind, data, &opts, &mut file)
+    } else {
+        write_csv_stacked(policy, checked, &kind, data, &opts, &stacking, &companions, &mut file)
+    };
+    match written {
         Ok(summary) => {
             let committed =
                 file.flush().map_err(|e| Box::new(cannot_write(Some(out_path), &e.to_string())));
@@ -114,4 +152,43 @@ pub(super) fn run(
             Streamed::Done { diags, usage }
         }
     }
+}
+
+/// An imported policy evaluated beside the policy, as the in-memory path evaluates it: its subject
+/// kind (the same name, or its only kind), its fields with the other policies' columns known, the
+/// parameters given. `None` when the in-memory path must run (it reports why, or it takes the
+/// default year from the whole register).
+fn companion<'c, 'p>(
+    imp: &'p Imported,
+    checked: &'c Checked<'p>,
+    kind: &str,
+    known: &BTreeSet<String>,
+    opts: &RunOptions<'_>,
+    given: &[String],
+) -> Option<Companion<'c, 'p>> {
+    let kinds = imp.policy.subject_names();
+    let ikind = match (kinds.iter().find(|k| **k == kind), kinds.as_slice()) {
+        (Some(k), _) | (None, [k]) => (*k).to_string(),
+        (None, _) => return None,
+    };
+    let mut schema = Schema::from_policy(&imp.policy, &ikind).ok()?;
+    schema.also_known = known.clone();
+    if opts.year.is_none() && schema.fields.iter().any(|f| f.by_year) {
+        return None;
+    }
+    let empty = Dataset {
+        subject: ikind.clone(),
+        fields: Vec::new(),
+        records: Vec::new(),
+        param_names: schema.params.iter().map(|p| p.name.clone()).collect(),
+        params: vec![crate::data::Value::Missing; schema.params.len()],
+    };
+    let params = super::eval::params(&empty, given).ok()?;
+    let subject = checked.scope.subject_names.get(&ikind).copied();
+    Some(Companion {
+        alias: imp.alias.clone(),
+        schema,
+        evaluator: Evaluator::new(&imp.policy, checked, subject, params),
+        checked,
+    })
 }

@@ -1,9 +1,18 @@
 //! Stacking between policies: several awards for the same subject, paid together (累加: "在市级
 //! 奖励基础上，县里再给予") or only the highest (就高不重复).
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use rust_decimal::Decimal;
 
-use crate::ast::StackMode;
+use crate::ast::{ItemKind, Policy, StackDecl, StackMode};
+use crate::checker::Checked;
+use crate::checker::scope::DefId;
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
+use crate::eval::outcome::SubjectOutcome;
+use crate::eval::value::V;
+use crate::source::Loc;
+use crate::units::Dim;
 
 /// One award named by a stacking rule, with what it would pay on its own.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,8 +31,9 @@ pub struct StackOutcome {
     pub rule: String,
     pub mode: StackMode,
     pub members: Vec<Member>,
-    /// What the subject receives from these awards together.
-    pub total: Decimal,
+    /// What the subject receives from these awards together; `None` when the sum is beyond what
+    /// a decimal can hold exactly (reported as [`Code::Overflow`] by [`overflow`]).
+    pub total: Option<Decimal>,
 }
 
 /// Applies a rule to the members' own amounts. Under 就高不重复 the highest is paid in full and
@@ -59,11 +69,203 @@ pub fn combine(
             }
         }
     }
-    let total = members
-        .iter()
-        .try_fold(Decimal::ZERO, |s, m| s.checked_add(m.paid))
-        .unwrap_or(Decimal::MAX);
+    let total = members.iter().try_fold(Decimal::ZERO, |s, m| s.checked_add(m.paid));
     StackOutcome { rule: rule.to_string(), mode, members, total }
+}
+
+/// `ZC0702` for a stacking rule whose total for the subject `key` is beyond what a decimal can
+/// hold exactly; `at` is the rule's name where it is written.
+pub fn overflow(at: Loc, rule: &str, key: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::Overflow,
+        Text::new(
+            format!("主体 `{key}` 按叠加规则 `{rule}` 合计的金额超出可精确表示的范围"),
+            format!(
+                "the total of the stacking rule `{rule}` for `{key}` is beyond what can be represented exactly"
+            ),
+        ),
+    )
+    .at(at, Text::new("此叠加规则", "this stacking rule"))
+    .help(Text::new(
+        "核对数据中各项奖励的金额及其单位",
+        "check the awards' amounts in the data and their units",
+    ))
+}
+
+/// The stacking rules that apply to subjects of `kind`: those written in `对于 kind`, and those
+/// at the top level whose awards of this policy belong to `kind` (or that name none of its own).
+pub fn stack_rules<'p>(policy: &'p Policy, kind: &str) -> Vec<&'p StackDecl> {
+    let mut out = Vec::new();
+    let mut local_awards: BTreeSet<&str> = BTreeSet::new();
+    for i in &policy.items {
+        if let ItemKind::For(f) = &i.node.kind
+            && f.subject.node == kind
+        {
+            for inner in &f.items {
+                match &inner.node.kind {
+                    ItemKind::Stack(s) => out.push(s),
+                    ItemKind::Award(a) => {
+                        local_awards.insert(a.name.node.as_str());
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    for i in &policy.items {
+        if let ItemKind::Stack(s) = &i.node.kind {
+            let own: Vec<&str> = s
+                .members
+                .iter()
+                .filter_map(|m| match m.node.as_slice() {
+                    [one] => Some(one.node.as_str()),
+                    _ => None,
+                })
+                .collect();
+            if own.is_empty() || own.iter().any(|a| local_awards.contains(a)) {
+                out.push(s);
+            }
+        }
+    }
+    out
+}
+
+/// The stacking rules for one subject kind, resolved once: each member's award as this
+/// policy's definitions of that name, or an imported policy's alias and award.
+pub struct Stacking<'p> {
+    rules: Vec<Rule<'p>>,
+}
+
+struct Rule<'p> {
+    decl: &'p StackDecl,
+    loc: Loc,
+    members: Vec<(String, Source)>,
+}
+
+/// Where a member's amount comes from.
+enum Source {
+    /// This policy's award: the definitions named so.
+    Local(Vec<DefId>),
+    /// An imported policy's award: its alias and name.
+    Imported(String, String),
+    /// A name the rule cannot take (the checker reports it): never evaluated.
+    Other,
+}
+
+impl<'p> Stacking<'p> {
+    /// The stacking rules that apply to subjects of `kind` ([`stack_rules`]).
+    pub fn new(policy: &'p Policy, checked: &Checked<'_>, kind: &str) -> Stacking<'p> {
+        let rules = stack_rules(policy, kind)
+            .into_iter()
+            .map(|decl| {
+                let members = decl
+                    .members
+                    .iter()
+                    .map(|m| {
+                        let names: Vec<&str> = m.node.iter().map(|i| i.node.as_str()).collect();
+                        let member = match names.as_slice() {
+                            [award] => Source::Local(
+                                checked
+                                    .scope
+                                    .defs
+                                    .iter()
+                                    .enumerate()
+                                    .filter(|(_, d)| d.name == *award)
+                                    .map(|(id, _)| id)
+                                    .collect(),
+                            ),
+                            [alias, award] => {
+                                Source::Imported((*alias).to_string(), (*award).to_string())
+                            }
+                            _ => Source::Other,
+                        };
+                        (names.join("."), member)
+                    })
+                    .collect();
+                Rule { decl, loc: Loc::new(&policy.file, decl.name.span), members }
+            })
+            .collect();
+        Stacking { rules }
+    }
+
+    /// The awards the rules take from the imported policy `alias`, by name, each once.
+    pub fn imported_awards(&self, alias: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (_, m) in self.rules.iter().flat_map(|r| &r.members) {
+            if let Source::Imported(a, award) = m
+                && a == alias
+                && !out.contains(award)
+            {
+                out.push(award.clone());
+            }
+        }
+        out
+    }
+
+    /// Whether no stacking rule applies.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// Every rule applied to one subject, `o`; `imported` gives an imported policy's award for
+    /// this subject by alias and award. A total beyond the exact range is `ZC0702` in `diags`.
+    pub fn subject(
+        &self,
+        o: &SubjectOutcome,
+        imported: &dyn Fn(&str, &str) -> Option<Decimal>,
+        diags: &mut Diagnostics,
+    ) -> Vec<StackOutcome> {
+        self.rules
+            .iter()
+            .map(|rule| {
+                let members = rule
+                    .members
+                    .iter()
+                    .map(|(name, m)| {
+                        let amount = match m {
+                            Source::Local(defs) => award_amount(o, defs),
+                            Source::Imported(alias, award) => imported(alias, award),
+                            Source::Other => None,
+                        };
+                        (name.clone(), amount)
+                    })
+                    .collect();
+                let s = combine(&rule.decl.name.node, rule.decl.mode, members);
+                if s.total.is_none() {
+                    diags.push(overflow(rule.loc.clone(), &s.rule, &o.key));
+                }
+                s
+            })
+            .collect()
+    }
+}
+
+/// The amount of an award for one subject: the last of its rules among `defs` with a money value.
+pub fn award_amount(o: &SubjectOutcome, defs: &[DefId]) -> Option<Decimal> {
+    o.rules.iter().rev().find_map(|r| match &r.value {
+        V::Num(n, d) if *d == Dim::MONEY && defs.contains(&r.def) => Some(*n),
+        _ => None,
+    })
+}
+
+/// Applies every stacking rule to every subject, in one pass: `imported` has each alias's
+/// amounts per award and subject id.
+pub fn apply(
+    stacking: &Stacking<'_>,
+    outcomes: &[SubjectOutcome],
+    imported: &BTreeMap<String, BTreeMap<String, BTreeMap<String, Decimal>>>,
+) -> (Vec<Vec<StackOutcome>>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let stacks = outcomes
+        .iter()
+        .map(|o| {
+            let from = |alias: &str, award: &str| {
+                imported.get(alias).and_then(|p| p.get(award)).and_then(|a| a.get(&o.key)).copied()
+            };
+            stacking.subject(o, &from, &mut diags)
+        })
+        .collect();
+    (stacks, diags)
 }
 
 #[cfg(test)]
@@ -81,7 +283,7 @@ mod tests {
             StackMode::Exclusive,
             vec![("阳城.支持".into(), Some(d("30000"))), ("泽州.奖励".into(), Some(d("50000")))],
         );
-        assert_eq!(o.total, d("50000"));
+        assert_eq!(o.total, Some(d("50000")));
         assert_eq!(o.members[0].paid, d("0"));
         assert_eq!(o.members[1].paid, d("50000"));
     }
@@ -93,7 +295,7 @@ mod tests {
             StackMode::Exclusive,
             vec![("a".into(), Some(d("5"))), ("b".into(), Some(d("5")))],
         );
-        assert_eq!(o.total, d("5"));
+        assert_eq!(o.total, Some(d("5")));
         assert_eq!((o.members[0].paid, o.members[1].paid), (d("5"), d("0")));
     }
 
@@ -108,6 +310,18 @@ mod tests {
                 ("缺".into(), None),
             ],
         );
-        assert_eq!(o.total, d("800000"));
+        assert_eq!(o.total, Some(d("800000")));
+    }
+
+    #[test]
+    fn additive_beyond_the_range_has_no_total() {
+        let half = Decimal::MAX / Decimal::TWO + Decimal::ONE;
+        let o = combine(
+            "上市",
+            StackMode::Additive,
+            vec![("市级".into(), Some(half)), ("县级".into(), Some(half))],
+        );
+        assert_eq!(o.total, None);
+        assert_eq!((o.members[0].paid, o.members[1].paid), (half, half));
     }
 }

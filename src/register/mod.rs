@@ -40,8 +40,9 @@
 mod cells;
 mod chunks;
 mod out;
+mod stacked;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read as _, Write};
 use std::path::Path;
 use std::sync::Arc;
@@ -59,6 +60,7 @@ use crate::eval::value::V;
 use crate::source::{Loc, SourceFile, Span};
 use crate::units::parse_unit;
 use chunks::{Block, Blocks, count_lines, split_header};
+pub use stacked::{Companion, write_csv_stacked, write_json, write_jsonl};
 
 /// How to run.
 pub struct RunOptions<'a> {
@@ -75,6 +77,9 @@ pub struct RunOptions<'a> {
     /// The rules written by [`write_csv`], by name and in this order (`eval --columns`); every
     /// rule reported per subject when empty. Names that are not such rules are left out.
     pub columns: Vec<String>,
+    /// Columns the register may carry for other policies (those the policy imports), which the
+    /// loader then takes as known rather than unknown.
+    pub also_known: BTreeSet<String>,
 }
 
 impl Default for RunOptions<'_> {
@@ -86,6 +91,7 @@ impl Default for RunOptions<'_> {
             params: BTreeMap::new(),
             progress: None,
             columns: Vec::new(),
+            also_known: BTreeSet::new(),
         }
     }
 }
@@ -309,24 +315,9 @@ fn drive(
     mode: Mode,
     emit: &mut dyn FnMut(&Done) -> std::io::Result<()>,
 ) -> Result<Summary, Failure> {
-    let mut file = std::fs::File::open(path).map_err(|e| Failure::Data(io(path, &e)))?;
+    let (file, header, rest) = open(path)?;
     let name = path.display().to_string();
-    // The header: the first record, read in pieces until it ends.
-    let mut head = Vec::new();
-    let mut buf = vec![0u8; 1 << 16];
     let max_line = crate::limits::sizes().line;
-    let (header, rest) = loop {
-        let n = file.read(&mut buf).map_err(|e| Failure::Data(io(path, &e)))?;
-        head.extend_from_slice(buf.get(..n).unwrap_or_default());
-        if let Some(found) = crate::limits::CsvScan::new(max_line).feed(&head) {
-            return Err(Failure::Data(vec![crate::data::overlong(&name, &head, found)].into()));
-        }
-        let (h, r) = split_header(&head);
-        if n == 0 || h.len() < head.len() {
-            break (h.to_vec(), r.to_vec());
-        }
-    };
-    let header = header.strip_prefix("\u{feff}".as_bytes()).map(<[u8]>::to_vec).unwrap_or(header);
     let plan = plan(policy, checked, kind, &name, header, opts)?;
     let threads = opts.threads.max(1);
     let in_flight = threads * 3;
@@ -394,24 +385,7 @@ fn drive(
             }
         }
         if let Ok(Err(e)) = reader.join() {
-            io_error = Some(match chunks::overlong(&e) {
-                Some((record, line)) => {
-                    // The record at its line: the lines before it left empty.
-                    let pad = usize::try_from(line.saturating_sub(1)).unwrap_or(0);
-                    let mut bytes = vec![b'\n'; pad];
-                    bytes.extend_from_slice(record);
-                    // A cell past its limit within the record, else the record itself.
-                    let found = crate::limits::CsvScan::new(max_line).feed(&bytes).unwrap_or(
-                        crate::limits::Found {
-                            what: crate::limits::Overlong::Line,
-                            start: u64::try_from(pad).unwrap_or(u64::MAX),
-                            limit: max_line,
-                        },
-                    );
-                    vec![crate::data::overlong(&name, &bytes, found)].into()
-                }
-                None => io(path, &e),
-            });
+            io_error = Some(read_failure(path, max_line, &e));
         }
     });
     if let Some(d) = io_error {
@@ -424,6 +398,54 @@ fn drive(
         return Err(Failure::NotStreamable("the ids are not in increasing order".into()));
     }
     Ok(summary)
+}
+
+/// The diagnostics for an error reading a register: a record past the line limit at its line
+/// (and the cell past its limit within it, if one is), else the file system's error.
+pub(super) fn read_failure(path: &Path, max_line: u64, e: &std::io::Error) -> Diagnostics {
+    let name = path.display().to_string();
+    match chunks::overlong(e) {
+        Some((record, line)) => {
+            // The record at its line: the lines before it left empty.
+            let pad = usize::try_from(line.saturating_sub(1)).unwrap_or(0);
+            let mut bytes = vec![b'\n'; pad];
+            bytes.extend_from_slice(record);
+            // A cell past its limit within the record, else the record itself.
+            let found = crate::limits::CsvScan::new(max_line).feed(&bytes).unwrap_or(
+                crate::limits::Found {
+                    what: crate::limits::Overlong::Line,
+                    start: u64::try_from(pad).unwrap_or(u64::MAX),
+                    limit: max_line,
+                },
+            );
+            vec![crate::data::overlong(&name, &bytes, found)].into()
+        }
+        None => io(path, e),
+    }
+}
+
+/// Opens a register: the file, its header (the first record, without a byte order mark) and
+/// the bytes read after it.
+fn open(path: &Path) -> Result<(std::fs::File, Vec<u8>, Vec<u8>), Failure> {
+    let mut file = std::fs::File::open(path).map_err(|e| Failure::Data(io(path, &e)))?;
+    // The header: the first record, read in pieces until it ends.
+    let mut head = Vec::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let max_line = crate::limits::sizes().line;
+    let name = path.display().to_string();
+    let (header, rest) = loop {
+        let n = file.read(&mut buf).map_err(|e| Failure::Data(io(path, &e)))?;
+        head.extend_from_slice(buf.get(..n).unwrap_or_default());
+        if let Some(found) = crate::limits::CsvScan::new(max_line).feed(&head) {
+            return Err(Failure::Data(vec![crate::data::overlong(&name, &head, found)].into()));
+        }
+        let (h, r) = split_header(&head);
+        if n == 0 || h.len() < head.len() {
+            break (h.to_vec(), r.to_vec());
+        }
+    };
+    let header = header.strip_prefix("\u{feff}".as_bytes()).map(<[u8]>::to_vec).unwrap_or(header);
+    Ok((file, header, rest))
 }
 
 fn read_blocks<R: std::io::Read>(
@@ -808,7 +830,8 @@ fn plan<'c, 'p>(
     header: Vec<u8>,
     opts: &RunOptions<'_>,
 ) -> Result<Plan<'c, 'p>, Failure> {
-    let schema = Schema::from_policy(policy, kind).map_err(Failure::Data)?;
+    let mut schema = Schema::from_policy(policy, kind).map_err(Failure::Data)?;
+    schema.also_known.clone_from(&opts.also_known);
     if schema.key.is_none() {
         // Subjects are then numbered through the whole file.
         return Err(Failure::NotStreamable("the subjects have no id field".into()));

@@ -6,86 +6,208 @@
 //!   "subjects": [ { "id", "year",
 //!       "rules": [ { "name", "kind", "value", "citation": { "clause", "quote" } | null,
 //!                    "detail": … } ],
-//!       "stacking": [ { "rule", "mode": "exclusive" | "additive", "total",
+//!       "stacking": [ { "rule", "mode": "exclusive" | "additive", "total" (null when beyond range),
 //!                       "members": [ { "award", "amount", "paid" } ] } ] } ],
 //!   "totals": [ { "award", "total", "recipients" } ] }
 //! ```
+//!
+//! JSON Lines (`--format jsonl`) has one line per subject: the object of `subjects`, compact.
 //!
 //! A number is `{ "number": "150000", "unit": "元" }`: an exact decimal string in base units
 //! (money in 元; a percentage as a ratio, `"0.3"` with unit `"ratio"`). A condition is `true` or
 //! `false`, a grade its band's name, missing data `null`.
 
+use std::io::Write;
+
 use serde_json::{Value as J, json};
 
-use super::Report;
 use super::show::json as jv;
+use super::{Report, Totals};
+use crate::ast::Policy;
+use crate::checker::Checked;
+use crate::eval::outcome::SubjectOutcome;
 use crate::eval::outcome::{Comparison, Detail, GroupResult, PartResult};
+use crate::eval::stack::StackOutcome;
 use crate::units::Dim;
 
 /// Renders the report as pretty-printed JSON.
 pub fn render(r: &Report<'_, '_>) -> String {
-    let scope = &r.checked.scope;
-    let subjects: Vec<J> = r
-        .outcomes
-        .iter()
-        .enumerate()
-        .map(|(i, o)| {
-            let rules: Vec<J> =
-                o.rules.iter().filter(|rule| r.per_subject(rule.def)).map(|rule| rule_json(r, rule)).collect();
-            let stacking: Vec<J> = r
-                .stacks
-                .get(i)
-                .map(Vec::as_slice)
-                .unwrap_or_default()
-                .iter()
-                .map(|s| {
-                    let money = |d: rust_decimal::Decimal| jv(&crate::eval::value::V::Num(d, Dim::MONEY), scope);
-                    let members: Vec<J> = s
-                        .members
-                        .iter()
-                        .map(|m| json!({ "award": m.name, "amount": m.amount.map(money), "paid": money(m.paid) }))
-                        .collect();
-                    let mode = match s.mode {
-                        crate::ast::StackMode::Exclusive => "exclusive",
-                        crate::ast::StackMode::Additive => "additive",
-                    };
-                    json!({ "rule": s.rule, "mode": mode, "total": money(s.total), "members": members })
-                })
-                .collect();
-            json!({ "id": o.key, "year": o.year, "rules": rules, "stacking": stacking })
-        })
-        .collect();
-    let totals: Vec<J> = r
-        .totals()
-        .iter()
-        .map(|t| {
-            json!({
-                "award": r.name(t.def),
-                "total": jv(&crate::eval::value::V::Num(t.amount, Dim::MONEY), scope),
-                "recipients": t.recipients,
+    let mut out = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = write(r, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the report as pretty-printed JSON to `out`, one subject at a time.
+pub fn write(r: &Report<'_, '_>, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut w = Writer::new(r.policy, r.checked, out);
+    for (i, o) in r.outcomes.iter().enumerate() {
+        w.subject(o, r.stacks.get(i).map(Vec::as_slice).unwrap_or_default())?;
+    }
+    w.finish()
+}
+
+/// The JSON report written incrementally: the subjects as they are evaluated, each rendered on
+/// its own, then the totals, in memory that does not grow with the number of subjects. The
+/// bytes are those of the whole document pretty-printed at once.
+pub struct Writer<'w, 'a, 'p> {
+    out: &'w mut dyn Write,
+    r: Report<'a, 'p>,
+    totals: Totals,
+    subjects: usize,
+    begun: bool,
+}
+
+impl<'w, 'a, 'p> Writer<'w, 'a, 'p> {
+    pub fn new(policy: &'p Policy, checked: &'a Checked<'p>, out: &'w mut dyn Write) -> Self {
+        let r = Report { policy, checked, outcomes: &[], stacks: &[] };
+        Writer { out, r, totals: Totals::default(), subjects: 0, begun: false }
+    }
+
+    /// The document up to its subjects: the policy, and the top-level rules as `first` has them.
+    fn begin(&mut self, first: Option<&SubjectOutcome>) -> std::io::Result<()> {
+        self.begun = true;
+        let r = &self.r;
+        let policy = json!({ "file": r.policy.file.name, "title": r.title() });
+        let policy_rules: Vec<J> = first
+            .map(|o| {
+                o.rules
+                    .iter()
+                    .filter(|rule| r.policy_level(rule.def))
+                    .map(|rule| rule_json(r, rule))
+                    .collect()
             })
+            .unwrap_or_default();
+        let head = format!(
+            "{{\n  \"policy\": {},\n  \"policy_rules\": {},\n  \"subjects\": [",
+            nested(&policy, "  "),
+            nested(&J::Array(policy_rules), "  ")
+        );
+        self.out.write_all(head.as_bytes())
+    }
+
+    /// One subject's outcome and its stacking rules.
+    pub fn subject(&mut self, o: &SubjectOutcome, stacks: &[StackOutcome]) -> std::io::Result<()> {
+        if !self.begun {
+            self.begin(Some(o))?;
+        }
+        self.totals.add(&self.r, o);
+        let sep = if self.subjects == 0 { "\n    " } else { ",\n    " };
+        self.subjects += 1;
+        let text = nested(&subject_json(&self.r, o, stacks), "    ");
+        self.out.write_all(sep.as_bytes())?;
+        self.out.write_all(text.as_bytes())
+    }
+
+    /// `ZC0702` for each award whose total so far has left the exact range (the report is then
+    /// not to be kept; see [`Report::overflows`](super::Report::overflows)).
+    pub fn overflows(&self) -> Vec<crate::diagnostics::Diagnostic> {
+        let scope = &self.r.checked.scope;
+        self.totals
+            .0
+            .iter()
+            .filter(|t| t.overflowed)
+            .filter_map(|t| {
+                let (name, span) = scope.ident_of(t.def)?;
+                let loc = crate::source::Loc::new(&self.r.policy.file, span);
+                Some(crate::eval::overflow::total_overflow(name, loc))
+            })
+            .collect()
+    }
+
+    /// The totals, and the end of the document.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        if !self.begun {
+            self.begin(None)?;
+        }
+        let r = &self.r;
+        let scope = &r.checked.scope;
+        let totals: Vec<J> = self
+            .totals
+            .0
+            .iter()
+            .map(|t| {
+                json!({
+                    "award": r.name(t.def),
+                    "total": jv(&crate::eval::value::V::Num(t.amount, Dim::MONEY), scope),
+                    "recipients": t.recipients,
+                })
+            })
+            .collect();
+        let close = if self.subjects == 0 { "]" } else { "\n  ]" };
+        let tail = format!(",\n  \"totals\": {}\n}}\n", nested(&J::Array(totals), "  "));
+        self.out.write_all(close.as_bytes())?;
+        self.out.write_all(tail.as_bytes())?;
+        self.out.flush()
+    }
+}
+
+/// Renders the report as JSON Lines: one line per subject, the object the JSON report has for it
+/// in `subjects`, on one line.
+pub fn render_lines(r: &Report<'_, '_>) -> String {
+    let mut out = Vec::new();
+    for (i, o) in r.outcomes.iter().enumerate() {
+        // Writing into memory cannot fail.
+        let _ = line(r, o, r.stacks.get(i).map(Vec::as_slice).unwrap_or_default(), &mut out);
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// One subject as a line of JSON Lines.
+fn line(
+    r: &Report<'_, '_>,
+    o: &SubjectOutcome,
+    stacks: &[StackOutcome],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, &subject_json(r, o, stacks))?;
+    out.write_all(b"\n")
+}
+
+/// Writes one subject of a policy's report as a line of JSON Lines.
+pub fn write_line(
+    policy: &Policy,
+    checked: &Checked<'_>,
+    o: &SubjectOutcome,
+    stacks: &[StackOutcome],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    line(&Report { policy, checked, outcomes: &[], stacks: &[] }, o, stacks, out)
+}
+
+/// A value pretty-printed at a depth: every line after the first indented by `indent` (a JSON
+/// string never holds a line break of its own).
+fn nested(v: &J, indent: &str) -> String {
+    let text = serde_json::to_string_pretty(v).unwrap_or_default();
+    text.replace('\n', &format!("\n{indent}"))
+}
+
+/// One subject: `{ "id", "year", "rules", "stacking" }`.
+fn subject_json(r: &Report<'_, '_>, o: &SubjectOutcome, stacks: &[StackOutcome]) -> J {
+    let scope = &r.checked.scope;
+    let rules: Vec<J> = o
+        .rules
+        .iter()
+        .filter(|rule| r.per_subject(rule.def))
+        .map(|rule| rule_json(r, rule))
+        .collect();
+    let stacking: Vec<J> = stacks
+        .iter()
+        .map(|s| {
+            let money = |d: rust_decimal::Decimal| jv(&crate::eval::value::V::Num(d, Dim::MONEY), scope);
+            let members: Vec<J> = s
+                .members
+                .iter()
+                .map(|m| json!({ "award": m.name, "amount": m.amount.map(money), "paid": money(m.paid) }))
+                .collect();
+            let mode = match s.mode {
+                crate::ast::StackMode::Exclusive => "exclusive",
+                crate::ast::StackMode::Additive => "additive",
+            };
+            json!({ "rule": s.rule, "mode": mode, "total": s.total.map(money), "members": members })
         })
         .collect();
-    let policy_rules: Vec<J> = r
-        .outcomes
-        .first()
-        .map(|o| {
-            o.rules
-                .iter()
-                .filter(|rule| r.policy_level(rule.def))
-                .map(|rule| rule_json(r, rule))
-                .collect()
-        })
-        .unwrap_or_default();
-    let doc = json!({
-        "policy": { "file": r.policy.file.name, "title": r.title() },
-        "policy_rules": policy_rules,
-        "subjects": subjects,
-        "totals": totals,
-    });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
+    json!({ "id": o.key, "year": o.year, "rules": rules, "stacking": stacking })
 }
 
 /// One rule's result: `{ "name", "kind", "value", "citation", "detail" }`.

@@ -24,7 +24,10 @@ use crate::eval::value::V;
 use crate::units::Dim;
 
 pub use csv::render as csv;
-pub use json::render as json;
+pub use json::{
+    Writer as JsonWriter, render as json, render_lines as jsonl, write as write_json,
+    write_line as write_json_line,
+};
 pub use markdown::render as markdown;
 pub use text::render as text;
 pub use xlsx::render as xlsx;
@@ -141,45 +144,62 @@ impl Report<'_, '_> {
 
     /// Each award's total amount and number of recipients (subjects with an amount above 0).
     pub fn totals(&self) -> Vec<Total> {
-        let mut totals: Vec<Total> = Vec::new();
+        let mut totals = Totals::default();
         for o in self.outcomes {
-            for r in &o.rules {
-                if !matches!(self.item(r.def).map(|i| &i.node.kind), Some(ItemKind::Award(_))) {
-                    continue;
-                }
-                let amount = match r.value {
-                    V::Num(n, d) if d == Dim::MONEY => n,
-                    _ => Decimal::ZERO,
-                };
-                let pos = totals.iter().position(|t| t.def == r.def);
-                let t = match pos {
-                    Some(p) => totals.get_mut(p),
-                    None => {
-                        totals.push(Total {
-                            def: r.def,
-                            amount: Decimal::ZERO,
-                            recipients: 0,
-                            overflowed: false,
-                        });
-                        totals.last_mut()
-                    }
-                };
-                if let Some(t) = t {
-                    match t.amount.checked_add(amount) {
-                        Some(x) => t.amount = x,
-                        None => t.overflowed = true,
-                    }
-                    if amount > Decimal::ZERO {
-                        t.recipients += 1;
-                    }
-                }
-            }
+            totals.add(self, o);
         }
-        totals
+        totals.0
+    }
+
+    /// Whether a rule is an award (`奖励`).
+    fn is_award(&self, def: DefId) -> bool {
+        matches!(self.item(def).map(|i| &i.node.kind), Some(ItemKind::Award(_)))
     }
 
     pub fn title(&self) -> Option<&str> {
         self.policy.header.as_ref().map(|h| h.title.node.as_str())
+    }
+}
+
+/// Each award's total and recipients, added up one subject at a time, in the order the awards
+/// first appear.
+#[derive(Default)]
+pub struct Totals(pub Vec<Total>);
+
+impl Totals {
+    /// Adds one subject's awards.
+    pub fn add(&mut self, r: &Report<'_, '_>, o: &SubjectOutcome) {
+        for rule in &o.rules {
+            if !r.is_award(rule.def) {
+                continue;
+            }
+            let amount = match rule.value {
+                V::Num(n, d) if d == Dim::MONEY => n,
+                _ => Decimal::ZERO,
+            };
+            let pos = self.0.iter().position(|t| t.def == rule.def);
+            let t = match pos {
+                Some(p) => self.0.get_mut(p),
+                None => {
+                    self.0.push(Total {
+                        def: rule.def,
+                        amount: Decimal::ZERO,
+                        recipients: 0,
+                        overflowed: false,
+                    });
+                    self.0.last_mut()
+                }
+            };
+            if let Some(t) = t {
+                match t.amount.checked_add(amount) {
+                    Some(x) => t.amount = x,
+                    None => t.overflowed = true,
+                }
+                if amount > Decimal::ZERO {
+                    t.recipients += 1;
+                }
+            }
+        }
     }
 }
 

@@ -256,8 +256,9 @@ fn stack(out: &mut String, r: &Report<'_, '_>, s: &StackOutcome, lang: Lang) {
         (StackMode::Additive, Lang::Zh) => "累加",
         (StackMode::Additive, Lang::En) => "all together",
     };
-    let _ =
-        writeln!(out, "  {} {}（{mode}）: {}", w(lang, "叠加", "stack"), s.rule, money(s.total));
+    // A total beyond the exact range is missing (and reported as ZC0702).
+    let total = s.total.map_or_else(|| show(&V::Missing, scope, lang), money);
+    let _ = writeln!(out, "  {} {}（{mode}）: {total}", w(lang, "叠加", "stack"), s.rule);
     for m in &s.members {
         let own =
             m.amount.map_or_else(|| w(lang, "（未评估）", "(not evaluated)").to_string(), money);

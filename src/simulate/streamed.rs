@@ -101,6 +101,7 @@ impl Source for Streamed<'_, '_> {
             params: self.opts.params.clone(),
             progress: Some(&tick),
             columns: Vec::new(),
+            also_known: std::collections::BTreeSet::new(),
         };
         let mut cells = vec![Cell::Missing; self.picks.len()];
         let result =

@@ -1,0 +1,297 @@
+//! Streaming a register through a policy with stacking rules (`叠加`), which combine its awards
+//! with each other and with the awards of the policies it imports (`引用 … 为 泽州`).
+//!
+//! Each block of records is read by the data loader once for the policy and once for each
+//! imported policy (with its own fields), every subject is evaluated by the interpreter under
+//! each policy, and the stacking rules are applied to it at once: linear in the register, with
+//! memory bounded by the block size. The CSV report is the in-memory path's, byte for byte, and
+//! so are the diagnostics: the policy's data errors first (nothing is evaluated from invalid
+//! data), else the first imported policy's, then every evaluation diagnostic, and `ZC0702` for a
+//! stacking total beyond the exact range.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use rust_decimal::Decimal;
+
+use super::chunks::Blocks;
+use super::{Failure, KeyOrder, Plan, RunOptions, Summary, io, open, out, plan, sparse_text};
+use crate::ast::Policy;
+use crate::checker::Checked;
+use crate::checker::scope::DefId;
+use crate::data::{Dataset, Record, Schema, load_dataset};
+use crate::diagnostics::Diagnostics;
+use crate::eval::Evaluator;
+use crate::eval::outcome::SubjectOutcome;
+use crate::eval::stack::{StackOutcome, Stacking, award_amount};
+use crate::eval::value::V;
+use crate::report::{JsonWriter, write_json_line};
+
+/// The largest block the interpreter reads at once.
+const INTERPRETED_BLOCK: usize = 1 << 18;
+
+/// An imported policy evaluated beside the policy on every subject.
+pub struct Companion<'c, 'p> {
+    /// The name the stacking rules give it (`泽州`).
+    pub alias: String,
+    /// Its fields for the subject kind, the other policies' columns known.
+    pub schema: Schema,
+    /// Its evaluator for that kind, with the run's parameters.
+    pub evaluator: Evaluator<'c, 'p>,
+    /// Its definitions, for finding the awards the stacking rules name.
+    pub checked: &'c Checked<'p>,
+}
+
+/// Writes the CSV report of every subject of the register at `path` to `out`, the stacking
+/// rules applied to each subject. The run is the calling thread's.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the policy, its kind, the register, the options, the stacking and the output"
+)]
+pub fn write_csv_stacked(
+    policy: &Policy,
+    checked: &Checked<'_>,
+    kind: &str,
+    path: &Path,
+    opts: &RunOptions<'_>,
+    stacking: &Stacking<'_>,
+    companions: &[Companion<'_, '_>],
+    out: &mut dyn Write,
+) -> Result<Summary, Failure> {
+    let mut header_written = false;
+    let mut row: Vec<u8> = Vec::new();
+    let summary =
+        interpret(policy, checked, kind, path, opts, stacking, companions, &mut |plan, o, _| {
+            if !header_written {
+                out.write_all(&out::header(&plan.names))?;
+                header_written = true;
+            }
+            row.clear();
+            out::field(&mut row, &o.key);
+            for i in &plan.picks {
+                let v = plan
+                    .columns
+                    .get(*i)
+                    .and_then(|c| o.rules.iter().find(|r| r.def == c.def))
+                    .map_or(&V::Missing, |r| &r.value);
+                row.push(b',');
+                out::value(&mut row, v, &plan.checked.scope);
+            }
+            row.push(b'\n');
+            out.write_all(&row)
+        })?;
+    if summary.rows == 0 {
+        // Like the in-memory report: without a subject, no rule column.
+        out.write_all(b"id\n").map_err(|e| Failure::Data(io(path, &e)))?;
+    }
+    Ok(summary)
+}
+
+/// Writes the JSON report (`zhengce eval --format json`) of every subject of the register at
+/// `path` to `out`, one subject at a time, the stacking rules applied to each. The run is the
+/// calling thread's.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the policy, its kind, the register, the options, the stacking and the output"
+)]
+pub fn write_json(
+    policy: &Policy,
+    checked: &Checked<'_>,
+    kind: &str,
+    path: &Path,
+    opts: &RunOptions<'_>,
+    stacking: &Stacking<'_>,
+    companions: &[Companion<'_, '_>],
+    out: &mut dyn Write,
+) -> Result<Summary, Failure> {
+    let mut w = JsonWriter::new(policy, checked, out);
+    let summary =
+        interpret(policy, checked, kind, path, opts, stacking, companions, &mut |_, o, stacks| {
+            w.subject(o, stacks)
+        })?;
+    let overflows = w.overflows();
+    if !overflows.is_empty() {
+        return Err(Failure::Data(overflows.into()));
+    }
+    w.finish().map_err(|e| Failure::Data(io(path, &e)))?;
+    Ok(summary)
+}
+
+/// Writes the JSON Lines report (`zhengce eval --format jsonl`) of every subject of the register
+/// at `path` to `out`, one line per subject, the stacking rules applied to each. The run is the
+/// calling thread's.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the policy, its kind, the register, the options, the stacking and the output"
+)]
+pub fn write_jsonl(
+    policy: &Policy,
+    checked: &Checked<'_>,
+    kind: &str,
+    path: &Path,
+    opts: &RunOptions<'_>,
+    stacking: &Stacking<'_>,
+    companions: &[Companion<'_, '_>],
+    out: &mut dyn Write,
+) -> Result<Summary, Failure> {
+    interpret(policy, checked, kind, path, opts, stacking, companions, &mut |_, o, stacks| {
+        write_json_line(policy, checked, o, stacks, out)
+    })
+}
+
+/// Evaluates every subject of the register at `path` by the interpreter, under the policy and
+/// each companion, applies the stacking rules and hands each subject to `each` in file order.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the policy, its kind, the register, the options, the stacking and the sink"
+)]
+#[expect(
+    clippy::type_complexity,
+    reason = "a sink of one subject's outcome and stacking rules, with the run's plan"
+)]
+fn interpret(
+    policy: &Policy,
+    checked: &Checked<'_>,
+    kind: &str,
+    path: &Path,
+    opts: &RunOptions<'_>,
+    stacking: &Stacking<'_>,
+    companions: &[Companion<'_, '_>],
+    each: &mut dyn FnMut(&Plan<'_, '_>, &SubjectOutcome, &[StackOutcome]) -> std::io::Result<()>,
+) -> Result<Summary, Failure> {
+    let (file, header, rest) = open(path)?;
+    let name = path.display().to_string();
+    let plan = plan(policy, checked, kind, &name, header, opts)?;
+    let Some(key) = plan.schema.key.and_then(|k| plan.schema.fields.get(k)) else {
+        return Err(Failure::NotStreamable("the subjects have no id field".into()));
+    };
+    // A companion reads the same rows; the same id field gives each row the same id.
+    for c in companions {
+        let same =
+            c.schema.key.and_then(|k| c.schema.fields.get(k)).is_some_and(|f| f.name == key.name);
+        if !same {
+            return Err(Failure::NotStreamable(format!(
+                "the imported policy `{}` has another id field",
+                c.alias
+            )));
+        }
+    }
+    // The awards each companion gives the stacking rules, by name: its definitions so named.
+    let awards: Vec<BTreeMap<String, Vec<DefId>>> = companions
+        .iter()
+        .map(|c| {
+            stacking
+                .imported_awards(&c.alias)
+                .into_iter()
+                .map(|award| {
+                    let defs = c
+                        .checked
+                        .scope
+                        .defs
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, d)| d.name == award)
+                        .map(|(id, _)| id)
+                        .collect();
+                    (award, defs)
+                })
+                .collect()
+        })
+        .collect();
+
+    // A block's records and outcomes take many times its bytes: smaller blocks keep the peak low.
+    let block = opts.chunk_bytes.min(INTERPRETED_BLOCK);
+    let mut blocks =
+        Blocks::new(file, block, rest, plan.header_lines + 1, crate::limits::sizes().line);
+    let mut summary = Summary {
+        columns: plan.columns.clone(),
+        rows: 0,
+        interpreted: 0,
+        compiled: Err("stacking rules are applied by the interpreter".into()),
+        diagnostics: Diagnostics::new(),
+    };
+    let mut own_errors = Diagnostics::new();
+    let mut their_errors: Vec<Diagnostics> =
+        companions.iter().map(|_| Diagnostics::new()).collect();
+    let mut their_diags = Diagnostics::new();
+    let mut stack_diags = Diagnostics::new();
+    let mut order = KeyOrder::new();
+    let load = |schema: &Schema, first_line: u64, bytes: &[u8]| -> Result<Dataset, Diagnostics> {
+        let mut text = plan.header.clone();
+        text.push(b'\n');
+        text.extend_from_slice(bytes);
+        load_dataset(&plan.name, &text, schema).or_else(|_| {
+            // Again with every row at its line, for the diagnostics.
+            load_dataset(&plan.name, &sparse_text(&plan, first_line, bytes), schema)
+        })
+    };
+    let max_line = crate::limits::sizes().line;
+    while let Some(block) =
+        blocks.next_block().map_err(|e| Failure::Data(super::read_failure(path, max_line, &e)))?
+    {
+        let own = load(&plan.schema, block.first_line, &block.bytes);
+        let theirs: Vec<Result<Dataset, Diagnostics>> =
+            companions.iter().map(|c| load(&c.schema, block.first_line, &block.bytes)).collect();
+        let own = match own {
+            Ok(ds) => ds,
+            Err(d) => {
+                own_errors.extend(d);
+                continue;
+            }
+        };
+        let mut their_records: Vec<BTreeMap<&str, &Record>> = Vec::new();
+        for (i, t) in theirs.iter().enumerate() {
+            match t {
+                Ok(ds) => {
+                    their_records.push(ds.records.iter().map(|r| (r.key.as_str(), r)).collect())
+                }
+                Err(d) => {
+                    if let Some(e) = their_errors.get_mut(i) {
+                        e.extend(d.clone());
+                    }
+                }
+            }
+        }
+        if !own_errors.is_empty() || their_errors.iter().any(|e| !e.is_empty()) {
+            continue;
+        }
+        for record in &own.records {
+            summary.rows += 1;
+            summary.interpreted += 1;
+            order.push(&record.key);
+            let (o, d) = plan.evaluator.evaluate(record, plan.year);
+            summary.diagnostics.extend(d);
+            // Each companion's awards for this subject.
+            let mut amounts: BTreeMap<(&str, &str), Decimal> = BTreeMap::new();
+            for ((c, records), names) in companions.iter().zip(&their_records).zip(&awards) {
+                let Some(r) = records.get(record.key.as_str()) else { continue };
+                let (theirs, d) = c.evaluator.evaluate(r, plan.year);
+                their_diags.extend(d);
+                for (award, defs) in names {
+                    if let Some(a) = award_amount(&theirs, defs) {
+                        amounts.insert((c.alias.as_str(), award.as_str()), a);
+                    }
+                }
+            }
+            let from = |alias: &str, award: &str| amounts.get(&(alias, award)).copied();
+            let stacks = stacking.subject(&o, &from, &mut stack_diags);
+            each(&plan, &o, &stacks).map_err(|e| Failure::Data(io(path, &e)))?;
+        }
+        if let Some(p) = opts.progress {
+            p(summary.rows);
+        }
+    }
+    if !own_errors.is_empty() {
+        return Err(Failure::Data(own_errors));
+    }
+    if let Some(e) = their_errors.into_iter().find(|e| !e.is_empty()) {
+        return Err(Failure::Data(e));
+    }
+    if !order.distinct() {
+        return Err(Failure::NotStreamable("the ids are not in increasing order".into()));
+    }
+    summary.diagnostics.extend(their_diags);
+    summary.diagnostics.extend(stack_diags);
+    Ok(summary)
+}
