@@ -1,7 +1,14 @@
 //! The JSON report is written one subject at a time: its bytes are those of the whole document
 //! pretty-printed at once, and the report streamed from a CSV register into a file is the
 //! in-memory report.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
 
 use std::path::{Path, PathBuf};
 
