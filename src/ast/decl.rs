@@ -39,6 +39,7 @@ pub enum ItemKind {
     Stated(StatedDecl),
     Share(ShareDecl),
     Pool(PoolDecl),
+    WrittenDate(WrittenDateDecl),
 }
 
 impl ItemKind {
@@ -79,6 +80,7 @@ impl ItemKind {
             ItemKind::Stated(d) => &d.name,
             ItemKind::Share(d) => &d.name,
             ItemKind::Pool(d) => &d.name,
+            ItemKind::WrittenDate(d) => &d.name,
         })
     }
 }
@@ -432,6 +434,8 @@ pub struct StatedDecl {
     pub name: Ident,
     pub stated: Expr,
     pub computed: Expr,
+    /// `约等于`: the stated figure agrees with the computation at the precision it is written to.
+    pub approx: bool,
 }
 
 /// `占比 X 330%`.
@@ -439,6 +443,52 @@ pub struct StatedDecl {
 pub struct ShareDecl {
     pub name: Ident,
     pub value: Expr,
+    /// `约等于 27521户 ÷ 67699户`: the share's parts, agreeing at the precision written.
+    pub of: Option<Expr>,
+}
+
+/// `原文日期 以后各年申报期限 当年4月31日 解读为 当年4月30日`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WrittenDateDecl {
+    pub name: Ident,
+    /// The date as the document writes it; it may not exist.
+    pub written: Node<WrittenDate>,
+    /// The date the policy reads it as.
+    pub reading: Node<WrittenDate>,
+}
+
+/// A date as written: the year is `None` for `当年4月31日` or `4月31日` (in each year).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WrittenDate {
+    pub year: Option<u32>,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl WrittenDate {
+    /// The number of days in the month (29 in February when no year is written, 0 for no such
+    /// month).
+    pub fn month_days(self) -> u32 {
+        match self.month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 => match self.year {
+                Some(y)
+                    if !(y.is_multiple_of(4) && !y.is_multiple_of(100)
+                        || y.is_multiple_of(400)) =>
+                {
+                    28
+                }
+                _ => 29,
+            },
+            _ => 0,
+        }
+    }
+
+    /// Whether the date exists (in some year, when no year is written: `2月29日` does).
+    pub fn exists(self) -> bool {
+        self.day >= 1 && self.day <= self.month_days()
+    }
 }
 
 /// `资金池 X 400万元 支付 { a, b } 按比例核减 0.01元`.
