@@ -525,3 +525,31 @@ pub enum ValidityEnd {
     Date(Node<Date>),
     Text(Node<String>),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::WrittenDate;
+
+    fn exists(year: Option<u32>, month: u32, day: u32) -> bool {
+        WrittenDate { year, month, day }.exists()
+    }
+
+    #[test]
+    fn dates_as_written() {
+        // April has 30 days: 「当年4月31日」 does not exist, 4月30日 does.
+        assert!(!exists(None, 4, 31));
+        assert!(exists(None, 4, 30));
+        assert_eq!(WrittenDate { year: None, month: 4, day: 31 }.month_days(), 30);
+        // 2月29日 exists in some year; in 2021 and 2100 it does not, in 2020 and 2000 it does.
+        assert!(exists(None, 2, 29));
+        assert!(!exists(Some(2021), 2, 29));
+        assert!(!exists(Some(2100), 2, 29));
+        assert!(exists(Some(2020), 2, 29));
+        assert!(exists(Some(2000), 2, 29));
+        // No month 13, no day 0.
+        assert!(!exists(None, 13, 1));
+        assert_eq!(WrittenDate { year: None, month: 13, day: 1 }.month_days(), 0);
+        assert!(!exists(Some(2021), 1, 0));
+        assert!(exists(Some(2021), 12, 31));
+    }
+}

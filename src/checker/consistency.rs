@@ -514,6 +514,34 @@ fn rounds(e: &Expr) -> bool {
     }
 }
 
+/// The ways of rounding, each with its Chinese and English wording.
+type Mode = (RoundingStrategy, &'static str, &'static str);
+
+const MODES: [Mode; 3] = [
+    (RoundingStrategy::ToNegativeInfinity, "向下取整", "rounded down"),
+    (RoundingStrategy::MidpointAwayFromZero, "四舍五入", "rounded half up"),
+    (RoundingStrategy::ToPositiveInfinity, "向上取整", "rounded up"),
+];
+
+/// The smallest power of ten (from 0.0001 to 10¹² base units) to which rounding `computed` gives
+/// `stated`, with every way of rounding that does.
+fn rounding_that_agrees(stated: Decimal, computed: Decimal) -> Option<(Decimal, Vec<Mode>)> {
+    let target = stated.normalize();
+    (-4i32..=12).find_map(|k| {
+        let step = if k < 0 {
+            Decimal::new(1, k.unsigned_abs())
+        } else {
+            Decimal::from(10u64.pow(k.unsigned_abs()))
+        };
+        let fits: Vec<Mode> = MODES
+            .iter()
+            .copied()
+            .filter(|m| round_to(computed, step, m.0) == Some(target))
+            .collect();
+        (!fits.is_empty()).then_some((step, fits))
+    })
+}
+
 /// Whether an expression multiplies or divides anywhere.
 fn multiplies(e: &Expr) -> bool {
     match &e.node {
@@ -534,30 +562,11 @@ fn stated_help(s: Val, c: Val, stated: &Expr, computed: &Expr) -> Text {
     if rounds(computed) || !multiplies(computed) {
         return document_help();
     }
-    let modes: [(RoundingStrategy, &str, &str); 3] = [
-        (RoundingStrategy::ToNegativeInfinity, "向下取整", "rounded down"),
-        (RoundingStrategy::MidpointAwayFromZero, "四舍五入", "rounded half up"),
-        (RoundingStrategy::ToPositiveInfinity, "向上取整", "rounded up"),
-    ];
-    let target = s.value.normalize();
     let (sz, se) = show(s, Some(stated));
-    for k in -4i32..=12 {
-        let step = if k < 0 {
-            Decimal::new(1, k.unsigned_abs())
-        } else {
-            Decimal::from(10u64.pow(k.unsigned_abs()))
-        };
-        let fits: Vec<(&str, &str)> = modes
-            .iter()
-            .filter(|(m, _, _)| round_to(c.value, step, *m) == Some(target))
-            .map(|(_, zh, en)| (*zh, *en))
-            .collect();
-        if fits.is_empty() {
-            continue;
-        }
+    if let Some((step, fits)) = rounding_that_agrees(s.value, c.value) {
         let (pz, pe) = show(Val { value: step, dim: s.dim }, Some(stated));
-        let zh: Vec<&str> = fits.iter().map(|f| f.0).collect();
-        let en: Vec<&str> = fits.iter().map(|f| f.1).collect();
+        let zh: Vec<&str> = fits.iter().map(|f| f.1).collect();
+        let en: Vec<&str> = fits.iter().map(|f| f.2).collect();
         return Text::new(
             format!(
                 "原文没有写明取整，政策不应添加；计算结果{}到 {pz} 才等于写明的 {sz}。保留原文数字和算式，在 `# 解读：` 注释中说明采用哪个数",
@@ -579,4 +588,43 @@ fn stated_help(s: Val, c: Val, stated: &Expr, computed: &Expr) -> Text {
             "they differ by {de}: a policy states what the document states, so keep its figures and note the reading chosen in a comment; otherwise correct the typing mistake"
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap_or_default()
+    }
+
+    fn words(r: Option<(Decimal, Vec<Mode>)>) -> Option<(Decimal, Vec<&'static str>)> {
+        r.map(|(step, modes)| (step, modes.iter().map(|m| m.2).collect()))
+    }
+
+    #[test]
+    fn the_rounding_that_would_make_a_stated_amount_agree() {
+        // 48元/㎡ × 1700㎡ = 81600元, stated 8万元: down or half up to 10000元.
+        assert_eq!(
+            words(rounding_that_agrees(d("80000"), d("81600"))),
+            Some((d("10000"), vec!["rounded down", "rounded half up"]))
+        );
+        // 72 × 1300 = 93600元, stated 9万元: the same.
+        assert_eq!(
+            words(rounding_that_agrees(d("90000"), d("93600"))),
+            Some((d("10000"), vec!["rounded down", "rounded half up"]))
+        );
+        // 10 + 10 + 8.16 + 9.36 = 37.52万元, stated 37万元: half up gives 38万元, only down agrees.
+        assert_eq!(
+            words(rounding_that_agrees(d("370000"), d("375200"))),
+            Some((d("10000"), vec!["rounded down"]))
+        );
+        // 81600元 stated as 82000元: up or half up to 1000元.
+        assert_eq!(
+            words(rounding_that_agrees(d("82000"), d("81600"))),
+            Some((d("1000"), vec!["rounded half up", "rounded up"]))
+        );
+        // No power of ten takes 81600 to 70000.
+        assert_eq!(words(rounding_that_agrees(d("70000"), d("81600"))), None);
+    }
 }
