@@ -43,13 +43,21 @@ fn number(report: &Value, subject: &str, name: &str) -> String {
 }
 
 #[test]
-fn check_reports_nothing() {
-    // The three documents state no total, amount or ratio that the checker could compare:
-    // no error and no warning.
-    let (status, out, err) = zhengce(&["check", "--error-format", "json", POLICY]);
+fn check_reports_only_the_april_31_deadline() {
+    // The three documents state no total, amount or ratio that the checker could compare; 附件1.三
+    // sets the later years' deadline at 「当年4月31日」, and April has 30 days: one warning, with
+    // the reading chosen (当年4月30日), and no error.
+    let (status, out, err) = zhengce(&["check", "--error-format", "json", "--lang", "en", POLICY]);
     assert_eq!(status, Status::Ok, "{err}");
     let diags: Vec<Value> = serde_json::from_str(&out).unwrap();
-    assert!(diags.is_empty(), "{out}");
+    assert_eq!(diags.len(), 1, "{out}");
+    assert_eq!(diags[0]["code"], "ZC0508", "{out}");
+    assert_eq!(diags[0]["severity"], "warning", "{out}");
+    assert_eq!(
+        diags[0]["message"],
+        "the date `以后各年申报期限` is written as `当年4月31日`, which does not exist (month 4 has 30 \
+         days); the reading chosen is `当年4月30日`"
+    );
 }
 
 #[test]

@@ -37,7 +37,7 @@ fn yuan(report: &Value, subject: &str, name: &str) -> String {
 }
 
 #[test]
-fn check_reports_the_district_revenue_targets() {
+fn check_reports_the_district_revenue_targets_and_the_wholesale_share() {
     // The only disagreement among the figures the plan states: the fourteen 2015 district revenue
     // targets add up to 609 + 526 + 731 + 490 + 685 + 78 + 23 + 163 + 41 + 18 + 124 + 107 + 123
     // + 18 = 3736亿元, the city target is 3735亿元. Every other total, stated growth and leverage
@@ -45,7 +45,13 @@ fn check_reports_the_district_revenue_targets() {
     // 2.4 + 2.18 + 2.87 + 0.1 + 0.55 = 8.1; 2.4 + 3.81 = 6.21; 3.67 × 10 = 36.7;
     // 4549 − 3347 = 1202; 59.5 + 22.5 = 82; 18.4 − 13 = 5.4; 3155 − 2187 = 968; the district
     // employment (6.5万人), contract (14.6亿元) and patent (2471项) targets add up; the financing
-    // items of 2015 add up to 2.871亿元, stated rounded as 2.87亿元.
+    // items of 2015 add up to 2.871亿元, written to 0.01亿元 as 2.87亿元; the growth rates written to
+    // 1% hold: 4549 ÷ 3347 − 1 = 35.91% (36%), 82 ÷ 59.5 − 1 = 37.82% (38%), 18.4 ÷ 13 − 1 = 41.54%
+    // (42%), 3155 ÷ 2187 − 1 = 44.26% (44%); 一's shares of the 67,699 small enterprises:
+    // 6973 ÷ 67699 = 10.30% (10.3%), 3859 ÷ 67699 = 5.70% (5.7%); (67699 − 36096) ÷ 5 = 6320.6
+    // (6321户); 21.2% × 15.6% = 3.31% (3.3%).
+    // The one share that does not hold: 27521 ÷ 67699 = 40.652%, which is 40.7% to 0.1%, not the
+    // 40.8% written (that stands for [40.75%, 40.85%)).
     let (status, out, err) = zhengce(&["--lang", "en", "check", "--error-format", "json", POLICY]);
     assert_eq!(status, Status::Ok, "{err}");
     let diags: Vec<Value> = serde_json::from_str(&out).unwrap();
@@ -53,8 +59,15 @@ fn check_reports_the_district_revenue_targets() {
         .iter()
         .map(|d| (d["code"].as_str().unwrap(), d["severity"].as_str().unwrap()))
         .collect();
-    assert_eq!(codes, [("ZC0501", "warning")]);
-    let message = diags[0]["message"].as_str().unwrap();
+    assert_eq!(codes, [("ZC0507", "warning"), ("ZC0501", "warning")]);
+    let share = diags[0]["message"].as_str().unwrap();
+    assert_eq!(
+        share,
+        "`批发零售小微企业比重` is written as 40.8% (to 0.1%) but computes to ≈40.652%, which is \
+         40.7% at that precision"
+    );
+    assert!(diags[0].to_string().contains("[40.75%, 40.85%)"), "{}", diags[0]);
+    let message = diags[1]["message"].as_str().unwrap();
     assert!(message.contains("二〇一五年营业收入目标"), "{message}");
     assert!(message.contains("3735亿元") && message.contains("3736亿元"), "{message}");
 }

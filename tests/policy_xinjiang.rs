@@ -12,7 +12,7 @@
 
 mod policy_common;
 
-use policy_common::{check_codes, d, eval, rule, stack, total, yuan};
+use policy_common::{check_codes, d, eval, rule, stack, total, yuan, zhengce};
 use zhengce::cli::Status;
 
 const POLICY: &str = "policies/xinjiang.zc";
@@ -22,7 +22,7 @@ const EVALUATED: &str = "policies/xinjiang.考核项目.toml";
 const COUNTY: &str = "policies/xinjiang.县.toml";
 
 #[test]
-fn check_reports_the_documents_own_four_disagreements_and_no_error() {
+fn check_reports_the_documents_own_disagreements_and_no_error() {
     let (status, codes) = check_codes(POLICY);
     assert_eq!(status, Status::Ok);
     let codes: Vec<&str> = codes
@@ -37,7 +37,56 @@ fn check_reports_the_documents_own_four_disagreements_and_no_error() {
     // ZC0503: 表一 「中小微企业吸纳就业人数在城镇就业人数中占比（%） 330」.
     // ZC0504: 八(九) 产出时效 is a 3-point item whose criterion says 「计算得分（4分）」.
     // ZC0506: 五(二)1-5, five projects each 「最高不超过20万元」 = 100万元, paid from the 80万元 line.
-    assert_eq!(codes, ["ZC0501", "ZC0503", "ZC0504", "ZC0506"]);
+    // ZC0502 (three): 五(一)3 48元/㎡ × 1700㎡ = 81600元 against 「共计补贴8万元」; 五(一)4
+    //         72元/㎡ × 1300㎡ = 93600元 against 「9万元」; 五(一) computed from the rates the line
+    //         is 10 + 10 + 8.16 + 9.36 = 37.52万元 against 「省级资金支持 37万元」.
+    // ZC0502: 表一 「中小微企业拥有授权专利数（单位:项） 50」 but 三(四) 「中小微企业拥有授权专利数45项」.
+    // ZC0507: 表一's technology contract share 「70」% but 三(四) gives 3100万元 of 3100万元 = 100%.
+    // (The patent share 45 ÷ 50 = 90% agrees, and so do 表一's revenue, profit and tax with 三(四).)
+    assert_eq!(
+        codes,
+        ["ZC0501", "ZC0502", "ZC0502", "ZC0502", "ZC0502", "ZC0503", "ZC0504", "ZC0506", "ZC0507"]
+    );
+}
+
+#[test]
+fn rent_subsidies_are_checked_as_written_without_a_rounding() {
+    let (_, out, _) = zhengce(&["check", POLICY, "--error-format", "json", "--lang", "en"]);
+    let diags: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    let stated: Vec<String> = diags
+        .iter()
+        .filter(|d| d["code"] == "ZC0502")
+        .map(|d| {
+            let mut text = d["message"].as_str().unwrap().to_string();
+            text.push_str(" | ");
+            text.push_str(&d.to_string());
+            text
+        })
+        .collect();
+    assert_eq!(stated.len(), 4, "{stated:?}");
+    // 48 × 1700 = 81600元 = 8.16万元; 72 × 1300 = 93600元 = 9.36万元; 20 + 8.16 + 9.36 = 37.52.
+    assert!(stated[0].starts_with("`北张房租补贴额` is stated as 8万元 but computes to 8.16万元"));
+    assert!(
+        stated[1].starts_with("`澄泥砚房租补贴额` is stated as 9万元 but computes to 9.36万元")
+    );
+    assert!(
+        stated[2].starts_with("`基地建设工程按单价` is stated as 37万元 but computes to 37.52万元")
+    );
+    // What would make them agree: 81600 and 93600 both round down and half up to whole 万元;
+    // 37.52万元 rounds half up to 38万元, so only rounding down gives 37万元.
+    assert!(stated[0].contains("rounded down or rounded half up to 1万元"), "{}", stated[0]);
+    assert!(stated[1].contains("rounded down or rounded half up to 1万元"), "{}", stated[1]);
+    assert!(stated[2].contains("rounded down to 1万元 would give"), "{}", stated[2]);
+    assert!(!stated[2].contains("half up"), "{}", stated[2]);
+    // Two figures of one year that differ: no rounding is proposed for them.
+    assert!(
+        stated[3].starts_with("`中小微企业授权专利数2018` is stated as 50项 but computes to 45项")
+    );
+    assert!(!stated[3].contains("rounded"), "{}", stated[3]);
+    // The policy itself adds no rounding to the stated amounts.
+    let text = std::fs::read_to_string(POLICY).unwrap();
+    assert!(text.contains("声明 北张房租补贴额 8万元 应等于 48元/㎡ × 1700㎡\n"));
+    assert!(text.contains("声明 澄泥砚房租补贴额 9万元 应等于 72元/㎡ × 1300㎡\n"));
 }
 
 #[test]

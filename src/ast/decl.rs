@@ -39,6 +39,7 @@ pub enum ItemKind {
     Stated(StatedDecl),
     Share(ShareDecl),
     Pool(PoolDecl),
+    WrittenDate(WrittenDateDecl),
 }
 
 impl ItemKind {
@@ -79,6 +80,7 @@ impl ItemKind {
             ItemKind::Stated(d) => &d.name,
             ItemKind::Share(d) => &d.name,
             ItemKind::Pool(d) => &d.name,
+            ItemKind::WrittenDate(d) => &d.name,
         })
     }
 }
@@ -432,6 +434,8 @@ pub struct StatedDecl {
     pub name: Ident,
     pub stated: Expr,
     pub computed: Expr,
+    /// `约等于`: the stated figure agrees with the computation at the precision it is written to.
+    pub approx: bool,
 }
 
 /// `占比 X 330%`.
@@ -439,6 +443,52 @@ pub struct StatedDecl {
 pub struct ShareDecl {
     pub name: Ident,
     pub value: Expr,
+    /// `约等于 27521户 ÷ 67699户`: the share's parts, agreeing at the precision written.
+    pub of: Option<Expr>,
+}
+
+/// `原文日期 以后各年申报期限 当年4月31日 解读为 当年4月30日`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WrittenDateDecl {
+    pub name: Ident,
+    /// The date as the document writes it; it may not exist.
+    pub written: Node<WrittenDate>,
+    /// The date the policy reads it as.
+    pub reading: Node<WrittenDate>,
+}
+
+/// A date as written: the year is `None` for `当年4月31日` or `4月31日` (in each year).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WrittenDate {
+    pub year: Option<u32>,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl WrittenDate {
+    /// The number of days in the month (29 in February when no year is written, 0 for no such
+    /// month).
+    pub fn month_days(self) -> u32 {
+        match self.month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 => match self.year {
+                Some(y)
+                    if !(y.is_multiple_of(4) && !y.is_multiple_of(100)
+                        || y.is_multiple_of(400)) =>
+                {
+                    28
+                }
+                _ => 29,
+            },
+            _ => 0,
+        }
+    }
+
+    /// Whether the date exists (in some year, when no year is written: `2月29日` does).
+    pub fn exists(self) -> bool {
+        self.day >= 1 && self.day <= self.month_days()
+    }
 }
 
 /// `资金池 X 400万元 支付 { a, b } 按比例核减 0.01元`.
@@ -474,4 +524,32 @@ pub enum Validity {
 pub enum ValidityEnd {
     Date(Node<Date>),
     Text(Node<String>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WrittenDate;
+
+    fn exists(year: Option<u32>, month: u32, day: u32) -> bool {
+        WrittenDate { year, month, day }.exists()
+    }
+
+    #[test]
+    fn dates_as_written() {
+        // April has 30 days: 「当年4月31日」 does not exist, 4月30日 does.
+        assert!(!exists(None, 4, 31));
+        assert!(exists(None, 4, 30));
+        assert_eq!(WrittenDate { year: None, month: 4, day: 31 }.month_days(), 30);
+        // 2月29日 exists in some year; in 2021 and 2100 it does not, in 2020 and 2000 it does.
+        assert!(exists(None, 2, 29));
+        assert!(!exists(Some(2021), 2, 29));
+        assert!(!exists(Some(2100), 2, 29));
+        assert!(exists(Some(2020), 2, 29));
+        assert!(exists(Some(2000), 2, 29));
+        // No month 13, no day 0.
+        assert!(!exists(None, 13, 1));
+        assert_eq!(WrittenDate { year: None, month: 13, day: 1 }.month_days(), 0);
+        assert!(!exists(Some(2021), 1, 0));
+        assert!(exists(Some(2021), 12, 31));
+    }
 }

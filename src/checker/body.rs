@@ -141,12 +141,22 @@ impl Checker<'_> {
             ItemKind::Stated(s) => {
                 let a = self.infer(&s.stated, ctx, None);
                 let b = self.infer(&s.computed, ctx, Some(a.ty));
-                self.unify(a.ty, b.ty, &s.stated, &s.computed);
+                if !(s.approx && both_dimensionless(a.ty, b.ty)) {
+                    self.unify(a.ty, b.ty, &s.stated, &s.computed);
+                }
                 typed(a.ty)
             }
             ItemKind::Share(s) => {
                 let t = self.infer(&s.value, ctx, None);
                 self.expect_dim(&s.value, t.ty, Dim::PERCENT);
+                if let Some(of) = &s.of {
+                    // A share against a ratio of counts (`27521户 ÷ 67699户`): both are plain
+                    // proportions, whether written in percent or not.
+                    let o = self.infer(of, ctx, Some(t.ty));
+                    if !both_dimensionless(t.ty, o.ty) {
+                        self.unify(t.ty, o.ty, &s.value, of);
+                    }
+                }
                 typed(Ty::Num(Dim::PERCENT))
             }
             ItemKind::Pool(p) => {
@@ -160,7 +170,7 @@ impl Checker<'_> {
                 }
                 typed(Ty::Num(Dim::MONEY))
             }
-            ItemKind::Import(_) => typed(Ty::Unknown),
+            ItemKind::Import(_) | ItemKind::WrittenDate(_) => typed(Ty::Unknown),
             ItemKind::Enum(_) | ItemKind::Subject(_) | ItemKind::For(_) => typed(Ty::Unknown),
         }
     }
@@ -623,4 +633,10 @@ impl Checker<'_> {
             self.push(d);
         }
     }
+}
+
+/// Whether both types are numbers without a physical unit (plain numbers or percentages), which
+/// a figure written to a precision may be compared across.
+fn both_dimensionless(a: Ty, b: Ty) -> bool {
+    matches!((a, b), (Ty::Num(x), Ty::Num(y)) if x.is_dimensionless() && y.is_dimensionless())
 }

@@ -5,11 +5,15 @@
 
 use std::collections::BTreeMap;
 
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::Checker;
-use super::consteval::{Val, show};
-use crate::ast::{AwardClause, BudgetKind, Expr, ItemKind, Node, Quantity, ScorePart, Scoring};
+use super::builtins::Builtin;
+use super::consteval::{Val, round_to, show};
+use crate::ast::{
+    AwardClause, BinOp, BudgetKind, Expr, ExprKind, ItemKind, Node, Quantity, ScorePart, Scoring,
+    WrittenDateDecl,
+};
 use crate::diagnostics::{Code, Diagnostic, Text};
 use crate::source::Span;
 use crate::units::{Dim, parse_unit};
@@ -37,8 +41,17 @@ impl Checker<'_> {
                     self.total(&b.name.node, &what, &b.total, &parts);
                 }
                 ItemKind::Matching(m) => self.matching(m),
+                ItemKind::WrittenDate(d) => self.written_date(d),
+                ItemKind::Stated(s) if s.approx => {
+                    self.written_precision(&s.name.node, &s.stated, &s.computed);
+                }
                 ItemKind::Stated(s) => self.stated(&s.name.node, &s.stated, &s.computed),
-                ItemKind::Share(s) => self.share(&s.name.node, &s.value),
+                ItemKind::Share(s) => {
+                    self.share(&s.name.node, &s.value);
+                    if let Some(of) = &s.of {
+                        self.written_precision(&s.name.node, &s.value, of);
+                    }
+                }
                 ItemKind::Score(s) => {
                     self.section_points(&s.name.node, &s.max, &s.parts);
                 }
@@ -175,10 +188,118 @@ impl Checker<'_> {
             ),
         )
         .at(self.loc(stated.span), Text::new(format!("写明 {sz}"), format!("stated {se}")))
-        .also(self.loc(computed.span), Text::new(format!("计算得 {cz}"), format!("computes to {ce}")))
+        .also(
+            self.loc(computed.span),
+            Text::new(format!("计算得 {cz}"), format!("computes to {ce}")),
+        )
+        .help(stated_help(s, c, stated, computed));
+        self.push(d);
+    }
+
+    /// A date as the document writes it: a warning when it does not exist, with the reading the
+    /// policy chose; an error when the reading does not exist either.
+    fn written_date(&mut self, d: &WrittenDateDecl) {
+        let name = &d.name.node;
+        let (w, r) = (d.written.node, d.reading.node);
+        let written = self.file.slice(d.written.span).to_string();
+        let reading = self.file.slice(d.reading.span).to_string();
+        if !r.exists() {
+            let diag = Diagnostic::new(
+                Code::DateLiteral,
+                Text::new(
+                    format!("`{name}` 解读为的 `{reading}` 不是有效日期"),
+                    format!("`{name}` is read as `{reading}`, which is not a valid date"),
+                ),
+            )
+            .at(self.loc(d.reading.span), Text::new("此日期", "this date"))
+            .help(Text::new(
+                "解读为的日期必须存在：月份为 1 至 12，日不超过当月天数",
+                "the reading must be a date that exists: months run from 1 to 12 and days up to the length of the month",
+            ));
+            self.push(diag);
+            return;
+        }
+        if w.exists() {
+            return;
+        }
+        let why = match w.month_days() {
+            0 => Text::new(format!("没有{}月", w.month), format!("there is no month {}", w.month)),
+            n => Text::new(
+                format!("{}月只有{n}日", w.month),
+                format!("month {} has {n} days", w.month),
+            ),
+        };
+        let diag = Diagnostic::new(
+            Code::DateDoesNotExist,
+            Text::new(
+                format!("原文日期 `{name}` 写作 `{written}`，这一日期不存在（{}），采用的理解是 `{reading}`", why.zh),
+                format!("the date `{name}` is written as `{written}`, which does not exist ({}); the reading chosen is `{reading}`", why.en),
+            ),
+        )
+        .at(self.loc(d.written.span), Text::new("不存在的日期", "no such date"))
+        .also(self.loc(d.reading.span), Text::new("采用的理解", "the reading chosen"))
         .help(Text::new(
-            "若原文对计算结果做了取整，把取整写进公式，如 `取整(48元/㎡ × 1700㎡, 1万元)`；否则核对原文",
-            "if the document rounded the result, write the rounding in the formula, e.g. `round(48元/㎡ × 1700㎡, 1万元)`; otherwise check the document",
+            "政策照原文写日期；在 `# 解读：` 注释中说明为什么采用这一理解，规则中使用解读后的日期",
+            "a policy writes the date as the document does: say in a `# 解读：` comment why this reading was chosen, and use the reading in rules",
+        ));
+        self.push(diag);
+    }
+
+    /// A figure written to a precision (`40.8%`, to 0.1%) against its computation: they agree
+    /// when the computation rounded half up to that precision is the figure.
+    fn written_precision(&mut self, name: &str, stated: &Expr, computed: &Expr) {
+        let (Some(s), Some(c)) = (self.const_value(stated), self.const_value(computed)) else {
+            return;
+        };
+        // A share in percent against a ratio of counts: both dimensionless.
+        if s.dim != c.dim && !(s.dim.is_dimensionless() && c.dim.is_dimensionless()) {
+            return;
+        }
+        let Some(step) = written_step(stated) else {
+            // Not a literal: no written precision, so the figures must be equal.
+            if s.value != c.value {
+                self.stated(name, stated, computed);
+            }
+            return;
+        };
+        let Some(rounded) = round_to(c.value, step, RoundingStrategy::MidpointAwayFromZero) else {
+            return;
+        };
+        if rounded == s.value.normalize() {
+            return;
+        }
+        let Some(half) = step.checked_div(Decimal::TWO) else { return };
+        let (Some(lo), Some(hi)) = (s.value.checked_sub(half), s.value.checked_add(half)) else {
+            return;
+        };
+        let like = Some(stated);
+        let at = |v: Decimal| show(Val { value: v, dim: s.dim }, like);
+        let (sz, se) = show(s, like);
+        let (pz, pe) = at(step);
+        let (rz, re) = at(rounded);
+        let (lz, le) = at(lo);
+        let (hz, he) = at(hi);
+        // The computation to two more digits than written; `≈` when that cuts it short.
+        let fine = step.checked_div(Decimal::ONE_HUNDRED).unwrap_or(step);
+        let shown =
+            round_to(c.value, fine, RoundingStrategy::MidpointAwayFromZero).unwrap_or(c.value);
+        let approx = if shown == c.value.normalize() { "" } else { "≈" };
+        let (cz, ce) = at(shown);
+        let d = Diagnostic::new(
+            Code::WrittenPrecisionMismatch,
+            Text::new(
+                format!("`{name}` 写作 {sz}（精确到 {pz}），按公式计算是 {approx}{cz}，取到同一精度为 {rz}"),
+                format!("`{name}` is written as {se} (to {pe}) but computes to {approx}{ce}, which is {re} at that precision"),
+            ),
+        )
+        .at(self.loc(stated.span), Text::new(format!("写作 {sz}"), format!("written as {se}")))
+        .also(
+            self.loc(computed.span),
+            Text::new(format!("计算得 {approx}{cz}"), format!("computes to {approx}{ce}")),
+        )
+        .help(Text::new(
+            format!("写作 {sz} 的数字与 [{lz}, {hz}) 内的值相符；政策照原文书写，保留原文数字并在注释中说明采用的理解"),
+            format!("a figure written as {se} agrees with values in [{le}, {he}): a policy states what the document states, so keep its figures and note the reading chosen in a comment"),
         ));
         self.push(d);
     }
@@ -359,5 +480,151 @@ fn score_of(q: &Node<Quantity>) -> Option<Decimal> {
             let unit = parse_unit(&u.node).ok()?;
             (unit.dim() == Dim::SCORE).then(|| unit.to_base(q.node.value).ok()).flatten()
         }
+    }
+}
+
+/// The step a literal is written to, in base units: `40.8%` is written to 0.1% (0.001), `8万元`
+/// to 1万元 (10000元); `None` when the figure is not a literal.
+fn written_step(e: &Expr) -> Option<Decimal> {
+    match &e.node {
+        ExprKind::Paren(inner) | ExprKind::Neg(inner) => written_step(inner),
+        ExprKind::Quantity(q) => {
+            let step = Decimal::new(1, q.value.scale());
+            match &q.unit {
+                None => Some(step),
+                Some(u) => parse_unit(&u.node).ok()?.to_base(step).ok(),
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Whether an expression rounds (`取整`, `向下取整`, `向上取整`) anywhere.
+fn rounds(e: &Expr) -> bool {
+    match &e.node {
+        ExprKind::Paren(inner) | ExprKind::Neg(inner) => rounds(inner),
+        ExprKind::Binary(_, l, r) => rounds(l) || rounds(r),
+        ExprKind::Call(f, args) => {
+            matches!(
+                super::builtins::lookup(&f.node),
+                Some((Builtin::Round | Builtin::RoundDown | Builtin::RoundUp, _, _))
+            ) || args.iter().any(rounds)
+        }
+        _ => false,
+    }
+}
+
+/// The ways of rounding, each with its Chinese and English wording.
+type Mode = (RoundingStrategy, &'static str, &'static str);
+
+const MODES: [Mode; 3] = [
+    (RoundingStrategy::ToNegativeInfinity, "向下取整", "rounded down"),
+    (RoundingStrategy::MidpointAwayFromZero, "四舍五入", "rounded half up"),
+    (RoundingStrategy::ToPositiveInfinity, "向上取整", "rounded up"),
+];
+
+/// The smallest power of ten (from 0.0001 to 10¹² base units) to which rounding `computed` gives
+/// `stated`, with every way of rounding that does.
+fn rounding_that_agrees(stated: Decimal, computed: Decimal) -> Option<(Decimal, Vec<Mode>)> {
+    let target = stated.normalize();
+    (-4i32..=12).find_map(|k| {
+        let step = if k < 0 {
+            Decimal::new(1, k.unsigned_abs())
+        } else {
+            Decimal::from(10u64.pow(k.unsigned_abs()))
+        };
+        let fits: Vec<Mode> = MODES
+            .iter()
+            .copied()
+            .filter(|m| round_to(computed, step, m.0) == Some(target))
+            .collect();
+        (!fits.is_empty()).then_some((step, fits))
+    })
+}
+
+/// Whether an expression multiplies or divides anywhere.
+fn multiplies(e: &Expr) -> bool {
+    match &e.node {
+        ExprKind::Paren(inner) | ExprKind::Neg(inner) => multiplies(inner),
+        ExprKind::Binary(BinOp::Mul | BinOp::Div, _, _) => true,
+        ExprKind::Binary(_, l, r) => multiplies(l) || multiplies(r),
+        ExprKind::Call(_, args) => args.iter().any(multiplies),
+        _ => false,
+    }
+}
+
+/// The help of a stated amount that differs from its computation. When the computation has no
+/// rounding, it says which rounding of the computation (to the smallest power of ten that works)
+/// would give the stated figure, without proposing to write it into the policy.
+fn stated_help(s: Val, c: Val, stated: &Expr, computed: &Expr) -> Text {
+    // A rounding explains a product or a quotient (a rate times a quantity), not a sum or a
+    // figure copied from elsewhere.
+    if rounds(computed) || !multiplies(computed) {
+        return document_help();
+    }
+    let (sz, se) = show(s, Some(stated));
+    if let Some((step, fits)) = rounding_that_agrees(s.value, c.value) {
+        let (pz, pe) = show(Val { value: step, dim: s.dim }, Some(stated));
+        let zh: Vec<&str> = fits.iter().map(|f| f.1).collect();
+        let en: Vec<&str> = fits.iter().map(|f| f.2).collect();
+        return Text::new(
+            format!(
+                "原文没有写明取整，政策不应添加；计算结果{}到 {pz} 才等于写明的 {sz}。保留原文数字和算式，在 `# 解读：` 注释中说明采用哪个数",
+                zh.join("或")
+            ),
+            format!(
+                "the document states no rounding, so the policy must not add one; the computation {} to {pe} would give the stated {se}: keep the document's figures and arithmetic and say in a `# 解读：` comment which figure is used",
+                en.join(" or ")
+            ),
+        );
+    }
+    let diff = Val { value: c.value.checked_sub(s.value).unwrap_or_default().abs(), dim: s.dim };
+    let (dz, de) = show(diff, Some(stated));
+    Text::new(
+        format!(
+            "两者相差 {dz}；政策照原文书写，保留原文数字并在注释中说明采用的理解，否则更正录入错误"
+        ),
+        format!(
+            "they differ by {de}: a policy states what the document states, so keep its figures and note the reading chosen in a comment; otherwise correct the typing mistake"
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap_or_default()
+    }
+
+    fn words(r: Option<(Decimal, Vec<Mode>)>) -> Option<(Decimal, Vec<&'static str>)> {
+        r.map(|(step, modes)| (step, modes.iter().map(|m| m.2).collect()))
+    }
+
+    #[test]
+    fn the_rounding_that_would_make_a_stated_amount_agree() {
+        // 48元/㎡ × 1700㎡ = 81600元, stated 8万元: down or half up to 10000元.
+        assert_eq!(
+            words(rounding_that_agrees(d("80000"), d("81600"))),
+            Some((d("10000"), vec!["rounded down", "rounded half up"]))
+        );
+        // 72 × 1300 = 93600元, stated 9万元: the same.
+        assert_eq!(
+            words(rounding_that_agrees(d("90000"), d("93600"))),
+            Some((d("10000"), vec!["rounded down", "rounded half up"]))
+        );
+        // 10 + 10 + 8.16 + 9.36 = 37.52万元, stated 37万元: half up gives 38万元, only down agrees.
+        assert_eq!(
+            words(rounding_that_agrees(d("370000"), d("375200"))),
+            Some((d("10000"), vec!["rounded down"]))
+        );
+        // 81600元 stated as 82000元: up or half up to 1000元.
+        assert_eq!(
+            words(rounding_that_agrees(d("82000"), d("81600"))),
+            Some((d("1000"), vec!["rounded half up", "rounded up"]))
+        );
+        // No power of ten takes 81600 to 70000.
+        assert_eq!(words(rounding_that_agrees(d("70000"), d("81600"))), None);
     }
 }

@@ -66,6 +66,8 @@ pub fn explain(code: Code) -> &'static str {
         Code::SectionPointsMismatch => include_str!("../../docs/codes/ZC0504.md"),
         Code::MatchingRatioMismatch => include_str!("../../docs/codes/ZC0505.md"),
         Code::CapsExceedBudget => include_str!("../../docs/codes/ZC0506.md"),
+        Code::WrittenPrecisionMismatch => include_str!("../../docs/codes/ZC0507.md"),
+        Code::DateDoesNotExist => include_str!("../../docs/codes/ZC0508.md"),
         Code::TestFile => include_str!("../../docs/codes/ZC0801.md"),
         Code::TestCase => include_str!("../../docs/codes/ZC0802.md"),
         Code::Io => include_str!("../../docs/codes/ZC0901.md"),

@@ -170,7 +170,10 @@ pub(super) fn exprs(kind: &ItemKind) -> Vec<&Expr> {
         ItemKind::Score(s) => score_exprs(&s.parts, &mut out),
         ItemKind::Budget(b) => out.push(&b.total),
         ItemKind::Stated(s) => out.push(&s.computed),
-        ItemKind::Share(s) => out.push(&s.value),
+        ItemKind::Share(s) => {
+            out.push(&s.value);
+            out.extend(&s.of);
+        }
         _ => {}
     }
     out

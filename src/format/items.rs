@@ -339,7 +339,11 @@ impl Printer<'_> {
                 self.w(w);
                 self.name(&d.name);
                 self.sub(&d.stated, ARITH);
-                self.key("应等于", "equals", d.computed.span.start);
+                if d.approx {
+                    self.key("约等于", "approx", d.computed.span.start);
+                } else {
+                    self.key("应等于", "equals", d.computed.span.start);
+                }
                 self.sub(&d.computed, ANY);
             }
             ItemKind::Share(d) => {
@@ -347,6 +351,18 @@ impl Printer<'_> {
                 self.w(w);
                 self.name(&d.name);
                 self.sub(&d.value, ARITH);
+                if let Some(of) = &d.of {
+                    self.key("约等于", "approx", of.span.start);
+                    self.sub(of, ANY);
+                }
+            }
+            ItemKind::WrittenDate(d) => {
+                let w = k(self, "原文日期", "written date");
+                self.w(w);
+                self.name(&d.name);
+                self.leaf(d.written.span);
+                self.key("解读为", "read as", d.reading.span.start);
+                self.leaf(d.reading.span);
             }
             ItemKind::Pool(d) => {
                 let w = k(self, "资金池", "pool");

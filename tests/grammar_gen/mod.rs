@@ -444,11 +444,29 @@ impl<'a> Gen<'a> {
             }
             1 => {
                 let (a, b) = (self.quantity(), self.expr());
-                self.w(&format!("声明 声明{i} {a} 应等于 {b}\n"));
+                let how = if self.chance(30) { "约等于" } else { "应等于" };
+                self.w(&format!("声明 声明{i} {a} {how} {b}\n"));
             }
             2 => {
                 let q = self.quantity();
-                self.w(&format!("占比 占比{i} {q}\n"));
+                if self.chance(30) {
+                    let (n, d) = (self.quantity(), self.quantity());
+                    self.w(&format!("占比 占比{i} {q} 约等于 {n} ÷ {d}\n"));
+                } else {
+                    self.w(&format!("占比 占比{i} {q}\n"));
+                }
+                if self.chance(20) {
+                    let day = |g: &mut Self| {
+                        let (m, d) = (g.pick(14), g.pick(33));
+                        match g.pick(3) {
+                            0 => format!("当年{m}月{d}日"),
+                            1 => format!("2021年{m}月{d}日"),
+                            _ => format!("{m}月{d}日"),
+                        }
+                    };
+                    let (w, r) = (day(self), day(self));
+                    self.w(&format!("原文日期 日期{i} {w} 解读为 {r}\n"));
+                }
             }
             3 => {
                 let (n, e) = (self.name(), self.expr());

@@ -7,7 +7,8 @@ use super::{Cursor, Lower, R, span, unexpected};
 use crate::ast::{
     BudgetDecl, BudgetKind, Citation, EnumDecl, Expr, FieldDecl, ForBlock, Header, Ident, Import,
     Item, ItemKind, LetDecl, MatchingDecl, Node, ParamDecl, Part, PoolDecl, ShareDecl, StackDecl,
-    StackMode, StatedDecl, StatusDecl, SubjectDecl, TypeExpr, Validity, ValidityEnd,
+    StackMode, StatedDecl, StatusDecl, SubjectDecl, TypeExpr, Validity, ValidityEnd, WrittenDate,
+    WrittenDateDecl,
 };
 use crate::diagnostics::{Code, Diagnostic, Text};
 use crate::parser::grammar::Rule;
@@ -228,15 +229,32 @@ impl Lower {
                 dc.expect(Rule::kw_stated)?;
                 let name = self.ident(dc.expect(Rule::ident)?)?;
                 let stated = self.arith(dc.expect(Rule::arith)?)?;
-                dc.expect(Rule::kw_equals)?;
+                let approx = dc.eat(Rule::kw_approx).is_some();
+                if !approx {
+                    dc.expect(Rule::kw_equals)?;
+                }
                 let computed = self.expr(dc.expect(Rule::expr)?)?;
-                ItemKind::Stated(StatedDecl { name, stated, computed })
+                ItemKind::Stated(StatedDecl { name, stated, computed, approx })
             }
             Rule::share_decl => {
                 let mut dc = Cursor::new(d, "share");
                 dc.expect(Rule::kw_share)?;
                 let name = self.ident(dc.expect(Rule::ident)?)?;
-                ItemKind::Share(ShareDecl { name, value: self.arith(dc.expect(Rule::arith)?)? })
+                let value = self.arith(dc.expect(Rule::arith)?)?;
+                let of = match dc.eat(Rule::kw_approx) {
+                    Some(_) => Some(self.expr(dc.expect(Rule::expr)?)?),
+                    None => None,
+                };
+                ItemKind::Share(ShareDecl { name, value, of })
+            }
+            Rule::written_date_decl => {
+                let mut dc = Cursor::new(d, "written date");
+                dc.expect(Rule::kw_written_date)?;
+                let name = self.ident(dc.expect(Rule::ident)?)?;
+                let written = written_date(dc.expect(Rule::written_date)?)?;
+                dc.expect(Rule::kw_read_as)?;
+                let reading = written_date(dc.expect(Rule::written_date)?)?;
+                ItemKind::WrittenDate(WrittenDateDecl { name, written, reading })
             }
             Rule::pool_decl => {
                 let mut dc = Cursor::new(d, "pool");
@@ -366,4 +384,22 @@ impl Lower {
         }
         Ok(out)
     }
+}
+
+/// A date as written, `2021年4月31日`, `2021-04-31`, `当年4月31日` or `4月31日`, whether or not it
+/// exists.
+fn written_date(p: Pair<'_, Rule>) -> R<Node<WrittenDate>> {
+    let s = span(&p);
+    let digits: Vec<u32> = p
+        .as_str()
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|x| !x.is_empty())
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    let date = match digits.as_slice() {
+        [y, m, d] => WrittenDate { year: Some(*y), month: *m, day: *d },
+        [m, d] => WrittenDate { year: None, month: *m, day: *d },
+        _ => return Err(unexpected(&p, "date")),
+    };
+    Ok(Node::new(date, s))
 }
