@@ -30,8 +30,10 @@ fn write(name: &str, text: &str) -> PathBuf {
     p
 }
 
-fn data() -> PathBuf {
-    write("企业.csv", "名称,转化费用(元)\n甲,100\n")
+/// One subject with 转化费用 100元, in a file of its own for each caller (tests run in
+/// parallel, and a file rewritten under a reader reads empty).
+fn data(tag: &str) -> PathBuf {
+    write(&format!("企业-{tag}.csv"), "名称,转化费用(元)\n甲,100\n")
 }
 
 fn run(args: &[&str]) -> Output {
@@ -68,7 +70,7 @@ fn refused_by_the_checker(name: &str, text: &str) {
 fn refused_by(name: &str, text: &str, parser: bool) {
     let path = write(name, text);
     let path = path.to_str().unwrap();
-    let data = data();
+    let data = data(name);
     let mut runs = vec![vec!["check", path], vec!["eval", path, "--data", data.to_str().unwrap()]];
     if parser {
         runs.push(vec!["fmt", "--check", path]);
@@ -138,7 +140,7 @@ fn long_chains_of_definitions_are_refused() {
 /// The CSV report of evaluating `text` on one subject with 转化费用 100元.
 fn evaluated(name: &str, text: &str) -> String {
     let path = write(name, text);
-    let data = data();
+    let data = data(name);
     let out =
         run(&["eval", path.to_str().unwrap(), "--data", data.to_str().unwrap(), "--format", "csv"]);
     assert_eq!(out.status.code(), Some(0), "{name}: {}", String::from_utf8_lossy(&out.stderr));

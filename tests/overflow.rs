@@ -14,22 +14,24 @@ use std::process::{Command, Output};
 
 const POLICY: &str = "政策 \"超大金额\" {\n}\n主体 企业 {\n  标识 名称\n  名称: 文本\n  转化费用: 元\n}\n对于 企业 {\n  § 二 「x」 补助 科技成果转化补助 { 金额 转化费用 }\n}\n";
 
-fn dir() -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join("overflow");
+/// A folder for each test (tests run in parallel, and a file rewritten under a reader reads
+/// empty).
+fn dir(test: &str) -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join("overflow").join(test);
     std::fs::create_dir_all(&d).unwrap();
     d
 }
 
 /// Ten subjects of 9×10^27 元 each: every one fits a decimal (at most about 7.9×10^28), their
 /// sum does not.
-fn files() -> (PathBuf, PathBuf) {
-    let policy = dir().join("p.zc");
+fn files(test: &str) -> (PathBuf, PathBuf) {
+    let policy = dir(test).join("p.zc");
     std::fs::write(&policy, POLICY).unwrap();
     let mut csv = String::from("名称,转化费用(元)\n");
     for i in 0..10 {
         csv.push_str(&format!("甲{i},9000000000000000000000000000\n"));
     }
-    let data = dir().join("企业.csv");
+    let data = dir(test).join("企业.csv");
     std::fs::write(&data, csv).unwrap();
     (policy, data)
 }
@@ -44,9 +46,10 @@ fn run(args: &[&str]) -> Output {
 
 #[test]
 fn an_award_total_past_the_range_is_an_error_and_nothing_is_written() {
-    let (policy, data) = files();
+    let test = "eval";
+    let (policy, data) = files(test);
     for format in ["text", "json", "markdown"] {
-        let out_path = dir().join(format!("out.{format}"));
+        let out_path = dir(test).join(format!("out.{format}"));
         let _ = std::fs::remove_file(&out_path);
         let out = run(&[
             "eval",
@@ -71,7 +74,7 @@ fn an_award_total_past_the_range_is_an_error_and_nothing_is_written() {
     for i in 0..8 {
         csv.push_str(&format!("甲{i},9000000000000000000000000000\n"));
     }
-    let eight = dir().join("eight.csv");
+    let eight = dir(test).join("eight.csv");
     std::fs::write(&eight, csv).unwrap();
     let out = run(&["eval", policy.to_str().unwrap(), "--data", eight.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
@@ -79,7 +82,7 @@ fn an_award_total_past_the_range_is_an_error_and_nothing_is_written() {
 
 #[test]
 fn a_simulation_past_the_range_is_an_error() {
-    let (policy, data) = files();
+    let (policy, data) = files("simulate");
     let out = run(&["simulate", policy.to_str().unwrap(), "--data", data.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
@@ -89,9 +92,9 @@ fn a_simulation_past_the_range_is_an_error() {
 
 #[test]
 fn a_diff_past_the_range_is_an_error() {
-    let (policy, data) = files();
+    let (policy, data) = files("diff");
     // The new version pays a tenth: its total fits, the old one's does not.
-    let new = dir().join("new.zc");
+    let new = dir("diff").join("new.zc");
     std::fs::write(&new, POLICY.replace("金额 转化费用", "金额 转化费用 × 10%")).unwrap();
     let out = run(&[
         "diff",
