@@ -9,6 +9,7 @@ use crate::ast::{
     DeductionPoints, Expr, ExprKind, GradeBand, GradeDecl, GroupKind, Indicator, IndicatorsDecl,
     Node, ScoreDecl, ScoreItem, ScorePart, Scoring, Section, Target, TargetKind, YearSel,
 };
+use crate::diagnostics::{Code, Diagnostic, Text};
 use crate::parser::grammar::Rule;
 
 impl Lower {
@@ -123,7 +124,26 @@ impl Lower {
                 let n = if digits.is_empty() {
                     zh_numeral(text).ok_or_else(|| unexpected(&y, "year"))?
                 } else {
-                    digits.parse().map_err(|_| unexpected(&y, "year"))?
+                    match digits.parse() {
+                        Ok(n) => n,
+                        Err(_) => {
+                            self.report(
+                                Diagnostic::new(
+                                    Code::NumberLiteral,
+                                    Text::new(
+                                        format!("`{text}` 的年数过大"),
+                                        format!("the year count in `{text}` is too large"),
+                                    ),
+                                )
+                                .at(self.loc(span(&y)), Text::new("此年数", "this year count"))
+                                .help(Text::new(
+                                    "创建年度是从批复起算的第几年，如 `第1年`、`第3年`",
+                                    "a creation year counts from the approval: `第1年`, `第3年`",
+                                )),
+                            );
+                            0
+                        }
+                    }
                 };
                 YearSel::Creation(n)
             }
