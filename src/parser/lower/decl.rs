@@ -390,12 +390,7 @@ impl Lower {
 /// exists.
 fn written_date(p: Pair<'_, Rule>) -> R<Node<WrittenDate>> {
     let s = span(&p);
-    let digits: Vec<u32> = p
-        .as_str()
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|x| !x.is_empty())
-        .filter_map(|x| x.parse().ok())
-        .collect();
+    let digits = super::expr::date_numbers(p.as_str());
     let date = match digits.as_slice() {
         [y, m, d] => WrittenDate { year: Some(*y), month: *m, day: *d },
         [m, d] => WrittenDate { year: None, month: *m, day: *d },

@@ -267,12 +267,7 @@ impl Lower {
     /// `2024-09-19` or `2024年9月19日`; an impossible date is reported.
     pub(super) fn date(&self, p: Pair<'_, Rule>) -> R<Node<Date>> {
         let s = span(&p);
-        let digits: Vec<u32> = p
-            .as_str()
-            .split(|c: char| !c.is_ascii_digit())
-            .filter(|x| !x.is_empty())
-            .filter_map(|x| x.parse().ok())
-            .collect();
+        let digits = date_numbers(p.as_str());
         let [y, m, d] = digits.as_slice() else {
             return Err(unexpected(&p, "date"));
         };
@@ -383,6 +378,14 @@ pub(super) fn postfix_cmp(p: Pair<'_, Rule>) -> R<Cmp> {
 pub(super) fn string_value(p: Pair<'_, Rule>) -> R<String> {
     let s = span(&p);
     p.into_inner().next().map(|i| i.as_str().to_string()).ok_or(Malformed { span: s, what: "text" })
+}
+
+/// The numbers of a date as written (`2024年9月19日`, `2024-09-19`, `4月31日`), in order.
+pub(super) fn date_numbers(text: &str) -> Vec<u32> {
+    text.split(|c: char| !c.is_ascii_digit())
+        .filter(|x| !x.is_empty())
+        .filter_map(|x| x.parse().ok())
+        .collect()
 }
 
 fn days_in_month(y: u32, m: u32) -> u32 {
