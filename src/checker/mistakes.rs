@@ -184,6 +184,11 @@ fn all<'a>(roots: &[&'a Expr]) -> Vec<&'a Expr> {
 impl Checker<'_> {
     /// Checks every award for the mistakes below.
     pub(super) fn mistakes(&mut self) {
+        // The `# 解读：` comments, found once for the whole file.
+        let readings: Vec<Span> = crate::parser::comments(&self.file.text)
+            .into_iter()
+            .filter(|c| self.file.text.get(c.start..c.end).is_some_and(|t| t.contains("解读")))
+            .collect();
         let items = self.scope.items.clone();
         for (item, _) in items {
             let ItemKind::Award(a) = &item.node.kind else { continue };
@@ -211,33 +216,23 @@ impl Checker<'_> {
                     figures.push(e);
                 }
             }
-            self.figures_not_quoted(&a.name.node, &figures, &quotes, item.span);
+            let explained =
+                readings.iter().any(|c| c.start >= item.span.start && c.start <= item.span.end);
+            if !explained {
+                self.figures_not_quoted(&a.name.node, &figures, &quotes);
+            }
         }
     }
 
     /// Every figure with a unit in a rule (rate, cap, threshold, amount) appears in the
-    /// sentence it quotes, unless a `# 解读：` comment in the rule explains the difference: a
-    /// figure changed in the rule but not in its quote would print the old sentence beside
-    /// the new amount in every 计算依据.
-    fn figures_not_quoted(
-        &mut self,
-        award: &str,
-        exprs: &[&Expr],
-        quotes: &[&Node<String>],
-        item: Span,
-    ) {
+    /// sentence it quotes (the caller skips a rule whose `# 解读：` comment explains the
+    /// difference): a figure changed in the rule but not in its quote would print the old
+    /// sentence beside the new amount in every 计算依据.
+    fn figures_not_quoted(&mut self, award: &str, exprs: &[&Expr], quotes: &[&Node<String>]) {
         if quotes.is_empty() {
             return;
         }
         let quoted: Vec<Decimal> = quotes.iter().flat_map(|q| quoted_figures(&q.node)).collect();
-        let explained = crate::parser::comments(&self.file.text).iter().any(|c| {
-            c.start >= item.start
-                && c.start <= item.end
-                && self.file.text.get(c.start..c.end).is_some_and(|t| t.contains("解读"))
-        });
-        if explained {
-            return;
-        }
         for e in all(exprs) {
             let Some((value, span)) = rule_figure(e) else { continue };
             if quoted.contains(&value) {
