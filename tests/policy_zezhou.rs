@@ -11,7 +11,7 @@
 
 mod policy_common;
 
-use policy_common::{check_codes, d, eval, rule, stack, total, yuan};
+use policy_common::{check_codes, d, eval, rule, stack, total, yuan, zhengce};
 use zhengce::cli::Status;
 
 const POLICY: &str = "policies/zezhou.zc";
@@ -174,4 +174,36 @@ fn county_awards_add_to_the_city_award() {
     );
     // 二(四)15: 市级 100,000 + 县 (sample parameter) 50,000 = 150,000.
     assert_eq!(stack(&r, "泽州县华阳新材料科技有限公司", "高新认定").0, d("150000"));
+}
+
+#[test]
+fn a_parameter_is_read_from_the_data_or_the_command_line_never_dropped() {
+    let subject = "泽州县华阳新材料科技有限公司";
+    // The data file's `[params]`: 高新奖励 = 5万元.
+    let r = eval(POLICY, ENTERPRISES, &[]);
+    assert_eq!(yuan(&r, subject, "高新认定奖励"), d("50000"));
+    // `--param` overrides the data file, in either form.
+    let r = eval(POLICY, ENTERPRISES, &["--param", "高新奖励=4万元"]);
+    assert_eq!(yuan(&r, subject, "高新认定奖励"), d("40000"));
+    let r = eval(POLICY, ENTERPRISES, &["--param", "高新奖励(万元)=4"]);
+    assert_eq!(yuan(&r, subject, "高新认定奖励"), d("40000"));
+    let r = eval(POLICY, ENTERPRISES, &["--param", "高新奖励（万元）=3.5"]);
+    assert_eq!(yuan(&r, subject, "高新认定奖励"), d("35000"));
+    // A misspelt name is an error naming the parameters, the nearest suggested.
+    let (status, out, err) = zhengce(&[
+        "eval",
+        POLICY,
+        "--data",
+        ENTERPRISES,
+        "--lang",
+        "en",
+        "--param",
+        "高新奖=4万元",
+    ]);
+    assert_ne!(status, Status::Ok);
+    assert!(out.is_empty(), "{out}");
+    assert!(err.contains("ZC0912"), "{err}");
+    assert!(err.contains("the policy declares no parameter `高新奖`"), "{err}");
+    assert!(err.contains("did you mean `高新奖励`?"), "{err}");
+    assert!(err.contains("`省级小巨人奖励额`"), "{err}");
 }

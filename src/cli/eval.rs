@@ -434,7 +434,7 @@ pub(super) fn load(
     let mut schema = Schema::from_policy(policy, &kind)?;
     schema.also_known = also_known.clone();
     let dataset = read_dataset(data, &schema)?;
-    let params = params(&dataset, given)?;
+    let params = params(&dataset, given, &schema.also_known)?;
     let subject = checked.scope.subject_names.get(&kind).copied();
     let year = year.or_else(|| latest_year(&dataset.records, &params));
     Ok(Loaded { dataset, params, subject, year })
@@ -561,10 +561,13 @@ pub(super) fn no_subject<'k>(
     )
 }
 
-/// The data's parameters, overridden by `--param NAME=VALUE`.
+/// The data's parameters, overridden by `--param NAME=VALUE` (or `名称(单位)=值`, the data
+/// files' form). A name the policy does not declare is an error, unless it is one of `others`
+/// (a policy evaluated on the same data declares it).
 pub(super) fn params(
     ds: &Dataset,
     given: &[String],
+    others: &std::collections::BTreeSet<String>,
 ) -> Result<BTreeMap<String, Value>, Diagnostics> {
     let mut map: BTreeMap<String, Value> =
         ds.param_names.iter().cloned().zip(ds.params.iter().cloned()).collect();
@@ -584,9 +587,19 @@ pub(super) fn params(
             );
             continue;
         };
-        match param_value(text.trim()) {
+        let (name, text) = match unit_form(name.trim()) {
+            Some((bare, unit)) => (bare, format!("{}{unit}", text.trim())),
+            None => (name.trim(), text.trim().to_string()),
+        };
+        if !ds.param_names.iter().any(|n| n == name) {
+            if !others.contains(name) {
+                diags.extend(unknown_param(name, &ds.param_names));
+            }
+            continue;
+        }
+        match param_value(&text) {
             Some(v) => {
-                map.insert(name.trim().to_string(), v);
+                map.insert(name.to_string(), v);
             }
             None => diags.extend(
                 usage(
@@ -605,6 +618,51 @@ pub(super) fn params(
         }
     }
     if diags.is_empty() { Ok(map) } else { Err(diags.into()) }
+}
+
+/// `优秀分数线(分)` or `优秀分数线（分）`: the name and the unit, the form the data files use;
+/// `None` for a bare name.
+fn unit_form(name: &str) -> Option<(&str, &str)> {
+    let inner = name.strip_suffix(')').or_else(|| name.strip_suffix('）'))?;
+    let (bare, unit) = inner.rsplit_once('(').or_else(|| inner.rsplit_once('（'))?;
+    let bare = bare.trim();
+    (!bare.is_empty() && !unit.trim().is_empty()).then_some((bare, unit.trim()))
+}
+
+/// `--param` names a parameter the policy does not declare: the parameters that exist, the
+/// nearest first.
+fn unknown_param(name: &str, declared: &[String]) -> Vec<Diagnostic> {
+    let list = |sep: &str| declared.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(sep);
+    let help = help_text(&did_you_mean(name, declared.iter().map(String::as_str)))
+        .map(|t| {
+            Text::new(
+                format!("政策声明的参数：{}；{}", list("、"), t.zh),
+                format!("the policy's parameters are: {}; {}", list(", "), t.en),
+            )
+        })
+        .unwrap_or_else(|| {
+            if declared.is_empty() {
+                Text::new("政策没有声明参数", "the policy declares no parameters")
+            } else {
+                Text::new(
+                    format!("政策声明的参数：{}", list("、")),
+                    format!("the policy's parameters are: {}", list(", ")),
+                )
+            }
+        });
+    let mut d = usage(
+        "--param",
+        Text::new(
+            format!("政策没有声明参数 `{name}`"),
+            format!("the policy declares no parameter `{name}`"),
+        ),
+        help,
+    )
+    .sorted();
+    for x in &mut d {
+        x.code = Code::UnknownParam;
+    }
+    d
 }
 
 /// `90分`, `6.5%`, `5万元`, `是`: a parameter value given on the command line.

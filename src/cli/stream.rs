@@ -66,7 +66,7 @@ pub(super) fn options(
         param_names: schema.params.iter().map(|p| p.name.clone()).collect(),
         params: vec![crate::data::Value::Missing; schema.params.len()],
     };
-    let params = super::eval::params(&empty, given).ok()?;
+    let params = super::eval::params(&empty, given, &schema.also_known).ok()?;
     let year = year.or_else(|| crate::eval::latest_year(&[], &params));
     let mut opts = RunOptions { year, params, ..RunOptions::default() };
     if let Some(t) = threads {
@@ -183,7 +183,7 @@ fn companion<'c, 'p>(
         param_names: schema.params.iter().map(|p| p.name.clone()).collect(),
         params: vec![crate::data::Value::Missing; schema.params.len()],
     };
-    let params = super::eval::params(&empty, given).ok()?;
+    let params = super::eval::params(&empty, given, &schema.also_known).ok()?;
     let subject = checked.scope.subject_names.get(&ikind).copied();
     Some(Companion {
         alias: imp.alias.clone(),

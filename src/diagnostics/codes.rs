@@ -123,6 +123,7 @@ codes! {
     UnknownColumn = "ZC0909", Error, "报告中没有这一列", "no such column in the report";
     LineTooLong = "ZC0910", Error, "数据行过长", "line too long";
     WorkbookTooLarge = "ZC0911", Error, "工作簿解压后过大", "workbook inflates too far";
+    UnknownParam = "ZC0912", Error, "政策没有这一参数", "no such parameter in the policy";
 }
 
 #[cfg(test)]

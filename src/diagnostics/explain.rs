@@ -81,6 +81,7 @@ pub fn explain(code: Code) -> &'static str {
         Code::UnknownColumn => include_str!("../../docs/codes/ZC0909.md"),
         Code::LineTooLong => include_str!("../../docs/codes/ZC0910.md"),
         Code::WorkbookTooLarge => include_str!("../../docs/codes/ZC0911.md"),
+        Code::UnknownParam => include_str!("../../docs/codes/ZC0912.md"),
     }
 }
 
