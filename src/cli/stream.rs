@@ -7,8 +7,9 @@
 //! parallel runner; the JSON report, which has every rule's reasons, streams through
 //! [`crate::register::write_json`] (the interpreter, block by block), JSON Lines likewise. The bytes written and the
 //! diagnostics are those of the in-memory path; a register the streaming runners cannot take
-//! (ids not in increasing order, one row per subject and year, yearly data without `--year`)
-//! goes the in-memory way.
+//! (ids not in increasing order, one row per subject and year) goes the in-memory way. For yearly
+//! data without `--year`, [`crate::register::latest_year`] finds the in-memory path's default year
+//! in a pass before the evaluation.
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -43,9 +44,8 @@ pub(super) fn applies(args: &EvalArgs, sources: usize) -> bool {
 }
 
 /// The subject kind of `data` and the runner's options, when the register can be streamed: its
-/// kind is known, its parameters are given on the command line (a CSV register has none) and,
-/// for yearly data, `--year` is given (the default year is the latest in the whole file, which
-/// only the in-memory path knows before evaluating).
+/// kind is known and its parameters are given on the command line (a CSV register has none).
+/// For yearly data without `--year`, the year is the latest the file gives a value for.
 pub(super) fn options(
     policy: &Policy,
     data: &Path,
@@ -55,10 +55,9 @@ pub(super) fn options(
     threads: Option<usize>,
 ) -> Option<(String, RunOptions<'static>)> {
     let kind = super::eval::kind_of(policy, data, kind)?;
-    let schema = Schema::from_policy(policy, &kind).ok()?;
-    if year.is_none() && schema.fields.iter().any(|f| f.by_year) {
-        return None;
-    }
+    let mut schema = Schema::from_policy(policy, &kind).ok()?;
+    // Parameters given for the policies it imports are theirs, as on the in-memory path.
+    schema.also_known = stack::imported_names(policy, &kind);
     let empty = Dataset {
         subject: kind.clone(),
         fields: Vec::new(),
@@ -67,12 +66,26 @@ pub(super) fn options(
         params: vec![crate::data::Value::Missing; schema.params.len()],
     };
     let params = super::eval::params(&empty, given, &schema.also_known).ok()?;
-    let year = year.or_else(|| crate::eval::latest_year(&[], &params));
+    let year = match year {
+        Some(y) => Some(y),
+        None => default_year(data, &schema, &params)?,
+    };
     let mut opts = RunOptions { year, params, ..RunOptions::default() };
     if let Some(t) = threads {
         opts.threads = t.max(1);
     }
     Some((kind, opts))
+}
+
+/// The year the in-memory path evaluates `data` for when none is given: the latest year its
+/// yearly columns give a value for, else the latest of a yearly parameter. `None` (outer) when
+/// the file cannot be streamed or has errors, which the in-memory path then reports.
+fn default_year(
+    data: &Path,
+    schema: &Schema,
+    params: &std::collections::BTreeMap<String, crate::data::Value>,
+) -> Option<Option<u16>> {
+    crate::register::latest_year(data, schema, params).ok()
 }
 
 /// Whether `data` is a CSV file.
@@ -114,7 +127,7 @@ pub(super) fn run(
         let mut known = stack::data_names(policy, &kind);
         known.extend(others);
         for (imp, ic) in imported.iter().zip(&ichecked) {
-            match companion(imp, ic, &kind, &known, &opts, &args.params) {
+            match companion(imp, ic, &kind, &known, &opts, &args.params, data) {
                 Some(c) => companions.push(c),
                 None => return Streamed::Not,
             }
@@ -165,6 +178,7 @@ fn companion<'c, 'p>(
     known: &BTreeSet<String>,
     opts: &RunOptions<'_>,
     given: &[String],
+    data: &Path,
 ) -> Option<Companion<'c, 'p>> {
     let kinds = imp.policy.subject_names();
     let ikind = match (kinds.iter().find(|k| **k == kind), kinds.as_slice()) {
@@ -173,9 +187,6 @@ fn companion<'c, 'p>(
     };
     let mut schema = Schema::from_policy(&imp.policy, &ikind).ok()?;
     schema.also_known = known.clone();
-    if opts.year.is_none() && schema.fields.iter().any(|f| f.by_year) {
-        return None;
-    }
     let empty = Dataset {
         subject: ikind.clone(),
         fields: Vec::new(),
@@ -184,8 +195,14 @@ fn companion<'c, 'p>(
         params: vec![crate::data::Value::Missing; schema.params.len()],
     };
     let params = super::eval::params(&empty, given, &schema.also_known).ok()?;
+    // Without the policy's year, the imported policy takes the latest of its own yearly data.
+    let year = match opts.year {
+        Some(y) => Some(y),
+        None => default_year(data, &schema, &params)?,
+    };
     let subject = checked.scope.subject_names.get(&ikind).copied();
     Some(Companion {
+        year,
         alias: imp.alias.clone(),
         schema,
         evaluator: Evaluator::new(&imp.policy, checked, subject, params),

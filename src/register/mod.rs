@@ -34,13 +34,14 @@
 //! a subject without an id field),
 //! for which the caller uses the in-memory path. On a failure, rows already handed to the
 //! callback are to be discarded. The evaluation year is [`RunOptions::year`]: for yearly data
-//! the caller gives it (the in-memory path's default, the latest year of the whole file, is not
-//! known before the end).
+//! without a year given, [`latest_year`] finds the in-memory path's default, the latest year
+//! the whole file gives a value for, in a pass before the evaluation.
 
 mod cells;
 mod chunks;
 mod out;
 mod stacked;
+mod years;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read as _, Write};
@@ -61,6 +62,7 @@ use crate::source::{Loc, SourceFile, Span};
 use crate::units::parse_unit;
 use chunks::{Block, Blocks, count_lines, split_header};
 pub use stacked::{Companion, write_csv_stacked, write_json, write_jsonl};
+pub use years::latest_year;
 
 /// How to run.
 pub struct RunOptions<'a> {
@@ -724,9 +726,29 @@ fn row_slow(
     }
 }
 
-/// A block read by the loader: quickly without line placement, and again with it when there
-/// are errors to report.
+/// The bytes of CSV the loader reads at once: a block's records and their values take many times
+/// their bytes, so a block is loaded piece by piece to keep the peak low.
+const LOADED_PIECE: usize = 1 << 16;
+
+/// A block read by the loader, a piece of whole records at a time.
 fn slow_rows(
+    plan: &Plan<'_, '_>,
+    mode: Mode,
+    mut m: Option<&mut Machine<'_>>,
+    first_line: u64,
+    bytes: &[u8],
+    d: &mut Done,
+) {
+    // The block holds whole records: the pieces cannot fail for length.
+    let mut pieces = Blocks::new(bytes, LOADED_PIECE, Vec::new(), first_line, u64::MAX);
+    while let Ok(Some(piece)) = pieces.next_block() {
+        slow_piece(plan, mode, m.as_deref_mut(), piece.first_line, &piece.bytes, d);
+    }
+}
+
+/// Whole records read by the loader: quickly without line placement, and again with it when
+/// there are errors to report.
+fn slow_piece(
     plan: &Plan<'_, '_>,
     mode: Mode,
     m: Option<&mut Machine<'_>>,

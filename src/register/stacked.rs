@@ -39,6 +39,8 @@ pub struct Companion<'c, 'p> {
     pub schema: Schema,
     /// Its evaluator for that kind, with the run's parameters.
     pub evaluator: Evaluator<'c, 'p>,
+    /// The year it is evaluated for: the run's, or without one the latest of its own yearly data.
+    pub year: Option<u16>,
     /// Its definitions, for finding the awards the stacking rules name.
     pub checked: &'c Checked<'p>,
 }
@@ -266,7 +268,7 @@ fn interpret(
             let mut amounts: BTreeMap<(&str, &str), Decimal> = BTreeMap::new();
             for ((c, records), names) in companions.iter().zip(&their_records).zip(&awards) {
                 let Some(r) = records.get(record.key.as_str()) else { continue };
-                let (theirs, d) = c.evaluator.evaluate(r, plan.year);
+                let (theirs, d) = c.evaluator.evaluate(r, c.year);
                 their_diags.extend(d);
                 for (award, defs) in names {
                     if let Some(a) = award_amount(&theirs, defs) {
