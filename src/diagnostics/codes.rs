@@ -126,6 +126,14 @@ codes! {
     UnknownParam = "ZC0912", Error, "政策没有这一参数", "no such parameter in the policy";
 }
 
+impl Code {
+    /// Whether a problem of this code is the same for every subject it stops (a parameter
+    /// without a value), so that a run reports it once, with the number of subjects.
+    pub fn once_per_run(self) -> bool {
+        matches!(self, Code::MissingParamValue)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

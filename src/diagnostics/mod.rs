@@ -112,9 +112,18 @@ impl Diagnostic {
 }
 
 /// All diagnostics of one run.
+///
+/// A problem that is the same for every subject (a parameter without a value: [`Code::once_per_run`])
+/// is kept once, at its first subject, however many subjects it stops: the others are counted,
+/// and [`Diagnostics::sorted`] says how many. A register of a million subjects without the
+/// parameter gives one diagnostic, not a million.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// For each item standing for several subjects, by its position: how many more.
+    more: std::collections::BTreeMap<usize, u64>,
+    /// The position of the item kept for each code and place reported once per run.
+    kept: std::collections::BTreeMap<(Code, String, usize, usize), usize>,
 }
 
 impl Diagnostics {
@@ -123,11 +132,33 @@ impl Diagnostics {
     }
 
     pub fn push(&mut self, d: Diagnostic) {
-        self.items.push(d);
+        self.add(d, 0);
     }
 
     pub fn extend(&mut self, other: Diagnostics) {
-        self.items.extend(other.items);
+        let mut more = other.more;
+        for (i, d) in other.items.into_iter().enumerate() {
+            let extra = more.remove(&i).unwrap_or(0);
+            self.add(d, extra);
+        }
+    }
+
+    /// Adds `d`, which stands for `extra` more subjects besides its own.
+    fn add(&mut self, d: Diagnostic, extra: u64) {
+        if d.code.once_per_run()
+            && let Some(loc) = d.primary()
+        {
+            let site = (d.code, loc.file.name.clone(), loc.span.start, loc.span.end);
+            if let Some(at) = self.kept.get(&site) {
+                *self.more.entry(*at).or_insert(0) += extra + 1;
+                return;
+            }
+            self.kept.insert(site, self.items.len());
+        }
+        if extra > 0 {
+            self.more.insert(self.items.len(), extra);
+        }
+        self.items.push(d);
     }
 
     pub fn has_errors(&self) -> bool {
@@ -142,8 +173,15 @@ impl Diagnostics {
         self.items.len()
     }
 
-    /// The diagnostics in file and source order (stable for equal positions).
+    /// The diagnostics in file and source order (stable for equal positions); one kept for
+    /// several subjects says how many more it stopped.
     pub fn sorted(mut self) -> Vec<Diagnostic> {
+        for (at, n) in std::mem::take(&mut self.more) {
+            if let Some(d) = self.items.get_mut(at) {
+                d.message.zh.push_str(&format!("（另有 {n} 个主体同样如此）"));
+                d.message.en.push_str(&format!(" (and {n} more subjects)"));
+            }
+        }
         self.items.sort_by_cached_key(Diagnostic::sort_key);
         self.items
     }
@@ -155,6 +193,48 @@ impl Diagnostics {
 
 impl From<Vec<Diagnostic>> for Diagnostics {
     fn from(items: Vec<Diagnostic>) -> Self {
-        Diagnostics { items }
+        let mut all = Diagnostics::new();
+        for d in items {
+            all.push(d);
+        }
+        all
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{SourceFile, Span};
+
+    fn at(code: Code, subject: &str, start: usize) -> Diagnostic {
+        let file = SourceFile::new("p.zc", "参数 全省增速: % 按年\n参数 其他: %\n");
+        Diagnostic::new(code, Text::new(format!("主体 `{subject}`"), format!("`{subject}`")))
+            .at(Loc::new(&file, Span::new(start, start + 3)), Text::new("此处", "here"))
+    }
+
+    #[test]
+    fn a_missing_parameter_is_reported_once_with_the_number_of_subjects() {
+        let mut all = Diagnostics::new();
+        for i in 0..5 {
+            let mut one = Diagnostics::new();
+            one.push(at(Code::MissingParamValue, &format!("县{i}"), 7));
+            one.push(at(Code::DivisionByZero, &format!("县{i}"), 7));
+            all.extend(one);
+        }
+        // Another parameter: its own diagnostic; three of the same kept together in one list.
+        let mut block = Diagnostics::new();
+        for i in 0..3 {
+            block.push(at(Code::MissingParamValue, &format!("市{i}"), 30));
+        }
+        all.extend(block);
+        let sorted = all.sorted();
+        let missing: Vec<&Diagnostic> =
+            sorted.iter().filter(|d| d.code == Code::MissingParamValue).collect();
+        assert_eq!(missing.len(), 2);
+        assert_eq!(missing[0].message.en, "`县0` (and 4 more subjects)");
+        assert_eq!(missing[0].message.zh, "主体 `县0`（另有 4 个主体同样如此）");
+        assert_eq!(missing[1].message.en, "`市0` (and 2 more subjects)");
+        // Other codes depend on the subject: each is kept.
+        assert_eq!(sorted.iter().filter(|d| d.code == Code::DivisionByZero).count(), 5);
     }
 }
