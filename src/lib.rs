@@ -2,8 +2,11 @@
 //!
 //! The pipeline, one module per phase: [`parser`] (pest grammar → typed [`ast`]) → `checker`
 //! (names, types, units, cycles, consistency) → `eval` → `report` → `cli`.
-//! Every phase reports through [`diagnostics`].
+//! Every phase reports through [`diagnostics`]. [`engine`] holds what a run needs beyond one
+//! policy and one subject (imports, data loaded for a kind, parameters, stacking); [`api`] is
+//! the front door for another Rust program: load, check, evaluate, read the awards.
 
+pub mod api;
 pub mod ast;
 pub mod check;
 pub mod checker;
@@ -13,6 +16,7 @@ pub mod data;
 pub mod depth;
 pub mod diagnostics;
 pub mod diff;
+pub mod engine;
 pub mod eval;
 pub mod format;
 pub mod limits;

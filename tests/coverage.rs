@@ -110,7 +110,7 @@ fn recorded_branches_are_sites_of_the_policy() {
                 continue;
             };
             let mut schema = Schema::from_policy(&policy, kind).unwrap();
-            schema.also_known = zhengce::cli::stack::imported_names(&policy, kind);
+            schema.also_known = zhengce::engine::imports::imported_names(&policy, kind);
             let dataset = read_dataset(&data, &schema).unwrap();
             let subject = checked.scope.subject_names.get(kind).copied();
             let params: BTreeMap<_, _> =

@@ -5,27 +5,30 @@
 //! subject kinds (`policies/provincial.县.toml`). The report goes to standard output (or
 //! `--out FILE`), diagnostics to standard error.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::args::{EvalArgs, ReportFormat};
 use super::output::{cannot_write, write_out};
-use super::{Settings, Status, emit, files, stack};
+use super::{Settings, Status, emit, files};
+pub(super) use crate::engine::load::{kind_of, load, no_subject, param_value, params, usage};
+use crate::engine::{Options, evaluate};
+
+/// What the engine evaluates, from `eval`'s arguments.
+pub(super) fn options(args: &EvalArgs) -> Options {
+    Options {
+        kind: args.kind.clone(),
+        subject: args.subject.clone(),
+        year: args.year,
+        params: args.params.clone(),
+    }
+}
 use crate::ast::Policy;
 use crate::checker::{Checked, check};
-use crate::data::{Dataset, Schema, Value, read_dataset};
 use crate::diagnostics::render::render;
 use crate::diagnostics::suggest::{did_you_mean, help_text};
-use crate::diagnostics::{Code, Diagnostic, Diagnostics, Lang, Severity, Text};
-use crate::eval::coverage::Coverage;
-use crate::eval::outcome::SubjectOutcome;
-use crate::eval::stack::StackOutcome;
-use crate::eval::{Evaluator, latest_year};
-use crate::report::basis::BasisRow;
+use crate::diagnostics::{Code, Diagnostics, Lang, Severity, Text};
 use crate::report::{self, Report};
-use crate::source::{Loc, SourceFile, Span};
-use crate::units::parse_unit;
 
 /// Data file extensions, in the order sample data is looked for.
 const DATA_EXTENSIONS: [&str; 4] = ["toml", "csv", "json", "xlsx"];
@@ -168,7 +171,7 @@ pub fn run(
         for data in data_files {
             inputs.push(data.clone());
             let basis = matches!(args.format, ReportFormat::Basis | ReportFormat::Xlsx);
-            match evaluate(&policy, &checked, &data, args, basis, None) {
+            match evaluate(&policy, &checked, &data, &options(args), basis, None) {
                 Ok((outcomes, stacks, rows, eval_diags)) => {
                     if eval_diags.has_errors() {
                         status = worse(status, Status::Errors);
@@ -367,318 +370,4 @@ pub(super) fn sample_data(policy_path: &Path, policy: &Policy) -> Vec<PathBuf> {
         }
     }
     found
-}
-
-/// The subject kind a data file holds: `--kind`, else the file name's `NAME.KIND.ext`, else
-/// the policy's only subject kind.
-pub(super) fn kind_of(policy: &Policy, data: &Path, kind: Option<&str>) -> Option<String> {
-    if let Some(k) = kind {
-        return Some(k.to_string());
-    }
-    let kinds = policy.subject_names();
-    let name = data.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    let parts: Vec<&str> = name.split('.').collect();
-    if parts.len() >= 3
-        && let Some(k) = parts.get(parts.len() - 2)
-        && kinds.contains(k)
-    {
-        return Some((*k).to_string());
-    }
-    match kinds.as_slice() {
-        [one] => Some((*one).to_string()),
-        _ => None,
-    }
-}
-
-pub(super) fn usage(name: &str, message: Text, help: Text) -> Diagnostics {
-    let file = SourceFile::new(name, "");
-    let d = Diagnostic::new(Code::DataFormat, message)
-        .at(Loc::new(&file, Span::default()), Text::new("此文件", "this file"))
-        .help(help);
-    vec![d].into()
-}
-
-/// A data file loaded for a policy: its subjects, parameters, subject kind and year.
-pub(super) struct Loaded {
-    pub dataset: Dataset,
-    pub params: BTreeMap<String, Value>,
-    pub subject: Option<crate::checker::scope::SubjectId>,
-    pub year: Option<u16>,
-}
-
-/// Loads and validates a data file for a policy, with `--param` overrides.
-pub(super) fn load(
-    policy: &Policy,
-    checked: &Checked<'_>,
-    data: &Path,
-    kind: Option<&str>,
-    year: Option<u16>,
-    given: &[String],
-    also_known: &std::collections::BTreeSet<String>,
-) -> Result<Loaded, Diagnostics> {
-    let name = data.display().to_string();
-    let Some(kind) = kind_of(policy, data, kind) else {
-        let kinds = policy.subject_names().join("、");
-        return Err(usage(
-            &name,
-            Text::new(
-                format!("无法确定数据文件 `{name}` 属于哪类主体（{kinds}）"),
-                format!("cannot tell which subject kind `{name}` holds ({kinds})"),
-            ),
-            Text::new(
-                "用 `--kind 主体名` 指定，或把文件命名为 `政策名.主体名.toml`",
-                "say it with `--kind NAME`, or name the file `POLICY.SUBJECT.toml`",
-            ),
-        ));
-    };
-    let mut schema = Schema::from_policy(policy, &kind)?;
-    schema.also_known = also_known.clone();
-    let dataset = read_dataset(data, &schema)?;
-    let params = params(&dataset, given, &schema.also_known)?;
-    let subject = checked.scope.subject_names.get(&kind).copied();
-    let year = year.or_else(|| latest_year(&dataset.records, &params));
-    Ok(Loaded { dataset, params, subject, year })
-}
-
-/// Every subject's outcome, the stacking rules applied to each, the basis of their awards when
-/// asked for, and the evaluation's diagnostics.
-pub(super) type Evaluated =
-    (Vec<SubjectOutcome>, Vec<Vec<StackOutcome>>, Vec<BasisRow>, Diagnostics);
-
-/// Loads the data and evaluates every subject in it, with the policy's stacking rules applied
-/// to each subject (the policies they import are evaluated on the same data); with `basis`, also
-/// explains each award.
-pub(super) fn evaluate(
-    policy: &Policy,
-    checked: &Checked<'_>,
-    data: &Path,
-    args: &EvalArgs,
-    basis: bool,
-    coverage: Option<&Coverage>,
-) -> Result<Evaluated, Diagnostics> {
-    let kind = kind_of(policy, data, args.kind.as_deref()).unwrap_or_default();
-    let imported = stack::imports(policy, &kind)?;
-    let own_names = stack::data_names(policy, &kind);
-    let others = stack::imported_names(policy, &kind);
-    let loaded =
-        load(policy, checked, data, args.kind.as_deref(), args.year, &args.params, &others)?;
-    let mut ev = Evaluator::new(policy, checked, loaded.subject, loaded.params.clone());
-    if let Some(c) = coverage {
-        ev.record_coverage(c.clone());
-    }
-    let mut outcomes = Vec::new();
-    let mut diags = Diagnostics::new();
-    for record in &loaded.dataset.records {
-        if args.subject.as_ref().is_some_and(|s| *s != record.key) {
-            continue;
-        }
-        let (o, d) = ev.evaluate(record, loaded.year);
-        outcomes.push(o);
-        diags.extend(d);
-    }
-    if let Some(s) = &args.subject
-        && !outcomes.iter().any(|o| o.key == *s)
-    {
-        let keys = loaded.dataset.records.iter().map(|r| r.key.as_str());
-        return Err(no_subject(data, s, keys));
-    }
-    // Each imported policy on the same data: its awards per subject.
-    let mut imported_amounts: BTreeMap<
-        String,
-        BTreeMap<String, BTreeMap<String, rust_decimal::Decimal>>,
-    > = BTreeMap::new();
-    for imp in &imported {
-        let (ichecked, _) = check(&imp.policy);
-        let mut known = own_names.clone();
-        known.extend(others.iter().cloned());
-        let ikind = imp
-            .policy
-            .subject_names()
-            .into_iter()
-            .find(|k| *k == kind)
-            .map(str::to_string)
-            .or_else(|| match imp.policy.subject_names().as_slice() {
-                [one] => Some((*one).to_string()),
-                _ => None,
-            });
-        let iloaded = load(
-            &imp.policy,
-            &ichecked,
-            data,
-            ikind.as_deref(),
-            loaded.year,
-            &args.params,
-            &known,
-        )?;
-        let iev = Evaluator::new(&imp.policy, &ichecked, iloaded.subject, iloaded.params);
-        let mut iout = Vec::new();
-        for record in &iloaded.dataset.records {
-            let (o, d) = iev.evaluate(record, iloaded.year);
-            iout.push(o);
-            diags.extend(d);
-        }
-        let mut per_award = BTreeMap::new();
-        for rule in stack::stack_rules(policy, &kind) {
-            for m in &rule.members {
-                if let [alias, award] = m.node.as_slice()
-                    && alias.node == imp.alias
-                {
-                    per_award
-                        .insert(award.node.clone(), stack::amounts(&ichecked, &iout, &award.node));
-                }
-            }
-        }
-        imported_amounts.insert(imp.alias.clone(), per_award);
-    }
-    let (stacks, stack_diags) =
-        stack::apply(&stack::Stacking::new(policy, checked, &kind), &outcomes, &imported_amounts);
-    diags.extend(stack_diags);
-    let rows = if basis {
-        let r = Report { policy, checked, outcomes: &outcomes, stacks: &stacks };
-        report::basis::rows(&r, &ev, &loaded.dataset.records)
-    } else {
-        Vec::new()
-    };
-    Ok((outcomes, stacks, rows, diags))
-}
-
-/// The data has no subject `subject`: a diagnostic suggesting the closest ids.
-pub(super) fn no_subject<'k>(
-    data: &Path,
-    subject: &str,
-    keys: impl Iterator<Item = &'k str>,
-) -> Diagnostics {
-    let help = help_text(&did_you_mean(subject, keys)).unwrap_or_else(|| {
-        Text::new("主体标识见数据文件的标识列", "subject ids are in the data's id column")
-    });
-    usage(
-        &data.display().to_string(),
-        Text::new(
-            format!("数据中没有主体 `{subject}`"),
-            format!("the data has no subject `{subject}`"),
-        ),
-        help,
-    )
-}
-
-/// The data's parameters, overridden by `--param NAME=VALUE` (or `名称(单位)=值`, the data
-/// files' form). A name the policy does not declare is an error, unless it is one of `others`
-/// (a policy evaluated on the same data declares it).
-pub(super) fn params(
-    ds: &Dataset,
-    given: &[String],
-    others: &std::collections::BTreeSet<String>,
-) -> Result<BTreeMap<String, Value>, Diagnostics> {
-    let mut map: BTreeMap<String, Value> =
-        ds.param_names.iter().cloned().zip(ds.params.iter().cloned()).collect();
-    let mut diags = Vec::new();
-    for p in given {
-        let Some((name, text)) = p.split_once('=') else {
-            diags.extend(
-                usage(
-                    "--param",
-                    Text::new(
-                        format!("`--param {p}` 应写成 `名称=值`"),
-                        format!("`--param {p}` must be `NAME=VALUE`"),
-                    ),
-                    Text::new("例如 `--param 优秀分数线=90分`", "e.g. `--param 优秀分数线=90分`"),
-                )
-                .sorted(),
-            );
-            continue;
-        };
-        let (name, text) = match unit_form(name.trim()) {
-            Some((bare, unit)) => (bare, format!("{}{unit}", text.trim())),
-            None => (name.trim(), text.trim().to_string()),
-        };
-        if !ds.param_names.iter().any(|n| n == name) {
-            if !others.contains(name) {
-                diags.extend(unknown_param(name, &ds.param_names));
-            }
-            continue;
-        }
-        match param_value(&text) {
-            Some(v) => {
-                map.insert(name.to_string(), v);
-            }
-            None => diags.extend(
-                usage(
-                    "--param",
-                    Text::new(
-                        format!("无法读取参数值 `{text}`"),
-                        format!("cannot read the parameter value `{text}`"),
-                    ),
-                    Text::new(
-                        "数值写成 `90分`、`6.5%`、`5万元`，或写 `是`/`否`",
-                        "write numbers as `90分`, `6.5%`, `5万元`, or `true`/`false`",
-                    ),
-                )
-                .sorted(),
-            ),
-        }
-    }
-    if diags.is_empty() { Ok(map) } else { Err(diags.into()) }
-}
-
-/// `优秀分数线(分)` or `优秀分数线（分）`: the name and the unit, the form the data files use;
-/// `None` for a bare name.
-fn unit_form(name: &str) -> Option<(&str, &str)> {
-    let inner = name.strip_suffix(')').or_else(|| name.strip_suffix('）'))?;
-    let (bare, unit) = inner.rsplit_once('(').or_else(|| inner.rsplit_once('（'))?;
-    let bare = bare.trim();
-    (!bare.is_empty() && !unit.trim().is_empty()).then_some((bare, unit.trim()))
-}
-
-/// `--param` names a parameter the policy does not declare: the parameters that exist, the
-/// nearest first.
-fn unknown_param(name: &str, declared: &[String]) -> Vec<Diagnostic> {
-    let list = |sep: &str| declared.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(sep);
-    let help = help_text(&did_you_mean(name, declared.iter().map(String::as_str)))
-        .map(|t| {
-            Text::new(
-                format!("政策声明的参数：{}；{}", list("、"), t.zh),
-                format!("the policy's parameters are: {}; {}", list(", "), t.en),
-            )
-        })
-        .unwrap_or_else(|| {
-            if declared.is_empty() {
-                Text::new("政策没有声明参数", "the policy declares no parameters")
-            } else {
-                Text::new(
-                    format!("政策声明的参数：{}", list("、")),
-                    format!("the policy's parameters are: {}", list(", ")),
-                )
-            }
-        });
-    let mut d = usage(
-        "--param",
-        Text::new(
-            format!("政策没有声明参数 `{name}`"),
-            format!("the policy declares no parameter `{name}`"),
-        ),
-        help,
-    )
-    .sorted();
-    for x in &mut d {
-        x.code = Code::UnknownParam;
-    }
-    d
-}
-
-/// `90分`, `6.5%`, `5万元`, `是`: a parameter value given on the command line.
-pub(super) fn param_value(text: &str) -> Option<Value> {
-    match text {
-        "是" | "true" => return Some(Value::Bool(true)),
-        "否" | "false" => return Some(Value::Bool(false)),
-        _ => {}
-    }
-    let split =
-        text.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-')).unwrap_or(text.len());
-    let (num, unit) = text.split_at(split);
-    let value: rust_decimal::Decimal = num.parse().ok()?;
-    if unit.is_empty() {
-        return Some(Value::Number { value, dim: crate::units::Dim::NUMBER });
-    }
-    let u = parse_unit(unit).ok()?;
-    Some(Value::Number { value: u.to_base(value).ok()?, dim: u.dim() })
 }

@@ -14,13 +14,11 @@ pub mod diff;
 pub mod eval;
 pub mod explain;
 pub mod explain_code;
-pub mod files;
 pub mod fmt;
 pub mod generate;
 pub mod output;
 pub mod schema;
 pub mod simulate;
-pub mod stack;
 mod stream;
 pub mod testing;
 
@@ -33,6 +31,8 @@ use clap::Parser;
 use crate::diagnostics::Lang;
 use crate::diagnostics::lang::select_lang;
 use crate::diagnostics::render::{Format, HumanStyle};
+use crate::engine::files;
+use crate::engine::imports as stack;
 use args::{Cli, Command};
 
 /// How a command ended; its exit status.

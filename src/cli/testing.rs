@@ -21,8 +21,8 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::{Map, Value as J, json};
 
-use super::args::{EvalArgs, ReportFormat, TestArgs};
-use super::eval::{evaluate, param_value, sample_data};
+use super::args::TestArgs;
+use super::eval::{param_value, sample_data};
 use super::output::write_out;
 use super::{Settings, Status, emit, files};
 use crate::ast::Policy;
@@ -31,6 +31,7 @@ use crate::data::Value;
 use crate::diagnostics::render::render;
 use crate::diagnostics::suggest::{did_you_mean, help_text};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Lang, Severity, Text};
+use crate::engine::{Options, evaluate};
 use crate::eval::coverage::Coverage;
 use crate::eval::value::V;
 use crate::report::show::grouped;
@@ -215,20 +216,9 @@ fn eval_json(
     year: Option<u16>,
     params: Vec<String>,
 ) -> Result<J, Diagnostics> {
-    let args = EvalArgs {
-        paths: vec![ctx.path.to_path_buf()],
-        data: Some(data.to_path_buf()),
-        kind,
-        subject: None,
-        year,
-        params,
-        format: ReportFormat::Json,
-        out: None,
-        threads: None,
-        columns: Vec::new(),
-    };
+    let opts = Options { kind, subject: None, year, params };
     let (outcomes, stacks, _, diags) =
-        evaluate(ctx.policy, ctx.checked, data, &args, false, ctx.coverage)?;
+        evaluate(ctx.policy, ctx.checked, data, &opts, false, ctx.coverage)?;
     if diags.has_errors() {
         return Err(diags);
     }

@@ -1,0 +1,132 @@
+//! Evaluating a policy on a data file: every subject's outcome, the stacking rules applied to
+//! each (the policies they import evaluated on the same data), and the basis of the awards.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::imports as stack;
+use super::load::{kind_of, load, no_subject};
+use crate::ast::Policy;
+use crate::checker::{Checked, check};
+use crate::diagnostics::Diagnostics;
+use crate::eval::Evaluator;
+use crate::eval::coverage::Coverage;
+use crate::eval::outcome::SubjectOutcome;
+use crate::eval::stack::StackOutcome;
+use crate::report::basis::BasisRow;
+use crate::report::{self, Report};
+
+/// What to evaluate: the subject kind the data holds, one subject only, the year, and the
+/// parameters given (`名称=值`), as `zhengce eval` takes them.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The subject kind; else the data file's name (`NAME.KIND.ext`) or the policy's only kind.
+    pub kind: Option<String>,
+    /// Only the subject with this id.
+    pub subject: Option<String>,
+    /// The evaluation year; else the latest year the data gives a value for.
+    pub year: Option<u16>,
+    /// Parameter values, `名称=值` or `名称(单位)=值`, over the data's own.
+    pub params: Vec<String>,
+}
+
+/// Every subject's outcome, the stacking rules applied to each, the basis of their awards when
+/// asked for, and the evaluation's diagnostics.
+pub type Evaluated = (Vec<SubjectOutcome>, Vec<Vec<StackOutcome>>, Vec<BasisRow>, Diagnostics);
+
+/// Loads the data and evaluates every subject in it, with the policy's stacking rules applied
+/// to each subject (the policies they import are evaluated on the same data); with `basis`, also
+/// explains each award.
+pub fn evaluate(
+    policy: &Policy,
+    checked: &Checked<'_>,
+    data: &Path,
+    opts: &Options,
+    basis: bool,
+    coverage: Option<&Coverage>,
+) -> Result<Evaluated, Diagnostics> {
+    let kind = kind_of(policy, data, opts.kind.as_deref()).unwrap_or_default();
+    let imported = stack::imports(policy, &kind)?;
+    let own_names = stack::data_names(policy, &kind);
+    let others = stack::imported_names(policy, &kind);
+    let loaded =
+        load(policy, checked, data, opts.kind.as_deref(), opts.year, &opts.params, &others)?;
+    let mut ev = Evaluator::new(policy, checked, loaded.subject, loaded.params.clone());
+    if let Some(c) = coverage {
+        ev.record_coverage(c.clone());
+    }
+    let mut outcomes = Vec::new();
+    let mut diags = Diagnostics::new();
+    for record in &loaded.dataset.records {
+        if opts.subject.as_ref().is_some_and(|s| *s != record.key) {
+            continue;
+        }
+        let (o, d) = ev.evaluate(record, loaded.year);
+        outcomes.push(o);
+        diags.extend(d);
+    }
+    if let Some(s) = &opts.subject
+        && !outcomes.iter().any(|o| o.key == *s)
+    {
+        let keys = loaded.dataset.records.iter().map(|r| r.key.as_str());
+        return Err(no_subject(data, s, keys));
+    }
+    // Each imported policy on the same data: its awards per subject.
+    let mut imported_amounts: BTreeMap<
+        String,
+        BTreeMap<String, BTreeMap<String, rust_decimal::Decimal>>,
+    > = BTreeMap::new();
+    for imp in &imported {
+        let (ichecked, _) = check(&imp.policy);
+        let mut known = own_names.clone();
+        known.extend(others.iter().cloned());
+        let ikind = imp
+            .policy
+            .subject_names()
+            .into_iter()
+            .find(|k| *k == kind)
+            .map(str::to_string)
+            .or_else(|| match imp.policy.subject_names().as_slice() {
+                [one] => Some((*one).to_string()),
+                _ => None,
+            });
+        let iloaded = load(
+            &imp.policy,
+            &ichecked,
+            data,
+            ikind.as_deref(),
+            loaded.year,
+            &opts.params,
+            &known,
+        )?;
+        let iev = Evaluator::new(&imp.policy, &ichecked, iloaded.subject, iloaded.params);
+        let mut iout = Vec::new();
+        for record in &iloaded.dataset.records {
+            let (o, d) = iev.evaluate(record, iloaded.year);
+            iout.push(o);
+            diags.extend(d);
+        }
+        let mut per_award = BTreeMap::new();
+        for rule in stack::stack_rules(policy, &kind) {
+            for m in &rule.members {
+                if let [alias, award] = m.node.as_slice()
+                    && alias.node == imp.alias
+                {
+                    per_award
+                        .insert(award.node.clone(), stack::amounts(&ichecked, &iout, &award.node));
+                }
+            }
+        }
+        imported_amounts.insert(imp.alias.clone(), per_award);
+    }
+    let (stacks, stack_diags) =
+        stack::apply(&stack::Stacking::new(policy, checked, &kind), &outcomes, &imported_amounts);
+    diags.extend(stack_diags);
+    let rows = if basis {
+        let r = Report { policy, checked, outcomes: &outcomes, stacks: &stacks };
+        report::basis::rows(&r, &ev, &loaded.dataset.records)
+    } else {
+        Vec::new()
+    };
+    Ok((outcomes, stacks, rows, diags))
+}

@@ -1,0 +1,228 @@
+//! Data for a policy: which subject kind a data file holds, the file loaded and validated for it,
+//! and the parameters the document leaves open, given in the data or on the command line
+//! (`--param 名称=值`).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::ast::Policy;
+use crate::checker::Checked;
+use crate::data::{Dataset, Schema, Value, read_dataset};
+use crate::diagnostics::suggest::{did_you_mean, help_text};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
+use crate::eval::latest_year;
+use crate::source::{Loc, SourceFile, Span};
+use crate::units::parse_unit;
+
+/// The subject kind a data file holds: `--kind`, else the file name's `NAME.KIND.ext`, else
+/// the policy's only subject kind.
+pub fn kind_of(policy: &Policy, data: &Path, kind: Option<&str>) -> Option<String> {
+    if let Some(k) = kind {
+        return Some(k.to_string());
+    }
+    let kinds = policy.subject_names();
+    let name = data.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let parts: Vec<&str> = name.split('.').collect();
+    if parts.len() >= 3
+        && let Some(k) = parts.get(parts.len() - 2)
+        && kinds.contains(k)
+    {
+        return Some((*k).to_string());
+    }
+    match kinds.as_slice() {
+        [one] => Some((*one).to_string()),
+        _ => None,
+    }
+}
+
+/// A problem with a file or an option as a whole, labelled at the start of `name`.
+pub fn usage(name: &str, message: Text, help: Text) -> Diagnostics {
+    let file = SourceFile::new(name, "");
+    let d = Diagnostic::new(Code::DataFormat, message)
+        .at(Loc::new(&file, Span::default()), Text::new("此文件", "this file"))
+        .help(help);
+    vec![d].into()
+}
+
+/// A data file loaded for a policy: its subjects, parameters, subject kind and year.
+pub struct Loaded {
+    pub dataset: Dataset,
+    pub params: BTreeMap<String, Value>,
+    pub subject: Option<crate::checker::scope::SubjectId>,
+    pub year: Option<u16>,
+}
+
+/// Loads and validates a data file for a policy, with `--param` overrides.
+pub fn load(
+    policy: &Policy,
+    checked: &Checked<'_>,
+    data: &Path,
+    kind: Option<&str>,
+    year: Option<u16>,
+    given: &[String],
+    also_known: &std::collections::BTreeSet<String>,
+) -> Result<Loaded, Diagnostics> {
+    let name = data.display().to_string();
+    let Some(kind) = kind_of(policy, data, kind) else {
+        let kinds = policy.subject_names().join("、");
+        return Err(usage(
+            &name,
+            Text::new(
+                format!("无法确定数据文件 `{name}` 属于哪类主体（{kinds}）"),
+                format!("cannot tell which subject kind `{name}` holds ({kinds})"),
+            ),
+            Text::new(
+                "用 `--kind 主体名` 指定，或把文件命名为 `政策名.主体名.toml`",
+                "say it with `--kind NAME`, or name the file `POLICY.SUBJECT.toml`",
+            ),
+        ));
+    };
+    let mut schema = Schema::from_policy(policy, &kind)?;
+    schema.also_known = also_known.clone();
+    let dataset = read_dataset(data, &schema)?;
+    let params = params(&dataset, given, &schema.also_known)?;
+    let subject = checked.scope.subject_names.get(&kind).copied();
+    let year = year.or_else(|| latest_year(&dataset.records, &params));
+    Ok(Loaded { dataset, params, subject, year })
+}
+
+/// The data has no subject `subject`: a diagnostic suggesting the closest ids.
+pub fn no_subject<'k>(
+    data: &Path,
+    subject: &str,
+    keys: impl Iterator<Item = &'k str>,
+) -> Diagnostics {
+    let help = help_text(&did_you_mean(subject, keys)).unwrap_or_else(|| {
+        Text::new("主体标识见数据文件的标识列", "subject ids are in the data's id column")
+    });
+    usage(
+        &data.display().to_string(),
+        Text::new(
+            format!("数据中没有主体 `{subject}`"),
+            format!("the data has no subject `{subject}`"),
+        ),
+        help,
+    )
+}
+
+/// The data's parameters, overridden by `--param NAME=VALUE` (or `名称(单位)=值`, the data
+/// files' form). A name the policy does not declare is an error, unless it is one of `others`
+/// (a policy evaluated on the same data declares it).
+pub fn params(
+    ds: &Dataset,
+    given: &[String],
+    others: &std::collections::BTreeSet<String>,
+) -> Result<BTreeMap<String, Value>, Diagnostics> {
+    let mut map: BTreeMap<String, Value> =
+        ds.param_names.iter().cloned().zip(ds.params.iter().cloned()).collect();
+    let mut diags = Vec::new();
+    for p in given {
+        let Some((name, text)) = p.split_once('=') else {
+            diags.extend(
+                usage(
+                    "--param",
+                    Text::new(
+                        format!("`--param {p}` 应写成 `名称=值`"),
+                        format!("`--param {p}` must be `NAME=VALUE`"),
+                    ),
+                    Text::new("例如 `--param 优秀分数线=90分`", "e.g. `--param 优秀分数线=90分`"),
+                )
+                .sorted(),
+            );
+            continue;
+        };
+        let (name, text) = match unit_form(name.trim()) {
+            Some((bare, unit)) => (bare, format!("{}{unit}", text.trim())),
+            None => (name.trim(), text.trim().to_string()),
+        };
+        if !ds.param_names.iter().any(|n| n == name) {
+            if !others.contains(name) {
+                diags.extend(unknown_param(name, &ds.param_names));
+            }
+            continue;
+        }
+        match param_value(&text) {
+            Some(v) => {
+                map.insert(name.to_string(), v);
+            }
+            None => diags.extend(
+                usage(
+                    "--param",
+                    Text::new(
+                        format!("无法读取参数值 `{text}`"),
+                        format!("cannot read the parameter value `{text}`"),
+                    ),
+                    Text::new(
+                        "数值写成 `90分`、`6.5%`、`5万元`，或写 `是`/`否`",
+                        "write numbers as `90分`, `6.5%`, `5万元`, or `true`/`false`",
+                    ),
+                )
+                .sorted(),
+            ),
+        }
+    }
+    if diags.is_empty() { Ok(map) } else { Err(diags.into()) }
+}
+
+/// `优秀分数线(分)` or `优秀分数线（分）`: the name and the unit, the form the data files use;
+/// `None` for a bare name.
+fn unit_form(name: &str) -> Option<(&str, &str)> {
+    let inner = name.strip_suffix(')').or_else(|| name.strip_suffix('）'))?;
+    let (bare, unit) = inner.rsplit_once('(').or_else(|| inner.rsplit_once('（'))?;
+    let bare = bare.trim();
+    (!bare.is_empty() && !unit.trim().is_empty()).then_some((bare, unit.trim()))
+}
+
+/// `--param` names a parameter the policy does not declare: the parameters that exist, the
+/// nearest first.
+fn unknown_param(name: &str, declared: &[String]) -> Vec<Diagnostic> {
+    let list = |sep: &str| declared.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(sep);
+    let help = help_text(&did_you_mean(name, declared.iter().map(String::as_str)))
+        .map(|t| {
+            Text::new(
+                format!("政策声明的参数：{}；{}", list("、"), t.zh),
+                format!("the policy's parameters are: {}; {}", list(", "), t.en),
+            )
+        })
+        .unwrap_or_else(|| {
+            if declared.is_empty() {
+                Text::new("政策没有声明参数", "the policy declares no parameters")
+            } else {
+                Text::new(
+                    format!("政策声明的参数：{}", list("、")),
+                    format!("the policy's parameters are: {}", list(", ")),
+                )
+            }
+        });
+    let mut d = usage(
+        "--param",
+        Text::new(
+            format!("政策没有声明参数 `{name}`"),
+            format!("the policy declares no parameter `{name}`"),
+        ),
+        help,
+    )
+    .sorted();
+    for x in &mut d {
+        x.code = Code::UnknownParam;
+    }
+    d
+}
+
+/// `90分`, `6.5%`, `5万元`, `是`: a parameter value given on the command line.
+pub fn param_value(text: &str) -> Option<Value> {
+    match text {
+        "是" | "true" => return Some(Value::Bool(true)),
+        "否" | "false" => return Some(Value::Bool(false)),
+        _ => {}
+    }
+    let split =
+        text.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-')).unwrap_or(text.len());
+    let (num, unit) = text.split_at(split);
+    let value: rust_decimal::Decimal = num.parse().ok()?;
+    if unit.is_empty() {
+        return Some(Value::Number { value, dim: crate::units::Dim::NUMBER });
+    }
+    let u = parse_unit(unit).ok()?;
+    Some(Value::Number { value: u.to_base(value).ok()?, dim: u.dim() })
+}
