@@ -126,9 +126,9 @@ pub fn main() -> ExitCode {
 }
 
 /// With `ZHENGCE_PEAK_MEMORY` set, the process's peak resident memory (Linux `VmHWM`) is
-/// written to standard error as it ends, as `zhengce-peak-memory-kib: N`, for the tests and
-/// benchmarks that hold zhengce to its memory bound. The kernel keeps the peak, so nothing is
-/// missed between samples.
+/// written to standard error as it ends, as `zhengce-peak-memory-kib: N`, and its CPU time (user
+/// and system, every thread) as `zhengce-cpu-ms: N`, for the tests and benchmarks that hold
+/// zhengce to its bounds. The kernel keeps the peak, so nothing is missed between samples.
 fn peak_memory(err: &mut dyn Write) {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let kib = status
@@ -137,6 +137,13 @@ fn peak_memory(err: &mut dyn Write) {
         .and_then(|v| v.split_whitespace().next())
         .unwrap_or("unknown");
     emit(err, &format!("zhengce-peak-memory-kib: {kib}\n"));
+    // utime and stime: the 12th and 13th fields after the command name (in parentheses), in
+    // clock ticks of 10 ms.
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let fields: Vec<&str> =
+        stat.rsplit_once(')').map_or("", |(_, r)| r).split_whitespace().collect();
+    let tick = |i: usize| fields.get(i).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0);
+    emit(err, &format!("zhengce-cpu-ms: {}\n", (tick(11) + tick(12)) * 10));
 }
 
 /// Runs the command line `args` (the program name first) in `env`, writing to `out` and `err`.
