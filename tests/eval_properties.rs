@@ -198,9 +198,10 @@ fn transfer_subsidies_are_the_hand_computed_decimals() {
     // 丁: 200万元 × 20% = 400,000, capped at 300,000.
     assert_eq!(amount(&r, "丁公司", "市外成果转化补助"), (d("2000000") * d("0.2")).min(cap_out));
     assert_eq!(amount(&r, "丁公司", "市外成果转化补助"), d("300000"));
-    // 戊: 1,500,000 × 20% = 300,000, exactly the cap, which is then not applied.
+    // 戊: 1,500,000 × 20% = 300,000, exactly the cap: reached.
     assert_eq!(amount(&r, "戊公司", "市外成果转化补助"), d("300000"));
-    assert_eq!(rule(&r, "戊公司", "市外成果转化补助")["detail"]["capped"], false);
+    assert_eq!(rule(&r, "戊公司", "市外成果转化补助")["detail"]["capped"], true);
+    assert_eq!(rule(&r, "甲公司", "县内成果转化补助")["detail"]["capped"], false);
     // 己: no transfer project, nothing.
     assert_eq!(amount(&r, "己公司", "县内成果转化补助"), Decimal::ZERO);
     assert_eq!(amount(&r, "己公司", "市外成果转化补助"), Decimal::ZERO);

@@ -116,7 +116,7 @@ fn transfer_subsidy_is_30_percent_capped_at_50_wan() {
     assert_eq!(amount(2, "县内成果转化补助"), V::Num(d("499999.998"), Dim::MONEY));
     assert_eq!(amount(3, "市外成果转化补助"), V::Num(d("300000"), Dim::MONEY));
     assert_eq!(amount(4, "市外成果转化补助"), V::Num(d("300000"), Dim::MONEY));
-    // The cap is reported as applied only when it cut the amount.
+    // The cap is reported as reached when the computed amount is at it or over it.
     let capped = |i: usize, award: &str| {
         let f = SourceFile::new("t.zc", ZEZHOU);
         let p = parse(&f).0.unwrap();
@@ -129,7 +129,8 @@ fn transfer_subsidy_is_30_percent_capped_at_50_wan() {
     };
     assert!(capped(1, "县内成果转化补助"));
     assert!(!capped(2, "县内成果转化补助"));
-    assert!(!capped(4, "市外成果转化补助"));
+    assert!(capped(4, "市外成果转化补助"));
+    assert!(!capped(0, "县内成果转化补助"));
 }
 
 const INCUBATOR: &str = r#"

@@ -92,9 +92,9 @@ fn rent_subsidies_are_checked_as_written_without_a_rounding() {
 #[test]
 fn loan_interest_subsidy_is_half_the_interest_capped_at_500000() {
     let r = eval(POLICY, ENTERPRISES, &[]);
-    // 五(四): a 双创基地投资方. 1,000,000 × 50% = 500,000 = 50万元: exactly the cap, not cut.
+    // 五(四): a 双创基地投资方. 1,000,000 × 50% = 500,000 = 50万元: exactly the cap, reached.
     assert_eq!(yuan(&r, "山西锐倍特超硬刀具有限公司", "贷款贴息"), d("500000"));
-    assert_eq!(rule(&r, "山西锐倍特超硬刀具有限公司", "贷款贴息")["detail"]["capped"], false);
+    assert_eq!(rule(&r, "山西锐倍特超硬刀具有限公司", "贷款贴息")["detail"]["capped"], true);
     // 纳税大户. 1,000,002 × 50% = 500,001 > 50万元 → 500,000.
     assert_eq!(yuan(&r, "高义钢铁有限公司", "贷款贴息"), d("500000"));
     assert_eq!(rule(&r, "高义钢铁有限公司", "贷款贴息")["detail"]["capped"], true);

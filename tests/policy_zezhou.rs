@@ -39,11 +39,11 @@ fn technology_transfer_is_30_or_20_percent_capped_by_origin() {
     );
     // 1,666,666.66 × 30% = 499,999.998 < 50万元 (the document states no rounding).
     assert_eq!(yuan(&r, "泽州县兰花精密机械有限公司", "科技成果转化补助"), d("499999.998"));
-    // External results: 1,500,000 × 20% = 300,000 = 30万元 exactly, not cut.
+    // External results: 1,500,000 × 20% = 300,000 = 30万元 exactly: the cap is reached.
     assert_eq!(yuan(&r, "泽州县凤城光电科技有限公司", "科技成果转化补助"), d("300000"));
     assert_eq!(
         rule(&r, "泽州县凤城光电科技有限公司", "科技成果转化补助")["detail"]["capped"],
-        false
+        true
     );
     // 1,500,000.05 × 20% = 300,000.01 > 30万元 → 300,000.
     assert_eq!(yuan(&r, "泽州县鑫磊智能装备有限公司", "科技成果转化补助"), d("300000"));

@@ -111,6 +111,8 @@ pub struct AwardResult {
     pub failed: Vec<usize>,
     pub base: V,
     pub cap: Option<V>,
+    /// Whether the cap was reached: the computed amount at the cap or over it (then the cap is
+    /// the amount).
     pub capped: bool,
     pub reduce: Option<V>,
     pub amount: V,

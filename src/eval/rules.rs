@@ -495,8 +495,11 @@ impl Evaluator<'_, '_> {
         }
         let mut amount = base.clone();
         let mut capped = false;
+        // The cap is reached when the computed amount is at it or over it (at it exactly, the
+        // amount is the cap either way): an officer reads "reached" for both.
         if let (V::Num(x, d), Some(V::Num(c, _))) = (&amount, &cap)
-            && compare(&V::Num(*x, *d), &V::Num(*c, *d)) == Some(std::cmp::Ordering::Greater)
+            && let Some(order) = compare(&V::Num(*x, *d), &V::Num(*c, *d))
+            && order != std::cmp::Ordering::Less
         {
             amount = V::Num(*c, *d);
             capped = true;

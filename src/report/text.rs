@@ -158,10 +158,14 @@ fn detail(out: &mut String, r: &Report<'_, '_>, def: usize, d: &Detail, lang: La
             let mut parts =
                 vec![format!("{} {}", w(lang, "计算", "computed"), show(&a.base, scope, lang))];
             if let Some(cap) = &a.cap {
-                let applied = if a.capped { w(lang, "（已封顶）", " (applied)") } else { "" };
+                let reached = if a.capped {
+                    w(lang, "（已达上限）", " (reached)")
+                } else {
+                    w(lang, "（未达上限）", " (not reached)")
+                };
                 parts.push(format!(
-                    "{} {}{applied}",
-                    w(lang, "最高不超过", "capped at"),
+                    "{} {}{reached}",
+                    w(lang, "最高不超过", "cap"),
                     show(cap, scope, lang)
                 ));
             }
