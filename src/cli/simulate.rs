@@ -180,6 +180,9 @@ pub fn run(
     };
     let mut status = if diags.has_errors() { Status::Errors } else { Status::Ok };
     let mut diags = diags;
+    if let Some(d) = crate::engine::validity::outside(&policy, year) {
+        diags.push(d);
+    }
     if sim.overflow {
         diags.push(crate::eval::overflow::register_overflow(&policy));
         return fail(diags, err);

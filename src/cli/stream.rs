@@ -147,7 +147,10 @@ pub(super) fn run(
         write_csv_stacked(policy, checked, &kind, data, &opts, &stacking, &companions, &mut file)
     };
     match written {
-        Ok(summary) => {
+        Ok(mut summary) => {
+            if let Some(d) = crate::engine::validity::outside(policy, opts.year) {
+                summary.diagnostics.push(d);
+            }
             let committed =
                 file.flush().map_err(|e| Box::new(cannot_write(Some(out_path), &e.to_string())));
             match committed.and_then(|()| file.commit()) {

@@ -108,6 +108,7 @@ codes! {
     DeductionRange = "ZC0704", Error, "扣分超出规定范围", "deduction outside its range";
     MissingParamValue = "ZC0705", Error, "参数没有取值", "parameter has no value";
     EvalLimit = "ZC0706", Error, "评估超出上限", "evaluation limit exceeded";
+    OutsideValidity = "ZC0707", Warning, "评估年度不在有效期内", "evaluation year outside the validity period";
     // --- test files
     TestFile = "ZC0801", Error, "测试文件无法读取", "unreadable test file";
     TestCase = "ZC0802", Error, "测试用例无法运行", "test case that cannot run";
@@ -128,8 +129,14 @@ codes! {
 
 impl Code {
     /// Whether a problem of this code is the same for every subject it stops (a parameter
-    /// without a value), so that a run reports it once, with the number of subjects.
+    /// without a value), or for every data file evaluated (a year outside the validity
+    /// period), so that a run reports it once.
     pub fn once_per_run(self) -> bool {
+        matches!(self, Code::MissingParamValue | Code::OutsideValidity)
+    }
+
+    /// Whether a problem reported once per run counts the subjects it stopped.
+    pub fn counts_subjects(self) -> bool {
         matches!(self, Code::MissingParamValue)
     }
 }

@@ -150,7 +150,9 @@ impl Diagnostics {
         {
             let site = (d.code, loc.file.name.clone(), loc.span.start, loc.span.end);
             if let Some(at) = self.kept.get(&site) {
-                *self.more.entry(*at).or_insert(0) += extra + 1;
+                if d.code.counts_subjects() {
+                    *self.more.entry(*at).or_insert(0) += extra + 1;
+                }
                 return;
             }
             self.kept.insert(site, self.items.len());

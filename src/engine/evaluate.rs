@@ -57,6 +57,9 @@ pub fn evaluate(
     }
     let mut outcomes = Vec::new();
     let mut diags = Diagnostics::new();
+    diags.extend(
+        super::validity::outside(policy, loaded.year).into_iter().collect::<Vec<_>>().into(),
+    );
     for record in &loaded.dataset.records {
         if opts.subject.as_ref().is_some_and(|s| *s != record.key) {
             continue;

@@ -7,6 +7,7 @@ pub mod evaluate;
 pub mod files;
 pub mod imports;
 pub mod load;
+pub mod validity;
 
 pub use evaluate::{Evaluated, Options, evaluate};
 pub use load::{Loaded, kind_of, load, params};
