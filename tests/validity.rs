@@ -14,7 +14,8 @@ use std::process::Command;
 fn run(args: &[&str]) -> (Option<i32>, String) {
     let o = Command::new(env!("CARGO_BIN_EXE_zhengce"))
         .args(args)
-        .args(["--error-format", "plain"]).env("LANG", "en_US.UTF-8")
+        .args(["--error-format", "plain"])
+        .env("LANG", "en_US.UTF-8")
         .output()
         .unwrap();
     (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned())

@@ -15,6 +15,7 @@ pub mod eval;
 pub mod explain;
 pub mod explain_code;
 pub mod fmt;
+mod format_ext;
 pub mod generate;
 pub mod output;
 pub mod schema;
@@ -26,7 +27,7 @@ use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::diagnostics::Lang;
 use crate::diagnostics::lang::select_lang;
@@ -152,8 +153,11 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
-        Ok(cli) => cli,
+    let parsed = Cli::command()
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
+    let (mut cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => {
             let text =
                 if env.color { e.render().ansi().to_string() } else { e.render().to_string() };
@@ -178,6 +182,16 @@ where
         style: HumanStyle { color: env.color, width: env.width, ..HumanStyle::default() },
         progress: env.progress,
     };
+    if let Err(d) = format_ext::reconcile(&mut cli.command, &matches) {
+        let text = crate::diagnostics::render::render(
+            &d.sorted(),
+            settings.lang,
+            settings.format,
+            &settings.style,
+        );
+        emit(err, &text);
+        return Status::Usage;
+    }
     let mut sizes = crate::limits::Sizes::default();
     for setting in &cli.limits {
         if let Err(message) = sizes.apply(setting) {

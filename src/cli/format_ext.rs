@@ -1,0 +1,134 @@
+//! `--format` and the extension of `--out`: a report is written in the format its file name
+//! says when `--format` is not given (`--out 结果.xlsx` writes a workbook, `--out 模板.toml` a
+//! TOML file), and a `--format` that contradicts the extension is refused: CSV text in a file
+//! named `.xlsx` is a file Excel calls corrupt.
+
+use std::path::Path;
+
+use clap::ArgMatches;
+use clap::parser::ValueSource;
+
+use super::args::{Command, ReportFormat, SimFormat, TemplateFormat};
+use crate::diagnostics::{Diagnostics, Text};
+
+/// A format each extension names, for one command's `--format` values.
+trait ByExtension: Sized + Copy + PartialEq {
+    /// The format a file extension (lower case) names, if it names one of this command's.
+    fn from_extension(ext: &str) -> Option<Self>;
+    /// The `--format` value as typed.
+    fn shown(self) -> &'static str;
+}
+
+impl ByExtension for ReportFormat {
+    fn from_extension(ext: &str) -> Option<Self> {
+        Some(match ext {
+            "txt" => ReportFormat::Text,
+            "json" => ReportFormat::Json,
+            "jsonl" => ReportFormat::Jsonl,
+            "md" | "markdown" => ReportFormat::Markdown,
+            "csv" => ReportFormat::Csv,
+            "xlsx" => ReportFormat::Xlsx,
+            _ => return None,
+        })
+    }
+    fn shown(self) -> &'static str {
+        match self {
+            ReportFormat::Text => "text",
+            ReportFormat::Json => "json",
+            ReportFormat::Jsonl => "jsonl",
+            ReportFormat::Markdown => "markdown",
+            ReportFormat::Csv => "csv",
+            ReportFormat::Basis => "basis",
+            ReportFormat::Xlsx => "xlsx",
+        }
+    }
+}
+
+impl ByExtension for SimFormat {
+    fn from_extension(ext: &str) -> Option<Self> {
+        Some(match ext {
+            "txt" => SimFormat::Text,
+            "json" => SimFormat::Json,
+            "md" | "markdown" => SimFormat::Markdown,
+            "xlsx" => SimFormat::Xlsx,
+            _ => return None,
+        })
+    }
+    fn shown(self) -> &'static str {
+        match self {
+            SimFormat::Text => "text",
+            SimFormat::Json => "json",
+            SimFormat::Markdown => "markdown",
+            SimFormat::Xlsx => "xlsx",
+        }
+    }
+}
+
+impl ByExtension for TemplateFormat {
+    fn from_extension(ext: &str) -> Option<Self> {
+        Some(match ext {
+            "csv" => TemplateFormat::Csv,
+            "toml" => TemplateFormat::Toml,
+            "xlsx" => TemplateFormat::Xlsx,
+            _ => return None,
+        })
+    }
+    fn shown(self) -> &'static str {
+        match self {
+            TemplateFormat::Csv => "csv",
+            TemplateFormat::Toml => "toml",
+            TemplateFormat::Xlsx => "xlsx",
+        }
+    }
+}
+
+/// Sets each command's format from its `--out` extension when `--format` is not given; refuses
+/// a `--format` that names another format than the extension does.
+pub(super) fn reconcile(command: &mut Command, matches: &ArgMatches) -> Result<(), Diagnostics> {
+    let Some((name, sub)) = matches.subcommand() else { return Ok(()) };
+    let given = sub.value_source("format") == Some(ValueSource::CommandLine);
+    match command {
+        Command::Eval(a) => settle(&mut a.format, a.out.as_deref(), given, name),
+        Command::Simulate(a) => settle(&mut a.format, a.out.as_deref(), given, name),
+        Command::Diff(a) => settle(&mut a.format, a.out.as_deref(), given, name),
+        Command::Template(a) => settle(&mut a.format, a.out.as_deref(), given, name),
+        _ => Ok(()),
+    }
+}
+
+fn settle<F: ByExtension>(
+    format: &mut F,
+    out: Option<&Path>,
+    given: bool,
+    command: &str,
+) -> Result<(), Diagnostics> {
+    let Some(out) = out else { return Ok(()) };
+    let Some(ext) = out.extension().and_then(|e| e.to_str()).map(str::to_lowercase) else {
+        return Ok(());
+    };
+    let Some(named) = F::from_extension(&ext) else { return Ok(()) };
+    if !given {
+        *format = named;
+        return Ok(());
+    }
+    // `basis` is Markdown: a `.md` file may hold it.
+    if *format == named || (format.shown() == "basis" && named.shown() == "markdown") {
+        return Ok(());
+    }
+    let (f, n, file) = (format.shown(), named.shown(), out.display());
+    Err(super::eval::bad_options(
+        "--format",
+        Text::new(
+            format!("`--format {f}` 与输出文件 `{file}` 的扩展名（{n}）不一致"),
+            format!("`--format {f}` does not match the extension of `{file}` ({n})"),
+        ),
+        Text::new(
+            format!(
+                "去掉 `--format`（按扩展名写成 {n}），或把文件改名为 `.{f}`；`zhengce {command} --help` 列出格式"
+            ),
+            format!(
+                "leave out `--format` (the extension gives {n}), or name the file `.{f}`; `zhengce {command} --help` lists the formats"
+            ),
+        ),
+    ))
+}
