@@ -396,10 +396,20 @@ fn out_never_overwrites_an_input() {
     // Its sample data, found beside it.
     refuses(&["eval", s(&policy), "--format", "csv"], &sample);
     refuses(&["eval", s(&dir), "--format", "json"], &sample);
-    // The data given, in every format, the workbook included.
-    for format in ["text", "csv", "xlsx"] {
-        refuses(&["eval", s(&policy), "--data", s(&csv), "--format", format], &csv);
-        refuses(&["eval", s(&policy), "--data", s(&xlsx), "--format", format], &xlsx);
+    // The data given, the workbook included, in the format its extension names (given or not).
+    refuses(&["eval", s(&policy), "--data", s(&csv), "--format", "csv"], &csv);
+    refuses(&["eval", s(&policy), "--data", s(&xlsx), "--format", "xlsx"], &xlsx);
+    refuses(&["eval", s(&policy), "--data", s(&csv)], &csv);
+    refuses(&["eval", s(&policy), "--data", s(&xlsx)], &xlsx);
+    // In another format than the extension names: refused before anything is written.
+    for (format, input) in [("text", &csv), ("xlsx", &csv), ("csv", &xlsx), ("text", &xlsx)] {
+        let before = std::fs::read(input).unwrap();
+        let mut all = vec!["eval", s(&policy), "--data", s(input), "--format", format];
+        all.extend(["--out", s(input), "--error-format", "plain", "--lang", "en"]);
+        let r = zhengce(&all);
+        assert_eq!(r.status, Status::Usage, "{all:?}: {}", r.err);
+        assert!(r.err.contains("error[ZC0904]") && r.err.contains("does not match the extension"));
+        assert_eq!(std::fs::read(input).unwrap(), before);
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -12,7 +12,9 @@
 
 mod policy_common;
 
-use policy_common::{check_codes, d, eval, rule, stack, total, yuan, zhengce};
+use policy_common::{
+    check_codes, d, eval, eval_outside_validity, rule, stack, total, yuan, zhengce,
+};
 use zhengce::cli::Status;
 
 const POLICY: &str = "policies/xinjiang.zc";
@@ -200,8 +202,9 @@ fn transformation_subsidy_is_30_percent_of_local_tax_for_three_years_from_produc
     // ... but in 2018 (2年): 610,000 × 30% = 183,000.
     let r = eval(POLICY, ENTERPRISES, &["--year", "2018"]);
     assert_eq!(yuan(&r, "山西大新传动技术有限公司", "转型技改补助"), d("183000"));
-    // 高义钢铁 in its production year 2017 (0年): 852,000 × 30% = 255,600.
-    let r = eval(POLICY, ENTERPRISES, &["--year", "2017"]);
+    // 高义钢铁 in its production year 2017 (0年): 852,000 × 30% = 255,600 (2017 is before the
+    // document's period, 2018-2019: evaluated with the ZC0707 warning).
+    let r = eval_outside_validity(POLICY, ENTERPRISES, &["--year", "2017"]);
     assert_eq!(yuan(&r, "高义钢铁有限公司", "转型技改补助"), d("255600"));
     // Not a 龙虎榜 enterprise: nothing.
     assert_eq!(yuan(&r, "山西明达汽车配件有限公司", "转型技改补助"), d("0"));

@@ -146,8 +146,9 @@ pub struct GenArgs {
     /// The seed: the same seed gives the same register (随机种子)
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
-    /// Years to give a column each, for yearly fields (按年字段的年份)
-    #[arg(long, value_delimiter = ',', value_name = "YEARS", default_value = "2022,2023,2024")]
+    /// Years to give a column each, for yearly fields [default: the last three years of the
+    /// policy's validity period, else 2022,2023,2024] (按年字段的年份)
+    #[arg(long, value_delimiter = ',', value_name = "YEARS")]
     pub years: Vec<u16>,
     /// The register to write, `.csv` or `.xlsx` [default: CSV to standard output] (输出文件)
     #[arg(long, value_name = "FILE")]

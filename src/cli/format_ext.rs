@@ -17,6 +17,14 @@ trait ByExtension: Sized + Copy + PartialEq {
     fn from_extension(ext: &str) -> Option<Self>;
     /// The `--format` value as typed.
     fn shown(self) -> &'static str;
+    /// The extension of a file in this format.
+    fn extension(self) -> &'static str {
+        match self.shown() {
+            "text" => "txt",
+            "markdown" | "basis" => "md",
+            other => other,
+        }
+    }
 }
 
 impl ByExtension for ReportFormat {
@@ -86,12 +94,13 @@ impl ByExtension for TemplateFormat {
 /// a `--format` that names another format than the extension does.
 pub(super) fn reconcile(command: &mut Command, matches: &ArgMatches) -> Result<(), Diagnostics> {
     let Some((name, sub)) = matches.subcommand() else { return Ok(()) };
-    let given = sub.value_source("format") == Some(ValueSource::CommandLine);
+    // Asked only of the commands that have `--format` (clap refuses unknown ids).
+    let given = || sub.value_source("format") == Some(ValueSource::CommandLine);
     match command {
-        Command::Eval(a) => settle(&mut a.format, a.out.as_deref(), given, name),
-        Command::Simulate(a) => settle(&mut a.format, a.out.as_deref(), given, name),
-        Command::Diff(a) => settle(&mut a.format, a.out.as_deref(), given, name),
-        Command::Template(a) => settle(&mut a.format, a.out.as_deref(), given, name),
+        Command::Eval(a) => settle(&mut a.format, a.out.as_deref(), given(), name),
+        Command::Simulate(a) => settle(&mut a.format, a.out.as_deref(), given(), name),
+        Command::Diff(a) => settle(&mut a.format, a.out.as_deref(), given(), name),
+        Command::Template(a) => settle(&mut a.format, a.out.as_deref(), given(), name),
         _ => Ok(()),
     }
 }
@@ -115,7 +124,7 @@ fn settle<F: ByExtension>(
     if *format == named || (format.shown() == "basis" && named.shown() == "markdown") {
         return Ok(());
     }
-    let (f, n, file) = (format.shown(), named.shown(), out.display());
+    let (f, n, file, e) = (format.shown(), named.shown(), out.display(), format.extension());
     Err(super::eval::bad_options(
         "--format",
         Text::new(
@@ -124,10 +133,10 @@ fn settle<F: ByExtension>(
         ),
         Text::new(
             format!(
-                "去掉 `--format`（按扩展名写成 {n}），或把文件改名为 `.{f}`；`zhengce {command} --help` 列出格式"
+                "去掉 `--format`（按扩展名写成 {n}），或把文件改名为 `.{e}`；`zhengce {command} --help` 列出格式"
             ),
             format!(
-                "leave out `--format` (the extension gives {n}), or name the file `.{f}`; `zhengce {command} --help` lists the formats"
+                "leave out `--format` (the extension gives {n}), or name the file `.{e}`; `zhengce {command} --help` lists the formats"
             ),
         ),
     ))

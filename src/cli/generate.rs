@@ -72,7 +72,12 @@ pub fn run(
         return fail(d, Status::Usage, err);
     };
     let schema = with_imported(&policy, schema);
-    let plan = Plan::new(&schema, &args.years, args.seed).avoid_zero_divisors(&policy.file.text);
+    let years = if args.years.is_empty() {
+        crate::engine::validity::years_in_force(&policy).unwrap_or_else(|| vec![2022, 2023, 2024])
+    } else {
+        args.years.clone()
+    };
+    let plan = Plan::new(&schema, &years, args.seed).avoid_zero_divisors(&policy.file.text);
     if let Some(max) = plan.max_rows()
         && args.rows > max
     {

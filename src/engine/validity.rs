@@ -53,6 +53,19 @@ pub fn outside(policy: &Policy, year: Option<u16>) -> Option<Diagnostic> {
     )
 }
 
+/// Three years for a register of the policy: the last three years of its validity period (a
+/// period shorter than three years gives the years before it too, for `上年` and growth), or
+/// the first three of a period that ends with an event; `None` when the header gives no dates.
+pub fn years_in_force(policy: &Policy) -> Option<Vec<u16>> {
+    let valid = policy.header.as_ref()?.node.valid.as_ref()?;
+    let Validity::Range { from, to } = &valid.node else { return None };
+    let last = match to {
+        ValidityEnd::Date(d) => d.node.year,
+        ValidityEnd::Text(_) => from.node.year.checked_add(2)?,
+    };
+    Some(vec![last.checked_sub(2)?, last.checked_sub(1)?, last])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,7 +96,10 @@ mod tests {
             "评估年度 2017 年早于政策生效（有效期 2018-07-01 至 2019-12-31）"
         );
         // A period that ends with an event has no last year.
+        assert_eq!(years_in_force(&p), Some(vec![2017, 2018, 2019]));
         let open = policy("2022-01-01 至 \"资金使用完结\"");
+        assert_eq!(years_in_force(&open), Some(vec![2022, 2023, 2024]));
+        assert_eq!(years_in_force(&policy("\"原文未规定\"")), None);
         assert!(outside(&open, Some(2030)).is_none());
         assert!(outside(&open, Some(2021)).is_some());
     }

@@ -51,6 +51,19 @@ pub fn eval(policy: &str, data: &str, extra: &[&str]) -> J {
     serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
 }
 
+/// Like [`eval`] for a year outside the policy's validity period: the one diagnostic is the
+/// ZC0707 warning that says so.
+pub fn eval_outside_validity(policy: &str, data: &str, extra: &[&str]) -> J {
+    let mut args = vec!["eval", policy, "--data", data, "--format", "json", "--lang", "en"];
+    args.extend_from_slice(extra);
+    args.extend(["--error-format", "plain"]);
+    let (status, out, err) = zhengce(&args);
+    assert_eq!(status, Status::Ok, "eval {args:?} failed:\n{err}");
+    assert_eq!(err.matches("warning[ZC0707]").count(), 1, "eval {args:?} reported:\n{err}");
+    assert_eq!(err.matches("[ZC").count(), 1, "eval {args:?} reported:\n{err}");
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
 /// The result of one rule for one subject. A top-level rule is the same for every subject and
 /// is reported once, in `policy_rules`.
 pub fn rule<'a>(report: &'a J, subject: &str, name: &str) -> &'a J {
