@@ -210,3 +210,37 @@ fn a_malformed_test_file_is_a_coded_diagnostic() {
     assert!(r.err.contains("error[ZC0802]"), "{}", r.err);
     assert!(r.err.contains("科技成果转化补助"), "{}", r.err);
 }
+
+#[test]
+fn a_copy_without_tests_is_not_a_pass_and_against_runs_the_originals() {
+    let t = TempDir::zezhou("against", true);
+    // The officer's copy, with 二(二)6's 30% changed to 25%.
+    let original = t.0.join("zezhou.zc");
+    let copy = t.0.join("zezhou-new.zc");
+    let text = fs::read_to_string(&original).unwrap();
+    assert_eq!(text.matches("× 30%").count(), 1);
+    fs::write(&copy, text.replace("× 30%", "× 25%")).unwrap();
+    // Alone: nothing to test, said, exit 1.
+    let r = zhengce(&["test", s(&copy)]);
+    assert_eq!(r.status, Status::Errors, "{}\n{}", r.out, r.err);
+    assert!(r.out.contains("FAILED") && r.out.contains("没有测试"), "{}", r.out);
+    assert!(r.err.contains("ZC0803") && r.err.contains("--against"), "{}", r.err);
+    assert_eq!(last_line(&r.out), "0 passed, 0 failed");
+    // Against the original: its cases pass where the change does not reach, and the snapshot
+    // shows what moved. 1,666,666.67 × 25% = 416,666.6675 (under the 50万元 cap now);
+    // 1,666,666.66 × 25% = 416,666.665.
+    let r = zhengce(&["test", s(&copy), "--against", s(&original)]);
+    assert_eq!(r.status, Status::Errors, "{}\n{}", r.out, r.err);
+    assert!(!r.err.contains("ZC0803"), "{}", r.err);
+    assert!(r.out.contains("500,000 元 → 416,666.6675 元"), "{}", r.out);
+    assert!(r.out.contains("499,999.998 元 → 416,666.665 元"), "{}", r.out);
+    assert!(last_line(&r.out).ends_with(" failed") && !last_line(&r.out).contains(" 0 failed"));
+    // The original's snapshot is left as it was: --bless cannot be combined with --against.
+    let snap = fs::read(t.0.join("zezhou.snap.json")).unwrap();
+    let r = zhengce(&["test", s(&copy), "--against", s(&original), "--bless"]);
+    assert_eq!(r.status, Status::Usage);
+    assert_eq!(fs::read(t.0.join("zezhou.snap.json")).unwrap(), snap);
+    // The original itself still passes.
+    let r = zhengce(&["test", s(&original)]);
+    assert_eq!(r.status, Status::Ok, "{}\n{}", r.out, r.err);
+}

@@ -181,6 +181,11 @@ pub struct TestArgs {
     /// snapshot exercises (列出测试未覆盖的规则和分支)
     #[arg(long)]
     pub coverage: bool,
+    /// Run the cases, snapshot and sample data of this version of the policy (`NAME.test.toml`,
+    /// `NAME.snap.json` beside it) on the policies given: what a changed copy moves
+    /// (用原版的用例和快照检验改过的副本)
+    #[arg(long, value_name = "ORIGINAL", conflicts_with = "bless")]
+    pub against: Option<PathBuf>,
 }
 
 /// Arguments of `zhengce schema`.

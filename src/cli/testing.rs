@@ -108,13 +108,19 @@ pub fn run(
         let coverage = args.coverage.then(Coverage::new);
         let ctx = Ctx {
             path: &path,
+            home: args.against.as_deref().unwrap_or(&path),
             policy: &policy,
             checked: &checked,
             lang,
             coverage: coverage.as_ref(),
         };
+        let before = tally.passed + tally.failed + tally.skipped;
         run_cases(&ctx, &mut tally, &mut lines, &mut diags);
         run_snapshot(&ctx, args.bless, &mut tally, &mut lines, &mut diags);
+        if tally.passed + tally.failed + tally.skipped == before {
+            diags.push(no_tests(&ctx));
+            lines.push_str(&line(false, &source.name, &pick(lang, "没有测试", "no tests")));
+        }
         if let Some(c) = &coverage {
             lines.push_str(&coverage_lines(&policy, c, lang));
         }
@@ -127,24 +133,50 @@ pub fn run(
     lines.push_str(&summary);
     lines.push('\n');
     emit(out, &lines);
-    let usage = diags
-        .iter()
-        .any(|d| super::check::is_usage_code(d.code) || d.code.id().starts_with("ZC08"));
+    let usage = diags.iter().any(|d| {
+        d.severity == Severity::Error
+            && (super::check::is_usage_code(d.code) || d.code.id().starts_with("ZC08"))
+    });
+    let tested = tally.passed + tally.failed + tally.skipped > 0;
     if !diags.is_empty() {
         emit(err, &render(&diags.sorted(), lang, settings.format, &settings.style));
     }
     if usage {
         Status::Usage
-    } else if tally.failed > 0 {
+    } else if tally.failed > 0 || !tested {
         Status::Errors
     } else {
         Status::Ok
     }
 }
 
+/// A policy with no test file and no snapshot (none beside it, or beside the version
+/// `--against` names): nothing was tested, which is said rather than passed over.
+fn no_tests(ctx: &Ctx<'_, '_>) -> Diagnostic {
+    let (cases, snap) =
+        (ctx.home.with_extension("test.toml"), ctx.home.with_extension("snap.json"));
+    let (name, cases, snap) = (ctx.path.display(), cases.display(), snap.display());
+    diag(
+        Code::NoTests,
+        &ctx.policy.file,
+        None,
+        Text::new(
+            format!("`{name}` 没有测试：没有用例文件 `{cases}`，也没有快照 `{snap}`（或没有样例数据可以快照）"),
+            format!("`{name}` has no tests: no cases file `{cases}` and no snapshot `{snap}` (or no sample data to snapshot)"),
+        ),
+    )
+    .help(Text::new(
+        format!("改过的副本可以用原版的用例和快照检验，看哪些预期变了：`zhengce test {name} --against 原版.zc`"),
+        format!("to check a changed copy against the original's cases and snapshot, and see which expectations move: `zhengce test {name} --against ORIGINAL.zc`"),
+    ))
+}
+
 /// What every check of one policy needs.
 struct Ctx<'a, 'p> {
     path: &'a Path,
+    /// The policy whose test file, snapshot and sample data are used: `path` itself, or the
+    /// version `--against` names.
+    home: &'a Path,
     policy: &'p Policy,
     checked: &'a Checked<'p>,
     lang: Lang,
@@ -317,7 +349,7 @@ fn number(text: &str, ctx: &Ctx<'_, '_>) -> Option<J> {
 
 /// Reads and runs the cases of `NAME.test.toml`, if there is one.
 fn run_cases(ctx: &Ctx<'_, '_>, tally: &mut Tally, lines: &mut String, diags: &mut Diagnostics) {
-    let test_path = ctx.path.with_extension("test.toml");
+    let test_path = ctx.home.with_extension("test.toml");
     if !test_path.is_file() {
         return;
     }
@@ -404,7 +436,7 @@ fn run_case(
     };
     let data = match &case.data {
         Some(d) => dir.join(d),
-        None => match sample_data(ctx.path, ctx.policy).as_slice() {
+        None => match sample_data(ctx.home, ctx.policy).as_slice() {
             [one] => one.clone(),
             _ => {
                 return Err(bad(
@@ -503,7 +535,7 @@ fn run_case(
 
 /// Every rule's value for every subject of every sample data file, keyed by the data file's name.
 fn outcomes(ctx: &Ctx<'_, '_>) -> Result<Option<J>, Diagnostics> {
-    let data_files = sample_data(ctx.path, ctx.policy);
+    let data_files = sample_data(ctx.home, ctx.policy);
     if data_files.is_empty() {
         return Ok(None);
     }
@@ -528,7 +560,7 @@ fn outcomes(ctx: &Ctx<'_, '_>) -> Result<Option<J>, Diagnostics> {
             }),
         );
     }
-    let policy = ctx.path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let policy = ctx.home.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     Ok(Some(json!({ "policy": policy, "data": J::Object(data) })))
 }
 
@@ -565,7 +597,7 @@ fn run_snapshot(
     lines: &mut String,
     diags: &mut Diagnostics,
 ) {
-    let snap_path = ctx.path.with_extension("snap.json");
+    let snap_path = ctx.home.with_extension("snap.json");
     let name = ctx.path.display().to_string();
     let what = format!("{} {}", pick(ctx.lang, "快照", "snapshot"), snap_path.display());
     let now = match outcomes(ctx) {

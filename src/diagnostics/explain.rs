@@ -70,6 +70,7 @@ pub fn explain(code: Code) -> &'static str {
         Code::WrittenPrecisionMismatch => include_str!("../../docs/codes/ZC0507.md"),
         Code::DateDoesNotExist => include_str!("../../docs/codes/ZC0508.md"),
         Code::TestFile => include_str!("../../docs/codes/ZC0801.md"),
+        Code::NoTests => include_str!("../../docs/codes/ZC0803.md"),
         Code::TestCase => include_str!("../../docs/codes/ZC0802.md"),
         Code::Io => include_str!("../../docs/codes/ZC0901.md"),
         Code::NoPolicyFiles => include_str!("../../docs/codes/ZC0902.md"),
