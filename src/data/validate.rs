@@ -70,19 +70,26 @@ enum Role {
     Param,
 }
 
-/// A value given for a slot, where, and as written.
+/// A value given for a slot, and the cell that gave it in its column's unit (for messages).
 #[derive(Clone, Debug)]
-struct Given {
+struct Given<'t> {
     value: Value,
-    loc: DataLoc,
-    shown: String,
+    cell: &'t RawCell,
+    unit: &'t Unit,
+}
+
+impl Given<'_> {
+    /// The value as written, for messages.
+    fn shown(&self) -> String {
+        shown(&self.cell.value, self.unit)
+    }
 }
 
 /// What the rows gave for one field of one subject.
 #[derive(Clone, Debug, Default)]
-struct Slot {
-    one: Option<Given>,
-    years: BTreeMap<u16, Given>,
+struct Slot<'t> {
+    one: Option<Given<'t>>,
+    years: BTreeMap<u16, Given<'t>>,
     /// A cell that could not be read: no "empty" error on top of it.
     bad: bool,
     /// The first empty cell, for the "required value is empty" error.
@@ -91,7 +98,7 @@ struct Slot {
     seen: bool,
 }
 
-impl Slot {
+impl Slot<'_> {
     /// The value: a series for a yearly field that has a column (possibly without any year),
     /// [`Value::Missing`] for a field no cell gave.
     fn into_value(self, spec: &FieldSpec) -> Value {
@@ -104,9 +111,44 @@ impl Slot {
 }
 
 /// One subject being assembled from its rows.
-struct Acc {
+struct Acc<'t> {
     key: String,
-    slots: Vec<Slot>,
+    slots: Vec<Slot<'t>>,
+}
+
+/// What a table's columns say about every row, worked out once.
+struct Columns {
+    /// Whether two columns may give one field in the same year of one row (a JSON or TOML
+    /// record naming a field twice, a yearly column beside a long form's `年份`).
+    may_repeat: bool,
+    /// The fields some column gives, by field index.
+    has_column: Vec<bool>,
+}
+
+impl Columns {
+    fn new(targets: &[Target], keyed: bool, fields: usize) -> Self {
+        let mut has_column = vec![false; fields];
+        for t in targets {
+            if let Some(h) = t.field().and_then(|i| has_column.get_mut(i)) {
+                *h = true;
+            }
+        }
+        let given: Vec<(usize, Option<u16>)> = targets
+            .iter()
+            .filter_map(|t| match t {
+                Target::Field { idx, year, .. } => Some((*idx, *year)),
+                _ => None,
+            })
+            .collect();
+        let may_repeat = keyed
+            || given.iter().enumerate().any(|(i, (a, ya))| {
+                given
+                    .iter()
+                    .skip(i + 1)
+                    .any(|(b, yb)| a == b && (ya == yb || ya.is_none() || yb.is_none()))
+            });
+        Columns { may_repeat, has_column }
+    }
 }
 
 struct Validator<'a> {
@@ -458,15 +500,19 @@ impl Validator<'_> {
 
     fn table(&mut self, table: &RawTable) -> Vec<Record> {
         let targets = self.columns(table);
+        let targets = &targets;
+        let cols = Columns::new(targets, table.keyed, self.schema.fields.len());
         let year_col = targets.iter().position(|t| matches!(t, Target::Year));
         let key_col = self.schema.key.and_then(|k| {
             targets
                 .iter()
                 .position(|t| matches!(t, Target::Field { idx, year: None, .. } if *idx == k))
         });
-        let mut accs: Vec<Acc> = Vec::new();
-        let mut by_key: HashMap<String, usize> = HashMap::new();
-        let mut seen_years: HashMap<(String, Option<u16>), DataLoc> = HashMap::new();
+        let mut accs: Vec<Acc<'_>> = Vec::new();
+        let mut by_key: foldhash::HashMap<String, (usize, &DataLoc)> = foldhash::HashMap::default();
+        // In long form, the first row of each subject and year.
+        let mut seen_years: foldhash::HashMap<(String, Option<u16>), &DataLoc> =
+            foldhash::HashMap::default();
         for (row_no, row) in table.rows.iter().enumerate() {
             let cell = |c: Option<usize>| c.and_then(|c| row.cells.get(c)).and_then(Option::as_ref);
             let row_year = match year_col {
@@ -476,43 +522,61 @@ impl Validator<'_> {
                     None => {
                         // Still check the row's cells, to report every problem at once.
                         let mut scratch = self.scratch("");
-                        self.fill(&mut scratch, row, &targets, None);
+                        self.fill(&mut scratch, row, targets, &cols, None);
                         continue;
                     }
                 },
             };
             let key_cell = cell(key_col).filter(|c| !c.value.is_empty());
             let (key, key_loc) = match key_cell {
-                Some(c) => (c.value.display(), c.loc.clone()),
-                None => (format!("#{}", row_no + 1), row.loc.clone()),
+                Some(c) => (c.value.display(), &c.loc),
+                None => (format!("#{}", row_no + 1), &row.loc),
             };
-            if let Some(first) = seen_years.get(&(key.clone(), row_year)) {
-                self.duplicate(&key, row_year, &key_loc, first);
+            let first = match year_col {
+                Some(_) => seen_years.get(&(key.clone(), row_year)).copied(),
+                None => by_key.get(&key).map(|(_, at)| *at),
+            };
+            if let Some(first) = first {
+                self.duplicate(&key, row_year, key_loc, first);
                 let mut scratch = self.scratch(&key);
-                self.fill(&mut scratch, row, &targets, row_year);
+                self.fill(&mut scratch, row, targets, &cols, row_year);
                 continue;
             }
-            seen_years.insert((key.clone(), row_year), key_loc);
-            let acc_idx = *by_key.entry(key.clone()).or_insert_with(|| {
-                accs.push(Acc {
-                    key: key.clone(),
-                    slots: vec![Slot::default(); self.schema.fields.len()],
-                });
-                accs.len() - 1
-            });
+            if year_col.is_some() {
+                seen_years.insert((key.clone(), row_year), key_loc);
+            }
+            let acc_idx = match by_key.get(&key) {
+                Some((i, _)) => *i,
+                None => {
+                    accs.push(Acc {
+                        key: key.clone(),
+                        slots: vec![Slot::default(); self.schema.fields.len()],
+                    });
+                    by_key.insert(key, (accs.len() - 1, key_loc));
+                    accs.len() - 1
+                }
+            };
             let Some(acc) = accs.get_mut(acc_idx) else {
                 continue;
             };
-            self.fill(acc, row, &targets, row_year);
+            self.fill(acc, row, targets, &cols, row_year);
         }
         accs.into_iter().map(|acc| self.finish(acc)).collect()
     }
 
     /// Reads the cells of one row into a subject's slots.
-    fn fill(&mut self, acc: &mut Acc, row: &RawRow, targets: &[Target], row_year: Option<u16>) {
+    fn fill<'t>(
+        &mut self,
+        acc: &mut Acc<'t>,
+        row: &'t RawRow,
+        targets: &'t [Target],
+        cols: &Columns,
+        row_year: Option<u16>,
+    ) {
+        let schema = self.schema;
         let cell = |c: usize| row.cells.get(c).and_then(Option::as_ref);
         let mut touched = vec![false; acc.slots.len()];
-        let mut in_row: HashMap<(usize, Option<u16>), DataLoc> = HashMap::new();
+        let mut in_row: HashMap<(usize, Option<u16>), &DataLoc> = HashMap::new();
         for (c, target) in targets.iter().enumerate() {
             // A key the record does not give (JSON, TOML, a short CSV line): see below.
             let Some(cell) = cell(c) else {
@@ -531,29 +595,31 @@ impl Validator<'_> {
                 }
                 Target::Year | Target::Skip(None) => continue,
             };
-            let Some(spec) = self.schema.fields.get(idx).cloned() else {
+            let Some(spec) = schema.fields.get(idx) else {
                 continue;
             };
             if let Some(t) = touched.get_mut(idx) {
                 *t = true;
             }
             let year = if spec.by_year { year.or(row_year) } else { None };
-            if let Some(first) = in_row.get(&(idx, year)) {
-                let d = self.twice_in_record(&spec.name, &cell.loc, first);
-                self.push(d);
-                continue;
+            if cols.may_repeat {
+                if let Some(first) = in_row.get(&(idx, year)) {
+                    let d = self.twice_in_record(&spec.name, &cell.loc, first);
+                    self.push(d);
+                    continue;
+                }
+                in_row.insert((idx, year), &cell.loc);
             }
-            in_row.insert((idx, year), cell.loc.clone());
-            let given = self.read(&spec, Some(cell), unit, &row.loc);
+            let given = self.read(spec, Some(cell), unit, &row.loc);
             if let Some(slot) = acc.slots.get_mut(idx)
-                && let Some(d) = store(slot, given, year, &spec, &acc.key, self.raw)
+                && let Some(d) = store(slot, given, year, spec, &acc.key, self.raw)
             {
                 self.diags.push(d);
             }
         }
         // A field the data has a column for, but this row does not give.
         for (idx, slot) in acc.slots.iter_mut().enumerate() {
-            let has_column = targets.iter().any(|t| t.field() == Some(idx));
+            let has_column = cols.has_column.get(idx).copied().unwrap_or(false);
             if has_column && !touched.get(idx).copied().unwrap_or(true) {
                 slot.seen = true;
                 slot.empty_at.get_or_insert_with(|| row.loc.clone());
@@ -562,7 +628,7 @@ impl Validator<'_> {
     }
 
     /// A subject that is checked but never kept (a duplicate row, a row without a year).
-    fn scratch(&self, key: &str) -> Acc {
+    fn scratch<'t>(&self, key: &str) -> Acc<'t> {
         Acc { key: key.to_string(), slots: vec![Slot::default(); self.schema.fields.len()] }
     }
 
@@ -643,30 +709,37 @@ impl Validator<'_> {
 
     /// Reads one cell: `Ok(None)` for an empty one, `Err(loc)` for one already reported, or
     /// the value.
-    fn read(
+    fn read<'t>(
         &mut self,
         spec: &FieldSpec,
-        cell: Option<&RawCell>,
-        unit: &Unit,
+        cell: Option<&'t RawCell>,
+        unit: &'t Unit,
         row_loc: &DataLoc,
-    ) -> Read {
+    ) -> Read<'t> {
         let Some(cell) = cell.filter(|c| !c.value.is_empty()) else {
             return Read::Empty(cell.map_or_else(|| row_loc.clone(), |c| c.loc.clone()));
         };
-        let shown = shown(&cell.value, unit);
         match read_cell(&cell.value, &spec.kind, unit) {
             Ok(value) => {
                 if let Value::Number { value: n, .. } = &value
-                    && let Some(d) =
-                        out_of_range(self.raw, &self.schema.policy, spec, *n, &shown, &cell.loc)
+                    && (spec.min.as_ref().is_some_and(|b| *n < b.value)
+                        || spec.max.as_ref().is_some_and(|b| *n > b.value))
+                    && let Some(d) = out_of_range(
+                        self.raw,
+                        &self.schema.policy,
+                        spec,
+                        *n,
+                        &shown(&cell.value, unit),
+                        &cell.loc,
+                    )
                 {
                     self.push(d);
                     return Read::Bad;
                 }
-                Read::Value(Given { value, loc: cell.loc.clone(), shown })
+                Read::Value(Given { value, cell, unit })
             }
             Err(e) => {
-                let d = cell_error(self.raw, e, spec, cell, &shown);
+                let d = cell_error(self.raw, e, spec, cell, &shown(&cell.value, unit));
                 self.push(d);
                 Read::Bad
             }
@@ -712,11 +785,13 @@ impl Validator<'_> {
         let mut slots = vec![Slot::default(); self.schema.params.len()];
         let mut seen: HashMap<(usize, Option<u16>), DataLoc> = HashMap::new();
         let raw = self.raw;
-        for p in &raw.params {
-            let Target::Field { idx, year, unit } = self.resolve(&p.name, Role::Param, false)
-            else {
+        let targets: Vec<Target> =
+            raw.params.iter().map(|p| self.resolve(&p.name, Role::Param, false)).collect();
+        for (p, target) in raw.params.iter().zip(&targets) {
+            let Target::Field { idx, year, unit } = target else {
                 continue;
             };
+            let (idx, year) = (*idx, *year);
             if let Some(first) = seen.get(&(idx, year)) {
                 let name = self.schema.params.get(idx).map_or("", |s| s.name.as_str());
                 let d = self
@@ -741,7 +816,7 @@ impl Validator<'_> {
             let Some(spec) = self.schema.params.get(idx).cloned() else {
                 continue;
             };
-            let given = self.read(&spec, Some(&p.value), &unit, &p.value.loc);
+            let given = self.read(&spec, Some(&p.value), unit, &p.value.loc);
             if let Some(slot) = slots.get_mut(idx)
                 && let Some(d) = store(slot, given, year, &spec, "", self.raw)
             {
@@ -798,16 +873,16 @@ impl Validator<'_> {
 }
 
 /// The result of reading one cell.
-enum Read {
+enum Read<'t> {
     Empty(DataLoc),
     Bad,
-    Value(Given),
+    Value(Given<'t>),
 }
 
 /// Puts a value into its slot; a different value already there is a conflict.
-fn store(
-    slot: &mut Slot,
-    read: Read,
+fn store<'t>(
+    slot: &mut Slot<'t>,
+    read: Read<'t>,
     year: Option<u16>,
     spec: &FieldSpec,
     key: &str,
@@ -849,8 +924,8 @@ fn store(
 }
 
 fn conflict(
-    first: &Given,
-    second: &Given,
+    first: &Given<'_>,
+    second: &Given<'_>,
     spec: &FieldSpec,
     key: &str,
     raw: &RawData,
@@ -858,7 +933,7 @@ fn conflict(
     if first.value == second.value {
         return None;
     }
-    let (f, a, b) = (&spec.name, &first.shown, &second.shown);
+    let (f, a, b) = (&spec.name, &first.shown(), &second.shown());
     let (zh, en) = if key.is_empty() {
         (
             format!("`{f}` 有两个不同的值 `{a}` 和 `{b}`"),
@@ -874,12 +949,12 @@ fn conflict(
         raw.diag(
             Code::ConflictingValues,
             Text::new(zh, en),
-            &second.loc,
+            &second.cell.loc,
             Text::new("另一个值", "another value"),
         )
         .also(
-            Loc::new(&raw.file, first.loc.span()),
-            label_at(&first.loc, Text::new("第一个值", "first value")),
+            Loc::new(&raw.file, first.cell.loc.span()),
+            label_at(&first.cell.loc, Text::new("第一个值", "first value")),
         )
         .help(Text::new(
             "同一主体的各行要一致：改正其中一个，或只在一行填写",

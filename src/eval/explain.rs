@@ -101,7 +101,7 @@ impl Evaluator<'_, '_> {
             }
             let mut done: Vec<DefId> = Vec::new();
             for n in refs {
-                if let Some(d) = scope.lookup(&n, self.subject)
+                if let Some(d) = self.lookup(&n)
                     && d != def
                     && !done.contains(&d)
                 {

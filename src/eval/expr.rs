@@ -81,7 +81,14 @@ impl Evaluator<'_, '_> {
         match &e.node {
             ExprKind::Quantity(q) => {
                 let Some(u) = &q.unit else { return Ok(V::Num(q.value, Dim::NUMBER)) };
-                let unit = parse_unit(&u.node).map_err(|_| self.internal(frame, e.span))?;
+                let parsed;
+                let unit = match self.units.get(u.node.as_str()) {
+                    Some(unit) => unit,
+                    None => {
+                        parsed = parse_unit(&u.node).map_err(|_| self.internal(frame, e.span))?;
+                        &parsed
+                    }
+                };
                 let v = unit.to_base(q.value).map_err(|_| self.overflow(frame, e.span))?;
                 Ok(V::Num(v, unit.dim()))
             }
@@ -198,7 +205,7 @@ impl Evaluator<'_, '_> {
         hint: Option<usize>,
     ) -> R<V> {
         let scope = &self.checked.scope;
-        if let Some(def) = scope.lookup(n, self.subject) {
+        if let Some(def) = self.lookup(n) {
             return self.def_at(frame, def, year);
         }
         if crate::checker::CURRENT_YEAR.contains(&n) {
@@ -216,13 +223,13 @@ impl Evaluator<'_, '_> {
     fn member(&self, frame: &mut Frame<'_>, base: &Expr, member: &str, year: u16) -> R<V> {
         let ExprKind::Name(b) = &base.node else { return Err(self.internal(frame, base.span)) };
         let scope = &self.checked.scope;
-        if scope.lookup(b, self.subject).is_none()
+        if self.lookup(b).is_none()
             && let Some(&eid) = scope.enum_names.get(b)
         {
             let idx = scope.enums.get(eid).and_then(|e| e.index_of(member));
             return idx.map(|i| V::Enum(eid, i)).ok_or_else(|| self.internal(frame, base.span));
         }
-        let Some(def) = scope.lookup(b, self.subject) else {
+        let Some(def) = self.lookup(b) else {
             return Err(self.internal(frame, base.span));
         };
         self.def_at(frame, def, year)?;

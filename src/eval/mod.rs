@@ -24,6 +24,7 @@ use crate::checker::scope::{DefId, DefSource, SubjectId};
 use crate::data::{Record, Value};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
 use crate::source::{Loc, SourceFile, Span};
+use crate::units::Unit;
 use coverage::{Branch, Coverage, Probe};
 use outcome::{Detail, RuleOutcome, SubjectOutcome};
 use value::V;
@@ -43,8 +44,15 @@ pub struct Evaluator<'c, 'p> {
     policy: &'p Policy,
     checked: &'c Checked<'p>,
     subject: Option<SubjectId>,
-    /// The slot of each field definition in a record.
-    slots: BTreeMap<DefId, usize>,
+    /// The slot in a record of each field definition, by definition id.
+    slots: Vec<Option<usize>>,
+    /// The definition each name visible to the subjects refers to (the subject's own names
+    /// before the top level's), resolved once for every subject.
+    names: foldhash::HashMap<&'c str, DefId>,
+    /// The units written after numbers, parsed once.
+    units: foldhash::HashMap<&'p str, Unit>,
+    /// The rules reported for a subject ([`Evaluator::reported`]).
+    reported: Vec<DefId>,
     /// Parameter values given with the data or on the command line, by name.
     params: BTreeMap<String, Value>,
     /// Where to record the branches taken, when asked ([`Evaluator::record_coverage`]).
@@ -60,13 +68,46 @@ impl<'c, 'p> Evaluator<'c, 'p> {
         subject: Option<SubjectId>,
         params: BTreeMap<String, Value>,
     ) -> Self {
-        let mut slots = BTreeMap::new();
-        if let Some(info) = subject.and_then(|s| checked.scope.subjects.get(s)) {
+        let scope = &checked.scope;
+        let mut slots = vec![None; scope.defs.len()];
+        if let Some(info) = subject.and_then(|s| scope.subjects.get(s)) {
             for (slot, def) in info.fields.iter().enumerate() {
-                slots.insert(*def, slot);
+                if let Some(s) = slots.get_mut(*def) {
+                    *s = Some(slot);
+                }
             }
         }
-        Evaluator { policy, checked, subject, slots, params, coverage: None }
+        let mut names: foldhash::HashMap<&'c str, DefId> = foldhash::HashMap::default();
+        names.extend(scope.globals.iter().map(|(n, d)| (n.as_str(), *d)));
+        if let Some(locals) = subject.and_then(|s| scope.locals.get(s)) {
+            names.extend(locals.iter().map(|(n, d)| (n.as_str(), *d)));
+        }
+        let mut units = foldhash::HashMap::default();
+        for d in &scope.defs {
+            if let DefSource::Item(item) = d.source {
+                for e in explain::exprs(&item.node.kind) {
+                    units_of(e, &mut units);
+                }
+            }
+        }
+        let mut evaluator = Evaluator {
+            policy,
+            checked,
+            subject,
+            slots,
+            names,
+            units,
+            reported: Vec::new(),
+            params,
+            coverage: None,
+        };
+        evaluator.reported = evaluator.reported();
+        evaluator
+    }
+
+    /// The definition `name` refers to from the subjects evaluated.
+    fn lookup(&self, name: &str) -> Option<DefId> {
+        self.names.get(name).copied()
     }
 
     /// Records the branches every later evaluation takes in `coverage`.
@@ -109,7 +150,7 @@ impl<'c, 'p> Evaluator<'c, 'p> {
     pub fn evaluate(&self, record: &Record, year: Option<u16>) -> (SubjectOutcome, Diagnostics) {
         let mut frame = Frame::new(record, year, self.coverage.is_some());
         let mut rules = Vec::new();
-        for def in self.reported() {
+        for &def in &self.reported {
             let value = match year {
                 Some(y) => self.def_at(&mut frame, def, y),
                 None => self.def_at(&mut frame, def, 0),
@@ -161,7 +202,7 @@ struct Frame<'r> {
     record: &'r Record,
     /// The evaluation year (0 when the data has no years).
     year: Option<u16>,
-    memo: BTreeMap<(DefId, u16), V>,
+    memo: foldhash::HashMap<(DefId, u16), V>,
     /// Details of rules evaluated in the evaluation year.
     details: BTreeMap<DefId, Detail>,
     diags: Vec<Diagnostic>,
@@ -190,7 +231,7 @@ impl<'r> Frame<'r> {
         Frame {
             record,
             year,
-            memo: BTreeMap::new(),
+            memo: foldhash::HashMap::default(),
             details: BTreeMap::new(),
             diags: Vec::new(),
             depth: 0,
@@ -206,6 +247,22 @@ impl<'r> Frame<'r> {
         if let Some(hits) = &mut self.hits {
             hits.push(Probe::new(at, branch));
         }
+    }
+}
+
+/// Parses the units written after the numbers of `e` into `out`, by their text. Walks the tree
+/// with a stack of its own, safe at any depth.
+fn units_of<'p>(e: &'p crate::ast::Expr, out: &mut foldhash::HashMap<&'p str, Unit>) {
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        if let crate::ast::ExprKind::Quantity(q) = &e.node
+            && let Some(u) = &q.unit
+            && !out.contains_key(u.node.as_str())
+            && let Ok(unit) = crate::units::parse_unit(&u.node)
+        {
+            out.insert(u.node.as_str(), unit);
+        }
+        stack.extend(e.node.children());
     }
 }
 

@@ -26,7 +26,7 @@ impl Evaluator<'_, '_> {
         let span = d.span;
         let item = match d.source {
             DefSource::Field(_) => {
-                let slot = self.slots.get(&def).copied();
+                let slot = self.slots.get(def).copied().flatten();
                 let Some(value) = slot.and_then(|s| frame.record.fields.get(s)) else {
                     return Ok(V::Missing);
                 };

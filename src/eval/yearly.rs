@@ -27,7 +27,7 @@ impl Evaluator<'_, '_> {
             if crate::checker::CURRENT_YEAR.contains(&n.as_str()) {
                 return true;
             }
-            match self.checked.scope.lookup(n, self.subject) {
+            match self.lookup(n) {
                 Some(d) => self.def_yearly(d, seen, depth + 1),
                 None => false,
             }
