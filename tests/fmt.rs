@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use proptest::prelude::*;
+use zhengce::ast::{AwardClause, ItemKind};
 use zhengce::cli::{Env, Status, run};
 use zhengce::diagnostics::{Code, Severity};
 use zhengce::format::{format, verify};
@@ -376,6 +377,35 @@ fn a_cap_on_the_line_after_a_condition_stays_a_cap() {
     assert_eq!(
         format_checked("cap2.zc", src),
         "奖励 甲 {\n  当 a > 0元 且 是\n  最高不超过 5万元; 金额 a\n}\n"
+    );
+}
+
+#[test]
+fn a_cap_on_the_line_after_an_if_else_stays_a_cap() {
+    // `若 … 则 … 否则 d` reads on into a comparison; `最高不超过` starting the next line is the
+    // cap all the same, after an amount's exception, a `当` or a cap, and formatting keeps it.
+    // Found by the policy_grammar fuzz target: `…否则 d;` then `最高不超过 e` on the next line
+    // was formatted without the `;` and read back as `d 最高不超过 e` (ZC0190).
+    for (name, src) in [
+        (
+            "exception.zc",
+            "奖励 甲 {\n  金额 a 例外 若 b 则 若 c 则 1元 否则 2元\n  最高不超过 5万元\n}\n",
+        ),
+        ("amount.zc", "奖励 甲 {\n  金额 若 c 则 1元 否则 a + 2元\n  最高不超过 5万元\n}\n"),
+        ("when.zc", "奖励 甲 {\n  当 若 c 则 b 否则 非 d\n  最高不超过 5万元\n  金额 a\n}\n"),
+    ] {
+        assert_eq!(format_checked(name, src), src);
+        let (policy, _) = parse(&SourceFile::new(name, src));
+        let Some(ItemKind::Award(award)) = policy.map(|p| p.items[0].node.kind.clone()) else {
+            panic!("{name}: not an award");
+        };
+        let caps = award.clauses.iter().filter(|c| matches!(c.node, AwardClause::Cap(_))).count();
+        assert_eq!(caps, 1, "{name}: {award:?}");
+    }
+    let src = "奖励 甲 { 金额 计 例外 若 a 则 若 b 则 c 否则 d;\n最高不超过 e }\n";
+    assert_eq!(
+        format_checked("fuzz.zc", src),
+        "奖励 甲 {\n  金额 计 例外 若 a 则 若 b 则 c 否则 d\n  最高不超过 e\n}\n"
     );
 }
 

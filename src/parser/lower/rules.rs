@@ -6,11 +6,13 @@ use super::expr::{infix_cmp, postfix_cmp};
 use super::{Cursor, Lower, R, span, unexpected};
 use crate::ast::{
     AwardClause, AwardDecl, CondBody, CondGroup, CondItem, ConditionDecl, Criterion, Deduction,
-    DeductionPoints, Expr, ExprKind, GradeBand, GradeDecl, GroupKind, Indicator, IndicatorsDecl,
-    Node, ScoreDecl, ScoreItem, ScorePart, Scoring, Section, Target, TargetKind, YearSel,
+    DeductionPoints, Exception, Expr, ExprKind, GradeBand, GradeDecl, GroupKind, Indicator,
+    IndicatorsDecl, Node, ScoreDecl, ScoreItem, ScorePart, Scoring, Section, Target, TargetKind,
+    YearSel,
 };
 use crate::diagnostics::{Code, Diagnostic, Text};
 use crate::parser::grammar::Rule;
+use crate::source::Span;
 
 impl Lower {
     pub(super) fn condition(&self, p: Pair<'_, Rule>) -> R<ConditionDecl> {
@@ -310,10 +312,35 @@ impl Lower {
                     // An amount's exceptions take amounts (the grammar's `amount_exception`), so a
                     // `最高不超过` on the next line is already the cap clause.
                     let value = self.arith(cc.expect(Rule::arith)?)?;
-                    AwardClause::Amount { value, exceptions: self.exceptions(&mut cc)? }
+                    let mut exceptions = self.exceptions(&mut cc)?;
+                    // ... unless the amount ends in a `若 … 否则`, which reads on: split it.
+                    let (value, cap) = match exceptions.pop() {
+                        None => self.split_cap(value),
+                        Some(last) => {
+                            let (v, cap) = self.split_cap(last.node.value.clone());
+                            let end = v.span.end;
+                            let kept = Exception { cond: last.node.cond.clone(), value: v };
+                            exceptions.push(Node::new(kept, Span::new(last.span.start, end)));
+                            (value, cap)
+                        }
+                    };
+                    let amount = AwardClause::Amount { value, exceptions };
+                    if let Some(cap) = self.cap_after(&mut clauses, amount, s, cap) {
+                        clauses.push(cap);
+                    }
+                    continue;
                 }
-                Rule::kw_cap => AwardClause::Cap(self.arith(cc.expect(Rule::arith)?)?),
-                Rule::kw_reduce => AwardClause::Reduce(self.arith(cc.expect(Rule::arith)?)?),
+                Rule::kw_cap | Rule::kw_reduce => {
+                    let (v, cap) = self.split_cap(self.arith(cc.expect(Rule::arith)?)?);
+                    let clause = match first.as_rule() {
+                        Rule::kw_cap => AwardClause::Cap(v),
+                        _ => AwardClause::Reduce(v),
+                    };
+                    if let Some(cap) = self.cap_after(&mut clauses, clause, s, cap) {
+                        clauses.push(cap);
+                    }
+                    continue;
+                }
                 Rule::kw_once => AwardClause::Once,
                 Rule::kw_yearly => {
                     let during = match cc.eat(Rule::kw_during) {
@@ -332,32 +359,87 @@ impl Lower {
 }
 
 impl Lower {
+    /// Pushes `clause` (written at `s`); with a cap split off its end, the clause ends where
+    /// its own text does and the cap clause follows.
+    fn cap_after(
+        &self,
+        clauses: &mut Vec<Node<AwardClause>>,
+        clause: AwardClause,
+        s: Span,
+        cap: Option<Expr>,
+    ) -> Option<Node<AwardClause>> {
+        let Some(cap) = cap else {
+            clauses.push(Node::new(clause, s));
+            return None;
+        };
+        let end = match &clause {
+            AwardClause::Amount { value, exceptions } => {
+                exceptions.last().map_or(value.span.end, |e| e.span.end)
+            }
+            AwardClause::Cap(v) | AwardClause::Reduce(v) => v.span.end,
+            _ => s.end,
+        };
+        clauses.push(Node::new(clause, Span::new(s.start, end)));
+        let cap_span = cap.span;
+        Some(Node::new(AwardClause::Cap(cap), cap_span))
+    }
+
     /// `当 贫困县` followed on the next line by `最高不超过 50万元` parses as one comparison;
     /// a line break before `最高不超过` means the author started the cap clause, so split it.
     /// The split looks at the last comparison: `当 a 且 b` then `最高不超过 50万元` on the next line
     /// is `当 a 且 b` and the cap.
     fn split_cap(&self, cond: Expr) -> (Expr, Option<Expr>) {
+        let rebuild = |kind: ExprKind, from: Span, to: &Expr| {
+            Node::new(kind, Span::new(from.start, to.span.end))
+        };
         match &cond.node {
             ExprKind::Compare(cmp, left, right) => {
                 let gap = self.file.text.get(left.span.end..right.span.start).unwrap_or("");
                 if cmp.word == "最高不超过" && gap.contains('\n') {
                     return ((**left).clone(), Some((**right).clone()));
                 }
-                (cond, None)
-            }
-            ExprKind::Logic(op, left, right) => {
-                let (r, cap) = self.split_cap((**right).clone());
-                match cap {
-                    Some(cap) => {
-                        let span = left.span.join(r.span);
-                        (
-                            Node::new(ExprKind::Logic(*op, left.clone(), Box::new(r)), span),
-                            Some(cap),
-                        )
+                match self.split_cap((**right).clone()) {
+                    (r, Some(cap)) => {
+                        let kind =
+                            ExprKind::Compare(cmp.clone(), left.clone(), Box::new(r.clone()));
+                        (rebuild(kind, cond.span, &r), Some(cap))
                     }
-                    None => (cond, None),
+                    (_, None) => (cond, None),
                 }
             }
+            ExprKind::Logic(op, left, right) => match self.split_cap((**right).clone()) {
+                (r, Some(cap)) => {
+                    let kind = ExprKind::Logic(*op, left.clone(), Box::new(r.clone()));
+                    (rebuild(kind, cond.span, &r), Some(cap))
+                }
+                (_, None) => (cond, None),
+            },
+            // `若 a 则 b 否则 c` reads on into a comparison after it: the same line break ends
+            // it. The right operand of arithmetic can be such a `若`.
+            ExprKind::If(c, t, f) => match self.split_cap((**f).clone()) {
+                (f, Some(cap)) => {
+                    let kind = ExprKind::If(c.clone(), t.clone(), Box::new(f.clone()));
+                    (rebuild(kind, cond.span, &f), Some(cap))
+                }
+                (_, None) => (cond, None),
+            },
+            ExprKind::Binary(op, left, right) => match self.split_cap((**right).clone()) {
+                (r, Some(cap)) => {
+                    let kind = ExprKind::Binary(*op, left.clone(), Box::new(r.clone()));
+                    (rebuild(kind, cond.span, &r), Some(cap))
+                }
+                (_, None) => (cond, None),
+            },
+            ExprKind::Neg(x) | ExprKind::Not(x) => match self.split_cap((**x).clone()) {
+                (inner, Some(cap)) => {
+                    let kind = match &cond.node {
+                        ExprKind::Neg(_) => ExprKind::Neg(Box::new(inner.clone())),
+                        _ => ExprKind::Not(Box::new(inner.clone())),
+                    };
+                    (rebuild(kind, cond.span, &inner), Some(cap))
+                }
+                (_, None) => (cond, None),
+            },
             _ => (cond, None),
         }
     }
