@@ -182,7 +182,8 @@ where
         style: HumanStyle { color: env.color, width: env.width, ..HumanStyle::default() },
         progress: env.progress,
     };
-    if let Err(d) = format_ext::reconcile(&mut cli.command, &matches) {
+    // A usage error found before the command runs: shown, and the run stops with status 2.
+    let refuse = |err: &mut dyn Write, d: crate::diagnostics::Diagnostics| {
         let text = crate::diagnostics::render::render(
             &d.sorted(),
             settings.lang,
@@ -190,7 +191,10 @@ where
             &settings.style,
         );
         emit(err, &text);
-        return Status::Usage;
+        Status::Usage
+    };
+    if let Err(d) = format_ext::reconcile(&mut cli.command, &matches) {
+        return refuse(err, d);
     }
     let mut sizes = crate::limits::Sizes::default();
     for setting in &cli.limits {
@@ -199,15 +203,7 @@ where
                 "写成 `--limit 名称=大小`，名称为 `data-file`、`line` 或 `workbook`，例如 `--limit line=4MiB`",
                 "write `--limit NAME=SIZE` with the name `data-file`, `line` or `workbook`, such as `--limit line=4MiB`",
             );
-            let d = eval::bad_options("--limit", message, help);
-            let text = crate::diagnostics::render::render(
-                &d.sorted(),
-                settings.lang,
-                settings.format,
-                &settings.style,
-            );
-            emit(err, &text);
-            return Status::Usage;
+            return refuse(err, eval::bad_options("--limit", message, help));
         }
     }
     crate::limits::set_sizes(sizes);
