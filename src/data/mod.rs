@@ -366,18 +366,32 @@ pub fn read_dataset(path: &Path, schema: &Schema) -> Result<Dataset, Diagnostics
 
 /// Loads and validates a data file in one step.
 pub fn load_dataset(name: &str, bytes: &[u8], schema: &Schema) -> Result<Dataset, Diagnostics> {
-    let (raw, mut diags) = load(name, bytes);
+    load_datasets(name, bytes, &[schema]).pop().unwrap_or_else(|| Err(Diagnostics::new()))
+}
+
+/// [`load_dataset`] for several schemas (a policy and the policies it imports) on one file,
+/// read once: one result per schema, in their order.
+pub fn load_datasets(
+    name: &str,
+    bytes: &[u8],
+    schemas: &[&Schema],
+) -> Vec<Result<Dataset, Diagnostics>> {
+    let (raw, diags) = load(name, bytes);
     let Some(raw) = raw else {
-        return Err(diags);
+        return schemas.iter().map(|_| Err(diags.clone())).collect();
     };
-    match validate(&raw, schema) {
-        Ok(ds) if !diags.has_errors() => Ok(ds),
-        Ok(_) => Err(diags),
-        Err(e) => {
-            diags.extend(e);
-            Err(diags)
-        }
-    }
+    schemas
+        .iter()
+        .map(|schema| match validate(&raw, schema) {
+            Ok(ds) if !diags.has_errors() => Ok(ds),
+            Ok(_) => Err(diags.clone()),
+            Err(e) => {
+                let mut all = diags.clone();
+                all.extend(e);
+                Err(all)
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use super::{Failure, KeyOrder, Plan, RunOptions, Summary, io, open, out, plan, s
 use crate::ast::Policy;
 use crate::checker::Checked;
 use crate::checker::scope::DefId;
-use crate::data::{Dataset, Record, Schema, load_dataset};
+use crate::data::{Dataset, Record, Schema, load_dataset, load_datasets};
 use crate::diagnostics::Diagnostics;
 use crate::eval::Evaluator;
 use crate::eval::outcome::SubjectOutcome;
@@ -219,22 +219,31 @@ fn interpret(
     let mut their_diags = Diagnostics::new();
     let mut stack_diags = Diagnostics::new();
     let mut order = KeyOrder::new();
-    let load = |schema: &Schema, first_line: u64, bytes: &[u8]| -> Result<Dataset, Diagnostics> {
+    // The block is read once, and validated against the policy's schema and each companion's.
+    let schemas: Vec<&Schema> =
+        std::iter::once(&plan.schema).chain(companions.iter().map(|c| &c.schema)).collect();
+    let load = |first_line: u64, bytes: &[u8]| -> Vec<Result<Dataset, Diagnostics>> {
         let mut text = plan.header.clone();
         text.push(b'\n');
         text.extend_from_slice(bytes);
-        load_dataset(&plan.name, &text, schema).or_else(|_| {
+        let mut loaded = load_datasets(&plan.name, &text, &schemas);
+        if loaded.iter().any(Result::is_err) {
             // Again with every row at its line, for the diagnostics.
-            load_dataset(&plan.name, &sparse_text(&plan, first_line, bytes), schema)
-        })
+            let sparse = sparse_text(&plan, first_line, bytes);
+            for (result, schema) in loaded.iter_mut().zip(&schemas) {
+                if result.is_err() {
+                    *result = load_dataset(&plan.name, &sparse, schema);
+                }
+            }
+        }
+        loaded
     };
     let max_line = crate::limits::sizes().line;
     while let Some(block) =
         blocks.next_block().map_err(|e| Failure::Data(super::read_failure(path, max_line, &e)))?
     {
-        let own = load(&plan.schema, block.first_line, &block.bytes);
-        let theirs: Vec<Result<Dataset, Diagnostics>> =
-            companions.iter().map(|c| load(&c.schema, block.first_line, &block.bytes)).collect();
+        let mut theirs = load(block.first_line, &block.bytes);
+        let own = if theirs.is_empty() { Err(Diagnostics::new()) } else { theirs.remove(0) };
         let own = match own {
             Ok(ds) => ds,
             Err(d) => {
