@@ -44,3 +44,19 @@ fn generated_policies_never_crash() {
     eprintln!("{evaluated} of 300 generated policies checked without errors and were evaluated");
     assert!(evaluated >= 100, "only {evaluated} of 300 generated policies checked without errors");
 }
+
+#[test]
+fn expressions_at_the_nesting_limit_in_every_position_fit_a_test_threads_stack() {
+    // Found by the policy_grammar fuzz target: a 48 KB policy whose statement nests `若 … 否则`
+    // to the limit inside a call. Finding where each construct's last token ends walked down the
+    // parse tree by recursion, thousands of grammar levels deep, and overflowed a 2 MiB stack
+    // (the fuzzer's process died of SIGSEGV; this test aborted in the release build, whose frames
+    // are larger; the debug build's recursion happened to fit).
+    let input: &[u8] = b"\x18\xdd\x1b\xdb\x00\xe5\xb8\x00\x8d\x89\xef\xe5\x90\x8d\xe7\xa7\xb0\xbc\x9e\xef\xdb\x62\xd7\xd7\xd7\x24\x76\x75\x7c";
+    let text = grammar_gen::Gen::new(input).policy();
+    assert!(text.contains("否则 若 否 则 1元 否则"), "{text}");
+    assert!(text.len() > 40_000, "{}", text.len());
+    if let Err(e) = grammar_gen::exercise(&text) {
+        panic!("{e}\n{text}");
+    }
+}

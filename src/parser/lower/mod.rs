@@ -166,11 +166,20 @@ fn span(p: &Pair<'_, Rule>) -> Span {
 }
 
 /// Where a pair's last token ends: the end of its last child when only skipped text follows it.
+/// Walks down the last children with a loop, not recursion: a pair can be thousands of levels
+/// deep (an expression nested to the limit is several grammar rules a level).
 fn trimmed_end(p: &Pair<'_, Rule>) -> usize {
-    let end = p.as_span().end();
-    let Some(last) = p.clone().into_inner().last() else { return end };
-    let gap = p.get_input().get(last.as_span().end()..end).unwrap_or("");
-    if only_skipped(gap) { trimmed_end(&last).min(end) } else { end }
+    let mut end = p.as_span().end();
+    let mut pair = p.clone();
+    while let Some(last) = pair.clone().into_inner().next_back() {
+        let gap = pair.get_input().get(last.as_span().end()..end).unwrap_or("");
+        if !only_skipped(gap) {
+            break;
+        }
+        end = end.min(last.as_span().end());
+        pair = last;
+    }
+    end
 }
 
 /// Whether a text is nothing but what the grammar skips between tokens: `WHITESPACE` and
