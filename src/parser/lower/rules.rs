@@ -389,59 +389,37 @@ impl Lower {
     /// The split looks at the last comparison: `当 a 且 b` then `最高不超过 50万元` on the next line
     /// is `当 a 且 b` and the cap.
     fn split_cap(&self, cond: Expr) -> (Expr, Option<Expr>) {
-        let rebuild = |kind: ExprKind, from: Span, to: &Expr| {
-            Node::new(kind, Span::new(from.start, to.span.end))
-        };
-        match &cond.node {
-            ExprKind::Compare(cmp, left, right) => {
-                let gap = self.file.text.get(left.span.end..right.span.start).unwrap_or("");
-                if cmp.word == "最高不超过" && gap.contains('\n') {
-                    return ((**left).clone(), Some((**right).clone()));
-                }
-                match self.split_cap((**right).clone()) {
-                    (r, Some(cap)) => {
-                        let kind =
-                            ExprKind::Compare(cmp.clone(), left.clone(), Box::new(r.clone()));
-                        (rebuild(kind, cond.span, &r), Some(cap))
-                    }
-                    (_, None) => (cond, None),
-                }
+        if let ExprKind::Compare(cmp, left, right) = &cond.node {
+            let gap = self.file.text.get(left.span.end..right.span.start).unwrap_or("");
+            if cmp.word == "最高不超过" && gap.contains('\n') {
+                return ((**left).clone(), Some((**right).clone()));
             }
-            ExprKind::Logic(op, left, right) => match self.split_cap((**right).clone()) {
-                (r, Some(cap)) => {
-                    let kind = ExprKind::Logic(*op, left.clone(), Box::new(r.clone()));
-                    (rebuild(kind, cond.span, &r), Some(cap))
-                }
-                (_, None) => (cond, None),
-            },
-            // `若 a 则 b 否则 c` reads on into a comparison after it: the same line break ends
-            // it. The right operand of arithmetic can be such a `若`.
-            ExprKind::If(c, t, f) => match self.split_cap((**f).clone()) {
-                (f, Some(cap)) => {
-                    let kind = ExprKind::If(c.clone(), t.clone(), Box::new(f.clone()));
-                    (rebuild(kind, cond.span, &f), Some(cap))
-                }
-                (_, None) => (cond, None),
-            },
-            ExprKind::Binary(op, left, right) => match self.split_cap((**right).clone()) {
-                (r, Some(cap)) => {
-                    let kind = ExprKind::Binary(*op, left.clone(), Box::new(r.clone()));
-                    (rebuild(kind, cond.span, &r), Some(cap))
-                }
-                (_, None) => (cond, None),
-            },
-            ExprKind::Neg(x) | ExprKind::Not(x) => match self.split_cap((**x).clone()) {
-                (inner, Some(cap)) => {
-                    let kind = match &cond.node {
-                        ExprKind::Neg(_) => ExprKind::Neg(Box::new(inner.clone())),
-                        _ => ExprKind::Not(Box::new(inner.clone())),
-                    };
-                    (rebuild(kind, cond.span, &inner), Some(cap))
-                }
-                (_, None) => (cond, None),
-            },
-            _ => (cond, None),
         }
+        // The operand the expression ends with, which a comparison after it would extend: the
+        // right side of an operator, and the `否则` of a `若` (`若 a 则 b 否则 c` then
+        // `最高不超过 5万元` on the next line is the `若` and the cap).
+        let last = match &cond.node {
+            ExprKind::Compare(_, _, r)
+            | ExprKind::Logic(_, _, r)
+            | ExprKind::Binary(_, _, r)
+            | ExprKind::If(_, _, r)
+            | ExprKind::Neg(r)
+            | ExprKind::Not(r) => (**r).clone(),
+            _ => return (cond, None),
+        };
+        let (last, Some(cap)) = self.split_cap(last) else { return (cond, None) };
+        let span = Span::new(cond.span.start, last.span.end);
+        let last = Box::new(last);
+        let kind = match cond.node {
+            ExprKind::Compare(c, l, _) => ExprKind::Compare(c, l, last),
+            ExprKind::Logic(o, l, _) => ExprKind::Logic(o, l, last),
+            ExprKind::Binary(o, l, _) => ExprKind::Binary(o, l, last),
+            ExprKind::If(c, t, _) => ExprKind::If(c, t, last),
+            ExprKind::Neg(_) => ExprKind::Neg(last),
+            ExprKind::Not(_) => ExprKind::Not(last),
+            other => other,
+        };
+        (Node::new(kind, span), Some(cap))
     }
 }
 
