@@ -133,19 +133,20 @@ impl Columns {
                 *h = true;
             }
         }
-        let given: Vec<(usize, Option<u16>)> = targets
+        // Sorted, a field's columns are side by side, a column without a year first: two
+        // columns can give the same year when they are equal, or when the first has no year.
+        let mut given: Vec<(usize, Option<u16>)> = targets
             .iter()
             .filter_map(|t| match t {
                 Target::Field { idx, year, .. } => Some((*idx, *year)),
                 _ => None,
             })
             .collect();
+        given.sort_unstable();
         let may_repeat = keyed
-            || given.iter().enumerate().any(|(i, (a, ya))| {
-                given
-                    .iter()
-                    .skip(i + 1)
-                    .any(|(b, yb)| a == b && (ya == yb || ya.is_none() || yb.is_none()))
+            || given.windows(2).any(|w| match w {
+                [(a, ya), (b, yb)] => a == b && (ya == yb || ya.is_none()),
+                _ => false,
             });
         Columns { may_repeat, has_column }
     }
