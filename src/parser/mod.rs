@@ -53,7 +53,7 @@ pub fn parse(file: &Arc<SourceFile>) -> (Option<Policy>, Diagnostics) {
                 diags.push(lower::malformed(file, Span::new(0, 0), "file"));
                 return (None, diags);
             };
-            let (policy, lower_diags) = lower::lower_file(file, pair);
+            let (policy, lower_diags) = lower::lower_file(file, &tokens, pair);
             diags.extend(lower_diags);
             (policy, diags)
         }

@@ -3,7 +3,7 @@
 use pest::iterators::Pair;
 
 use super::expr::string_value;
-use super::{Cursor, Lower, R, span, unexpected};
+use super::{Cursor, Lower, R, unexpected};
 use crate::ast::{
     BudgetDecl, BudgetKind, Citation, EnumDecl, Expr, FieldDecl, ForBlock, Header, Ident, Import,
     Item, ItemKind, LetDecl, MatchingDecl, Node, ParamDecl, Part, PoolDecl, ShareDecl, StackDecl,
@@ -22,11 +22,11 @@ struct Modifiers {
 
 impl Lower {
     pub(super) fn header(&self, p: Pair<'_, Rule>) -> R<Node<Header>> {
-        let whole = span(&p);
+        let whole = self.span(&p);
         let mut c = Cursor::new(p, "header");
         c.expect(Rule::kw_policy)?;
         let t = c.expect(Rule::string)?;
-        let title = Node::new(string_value(t.clone())?, span(&t));
+        let title = Node::new(string_value(t.clone())?, self.span(&t));
         let mut h =
             Header { title, issuer: None, docno: None, date: None, valid: None, basis: vec![] };
         // Where each field was first given, to point at it when it is given again.
@@ -34,7 +34,7 @@ impl Lower {
         for f in c.eat_all(Rule::header_field) {
             let mut fc = Cursor::new(f, "header field");
             let kw = fc.next()?;
-            let kw_span = span(&kw);
+            let kw_span = self.span(&kw);
             let earlier = first_at.iter().find(|(r, _)| *r == kw.as_rule()).map(|(_, s)| *s);
             if earlier.is_none() {
                 first_at.push((kw.as_rule(), kw_span));
@@ -77,12 +77,12 @@ impl Lower {
     }
 
     fn string(&self, p: Pair<'_, Rule>) -> R<Node<String>> {
-        let s = span(&p);
+        let s = self.span(&p);
         Ok(Node::new(string_value(p)?, s))
     }
 
     fn validity(&self, p: Pair<'_, Rule>) -> R<Node<Validity>> {
-        let whole = span(&p);
+        let whole = self.span(&p);
         let mut c = Cursor::new(p, "validity");
         let v = match c.peek() {
             Some(Rule::string) => Validity::Text(string_value(c.next()?)?),
@@ -107,14 +107,14 @@ impl Lower {
     }
 
     pub(super) fn citation(&self, p: Pair<'_, Rule>) -> R<Node<Citation>> {
-        let whole = span(&p);
+        let whole = self.span(&p);
         let mut c = Cursor::new(p, "citation");
         c.eat(Rule::kw_clause);
         let r = c.expect(Rule::clause_ref)?;
-        let clause = Node::new(r.as_str().to_string(), span(&r));
+        let clause = Node::new(r.as_str().to_string(), self.span(&r));
         let quote = match c.eat(Rule::quote) {
             Some(q) => {
-                let s = span(&q);
+                let s = self.span(&q);
                 // A sentence quoted over several lines is one sentence: the line breaks and the
                 // indentation of the policy file are not part of it.
                 let raw = q.into_inner().next().map(|i| i.as_str()).unwrap_or_default();
@@ -127,7 +127,7 @@ impl Lower {
     }
 
     pub(super) fn item(&self, p: Pair<'_, Rule>) -> R<Node<Item>> {
-        let whole = span(&p);
+        let whole = self.span(&p);
         let mut c = Cursor::new(p, "declaration");
         let citations = self.citations(&mut c)?;
         let d = c.next()?;
@@ -215,7 +215,7 @@ impl Lower {
                 dc.expect(Rule::kw_matching)?;
                 let name = self.ident(dc.expect(Rule::ident)?)?;
                 let r = dc.expect(Rule::ratio)?;
-                let rs = span(&r);
+                let rs = self.span(&r);
                 let mut nums = r.into_inner().filter(|q| q.as_rule() == Rule::number);
                 let (Some(a), Some(b)) = (nums.next(), nums.next()) else {
                     return Err(dc.malformed());
@@ -251,9 +251,9 @@ impl Lower {
                 let mut dc = Cursor::new(d, "written date");
                 dc.expect(Rule::kw_written_date)?;
                 let name = self.ident(dc.expect(Rule::ident)?)?;
-                let written = written_date(dc.expect(Rule::written_date)?)?;
+                let written = written_date(self, dc.expect(Rule::written_date)?)?;
                 dc.expect(Rule::kw_read_as)?;
-                let reading = written_date(dc.expect(Rule::written_date)?)?;
+                let reading = written_date(self, dc.expect(Rule::written_date)?)?;
                 ItemKind::WrittenDate(WrittenDateDecl { name, written, reading })
             }
             Rule::pool_decl => {
@@ -308,7 +308,7 @@ impl Lower {
     }
 
     fn field(&self, p: Pair<'_, Rule>) -> R<Node<FieldDecl>> {
-        let whole = span(&p);
+        let whole = self.span(&p);
         let mut c = Cursor::new(p, "field");
         let citations = self.citations(&mut c)?;
         let name = self.ident(c.expect(Rule::ident)?)?;
@@ -345,7 +345,7 @@ impl Lower {
     }
 
     pub(super) fn type_expr(&self, p: Pair<'_, Rule>) -> R<Node<TypeExpr>> {
-        let whole = span(&p);
+        let whole = self.span(&p);
         let mut c = Cursor::new(p, "type");
         let t = c.next()?;
         let ty = match t.as_rule() {
@@ -363,7 +363,7 @@ impl Lower {
     }
 
     pub(super) fn path(&self, p: Pair<'_, Rule>) -> R<Node<Vec<Ident>>> {
-        let whole = span(&p);
+        let whole = self.span(&p);
         let parts = p
             .into_inner()
             .filter(|q| q.as_rule() == Rule::ident)
@@ -375,7 +375,7 @@ impl Lower {
     fn parts(&self, c: &mut Cursor<'_>) -> R<Vec<Node<Part>>> {
         let mut out = Vec::new();
         for p in c.eat_all(Rule::part) {
-            let whole = span(&p);
+            let whole = self.span(&p);
             let mut pc = Cursor::new(p, "part");
             let citations = self.citations(&mut pc)?;
             let name = self.ident(pc.expect(Rule::ident)?)?;
@@ -388,8 +388,8 @@ impl Lower {
 
 /// A date as written, `2021年4月31日`, `2021-04-31`, `当年4月31日` or `4月31日`, whether or not it
 /// exists.
-fn written_date(p: Pair<'_, Rule>) -> R<Node<WrittenDate>> {
-    let s = span(&p);
+fn written_date(lower: &Lower, p: Pair<'_, Rule>) -> R<Node<WrittenDate>> {
+    let s = lower.span(&p);
     let digits = super::expr::date_numbers(p.as_str());
     let date = match digits.as_slice() {
         [y, m, d] => WrittenDate { year: Some(*y), month: *m, day: *d },

@@ -7,7 +7,7 @@ use pest::iterators::Pair;
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 use rust_decimal::Decimal;
 
-use super::{Cursor, Lower, Malformed, R, span, unexpected};
+use super::{Cursor, Lower, Malformed, R, unexpected};
 use crate::ast::{
     BinOp, Cmp, CmpOp, Date, Exception, Expr, ExprKind, LogicOp, Node, Pattern, Quantity, TierArm,
 };
@@ -45,18 +45,18 @@ impl Lower {
         if p.as_rule() != Rule::expr {
             return Err(unexpected(&p, "expression"));
         }
-        let _level = self.enter(span(&p))?;
+        let _level = self.enter(self.span(&p))?;
         let (e, _) = LOGIC
             .map_primary(|q| self.comparison(q).map(with_depth))
             .map_prefix(|op, e| {
                 let (e, d) = e?;
-                let s = span(&op).join(e.span);
-                self.deep_enough(d + 1, span(&op))?;
+                let s = self.span(&op).join(e.span);
+                self.deep_enough(d + 1, self.span(&op))?;
                 Ok((Node::new(ExprKind::Not(boxed(e)), s), d + 1))
             })
             .map_infix(|l, op, r| {
                 let ((l, dl), (r, dr)) = (l?, r?);
-                let at = span(&op);
+                let at = self.span(&op);
                 let op = match op.as_rule() {
                     Rule::kw_and => LogicOp::And,
                     Rule::kw_or => LogicOp::Or,
@@ -73,7 +73,7 @@ impl Lower {
 
     /// `comparison`: an arithmetic value, optionally compared with another.
     fn comparison(&self, p: Pair<'_, Rule>) -> R<Expr> {
-        let whole = span(&p);
+        let whole = self.span(&p);
         let mut c = Cursor::new(p, "comparison");
         let left = self.arith(c.expect(Rule::arith)?)?;
         match c.peek() {
@@ -97,18 +97,18 @@ impl Lower {
         if p.as_rule() != Rule::arith {
             return Err(unexpected(&p, "arithmetic"));
         }
-        let _level = self.enter(span(&p))?;
+        let _level = self.enter(self.span(&p))?;
         let (e, _) = ARITH
             .map_primary(|q| self.postfix_expr(q).map(with_depth))
             .map_prefix(|op, e| {
                 let (e, d) = e?;
-                let s = span(&op).join(e.span);
-                self.deep_enough(d + 1, span(&op))?;
+                let s = self.span(&op).join(e.span);
+                self.deep_enough(d + 1, self.span(&op))?;
                 Ok((Node::new(ExprKind::Neg(boxed(e)), s), d + 1))
             })
             .map_infix(|l, op, r| {
                 let ((l, dl), (r, dr)) = (l?, r?);
-                let at = span(&op);
+                let at = self.span(&op);
                 let op = match op.as_rule() {
                     Rule::op_add => BinOp::Add,
                     Rule::op_sub => BinOp::Sub,
@@ -131,7 +131,7 @@ impl Lower {
         let mut e = self.primary(c.expect(Rule::primary)?)?;
         let mut depth = e.depth();
         for q in c.inner.by_ref() {
-            let s = e.span.join(span(&q));
+            let s = e.span.join(self.span(&q));
             match q.as_rule() {
                 Rule::index => {
                     let mut ic = Cursor::new(q, "year index");
@@ -154,7 +154,7 @@ impl Lower {
     }
 
     fn primary(&self, p: Pair<'_, Rule>) -> R<Expr> {
-        let whole = span(&p);
+        let whole = self.span(&p);
         let mut c = Cursor::new(p, "value");
         let q = c.next()?;
         let kind = match q.as_rule() {
@@ -178,7 +178,7 @@ impl Lower {
                 let scrutinee = self.arith(tc.expect(Rule::arith)?)?;
                 let mut arms = Vec::new();
                 for a in tc.eat_all(Rule::tier_arm) {
-                    let s = span(&a);
+                    let s = self.span(&a);
                     let mut ac = Cursor::new(a, "tier arm");
                     let pattern = self.pattern(ac.expect(Rule::pattern)?)?;
                     let value = self.expr(ac.expect(Rule::expr)?)?;
@@ -207,11 +207,11 @@ impl Lower {
 
     /// `2万家`: the number and the unit as written.
     pub(super) fn quantity(&self, p: Pair<'_, Rule>) -> R<Node<Quantity>> {
-        let whole = span(&p);
+        let whole = self.span(&p);
         let mut c = Cursor::new(p, "number");
         let n = c.expect(Rule::number)?;
         let value = self.decimal(&n)?;
-        let unit = c.eat(Rule::unit).map(|u| Node::new(u.as_str().to_string(), span(&u)));
+        let unit = c.eat(Rule::unit).map(|u| Node::new(u.as_str().to_string(), self.span(&u)));
         Ok(Node::new(Quantity { value, unit }, whole))
     }
 
@@ -228,7 +228,7 @@ impl Lower {
                             format!("the number `{}` cannot be represented exactly", p.as_str()),
                         ),
                     )
-                    .at(self.loc(span(p)), Text::new("此数字", "this number"))
+                    .at(self.loc(self.span(p)), Text::new("此数字", "this number"))
                     .help(Text::new(
                         "数字最多 28 位有效数字；金额可改用更大的单位，如 `亿元`",
                         "numbers have at most 28 significant digits; write money in a larger unit such as `亿元`",
@@ -241,7 +241,7 @@ impl Lower {
 
     /// A whole number such as the 24 of `至少 24 项`.
     pub(super) fn integer(&self, p: Pair<'_, Rule>) -> R<Node<u32>> {
-        let s = span(&p);
+        let s = self.span(&p);
         match p.as_str().parse::<u32>() {
             Ok(n) => Ok(Node::new(n, s)),
             Err(_) => {
@@ -266,7 +266,7 @@ impl Lower {
 
     /// `2024-09-19` or `2024年9月19日`; an impossible date is reported.
     pub(super) fn date(&self, p: Pair<'_, Rule>) -> R<Node<Date>> {
-        let s = span(&p);
+        let s = self.span(&p);
         let digits = date_numbers(p.as_str());
         let [y, m, d] = digits.as_slice() else {
             return Err(unexpected(&p, "date"));
@@ -299,7 +299,7 @@ impl Lower {
 
     /// What a tier arm or grade band matches.
     pub(super) fn pattern(&self, p: Pair<'_, Rule>) -> R<Node<Pattern>> {
-        let whole = span(&p);
+        let whole = self.span(&p);
         let mut c = Cursor::new(p, "pattern");
         let pattern = match c.peek() {
             Some(Rule::kw_otherwise) => Pattern::Otherwise,
@@ -321,7 +321,7 @@ impl Lower {
 
     /// `例外 若 c 则 v` (the value is an amount in an `amount_exception`).
     pub(super) fn exception(&self, p: Pair<'_, Rule>) -> R<Node<Exception>> {
-        let whole = span(&p);
+        let whole = self.span(&p);
         let mut c = Cursor::new(p, "exception");
         c.expect(Rule::kw_except)?;
         c.expect(Rule::kw_if)?;
@@ -376,7 +376,7 @@ pub(super) fn postfix_cmp(p: Pair<'_, Rule>) -> R<Cmp> {
 
 /// The characters between the quotes.
 pub(super) fn string_value(p: Pair<'_, Rule>) -> R<String> {
-    let s = span(&p);
+    let s = super::raw_span(&p);
     p.into_inner().next().map(|i| i.as_str().to_string()).ok_or(Malformed { span: s, what: "text" })
 }
 

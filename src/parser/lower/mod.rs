@@ -14,6 +14,7 @@ use std::sync::Arc;
 use pest::iterators::{Pair, Pairs};
 
 use super::grammar::Rule;
+use super::lexer::{Token, TokenKind};
 use crate::ast::{KeywordLang, Node, Policy};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
 use crate::source::{Loc, SourceFile, Span};
@@ -46,12 +47,14 @@ pub(super) fn malformed(file: &Arc<SourceFile>, span: Span, what: &str) -> Diagn
 /// Lowers the `file` pair of a parse that succeeded.
 pub(super) fn lower_file(
     file: &Arc<SourceFile>,
+    tokens: &[Token],
     pair: Pair<'_, Rule>,
 ) -> (Option<Policy>, Diagnostics) {
     let lower = Lower {
         file: Arc::clone(file),
         diags: RefCell::new(Vec::new()),
         depth: Cell::new(0),
+        code_ends: CodeEnds::new(tokens),
         too_deep: Cell::new(None),
     };
     let lang = keyword_lang(&pair);
@@ -92,6 +95,8 @@ struct Lower {
     diags: RefCell<Vec<Diagnostic>>,
     /// How many expressions the lowering is inside of now.
     depth: Cell<usize>,
+    /// Where code ends before each position, to trim the spans of pairs.
+    code_ends: CodeEnds,
     /// Where an expression grew deeper than [`super::MAX_EXPR_DEPTH`], if one did: the lowering
     /// then stops, and this is reported instead of a malformed pair.
     too_deep: Cell<Option<Span>>,
@@ -154,51 +159,61 @@ impl Lower {
         if p.as_rule() != Rule::ident {
             return Err(unexpected(&p, "name"));
         }
-        Ok(Node::new(p.as_str().to_string(), span(&p)))
+        Ok(Node::new(p.as_str().to_string(), self.span(&p)))
+    }
+
+    /// The span of a pair, without the white space and comments pest skips after its last
+    /// token (a rule ending in `x*` or `x?` takes them in even when `x` does not match), so
+    /// that a label ends where the construct does rather than at the start of the next line.
+    fn span(&self, p: &Pair<'_, Rule>) -> Span {
+        self.code_ends.trim(p.as_span().start(), p.as_span().end())
     }
 }
 
-/// The span of a pair, without the white space and comments pest skips after its last token
-/// (a rule ending in `x*` or `x?` takes them in even when `x` does not match), so that a label
-/// ends where the construct does rather than at the start of the next line.
-fn span(p: &Pair<'_, Rule>) -> Span {
-    Span::new(p.as_span().start(), trimmed_end(p))
+/// Where the code of a policy text ends before each position: a table built once from the
+/// token pass, so that the span of any pair is trimmed in logarithmic time, however deep the
+/// pair lies (walking down a pair's last children for each of thousands of nested pairs took
+/// time in the square of the depth).
+struct CodeEnds {
+    /// Where each token starts, in order.
+    starts: Vec<usize>,
+    /// For each token, where the last token that is code (not space, line break or comment) at
+    /// or before it ends; 0 when there is none.
+    ends: Vec<usize>,
 }
 
-/// Where a pair's last token ends: the end of its last child when only skipped text follows it.
-/// Walks down the last children with a loop, not recursion: a pair can be thousands of levels
-/// deep (an expression nested to the limit is several grammar rules a level).
-fn trimmed_end(p: &Pair<'_, Rule>) -> usize {
-    let mut end = p.as_span().end();
-    let mut pair = p.clone();
-    while let Some(last) = pair.clone().into_inner().next_back() {
-        let gap = pair.get_input().get(last.as_span().end()..end).unwrap_or("");
-        if !only_skipped(gap) {
-            break;
+impl CodeEnds {
+    fn new(tokens: &[Token]) -> CodeEnds {
+        let mut last = 0;
+        let mut ends = Vec::with_capacity(tokens.len());
+        for t in tokens {
+            if !matches!(t.kind, TokenKind::Space | TokenKind::Newline | TokenKind::Comment) {
+                last = t.span.end;
+            }
+            ends.push(last);
         }
-        end = end.min(last.as_span().end());
-        pair = last;
+        CodeEnds { starts: tokens.iter().map(|t| t.span.start).collect(), ends }
     }
-    end
-}
 
-/// Whether a text is nothing but what the grammar skips between tokens: `WHITESPACE` and
-/// `COMMENT` (`#` or `//` to the end of the line).
-fn only_skipped(mut text: &str) -> bool {
-    loop {
-        text = text.trim_start_matches([' ', '\t', '\u{3000}', '\r', '\n', '\u{FEFF}']);
-        if text.is_empty() {
-            return true;
-        }
-        let Some(rest) = text.strip_prefix('#').or_else(|| text.strip_prefix("//")) else {
-            return false;
-        };
-        text = rest.find('\n').and_then(|i| rest.get(i..)).unwrap_or("");
+    /// The span from `start` to `end` without the white space and comments at its end. A pair
+    /// that ends inside a token (a name inside a quoted sentence, a number inside a word the
+    /// token pass keeps whole) keeps its end.
+    fn trim(&self, start: usize, end: usize) -> Span {
+        let before = self.starts.partition_point(|&s| s < end);
+        let code_end = before.checked_sub(1).and_then(|i| self.ends.get(i)).copied().unwrap_or(0);
+        Span::new(start, code_end.clamp(start, end.max(start)))
     }
 }
 
+/// A pair of a shape the lowering does not expect, labelled with the pair's whole text.
 fn unexpected(p: &Pair<'_, Rule>, what: &'static str) -> Malformed {
-    Malformed { span: span(p), what }
+    Malformed { span: raw_span(p), what }
+}
+
+/// The span of a pair as the parser gives it, with whatever it skipped after its last token:
+/// enough to label a bug in zhengce, which is all it is used for.
+fn raw_span(p: &Pair<'_, Rule>) -> Span {
+    Span::new(p.as_span().start(), p.as_span().end())
 }
 
 /// Punctuation carries no meaning once parsed; the cursor skips it.
@@ -229,7 +244,7 @@ struct Cursor<'i> {
 
 impl<'i> Cursor<'i> {
     fn new(p: Pair<'i, Rule>, what: &'static str) -> Cursor<'i> {
-        let span = span(&p);
+        let span = raw_span(&p);
         Cursor { inner: p.into_inner().peekable(), span, what }
     }
 
@@ -273,5 +288,44 @@ impl<'i> Cursor<'i> {
 
     fn malformed(&self) -> Malformed {
         Malformed { span: self.span, what: self.what }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CodeEnds;
+    use crate::parser::lexer::tokens;
+    use crate::source::Span;
+
+    fn trim(text: &str, start: usize, end: usize) -> Span {
+        CodeEnds::new(&tokens(text)).trim(start, end)
+    }
+
+    #[test]
+    fn a_span_loses_the_space_and_comments_after_its_last_token() {
+        let text = "金额 费用 × 30%  # 注：按原文\n  \n下一行";
+        let end = text.find("下一行").unwrap_or(0);
+        let code = text.find("30%").unwrap_or(0) + "30%".len();
+        assert_eq!(trim(text, 0, end), Span::new(0, code));
+        // A `#` inside a clause reference or a quoted sentence is not a comment.
+        let text = "§ 二#二 「第#1条」 \n";
+        assert_eq!(trim(text, 0, text.len()), Span::new(0, text.trim_end().len()));
+    }
+
+    #[test]
+    fn a_span_that_ends_inside_a_token_keeps_its_end() {
+        // `2` ends inside the word `2万家` of the token pass, and `第` inside a quoted sentence.
+        let text = "2万家 「第一条」";
+        assert_eq!(trim(text, 0, 1), Span::new(0, 1));
+        let inside = text.find('第').unwrap_or(0);
+        assert_eq!(trim(text, inside, inside + '第'.len_utf8()), Span::new(inside, inside + 3));
+    }
+
+    #[test]
+    fn a_span_of_nothing_but_space_is_empty_at_its_start() {
+        let text = "甲   # 注\n乙";
+        let start = "甲".len();
+        let end = text.find('乙').unwrap_or(0);
+        assert_eq!(trim(text, start, end), Span::new(start, start));
     }
 }

@@ -3,7 +3,7 @@
 use pest::iterators::Pair;
 
 use super::expr::{infix_cmp, postfix_cmp};
-use super::{Cursor, Lower, R, span, unexpected};
+use super::{Cursor, Lower, R, unexpected};
 use crate::ast::{
     AwardClause, AwardDecl, CondBody, CondGroup, CondItem, ConditionDecl, Criterion, Deduction,
     DeductionPoints, Exception, Expr, ExprKind, GradeBand, GradeDecl, GroupKind, Indicator,
@@ -24,7 +24,7 @@ impl Lower {
     }
 
     fn cond_group(&self, p: Pair<'_, Rule>) -> R<Node<CondGroup>> {
-        let whole = span(&p);
+        let whole = self.span(&p);
         let mut c = Cursor::new(p, "condition group");
         let mut kc = Cursor::new(c.expect(Rule::group_kind)?, "group kind");
         let kind = match kc.next()?.as_rule() {
@@ -35,7 +35,7 @@ impl Lower {
         };
         let mut items = Vec::new();
         for it in c.eat_all(Rule::cond_item) {
-            let s = span(&it);
+            let s = self.span(&it);
             let mut ic = Cursor::new(it, "condition item");
             let citations = self.citations(&mut ic)?;
             let name = self.ident(ic.expect(Rule::ident)?)?;
@@ -79,14 +79,14 @@ impl Lower {
     }
 
     fn indicator(&self, p: Pair<'_, Rule>) -> R<Node<Indicator>> {
-        let whole = span(&p);
+        let whole = self.span(&p);
         let mut c = Cursor::new(p, "indicator");
         let citations = self.citations(&mut c)?;
         let name = self.ident(c.expect(Rule::ident)?)?;
         let value = self.arith(c.expect(Rule::arith)?)?;
         let mut targets = Vec::new();
         for t in c.eat_all(Rule::target) {
-            let ts = span(&t);
+            let ts = self.span(&t);
             let mut tc = Cursor::new(t, "target");
             let ys = tc.expect(Rule::year_sel)?;
             let year = self.year_sel(ys)?;
@@ -111,7 +111,7 @@ impl Lower {
     }
 
     fn year_sel(&self, p: Pair<'_, Rule>) -> R<Node<YearSel>> {
-        let whole = span(&p);
+        let whole = self.span(&p);
         let mut c = Cursor::new(p, "year");
         let y = c.next()?;
         let text = y.as_str();
@@ -137,7 +137,7 @@ impl Lower {
                                         format!("the year count in `{text}` is too large"),
                                     ),
                                 )
-                                .at(self.loc(span(&y)), Text::new("此年数", "this year count"))
+                                .at(self.loc(self.span(&y)), Text::new("此年数", "this year count"))
                                 .help(Text::new(
                                     "创建年度是从批复起算的第几年，如 `第1年`、`第3年`",
                                     "a creation year counts from the approval: `第1年`, `第3年`",
@@ -167,7 +167,7 @@ impl Lower {
     fn score_parts(&self, c: &mut Cursor<'_>) -> R<Vec<Node<ScorePart>>> {
         let mut parts = Vec::new();
         for sp in c.eat_all(Rule::score_part) {
-            let whole = span(&sp);
+            let whole = self.span(&sp);
             let mut spc = Cursor::new(sp, "score part");
             let q = spc.next()?;
             let part = match q.as_rule() {
@@ -195,7 +195,7 @@ impl Lower {
         let name = self.ident(c.expect(Rule::ident)?)?;
         let points = self.quantity(c.expect(Rule::quantity)?)?;
         let sp = c.expect(Rule::scoring)?;
-        let ss = span(&sp);
+        let ss = self.span(&sp);
         let mut sc = Cursor::new(sp, "scoring");
         let m = sc.next()?;
         let scoring = match m.as_rule() {
@@ -204,7 +204,7 @@ impl Lower {
                 mc.expect(Rule::kw_by_criteria)?;
                 let mut out = Vec::new();
                 for cr in mc.eat_all(Rule::criterion) {
-                    let s = span(&cr);
+                    let s = self.span(&cr);
                     let mut cc = Cursor::new(cr, "criterion");
                     let citations = self.citations(&mut cc)?;
                     let name = self.ident(cc.expect(Rule::ident)?)?;
@@ -231,7 +231,7 @@ impl Lower {
                 mc.expect(Rule::kw_deduct)?;
                 let mut out = Vec::new();
                 for d in mc.eat_all(Rule::deduction) {
-                    let s = span(&d);
+                    let s = self.span(&d);
                     let mut dc = Cursor::new(d, "deduction");
                     let citations = self.citations(&mut dc)?;
                     let name = self.ident(dc.expect(Rule::ident)?)?;
@@ -239,14 +239,15 @@ impl Lower {
                     let points = match pts.as_rule() {
                         Rule::quantity => self.quantity(pts)?.map(DeductionPoints::Fixed),
                         Rule::point_range => {
-                            let ps = span(&pts);
+                            let ps = self.span(&pts);
                             let mut nums = Vec::new();
                             let mut unit = None;
                             for q in pts.into_inner() {
                                 match q.as_rule() {
                                     Rule::number => nums.push(self.decimal(&q)?),
                                     Rule::unit => {
-                                        unit = Some(Node::new(q.as_str().to_string(), span(&q)))
+                                        unit =
+                                            Some(Node::new(q.as_str().to_string(), self.span(&q)))
                                     }
                                     _ => {}
                                 }
@@ -275,7 +276,7 @@ impl Lower {
         let value = self.arith(c.expect(Rule::arith)?)?;
         let mut bands = Vec::new();
         for b in c.eat_all(Rule::grade_band) {
-            let s = span(&b);
+            let s = self.span(&b);
             let mut bc = Cursor::new(b, "grade band");
             let name = self.ident(bc.expect(Rule::ident)?)?;
             let pattern = self.pattern(bc.expect(Rule::pattern)?)?;
@@ -290,7 +291,7 @@ impl Lower {
         let name = self.ident(c.expect(Rule::ident)?)?;
         let mut clauses = Vec::new();
         for cl in c.eat_all(Rule::award_clause) {
-            let s = span(&cl);
+            let s = self.span(&cl);
             let mut cc = Cursor::new(cl, "award clause");
             let first = cc.next()?;
             let clause = match first.as_rule() {
