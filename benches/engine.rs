@@ -64,7 +64,9 @@ fn per_record(c: &mut Criterion) {
     let sid = checked.scope.subject_names["enterprise"];
     c.bench_function("compile benches/register.zc", |b| {
         b.iter(|| {
-            black_box(compile(&policy, &checked, sid, &BTreeMap::new()).unwrap().columns.len())
+            black_box(
+                compile(&policy, &checked, sid, &BTreeMap::new(), None).unwrap().columns.len(),
+            )
         })
     });
     let records: Vec<Record> = (0..LANES as i64).map(record).collect();
@@ -79,7 +81,7 @@ fn per_record(c: &mut Criterion) {
         })
     });
     g.finish();
-    let prog = compile(&policy, &checked, sid, &BTreeMap::new()).unwrap();
+    let prog = compile(&policy, &checked, sid, &BTreeMap::new(), None).unwrap();
     let mut m = Machine::new(&prog);
     // The registers of 64 subjects, read once; each iteration evaluates all of them.
     for (lane, r) in records.iter().enumerate() {
@@ -92,7 +94,7 @@ fn per_record(c: &mut Criterion) {
             FieldIn::Num { reg, .. } | FieldIn::Bool { reg } | FieldIn::Enum { reg, .. } => {
                 Some(*reg)
             }
-            FieldIn::Unused => None,
+            FieldIn::Yearly { .. } | FieldIn::Unused => None,
         })
         .collect();
     let cells: Vec<(usize, u32, Cv)> = (0..LANES)

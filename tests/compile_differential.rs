@@ -78,17 +78,26 @@ fn field_value(
     if optional { prop_oneof![1 => Just(Value::Missing), 4 => v].boxed() } else { v }
 }
 
-fn record_strategy(schema: &Schema) -> BoxedStrategy<Record> {
+/// Random records; a yearly field gets a value, or none, for each of the three years up to
+/// `year`.
+fn record_strategy(schema: &Schema, year: Option<u16>) -> BoxedStrategy<Record> {
     let fields: Vec<BoxedStrategy<Value>> = schema
         .fields
         .iter()
         .map(|f| {
-            field_value(
-                &f.kind,
-                f.min.as_ref().map(|b| b.value),
-                f.max.as_ref().map(|b| b.value),
-                f.optional,
-            )
+            let (min, max) = (f.min.as_ref().map(|b| b.value), f.max.as_ref().map(|b| b.value));
+            match year {
+                Some(y) if f.by_year => {
+                    let one = field_value(&f.kind, min, max, true);
+                    vec![one; 3]
+                        .prop_map(move |vs| {
+                            let years = (y - 2..=y).zip(vs);
+                            Value::Series(years.filter(|(_, v)| !v.is_missing()).collect())
+                        })
+                        .boxed()
+                }
+                _ => field_value(&f.kind, min, max, f.optional),
+            }
         })
         .collect();
     fields.prop_map(|fields| Record { key: "甲".into(), fields }).boxed()
@@ -96,16 +105,27 @@ fn record_strategy(schema: &Schema) -> BoxedStrategy<Record> {
 
 /// Evaluates random subjects both ways; returns how many the compiled form handled itself.
 fn differential(policy: &Policy, checked: &Checked<'_>, kind: &str, cases: u32) -> u32 {
+    differential_in(policy, checked, kind, cases, None, BTreeMap::new())
+}
+
+/// [`differential`] in an evaluation year, with parameter values.
+fn differential_in(
+    policy: &Policy,
+    checked: &Checked<'_>,
+    kind: &str,
+    cases: u32,
+    year: Option<u16>,
+    params: BTreeMap<String, Value>,
+) -> u32 {
     let sid = checked.scope.subject_names[kind];
-    let params = BTreeMap::new();
-    let prog = compile(policy, checked, sid, &params).unwrap();
+    let prog = compile(policy, checked, sid, &params, year).unwrap();
     let schema = Schema::from_policy(policy, kind).unwrap();
     let ev = Evaluator::new(policy, checked, Some(sid), params.clone());
     let mut runner = TestRunner::new(Config { cases, ..Config::default() });
     let compiled = std::cell::Cell::new(0u32);
     runner
-        .run(&record_strategy(&schema), |record| {
-            let (outcome, diags) = ev.evaluate(&record, None);
+        .run(&record_strategy(&schema, year), |record| {
+            let (outcome, diags) = ev.evaluate(&record, year);
             let mut m = Machine::new(&prog);
             let ran = m.load(&record).and_then(|()| m.run());
             let values: Result<Vec<V>, Fallback> =
@@ -153,9 +173,9 @@ fn bundled_policies_that_compile_agree_with_the_interpreter() {
         for kind in policy.subject_names() {
             let sid = checked.scope.subject_names[kind];
             let name = format!("{}:{kind}", path.file_stem().unwrap().display());
-            match compile(&policy, &checked, sid, &BTreeMap::new()) {
+            match compile(&policy, &checked, sid, &BTreeMap::new(), Some(2024)) {
                 Ok(_) => {
-                    differential(&policy, &checked, kind, 300);
+                    differential_in(&policy, &checked, kind, 300, Some(2024), BTreeMap::new());
                     compiled_kinds.push(name);
                 }
                 Err(why) => eprintln!("{name} is left to the interpreter: {why}"),
@@ -177,9 +197,67 @@ fn what_does_not_compile_says_why() {
     let (p, _) = zhengce::parser::parse(&f);
     let p = p.unwrap();
     let (checked, _) = check(&p);
-    let why = compile(&p, &checked, 0, &BTreeMap::new()).unwrap_err();
-    assert!(why.contains("per year"), "{why}");
+    // 增长率 is left to the interpreter, with or without an evaluation year.
+    for year in [None, Some(2024)] {
+        let why = compile(&p, &checked, 0, &BTreeMap::new(), year).unwrap_err();
+        assert_eq!(why, "a yearly function", "{year:?}");
+    }
     let _ = Path::new("");
+}
+
+/// Yearly fields and parameters compile for the evaluation year: read in that year, in a year
+/// written from it, in a fixed year, and a definition read in another year is that year's.
+#[test]
+fn yearly_fields_agree_with_the_interpreter_in_the_evaluation_year() {
+    let text = "主体 企业 { 标识 名称\n 名称: 文本\n\
+        收入: 万元 按年 范围 0万元 至 100000万元\n 研发: 万元 按年 可选\n 高新: 是否 按年 可选\n 规上: 是否 }\n\
+        参数 增速线: % 按年\n\
+        对于 企业 {\n\
+        § 一 「x」\n 令 增长额: 万元 = 收入 - 收入[当年 - 1年]\n\
+        § 二 「y」\n 令 上年增长额: 万元 = 增长额[当年 - 1年]\n\
+        § 三 「z」\n 令 基年研发: 万元 = 研发[2022年] + 研发[(当年 - 2年)]\n\
+        § 四 「w」\n 条件 合格 全部 { 增: 增长额 > 收入[当年 - 1年] × 增速线; 新: 高新 或 高新[当年 - 1年]; 规: 规上 }\n\
+        § 五 「v」\n 奖励 补助 { 当 合格\n 金额 增长额 × 10% + 上年增长额 × 5%\n 最高不超过 50万元 }\n}\n";
+    let (p, d) = zhengce::parser::parse(&SourceFile::new("t.zc", text));
+    assert!(!d.has_errors(), "{:?}", d.sorted());
+    let p = p.unwrap();
+    let (checked, d) = check(&p);
+    assert!(!d.has_errors(), "{:?}", d.sorted());
+    let sid = checked.scope.subject_names["企业"];
+    let pct =
+        |s: &str| Value::Number { value: s.parse().unwrap(), dim: zhengce::units::Dim::NUMBER };
+    // 2023's rate is given, 2024's is not: the condition is then undetermined that year.
+    let rates: BTreeMap<u16, Value> = [(2022, pct("0.05")), (2023, pct("0.1"))].into();
+    let params: BTreeMap<String, Value> = [("增速线".to_string(), Value::Series(rates))].into();
+    // Without an evaluation year, yearly data has no compiled form.
+    let why = compile(&p, &checked, sid, &params, None).unwrap_err();
+    assert!(why.contains("no evaluation year"), "{why}");
+    for year in [2023, 2024] {
+        let prog = compile(&p, &checked, sid, &params, Some(year)).unwrap();
+        // 收入 is read in three years (the year, the year before for 增长额 and for the
+        // year before's 增长额), 研发 in two, 高新 in two.
+        let years = |name: &str| {
+            let i = checked.scope.subjects[sid]
+                .decl
+                .fields
+                .iter()
+                .position(|f| f.node.name.node == name)
+                .unwrap();
+            match &prog.fields[i] {
+                FieldIn::Yearly { years, .. } => {
+                    let mut ys: Vec<u16> = years.iter().map(|(y, _)| *y).collect();
+                    ys.sort_unstable();
+                    ys
+                }
+                other => panic!("{name}: {other:?}"),
+            }
+        };
+        assert_eq!(years("收入"), vec![year - 2, year - 1, year]);
+        assert_eq!(years("研发"), if year == 2024 { vec![2022] } else { vec![2021, 2022] });
+        assert_eq!(years("高新"), vec![year - 1, year]);
+        let handled = differential_in(&p, &checked, "企业", 600, Some(year), params.clone());
+        assert!(handled > 300, "{year}: {handled} of 600 handled compiled");
+    }
 }
 
 #[test]
@@ -187,7 +265,7 @@ fn amounts_beyond_the_fixed_point_range_fall_back() {
     let policy = parse("benches/register.zc");
     let (checked, _) = check(&policy);
     let sid = checked.scope.subject_names["enterprise"];
-    let prog = compile(&policy, &checked, sid, &BTreeMap::new()).unwrap();
+    let prog = compile(&policy, &checked, sid, &BTreeMap::new(), None).unwrap();
     let money =
         |s: &str| Value::Number { value: s.parse().unwrap(), dim: zhengce::units::Dim::MONEY };
     let area = Value::Number {
@@ -282,7 +360,7 @@ fn arithmetic_next_to_the_fixed_point_limits_agrees_with_the_interpreter() {
         let (checked, d) = check(&p);
         assert!(!d.has_errors(), "{rule}: {:?}", d.sorted());
         let sid = checked.scope.subject_names["企业"];
-        let prog = compile(&p, &checked, sid, &BTreeMap::new()).unwrap();
+        let prog = compile(&p, &checked, sid, &BTreeMap::new(), None).unwrap();
         assert!(prog.instructions() > 0, "{rule}");
         let handled = differential(&p, &checked, "企业", 1000);
         // Cells with more than four places go to the interpreter too; of the others, an
@@ -310,10 +388,11 @@ fn lanes_agree_with_one_subject_at_a_time() {
         let p = p.unwrap();
         let (checked, _) = check(&p);
         let sid = checked.scope.subject_names[kind];
-        let prog = compile(&p, &checked, sid, &BTreeMap::new()).unwrap();
+        let prog = compile(&p, &checked, sid, &BTreeMap::new(), None).unwrap();
         let schema = Schema::from_policy(&p, kind).unwrap();
         let mut runner = TestRunner::new(Config { cases: 40, ..Config::default() });
-        let batch = prop::collection::vec(record_strategy(&schema), 1..=zhengce::compile::LANES);
+        let batch =
+            prop::collection::vec(record_strategy(&schema, None), 1..=zhengce::compile::LANES);
         runner
             .run(&batch, |records| {
                 let mut lanes = Machine::new(&prog);
@@ -346,7 +425,7 @@ fn a_missing_value_in_a_required_field_sends_the_lane_to_the_interpreter() {
     let policy = parse("benches/register.zc");
     let (checked, _) = check(&policy);
     let sid = checked.scope.subject_names["enterprise"];
-    let prog = compile(&policy, &checked, sid, &BTreeMap::new()).unwrap();
+    let prog = compile(&policy, &checked, sid, &BTreeMap::new(), None).unwrap();
     let reg = prog
         .fields
         .iter()
@@ -373,7 +452,7 @@ fn a_missing_value_in_a_required_field_sends_the_lane_to_the_interpreter() {
                     m.set_lane(lane, *reg, Cv::Enum(0));
                 }
             }
-            FieldIn::Unused => {}
+            FieldIn::Yearly { .. } | FieldIn::Unused => {}
         }
     }
     m.set_lane(1, reg, Cv::Missing);

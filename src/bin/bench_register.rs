@@ -339,7 +339,7 @@ fn eval_alone(register: &Path, rows: u64) -> Result<(), String> {
     let policy = policy.ok_or("policy")?;
     let (checked, _) = zhengce::checker::check(&policy);
     let sid = *checked.scope.subject_names.get("enterprise").ok_or("subject")?;
-    let prog = compile(&policy, &checked, sid, &Default::default())?;
+    let prog = compile(&policy, &checked, sid, &Default::default(), None)?;
     // The register's numbers, enumeration positions and conditions, read once into columns of
     // encoded values (one per field the program reads), as a columnar engine holds them.
     let file = std::fs::File::open(register).map_err(|e| e.to_string())?;
@@ -350,13 +350,17 @@ fn eval_alone(register: &Path, rows: u64) -> Result<(), String> {
             FieldIn::Num { reg, .. } | FieldIn::Bool { reg } | FieldIn::Enum { reg, .. } => {
                 Some(*reg)
             }
-            FieldIn::Unused => None,
+            // The benchmark policy has no yearly fields (compiled without a year).
+            FieldIn::Yearly { .. } | FieldIn::Unused => None,
         })
         .collect();
     let mut columns: Vec<Vec<i64>> = vec![Vec::new(); reads.len()];
     for line in BufReader::new(file).lines().skip(1).take(usize::try_from(rows).unwrap_or(0)) {
         let line = line.map_err(|e| e.to_string())?;
-        let cells = line.split(',').zip(&prog.fields).filter(|(_, f)| **f != FieldIn::Unused);
+        let cells = line
+            .split(',')
+            .zip(&prog.fields)
+            .filter(|(_, f)| !matches!(f, FieldIn::Unused | FieldIn::Yearly { .. }));
         for ((cell, field), column) in cells.zip(columns.iter_mut()) {
             column.push(Cv::encoded(match field {
                 FieldIn::Num { scale, .. } => {
@@ -367,7 +371,7 @@ fn eval_alone(register: &Path, rows: u64) -> Result<(), String> {
                 FieldIn::Enum { values, .. } => {
                     Cv::Enum(values.iter().position(|v| v == cell).ok_or("value")? as u32)
                 }
-                FieldIn::Unused => Cv::Missing,
+                FieldIn::Yearly { .. } | FieldIn::Unused => Cv::Missing,
             }));
         }
     }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rust_decimal::Decimal;
 
 use super::fixed::{MAX_SCALE, from_decimal, pow10};
-use super::{Column, Cv, FieldIn, Op, Program, Reg, RoundMode, Ty};
+use super::{Column, Cv, FieldIn, Op, Program, Reg, RoundMode, Scalar, Ty};
 use crate::ast::{
     AwardClause, AwardDecl, BinOp, CmpOp, CondBody, CondGroup, Exception, Expr, ExprKind,
     GroupKind, ItemKind, LogicOp, Node, Pattern, Policy,
@@ -28,8 +28,16 @@ pub(super) struct Lower<'a, 'c, 'p> {
     subject: SubjectId,
     params: &'a BTreeMap<String, Value>,
     prog: Program,
-    defs: BTreeMap<DefId, (Reg, Ty)>,
-    busy: BTreeSet<DefId>,
+    /// The year being compiled for: the evaluation year (none when there is none), or the year
+    /// an index names.
+    at: Option<u16>,
+    /// The registers of the fields that are not yearly, whatever the year.
+    fields: BTreeMap<DefId, (Reg, Ty)>,
+    /// The yearly fields: their place among the fields and how a value is read.
+    yearly: BTreeMap<DefId, (usize, Scalar, Ty)>,
+    /// Definitions compiled, by the year they were compiled for.
+    defs: BTreeMap<(DefId, Option<u16>), (Reg, Ty)>,
+    busy: BTreeSet<(DefId, Option<u16>)>,
     /// The number constants, by register: rescaled when compiling, not when running.
     consts: BTreeMap<Reg, i64>,
     /// Per field of the subject, in order: whether it is optional.
@@ -42,6 +50,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
         checked: &'c Checked<'p>,
         subject: SubjectId,
         params: &'a BTreeMap<String, Value>,
+        year: Option<u16>,
     ) -> Res<Self> {
         let mut l = Lower {
             checked,
@@ -57,6 +66,9 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                 may_miss: Vec::new(),
                 total: Vec::new(),
             },
+            at: year,
+            fields: BTreeMap::new(),
+            yearly: BTreeMap::new(),
             defs: BTreeMap::new(),
             busy: BTreeSet::new(),
             consts: BTreeMap::new(),
@@ -67,29 +79,31 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             let Some(DefSource::Field(f)) = checked.scope.defs.get(def).map(|d| d.source) else {
                 return Err("a field without its declaration".into());
             };
-            if f.node.by_year {
-                return Err(format!("field `{}` has a value per year", f.node.name.node));
-            }
-            let field = match checked.types.get(def).map(|t| t.ty) {
+            let scalar = match checked.types.get(def).map(|t| t.ty) {
                 Some(CheckTy::Num(dim)) => {
                     let scale = if dim.kind() == Kind::Plain { FIELD_SCALE } else { SHARE_SCALE };
-                    let reg = l.reg(Some(Ty::Num(scale)), Cv::Missing);
-                    l.defs.insert(def, (reg, Ty::Num(scale)));
-                    FieldIn::Num { reg, scale }
+                    Some((Scalar::Num { scale }, Ty::Num(scale)))
                 }
-                Some(CheckTy::Bool) => {
-                    let reg = l.reg(Some(Ty::Bool), Cv::Missing);
-                    l.defs.insert(def, (reg, Ty::Bool));
-                    FieldIn::Bool { reg }
-                }
+                Some(CheckTy::Bool) => Some((Scalar::Bool, Ty::Bool)),
                 Some(CheckTy::Enum(e)) => {
                     let values =
                         checked.scope.enums.get(e).map(|i| i.values.clone()).unwrap_or_default();
-                    let reg = l.reg(Some(Ty::Enum(e)), Cv::Missing);
-                    l.defs.insert(def, (reg, Ty::Enum(e)));
-                    FieldIn::Enum { reg, values }
+                    Some((Scalar::Enum { values }, Ty::Enum(e)))
                 }
-                _ => FieldIn::Unused,
+                _ => None,
+            };
+            let field = match scalar {
+                // The registers of the years read are made as the rules read them.
+                Some((scalar, ty)) if f.node.by_year => {
+                    l.yearly.insert(def, (l.prog.fields.len(), scalar.clone(), ty));
+                    FieldIn::Yearly { scalar, years: Vec::new() }
+                }
+                Some((scalar, ty)) => {
+                    let reg = l.reg(Some(ty), Cv::Missing);
+                    l.fields.insert(def, (reg, ty));
+                    scalar.at(reg)
+                }
+                None => FieldIn::Unused,
             };
             l.prog.fields.push(field);
             l.optional.push(f.node.optional);
@@ -197,12 +211,19 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
     }
 
     fn def(&mut self, id: DefId) -> Res<(Reg, Ty)> {
-        if let Some(v) = self.defs.get(&id) {
+        if let Some(v) = self.fields.get(&id) {
+            return Ok(*v);
+        }
+        if self.yearly.contains_key(&id) {
+            return self.yearly_field(id);
+        }
+        let key = (id, self.at);
+        if let Some(v) = self.defs.get(&key) {
             return Ok(*v);
         }
         let checked = self.checked;
         let d = checked.scope.defs.get(id).ok_or("unknown definition")?;
-        if !self.busy.insert(id) {
+        if !self.busy.insert(key) {
             return Err("definitions refer to each other".into());
         }
         let DefSource::Item(item) = d.source else {
@@ -210,6 +231,18 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
         };
         let v = match &item.node.kind {
             ItemKind::Param(p) => match self.params.get(&p.name.node).filter(|v| !v.is_missing()) {
+                Some(Value::Series(by_year)) => {
+                    let Some(year) = self.at else {
+                        return Err(format!(
+                            "parameter `{}` has a value per year and there is no evaluation year",
+                            p.name.node
+                        ));
+                    };
+                    match by_year.get(&year).filter(|v| !v.is_missing()) {
+                        Some(v) => self.data_constant(v)?,
+                        None => self.missing_of(id)?,
+                    }
+                }
                 Some(v) => self.data_constant(v)?,
                 None => match &p.default {
                     Some(e) => self.expr(e, None)?,
@@ -232,9 +265,94 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             ItemKind::Pool(p) => self.expr(&p.total, None)?,
             _ => return Err(format!("`{}` has no compiled form", d.name)),
         };
-        self.busy.remove(&id);
-        self.defs.insert(id, v);
+        self.busy.remove(&key);
+        self.defs.insert(key, v);
         Ok(v)
+    }
+
+    /// A yearly field in the year being compiled for: its register for that year, made the
+    /// first time the year is read.
+    fn yearly_field(&mut self, id: DefId) -> Res<(Reg, Ty)> {
+        let name = || self.checked.scope.defs.get(id).map_or("", |d| d.name.as_str()).to_string();
+        let Some(year) = self.at else {
+            return Err(format!(
+                "field `{}` has a value per year and there is no evaluation year",
+                name()
+            ));
+        };
+        let (slot, _, ty) =
+            self.yearly.get(&id).cloned().ok_or("a yearly field without its place")?;
+        if let Some(reg) = self.prog.fields.get(slot).and_then(|f| f.year_reg(year)) {
+            return Ok((reg, ty));
+        }
+        let reg = self.reg(Some(ty), Cv::Missing);
+        match self.prog.fields.get_mut(slot) {
+            Some(FieldIn::Yearly { years, .. }) => years.push((year, reg)),
+            _ => return Err("a yearly field without its place".into()),
+        }
+        Ok((reg, ty))
+    }
+
+    /// A value that is missing, of the type the checker gave definition `id`.
+    fn missing_of(&mut self, id: DefId) -> Res<(Reg, Ty)> {
+        let ty = match self.checked.types.get(id).map(|t| t.ty) {
+            Some(CheckTy::Num(_)) => Ty::Num(0),
+            Some(CheckTy::Bool) => Ty::Bool,
+            Some(CheckTy::Enum(e)) => Ty::Enum(e),
+            _ => return Err("a missing value of a kind the compiled form does not read".into()),
+        };
+        Ok(self.constant(Cv::Missing, ty))
+    }
+
+    /// The year an index names (`当年 - 1年`, `2023年`), worked out when compiling: a year
+    /// that depends on the data has no compiled form. `None` when it is no year (the value is
+    /// then missing, as for the interpreter).
+    fn index_year(&self, e: &Expr) -> Res<Option<u16>> {
+        Ok(match self.year_value(e)? {
+            YearValue::Year(y) => Some(y),
+            YearValue::Num(n) => n.trunc().to_string().parse().ok(),
+            YearValue::Missing => None,
+        })
+    }
+
+    fn year_value(&self, e: &Expr) -> Res<YearValue> {
+        let depends = || Err("a year that depends on the data".to_string());
+        match &e.node {
+            ExprKind::Paren(inner) => self.year_value(inner),
+            ExprKind::Quantity(_) => Ok(YearValue::Num(self.constant_number(e)?)),
+            ExprKind::Name(n) if self.checked.scope.lookup(n, Some(self.subject)).is_none() => {
+                if crate::checker::CURRENT_YEAR.contains(&n.as_str()) {
+                    self.at.map(YearValue::Year).ok_or_else(|| "the evaluation year".to_string())
+                } else {
+                    depends()
+                }
+            }
+            // As the interpreter: a year and a number of years make a year, two years their
+            // difference, anything else with a year nothing.
+            ExprKind::Binary(op @ (BinOp::Add | BinOp::Sub), l, r) => {
+                let (a, b) = (self.year_value(l)?, self.year_value(r)?);
+                let sub = *op == BinOp::Sub;
+                let whole = |n: Decimal| n.trunc().to_string().parse::<i64>().unwrap_or(0);
+                let year = |y: i64| u16::try_from(y).map_or(YearValue::Missing, YearValue::Year);
+                Ok(match (a, b) {
+                    (YearValue::Year(x), YearValue::Year(y)) if sub => {
+                        YearValue::Num(Decimal::from(i32::from(x) - i32::from(y)))
+                    }
+                    (YearValue::Year(x), YearValue::Num(n)) => {
+                        year(if sub { i64::from(x) - whole(n) } else { i64::from(x) + whole(n) })
+                    }
+                    (YearValue::Num(n), YearValue::Year(y)) if !sub => {
+                        year(i64::from(y) + whole(n))
+                    }
+                    (YearValue::Num(x), YearValue::Num(y)) => {
+                        let v = if sub { x.checked_sub(y) } else { x.checked_add(y) };
+                        v.map_or(YearValue::Missing, YearValue::Num)
+                    }
+                    _ => YearValue::Missing,
+                })
+            }
+            _ => depends(),
+        }
     }
 
     fn data_constant(&mut self, v: &Value) -> Res<(Reg, Ty)> {
@@ -455,7 +573,15 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             ExprKind::Call(func, args) => self.call(&func.node, args),
             ExprKind::Text(_) => Err("a text".into()),
             ExprKind::Date(_) => Err("a date".into()),
-            ExprKind::Index(..) => Err("a value of another year".into()),
+            ExprKind::Index(base, index) => {
+                let Some(year) = self.index_year(index)? else {
+                    return Err("a year out of range".into());
+                };
+                let outer = self.at.replace(year);
+                let v = self.expr(base, hint);
+                self.at = outer;
+                v
+            }
             ExprKind::Member(..) => Err("a part of a definition".into()),
             ExprKind::Tier(scrutinee, arms) => self.tier(scrutinee, arms),
         }
@@ -592,4 +718,12 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             _ => Err("a rounding step that is not a constant".into()),
         }
     }
+}
+
+/// A year or a number, as an index is worked out when compiling.
+#[derive(Clone, Copy)]
+enum YearValue {
+    Year(u16),
+    Num(Decimal),
+    Missing,
 }

@@ -116,26 +116,24 @@ impl<'p> Machine<'p> {
     /// Loads a validated record's fields into one lane, as [`load`](Machine::load) does.
     pub fn load_lane(&mut self, lane: usize, record: &Record) -> R {
         for (field, value) in self.prog.fields.iter().zip(&record.fields) {
-            let (reg, v) = match (field, value) {
-                (FieldIn::Unused, _) => continue,
-                (
-                    FieldIn::Num { reg, .. } | FieldIn::Bool { reg } | FieldIn::Enum { reg, .. },
-                    Value::Missing,
-                ) => (*reg, Cv::Missing),
-                (FieldIn::Num { reg, scale }, Value::Number { value, .. }) => {
-                    let m = super::fixed::from_decimal(*value, *scale).ok_or(Fallback)?;
-                    (*reg, Cv::Num(i64::try_from(m).map_err(|_| Fallback)?))
+            match (field, value) {
+                (FieldIn::Unused, _) => {}
+                (FieldIn::Yearly { scalar, years }, value) => {
+                    for &(year, reg) in years {
+                        // A value given without a year holds in every year.
+                        let v = match value {
+                            Value::Series(by_year) => by_year.get(&year).unwrap_or(&Value::Missing),
+                            other => other,
+                        };
+                        let (reg, v) = read(&scalar.at(reg), v)?;
+                        self.set_lane(lane, reg, v);
+                    }
                 }
-                (FieldIn::Bool { reg }, Value::Bool(b)) => (*reg, Cv::Bool(*b)),
-                (FieldIn::Enum { reg, .. }, Value::Enum { index, .. }) => {
-                    (*reg, Cv::Enum(u32::try_from(*index).map_err(|_| Fallback)?))
+                (field, value) => {
+                    let (reg, v) = read(field, value)?;
+                    self.set_lane(lane, reg, v);
                 }
-                _ => return Err(Fallback),
-            };
-            if v == Cv::Num(MISSING) {
-                return Err(Fallback);
             }
-            self.set_lane(lane, reg, v);
         }
         Ok(())
     }
@@ -586,6 +584,30 @@ fn round(x: i64, step: i64, mode: RoundMode) -> Option<i64> {
         }
     };
     q.checked_mul(step)
+}
+
+/// One value of a validated record as a field input reads it: its register and value;
+/// [`Fallback`] when it has more places than kept, does not fit, or is of another kind.
+fn read(field: &FieldIn, value: &Value) -> Result<(super::Reg, Cv), Fallback> {
+    let (reg, v) = match (field, value) {
+        (
+            FieldIn::Num { reg, .. } | FieldIn::Bool { reg } | FieldIn::Enum { reg, .. },
+            Value::Missing,
+        ) => (*reg, Cv::Missing),
+        (FieldIn::Num { reg, scale }, Value::Number { value, .. }) => {
+            let m = super::fixed::from_decimal(*value, *scale).ok_or(Fallback)?;
+            (*reg, Cv::Num(i64::try_from(m).map_err(|_| Fallback)?))
+        }
+        (FieldIn::Bool { reg }, Value::Bool(b)) => (*reg, Cv::Bool(*b)),
+        (FieldIn::Enum { reg, .. }, Value::Enum { index, .. }) => {
+            (*reg, Cv::Enum(u32::try_from(*index).map_err(|_| Fallback)?))
+        }
+        _ => return Err(Fallback),
+    };
+    if v == Cv::Num(MISSING) {
+        return Err(Fallback);
+    }
+    Ok((reg, v))
 }
 
 #[cfg(test)]

@@ -9,12 +9,16 @@
 //! [`Fallback`], after which the caller evaluates that subject with the interpreter
 //! ([`crate::eval::Evaluator`]), which computes the same value or reports the problem.
 //!
-//! What compiles: fields that are not yearly, parameters, `令` with exceptions, conditions and
-//! their groups, awards (`当`, `金额` with exceptions, `最高不超过`, `核减`), statuses, budgets and
-//! stated values; arithmetic other than division, comparisons, logic, `若 … 则 … 否则`, `分档`,
-//! `最小`, `最大`, `合计`, `绝对值` and rounding to a constant step. Anything else (yearly data and
-//! functions, grades, score sheets, indicator tables, division, texts, members of definitions)
-//! makes [`compile`] return the reason, and callers use the interpreter for the whole policy.
+//! What compiles: fields, parameters, `令` with exceptions, conditions and their groups, awards
+//! (`当`, `金额` with exceptions, `最高不超过`, `核减`), statuses, budgets and stated values;
+//! arithmetic other than division, comparisons, logic, `若 … 则 … 否则`, `分档`, `最小`, `最大`,
+//! `合计`, `绝对值` and rounding to a constant step. Yearly fields and parameters compile for an
+//! evaluation year known when compiling: read in that year, or in a year written as a constant
+//! from it (`收入[当年 - 1年]`, `收入[2023年]`), each year of a field its own register, and a
+//! definition read in another year compiled again for that year. Anything else (yearly
+//! functions, years that depend on the data, grades, score sheets, indicator tables, division,
+//! texts, dates, members of definitions) makes [`compile`] return the reason, and callers use
+//! the interpreter for the whole policy.
 //! The results equal the interpreter's: `tests/compile_differential.rs` checks it on random
 //! subjects for the benchmark policy and every bundled policy that compiles.
 
@@ -80,8 +84,51 @@ pub enum FieldIn {
         reg: Reg,
         values: Vec<String>,
     },
+    /// A field with a value per year (`按年`): one register for each year the program reads,
+    /// each read as `scalar` says. The years it does not read are only validated.
+    Yearly {
+        scalar: Scalar,
+        years: Vec<(u16, Reg)>,
+    },
     /// A field no compiled rule reads (a text such as the id): only validated.
     Unused,
+}
+
+/// How one value of a yearly field is read, whatever its year.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scalar {
+    /// A number read at this scale (base units).
+    Num {
+        scale: u32,
+    },
+    Bool,
+    /// An enumeration value; the value names, in order.
+    Enum {
+        values: Vec<String>,
+    },
+}
+
+impl Scalar {
+    /// The field input reading one year's value into `reg`.
+    pub fn at(&self, reg: Reg) -> FieldIn {
+        match self {
+            Scalar::Num { scale } => FieldIn::Num { reg, scale: *scale },
+            Scalar::Bool => FieldIn::Bool { reg },
+            Scalar::Enum { values } => FieldIn::Enum { reg, values: values.clone() },
+        }
+    }
+}
+
+impl FieldIn {
+    /// The register a yearly field's value of `year` is read into, when the program reads it.
+    pub fn year_reg(&self, year: u16) -> Option<Reg> {
+        match self {
+            FieldIn::Yearly { years, .. } => {
+                years.iter().find(|(y, _)| *y == year).map(|(_, r)| *r)
+            }
+            _ => None,
+        }
+    }
 }
 
 /// One reported rule: a column of the per-subject reports.
@@ -174,15 +221,19 @@ impl Program {
 }
 
 /// Compiles the rules of `subject` in a checked policy, with the parameter values given
-/// (by name; a parameter not given takes its default). Returns why when some construct has no
-/// compiled form.
+/// (by name; a parameter not given takes its default), for the evaluation year `year` (the
+/// year yearly fields and parameters are read at; without one, a policy that reads yearly
+/// data does not compile, as the interpreter then stops with `ZC0703`). Returns why when
+/// some construct has no compiled form.
 pub fn compile(
     policy: &Policy,
     checked: &Checked<'_>,
     subject: SubjectId,
     params: &BTreeMap<String, Value>,
+    year: Option<u16>,
 ) -> Result<Program, String> {
-    let (mut prog, optional) = lower::Lower::new(policy, checked, subject, params)?.finish()?;
+    let (mut prog, optional) =
+        lower::Lower::new(policy, checked, subject, params, year)?.finish()?;
     if !machine::ordered(&prog) {
         return Err("an instruction reads a register written after it".into());
     }

@@ -268,6 +268,9 @@ struct Plan<'c, 'p> {
     header: Vec<u8>,
     header_lines: u64,
     targets: Vec<Target>,
+    /// The bits of the required yearly fields ([`Target::Field::needs`]): a row that does not
+    /// give a year of each is read by the loader, which reports it.
+    required: u64,
     program: Option<Program>,
     columns: Vec<Column>,
     /// The columns the CSV report writes: positions in `columns` (and the program's columns).
@@ -288,6 +291,9 @@ enum Target {
         reg: Option<crate::compile::Reg>,
         key: bool,
         optional: bool,
+        /// For a column of a required yearly field: the field's bit in the row's mask of
+        /// fields given (a row must give some year of each).
+        needs: Option<u8>,
         read: Take,
     },
 }
@@ -560,6 +566,7 @@ fn fast_rows(
         let mut key: &str = "";
         let mut ok = true;
         let mut any = false;
+        let mut given = 0u64;
         let mut cells = cells::cells(line);
         for target in &plan.targets {
             let Some(cell) = cells.next() else {
@@ -567,6 +574,11 @@ fn fast_rows(
                 break;
             };
             any |= !cell.is_empty();
+            if let Target::Field { needs: Some(bit), .. } = target
+                && !cell.is_empty()
+            {
+                given |= 1u64 << bit;
+            }
             if cell.len() > crate::limits::MAX_CELL_CHARS {
                 // Perhaps too long: the loader counts its characters.
                 ok = false;
@@ -587,7 +599,7 @@ fn fast_rows(
                 }
             }
         }
-        if cells.next().is_some() {
+        if cells.next().is_some() || given & plan.required != plan.required {
             ok = false;
         }
         if ok && any {
@@ -652,7 +664,7 @@ fn flush(
 /// `None` when the loader must read it.
 #[inline]
 fn read_cell(target: &Target, cell: &str) -> Option<(Option<crate::compile::Reg>, Cv, bool)> {
-    let Target::Field { reg, key, optional, read } = target else {
+    let Target::Field { reg, key, optional, read, .. } = target else {
         return cell.is_empty().then_some((None, Cv::Missing, false));
     };
     if cell.is_empty() {
@@ -838,7 +850,9 @@ pub fn columns(checked: &Checked<'_>, sid: SubjectId) -> Vec<Column> {
 
 fn why_not(policy: &Policy, checked: &Checked<'_>, kind: &str, opts: &RunOptions<'_>) -> String {
     match checked.scope.subject_names.get(kind) {
-        Some(&sid) => compile(policy, checked, sid, &opts.params).err().unwrap_or_default(),
+        Some(&sid) => {
+            compile(policy, checked, sid, &opts.params, opts.year).err().unwrap_or_default()
+        }
         None => format!("no subject `{kind}`"),
     }
 }
@@ -875,11 +889,17 @@ fn plan<'c, 'p>(
         Some(Ok(r)) => r.iter().map(|c| c.trim().to_string()).collect(),
         _ => return Err(Failure::NotStreamable("the header cannot be read".into())),
     };
-    let program = compile(policy, checked, sid, &opts.params).ok();
+    let program = compile(policy, checked, sid, &opts.params, opts.year).ok();
     let mut targets = Vec::new();
+    // Where each field's column is, and for a yearly field each year's, to find a field
+    // given twice (the loader reports it, row by row).
+    let mut placed: Vec<(usize, Option<u16>)> = Vec::new();
+    // The required yearly fields, each a bit: a row must give at least one year of each.
+    let mut needs: BTreeMap<usize, u8> = BTreeMap::new();
     for col in &names {
         if col.is_empty() {
             targets.push(Target::Unnamed);
+            placed.push((usize::MAX, None));
             continue;
         }
         let h = parse_header(col);
@@ -889,53 +909,78 @@ fn plan<'c, 'p>(
         {
             return Err(Failure::NotStreamable("one row per subject and year".into()));
         }
-        let Some(idx) = schema.fields.iter().position(|f| f.name == h.name) else {
-            // A yearly column (`收入[2020]`): the loader reads every row.
+        let found = match schema.fields.iter().position(|f| f.name == h.name) {
+            Some(idx) => Some((idx, None)),
+            // A yearly column (`收入[2020]`, `收入_2020`, `2020年收入`).
+            None => h.year_forms.iter().find_map(|(base, y)| {
+                let idx = schema.fields.iter().position(|f| f.name == *base && f.by_year)?;
+                Some((idx, Some(*y)))
+            }),
+        };
+        let (Some((idx, year)), Some(spec)) =
+            (found, found.and_then(|(idx, _)| schema.fields.get(idx)))
+        else {
             targets.push(Target::Field {
                 reg: None,
                 key: false,
                 optional: false,
+                needs: None,
                 read: Take::Slow,
             });
+            placed.push((usize::MAX, None));
             continue;
         };
-        let Some(spec) = schema.fields.get(idx) else { continue };
+        placed.push((idx, year));
         let is_key = schema.key == Some(idx);
         let field_in = program.as_ref().and_then(|p| p.fields.get(idx));
-        let (reg, read) = match (&spec.kind, field_in) {
-            (FieldKind::Number { unit, .. }, Some(FieldIn::Num { reg, scale })) => {
-                let unit = match h.unit {
-                    Some(u) => parse_unit(u).ok(),
-                    None => Some(unit.clone()),
+        let (reg, read) = match (field_in, year) {
+            // One year of a yearly field: read into its register when the program reads that
+            // year, else only validated. An empty cell is no value for the year; the row must
+            // still give some year of a required field.
+            (Some(FieldIn::Yearly { scalar, years }), Some(y)) => {
+                let reg = years.iter().find(|(year, _)| *year == y).map(|(_, r)| *r);
+                let read = take(spec, &scalar.at(reg.unwrap_or_default()), h.unit);
+                let bit = if spec.optional {
+                    None
+                } else {
+                    let next = u8::try_from(needs.len()).unwrap_or(u8::MAX);
+                    Some(*needs.entry(idx).or_insert(next)).filter(|b| *b < 64)
                 };
-                let factor = unit.map(|u| u.scale().normalize());
-                let bound = |b: Option<&crate::data::Bound>| match b {
-                    None => Ok(None),
-                    Some(b) => fixed::from_decimal(b.value, *scale).map(Some).ok_or(()),
+                let optional = spec.optional || bit.is_some();
+                let (reg, read) = match read {
+                    Some((r, t)) => (reg.map(|_| r), t),
+                    None => (None, Take::Slow),
                 };
-                match (factor, bound(spec.min.as_ref()), bound(spec.max.as_ref())) {
-                    (Some(f), Ok(min), Ok(max)) => (
-                        Some(*reg),
-                        Take::Num {
-                            factor: f.mantissa(),
-                            factor_scale: f.scale(),
-                            scale: *scale,
-                            min,
-                            max,
-                        },
-                    ),
-                    _ => (None, Take::Slow),
-                }
+                targets.push(Target::Field { reg, key: false, optional, needs: bit, read });
+                continue;
             }
-            (FieldKind::Bool, Some(FieldIn::Bool { reg })) => (Some(*reg), Take::Bool),
-            (FieldKind::Enum { .. }, Some(FieldIn::Enum { reg, values })) => {
-                (Some(*reg), Take::Enum(values.clone()))
-            }
-            (FieldKind::Text, _) => (None, Take::Text),
+            (Some(f), None) => match take(spec, f, h.unit) {
+                Some((r, t)) => (Some(r), t),
+                None if spec.kind == FieldKind::Text => (None, Take::Text),
+                None => (None, Take::Slow),
+            },
+            (None, _) if spec.kind == FieldKind::Text => (None, Take::Text),
             _ => (None, Take::Slow),
         };
-        targets.push(Target::Field { reg, key: is_key, optional: spec.optional && !is_key, read });
+        targets.push(Target::Field {
+            reg,
+            key: is_key,
+            optional: spec.optional && !is_key,
+            needs: None,
+            read,
+        });
     }
+    // A field or year given by two columns: the loader reads those rows and reports it.
+    for (i, at) in placed.iter().enumerate() {
+        if at.0 != usize::MAX
+            && placed.iter().filter(|p| *p == at).count() > 1
+            && let Some(Target::Field { reg, read, .. }) = targets.get_mut(i)
+        {
+            *reg = None;
+            *read = Take::Slow;
+        }
+    }
+    let required: u64 = needs.values().filter(|b| **b < 64).fold(0, |m, b| m | (1u64 << b));
     let columns = columns(checked, sid);
     let picks: Vec<usize> = if opts.columns.is_empty() {
         (0..columns.len()).collect()
@@ -951,6 +996,7 @@ fn plan<'c, 'p>(
         header,
         header_lines,
         targets,
+        required,
         program,
         columns,
         picks,
@@ -959,6 +1005,43 @@ fn plan<'c, 'p>(
         checked,
         year: opts.year,
     })
+}
+
+/// How the fast reader takes a column of field `spec` written in `unit` (the header's, else
+/// the field's) for the compiled program's input `field`: its register and how the cell is
+/// read, or `None` when the loader must read it.
+fn take(
+    spec: &crate::data::FieldSpec,
+    field: &FieldIn,
+    unit: Option<&str>,
+) -> Option<(crate::compile::Reg, Take)> {
+    match (&spec.kind, field) {
+        (FieldKind::Number { unit: declared, .. }, FieldIn::Num { reg, scale }) => {
+            let unit = match unit {
+                Some(u) => parse_unit(u).ok()?,
+                None => declared.clone(),
+            };
+            let factor = unit.scale().normalize();
+            let bound = |b: Option<&crate::data::Bound>| match b {
+                None => Ok(None),
+                Some(b) => fixed::from_decimal(b.value, *scale).map(Some).ok_or(()),
+            };
+            let (min, max) = (bound(spec.min.as_ref()).ok()?, bound(spec.max.as_ref()).ok()?);
+            let read = Take::Num {
+                factor: factor.mantissa(),
+                factor_scale: factor.scale(),
+                scale: *scale,
+                min,
+                max,
+            };
+            Some((*reg, read))
+        }
+        (FieldKind::Bool, FieldIn::Bool { reg }) => Some((*reg, Take::Bool)),
+        (FieldKind::Enum { .. }, FieldIn::Enum { reg, values }) => {
+            Some((*reg, Take::Enum(values.clone())))
+        }
+        _ => None,
+    }
 }
 
 /// A file that cannot be read or written: `ZC0901`.
