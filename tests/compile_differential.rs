@@ -182,9 +182,14 @@ fn bundled_policies_that_compile_agree_with_the_interpreter() {
             }
         }
     }
-    // At least some bundled subject kinds are compiled (the others use yearly data or score
-    // sheets, which the compiled form leaves to the interpreter).
-    assert!(!compiled_kinds.is_empty(), "no bundled subject kind compiles");
+    // These bundled subject kinds compile in 2024 (the others read texts, dates, years or
+    // score sheets, which the compiled form leaves to the interpreter): yearly fields, and
+    // taiyuan's statements about the document's own figures, worked out once.
+    for kind in
+        ["taiyuan:区县", "taiyuan:基金", "yangcheng:支出", "yangcheng:企业", "zezhou:担保业务"]
+    {
+        assert!(compiled_kinds.iter().any(|k| k == kind), "{kind} does not compile");
+    }
     eprintln!("compiled: {compiled_kinds:?}");
 }
 
@@ -200,7 +205,7 @@ fn what_does_not_compile_says_why() {
     // 增长率 is left to the interpreter, with or without an evaluation year.
     for year in [None, Some(2024)] {
         let why = compile(&p, &checked, 0, &BTreeMap::new(), year).unwrap_err();
-        assert_eq!(why, "a yearly function", "{year:?}");
+        assert_eq!(why, "in `增`: a yearly function", "{year:?}");
     }
     let _ = Path::new("");
 }

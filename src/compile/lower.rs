@@ -8,12 +8,14 @@ use super::fixed::{MAX_SCALE, from_decimal, pow10};
 use super::{Column, Cv, FieldIn, Op, Program, Reg, RoundMode, Scalar, Ty};
 use crate::ast::{
     AwardClause, AwardDecl, BinOp, CmpOp, CondBody, CondGroup, Exception, Expr, ExprKind,
-    GroupKind, ItemKind, LogicOp, Node, Pattern, Policy,
+    GroupKind, Item, ItemKind, LogicOp, Node, Pattern, Policy,
 };
 use crate::checker::scope::{DefId, DefSource, SubjectId};
 use crate::checker::types::Ty as CheckTy;
 use crate::checker::{Builtin, Checked};
 use crate::data::Value;
+use crate::eval::Evaluator;
+use crate::eval::value::V;
 use crate::units::{Dim, Kind, parse_unit};
 
 type Res<T> = Result<T, String>;
@@ -38,6 +40,9 @@ pub(super) struct Lower<'a, 'c, 'p> {
     /// Definitions compiled, by the year they were compiled for.
     defs: BTreeMap<(DefId, Option<u16>), (Reg, Ty)>,
     busy: BTreeSet<(DefId, Option<u16>)>,
+    /// The interpreter, for the definitions that read no subject's data: each is worked out
+    /// once, exactly, when compiling, and enters the program as a constant.
+    interpreter: Evaluator<'c, 'p>,
     /// The number constants, by register: rescaled when compiling, not when running.
     consts: BTreeMap<Reg, i64>,
     /// Per field of the subject, in order: whether it is optional.
@@ -46,7 +51,7 @@ pub(super) struct Lower<'a, 'c, 'p> {
 
 impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
     pub(super) fn new(
-        _policy: &Policy,
+        policy: &'p Policy,
         checked: &'c Checked<'p>,
         subject: SubjectId,
         params: &'a BTreeMap<String, Value>,
@@ -71,6 +76,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             yearly: BTreeMap::new(),
             defs: BTreeMap::new(),
             busy: BTreeSet::new(),
+            interpreter: Evaluator::new(policy, checked, Some(subject), params.clone()),
             consts: BTreeMap::new(),
             optional: Vec::new(),
         };
@@ -229,7 +235,29 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
         let DefSource::Item(item) = d.source else {
             return Err(format!("field `{}` is not read by the compiled form", d.name));
         };
-        let v = match &item.node.kind {
+        let folded = match &item.node.kind {
+            ItemKind::Param(_) => None,
+            _ => {
+                self.interpreter.constant(id, self.at).and_then(|v| self.constant_value(id, v).ok())
+            }
+        };
+        if let Some(v) = folded {
+            self.busy.remove(&key);
+            self.defs.insert(key, v);
+            return Ok(v);
+        }
+        let v = self.item(id, item).map_err(|why| {
+            // The innermost definition that has no compiled form names itself.
+            if why.starts_with("in `") { why } else { format!("in `{}`: {why}", d.name) }
+        })?;
+        self.busy.remove(&key);
+        self.defs.insert(key, v);
+        Ok(v)
+    }
+
+    /// The value of definition `id`, declared by `item`, in the year being compiled for.
+    fn item(&mut self, id: DefId, item: &Node<Item>) -> Res<(Reg, Ty)> {
+        Ok(match &item.node.kind {
             ItemKind::Param(p) => match self.params.get(&p.name.node).filter(|v| !v.is_missing()) {
                 Some(Value::Series(by_year)) => {
                     let Some(year) = self.at else {
@@ -263,11 +291,12 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             ItemKind::Stated(s) => self.expr(&s.stated, None)?,
             ItemKind::Share(s) => self.expr(&s.value, None)?,
             ItemKind::Pool(p) => self.expr(&p.total, None)?,
-            _ => return Err(format!("`{}` has no compiled form", d.name)),
-        };
-        self.busy.remove(&key);
-        self.defs.insert(key, v);
-        Ok(v)
+            ItemKind::Indicators(_) => return Err("an indicator table has no compiled form".into()),
+            ItemKind::Score(_) => return Err("a score sheet has no compiled form".into()),
+            ItemKind::Grade(_) => return Err("a grade has no compiled form".into()),
+            ItemKind::Matching(_) => return Err("a matching line has no compiled form".into()),
+            _ => return Err("a declaration of this kind has no compiled form".into()),
+        })
     }
 
     /// A yearly field in the year being compiled for: its register for that year, made the
@@ -291,6 +320,20 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             _ => return Err("a yearly field without its place".into()),
         }
         Ok((reg, ty))
+    }
+
+    /// A value the interpreter worked out for definition `id`, as a constant.
+    fn constant_value(&mut self, id: DefId, v: V) -> Res<(Reg, Ty)> {
+        match v {
+            V::Num(n, _) => self.number(n),
+            V::Bool(b) => Ok(self.constant(Cv::Bool(b), Ty::Bool)),
+            V::Enum(e, i) => {
+                let i = u32::try_from(i).map_err(|_| "enumeration index")?;
+                Ok(self.constant(Cv::Enum(i), Ty::Enum(e)))
+            }
+            V::Missing => self.missing_of(id),
+            _ => Err("a value of a kind the compiled form does not hold".into()),
+        }
     }
 
     /// A value that is missing, of the type the checker gave definition `id`.

@@ -225,9 +225,9 @@ impl Program {
 /// year yearly fields and parameters are read at; without one, a policy that reads yearly
 /// data does not compile, as the interpreter then stops with `ZC0703`). Returns why when
 /// some construct has no compiled form.
-pub fn compile(
-    policy: &Policy,
-    checked: &Checked<'_>,
+pub fn compile<'p>(
+    policy: &'p Policy,
+    checked: &Checked<'p>,
     subject: SubjectId,
     params: &BTreeMap<String, Value>,
     year: Option<u16>,

@@ -146,6 +146,20 @@ impl<'c, 'p> Evaluator<'c, 'p> {
             .collect()
     }
 
+    /// The value of a definition declared outside any `对于` block (it reads no subject's
+    /// data) in `year`; `None` when evaluating it reports a problem, which each subject's
+    /// evaluation then reports.
+    pub fn constant(&self, def: DefId, year: Option<u16>) -> Option<V> {
+        let defined = self.checked.scope.defs.get(def)?;
+        if defined.subject.is_some() || matches!(defined.source, DefSource::Field(_)) {
+            return None;
+        }
+        let record = Record { key: String::new(), fields: Vec::new() };
+        let mut frame = Frame::new(&record, year, false);
+        let v = self.def_at(&mut frame, def, year.unwrap_or(0)).ok()?;
+        frame.diags.is_empty().then_some(v)
+    }
+
     /// Evaluates every rule for one subject in `year` (`None` when the data has no years).
     pub fn evaluate(&self, record: &Record, year: Option<u16>) -> (SubjectOutcome, Diagnostics) {
         let mut frame = Frame::new(record, year, self.coverage.is_some());
