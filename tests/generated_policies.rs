@@ -60,3 +60,40 @@ fn expressions_at_the_nesting_limit_in_every_position_fit_a_test_threads_stack()
         panic!("{e}\n{text}");
     }
 }
+
+#[test]
+fn a_syntax_error_after_long_if_else_chains_stops_the_parser_with_a_diagnostic() {
+    // Found by the policy_grammar fuzz target (a libFuzzer timeout): chains of 250 `若 … 否则`
+    // followed by text that does not parse. Each level of a chain tried the text after it
+    // again, itself a chain, and a 14 KB policy took 1.5 s to parse; the parser now stops
+    // after its budget of calls with ZC0104 rather than reporting 20 syntax errors later.
+    let input: &[u8] = &[
+        63, 253, 0, 66, 0, 38, 227, 255, 22, 72, 46, 73, 104, 102, 105, 108, 101, 255, 255, 255,
+        255, 61, 125, 10, 125, 255, 10, 104, 61, 255, 255, 255, 61, 125, 10, 125, 255, 10, 104, 61,
+        156, 128, 233, 171, 152, 255, 105, 245, 42, 11, 131, 10, 255, 65, 156, 128, 233, 171, 152,
+        255, 105, 245, 42, 11, 131, 10, 255, 65, 119, 0, 163, 46, 255, 248, 11, 124, 10, 255, 157,
+        153,
+    ];
+    let text = grammar_gen::Gen::new(input).policy();
+    assert!(text.matches("若 否 则 1元 否则").count() > 400, "{text}");
+    // On a large stack, so that the parser's stack guard (which a debug build's larger frames
+    // reach first on a test thread's 2 MiB) leaves the call budget to stop it.
+    let checked = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn({
+            let text = text.clone();
+            move || {
+                let file = zhengce::source::SourceFile::new("gen.zc", text.as_str());
+                zhengce::check::check_sources(std::slice::from_ref(&file)).sorted()
+            }
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(checked.len(), 1, "{checked:?}");
+    assert_eq!(checked[0].code, zhengce::diagnostics::Code::NestingTooDeep);
+    assert!(checked[0].message.en.contains("too complex"), "{:?}", checked[0].message);
+    if let Err(e) = grammar_gen::exercise(&text) {
+        panic!("{e}\n{text}");
+    }
+}

@@ -30,6 +30,12 @@ pub const MAX_NESTING: usize = 64;
 /// level, so a sum of 200 terms is 200 levels deep. Every recursive pass over expressions
 /// (checking, evaluating, compiling, formatting) is bounded by it.
 pub const MAX_EXPR_DEPTH: usize = 256;
+/// How many rule calls one run of the parser may make. The grammar backtracks: where a long
+/// `若 … 否则` chain is followed by text that does not parse, each level of the chain tries that
+/// text again, and such retries nest, so that a 14 KB file took 1.5 s to parse. The bundled
+/// policies take 5 to 7 calls a byte (xinjiang, 35 KB: about 160,000); this allows 16 a byte
+/// for the largest policy file read (about 0.2 s), and past it the parse stops with `ZC0104`.
+pub const MAX_PARSE_CALLS: usize = 16 << 20;
 /// How many syntax errors are reported for one file before giving up.
 const MAX_SYNTAX_ERRORS: usize = 20;
 
@@ -47,6 +53,7 @@ pub fn parse(file: &Arc<SourceFile>) -> (Option<Policy>, Diagnostics) {
         diags.extend(unclosed.into());
         return (None, diags);
     }
+    limit_parser_calls();
     match PolicyParser::parse(Rule::file, &file.text) {
         Ok(mut pairs) => {
             let Some(pair) = pairs.next() else {
@@ -94,8 +101,16 @@ pub fn parse(file: &Arc<SourceFile>) -> (Option<Policy>, Diagnostics) {
     }
 }
 
-/// The parser's own guard: it stops when its stack runs short, which only nesting deeper than
-/// the checks before it allow can cause. Reported as too deep, at the place it stopped.
+/// Sets the parser's budget of rule calls ([`MAX_PARSE_CALLS`]): a setting of the whole
+/// process, the same for every parse, set before the first.
+fn limit_parser_calls() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| pest::set_call_limit(std::num::NonZeroUsize::new(MAX_PARSE_CALLS)));
+}
+
+/// The parser's own guards: it stops when its stack runs short, which only nesting deeper
+/// than the checks before it allow can cause, or when it has made [`MAX_PARSE_CALLS`] calls.
+/// Reported as too deep or too complex, at the place it stopped.
 fn parser_limit(
     file: &Arc<SourceFile>,
     base: usize,
@@ -110,7 +125,27 @@ fn parser_limit(
         pest::error::InputLocation::Span((s, _)) => s,
     } + base;
     let pos = pos.min(file.text.len());
-    Some(too_deep(file, Span::new(pos, pos), MAX_NESTING))
+    let span = Span::new(pos, pos);
+    if message.contains("call limit") {
+        return Some(too_complex(file, span));
+    }
+    Some(too_deep(file, span, MAX_NESTING))
+}
+
+/// The diagnostic for a file the parser gave up on after [`MAX_PARSE_CALLS`] calls, at `span`.
+fn too_complex(file: &Arc<SourceFile>, span: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::NestingTooDeep,
+        Text::new(
+            format!("表达式过于复杂：解析超过 {MAX_PARSE_CALLS} 步"),
+            format!("the expressions are too complex: parsing took more than {MAX_PARSE_CALLS} steps"),
+        ),
+    )
+    .at(Loc::new(file, span), Text::new("解析在此处停止", "parsing stopped here"))
+    .help(Text::new(
+        "把很长的 `若 … 否则` 连串和多层括号拆成用 `令` 定义的中间值，并修正其后的语法错误",
+        "split long `若 … 否则` chains and deep brackets into named values with `let`, and fix the syntax error after them",
+    ))
 }
 
 /// The diagnostic for brackets, `若` or prefix operators nested deeper than `limit` at `span`.
