@@ -15,7 +15,7 @@ use crate::checker::types::Ty as CheckTy;
 use crate::checker::{Builtin, Checked};
 use crate::data::Value;
 use crate::eval::Evaluator;
-use crate::eval::value::V;
+use crate::eval::value::{V, whole};
 use crate::units::{Dim, Kind, parse_unit};
 
 type Res<T> = Result<T, String>;
@@ -91,6 +91,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                     Some((Scalar::Num { scale }, Ty::Num(scale)))
                 }
                 Some(CheckTy::Bool) => Some((Scalar::Bool, Ty::Bool)),
+                Some(CheckTy::Year) => Some((Scalar::Year, Ty::Year)),
                 Some(CheckTy::Enum(e)) => {
                     let values =
                         checked.scope.enums.get(e).map(|i| i.values.clone()).unwrap_or_default();
@@ -327,6 +328,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
         match v {
             V::Num(n, _) => self.number(n),
             V::Bool(b) => Ok(self.constant(Cv::Bool(b), Ty::Bool)),
+            V::Year(y) => Ok(self.constant(Cv::Num(i64::from(y)), Ty::Year)),
             V::Enum(e, i) => {
                 let i = u32::try_from(i).map_err(|_| "enumeration index")?;
                 Ok(self.constant(Cv::Enum(i), Ty::Enum(e)))
@@ -336,12 +338,47 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
         }
     }
 
+    /// `+` and `-` with a year, as the interpreter does them: a year and a whole number of
+    /// years make a year (missing past what a year holds), two years their difference.
+    fn year_arithmetic(&mut self, op: BinOp, a: (Reg, Ty), b: (Reg, Ty)) -> Res<(Reg, Ty)> {
+        match (a.1, b.1, op) {
+            (Ty::Year, Ty::Year, BinOp::Sub) => Ok(self.op(Ty::Num(0), |d| Op::Sub(d, a.0, b.0))),
+            (Ty::Year, Ty::Num(_), BinOp::Add | BinOp::Sub)
+            | (Ty::Num(_), Ty::Year, BinOp::Add) => {
+                let (year, n) = if a.1 == Ty::Year { (a, b) } else { (b, a) };
+                let n = self.whole(n)?;
+                let sum = self.op(Ty::Num(0), |d| {
+                    if op == BinOp::Sub { Op::Sub(d, year.0, n) } else { Op::Add(d, year.0, n) }
+                });
+                Ok(self.op(Ty::Year, |d| Op::InYear(d, sum.0)))
+            }
+            _ => Err("arithmetic on a year other than adding or taking years".into()),
+        }
+    }
+
+    /// The whole part of a number (towards zero), at scale 0.
+    fn whole(&mut self, (r, ty): (Reg, Ty)) -> Res<Reg> {
+        let Ty::Num(s) = ty else { return Err("a number was expected".into()) };
+        if s == 0 {
+            return Ok(r);
+        }
+        let p = pow10(s).and_then(|p| i64::try_from(p).ok()).ok_or("scales too far apart")?;
+        Ok(self.op(Ty::Num(0), |d| Op::Trunc(d, r, p)).0)
+    }
+
+    /// The year a number is (its whole part, when a year holds it), else missing.
+    fn as_year(&mut self, n: (Reg, Ty)) -> Res<(Reg, Ty)> {
+        let w = self.whole(n)?;
+        Ok(self.op(Ty::Year, |d| Op::InYear(d, w)))
+    }
+
     /// A value that is missing, of the type the checker gave definition `id`.
     fn missing_of(&mut self, id: DefId) -> Res<(Reg, Ty)> {
         let ty = match self.checked.types.get(id).map(|t| t.ty) {
             Some(CheckTy::Num(_)) => Ty::Num(0),
             Some(CheckTy::Bool) => Ty::Bool,
             Some(CheckTy::Enum(e)) => Ty::Enum(e),
+            Some(CheckTy::Year) => Ty::Year,
             _ => return Err("a missing value of a kind the compiled form does not read".into()),
         };
         Ok(self.constant(Cv::Missing, ty))
@@ -353,7 +390,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
     fn index_year(&self, e: &Expr) -> Res<Option<u16>> {
         Ok(match self.year_value(e)? {
             YearValue::Year(y) => Some(y),
-            YearValue::Num(n) => n.trunc().to_string().parse().ok(),
+            YearValue::Num(n) => whole(n).and_then(|y| u16::try_from(y).ok()),
             YearValue::Missing => None,
         })
     }
@@ -375,17 +412,19 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             ExprKind::Binary(op @ (BinOp::Add | BinOp::Sub), l, r) => {
                 let (a, b) = (self.year_value(l)?, self.year_value(r)?);
                 let sub = *op == BinOp::Sub;
-                let whole = |n: Decimal| n.trunc().to_string().parse::<i64>().unwrap_or(0);
-                let year = |y: i64| u16::try_from(y).map_or(YearValue::Missing, YearValue::Year);
+                let year = |y: Option<i64>| {
+                    y.and_then(|y| u16::try_from(y).ok())
+                        .map_or(YearValue::Missing, YearValue::Year)
+                };
                 Ok(match (a, b) {
                     (YearValue::Year(x), YearValue::Year(y)) if sub => {
                         YearValue::Num(Decimal::from(i32::from(x) - i32::from(y)))
                     }
-                    (YearValue::Year(x), YearValue::Num(n)) => {
-                        year(if sub { i64::from(x) - whole(n) } else { i64::from(x) + whole(n) })
-                    }
+                    (YearValue::Year(x), YearValue::Num(n)) => year(whole(n).and_then(|n| {
+                        if sub { i64::from(x).checked_sub(n) } else { i64::from(x).checked_add(n) }
+                    })),
                     (YearValue::Num(n), YearValue::Year(y)) if !sub => {
-                        year(i64::from(y) + whole(n))
+                        year(whole(n).and_then(|n| i64::from(y).checked_add(n)))
                     }
                     (YearValue::Num(x), YearValue::Num(y)) => {
                         let v = if sub { x.checked_sub(y) } else { x.checked_add(y) };
@@ -402,6 +441,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
         match v {
             Value::Number { value, .. } => self.number(*value),
             Value::Bool(b) => Ok(self.constant(Cv::Bool(*b), Ty::Bool)),
+            Value::Year(y) => Ok(self.constant(Cv::Num(i64::from(*y)), Ty::Year)),
             Value::Enum { enum_name, index } => {
                 let e =
                     *self.checked.scope.enum_names.get(enum_name).ok_or("unknown enumeration")?;
@@ -543,6 +583,9 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             ExprKind::Binary(op, l, r) => {
                 let a = self.expr(l, None)?;
                 let b = self.expr(r, None)?;
+                if a.1 == Ty::Year || b.1 == Ty::Year {
+                    return self.year_arithmetic(*op, a, b);
+                }
                 match op {
                     BinOp::Add | BinOp::Sub => {
                         let (x, y, ty) = self.unify(a, b)?;
@@ -582,6 +625,12 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                     _ => None,
                 };
                 let b = self.expr(r, h)?;
+                // A year compared with a number compares with the year the number is.
+                let (a, b) = match (a.1, b.1) {
+                    (Ty::Year, Ty::Num(_)) => (a, self.as_year(b)?),
+                    (Ty::Num(_), Ty::Year) => (self.as_year(a)?, b),
+                    _ => (a, b),
+                };
                 let (x, y, _) = self.unify(a, b)?;
                 let op = cmp.op;
                 Ok(self.op(Ty::Bool, |d| Op::Cmp(d, x, y, op)))
@@ -678,7 +727,8 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             return self.def(def);
         }
         if crate::checker::CURRENT_YEAR.contains(&n) {
-            return Err("the evaluation year".into());
+            let year = self.at.ok_or("the evaluation year, and there is none")?;
+            return Ok(self.constant(Cv::Num(i64::from(year)), Ty::Year));
         }
         if let Some(values) = scope.enum_values.get(n) {
             let chosen = values.iter().find(|(e, _)| Some(*e) == hint).or(values.first());

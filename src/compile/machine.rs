@@ -150,7 +150,7 @@ impl<'p> Machine<'p> {
             return Cv::Missing;
         }
         match self.prog.ty(r) {
-            Some(Ty::Num(_)) => Cv::Num(x),
+            Some(Ty::Num(_) | Ty::Year) => Cv::Num(x),
             Some(Ty::Bool) => Cv::Bool(x != 0),
             Some(Ty::Enum(_)) => Cv::Enum(u32::try_from(x).unwrap_or(u32::MAX)),
             None => Cv::Missing,
@@ -224,6 +224,7 @@ impl<'p> Machine<'p> {
             }
             (Cv::Bool(b), _) => V::Bool(b),
             (Cv::Enum(i), Ty::Enum(e)) => V::Enum(e, i as usize),
+            (Cv::Num(y), Ty::Year) => V::Year(u16::try_from(y).map_err(|_| Fallback)?),
             _ => return Err(Fallback),
         })
     }
@@ -258,6 +259,8 @@ fn run_checked<'a>(
         Op::Round(_, a, step, mode) => {
             map1(o, get(a), bad, |x| round(x, step, mode).map_or((0, true), |r| (r, false)));
         }
+        Op::Trunc(_, a, p) => map1(o, get(a), bad, |x| (x / p.max(1), false)),
+        Op::InYear(_, a) => in_year(o, get(a)),
         Op::Cmp(_, a, b, op) => {
             let [lt, eq, gt] = outcomes(op);
             for ((o, x), y) in o.iter_mut().zip(get(a)).zip(get(b)) {
@@ -369,6 +372,8 @@ fn run_total<'a>(
         Op::Round(_, a, step, mode) => {
             total1(o, get(a), bad, |x| round(x, step, mode).map_or((0, true), |r| (r, false)));
         }
+        Op::Trunc(_, a, p) => total1(o, get(a), bad, |x| (x / p.max(1), false)),
+        Op::InYear(_, a) => in_year(o, get(a)),
         Op::Cmp(_, a, b, op) => {
             let [lt, eq, gt] = outcomes(op);
             for ((o, x), y) in o.iter_mut().zip(get(a)).zip(get(b)) {
@@ -444,6 +449,7 @@ pub(super) fn ordered(prog: &Program) -> bool {
         let below = |r: super::Reg| r < d;
         match *op {
             Op::Scale(_, a, _) | Op::Neg(_, a) | Op::Abs(_, a) | Op::Round(_, a, ..) => below(a),
+            Op::Trunc(_, a, _) | Op::InYear(_, a) => below(a),
             Op::Not(_, a) | Op::MissingFalse(_, a) => below(a),
             Op::Add(_, a, b) | Op::Sub(_, a, b) | Op::Mul(_, a, b) | Op::Min(_, a, b) => {
                 below(a) && below(b)
@@ -470,6 +476,8 @@ fn dst_of(op: &Op) -> super::Reg {
         | Op::Mul(d, ..)
         | Op::Neg(d, ..)
         | Op::Abs(d, ..)
+        | Op::Trunc(d, ..)
+        | Op::InYear(d, ..)
         | Op::Min(d, ..)
         | Op::Max(d, ..)
         | Op::Round(d, ..)
@@ -496,6 +504,15 @@ fn map1(o: &mut Lane, a: &Lane, bad: &mut Flags, f: impl Fn(i64) -> (i64, bool))
         let (r, over) = f(*x);
         *bad |= i64::from(!miss & (over | (r == MISSING)));
         *o = if miss { MISSING } else { r };
+    }
+}
+
+/// A year where the operand is one (0 to 65,535), else missing: the interpreter's years; an
+/// operand out of range is no year, not a value the compiled form cannot hold.
+#[inline(always)]
+fn in_year(o: &mut Lane, a: &Lane) {
+    for (o, x) in o.iter_mut().zip(a) {
+        *o = if (0..=i64::from(u16::MAX)).contains(x) { *x } else { MISSING };
     }
 }
 
@@ -591,9 +608,13 @@ fn round(x: i64, step: i64, mode: RoundMode) -> Option<i64> {
 fn read(field: &FieldIn, value: &Value) -> Result<(super::Reg, Cv), Fallback> {
     let (reg, v) = match (field, value) {
         (
-            FieldIn::Num { reg, .. } | FieldIn::Bool { reg } | FieldIn::Enum { reg, .. },
+            FieldIn::Num { reg, .. }
+            | FieldIn::Bool { reg }
+            | FieldIn::Enum { reg, .. }
+            | FieldIn::Year { reg },
             Value::Missing,
         ) => (*reg, Cv::Missing),
+        (FieldIn::Year { reg }, Value::Year(y)) => (*reg, Cv::Num(i64::from(*y))),
         (FieldIn::Num { reg, scale }, Value::Number { value, .. }) => {
             let m = super::fixed::from_decimal(*value, *scale).ok_or(Fallback)?;
             (*reg, Cv::Num(i64::try_from(m).map_err(|_| Fallback)?))

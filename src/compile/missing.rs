@@ -13,7 +13,10 @@ pub(super) fn analyse(prog: &mut Program, optional: &[bool]) {
     let mut miss: Vec<bool> = prog.init.iter().map(|v| *v == Cv::Missing).collect();
     // Fields: missing only when optional.
     for (field, opt) in prog.fields.iter().zip(optional) {
-        if let FieldIn::Num { reg, .. } | FieldIn::Bool { reg } | FieldIn::Enum { reg, .. } = field
+        if let FieldIn::Num { reg, .. }
+        | FieldIn::Bool { reg }
+        | FieldIn::Enum { reg, .. }
+        | FieldIn::Year { reg } = field
             && let Some(m) = miss.get_mut(*reg as usize)
         {
             *m = *opt;
@@ -44,6 +47,9 @@ pub(super) fn analyse(prog: &mut Program, optional: &[bool]) {
                 (dst, false, list.unwrap_or_default().iter().any(|r| m(*r)))
             }
             Op::Cap(d, a, c) => (d, m(a), m(a) || m(c)),
+            Op::Trunc(d, a, _) => (d, m(a), m(a)),
+            // Missing whenever the operand is no year.
+            Op::InYear(d, a) => (d, true, m(a)),
             Op::Keep(d, a, k) => (d, m(a), m(a) || m(k)),
         };
         if let Some(slot) = miss.get_mut(dst as usize) {

@@ -61,6 +61,8 @@ pub enum Ty {
     Num(u32),
     Bool,
     Enum(EnumId),
+    /// A calendar year, held as its number.
+    Year,
 }
 
 /// The subject could not be evaluated exactly by the compiled program (a value out of the
@@ -77,6 +79,10 @@ pub enum FieldIn {
         scale: u32,
     },
     Bool {
+        reg: Reg,
+    },
+    /// A year (`年份`), as its number.
+    Year {
         reg: Reg,
     },
     /// An enumeration value; the value names, in order.
@@ -106,6 +112,8 @@ pub enum Scalar {
     Enum {
         values: Vec<String>,
     },
+    /// A year (`年份`).
+    Year,
 }
 
 impl Scalar {
@@ -115,6 +123,7 @@ impl Scalar {
             Scalar::Num { scale } => FieldIn::Num { reg, scale: *scale },
             Scalar::Bool => FieldIn::Bool { reg },
             Scalar::Enum { values } => FieldIn::Enum { reg, values: values.clone() },
+            Scalar::Year => FieldIn::Year { reg },
         }
     }
 }
@@ -180,6 +189,11 @@ pub(crate) enum Op {
     Cap(Reg, Reg, Reg),
     /// `核减`: the amount times what is kept, when both are numbers.
     Keep(Reg, Reg, Reg),
+    /// The whole part (towards zero) of a number, dividing its mantissa by the constant (a
+    /// power of ten): a number of years added to a year.
+    Trunc(Reg, Reg, i64),
+    /// A year: the value when it is one (0 to 65,535, what a year holds), else missing.
+    InYear(Reg, Reg),
 }
 
 /// `取整`, `向下取整`, `向上取整`.

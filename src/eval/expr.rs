@@ -292,14 +292,21 @@ impl Evaluator<'_, '_> {
             (V::Year(y1), V::Year(y2)) if op == BinOp::Sub => {
                 return Ok(V::Num(Decimal::from(i32::from(*y1) - i32::from(*y2)), Dim::TIME));
             }
-            (V::Year(y1), V::Num(n, _)) => {
-                let n: i64 = n.trunc().to_string().parse().unwrap_or(0);
-                let y = if op == BinOp::Sub { i64::from(*y1) - n } else { i64::from(*y1) + n };
-                return Ok(u16::try_from(y).map_or(V::Missing, V::Year));
+            // A year and a whole number of years make a year; anything else with a year, or a
+            // year out of range, is no value.
+            (V::Year(y1), V::Num(n, _)) if matches!(op, BinOp::Add | BinOp::Sub) => {
+                let y = crate::eval::value::whole(*n).and_then(|n| {
+                    if op == BinOp::Sub {
+                        i64::from(*y1).checked_sub(n)
+                    } else {
+                        i64::from(*y1).checked_add(n)
+                    }
+                });
+                return Ok(y.and_then(|y| u16::try_from(y).ok()).map_or(V::Missing, V::Year));
             }
             (V::Num(n, _), V::Year(y1)) if op == BinOp::Add => {
-                let n: i64 = n.trunc().to_string().parse().unwrap_or(0);
-                return Ok(u16::try_from(i64::from(*y1) + n).map_or(V::Missing, V::Year));
+                let y = crate::eval::value::whole(*n).and_then(|n| i64::from(*y1).checked_add(n));
+                return Ok(y.and_then(|y| u16::try_from(y).ok()).map_or(V::Missing, V::Year));
             }
             _ => return Ok(V::Missing),
         };

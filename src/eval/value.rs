@@ -39,7 +39,7 @@ impl V {
     pub fn as_year(&self) -> Option<u16> {
         match self {
             V::Year(y) => Some(*y),
-            V::Num(n, _) => n.trunc().to_string().parse().ok(),
+            V::Num(n, _) => whole(*n).and_then(|y| u16::try_from(y).ok()),
             _ => None,
         }
     }
@@ -47,4 +47,11 @@ impl V {
     pub fn money(value: Decimal) -> V {
         V::Num(value, Dim::MONEY)
     }
+}
+
+/// The whole part of a number (towards zero), when it is within `i64`: a number of years, or
+/// a year written as a number.
+pub fn whole(n: Decimal) -> Option<i64> {
+    use rust_decimal::prelude::ToPrimitive;
+    n.trunc().to_i64()
 }

@@ -309,6 +309,8 @@ enum Take {
     },
     Bool,
     Enum(Vec<String>),
+    /// A year written with ASCII digits (`2024`, `2024年` is left to the loader).
+    Year,
     Text,
     /// Always read by the loader.
     Slow,
@@ -702,6 +704,12 @@ fn read_cell(target: &Target, cell: &str) -> Option<(Option<crate::compile::Reg>
             let i = values.iter().position(|v| v == cell)?;
             Cv::Enum(u32::try_from(i).ok()?)
         }
+        Take::Year => {
+            if !cell.is_ascii() {
+                return None;
+            }
+            Cv::Num(i64::from(crate::data::header::parse_year(cell)?))
+        }
         Take::Text => Cv::Missing,
         Take::Slow => return None,
     };
@@ -1037,6 +1045,7 @@ fn take(
             Some((*reg, read))
         }
         (FieldKind::Bool, FieldIn::Bool { reg }) => Some((*reg, Take::Bool)),
+        (FieldKind::Year, FieldIn::Year { reg }) => Some((*reg, Take::Year)),
         (FieldKind::Enum { .. }, FieldIn::Enum { reg, values }) => {
             Some((*reg, Take::Enum(values.clone())))
         }

@@ -41,6 +41,11 @@ pub fn compiled(out: &mut Vec<u8>, v: Cv, ty: Ty, scope: &Scope<'_>) {
         (Cv::Num(m), Ty::Num(s)) => fixed::write(out, i128::from(m), s),
         (Cv::Bool(b), _) => out.extend_from_slice(if b { b"true" } else { b"false" }),
         (Cv::Enum(i), Ty::Enum(e)) => value(out, &V::Enum(e, i as usize), scope),
+        (Cv::Num(y), Ty::Year) => {
+            if let Ok(y) = u16::try_from(y) {
+                value(out, &V::Year(y), scope);
+            }
+        }
         _ => {}
     }
 }
