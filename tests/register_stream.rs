@@ -155,6 +155,15 @@ fn amounts_beyond_i64_are_exact() {
     assert_eq!(got.as_bytes(), in_memory_csv(&p));
 }
 
+/// Each diagnostic's code, line and column, and message, in order.
+fn placed(diags: zhengce::diagnostics::Diagnostics) -> Vec<(Code, (usize, usize), String)> {
+    let place = |d: &zhengce::diagnostics::Diagnostic| {
+        let l = d.primary().unwrap();
+        (d.code, l.file.line_col(l.span.start), d.message.en.clone())
+    };
+    diags.sorted().iter().map(place).collect()
+}
+
 #[test]
 fn data_errors_are_reported_at_their_line_and_column_like_the_loader() {
     let mut body = register(2500);
@@ -170,12 +179,7 @@ fn data_errors_are_reported_at_their_line_and_column_like_the_loader() {
     let schema = Schema::from_policy(&policy, "enterprise").unwrap();
     let name = p.display().to_string();
     let want = load_dataset(&name, body.as_bytes(), &schema).unwrap_err();
-    let place = |d: &zhengce::diagnostics::Diagnostic| {
-        let l = d.primary().unwrap();
-        (d.code, l.file.line_col(l.span.start), d.message.en.clone())
-    };
-    let got: Vec<_> = diags.sorted().iter().map(place).collect();
-    let want: Vec<_> = want.sorted().iter().map(place).collect();
+    let (got, want) = (placed(diags), placed(want));
     assert_eq!(got.len(), 2, "{got:?}");
     assert_eq!(got, want);
     assert!(got.iter().any(|(_, _, m)| m.contains("nationa")), "{got:?}");
@@ -413,12 +417,7 @@ fn yearly_columns_stream_compiled_and_identically() {
     let Failure::Data(diags) = err else { panic!("not a data error") };
     let schema = Schema::from_policy(&policy, "企业").unwrap();
     let want = load_dataset(&p.display().to_string(), body.as_bytes(), &schema).unwrap_err();
-    let place = |d: &zhengce::diagnostics::Diagnostic| {
-        let l = d.primary().unwrap();
-        (d.code, l.file.line_col(l.span.start), d.message.en.clone())
-    };
-    let got: Vec<_> = diags.sorted().iter().map(place).collect();
-    let want: Vec<_> = want.sorted().iter().map(place).collect();
+    let (got, want) = (placed(diags), placed(want));
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(got, want);
     assert!(got[0].2.contains("企业02001"), "{got:?}");
