@@ -94,7 +94,10 @@ fn per_record(c: &mut Criterion) {
             FieldIn::Num { reg, .. } | FieldIn::Bool { reg } | FieldIn::Enum { reg, .. } => {
                 Some(*reg)
             }
-            FieldIn::Year { .. } | FieldIn::Yearly { .. } | FieldIn::Unused => None,
+            FieldIn::Year { .. }
+            | FieldIn::Text { .. }
+            | FieldIn::Yearly { .. }
+            | FieldIn::Unused => None,
         })
         .collect();
     let cells: Vec<(usize, u32, Cv)> = (0..LANES)

@@ -351,14 +351,23 @@ fn eval_alone(register: &Path, rows: u64) -> Result<(), String> {
                 Some(*reg)
             }
             // The benchmark policy has no yearly fields (compiled without a year).
-            FieldIn::Year { .. } | FieldIn::Yearly { .. } | FieldIn::Unused => None,
+            FieldIn::Year { .. }
+            | FieldIn::Text { .. }
+            | FieldIn::Yearly { .. }
+            | FieldIn::Unused => None,
         })
         .collect();
     let mut columns: Vec<Vec<i64>> = vec![Vec::new(); reads.len()];
     for line in BufReader::new(file).lines().skip(1).take(usize::try_from(rows).unwrap_or(0)) {
         let line = line.map_err(|e| e.to_string())?;
         let cells = line.split(',').zip(&prog.fields).filter(|(_, f)| {
-            !matches!(f, FieldIn::Unused | FieldIn::Year { .. } | FieldIn::Yearly { .. })
+            !matches!(
+                f,
+                FieldIn::Unused
+                    | FieldIn::Year { .. }
+                    | FieldIn::Text { .. }
+                    | FieldIn::Yearly { .. }
+            )
         });
         for ((cell, field), column) in cells.zip(columns.iter_mut()) {
             column.push(Cv::encoded(match field {
@@ -370,7 +379,10 @@ fn eval_alone(register: &Path, rows: u64) -> Result<(), String> {
                 FieldIn::Enum { values, .. } => {
                     Cv::Enum(values.iter().position(|v| v == cell).ok_or("value")? as u32)
                 }
-                FieldIn::Year { .. } | FieldIn::Yearly { .. } | FieldIn::Unused => Cv::Missing,
+                FieldIn::Year { .. }
+                | FieldIn::Text { .. }
+                | FieldIn::Yearly { .. }
+                | FieldIn::Unused => Cv::Missing,
             }));
         }
     }

@@ -35,6 +35,9 @@ pub(super) struct Lower<'a, 'c, 'p> {
     at: Option<u16>,
     /// The registers of the fields that are not yearly, whatever the year.
     fields: BTreeMap<DefId, (Reg, Ty)>,
+    /// The text fields: their place among the fields. A text is read only where the policy
+    /// compares it with texts it writes.
+    texts: BTreeMap<DefId, usize>,
     /// The yearly fields: their place among the fields and how a value is read.
     yearly: BTreeMap<DefId, (usize, Scalar, Ty)>,
     /// Definitions compiled, by the year they were compiled for.
@@ -73,6 +76,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             },
             at: year,
             fields: BTreeMap::new(),
+            texts: BTreeMap::new(),
             yearly: BTreeMap::new(),
             defs: BTreeMap::new(),
             busy: BTreeSet::new(),
@@ -110,7 +114,14 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                     l.fields.insert(def, (reg, ty));
                     scalar.at(reg)
                 }
-                None => FieldIn::Unused,
+                None => {
+                    if checked.types.get(def).map(|t| t.ty) == Some(CheckTy::Text)
+                        && !f.node.by_year
+                    {
+                        l.texts.insert(def, l.prog.fields.len());
+                    }
+                    FieldIn::Unused
+                }
             };
             l.prog.fields.push(field);
             l.optional.push(f.node.optional);
@@ -139,6 +150,12 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             }
             let (reg, ty) = self.def(id)?;
             if d.subject.is_some() && shown {
+                if matches!(ty, Ty::Text(_)) {
+                    return Err(format!(
+                        "`{}` is a text, which the compiled form does not hold",
+                        d.name
+                    ));
+                }
                 let dim = match checked.types.get(id).map(|t| t.ty) {
                     Some(CheckTy::Num(dim)) => dim,
                     _ => Dim::NUMBER,
@@ -223,6 +240,9 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
         }
         if self.yearly.contains_key(&id) {
             return self.yearly_field(id);
+        }
+        if let Some(&slot) = self.texts.get(&id) {
+            return self.text_field(slot);
         }
         let key = (id, self.at);
         if let Some(v) = self.defs.get(&key) {
@@ -370,6 +390,38 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
     fn as_year(&mut self, n: (Reg, Ty)) -> Res<(Reg, Ty)> {
         let w = self.whole(n)?;
         Ok(self.op(Ty::Year, |d| Op::InYear(d, w)))
+    }
+
+    /// A text field, read as the position of its value among the texts it is compared with.
+    fn text_field(&mut self, slot: usize) -> Res<(Reg, Ty)> {
+        let ty = Ty::Text(u32::try_from(slot).map_err(|_| "too many fields")?);
+        if let Some(FieldIn::Text { reg, .. }) = self.prog.fields.get(slot) {
+            return Ok((*reg, ty));
+        }
+        let reg = self.reg(Some(ty), Cv::Missing);
+        match self.prog.fields.get_mut(slot) {
+            Some(f) => *f = FieldIn::Text { reg, values: Vec::new() },
+            None => return Err("a text field without its place".into()),
+        }
+        Ok((reg, ty))
+    }
+
+    /// `text = "…"` or `≠`: the text's position compared with the written text's, which joins
+    /// the texts the field is compared with.
+    fn text_compare(&mut self, field: (Reg, Ty), text: &str, op: CmpOp) -> Res<(Reg, Ty)> {
+        let Ty::Text(slot) = field.1 else { return Err("a text compared with a value".into()) };
+        if !matches!(op, CmpOp::Eq | CmpOp::Ne) {
+            return Err("a text compared by order".into());
+        }
+        let Some(FieldIn::Text { values, .. }) = self.prog.fields.get_mut(slot as usize) else {
+            return Err("a text field without its place".into());
+        };
+        if !values.iter().any(|v| v == text) {
+            values.push(text.to_string());
+        }
+        let i = super::machine::text_position(values, text);
+        let c = self.constant(Cv::Enum(i), field.1);
+        Ok(self.op(Ty::Bool, |d| Op::Cmp(d, field.0, c.0, op)))
     }
 
     /// A value that is missing, of the type the checker gave definition `id`.
@@ -619,6 +671,14 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                 }
             }
             ExprKind::Compare(cmp, l, r) => {
+                if let Some(t) = text_literal(r) {
+                    let a = self.expr(l, None)?;
+                    return self.text_compare(a, t, cmp.op);
+                }
+                if let Some(t) = text_literal(l) {
+                    let b = self.expr(r, None)?;
+                    return self.text_compare(b, t, cmp.op);
+                }
                 let a = self.expr(l, None)?;
                 let h = match a.1 {
                     Ty::Enum(e) => Some(e),
@@ -819,4 +879,13 @@ enum YearValue {
     Year(u16),
     Num(Decimal),
     Missing,
+}
+
+/// The text an expression writes (`"山西大新传动技术有限公司"`), when it is one.
+fn text_literal(e: &Expr) -> Option<&str> {
+    match &e.node {
+        ExprKind::Text(t) => Some(t),
+        ExprKind::Paren(inner) => text_literal(inner),
+        _ => None,
+    }
 }

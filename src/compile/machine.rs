@@ -152,7 +152,7 @@ impl<'p> Machine<'p> {
         match self.prog.ty(r) {
             Some(Ty::Num(_) | Ty::Year) => Cv::Num(x),
             Some(Ty::Bool) => Cv::Bool(x != 0),
-            Some(Ty::Enum(_)) => Cv::Enum(u32::try_from(x).unwrap_or(u32::MAX)),
+            Some(Ty::Enum(_) | Ty::Text(_)) => Cv::Enum(u32::try_from(x).unwrap_or(u32::MAX)),
             None => Cv::Missing,
         }
     }
@@ -615,6 +615,10 @@ fn read(field: &FieldIn, value: &Value) -> Result<(super::Reg, Cv), Fallback> {
             Value::Missing,
         ) => (*reg, Cv::Missing),
         (FieldIn::Year { reg }, Value::Year(y)) => (*reg, Cv::Num(i64::from(*y))),
+        (FieldIn::Text { reg, .. }, Value::Missing) => (*reg, Cv::Missing),
+        (FieldIn::Text { reg, values }, Value::Text(t)) => {
+            (*reg, Cv::Enum(text_position(values, t)))
+        }
         (FieldIn::Num { reg, scale }, Value::Number { value, .. }) => {
             let m = super::fixed::from_decimal(*value, *scale).ok_or(Fallback)?;
             (*reg, Cv::Num(i64::try_from(m).map_err(|_| Fallback)?))
@@ -629,6 +633,13 @@ fn read(field: &FieldIn, value: &Value) -> Result<(super::Reg, Cv), Fallback> {
         return Err(Fallback);
     }
     Ok((reg, v))
+}
+
+/// A text's position among the texts a program compares it with; any other text is
+/// `values.len()`.
+pub fn text_position(values: &[String], text: &str) -> u32 {
+    let i = values.iter().position(|v| v == text).unwrap_or(values.len());
+    u32::try_from(i).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]

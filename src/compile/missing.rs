@@ -16,7 +16,8 @@ pub(super) fn analyse(prog: &mut Program, optional: &[bool]) {
         if let FieldIn::Num { reg, .. }
         | FieldIn::Bool { reg }
         | FieldIn::Enum { reg, .. }
-        | FieldIn::Year { reg } = field
+        | FieldIn::Year { reg }
+        | FieldIn::Text { reg, .. } = field
             && let Some(m) = miss.get_mut(*reg as usize)
         {
             *m = *opt;

@@ -36,7 +36,7 @@ use crate::checker::types::EnumId;
 use crate::data::Value;
 use crate::units::Dim;
 
-pub use machine::{LANES, MISSING, Machine};
+pub use machine::{LANES, MISSING, Machine, text_position};
 
 /// A register of the compiled program.
 pub type Reg = u32;
@@ -63,6 +63,9 @@ pub enum Ty {
     Enum(EnumId),
     /// A calendar year, held as its number.
     Year,
+    /// A text field's value as a position among the texts the policy compares it with (the
+    /// field's place among the subject's fields): only equal or not to one of them.
+    Text(u32),
 }
 
 /// The subject could not be evaluated exactly by the compiled program (a value out of the
@@ -87,6 +90,12 @@ pub enum FieldIn {
     },
     /// An enumeration value; the value names, in order.
     Enum {
+        reg: Reg,
+        values: Vec<String>,
+    },
+    /// A text compared with texts written in the policy (`企业名称 = "…"`): the position of its
+    /// value among `values`, or `values.len()` for any other text.
+    Text {
         reg: Reg,
         values: Vec<String>,
     },

@@ -311,6 +311,8 @@ enum Take {
     Enum(Vec<String>),
     /// A year written with ASCII digits (`2024`, `2024年` is left to the loader).
     Year,
+    /// A text, as its position among the texts the program compares it with.
+    Texts(Vec<String>),
     Text,
     /// Always read by the loader.
     Slow,
@@ -710,6 +712,7 @@ fn read_cell(target: &Target, cell: &str) -> Option<(Option<crate::compile::Reg>
             }
             Cv::Num(i64::from(crate::data::header::parse_year(cell)?))
         }
+        Take::Texts(values) => Cv::Enum(crate::compile::text_position(values, cell)),
         Take::Text => Cv::Missing,
         Take::Slow => return None,
     };
@@ -1046,6 +1049,9 @@ fn take(
         }
         (FieldKind::Bool, FieldIn::Bool { reg }) => Some((*reg, Take::Bool)),
         (FieldKind::Year, FieldIn::Year { reg }) => Some((*reg, Take::Year)),
+        (FieldKind::Text, FieldIn::Text { reg, values }) => {
+            Some((*reg, Take::Texts(values.clone())))
+        }
         (FieldKind::Enum { .. }, FieldIn::Enum { reg, values }) => {
             Some((*reg, Take::Enum(values.clone())))
         }
