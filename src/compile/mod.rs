@@ -15,9 +15,12 @@
 //! `合计`, `绝对值` and rounding to a constant step. Yearly fields and parameters compile for an
 //! evaluation year known when compiling: read in that year, or in a year written as a constant
 //! from it (`收入[当年 - 1年]`, `收入[2023年]`), each year of a field its own register, and a
-//! definition read in another year compiled again for that year. Anything else (yearly
-//! functions, years that depend on the data, grades, score sheets, indicator tables, division,
-//! texts, dates, members of definitions) makes [`compile`] return the reason, and callers use
+//! definition read in another year compiled again for that year. Years are numbers, with the
+//! interpreter's arithmetic; a text field compared with texts the policy writes is its value's
+//! position among them; a definition that reads no subject's data is worked out once by the
+//! interpreter and enters as a constant. Anything else (yearly functions, years that depend on
+//! the data, grades, score sheets, indicator tables, division, texts as values, dates, members
+//! of definitions) makes [`compile`] return the reason, naming the definition, and callers use
 //! the interpreter for the whole policy.
 //! The results equal the interpreter's: `tests/compile_differential.rs` checks it on random
 //! subjects for the benchmark policy and every bundled policy that compiles.
