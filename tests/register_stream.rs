@@ -422,3 +422,49 @@ fn yearly_columns_stream_compiled_and_identically() {
     assert_eq!(got, want);
     assert!(got[0].2.contains("企业02001"), "{got:?}");
 }
+
+/// Year fields and texts compared with written texts are read by the fast reader (a year in
+/// ASCII digits, a text as its position among the written ones): the register streams
+/// compiled, the report byte for byte the in-memory one; a year written `2021年` goes to the
+/// loader for its row and gives the same value.
+#[test]
+fn years_and_texts_stream_compiled_and_identically() {
+    let policy_text = "主体 项目 {\n 标识 名称\n 名称: 文本\n 实施单位: 文本 可选\n 投产年份: 年份\n 费用: 元 }\n\
+        对于 项目 {\n\
+        § 一 「x」\n 令 投产年数: 年 = 当年 - 投产年份\n\
+        § 二 「y」\n 补贴 技改补贴 { 当 实施单位 = \"甲公司\"\n 当 投产年数 < 3年\n 金额 费用 × 20%\n 最高不超过 20万元 }\n}\n";
+    let policy_path = temp("years-texts.zc", policy_text);
+    let mut body = String::from("名称,实施单位,投产年份,费用(元)\n");
+    let units = ["甲公司", "乙公司", "", "丙公司"];
+    for i in 0..2000 {
+        let year = if i == 7 { "2021年".to_string() } else { format!("{}", 2019 + i % 6) };
+        body.push_str(&format!("项目{i:05},{},{year},{}\n", units[i % 4], 10_000 * (i % 150)));
+    }
+    let p = temp("years-texts.项目.csv", &body);
+    let text = std::fs::read_to_string(&policy_path).unwrap();
+    let policy = zhengce::parser::parse(&SourceFile::new("years-texts.zc", text)).0.unwrap();
+    let (checked, d) = check(&policy);
+    assert!(!d.has_errors(), "{:?}", d.sorted());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhengce"))
+        .args(["eval", policy_path.to_str().unwrap(), "--data", p.to_str().unwrap()])
+        .args(["--format", "csv", "--year", "2024"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for (threads, chunk) in [(1, 1 << 20), (2, 2048)] {
+        let opts =
+            RunOptions { threads, chunk_bytes: chunk, year: Some(2024), ..RunOptions::default() };
+        let mut got = Vec::new();
+        let s = write_csv(&policy, &checked, "项目", &p, &opts, &mut got).unwrap();
+        assert_eq!(s.compiled, Ok(()));
+        // Only the row with `2021年` is the loader's and the interpreter's.
+        assert_eq!((s.rows, s.interpreted), (2000, 1));
+        assert!(got == out.stdout, "threads {threads}, blocks of {chunk}");
+    }
+    // 项目00004: 甲公司, in production since 2023 (1 year), 40,000 元 × 20% = 8,000 元.
+    // 项目00008: 甲公司, since 2021 (3 years, not fewer than 3): no subsidy.
+    let report = String::from_utf8(out.stdout).unwrap();
+    let row = |id: &str| report.lines().find(|l| l.starts_with(id)).unwrap().to_string();
+    assert_eq!(row("项目00004,"), "项目00004,1,8000");
+    assert!(row("项目00008,").starts_with("项目00008,3,"), "{}", row("项目00008,"));
+}
