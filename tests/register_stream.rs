@@ -381,29 +381,12 @@ fn yearly_columns_stream_compiled_and_identically() {
         ));
     }
     let p = temp("yearly.企业.csv", &body);
-    let text = std::fs::read_to_string(&policy_path).unwrap();
-    let policy = zhengce::parser::parse(&SourceFile::new("yearly.zc", text)).0.unwrap();
+    let policy = parse_file(&policy_path);
     let (checked, d) = check(&policy);
     assert!(!d.has_errors(), "{:?}", d.sorted());
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhengce"))
-        .args(["eval", policy_path.to_str().unwrap(), "--data", p.to_str().unwrap()])
-        .args(["--format", "csv"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    for (threads, chunk) in [(1, 1 << 20), (2, 2048), (4, 1024)] {
-        let opts =
-            RunOptions { threads, chunk_bytes: chunk, year: Some(2024), ..RunOptions::default() };
-        let mut got = Vec::new();
-        let s = write_csv(&policy, &checked, "企业", &p, &opts, &mut got).unwrap();
-        assert_eq!(s.compiled, Ok(()));
-        assert_eq!((s.rows, s.interpreted), (3000, 0));
-        assert!(got == out.stdout, "threads {threads}, blocks of {chunk}");
-    }
+    let report = streams_compiled_as_in_memory(&policy, &policy_path, "企业", &p, (3000, 0));
     // 企业00066: 收入 116 → 166万元, growth 50万元; 高新 in both years; 研发 2022 6万元:
     // 50万元 × 10% + 6万元 × 5% = 5.3万元 = 53,000 元, below the 50万元 cap.
-    let report = String::from_utf8(out.stdout).unwrap();
-    eprintln!("{}", report.lines().take(3).collect::<Vec<_>>().join("\n"));
     let row = report.lines().find(|l| l.starts_with("企业00066,")).unwrap();
     assert!(row.ends_with(",53000"), "{row}");
 
@@ -441,30 +424,47 @@ fn years_and_texts_stream_compiled_and_identically() {
         body.push_str(&format!("项目{i:05},{},{year},{}\n", units[i % 4], 10_000 * (i % 150)));
     }
     let p = temp("years-texts.项目.csv", &body);
-    let text = std::fs::read_to_string(&policy_path).unwrap();
-    let policy = zhengce::parser::parse(&SourceFile::new("years-texts.zc", text)).0.unwrap();
-    let (checked, d) = check(&policy);
+    let policy = parse_file(&policy_path);
+    // Only the row with `2021年` is the loader's and the interpreter's.
+    let report = streams_compiled_as_in_memory(&policy, &policy_path, "项目", &p, (2000, 1));
+    // 项目00004: 甲公司, in production since 2023 (1 year), 40,000 元 × 20% = 8,000 元.
+    // 项目00008: 甲公司, since 2021 (3 years, not fewer than 3): no subsidy.
+    let row = |id: &str| report.lines().find(|l| l.starts_with(id)).unwrap().to_string();
+    assert_eq!(row("项目00004,"), "项目00004,1,8000");
+    assert!(row("项目00008,").starts_with("项目00008,3,"), "{}", row("项目00008,"));
+}
+
+fn parse_file(path: &Path) -> Policy {
+    let text = std::fs::read_to_string(path).unwrap();
+    zhengce::parser::parse(&SourceFile::new(path.display().to_string(), text)).0.unwrap()
+}
+
+/// `data` evaluated in 2024 in memory (through the command line) and streamed with 1, 2 and 4
+/// threads and several block sizes: the same bytes, the policy compiled, with `(rows,
+/// interpreted)` rows read and left to the interpreter. Returns the report.
+fn streams_compiled_as_in_memory(
+    policy: &Policy,
+    policy_path: &Path,
+    kind: &str,
+    data: &Path,
+    rows: (u64, u64),
+) -> String {
+    let (checked, d) = check(policy);
     assert!(!d.has_errors(), "{:?}", d.sorted());
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhengce"))
-        .args(["eval", policy_path.to_str().unwrap(), "--data", p.to_str().unwrap()])
+        .args(["eval", policy_path.to_str().unwrap(), "--data", data.to_str().unwrap()])
         .args(["--format", "csv", "--year", "2024"])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    for (threads, chunk) in [(1, 1 << 20), (2, 2048)] {
+    for (threads, chunk) in [(1, 1 << 20), (2, 2048), (4, 1024)] {
         let opts =
             RunOptions { threads, chunk_bytes: chunk, year: Some(2024), ..RunOptions::default() };
         let mut got = Vec::new();
-        let s = write_csv(&policy, &checked, "项目", &p, &opts, &mut got).unwrap();
+        let s = write_csv(policy, &checked, kind, data, &opts, &mut got).unwrap();
         assert_eq!(s.compiled, Ok(()));
-        // Only the row with `2021年` is the loader's and the interpreter's.
-        assert_eq!((s.rows, s.interpreted), (2000, 1));
+        assert_eq!((s.rows, s.interpreted), rows);
         assert!(got == out.stdout, "threads {threads}, blocks of {chunk}");
     }
-    // 项目00004: 甲公司, in production since 2023 (1 year), 40,000 元 × 20% = 8,000 元.
-    // 项目00008: 甲公司, since 2021 (3 years, not fewer than 3): no subsidy.
-    let report = String::from_utf8(out.stdout).unwrap();
-    let row = |id: &str| report.lines().find(|l| l.starts_with(id)).unwrap().to_string();
-    assert_eq!(row("项目00004,"), "项目00004,1,8000");
-    assert!(row("项目00008,").starts_with("项目00008,3,"), "{}", row("项目00008,"));
+    String::from_utf8(out.stdout).unwrap()
 }

@@ -15,7 +15,7 @@ use crate::checker::types::Ty as CheckTy;
 use crate::checker::{Builtin, Checked};
 use crate::data::Value;
 use crate::eval::Evaluator;
-use crate::eval::value::{V, whole};
+use crate::eval::value::{V, shift_year, whole};
 use crate::units::{Dim, Kind, parse_unit};
 
 type Res<T> = Result<T, String>;
@@ -464,19 +464,14 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             ExprKind::Binary(op @ (BinOp::Add | BinOp::Sub), l, r) => {
                 let (a, b) = (self.year_value(l)?, self.year_value(r)?);
                 let sub = *op == BinOp::Sub;
-                let year = |y: Option<i64>| {
-                    y.and_then(|y| u16::try_from(y).ok())
-                        .map_or(YearValue::Missing, YearValue::Year)
-                };
+                let year = |y: Option<u16>| y.map_or(YearValue::Missing, YearValue::Year);
                 Ok(match (a, b) {
                     (YearValue::Year(x), YearValue::Year(y)) if sub => {
                         YearValue::Num(Decimal::from(i32::from(x) - i32::from(y)))
                     }
-                    (YearValue::Year(x), YearValue::Num(n)) => year(whole(n).and_then(|n| {
-                        if sub { i64::from(x).checked_sub(n) } else { i64::from(x).checked_add(n) }
-                    })),
+                    (YearValue::Year(x), YearValue::Num(n)) => year(shift_year(x, n, sub)),
                     (YearValue::Num(n), YearValue::Year(y)) if !sub => {
-                        year(whole(n).and_then(|n| i64::from(y).checked_add(n)))
+                        year(shift_year(y, n, false))
                     }
                     (YearValue::Num(x), YearValue::Num(y)) => {
                         let v = if sub { x.checked_sub(y) } else { x.checked_add(y) };

@@ -295,18 +295,13 @@ impl Evaluator<'_, '_> {
             // A year and a whole number of years make a year; anything else with a year, or a
             // year out of range, is no value.
             (V::Year(y1), V::Num(n, _)) if matches!(op, BinOp::Add | BinOp::Sub) => {
-                let y = crate::eval::value::whole(*n).and_then(|n| {
-                    if op == BinOp::Sub {
-                        i64::from(*y1).checked_sub(n)
-                    } else {
-                        i64::from(*y1).checked_add(n)
-                    }
-                });
-                return Ok(y.and_then(|y| u16::try_from(y).ok()).map_or(V::Missing, V::Year));
+                let y = crate::eval::value::shift_year(*y1, *n, op == BinOp::Sub);
+                return Ok(y.map_or(V::Missing, V::Year));
             }
             (V::Num(n, _), V::Year(y1)) if op == BinOp::Add => {
-                let y = crate::eval::value::whole(*n).and_then(|n| i64::from(*y1).checked_add(n));
-                return Ok(y.and_then(|y| u16::try_from(y).ok()).map_or(V::Missing, V::Year));
+                return Ok(
+                    crate::eval::value::shift_year(*y1, *n, false).map_or(V::Missing, V::Year)
+                );
             }
             _ => return Ok(V::Missing),
         };

@@ -55,3 +55,12 @@ pub fn whole(n: Decimal) -> Option<i64> {
     use rust_decimal::prelude::ToPrimitive;
     n.trunc().to_i64()
 }
+
+/// A year moved by a number of years (its whole part; back when `back`), when both the number
+/// and the year reached are within range: `None` is no year. The interpreter's year arithmetic,
+/// which the compiled form works out the same way for the years it reads.
+pub fn shift_year(year: u16, years: Decimal, back: bool) -> Option<u16> {
+    let n = whole(years)?;
+    let y = if back { i64::from(year).checked_sub(n) } else { i64::from(year).checked_add(n) };
+    y.and_then(|y| u16::try_from(y).ok())
+}

@@ -948,8 +948,8 @@ fn plan<'c, 'p>(
             // One year of a yearly field: read into its register when the program reads that
             // year, else only validated. An empty cell is no value for the year; the row must
             // still give some year of a required field.
-            (Some(FieldIn::Yearly { scalar, years }), Some(y)) => {
-                let reg = years.iter().find(|(year, _)| *year == y).map(|(_, r)| *r);
+            (Some(field @ FieldIn::Yearly { scalar, .. }), Some(y)) => {
+                let reg = field.year_reg(y);
                 let read = take(spec, &scalar.at(reg.unwrap_or_default()), h.unit);
                 let bit = if spec.optional {
                     None
