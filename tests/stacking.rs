@@ -207,6 +207,19 @@ fn stacking_and_imports_stream_like_the_in_memory_report() {
 }
 
 #[test]
+fn a_header_only_the_imported_policy_rejects_is_reported_when_streamed_too() {
+    // 县级奖励额 is the imported policy's field, in 元: a count unit is its error alone.
+    let mut body = String::from("名称,市级认定,县级奖励额(个),阳城支持额(万元)\n");
+    for i in 0..3_000 {
+        body.push_str(&format!("企业{i:06},是,{},{}\n", i % 7, i % 5));
+    }
+    let p = temp("imported_unit.csv", &body);
+    let (status, err) = streamed_equals_in_memory("yangcheng.zc", &p);
+    assert_eq!(status, Status::Errors);
+    assert!(err.contains("县级奖励额(个)"), "{err}");
+}
+
+#[test]
 fn stacking_overflow_is_reported_when_streamed_too() {
     let big = "50000000000000000000000000000";
     let mut body = String::from("名称,甲额,乙额\n");

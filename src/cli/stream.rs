@@ -207,8 +207,11 @@ fn companion<'c, 'p>(
     Some(Companion {
         year,
         alias: imp.alias.clone(),
+        policy: &imp.policy,
+        kind: ikind,
         schema,
-        evaluator: Evaluator::new(&imp.policy, checked, subject, params),
+        evaluator: Evaluator::new(&imp.policy, checked, subject, params.clone()),
+        params,
         checked,
     })
 }

@@ -207,11 +207,35 @@ impl<'p> Stacking<'p> {
         self.rules.is_empty()
     }
 
+    /// The definitions of this policy whose amounts the rules read.
+    pub fn local_defs(&self) -> Vec<DefId> {
+        let mut out: Vec<DefId> = Vec::new();
+        for (_, m) in self.rules.iter().flat_map(|r| &r.members) {
+            if let Source::Local(defs) = m {
+                out.extend(defs.iter().filter(|d| !out.contains(d)).copied().collect::<Vec<_>>());
+            }
+        }
+        out
+    }
+
     /// Every rule applied to one subject, `o`; `imported` gives an imported policy's award for
     /// this subject by alias and award. A total beyond the exact range is `ZC0702` in `diags`.
     pub fn subject(
         &self,
         o: &SubjectOutcome,
+        imported: &dyn Fn(&str, &str) -> Option<Decimal>,
+        diags: &mut Diagnostics,
+    ) -> Vec<StackOutcome> {
+        self.subject_from(&o.key, &|defs| award_amount(o, defs), imported, diags)
+    }
+
+    /// Every rule applied to the subject `key`, whose awards `local` gives by their definitions
+    /// (as [`award_amount`] finds them) and `imported` by alias and award. A total beyond the
+    /// exact range is `ZC0702` in `diags`.
+    pub fn subject_from(
+        &self,
+        key: &str,
+        local: &dyn Fn(&[DefId]) -> Option<Decimal>,
         imported: &dyn Fn(&str, &str) -> Option<Decimal>,
         diags: &mut Diagnostics,
     ) -> Vec<StackOutcome> {
@@ -223,7 +247,7 @@ impl<'p> Stacking<'p> {
                     .iter()
                     .map(|(name, m)| {
                         let amount = match m {
-                            Source::Local(defs) => award_amount(o, defs),
+                            Source::Local(defs) => local(defs),
                             Source::Imported(alias, award) => imported(alias, award),
                             Source::Other => None,
                         };
@@ -232,7 +256,7 @@ impl<'p> Stacking<'p> {
                     .collect();
                 let s = combine(&rule.decl.name.node, rule.decl.mode, members);
                 if s.total.is_none() {
-                    diags.push(overflow(rule.loc.clone(), &s.rule, &o.key));
+                    diags.push(overflow(rule.loc.clone(), &s.rule, key));
                 }
                 s
             })
@@ -242,10 +266,15 @@ impl<'p> Stacking<'p> {
 
 /// The amount of an award for one subject: the last of its rules among `defs` with a money value.
 pub fn award_amount(o: &SubjectOutcome, defs: &[DefId]) -> Option<Decimal> {
-    o.rules.iter().rev().find_map(|r| match &r.value {
-        V::Num(n, d) if *d == Dim::MONEY && defs.contains(&r.def) => Some(*n),
+    o.rules.iter().rev().find_map(|r| money(&r.value).filter(|_| defs.contains(&r.def)))
+}
+
+/// A rule's value as an amount of money, in 元, if it is one.
+pub fn money(v: &V) -> Option<Decimal> {
+    match v {
+        V::Num(n, d) if *d == Dim::MONEY => Some(*n),
         _ => None,
-    })
+    }
 }
 
 /// Applies every stacking rule to every subject, in one pass: `imported` has each alias's

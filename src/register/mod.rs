@@ -57,10 +57,12 @@ use crate::data::header::{is_year_column, parse_header};
 use crate::data::{FieldKind, Record, Schema, Value, load_dataset};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
 use crate::eval::Evaluator;
+use crate::eval::stack::money;
 use crate::eval::value::V;
 use crate::source::{Loc, SourceFile, Span};
 use crate::units::parse_unit;
 use chunks::{Block, Blocks, count_lines, split_header};
+use rust_decimal::Decimal;
 pub use stacked::{Companion, write_csv_stacked, write_json, write_jsonl};
 pub use years::latest_year;
 
@@ -149,7 +151,7 @@ pub fn run(
     opts: &RunOptions<'_>,
     sink: &mut dyn FnMut(RowResult<'_>),
 ) -> Result<Summary, Failure> {
-    drive(policy, checked, kind, path, opts, Mode::Values, &mut |done: &Done| {
+    drive(policy, checked, kind, path, opts, Mode::Values, None, &mut |done: &Done| {
         let n = done.columns;
         for (i, key) in done.keys.iter().enumerate() {
             let values = done.values.get(i * n..(i + 1) * n).unwrap_or_default();
@@ -168,9 +170,23 @@ pub fn write_csv(
     opts: &RunOptions<'_>,
     out: &mut dyn Write,
 ) -> Result<Summary, Failure> {
+    csv_report(policy, checked, kind, path, opts, None, out)
+}
+
+/// Writes the CSV report of every subject of the register at `path` to `out`, the stacking
+/// rules of `stack` applied to each.
+fn csv_report(
+    policy: &Policy,
+    checked: &Checked<'_>,
+    kind: &str,
+    path: &Path,
+    opts: &RunOptions<'_>,
+    stack: Option<&stacked::StackRun<'_, '_, '_>>,
+    out: &mut dyn Write,
+) -> Result<Summary, Failure> {
     let mut header_written = false;
     let mut names = Vec::new();
-    let summary = drive(policy, checked, kind, path, opts, Mode::Csv, &mut |done: &Done| {
+    let summary = drive(policy, checked, kind, path, opts, Mode::Csv, stack, &mut |done: &Done| {
         if !header_written && !done.csv.is_empty() {
             out.write_all(&out::header(&done.names))?;
             header_written = true;
@@ -194,6 +210,9 @@ pub fn write_csv(
 enum Mode {
     Values,
     Csv,
+    /// Only the ids and the amounts of [`Plan::amount_cols`]: an imported policy's awards for
+    /// the stacking rules.
+    Amounts,
 }
 
 /// What a worker made of one block.
@@ -203,11 +222,15 @@ struct Done {
     names: Arc<Vec<String>>,
     keys: Vec<String>,
     values: Vec<V>,
+    /// Per row, the amounts of [`Plan::amount_cols`] (with the ids in `keys`).
+    amounts: Vec<Option<Decimal>>,
     csv: Vec<u8>,
     rows: u64,
     interpreted: u64,
     diags: Diagnostics,
     data_errors: bool,
+    /// The data errors of each imported policy a stacking run reads the block with.
+    their_errors: Vec<Diagnostics>,
     order: KeyOrder,
 }
 
@@ -277,6 +300,8 @@ struct Plan<'c, 'p> {
     picks: Vec<usize>,
     /// Their names, the CSV report's header.
     names: Arc<Vec<String>>,
+    /// The columns whose amounts a stacking run keeps per row: positions in `columns`.
+    amount_cols: Vec<usize>,
     evaluator: Evaluator<'c, 'p>,
     checked: &'c Checked<'p>,
     year: Option<u16>,
@@ -287,6 +312,8 @@ struct Plan<'c, 'p> {
 enum Target {
     /// A column without a header: must stay empty.
     Unnamed,
+    /// A column of another policy's field ([`RunOptions::also_known`]): not read.
+    Other,
     Field {
         reg: Option<crate::compile::Reg>,
         key: bool,
@@ -318,6 +345,10 @@ enum Take {
     Slow,
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the policy, its kind, the register, the options, the mode, the stacking and the sink"
+)]
 fn drive(
     policy: &Policy,
     checked: &Checked<'_>,
@@ -325,12 +356,16 @@ fn drive(
     path: &Path,
     opts: &RunOptions<'_>,
     mode: Mode,
+    stack: Option<&stacked::StackRun<'_, '_, '_>>,
     emit: &mut dyn FnMut(&Done) -> std::io::Result<()>,
 ) -> Result<Summary, Failure> {
     let (file, header, rest) = open(path)?;
     let name = path.display().to_string();
     let max_line = crate::limits::sizes().line;
-    let plan = plan(policy, checked, kind, &name, header, opts)?;
+    let mut plan = plan(policy, checked, kind, &name, header, opts)?;
+    if let Some(run) = stack {
+        plan.amount_cols = run.amount_cols(&plan);
+    }
     let threads = opts.threads.max(1);
     let in_flight = threads * 3;
     let first_line = plan.header_lines + 1;
@@ -348,6 +383,7 @@ fn drive(
         diagnostics: Diagnostics::new(),
     };
     let mut data_errors = Diagnostics::new();
+    let mut their_errors: Vec<Diagnostics> = Vec::new();
     let mut order = KeyOrder::new();
     let mut io_error: Option<Diagnostics> = None;
 
@@ -363,7 +399,7 @@ fn drive(
         let job_rx = &job_rx;
         for _ in 0..threads {
             let done_tx = done_tx.clone();
-            s.spawn(move || worker(plan, mode, job_rx, &done_tx));
+            s.spawn(move || worker(plan, mode, stack, job_rx, &done_tx));
         }
         drop(done_tx);
         let reader = s.spawn(move || read_blocks(&mut blocks, &token_rx, &job_tx));
@@ -377,11 +413,17 @@ fn drive(
                 summary.rows += d.rows;
                 summary.interpreted += d.interpreted;
                 order.then(&d.order);
+                their_errors
+                    .resize_with(d.their_errors.len().max(their_errors.len()), Default::default);
+                for (all, e) in their_errors.iter_mut().zip(std::mem::take(&mut d.their_errors)) {
+                    all.extend(e);
+                }
                 if d.data_errors {
                     data_errors.extend(d.diags);
                 } else {
                     summary.diagnostics.extend(std::mem::take(&mut d.diags));
                     if data_errors.is_empty()
+                        && their_errors.iter().all(Diagnostics::is_empty)
                         && order.distinct()
                         && !failed_emit
                         && let Err(e) = emit(&d)
@@ -405,6 +447,10 @@ fn drive(
     }
     if !data_errors.is_empty() {
         return Err(Failure::Data(data_errors));
+    }
+    // Else the first imported policy's, as the in-memory path reports them.
+    if let Some(e) = their_errors.into_iter().find(|e| !e.is_empty()) {
+        return Err(Failure::Data(e));
     }
     if !order.distinct() {
         return Err(Failure::NotStreamable("the ids are not in increasing order".into()));
@@ -483,17 +529,22 @@ fn read_blocks<R: std::io::Read>(
 fn worker(
     plan: &Plan<'_, '_>,
     mode: Mode,
+    stack: Option<&stacked::StackRun<'_, '_, '_>>,
     jobs: &std::sync::Mutex<Receiver<Block>>,
     done: &SyncSender<Done>,
 ) {
     let mut machine = plan.program.as_ref().map(Machine::new);
+    let mut theirs = stack.map(stacked::StackRun::machines).unwrap_or_default();
     loop {
         let job = match jobs.lock() {
             Ok(rx) => rx.recv(),
             Err(_) => return,
         };
         let Ok(block) = job else { return };
-        let d = block_results(plan, mode, machine.as_mut(), &block);
+        let mut d = block_results(plan, mode, machine.as_mut(), &block);
+        if let Some(run) = stack {
+            run.block(plan, &mut theirs, &block, &mut d);
+        }
         if done.send(d).is_err() {
             return;
         }
@@ -512,11 +563,13 @@ fn block_results(
         names: Arc::clone(&plan.names),
         keys: Vec::new(),
         values: Vec::new(),
+        amounts: Vec::new(),
         csv: Vec::with_capacity(if mode == Mode::Csv { block.bytes.len() } else { 0 }),
         rows: 0,
         interpreted: 0,
         diags: Diagnostics::new(),
         data_errors: false,
+        their_errors: Vec::new(),
         order: KeyOrder::new(),
     };
     let text = match std::str::from_utf8(&block.bytes) {
@@ -645,7 +698,9 @@ fn flush(
         };
         d.rows += 1;
         d.order.push(p.key);
+        keep_amounts(plan, mode, d, p.key, |i| m.outcome_at(lane, i).ok());
         match mode {
+            Mode::Amounts => {}
             Mode::Csv => {
                 out::field(&mut d.csv, p.key);
                 for c in plan.picks.iter().filter_map(|i| prog.columns.get(*i)) {
@@ -668,8 +723,10 @@ fn flush(
 /// `None` when the loader must read it.
 #[inline]
 fn read_cell(target: &Target, cell: &str) -> Option<(Option<crate::compile::Reg>, Cv, bool)> {
-    let Target::Field { reg, key, optional, read, .. } = target else {
-        return cell.is_empty().then_some((None, Cv::Missing, false));
+    let (reg, key, optional, read) = match target {
+        Target::Field { reg, key, optional, read, .. } => (reg, key, optional, read),
+        Target::Other => return Some((None, Cv::Missing, false)),
+        Target::Unnamed => return cell.is_empty().then_some((None, Cv::Missing, false)),
     };
     if cell.is_empty() {
         return optional.then_some((*reg, Cv::Missing, false));
@@ -822,7 +879,9 @@ fn evaluate_records(
                     .collect()
             }
         };
+        keep_amounts(plan, mode, d, &record.key, |i| values.get(i).cloned());
         match mode {
+            Mode::Amounts => {}
             Mode::Csv => {
                 out::field(&mut d.csv, &record.key);
                 for v in plan.picks.iter().filter_map(|i| values.get(*i)) {
@@ -836,6 +895,21 @@ fn evaluate_records(
                 d.values.extend(values);
             }
         }
+    }
+}
+
+/// For a stacking run, the row's id and the amounts of [`Plan::amount_cols`], `value` giving
+/// the value of a column.
+fn keep_amounts(
+    plan: &Plan<'_, '_>,
+    mode: Mode,
+    d: &mut Done,
+    key: &str,
+    value: impl Fn(usize) -> Option<V>,
+) {
+    if mode == Mode::Amounts || (mode == Mode::Csv && !plan.amount_cols.is_empty()) {
+        d.keys.push(key.to_string());
+        d.amounts.extend(plan.amount_cols.iter().map(|i| value(*i).as_ref().and_then(money)));
     }
 }
 
@@ -931,6 +1005,13 @@ fn plan<'c, 'p>(
         let (Some((idx, year)), Some(spec)) =
             (found, found.and_then(|(idx, _)| schema.fields.get(idx)))
         else {
+            // The loader's name for the column: the field of a yearly form, else the header's.
+            let wanted = h.year_forms.first().map_or(h.name, |(b, _)| b);
+            if schema.also_known.contains(wanted) {
+                targets.push(Target::Other);
+                placed.push((usize::MAX, None));
+                continue;
+            }
             targets.push(Target::Field {
                 reg: None,
                 key: false,
@@ -1012,6 +1093,7 @@ fn plan<'c, 'p>(
         columns,
         picks,
         names,
+        amount_cols: Vec::new(),
         evaluator: Evaluator::new(policy, checked, Some(sid), opts.params.clone()),
         checked,
         year: opts.year,

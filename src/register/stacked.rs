@@ -15,12 +15,16 @@ use std::path::Path;
 
 use rust_decimal::Decimal;
 
-use super::chunks::Blocks;
-use super::{Failure, KeyOrder, Plan, RunOptions, Summary, io, open, out, plan, sparse_text};
+use super::chunks::{Block, Blocks};
+use super::{
+    Done, Failure, KeyOrder, Mode, Plan, RunOptions, Summary, block_results, columns, io, open,
+    out, plan, sparse_text,
+};
 use crate::ast::Policy;
 use crate::checker::Checked;
 use crate::checker::scope::DefId;
-use crate::data::{Dataset, Record, Schema, load_dataset, load_datasets};
+use crate::compile::Machine;
+use crate::data::{Dataset, Record, Schema, Value, load_dataset, load_datasets};
 use crate::diagnostics::Diagnostics;
 use crate::eval::Evaluator;
 use crate::eval::outcome::SubjectOutcome;
@@ -35,6 +39,12 @@ const INTERPRETED_BLOCK: usize = 1 << 18;
 pub struct Companion<'c, 'p> {
     /// The name the stacking rules give it (`泽州`).
     pub alias: String,
+    /// The imported policy.
+    pub policy: &'p Policy,
+    /// Its subject kind the register's rows are.
+    pub kind: String,
+    /// The run's parameters that are its own.
+    pub params: BTreeMap<String, Value>,
     /// Its fields for the subject kind, the other policies' columns known.
     pub schema: Schema,
     /// Its evaluator for that kind, with the run's parameters.
@@ -46,7 +56,9 @@ pub struct Companion<'c, 'p> {
 }
 
 /// Writes the CSV report of every subject of the register at `path` to `out`, the stacking
-/// rules applied to each subject. The run is the calling thread's.
+/// rules applied to each subject: by the parallel runner, the policy and each companion
+/// compiled where they compile, when the stacking rules name only rules reported per subject;
+/// else by the interpreter on the calling thread.
 #[expect(
     clippy::too_many_arguments,
     reason = "the policy, its kind, the register, the options, the stacking and the output"
@@ -61,6 +73,9 @@ pub fn write_csv_stacked(
     companions: &[Companion<'_, '_>],
     out: &mut dyn Write,
 ) -> Result<Summary, Failure> {
+    if let Some(run) = StackRun::new(policy, checked, kind, path, opts, stacking, companions) {
+        return super::csv_report(policy, checked, kind, path, opts, Some(&run), out);
+    }
     let mut header_written = false;
     let mut row: Vec<u8> = Vec::new();
     let summary =
@@ -305,4 +320,197 @@ fn interpret(
     summary.diagnostics.extend(their_diags);
     summary.diagnostics.extend(stack_diags);
     Ok(summary)
+}
+
+/// A stacking run on the parallel runner: the stacking rules, and each companion's plan for the
+/// same register, whose rows are read and evaluated beside the policy's, block by block.
+pub(super) struct StackRun<'s, 'c, 'p> {
+    stacking: &'s Stacking<'s>,
+    theirs: Vec<Theirs<'c, 'p>>,
+}
+
+/// A companion on the parallel runner.
+struct Theirs<'c, 'p> {
+    alias: String,
+    plan: Plan<'c, 'p>,
+    /// The awards the stacking rules take from it, by name: its definitions so named.
+    awards: BTreeMap<String, Vec<DefId>>,
+}
+
+impl<'s, 'c, 'p> StackRun<'s, 'c, 'p> {
+    /// The run, when the parallel runner gives the interpreter's results: every award the rules
+    /// name is a rule reported per subject (a column, whose amount the compiled form gives), and
+    /// each companion's plan reads the header without a problem and has the policy's id field.
+    /// `None` leaves the register to the interpreter, which reports what there is to report.
+    fn new(
+        policy: &Policy,
+        checked: &Checked<'_>,
+        kind: &str,
+        path: &Path,
+        opts: &RunOptions<'_>,
+        stacking: &'s Stacking<'s>,
+        companions: &[Companion<'c, 'p>],
+    ) -> Option<Self> {
+        let sid = *checked.scope.subject_names.get(kind)?;
+        let key = key_name(&Schema::from_policy(policy, kind).ok()?)?;
+        if !reads_only_columns(checked, sid, &stacking.local_defs()) {
+            return None;
+        }
+        let (_, header, _) = open(path).ok()?;
+        let name = path.display().to_string();
+        let mut theirs = Vec::new();
+        for c in companions {
+            let csid = *c.checked.scope.subject_names.get(&c.kind)?;
+            if key_name(&c.schema).as_deref() != Some(key.as_str()) {
+                return None;
+            }
+            let awards: BTreeMap<String, Vec<DefId>> = stacking
+                .imported_awards(&c.alias)
+                .into_iter()
+                .map(|award| {
+                    let defs = c
+                        .checked
+                        .scope
+                        .defs
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, d)| d.name == award)
+                        .map(|(id, _)| id)
+                        .collect();
+                    (award, defs)
+                })
+                .collect();
+            let read: Vec<DefId> = awards.values().flatten().copied().collect();
+            if !reads_only_columns(c.checked, csid, &read) {
+                return None;
+            }
+            let copts = RunOptions {
+                threads: 1,
+                chunk_bytes: opts.chunk_bytes,
+                year: c.year,
+                params: c.params.clone(),
+                progress: None,
+                columns: Vec::new(),
+                also_known: c.schema.also_known.clone(),
+            };
+            let mut plan =
+                plan(c.policy, c.checked, &c.kind, &name, header.clone(), &copts).ok()?;
+            plan.amount_cols = plan
+                .columns
+                .iter()
+                .enumerate()
+                .filter(|(_, col)| read.contains(&col.def))
+                .map(|(i, _)| i)
+                .collect();
+            theirs.push(Theirs { alias: c.alias.clone(), plan, awards });
+        }
+        Some(StackRun { stacking, theirs })
+    }
+
+    /// The policy's columns whose amounts the stacking rules read: positions in `plan.columns`.
+    pub(super) fn amount_cols(&self, plan: &Plan<'_, '_>) -> Vec<usize> {
+        let read = self.stacking.local_defs();
+        plan.columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| read.contains(&c.def))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// A worker's machines for the companions' compiled forms.
+    pub(super) fn machines(&self) -> Vec<Option<Machine<'_>>> {
+        self.theirs.iter().map(|t| t.plan.program.as_ref().map(Machine::new)).collect()
+    }
+
+    /// The companions' results for `block`, whose results under the policy are `d`, and the
+    /// stacking rules applied to each of its subjects: their data errors in
+    /// [`Done::their_errors`], their evaluation diagnostics and `ZC0702` for a stacking total
+    /// beyond the exact range in [`Done::diags`]. Nothing of the companions when the policy
+    /// finds errors in the block's data: those are reported alone.
+    pub(super) fn block(
+        &self,
+        plan: &Plan<'_, '_>,
+        machines: &mut [Option<Machine<'_>>],
+        block: &Block,
+        d: &mut Done,
+    ) {
+        if d.data_errors {
+            return;
+        }
+        let theirs: Vec<Done> = self
+            .theirs
+            .iter()
+            .zip(machines.iter_mut())
+            .map(|(t, m)| block_results(&t.plan, Mode::Amounts, m.as_mut(), block))
+            .collect();
+        let mut errors = false;
+        d.their_errors = theirs
+            .iter()
+            .map(|t| {
+                errors |= t.data_errors;
+                if t.data_errors { t.diags.clone() } else { Diagnostics::new() }
+            })
+            .collect();
+        if errors {
+            return;
+        }
+        let mut diags = Diagnostics::new();
+        for t in &theirs {
+            diags.extend(t.diags.clone());
+        }
+        let n = plan.amount_cols.len();
+        for (row, key) in d.keys.iter().enumerate() {
+            let mine = d.amounts.get(row * n..(row + 1) * n).unwrap_or_default();
+            let local = |defs: &[DefId]| last_amount(plan, mine, defs);
+            let imported = |alias: &str, award: &str| {
+                let (t, done) = self.theirs.iter().zip(&theirs).find(|(t, _)| t.alias == alias)?;
+                let defs = t.awards.get(award)?;
+                // The same rows in the same order; by id should a row be missing.
+                let at = if done.keys.get(row) == Some(key) {
+                    row
+                } else {
+                    done.keys.iter().position(|k| k == key)?
+                };
+                let m = t.plan.amount_cols.len();
+                last_amount(&t.plan, done.amounts.get(at * m..(at + 1) * m)?, defs)
+            };
+            self.stacking.subject_from(key, &local, &imported, &mut diags);
+        }
+        d.diags.extend(diags);
+    }
+}
+
+/// Whether each of `defs` that a subject of `sid` reports is a rule reported per subject (a
+/// column of the register's report): then the compiled form gives its amount.
+fn reads_only_columns(
+    checked: &Checked<'_>,
+    sid: crate::checker::scope::SubjectId,
+    defs: &[DefId],
+) -> bool {
+    let cols = columns(checked, sid);
+    defs.iter().all(|def| {
+        let reported = checked.scope.defs.get(*def).is_some_and(|d| {
+            (d.subject.is_none() || d.subject == Some(sid))
+                && !matches!(d.source, crate::checker::scope::DefSource::Field(_))
+        });
+        !reported || cols.iter().any(|c| c.def == *def)
+    })
+}
+
+/// The amount of an award among a row's kept amounts ([`Plan::amount_cols`]): the last of its
+/// definitions `defs` with a money value, as [`crate::eval::stack::award_amount`] finds it.
+fn last_amount(
+    plan: &Plan<'_, '_>,
+    amounts: &[Option<Decimal>],
+    defs: &[DefId],
+) -> Option<Decimal> {
+    plan.amount_cols.iter().zip(amounts).rev().find_map(|(c, a)| {
+        a.filter(|_| plan.columns.get(*c).is_some_and(|col| defs.contains(&col.def)))
+    })
+}
+
+/// The name of the id field of `schema`'s subjects.
+fn key_name(schema: &Schema) -> Option<String> {
+    schema.key.and_then(|k| schema.fields.get(k)).map(|f| f.name.clone())
 }
