@@ -560,3 +560,56 @@ fn a_missing_value_in_a_required_field_sends_the_lane_to_the_interpreter() {
     m.run_lanes(3);
     assert_eq!((m.failed(0), m.failed(1), m.failed(2)), (false, true, false));
 }
+
+/// Indicator tables compile for the evaluation year: targets for a calendar year, every year
+/// and a year counted from the subject's own starting year, growth over the year before,
+/// `上年`, and a gate; each table's outcome is the interpreter's.
+#[test]
+fn indicator_tables_agree_with_the_interpreter() {
+    let text = "主体 县 { 标识 名称\n 名称: 文本\n 批复年份: 年份 可选\n\
+        收入: 万元 按年 范围 0万元 至 1000万元\n 企业数: 家 按年 可选 范围 0家 至 40家 }\n\
+        对于 县 {\n\
+        § 一 「x」\n 指标表 目标 起算 批复年份 {\n\
+          收入: 收入 { 2024年 ≥ 500万元; 每年 年增 10% }\n\
+          新增企业: 企业数 - 上年(企业数) { 第1年 ≥ 3家; 第2年 ≥ 5家 }\n\
+          企业: 企业数 { 2023年 突破 20家 }\n }\n\
+        § 二 「y」\n 指标表 门槛表 {\n\
+          收入: 收入 { 每年 ≥ 100万元 }\n 企业: 企业数 { 每年 ≥ 10家 }\n 门槛 至少 1 项\n }\n}\n";
+    let (p, d) = zhengce::parser::parse(&SourceFile::new("t.zc", text));
+    assert!(!d.has_errors(), "{:?}", d.sorted());
+    let p = p.unwrap();
+    let (checked, d) = check(&p);
+    assert!(!d.has_errors(), "{:?}", d.sorted());
+    let sid = checked.scope.subject_names["县"];
+    let why = compile(&p, &checked, sid, &BTreeMap::new(), None).unwrap_err();
+    assert!(why.contains("no evaluation year"), "{why}");
+    for year in [2023, 2024, 2025] {
+        let handled = differential_in(&p, &checked, "县", 600, Some(year), BTreeMap::new());
+        assert!(handled > 300, "{year}: {handled} of 600 handled compiled");
+    }
+    // One county by hand, 2024, approved 2023 (2024 is its second year): 收入 600 ≥ 500 and
+    // ≥ 500 × 110% = 550; 新增 27 − 20 = 7 ≥ 5; so 目标 passes. With 收入 540 < 550 it fails,
+    // and 门槛表 still passes on 收入 ≥ 100 alone.
+    let prog = compile(&p, &checked, sid, &BTreeMap::new(), Some(2024)).unwrap();
+    let wan = |n: i64| Value::Number {
+        value: Decimal::from(n * 10_000),
+        dim: zhengce::units::Dim::MONEY,
+    };
+    let jia = |n: i64| Value::Number { value: Decimal::from(n), dim: zhengce::units::Dim::NUMBER };
+    for (income, passes) in [(600, true), (540, false)] {
+        let record = Record {
+            key: "甲县".into(),
+            fields: vec![
+                Value::Text("甲县".into()),
+                Value::Year(2023),
+                Value::Series([(2023, wan(500)), (2024, wan(income))].into()),
+                Value::Series([(2023, jia(20)), (2024, jia(27))].into()),
+            ],
+        };
+        let mut m = Machine::new(&prog);
+        m.load(&record).unwrap();
+        m.run().unwrap();
+        assert_eq!(m.outcome(0).unwrap(), V::Bool(passes), "{income}");
+        assert_eq!(m.outcome(1).unwrap(), V::Bool(true), "{income}");
+    }
+}

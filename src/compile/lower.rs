@@ -8,7 +8,7 @@ use super::fixed::{MAX_SCALE, from_decimal, pow10};
 use super::{Column, Cv, FieldIn, Op, Program, Reg, RoundMode, Scalar, Ty};
 use crate::ast::{
     AwardClause, AwardDecl, BinOp, CmpOp, CondBody, CondGroup, Exception, Expr, ExprKind,
-    GroupKind, Item, ItemKind, LogicOp, Node, Pattern, Policy,
+    GroupKind, IndicatorsDecl, Item, ItemKind, LogicOp, Node, Pattern, Policy, TargetKind, YearSel,
 };
 use crate::checker::scope::{DefId, DefSource, SubjectId};
 use crate::checker::types::Ty as CheckTy;
@@ -222,6 +222,26 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
         Ok(self.op(Ty::Num(to), |d| Op::Scale(d, r, f)).0)
     }
 
+    /// The product of two numbers, at the sum of their scales.
+    fn multiply(&mut self, a: (Reg, Ty), b: (Reg, Ty)) -> Res<(Reg, Ty)> {
+        let (Ty::Num(sa), Ty::Num(sb)) = (a.1, b.1) else {
+            return Err("arithmetic on something that is not a number".into());
+        };
+        let s = sa + sb;
+        if s > MAX_SCALE {
+            return Err("too many decimal places".into());
+        }
+        match (self.consts.get(&a.0).copied(), self.consts.get(&b.0).copied()) {
+            (Some(x), Some(y)) => {
+                let m = x.checked_mul(y).ok_or("a constant out of range")?;
+                self.num_const(i128::from(m), s)
+            }
+            (Some(k), None) => Ok(self.op(Ty::Num(s), |d| Op::Scale(d, b.0, k))),
+            (None, Some(k)) => Ok(self.op(Ty::Num(s), |d| Op::Scale(d, a.0, k))),
+            (None, None) => Ok(self.op(Ty::Num(s), |d| Op::Mul(d, a.0, b.0))),
+        }
+    }
+
     /// Two values of one type, numbers brought to one scale.
     fn unify(&mut self, a: (Reg, Ty), b: (Reg, Ty)) -> Res<(Reg, Reg, Ty)> {
         match (a.1, b.1) {
@@ -312,7 +332,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             ItemKind::Stated(s) => self.expr(&s.stated, None)?,
             ItemKind::Share(s) => self.expr(&s.value, None)?,
             ItemKind::Pool(p) => self.expr(&p.total, None)?,
-            ItemKind::Indicators(_) => return Err("an indicator table has no compiled form".into()),
+            ItemKind::Indicators(t) => self.indicators(t)?,
             ItemKind::Score(_) => return Err("a score sheet has no compiled form".into()),
             ItemKind::Grade(_) => return Err("a grade has no compiled form".into()),
             ItemKind::Matching(_) => return Err("a matching line has no compiled form".into()),
@@ -642,26 +662,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                         let add = *op == BinOp::Add;
                         Ok(self.op(ty, |d| if add { Op::Add(d, x, y) } else { Op::Sub(d, x, y) }))
                     }
-                    BinOp::Mul => {
-                        let (Ty::Num(sa), Ty::Num(sb)) = (a.1, b.1) else {
-                            return Err("arithmetic on something that is not a number".into());
-                        };
-                        let s = sa + sb;
-                        if s > MAX_SCALE {
-                            return Err("too many decimal places".into());
-                        }
-                        let (ca, cb) =
-                            (self.consts.get(&a.0).copied(), self.consts.get(&b.0).copied());
-                        match (ca, cb) {
-                            (Some(x), Some(y)) => {
-                                let m = x.checked_mul(y).ok_or("a constant out of range")?;
-                                self.num_const(i128::from(m), s)
-                            }
-                            (Some(k), None) => Ok(self.op(Ty::Num(s), |d| Op::Scale(d, b.0, k))),
-                            (None, Some(k)) => Ok(self.op(Ty::Num(s), |d| Op::Scale(d, a.0, k))),
-                            (None, None) => Ok(self.op(Ty::Num(s), |d| Op::Mul(d, a.0, b.0))),
-                        }
-                    }
+                    BinOp::Mul => self.multiply(a, b),
                     BinOp::Div => Err("division".into()),
                 }
             }
@@ -675,20 +676,8 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                     return self.text_compare(b, t, cmp.op);
                 }
                 let a = self.expr(l, None)?;
-                let h = match a.1 {
-                    Ty::Enum(e) => Some(e),
-                    _ => None,
-                };
-                let b = self.expr(r, h)?;
-                // A year compared with a number compares with the year the number is.
-                let (a, b) = match (a.1, b.1) {
-                    (Ty::Year, Ty::Num(_)) => (a, self.as_year(b)?),
-                    (Ty::Num(_), Ty::Year) => (self.as_year(a)?, b),
-                    _ => (a, b),
-                };
-                let (x, y, _) = self.unify(a, b)?;
-                let op = cmp.op;
-                Ok(self.op(Ty::Bool, |d| Op::Cmp(d, x, y, op)))
+                let b = self.expr(r, enum_of(a.1))?;
+                self.compare(a, b, cmp.op)
             }
             ExprKind::Logic(op, l, r) => {
                 let a = self.expr(l, None)?;
@@ -776,6 +765,105 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
         Ok(acc)
     }
 
+    /// Whether `op` holds between two values, as the interpreter compares them: a year with a
+    /// number compares with the year the number is; missing when either is.
+    fn compare(&mut self, a: (Reg, Ty), b: (Reg, Ty), op: CmpOp) -> Res<(Reg, Ty)> {
+        let (a, b) = match (a.1, b.1) {
+            (Ty::Year, Ty::Num(_)) => (a, self.as_year(b)?),
+            (Ty::Num(_), Ty::Year) => (self.as_year(a)?, b),
+            _ => (a, b),
+        };
+        let (x, y, _) = self.unify(a, b)?;
+        Ok(self.op(Ty::Bool, |d| Op::Cmp(d, x, y, op)))
+    }
+
+    /// `e` in the year before the one being compiled for (`上年`).
+    fn year_before(&mut self, e: &Expr, hint: Option<usize>) -> Res<(Reg, Ty)> {
+        let year = self.at.ok_or("a yearly function, and there is no evaluation year")?;
+        let outer = self.at.replace(year.saturating_sub(1));
+        let v = self.expr(e, hint);
+        self.at = outer;
+        v
+    }
+
+    /// An indicator table in the year being compiled for, as the interpreter decides it: an
+    /// indicator is met when each of its targets for the year holds (one that cannot be decided
+    /// is not met; without a target for the year it is met), and the table passes when every
+    /// indicator is met, or with a gate (`门槛 至少 n 项`) when at least n are.
+    fn indicators(&mut self, t: &IndicatorsDecl) -> Res<(Reg, Ty)> {
+        let year = self.at.ok_or("an indicator table, and there is no evaluation year")?;
+        let start = match &t.from {
+            Some(e) => {
+                let s = self.expr(e, None)?;
+                Some(match s.1 {
+                    Ty::Year => s,
+                    Ty::Num(_) => self.as_year(s)?,
+                    _ => return Err("a starting year that is not a year".into()),
+                })
+            }
+            None => None,
+        };
+        let mut met = Vec::new();
+        for ind in &t.indicators {
+            let value = self.expr(&ind.node.value, None)?;
+            let mut held = Vec::new();
+            for target in &ind.node.targets {
+                // Whether the target is for this year: fixed when compiling, except a year
+                // counted from the starting year, which may be the subject's.
+                let applies = match target.node.year.node {
+                    YearSel::Every => None,
+                    YearSel::Calendar(y) if y == year => None,
+                    YearSel::Calendar(_) => continue,
+                    YearSel::Creation(n) => {
+                        let (Some(start), Some(first)) = (start, u32::from(year).checked_sub(n))
+                        else {
+                            continue;
+                        };
+                        let first = u16::try_from(first).map_err(|_| "a year out of range")?;
+                        let at = self.constant(Cv::Num(i64::from(first)), Ty::Year);
+                        let same = self.compare(start, at, CmpOp::Eq)?;
+                        Some(self.op(Ty::Bool, |d| Op::MissingFalse(d, same.0)))
+                    }
+                };
+                let h = match &target.node.kind {
+                    TargetKind::Compare(cmp, e) => {
+                        let threshold = self.expr(e, enum_of(value.1))?;
+                        self.compare(value, threshold, cmp.op)?
+                    }
+                    TargetKind::Growth(g) => {
+                        let rate = self.expr(g, None)?;
+                        let before = self.year_before(&ind.node.value, None)?;
+                        let one = self.number(Decimal::ONE)?;
+                        let (x, y, ty) = self.unify(one, rate)?;
+                        let factor = self.op(ty, |d| Op::Add(d, x, y));
+                        let threshold = self.multiply(before, factor)?;
+                        self.compare(value, threshold, CmpOp::Ge)?
+                    }
+                };
+                held.push(match applies {
+                    None => h.0,
+                    Some(applies) => {
+                        let yes = self.constant(Cv::Bool(true), Ty::Bool);
+                        self.op(Ty::Bool, |d| Op::If(d, applies.0, h.0, yes.0)).0
+                    }
+                });
+            }
+            met.push(self.all_of(held, None)?);
+        }
+        let gate = t.gates.first().map(|g| g.node);
+        Ok((self.all_of(met, gate)?, Ty::Bool))
+    }
+
+    /// Whether at least `need` of the conditions `items` hold (all of them without `need`); one
+    /// that is missing does not hold.
+    fn all_of(&mut self, items: Vec<Reg>, need: Option<u32>) -> Res<Reg> {
+        let start = u32::try_from(self.prog.lists.len()).map_err(|_| "too many items")?;
+        let len = u32::try_from(items.len()).map_err(|_| "too many items")?;
+        let need = need.unwrap_or(len);
+        self.prog.lists.extend(items);
+        Ok(self.op(Ty::Bool, |dst| Op::Group { dst, start, len, need }).0)
+    }
+
     fn name(&mut self, n: &str, hint: Option<usize>) -> Res<(Reg, Ty)> {
         let scope = &self.checked.scope;
         if let Some(def) = scope.lookup(n, Some(self.subject)) {
@@ -845,10 +933,10 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                 };
                 Ok(self.op(Ty::Num(s), |d| Op::Round(d, x, m, mode)))
             }
-            Builtin::Cumulative
-            | Builtin::Previous
-            | Builtin::Growth
-            | Builtin::ConsecutiveYears => Err("a yearly function".into()),
+            Builtin::Previous => self.year_before(args.first().ok_or("no argument")?, None),
+            Builtin::Cumulative | Builtin::Growth | Builtin::ConsecutiveYears => {
+                Err("a yearly function".into())
+            }
         }
     }
 
@@ -874,6 +962,14 @@ enum YearValue {
     Year(u16),
     Num(Decimal),
     Missing,
+}
+
+/// The enumeration of a value of type `ty`, which names in a value compared with it are read in.
+fn enum_of(ty: Ty) -> Option<usize> {
+    match ty {
+        Ty::Enum(e) => Some(e),
+        _ => None,
+    }
 }
 
 /// The text an expression writes (`"山西大新传动技术有限公司"`), when it is one.
