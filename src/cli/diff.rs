@@ -16,8 +16,9 @@ use crate::diagnostics::{Code, Diagnostic, Diagnostics, Severity, Text};
 use crate::diff::diff;
 use crate::diff::render::{self, Meta};
 use crate::eval::Evaluator;
+use crate::register::{Failure, RunOptions, Version};
 use crate::simulate::source::Paired;
-use crate::simulate::{Interpreted, Source, pools};
+use crate::simulate::{Interpreted, Source, StreamedPair, pools};
 use crate::source::{Loc, Span};
 
 /// Runs `diff`.
@@ -71,43 +72,63 @@ pub fn run(
     let mut known = stack::imported_names(&new, &kind);
     known.extend(stack::data_names(&old, &kind));
     known.extend(stack::imported_names(&old, &kind));
-    let load =
-        |p: &Policy, c| eval::load(p, c, &args.data, Some(&kind), args.year, &args.params, &known);
-    let loaded = match load(&new, &new_checked) {
-        Ok(l) => l,
-        Err(d) => return fail(d, err),
-    };
-    let mut old_params = loaded.params.clone();
-    old_params.retain(|name, _| stack::data_names(&old, &kind).contains(name));
-    let old_subject = old_checked.scope.subject_names.get(&kind).copied();
-    let old_ev = Evaluator::new(&old, &old_checked, old_subject, old_params);
-    let new_ev = Evaluator::new(&new, &new_checked, loaded.subject, loaded.params.clone());
-    let records = &loaded.dataset.records;
-    let a = Interpreted::new(
-        &old_ev,
-        &old_checked,
-        old_subject,
-        records,
-        loaded.year,
-        false,
-        settings.progress,
-    );
-    let b = Interpreted::new(
-        &new_ev,
-        &new_checked,
-        loaded.subject,
-        records,
-        loaded.year,
-        false,
-        settings.progress,
-    );
-    let old_columns = a.columns().len();
-    let new_awards: Vec<String> =
-        b.columns().iter().filter(|c| c.award).map(|c| c.name.clone()).collect();
-    let mut source = Paired::new(a, b);
+    let new_awards: Vec<String> = new_checked
+        .scope
+        .subject_names
+        .get(&kind)
+        .map(|sid| {
+            crate::register::columns(&new_checked, *sid)
+                .into_iter()
+                .filter(|c| c.award)
+                .map(|c| c.name)
+                .collect()
+        })
+        .unwrap_or_default();
     let pools = pools::pools(&new, &new_awards);
     let lines = pools::lines(&new, &new_awards);
-    let (result, mut diags) = diff(&mut source, old_columns, &pools, &lines);
+    let streamed =
+        streamed(&old, &old_checked, &new, &new_checked, &kind, &known, args, &pools, &lines);
+    let (result, mut diags, year) = match streamed {
+        Some(Ok(done)) => done,
+        Some(Err(d)) => return fail(d, err),
+        None => {
+            let load = |p: &Policy, c| {
+                eval::load(p, c, &args.data, Some(&kind), args.year, &args.params, &known)
+            };
+            let loaded = match load(&new, &new_checked) {
+                Ok(l) => l,
+                Err(d) => return fail(d, err),
+            };
+            let mut old_params = loaded.params.clone();
+            old_params.retain(|name, _| stack::data_names(&old, &kind).contains(name));
+            let old_subject = old_checked.scope.subject_names.get(&kind).copied();
+            let old_ev = Evaluator::new(&old, &old_checked, old_subject, old_params);
+            let new_ev = Evaluator::new(&new, &new_checked, loaded.subject, loaded.params.clone());
+            let records = &loaded.dataset.records;
+            let a = Interpreted::new(
+                &old_ev,
+                &old_checked,
+                old_subject,
+                records,
+                loaded.year,
+                false,
+                settings.progress,
+            );
+            let b = Interpreted::new(
+                &new_ev,
+                &new_checked,
+                loaded.subject,
+                records,
+                loaded.year,
+                false,
+                settings.progress,
+            );
+            let old_columns = a.columns().len();
+            let mut source = Paired::new(a, b);
+            let (result, diags) = diff(&mut source, old_columns, &pools, &lines);
+            (result, diags, loaded.year)
+        }
+    };
     if result.overflow {
         diags.push(crate::eval::overflow::register_overflow(&new));
         return fail(diags, err);
@@ -121,7 +142,7 @@ pub fn run(
         new_title: title(&new),
         data: args.data.display().to_string(),
         subject: kind,
-        year: loaded.year,
+        year,
     };
     let body = match args.format {
         SimFormat::Text => Ok(render::text(&result, &meta, settings.lang).into_bytes()),
@@ -145,6 +166,78 @@ pub fn run(
     }
     show(diags, err);
     status
+}
+
+/// A comparison, its diagnostics and the evaluation year.
+type Compared = (crate::diff::Diff, Diagnostics, Option<u16>);
+
+/// `diff` of a CSV register streamed through both versions ([`crate::register::run_paired`]),
+/// with the parameters and year the in-memory path takes: the comparison, its diagnostics and
+/// the year; the data's errors; or `None` when the register cannot be streamed (the in-memory
+/// path then runs, and reports what there is to report).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "both versions checked, the kind, the names known, the arguments, the pools and lines"
+)]
+fn streamed(
+    old: &Policy,
+    old_checked: &crate::checker::Checked<'_>,
+    new: &Policy,
+    new_checked: &crate::checker::Checked<'_>,
+    kind: &str,
+    known: &std::collections::BTreeSet<String>,
+    args: &DiffArgs,
+    pools: &[crate::simulate::pools::Pool],
+    lines: &[crate::simulate::pools::Line],
+) -> Option<Result<Compared, Diagnostics>> {
+    if !super::stream::is_csv(&args.data) {
+        return None;
+    }
+    let mut schema = Schema::from_policy(new, kind).ok()?;
+    schema.also_known = known.clone();
+    let empty = crate::data::Dataset {
+        subject: kind.to_string(),
+        fields: Vec::new(),
+        records: Vec::new(),
+        param_names: schema.params.iter().map(|p| p.name.clone()).collect(),
+        params: vec![crate::data::Value::Missing; schema.params.len()],
+    };
+    let params = eval::params(&empty, &args.params, known).ok()?;
+    let year = match args.year {
+        Some(y) => Some(y),
+        None => super::stream::default_year(&args.data, &schema, &params)?,
+    };
+    let mut old_params = params.clone();
+    old_params.retain(|name, _| stack::data_names(old, kind).contains(name));
+    let mut old_known = known.clone();
+    old_known.extend(stack::data_names(new, kind));
+    let new_v = Version {
+        policy: new,
+        checked: new_checked,
+        opts: RunOptions { year, params, also_known: known.clone(), ..RunOptions::default() },
+    };
+    let old_v = Version {
+        policy: old,
+        checked: old_checked,
+        opts: RunOptions {
+            year,
+            params: old_params,
+            also_known: old_known,
+            ..RunOptions::default()
+        },
+    };
+    let mut source = StreamedPair::new(&old_v, &new_v, kind, &args.data)?;
+    let old_columns = old_checked
+        .scope
+        .subject_names
+        .get(kind)
+        .map_or(0, |sid| crate::register::columns(old_checked, *sid).len());
+    let (result, diags) = diff(&mut source, old_columns, pools, lines);
+    match source.failure() {
+        None => Some(Ok((result, diags, year))),
+        Some(Failure::Data(d)) => Some(Err(d)),
+        Some(Failure::NotStreamable(_)) => None,
+    }
 }
 
 /// The span of the declaration of subject `kind` in a policy.

@@ -80,7 +80,7 @@ pub(super) fn options(
 /// The year the in-memory path evaluates `data` for when none is given: the latest year its
 /// yearly columns give a value for, else the latest of a yearly parameter. `None` (outer) when
 /// the file cannot be streamed or has errors, which the in-memory path then reports.
-fn default_year(
+pub(super) fn default_year(
     data: &Path,
     schema: &Schema,
     params: &std::collections::BTreeMap<String, crate::data::Value>,

@@ -40,6 +40,7 @@
 mod cells;
 mod chunks;
 mod out;
+mod paired;
 mod stacked;
 mod years;
 
@@ -62,6 +63,7 @@ use crate::eval::value::V;
 use crate::source::{Loc, SourceFile, Span};
 use crate::units::parse_unit;
 use chunks::{Block, Blocks, count_lines, split_header};
+pub use paired::{Version, run_paired};
 use rust_decimal::Decimal;
 pub use stacked::{Companion, write_csv_stacked, write_json, write_jsonl};
 pub use years::latest_year;
@@ -151,7 +153,7 @@ pub fn run(
     opts: &RunOptions<'_>,
     sink: &mut dyn FnMut(RowResult<'_>),
 ) -> Result<Summary, Failure> {
-    drive(policy, checked, kind, path, opts, Mode::Values, None, &mut |done: &Done| {
+    drive(policy, checked, kind, path, opts, Mode::Values, Beside::Nothing, &mut |done: &Done| {
         let n = done.columns;
         for (i, key) in done.keys.iter().enumerate() {
             let values = done.values.get(i * n..(i + 1) * n).unwrap_or_default();
@@ -186,14 +188,16 @@ fn csv_report(
 ) -> Result<Summary, Failure> {
     let mut header_written = false;
     let mut names = Vec::new();
-    let summary = drive(policy, checked, kind, path, opts, Mode::Csv, stack, &mut |done: &Done| {
-        if !header_written && !done.csv.is_empty() {
-            out.write_all(&out::header(&done.names))?;
-            header_written = true;
-        }
-        names.clone_from(&done.names);
-        out.write_all(&done.csv)
-    });
+    let beside = stack.map_or(Beside::Nothing, Beside::Stacking);
+    let summary =
+        drive(policy, checked, kind, path, opts, Mode::Csv, beside, &mut |done: &Done| {
+            if !header_written && !done.csv.is_empty() {
+                out.write_all(&out::header(&done.names))?;
+                header_written = true;
+            }
+            names.clone_from(&done.names);
+            out.write_all(&done.csv)
+        });
     match summary {
         Ok(s) => {
             if s.rows == 0 {
@@ -215,6 +219,16 @@ enum Mode {
     Amounts,
 }
 
+/// What a run evaluates beside the policy, block by block.
+#[derive(Clone, Copy)]
+enum Beside<'r, 's, 'c, 'p> {
+    Nothing,
+    /// The imported policies and the stacking rules ([`stacked::StackRun`]).
+    Stacking(&'r stacked::StackRun<'s, 'c, 'p>),
+    /// Another version of the policy on the same rows (`diff`), into [`Done::other`].
+    Version(&'r Plan<'c, 'p>),
+}
+
 /// What a worker made of one block.
 struct Done {
     seq: u64,
@@ -231,6 +245,8 @@ struct Done {
     data_errors: bool,
     /// The data errors of each imported policy a stacking run reads the block with.
     their_errors: Vec<Diagnostics>,
+    /// The block's results under the other version of a paired run.
+    other: Option<Box<Done>>,
     order: KeyOrder,
 }
 
@@ -347,7 +363,7 @@ enum Take {
 
 #[expect(
     clippy::too_many_arguments,
-    reason = "the policy, its kind, the register, the options, the mode, the stacking and the sink"
+    reason = "the policy, its kind, the register, the options, the mode, what runs beside it and the sink"
 )]
 fn drive(
     policy: &Policy,
@@ -356,14 +372,14 @@ fn drive(
     path: &Path,
     opts: &RunOptions<'_>,
     mode: Mode,
-    stack: Option<&stacked::StackRun<'_, '_, '_>>,
+    beside: Beside<'_, '_, '_, '_>,
     emit: &mut dyn FnMut(&Done) -> std::io::Result<()>,
 ) -> Result<Summary, Failure> {
     let (file, header, rest) = open(path)?;
     let name = path.display().to_string();
     let max_line = crate::limits::sizes().line;
     let mut plan = plan(policy, checked, kind, &name, header, opts)?;
-    if let Some(run) = stack {
+    if let Beside::Stacking(run) = beside {
         plan.amount_cols = run.amount_cols(&plan);
     }
     let threads = opts.threads.max(1);
@@ -399,7 +415,7 @@ fn drive(
         let job_rx = &job_rx;
         for _ in 0..threads {
             let done_tx = done_tx.clone();
-            s.spawn(move || worker(plan, mode, stack, job_rx, &done_tx));
+            s.spawn(move || worker(plan, mode, beside, job_rx, &done_tx));
         }
         drop(done_tx);
         let reader = s.spawn(move || read_blocks(&mut blocks, &token_rx, &job_tx));
@@ -529,12 +545,19 @@ fn read_blocks<R: std::io::Read>(
 fn worker(
     plan: &Plan<'_, '_>,
     mode: Mode,
-    stack: Option<&stacked::StackRun<'_, '_, '_>>,
+    beside: Beside<'_, '_, '_, '_>,
     jobs: &std::sync::Mutex<Receiver<Block>>,
     done: &SyncSender<Done>,
 ) {
     let mut machine = plan.program.as_ref().map(Machine::new);
-    let mut theirs = stack.map(stacked::StackRun::machines).unwrap_or_default();
+    let mut theirs = match beside {
+        Beside::Stacking(run) => run.machines(),
+        _ => Vec::new(),
+    };
+    let mut other = match beside {
+        Beside::Version(p) => p.program.as_ref().map(Machine::new),
+        _ => None,
+    };
     loop {
         let job = match jobs.lock() {
             Ok(rx) => rx.recv(),
@@ -542,8 +565,12 @@ fn worker(
         };
         let Ok(block) = job else { return };
         let mut d = block_results(plan, mode, machine.as_mut(), &block);
-        if let Some(run) = stack {
-            run.block(plan, &mut theirs, &block, &mut d);
+        match beside {
+            Beside::Nothing => {}
+            Beside::Stacking(run) => run.block(plan, &mut theirs, &block, &mut d),
+            Beside::Version(p) => {
+                d.other = Some(Box::new(block_results(p, Mode::Values, other.as_mut(), &block)));
+            }
         }
         if done.send(d).is_err() {
             return;
@@ -570,6 +597,7 @@ fn block_results(
         diags: Diagnostics::new(),
         data_errors: false,
         their_errors: Vec::new(),
+        other: None,
         order: KeyOrder::new(),
     };
     let text = match std::str::from_utf8(&block.bytes) {

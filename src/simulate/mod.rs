@@ -8,6 +8,7 @@
 
 pub mod aggregate;
 pub mod chart;
+pub mod paired;
 pub mod pools;
 pub mod quantile;
 pub mod render;
@@ -18,6 +19,7 @@ use rust_decimal::Decimal;
 
 use crate::diagnostics::Diagnostics;
 pub use aggregate::Aggregate;
+pub use paired::StreamedPair;
 use pools::{Line, Pool};
 use quantile::{Quantile, Quantiles};
 pub use source::{Cell, Column, Interpreted, Row, Source};
