@@ -428,7 +428,7 @@ pub struct MatchingDecl {
     pub parts: Vec<Node<Part>>,
 }
 
-/// `声明 X 8万元 应等于 取整(48元/㎡ × 1700㎡, 1万元)`.
+/// `声明 X 8万元 应等于 48元/㎡ × 1700㎡`: a stated figure and its computation as the document writes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatedDecl {
     pub name: Ident,
