@@ -15,7 +15,7 @@
 
 mod policy_common;
 
-use policy_common::{rule, value, zhengce};
+use policy_common::{check_changed_new, rule, value, zhengce};
 use serde_json::Value;
 use zhengce::cli::Status;
 
@@ -44,9 +44,9 @@ fn number(report: &Value, subject: &str, name: &str) -> String {
 
 #[test]
 fn check_reports_only_the_april_31_deadline() {
-    // The three documents state no total, amount or ratio that the checker could compare; 附件1.三
-    // sets the later years' deadline at 「当年4月31日」, and April has 30 days: one warning, with
-    // the reading chosen (当年4月30日), and no error.
+    // The figures the three documents state agree: the 26 indicators are 3 + 4 + 6 + 3 + 6 + 4 by
+    // group, the weights 80% + 20% = 100%. 附件1.三 sets the later years' deadline at 「当年4月31日」,
+    // and April has 30 days: one warning, with the reading chosen (当年4月30日), and no error.
     let (status, out, err) = zhengce(&["check", "--error-format", "json", "--lang", "en", POLICY]);
     assert_eq!(status, Status::Ok, "{err}");
     let diags: Vec<Value> = serde_json::from_str(&out).unwrap();
@@ -58,6 +58,28 @@ fn check_reports_only_the_april_31_deadline() {
         "the date `以后各年申报期限` is written as `当年4月31日`, which does not exist (month 4 has 30 \
          days); the reading chosen is `当年4月30日`"
     );
+}
+
+#[test]
+fn the_26_indicators_and_the_weights_are_checked() {
+    // Silent on the policy as written (see above). Counting one group short, 3 + 4 + 5 + 3 + 6 + 4
+    // = 25 indicators against the stated 26, is reported.
+    let new = check_changed_new(POLICY, "创新能力显著增强 6项", "创新能力显著增强 5项");
+    assert_eq!(new.len(), 1, "{new:?}");
+    assert_eq!(new[0]["code"], "ZC0501");
+    assert_eq!(
+        new[0]["message"],
+        "the breakdown `创建指标项数` states a total of 26项 but its parts add up to 25项"
+    );
+    // Weights of 80% and 30% add up to 110%, not 100%.
+    let new = check_changed_new(
+        POLICY,
+        "声明 总分权重合计 100% 应等于 80% + 20%",
+        "声明 总分权重合计 100% 应等于 80% + 30%",
+    );
+    assert_eq!(new.len(), 1, "{new:?}");
+    assert_eq!(new[0]["code"], "ZC0502");
+    assert_eq!(new[0]["message"], "`总分权重合计` is stated as 100% but computes to 110%");
 }
 
 #[test]
