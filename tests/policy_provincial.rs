@@ -15,7 +15,7 @@
 
 mod policy_common;
 
-use policy_common::{rule, value, zhengce};
+use policy_common::{check_changed_new, rule, value, zhengce};
 use serde_json::Value;
 use zhengce::cli::Status;
 
@@ -43,21 +43,83 @@ fn number(report: &Value, subject: &str, name: &str) -> String {
 }
 
 #[test]
-fn check_reports_only_the_april_31_deadline() {
-    // The three documents state no total, amount or ratio that the checker could compare; 附件1.三
-    // sets the later years' deadline at 「当年4月31日」, and April has 30 days: one warning, with
-    // the reading chosen (当年4月30日), and no error.
+fn check_reports_the_april_31_deadline_and_six_county_averages() {
+    // The 26 indicators are 3 + 4 + 6 + 3 + 6 + 4 by group and the weights 80% + 20% = 100%: silent.
+    // 附件1.三 sets the later years' deadline at 「当年4月31日」, and April has 30 days: ZC0508, with
+    // the reading chosen (当年4月30日).
+    // 三(二)'s county averages: 10 of the 16 rows agree with one count, 119 (4780 ÷ 119 = 40.17,
+    // 1323 ÷ 119 = 11.12, 140 ÷ 119 = 1.1765, 7500 ÷ 119 = 63.03, 2500 ÷ 119 = 21.01,
+    // 712 ÷ 119 = 5.98, 1614 ÷ 119 = 13.563, 433 ÷ 119 = 3.639, 37 ÷ 119 = 0.311,
+    // 10000 ÷ 119 = 84.03); six do not: 130000 ÷ 119 = 1092.44 (1000 written), 700 ÷ 119 = 5.882
+    // (5.8: cut off, not rounded), 315 ÷ 119 = 2.647 (2.2), 26 ÷ 119 = 0.2185 (0.21: cut off),
+    // 83 ÷ 119 = 0.6975 (0.69: cut off), 1500 ÷ 119 = 12.605 (7). Warnings, no error.
     let (status, out, err) = zhengce(&["check", "--error-format", "json", "--lang", "en", POLICY]);
     assert_eq!(status, Status::Ok, "{err}");
     let diags: Vec<Value> = serde_json::from_str(&out).unwrap();
-    assert_eq!(diags.len(), 1, "{out}");
-    assert_eq!(diags[0]["code"], "ZC0508", "{out}");
-    assert_eq!(diags[0]["severity"], "warning", "{out}");
+    let codes: Vec<&str> = diags.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["ZC0508", "ZC0509", "ZC0509", "ZC0509", "ZC0509", "ZC0509", "ZC0509"]);
+    assert!(diags.iter().all(|d| d["severity"] == "warning"), "{out}");
     assert_eq!(
         diags[0]["message"],
         "the date `以后各年申报期限` is written as `当年4月31日`, which does not exist (month 4 has 30 \
          days); the reading chosen is `当年4月30日`"
     );
+    let averages: Vec<(&str, String)> =
+        diags[1..].iter().map(|d| (d["message"].as_str().unwrap(), d.to_string())).collect();
+    let expect = [
+        ("新增企业数量", "1000家", "13万家 ÷ 119 ≈ 1092.44家", "1092家"),
+        ("新培育小升规企业数量", "5.8家", "700家 ÷ 119 ≈ 5.882家", "5.9家"),
+        ("新增省级企业技术中心", "2.2家", "315家 ÷ 119 ≈ 2.647家", "2.6家"),
+        ("新增省级专精特新小巨人企业数", "0.21家", "26家 ÷ 119 ≈ 0.2185家", "0.22家"),
+        ("新增新三板企业数量", "0.69家", "83家 ÷ 119 ≈ 0.6975家", "0.7家"),
+        ("新增著名商标企业数量", "7家", "1500家 ÷ 119 ≈ 12.61家", "13家"),
+    ];
+    for ((message, whole), (row, written, computed, rounded)) in averages.iter().zip(expect) {
+        assert_eq!(
+            *message,
+            format!(
+                "in `县区平均基数`, `{row}` is written as {written} but {computed}, which is \
+                 {rounded} at that precision; 119 is the count 10 of the 16 rows agree with"
+            )
+        );
+        // The three cut off are said to agree only if rounded down; the others are not.
+        let cut = ["5.8家", "0.21家", "0.69家"].contains(&written);
+        assert_eq!(whole.contains("rounded down"), cut, "{whole}");
+    }
+    // 315家 written as 2.2 agrees with a count from 315 ÷ 2.25 = 140 (exclusive) to
+    // 315 ÷ 2.15 = 146.5: 141 to 146; 1500 ÷ 7.5 = 200 (exclusive) to 1500 ÷ 6.5 = 230.8.
+    assert!(
+        averages[2].1.contains("agrees with counts from 141 to 146, not 119"),
+        "{}",
+        averages[2].1
+    );
+    assert!(
+        averages[5].1.contains("agrees with counts from 201 to 230, not 119"),
+        "{}",
+        averages[5].1
+    );
+}
+
+#[test]
+fn the_26_indicators_and_the_weights_are_checked() {
+    // Silent on the policy as written (see above). Counting one group short, 3 + 4 + 5 + 3 + 6 + 4
+    // = 25 indicators against the stated 26, is reported.
+    let new = check_changed_new(POLICY, "创新能力显著增强 6项", "创新能力显著增强 5项");
+    assert_eq!(new.len(), 1, "{new:?}");
+    assert_eq!(new[0]["code"], "ZC0501");
+    assert_eq!(
+        new[0]["message"],
+        "the breakdown `创建指标项数` states a total of 26项 but its parts add up to 25项"
+    );
+    // Weights of 80% and 30% add up to 110%, not 100%.
+    let new = check_changed_new(
+        POLICY,
+        "声明 总分权重合计 100% 应等于 80% + 20%",
+        "声明 总分权重合计 100% 应等于 80% + 30%",
+    );
+    assert_eq!(new.len(), 1, "{new:?}");
+    assert_eq!(new[0]["code"], "ZC0502");
+    assert_eq!(new[0]["message"], "`总分权重合计` is stated as 100% but computes to 110%");
 }
 
 #[test]

@@ -13,7 +13,7 @@
 
 mod policy_common;
 
-use policy_common::{rule, value, zhengce};
+use policy_common::{check_changed_new, rule, value, zhengce};
 use serde_json::Value;
 use zhengce::cli::Status;
 
@@ -70,6 +70,23 @@ fn check_reports_the_district_revenue_targets_and_the_wholesale_share() {
     let message = diags[1]["message"].as_str().unwrap();
     assert!(message.contains("二〇一五年营业收入目标"), "{message}");
     assert!(message.contains("3735亿元") && message.contains("3736亿元"), "{message}");
+}
+
+#[test]
+fn the_2015_space_funds_of_the_two_clauses_are_one_figure() {
+    // 六(一)1 「2015年安排市级以上资金2.4亿元」 is 七(二)'s 「创业创新空间房租补贴资金2.4亿元」: silent
+    // (see above). Had 七(二) written 2.5亿元, 2.5 ≠ 2.4 would be reported.
+    let new = check_changed_new(
+        POLICY,
+        "声明 二〇一五年创业创新空间房租补贴资金 2.4亿元",
+        "声明 二〇一五年创业创新空间房租补贴资金 2.5亿元",
+    );
+    assert_eq!(new.len(), 1, "{new:?}");
+    assert_eq!(new[0]["code"], "ZC0502");
+    assert_eq!(
+        new[0]["message"],
+        "`二〇一五年创业创新空间房租补贴资金` is stated as 2.5亿元 but computes to 2.4亿元"
+    );
 }
 
 #[test]

@@ -13,7 +13,8 @@
 mod policy_common;
 
 use policy_common::{
-    check_codes, d, eval, eval_outside_validity, rule, stack, total, yuan, zhengce,
+    check_changed_new, check_codes, check_messages, d, eval, eval_outside_validity, rule, stack,
+    total, yuan, zhengce,
 };
 use zhengce::cli::Status;
 
@@ -89,6 +90,94 @@ fn rent_subsidies_are_checked_as_written_without_a_rounding() {
     let text = std::fs::read_to_string(POLICY).unwrap();
     assert!(text.contains("声明 北张房租补贴额 8万元 应等于 48元/㎡ × 1700㎡\n"));
     assert!(text.contains("声明 澄泥砚房租补贴额 9万元 应等于 72元/㎡ × 1300㎡\n"));
+}
+
+/// The message of the one diagnostic that changing `from` to `to` adds, and its code.
+fn changed(from: &str, to: &str) -> (String, String) {
+    let new = check_changed_new(POLICY, from, to);
+    assert_eq!(new.len(), 1, "{from} → {to}: {new:?}");
+    (new[0]["code"].as_str().unwrap().to_string(), new[0]["message"].as_str().unwrap().to_string())
+}
+
+#[test]
+fn figures_stated_twice_agree_across_units_and_a_changed_one_is_reported() {
+    // 表二 gives in 万人 and 万元 what 三(四) and 四 give in 人 and 亿元:
+    // 4100人 = 0.41万人, 2000人 = 0.2万人, 5000人 = 0.5万人, 3000人 = 0.3万人,
+    // 96亿元 = 960000万元, 6.9亿元 = 69000万元, 5.4亿元 = 54000万元. They agree: silent.
+    let messages = check_messages(POLICY);
+    for name in [
+        "城镇新增就业人数2018",
+        "中小微企业吸收城镇新增就业人数2018",
+        "城镇新增就业人数目标",
+        "中小微企业吸收城镇新增就业人数目标",
+        "中小微企业营业收入目标",
+        "中小微企业营业利润目标",
+        "中小微企业税金总额目标",
+    ] {
+        assert!(!messages.iter().any(|m| m.contains(&format!("`{name}`"))), "{name}: {messages:?}");
+    }
+    // Had 表二 written 0.42 for 2018, 4100人 = 0.41万人 would not agree.
+    let (code, message) = changed(
+        "声明 城镇新增就业人数2018 0.41万人 应等于 4100人",
+        "声明 城镇新增就业人数2018 0.42万人 应等于 4100人",
+    );
+    assert_eq!(code, "ZC0502");
+    assert_eq!(message, "`城镇新增就业人数2018` is stated as 0.42万人 but computes to 0.41万人");
+    // 96亿元 = 9,600,000,000元 = 960,000万元; 95亿元 would be 950,000万元.
+    let (code, message) = changed(
+        "声明 中小微企业营业收入目标 960000万元 应等于 96亿元",
+        "声明 中小微企业营业收入目标 960000万元 应等于 95亿元",
+    );
+    assert_eq!(code, "ZC0502");
+    assert_eq!(
+        message,
+        "`中小微企业营业收入目标` is stated as 960000万元 but computes to 950000万元"
+    );
+}
+
+#[test]
+fn count_breakdowns_add_up_and_a_changed_total_is_reported() {
+    // 三(四)一: 便民服务大厅 23 + 审批服务大厅 33 = 56 windows; 五(六)2: 五小企业 by kind
+    // 100 + 30 + 200 + 600 + 270 = 1200户 against 「总量达到1200户以上」. Both agree: silent.
+    let messages = check_messages(POLICY);
+    assert!(!messages.iter().any(|m| m.contains("政务服务中心窗口")), "{messages:?}");
+    assert!(!messages.iter().any(|m| m.contains("五小企业总量目标")), "{messages:?}");
+    let (code, message) = changed("分解 五小企业总量目标 1200户", "分解 五小企业总量目标 1300户");
+    assert_eq!(code, "ZC0501");
+    assert_eq!(
+        message,
+        "the breakdown `五小企业总量目标` states a total of 1300户 but its parts add up to 1200户"
+    );
+    // 23 + 34 = 57 windows against the stated 56.
+    let (code, message) = changed("审批服务大厅 33个", "审批服务大厅 34个");
+    assert_eq!(code, "ZC0501");
+    assert_eq!(
+        message,
+        "the breakdown `政务服务中心窗口` states a total of 56个 but its parts add up to 57个"
+    );
+}
+
+#[test]
+fn cumulative_targets_are_five_years_of_the_yearly_ones() {
+    // 五(六)3, 「力争用3－5年时间」: 800人次 × 5 = 4000人次, 20户 × 5 = 100户, 100人 × 5 = 500人,
+    // 2户 × 5 = 10户, 200个 × 5 = 1000个. All agree: silent.
+    let messages = check_messages(POLICY);
+    for name in [
+        "累计技能培训",
+        "累计返乡创办小微企业",
+        "累计创业带动就业",
+        "累计返乡兴业企业",
+        "累计返乡兴业就业岗位",
+    ] {
+        assert!(!messages.iter().any(|m| m.contains(&format!("`{name}`"))), "{name}: {messages:?}");
+    }
+    // Read over three years instead, 20户 × 3 = 60户 against the stated 100户.
+    let (code, message) = changed(
+        "声明 累计返乡创办小微企业 100户 应等于 20户 × 5",
+        "声明 累计返乡创办小微企业 100户 应等于 20户 × 3",
+    );
+    assert_eq!(code, "ZC0502");
+    assert_eq!(message, "`累计返乡创办小微企业` is stated as 100户 but computes to 60户");
 }
 
 #[test]

@@ -40,6 +40,7 @@ pub enum ItemKind {
     Share(ShareDecl),
     Pool(PoolDecl),
     WrittenDate(WrittenDateDecl),
+    Averages(AveragesDecl),
 }
 
 impl ItemKind {
@@ -81,6 +82,7 @@ impl ItemKind {
             ItemKind::Share(d) => &d.name,
             ItemKind::Pool(d) => &d.name,
             ItemKind::WrittenDate(d) => &d.name,
+            ItemKind::Averages(d) => &d.name,
         })
     }
 }
@@ -428,7 +430,7 @@ pub struct MatchingDecl {
     pub parts: Vec<Node<Part>>,
 }
 
-/// `声明 X 8万元 应等于 取整(48元/㎡ × 1700㎡, 1万元)`.
+/// `声明 X 8万元 应等于 48元/㎡ × 1700㎡`: a stated figure and its computation as the document writes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatedDecl {
     pub name: Ident,
@@ -455,6 +457,24 @@ pub struct WrittenDateDecl {
     pub written: Node<WrittenDate>,
     /// The date the policy reads it as.
     pub reading: Node<WrittenDate>,
+}
+
+/// `平均数 县区平均基数 { 新增规上企业数量 4780家 平均 40家 }`: averages over one count that the
+/// document does not state; `check` finds whether one whole count gives every row at the precision
+/// its average is written to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AveragesDecl {
+    pub name: Ident,
+    pub rows: Vec<Node<AverageRow>>,
+}
+
+/// `新增规上企业数量 4780家 平均 40家`: a total and its average.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AverageRow {
+    pub citations: Vec<Node<Citation>>,
+    pub name: Ident,
+    pub total: Expr,
+    pub average: Expr,
 }
 
 /// A date as written: the year is `None` for `当年4月31日` or `4月31日` (in each year).

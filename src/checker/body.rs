@@ -146,6 +146,14 @@ impl Checker<'_> {
                 }
                 typed(a.ty)
             }
+            ItemKind::Averages(a) => {
+                for row in &a.rows {
+                    let t = self.infer(&row.node.total, ctx, None);
+                    let v = self.infer(&row.node.average, ctx, Some(t.ty));
+                    self.unify(t.ty, v.ty, &row.node.total, &row.node.average);
+                }
+                typed(Ty::Unknown)
+            }
             ItemKind::Share(s) => {
                 let t = self.infer(&s.value, ctx, None);
                 self.expect_dim(&s.value, t.ty, Dim::PERCENT);

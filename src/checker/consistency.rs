@@ -11,8 +11,8 @@ use super::Checker;
 use super::builtins::Builtin;
 use super::consteval::{Val, round_to, show};
 use crate::ast::{
-    AwardClause, BinOp, BudgetKind, Expr, ExprKind, ItemKind, Node, Quantity, ScorePart, Scoring,
-    WrittenDateDecl,
+    AverageRow, AveragesDecl, AwardClause, BinOp, BudgetKind, Expr, ExprKind, ItemKind, Node,
+    Quantity, ScorePart, Scoring, WrittenDateDecl,
 };
 use crate::diagnostics::{Code, Diagnostic, Text};
 use crate::source::Span;
@@ -42,6 +42,7 @@ impl Checker<'_> {
                 }
                 ItemKind::Matching(m) => self.matching(m),
                 ItemKind::WrittenDate(d) => self.written_date(d),
+                ItemKind::Averages(a) => self.averages(a),
                 ItemKind::Stated(s) if s.approx => {
                     self.written_precision(&s.name.node, &s.stated, &s.computed);
                 }
@@ -304,6 +305,120 @@ impl Checker<'_> {
         self.push(d);
     }
 
+    /// A column of averages over one count the document does not state: the count most rows
+    /// agree with (each at the precision its average is written to) is found, and every row that
+    /// does not agree with it is reported. Nothing is reported when no count is shared by at least
+    /// two rows, or when two counts are shared by equally many.
+    fn averages(&mut self, a: &AveragesDecl) {
+        let mut rows: Vec<(&AverageRow, Val, Val, Decimal, Vec<u64>)> = Vec::new();
+        for row in &a.rows {
+            let r = &row.node;
+            let (Some(t), Some(v)) = (self.const_value(&r.total), self.const_value(&r.average))
+            else {
+                continue;
+            };
+            if t.dim != v.dim || t.value <= Decimal::ZERO || v.value <= Decimal::ZERO {
+                continue;
+            }
+            let Some(step) = written_step(&r.average) else { continue };
+            let counts = counts_giving(t.value, v.value, step);
+            rows.push((r, t, v, step, counts));
+        }
+        let mut agree: BTreeMap<u64, usize> = BTreeMap::new();
+        for (.., counts) in &rows {
+            for n in counts {
+                let e = agree.entry(*n).or_default();
+                *e = e.saturating_add(1);
+            }
+        }
+        let Some(most) = agree.values().copied().max() else { return };
+        let mut best = agree.iter().filter(|(_, k)| **k == most).map(|(n, _)| *n);
+        let (Some(n), None) = (best.next(), best.next()) else { return };
+        if most < 2 || most == rows.len() {
+            return;
+        }
+        let name = &a.name.node;
+        let of = rows.len();
+        for (r, t, v, step, counts) in &rows {
+            if counts.contains(&n) {
+                continue;
+            }
+            self.average_disagrees(name, r, (*t, *v, *step), counts, (n, most, of));
+        }
+    }
+
+    fn average_disagrees(
+        &mut self,
+        name: &str,
+        r: &AverageRow,
+        (t, v, step): (Val, Val, Decimal),
+        counts: &[u64],
+        (n, most, of): (u64, usize, usize),
+    ) {
+        let Some(c) = t.value.checked_div(Decimal::from(n)) else { return };
+        let Some(rounded) = round_to(c, step, RoundingStrategy::MidpointAwayFromZero) else {
+            return;
+        };
+        let down = round_to(c, step, RoundingStrategy::ToNegativeInfinity);
+        let fine = step.checked_div(Decimal::ONE_HUNDRED).unwrap_or(step);
+        let shown = round_to(c, fine, RoundingStrategy::MidpointAwayFromZero).unwrap_or(c);
+        let approx = if shown == c.normalize() { "" } else { "≈" };
+        let eq = if approx.is_empty() { "=" } else { "≈" };
+        let like = Some(&r.average);
+        let at = |x: Decimal| show(Val { value: x, dim: v.dim }, like);
+        let (vz, ve) = show(v, like);
+        let (tz, te) = show(t, Some(&r.total));
+        let (cz, ce) = at(shown);
+        let (rz, re) = at(rounded);
+        let (pz, pe) = at(step);
+        let row = &r.name.node;
+        let tail_zh = "政策照原文书写，保留原文数字，在 `# 解读：` 注释中说明采用的理解";
+        let tail_en = "a policy states what the document states: keep its figures and note the reading chosen in a `# 解读：` comment";
+        let help = if down == Some(v.value.normalize()) {
+            Text::new(
+                format!(
+                    "{tz} ÷ {n} 向下取整到 {pz} 才是写明的 {vz}，但原文没有写明取整，政策不应添加：保留原文数字，在 `# 解读：` 注释中说明采用的理解"
+                ),
+                format!(
+                    "{te} ÷ {n} rounded down to {pe} gives the {ve} written, but the document states no rounding and the policy adds none: keep its figures and note the reading chosen in a `# 解读：` comment"
+                ),
+            )
+        } else {
+            match (counts.first(), counts.last()) {
+                (Some(lo), Some(hi)) if lo == hi => Text::new(
+                    format!("写作 {vz} 的数字只与除数 {lo} 相符，不是 {n}；{tail_zh}"),
+                    format!(
+                        "a figure written as {ve} agrees only with a count of {lo}, not {n}; {tail_en}"
+                    ),
+                ),
+                (Some(lo), Some(hi)) => Text::new(
+                    format!("写作 {vz} 的数字与 {lo} 至 {hi} 之间的除数相符，不含 {n}；{tail_zh}"),
+                    format!(
+                        "a figure written as {ve} agrees with counts from {lo} to {hi}, not {n}; {tail_en}"
+                    ),
+                ),
+                _ => Text::new(
+                    format!("没有一个整数除数能得出写作 {vz} 的数字；{tail_zh}"),
+                    format!("no whole count gives a figure written as {ve}; {tail_en}"),
+                ),
+            }
+        };
+        let d = Diagnostic::new(
+            Code::AverageDisagrees,
+            Text::new(
+                format!("`{name}` 中 `{row}` 写作 {vz}，而 {most} 行（共 {of} 行）相符的除数是 {n}：{tz} ÷ {n} {eq} {cz}，取到同一精度为 {rz}"),
+                format!("in `{name}`, `{row}` is written as {ve} but {te} ÷ {n} {eq} {ce}, which is {re} at that precision; {n} is the count {most} of the {of} rows agree with"),
+            ),
+        )
+        .at(self.loc(r.average.span), Text::new(format!("写作 {vz}"), format!("written as {ve}")))
+        .also(
+            self.loc(r.total.span),
+            Text::new(format!("÷ {n} 得 {approx}{cz}"), format!("÷ {n} gives {approx}{ce}")),
+        )
+        .help(help);
+        self.push(d);
+    }
+
     fn share(&mut self, name: &str, value: &Expr) {
         let Some(v) = self.const_value(value) else { return };
         if v.value <= Decimal::ONE && v.value >= Decimal::ZERO {
@@ -499,6 +614,36 @@ fn written_step(e: &Expr) -> Option<Decimal> {
     }
 }
 
+/// The most whole counts tried for one row of averages.
+const MAX_COUNTS: u64 = 100_000;
+
+/// The whole counts `n` for which `total ÷ n`, rounded half up to `step`, is `average`, in order
+/// (at most [`MAX_COUNTS`] of them are tried).
+fn counts_giving(total: Decimal, average: Decimal, step: Decimal) -> Vec<u64> {
+    use rust_decimal::prelude::ToPrimitive;
+    let mut out = Vec::new();
+    let Some(half) = step.checked_div(Decimal::TWO) else { return out };
+    let (Some(lo), Some(hi)) = (average.checked_sub(half), average.checked_add(half)) else {
+        return out;
+    };
+    // total ÷ n < hi, so n > total ÷ hi; total ÷ n ≥ lo, so n ≤ total ÷ lo.
+    let Some(first) = total.checked_div(hi).and_then(|x| x.floor().to_u64()) else { return out };
+    let last = if lo > Decimal::ZERO {
+        total.checked_div(lo).and_then(|x| x.floor().to_u64()).unwrap_or(u64::MAX)
+    } else {
+        u64::MAX
+    };
+    let last = last.min(first.saturating_add(MAX_COUNTS));
+    let target = average.normalize();
+    for n in first.max(1)..=last {
+        let Some(x) = total.checked_div(Decimal::from(n)) else { continue };
+        if round_to(x, step, RoundingStrategy::MidpointAwayFromZero) == Some(target) {
+            out.push(n);
+        }
+    }
+    out
+}
+
 /// Whether an expression rounds (`取整`, `向下取整`, `向上取整`) anywhere.
 fn rounds(e: &Expr) -> bool {
     match &e.node {
@@ -600,6 +745,28 @@ mod tests {
 
     fn words(r: Option<(Decimal, Vec<Mode>)>) -> Option<(Decimal, Vec<&'static str>)> {
         r.map(|(step, modes)| (step, modes.iter().map(|m| m.2).collect()))
+    }
+
+    #[test]
+    fn the_whole_counts_that_give_a_written_average() {
+        // 4780 ÷ 119 = 40.17, ÷ 120 = 39.83, ÷ 121 = 39.504 (40 half up); ÷ 118 = 40.508 (41),
+        // ÷ 122 = 39.18 (39).
+        assert_eq!(counts_giving(d("4780"), d("40"), d("1")), [119, 120, 121]);
+        // 315 ÷ 141 = 2.234, ÷ 146 = 2.158; ÷ 140 = 2.25 exactly, 2.3 half up; ÷ 147 = 2.143.
+        assert_eq!(counts_giving(d("315"), d("2.2"), d("0.1")), [141, 142, 143, 144, 145, 146]);
+        // 1614 ÷ 119 = 13.563; ÷ 118 = 13.678, ÷ 120 = 13.45.
+        assert_eq!(counts_giving(d("1614"), d("13.56"), d("0.01")), [119]);
+        // 83 ÷ 119 = 0.6975, which is 0.70 half up: 0.69 needs 83 ÷ 120 = 0.6917 (up to 0.6950,
+        // 83 ÷ 0.695 = 119.4, so from 120) down to 83 ÷ 0.685 = 121.2 (121).
+        assert_eq!(counts_giving(d("83"), d("0.69"), d("0.01")), [120, 121]);
+        // No count gives 0.4 written to 1: 1 ÷ n is 1 or 0 once rounded.
+        let none = counts_giving(d("1"), d("0.4"), d("1"));
+        assert!(none.is_empty(), "{none:?}");
+        // 0 written to 1 is given by every count from 3 (1 ÷ 2 = 0.5 rounds half up to 1): the
+        // counts tried stop after MAX_COUNTS.
+        let small = counts_giving(d("1"), d("0"), d("1"));
+        assert_eq!(small.first(), Some(&3));
+        assert!(small.len() as u64 <= MAX_COUNTS.saturating_add(1));
     }
 
     #[test]

@@ -88,6 +88,7 @@ codes! {
     CapsExceedBudget = "ZC0506", Warning, "封顶之和超过预算", "caps add up to more than the budget line";
     WrittenPrecisionMismatch = "ZC0507", Warning, "写明的数字按其精度与计算不符", "a stated figure disagrees with its computation at the precision written";
     DateDoesNotExist = "ZC0508", Warning, "原文写的日期不存在", "a date the document writes does not exist";
+    AverageDisagrees = "ZC0509", Warning, "一列平均数中有一行与其余各行的除数不符", "an average disagrees with the count the other rows of its column share";
     // --- data
     MissingField = "ZC0601", Error, "数据缺少字段", "field missing from the data";
     UnknownField = "ZC0602", Error, "数据中有未声明的字段", "unknown field in the data";

@@ -69,6 +69,7 @@ pub fn explain(code: Code) -> &'static str {
         Code::CapsExceedBudget => include_str!("../../docs/codes/ZC0506.md"),
         Code::WrittenPrecisionMismatch => include_str!("../../docs/codes/ZC0507.md"),
         Code::DateDoesNotExist => include_str!("../../docs/codes/ZC0508.md"),
+        Code::AverageDisagrees => include_str!("../../docs/codes/ZC0509.md"),
         Code::TestFile => include_str!("../../docs/codes/ZC0801.md"),
         Code::NoTests => include_str!("../../docs/codes/ZC0803.md"),
         Code::TestCase => include_str!("../../docs/codes/ZC0802.md"),

@@ -364,6 +364,12 @@ impl Printer<'_> {
                 self.key("解读为", "read as", d.reading.span.start);
                 self.leaf(d.reading.span);
             }
+            ItemKind::Averages(d) => {
+                let w = k(self, "平均数", "averages");
+                self.w(w);
+                self.name(&d.name);
+                self.average_rows(d.name.span.end, end, &d.rows);
+            }
             ItemKind::Pool(d) => {
                 let w = k(self, "资金池", "pool");
                 self.w(w);
@@ -720,6 +726,20 @@ impl Printer<'_> {
             if let Some(path) = paths.get(i) {
                 p.path(path);
             }
+        });
+    }
+
+    fn average_rows(&mut self, open: usize, end: usize, rows: &[Node<crate::ast::AverageRow>]) {
+        let spans: Vec<Span> = rows.iter().map(|r| r.span).collect();
+        let from = spans.last().map_or(open, |s| s.end);
+        let close = self.close_brace(from, end);
+        self.block(open, close, &spans, Sep::Semi, |p, i| {
+            let Some(row) = rows.get(i) else { return };
+            p.cited(&row.node.citations, row.node.name.span.start);
+            p.name(&row.node.name);
+            p.sub(&row.node.total, ARITH);
+            p.key("平均", "average", row.node.average.span.start);
+            p.sub(&row.node.average, ARITH);
         });
     }
 

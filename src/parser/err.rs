@@ -429,6 +429,8 @@ fn keyword(rule: Rule) -> Option<(&'static str, &'static str)> {
         Rule::kw_approx => ("约等于", "approx"),
         Rule::kw_written_date => ("原文日期", "written date"),
         Rule::kw_read_as => ("解读为", "read as"),
+        Rule::kw_averages => ("平均数", "averages"),
+        Rule::kw_average => ("平均", "average"),
         Rule::kw_pool => ("资金池", "pool"),
         Rule::kw_pays => ("支付", "pays"),
         Rule::kw_prorata => ("按比例核减", "prorata"),

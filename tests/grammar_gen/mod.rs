@@ -467,6 +467,15 @@ impl<'a> Gen<'a> {
                     let (w, r) = (day(self), day(self));
                     self.w(&format!("原文日期 日期{i} {w} 解读为 {r}\n"));
                 }
+                if self.chance(20) {
+                    let rows: Vec<String> = (0..self.pick(4))
+                        .map(|j| {
+                            let (t, a) = (self.quantity(), self.quantity());
+                            format!("行{j} {t} 平均 {a}")
+                        })
+                        .collect();
+                    self.w(&format!("平均数 平均数{i} {{ {} }}\n", rows.join("; ")));
+                }
             }
             3 => {
                 let (n, e) = (self.name(), self.expr());

@@ -146,3 +146,40 @@ pub fn stack(report: &J, subject: &str, name: &str) -> (Decimal, Vec<(String, De
         .collect();
     (money(&rule["total"]), members)
 }
+
+/// `check` on a copy of a bundled policy in which the text `from`, found exactly once, is replaced
+/// by `to`: the diagnostics, as JSON in English. A declaration that `check` silently skipped would
+/// stay silent here too, so a test that changes one figure shows that the figure is checked.
+pub fn check_changed(policy: &str, from: &str, to: &str) -> Vec<J> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let text = std::fs::read_to_string(policy).unwrap();
+    assert_eq!(text.matches(from).count(), 1, "`{from}` must occur once in {policy}");
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("changed_policies");
+    std::fs::create_dir_all(&dir).unwrap();
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let path = dir.join(format!("{}-{n}.zc", std::process::id()));
+    std::fs::write(&path, text.replace(from, to)).unwrap();
+    let path = path.to_str().unwrap().to_string();
+    let (status, out, err) = zhengce(&["check", &path, "--error-format", "json", "--lang", "en"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    let diags: J = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    diags.as_array().unwrap().clone()
+}
+
+/// The messages of the diagnostics `check` reports on a bundled policy, as JSON in English.
+pub fn check_messages(policy: &str) -> Vec<String> {
+    let (status, out, err) = zhengce(&["check", policy, "--error-format", "json", "--lang", "en"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    let diags: J = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    diags.as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap().to_string()).collect()
+}
+
+/// The diagnostics of [`check_changed`] whose message the unchanged policy does not report.
+pub fn check_changed_new(policy: &str, from: &str, to: &str) -> Vec<J> {
+    let before = check_messages(policy);
+    check_changed(policy, from, to)
+        .into_iter()
+        .filter(|d| !before.iter().any(|m| d["message"] == m.as_str()))
+        .collect()
+}

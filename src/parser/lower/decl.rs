@@ -5,10 +5,10 @@ use pest::iterators::Pair;
 use super::expr::string_value;
 use super::{Cursor, Lower, R, unexpected};
 use crate::ast::{
-    BudgetDecl, BudgetKind, Citation, EnumDecl, Expr, FieldDecl, ForBlock, Header, Ident, Import,
-    Item, ItemKind, LetDecl, MatchingDecl, Node, ParamDecl, Part, PoolDecl, ShareDecl, StackDecl,
-    StackMode, StatedDecl, StatusDecl, SubjectDecl, TypeExpr, Validity, ValidityEnd, WrittenDate,
-    WrittenDateDecl,
+    AverageRow, AveragesDecl, BudgetDecl, BudgetKind, Citation, EnumDecl, Expr, FieldDecl,
+    ForBlock, Header, Ident, Import, Item, ItemKind, LetDecl, MatchingDecl, Node, ParamDecl, Part,
+    PoolDecl, ShareDecl, StackDecl, StackMode, StatedDecl, StatusDecl, SubjectDecl, TypeExpr,
+    Validity, ValidityEnd, WrittenDate, WrittenDateDecl,
 };
 use crate::diagnostics::{Code, Diagnostic, Text};
 use crate::parser::grammar::Rule;
@@ -255,6 +255,23 @@ impl Lower {
                 dc.expect(Rule::kw_read_as)?;
                 let reading = written_date(self, dc.expect(Rule::written_date)?)?;
                 ItemKind::WrittenDate(WrittenDateDecl { name, written, reading })
+            }
+            Rule::averages_decl => {
+                let mut dc = Cursor::new(d, "averages");
+                dc.expect(Rule::kw_averages)?;
+                let name = self.ident(dc.expect(Rule::ident)?)?;
+                let mut rows = Vec::new();
+                for r in dc.eat_all(Rule::average_row) {
+                    let whole = self.span(&r);
+                    let mut rc = Cursor::new(r, "average");
+                    let citations = self.citations(&mut rc)?;
+                    let name = self.ident(rc.expect(Rule::ident)?)?;
+                    let total = self.arith(rc.expect(Rule::arith)?)?;
+                    rc.expect(Rule::kw_average)?;
+                    let average = self.arith(rc.expect(Rule::arith)?)?;
+                    rows.push(Node::new(AverageRow { citations, name, total, average }, whole));
+                }
+                ItemKind::Averages(AveragesDecl { name, rows })
             }
             Rule::pool_decl => {
                 let mut dc = Cursor::new(d, "pool");
