@@ -19,7 +19,7 @@ use proptest::test_runner::{Config, TestRunner};
 use rust_decimal::Decimal;
 use zhengce::ast::Policy;
 use zhengce::checker::{Checked, check};
-use zhengce::compile::{Cv, Fallback, FieldIn, MISSING, Machine, compile};
+use zhengce::compile::{Cv, Fallback, FieldIn, MISSING, Machine, compile, compile_for_data};
 use zhengce::data::{FieldKind, Record, Schema, Value};
 use zhengce::eval::Evaluator;
 use zhengce::eval::value::V;
@@ -123,8 +123,21 @@ fn differential_in(
     year: Option<u16>,
     params: BTreeMap<String, Value>,
 ) -> u32 {
+    differential_for(policy, checked, kind, cases, year, params, None)
+}
+
+/// [`differential_in`] for data whose yearly values begin in `first_year` at the earliest.
+fn differential_for(
+    policy: &Policy,
+    checked: &Checked<'_>,
+    kind: &str,
+    cases: u32,
+    year: Option<u16>,
+    params: BTreeMap<String, Value>,
+    first_year: Option<u16>,
+) -> u32 {
     let sid = checked.scope.subject_names[kind];
-    let prog = compile(policy, checked, sid, &params, year).unwrap();
+    let prog = compile_for_data(policy, checked, sid, &params, year, first_year).unwrap();
     let schema = Schema::from_policy(policy, kind).unwrap();
     let ev = Evaluator::new(policy, checked, Some(sid), params.clone());
     let mut runner = TestRunner::new(Config { cases, ..Config::default() });
@@ -193,9 +206,10 @@ fn bundled_policies_that_compile_agree_with_the_interpreter() {
                 .flatten()
                 .filter(|(_, v)| !v.is_missing())
                 .collect();
-            match compile(&policy, &checked, sid, &params, Some(2024)) {
+            // The random subjects give yearly values for 2022 to 2024.
+            match compile_for_data(&policy, &checked, sid, &params, Some(2024), Some(2022)) {
                 Ok(_) => {
-                    differential_in(&policy, &checked, kind, 300, Some(2024), params);
+                    differential_for(&policy, &checked, kind, 300, Some(2024), params, Some(2022));
                     compiled_kinds.push(name);
                 }
                 Err(why) => eprintln!("{name} is left to the interpreter: {why}"),
@@ -203,17 +217,20 @@ fn bundled_policies_that_compile_agree_with_the_interpreter() {
         }
     }
     // These bundled subject kinds compile in 2024, with their sample parameters (the others
-    // read dates, yearly functions, indicator tables or score sheets, which the compiled form
-    // leaves to the interpreter).
+    // read dates, growth rates, totals from a year of the subject's and score sheets, which
+    // the compiled form leaves to the interpreter).
     for kind in [
         "taiyuan:区县",
+        "taiyuan:市",
         "taiyuan:基金",
         "taiyuan:贷款",
         "xinjiang:企业",
         "xinjiang:项目",
+        "xinjiang:县",
         "yangcheng:支出",
         "yangcheng:企业",
         "zezhou:企业",
+        "zezhou:县",
         "zezhou:担保业务",
         "zezhou:担保机构",
     ] {
@@ -612,4 +629,65 @@ fn indicator_tables_agree_with_the_interpreter() {
         assert_eq!(m.outcome(0).unwrap(), V::Bool(passes), "{income}");
         assert_eq!(m.outcome(1).unwrap(), V::Bool(true), "{income}");
     }
+}
+
+/// A total over the years of a yearly field from the subject's first year of data (`累计(x)`)
+/// compiles when the data's first year is known (a register's columns say it): the years
+/// before a subject's own first have no value. Without it, or over anything but a field, the
+/// policy is left to the interpreter.
+#[test]
+fn totals_over_the_years_agree_with_the_interpreter() {
+    let text = "主体 县 { 标识 名称\n 名称: 文本\n\
+        融资额: 万元 按年 可选 范围 0万元 至 1000万元\n 企业数: 家 按年 范围 0家 至 40家 }\n\
+        对于 县 {\n\
+        § 一 「x」\n 令 累计融资: 万元 = 累计(融资额)\n\
+        § 二 「y」\n 指标表 目标 {\n 融资: 累计(融资额) { 2025年 100万元以上 }\n\
+          企业: 累计((企业数)) { 每年 ≥ 30家 }\n }\n\
+        § 三 「z」\n 状态 有融资: 累计融资 > 0万元\n}\n";
+    let (p, d) = zhengce::parser::parse(&SourceFile::new("t.zc", text));
+    assert!(!d.has_errors(), "{:?}", d.sorted());
+    let p = p.unwrap();
+    let (checked, d) = check(&p);
+    assert!(!d.has_errors(), "{:?}", d.sorted());
+    let sid = checked.scope.subject_names["县"];
+    let why = compile(&p, &checked, sid, &BTreeMap::new(), Some(2025)).unwrap_err();
+    assert!(why.contains("first year unknown"), "{why}");
+    for year in [2024, 2025] {
+        // The records give the three years up to `year`; the data may begin earlier.
+        for first in [year - 2, year - 4] {
+            let handled =
+                differential_for(&p, &checked, "县", 400, Some(year), BTreeMap::new(), Some(first));
+            assert!(handled > 100, "{year}, {first}: {handled} of 400 handled compiled");
+        }
+    }
+    // By hand: 2023 none, 2024 30万元, 2025 80万元: 110万元 ≥ 100万元; nothing given: missing.
+    let prog =
+        compile_for_data(&p, &checked, sid, &BTreeMap::new(), Some(2025), Some(2023)).unwrap();
+    let wan = |n: i64| Value::Number {
+        value: Decimal::from(n * 10_000),
+        dim: zhengce::units::Dim::MONEY,
+    };
+    let jia = |n: i64| Value::Number { value: Decimal::from(n), dim: zhengce::units::Dim::NUMBER };
+    let county = |money: Vec<(u16, Value)>| Record {
+        key: "甲县".into(),
+        fields: vec![
+            Value::Text("甲县".into()),
+            Value::Series(money.into_iter().collect()),
+            Value::Series([(2023, jia(10)), (2024, jia(10)), (2025, jia(10))].into()),
+        ],
+    };
+    let mut m = Machine::new(&prog);
+    m.load(&county(vec![(2024, wan(30)), (2025, wan(80))])).unwrap();
+    m.run().unwrap();
+    // 累计融资, 目标 (110万元 ≥ 100万元, 30家 ≥ 30家), 有融资.
+    let money = |n: i64| V::Num(Decimal::from(n), zhengce::units::Dim::MONEY);
+    assert_eq!(m.outcome(0).unwrap(), money(1_100_000));
+    assert_eq!(m.outcome(1).unwrap(), V::Bool(true));
+    assert_eq!(m.outcome(2).unwrap(), V::Bool(true));
+    let mut m = Machine::new(&prog);
+    m.load(&county(vec![])).unwrap();
+    m.run().unwrap();
+    assert_eq!(m.outcome(0).unwrap(), V::Missing);
+    assert_eq!(m.outcome(1).unwrap(), V::Bool(false));
+    assert_eq!(m.outcome(2).unwrap(), V::Bool(false));
 }

@@ -50,6 +50,8 @@ pub(super) struct Lower<'a, 'c, 'p> {
     consts: BTreeMap<Reg, i64>,
     /// Per field of the subject, in order: whether it is optional.
     optional: Vec<bool>,
+    /// The earliest year the data gives yearly values for, when known.
+    first_year: Option<u16>,
 }
 
 impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
@@ -59,6 +61,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
         subject: SubjectId,
         params: &'a BTreeMap<String, Value>,
         year: Option<u16>,
+        first_year: Option<u16>,
     ) -> Res<Self> {
         let mut l = Lower {
             checked,
@@ -83,6 +86,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             interpreter: Evaluator::new(policy, checked, Some(subject), params.clone()),
             consts: BTreeMap::new(),
             optional: Vec::new(),
+            first_year,
         };
         let info = checked.scope.subjects.get(subject).ok_or("no such subject")?;
         for &def in &info.fields {
@@ -777,6 +781,57 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
         Ok(self.op(Ty::Bool, |d| Op::Cmp(d, x, y, op)))
     }
 
+    /// `累计(x)` of a yearly field `x`, as the interpreter totals it: the values of the years
+    /// from the subject's first year of data (at most 200 years back) to the year being
+    /// compiled for, missing when none has one. Compiled as the years from the data's first,
+    /// in which a field has no value before the subject's own first.
+    fn cumulative(&mut self, e: &Expr) -> Res<(Reg, Ty)> {
+        const MAX_YEARS: u16 = 200;
+        let year = self.at.ok_or("a yearly function, and there is no evaluation year")?;
+        let mut inner = e;
+        while let ExprKind::Paren(x) = &inner.node {
+            inner = x;
+        }
+        let field = match &inner.node {
+            ExprKind::Name(n) => self.checked.scope.lookup(n, Some(self.subject)),
+            _ => None,
+        };
+        let Some(field) = field.filter(|f| self.yearly.contains_key(f)) else {
+            return Err("a total over the years of something other than a yearly field".into());
+        };
+        let first = self.first_year.ok_or("a total over the years from a first year unknown")?;
+        let from = first.max(year.saturating_sub(MAX_YEARS));
+        let mut sum: Option<(Reg, Ty)> = None;
+        let mut given = Vec::new();
+        let outer = self.at;
+        for y in from..=year {
+            self.at = Some(y);
+            let v = self.def(field);
+            self.at = outer;
+            let v = v?;
+            if !matches!(v.1, Ty::Num(_)) {
+                return Err("a total of something that is not a number".into());
+            }
+            let same = self.op(Ty::Bool, |d| Op::Cmp(d, v.0, v.0, CmpOp::Eq));
+            given.push(self.op(Ty::Bool, |d| Op::MissingFalse(d, same.0)).0);
+            let value = self.op(v.1, |d| Op::MissingFalse(d, v.0));
+            sum = Some(match sum {
+                None => value,
+                Some(acc) => {
+                    let (x, y, ty) = self.unify(acc, value)?;
+                    self.op(ty, |d| Op::Add(d, x, y))
+                }
+            });
+        }
+        let Some(sum) = sum else {
+            let ty = self.yearly.get(&field).map_or(Ty::Num(0), |f| f.2);
+            return Ok(self.constant(Cv::Missing, ty));
+        };
+        let any = self.all_of(given, Some(1))?;
+        let none = self.constant(Cv::Missing, sum.1);
+        Ok(self.op(sum.1, |d| Op::If(d, any, sum.0, none.0)))
+    }
+
     /// `e` in the year before the one being compiled for (`上年`).
     fn year_before(&mut self, e: &Expr, hint: Option<usize>) -> Res<(Reg, Ty)> {
         let year = self.at.ok_or("a yearly function, and there is no evaluation year")?;
@@ -934,6 +989,9 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                 Ok(self.op(Ty::Num(s), |d| Op::Round(d, x, m, mode)))
             }
             Builtin::Previous => self.year_before(args.first().ok_or("no argument")?, None),
+            Builtin::Cumulative if args.len() == 1 => {
+                self.cumulative(args.first().ok_or("no argument")?)
+            }
             Builtin::Cumulative | Builtin::Growth | Builtin::ConsecutiveYears => {
                 Err("a yearly function".into())
             }

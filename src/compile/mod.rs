@@ -258,8 +258,23 @@ pub fn compile<'p>(
     params: &BTreeMap<String, Value>,
     year: Option<u16>,
 ) -> Result<Program, String> {
+    compile_for_data(policy, checked, subject, params, year, None)
+}
+
+/// [`compile`] for data whose yearly values begin in `first_year` at the earliest (a register
+/// whose columns give the years from 2022 on): then a total over the years of a yearly field
+/// from the subject's first year of data (`累计(x)`) compiles, as the sum of the years from
+/// `first_year`, the years before a subject's own first year having no value.
+pub fn compile_for_data<'p>(
+    policy: &'p Policy,
+    checked: &Checked<'p>,
+    subject: SubjectId,
+    params: &BTreeMap<String, Value>,
+    year: Option<u16>,
+    first_year: Option<u16>,
+) -> Result<Program, String> {
     let (mut prog, optional) =
-        lower::Lower::new(policy, checked, subject, params, year)?.finish()?;
+        lower::Lower::new(policy, checked, subject, params, year, first_year)?.finish()?;
     if !machine::ordered(&prog) {
         return Err("an instruction reads a register written after it".into());
     }

@@ -53,7 +53,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use crate::ast::{ItemKind, Policy};
 use crate::checker::Checked;
 use crate::checker::scope::{DefId, DefSource, SubjectId};
-use crate::compile::{Cv, FieldIn, LANES, Machine, Program, compile, fixed};
+use crate::compile::{Cv, FieldIn, LANES, Machine, Program, compile_for_data, fixed};
 use crate::data::header::{is_year_column, parse_header};
 use crate::data::{FieldKind, Record, Schema, Value, load_dataset};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
@@ -311,6 +311,8 @@ struct Plan<'c, 'p> {
     /// give a year of each is read by the loader, which reports it.
     required: u64,
     program: Option<Program>,
+    /// Why there is no program.
+    compiled: Result<(), String>,
     columns: Vec<Column>,
     /// The columns the CSV report writes: positions in `columns` (and the program's columns).
     picks: Vec<usize>,
@@ -391,11 +393,7 @@ fn drive(
         columns: plan.columns.clone(),
         rows: 0,
         interpreted: 0,
-        compiled: plan
-            .program
-            .as_ref()
-            .map(|_| ())
-            .ok_or_else(|| why_not(policy, checked, kind, opts)),
+        compiled: plan.compiled.clone(),
         diagnostics: Diagnostics::new(),
     };
     let mut data_errors = Diagnostics::new();
@@ -961,15 +959,6 @@ pub fn columns(checked: &Checked<'_>, sid: SubjectId) -> Vec<Column> {
         .collect()
 }
 
-fn why_not(policy: &Policy, checked: &Checked<'_>, kind: &str, opts: &RunOptions<'_>) -> String {
-    match checked.scope.subject_names.get(kind) {
-        Some(&sid) => {
-            compile(policy, checked, sid, &opts.params, opts.year).err().unwrap_or_default()
-        }
-        None => format!("no subject `{kind}`"),
-    }
-}
-
 /// Resolves the header against the subject's fields, reporting what the loader would.
 fn plan<'c, 'p>(
     policy: &'p Policy,
@@ -1002,7 +991,20 @@ fn plan<'c, 'p>(
         Some(Ok(r)) => r.iter().map(|c| c.trim().to_string()).collect(),
         _ => return Err(Failure::NotStreamable("the header cannot be read".into())),
     };
-    let program = compile(policy, checked, sid, &opts.params, opts.year).ok();
+    // The earliest year the columns give a yearly field for.
+    let first_year = names
+        .iter()
+        .filter_map(|col| {
+            let h = parse_header(col);
+            let yearly = |name: &str| schema.fields.iter().any(|f| f.name == name && f.by_year);
+            h.year_forms.iter().find(|(base, _)| yearly(base)).map(|(_, y)| *y)
+        })
+        .min();
+    let (program, compiled) =
+        match compile_for_data(policy, checked, sid, &opts.params, opts.year, first_year) {
+            Ok(p) => (Some(p), Ok(())),
+            Err(why) => (None, Err(why)),
+        };
     let mut targets = Vec::new();
     // Where each field's column is, and for a yearly field each year's, to find a field
     // given twice (the loader reports it, row by row).
@@ -1118,6 +1120,7 @@ fn plan<'c, 'p>(
         targets,
         required,
         program,
+        compiled,
         columns,
         picks,
         names,
