@@ -209,17 +209,7 @@ pub fn run_template(
                 emit(err, &render(&d.sorted(), settings.lang, settings.format, &settings.style));
                 return Status::Usage;
             }
-            let mut book = rust_xlsxwriter::Workbook::new();
-            let sheet = book.add_worksheet();
-            for (col, c) in t.columns.iter().enumerate() {
-                let col = u16::try_from(col).unwrap_or(u16::MAX);
-                let _ = sheet.write_string(0, col, &c.header);
-                let _ = match c.example.parse::<f64>() {
-                    Ok(n) if !c.is_text => sheet.write_number(1, col, n),
-                    _ => sheet.write_string(1, col, &c.example),
-                };
-            }
-            match book.save_to_buffer() {
+            match t.to_xlsx() {
                 Ok(b) => b,
                 Err(e) => {
                     let d = output::cannot_write(args.out.as_deref(), &e.to_string());

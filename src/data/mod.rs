@@ -44,7 +44,7 @@ pub use schema::{Bound, FieldKind, FieldSpec, Schema};
 pub use table::{
     DataLoc, RawCell, RawColumn, RawData, RawParam, RawRow, RawTable, RawValue, column_letters,
 };
-pub use template::{Template, TemplateColumn, csv_cell, template};
+pub use template::{Hint, Template, TemplateColumn, TemplateParam, csv_cell, template};
 pub use validate::validate;
 pub use value::{Dataset, Record, Value};
 

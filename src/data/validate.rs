@@ -854,17 +854,43 @@ impl Validator<'_> {
                     spec.by_year.then_some(2020),
                     spec.unit_text().as_deref(),
                 );
+                // A value cell left empty (a template's): fill it in; else the row is missing.
+                let unit = spec.unit_text().unwrap_or_default();
+                let name = &spec.name;
+                let help = match slot.empty_at.as_ref().map(DataLoc::cell_ref) {
+                    Some(Some(cell)) => Text::new(
+                        format!(
+                            "在单元格 `{cell}` 填写 `{name}` 的值{}，或用 `--param {name}=…{unit}` 给出",
+                            if unit.is_empty() {
+                                String::new()
+                            } else {
+                                format!("（单位：{unit}）")
+                            }
+                        ),
+                        format!(
+                            "fill in cell `{cell}` with the value of `{name}`{}, or give it with `--param {name}=…{unit}`",
+                            if unit.is_empty() { String::new() } else { format!(" (in {unit})") }
+                        ),
+                    ),
+                    Some(None) => Text::new(
+                        format!("填写 `{name}` 的值，或用 `--param {name}=…{unit}` 给出"),
+                        format!(
+                            "fill in the value of `{name}`, or give it with `--param {name}=…{unit}`"
+                        ),
+                    ),
+                    None => Text::new(
+                        format!("在参数表中加入 `{example}`，或在政策中给出默认值"),
+                        format!(
+                            "add `{example}` to the parameters, or give it a default in the policy"
+                        ),
+                    ),
+                };
                 let d = d
                     .also(
                         Loc::new(&self.schema.policy, spec.span),
                         Text::new("在这里声明，没有默认值", "declared here without a default"),
                     )
-                    .help(Text::new(
-                        format!("在参数表中加入 `{example}`，或在政策中给出默认值"),
-                        format!(
-                            "add `{example}` to the parameters, or give it a default in the policy"
-                        ),
-                    ));
+                    .help(help);
                 self.push(d);
             }
             out.push(slot.into_value(spec));

@@ -444,12 +444,24 @@ fn table(grid: Grid, sheet: &str, raw: &RawData, diags: &mut Diagnostics) -> Raw
     }
 }
 
+/// The parameters of a `参数` sheet: in each row, the first cell is the name and the cell to its
+/// right the value. A value left empty is an empty cell where it is (a template's value cells
+/// start empty), so that a missing value is reported at the cell to fill; what stands further
+/// right (a unit, a note) is not read.
 fn params(grid: Grid) -> Vec<RawParam> {
     let mut out = Vec::new();
-    for (i, (_, cells)) in grid.into_iter().enumerate() {
+    for (i, (row, cells)) in grid.into_iter().enumerate() {
         let mut cells = cells.into_iter().filter(|c| matches!(c.loc, DataLoc::Cell { .. }));
-        let (Some(name), Some(value)) = (cells.next(), cells.next()) else {
+        let Some(name) = cells.next() else {
             continue;
+        };
+        let DataLoc::Cell { sheet, col, .. } = &name.loc else {
+            continue;
+        };
+        let value_loc = DataLoc::Cell { sheet: sheet.clone(), row, col: col.saturating_add(1) };
+        let value = match cells.next() {
+            Some(v) if v.loc == value_loc => v,
+            _ => RawCell { value: RawValue::Empty, loc: value_loc },
         };
         let (n, v) = (name.value.display(), value.value.display());
         let is_title = matches!(n.as_str(), "参数" | "参数名" | "名称" | "name")

@@ -79,6 +79,13 @@ pub fn load(
     };
     let mut schema = Schema::from_policy(policy, &kind)?;
     schema.also_known = also_known.clone();
+    // A parameter given with `--param` need not be in the data (its cell may be left empty):
+    // the command line's value is used either way.
+    for p in &mut schema.params {
+        if given_names(given).any(|n| n == p.name) {
+            p.optional = true;
+        }
+    }
     let dataset = read_dataset(data, &schema)?;
     let params = params(&dataset, given, &schema.also_known)?;
     let subject = checked.scope.subject_names.get(&kind).copied();
@@ -162,6 +169,14 @@ pub fn params(
         }
     }
     if diags.is_empty() { Ok(map) } else { Err(diags.into()) }
+}
+
+/// The names of the parameters `--param NAME=VALUE` gives, without their units.
+fn given_names(given: &[String]) -> impl Iterator<Item = &str> {
+    given.iter().filter_map(|p| p.split_once('=')).map(|(name, _)| {
+        let name = name.trim();
+        unit_form(name).map_or(name, |(bare, _)| bare)
+    })
 }
 
 /// `优秀分数线(分)` or `优秀分数线（分）`: the name and the unit, the form the data files use;
