@@ -45,7 +45,7 @@ pub use table::{
     DataLoc, RawCell, RawColumn, RawData, RawParam, RawRow, RawTable, RawValue, column_letters,
 };
 pub use template::{Hint, Template, TemplateColumn, TemplateParam, csv_cell, template};
-pub use validate::validate;
+pub use validate::{validate, validate_with_years};
 pub use value::{Dataset, Record, Value};
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
@@ -351,9 +351,17 @@ fn open_sized(path: &Path, max: u64) -> Result<std::fs::File, ReadError> {
 
 /// Reads a data file from disk and validates it in one step.
 pub fn read_dataset(path: &Path, schema: &Schema) -> Result<Dataset, Diagnostics> {
+    read_dataset_with_years(path, schema).map(|(ds, _)| ds)
+}
+
+/// [`read_dataset`], and the years of the file's `年份` column ([`validate_with_years`]).
+pub fn read_dataset_with_years(
+    path: &Path,
+    schema: &Schema,
+) -> Result<(Dataset, std::collections::BTreeSet<u16>), Diagnostics> {
     let (raw, mut diags) = load_path(path);
     match raw {
-        Some(raw) if !diags.has_errors() => match validate(&raw, schema) {
+        Some(raw) if !diags.has_errors() => match validate_with_years(&raw, schema) {
             Ok(ds) => Ok(ds),
             Err(e) => {
                 diags.extend(e);

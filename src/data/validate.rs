@@ -5,7 +5,7 @@
 //! A table with a `年份` column is in long form: one row per subject and year, rows with the same
 //! id merged into one subject. Nothing is returned when anything is wrong.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::cell::{did_you_mean, read_cell};
 use super::header::{header_text, is_year_column, parse_header, parse_year};
@@ -24,7 +24,22 @@ use crate::units::{Dim, Unit, parse_unit};
 /// every parameter that has no default (ZC0608); a file without one (every CSV file) leaves
 /// them [`Value::Missing`], to be given by another file.
 pub fn validate(raw: &RawData, schema: &Schema) -> Result<Dataset, Diagnostics> {
-    let mut v = Validator { raw, schema, diags: Diagnostics::new(), pushed: HashSet::new() };
+    validate_with_years(raw, schema).map(|(ds, _)| ds)
+}
+
+/// [`validate`], and the years of a long-form table's `年份` column (empty for a table
+/// without one): the years the data is for, even where its yearly values are left empty.
+pub fn validate_with_years(
+    raw: &RawData,
+    schema: &Schema,
+) -> Result<(Dataset, BTreeSet<u16>), Diagnostics> {
+    let mut v = Validator {
+        raw,
+        schema,
+        diags: Diagnostics::new(),
+        pushed: HashSet::new(),
+        row_years: BTreeSet::new(),
+    };
     let records = match &raw.table {
         Some(table) => v.table(table),
         None => Vec::new(),
@@ -33,13 +48,14 @@ pub fn validate(raw: &RawData, schema: &Schema) -> Result<Dataset, Diagnostics> 
     if v.diags.has_errors() {
         return Err(v.diags);
     }
-    Ok(Dataset {
+    let dataset = Dataset {
         subject: schema.subject.clone(),
         fields: schema.fields.iter().map(|f| f.name.clone()).collect(),
         records,
         param_names: schema.params.iter().map(|p| p.name.clone()).collect(),
         params,
-    })
+    };
+    Ok((dataset, v.row_years))
 }
 
 /// What a column holds.
@@ -157,6 +173,8 @@ struct Validator<'a> {
     schema: &'a Schema,
     diags: Diagnostics,
     pushed: HashSet<(Code, Option<Span>, String)>,
+    /// The years of the long-form rows read.
+    row_years: BTreeSet<u16>,
 }
 
 impl Validator<'_> {
@@ -685,6 +703,9 @@ impl Validator<'_> {
                 "写四位数的年份，例如 `2020`",
                 "write a four-digit year such as `2020`",
             )));
+        }
+        if let Some(y) = year {
+            self.row_years.insert(y);
         }
         year
     }

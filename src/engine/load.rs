@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::ast::Policy;
 use crate::checker::Checked;
-use crate::data::{Dataset, Schema, Value, read_dataset};
+use crate::data::{Dataset, Schema, Value, read_dataset_with_years};
 use crate::diagnostics::suggest::{did_you_mean, help_text};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
 use crate::eval::latest_year;
@@ -50,6 +50,9 @@ pub struct Loaded {
     pub params: BTreeMap<String, Value>,
     pub subject: Option<crate::checker::scope::SubjectId>,
     pub year: Option<u16>,
+    /// The years of the data's `年份` column (empty without one), for the help when no year
+    /// can be chosen.
+    pub row_years: std::collections::BTreeSet<u16>,
 }
 
 /// Loads and validates a data file for a policy, with `--param` overrides.
@@ -86,11 +89,51 @@ pub fn load(
             p.optional = true;
         }
     }
-    let dataset = read_dataset(data, &schema)?;
+    let (dataset, row_years) = read_dataset_with_years(data, &schema)?;
     let params = params(&dataset, given, &schema.also_known)?;
     let subject = checked.scope.subject_names.get(&kind).copied();
-    let year = year.or_else(|| latest_year(&dataset.records, &params));
-    Ok(Loaded { dataset, params, subject, year })
+    let year = year.or_else(|| default_year(&dataset, &params, &row_years));
+    Ok(Loaded { dataset, params, subject, year, row_years })
+}
+
+/// The year to evaluate when none is given: the latest the yearly values of the data (or of its
+/// parameters) are for; else, when the data's `年份` column holds exactly one year, that year
+/// (its rows are for that year even with every yearly value left empty). With several years and
+/// no yearly value, none is chosen: the help of `ZC0703` names them ([`no_year_help`]).
+pub fn default_year(
+    dataset: &Dataset,
+    params: &BTreeMap<String, Value>,
+    row_years: &std::collections::BTreeSet<u16>,
+) -> Option<u16> {
+    latest_year(&dataset.records, params).or_else(|| match row_years.iter().collect::<Vec<_>>()[..]
+    {
+        [one] => Some(*one),
+        _ => None,
+    })
+}
+
+/// The help of `ZC0703` (no evaluation year) for data whose `年份` column holds `row_years`.
+pub fn no_year_help(row_years: &std::collections::BTreeSet<u16>) -> Text {
+    match row_years.last() {
+        Some(last) => {
+            let zh: Vec<String> = row_years.iter().map(|y| format!("{y} 年")).collect();
+            let en: Vec<String> = row_years.iter().map(u16::to_string).collect();
+            Text::new(
+                format!(
+                    "数据的 `年份` 列有 {}，按年的取值都没有填写：用 `--year` 选定评估年度，例如 `--year {last}`",
+                    zh.join("、")
+                ),
+                format!(
+                    "the data's `年份` column holds {} and no yearly value is filled in: choose the year with `--year`, e.g. `--year {last}`",
+                    en.join(", ")
+                ),
+            )
+        }
+        None => Text::new(
+            "数据中没有任何年份：用 `--year` 指定评估年度（例如 `--year 2024`），或在数据中加一列 `年份` 并填写",
+            "the data holds no year at all: give the year with `--year` (e.g. `--year 2024`), or add a `年份` column to the data and fill it in",
+        ),
+    }
 }
 
 /// The data has no subject `subject`: a diagnostic suggesting the closest ids.
