@@ -87,3 +87,72 @@ fn several_years_without_values_name_the_years_in_the_help() {
     let r = eval(&data, &["--kind", "企业", "--year", "2023", "--error-format", "plain"]);
     assert_eq!(r.status, Status::Ok, "{}", r.err);
 }
+
+#[test]
+fn the_kind_is_read_from_the_header_in_eval_diff_and_simulate() {
+    let dir = temp_dir("officer-kind");
+    let register = dir.join("登记簿.csv");
+    let r = zhengce(&[
+        "gen",
+        ZEZHOU,
+        "--kind",
+        "企业",
+        "--rows",
+        "20",
+        "--seed",
+        "7",
+        "--out",
+        register.to_str().unwrap(),
+    ]);
+    assert_eq!(r.status, Status::Ok, "{}", r.err);
+    // A revision raising the county rate for transfers of county results from 30% to 40%.
+    let new = dir.join("NEW.zc");
+    let text = std::fs::read_to_string(ZEZHOU).unwrap();
+    assert!(text.contains("转化实际发生费用 × 30%"));
+    std::fs::write(&new, text.replace("转化实际发生费用 × 30%", "转化实际发生费用 × 40%")).unwrap();
+    // README's own command: no --kind, a register whose header fits only 企业.
+    let r = zhengce(&["diff", ZEZHOU, s(&new), "--data", s(&register), "--error-format", "plain"]);
+    assert_eq!(r.status, Status::Ok, "{}", r.err);
+    assert!(r.out.contains("(企业，2024年)"), "{}", r.out);
+    let r = zhengce(&["simulate", ZEZHOU, "--data", s(&register), "--error-format", "plain"]);
+    assert_eq!(r.status, Status::Ok, "{}", r.err);
+    assert!(r.out.contains("(企业，2024年)"), "{}", r.out);
+    let r = eval(&register, &["--format", "csv", "--error-format", "plain"]);
+    assert_eq!(r.status, Status::Ok, "{}", r.err);
+    assert!(r.out.starts_with("id,孵化载体补助,"), "{}", r.out);
+    assert_eq!(r.out.lines().count(), 21);
+}
+
+#[test]
+fn a_header_that_fits_no_kind_or_several_says_so() {
+    let dir = temp_dir("officer-kind-unknown");
+    let data = dir.join("数据.csv");
+    // 企业名称 is 企业's key, 业务编号 担保业务's: no kind has both.
+    std::fs::write(&data, "企业名称,业务编号\n甲公司,B1\n").unwrap();
+    let r = eval(&data, &["--error-format", "plain"]);
+    assert_eq!(r.status, Status::Errors, "{}", r.err);
+    assert!(r.err.contains("error[ZC0607]"), "{}", r.err);
+    assert!(r.err.contains("help: 表头不完全符合任何一类主体"), "{}", r.err);
+    // Two kinds with the same fields: the header fits both.
+    let policy = dir.join("p.zc");
+    std::fs::write(
+        &policy,
+        "政策 \"示例\" { 文号: \"示例〔2024〕1号\" }\n\
+         主体 甲类 { 标识 名称\n  名称: 文本\n  费用: 元 }\n\
+         主体 乙类 { 标识 名称\n  名称: 文本\n  费用: 元 }\n\
+         对于 甲类 { 补助 甲补助 { 金额 费用 × 10% 一次性 } }\n",
+    )
+    .unwrap();
+    std::fs::write(&data, "名称,费用(元)\n甲,100\n").unwrap();
+    let r = zhengce(&["eval", s(&policy), "--data", s(&data), "--error-format", "plain"]);
+    assert!(r.err.contains("error[ZC0607]"), "{}", r.err);
+    assert!(
+        r.err.contains("help: 表头符合 `甲类`、`乙类` 几类主体：用 `--kind 甲类` 等指定"),
+        "{}",
+        r.err
+    );
+    let r = zhengce(&["eval", s(&policy), "--data", s(&data), "--kind", "甲类", "--format", "csv"]);
+    assert_eq!(r.status, Status::Ok, "{}", r.err);
+    // 100元 × 10% = 10元.
+    assert_eq!(r.out, "id,甲补助\n甲,10\n");
+}

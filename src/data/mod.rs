@@ -24,6 +24,7 @@ mod csv;
 pub mod header;
 mod json;
 mod messages;
+mod peek;
 mod schema;
 mod table;
 mod template;
@@ -40,6 +41,7 @@ pub use self::csv::load_csv;
 pub use self::json::load_json;
 pub use self::toml::load_toml;
 pub use self::xlsx::load_xlsx;
+pub use peek::{Peek, fits, peek};
 pub use schema::{Bound, FieldKind, FieldSpec, Schema};
 pub use table::{
     DataLoc, RawCell, RawColumn, RawData, RawParam, RawRow, RawTable, RawValue, column_letters,

@@ -15,8 +15,52 @@ use crate::source::{Loc, SourceFile, Span};
 use crate::units::parse_unit;
 
 /// The subject kind a data file holds: `--kind`, else the file name's `NAME.KIND.ext`, else
-/// the policy's only subject kind.
+/// the policy's only subject kind, else what the file's header says ([`kind_of_header`]).
 pub fn kind_of(policy: &Policy, data: &Path, kind: Option<&str>) -> Option<String> {
+    kind_of_name(policy, data, kind).or_else(|| match kind_of_header(policy, data) {
+        Fits::One(k) => Some(k),
+        Fits::None | Fits::Several(_) => None,
+    })
+}
+
+/// Which of a policy's subject kinds a data file's header fits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fits {
+    /// None (or the header could not be read).
+    None,
+    /// Exactly one.
+    One(String),
+    /// Several, in declaration order.
+    Several(Vec<String>),
+}
+
+/// The subject kind a data file's header says: a workbook's subjects sheet named after a kind
+/// (as templates name it), else the kinds whose fields every column names and whose key field
+/// has a column ([`crate::data::fits`]).
+pub fn kind_of_header(policy: &Policy, data: &Path) -> Fits {
+    let Some(peek) = crate::data::peek(data) else { return Fits::None };
+    let kinds = policy.subject_names();
+    if let Some(sheet) = &peek.sheet
+        && let Some(k) = kinds.iter().find(|k| **k == sheet.trim())
+    {
+        return Fits::One((*k).to_string());
+    }
+    let fit: Vec<String> = kinds
+        .iter()
+        .filter(|k| {
+            Schema::from_policy(policy, k).is_ok_and(|s| crate::data::fits(&s, &peek.headers))
+        })
+        .map(|k| (*k).to_string())
+        .collect();
+    match <[String; 1]>::try_from(fit) {
+        Ok([one]) => Fits::One(one),
+        Err(v) if v.is_empty() => Fits::None,
+        Err(v) => Fits::Several(v),
+    }
+}
+
+/// [`kind_of`] from the arguments and the file's name alone.
+fn kind_of_name(policy: &Policy, data: &Path, kind: Option<&str>) -> Option<String> {
     if let Some(k) = kind {
         return Some(k.to_string());
     }
@@ -65,20 +109,8 @@ pub fn load(
     given: &[String],
     also_known: &std::collections::BTreeSet<String>,
 ) -> Result<Loaded, Diagnostics> {
-    let name = data.display().to_string();
     let Some(kind) = kind_of(policy, data, kind) else {
-        let kinds = policy.subject_names().join("、");
-        return Err(usage(
-            &name,
-            Text::new(
-                format!("无法确定数据文件 `{name}` 属于哪类主体（{kinds}）"),
-                format!("cannot tell which subject kind `{name}` holds ({kinds})"),
-            ),
-            Text::new(
-                "用 `--kind 主体名` 指定，或把文件命名为 `政策名.主体名.toml`",
-                "say it with `--kind NAME`, or name the file `POLICY.SUBJECT.toml`",
-            ),
-        ));
+        return Err(unknown_kind(policy, data));
     };
     let mut schema = Schema::from_policy(policy, &kind)?;
     schema.also_known = also_known.clone();
@@ -134,6 +166,39 @@ pub fn no_year_help(row_years: &std::collections::BTreeSet<u16>) -> Text {
             "the data holds no year at all: give the year with `--year` (e.g. `--year 2024`), or add a `年份` column to the data and fill it in",
         ),
     }
+}
+
+/// `ZC0607`: which subject kind a data file holds cannot be told; the help names the kinds its
+/// header fits when there are several.
+pub fn unknown_kind(policy: &Policy, data: &Path) -> Diagnostics {
+    let name = data.display().to_string();
+    let kinds = policy.subject_names().join("、");
+    let help = match kind_of_header(policy, data) {
+        Fits::Several(fit) => Text::new(
+            format!(
+                "表头符合 {} 几类主体：用 `--kind {}` 等指定",
+                fit.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join("、"),
+                fit.first().map_or("", String::as_str)
+            ),
+            format!(
+                "the header fits the kinds {}: say which with `--kind {}` or another",
+                fit.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "),
+                fit.first().map_or("", String::as_str)
+            ),
+        ),
+        Fits::None | Fits::One(_) => Text::new(
+            "表头不完全符合任何一类主体：用 `--kind 主体名` 指定，或把文件命名为 `政策名.主体名.csv`",
+            "the header fits no subject kind entirely: say it with `--kind NAME`, or name the file `POLICY.SUBJECT.csv`",
+        ),
+    };
+    usage(
+        &name,
+        Text::new(
+            format!("无法确定数据文件 `{name}` 属于哪类主体（{kinds}）"),
+            format!("cannot tell which subject kind `{name}` holds ({kinds})"),
+        ),
+        help,
+    )
 }
 
 /// The data has no subject `subject`: a diagnostic suggesting the closest ids.
