@@ -152,3 +152,141 @@ fn an_empty_parameter_cell_is_reported_at_the_cell_with_what_to_write() {
         ]
     );
 }
+
+/// The cells an officer fills on the subjects sheet: (header, value) per row, numbers as
+/// numbers, the rest as text, every other cell left empty.
+enum Cell {
+    T(&'static str),
+    N(f64),
+}
+
+/// The zezhou walk: the template, filled in (two enterprises and the four parameters, cells
+/// written where the template puts them), evaluated with `--data` and `--out` alone into a
+/// workbook for a leader, whose totals are the hand-computed ones.
+#[test]
+fn the_zezhou_walk_template_filled_evaluated_into_a_workbook() {
+    use Cell::{N, T};
+    let dir = temp_dir("template-walk");
+    let template = zezhou_template(&dir);
+    let header = rows(&template, "企业").remove(0);
+    let params = rows(&template, "参数");
+    let filled: [&[(&str, Cell)]; 2] = [
+        &[
+            ("企业名称", T("甲公司")),
+            ("年份", N(2024.0)),
+            ("孵化载体认定级别", T("省级")),
+            ("孵化面积(㎡)", N(1000.0)),
+            ("转化项目符合条件", T("是")),
+            ("转化成果来源", T("全县")),
+            ("转化实际发生费用(元)", N(2_000_000.0)),
+            ("首次认定类别", T("省级小巨人")),
+            ("首次认定年份", N(2024.0)),
+        ],
+        &[
+            ("企业名称", T("乙公司")),
+            ("年份", N(2024.0)),
+            ("孵化载体认定级别", T("市级")),
+            ("孵化面积(㎡)", N(500.0)),
+            ("转化项目符合条件", T("是")),
+            ("转化成果来源", T("市及市外")),
+            ("转化实际发生费用(元)", N(1_000_000.0)),
+            ("高新认定年份", N(2023.0)),
+        ],
+    ];
+    let values = [
+        ("市级专精特新奖励额(万元)", 5.0),
+        ("省级小巨人奖励额(万元)", 4.0),
+        ("国家级小巨人奖励额(万元)", 3.0),
+        ("高新奖励(万元)", 2.0),
+    ];
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("企业").unwrap();
+    for (col, h) in header.iter().enumerate() {
+        sheet.write_string(0, u16::try_from(col).unwrap(), h).unwrap();
+    }
+    for (row, cells) in filled.iter().enumerate() {
+        let row = u32::try_from(row + 1).unwrap();
+        for (name, value) in cells.iter() {
+            let col = header.iter().position(|h| h == name).unwrap_or_else(|| panic!("{name}"));
+            let col = u16::try_from(col).unwrap();
+            match value {
+                T(t) => sheet.write_string(row, col, *t).unwrap(),
+                N(n) => sheet.write_number(row, col, *n).unwrap(),
+            };
+        }
+    }
+    let sheet = book.add_worksheet();
+    sheet.set_name("参数").unwrap();
+    for (row, cells) in params.iter().enumerate() {
+        let r = u32::try_from(row).unwrap();
+        for (col, text) in cells.iter().enumerate().filter(|(_, t)| !t.is_empty()) {
+            sheet.write_string(r, u16::try_from(col).unwrap(), text).unwrap();
+        }
+        if let Some((_, v)) = values.iter().find(|(name, _)| cells[0] == *name) {
+            sheet.write_number(r, 1, *v).unwrap();
+        }
+    }
+    let data = dir.join("企业数据.xlsx");
+    book.save(&data).unwrap();
+
+    let result = dir.join("结果.xlsx");
+    let r = zhengce(&["eval", ZEZHOU, "--data", s(&data), "--out", s(&result)]);
+    assert_eq!(r.status, Status::Ok, "{}", r.err);
+    assert_eq!(r.err, "");
+    let mut book: Xlsx<_> = calamine::open_workbook(&result).unwrap();
+    let number = |c: &calamine::Data| match c {
+        calamine::Data::Float(f) => *f,
+        calamine::Data::Int(i) => *i as f64,
+        other => panic!("not a number: {other:?}"),
+    };
+    // Each subject's awards, by rule. 甲公司 (2024, the year of its rows): 省级 incubator of
+    // 1,000㎡: 20元 × 1,000 = 20,000元 and 10元 × 1,000 = 10,000元; a county result transferred
+    // for 2,000,000元: 30% is 600,000元, capped at 50万元 = 500,000元; 省级小巨人 recognised in
+    // 2024: the 4万元 parameter = 40,000元. 570,000元 in all. 乙公司: 市级 incubator of 500㎡:
+    // 20元 × 500 = 10,000元; an outside result for 1,000,000元: 20% = 200,000元 (under 30万元);
+    // high-tech recognition in 2023, the year before: 15万元 = 150,000元. 360,000元 in all.
+    let results = book.worksheet_range("结果").unwrap();
+    let mut rows = results.rows();
+    let head: Vec<String> = rows.next().unwrap().iter().map(ToString::to_string).collect();
+    let col = |name: &str| head.iter().position(|h| h == &format!("{name}(元)")).unwrap();
+    let mut per_subject = Vec::new();
+    for row in rows {
+        let award = |name: &str| number(&row[col(name)]);
+        per_subject.push((
+            row[0].to_string(),
+            award("孵化载体补助"),
+            award("孵化载体省级以上补助"),
+            award("科技成果转化补助"),
+            award("专精特新奖励"),
+            award("上年度高新技术企业资助"),
+            row[1..].iter().map(number).sum::<f64>(),
+        ));
+    }
+    assert_eq!(
+        per_subject,
+        [
+            ("甲公司".into(), 20_000.0, 10_000.0, 500_000.0, 40_000.0, 0.0, 570_000.0),
+            ("乙公司".into(), 10_000.0, 0.0, 200_000.0, 0.0, 150_000.0, 360_000.0),
+        ]
+    );
+    // The totals by award, and in all: 570,000元 + 360,000元 = 930,000元.
+    let totals = book.worksheet_range("合计").unwrap();
+    let by_award: Vec<(String, f64, f64)> = totals
+        .rows()
+        .skip(1)
+        .map(|r| (r[0].to_string(), number(&r[1]), number(&r[2])))
+        .filter(|(_, amount, _)| *amount != 0.0)
+        .collect();
+    assert_eq!(
+        by_award,
+        [
+            ("孵化载体补助".into(), 30_000.0, 2.0),
+            ("孵化载体省级以上补助".into(), 10_000.0, 1.0),
+            ("科技成果转化补助".into(), 700_000.0, 2.0),
+            ("专精特新奖励".into(), 40_000.0, 1.0),
+            ("上年度高新技术企业资助".into(), 150_000.0, 1.0),
+        ]
+    );
+    assert_eq!(by_award.iter().map(|(_, amount, _)| amount).sum::<f64>(), 930_000.0);
+}
