@@ -156,3 +156,62 @@ fn a_header_that_fits_no_kind_or_several_says_so() {
     // 100元 × 10% = 10元.
     assert_eq!(r.out, "id,甲补助\n甲,10\n");
 }
+
+/// `eval` on `text` as `企业.csv`: the plain diagnostics' first line and help, one pair per
+/// diagnostic.
+fn plain_diagnostics(name: &str, text: &str) -> Vec<(String, String)> {
+    let dir = temp_dir(name);
+    let data = dir.join("企业.csv");
+    std::fs::write(&data, text).unwrap();
+    let r = eval(&data, &["--error-format", "plain"]);
+    assert_eq!(r.status, Status::Errors, "{}", r.err);
+    let prefix = format!("{}:", s(&data));
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in r.err.lines() {
+        if let Some(rest) = line.strip_prefix(&prefix) {
+            out.push((rest.to_string(), String::new()));
+        } else if let Some(help) = line.strip_prefix("  = help: ")
+            && let Some(last) = out.last_mut()
+        {
+            last.1 = help.to_string();
+        }
+    }
+    out
+}
+
+#[test]
+fn officer_mistakes_in_cells_and_headers_get_specific_help() {
+    let found = plain_diagnostics(
+        "officer-help",
+        "企业名称,转化实际发生费用(元),市级专精特新奖励(万),市级高新奖励(元)\n\
+         甲公司,250万,3,100元\n\
+         ,100,2,1.5万元\n",
+    );
+    let want = [
+        (
+            "1:18: error[ZC0604]: 未知单位 `万`",
+            "`万` 不是单位；你是不是想写 `(万元)`？例如列名 `市级专精特新奖励(万元)`",
+        ),
+        (
+            "2:5: error[ZC0603]: 字段 `转化实际发生费用` 的值 `250万` 不是数字",
+            // 250万元 = 2,500,000元.
+            "`250万` 即 `250万元`：这一列以 `元` 计，填写 `2500000`；或把列名改成 `转化实际发生费用(万元)`，填写 `250`",
+        ),
+        (
+            "2:12: error[ZC0603]: 字段 `市级高新奖励` 的值 `100元` 不是数字",
+            "只填数字 `100`：单位已在列名 `市级高新奖励(元)` 中",
+        ),
+        (
+            "3:1: error[ZC0609]: 主体 `#2` 没有填写必填字段 `企业名称`",
+            "填写这一行的 `企业名称`：它标识每个主体，每一行都要填写；这一行不是主体的数据时，删去这一行",
+        ),
+        (
+            "3:8: error[ZC0603]: 字段 `市级高新奖励` 的值 `1.5万元` 不是数字",
+            // 1.5万元 = 15,000元.
+            "`1.5万元`：这一列以 `元` 计，填写 `15000`；或把列名改成 `市级高新奖励(万元)`，填写 `1.5`",
+        ),
+    ];
+    let want: Vec<(String, String)> =
+        want.iter().map(|(a, b)| ((*a).to_string(), (*b).to_string())).collect();
+    assert_eq!(found, want);
+}

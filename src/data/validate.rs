@@ -348,8 +348,37 @@ impl Validator<'_> {
                     &col.loc,
                     Text::new("这个单位", "this unit"),
                 );
-                if let Some(h) = e.help() {
+                // The header as written, with another unit.
+                let stem = col
+                    .name
+                    .trim()
+                    .strip_suffix([')', '）'])
+                    .and_then(|h| h.trim_end().strip_suffix(text.trim()))
+                    .and_then(|h| h.trim_end().strip_suffix(['(', '（']));
+                let with_unit = |u: &str| match stem {
+                    Some(stem) => format!("{}({u})", stem.trim_end()),
+                    None => header_text(&spec.name, None, Some(u)),
+                };
+                // `(万)` for `(万元)`: the multiplier with the field's own unit.
+                let fixed = super::messages::completed_unit(text, &field_unit);
+                if let Some(u) = fixed {
+                    let header = with_unit(&u);
+                    d = d.help(Text::new(
+                        format!("`{text}` 不是单位；你是不是想写 `({u})`？例如列名 `{header}`"),
+                        format!("`{text}` is not a unit; did you mean `({u})`? e.g. the header `{header}`"),
+                    ));
+                } else if let Some(h) = e.help() {
                     d = d.help(h);
+                } else {
+                    let u = field_unit.display(Lang::Zh);
+                    let header = with_unit(&u);
+                    d = d.help(Text::new(
+                        format!("字段 `{}` 以 `{u}` 计：列名写成 `{header}`", spec.name),
+                        format!(
+                            "`{}` is measured in `{u}`: write the header `{header}`",
+                            spec.name
+                        ),
+                    ));
                 }
                 self.push(d);
                 return None;
@@ -761,7 +790,7 @@ impl Validator<'_> {
                 Read::Value(Given { value, cell, unit })
             }
             Err(e) => {
-                let d = cell_error(self.raw, e, spec, cell, &shown(&cell.value, unit));
+                let d = cell_error(self.raw, e, spec, cell, unit);
                 self.push(d);
                 Read::Bad
             }
@@ -790,10 +819,26 @@ impl Validator<'_> {
                     loc,
                     Text::new("空白", "empty"),
                 );
-                let d = self.declared_at(spec, d).help(Text::new(
-                    "填写这个值；如果它确实可以不填，在政策中把字段声明为 `可选`",
-                    "fill in the value; if it may be left out, declare the field `可选` (optional)",
-                ));
+                let is_key = schema.key_field().is_some_and(|k| k.name == spec.name);
+                let help = if is_key {
+                    // The key names the subject: there is no making it optional.
+                    Text::new(
+                        format!(
+                            "填写这一行的 `{}`：它标识每个主体，每一行都要填写；这一行不是主体的数据时，删去这一行",
+                            spec.name
+                        ),
+                        format!(
+                            "fill in this row's `{}`: it identifies each subject and every row needs it; delete the row if it holds no subject",
+                            spec.name
+                        ),
+                    )
+                } else {
+                    Text::new(
+                        "填写这个值；如果它确实可以不填，在政策中把字段声明为 `可选`",
+                        "fill in the value; if it may be left out, declare the field `可选` (optional)",
+                    )
+                };
+                let d = self.declared_at(spec, d).help(help);
                 self.push(d);
             }
             fields.push(slot.into_value(spec));
