@@ -1,8 +1,15 @@
 //! Data as a county officer fills it: the `年份` column sets the evaluation year, the subject
 //! kind is read from the header, and data diagnostics name their cell in every format.
 
-#[path = "eval_common/mod.rs"]
-#[allow(dead_code, reason = "each test file uses part of the shared helpers")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
+
 mod eval_common;
 
 use std::path::Path;

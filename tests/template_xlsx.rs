@@ -2,8 +2,15 @@
 //! in the headers, the header frozen and drop-down lists for enumerations and 是/否; a `参数`
 //! sheet with each parameter, its unit and an empty value cell; and `eval --data` reading it back.
 
-#[path = "eval_common/mod.rs"]
-#[allow(dead_code, reason = "each test file uses part of the shared helpers")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
+
 mod eval_common;
 
 use std::io::{Cursor, Read};
@@ -289,4 +296,46 @@ fn the_zezhou_walk_template_filled_evaluated_into_a_workbook() {
         ]
     );
     assert_eq!(by_award.iter().map(|(_, amount, _)| amount).sum::<f64>(), 930_000.0);
+}
+
+#[test]
+fn a_cell_of_a_workbook_is_named_in_every_error_format() {
+    let dir = temp_dir("template-cell-formats");
+    let path = zezhou_template(&dir);
+    let run = |format: &str| {
+        let r = zhengce(&[
+            "eval",
+            ZEZHOU,
+            "--data",
+            s(&path),
+            "--error-format",
+            format,
+            "--param",
+            "市级专精特新奖励额=5万元",
+            "--param",
+            "省级小巨人奖励额=4万元",
+            "--param",
+            "国家级小巨人奖励额=3万元",
+        ]);
+        assert_eq!(r.status, Status::Errors, "{}", r.err);
+        r.err
+    };
+    let file = s(&path);
+    // Plain: the cell where line and column would be, for editors and scripts.
+    let plain = run("plain");
+    assert!(
+        plain.starts_with(&format!(
+            "{file}!参数!B5: error[ZC0608]: 单元格 `参数!B5`：数据中没有给出参数 `高新奖励` 的值\n"
+        )),
+        "{plain}"
+    );
+    assert!(!plain.contains(":1:1:"), "{plain}");
+    // JSON: the cell beside the (empty) span.
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let label = &json[0]["labels"][0];
+    assert_eq!((label["file"].as_str(), label["cell"].as_str()), (Some(file), Some("参数!B5")));
+    assert_eq!(json[0]["labels"][1].get("cell"), None, "a label in the policy has no cell");
+    // Human: the snippet is headed with the cell, not with line 1, column 1.
+    let human = run("human");
+    assert!(human.contains(&format!("╭─[{file}!参数!B5]\n")), "{human}");
 }

@@ -39,7 +39,7 @@ pub fn peek(path: &Path) -> Option<Peek> {
 /// The first line of a CSV file (at most the line limit), decoded as the loader decodes it.
 fn csv_header(path: &Path) -> Option<Peek> {
     let file = std::fs::File::open(path).ok()?;
-    let limit = u64::try_from(sizes().line).unwrap_or(u64::MAX);
+    let limit = sizes().line;
     let mut line = Vec::new();
     BufReader::new(file).take(limit).read_until(b'\n', &mut line).ok()?;
     let text = super::decode_text(&line).ok()?;
