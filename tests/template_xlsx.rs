@@ -339,3 +339,54 @@ fn a_cell_of_a_workbook_is_named_in_every_error_format() {
     let human = run("human");
     assert!(human.contains(&format!("╭─[{file}!参数!B5]\n")), "{human}");
 }
+
+#[test]
+fn without_kind_the_workbook_has_a_sheet_per_kind_and_the_filled_one_is_evaluated() {
+    let dir = temp_dir("template-all-kinds");
+    let template = dir.join("模板.xlsx");
+    let r = zhengce(&["template", ZEZHOU, "--out", s(&template)]);
+    assert_eq!(r.status, Status::Ok, "{}", r.err);
+    let book: Xlsx<_> = calamine::open_workbook(&template).unwrap();
+    let sheets = book.sheet_names();
+    assert_eq!(sheets, ["企业", "担保业务", "担保机构", "县", "参数"]);
+    // Each parameter once, although the four kinds share them.
+    assert_eq!(rows(&template, "参数").len(), 5);
+    // The officer fills one guarantee on its sheet and the parameters; the other sheets keep
+    // their headers only.
+    let mut out = rust_xlsxwriter::Workbook::new();
+    for name in &sheets {
+        let sheet = out.add_worksheet();
+        sheet.set_name(name).unwrap();
+        let rows = rows(&template, name);
+        for (r, cells) in rows.iter().enumerate() {
+            for (c, text) in cells.iter().enumerate().filter(|(_, t)| !t.is_empty()) {
+                let (r, c) = (u32::try_from(r).unwrap(), u16::try_from(c).unwrap());
+                sheet.write_string(r, c, text).unwrap();
+            }
+            if *name == "参数" && r > 0 {
+                sheet.write_number(u32::try_from(r).unwrap(), 1, 5.0).unwrap();
+            }
+        }
+        if *name == "担保业务" {
+            let header = &rows[0];
+            let col = |h: &str| u16::try_from(header.iter().position(|x| x == h).unwrap()).unwrap();
+            sheet.write_string(1, col("业务编号"), "DB-001").unwrap();
+            sheet.write_string(1, col("被担保人"), "甲公司").unwrap();
+            sheet.write_string(1, col("政府性融资担保机构提供"), "是").unwrap();
+            sheet.write_string(1, col("对象类型"), "小微企业").unwrap();
+            sheet.write_number(1, col("单户担保金额(万元)"), 500.0).unwrap();
+            sheet.write_number(1, col("担保费率(%)"), 0.8).unwrap();
+            sheet.write_number(1, col("行业基准费率(%)"), 1.5).unwrap();
+        }
+    }
+    let data = dir.join("数据.xlsx");
+    out.save(&data).unwrap();
+    let result = dir.join("结果.csv");
+    let r = zhengce(&["eval", ZEZHOU, "--data", s(&data), "--out", s(&result)]);
+    assert_eq!(r.status, Status::Ok, "{}", r.err);
+    // 500万元 × (1.5% − 0.8%) = 5,000,000元 × 0.7% = 35,000元.
+    assert_eq!(
+        std::fs::read_to_string(&result).unwrap(),
+        "id,担保费补差条件,担保费率补差\nDB-001,true,35000\n"
+    );
+}

@@ -46,7 +46,7 @@ pub use schema::{Bound, FieldKind, FieldSpec, Schema};
 pub use table::{
     DataLoc, RawCell, RawColumn, RawData, RawParam, RawRow, RawTable, RawValue, column_letters,
 };
-pub use template::{Hint, Template, TemplateColumn, TemplateParam, csv_cell, template};
+pub use template::{Hint, Template, TemplateColumn, TemplateParam, csv_cell, template, workbook};
 pub use validate::{validate, validate_with_years};
 pub use value::{Dataset, Record, Value};
 
@@ -304,6 +304,12 @@ pub(crate) fn cell_too_long(raw: &RawData, loc: &DataLoc, chars: usize) -> Diagn
 /// (a cell or a line past its limit is `ZC0907` or `ZC0910`, having read about the limit past
 /// its start); a workbook is read from the file as its reader asks, never whole.
 pub fn load_path(path: &Path) -> (Option<RawData>, Diagnostics) {
+    load_path_for(path, None)
+}
+
+/// [`load_path`] for the subjects of kind `kind`: in a workbook, the sheet named after it if
+/// there is one.
+pub fn load_path_for(path: &Path, kind: Option<&str>) -> (Option<RawData>, Diagnostics) {
     let name = path.display().to_string();
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let max = sizes().data_file;
@@ -316,7 +322,9 @@ pub fn load_path(path: &Path) -> (Option<RawData>, Diagnostics) {
             }
         },
         Some("xlsx" | "xlsm") => match open_sized(path, max) {
-            Ok(file) => return xlsx::load_xlsx_from(&name, std::io::BufReader::new(file)),
+            Ok(file) => {
+                return xlsx::load_xlsx_sheet(&name, std::io::BufReader::new(file), kind);
+            }
             Err(e) => Err(e),
         },
         _ => read_file(path, max),
@@ -361,7 +369,7 @@ pub fn read_dataset_with_years(
     path: &Path,
     schema: &Schema,
 ) -> Result<(Dataset, std::collections::BTreeSet<u16>), Diagnostics> {
-    let (raw, mut diags) = load_path(path);
+    let (raw, mut diags) = load_path_for(path, Some(&schema.subject));
     match raw {
         Some(raw) if !diags.has_errors() => match validate_with_years(&raw, schema) {
             Ok(ds) => Ok(ds),

@@ -61,9 +61,26 @@ fn xlsx_header(path: &Path) -> Option<Peek> {
     file.seek(SeekFrom::Start(0)).ok()?;
     let mut book = Xlsx::new(BufReader::new(file)).ok()?;
     let is_params = |n: &str| n.trim() == "参数" || n.trim().eq_ignore_ascii_case("params");
-    let sheet = book.sheet_names().into_iter().find(|n| !is_params(n))?;
-    let mut cells = book.worksheet_cells_reader(&sheet).ok()?;
+    let sheets: Vec<String> = book.sheet_names().into_iter().filter(|n| !is_params(n)).collect();
+    // The first sheet with a row under its header (a template for several kinds has a sheet
+    // each, and the officer fills one), else the first sheet.
+    let mut first = None;
+    for sheet in sheets {
+        let (headers, filled) = sheet_header(&mut book, &sheet)?;
+        let peek = Peek { sheet: Some(sheet), headers };
+        if filled {
+            return Some(peek);
+        }
+        first.get_or_insert(peek);
+    }
+    first
+}
+
+/// The first non-empty row of a sheet, and whether a non-empty row follows it.
+fn sheet_header<R: Read + Seek>(book: &mut Xlsx<R>, sheet: &str) -> Option<(Vec<String>, bool)> {
+    let mut cells = book.worksheet_cells_reader(sheet).ok()?;
     let mut row = None;
+    let mut filled = false;
     let mut headers: Vec<(u32, String)> = Vec::new();
     while let Some(cell) = cells.next_cell().ok()? {
         let (r, c) = cell.get_position();
@@ -72,14 +89,17 @@ fn xlsx_header(path: &Path) -> Option<Peek> {
             continue;
         }
         match row {
-            Some(first) if first != r => break,
+            Some(first) if first != r => {
+                filled = true;
+                break;
+            }
             _ => row = Some(r),
         }
         headers.push((c, text.trim().to_string()));
     }
     drop(cells);
     headers.sort_by_key(|(c, _)| *c);
-    Some(Peek { sheet: Some(sheet), headers: headers.into_iter().map(|(_, h)| h).collect() })
+    Some((headers.into_iter().map(|(_, h)| h).collect(), filled))
 }
 
 /// Whether a header fits a subject kind: every column names one of its fields (with a year for

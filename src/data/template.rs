@@ -240,77 +240,90 @@ impl Template {
 }
 
 impl Template {
-    /// An Excel workbook to fill in: a sheet named after the subject kind (its header frozen,
-    /// units in the headers, a drop-down list on every cell of an enumeration or 是/否 column,
-    /// and the hint of each column shown beside a selected cell) and, when the kind has
-    /// parameters, a sheet `参数`: the name with its unit, an empty cell for the value, the unit
-    /// and what to write. `eval --data` reads both back. The bytes are the same on every run.
+    /// An Excel workbook to fill in for this subject kind; see [`workbook`].
     pub fn to_xlsx(&self) -> Result<Vec<u8>, XlsxError> {
-        let mut book = Workbook::new();
-        let date = ExcelDateTime::from_ymd(1980, 1, 1)?;
-        book.set_properties(&DocProperties::new().set_creation_datetime(&date));
-        let bold = Format::new().set_bold().set_background_color(Color::RGB(0x00DD_EBF7));
-        let text = Format::new().set_num_format("@");
-        let mut lists = Lists::default();
-        {
-            let sheet = book.add_worksheet();
-            // A kind whose name a sheet cannot have (or that reads as the parameter sheet) gets
-            // a plain one; the header still tells the kind.
-            let name = &self.subject;
-            let plain = name == "参数" || name.eq_ignore_ascii_case("params");
-            if plain || sheet.set_name(name).is_err() {
-                sheet.set_name("数据")?;
-            }
-            for (col, c) in self.columns.iter().enumerate() {
-                let col = ColNum::try_from(col).map_err(|_| XlsxError::RowColumnLimitError)?;
-                sheet.write_string_with_format(0, col, &c.header, &bold)?;
-                sheet.set_column_width(col, width(&c.header))?;
-                if c.is_text {
-                    sheet.set_column_format(col, &text)?;
-                }
-                let dv = lists.validation(&c.choices, &c.hint)?;
-                sheet.add_data_validation(1, col, LAST_ROW, col, &dv)?;
-            }
-            sheet.set_freeze_panes(1, 0)?;
-        }
-        if !self.params.is_empty() {
-            let sheet = book.add_worksheet();
-            sheet.set_name("参数")?;
-            for (col, h) in ["参数", "值", "单位", "说明"].iter().enumerate() {
-                let col = ColNum::try_from(col).map_err(|_| XlsxError::RowColumnLimitError)?;
-                sheet.write_string_with_format(0, col, *h, &bold)?;
-            }
-            let widest = self.params.iter().map(|p| width(&p.header)).fold(10.0, f64::max);
-            sheet.set_column_width(0, widest)?;
-            sheet.set_column_width(1, 14)?;
-            sheet.set_column_width(2, 10)?;
-            sheet.set_column_width(3, 50)?;
-            for (i, p) in self.params.iter().enumerate() {
-                let row = RowNum::try_from(i + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
-                sheet.write_string(row, 0, &p.header)?;
-                sheet.write_string(row, 2, &p.unit)?;
-                let need = if p.required { "必填" } else { "可不填（政策有默认值）" };
-                sheet.write_string(row, 3, format!("{need}；{}", p.hint.zh))?;
-                let dv = lists.validation(&p.choices, &p.hint)?;
-                sheet.add_data_validation(row, 1, row, 1, &dv)?;
-            }
-            sheet.set_freeze_panes(1, 0)?;
-        }
-        if !lists.columns.is_empty() {
-            // Lists too long for a validation of their own, one column each, out of sight.
-            let sheet = book.add_worksheet();
-            sheet.set_name(LISTS)?;
-            sheet.set_hidden(true);
-            for (col, values) in lists.columns.iter().enumerate() {
-                let col = ColNum::try_from(col).map_err(|_| XlsxError::RowColumnLimitError)?;
-                for (row, v) in values.iter().enumerate() {
-                    let row = RowNum::try_from(row).map_err(|_| XlsxError::RowColumnLimitError)?;
-                    sheet.write_string(row, col, v)?;
-                }
-            }
-        }
-        book.save_to_buffer()
+        workbook(std::slice::from_ref(self))
     }
+}
+
+/// An Excel workbook to fill in: a sheet named after each subject kind (its header frozen, units
+/// in the headers, a drop-down list on every cell of an enumeration or 是/否 column, and the hint
+/// of each column shown beside a selected cell) and, when the kinds have parameters, a sheet
+/// `参数`: the name with its unit, an empty cell for the value, the unit and what to write (a
+/// parameter several kinds use is listed once). `eval --data` reads the kind's sheet and the
+/// parameters back. The bytes are the same on every run.
+pub fn workbook(templates: &[Template]) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let date = ExcelDateTime::from_ymd(1980, 1, 1)?;
+    book.set_properties(&DocProperties::new().set_creation_datetime(&date));
+    let bold = Format::new().set_bold().set_background_color(Color::RGB(0x00DD_EBF7));
+    let text = Format::new().set_num_format("@");
+    let mut lists = Lists::default();
+    let limit = |_| XlsxError::RowColumnLimitError;
+    for (i, t) in templates.iter().enumerate() {
+        let sheet = book.add_worksheet();
+        // A kind whose name a sheet cannot have (or that reads as the parameter sheet) gets a
+        // plain one; the header still tells the kind.
+        let name = &t.subject;
+        let plain = name == "参数" || name.eq_ignore_ascii_case("params") || name == LISTS;
+        if plain || sheet.set_name(name).is_err() {
+            sheet.set_name(format!("数据{}", i + 1))?;
+        }
+        for (col, c) in t.columns.iter().enumerate() {
+            let col = ColNum::try_from(col).map_err(limit)?;
+            sheet.write_string_with_format(0, col, &c.header, &bold)?;
+            sheet.set_column_width(col, width(&c.header))?;
+            if c.is_text {
+                sheet.set_column_format(col, &text)?;
+            }
+            let dv = lists.validation(&c.choices, &c.hint)?;
+            sheet.add_data_validation(1, col, LAST_ROW, col, &dv)?;
+        }
+        sheet.set_freeze_panes(1, 0)?;
+    }
+    let mut params: Vec<&TemplateParam> = Vec::new();
+    for p in templates.iter().flat_map(|t| &t.params) {
+        if !params.iter().any(|q| q.header == p.header) {
+            params.push(p);
+        }
+    }
+    if !params.is_empty() {
+        let sheet = book.add_worksheet();
+        sheet.set_name("参数")?;
+        for (col, h) in ["参数", "值", "单位", "说明"].iter().enumerate() {
+            let col = ColNum::try_from(col).map_err(limit)?;
+            sheet.write_string_with_format(0, col, *h, &bold)?;
+        }
+        let widest = params.iter().map(|p| width(&p.header)).fold(10.0, f64::max);
+        sheet.set_column_width(0, widest)?;
+        sheet.set_column_width(1, 14)?;
+        sheet.set_column_width(2, 10)?;
+        sheet.set_column_width(3, 50)?;
+        for (i, p) in params.iter().enumerate() {
+            let row = RowNum::try_from(i + 1).map_err(limit)?;
+            sheet.write_string(row, 0, &p.header)?;
+            sheet.write_string(row, 2, &p.unit)?;
+            let need = if p.required { "必填" } else { "可不填（政策有默认值）" };
+            sheet.write_string(row, 3, format!("{need}；{}", p.hint.zh))?;
+            let dv = lists.validation(&p.choices, &p.hint)?;
+            sheet.add_data_validation(row, 1, row, 1, &dv)?;
+        }
+        sheet.set_freeze_panes(1, 0)?;
+    }
+    if !lists.columns.is_empty() {
+        // Lists too long for a validation of their own, one column each, out of sight.
+        let sheet = book.add_worksheet();
+        sheet.set_name(LISTS)?;
+        sheet.set_hidden(true);
+        for (col, values) in lists.columns.iter().enumerate() {
+            let col = ColNum::try_from(col).map_err(limit)?;
+            for (row, v) in values.iter().enumerate() {
+                let row = RowNum::try_from(row).map_err(limit)?;
+                sheet.write_string(row, col, v)?;
+            }
+        }
+    }
+    book.save_to_buffer()
 }
 
 /// The last row a template's validations cover: every row of a worksheet.
