@@ -197,10 +197,11 @@ fn parameters_on_their_own_sheet() {
     let d = errors("a.xlsx", &data);
     assert_eq!(
         where_(&d),
-        [(Code::UnknownField, "params!A2".into()), (Code::MissingParam, "params!A1".into())]
+        // In cell order.
+        [(Code::MissingParam, "params!A1".into()), (Code::UnknownField, "params!A2".into())]
     );
-    assert_eq!(d[0].help.as_ref().unwrap().en, "did you mean `优秀分数线`?");
-    assert!(d[1].message.en.contains("`全省增速`"));
+    assert_eq!(d[1].help.as_ref().unwrap().en, "did you mean `优秀分数线`?");
+    assert!(d[0].message.en.contains("`全省增速`"));
 }
 
 #[test]
@@ -321,9 +322,10 @@ fn duplicate_ids_and_empty_values() {
     let d = errors("a.xlsx", &data);
     assert_eq!(
         where_(&d),
-        [(Code::DuplicateSubject, "工作表1!A4".into()), (Code::EmptyValue, "工作表1!B3".into())]
+        // In cell order: row 3 before row 4.
+        [(Code::EmptyValue, "工作表1!B3".into()), (Code::DuplicateSubject, "工作表1!A4".into())]
     );
-    let first = d[0].labels.iter().find(|l| !l.primary).unwrap();
+    let first = d[1].labels.iter().find(|l| !l.primary).unwrap();
     assert!(first.text.en.contains("`工作表1!A2`"), "{}", first.text.en);
 }
 

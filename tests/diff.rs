@@ -244,7 +244,8 @@ fn versions_with_different_fields_cannot_be_compared() {
 #[test]
 fn the_subject_kind_must_be_known() {
     let t = TempDir::new("diff-kind");
-    let data = t.write("register.csv", "企业名称\n甲\n");
+    // A header that fits none of zezhou's kinds (企业名称 alone would fit 企业).
+    let data = t.write("register.csv", "单位名称\n甲\n");
     let (status, _, err) = zhengce(&[
         "--lang",
         "en",

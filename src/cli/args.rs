@@ -217,7 +217,8 @@ pub struct TemplateArgs {
     /// The policy file (政策文件)
     #[arg(value_name = "POLICY")]
     pub policy: PathBuf,
-    /// The subject kind, when the policy has several (主体类别)
+    /// The subject kind, when the policy has several; without it, an xlsx template has a sheet
+    /// per kind (主体类别)
     #[arg(long, value_name = "SUBJECT")]
     pub kind: Option<String>,
     /// Years to give a column each, for yearly fields; none means long form with a year column

@@ -7,7 +7,7 @@ use serde_json::json;
 use super::args::{SchemaArgs, SchemaFormat, TemplateArgs, TemplateFormat};
 use super::{Settings, Status, emit, eval, files, output};
 use crate::ast::Policy;
-use crate::data::{FieldKind, FieldSpec, Schema, template};
+use crate::data::{FieldKind, FieldSpec, Schema, template, workbook};
 use crate::diagnostics::render::render;
 use crate::diagnostics::{Diagnostics, Lang, Text};
 
@@ -177,6 +177,11 @@ pub fn run_template(
         Ok(s) => s,
         Err(d) => return fail(d, err),
     };
+    // A workbook holds every kind, a sheet each; the other formats one kind.
+    if args.format == TemplateFormat::Xlsx && schemas.len() > 1 {
+        let templates: Vec<_> = schemas.iter().map(|s| template(s, &args.years)).collect();
+        return write_template(args, settings, workbook(&templates), out, err);
+    }
     let [schema] = schemas.as_slice() else {
         let kinds: Vec<&str> = schemas.iter().map(|s| s.subject.as_str()).collect();
         let d = eval::usage(
@@ -194,52 +199,48 @@ pub fn run_template(
     };
     let t = template(schema, &args.years);
     let body = match args.format {
-        TemplateFormat::Csv => t.to_csv().into_bytes(),
-        TemplateFormat::Toml => t.to_toml().into_bytes(),
-        TemplateFormat::Xlsx => {
-            if args.out.is_none() {
-                let d = eval::bad_options(
-                    "--out",
-                    Text::new(
-                        "xlsx 模板需要用 `--out 文件.xlsx` 指定输出文件",
-                        "an xlsx template needs `--out FILE.xlsx`",
-                    ),
-                    Text::new("例如 `--out 企业数据.xlsx`", "e.g. `--out data.xlsx`"),
-                );
-                emit(err, &render(&d.sorted(), settings.lang, settings.format, &settings.style));
-                return Status::Usage;
-            }
-            let mut book = rust_xlsxwriter::Workbook::new();
-            let sheet = book.add_worksheet();
-            for (col, c) in t.columns.iter().enumerate() {
-                let col = u16::try_from(col).unwrap_or(u16::MAX);
-                let _ = sheet.write_string(0, col, &c.header);
-                let _ = match c.example.parse::<f64>() {
-                    Ok(n) if !c.is_text => sheet.write_number(1, col, n),
-                    _ => sheet.write_string(1, col, &c.example),
-                };
-            }
-            match book.save_to_buffer() {
-                Ok(b) => b,
-                Err(e) => {
-                    let d = output::cannot_write(args.out.as_deref(), &e.to_string());
-                    let d: Diagnostics = vec![d].into();
-                    emit(
-                        err,
-                        &render(&d.sorted(), settings.lang, settings.format, &settings.style),
-                    );
-                    return Status::Usage;
-                }
-            }
+        TemplateFormat::Csv => Ok(t.to_csv().into_bytes()),
+        TemplateFormat::Toml => Ok(t.to_toml().into_bytes()),
+        TemplateFormat::Xlsx => t.to_xlsx(),
+    };
+    write_template(args, settings, body, out, err)
+}
+
+/// Writes a template to `--out` (required for a workbook) or standard output.
+fn write_template(
+    args: &TemplateArgs,
+    settings: &Settings,
+    body: Result<Vec<u8>, rust_xlsxwriter::XlsxError>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Status {
+    let usage = |d: Diagnostics, err: &mut dyn Write| {
+        emit(err, &render(&d.sorted(), settings.lang, settings.format, &settings.style));
+        Status::Usage
+    };
+    if args.format == TemplateFormat::Xlsx && args.out.is_none() {
+        let d = eval::bad_options(
+            "--out",
+            Text::new(
+                "xlsx 模板需要用 `--out 文件.xlsx` 指定输出文件",
+                "an xlsx template needs `--out FILE.xlsx`",
+            ),
+            Text::new("例如 `--out 企业数据.xlsx`", "e.g. `--out data.xlsx`"),
+        );
+        return usage(d, err);
+    }
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => {
+            let d = output::cannot_write(args.out.as_deref(), &e.to_string());
+            return usage(vec![d].into(), err);
         }
     };
     match &args.out {
         // Written like a report: atomically, and never over the policy it describes.
         Some(path) => {
             if let Err(d) = output::write_out(path, &body, std::slice::from_ref(&args.policy)) {
-                let d: Diagnostics = vec![*d].into();
-                emit(err, &render(&d.sorted(), settings.lang, settings.format, &settings.style));
-                return Status::Usage;
+                return usage(vec![*d].into(), err);
             }
         }
         None => emit(out, &String::from_utf8_lossy(&body)),

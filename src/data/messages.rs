@@ -10,6 +10,7 @@ use super::table::{DataLoc, RawCell, RawData, RawValue};
 use crate::diagnostics::{Code, Diagnostic, Lang, Text};
 use crate::source::{Loc, SourceFile};
 use crate::units::Unit;
+use rust_decimal::Decimal;
 
 /// Adds a secondary label at a field's declaration.
 pub(super) fn declared_at(policy: &Arc<SourceFile>, spec: &FieldSpec, d: Diagnostic) -> Diagnostic {
@@ -72,8 +73,9 @@ pub(super) fn cell_error(
     e: CellError,
     spec: &FieldSpec,
     cell: &RawCell,
-    shown: &str,
+    unit: &Unit,
 ) -> Diagnostic {
+    let shown = &shown(&cell.value, unit);
     let f = &spec.name;
     let t = cell.value.display();
     let (code, message, label, help) = match e {
@@ -84,7 +86,7 @@ pub(super) fn cell_error(
                 format!("value `{t}` of `{f}` is not a number"),
             ),
             Text::new("不是数字", "not a number"),
-            number_help(p, &t, spec),
+            number_help(p, &t, spec, unit),
         ),
         CellError::PercentInField => {
             let u = spec.unit_text().unwrap_or_default();
@@ -284,7 +286,76 @@ fn share_help(share: bool) -> Text {
 }
 
 /// Help for a cell that is not a plain number, showing the corrected text when it can.
-fn number_help(p: NumberProblem, t: &str, spec: &FieldSpec) -> Text {
+/// `万` in a column of `元` means `万元`: the unit a bare multiplier (`万`, `亿`, `千`, `百万`,
+/// `千万`) written alone stands for, with the base unit of `column`; `None` for anything else.
+pub(super) fn completed_unit(text: &str, column: &Unit) -> Option<String> {
+    let text = text.trim();
+    if !matches!(text, "百" | "千" | "万" | "十万" | "百万" | "千万" | "亿") {
+        return None;
+    }
+    let base = Unit::canonical(column.dim()).display(Lang::Zh);
+    let candidate = format!("{text}{base}");
+    crate::units::parse_unit(&candidate)
+        .ok()
+        .filter(|u| u.dim() == column.dim() && !column.dim().is_number())
+        .map(|_| candidate)
+}
+
+/// A cell written as a number and a unit (`250万`, `12.5万元`) in a column of `column`: the number,
+/// the unit the cell means (its own if the column's quantity is measured in it, or a multiplier
+/// completed as [`completed_unit`]), and the value in the column's unit.
+fn number_with_unit(t: &str, column: &Unit) -> Option<(String, String, Decimal)> {
+    let t = super::cell::half_width(t.trim());
+    let number: String =
+        t.chars().take_while(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | ',')).collect();
+    let rest = t.get(number.len()..)?.trim();
+    let n = super::cell::parse_plain(&number).ok()?;
+    let unit_text = match crate::units::parse_unit(rest) {
+        Ok(u) if u.dim() == column.dim() => rest.to_string(),
+        _ => completed_unit(rest, column)?,
+    };
+    let unit = crate::units::parse_unit(&unit_text).ok()?;
+    let value = column.from_base(unit.to_base(n).ok()?).ok()?.normalize();
+    Some((number, unit_text, value))
+}
+
+/// Whether two texts are the same once full-width digits are read as ASCII.
+fn half_width_eq(a: &str, b: &str) -> bool {
+    super::cell::half_width(a) == super::cell::half_width(b)
+}
+
+fn number_help(p: NumberProblem, t: &str, spec: &FieldSpec, column: &Unit) -> Text {
+    if matches!(p, NumberProblem::UnitInCell | NumberProblem::Other)
+        && let Some((number, unit, value)) = number_with_unit(t, column)
+    {
+        let col_unit = column.display(Lang::Zh);
+        let header = header_text(&spec.name, None, Some(&unit));
+        let col_header = header_text(&spec.name, None, Some(&col_unit));
+        // `250万` is read as `250万元`, said so; `1.5万元` needs no reading.
+        let written = t.trim();
+        let (zh_read, en_read) = if half_width_eq(written, &format!("{number}{unit}")) {
+            (format!("`{written}`"), format!("`{written}`"))
+        } else {
+            (format!("`{written}` 即 `{number}{unit}`"), format!("`{written}` is `{number}{unit}`"))
+        };
+        return if unit == col_unit {
+            Text::new(
+                format!("只填数字 `{value}`：单位已在列名 `{col_header}` 中"),
+                format!(
+                    "write the number alone, `{value}`: the header `{col_header}` gives the unit"
+                ),
+            )
+        } else {
+            Text::new(
+                format!(
+                    "{zh_read}：这一列以 `{col_unit}` 计，填写 `{value}`；或把列名改成 `{header}`，填写 `{number}`"
+                ),
+                format!(
+                    "{en_read}: this column is in `{col_unit}`, so write `{value}`; or rename the column `{header}` and write `{number}`"
+                ),
+            )
+        };
+    }
     match p {
         NumberProblem::MisplacedSeparator => Text::new(
             "逗号只能作千位分隔符，每三位一组（如 `1,234,567.89`）；小数点用 `.`",

@@ -24,6 +24,7 @@ mod csv;
 pub mod header;
 mod json;
 mod messages;
+mod peek;
 mod schema;
 mod table;
 mod template;
@@ -40,12 +41,13 @@ pub use self::csv::load_csv;
 pub use self::json::load_json;
 pub use self::toml::load_toml;
 pub use self::xlsx::load_xlsx;
+pub use peek::{Peek, fits, peek};
 pub use schema::{Bound, FieldKind, FieldSpec, Schema};
 pub use table::{
     DataLoc, RawCell, RawColumn, RawData, RawParam, RawRow, RawTable, RawValue, column_letters,
 };
-pub use template::{Template, TemplateColumn, csv_cell, template};
-pub use validate::validate;
+pub use template::{Hint, Template, TemplateColumn, TemplateParam, csv_cell, template, workbook};
+pub use validate::{validate, validate_with_years};
 pub use value::{Dataset, Record, Value};
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
@@ -302,6 +304,12 @@ pub(crate) fn cell_too_long(raw: &RawData, loc: &DataLoc, chars: usize) -> Diagn
 /// (a cell or a line past its limit is `ZC0907` or `ZC0910`, having read about the limit past
 /// its start); a workbook is read from the file as its reader asks, never whole.
 pub fn load_path(path: &Path) -> (Option<RawData>, Diagnostics) {
+    load_path_for(path, None)
+}
+
+/// [`load_path`] for the subjects of kind `kind`: in a workbook, the sheet named after it if
+/// there is one.
+pub fn load_path_for(path: &Path, kind: Option<&str>) -> (Option<RawData>, Diagnostics) {
     let name = path.display().to_string();
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let max = sizes().data_file;
@@ -314,7 +322,9 @@ pub fn load_path(path: &Path) -> (Option<RawData>, Diagnostics) {
             }
         },
         Some("xlsx" | "xlsm") => match open_sized(path, max) {
-            Ok(file) => return xlsx::load_xlsx_from(&name, std::io::BufReader::new(file)),
+            Ok(file) => {
+                return xlsx::load_xlsx_sheet(&name, std::io::BufReader::new(file), kind);
+            }
             Err(e) => Err(e),
         },
         _ => read_file(path, max),
@@ -351,9 +361,17 @@ fn open_sized(path: &Path, max: u64) -> Result<std::fs::File, ReadError> {
 
 /// Reads a data file from disk and validates it in one step.
 pub fn read_dataset(path: &Path, schema: &Schema) -> Result<Dataset, Diagnostics> {
-    let (raw, mut diags) = load_path(path);
+    read_dataset_with_years(path, schema).map(|(ds, _)| ds)
+}
+
+/// [`read_dataset`], and the years of the file's `年份` column ([`validate_with_years`]).
+pub fn read_dataset_with_years(
+    path: &Path,
+    schema: &Schema,
+) -> Result<(Dataset, std::collections::BTreeSet<u16>), Diagnostics> {
+    let (raw, mut diags) = load_path_for(path, Some(&schema.subject));
     match raw {
-        Some(raw) if !diags.has_errors() => match validate(&raw, schema) {
+        Some(raw) if !diags.has_errors() => match validate_with_years(&raw, schema) {
             Ok(ds) => Ok(ds),
             Err(e) => {
                 diags.extend(e);

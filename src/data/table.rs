@@ -71,16 +71,21 @@ impl DataLoc {
     }
 }
 
-/// Spreadsheet column letters: 0 → `A`, 25 → `Z`, 26 → `AA`.
-pub fn column_letters(col: u32) -> String {
-    let mut n = u64::from(col) + 1;
-    let mut out = Vec::new();
-    while n > 0 {
-        let rem = (n - 1) % 26;
-        out.push(char::from(b'A' + u8::try_from(rem).unwrap_or(0)));
-        n = (n - 1) / 26;
+pub use crate::diagnostics::column_letters;
+
+impl DataLoc {
+    /// The workbook place of a spreadsheet location, for the diagnostic's label.
+    pub fn place(&self) -> Option<crate::diagnostics::Place> {
+        match self {
+            DataLoc::Span(_) => None,
+            DataLoc::Cell { sheet, row, col } => {
+                Some(crate::diagnostics::Place { sheet: sheet.clone(), row: *row, col: Some(*col) })
+            }
+            DataLoc::Row { sheet, row } => {
+                Some(crate::diagnostics::Place { sheet: sheet.clone(), row: *row, col: None })
+            }
+        }
     }
-    out.iter().rev().collect()
 }
 
 /// A cell's content as the file gives it, before it is checked against a field.
@@ -217,7 +222,11 @@ pub(crate) fn located(
         }
         (_, None) => message,
     };
-    Diagnostic::new(code, message).at(Loc::new(file, loc.span()), label)
+    let d = Diagnostic::new(code, message).at(Loc::new(file, loc.span()), label);
+    match loc.place() {
+        Some(place) => d.in_cell(place),
+        None => d,
+    }
 }
 
 /// A secondary label's text, naming the spreadsheet cell when there is one.

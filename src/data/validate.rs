@@ -5,7 +5,7 @@
 //! A table with a `年份` column is in long form: one row per subject and year, rows with the same
 //! id merged into one subject. Nothing is returned when anything is wrong.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::cell::{did_you_mean, read_cell};
 use super::header::{header_text, is_year_column, parse_header, parse_year};
@@ -24,7 +24,22 @@ use crate::units::{Dim, Unit, parse_unit};
 /// every parameter that has no default (ZC0608); a file without one (every CSV file) leaves
 /// them [`Value::Missing`], to be given by another file.
 pub fn validate(raw: &RawData, schema: &Schema) -> Result<Dataset, Diagnostics> {
-    let mut v = Validator { raw, schema, diags: Diagnostics::new(), pushed: HashSet::new() };
+    validate_with_years(raw, schema).map(|(ds, _)| ds)
+}
+
+/// [`validate`], and the years of a long-form table's `年份` column (empty for a table
+/// without one): the years the data is for, even where its yearly values are left empty.
+pub fn validate_with_years(
+    raw: &RawData,
+    schema: &Schema,
+) -> Result<(Dataset, BTreeSet<u16>), Diagnostics> {
+    let mut v = Validator {
+        raw,
+        schema,
+        diags: Diagnostics::new(),
+        pushed: HashSet::new(),
+        row_years: BTreeSet::new(),
+    };
     let records = match &raw.table {
         Some(table) => v.table(table),
         None => Vec::new(),
@@ -33,13 +48,14 @@ pub fn validate(raw: &RawData, schema: &Schema) -> Result<Dataset, Diagnostics> 
     if v.diags.has_errors() {
         return Err(v.diags);
     }
-    Ok(Dataset {
+    let dataset = Dataset {
         subject: schema.subject.clone(),
         fields: schema.fields.iter().map(|f| f.name.clone()).collect(),
         records,
         param_names: schema.params.iter().map(|p| p.name.clone()).collect(),
         params,
-    })
+    };
+    Ok((dataset, v.row_years))
 }
 
 /// What a column holds.
@@ -157,6 +173,8 @@ struct Validator<'a> {
     schema: &'a Schema,
     diags: Diagnostics,
     pushed: HashSet<(Code, Option<Span>, String)>,
+    /// The years of the long-form rows read.
+    row_years: BTreeSet<u16>,
 }
 
 impl Validator<'_> {
@@ -330,8 +348,37 @@ impl Validator<'_> {
                     &col.loc,
                     Text::new("这个单位", "this unit"),
                 );
-                if let Some(h) = e.help() {
+                // The header as written, with another unit.
+                let stem = col
+                    .name
+                    .trim()
+                    .strip_suffix([')', '）'])
+                    .and_then(|h| h.trim_end().strip_suffix(text.trim()))
+                    .and_then(|h| h.trim_end().strip_suffix(['(', '（']));
+                let with_unit = |u: &str| match stem {
+                    Some(stem) => format!("{}({u})", stem.trim_end()),
+                    None => header_text(&spec.name, None, Some(u)),
+                };
+                // `(万)` for `(万元)`: the multiplier with the field's own unit.
+                let fixed = super::messages::completed_unit(text, &field_unit);
+                if let Some(u) = fixed {
+                    let header = with_unit(&u);
+                    d = d.help(Text::new(
+                        format!("`{text}` 不是单位；你是不是想写 `({u})`？例如列名 `{header}`"),
+                        format!("`{text}` is not a unit; did you mean `({u})`? e.g. the header `{header}`"),
+                    ));
+                } else if let Some(h) = e.help() {
                     d = d.help(h);
+                } else {
+                    let u = field_unit.display(Lang::Zh);
+                    let header = with_unit(&u);
+                    d = d.help(Text::new(
+                        format!("字段 `{}` 以 `{u}` 计：列名写成 `{header}`", spec.name),
+                        format!(
+                            "`{}` is measured in `{u}`: write the header `{header}`",
+                            spec.name
+                        ),
+                    ));
                 }
                 self.push(d);
                 return None;
@@ -686,6 +733,9 @@ impl Validator<'_> {
                 "write a four-digit year such as `2020`",
             )));
         }
+        if let Some(y) = year {
+            self.row_years.insert(y);
+        }
         year
     }
 
@@ -740,7 +790,7 @@ impl Validator<'_> {
                 Read::Value(Given { value, cell, unit })
             }
             Err(e) => {
-                let d = cell_error(self.raw, e, spec, cell, &shown(&cell.value, unit));
+                let d = cell_error(self.raw, e, spec, cell, unit);
                 self.push(d);
                 Read::Bad
             }
@@ -769,10 +819,26 @@ impl Validator<'_> {
                     loc,
                     Text::new("空白", "empty"),
                 );
-                let d = self.declared_at(spec, d).help(Text::new(
-                    "填写这个值；如果它确实可以不填，在政策中把字段声明为 `可选`",
-                    "fill in the value; if it may be left out, declare the field `可选` (optional)",
-                ));
+                let is_key = schema.key_field().is_some_and(|k| k.name == spec.name);
+                let help = if is_key {
+                    // The key names the subject: there is no making it optional.
+                    Text::new(
+                        format!(
+                            "填写这一行的 `{}`：它标识每个主体，每一行都要填写；这一行不是主体的数据时，删去这一行",
+                            spec.name
+                        ),
+                        format!(
+                            "fill in this row's `{}`: it identifies each subject and every row needs it; delete the row if it holds no subject",
+                            spec.name
+                        ),
+                    )
+                } else {
+                    Text::new(
+                        "填写这个值；如果它确实可以不填，在政策中把字段声明为 `可选`",
+                        "fill in the value; if it may be left out, declare the field `可选` (optional)",
+                    )
+                };
+                let d = self.declared_at(spec, d).help(help);
                 self.push(d);
             }
             fields.push(slot.into_value(spec));
@@ -854,17 +920,43 @@ impl Validator<'_> {
                     spec.by_year.then_some(2020),
                     spec.unit_text().as_deref(),
                 );
+                // A value cell left empty (a template's): fill it in; else the row is missing.
+                let unit = spec.unit_text().unwrap_or_default();
+                let name = &spec.name;
+                let help = match slot.empty_at.as_ref().map(DataLoc::cell_ref) {
+                    Some(Some(cell)) => Text::new(
+                        format!(
+                            "在单元格 `{cell}` 填写 `{name}` 的值{}，或用 `--param {name}=…{unit}` 给出",
+                            if unit.is_empty() {
+                                String::new()
+                            } else {
+                                format!("（单位：{unit}）")
+                            }
+                        ),
+                        format!(
+                            "fill in cell `{cell}` with the value of `{name}`{}, or give it with `--param {name}=…{unit}`",
+                            if unit.is_empty() { String::new() } else { format!(" (in {unit})") }
+                        ),
+                    ),
+                    Some(None) => Text::new(
+                        format!("填写 `{name}` 的值，或用 `--param {name}=…{unit}` 给出"),
+                        format!(
+                            "fill in the value of `{name}`, or give it with `--param {name}=…{unit}`"
+                        ),
+                    ),
+                    None => Text::new(
+                        format!("在参数表中加入 `{example}`，或在政策中给出默认值"),
+                        format!(
+                            "add `{example}` to the parameters, or give it a default in the policy"
+                        ),
+                    ),
+                };
                 let d = d
                     .also(
                         Loc::new(&self.schema.policy, spec.span),
                         Text::new("在这里声明，没有默认值", "declared here without a default"),
                     )
-                    .help(Text::new(
-                        format!("在参数表中加入 `{example}`，或在政策中给出默认值"),
-                        format!(
-                            "add `{example}` to the parameters, or give it a default in the policy"
-                        ),
-                    ));
+                    .help(help);
                 self.push(d);
             }
             out.push(slot.into_value(spec));

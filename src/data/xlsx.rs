@@ -1,5 +1,6 @@
-//! Spreadsheets (`.xlsx`): the subjects are on the first sheet (the first one not named
-//! `参数`/`params`), whose first non-empty row is the header. Parameters are on a sheet named
+//! Spreadsheets (`.xlsx`): the subjects are on the sheet named after their subject kind if the
+//! workbook has one, else on the first sheet (the first one not named `参数`/`params`), whose
+//! first non-empty row is the header. Parameters are on a sheet named
 //! `参数` or `params`, one per row: name in the first column, value in the second (an optional
 //! first row `参数,值` / `name,value` is skipped).
 //!
@@ -33,7 +34,18 @@ pub fn load_xlsx(name: &str, bytes: &[u8]) -> (Option<RawData>, Diagnostics) {
 /// Reads a spreadsheet from `reader` (a file, read as the reader asks). Every part of the
 /// workbook is first inflated and scanned within the limits ([`zipsafe`]), so that what the
 /// spreadsheet reader then loads is bounded.
-pub fn load_xlsx_from<R: Read + Seek>(name: &str, mut reader: R) -> (Option<RawData>, Diagnostics) {
+pub fn load_xlsx_from<R: Read + Seek>(name: &str, reader: R) -> (Option<RawData>, Diagnostics) {
+    load_xlsx_sheet(name, reader, None)
+}
+
+/// [`load_xlsx_from`], the subjects taken from the sheet named `sheet` when the workbook has one
+/// (a template for several subject kinds has a sheet for each), else from the first sheet that
+/// is not `参数`.
+pub fn load_xlsx_sheet<R: Read + Seek>(
+    name: &str,
+    mut reader: R,
+    sheet: Option<&str>,
+) -> (Option<RawData>, Diagnostics) {
     let file = SourceFile::new(name, "");
     let checked = zipsafe::check(&mut reader, sizes().workbook);
     if let Err(why) = checked {
@@ -76,7 +88,8 @@ pub fn load_xlsx_from<R: Read + Seek>(name: &str, mut reader: R) -> (Option<RawD
     };
     let names = book.sheet_names();
     let is_params = |n: &str| n.trim() == "参数" || n.trim().eq_ignore_ascii_case("params");
-    if let Some(sheet) = names.iter().find(|n| !is_params(n)) {
+    let named = sheet.and_then(|want| names.iter().find(|n| n.trim() == want.trim()));
+    if let Some(sheet) = named.or_else(|| names.iter().find(|n| !is_params(n))) {
         match grid(&mut book, sheet) {
             Ok(cells) => {
                 raw.table = Some(table(cells, sheet, &raw, &mut diags));
@@ -444,12 +457,24 @@ fn table(grid: Grid, sheet: &str, raw: &RawData, diags: &mut Diagnostics) -> Raw
     }
 }
 
+/// The parameters of a `参数` sheet: in each row, the first cell is the name and the cell to its
+/// right the value. A value left empty is an empty cell where it is (a template's value cells
+/// start empty), so that a missing value is reported at the cell to fill; what stands further
+/// right (a unit, a note) is not read.
 fn params(grid: Grid) -> Vec<RawParam> {
     let mut out = Vec::new();
-    for (i, (_, cells)) in grid.into_iter().enumerate() {
+    for (i, (row, cells)) in grid.into_iter().enumerate() {
         let mut cells = cells.into_iter().filter(|c| matches!(c.loc, DataLoc::Cell { .. }));
-        let (Some(name), Some(value)) = (cells.next(), cells.next()) else {
+        let Some(name) = cells.next() else {
             continue;
+        };
+        let DataLoc::Cell { sheet, col, .. } = &name.loc else {
+            continue;
+        };
+        let value_loc = DataLoc::Cell { sheet: sheet.clone(), row, col: col.saturating_add(1) };
+        let value = match cells.next() {
+            Some(v) if v.loc == value_loc => v,
+            _ => RawCell { value: RawValue::Empty, loc: value_loc },
         };
         let (n, v) = (name.value.display(), value.value.display());
         let is_title = matches!(n.as_str(), "参数" | "参数名" | "名称" | "name")

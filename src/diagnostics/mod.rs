@@ -63,6 +63,43 @@ pub struct Label {
     pub text: Text,
     /// The primary label is the one the diagnostic is sorted by.
     pub primary: bool,
+    /// The cell or row of a workbook the label is at: a workbook has no text to point into, so
+    /// the span is empty and this says where (`FILE!Sheet1!H3` in every format).
+    pub cell: Option<Place>,
+}
+
+/// A cell or a whole row of a workbook's sheet.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Place {
+    /// The sheet's name.
+    pub sheet: String,
+    /// The row, from 0.
+    pub row: u32,
+    /// The column, from 0; `None` for the whole row.
+    pub col: Option<u32>,
+}
+
+impl Place {
+    /// The name spreadsheet users give it: `Sheet1!H3`, or `Sheet1!3:3` for a row.
+    pub fn name(&self) -> String {
+        let row = u64::from(self.row) + 1;
+        match self.col {
+            Some(col) => format!("{}!{}{row}", self.sheet, column_letters(col)),
+            None => format!("{}!{row}:{row}", self.sheet),
+        }
+    }
+}
+
+/// Spreadsheet column letters: 0 → `A`, 25 → `Z`, 26 → `AA`.
+pub fn column_letters(col: u32) -> String {
+    let mut n = u64::from(col) + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        out.push(char::from(b'A' + u8::try_from(rem).unwrap_or(0)));
+        n = (n - 1) / 26;
+    }
+    out.iter().rev().collect()
 }
 
 /// One problem found in a policy or data file.
@@ -83,13 +120,21 @@ impl Diagnostic {
 
     /// Adds the primary label.
     pub fn at(mut self, loc: Loc, text: Text) -> Diagnostic {
-        self.labels.push(Label { loc, text, primary: true });
+        self.labels.push(Label { loc, text, primary: true, cell: None });
+        self
+    }
+
+    /// Places the primary label at a workbook's cell or row.
+    pub fn in_cell(mut self, place: Place) -> Diagnostic {
+        if let Some(l) = self.labels.iter_mut().find(|l| l.primary) {
+            l.cell = Some(place);
+        }
         self
     }
 
     /// Adds a secondary label (the other side of a disagreement, the earlier definition, ...).
     pub fn also(mut self, loc: Loc, text: Text) -> Diagnostic {
-        self.labels.push(Label { loc, text, primary: false });
+        self.labels.push(Label { loc, text, primary: false, cell: None });
         self
     }
 
@@ -103,10 +148,16 @@ impl Diagnostic {
         self.labels.iter().find(|l| l.primary).or(self.labels.first()).map(|l| &l.loc)
     }
 
-    fn sort_key(&self) -> (String, usize, usize, Code) {
+    /// The workbook cell of the primary label, if it is at one.
+    pub fn primary_cell(&self) -> Option<&Place> {
+        self.labels.iter().find(|l| l.primary).or(self.labels.first()).and_then(|l| l.cell.as_ref())
+    }
+
+    fn sort_key(&self) -> (String, Option<Place>, usize, usize, Code) {
+        let cell = self.primary_cell().cloned();
         match self.primary() {
-            Some(loc) => (loc.file.name.clone(), loc.span.start, loc.span.end, self.code),
-            None => (String::new(), 0, 0, self.code),
+            Some(loc) => (loc.file.name.clone(), cell, loc.span.start, loc.span.end, self.code),
+            None => (String::new(), None, 0, 0, self.code),
         }
     }
 }

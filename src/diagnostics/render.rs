@@ -164,6 +164,14 @@ fn position(file: &SourceFile, offset: usize) -> String {
     format!("{}:{line}:{col}", file.name)
 }
 
+/// Where a label is: `FILE:LINE:COLUMN` in a text file, `FILE!Sheet1!H3` at a workbook's cell.
+fn label_position(label: &Label) -> String {
+    match &label.cell {
+        Some(cell) => format!("{}!{}", label.loc.file.name, cell.name()),
+        None => position(&label.loc.file, label.loc.span.start),
+    }
+}
+
 // --- plain
 
 /// Renders diagnostics as plain text, one block per diagnostic:
@@ -183,7 +191,7 @@ pub fn render_plain(diags: &[Diagnostic], lang: Lang) -> String {
     for diag in diags {
         let primary = primary_label(diag);
         if let Some(label) = primary {
-            out.push_str(&position(&label.loc.file, label.loc.span.start));
+            out.push_str(&label_position(label));
             out.push_str(": ");
         }
         out.push_str(&format!(
@@ -202,7 +210,7 @@ pub fn render_plain(diags: &[Diagnostic], lang: Lang) -> String {
             if primary.is_some_and(|p| std::ptr::eq(p, label)) {
                 continue;
             }
-            out.push_str(&format!("  {}: note", position(&label.loc.file, label.loc.span.start)));
+            out.push_str(&format!("  {}: note", label_position(label)));
             if let Some(text) = non_empty(label.text.get(lang)) {
                 out.push_str(&format!(": {text}"));
             }
@@ -234,6 +242,9 @@ struct JsonLabel<'a> {
     end_column: usize,
     message: Option<&'a str>,
     primary: bool,
+    /// The workbook cell or row (`Sheet1!H3`), for a label in a workbook; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cell: Option<String>,
 }
 
 /// Renders diagnostics as a JSON array (pretty-printed, followed by a newline), every text in
@@ -252,7 +263,8 @@ struct JsonLabel<'a> {
 ///       "line": 2, "column": 9,       // 1-based; the column counts characters
 ///       "end_line": 2, "end_column": 13,  // position of `end`, same conventions
 ///       "message": "这个名称没有定义",  // or null
-///       "primary": true               // exactly one label is primary when there are labels
+///       "primary": true,              // exactly one label is primary when there are labels
+///       "cell": "Sheet1!H3"           // only for a label at a workbook's cell or row
 ///     }
 ///   ]
 /// }
@@ -282,6 +294,7 @@ pub fn render_json(diags: &[Diagnostic], lang: Lang) -> String {
                         end_column,
                         message: non_empty(label.text.get(lang)),
                         primary: primary.is_some_and(|p| std::ptr::eq(p, label)),
+                        cell: label.cell.as_ref().map(crate::diagnostics::Place::name),
                     }
                 })
                 .collect();
@@ -320,8 +333,23 @@ pub fn render_human(diags: &[Diagnostic], lang: Lang, style: &HumanStyle) -> Str
         .with_urls(false)
         .without_syntax_highlighting()
         .with_show_related_as_nested(true);
+    // A workbook's cell has no line and column: its snippet is headed `FILE!Sheet1!H3` alone.
+    let at_cell = GraphicalReportHandler::new_themed(GraphicalTheme {
+        characters: match style.charset {
+            Charset::Unicode => ThemeCharacters::unicode(),
+            Charset::Ascii => ThemeCharacters::ascii(),
+        },
+        styles: if style.color { ThemeStyles::ansi() } else { ThemeStyles::none() },
+    })
+    .with_width(style.width)
+    .with_links(false)
+    .with_urls(false)
+    .without_syntax_highlighting()
+    .with_show_related_as_nested(true)
+    .without_primary_span_start();
     let mut out = String::new();
     for diag in diags {
+        let handler = if diag.primary_cell().is_some() { &at_cell } else { &handler };
         if diag.labels.iter().any(|l| on_long_line(&l.loc.file.text, l.loc.span)) {
             // A snippet of a line thousands of characters long helps nobody (and is past what
             // the graphical handler can lay out); the plain block still names line and column.
@@ -362,6 +390,8 @@ fn on_long_line(text: &str, span: Span) -> bool {
 #[derive(Debug)]
 struct FileSource<'a> {
     file: &'a SourceFile,
+    /// The workbook cell the snippet is at, named after the file (`FILE!Sheet1!H3`).
+    cell: Option<String>,
 }
 
 impl SourceCode for FileSource<'_> {
@@ -378,8 +408,12 @@ impl SourceCode for FileSource<'_> {
             context_lines_after,
         )?;
         let column = self.file.line_col(inner.span().offset()).1.saturating_sub(1);
+        let name = match &self.cell {
+            Some(cell) => format!("{}!{cell}", self.file.name),
+            None => self.file.name.clone(),
+        };
         Ok(Box::new(MietteSpanContents::new_named(
-            self.file.name.clone(),
+            name,
             inner.data(),
             *inner.span(),
             inner.line(),
@@ -433,7 +467,14 @@ impl<'a> View<'a> {
                 related.push(RelatedView::new(label, lang));
             }
         }
-        View { diag, lang, source: primary_file.map(|file| FileSource { file }), labels, related }
+        let cell = primary.and_then(|l| l.cell.as_ref()).map(super::Place::name);
+        View {
+            diag,
+            lang,
+            source: primary_file.map(|file| FileSource { file, cell }),
+            labels,
+            related,
+        }
     }
 }
 
@@ -502,7 +543,10 @@ impl<'a> RelatedView<'a> {
         });
         RelatedView {
             message,
-            source: FileSource { file: &label.loc.file },
+            source: FileSource {
+                file: &label.loc.file,
+                cell: label.cell.as_ref().map(super::Place::name),
+            },
             label: labeled_span(label, lang, true, false),
         }
     }

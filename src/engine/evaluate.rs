@@ -122,6 +122,20 @@ pub fn evaluate(
         }
         imported_amounts.insert(imp.alias.clone(), per_award);
     }
+    if loaded.year.is_none() {
+        // The evaluator cannot know which years the data holds: its help is made specific here.
+        diags = diags
+            .sorted()
+            .into_iter()
+            .map(|mut d| {
+                if d.code == crate::diagnostics::Code::NoYear {
+                    d.help = Some(super::load::no_year_help(&loaded.row_years));
+                }
+                d
+            })
+            .collect::<Vec<_>>()
+            .into();
+    }
     let (stacks, stack_diags) =
         stack::apply(&stack::Stacking::new(policy, checked, &kind), &outcomes, &imported_amounts);
     diags.extend(stack_diags);

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::ast::Policy;
 use crate::checker::Checked;
-use crate::data::{Dataset, Schema, Value, read_dataset};
+use crate::data::{Dataset, Schema, Value, read_dataset_with_years};
 use crate::diagnostics::suggest::{did_you_mean, help_text};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
 use crate::eval::latest_year;
@@ -15,8 +15,52 @@ use crate::source::{Loc, SourceFile, Span};
 use crate::units::parse_unit;
 
 /// The subject kind a data file holds: `--kind`, else the file name's `NAME.KIND.ext`, else
-/// the policy's only subject kind.
+/// the policy's only subject kind, else what the file's header says ([`kind_of_header`]).
 pub fn kind_of(policy: &Policy, data: &Path, kind: Option<&str>) -> Option<String> {
+    kind_of_name(policy, data, kind).or_else(|| match kind_of_header(policy, data) {
+        Fits::One(k) => Some(k),
+        Fits::None | Fits::Several(_) => None,
+    })
+}
+
+/// Which of a policy's subject kinds a data file's header fits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fits {
+    /// None (or the header could not be read).
+    None,
+    /// Exactly one.
+    One(String),
+    /// Several, in declaration order.
+    Several(Vec<String>),
+}
+
+/// The subject kind a data file's header says: a workbook's subjects sheet named after a kind
+/// (as templates name it), else the kinds whose fields every column names and whose key field
+/// has a column ([`crate::data::fits`]).
+pub fn kind_of_header(policy: &Policy, data: &Path) -> Fits {
+    let Some(peek) = crate::data::peek(data) else { return Fits::None };
+    let kinds = policy.subject_names();
+    if let Some(sheet) = &peek.sheet
+        && let Some(k) = kinds.iter().find(|k| **k == sheet.trim())
+    {
+        return Fits::One((*k).to_string());
+    }
+    let fit: Vec<String> = kinds
+        .iter()
+        .filter(|k| {
+            Schema::from_policy(policy, k).is_ok_and(|s| crate::data::fits(&s, &peek.headers))
+        })
+        .map(|k| (*k).to_string())
+        .collect();
+    match <[String; 1]>::try_from(fit) {
+        Ok([one]) => Fits::One(one),
+        Err(v) if v.is_empty() => Fits::None,
+        Err(v) => Fits::Several(v),
+    }
+}
+
+/// [`kind_of`] from the arguments and the file's name alone.
+fn kind_of_name(policy: &Policy, data: &Path, kind: Option<&str>) -> Option<String> {
     if let Some(k) = kind {
         return Some(k.to_string());
     }
@@ -50,6 +94,9 @@ pub struct Loaded {
     pub params: BTreeMap<String, Value>,
     pub subject: Option<crate::checker::scope::SubjectId>,
     pub year: Option<u16>,
+    /// The years of the data's `年份` column (empty without one), for the help when no year
+    /// can be chosen.
+    pub row_years: std::collections::BTreeSet<u16>,
 }
 
 /// Loads and validates a data file for a policy, with `--param` overrides.
@@ -62,28 +109,96 @@ pub fn load(
     given: &[String],
     also_known: &std::collections::BTreeSet<String>,
 ) -> Result<Loaded, Diagnostics> {
-    let name = data.display().to_string();
     let Some(kind) = kind_of(policy, data, kind) else {
-        let kinds = policy.subject_names().join("、");
-        return Err(usage(
-            &name,
-            Text::new(
-                format!("无法确定数据文件 `{name}` 属于哪类主体（{kinds}）"),
-                format!("cannot tell which subject kind `{name}` holds ({kinds})"),
-            ),
-            Text::new(
-                "用 `--kind 主体名` 指定，或把文件命名为 `政策名.主体名.toml`",
-                "say it with `--kind NAME`, or name the file `POLICY.SUBJECT.toml`",
-            ),
-        ));
+        return Err(unknown_kind(policy, data));
     };
     let mut schema = Schema::from_policy(policy, &kind)?;
     schema.also_known = also_known.clone();
-    let dataset = read_dataset(data, &schema)?;
+    // A parameter given with `--param` need not be in the data (its cell may be left empty):
+    // the command line's value is used either way.
+    for p in &mut schema.params {
+        if given_names(given).any(|n| n == p.name) {
+            p.optional = true;
+        }
+    }
+    let (dataset, row_years) = read_dataset_with_years(data, &schema)?;
     let params = params(&dataset, given, &schema.also_known)?;
     let subject = checked.scope.subject_names.get(&kind).copied();
-    let year = year.or_else(|| latest_year(&dataset.records, &params));
-    Ok(Loaded { dataset, params, subject, year })
+    let year = year.or_else(|| default_year(&dataset, &params, &row_years));
+    Ok(Loaded { dataset, params, subject, year, row_years })
+}
+
+/// The year to evaluate when none is given: the latest the yearly values of the data (or of its
+/// parameters) are for; else, when the data's `年份` column holds exactly one year, that year
+/// (its rows are for that year even with every yearly value left empty). With several years and
+/// no yearly value, none is chosen: the help of `ZC0703` names them ([`no_year_help`]).
+pub fn default_year(
+    dataset: &Dataset,
+    params: &BTreeMap<String, Value>,
+    row_years: &std::collections::BTreeSet<u16>,
+) -> Option<u16> {
+    latest_year(&dataset.records, params).or_else(|| match row_years.iter().collect::<Vec<_>>()[..]
+    {
+        [one] => Some(*one),
+        _ => None,
+    })
+}
+
+/// The help of `ZC0703` (no evaluation year) for data whose `年份` column holds `row_years`.
+pub fn no_year_help(row_years: &std::collections::BTreeSet<u16>) -> Text {
+    match row_years.last() {
+        Some(last) => {
+            let zh: Vec<String> = row_years.iter().map(|y| format!("{y} 年")).collect();
+            let en: Vec<String> = row_years.iter().map(u16::to_string).collect();
+            Text::new(
+                format!(
+                    "数据的 `年份` 列有 {}，按年的取值都没有填写：用 `--year` 选定评估年度，例如 `--year {last}`",
+                    zh.join("、")
+                ),
+                format!(
+                    "the data's `年份` column holds {} and no yearly value is filled in: choose the year with `--year`, e.g. `--year {last}`",
+                    en.join(", ")
+                ),
+            )
+        }
+        None => Text::new(
+            "数据中没有任何年份：用 `--year` 指定评估年度（例如 `--year 2024`），或在数据中加一列 `年份` 并填写",
+            "the data holds no year at all: give the year with `--year` (e.g. `--year 2024`), or add a `年份` column to the data and fill it in",
+        ),
+    }
+}
+
+/// `ZC0607`: which subject kind a data file holds cannot be told; the help names the kinds its
+/// header fits when there are several.
+pub fn unknown_kind(policy: &Policy, data: &Path) -> Diagnostics {
+    let name = data.display().to_string();
+    let kinds = policy.subject_names().join("、");
+    let help = match kind_of_header(policy, data) {
+        Fits::Several(fit) => Text::new(
+            format!(
+                "表头符合 {} 几类主体：用 `--kind {}` 等指定",
+                fit.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join("、"),
+                fit.first().map_or("", String::as_str)
+            ),
+            format!(
+                "the header fits the kinds {}: say which with `--kind {}` or another",
+                fit.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "),
+                fit.first().map_or("", String::as_str)
+            ),
+        ),
+        Fits::None | Fits::One(_) => Text::new(
+            "表头不完全符合任何一类主体：用 `--kind 主体名` 指定，或把文件命名为 `政策名.主体名.csv`",
+            "the header fits no subject kind entirely: say it with `--kind NAME`, or name the file `POLICY.SUBJECT.csv`",
+        ),
+    };
+    usage(
+        &name,
+        Text::new(
+            format!("无法确定数据文件 `{name}` 属于哪类主体（{kinds}）"),
+            format!("cannot tell which subject kind `{name}` holds ({kinds})"),
+        ),
+        help,
+    )
 }
 
 /// The data has no subject `subject`: a diagnostic suggesting the closest ids.
@@ -162,6 +277,14 @@ pub fn params(
         }
     }
     if diags.is_empty() { Ok(map) } else { Err(diags.into()) }
+}
+
+/// The names of the parameters `--param NAME=VALUE` gives, without their units.
+fn given_names(given: &[String]) -> impl Iterator<Item = &str> {
+    given.iter().filter_map(|p| p.split_once('=')).map(|(name, _)| {
+        let name = name.trim();
+        unit_form(name).map_or(name, |(bare, _)| bare)
+    })
 }
 
 /// `优秀分数线(分)` or `优秀分数线（分）`: the name and the unit, the form the data files use;

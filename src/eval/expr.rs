@@ -280,8 +280,8 @@ impl Evaluator<'_, '_> {
                 "yearly data is needed but there is no evaluation year",
             ),
             Text::new(
-                "用 `--year 2022` 指定评估年度，或在数据中给出按年的取值",
-                "give the year with `--year 2022`, or yearly values in the data",
+                "用 `--year` 指定评估年度（数据所属的年份），或在数据中给出按年的取值",
+                "give the year the data is for with `--year`, or yearly values in the data",
             ),
         ))
     }
