@@ -35,7 +35,20 @@ struct Run {
     mib: f64,
 }
 
+/// The options taken, each followed by its value.
+const OPTIONS: [&str; 4] = ["--rows", "--formats", "--only", "--dir"];
+
 fn bench(args: &[String]) -> Result<bool, String> {
+    // An argument that is no option (`--help` too) says how to run, rather than run everything.
+    let mut rest = args.iter();
+    while let Some(a) = rest.next() {
+        if !OPTIONS.contains(&a.as_str()) || rest.next().is_none() {
+            return Err(format!(
+                "unexpected `{a}`; usage: bench-policies [--rows 100000,1000000] \
+                 [--formats csv,json] [--only POLICY:KIND,...] [--dir DIR]"
+            ));
+        }
+    }
     let opt = |name: &str| {
         args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).map(String::as_str)
     };
