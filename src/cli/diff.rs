@@ -211,10 +211,19 @@ fn streamed(
     old_params.retain(|name, _| stack::data_names(old, kind).contains(name));
     let mut old_known = known.clone();
     old_known.extend(stack::data_names(new, kind));
+    // Smaller blocks than `eval`'s, as for `simulate`: the comparison takes each subject's
+    // values of both versions on one thread, and the blocks waiting for it are the peak.
+    let chunk_bytes = 256 << 10;
     let new_v = Version {
         policy: new,
         checked: new_checked,
-        opts: RunOptions { year, params, also_known: known.clone(), ..RunOptions::default() },
+        opts: RunOptions {
+            year,
+            params,
+            also_known: known.clone(),
+            chunk_bytes,
+            ..RunOptions::default()
+        },
     };
     let old_v = Version {
         policy: old,
@@ -223,6 +232,7 @@ fn streamed(
             year,
             params: old_params,
             also_known: old_known,
+            chunk_bytes,
             ..RunOptions::default()
         },
     };
