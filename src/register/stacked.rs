@@ -195,27 +195,8 @@ fn interpret(
         }
     }
     // The awards each companion gives the stacking rules, by name: its definitions so named.
-    let awards: Vec<BTreeMap<String, Vec<DefId>>> = companions
-        .iter()
-        .map(|c| {
-            stacking
-                .imported_awards(&c.alias)
-                .into_iter()
-                .map(|award| {
-                    let defs = c
-                        .checked
-                        .scope
-                        .defs
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, d)| d.name == award)
-                        .map(|(id, _)| id)
-                        .collect();
-                    (award, defs)
-                })
-                .collect()
-        })
-        .collect();
+    let awards: Vec<BTreeMap<String, Vec<DefId>>> =
+        companions.iter().map(|c| award_defs(stacking, c)).collect();
 
     // A block's records and outcomes take many times its bytes: smaller blocks keep the peak low.
     let block = opts.chunk_bytes.min(INTERPRETED_BLOCK);
@@ -364,22 +345,7 @@ impl<'s, 'c, 'p> StackRun<'s, 'c, 'p> {
             if key_name(&c.schema).as_deref() != Some(key.as_str()) {
                 return None;
             }
-            let awards: BTreeMap<String, Vec<DefId>> = stacking
-                .imported_awards(&c.alias)
-                .into_iter()
-                .map(|award| {
-                    let defs = c
-                        .checked
-                        .scope
-                        .defs
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, d)| d.name == award)
-                        .map(|(id, _)| id)
-                        .collect();
-                    (award, defs)
-                })
-                .collect();
+            let awards = award_defs(stacking, c);
             let read: Vec<DefId> = awards.values().flatten().copied().collect();
             if !reads_only_columns(c.checked, csid, &read) {
                 return None;
@@ -513,4 +479,24 @@ fn last_amount(
 /// The name of the id field of `schema`'s subjects.
 fn key_name(schema: &Schema) -> Option<String> {
     schema.key.and_then(|k| schema.fields.get(k)).map(|f| f.name.clone())
+}
+
+/// The awards the stacking rules take from companion `c`, by name: its definitions so named.
+fn award_defs(stacking: &Stacking<'_>, c: &Companion<'_, '_>) -> BTreeMap<String, Vec<DefId>> {
+    stacking
+        .imported_awards(&c.alias)
+        .into_iter()
+        .map(|award| {
+            let defs = c
+                .checked
+                .scope
+                .defs
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.name == award)
+                .map(|(id, _)| id)
+                .collect();
+            (award, defs)
+        })
+        .collect()
 }
