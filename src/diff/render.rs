@@ -278,10 +278,11 @@ fn subject_json(c: &SubjectChange) -> J {
     json!({ "id": c.id, "before": money(c.before), "after": money(c.after), "delta": money(c.delta()) })
 }
 
-/// The JSON report.
+/// The JSON report. The lists of subjects are written as they are made, never held as a
+/// whole tree (a register where most subjects change lists them all): the bytes are those of
+/// the document built whole, its keys in order.
 pub fn json(d: &Diff, m: &Meta) -> String {
     let scope = Scope::default();
-    let jv = |c: &Cell| crate::report::show::json(&v(c), &scope);
     let (winners, losers) = (d.winners(), d.losers());
     let awards: Vec<J> = d
         .awards
@@ -295,28 +296,25 @@ pub fn json(d: &Diff, m: &Meta) -> String {
                     "recipients_before": a.recipients_before, "recipients_after": a.recipients_after })
         })
         .collect();
-    let changes: Vec<J> = d
-        .changed
-        .iter()
-        .map(|c| {
-            let rules: Vec<J> = c
-                .changes
-                .iter()
-                .map(|x| {
-                    let delta = x.delta.map(|dd| match &x.after {
-                        Cell::Num(_, dim) => jv(&Cell::Num(dd, *dim)),
-                        _ => J::Null,
-                    });
-                    json!({ "rule": x.rule, "before": jv(&x.before), "after": jv(&x.after), "delta": delta })
-                })
-                .collect();
-            let mut s = subject_json(c);
-            if let Some(o) = s.as_object_mut() {
-                o.insert("rules".into(), J::Array(rules));
-            }
-            s
-        })
-        .collect();
+    let changes = d.changed.iter().map(|c| {
+        let jv = |c: &Cell| crate::report::show::json(&v(c), &scope);
+        let rules: Vec<J> = c
+            .changes
+            .iter()
+            .map(|x| {
+                let delta = x.delta.map(|dd| match &x.after {
+                    Cell::Num(_, dim) => jv(&Cell::Num(dd, *dim)),
+                    _ => J::Null,
+                });
+                json!({ "rule": x.rule, "before": jv(&x.before), "after": jv(&x.after), "delta": delta })
+            })
+            .collect();
+        let mut s = subject_json(c);
+        if let Some(o) = s.as_object_mut() {
+            o.insert("rules".into(), J::Array(rules));
+        }
+        s
+    });
     let budget: Vec<J> = d
         .budget
         .iter()
@@ -327,25 +325,77 @@ pub fn json(d: &Diff, m: &Meta) -> String {
         })
         .collect();
     let unchanged = (d.subjects as usize).saturating_sub(winners.len() + losers.len());
-    let doc = json!({
-        "old": { "file": m.old, "title": m.old_title },
-        "new": { "file": m.new, "title": m.new_title },
-        "data": m.data,
-        "subject": m.subject,
-        "year": m.year,
-        "subjects": d.subjects,
-        "changed_subjects": d.changed.len(),
-        "unchanged_subjects": unchanged,
-        "total": { "before": money(d.total_before), "after": money(d.total_after), "delta": money(d.total_delta()) },
-        "awards": awards,
-        "rules_added": d.added,
-        "rules_removed": d.removed,
-        "winners": { "count": winners.len(), "subjects": winners.iter().map(|c| subject_json(c)).collect::<Vec<_>>() },
-        "losers": { "count": losers.len(), "subjects": losers.iter().map(|c| subject_json(c)).collect::<Vec<_>>() },
-        "changes": changes,
-        "budget": budget,
-    });
-    format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default())
+
+    // In the order of the keys, as a document built whole is written.
+    let doc = Part::Map(vec![
+        ("awards", Part::Value(J::Array(awards))),
+        ("budget", Part::Value(J::Array(budget))),
+        ("changed_subjects", Part::Value(json!(d.changed.len()))),
+        ("changes", Part::seq(changes)),
+        ("data", Part::Value(json!(m.data))),
+        ("losers", listed(&losers)),
+        ("new", Part::Value(json!({ "file": m.new, "title": m.new_title }))),
+        ("old", Part::Value(json!({ "file": m.old, "title": m.old_title }))),
+        ("rules_added", Part::Value(json!(d.added))),
+        ("rules_removed", Part::Value(json!(d.removed))),
+        ("subject", Part::Value(json!(m.subject))),
+        ("subjects", Part::Value(json!(d.subjects))),
+        (
+            "total",
+            Part::Value(
+                json!({ "before": money(d.total_before), "after": money(d.total_after), "delta": money(d.total_delta()) }),
+            ),
+        ),
+        ("unchanged_subjects", Part::Value(json!(unchanged))),
+        ("winners", listed(&winners)),
+        ("year", Part::Value(json!(m.year))),
+    ]);
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// `{ "count", "subjects" }` of a list of subjects.
+fn listed<'a>(l: &'a [&'a SubjectChange]) -> Part<'a> {
+    Part::Map(vec![
+        ("count", Part::Value(json!(l.len()))),
+        ("subjects", Part::seq(l.iter().map(|c| subject_json(c)))),
+    ])
+}
+
+/// A part of a JSON document written as it is made: a value, a list whose items are made
+/// one at a time, or an object of parts, its keys written in the order given.
+enum Part<'a> {
+    Value(J),
+    Seq(std::cell::RefCell<Option<Box<dyn Iterator<Item = J> + 'a>>>),
+    Map(Vec<(&'static str, Part<'a>)>),
+}
+
+impl<'a> Part<'a> {
+    fn seq(items: impl Iterator<Item = J> + 'a) -> Self {
+        Part::Seq(std::cell::RefCell::new(Some(Box::new(items))))
+    }
+}
+
+impl serde::Serialize for Part<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self {
+            Part::Value(v) => v.serialize(s),
+            // Written once: a second pass finds the list empty.
+            Part::Seq(items) => match items.borrow_mut().take() {
+                Some(items) => s.collect_seq(items),
+                None => s.collect_seq(std::iter::empty::<J>()),
+            },
+            Part::Map(entries) => {
+                let mut map = s.serialize_map(Some(entries.len()))?;
+                for (k, v) in entries {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+        }
+    }
 }
 
 /// The Markdown report.
