@@ -213,7 +213,7 @@ fn streamed(
     old_known.extend(stack::data_names(new, kind));
     // Smaller blocks than `eval`'s, as for `simulate`: the comparison takes each subject's
     // values of both versions on one thread, and the blocks waiting for it are the peak.
-    let chunk_bytes = 256 << 10;
+    let chunk_bytes = 128 << 10;
     let new_v = Version {
         policy: new,
         checked: new_checked,

@@ -132,7 +132,7 @@ pub fn run(
         let year = opts.year;
         // Smaller blocks than `eval`'s: a simulation consumes each subject's values on one
         // thread, so blocks wait for it, and their values are what peak memory holds.
-        let opts = RunOptions { chunk_bytes: 256 << 10, ..opts };
+        let opts = RunOptions { chunk_bytes: 128 << 10, ..opts };
         match Streamed::prepare(&policy, &checked, &k, &args.data, opts, settings.progress) {
             Ok(s) => streamed = Some((s, year)),
             Err(Failure::Data(d)) => return fail(d, err),
