@@ -33,6 +33,17 @@ fn raised(t: &TempDir) -> String {
     s(&p).to_string()
 }
 
+/// `zhengce gen ARGS --out T/register.csv`: the register's path.
+fn generated(t: &TempDir, args: &[&str]) -> std::path::PathBuf {
+    let data = t.path("register.csv");
+    let mut all = vec!["gen"];
+    all.extend(args);
+    all.extend(["--out", s(&data)]);
+    let (status, _, err) = zhengce(&all);
+    assert_eq!(status, Status::Ok, "{err}");
+    data
+}
+
 fn json(old: &str, new: &str, data: &str) -> J {
     let (status, out, err) = zhengce(&["diff", old, new, "--data", data, "--format", "json"]);
     assert_eq!((status, err.as_str()), (Status::Ok, ""));
@@ -132,18 +143,7 @@ fn reports_in_every_format() {
 #[test]
 fn on_a_generated_register_exactly_the_subjects_above_the_old_cap_change() {
     let t = TempDir::new("diff-register");
-    let data = t.path("register.csv");
-    let (status, _, err) = zhengce(&[
-        "gen",
-        "benches/register.zc",
-        "--rows",
-        "3000",
-        "--seed",
-        "11",
-        "--out",
-        s(&data),
-    ]);
-    assert_eq!(status, Status::Ok, "{err}");
+    let data = generated(&t, &["benches/register.zc", "--rows", "3000", "--seed", "11"]);
     let text = fs::read_to_string("benches/register.zc").unwrap();
     let old_cap = "最小(transfer_cost_yuan × 30%, 50万元)";
     assert_eq!(text.matches(old_cap).count(), 1);
@@ -271,20 +271,8 @@ fn the_subject_kind_must_be_known() {
 #[test]
 fn a_streamed_register_gives_the_comparison_of_the_loaded_one() {
     let t = TempDir::new("diff-streamed");
-    let data = t.path("register.csv");
-    let (status, _, err) = zhengce(&[
-        "gen",
-        "policies/zezhou.zc",
-        "--kind",
-        "企业",
-        "--rows",
-        "3000",
-        "--seed",
-        "7",
-        "--out",
-        s(&data),
-    ]);
-    assert_eq!(status, Status::Ok, "{err}");
+    let data =
+        generated(&t, &["policies/zezhou.zc", "--kind", "企业", "--rows", "3000", "--seed", "7"]);
     let text = fs::read_to_string("policies/zezhou.zc").unwrap();
     let rate = "金额 转化实际发生费用 × 30%";
     assert_eq!(text.matches(rate).count(), 1);

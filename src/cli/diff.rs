@@ -195,14 +195,7 @@ fn streamed(
     }
     let mut schema = Schema::from_policy(new, kind).ok()?;
     schema.also_known = known.clone();
-    let empty = crate::data::Dataset {
-        subject: kind.to_string(),
-        fields: Vec::new(),
-        records: Vec::new(),
-        param_names: schema.params.iter().map(|p| p.name.clone()).collect(),
-        params: vec![crate::data::Value::Missing; schema.params.len()],
-    };
-    let params = eval::params(&empty, &args.params, known).ok()?;
+    let params = super::stream::given_params(&schema, &args.params)?;
     let year = match args.year {
         Some(y) => Some(y),
         None => super::stream::default_year(&args.data, &schema, &params)?,

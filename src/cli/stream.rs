@@ -58,14 +58,7 @@ pub(super) fn options(
     let mut schema = Schema::from_policy(policy, &kind).ok()?;
     // Parameters given for the policies it imports are theirs, as on the in-memory path.
     schema.also_known = stack::imported_names(policy, &kind);
-    let empty = Dataset {
-        subject: kind.clone(),
-        fields: Vec::new(),
-        records: Vec::new(),
-        param_names: schema.params.iter().map(|p| p.name.clone()).collect(),
-        params: vec![crate::data::Value::Missing; schema.params.len()],
-    };
-    let params = super::eval::params(&empty, given, &schema.also_known).ok()?;
+    let params = given_params(&schema, given)?;
     let year = match year {
         Some(y) => Some(y),
         None => default_year(data, &schema, &params)?,
@@ -75,6 +68,23 @@ pub(super) fn options(
         opts.threads = t.max(1);
     }
     Some((kind, opts))
+}
+
+/// The parameters given on the command line (`--param`) for `schema`'s policy, those of the
+/// policies named in `schema.also_known` left to them, as the in-memory path takes them; `None`
+/// when one is wrong (the in-memory path reports it).
+pub(super) fn given_params(
+    schema: &Schema,
+    given: &[String],
+) -> Option<std::collections::BTreeMap<String, crate::data::Value>> {
+    let empty = Dataset {
+        subject: schema.subject.clone(),
+        fields: Vec::new(),
+        records: Vec::new(),
+        param_names: schema.params.iter().map(|p| p.name.clone()).collect(),
+        params: vec![crate::data::Value::Missing; schema.params.len()],
+    };
+    super::eval::params(&empty, given, &schema.also_known).ok()
 }
 
 /// The year the in-memory path evaluates `data` for when none is given: the latest year its
@@ -190,14 +200,7 @@ fn companion<'c, 'p>(
     };
     let mut schema = Schema::from_policy(&imp.policy, &ikind).ok()?;
     schema.also_known = known.clone();
-    let empty = Dataset {
-        subject: ikind.clone(),
-        fields: Vec::new(),
-        records: Vec::new(),
-        param_names: schema.params.iter().map(|p| p.name.clone()).collect(),
-        params: vec![crate::data::Value::Missing; schema.params.len()],
-    };
-    let params = super::eval::params(&empty, given, &schema.also_known).ok()?;
+    let params = given_params(&schema, given)?;
     // Without the policy's year, the imported policy takes the latest of its own yearly data.
     let year = match opts.year {
         Some(y) => Some(y),

@@ -212,7 +212,11 @@ impl<'p> Stacking<'p> {
         let mut out: Vec<DefId> = Vec::new();
         for (_, m) in self.rules.iter().flat_map(|r| &r.members) {
             if let Source::Local(defs) = m {
-                out.extend(defs.iter().filter(|d| !out.contains(d)).copied().collect::<Vec<_>>());
+                for def in defs {
+                    if !out.contains(def) {
+                        out.push(*def);
+                    }
+                }
             }
         }
         out

@@ -187,7 +187,6 @@ fn csv_report(
     out: &mut dyn Write,
 ) -> Result<Summary, Failure> {
     let mut header_written = false;
-    let mut names = Vec::new();
     let beside = stack.map_or(Beside::Nothing, Beside::Stacking);
     let summary =
         drive(policy, checked, kind, path, opts, Mode::Csv, beside, &mut |done: &Done| {
@@ -195,7 +194,6 @@ fn csv_report(
                 out.write_all(&out::header(&done.names))?;
                 header_written = true;
             }
-            names.clone_from(&done.names);
             out.write_all(&done.csv)
         });
     match summary {

@@ -180,14 +180,12 @@ fn interpret(
     let (file, header, rest) = open(path)?;
     let name = path.display().to_string();
     let plan = plan(policy, checked, kind, &name, header, opts)?;
-    let Some(key) = plan.schema.key.and_then(|k| plan.schema.fields.get(k)) else {
+    let Some(key) = key_name(&plan.schema) else {
         return Err(Failure::NotStreamable("the subjects have no id field".into()));
     };
     // A companion reads the same rows; the same id field gives each row the same id.
     for c in companions {
-        let same =
-            c.schema.key.and_then(|k| c.schema.fields.get(k)).is_some_and(|f| f.name == key.name);
-        if !same {
+        if key_name(&c.schema).as_deref() != Some(key.as_str()) {
             return Err(Failure::NotStreamable(format!(
                 "the imported policy `{}` has another id field",
                 c.alias
@@ -404,26 +402,30 @@ impl<'s, 'c, 'p> StackRun<'s, 'c, 'p> {
         if d.data_errors {
             return;
         }
-        let theirs: Vec<Done> = self
+        let mut theirs: Vec<Done> = self
             .theirs
             .iter()
             .zip(machines.iter_mut())
             .map(|(t, m)| block_results(&t.plan, Mode::Amounts, m.as_mut(), block))
             .collect();
+        // A companion's diagnostics are its data errors, or else its evaluation's.
+        let mut diags = Diagnostics::new();
         let mut errors = false;
         d.their_errors = theirs
-            .iter()
+            .iter_mut()
             .map(|t| {
+                let found = std::mem::take(&mut t.diags);
                 errors |= t.data_errors;
-                if t.data_errors { t.diags.clone() } else { Diagnostics::new() }
+                if t.data_errors {
+                    found
+                } else {
+                    diags.extend(found);
+                    Diagnostics::new()
+                }
             })
             .collect();
         if errors {
             return;
-        }
-        let mut diags = Diagnostics::new();
-        for t in &theirs {
-            diags.extend(t.diags.clone());
         }
         let n = plan.amount_cols.len();
         for (row, key) in d.keys.iter().enumerate() {
