@@ -95,6 +95,7 @@ fn per_record(c: &mut Criterion) {
                 Some(*reg)
             }
             FieldIn::Year { .. }
+            | FieldIn::Date { .. }
             | FieldIn::Text { .. }
             | FieldIn::Yearly { .. }
             | FieldIn::Unused => None,

@@ -91,9 +91,10 @@ fn field_value(
         ]
         .boxed(),
         FieldKind::Year => (2015u16..2026).prop_map(Value::Year).boxed(),
-        FieldKind::Date => {
-            Just(Value::Date(zhengce::ast::Date { year: 2024, month: 1, day: 1 })).boxed()
-        }
+        // Days of 2020 to 2022, around the deadlines policies write.
+        FieldKind::Date => (2020u16..=2022, 1u8..=12, 1u8..=28)
+            .prop_map(|(year, month, day)| Value::Date(zhengce::ast::Date { year, month, day }))
+            .boxed(),
     };
     if optional { prop_oneof![1 => Just(Value::Missing), 4 => v].boxed() } else { v }
 }
@@ -230,9 +231,9 @@ fn bundled_policies_that_compile_agree_with_the_interpreter() {
             }
         }
     }
-    // These bundled subject kinds compile in 2024, with their sample parameters (the others
-    // read dates, growth rates, totals from a year of the subject's and score sheets, which
-    // the compiled form leaves to the interpreter).
+    // These bundled subject kinds compile in 2024, with their sample parameters (xinjiang's
+    // 考核项目 has a score sheet whose items divide, which the compiled form leaves to the
+    // interpreter).
     for kind in [
         "taiyuan:区县",
         "taiyuan:市",
@@ -247,6 +248,7 @@ fn bundled_policies_that_compile_agree_with_the_interpreter() {
         "zezhou:县",
         "zezhou:担保业务",
         "zezhou:担保机构",
+        "provincial:县",
     ] {
         assert!(compiled_kinds.iter().any(|k| k == kind), "{kind} does not compile");
     }
@@ -262,11 +264,12 @@ fn what_does_not_compile_says_why() {
     let (p, _) = zhengce::parser::parse(&f);
     let p = p.unwrap();
     let (checked, _) = check(&p);
-    // 增长率 is left to the interpreter, with or without an evaluation year.
-    for year in [None, Some(2024)] {
-        let why = compile(&p, &checked, 0, &BTreeMap::new(), year).unwrap_err();
-        assert_eq!(why, "in `增`: a yearly function", "{year:?}");
-    }
+    // 增长率 is compiled only where it is compared: a growth rate reported as a value, or
+    // without an evaluation year, is left to the interpreter.
+    let why = compile(&p, &checked, 0, &BTreeMap::new(), Some(2024)).unwrap_err();
+    assert_eq!(why, "`增` is a growth rate, which the compiled form only compares");
+    let why = compile(&p, &checked, 0, &BTreeMap::new(), None).unwrap_err();
+    assert_eq!(why, "in `增`: a yearly function, and there is no evaluation year");
     let _ = Path::new("");
 }
 
@@ -562,6 +565,7 @@ fn a_missing_value_in_a_required_field_sends_the_lane_to_the_interpreter() {
                 }
             }
             FieldIn::Year { .. }
+            | FieldIn::Date { .. }
             | FieldIn::Text { .. }
             | FieldIn::Yearly { .. }
             | FieldIn::Unused => {}
@@ -688,4 +692,109 @@ fn totals_over_the_years_agree_with_the_interpreter() {
     assert_eq!(m.outcome(0).unwrap(), V::Missing);
     assert_eq!(m.outcome(1).unwrap(), V::Bool(false));
     assert_eq!(m.outcome(2).unwrap(), V::Bool(false));
+}
+
+/// Growth rates compared with a threshold (`增长率(x) 高于 t`), totals from a year of the
+/// subject's (`累计(x, 批复年份)`), streaks (`连续年数`) that may begin before the data, grades
+/// and dates compile, each agreeing with the interpreter; by hand at the edges: a growth rate
+/// exactly at its threshold, one whose quotient does not end (1/3), a streak of failures
+/// reaching back before the data's first year.
+#[test]
+fn growth_streaks_grades_and_dates_agree_with_the_interpreter() {
+    let text = "主体 县 { 标识 名称\n 名称: 文本\n 批复年份: 年份 可选\n 报送日期: 日期 可选\n\
+        收入: 万元 按年 可选 范围 -100万元 至 1000万元\n 得分: 分 按年 可选 范围 0分 至 100分 }\n\
+        参数 增速线: %\n 枚举 等次 { 优, 良, 差 }\n\
+        对于 县 {\n\
+        § 一 「x」\n 条件 按期 全部 { 报送: 报送日期 不超过 2021年4月10日 }\n\
+        § 二 「y」\n 指标表 考核 起算 批复年份 {\n\
+          增速: 增长率(收入) { 第1年 高于 增速线; 第2年 ≥ 增速线 + 1个百分点 }\n\
+          累计收入: 累计(收入, 批复年份) { 第1年 ≥ 100万元; 第2年 ≥ 250万元 }\n }\n\
+        § 三 「z」\n 等级 档次: 得分 { 优: ≥ 90分; 良: ≥ 75分; 差: 其他 }\n\
+        § 四 「w」\n 令 结果: 等次 = 若 考核 则 档次 否则 差\n\
+        § 五 「v」\n 状态 连续差: 连续年数(结果 = 差) 达到 3年\n\
+        § 六 「连续2年以上优的奖励20万元，其他10万元」\n 奖励 奖 {\n 当 结果 = 优\n\
+          金额 分档 连续年数(结果 = 优) { 2年以上: 20万元; 其他: 10万元 }\n }\n}\n";
+    let p = parse_text(text);
+    let checked = checked_clean(&p);
+    let sid = checked.scope.subject_names["县"];
+    let params: BTreeMap<String, Value> = [(
+        "增速线".to_string(),
+        Value::Number { value: Decimal::new(5, 2), dim: zhengce::units::Dim::PERCENT },
+    )]
+    .into();
+    // Streaks and totals from a subject's year need the data's first year.
+    let why = compile(&p, &checked, sid, &params, Some(2024)).unwrap_err();
+    assert!(why.contains("first year unknown"), "{why}");
+    for year in [2022, 2023, 2024] {
+        // The records give the three years up to `year`; the data may begin earlier.
+        for first in [year - 2, year - 4] {
+            let handled =
+                differential_for(&p, &checked, "县", 500, Some(year), params.clone(), Some(first));
+            assert!(handled > 100, "{year}, {first}: {handled} of 500 handled compiled");
+        }
+    }
+    let prog = compile_for_data(&p, &checked, sid, &params, Some(2024), Some(2022)).unwrap();
+    let wan = |n: i64| Value::Number {
+        value: Decimal::from(n * 10_000),
+        dim: zhengce::units::Dim::MONEY,
+    };
+    let fen = |n: i64| Value::Number { value: Decimal::from(n), dim: zhengce::units::Dim::NUMBER };
+    let county = |approved: Option<u16>, income: Vec<(u16, i64)>, score: Vec<(u16, i64)>| Record {
+        key: "甲县".into(),
+        fields: vec![
+            Value::Text("甲县".into()),
+            approved.map_or(Value::Missing, Value::Year),
+            Value::Date(zhengce::ast::Date { year: 2021, month: 4, day: 10 }),
+            Value::Series(income.into_iter().map(|(y, n)| (y, wan(n))).collect()),
+            Value::Series(score.into_iter().map(|(y, n)| (y, fen(n))).collect()),
+        ],
+    };
+    let ev = Evaluator::new(&p, &checked, Some(sid), params.clone());
+    let run = |record: &Record| {
+        let mut m = Machine::new(&prog);
+        m.load(record).unwrap();
+        m.run().unwrap();
+        let got: Vec<V> = (0..prog.columns.len()).map(|i| norm(m.outcome(i).unwrap())).collect();
+        let (outcome, _) = ev.evaluate(record, Some(2024));
+        for (col, v) in prog.columns.iter().zip(&got) {
+            let want = outcome.rules.iter().find(|r| r.def == col.def).unwrap();
+            assert_eq!(&norm(want.value.clone()), v, "rule `{}`", col.name);
+        }
+        got
+    };
+    let names: Vec<&str> = prog.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["按期", "考核", "档次", "结果", "连续差", "奖"]);
+    let grade = |name: &str| {
+        let e = checked.scope.grade_enums.values().next().copied().unwrap();
+        V::Enum(e, checked.scope.enums[e].index_of(name).unwrap())
+    };
+    let money = |n: i64| V::Num(Decimal::from(n), zhengce::units::Dim::MONEY);
+    // Approved 2022: 2023 its first year, 2024 its second. 2024's growth 210/200 − 1 = 5% is
+    // below 5% + 1个百分点, so 考核 fails and 结果 is 差 although 95分 is 优; 2023 (growth
+    // 200/100 − 1 = 100% > 5%, 100 + 200 = 300万元 ≥ 100万元) was 优: no streak of 差.
+    let got = run(&county(
+        Some(2022),
+        vec![(2022, 100), (2023, 200), (2024, 210)],
+        vec![(2023, 95), (2024, 95)],
+    ));
+    assert_eq!(got[0], V::Bool(true), "2021-04-10 is not later than 2021-04-10");
+    assert_eq!((&got[1], &got[2], &got[3]), (&V::Bool(false), &grade("优"), &grade("差")));
+    assert_eq!((&got[4], &got[5]), (&V::Bool(false), &money(0)));
+    // The same with 212万元 in 2024: growth exactly 6% meets ≥ 6%, 512万元 ≥ 250万元; 优 in
+    // 2024 and 2023, and 2022 (no target, no 得分) has no 结果: a streak of two, 20万元.
+    let got = run(&county(
+        Some(2022),
+        vec![(2022, 100), (2023, 200), (2024, 212)],
+        vec![(2023, 95), (2024, 95)],
+    ));
+    assert_eq!((&got[1], &got[3], &got[5]), (&V::Bool(true), &grade("优"), &money(200_000)));
+    // Approved 2019: 2020 and 2021 were its years with targets, before the data, without
+    // values (差); 2022 to 2024 have no targets and 50分 (差); 2019 has no 结果: five years
+    // of 差 in a row, three of them before the data's first year.
+    let got = run(&county(Some(2019), vec![(2022, 100)], vec![(2022, 50), (2023, 50), (2024, 50)]));
+    assert_eq!((&got[3], &got[4]), (&grade("差"), &V::Bool(true)));
+    // Approved 2023, 2024 its first year: growth 400/300 − 1 = 33.33…% (a quotient that does
+    // not end) > 5%, 300 + 400 = 700万元 ≥ 100万元; 80分 is 良, no award.
+    let got = run(&county(Some(2023), vec![(2023, 300), (2024, 400)], vec![(2024, 80)]));
+    assert_eq!((&got[1], &got[3], &got[5]), (&V::Bool(true), &grade("良"), &money(0)));
 }

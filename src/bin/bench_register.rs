@@ -352,6 +352,7 @@ fn eval_alone(register: &Path, rows: u64) -> Result<(), String> {
             }
             // The benchmark policy has no yearly fields (compiled without a year).
             FieldIn::Year { .. }
+            | FieldIn::Date { .. }
             | FieldIn::Text { .. }
             | FieldIn::Yearly { .. }
             | FieldIn::Unused => None,
@@ -365,6 +366,7 @@ fn eval_alone(register: &Path, rows: u64) -> Result<(), String> {
                 f,
                 FieldIn::Unused
                     | FieldIn::Year { .. }
+                    | FieldIn::Date { .. }
                     | FieldIn::Text { .. }
                     | FieldIn::Yearly { .. }
             )
@@ -380,6 +382,7 @@ fn eval_alone(register: &Path, rows: u64) -> Result<(), String> {
                     Cv::Enum(values.iter().position(|v| v == cell).ok_or("value")? as u32)
                 }
                 FieldIn::Year { .. }
+                | FieldIn::Date { .. }
                 | FieldIn::Text { .. }
                 | FieldIn::Yearly { .. }
                 | FieldIn::Unused => Cv::Missing,

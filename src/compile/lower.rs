@@ -1,6 +1,6 @@
 //! Lowering a checked policy's definitions and expressions into [`Op`]s over registers.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rust_decimal::Decimal;
 
@@ -19,6 +19,10 @@ use crate::eval::value::{V, shift_year, whole};
 use crate::units::{Dim, Kind, parse_unit};
 
 type Res<T> = Result<T, String>;
+
+/// How many years before the data's first a streak (`连续年数`) is followed by the compiled
+/// form; a streak reaching further goes to the interpreter.
+const STREAK_BEFORE_DATA: u16 = 8;
 
 /// The scale numbers of a field are read at: enough for fen and for shares written to four
 /// places; a cell with more places is evaluated by the interpreter.
@@ -52,6 +56,23 @@ pub(super) struct Lower<'a, 'c, 'p> {
     optional: Vec<bool>,
     /// The earliest year the data gives yearly values for, when known.
     first_year: Option<u16>,
+    /// The growth rates (`增长率`), by the register saying whether each has a value: the
+    /// numbers it divides, at one scale.
+    ratios: BTreeMap<Reg, (Reg, Reg)>,
+    /// The constant registers, by their encoded values.
+    known: BTreeMap<Reg, i64>,
+    /// The instructions made, each once: the register of its result.
+    made: HashMap<Same, (Reg, Ty)>,
+    /// The constant registers, by value and type.
+    interned: HashMap<(i64, Ty), Reg>,
+}
+
+/// An instruction as it is compared with those made before (its destination left out; a
+/// group by the registers it counts).
+#[derive(PartialEq, Eq, Hash)]
+enum Same {
+    Op(Op),
+    Group(Vec<Reg>, u32),
 }
 
 impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
@@ -87,6 +108,10 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             consts: BTreeMap::new(),
             optional: Vec::new(),
             first_year,
+            ratios: BTreeMap::new(),
+            known: BTreeMap::new(),
+            made: HashMap::new(),
+            interned: HashMap::new(),
         };
         let info = checked.scope.subjects.get(subject).ok_or("no such subject")?;
         for &def in &info.fields {
@@ -100,6 +125,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                 }
                 Some(CheckTy::Bool) => Some((Scalar::Bool, Ty::Bool)),
                 Some(CheckTy::Year) => Some((Scalar::Year, Ty::Year)),
+                Some(CheckTy::Date) => Some((Scalar::Date, Ty::Date)),
                 Some(CheckTy::Enum(e)) => {
                     let values =
                         checked.scope.enums.get(e).map(|i| i.values.clone()).unwrap_or_default();
@@ -160,6 +186,12 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                         d.name
                     ));
                 }
+                if ty == Ty::Ratio {
+                    return Err(format!(
+                        "`{}` is a growth rate, which the compiled form only compares",
+                        d.name
+                    ));
+                }
                 let dim = match checked.types.get(id).map(|t| t.ty) {
                     Some(CheckTy::Num(dim)) => dim,
                     _ => Dim::NUMBER,
@@ -184,13 +216,50 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
         r
     }
 
+    /// The register of a constant, one per value and type.
     fn constant(&mut self, v: Cv, ty: Ty) -> (Reg, Ty) {
-        (self.reg(Some(ty), v), ty)
+        if let Some(&r) = self.interned.get(&(v.encoded(), ty)) {
+            return (r, ty);
+        }
+        let r = self.reg(Some(ty), v);
+        self.known.insert(r, v.encoded());
+        self.interned.insert((v.encoded(), ty), r);
+        (r, ty)
     }
 
+    /// The register holding what the instruction `make` gives: a constant when its operands
+    /// are constants, the register of the same instruction made before, else a new one.
     fn op(&mut self, ty: Ty, make: impl FnOnce(Reg) -> Op) -> (Reg, Ty) {
+        let op = make(Reg::MAX);
+        let known = &self.known;
+        if let Some(x) = super::machine::fold(&op, &self.prog.lists, |r| known.get(&r).copied()) {
+            let v = match ty {
+                _ if x == super::MISSING => Cv::Missing,
+                Ty::Num(_) | Ty::Year | Ty::Date => Cv::Num(x),
+                Ty::Bool | Ty::Ratio => Cv::Bool(x != 0),
+                Ty::Enum(_) | Ty::Text(_) => Cv::Enum(u32::try_from(x).unwrap_or(u32::MAX)),
+            };
+            let r = self.constant(v, ty);
+            if let (Cv::Num(m), Ty::Num(_)) = (v, ty) {
+                self.consts.insert(r.0, m);
+            }
+            return r;
+        }
+        let key = match op {
+            Op::Group { start, len, need, .. } => {
+                let list = self.prog.lists.get(start as usize..(start + len) as usize);
+                Same::Group(list.unwrap_or_default().to_vec(), need)
+            }
+            other => Same::Op(other),
+        };
+        if let Some(&(r, t)) = self.made.get(&key)
+            && t == ty
+        {
+            return (r, ty);
+        }
         let dst = self.reg(Some(ty), Cv::Missing);
-        self.prog.ops.push(make(dst));
+        self.prog.ops.push(super::machine::with_dst(op, dst));
+        self.made.insert(key, (dst, ty));
         (dst, ty)
     }
 
@@ -338,7 +407,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             ItemKind::Pool(p) => self.expr(&p.total, None)?,
             ItemKind::Indicators(t) => self.indicators(t)?,
             ItemKind::Score(_) => return Err("a score sheet has no compiled form".into()),
-            ItemKind::Grade(_) => return Err("a grade has no compiled form".into()),
+            ItemKind::Grade(g) => self.grade(id, g)?,
             ItemKind::Matching(_) => return Err("a matching line has no compiled form".into()),
             _ => return Err("a declaration of this kind has no compiled form".into()),
         })
@@ -356,6 +425,10 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
         };
         let (slot, _, ty) =
             self.yearly.get(&id).cloned().ok_or("a yearly field without its place")?;
+        if self.first_year.is_some_and(|first| year < first) {
+            // Before the data's first year: no value.
+            return Ok(self.constant(Cv::Missing, ty));
+        }
         if let Some(reg) = self.prog.fields.get(slot).and_then(|f| f.year_reg(year)) {
             return Ok((reg, ty));
         }
@@ -712,7 +785,9 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             }
             ExprKind::Call(func, args) => self.call(&func.node, args),
             ExprKind::Text(_) => Err("a text".into()),
-            ExprKind::Date(_) => Err("a date".into()),
+            ExprKind::Date(d) => {
+                Ok(self.constant(Cv::Num(super::machine::date_code(*d)), Ty::Date))
+            }
             ExprKind::Index(base, index) => {
                 let Some(year) = self.index_year(index)? else {
                     return Err("a year out of range".into());
@@ -731,38 +806,58 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
     /// `s` is, or when no arm matches.
     fn tier(&mut self, scrutinee: &Expr, arms: &[Node<crate::ast::TierArm>]) -> Res<(Reg, Ty)> {
         let s = self.expr(scrutinee, None)?;
-        let hint = match s.1 {
-            Ty::Enum(e) => Some(e),
-            _ => None,
-        };
-        let mut matches = Vec::new();
-        let mut values = Vec::new();
+        let mut chosen = Vec::new();
         for arm in arms {
-            let cond = match &arm.node.pattern.node {
-                // Holds whenever the scrutinee has a value.
-                Pattern::Otherwise => {
-                    let (x, y, _) = self.unify(s, s)?;
-                    self.op(Ty::Bool, |d| Op::Cmp(d, x, y, CmpOp::Eq))
-                }
-                Pattern::Compare(cmp, v) => {
-                    let v = self.expr(v, hint)?;
-                    let (x, y, _) = self.unify(s, v)?;
-                    let op = cmp.op;
-                    self.op(Ty::Bool, |d| Op::Cmp(d, x, y, op))
-                }
-                Pattern::Equals(v) => {
-                    let v = self.expr(v, hint)?;
-                    let (x, y, _) = self.unify(s, v)?;
-                    self.op(Ty::Bool, |d| Op::Cmp(d, x, y, CmpOp::Eq))
-                }
-            };
-            matches.push(cond);
-            values.push(self.expr(&arm.node.value, None)?);
+            let cond = self.matches(s, &arm.node.pattern.node)?;
+            chosen.push((cond, self.expr(&arm.node.value, None)?));
         }
-        let first = *values.first().ok_or("a tier without arms")?;
-        // Missing, of the arms' type, when no arm matches.
+        self.first_chosen(chosen)
+    }
+
+    /// `等级 g: v { 名: 模式; … }` (declared as `id`): the first band whose pattern `v`
+    /// matches, as a value of the grade's enumeration; missing when `v` is, or no band
+    /// matches.
+    fn grade(&mut self, id: DefId, g: &crate::ast::GradeDecl) -> Res<(Reg, Ty)> {
+        let e = *self.checked.scope.grade_enums.get(&id).ok_or("a grade without its values")?;
+        let info = self.checked.scope.enums.get(e).ok_or("a grade without its values")?;
+        let v = self.expr(&g.value, None)?;
+        let mut chosen = Vec::new();
+        for band in &g.bands {
+            let i = info.index_of(&band.node.name.node).ok_or("a band without its value")?;
+            let i = u32::try_from(i).map_err(|_| "enumeration index")?;
+            let cond = self.matches(v, &band.node.pattern.node)?;
+            chosen.push((cond, self.constant(Cv::Enum(i), Ty::Enum(e))));
+        }
+        self.first_chosen(chosen)
+    }
+
+    /// Whether `s` matches a pattern of a tier or a grade: missing when `s` is (then no
+    /// pattern matches).
+    fn matches(&mut self, s: (Reg, Ty), pattern: &Pattern) -> Res<(Reg, Ty)> {
+        let hint = enum_of(s.1);
+        Ok(match pattern {
+            // Holds whenever the scrutinee has a value.
+            Pattern::Otherwise => {
+                let (x, y, _) = self.unify(s, s)?;
+                self.op(Ty::Bool, |d| Op::Cmp(d, x, y, CmpOp::Eq))
+            }
+            Pattern::Compare(cmp, v) => {
+                let v = self.expr(v, hint)?;
+                self.compare(s, v, cmp.op)?
+            }
+            Pattern::Equals(v) => {
+                let v = self.expr(v, hint)?;
+                self.compare(s, v, CmpOp::Eq)?
+            }
+        })
+    }
+
+    /// The value beside the first condition that holds, missing (of the values' type) when
+    /// none does.
+    fn first_chosen(&mut self, chosen: Vec<((Reg, Ty), (Reg, Ty))>) -> Res<(Reg, Ty)> {
+        let first = chosen.first().ok_or("a choice without arms")?.1;
         let mut acc = self.constant(Cv::Missing, first.1);
-        for (cond, value) in matches.into_iter().zip(values).rev() {
+        for (cond, value) in chosen.into_iter().rev() {
             let (t, f, ty) = self.unify(value, acc)?;
             acc = self.op(ty, |d| Op::WhenTrue(d, cond.0, t, f));
         }
@@ -772,6 +867,14 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
     /// Whether `op` holds between two values, as the interpreter compares them: a year with a
     /// number compares with the year the number is; missing when either is.
     fn compare(&mut self, a: (Reg, Ty), b: (Reg, Ty), op: CmpOp) -> Res<(Reg, Ty)> {
+        match (a.1, b.1) {
+            (Ty::Ratio, Ty::Num(_)) => return self.compare_rate(a.0, b, op),
+            (Ty::Num(_), Ty::Ratio) => return self.compare_rate(b.0, a, flipped(op)),
+            (Ty::Ratio, _) | (_, Ty::Ratio) => {
+                return Err("a growth rate compared with something other than a number".into());
+            }
+            _ => {}
+        }
         let (a, b) = match (a.1, b.1) {
             (Ty::Year, Ty::Num(_)) => (a, self.as_year(b)?),
             (Ty::Num(_), Ty::Year) => (self.as_year(a)?, b),
@@ -779,6 +882,135 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
         };
         let (x, y, _) = self.unify(a, b)?;
         Ok(self.op(Ty::Bool, |d| Op::Cmp(d, x, y, op)))
+    }
+
+    /// Whether `op` holds between the growth rate `rate` and the number `t`.
+    fn compare_rate(&mut self, rate: Reg, t: (Reg, Ty), op: CmpOp) -> Res<(Reg, Ty)> {
+        let (n, b) = *self.ratios.get(&rate).ok_or("a growth rate used other than compared")?;
+        let Ty::Num(shift) = t.1 else {
+            return Err("a growth rate compared with a non-number".into());
+        };
+        let shift = u8::try_from(shift).map_err(|_| "too many decimal places")?;
+        Ok(self.op(Ty::Bool, |dst| Op::CmpRatio { dst, rate, n, b, t: t.0, op, shift }))
+    }
+
+    /// `增长率(x)`: this year's value over last year's, less one, as a rate only compared.
+    fn growth(&mut self, e: &Expr) -> Res<(Reg, Ty)> {
+        self.at.ok_or("a yearly function, and there is no evaluation year")?;
+        let now = self.expr(e, None)?;
+        let before = self.year_before(e, None)?;
+        let (n, b, ty) = self.unify(now, before)?;
+        if !matches!(ty, Ty::Num(_)) {
+            return Err("a growth rate of something that is not a number".into());
+        }
+        let rate = self.op(Ty::Ratio, |d| Op::Ratio(d, n, b));
+        self.ratios.insert(rate.0, (n, b));
+        Ok(rate)
+    }
+
+    /// `累计(x, 起)`: the values of `x` from the year `起` (a year of the subject's) to the
+    /// year being compiled for, as the interpreter totals them: from this year alone when `起`
+    /// is no year, at most 200 years back, missing when none has a value. Compiled over the
+    /// years from the data's first, each counted when `起` is at or before it.
+    fn cumulative_from(&mut self, e: &Expr, from: &Expr) -> Res<(Reg, Ty)> {
+        const MAX_YEARS: u16 = 200;
+        let year = self.at.ok_or("a yearly function, and there is no evaluation year")?;
+        let first = self.first_year.ok_or("a total over the years from a first year unknown")?;
+        let start = self.expr(from, None)?;
+        let start = match start.1 {
+            Ty::Year => start,
+            Ty::Num(_) => self.as_year(start)?,
+            _ => return Err("a total from something that is not a year".into()),
+        };
+        let same = self.op(Ty::Bool, |d| Op::Cmp(d, start.0, start.0, CmpOp::Eq));
+        let given_start = self.op(Ty::Bool, |d| Op::MissingFalse(d, same.0));
+        let yes = self.constant(Cv::Bool(true), Ty::Bool);
+        let lo = first.max(year.saturating_sub(MAX_YEARS));
+        let mut sum: Option<(Reg, Ty)> = None;
+        let mut given = Vec::new();
+        for y in lo..=year {
+            let at = self.constant(Cv::Num(i64::from(y)), Ty::Year);
+            let from_here = self.compare(start, at, CmpOp::Le)?;
+            let from_here = self.op(Ty::Bool, |d| Op::MissingFalse(d, from_here.0));
+            // Without a starting year, this year alone.
+            let counted = if y == year {
+                self.op(Ty::Bool, |d| Op::If(d, given_start.0, from_here.0, yes.0))
+            } else {
+                from_here
+            };
+            let outer = self.at.replace(y);
+            let v = self.expr(e, None);
+            self.at = outer;
+            let v = v?;
+            if !matches!(v.1, Ty::Num(_)) {
+                return Err("a total of something that is not a number".into());
+            }
+            let has = self.op(Ty::Bool, |d| Op::Cmp(d, v.0, v.0, CmpOp::Eq));
+            let has = self.op(Ty::Bool, |d| Op::MissingFalse(d, has.0));
+            let took = self.op(Ty::Bool, |d| Op::And(d, counted.0, has.0));
+            given.push(took.0);
+            let value = self.op(v.1, |d| Op::MissingFalse(d, v.0));
+            let zero = self.number(Decimal::ZERO)?;
+            let (x, z, ty) = self.unify(value, zero)?;
+            let term = self.op(ty, |d| Op::WhenTrue(d, took.0, x, z));
+            sum = Some(match sum {
+                None => term,
+                Some(acc) => {
+                    let (x, y, ty) = self.unify(acc, term)?;
+                    self.op(ty, |d| Op::Add(d, x, y))
+                }
+            });
+        }
+        let Some(sum) = sum else {
+            // Every year is before the data's first: no value, of the type the values have.
+            let ty = self.expr(e, None)?.1;
+            return Ok(self.constant(Cv::Missing, ty));
+        };
+        let any = self.all_of(given, Some(1))?;
+        let none = self.constant(Cv::Missing, sum.1);
+        Ok(self.op(sum.1, |d| Op::If(d, any, sum.0, none.0)))
+    }
+
+    /// `连续年数(c)`: how many years in a row, back from the year being compiled for, `c`
+    /// holds. A condition can hold in years before the data begins (a county failing each year
+    /// its targets have no data), so the streak is compiled from [`STREAK_BEFORE_DATA`] years
+    /// before the data's first, where `c` holding would make it longer than the years the
+    /// program reads (the subject then goes to the interpreter), forward: one more each year
+    /// `c` holds, none after a year it does not.
+    fn streak(&mut self, c: &Expr) -> Res<(Reg, Ty)> {
+        const MAX_YEARS: u16 = 200;
+        let year = self.at.ok_or("a yearly function, and there is no evaluation year")?;
+        let first = self.first_year.ok_or("a streak over years from a first year unknown")?;
+        let lo = first.saturating_sub(STREAK_BEFORE_DATA).min(year);
+        if year - lo > MAX_YEARS {
+            return Err("a streak over more years than the interpreter counts".into());
+        }
+        let held_in = |l: &mut Self, y: u16| -> Res<(Reg, Ty)> {
+            let outer = l.at.replace(y);
+            let v = l.expr(c, None);
+            l.at = outer;
+            let v = v?;
+            if v.1 != Ty::Bool {
+                return Err("a streak of something that is not a condition".into());
+            }
+            Ok(v)
+        };
+        let before = held_in(self, lo)?;
+        self.op(Ty::Bool, |d| Op::FallbackIf(d, before.0));
+        let one = self.number(Decimal::ONE)?;
+        let zero = self.number(Decimal::ZERO)?;
+        let mut n = zero;
+        for y in lo + 1..=year {
+            let held = held_in(self, y)?;
+            let more = self.op(Ty::Num(0), |d| Op::Add(d, n.0, one.0));
+            n = self.op(Ty::Num(0), |d| Op::WhenTrue(d, held.0, more.0, zero.0));
+        }
+        if lo == year {
+            // The year compiled for is the one before the data: no streak unless it holds,
+            // which the interpreter counts.
+            return Ok(zero);
+        }
+        Ok(n)
     }
 
     /// `累计(x)` of a yearly field `x`, as the interpreter totals it: the values of the years
@@ -989,12 +1221,13 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                 Ok(self.op(Ty::Num(s), |d| Op::Round(d, x, m, mode)))
             }
             Builtin::Previous => self.year_before(args.first().ok_or("no argument")?, None),
-            Builtin::Cumulative if args.len() == 1 => {
-                self.cumulative(args.first().ok_or("no argument")?)
-            }
-            Builtin::Cumulative | Builtin::Growth | Builtin::ConsecutiveYears => {
-                Err("a yearly function".into())
-            }
+            Builtin::Cumulative => match args {
+                [x] => self.cumulative(x),
+                [x, from] => self.cumulative_from(x, from),
+                _ => Err("a total with other arguments".into()),
+            },
+            Builtin::Growth => self.growth(args.first().ok_or("no argument")?),
+            Builtin::ConsecutiveYears => self.streak(args.first().ok_or("no argument")?),
         }
     }
 
@@ -1027,6 +1260,17 @@ fn enum_of(ty: Ty) -> Option<usize> {
     match ty {
         Ty::Enum(e) => Some(e),
         _ => None,
+    }
+}
+
+/// The comparison with its sides swapped: `a op b` is `b flipped(op) a`.
+fn flipped(op: CmpOp) -> CmpOp {
+    match op {
+        CmpOp::Ge => CmpOp::Le,
+        CmpOp::Le => CmpOp::Ge,
+        CmpOp::Gt => CmpOp::Lt,
+        CmpOp::Lt => CmpOp::Gt,
+        CmpOp::Eq | CmpOp::Ne => op,
     }
 }
 

@@ -150,8 +150,8 @@ impl<'p> Machine<'p> {
             return Cv::Missing;
         }
         match self.prog.ty(r) {
-            Some(Ty::Num(_) | Ty::Year) => Cv::Num(x),
-            Some(Ty::Bool) => Cv::Bool(x != 0),
+            Some(Ty::Num(_) | Ty::Year | Ty::Date) => Cv::Num(x),
+            Some(Ty::Bool | Ty::Ratio) => Cv::Bool(x != 0),
             Some(Ty::Enum(_) | Ty::Text(_)) => Cv::Enum(u32::try_from(x).unwrap_or(u32::MAX)),
             None => Cv::Missing,
         }
@@ -225,6 +225,7 @@ impl<'p> Machine<'p> {
             (Cv::Bool(b), _) => V::Bool(b),
             (Cv::Enum(i), Ty::Enum(e)) => V::Enum(e, i as usize),
             (Cv::Num(y), Ty::Year) => V::Year(u16::try_from(y).map_err(|_| Fallback)?),
+            (Cv::Num(d), Ty::Date) => V::Date(date_of(d).ok_or(Fallback)?),
             _ => return Err(Fallback),
         })
     }
@@ -299,6 +300,11 @@ fn run_checked<'a>(
             }
         }
         Op::Group { start, len, need, .. } => group(o, get, lists, start, len, need),
+        Op::Ratio(_, n, b) => ratio(o, get(n), get(b), bad),
+        Op::CmpRatio { rate, n, b, t, op, shift, .. } => {
+            cmp_ratio(o, [get(rate), get(n), get(b), get(t)], op, shift, bad);
+        }
+        Op::FallbackIf(_, c) => fallback_if(o, get(c), bad),
         Op::Cap(_, a, c) => {
             for ((o, x), c) in o.iter_mut().zip(get(a)).zip(get(c)) {
                 *o = if *x != MISSING && *c != MISSING && *x > *c { *c } else { *x };
@@ -405,7 +411,102 @@ fn run_total<'a>(
         Op::MissingFalse(_, a) => o.copy_from_slice(get(a)),
         Op::Group { start, len, need, .. } => group(o, get, lists, start, len, need),
         Op::Keep(_, a, k) => total2(o, get(a), get(k), bad, i64::overflowing_mul),
+        Op::Ratio(_, n, b) => ratio(o, get(n), get(b), bad),
+        Op::CmpRatio { rate, n, b, t, op, shift, .. } => {
+            cmp_ratio(o, [get(rate), get(n), get(b), get(t)], op, shift, bad);
+        }
+        Op::FallbackIf(_, c) => fallback_if(o, get(c), bad),
     }
+}
+
+/// `增长率`'s value or its absence: missing when either year's value is; a zero last year (the
+/// interpreter's `ZC0703`-class error) marks the lane for the interpreter.
+#[inline(always)]
+fn ratio(o: &mut Lane, n: &Lane, b: &Lane, bad: &mut Flags) {
+    for (((o, n), b), bad) in o.iter_mut().zip(n).zip(b).zip(bad.iter_mut()) {
+        let miss = (*n == MISSING) | (*b == MISSING);
+        *bad |= i64::from(!miss & (*b == 0));
+        *o = if miss { MISSING } else { 1 };
+    }
+}
+
+/// Whether `op` holds between `n / b − 1` and `t` (`t` at `shift` more places than `n` and `b`),
+/// as the interpreter decides it from its quotient rounded to 28 places: `n / b` against
+/// `u = 1 + t` is `n × 10^shift` against `U × b` (sides swapped when `b` is negative). The
+/// two agree unless the quotient lies closer to `u` than its rounding error; the quotient
+/// differs from `u` by at least `1 / (|b| × 10^shift)` when it differs at all, and its error
+/// is below `10^-28 + |n / b| × 10^-27`, so they agree whenever
+/// `10^shift × (|b| + 10 |n|) < 10^26` (two places to spare); past that the lane goes to the
+/// interpreter.
+#[inline(always)]
+fn cmp_ratio(
+    o: &mut Lane,
+    [rate, n, b, t]: [&Lane; 4],
+    op: crate::ast::CmpOp,
+    shift: u8,
+    bad: &mut Flags,
+) {
+    let [lt, eq, gt] = outcomes(op);
+    let p = super::fixed::pow10(u32::from(shift)).unwrap_or(i128::MAX);
+    for (i, o) in o.iter_mut().enumerate() {
+        let (Some(&r), Some(&n), Some(&b), Some(&t)) = (rate.get(i), n.get(i), b.get(i), t.get(i))
+        else {
+            continue;
+        };
+        if r == MISSING || t == MISSING || b == 0 {
+            *o = MISSING;
+            continue;
+        }
+        let (n, b, t) = (i128::from(n), i128::from(b), i128::from(t));
+        let close = (b.abs() + 10 * n.abs()).checked_mul(p).is_none_or(|x| x >= 10i128.pow(26));
+        let (Some(left), Some(right)) =
+            (n.checked_mul(p), p.checked_add(t).and_then(|u| u.checked_mul(b)))
+        else {
+            if let Some(f) = bad.get_mut(i) {
+                *f = 1;
+            }
+            *o = MISSING;
+            continue;
+        };
+        let mut ord = left.cmp(&right);
+        if b < 0 {
+            ord = ord.reverse();
+        }
+        if close
+            && ord != Ordering::Equal
+            && let Some(f) = bad.get_mut(i)
+        {
+            *f = 1;
+        }
+        let held = match ord {
+            Ordering::Less => lt,
+            Ordering::Equal => eq,
+            Ordering::Greater => gt,
+        };
+        *o = i64::from(held);
+    }
+}
+
+/// The condition, marking the lanes where it holds for the interpreter.
+#[inline(always)]
+fn fallback_if(o: &mut Lane, c: &Lane, bad: &mut Flags) {
+    for ((o, c), bad) in o.iter_mut().zip(c).zip(bad.iter_mut()) {
+        *bad |= i64::from(*c == 1);
+        *o = *c;
+    }
+}
+
+/// The date a register holds (`year × 10,000 + month × 100 + day`).
+pub(crate) fn date_of(x: i64) -> Option<crate::ast::Date> {
+    let year = u16::try_from(x / 10_000).ok()?;
+    let month = u8::try_from(x / 100 % 100).ok()?;
+    let day = u8::try_from(x % 100).ok()?;
+    Some(crate::ast::Date { year, month, day })
+}
+
+/// A date as a register holds it.
+pub fn date_code(d: crate::ast::Date) -> i64 {
+    i64::from(d.year) * 10_000 + i64::from(d.month) * 100 + i64::from(d.day)
 }
 
 /// 1 when `x` is negative, else 0.
@@ -457,7 +558,9 @@ pub(super) fn ordered(prog: &Program) -> bool {
             Op::Max(_, a, b) | Op::Cmp(_, a, b, _) | Op::And(_, a, b) | Op::Or(_, a, b) => {
                 below(a) && below(b)
             }
-            Op::Cap(_, a, b) | Op::Keep(_, a, b) => below(a) && below(b),
+            Op::Cap(_, a, b) | Op::Keep(_, a, b) | Op::Ratio(_, a, b) => below(a) && below(b),
+            Op::FallbackIf(_, a) => below(a),
+            Op::CmpRatio { rate, n, b, t, .. } => below(rate) && below(n) && below(b) && below(t),
             Op::If(_, c, t, f) | Op::WhenTrue(_, c, t, f) => below(c) && below(t) && below(f),
             Op::Group { start, len, .. } => prog
                 .lists
@@ -465,6 +568,84 @@ pub(super) fn ordered(prog: &Program) -> bool {
                 .is_some_and(|l| l.iter().all(|r| below(*r))),
         }
     })
+}
+
+/// The registers an instruction reads (a group's, from `lists`).
+pub(super) fn operands(op: &Op, lists: &[super::Reg]) -> Vec<super::Reg> {
+    match *op {
+        Op::Scale(_, a, _) | Op::Neg(_, a) | Op::Abs(_, a) | Op::Round(_, a, ..) => vec![a],
+        Op::Trunc(_, a, _) | Op::InYear(_, a) | Op::Not(_, a) | Op::MissingFalse(_, a) => vec![a],
+        Op::FallbackIf(_, a) => vec![a],
+        Op::Add(_, a, b)
+        | Op::Sub(_, a, b)
+        | Op::Mul(_, a, b)
+        | Op::Min(_, a, b)
+        | Op::Max(_, a, b)
+        | Op::Cmp(_, a, b, _)
+        | Op::And(_, a, b)
+        | Op::Or(_, a, b)
+        | Op::Cap(_, a, b)
+        | Op::Keep(_, a, b)
+        | Op::Ratio(_, a, b) => vec![a, b],
+        Op::If(_, c, t, f) | Op::WhenTrue(_, c, t, f) => vec![c, t, f],
+        Op::CmpRatio { rate, n, b, t, .. } => vec![rate, n, b, t],
+        Op::Group { start, len, .. } => {
+            lists.get(start as usize..(start + len) as usize).unwrap_or_default().to_vec()
+        }
+    }
+}
+
+/// The value an instruction gives when each operand is the constant `value` gives (encoded),
+/// worked out when compiling; `None` when an operand is not constant, or the instruction would
+/// send a subject to the interpreter.
+pub(super) fn fold(
+    op: &Op,
+    lists: &[super::Reg],
+    value: impl Fn(super::Reg) -> Option<i64>,
+) -> Option<i64> {
+    let mut known: Vec<(super::Reg, Lane)> = Vec::new();
+    for r in operands(op, lists) {
+        known.push((r, [value(r)?; LANES]));
+    }
+    let missing: Lane = [MISSING; LANES];
+    let get = |r: super::Reg| -> &Lane {
+        known.iter().find(|(k, _)| *k == r).map_or(&missing, |(_, l)| l)
+    };
+    let mut o: Lane = [0; LANES];
+    let mut bad: Flags = [0; LANES];
+    run_checked(op, &mut o, &get, lists, &mut bad);
+    (bad.first() == Some(&0)).then(|| o.first().copied()).flatten()
+}
+
+/// The instruction writing `dst` instead.
+pub(super) fn with_dst(op: Op, dst: super::Reg) -> Op {
+    let mut op = op;
+    match &mut op {
+        Op::Scale(d, ..)
+        | Op::Add(d, ..)
+        | Op::Sub(d, ..)
+        | Op::Mul(d, ..)
+        | Op::Neg(d, ..)
+        | Op::Abs(d, ..)
+        | Op::Trunc(d, ..)
+        | Op::InYear(d, ..)
+        | Op::Min(d, ..)
+        | Op::Max(d, ..)
+        | Op::Round(d, ..)
+        | Op::Cmp(d, ..)
+        | Op::And(d, ..)
+        | Op::Or(d, ..)
+        | Op::Not(d, ..)
+        | Op::If(d, ..)
+        | Op::WhenTrue(d, ..)
+        | Op::MissingFalse(d, ..)
+        | Op::Cap(d, ..)
+        | Op::Keep(d, ..)
+        | Op::Ratio(d, ..)
+        | Op::FallbackIf(d, ..) => *d = dst,
+        Op::Group { dst: d, .. } | Op::CmpRatio { dst: d, .. } => *d = dst,
+    }
+    op
 }
 
 /// The register an instruction writes.
@@ -489,8 +670,10 @@ fn dst_of(op: &Op) -> super::Reg {
         | Op::WhenTrue(d, ..)
         | Op::MissingFalse(d, ..)
         | Op::Cap(d, ..)
-        | Op::Keep(d, ..) => d,
-        Op::Group { dst, .. } => dst,
+        | Op::Keep(d, ..)
+        | Op::Ratio(d, ..)
+        | Op::FallbackIf(d, ..) => d,
+        Op::Group { dst, .. } | Op::CmpRatio { dst, .. } => dst,
     }
 }
 
@@ -611,10 +794,12 @@ fn read(field: &FieldIn, value: &Value) -> Result<(super::Reg, Cv), Fallback> {
             FieldIn::Num { reg, .. }
             | FieldIn::Bool { reg }
             | FieldIn::Enum { reg, .. }
-            | FieldIn::Year { reg },
+            | FieldIn::Year { reg }
+            | FieldIn::Date { reg },
             Value::Missing,
         ) => (*reg, Cv::Missing),
         (FieldIn::Year { reg }, Value::Year(y)) => (*reg, Cv::Num(i64::from(*y))),
+        (FieldIn::Date { reg }, Value::Date(d)) => (*reg, Cv::Num(date_code(*d))),
         (FieldIn::Text { reg, .. }, Value::Missing) => (*reg, Cv::Missing),
         (FieldIn::Text { reg, values }, Value::Text(t)) => {
             (*reg, Cv::Enum(text_position(values, t)))

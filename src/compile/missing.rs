@@ -17,6 +17,7 @@ pub(super) fn analyse(prog: &mut Program, optional: &[bool]) {
         | FieldIn::Bool { reg }
         | FieldIn::Enum { reg, .. }
         | FieldIn::Year { reg }
+        | FieldIn::Date { reg }
         | FieldIn::Text { reg, .. } = field
             && let Some(m) = miss.get_mut(*reg as usize)
         {
@@ -52,6 +53,10 @@ pub(super) fn analyse(prog: &mut Program, optional: &[bool]) {
             // Missing whenever the operand is no year.
             Op::InYear(d, a) => (d, true, m(a)),
             Op::Keep(d, a, k) => (d, m(a), m(a) || m(k)),
+            Op::Ratio(d, n, b) => (d, m(n) || m(b), m(n) || m(b)),
+            // Missing also where last year's value is zero.
+            Op::CmpRatio { dst, .. } => (dst, true, true),
+            Op::FallbackIf(d, c) => (d, m(c), m(c)),
         };
         if let Some(slot) = miss.get_mut(dst as usize) {
             *slot = result;

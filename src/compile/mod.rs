@@ -18,10 +18,17 @@
 //! definition read in another year compiled again for that year. Years are numbers, with the
 //! interpreter's arithmetic; a text field compared with texts the policy writes is its value's
 //! position among them; a definition that reads no subject's data is worked out once by the
-//! interpreter and enters as a constant. Anything else (yearly functions, years that depend on
-//! the data, grades, score sheets, indicator tables, division, texts as values, dates, members
-//! of definitions) makes [`compile`] return the reason, naming the definition, and callers use
-//! the interpreter for the whole policy.
+//! interpreter and enters as a constant. Indicator tables, grades, dates (as
+//! `year × 10,000 + month × 100 + day`), `上年`, `累计(x)` and `累计(x, 起)` (from a year of the
+//! subject's), `连续年数` and `增长率` compared with a threshold (decided by multiplying out,
+//! exactly as the interpreter's 28-place quotient decides it, else the subject goes to the
+//! interpreter) compile for a year known when compiling; the totals and streaks need the data's
+//! first year ([`compile_for_data`]). Instructions whose operands are constants are worked out
+//! when compiling, and one instruction made twice is kept once, so that a streak reaching back
+//! before the data costs little. Anything else (a growth rate as a value, years that depend on
+//! the data, score sheets, division, texts as values, members of definitions) makes
+//! [`compile`] return the reason, naming the definition, and callers use the interpreter for
+//! the whole policy.
 //! The results equal the interpreter's: `tests/compile_differential.rs` checks it on random
 //! subjects for the benchmark policy and every bundled policy that compiles.
 
@@ -39,7 +46,7 @@ use crate::checker::types::EnumId;
 use crate::data::Value;
 use crate::units::Dim;
 
-pub use machine::{LANES, MISSING, Machine, text_position};
+pub use machine::{LANES, MISSING, Machine, date_code, text_position};
 
 /// A register of the compiled program.
 pub type Reg = u32;
@@ -58,7 +65,7 @@ pub enum Cv {
 }
 
 /// The static type of a register.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Ty {
     /// A number at this scale.
     Num(u32),
@@ -66,6 +73,12 @@ pub enum Ty {
     Enum(EnumId),
     /// A calendar year, held as its number.
     Year,
+    /// A calendar date, held as `year × 10,000 + month × 100 + day`, which orders dates as
+    /// the interpreter does.
+    Date,
+    /// A growth rate `n / b − 1` (`增长率`) that is only compared: the register says whether
+    /// it has a value; the comparison reads the two numbers it divides (see [`Op::CmpRatio`]).
+    Ratio,
     /// A text field's value as a position among the texts the policy compares it with (the
     /// field's place among the subject's fields): only equal or not to one of them.
     Text(u32),
@@ -89,6 +102,10 @@ pub enum FieldIn {
     },
     /// A year (`年份`), as its number.
     Year {
+        reg: Reg,
+    },
+    /// A date (`日期`), as `year × 10,000 + month × 100 + day`.
+    Date {
         reg: Reg,
     },
     /// An enumeration value; the value names, in order.
@@ -126,6 +143,8 @@ pub enum Scalar {
     },
     /// A year (`年份`).
     Year,
+    /// A date (`日期`).
+    Date,
 }
 
 impl Scalar {
@@ -136,6 +155,7 @@ impl Scalar {
             Scalar::Bool => FieldIn::Bool { reg },
             Scalar::Enum { values } => FieldIn::Enum { reg, values: values.clone() },
             Scalar::Year => FieldIn::Year { reg },
+            Scalar::Date => FieldIn::Date { reg },
         }
     }
 }
@@ -166,7 +186,7 @@ pub struct Column {
 }
 
 /// One instruction: `dst` is always the first register.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Op {
     /// Multiply by a constant: a power of ten bringing a number to a larger scale, or a
     /// constant factor written in the policy (`× 30%`, `× 20元/㎡`).
@@ -206,10 +226,30 @@ pub(crate) enum Op {
     Trunc(Reg, Reg, i64),
     /// A year: the value when it is one (0 to 65,535, what a year holds), else missing.
     InYear(Reg, Reg),
+    /// `增长率(x)` from this year's value `n` and last year's `b` (one scale): whether the
+    /// rate has a value (1), missing when either is; last year's zero, which the interpreter
+    /// reports, sends the subject to it.
+    Ratio(Reg, Reg, Reg),
+    /// Whether `op` holds between the rate `n / b − 1` (`rate` says whether it has a value)
+    /// and `t` (at `shift` more places than `n` and `b`): decided exactly by multiplying out,
+    /// as the interpreter's 28-place quotient decides it; where that quotient's rounding could
+    /// decide otherwise, the subject goes to the interpreter.
+    CmpRatio {
+        dst: Reg,
+        rate: Reg,
+        n: Reg,
+        b: Reg,
+        t: Reg,
+        op: CmpOp,
+        shift: u8,
+    },
+    /// Sends the subject to the interpreter where the condition holds (a streak longer than
+    /// the years the program reads); the result is the condition.
+    FallbackIf(Reg, Reg),
 }
 
 /// `取整`, `向下取整`, `向上取整`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum RoundMode {
     HalfAwayFromZero,
     Down,

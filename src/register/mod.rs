@@ -354,6 +354,9 @@ enum Take {
     Enum(Vec<String>),
     /// A year written with ASCII digits (`2024`, `2024年` is left to the loader).
     Year,
+    /// A date written in ASCII (`2024-09-19`, `2024/9/19`; `2024年9月19日` is left to the
+    /// loader).
+    Date,
     /// A text, as its position among the texts the program compares it with.
     Texts(Vec<String>),
     Text,
@@ -793,6 +796,12 @@ fn read_cell(target: &Target, cell: &str) -> Option<(Option<crate::compile::Reg>
             }
             Cv::Num(i64::from(crate::data::header::parse_year(cell)?))
         }
+        Take::Date => {
+            if !cell.is_ascii() {
+                return None;
+            }
+            Cv::Num(crate::compile::date_code(crate::data::parse_date(cell)?))
+        }
         Take::Texts(values) => Cv::Enum(crate::compile::text_position(values, cell)),
         Take::Text => Cv::Missing,
         Take::Slow => return None,
@@ -1160,6 +1169,7 @@ fn take(
         }
         (FieldKind::Bool, FieldIn::Bool { reg }) => Some((*reg, Take::Bool)),
         (FieldKind::Year, FieldIn::Year { reg }) => Some((*reg, Take::Year)),
+        (FieldKind::Date, FieldIn::Date { reg }) => Some((*reg, Take::Date)),
         (FieldKind::Text, FieldIn::Text { reg, values }) => {
             Some((*reg, Take::Texts(values.clone())))
         }
