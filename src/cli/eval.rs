@@ -195,12 +195,29 @@ pub fn run(
                         continue;
                     }
                     let lang = settings.lang;
+                    // Missing results read 「缺数据」 in the reports a leader reads, and make
+                    // their totals incomplete: said once.
+                    let mut csv = None;
+                    let missing = match args.format {
+                        ReportFormat::Csv => {
+                            let (bytes, sums) = report::csv_counted(&r, &args.columns);
+                            csv = Some(String::from_utf8(bytes).unwrap_or_default());
+                            csv_missing(&r, &args.columns, &sums)
+                        }
+                        ReportFormat::Json | ReportFormat::Jsonl => (Vec::new(), 0),
+                        _ => r.missing(),
+                    };
+                    if let Some(w) =
+                        report::missing_warning(&policy, &checked, &missing.0, missing.1)
+                    {
+                        diags.push(w);
+                    }
                     reports.push(match args.format {
                         ReportFormat::Text => Rendered::Text(report::text(&r, lang)),
                         ReportFormat::Json => Rendered::Text(report::json(&r)),
                         ReportFormat::Jsonl => Rendered::Text(report::jsonl(&r)),
                         ReportFormat::Markdown => Rendered::Text(report::markdown(&r, lang)),
-                        ReportFormat::Csv => Rendered::Text(report::csv(&r, &args.columns)),
+                        ReportFormat::Csv => Rendered::Text(csv.unwrap_or_default()),
                         ReportFormat::Basis => {
                             Rendered::Text(report::basis::markdown(&r, &rows, lang))
                         }
@@ -275,6 +292,24 @@ pub fn run(
     status
 }
 
+/// The missing results of a CSV report, by the rule of each column written.
+fn csv_missing(
+    r: &Report<'_, '_>,
+    only: &[String],
+    sums: &crate::register::out::Sums,
+) -> (Vec<(crate::checker::scope::DefId, u64)>, u64) {
+    let layout = report::csv_layout(r, only);
+    let defs = r.subject_columns();
+    let by_rule = layout
+        .picks
+        .iter()
+        .zip(&sums.missing)
+        .filter(|(_, n)| **n > 0)
+        .filter_map(|(i, n)| Some((*defs.get(*i)?, *n)))
+        .collect();
+    (by_rule, sums.missing_rows)
+}
+
 /// A [`Code::BadOptions`] diagnostic about the option `option`.
 pub(super) fn bad_options(option: &str, message: Text, help: Text) -> Diagnostics {
     let mut d = usage(option, message, help).sorted();
@@ -298,11 +333,12 @@ fn unknown_columns(checked: &Checked<'_>, names: &[String]) -> Diagnostics {
         .map(|d| d.name.as_str())
         .collect();
     let mut out = Vec::new();
-    for name in names.iter().filter(|n| !known.contains(&n.as_str())) {
+    let total = crate::register::out::is_total_name;
+    for name in names.iter().filter(|n| !known.contains(&n.as_str()) && !total(n)) {
         let help = help_text(&did_you_mean(name, known.iter().copied())).unwrap_or_else(|| {
             Text::new(
-                format!("可用的列：{}", known.join("、")),
-                format!("the columns are: {}", known.join(", ")),
+                format!("可用的列：{}，以及每个主体的 `合计`", known.join("、")),
+                format!("the columns are: {}, and each subject's `合计`", known.join(", ")),
             )
         });
         let mut d = usage(

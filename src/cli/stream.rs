@@ -161,6 +161,11 @@ pub(super) fn run(
             if let Some(d) = crate::engine::validity::outside(policy, opts.year) {
                 summary.diagnostics.push(d);
             }
+            let m = &summary.missing;
+            if let Some(d) = crate::report::missing_warning(policy, checked, &m.by_rule, m.subjects)
+            {
+                summary.diagnostics.push(d);
+            }
             let committed =
                 file.flush().map_err(|e| Box::new(cannot_write(Some(out_path), &e.to_string())));
             match committed.and_then(|()| file.commit()) {

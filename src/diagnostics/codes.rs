@@ -110,6 +110,7 @@ codes! {
     MissingParamValue = "ZC0705", Error, "参数没有取值", "parameter has no value";
     EvalLimit = "ZC0706", Error, "评估超出上限", "evaluation limit exceeded";
     OutsideValidity = "ZC0707", Warning, "评估年度不在有效期内", "evaluation year outside the validity period";
+    MissingResults = "ZC0708", Warning, "结果缺数据", "results missing data";
     // --- test files
     TestFile = "ZC0801", Error, "测试文件无法读取", "unreadable test file";
     TestCase = "ZC0802", Error, "测试用例无法运行", "test case that cannot run";

@@ -35,6 +35,7 @@ pub fn explain(code: Code) -> &'static str {
         Code::DeductionRange => include_str!("../../docs/codes/ZC0704.md"),
         Code::MissingParamValue => include_str!("../../docs/codes/ZC0705.md"),
         Code::OutsideValidity => include_str!("../../docs/codes/ZC0707.md"),
+        Code::MissingResults => include_str!("../../docs/codes/ZC0708.md"),
         Code::EvalLimit => include_str!("../../docs/codes/ZC0706.md"),
         Code::UnknownName => include_str!("../../docs/codes/ZC0201.md"),
         Code::DuplicateDefinition => include_str!("../../docs/codes/ZC0202.md"),

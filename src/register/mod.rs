@@ -39,7 +39,7 @@
 
 mod cells;
 mod chunks;
-mod out;
+pub(crate) mod out;
 mod paired;
 mod stacked;
 mod years;
@@ -109,6 +109,8 @@ pub struct Column {
     pub name: String,
     /// True for an award (`奖励`).
     pub award: bool,
+    /// True for an award of money: added up in the subject's total.
+    pub money: bool,
 }
 
 /// One subject's results.
@@ -133,6 +135,17 @@ pub struct Summary {
     pub compiled: Result<(), String>,
     /// Evaluation diagnostics (overflow, division by zero ...), as the interpreter reports them.
     pub diagnostics: Diagnostics,
+    /// For the CSV report: the rules of the columns written (the stacking rules' and the
+    /// subject's total have none) and the missing values counted in them.
+    pub missing: Missing,
+}
+
+/// The values missing from a CSV report: per rule written, the subjects without its value,
+/// and the subjects with any missing value (for [`crate::report::missing_warning`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Missing {
+    pub by_rule: Vec<(DefId, u64)>,
+    pub subjects: u64,
 }
 
 /// Why a run gave no results.
@@ -188,23 +201,50 @@ fn csv_report(
 ) -> Result<Summary, Failure> {
     let mut header_written = false;
     let beside = stack.map_or(Beside::Nothing, Beside::Stacking);
+    let mut sums = out::Sums::default();
+    let mut layout = None;
     let summary =
         drive(policy, checked, kind, path, opts, Mode::Csv, beside, &mut |done: &Done| {
             if !header_written && !done.csv.is_empty() {
-                out.write_all(&out::header(&done.names))?;
+                out.write_all(&out::header(&done.key, &done.layout.names))?;
                 header_written = true;
+            }
+            sums.merge(&done.sums);
+            if layout.is_none() {
+                layout = Some(Arc::clone(&done.layout));
             }
             out.write_all(&done.csv)
         });
     match summary {
-        Ok(s) => {
+        Ok(mut s) => {
             if s.rows == 0 {
                 // Like the in-memory report: without a subject, no rule column.
                 out.write_all(b"id\n").map_err(|e| Failure::Data(io(path, &e)))?;
+            } else if let Some(layout) = layout {
+                if layout.has_total_row() {
+                    let mut row = Vec::new();
+                    sums.write_row(&mut row);
+                    out.write_all(&row).map_err(|e| Failure::Data(io(path, &e)))?;
+                }
+                s.missing = missing_of(&s.columns, &layout, &sums);
             }
             Ok(s)
         }
         Err(f) => Err(f),
+    }
+}
+
+/// The missing values of a CSV report, by the rule of each column.
+fn missing_of(columns: &[Column], layout: &out::Layout, sums: &out::Sums) -> Missing {
+    Missing {
+        by_rule: layout
+            .picks
+            .iter()
+            .zip(&sums.missing)
+            .filter(|(_, n)| **n > 0)
+            .filter_map(|(i, n)| Some((columns.get(*i)?.def, *n)))
+            .collect(),
+        subjects: sums.missing_rows,
     }
 }
 
@@ -231,7 +271,15 @@ enum Beside<'r, 's, 'c, 'p> {
 struct Done {
     seq: u64,
     columns: usize,
-    names: Arc<Vec<String>>,
+    /// The CSV report's columns, and the name of the id column.
+    layout: Arc<out::Layout>,
+    key: Arc<str>,
+    /// What the last row of the CSV report adds up, over the block.
+    sums: out::Sums,
+    /// For a stacking run's CSV report, per row: where its cells so far end in `csv`, the
+    /// part of its total its own awards make and whether a value is missing (the stacking
+    /// rules' cells come after).
+    row_ends: Vec<(usize, out::Total, bool)>,
     keys: Vec<String>,
     values: Vec<V>,
     /// Per row, the amounts of [`Plan::amount_cols`] (with the ids in `keys`).
@@ -312,10 +360,13 @@ struct Plan<'c, 'p> {
     /// Why there is no program.
     compiled: Result<(), String>,
     columns: Vec<Column>,
-    /// The columns the CSV report writes: positions in `columns` (and the program's columns).
-    picks: Vec<usize>,
-    /// Their names, the CSV report's header.
-    names: Arc<Vec<String>>,
+    /// The columns the CSV report writes ([`out::Layout::picks`]: positions in `columns` and the
+    /// program's columns).
+    layout: Arc<out::Layout>,
+    /// The name of the id field, the CSV report's first column.
+    key: Arc<str>,
+    /// Whether the stacking rules finish each row of the CSV report ([`Done::row_ends`]).
+    stacked: bool,
     /// The columns whose amounts a stacking run keeps per row: positions in `columns`.
     amount_cols: Vec<usize>,
     evaluator: Evaluator<'c, 'p>,
@@ -381,6 +432,10 @@ fn drive(
     let mut plan = plan(policy, checked, kind, &name, header, opts)?;
     if let Beside::Stacking(run) = beside {
         plan.amount_cols = run.amount_cols(&plan);
+        if mode == Mode::Csv {
+            plan.stacked = true;
+            plan.layout = Arc::new(run.layout(&plan, &opts.columns));
+        }
     }
     let threads = opts.threads.max(1);
     let in_flight = threads * 3;
@@ -393,6 +448,7 @@ fn drive(
         interpreted: 0,
         compiled: plan.compiled.clone(),
         diagnostics: Diagnostics::new(),
+        missing: Missing::default(),
     };
     let mut data_errors = Diagnostics::new();
     let mut their_errors: Vec<Diagnostics> = Vec::new();
@@ -583,7 +639,14 @@ fn block_results(
     let mut d = Done {
         seq: block.seq,
         columns: plan.columns.len(),
-        names: Arc::clone(&plan.names),
+        layout: Arc::clone(&plan.layout),
+        key: Arc::clone(&plan.key),
+        sums: if mode == Mode::Csv {
+            out::Sums::new(&plan.layout.summed)
+        } else {
+            out::Sums::default()
+        },
+        row_ends: Vec::new(),
         keys: Vec::new(),
         values: Vec::new(),
         amounts: Vec::new(),
@@ -726,12 +789,21 @@ fn flush(
         match mode {
             Mode::Amounts => {}
             Mode::Csv => {
-                out::field(&mut d.csv, p.key);
-                for c in plan.picks.iter().filter_map(|i| prog.columns.get(*i)) {
-                    d.csv.push(b',');
-                    out::compiled(&mut d.csv, m.value_at(lane, c.reg), c.ty, &plan.checked.scope);
-                }
-                d.csv.push(b'\n');
+                let scope = &plan.checked.scope;
+                let cols = &prog.columns;
+                let (partial, missing) = plan.layout.row_cells(
+                    &mut d.csv,
+                    &mut d.sums,
+                    p.key,
+                    |i| cols.get(i).is_none_or(|c| m.value_at(lane, c.reg) == Cv::Missing),
+                    |i| m.outcome_at(lane, i).ok().as_ref().and_then(money),
+                    |i, out| {
+                        if let Some(c) = cols.get(i) {
+                            out::compiled(out, m.value_at(lane, c.reg), c.ty, scope);
+                        }
+                    },
+                );
+                end_row(plan, d, partial, missing);
             }
             Mode::Values => {
                 d.keys.push(p.key.to_string());
@@ -907,18 +979,36 @@ fn evaluate_records(
         match mode {
             Mode::Amounts => {}
             Mode::Csv => {
-                out::field(&mut d.csv, &record.key);
-                for v in plan.picks.iter().filter_map(|i| values.get(*i)) {
-                    d.csv.push(b',');
-                    out::value(&mut d.csv, v, &plan.checked.scope);
-                }
-                d.csv.push(b'\n');
+                let scope = &plan.checked.scope;
+                let (partial, missing) = plan.layout.row_cells(
+                    &mut d.csv,
+                    &mut d.sums,
+                    &record.key,
+                    |i| values.get(i).is_none_or(|v| *v == V::Missing),
+                    |i| values.get(i).and_then(money),
+                    |i, out| {
+                        if let Some(v) = values.get(i) {
+                            out::value(out, v, scope);
+                        }
+                    },
+                );
+                end_row(plan, d, partial, missing);
             }
             Mode::Values => {
                 d.keys.push(record.key.clone());
                 d.values.extend(values);
             }
         }
+    }
+}
+
+/// Ends a row of the CSV report: at once, or for a stacking run once the stacking rules are
+/// applied ([`stacked::StackRun::block`]).
+fn end_row(plan: &Plan<'_, '_>, d: &mut Done, partial: out::Total, missing: bool) {
+    if plan.stacked {
+        d.row_ends.push((d.csv.len(), partial, missing));
+    } else {
+        plan.layout.end_row(&mut d.csv, &mut d.sums, partial, missing, std::iter::empty());
     }
 }
 
@@ -931,7 +1021,7 @@ fn keep_amounts(
     key: &str,
     value: impl Fn(usize) -> Option<V>,
 ) {
-    if mode == Mode::Amounts || (mode == Mode::Csv && !plan.amount_cols.is_empty()) {
+    if mode == Mode::Amounts || (mode == Mode::Csv && plan.stacked) {
         d.keys.push(key.to_string());
         d.amounts.extend(plan.amount_cols.iter().map(|i| value(*i).as_ref().and_then(money)));
     }
@@ -950,11 +1040,27 @@ pub fn columns(checked: &Checked<'_>, sid: SubjectId) -> Vec<Column> {
                 def: id,
                 name: d.name.clone(),
                 award: matches!(i.node.kind, ItemKind::Award(_)),
+                money: crate::report::money_award(checked, id),
             }),
             DefSource::Item(_) => None,
             DefSource::Field(_) => None,
         })
         .collect()
+}
+
+/// The CSV report's layout of `columns`, with `only` the rules asked for, `stacks` the stacking
+/// rules' names and `stacked` the rules they take.
+pub(super) fn layout_of(
+    columns: &[Column],
+    only: &[String],
+    stacks: &[String],
+    stacked: &[DefId],
+) -> out::Layout {
+    let cols: Vec<out::LayoutColumn<'_>> = columns
+        .iter()
+        .map(|c| out::LayoutColumn { def: c.def, name: &c.name, money: c.money })
+        .collect();
+    out::Layout::new(&cols, only, stacks, stacked)
 }
 
 /// Resolves the header against the subject's fields, reporting what the loader would.
@@ -1102,13 +1208,8 @@ fn plan<'c, 'p>(
     }
     let required: u64 = needs.values().filter(|b| **b < 64).fold(0, |m, b| m | (1u64 << b));
     let columns = columns(checked, sid);
-    let picks: Vec<usize> = if opts.columns.is_empty() {
-        (0..columns.len()).collect()
-    } else {
-        opts.columns.iter().filter_map(|n| columns.iter().position(|c| c.name == *n)).collect()
-    };
-    let names =
-        Arc::new(picks.iter().filter_map(|i| columns.get(*i)).map(|c| c.name.clone()).collect());
+    let layout = Arc::new(layout_of(&columns, &opts.columns, &[], &[]));
+    let key = Arc::from(schema.key_field().map_or("id", |f| f.name.as_str()));
     let header_lines = count_lines(&header) + 1;
     Ok(Plan {
         name: name.to_string(),
@@ -1120,8 +1221,9 @@ fn plan<'c, 'p>(
         program,
         compiled,
         columns,
-        picks,
-        names,
+        layout,
+        key,
+        stacked: false,
         amount_cols: Vec::new(),
         evaluator: Evaluator::new(policy, checked, Some(sid), opts.params.clone()),
         checked,

@@ -24,6 +24,7 @@ use crate::eval::value::V;
 use crate::units::Dim;
 
 pub use csv::render as csv;
+pub(crate) use csv::{layout as csv_layout, render_counted as csv_counted};
 pub use json::{
     Writer as JsonWriter, render as json, render_lines as jsonl, write as write_json,
     write_line as write_json_line,
@@ -156,9 +157,147 @@ impl Report<'_, '_> {
         matches!(self.item(def).map(|i| &i.node.kind), Some(ItemKind::Award(_)))
     }
 
+    /// Whether `def` is an award of money ([`money_award`]).
+    pub fn money_award(&self, def: DefId) -> bool {
+        money_award(self.checked, def)
+    }
+
+    /// The name of the subjects' id field (`企业名称`), the first column of the tabular reports;
+    /// `id` when the subjects have none.
+    pub fn key_name(&self) -> String {
+        let scope = &self.checked.scope;
+        let sid = self
+            .outcomes
+            .first()
+            .and_then(|o| o.rules.iter().find_map(|x| scope.defs.get(x.def)?.subject))
+            .or_else(|| {
+                let mut all = scope.subject_names.values();
+                match (all.next(), all.next()) {
+                    (Some(s), None) => Some(*s),
+                    _ => None,
+                }
+            });
+        let kind = sid.and_then(|sid| {
+            scope.subject_names.iter().find(|(_, s)| **s == sid).map(|(k, _)| k.clone())
+        });
+        kind.and_then(|k| crate::data::Schema::from_policy(self.policy, &k).ok())
+            .and_then(|s| s.key_field().map(|f| f.name.clone()))
+            .unwrap_or_else(|| "id".to_string())
+    }
+
+    /// The stacking rules applied to the subjects, by name, and the rules of this policy they
+    /// take (the others are imported).
+    pub fn stack_rules(&self) -> (Vec<String>, Vec<DefId>) {
+        let Some(first) = self.stacks.first() else { return (Vec::new(), Vec::new()) };
+        let names = first.iter().map(|s| s.rule.clone()).collect();
+        let cols = self.subject_columns();
+        let taken = first
+            .iter()
+            .flat_map(|s| &s.members)
+            .filter(|m| !m.name.contains('.'))
+            .flat_map(|m| cols.iter().copied().filter(|d| self.name(*d) == m.name))
+            .collect();
+        (names, taken)
+    }
+
+    /// The missing results of the report: per rule shown for each subject, the subjects
+    /// without its value, and the subjects with any missing value.
+    pub fn missing(&self) -> (Vec<(DefId, u64)>, u64) {
+        let cols = self.subject_columns();
+        let mut by_rule: Vec<(DefId, u64)> = cols.iter().map(|d| (*d, 0)).collect();
+        let mut subjects = 0;
+        for o in self.outcomes {
+            let mut any = false;
+            for (d, n) in &mut by_rule {
+                if o.rules.iter().find(|x| x.def == *d).is_none_or(|x| x.value == V::Missing) {
+                    *n += 1;
+                    any = true;
+                }
+            }
+            subjects += u64::from(any);
+        }
+        by_rule.retain(|(_, n)| *n > 0);
+        (by_rule, subjects)
+    }
+
+    /// A subject's total: its money awards that no stacking rule takes, and each stacking
+    /// rule's total; `None` when one of them is missing or past the exact range.
+    pub fn subject_total(&self, i: usize) -> Option<Decimal> {
+        let o = self.outcomes.get(i)?;
+        let (_, taken) = self.stack_rules();
+        let mut t = Decimal::ZERO;
+        for d in self.subject_columns() {
+            if !self.money_award(d) || taken.contains(&d) {
+                continue;
+            }
+            let v = o.rules.iter().find(|x| x.def == d).map(|x| &x.value)?;
+            t = t.checked_add(crate::eval::stack::money(v)?)?;
+        }
+        for s in self.stacks.get(i).map(Vec::as_slice).unwrap_or_default() {
+            t = t.checked_add(s.total?)?;
+        }
+        Some(t)
+    }
+
     pub fn title(&self) -> Option<&str> {
         self.policy.header.as_ref().map(|h| h.title.node.as_str())
     }
+}
+
+/// Whether `def` is an award of money (`奖励` whose value is an amount in 元): the amounts a
+/// subject's total and the totals of the reports add up.
+pub fn money_award(checked: &Checked<'_>, def: DefId) -> bool {
+    let award = checked.scope.defs.get(def).is_some_and(|d| match d.source {
+        DefSource::Item(i) => matches!(i.node.kind, ItemKind::Award(_)),
+        DefSource::Field(_) => false,
+    });
+    award
+        && checked
+            .types
+            .get(def)
+            .is_some_and(|t| t.ty == crate::checker::types::Ty::Num(Dim::MONEY))
+}
+
+/// `ZC0708` when some results of the report are missing (`by_rule`: per rule, the subjects
+/// without its value; `subjects`: those with any missing value): they read 「缺数据」 and the
+/// totals leave them out. Labelled at each rule.
+pub fn missing_warning(
+    policy: &Policy,
+    checked: &Checked<'_>,
+    by_rule: &[(DefId, u64)],
+    subjects: u64,
+) -> Option<crate::diagnostics::Diagnostic> {
+    use crate::diagnostics::{Code, Diagnostic};
+    use crate::source::Loc;
+    if subjects == 0 {
+        return None;
+    }
+    let mut d = Diagnostic::new(
+        Code::MissingResults,
+        Text::new(
+            format!("{subjects} 个主体的结果缺数据：报告中写作「缺数据」，合计不完整"),
+            format!(
+                "{subjects} subject{} missing data for a result: the report reads 「缺数据」 and the totals are incomplete",
+                if subjects == 1 { " is" } else { "s are" }
+            ),
+        ),
+    )
+    .help(Text::new(
+        "在数据文件中补齐这些主体缺的字段后重新评估；`zhengce explain 政策 --data 数据 --subject 主体 规则` 会列出一条结果用到的每个字段",
+        "fill in the fields these subjects lack in the data file and evaluate again; `zhengce explain POLICY --data DATA --subject ID RULE` lists every field a result uses",
+    ));
+    let mut first = true;
+    for (def, n) in by_rule {
+        let Some((_, span)) = checked.scope.ident_of(*def) else { continue };
+        let loc = Loc::new(&policy.file, span);
+        let text = Text::new(
+            format!("{n} 个主体缺这一结果"),
+            format!("missing for {n} subject{}", if *n == 1 { "" } else { "s" }),
+        );
+        d = if first { d.at(loc, text) } else { d.also(loc, text) };
+        first = false;
+    }
+    Some(d)
 }
 
 /// Each award's total and recipients, added up one subject at a time, in the order the awards
