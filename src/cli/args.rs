@@ -315,6 +315,10 @@ pub struct EvalArgs {
     /// [default: every rule reported per subject] (只输出这些列)
     #[arg(long, value_name = "NAMES", value_delimiter = ',')]
     pub columns: Vec<String>,
+    /// Only the subjects that receive an amount above 0 from this award or stacking rule, e.g.
+    /// `--only-paid 科技成果转化补助`; alone, those whose total (合计) is above 0 (只列获得者)
+    #[arg(long, value_name = "AWARD", num_args = 0..=1, default_missing_value = "")]
+    pub only_paid: Option<String>,
 }
 
 /// `--format` of a report.

@@ -39,6 +39,7 @@ pub(super) fn applies(args: &EvalArgs, sources: usize) -> bool {
     matches!(args.format, ReportFormat::Csv | ReportFormat::Json | ReportFormat::Jsonl)
         && args.out.is_some()
         && args.subject.is_none()
+        && args.only_paid.is_none()
         && sources == 1
         && args.data.as_deref().is_some_and(is_csv)
 }

@@ -223,20 +223,72 @@ impl Report<'_, '_> {
     /// A subject's total: its money awards that no stacking rule takes, and each stacking
     /// rule's total; `None` when one of them is missing or past the exact range.
     pub fn subject_total(&self, i: usize) -> Option<Decimal> {
-        let o = self.outcomes.get(i)?;
+        self.total_parts().total(self, i)
+    }
+
+    /// The rules a subject's total adds directly: its money awards no stacking rule takes.
+    pub fn total_parts(&self) -> TotalParts {
         let (_, taken) = self.stack_rules();
-        let mut t = Decimal::ZERO;
-        for d in self.subject_columns() {
-            if !self.money_award(d) || taken.contains(&d) {
-                continue;
+        TotalParts(
+            self.subject_columns()
+                .into_iter()
+                .filter(|d| self.money_award(*d) && !taken.contains(d))
+                .collect(),
+        )
+    }
+
+    /// What a leader asks first, over all subjects: each stacking rule's total, the grand
+    /// total of the subjects' totals and how many subjects receive something, and how many
+    /// subjects miss a value (the totals then leave them out). `None` when the policy pays no
+    /// money per subject.
+    pub fn grand(&self) -> Option<Grand> {
+        let (names, _) = self.stack_rules();
+        let cols = self.subject_columns();
+        if names.is_empty() && !cols.iter().any(|d| self.money_award(*d)) {
+            return None;
+        }
+        let mut g = Grand {
+            stacks: names.into_iter().map(|n| (n, Some(Decimal::ZERO), 0)).collect(),
+            total: Some(Decimal::ZERO),
+            recipients: 0,
+            missing: self.missing().1,
+        };
+        let parts = self.total_parts();
+        for i in 0..self.outcomes.len() {
+            for (k, s) in
+                self.stacks.get(i).map(Vec::as_slice).unwrap_or_default().iter().enumerate()
+            {
+                if let Some(slot) = g.stacks.get_mut(k) {
+                    slot.1 = match (slot.1, s.total) {
+                        (Some(a), Some(b)) => a.checked_add(b),
+                        _ => None,
+                    };
+                    if s.total.is_some_and(|t| t > Decimal::ZERO) {
+                        slot.2 += 1;
+                    }
+                }
             }
-            let v = o.rules.iter().find(|x| x.def == d).map(|x| &x.value)?;
-            t = t.checked_add(crate::eval::stack::money(v)?)?;
+            if let Some(t) = parts.total(self, i) {
+                g.total = g.total.and_then(|a| a.checked_add(t));
+                if t > Decimal::ZERO {
+                    g.recipients += 1;
+                }
+            }
         }
-        for s in self.stacks.get(i).map(Vec::as_slice).unwrap_or_default() {
-            t = t.checked_add(s.total?)?;
+        Some(g)
+    }
+
+    /// The policy's document number and the evaluation year, for a report's heading
+    /// (`泽发改发〔2022〕43号 · 2024年`); empty when there is neither.
+    pub fn heading(&self, lang: Lang) -> String {
+        let mut parts = Vec::new();
+        if let Some(no) = self.policy.header.as_ref().and_then(|h| h.docno.as_ref()) {
+            parts.push(no.node.clone());
         }
-        Some(t)
+        if let Some(y) = self.outcomes.iter().find_map(|o| o.year) {
+            parts.push(if lang == Lang::Zh { format!("{y}年") } else { format!("year {y}") });
+        }
+        parts.join(" · ")
     }
 
     pub fn title(&self) -> Option<&str> {
@@ -298,6 +350,39 @@ pub fn missing_warning(
         first = false;
     }
     Some(d)
+}
+
+/// The money awards a subject's total adds directly ([`Report::total_parts`]).
+pub struct TotalParts(Vec<DefId>);
+
+impl TotalParts {
+    /// Subject `i`'s total: these awards and each stacking rule's total; `None` when one is
+    /// missing or the sum leaves the exact range.
+    pub fn total(&self, r: &Report<'_, '_>, i: usize) -> Option<Decimal> {
+        let o = r.outcomes.get(i)?;
+        let mut t = Decimal::ZERO;
+        for d in &self.0 {
+            let v = o.rules.iter().find(|x| x.def == *d).map(|x| &x.value)?;
+            t = t.checked_add(crate::eval::stack::money(v)?)?;
+        }
+        for s in r.stacks.get(i).map(Vec::as_slice).unwrap_or_default() {
+            t = t.checked_add(s.total?)?;
+        }
+        Some(t)
+    }
+}
+
+/// The totals a leader reads ([`Report::grand`]).
+pub struct Grand {
+    /// Each stacking rule: its name, total over the subjects (`None` past the exact range) and
+    /// the subjects it pays.
+    pub stacks: Vec<(String, Option<Decimal>, usize)>,
+    /// The sum of the subjects' totals that are known (`None` past the exact range).
+    pub total: Option<Decimal>,
+    /// The subjects whose total is above 0.
+    pub recipients: usize,
+    /// The subjects missing a value: the totals are incomplete.
+    pub missing: u64,
 }
 
 /// Each award's total and recipients, added up one subject at a time, in the order the awards
