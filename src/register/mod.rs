@@ -276,6 +276,9 @@ struct Done {
     key: Arc<str>,
     /// What the last row of the CSV report adds up, over the block.
     sums: out::Sums,
+    /// The part of it the compiled form adds up in fixed point ([`FixedSums`]): per column after
+    /// the id, at that column's scale, `None` past the range.
+    fixed_sums: Vec<Option<i128>>,
     /// For a stacking run's CSV report, per row: where its cells so far end in `csv`, the
     /// part of its total its own awards make and whether a value is missing (the stacking
     /// rules' cells come after).
@@ -367,6 +370,8 @@ struct Plan<'c, 'p> {
     key: Arc<str>,
     /// Whether the stacking rules finish each row of the CSV report ([`Done::row_ends`]).
     stacked: bool,
+    /// The compiled form's way of adding up the CSV report's amounts ([`FixedSums`]).
+    fixed: Option<FixedSums>,
     /// The columns whose amounts a stacking run keeps per row: positions in `columns`.
     amount_cols: Vec<usize>,
     evaluator: Evaluator<'c, 'p>,
@@ -436,6 +441,9 @@ fn drive(
             plan.stacked = true;
             plan.layout = Arc::new(run.layout(&plan, &opts.columns));
         }
+    }
+    if mode == Mode::Csv {
+        plan.fixed = plan.program.as_ref().and_then(|p| FixedSums::new(&plan.layout, p));
     }
     let threads = opts.threads.max(1);
     let in_flight = threads * 3;
@@ -647,6 +655,10 @@ fn block_results(
             out::Sums::default()
         },
         row_ends: Vec::new(),
+        fixed_sums: match (&plan.fixed, mode) {
+            (Some(f), Mode::Csv) => vec![Some(0); f.columns],
+            _ => Vec::new(),
+        },
         keys: Vec::new(),
         values: Vec::new(),
         amounts: Vec::new(),
@@ -674,7 +686,66 @@ fn block_results(
         Some(m) if !weird => fast_rows(plan, mode, m, block.first_line, text, &mut d),
         m => slow_rows(plan, mode, m, block.first_line, &block.bytes, &mut d),
     }
+    fold_fixed(plan, &mut d);
     d
+}
+
+/// Adds the block's fixed-point sums ([`Done::fixed_sums`]) into its sums.
+fn fold_fixed(plan: &Plan<'_, '_>, d: &mut Done) {
+    let Some(f) = &plan.fixed else { return };
+    for (col, sum) in std::mem::take(&mut d.fixed_sums).into_iter().enumerate() {
+        let Some(scale) = f.scales.get(col).copied().flatten() else { continue };
+        match sum.and_then(|m| Decimal::try_from_i128_with_scale(m, scale).ok()) {
+            Some(n) => d.sums.add(col, n),
+            None => d.sums.add_total(col, out::Total::Over),
+        }
+    }
+}
+
+/// How the compiled form adds up the CSV report's amounts: in fixed point, each column at its
+/// own scale (the sum of a column of a block is one integer addition per row), a subject's
+/// total at the largest scale of its parts. The cells are the interpreter's, byte for byte:
+/// the same exact numbers, written by [`fixed::write`].
+struct FixedSums {
+    /// The columns after the id.
+    columns: usize,
+    /// Per column after the id: the scale of its fixed-point sum, for a column added up.
+    scales: Vec<Option<u32>>,
+    /// Per rule written ([`out::Layout::picks`]): the scale of its amounts, when it is added up.
+    pick_scales: Vec<Option<u32>>,
+    /// The awards a subject's total adds directly: their columns and factors to `total_scale`.
+    total_parts: Vec<(usize, i128)>,
+    total_scale: u32,
+}
+
+impl FixedSums {
+    fn new(layout: &out::Layout, prog: &Program) -> Option<FixedSums> {
+        let scale_of = |i: usize| match prog.columns.get(i).map(|c| c.ty) {
+            Some(crate::compile::Ty::Num(s)) => Some(s),
+            _ => None,
+        };
+        let mut pick_scales = Vec::new();
+        for (j, i) in layout.picks.iter().enumerate() {
+            let summed = layout.summed.get(j) == Some(&true);
+            pick_scales.push(if summed { Some(scale_of(*i)?) } else { None });
+        }
+        let total_scale = layout.total_cols.iter().filter_map(|i| scale_of(*i)).max().unwrap_or(0);
+        let mut total_parts = Vec::new();
+        for i in &layout.total_cols {
+            let s = scale_of(*i)?;
+            let factor = 10i128.checked_pow(total_scale.checked_sub(s)?)?;
+            total_parts.push((*i, factor));
+        }
+        let columns = layout.names.len();
+        let mut scales = pick_scales.clone();
+        scales.resize(columns, None);
+        if layout.with_total
+            && let Some(last) = scales.last_mut()
+        {
+            *last = Some(total_scale);
+        }
+        Some(FixedSums { columns, scales, pick_scales, total_parts, total_scale })
+    }
 }
 
 /// A row of a batch: in a lane of the machine, or left to the loader.
@@ -788,23 +859,26 @@ fn flush(
         keep_amounts(plan, mode, d, p.key, |i| m.outcome_at(lane, i).ok());
         match mode {
             Mode::Amounts => {}
-            Mode::Csv => {
-                let scope = &plan.checked.scope;
-                let cols = &prog.columns;
-                let (partial, missing) = plan.layout.row_cells(
-                    &mut d.csv,
-                    &mut d.sums,
-                    p.key,
-                    |i| cols.get(i).is_none_or(|c| m.value_at(lane, c.reg) == Cv::Missing),
-                    |i| m.outcome_at(lane, i).ok().as_ref().and_then(money),
-                    |i, out| {
-                        if let Some(c) = cols.get(i) {
-                            out::compiled(out, m.value_at(lane, c.reg), c.ty, scope);
-                        }
-                    },
-                );
-                end_row(plan, d, partial, missing);
-            }
+            Mode::Csv => match &plan.fixed {
+                Some(f) => compiled_row(plan, f, m, lane, p.key, d),
+                None => {
+                    let scope = &plan.checked.scope;
+                    let cols = &prog.columns;
+                    let (partial, missing) = plan.layout.row_cells(
+                        &mut d.csv,
+                        &mut d.sums,
+                        p.key,
+                        |i| cols.get(i).is_none_or(|c| m.value_at(lane, c.reg) == Cv::Missing),
+                        |i| m.outcome_at(lane, i).ok().as_ref().and_then(money),
+                        |i, out| {
+                            if let Some(c) = cols.get(i) {
+                                out::compiled(out, m.value_at(lane, c.reg), c.ty, scope);
+                            }
+                        },
+                    );
+                    end_row(plan, d, partial, missing);
+                }
+            },
             Mode::Values => {
                 d.keys.push(p.key.to_string());
                 for i in 0..prog.columns.len() {
@@ -1000,6 +1074,105 @@ fn evaluate_records(
             }
         }
     }
+}
+
+/// A row of the CSV report from the compiled form's lane `lane`, its amounts added up in fixed
+/// point ([`FixedSums`]): the cells [`out::Layout::row_cells`] and [`out::Layout::end_row`]
+/// write.
+#[inline]
+fn compiled_row(
+    plan: &Plan<'_, '_>,
+    f: &FixedSums,
+    m: &Machine<'_>,
+    lane: usize,
+    key: &str,
+    d: &mut Done,
+) {
+    let prog = m.program();
+    let scope = &plan.checked.scope;
+    out::field(&mut d.csv, key);
+    let mut missing = false;
+    for (j, (i, scale)) in plan.layout.picks.iter().zip(&f.pick_scales).enumerate() {
+        d.csv.push(b',');
+        let Some(c) = prog.columns.get(*i) else { continue };
+        let v = m.value_at(lane, c.reg);
+        match v {
+            Cv::Missing => {
+                d.sums.missing_at(j);
+                missing = true;
+            }
+            Cv::Num(x) if scale.is_some() => {
+                if let Some(sum) = d.fixed_sums.get_mut(j) {
+                    *sum = sum.and_then(|s| s.checked_add(i128::from(x)));
+                }
+            }
+            _ => {}
+        }
+        out::compiled(&mut d.csv, v, c.ty, scope);
+    }
+    let mut total: Option<i128> = Some(0);
+    for (i, factor) in &f.total_parts {
+        let v = prog.columns.get(*i).map_or(Cv::Missing, |c| m.value_at(lane, c.reg));
+        total = match (total, v) {
+            (Some(t), Cv::Num(x)) => {
+                i128::from(x).checked_mul(*factor).and_then(|x| t.checked_add(x))
+            }
+            _ => None,
+        };
+        if total.is_none() {
+            break;
+        }
+    }
+    // A part missing, or (never for amounts of the exact range) past the range.
+    let total = match total {
+        Some(t) => match Decimal::try_from_i128_with_scale(t, f.total_scale) {
+            Ok(_) => Ok(t),
+            Err(_) => Err(out::Total::Over),
+        },
+        None => Err(
+            if f.total_parts.iter().any(|(i, _)| {
+                prog.columns.get(*i).is_none_or(|c| m.value_at(lane, c.reg) == Cv::Missing)
+            }) {
+                out::Total::Missing
+            } else {
+                out::Total::Over
+            },
+        ),
+    };
+    if plan.stacked {
+        let partial = match total {
+            Ok(t) => Decimal::try_from_i128_with_scale(t, f.total_scale)
+                .map_or(out::Total::Over, out::Total::Sum),
+            Err(e) => e,
+        };
+        d.row_ends.push((d.csv.len(), partial, missing));
+        return;
+    }
+    if plan.layout.with_total {
+        let col = f.columns.saturating_sub(1);
+        d.csv.push(b',');
+        match total {
+            Ok(t) => {
+                fixed::write(&mut d.csv, t, f.total_scale);
+                if let Some(sum) = d.fixed_sums.get_mut(col) {
+                    *sum = sum.and_then(|s| s.checked_add(t));
+                }
+            }
+            Err(e) => {
+                out::total(&mut d.csv, e);
+                if e == out::Total::Missing {
+                    d.sums.missing_at(col);
+                    missing = true;
+                } else {
+                    d.sums.add_total(col, e);
+                }
+            }
+        }
+    }
+    if missing {
+        d.sums.missing_rows += 1;
+    }
+    d.csv.push(b'\n');
 }
 
 /// Ends a row of the CSV report: at once, or for a stacking run once the stacking rules are
@@ -1224,6 +1397,7 @@ fn plan<'c, 'p>(
         layout,
         key,
         stacked: false,
+        fixed: None,
         amount_cols: Vec::new(),
         evaluator: Evaluator::new(policy, checked, Some(sid), opts.params.clone()),
         checked,

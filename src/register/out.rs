@@ -7,8 +7,6 @@
 //! The in-memory report and the streaming runner both write through these functions, so that
 //! the two give the same bytes.
 
-use std::io::Write as _;
-
 use rust_decimal::Decimal;
 
 use crate::checker::scope::Scope;
@@ -77,9 +75,11 @@ pub fn header(key: &str, names: &[String]) -> Vec<u8> {
     out
 }
 
-/// Appends an exact amount, as [`value`] writes a number (without allocating).
+/// Appends an exact amount, as [`value`] writes a number, without allocating or normalising
+/// (the trailing zeros are left out as the digits are written).
+#[inline]
 pub fn amount(out: &mut Vec<u8>, n: Decimal) {
-    let _ = write!(out, "{}", n.normalize());
+    fixed::write(out, n.mantissa(), n.scale());
 }
 
 /// Appends a subject's total: an amount, 「缺数据」 when one of its parts is missing, or
@@ -379,7 +379,7 @@ impl Layout {
 impl Sums {
     /// Adds a total to column `col`.
     #[inline]
-    fn add_total(&mut self, col: usize, t: Total) {
+    pub fn add_total(&mut self, col: usize, t: Total) {
         match t {
             Total::Sum(n) => self.add(col, n),
             Total::Over => {
