@@ -181,6 +181,10 @@ pub struct TestArgs {
     /// snapshot exercises (列出测试未覆盖的规则和分支)
     #[arg(long)]
     pub coverage: bool,
+    /// With `--coverage`: fail when fewer than this percentage of the branches are exercised,
+    /// e.g. `--min 90` (覆盖率下限，百分比)
+    #[arg(long, value_name = "PCT", requires = "coverage")]
+    pub min: Option<rust_decimal::Decimal>,
     /// Run the cases, snapshot and sample data of this version of the policy (`NAME.test.toml`,
     /// `NAME.snap.json` beside it) on the policies given: what a changed copy moves
     /// (用原版的用例和快照检验改过的副本)

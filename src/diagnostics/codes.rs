@@ -115,6 +115,8 @@ codes! {
     TestFile = "ZC0801", Error, "测试文件无法读取", "unreadable test file";
     TestCase = "ZC0802", Error, "测试用例无法运行", "test case that cannot run";
     NoTests = "ZC0803", Warning, "政策没有测试", "policy without tests";
+    BranchNoLongerTaken = "ZC0804", Warning, "快照不再走到的分支", "branch the snapshot no longer takes";
+    CoverageBelow = "ZC0805", Error, "测试覆盖率低于要求", "test coverage below the threshold";
     // --- files and usage
     Io = "ZC0901", Error, "无法读取文件", "cannot read file";
     NoPolicyFiles = "ZC0902", Error, "没有找到政策文件", "no policy files found";

@@ -72,6 +72,8 @@ pub fn explain(code: Code) -> &'static str {
         Code::DateDoesNotExist => include_str!("../../docs/codes/ZC0508.md"),
         Code::AverageDisagrees => include_str!("../../docs/codes/ZC0509.md"),
         Code::TestFile => include_str!("../../docs/codes/ZC0801.md"),
+        Code::BranchNoLongerTaken => include_str!("../../docs/codes/ZC0804.md"),
+        Code::CoverageBelow => include_str!("../../docs/codes/ZC0805.md"),
         Code::NoTests => include_str!("../../docs/codes/ZC0803.md"),
         Code::TestCase => include_str!("../../docs/codes/ZC0802.md"),
         Code::Io => include_str!("../../docs/codes/ZC0901.md"),
