@@ -11,7 +11,9 @@ use crate::diagnostics::render::Format;
 #[derive(Debug, Parser)]
 #[command(name = "zhengce", version)]
 pub struct Cli {
-    /// Language of diagnostics (诊断语言) [default: from LC_ALL, LC_MESSAGES or LANG; else zh]
+    /// Language of diagnostics and of reports (the words of eval, simulate, diff and test; rule
+    /// names stay as the policy writes them) (诊断与报告的语言) [default: from LC_ALL,
+    /// LC_MESSAGES or LANG, zh for C and POSIX; else zh]
     #[arg(long, global = true, value_enum, value_name = "LANG")]
     pub lang: Option<LangArg>,
 
