@@ -28,7 +28,7 @@ fn commands(path: &Path) -> Vec<(usize, String)> {
             continue;
         }
         let line = line.trim();
-        if in_block && line.starts_with("zhengce ") || in_block && line == "zhengce" {
+        if in_block && (line.starts_with("zhengce ") || line == "zhengce") {
             let command = line.split(" #").next().unwrap_or(line).trim().to_string();
             out.push((i + 1, command));
         }
