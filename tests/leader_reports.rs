@@ -57,7 +57,9 @@ fn a_missing_value_reads_缺数据_and_every_total_says_it_is_incomplete() {
     assert_eq!(r.status, Status::Ok, "{}", r.err);
     assert!(r.out.contains("   测发〔2024〕1号\n"), "{}", r.out);
     assert!(r.out.contains("  合计: 5,469.12 元\n"), "{}", r.out);
-    assert!(r.out.contains("  奖励 费用补助: （缺数据）"), "{}", r.out);
+    // Each rule in the document's own word: 费用补助 is declared `补贴`, 用工奖励 `奖励`.
+    assert!(r.out.contains("  补贴 费用补助: （缺数据）"), "{}", r.out);
+    assert!(r.out.contains("  奖励 用工奖励: 3,000 元"), "{}", r.out);
     assert!(r.out.contains("  合计: 5,669.12 元，2 个主体获得\n"), "{}", r.out);
     assert!(r.out.contains("（不完整：1 个主体缺数据，未计入合计）"), "{}", r.out);
     assert!(r.err.contains("warning[ZC0708]: 1 个主体的结果缺数据"), "{}", r.err);
@@ -177,4 +179,30 @@ fn only_the_subjects_an_award_pays() {
         r.err
     );
     assert!(r.err.contains("你是不是想写 `专精特新` 或 `专精特新奖励`？"), "{}", r.err);
+}
+
+/// The margin between two percentages is in percentage points (docs/language.md §7): a
+/// research intensity of 2.5% against a threshold of 3% is short by 0.5 个百分点, not 0.5%.
+#[test]
+fn a_margin_between_percentages_is_in_percentage_points() {
+    let dir = temp_dir("leader-points");
+    let policy = dir.join("强度.zc");
+    std::fs::write(
+        &policy,
+        "主体 企业 {\n 标识 企业名称\n 企业名称: 文本\n 研发强度: % }\n\
+         对于 企业 {\n § 一 「研发强度不低于 3%」\n 条件 达标 全部 {\n 研发强度达标: 研发强度 ≥ 3%\n }\n}\n",
+    )
+    .unwrap();
+    let data = dir.join("企业.csv");
+    std::fs::write(&data, "企业名称,研发强度(%)\n甲公司,2.5\n乙公司,3.25\n").unwrap();
+    let r = zhengce(&["eval", s(&policy), "--data", s(&data), "--lang", "zh"]);
+    assert_eq!(r.status, Status::Ok, "{}", r.err);
+    assert!(r.out.contains("研发强度达标: 2.5% ≥ 3%（差 0.5个百分点）"), "{}", r.out);
+    assert!(r.out.contains("研发强度达标: 3.25% ≥ 3%（余 0.25个百分点）"), "{}", r.out);
+    let r = zhengce(&["eval", s(&policy), "--data", s(&data), "--lang", "en"]);
+    assert!(
+        r.out.contains("(short by 0.5 percentage points)") || r.out.contains("(short by 0.5 pp)"),
+        "{}",
+        r.out
+    );
 }

@@ -73,12 +73,30 @@ impl Report<'_, '_> {
             Some(ItemKind::Indicators(_)) => ("指标", "indicators", "indicators"),
             Some(ItemKind::Score(_)) => ("评分", "score", "score"),
             Some(ItemKind::Grade(_)) => ("等级", "grade", "grade"),
-            Some(ItemKind::Award(_)) => ("奖励", "award", "award"),
+            Some(ItemKind::Award(_)) => self.award_word(def),
             Some(ItemKind::Status(_)) => ("状态", "status", "status"),
             Some(ItemKind::Budget(_)) => ("预算", "budget", "budget"),
             Some(ItemKind::Stated(_)) => ("声明", "stated", "stated"),
             Some(ItemKind::Share(_)) => ("占比", "share", "share"),
             _ => ("", "", "other"),
+        }
+    }
+
+    /// The word the policy declares an award with, as the document says it (`补贴`, `补助`,
+    /// `资助`, `奖励`), with its English and the JSON kind (always `award`).
+    fn award_word(&self, def: DefId) -> (&'static str, &'static str, &'static str) {
+        let before = self
+            .checked
+            .scope
+            .ident_of(def)
+            .and_then(|(_, span)| self.policy.file.text.get(..span.start))
+            .unwrap_or_default();
+        let word = before.trim_end().rsplit(char::is_whitespace).next().unwrap_or_default();
+        match word {
+            "补贴" | "subsidy" => ("补贴", "subsidy", "award"),
+            "补助" => ("补助", "subsidy", "award"),
+            "资助" => ("资助", "grant", "award"),
+            _ => ("奖励", "award", "award"),
         }
     }
 

@@ -255,7 +255,10 @@ fn comparison(c: &Comparison, r: &Report<'_, '_>, lang: Lang) -> String {
         && let Some(diff) = a.checked_sub(*b)
     {
         let met = c.op.holds(a.cmp(b));
-        let by = show(&V::Num(diff.abs(), *d), scope, lang);
+        // The margin between two percentages is in percentage points (docs/language.md §7):
+        // 32.5% against 30% is 2.5 个百分点, not 2.5%.
+        let unit = if d.kind() == crate::units::Kind::Percent { Dim::POINTS } else { *d };
+        let by = show(&V::Num(diff.abs(), unit), scope, lang);
         if !diff.is_zero() && !matches!(c.op, CmpOp::Eq | CmpOp::Ne) {
             let note = match (met, lang) {
                 (true, Lang::Zh) => format!("（余 {by}）"),
