@@ -140,13 +140,17 @@ fn usage_errors_exit_2_and_help_exits_0() {
     for args in [&["check"][..], &["--lang", "fr", "check", "a.zc"], &["frobnicate"], &[]] {
         let r = zhengce(args, &env());
         assert_eq!(r.status, Status::Usage, "{args:?}");
-        assert!(r.err.contains("zhengce") || r.err.contains("--lang"), "{args:?}: {}", r.err);
+        assert!(
+            r.err.contains("ZC0904") || (args.is_empty() && r.err.contains("zhengce")),
+            "{args:?}: {}",
+            r.err
+        );
         assert_eq!(r.out, "", "{args:?}");
     }
     let r = zhengce(&["--help"], &env());
     assert_eq!(r.status, Status::Ok);
     assert!(r.out.contains("explain-code"), "{}", r.out);
-    assert!(r.out.contains("诊断语言"), "{}", r.out);
+    assert!(r.out.contains("诊断与报告的语言"), "{}", r.out);
 }
 
 #[test]
@@ -164,4 +168,34 @@ fn the_binary_exits_with_the_status() {
     assert_eq!(missing.status.code(), Some(2));
     let usage = std::process::Command::new(bin).arg("check").output().unwrap();
     assert_eq!(usage.status.code(), Some(2));
+}
+
+/// A command line clap cannot parse is `ZC0904` in the chosen language and error format: the
+/// usage errors of a Chinese run are Chinese (a C locale names no language: Chinese), with the
+/// option that comes close or the values there are.
+#[test]
+fn usage_errors_speak_the_chosen_language() {
+    let c_locale = Env { lang: Some("C.UTF-8".into()), ..env() };
+    let r = zhengce(&["eval", "policies", "--formt", "csv", "--error-format", "plain"], &c_locale);
+    assert_eq!(r.status, Status::Usage);
+    assert_eq!(
+        r.err,
+        "--formt:1:1: error[ZC0904]: 没有选项 `--formt`\n  = help: 你是不是想写 `--format`？\n"
+    );
+    let r = zhengce(
+        &["eval", "policies", "--format", "cvs", "--lang", "en", "--error-format", "plain"],
+        &c_locale,
+    );
+    assert_eq!(r.status, Status::Usage);
+    assert!(r.err.starts_with("--format:1:1: error[ZC0904]: `--format` does not take the value `cvs`\n  = help: the values are: `text`, `json`,"), "{}", r.err);
+    let english = Env { lang: Some("en_US.UTF-8".into()), ..env() };
+    let r = zhengce(&["--lang", "zh", "--error-format", "plain", "evl"], &english);
+    assert_eq!(
+        r.err,
+        "evl:1:1: error[ZC0904]: 没有子命令 `evl`\n  = help: 你是不是想写 `help` 或 `eval`？\n"
+    );
+    // --help is still help, on standard output, and says that --lang sets the reports' language.
+    let r = zhengce(&["--help"], &english);
+    assert_eq!(r.status, Status::Ok);
+    assert!(r.out.contains("Language of diagnostics and of reports"), "{}", r.out);
 }

@@ -131,9 +131,23 @@ fn reports_in_every_format() {
     assert_eq!((status, err.as_str()), (Status::Ok, ""));
     use calamine::{Reader, Xlsx, open_workbook};
     let mut wb: Xlsx<_> = open_workbook(&book).unwrap();
-    assert_eq!(wb.sheet_names(), ["合计", "变化", "预算"]);
+    assert_eq!(wb.sheet_names(), ["合计", "变化", "其他变化", "预算"]);
     let totals = wb.worksheet_range("合计").unwrap();
     assert_eq!(totals.get_value((1, 3)).unwrap().to_string(), "100001");
+    // The amounts of 变化 are numbers, never a text such as `183,000.177 元`: a leader's SUM()
+    // adds them all.
+    let changes = wb.worksheet_range("变化").unwrap();
+    let mut numbers = 0;
+    for row in changes.rows().skip(1) {
+        for c in &row[2..] {
+            match c {
+                calamine::Data::Float(_) | calamine::Data::Int(_) => numbers += 1,
+                calamine::Data::Empty => {}
+                other => assert_eq!(other.to_string(), "缺数据", "{row:?}"),
+            }
+        }
+    }
+    assert!(numbers > 0);
 }
 
 /// The register benchmark's policy against a copy with the county transfer cap raised from

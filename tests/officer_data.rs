@@ -126,8 +126,10 @@ fn the_kind_is_read_from_the_header_in_eval_diff_and_simulate() {
     assert!(r.out.contains("(企业，2024年)"), "{}", r.out);
     let r = eval(&register, &["--format", "csv", "--error-format", "plain"]);
     assert_eq!(r.status, Status::Ok, "{}", r.err);
-    assert!(r.out.starts_with("id,孵化载体补助,"), "{}", r.out);
-    assert_eq!(r.out.lines().count(), 21);
+    assert!(r.out.starts_with("企业名称,孵化载体补助,"), "{}", r.out);
+    // The header, 20 enterprises and the row of totals.
+    assert_eq!(r.out.lines().count(), 22);
+    assert!(r.out.lines().last().is_some_and(|l| l.starts_with("合计,")), "{}", r.out);
 }
 
 #[test]
@@ -160,8 +162,8 @@ fn a_header_that_fits_no_kind_or_several_says_so() {
     );
     let r = zhengce(&["eval", s(&policy), "--data", s(&data), "--kind", "甲类", "--format", "csv"]);
     assert_eq!(r.status, Status::Ok, "{}", r.err);
-    // 100元 × 10% = 10元.
-    assert_eq!(r.out, "id,甲补助\n甲,10\n");
+    // 100元 × 10% = 10元: the subject's total and the grand total alike.
+    assert_eq!(r.out, "名称,甲补助,合计\n甲,10,10\n合计,10,10\n");
 }
 
 /// `eval` on `text` as `企业.csv`: the plain diagnostics' first line and help, one pair per

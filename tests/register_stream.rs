@@ -151,7 +151,14 @@ fn amounts_beyond_i64_are_exact() {
     let body = format!("{HEADER}1,0,county,0,false,400000000000000000,national,false\n");
     let p = temp("huge.csv", &body);
     let got = String::from_utf8(streamed(&p, 2, 1024)).unwrap();
-    assert!(got.ends_with("1,0,0,12000000000000000000,0,12000000000000000000\n"), "{got}");
+    // The subject's total (合计) is its one award, `total`; the last row adds up both columns.
+    assert!(
+        got.ends_with(
+            "1,0,0,12000000000000000000,0,12000000000000000000,12000000000000000000\n\
+             合计,,,,,12000000000000000000,12000000000000000000\n"
+        ),
+        "{got}"
+    );
     assert_eq!(got.as_bytes(), in_memory_csv(&p));
 }
 
@@ -278,14 +285,17 @@ fn only_the_columns_asked_for_streamed_and_in_memory() {
     let full = eval(&[]);
     let want = eval(&["--columns", "total"]);
     assert!(want.starts_with("id,total\n"), "{}", &want[..40]);
-    // Each row: the id and the last value of the full report's row.
+    // Each row: the id and the value of the full report's `total` column (the rule named
+    // `total`, not the subject's 合计 after it), the last row their sum.
+    let at = full.lines().next().unwrap().split(',').position(|c| c == "total").unwrap();
     let expected: String = full
         .lines()
         .map(|l| {
-            let (id, rest) = l.split_once(',').unwrap();
-            format!("{id},{}\n", rest.rsplit(',').next().unwrap())
+            let cells: Vec<&str> = l.split(',').collect();
+            format!("{},{}\n", cells[0], cells[at])
         })
         .collect();
+    assert!(expected.lines().last().unwrap().starts_with("合计,"));
     assert_eq!(want, expected);
     // Names in the order given, repeated or not.
     let two = eval(&["--columns", "high_tech,tech_transfer"]);
@@ -430,7 +440,8 @@ fn years_and_texts_stream_compiled_and_identically() {
     // 项目00004: 甲公司, in production since 2023 (1 year), 40,000 元 × 20% = 8,000 元.
     // 项目00008: 甲公司, since 2021 (3 years, not fewer than 3): no subsidy.
     let row = |id: &str| report.lines().find(|l| l.starts_with(id)).unwrap().to_string();
-    assert_eq!(row("项目00004,"), "项目00004,1,8000");
+    // The last column: the subject's total (合计), its one award.
+    assert_eq!(row("项目00004,"), "项目00004,1,8000,8000");
     assert!(row("项目00008,").starts_with("项目00008,3,"), "{}", row("项目00008,"));
 }
 
@@ -467,4 +478,60 @@ fn streams_compiled_as_in_memory(
         assert!(got == out.stdout, "threads {threads}, blocks of {chunk}");
     }
     String::from_utf8(out.stdout).unwrap()
+}
+
+/// A missing value reads 「缺数据」, the subject's total too, the last row adds up the amounts
+/// known and says it is incomplete, and `ZC0708` counts the subjects: the same bytes and the
+/// same warning streamed (compiled, any block size) and in memory.
+#[test]
+fn missing_values_read_缺数据_and_the_totals_say_they_are_incomplete() {
+    let policy_text = "主体 企业 {\n 标识 企业名称\n 企业名称: 文本\n 费用: 元 可选\n 人数: 人 }\n\
+        对于 企业 {\n\
+        § 一 「按费用的 20% 补助」\n 补贴 费用补助 { 金额 费用 × 20% }\n\
+        § 二 「每人 1000元」\n 奖励 用工奖励 { 金额 人数 × 1000元/人 }\n}\n";
+    let policy_path = temp("missing.zc", policy_text);
+    let mut body = String::from("企业名称,费用(元),人数(人)\n");
+    for i in 0..300 {
+        // Every tenth enterprise has no 费用: 30 of them.
+        let fee = if i % 10 == 3 { String::new() } else { format!("{}", 1000 + i) };
+        body.push_str(&format!("企业{i:04},{fee},{}\n", i % 7));
+    }
+    let data = temp("missing.企业.csv", &body);
+    let out = temp("missing-out.csv", "");
+    let run = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_zhengce"))
+            .args(["eval", policy_path.to_str().unwrap(), "--data", data.to_str().unwrap()])
+            .args(["--format", "csv", "--error-format", "plain", "--lang", "zh"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let memory = run(&[]);
+    let streamed = run(&["--out", out.to_str().unwrap()]);
+    let report = String::from_utf8(memory.stdout).unwrap();
+    assert_eq!(std::fs::read(&out).unwrap(), report.as_bytes());
+    assert_eq!(memory.stderr, streamed.stderr);
+    let err = String::from_utf8(memory.stderr).unwrap();
+    assert!(err.contains("warning[ZC0708]: 30 个主体的结果缺数据"), "{err}");
+    // At the rule whose result is missing (line 8, column 5: `费用补助`).
+    assert!(err.contains("missing.zc:8:5: warning[ZC0708]"), "{err}");
+    assert!(memory.status.success() && streamed.status.success());
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(lines[0], "企业名称,费用补助,用工奖励,合计");
+    // 企业0003: no 费用, 3 人 × 1000 = 3000.
+    assert_eq!(lines[4], "企业0003,缺数据,3000,缺数据");
+    // 企业0004: 1004 × 20% = 200.8, 4 人 = 4000: 4200.8.
+    assert_eq!(lines[5], "企业0004,200.8,4000,4200.8");
+    // 费用补助 over the 270 with 费用: Σ 1000..=1299 = 344,850, less the 30 missing
+    // (1003 + 1013 + ... + 1293 = 34,440): 310,410 × 20% = 62,082. 用工奖励 over all 300:
+    // Σ (i mod 7) = 42 × 21 + (0 + 1 + ... + 5) = 897, × 1000 = 897,000. The 合计 column adds
+    // the 270 complete subjects: 62,082 + 897,000 less the 用工奖励 of the 30 missing.
+    let want_fee = Decimal::from(62_082);
+    let want_jobs = Decimal::from(897_000);
+    let missing_jobs: i64 = (0..300).filter(|i| i % 10 == 3).map(|i| (i % 7) * 1000).sum();
+    let want_total = want_fee + want_jobs - Decimal::from(missing_jobs);
+    assert_eq!(
+        *lines.last().unwrap(),
+        format!("合计（不完整：30 个主体缺数据）,{want_fee},{want_jobs},{want_total}")
+    );
 }

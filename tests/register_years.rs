@@ -100,12 +100,17 @@ fn a_yearly_register_without_year_streams_the_in_memory_report() {
     assert!(streamed.status.success(), "{}", String::from_utf8_lossy(&streamed.stderr));
     let text = std::fs::read_to_string(&out).unwrap();
     assert_eq!(text.as_bytes(), memory.stdout.as_slice());
-    // 2025 over 2024 for the last subject: (12 - 2) 万元 × 10% = 1 万元 = 10000 元.
-    let last = text.lines().last().unwrap();
-    assert!(last.starts_with("企业99999,") && last.ends_with(",10000"), "{last}");
+    // 2025 over 2024 for the last subject: (12 - 2) 万元 × 10% = 1 万元 = 10000 元, its award
+    // and its total (合计 column); the row of totals after it adds up the one award.
+    let lines: Vec<&str> = text.lines().collect();
+    let last = lines[lines.len() - 2];
+    assert!(last.starts_with("企业99999,") && last.ends_with(",10000,10000"), "{last}");
+    assert_eq!(lines[lines.len() - 1], "合计,10000,10000");
     // With 2025 as the year, no other subject has a 2025 income: none is awarded (with 2024, as
     // `--year 2024` shows, many would be).
-    let given = |t: &str| t.lines().skip(1).filter(|l| !l.ends_with(",0")).count();
+    let given = |t: &str| {
+        t.lines().skip(1).filter(|l| !l.starts_with("合计") && !l.ends_with(",0")).count()
+    };
     assert_eq!(given(&text), 1);
     let y2024 = zhengce(&["eval", p, "--data", r, "--format", "csv", "--year", "2024"]);
     assert!(given(&String::from_utf8_lossy(&y2024.stdout)) > 1000);

@@ -257,6 +257,10 @@ fn the_zezhou_walk_template_filled_evaluated_into_a_workbook() {
     let mut rows = results.rows();
     let head: Vec<String> = rows.next().unwrap().iter().map(ToString::to_string).collect();
     let col = |name: &str| head.iter().position(|h| h == &format!("{name}(元)")).unwrap();
+    // The first column is headed by the id field's name; the last is each subject's total.
+    assert_eq!(head[0], "企业名称");
+    assert_eq!(head.last().unwrap(), "合计(元)");
+    let total = head.len() - 1;
     let mut per_subject = Vec::new();
     for row in rows {
         let award = |name: &str| number(&row[col(name)]);
@@ -267,14 +271,16 @@ fn the_zezhou_walk_template_filled_evaluated_into_a_workbook() {
             award("科技成果转化补助"),
             award("专精特新奖励"),
             award("上年度高新技术企业资助"),
-            row[1..].iter().map(number).sum::<f64>(),
+            number(&row[total]),
         ));
     }
+    // The last row adds up every column of money: 570,000元 + 360,000元 = 930,000元.
     assert_eq!(
         per_subject,
         [
             ("甲公司".into(), 20_000.0, 10_000.0, 500_000.0, 40_000.0, 0.0, 570_000.0),
             ("乙公司".into(), 10_000.0, 0.0, 200_000.0, 0.0, 150_000.0, 360_000.0),
+            ("合计".into(), 30_000.0, 10_000.0, 700_000.0, 40_000.0, 150_000.0, 930_000.0),
         ]
     );
     // The totals by award, and in all: 570,000元 + 360,000元 = 930,000元.
@@ -282,9 +288,13 @@ fn the_zezhou_walk_template_filled_evaluated_into_a_workbook() {
     let by_award: Vec<(String, f64, f64)> = totals
         .rows()
         .skip(1)
+        .take_while(|r| !r[0].to_string().starts_with("叠加"))
         .map(|r| (r[0].to_string(), number(&r[1]), number(&r[2])))
         .filter(|(_, amount, _)| *amount != 0.0)
         .collect();
+    // After the awards, each stacking rule and the total of all: 2 subjects receive 930,000元.
+    let all = totals.rows().find(|r| r[0] == "合计").unwrap();
+    assert_eq!((number(&all[1]), number(&all[2])), (930_000.0, 2.0));
     assert_eq!(
         by_award,
         [
@@ -387,6 +397,6 @@ fn without_kind_the_workbook_has_a_sheet_per_kind_and_the_filled_one_is_evaluate
     // 500万元 × (1.5% − 0.8%) = 5,000,000元 × 0.7% = 35,000元.
     assert_eq!(
         std::fs::read_to_string(&result).unwrap(),
-        "id,担保费补差条件,担保费率补差\nDB-001,true,35000\n"
+        "业务编号,担保费补差条件,担保费率补差,合计\nDB-001,true,35000,35000\n合计,,35000,35000\n"
     );
 }

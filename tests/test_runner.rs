@@ -244,3 +244,140 @@ fn a_copy_without_tests_is_not_a_pass_and_against_runs_the_originals() {
     let r = zhengce(&["test", s(&original)]);
     assert_eq!(r.status, Status::Ok, "{}\n{}", r.out, r.err);
 }
+
+/// A policy of two rules: 费用补助 (30% of 费用, capped at 50万元) and 认定奖励 (1万元 in the year of
+/// recognition, which needs an evaluation year). The sample data give the year in a `年份`
+/// column; 甲公司 reaches the cap (2,000,000 × 30% = 600,000 → 500,000 元), 乙公司 does not
+/// (100,000 × 30% = 30,000 元).
+fn two_rules(name: &str) -> TempDir {
+    let t = TempDir::new(name);
+    fs::write(
+        t.0.join("补助.zc"),
+        "主体 企业 {\n 标识 企业名称\n 企业名称: 文本\n 费用: 元\n 认定年份: 年份 可选 }\n\
+         对于 企业 {\n\
+         § 一 「按费用的 30% 补助，最高不超过 50万元」\n 补贴 费用补助 { 金额 费用 × 30%\n 最高不超过 50万元 }\n\
+         § 二 「当年认定的奖励 1万元」\n 奖励 认定奖励 { 当 认定年份 = 当年\n 金额 1万元 }\n}\n",
+    )
+    .unwrap();
+    fs::write(
+        t.0.join("补助.企业.csv"),
+        "企业名称,年份,费用(元),认定年份\n甲公司,2024,2000000,2024\n乙公司,2024,100000,\n",
+    )
+    .unwrap();
+    // A test input without a year.
+    fs::write(t.0.join("无年份.csv"), "企业名称,费用(元)\n丙公司,1000000\n").unwrap();
+    t
+}
+
+#[test]
+fn a_case_stands_on_the_rules_it_names_and_its_help_speaks_of_the_test_file() {
+    let t = two_rules("names");
+    fs::write(
+        t.0.join("补助.test.toml"),
+        "[[case]]\nname = \"只看费用补助\"\ndata = \"无年份.csv\"\nsubject = \"丙公司\"\n\
+         [case.expect]\n\"费用补助\" = \"30万元\"\n\n\
+         [[case]]\nname = \"认定奖励要年份\"\ndata = \"无年份.csv\"\nsubject = \"丙公司\"\n\
+         [case.expect]\n\"认定奖励\" = \"0元\"\n",
+    )
+    .unwrap();
+    let policy = t.0.join("补助.zc");
+    let r = zhengce(&["test", s(&policy), "--error-format", "plain"]);
+    // 1,000,000 × 30% = 300,000 元: the case passes although 认定奖励 has no year.
+    assert!(
+        r.out.contains(
+            "ok      [DIR]/补助.zc 用例 “只看费用补助”".replace("[DIR]", s(&t.0)).as_str()
+        ),
+        "{}",
+        r.out
+    );
+    // The case that names 认定奖励 fails, with the reason under it and help in the test
+    // file's terms.
+    assert!(r.out.contains("用例 “认定奖励要年份”\n    ZC0703 主体 `丙公司` 计算 `认定奖励` 时需要按年的数据，但没有评估年度\n"), "{}", r.out);
+    assert!(r.err.contains("`year = 2024`"), "{}", r.err);
+    assert!(r.err.contains("写在测试文件的这个用例里"), "{}", r.err);
+    assert!(!r.err.contains("--year"), "{}", r.err);
+    assert!(r.err.contains("补助.test.toml:9:8: note: 这个用例"), "{}", r.err);
+    assert_eq!(r.status, Status::Errors);
+}
+
+#[test]
+fn one_missing_data_file_is_one_diagnostic_with_the_number_of_cases() {
+    let t = two_rules("missing-data");
+    let case = |n: u32| {
+        format!(
+            "[[case]]\nname = \"用例{n}\"\ndata = \"没有.csv\"\nsubject = \"甲公司\"\n[case.expect]\n\"费用补助\" = \"50万元\"\n\n"
+        )
+    };
+    fs::write(t.0.join("补助.test.toml"), (1..=3).map(case).collect::<String>()).unwrap();
+    let r = zhengce(&["test", s(&t.0.join("补助.zc")), "--error-format", "plain"]);
+    assert_eq!(r.status, Status::Usage, "{}", r.err);
+    assert_eq!(r.err.matches("error[ZC0802]").count(), 1, "{}", r.err);
+    assert!(r.err.contains("补助.test.toml:3:8: error[ZC0802]: 数据文件 `"), "{}", r.err);
+    assert!(r.err.contains("没有.csv` 不存在，3 个用例用到它"), "{}", r.err);
+    assert_eq!(r.out.matches("FAILED").count(), 3, "{}", r.out);
+}
+
+#[test]
+fn bless_lists_what_it_accepts_and_a_branch_no_longer_taken_is_a_warning() {
+    let t = two_rules("branches");
+    let policy = t.0.join("补助.zc");
+    let r = zhengce(&["test", s(&policy), "--bless"]);
+    assert_eq!(r.status, Status::Ok, "{}\n{}", r.out, r.err);
+    assert!(r.out.contains("（已写入）\n    接受: 新快照\n"), "{}", r.out);
+    let snap = fs::read_to_string(t.0.join("补助.snap.json")).unwrap();
+    assert!(snap.contains("\"费用补助: 封顶生效\""), "{snap}");
+
+    // The cap raised so that no sample reaches it: 甲公司 gets 600,000 元, and the branch where
+    // the cap binds, which the snapshot took, is taken no more.
+    let text = fs::read_to_string(&policy).unwrap();
+    fs::write(&policy, text.replace("最高不超过 50万元 }", "最高不超过 500万元 }")).unwrap();
+    let r = zhengce(&["test", s(&policy), "--error-format", "plain"]);
+    assert_eq!(r.status, Status::Errors);
+    assert!(
+        r.out.contains("    补助.企业.csv 甲公司 费用补助: 500,000 元 → 600,000 元\n"),
+        "{}",
+        r.out
+    );
+    assert!(
+        r.err.contains(
+            "warning[ZC0804]: 快照记录的 1 个分支样例数据不再走到（如 `费用补助: 封顶生效`）"
+        ),
+        "{}",
+        r.err
+    );
+    // --bless accepts it and says what it accepted.
+    let r = zhengce(&["test", s(&policy), "--bless"]);
+    assert_eq!(r.status, Status::Ok, "{}", r.err);
+    assert!(
+        r.out.contains("    接受: 补助.企业.csv 甲公司 费用补助: 500,000 元 → 600,000 元\n"),
+        "{}",
+        r.out
+    );
+    assert!(
+        r.out.contains("    接受: 补助.企业.csv （合计） 费用补助: 530,000 元 → 630,000 元\n"),
+        "{}",
+        r.out
+    );
+    assert!(r.out.contains("    接受: 不再走到的分支 费用补助: 封顶生效\n"), "{}", r.out);
+    // Plain `test` is then silent.
+    let r = zhengce(&["test", s(&policy)]);
+    assert_eq!(r.status, Status::Ok, "{}", r.err);
+    assert_eq!(r.err, "");
+}
+
+#[test]
+fn coverage_below_min_fails() {
+    let t = two_rules("min");
+    let policy = t.0.join("补助.zc");
+    zhengce(&["test", s(&policy), "--bless"]);
+    let r = zhengce(&["test", s(&policy), "--coverage", "--min", "100", "--error-format", "plain"]);
+    assert_eq!(r.status, Status::Errors, "{}\n{}", r.out, r.err);
+    assert!(r.err.contains("error[ZC0805]: 测试只走到 "), "{}", r.err);
+    assert!(r.err.contains("低于 `--min 100`"), "{}", r.err);
+    assert!(r.out.contains("FAILED  ") && r.out.contains("低于 `--min 100`"), "{}", r.out);
+    let r = zhengce(&["test", s(&policy), "--coverage", "--min", "10"]);
+    assert_eq!(r.status, Status::Ok, "{}\n{}", r.out, r.err);
+    // --min needs --coverage.
+    let r = zhengce(&["test", s(&policy), "--min", "10"]);
+    assert_eq!(r.status, Status::Usage);
+}

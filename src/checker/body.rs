@@ -226,11 +226,18 @@ impl Checker<'_> {
         }
     }
 
-    /// A declared type must match the computed one.
+    /// A declared type must match the computed one (a quotient of like quantities may be
+    /// declared a percentage, [`is_quotient`]).
     fn declared(&mut self, want: Ty, got: Ty, at: crate::source::Span, value: &Expr) {
         match (want, got) {
             (_, Ty::Unknown) | (Ty::Unknown, _) => {}
             (Ty::Num(a), Ty::Num(b)) if a == b => {}
+            // A ratio of two quantities of one kind (裁员人数 ÷ 参保人数) declared `%` or `占比`:
+            // a percentage is held as its fraction, so the quotient is that percentage.
+            (Ty::Num(a), Ty::Num(b))
+                if a.kind() == crate::units::Kind::Percent
+                    && b == Dim::NUMBER
+                    && is_quotient(value) => {}
             (Ty::Num(a), Ty::Num(b)) => {
                 // The declared unit as written (`万元`), the computed one as its dimension.
                 let written = self.file.slice(at).trim().to_string();
@@ -647,4 +654,13 @@ impl Checker<'_> {
 /// a figure written to a precision may be compared across.
 fn both_dimensionless(a: Ty, b: Ty) -> bool {
     matches!((a, b), (Ty::Num(x), Ty::Num(y)) if x.is_dimensionless() && y.is_dimensionless())
+}
+
+/// Whether `e` is a division (`a ÷ b`), in parentheses or not.
+fn is_quotient(e: &Expr) -> bool {
+    match &e.node {
+        crate::ast::ExprKind::Binary(crate::ast::BinOp::Div, _, _) => true,
+        crate::ast::ExprKind::Paren(inner) => is_quotient(inner),
+        _ => false,
+    }
 }

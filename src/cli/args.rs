@@ -11,7 +11,9 @@ use crate::diagnostics::render::Format;
 #[derive(Debug, Parser)]
 #[command(name = "zhengce", version)]
 pub struct Cli {
-    /// Language of diagnostics (诊断语言) [default: from LC_ALL, LC_MESSAGES or LANG; else zh]
+    /// Language of diagnostics and of reports (the words of eval, simulate, diff and test; rule
+    /// names stay as the policy writes them) (诊断与报告的语言) [default: from LC_ALL,
+    /// LC_MESSAGES or LANG, zh for C and POSIX; else zh]
     #[arg(long, global = true, value_enum, value_name = "LANG")]
     pub lang: Option<LangArg>,
 
@@ -181,6 +183,10 @@ pub struct TestArgs {
     /// snapshot exercises (列出测试未覆盖的规则和分支)
     #[arg(long)]
     pub coverage: bool,
+    /// With `--coverage`: fail when fewer than this percentage of the branches are exercised,
+    /// e.g. `--min 90` (覆盖率下限，百分比)
+    #[arg(long, value_name = "PCT", requires = "coverage")]
+    pub min: Option<rust_decimal::Decimal>,
     /// Run the cases, snapshot and sample data of this version of the policy (`NAME.test.toml`,
     /// `NAME.snap.json` beside it) on the policies given: what a changed copy moves
     /// (用原版的用例和快照检验改过的副本)
@@ -315,6 +321,10 @@ pub struct EvalArgs {
     /// [default: every rule reported per subject] (只输出这些列)
     #[arg(long, value_name = "NAMES", value_delimiter = ',')]
     pub columns: Vec<String>,
+    /// Only the subjects that receive an amount above 0 from this award or stacking rule, e.g.
+    /// `--only-paid 科技成果转化补助`; alone, those whose total (合计) is above 0 (只列获得者)
+    #[arg(long, value_name = "AWARD", num_args = 0..=1, default_missing_value = "")]
+    pub only_paid: Option<String>,
 }
 
 /// `--format` of a report.

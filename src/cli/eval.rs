@@ -109,7 +109,10 @@ pub fn run(
             status = worse(status, Status::Errors);
             continue;
         }
-        let unknown = unknown_columns(&checked, &args.columns);
+        let mut unknown = unknown_columns(&checked, &args.columns);
+        if let Some(award) = &args.only_paid {
+            unknown.extend(unknown_award(&policy, &checked, award));
+        }
         if !unknown.is_empty() {
             diags.extend(unknown);
             status = worse(status, Status::Usage);
@@ -173,6 +176,10 @@ pub fn run(
             let basis = matches!(args.format, ReportFormat::Basis | ReportFormat::Xlsx);
             match evaluate(&policy, &checked, &data, &options(args), basis, None) {
                 Ok((outcomes, stacks, rows, eval_diags)) => {
+                    let (outcomes, stacks, rows) = match &args.only_paid {
+                        Some(award) => only_paid(&policy, &checked, award, outcomes, stacks, rows),
+                        None => (outcomes, stacks, rows),
+                    };
                     if eval_diags.has_errors() {
                         status = worse(status, Status::Errors);
                     }
@@ -195,12 +202,29 @@ pub fn run(
                         continue;
                     }
                     let lang = settings.lang;
+                    // Missing results read 「缺数据」 in the reports a leader reads, and make
+                    // their totals incomplete: said once.
+                    let mut csv = None;
+                    let missing = match args.format {
+                        ReportFormat::Csv => {
+                            let (bytes, sums) = report::csv_counted(&r, &args.columns);
+                            csv = Some(String::from_utf8(bytes).unwrap_or_default());
+                            csv_missing(&r, &args.columns, &sums)
+                        }
+                        ReportFormat::Json | ReportFormat::Jsonl => (Vec::new(), 0),
+                        _ => r.missing(),
+                    };
+                    if let Some(w) =
+                        report::missing_warning(&policy, &checked, &missing.0, missing.1)
+                    {
+                        diags.push(w);
+                    }
                     reports.push(match args.format {
                         ReportFormat::Text => Rendered::Text(report::text(&r, lang)),
                         ReportFormat::Json => Rendered::Text(report::json(&r)),
                         ReportFormat::Jsonl => Rendered::Text(report::jsonl(&r)),
                         ReportFormat::Markdown => Rendered::Text(report::markdown(&r, lang)),
-                        ReportFormat::Csv => Rendered::Text(report::csv(&r, &args.columns)),
+                        ReportFormat::Csv => Rendered::Text(csv.unwrap_or_default()),
                         ReportFormat::Basis => {
                             Rendered::Text(report::basis::markdown(&r, &rows, lang))
                         }
@@ -275,6 +299,129 @@ pub fn run(
     status
 }
 
+/// The awards and stacking rules `--only-paid` may name.
+fn paid_names(policy: &Policy, checked: &Checked<'_>) -> Vec<String> {
+    let mut out: Vec<String> = checked
+        .scope
+        .defs
+        .iter()
+        .enumerate()
+        .filter(|(id, d)| d.subject.is_some() && report::money_award(checked, *id))
+        .map(|(_, d)| d.name.clone())
+        .collect();
+    for kind in policy.subject_names() {
+        for s in crate::eval::stack::stack_rules(policy, kind) {
+            out.push(s.name.node.clone());
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// `ZC0909` when `--only-paid` names no award or stacking rule of the policy.
+fn unknown_award(policy: &Policy, checked: &Checked<'_>, award: &str) -> Diagnostics {
+    let known = paid_names(policy, checked);
+    if award.is_empty()
+        || crate::register::out::is_total_name(award)
+        || known.iter().any(|k| k == award)
+    {
+        return Diagnostics::new();
+    }
+    let help =
+        help_text(&did_you_mean(award, known.iter().map(String::as_str))).unwrap_or_else(|| {
+            Text::new(
+                format!("可用的奖励和叠加规则：{}；不写名称则按每个主体的合计", known.join("、")),
+                format!(
+                    "the awards and stacking rules are: {}; without a name, each subject's total",
+                    known.join(", ")
+                ),
+            )
+        });
+    let mut d = usage(
+        "--only-paid",
+        Text::new(
+            format!("政策中没有按主体发放的奖励或叠加规则 `{award}`"),
+            format!("the policy pays no award or stacking rule `{award}` per subject"),
+        ),
+        help,
+    )
+    .sorted();
+    for x in &mut d {
+        x.code = Code::UnknownColumn;
+    }
+    d.into()
+}
+
+/// The subjects that receive more than 0 from `award` (an award, a stacking rule, or empty for
+/// the subject's total), with their stacking results and basis rows.
+fn only_paid(
+    policy: &Policy,
+    checked: &Checked<'_>,
+    award: &str,
+    outcomes: Vec<crate::eval::outcome::SubjectOutcome>,
+    stacks: Vec<Vec<crate::eval::stack::StackOutcome>>,
+    rows: Vec<report::basis::BasisRow>,
+) -> (
+    Vec<crate::eval::outcome::SubjectOutcome>,
+    Vec<Vec<crate::eval::stack::StackOutcome>>,
+    Vec<report::basis::BasisRow>,
+) {
+    let r = Report { policy, checked, outcomes: &outcomes, stacks: &stacks };
+    let parts = r.total_parts();
+    let positive =
+        |a: Option<rust_decimal::Decimal>| a.is_some_and(|a| a > rust_decimal::Decimal::ZERO);
+    let keep: Vec<bool> = (0..outcomes.len())
+        .map(|i| {
+            if award.is_empty() || crate::register::out::is_total_name(award) {
+                return positive(parts.total(&r, i));
+            }
+            let own = outcomes.get(i).and_then(|o| {
+                o.rules
+                    .iter()
+                    .filter(|x| r.name(x.def) == award && report::money_award(checked, x.def))
+                    .find_map(|x| crate::eval::stack::money(&x.value))
+            });
+            let stacked = stacks
+                .get(i)
+                .and_then(|s| s.iter().find(|s| s.rule == award))
+                .and_then(|s| s.total);
+            positive(own) || positive(stacked)
+        })
+        .collect();
+    let kept: std::collections::BTreeSet<&str> =
+        outcomes.iter().zip(&keep).filter(|(_, k)| **k).map(|(o, _)| o.key.as_str()).collect();
+    let rows = rows.into_iter().filter(|b| kept.contains(b.subject.as_str())).collect();
+    let mut flags = keep.iter();
+    let stacks_kept: Vec<_> = if stacks.is_empty() {
+        stacks
+    } else {
+        let mut f = keep.iter();
+        stacks.into_iter().filter(|_| f.next().copied().unwrap_or(false)).collect()
+    };
+    let outcomes =
+        outcomes.into_iter().filter(|_| flags.next().copied().unwrap_or(false)).collect();
+    (outcomes, stacks_kept, rows)
+}
+
+/// The missing results of a CSV report, by the rule of each column written.
+fn csv_missing(
+    r: &Report<'_, '_>,
+    only: &[String],
+    sums: &crate::register::out::Sums,
+) -> (Vec<(crate::checker::scope::DefId, u64)>, u64) {
+    let layout = report::csv_layout(r, only);
+    let defs = r.subject_columns();
+    let by_rule = layout
+        .picks
+        .iter()
+        .zip(&sums.missing)
+        .filter(|(_, n)| **n > 0)
+        .filter_map(|(i, n)| Some((*defs.get(*i)?, *n)))
+        .collect();
+    (by_rule, sums.missing_rows)
+}
+
 /// A [`Code::BadOptions`] diagnostic about the option `option`.
 pub(super) fn bad_options(option: &str, message: Text, help: Text) -> Diagnostics {
     let mut d = usage(option, message, help).sorted();
@@ -298,11 +445,12 @@ fn unknown_columns(checked: &Checked<'_>, names: &[String]) -> Diagnostics {
         .map(|d| d.name.as_str())
         .collect();
     let mut out = Vec::new();
-    for name in names.iter().filter(|n| !known.contains(&n.as_str())) {
+    let total = crate::register::out::is_total_name;
+    for name in names.iter().filter(|n| !known.contains(&n.as_str()) && !total(n)) {
         let help = help_text(&did_you_mean(name, known.iter().copied())).unwrap_or_else(|| {
             Text::new(
-                format!("可用的列：{}", known.join("、")),
-                format!("the columns are: {}", known.join(", ")),
+                format!("可用的列：{}，以及每个主体的 `合计`", known.join("、")),
+                format!("the columns are: {}, and each subject's `合计`", known.join(", ")),
             )
         });
         let mut d = usage(

@@ -89,8 +89,14 @@ pub fn run(
             ExplainFormat::Text => report::explain::text(&step, &checked.scope, settings.lang),
         },
     );
-    let (_, diags) = ev.evaluate(record, data.year);
-    if diags.has_errors() {
+    // The value explained stands on what it uses: another rule of the subject that cannot be
+    // worked out (a parameter it alone reads, left without a value) does not fail it.
+    let (o, diags) = ev.evaluate(record, data.year);
+    let failed = o
+        .rules
+        .iter()
+        .any(|r| r.def == def && matches!(r.detail, crate::eval::outcome::Detail::Failed));
+    if failed && diags.has_errors() {
         return fail(diags, Status::Errors, err);
     }
     Status::Ok

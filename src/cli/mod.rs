@@ -22,6 +22,7 @@ pub mod schema;
 pub mod simulate;
 mod stream;
 pub mod testing;
+mod usage_error;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -153,21 +154,45 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
     let parsed = Cli::command()
-        .try_get_matches_from(args)
+        .try_get_matches_from(&args)
         .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
     let (mut cli, matches) = match parsed {
         Ok(parsed) => parsed,
         Err(e) => {
-            let text =
-                if env.color { e.render().ansi().to_string() } else { e.render().to_string() };
             // `--help` and `--version` are "errors" that go to standard output with status 0.
-            if e.use_stderr() {
-                emit(err, &text);
+            if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                // No command at all: the help, on standard error.
+                emit(err, &e.render().to_string());
                 return Status::Usage;
             }
-            emit(out, &text);
-            return Status::Ok;
+            if !e.use_stderr() {
+                let text =
+                    if env.color { e.render().ansi().to_string() } else { e.render().to_string() };
+                emit(out, &text);
+                return Status::Ok;
+            }
+            // A command line that does not parse: ZC0904 in the language and error format the
+            // line asks for (read without clap), like every other usage problem.
+            let lang = select_lang(
+                usage_error::lang_arg(&args),
+                env.lc_all.as_deref(),
+                env.lc_messages.as_deref(),
+                env.lang.as_deref(),
+            );
+            let style = HumanStyle { color: env.color, width: env.width, ..HumanStyle::default() };
+            let d = usage_error::diagnostic(&e).sorted();
+            emit(
+                err,
+                &crate::diagnostics::render::render(
+                    &d,
+                    lang,
+                    usage_error::format_arg(&args),
+                    &style,
+                ),
+            );
+            return Status::Usage;
         }
     };
     let explicit = cli.lang.map(Lang::from);

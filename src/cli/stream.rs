@@ -39,6 +39,7 @@ pub(super) fn applies(args: &EvalArgs, sources: usize) -> bool {
     matches!(args.format, ReportFormat::Csv | ReportFormat::Json | ReportFormat::Jsonl)
         && args.out.is_some()
         && args.subject.is_none()
+        && args.only_paid.is_none()
         && sources == 1
         && args.data.as_deref().is_some_and(is_csv)
 }
@@ -159,6 +160,11 @@ pub(super) fn run(
     match written {
         Ok(mut summary) => {
             if let Some(d) = crate::engine::validity::outside(policy, opts.year) {
+                summary.diagnostics.push(d);
+            }
+            let m = &summary.missing;
+            if let Some(d) = crate::report::missing_warning(policy, checked, &m.by_rule, m.subjects)
+            {
                 summary.diagnostics.push(d);
             }
             let committed =

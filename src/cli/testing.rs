@@ -32,7 +32,7 @@ use crate::diagnostics::render::render;
 use crate::diagnostics::suggest::{did_you_mean, help_text};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Lang, Severity, Text};
 use crate::engine::{Options, evaluate};
-use crate::eval::coverage::Coverage;
+use crate::eval::coverage::{Coverage, Site};
 use crate::eval::value::V;
 use crate::report::show::grouped;
 use crate::report::{self, Report};
@@ -123,6 +123,13 @@ pub fn run(
         }
         if let Some(c) = &coverage {
             lines.push_str(&coverage_lines(&policy, c, lang));
+            if let Some(min) = args.min
+                && let Some(d) = below_min(&policy, c, min)
+            {
+                tally.failed += 1;
+                lines.push_str(&line(false, &source.name, d.message.get(lang)));
+                diags.push(d);
+            }
         }
     }
     let mut summary = format!("{} passed, {} failed", tally.passed, tally.failed);
@@ -135,6 +142,7 @@ pub fn run(
     emit(out, &lines);
     let usage = diags.iter().any(|d| {
         d.severity == Severity::Error
+            && d.code != Code::CoverageBelow
             && (super::check::is_usage_code(d.code) || d.code.id().starts_with("ZC08"))
     });
     let tested = tally.passed + tally.failed + tally.skipped > 0;
@@ -211,6 +219,53 @@ fn coverage_lines(policy: &Policy, coverage: &Coverage, lang: Lang) -> String {
     out
 }
 
+/// `ZC0805` when the share of `policy`'s branches exercised is below `min` percent: labelled
+/// at the first branch not exercised.
+fn below_min(policy: &Policy, coverage: &Coverage, min: Decimal) -> Option<Diagnostic> {
+    let (missing, total) = coverage.missing(policy);
+    let taken = total.saturating_sub(missing.len());
+    let (t, n) = (Decimal::from(taken as u64), Decimal::from(total as u64));
+    // taken / total < min / 100, without dividing.
+    let below =
+        t.checked_mul(Decimal::ONE_HUNDRED).zip(min.checked_mul(n)).is_some_and(|(a, b)| a < b);
+    if !below {
+        return None;
+    }
+    let pct = if total == 0 {
+        Decimal::ZERO
+    } else {
+        t.checked_mul(Decimal::ONE_HUNDRED)
+            .and_then(|x| x.checked_div(n))
+            .map(|x| x.round_dp_with_strategy(1, rust_decimal::RoundingStrategy::ToZero))
+            .unwrap_or_default()
+    };
+    let (pct, min) = (pct.normalize(), min.normalize());
+    let first = missing.first();
+    let mut d = Diagnostic::new(
+        Code::CoverageBelow,
+        Text::new(
+            format!("测试只走到 {taken}/{total} 个分支（{pct}%），低于 `--min {min}`"),
+            format!("the tests exercise {taken} of {total} branches ({pct}%), below `--min {min}`"),
+        ),
+    )
+    .help(Text::new(
+        "为未覆盖的分支加用例（`--coverage` 列出了每一个），或降低 `--min`",
+        "add cases for the branches not exercised (`--coverage` lists each), or lower `--min`",
+    ));
+    let (span, text) = match first {
+        Some(site) => (
+            site.span,
+            Text::new(
+                format!("未覆盖：{}", site.what.zh),
+                format!("not exercised: {}", site.what.en),
+            ),
+        ),
+        None => (Span::default(), Text::new("此政策", "this policy")),
+    };
+    d = d.at(Loc::new(&policy.file, span), text);
+    Some(d)
+}
+
 fn policy_errors(lang: Lang) -> String {
     pick(lang, "政策有错误，见标准错误", "the policy has errors, see standard error")
 }
@@ -240,23 +295,112 @@ fn find_span(text: &str, needle: &str, from: usize) -> Option<Span> {
     rest.find(needle).map(|i| Span::new(from + i, from + i + needle.len()))
 }
 
-/// Evaluates the policy on one data file; the JSON report, parsed back.
+/// The policy evaluated on one data file: the JSON report, parsed back; the errors of the
+/// evaluation (a rule that could not be worked out: the data loaded), and which rules of which
+/// subjects they stopped.
+struct Evaluated {
+    report: J,
+    errors: Diagnostics,
+    /// Each subject's rules that could not be worked out, by id and name.
+    failed: BTreeSet<(String, String)>,
+}
+
+/// Evaluates the policy on one data file, the year by default the one `eval` takes. A data
+/// file that cannot be loaded is `Err`; a rule that cannot be worked out is in
+/// [`Evaluated::failed`], so that a case stops only on the rules it names.
 fn eval_json(
     ctx: &Ctx<'_, '_>,
     data: &Path,
     kind: Option<String>,
     year: Option<u16>,
     params: Vec<String>,
-) -> Result<J, Diagnostics> {
+    coverage: Option<&Coverage>,
+) -> Result<Evaluated, Diagnostics> {
     let opts = Options { kind, subject: None, year, params };
     let (outcomes, stacks, _, diags) =
-        evaluate(ctx.policy, ctx.checked, data, &opts, false, ctx.coverage)?;
-    if diags.has_errors() {
-        return Err(diags);
-    }
+        evaluate(ctx.policy, ctx.checked, data, &opts, false, coverage)?;
+    let errors: Diagnostics = diags
+        .sorted()
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect::<Vec<_>>()
+        .into();
+    let failed = outcomes
+        .iter()
+        .flat_map(|o| {
+            o.rules.iter().filter(|r| matches!(r.detail, crate::eval::outcome::Detail::Failed)).map(
+                |r| {
+                    (
+                        o.key.clone(),
+                        ctx.checked
+                            .scope
+                            .defs
+                            .get(r.def)
+                            .map(|d| d.name.clone())
+                            .unwrap_or_default(),
+                    )
+                },
+            )
+        })
+        .collect();
     let r =
         Report { policy: ctx.policy, checked: ctx.checked, outcomes: &outcomes, stacks: &stacks };
-    Ok(serde_json::from_str(&report::json(&r)).unwrap_or(J::Null))
+    let report = serde_json::from_str(&report::json(&r)).unwrap_or(J::Null);
+    Ok(Evaluated { report, errors, failed })
+}
+
+/// A diagnostic of an evaluation in a test, its help in the test file's terms: a case gives its
+/// year, parameters and kind as `year = 2024`, `[case.param]` and `kind = "企业"`, not as flags.
+fn in_test_terms(mut d: Diagnostic) -> Diagnostic {
+    if let Some(h) = &d.help {
+        let (zh, en) = (test_terms(&h.zh, Lang::Zh), test_terms(&h.en, Lang::En));
+        if zh != h.zh || en != h.en {
+            d.help = Some(Text::new(
+                format!("{zh}（写在测试文件的这个用例里）"),
+                format!("{en} (in the case, in the test file)"),
+            ));
+        }
+    }
+    d
+}
+
+/// `--year 2024` → `year = 2024`, `--param 名称=…` → `[case.param]` `名称 = "…"`, `--kind 企业`
+/// → `kind = "企业"`, each within backticks.
+fn test_terms(text: &str, lang: Lang) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("`--") {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        let after = rest.get(at + 3..).unwrap_or_default();
+        let Some(end) = after.find('`') else {
+            out.push_str(rest.get(at..).unwrap_or_default());
+            return out;
+        };
+        let token = after.get(..end).unwrap_or_default();
+        let (flag, value) = token.split_once(' ').unwrap_or((token, ""));
+        let replaced = match (flag, value) {
+            ("year", "") => Some(pick(lang, "`year = 年份`", "`year = YEAR`")),
+            ("year", y) => Some(format!("`year = {y}`")),
+            ("kind", "") => Some(pick(lang, "`kind = \"主体类别\"`", "`kind = \"KIND\"`")),
+            ("kind", k) => Some(format!("`kind = \"{k}\"`")),
+            ("param", p) => {
+                let (name, value) = p.split_once('=').unwrap_or((p, "…"));
+                Some(format!("`[case.param]` `{name} = \"{value}\"`"))
+            }
+            _ => None,
+        };
+        match replaced {
+            Some(r) => out.push_str(&r),
+            None => {
+                out.push_str("`--");
+                out.push_str(token);
+                out.push('`');
+            }
+        }
+        rest = after.get(end + 1..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The rules of a report's JSON array as `name → value`.
@@ -394,10 +538,41 @@ fn run_cases(ctx: &Ctx<'_, '_>, tally: &mut Tally, lines: &mut String, diags: &m
     };
     let dir = test_path.parent().unwrap_or(Path::new("."));
     let mut cursor = 0;
+    // Each data file that does not exist: where the first case names it, and how many do.
+    let mut missing: BTreeMap<PathBuf, (Option<Span>, String, usize)> = BTreeMap::new();
     for case in &parsed.case {
         cursor = find_span(&text, &case.name, cursor).map_or(cursor, |s| s.end);
         let what = format!("{} “{}”", pick(ctx.lang, "用例", "case"), case.name);
-        match run_case(ctx, case, dir, &file, cursor) {
+        let data = match case_data(ctx, case, dir, &file, cursor) {
+            Ok(d) => d,
+            Err(d) => {
+                tally.failed += 1;
+                lines.push_str(&line(false, &name, &what));
+                lines.push_str(&reason(&d, ctx.lang));
+                diags.extend(d);
+                continue;
+            }
+        };
+        if !data.is_file() {
+            tally.failed += 1;
+            lines.push_str(&line(false, &name, &what));
+            let shown = data.display();
+            lines.push_str(&format!(
+                "    {}\n",
+                pick(
+                    ctx.lang,
+                    &format!("数据文件 `{shown}` 不存在"),
+                    &format!("the data file `{shown}` does not exist")
+                )
+            ));
+            let needle = case.data.as_deref().unwrap_or(&case.name);
+            let entry = missing
+                .entry(data.clone())
+                .or_insert_with(|| (find_span(&file.text, needle, cursor), needle.to_string(), 0));
+            entry.2 += 1;
+            continue;
+        }
+        match run_case(ctx, case, &data, &file, cursor) {
             Ok(diffs) if diffs.is_empty() => {
                 tally.passed += 1;
                 lines.push_str(&line(true, &name, &what));
@@ -412,9 +587,83 @@ fn run_cases(ctx: &Ctx<'_, '_>, tally: &mut Tally, lines: &mut String, diags: &m
             Err(d) => {
                 tally.failed += 1;
                 lines.push_str(&line(false, &name, &what));
+                lines.push_str(&reason(&d, ctx.lang));
                 diags.extend(d);
             }
         }
+    }
+    for (data, (span, _, count)) in missing {
+        let shown = data.display().to_string();
+        diags.push(
+            diag(
+                Code::TestCase,
+                &file,
+                span,
+                Text::new(
+                    format!("数据文件 `{shown}` 不存在，{count} 个用例用到它"),
+                    format!(
+                        "the data file `{shown}` does not exist; {count} case{} use{} it",
+                        if count == 1 { "" } else { "s" },
+                        if count == 1 { "s" } else { "" }
+                    ),
+                ),
+            )
+            .help(Text::new(
+                "数据文件的路径相对于测试文件；改正路径（或把文件放回原处）后这些用例一起恢复",
+                "the data path is relative to the test file; with the path corrected (or the file put back) these cases run again",
+            )),
+        );
+    }
+}
+
+/// The line under a case that could not run: why, in one sentence (the diagnostics follow on
+/// standard error).
+fn reason(d: &Diagnostics, lang: Lang) -> String {
+    let sorted = d.clone().sorted();
+    match sorted.first() {
+        Some(first) => {
+            let more = sorted.len() - 1;
+            let tail = match (more, lang) {
+                (0, _) => String::new(),
+                (n, Lang::Zh) => format!("（另有 {n} 条，见标准错误）"),
+                (n, Lang::En) => format!(" ({n} more on standard error)"),
+            };
+            format!("    {} {}{tail}\n", first.code.id(), first.message.get(lang))
+        }
+        None => String::new(),
+    }
+}
+
+/// The data file of a case: its `data`, relative to the test file, else the policy's only sample
+/// data file.
+fn case_data(
+    ctx: &Ctx<'_, '_>,
+    case: &Case,
+    dir: &Path,
+    file: &Arc<SourceFile>,
+    at: usize,
+) -> Result<PathBuf, Diagnostics> {
+    match &case.data {
+        Some(d) => Ok(dir.join(d)),
+        None => match sample_data(ctx.home, ctx.policy).as_slice() {
+            [one] => Ok(one.clone()),
+            _ => Err(vec![
+                diag(
+                    Code::TestCase,
+                    file,
+                    find_span(&file.text, &case.name, at),
+                    Text::new(
+                        format!("用例“{}”没有写 `data`，而政策旁边没有唯一的一份样例数据", case.name),
+                        format!(
+                            "case “{}” names no `data`, and the policy has no single sample data file",
+                            case.name
+                        ),
+                    ),
+                )
+                .help(Text::new("写上 `data = \"数据文件\"`", "add `data = \"FILE\"`")),
+            ]
+            .into()),
+        },
     }
 }
 
@@ -422,7 +671,7 @@ fn run_cases(ctx: &Ctx<'_, '_>, tally: &mut Tally, lines: &mut String, diags: &m
 fn run_case(
     ctx: &Ctx<'_, '_>,
     case: &Case,
-    dir: &Path,
+    data: &Path,
     file: &Arc<SourceFile>,
     at: usize,
 ) -> Result<Vec<String>, Diagnostics> {
@@ -434,35 +683,6 @@ fn run_case(
         }
         vec![d].into()
     };
-    let data = match &case.data {
-        Some(d) => dir.join(d),
-        None => match sample_data(ctx.home, ctx.policy).as_slice() {
-            [one] => one.clone(),
-            _ => {
-                return Err(bad(
-                    &case.name,
-                    format!("用例“{}”没有写 `data`，而政策旁边没有唯一的一份样例数据", case.name),
-                    format!(
-                        "case “{}” names no `data`, and the policy has no single sample data file",
-                        case.name
-                    ),
-                    Some(Text::new("写上 `data = \"数据文件\"`", "add `data = \"FILE\"`")),
-                ));
-            }
-        },
-    };
-    if !data.is_file() {
-        let shown = data.display().to_string();
-        return Err(bad(
-            case.data.as_deref().unwrap_or(&case.name),
-            format!("用例“{}”的数据文件 `{shown}` 不存在", case.name),
-            format!("the data file `{shown}` of case “{}” does not exist", case.name),
-            Some(Text::new(
-                "数据文件的路径相对于测试文件",
-                "the data path is relative to the test file",
-            )),
-        ));
-    }
     let params: Vec<String> = case
         .param
         .iter()
@@ -471,7 +691,11 @@ fn run_case(
             other => format!("{k}={other}"),
         })
         .collect();
-    let report = eval_json(ctx, &data, case.kind.clone(), case.year, params)?;
+    let evaluated = eval_json(ctx, data, case.kind.clone(), case.year, params, ctx.coverage)
+        .map_err(|d| {
+            Diagnostics::from(d.sorted().into_iter().map(in_test_terms).collect::<Vec<_>>())
+        })?;
+    let report = &evaluated.report;
     let subjects =
         report.get("subjects").and_then(J::as_array).map(Vec::as_slice).unwrap_or_default();
     let Some(subject) =
@@ -488,6 +712,34 @@ fn run_case(
     };
     let mut values = rule_values(report.get("policy_rules"));
     values.extend(rule_values(subject.get("rules")));
+    // The case stands on the rules it names: another rule that cannot be worked out for this
+    // subject (or any rule of another subject) does not stop it.
+    let stopped: Vec<&String> = case
+        .expect
+        .keys()
+        .filter(|rule| {
+            evaluated.failed.contains(&(case.subject.clone(), (*rule).clone()))
+                || evaluated.failed.iter().any(|(_, r)| r == *rule && is_policy_level(ctx, r))
+        })
+        .collect();
+    if !stopped.is_empty() {
+        let spans: Vec<Span> = stopped.iter().filter_map(|rule| item_span(ctx, rule)).collect();
+        let about = |d: &Diagnostic| {
+            d.labels.iter().any(|l| {
+                l.loc.file.name == ctx.policy.file.name
+                    && spans.iter().any(|s| s.start <= l.loc.span.start && l.loc.span.end <= s.end)
+            }) && (d.message.zh.contains(&case.subject) || !d.message.zh.contains("主体 `"))
+        };
+        let mine: Vec<Diagnostic> = evaluated.errors.iter().filter(|d| about(d)).cloned().collect();
+        let chosen: Vec<Diagnostic> =
+            if mine.is_empty() { evaluated.errors.iter().cloned().collect() } else { mine };
+        let at_case = Loc::new(file, find_span(&file.text, &case.name, 0).unwrap_or_default());
+        return Err(chosen
+            .into_iter()
+            .map(|d| in_test_terms(d).also(at_case.clone(), Text::new("这个用例", "this case")))
+            .collect::<Vec<_>>()
+            .into());
+    }
     if case.expect.is_empty() {
         return Err(bad(
             &case.name,
@@ -533,15 +785,37 @@ fn run_case(
     if problems.is_empty() { Ok(diffs) } else { Err(problems) }
 }
 
+/// Whether `rule` is a rule at the policy's top level (its value is the same for every subject).
+fn is_policy_level(ctx: &Ctx<'_, '_>, rule: &str) -> bool {
+    ctx.checked.scope.defs.iter().any(|d| d.name == rule && d.subject.is_none())
+}
+
+/// The span of the declaration of `rule`.
+fn item_span(ctx: &Ctx<'_, '_>, rule: &str) -> Option<Span> {
+    ctx.checked.scope.defs.iter().find(|d| d.name == rule).and_then(|d| match d.source {
+        crate::checker::scope::DefSource::Item(i) => Some(i.span),
+        crate::checker::scope::DefSource::Field(_) => None,
+    })
+}
+
 /// Every rule's value for every subject of every sample data file, keyed by the data file's name.
-fn outcomes(ctx: &Ctx<'_, '_>) -> Result<Option<J>, Diagnostics> {
+/// The branches the sample data take are recorded in `coverage`.
+fn outcomes(ctx: &Ctx<'_, '_>, coverage: &Coverage) -> Result<Option<J>, Diagnostics> {
     let data_files = sample_data(ctx.home, ctx.policy);
     if data_files.is_empty() {
         return Ok(None);
     }
+    let terms = |d: Diagnostics| -> Diagnostics {
+        d.sorted().into_iter().map(in_test_terms).collect::<Vec<_>>().into()
+    };
     let mut data = Map::new();
     for file in &data_files {
-        let report = eval_json(ctx, file, None, None, Vec::new())?;
+        let evaluated =
+            eval_json(ctx, file, None, None, Vec::new(), Some(coverage)).map_err(terms)?;
+        if !evaluated.errors.is_empty() {
+            return Err(terms(evaluated.errors));
+        }
+        let report = evaluated.report;
         let mut subjects = Map::new();
         for s in report.get("subjects").and_then(J::as_array).map(Vec::as_slice).unwrap_or_default()
         {
@@ -561,7 +835,52 @@ fn outcomes(ctx: &Ctx<'_, '_>) -> Result<Option<J>, Diagnostics> {
         );
     }
     let policy = ctx.home.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    Ok(Some(json!({ "policy": policy, "data": J::Object(data) })))
+    let branches: Vec<J> =
+        branch_names(ctx.policy, coverage).into_iter().map(|(k, _)| J::String(k)).collect();
+    Ok(Some(json!({ "policy": policy, "data": J::Object(data), "branches": branches })))
+}
+
+/// The branches `coverage` took, each named by its rule and what taking it means, numbered
+/// when a rule has several of the same kind (`科技成果转化补助: 封顶额生效 #2`), so that a name
+/// survives edits elsewhere in the policy; with each, its site.
+fn branch_names(policy: &Policy, coverage: &Coverage) -> Vec<(String, Site)> {
+    let taken = coverage.taken();
+    let mut out: Vec<(String, Site)> =
+        named_sites(policy).into_iter().filter(|(_, s)| taken.contains(&s.probe)).collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// Every branch of `policy` with its name: its rule and which way it goes, numbered when the
+/// rule has several of the same kind, in the order of the text.
+fn named_sites(policy: &Policy) -> Vec<(String, Site)> {
+    use crate::eval::coverage::Branch;
+    let mut seen: BTreeMap<(String, Branch), usize> = BTreeMap::new();
+    let mut out = Vec::new();
+    for site in crate::eval::coverage::sites(policy) {
+        let n = seen.entry((site.rule.clone(), site.probe.branch)).or_insert(0);
+        *n += 1;
+        let way = match site.probe.branch {
+            Branch::Reached => "计算",
+            Branch::Then => "则",
+            Branch::Else => "否则",
+            Branch::Held => "成立",
+            Branch::NotHeld => "不成立",
+            Branch::Chosen => "选中",
+            Branch::Default => "默认值",
+            Branch::Capped => "封顶生效",
+            Branch::Uncapped => "未达封顶",
+            Branch::Paid => "发放",
+            Branch::NotPaid => "不发放",
+        };
+        let name = if *n == 1 {
+            format!("{}: {way}", site.rule)
+        } else {
+            format!("{}: {way} #{n}", site.rule)
+        };
+        out.push((name, site));
+    }
+    out
 }
 
 /// A subject's stacking rules as `叠加 RULE → total` and `叠加 RULE · AWARD → paid`.
@@ -600,12 +919,18 @@ fn run_snapshot(
     let snap_path = ctx.home.with_extension("snap.json");
     let name = ctx.path.display().to_string();
     let what = format!("{} {}", pick(ctx.lang, "快照", "snapshot"), snap_path.display());
-    let now = match outcomes(ctx) {
+    let taken = Coverage::new();
+    let result = outcomes(ctx, &taken);
+    if let Some(c) = ctx.coverage {
+        c.add(taken.taken());
+    }
+    let now = match result {
         Ok(Some(now)) => now,
         Ok(None) => return,
         Err(d) => {
             tally.failed += 1;
             lines.push_str(&line(false, &name, &what));
+            lines.push_str(&reason(&d, ctx.lang));
             diags.extend(d);
             return;
         }
@@ -624,6 +949,20 @@ fn run_snapshot(
                 tally.passed += 1;
                 let note = pick(ctx.lang, "（已写入）", " (blessed)");
                 lines.push_str(&line(true, &name, &format!("{what}{note}")));
+                // What the new snapshot accepts, as plain `test` would have reported it.
+                let old: Option<J> = old_text.as_deref().and_then(|t| serde_json::from_str(t).ok());
+                let accepted = match &old {
+                    Some(old) => {
+                        let mut d = snapshot_diff(old.get("data"), now.get("data"), ctx.lang);
+                        d.extend(branch_changes(old, &now, ctx.lang));
+                        d
+                    }
+                    None => vec![pick(ctx.lang, "新快照", "a new snapshot")],
+                };
+                let label = pick(ctx.lang, "接受", "accepted");
+                for a in accepted {
+                    lines.push_str(&format!("    {label}: {a}\n"));
+                }
             }
             Err(d) => {
                 tally.failed += 1;
@@ -669,6 +1008,11 @@ fn run_snapshot(
         }
     };
     let diffs = snapshot_diff(old.get("data"), now.get("data"), ctx.lang);
+    // A branch the snapshot took and no longer takes (a cap no sample reaches any more): the
+    // values may all agree, and the snapshot no longer guards that branch.
+    if let Some(d) = lost_branches(ctx, &old, &taken) {
+        diags.push(d);
+    }
     if diffs.is_empty() {
         tally.passed += 1;
         lines.push_str(&line(true, &name, &what));
@@ -679,6 +1023,79 @@ fn run_snapshot(
             lines.push_str(&format!("    {d}\n"));
         }
     }
+}
+
+/// The branch names of a snapshot.
+fn snapshot_branches(snap: &J) -> BTreeSet<String> {
+    snap.get("branches")
+        .and_then(J::as_array)
+        .map(|a| a.iter().filter_map(J::as_str).map(String::from).collect())
+        .unwrap_or_default()
+}
+
+/// The branches a new snapshot no longer takes, or newly takes, one line each.
+fn branch_changes(old: &J, now: &J, lang: Lang) -> Vec<String> {
+    let (a, b) = (snapshot_branches(old), snapshot_branches(now));
+    let mut out: Vec<String> = a
+        .difference(&b)
+        .map(|n| format!("{}{n}", pick(lang, "不再走到的分支 ", "branch no longer taken: ")))
+        .collect();
+    out.extend(
+        b.difference(&a)
+            .map(|n| format!("{}{n}", pick(lang, "新走到的分支 ", "branch now taken: "))),
+    );
+    out
+}
+
+/// `ZC0804` when the sample data no longer take a branch the snapshot records they took:
+/// labelled at each such branch.
+fn lost_branches(ctx: &Ctx<'_, '_>, old: &J, taken: &Coverage) -> Option<Diagnostic> {
+    let recorded = snapshot_branches(old);
+    if recorded.is_empty() {
+        // A snapshot written before branches were recorded.
+        return None;
+    }
+    let now = branch_names(ctx.policy, taken);
+    let now_names: BTreeSet<&str> = now.iter().map(|(n, _)| n.as_str()).collect();
+    let lost: Vec<&String> = recorded.iter().filter(|n| !now_names.contains(n.as_str())).collect();
+    if lost.is_empty() {
+        return None;
+    }
+    // Where each lost branch is: among every branch of the policy, by the same name.
+    let all = named_sites(ctx.policy);
+    let count = lost.len();
+    let first = lost.first().map(|s| s.as_str()).unwrap_or_default();
+    let mut d = Diagnostic::new(
+        Code::BranchNoLongerTaken,
+        Text::new(
+            format!("快照记录的 {count} 个分支样例数据不再走到（如 `{first}`）：这些分支不再有测试把关"),
+            format!(
+                "the sample data no longer take {count} branch{} the snapshot records (e.g. `{first}`): no test guards {} any more",
+                if count == 1 { "" } else { "es" },
+                if count == 1 { "it" } else { "them" }
+            ),
+        ),
+    )
+    .help(Text::new(
+        "加一个用例或一行样例数据走到它（例如一个金额超过封顶额的主体）；确属有意时用 `zhengce test --bless` 接受",
+        "add a case or a sample subject that takes it (say one whose amount is above the cap); when intended, accept it with `zhengce test --bless`",
+    ));
+    let mut primary = true;
+    for name in &lost {
+        let Some((_, site)) = all.iter().find(|(n, _)| n == *name) else { continue };
+        let loc = Loc::new(&ctx.policy.file, site.span);
+        let text = Text::new(
+            format!("快照中走到过 `{name}`，现在：{}", site.what.zh),
+            format!("taken in the snapshot as `{name}`; now: {}", site.what.en),
+        );
+        d = if primary { d.at(loc, text) } else { d.also(loc, text) };
+        primary = false;
+    }
+    if primary {
+        // No branch of that name is left in the policy: point at the policy's start.
+        d = d.at(Loc::new(&ctx.policy.file, Span::default()), Text::new("此政策", "this policy"));
+    }
+    Some(d)
 }
 
 /// The keys of two JSON objects, in order: the first's, then the second's new ones.

@@ -110,10 +110,13 @@ codes! {
     MissingParamValue = "ZC0705", Error, "参数没有取值", "parameter has no value";
     EvalLimit = "ZC0706", Error, "评估超出上限", "evaluation limit exceeded";
     OutsideValidity = "ZC0707", Warning, "评估年度不在有效期内", "evaluation year outside the validity period";
+    MissingResults = "ZC0708", Warning, "结果缺数据", "results missing data";
     // --- test files
     TestFile = "ZC0801", Error, "测试文件无法读取", "unreadable test file";
     TestCase = "ZC0802", Error, "测试用例无法运行", "test case that cannot run";
     NoTests = "ZC0803", Warning, "政策没有测试", "policy without tests";
+    BranchNoLongerTaken = "ZC0804", Warning, "快照不再走到的分支", "branch the snapshot no longer takes";
+    CoverageBelow = "ZC0805", Error, "测试覆盖率低于要求", "test coverage below the threshold";
     // --- files and usage
     Io = "ZC0901", Error, "无法读取文件", "cannot read file";
     NoPolicyFiles = "ZC0902", Error, "没有找到政策文件", "no policy files found";

@@ -511,7 +511,10 @@ pub fn markdown(d: &Diff, m: &Meta, lang: Lang) -> String {
     o
 }
 
-/// The xlsx workbook: sheets 合计, 变化 and 预算.
+/// What a budget sheet says when the policy states no budget line or pool.
+pub const NO_BUDGET: &str = "本政策未设预算";
+
+/// The xlsx workbook: sheets 合计, 变化 (amounts), 其他变化 and 预算.
 pub fn xlsx(d: &Diff, m: &Meta) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let props = DocProperties::new()
@@ -554,13 +557,30 @@ pub fn xlsx(d: &Diff, m: &Meta) -> Result<Vec<u8>, XlsxError> {
         s.decimal(row, 3, d.total_delta(), false)?;
         s.finish()?;
     }
+    // Changes of amounts of money, numbers in 元 (a column of numbers holds only numbers, and
+    // 「缺数据」 for a missing amount); every other change (a condition, a rate, a grade) as
+    // shown, in a sheet of its own.
+    let is_money = |c: &Cell| match c {
+        Cell::Num(_, dim) => *dim == crate::units::Dim::MONEY,
+        Cell::Missing => true,
+        _ => false,
+    };
+    let money_change = |x: &crate::diff::Change| {
+        is_money(&x.before)
+            && is_money(&x.after)
+            && (matches!(x.before, Cell::Num(..)) || matches!(x.after, Cell::Num(..)))
+    };
     {
         let mut s = Sheet::new(
             book.add_worksheet(),
             "变化",
-            &header(&["主体", "规则", "变更前", "变更后", "变化"]),
+            &header(&["主体", "奖励", "变更前(元)", "变更后(元)", "变化(元)"]),
         )?;
         let mut row = 1u32;
+        let amount = |s: &mut Sheet<'_>, row: u32, col: u16, c: &Cell| match c {
+            Cell::Num(n, _) => s.decimal(row, col, *n, false),
+            _ => s.missing(row, col),
+        };
         for c in &d.changed {
             s.text(row, 0, &c.id)?;
             s.text(row, 1, "合计")?;
@@ -568,7 +588,28 @@ pub fn xlsx(d: &Diff, m: &Meta) -> Result<Vec<u8>, XlsxError> {
             s.decimal(row, 3, c.after, false)?;
             s.decimal(row, 4, c.delta(), false)?;
             row += 1;
-            for x in &c.changes {
+            for x in c.changes.iter().filter(|x| money_change(x)) {
+                s.text(row, 0, &c.id)?;
+                s.text(row, 1, &x.rule)?;
+                amount(&mut s, row, 2, &x.before)?;
+                amount(&mut s, row, 3, &x.after)?;
+                if let Some(dd) = x.delta {
+                    s.decimal(row, 4, dd, false)?;
+                }
+                row += 1;
+            }
+        }
+        s.finish()?;
+    }
+    {
+        let mut s = Sheet::new(
+            book.add_worksheet(),
+            "其他变化",
+            &header(&["主体", "规则", "变更前", "变更后", "变化"]),
+        )?;
+        let mut row = 1u32;
+        for c in &d.changed {
+            for x in c.changes.iter().filter(|x| !money_change(x)) {
                 s.text(row, 0, &c.id)?;
                 s.text(row, 1, &x.rule)?;
                 s.text(row, 2, &cell_text(&x.before, Lang::Zh))?;
@@ -578,6 +619,9 @@ pub fn xlsx(d: &Diff, m: &Meta) -> Result<Vec<u8>, XlsxError> {
                 }
                 row += 1;
             }
+        }
+        if row == 1 {
+            s.text(1, 0, "没有金额以外的变化")?;
         }
         s.finish()?;
     }
@@ -592,6 +636,9 @@ pub fn xlsx(d: &Diff, m: &Meta) -> Result<Vec<u8>, XlsxError> {
             s.decimal(row, 1, b.amount, false)?;
             s.decimal(row, 2, b.before, false)?;
             s.decimal(row, 3, b.after, false)?;
+        }
+        if d.budget.is_empty() {
+            s.text(1, 0, NO_BUDGET)?;
         }
         s.finish()?;
     }

@@ -61,7 +61,19 @@ impl Evaluator<'_, '_> {
                 }
             }
             ItemKind::Let(l) => {
-                self.with_exceptions(frame, &l.value, &l.exceptions, year).map(|(v, _)| v)
+                let v =
+                    self.with_exceptions(frame, &l.value, &l.exceptions, year).map(|(v, _)| v)?;
+                // A ratio of like quantities declared a percentage (`令 裁员率: % = 裁员人数 ÷
+                // 参保人数`) is that percentage: the same fraction, shown with `%`.
+                Ok(match (v, self.checked.types.get(def).map(|t| t.ty)) {
+                    (V::Num(n, d), Some(crate::checker::types::Ty::Num(want)))
+                        if d == crate::units::Dim::NUMBER
+                            && want.kind() == crate::units::Kind::Percent =>
+                    {
+                        V::Num(n, want)
+                    }
+                    (v, _) => v,
+                })
             }
             ItemKind::Condition(c) => {
                 let g = self.group(frame, &c.group.node, year)?;

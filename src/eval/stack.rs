@@ -202,6 +202,11 @@ impl<'p> Stacking<'p> {
         out
     }
 
+    /// The names of the rules, in order.
+    pub fn names(&self) -> Vec<String> {
+        self.rules.iter().map(|r| r.decl.name.node.clone()).collect()
+    }
+
     /// Whether no stacking rule applies.
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()

@@ -39,7 +39,7 @@
 
 mod cells;
 mod chunks;
-mod out;
+pub(crate) mod out;
 mod paired;
 mod stacked;
 mod years;
@@ -109,6 +109,8 @@ pub struct Column {
     pub name: String,
     /// True for an award (`奖励`).
     pub award: bool,
+    /// True for an award of money: added up in the subject's total.
+    pub money: bool,
 }
 
 /// One subject's results.
@@ -133,6 +135,17 @@ pub struct Summary {
     pub compiled: Result<(), String>,
     /// Evaluation diagnostics (overflow, division by zero ...), as the interpreter reports them.
     pub diagnostics: Diagnostics,
+    /// For the CSV report: the rules of the columns written (the stacking rules' and the
+    /// subject's total have none) and the missing values counted in them.
+    pub missing: Missing,
+}
+
+/// The values missing from a CSV report: per rule written, the subjects without its value,
+/// and the subjects with any missing value (for [`crate::report::missing_warning`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Missing {
+    pub by_rule: Vec<(DefId, u64)>,
+    pub subjects: u64,
 }
 
 /// Why a run gave no results.
@@ -188,23 +201,50 @@ fn csv_report(
 ) -> Result<Summary, Failure> {
     let mut header_written = false;
     let beside = stack.map_or(Beside::Nothing, Beside::Stacking);
+    let mut sums = out::Sums::default();
+    let mut layout = None;
     let summary =
         drive(policy, checked, kind, path, opts, Mode::Csv, beside, &mut |done: &Done| {
             if !header_written && !done.csv.is_empty() {
-                out.write_all(&out::header(&done.names))?;
+                out.write_all(&out::header(&done.key, &done.layout.names))?;
                 header_written = true;
+            }
+            sums.merge(&done.sums);
+            if layout.is_none() {
+                layout = Some(Arc::clone(&done.layout));
             }
             out.write_all(&done.csv)
         });
     match summary {
-        Ok(s) => {
+        Ok(mut s) => {
             if s.rows == 0 {
                 // Like the in-memory report: without a subject, no rule column.
                 out.write_all(b"id\n").map_err(|e| Failure::Data(io(path, &e)))?;
+            } else if let Some(layout) = layout {
+                if layout.has_total_row() {
+                    let mut row = Vec::new();
+                    sums.write_row(&mut row);
+                    out.write_all(&row).map_err(|e| Failure::Data(io(path, &e)))?;
+                }
+                s.missing = missing_of(&s.columns, &layout, &sums);
             }
             Ok(s)
         }
         Err(f) => Err(f),
+    }
+}
+
+/// The missing values of a CSV report, by the rule of each column.
+fn missing_of(columns: &[Column], layout: &out::Layout, sums: &out::Sums) -> Missing {
+    Missing {
+        by_rule: layout
+            .picks
+            .iter()
+            .zip(&sums.missing)
+            .filter(|(_, n)| **n > 0)
+            .filter_map(|(i, n)| Some((columns.get(*i)?.def, *n)))
+            .collect(),
+        subjects: sums.missing_rows,
     }
 }
 
@@ -231,7 +271,18 @@ enum Beside<'r, 's, 'c, 'p> {
 struct Done {
     seq: u64,
     columns: usize,
-    names: Arc<Vec<String>>,
+    /// The CSV report's columns, and the name of the id column.
+    layout: Arc<out::Layout>,
+    key: Arc<str>,
+    /// What the last row of the CSV report adds up, over the block.
+    sums: out::Sums,
+    /// The part of it the compiled form adds up in fixed point ([`FixedSums`]): per column after
+    /// the id, at that column's scale, `None` past the range.
+    fixed_sums: Vec<Option<i128>>,
+    /// For a stacking run's CSV report, per row: where its cells so far end in `csv`, the
+    /// part of its total its own awards make and whether a value is missing (the stacking
+    /// rules' cells come after).
+    row_ends: Vec<(usize, out::Total, bool)>,
     keys: Vec<String>,
     values: Vec<V>,
     /// Per row, the amounts of [`Plan::amount_cols`] (with the ids in `keys`).
@@ -312,10 +363,15 @@ struct Plan<'c, 'p> {
     /// Why there is no program.
     compiled: Result<(), String>,
     columns: Vec<Column>,
-    /// The columns the CSV report writes: positions in `columns` (and the program's columns).
-    picks: Vec<usize>,
-    /// Their names, the CSV report's header.
-    names: Arc<Vec<String>>,
+    /// The columns the CSV report writes ([`out::Layout::picks`]: positions in `columns` and the
+    /// program's columns).
+    layout: Arc<out::Layout>,
+    /// The name of the id field, the CSV report's first column.
+    key: Arc<str>,
+    /// Whether the stacking rules finish each row of the CSV report ([`Done::row_ends`]).
+    stacked: bool,
+    /// The compiled form's way of adding up the CSV report's amounts ([`FixedSums`]).
+    fixed: Option<FixedSums>,
     /// The columns whose amounts a stacking run keeps per row: positions in `columns`.
     amount_cols: Vec<usize>,
     evaluator: Evaluator<'c, 'p>,
@@ -384,6 +440,13 @@ fn drive(
     let mut plan = plan(policy, checked, kind, &name, header, opts)?;
     if let Beside::Stacking(run) = beside {
         plan.amount_cols = run.amount_cols(&plan);
+        if mode == Mode::Csv {
+            plan.stacked = true;
+            plan.layout = Arc::new(run.layout(&plan, &opts.columns));
+        }
+    }
+    if mode == Mode::Csv {
+        plan.fixed = plan.program.as_ref().and_then(|p| FixedSums::new(&plan.layout, p));
     }
     let threads = opts.threads.max(1);
     let in_flight = threads * 3;
@@ -396,6 +459,7 @@ fn drive(
         interpreted: 0,
         compiled: plan.compiled.clone(),
         diagnostics: Diagnostics::new(),
+        missing: Missing::default(),
     };
     let mut data_errors = Diagnostics::new();
     let mut their_errors: Vec<Diagnostics> = Vec::new();
@@ -586,7 +650,18 @@ fn block_results(
     let mut d = Done {
         seq: block.seq,
         columns: plan.columns.len(),
-        names: Arc::clone(&plan.names),
+        layout: Arc::clone(&plan.layout),
+        key: Arc::clone(&plan.key),
+        sums: if mode == Mode::Csv {
+            out::Sums::new(&plan.layout.summed)
+        } else {
+            out::Sums::default()
+        },
+        row_ends: Vec::new(),
+        fixed_sums: match (&plan.fixed, mode) {
+            (Some(f), Mode::Csv) => vec![Some(0); f.columns],
+            _ => Vec::new(),
+        },
         keys: Vec::new(),
         values: Vec::new(),
         amounts: Vec::new(),
@@ -614,7 +689,66 @@ fn block_results(
         Some(m) if !weird => fast_rows(plan, mode, m, block.first_line, text, &mut d),
         m => slow_rows(plan, mode, m, block.first_line, &block.bytes, &mut d),
     }
+    fold_fixed(plan, &mut d);
     d
+}
+
+/// Adds the block's fixed-point sums ([`Done::fixed_sums`]) into its sums.
+fn fold_fixed(plan: &Plan<'_, '_>, d: &mut Done) {
+    let Some(f) = &plan.fixed else { return };
+    for (col, sum) in std::mem::take(&mut d.fixed_sums).into_iter().enumerate() {
+        let Some(scale) = f.scales.get(col).copied().flatten() else { continue };
+        match sum.and_then(|m| Decimal::try_from_i128_with_scale(m, scale).ok()) {
+            Some(n) => d.sums.add(col, n),
+            None => d.sums.add_total(col, out::Total::Over),
+        }
+    }
+}
+
+/// How the compiled form adds up the CSV report's amounts: in fixed point, each column at its
+/// own scale (the sum of a column of a block is one integer addition per row), a subject's
+/// total at the largest scale of its parts. The cells are the interpreter's, byte for byte:
+/// the same exact numbers, written by [`fixed::write`].
+struct FixedSums {
+    /// The columns after the id.
+    columns: usize,
+    /// Per column after the id: the scale of its fixed-point sum, for a column added up.
+    scales: Vec<Option<u32>>,
+    /// Per rule written ([`out::Layout::picks`]): the scale of its amounts, when it is added up.
+    pick_scales: Vec<Option<u32>>,
+    /// The awards a subject's total adds directly: their columns and factors to `total_scale`.
+    total_parts: Vec<(usize, i128)>,
+    total_scale: u32,
+}
+
+impl FixedSums {
+    fn new(layout: &out::Layout, prog: &Program) -> Option<FixedSums> {
+        let scale_of = |i: usize| match prog.columns.get(i).map(|c| c.ty) {
+            Some(crate::compile::Ty::Num(s)) => Some(s),
+            _ => None,
+        };
+        let mut pick_scales = Vec::new();
+        for (j, i) in layout.picks.iter().enumerate() {
+            let summed = layout.summed.get(j) == Some(&true);
+            pick_scales.push(if summed { Some(scale_of(*i)?) } else { None });
+        }
+        let total_scale = layout.total_cols.iter().filter_map(|i| scale_of(*i)).max().unwrap_or(0);
+        let mut total_parts = Vec::new();
+        for i in &layout.total_cols {
+            let s = scale_of(*i)?;
+            let factor = 10i128.checked_pow(total_scale.checked_sub(s)?)?;
+            total_parts.push((*i, factor));
+        }
+        let columns = layout.names.len();
+        let mut scales = pick_scales.clone();
+        scales.resize(columns, None);
+        if layout.with_total
+            && let Some(last) = scales.last_mut()
+        {
+            *last = Some(total_scale);
+        }
+        Some(FixedSums { columns, scales, pick_scales, total_parts, total_scale })
+    }
 }
 
 /// A row of a batch: in a lane of the machine, or left to the loader.
@@ -728,14 +862,26 @@ fn flush(
         keep_amounts(plan, mode, d, p.key, |i| m.outcome_at(lane, i).ok());
         match mode {
             Mode::Amounts => {}
-            Mode::Csv => {
-                out::field(&mut d.csv, p.key);
-                for c in plan.picks.iter().filter_map(|i| prog.columns.get(*i)) {
-                    d.csv.push(b',');
-                    out::compiled(&mut d.csv, m.value_at(lane, c.reg), c.ty, &plan.checked.scope);
+            Mode::Csv => match &plan.fixed {
+                Some(f) => compiled_row(plan, f, m, lane, p.key, d),
+                None => {
+                    let scope = &plan.checked.scope;
+                    let cols = &prog.columns;
+                    let (partial, missing) = plan.layout.row_cells(
+                        &mut d.csv,
+                        &mut d.sums,
+                        p.key,
+                        |i| cols.get(i).is_none_or(|c| m.value_at(lane, c.reg) == Cv::Missing),
+                        |i| m.outcome_at(lane, i).ok().as_ref().and_then(money),
+                        |i, out| {
+                            if let Some(c) = cols.get(i) {
+                                out::compiled(out, m.value_at(lane, c.reg), c.ty, scope);
+                            }
+                        },
+                    );
+                    end_row(plan, d, partial, missing);
                 }
-                d.csv.push(b'\n');
-            }
+            },
             Mode::Values => {
                 d.keys.push(p.key.to_string());
                 for i in 0..prog.columns.len() {
@@ -916,18 +1062,135 @@ fn evaluate_records(
         match mode {
             Mode::Amounts => {}
             Mode::Csv => {
-                out::field(&mut d.csv, &record.key);
-                for v in plan.picks.iter().filter_map(|i| values.get(*i)) {
-                    d.csv.push(b',');
-                    out::value(&mut d.csv, v, &plan.checked.scope);
-                }
-                d.csv.push(b'\n');
+                let scope = &plan.checked.scope;
+                let (partial, missing) = plan.layout.row_cells(
+                    &mut d.csv,
+                    &mut d.sums,
+                    &record.key,
+                    |i| values.get(i).is_none_or(|v| *v == V::Missing),
+                    |i| values.get(i).and_then(money),
+                    |i, out| {
+                        if let Some(v) = values.get(i) {
+                            out::value(out, v, scope);
+                        }
+                    },
+                );
+                end_row(plan, d, partial, missing);
             }
             Mode::Values => {
                 d.keys.push(record.key.clone());
                 d.values.extend(values);
             }
         }
+    }
+}
+
+/// A row of the CSV report from the compiled form's lane `lane`, its amounts added up in fixed
+/// point ([`FixedSums`]): the cells [`out::Layout::row_cells`] and [`out::Layout::end_row`]
+/// write.
+#[inline]
+fn compiled_row(
+    plan: &Plan<'_, '_>,
+    f: &FixedSums,
+    m: &Machine<'_>,
+    lane: usize,
+    key: &str,
+    d: &mut Done,
+) {
+    let prog = m.program();
+    let scope = &plan.checked.scope;
+    out::field(&mut d.csv, key);
+    let mut missing = false;
+    for (j, (i, scale)) in plan.layout.picks.iter().zip(&f.pick_scales).enumerate() {
+        d.csv.push(b',');
+        let Some(c) = prog.columns.get(*i) else { continue };
+        let v = m.value_at(lane, c.reg);
+        match v {
+            Cv::Missing => {
+                d.sums.missing_at(j);
+                missing = true;
+            }
+            Cv::Num(x) if scale.is_some() => {
+                if let Some(sum) = d.fixed_sums.get_mut(j) {
+                    *sum = sum.and_then(|s| s.checked_add(i128::from(x)));
+                }
+            }
+            _ => {}
+        }
+        out::compiled(&mut d.csv, v, c.ty, scope);
+    }
+    let mut total: Option<i128> = Some(0);
+    for (i, factor) in &f.total_parts {
+        let v = prog.columns.get(*i).map_or(Cv::Missing, |c| m.value_at(lane, c.reg));
+        total = match (total, v) {
+            (Some(t), Cv::Num(x)) => {
+                i128::from(x).checked_mul(*factor).and_then(|x| t.checked_add(x))
+            }
+            _ => None,
+        };
+        if total.is_none() {
+            break;
+        }
+    }
+    // A part missing, or (never for amounts of the exact range) past the range.
+    let total = match total {
+        Some(t) => match Decimal::try_from_i128_with_scale(t, f.total_scale) {
+            Ok(_) => Ok(t),
+            Err(_) => Err(out::Total::Over),
+        },
+        None => Err(
+            if f.total_parts.iter().any(|(i, _)| {
+                prog.columns.get(*i).is_none_or(|c| m.value_at(lane, c.reg) == Cv::Missing)
+            }) {
+                out::Total::Missing
+            } else {
+                out::Total::Over
+            },
+        ),
+    };
+    if plan.stacked {
+        let partial = match total {
+            Ok(t) => Decimal::try_from_i128_with_scale(t, f.total_scale)
+                .map_or(out::Total::Over, out::Total::Sum),
+            Err(e) => e,
+        };
+        d.row_ends.push((d.csv.len(), partial, missing));
+        return;
+    }
+    if plan.layout.with_total {
+        let col = f.columns.saturating_sub(1);
+        d.csv.push(b',');
+        match total {
+            Ok(t) => {
+                fixed::write(&mut d.csv, t, f.total_scale);
+                if let Some(sum) = d.fixed_sums.get_mut(col) {
+                    *sum = sum.and_then(|s| s.checked_add(t));
+                }
+            }
+            Err(e) => {
+                out::total(&mut d.csv, e);
+                if e == out::Total::Missing {
+                    d.sums.missing_at(col);
+                    missing = true;
+                } else {
+                    d.sums.add_total(col, e);
+                }
+            }
+        }
+    }
+    if missing {
+        d.sums.missing_rows += 1;
+    }
+    d.csv.push(b'\n');
+}
+
+/// Ends a row of the CSV report: at once, or for a stacking run once the stacking rules are
+/// applied ([`stacked::StackRun::block`]).
+fn end_row(plan: &Plan<'_, '_>, d: &mut Done, partial: out::Total, missing: bool) {
+    if plan.stacked {
+        d.row_ends.push((d.csv.len(), partial, missing));
+    } else {
+        plan.layout.end_row(&mut d.csv, &mut d.sums, partial, missing, std::iter::empty());
     }
 }
 
@@ -940,7 +1203,7 @@ fn keep_amounts(
     key: &str,
     value: impl Fn(usize) -> Option<V>,
 ) {
-    if mode == Mode::Amounts || (mode == Mode::Csv && !plan.amount_cols.is_empty()) {
+    if mode == Mode::Amounts || (mode == Mode::Csv && plan.stacked) {
         d.keys.push(key.to_string());
         d.amounts.extend(plan.amount_cols.iter().map(|i| value(*i).as_ref().and_then(money)));
     }
@@ -959,11 +1222,27 @@ pub fn columns(checked: &Checked<'_>, sid: SubjectId) -> Vec<Column> {
                 def: id,
                 name: d.name.clone(),
                 award: matches!(i.node.kind, ItemKind::Award(_)),
+                money: crate::report::money_award(checked, id),
             }),
             DefSource::Item(_) => None,
             DefSource::Field(_) => None,
         })
         .collect()
+}
+
+/// The CSV report's layout of `columns`, with `only` the rules asked for, `stacks` the stacking
+/// rules' names and `stacked` the rules they take.
+pub(super) fn layout_of(
+    columns: &[Column],
+    only: &[String],
+    stacks: &[String],
+    stacked: &[DefId],
+) -> out::Layout {
+    let cols: Vec<out::LayoutColumn<'_>> = columns
+        .iter()
+        .map(|c| out::LayoutColumn { def: c.def, name: &c.name, money: c.money })
+        .collect();
+    out::Layout::new(&cols, only, stacks, stacked)
 }
 
 /// Resolves the header against the subject's fields, reporting what the loader would.
@@ -1111,13 +1390,8 @@ fn plan<'c, 'p>(
     }
     let required: u64 = needs.values().filter(|b| **b < 64).fold(0, |m, b| m | (1u64 << b));
     let columns = columns(checked, sid);
-    let picks: Vec<usize> = if opts.columns.is_empty() {
-        (0..columns.len()).collect()
-    } else {
-        opts.columns.iter().filter_map(|n| columns.iter().position(|c| c.name == *n)).collect()
-    };
-    let names =
-        Arc::new(picks.iter().filter_map(|i| columns.get(*i)).map(|c| c.name.clone()).collect());
+    let layout = Arc::new(layout_of(&columns, &opts.columns, &[], &[]));
+    let key = Arc::from(schema.key_field().map_or("id", |f| f.name.as_str()));
     let header_lines = count_lines(&header) + 1;
     Ok(Plan {
         name: name.to_string(),
@@ -1129,8 +1403,10 @@ fn plan<'c, 'p>(
         program,
         compiled,
         columns,
-        picks,
-        names,
+        layout,
+        key,
+        stacked: false,
+        fixed: None,
         amount_cols: Vec::new(),
         evaluator: Evaluator::new(policy, checked, Some(sid), opts.params.clone()),
         checked,

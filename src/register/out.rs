@@ -1,7 +1,13 @@
-//! Per-subject results as the CSV report writes them (`report::csv`): `id`, then each rule
-//! reported per subject, numbers exact and normalised in base units (money in 元, as many
-//! decimals as the exact value needs), conditions `true`/`false`, enumeration values by name,
-//! missing values empty.
+//! Per-subject results as the CSV report writes them (`report::csv`): the subjects' id field
+//! (`企业名称`), then each rule reported per subject, numbers exact and normalised in base units
+//! (money in 元, as many decimals as the exact value needs), conditions `true`/`false`,
+//! enumeration values by name, a missing value 「缺数据」; then each stacking rule's total and
+//! the subject's total (`合计`), and a last row `合计` adding up every column of money awards.
+//!
+//! The in-memory report and the streaming runner both write through these functions, so that
+//! the two give the same bytes.
+
+use rust_decimal::Decimal;
 
 use crate::checker::scope::Scope;
 use crate::compile::{Cv, Ty, fixed};
@@ -30,7 +36,7 @@ pub fn value(out: &mut Vec<u8>, v: &V, scope: &Scope<'_>) {
     match v {
         V::Num(n, _) => out.extend_from_slice(n.normalize().to_string().as_bytes()),
         V::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
-        V::Missing => {}
+        V::Missing => out.extend_from_slice(MISSING.as_bytes()),
         other => field(out, &show(other, scope, Lang::Zh)),
     }
 }
@@ -46,17 +52,347 @@ pub fn compiled(out: &mut Vec<u8>, v: Cv, ty: Ty, scope: &Scope<'_>) {
                 value(out, &V::Year(y), scope);
             }
         }
+        (Cv::Missing, _) => out.extend_from_slice(MISSING.as_bytes()),
         _ => {}
     }
 }
 
-/// The header line.
-pub fn header(names: &[String]) -> Vec<u8> {
-    let mut out = b"id".to_vec();
+/// A missing value, in every report: the cell a leader reads instead of an empty one.
+pub const MISSING: &str = "缺数据";
+
+/// The name of the column of each subject's total, and of the last row.
+pub const TOTAL: &str = "合计";
+
+/// The header line: the id field's name (`id` when the subjects have none), then `names`.
+pub fn header(key: &str, names: &[String]) -> Vec<u8> {
+    let mut out = Vec::new();
+    field(&mut out, key);
     for n in names {
         out.push(b',');
         field(&mut out, n);
     }
     out.push(b'\n');
     out
+}
+
+/// Appends an exact amount, as [`value`] writes a number, without allocating or normalising
+/// (the trailing zeros are left out as the digits are written).
+#[inline]
+pub fn amount(out: &mut Vec<u8>, n: Decimal) {
+    fixed::write(out, n.mantissa(), n.scale());
+}
+
+/// Appends a subject's total: an amount, 「缺数据」 when one of its parts is missing, or
+/// 「超出范围」 past the exact range.
+pub fn total(out: &mut Vec<u8>, t: Total) {
+    match t {
+        Total::Sum(n) => amount(out, n),
+        Total::Missing => out.extend_from_slice(MISSING.as_bytes()),
+        Total::Over => out.extend_from_slice(OVER.as_bytes()),
+    }
+}
+
+/// A sum past the exact range, in a total cell.
+pub const OVER: &str = "超出范围";
+
+/// A subject's total as it is added up, part by part.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Total {
+    Sum(Decimal),
+    /// A part is missing.
+    Missing,
+    /// The sum left the exact range.
+    Over,
+}
+
+impl Total {
+    pub const ZERO: Total = Total::Sum(Decimal::ZERO);
+
+    /// Adds a part, `None` when it is missing.
+    #[inline]
+    pub fn add(self, part: Option<Decimal>) -> Total {
+        match (self, part) {
+            (Total::Over, _) => Total::Over,
+            (_, None) => match self {
+                Total::Over => Total::Over,
+                _ => Total::Missing,
+            },
+            (Total::Missing, Some(_)) => Total::Missing,
+            (Total::Sum(s), Some(p)) => s.checked_add(p).map_or(Total::Over, Total::Sum),
+        }
+    }
+}
+
+/// What the last row adds up, over the subjects: per column after the id, its sum (`None` for
+/// a column that is not added up: neither money awards nor totals), and the missing cells.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sums {
+    /// Per column: `Some(sum)` of the known amounts, `Some(Over)` past the exact range.
+    pub cells: Vec<Option<Total>>,
+    /// Per column, the subjects whose value in it is missing.
+    pub missing: Vec<u64>,
+    /// The subjects with any missing value.
+    pub missing_rows: u64,
+}
+
+impl Sums {
+    /// Sums for the columns `summed` marks.
+    pub fn new(summed: &[bool]) -> Sums {
+        Sums {
+            cells: summed.iter().map(|s| s.then_some(Total::ZERO)).collect(),
+            missing: vec![0; summed.len()],
+            missing_rows: 0,
+        }
+    }
+
+    /// Adds an amount to column `col` (a missing one is counted by [`Sums::missing_at`]).
+    #[inline]
+    pub fn add(&mut self, col: usize, n: Decimal) {
+        if let Some(Some(t)) = self.cells.get_mut(col) {
+            *t = match *t {
+                Total::Sum(s) => s.checked_add(n).map_or(Total::Over, Total::Sum),
+                other => other,
+            };
+        }
+    }
+
+    /// Counts a missing value in column `col`.
+    #[inline]
+    pub fn missing_at(&mut self, col: usize) {
+        if let Some(m) = self.missing.get_mut(col) {
+            *m += 1;
+        }
+    }
+
+    /// Adds the sums of a later part of the subjects.
+    pub fn merge(&mut self, other: &Sums) {
+        if self.cells.is_empty() && self.missing.is_empty() {
+            *self = other.clone();
+            return;
+        }
+        for (a, b) in self.cells.iter_mut().zip(&other.cells) {
+            if let (Some(x), Some(y)) = (a.as_mut(), b) {
+                *x = match (*x, *y) {
+                    (Total::Sum(p), Total::Sum(q)) => {
+                        p.checked_add(q).map_or(Total::Over, Total::Sum)
+                    }
+                    _ => Total::Over,
+                };
+            }
+        }
+        for (a, b) in self.missing.iter_mut().zip(&other.missing) {
+            *a += b;
+        }
+        self.missing_rows += other.missing_rows;
+    }
+
+    /// Whether some value is missing: the totals are then incomplete.
+    pub fn incomplete(&self) -> bool {
+        self.missing_rows > 0
+    }
+
+    /// The last row: `合计` (with how many subjects' values are missing when some are), then
+    /// each column's sum, empty where a column is not added up.
+    pub fn write_row(&self, out: &mut Vec<u8>) {
+        if self.incomplete() {
+            let label = format!("{TOTAL}（不完整：{} 个主体缺数据）", self.missing_rows);
+            field(out, &label);
+        } else {
+            out.extend_from_slice(TOTAL.as_bytes());
+        }
+        for c in &self.cells {
+            out.push(b',');
+            if let Some(t) = c {
+                total(out, *t);
+            }
+        }
+        out.push(b'\n');
+    }
+}
+
+impl Total {
+    /// The sum of two totals.
+    #[inline]
+    pub fn plus(self, other: Total) -> Total {
+        match (self, other) {
+            (Total::Over, _) | (_, Total::Over) => Total::Over,
+            (Total::Missing, _) | (_, Total::Missing) => Total::Missing,
+            (Total::Sum(a), Total::Sum(b)) => a.checked_add(b).map_or(Total::Over, Total::Sum),
+        }
+    }
+}
+
+/// A rule reported per subject, as the CSV report lays it out.
+pub struct LayoutColumn<'a> {
+    pub def: crate::checker::scope::DefId,
+    pub name: &'a str,
+    /// An award of money: added up in the subject's total and in the last row.
+    pub money: bool,
+}
+
+/// The columns of the CSV report after the id, fixed for a report: the rules asked for, then
+/// (when every rule is asked for) each stacking rule's total, then the subject's total.
+#[derive(Clone, Debug, Default)]
+pub struct Layout {
+    /// The rules written: positions among the rules reported per subject.
+    pub picks: Vec<usize>,
+    /// Every column's name after the id.
+    pub names: Vec<String>,
+    /// Per column after the id: whether the last row adds it up.
+    pub summed: Vec<bool>,
+    /// The money awards a subject's total adds directly: positions among the rules (the others
+    /// are counted through their stacking rule's total).
+    pub total_cols: Vec<usize>,
+    /// Whether the stacking rules' totals are written (one column each).
+    pub stack_cols: bool,
+    /// Whether the subject's total is written.
+    pub with_total: bool,
+}
+
+impl Layout {
+    /// The layout for `columns` (the rules reported per subject, in order), `only` the rules
+    /// `eval --columns` names (every rule when empty; `合计` or `total` names the subject's
+    /// total), `stacks` the names of the stacking rules and `stacked` the rules they take.
+    pub fn new(
+        columns: &[LayoutColumn<'_>],
+        only: &[String],
+        stacks: &[String],
+        stacked: &[crate::checker::scope::DefId],
+    ) -> Layout {
+        let picks: Vec<usize> = if only.is_empty() {
+            (0..columns.len()).collect()
+        } else {
+            only.iter().filter_map(|n| columns.iter().position(|c| c.name == n)).collect()
+        };
+        let any_money = columns.iter().any(|c| c.money) || !stacks.is_empty();
+        // A rule of the policy named `total` is that rule, not the subject's total.
+        let named_total =
+            |n: &String| is_total_name(n) && !columns.iter().any(|c| c.name == n.as_str());
+        let with_total =
+            if only.is_empty() { any_money } else { only.iter().any(named_total) && any_money };
+        let stack_cols = only.is_empty();
+        let mut names = Vec::new();
+        let mut summed = Vec::new();
+        for c in picks.iter().filter_map(|i| columns.get(*i)) {
+            names.push(c.name.to_string());
+            summed.push(c.money);
+        }
+        if stack_cols {
+            for s in stacks {
+                names.push(format!("叠加 {s}"));
+                summed.push(true);
+            }
+        }
+        if with_total {
+            names.push(TOTAL.to_string());
+            summed.push(true);
+        }
+        let total_cols = columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.money && !stacked.contains(&c.def))
+            .map(|(i, _)| i)
+            .collect();
+        Layout { picks, names, summed, total_cols, stack_cols, with_total }
+    }
+
+    /// Whether the report has a last row: some column is added up.
+    pub fn has_total_row(&self) -> bool {
+        self.summed.iter().any(|s| *s)
+    }
+
+    /// Writes a subject's id and the cells of the rules asked for, `is_missing(i)`, `amount(i)`
+    /// and `write(i, out)` telling and writing the value of rule `i`; gives the part of the
+    /// subject's total its own awards make and whether a cell is missing. [`Layout::end_row`]
+    /// writes the rest.
+    #[inline]
+    pub fn row_cells(
+        &self,
+        out: &mut Vec<u8>,
+        sums: &mut Sums,
+        key: &str,
+        is_missing: impl Fn(usize) -> bool,
+        amount: impl Fn(usize) -> Option<Decimal>,
+        mut write: impl FnMut(usize, &mut Vec<u8>),
+    ) -> (Total, bool) {
+        field(out, key);
+        let mut missing = false;
+        for (j, i) in self.picks.iter().enumerate() {
+            out.push(b',');
+            if is_missing(*i) {
+                sums.missing_at(j);
+                missing = true;
+            } else if self.summed.get(j) == Some(&true)
+                && let Some(n) = amount(*i)
+            {
+                sums.add(j, n);
+            }
+            write(*i, out);
+        }
+        let mut t = Total::ZERO;
+        for i in &self.total_cols {
+            t = t.add(amount(*i));
+        }
+        (t, missing)
+    }
+
+    /// Ends a row: each stacking rule's total (`stacks`, `None` past the exact range), the
+    /// subject's total (its own awards' `partial` and the stacking totals), the line break.
+    #[inline]
+    pub fn end_row(
+        &self,
+        out: &mut Vec<u8>,
+        sums: &mut Sums,
+        partial: Total,
+        mut missing: bool,
+        stacks: impl Iterator<Item = Option<Decimal>>,
+    ) {
+        let mut t = partial;
+        let mut col = self.picks.len();
+        for s in stacks {
+            let s = s.map_or(Total::Over, Total::Sum);
+            t = t.plus(s);
+            if self.stack_cols {
+                out.push(b',');
+                total(out, s);
+                sums.add_total(col, s);
+                col += 1;
+            }
+        }
+        if self.with_total {
+            out.push(b',');
+            total(out, t);
+            if t == Total::Missing {
+                sums.missing_at(col);
+                missing = true;
+            } else {
+                sums.add_total(col, t);
+            }
+        }
+        if missing {
+            sums.missing_rows += 1;
+        }
+        out.push(b'\n');
+    }
+}
+
+impl Sums {
+    /// Adds a total to column `col`.
+    #[inline]
+    pub fn add_total(&mut self, col: usize, t: Total) {
+        match t {
+            Total::Sum(n) => self.add(col, n),
+            Total::Over => {
+                if let Some(Some(c)) = self.cells.get_mut(col) {
+                    *c = Total::Over;
+                }
+            }
+            Total::Missing => self.missing_at(col),
+        }
+    }
+}
+
+/// Whether `--columns` names the subject's total.
+pub fn is_total_name(name: &str) -> bool {
+    name == TOTAL || name == "total"
 }

@@ -28,7 +28,7 @@ use crate::data::{Dataset, Record, Schema, Value, load_dataset, load_datasets};
 use crate::diagnostics::Diagnostics;
 use crate::eval::Evaluator;
 use crate::eval::outcome::SubjectOutcome;
-use crate::eval::stack::{StackOutcome, Stacking, award_amount};
+use crate::eval::stack::{StackOutcome, Stacking, award_amount, money};
 use crate::eval::value::V;
 use crate::report::{JsonWriter, write_json_line};
 
@@ -78,31 +78,61 @@ pub fn write_csv_stacked(
     }
     let mut header_written = false;
     let mut row: Vec<u8> = Vec::new();
-    let summary =
-        interpret(policy, checked, kind, path, opts, stacking, companions, &mut |plan, o, _| {
+    let mut layout: Option<out::Layout> = None;
+    let mut sums = out::Sums::default();
+    let mut summary = interpret(
+        policy,
+        checked,
+        kind,
+        path,
+        opts,
+        stacking,
+        companions,
+        &mut |plan, o, stacks| {
+            let layout = layout.get_or_insert_with(|| stack_layout(plan, stacking, &opts.columns));
             if !header_written {
-                out.write_all(&out::header(&plan.names))?;
+                out.write_all(&out::header(&plan.key, &layout.names))?;
+                sums = out::Sums::new(&layout.summed);
                 header_written = true;
             }
             row.clear();
-            out::field(&mut row, &o.key);
-            for i in &plan.picks {
-                let v = plan
-                    .columns
-                    .get(*i)
+            let value = |i: usize| {
+                plan.columns
+                    .get(i)
                     .and_then(|c| o.rules.iter().find(|r| r.def == c.def))
-                    .map_or(&V::Missing, |r| &r.value);
-                row.push(b',');
-                out::value(&mut row, v, &plan.checked.scope);
-            }
-            row.push(b'\n');
+                    .map_or(&V::Missing, |r| &r.value)
+            };
+            let (partial, missing) = layout.row_cells(
+                &mut row,
+                &mut sums,
+                &o.key,
+                |i| *value(i) == V::Missing,
+                |i| money(value(i)),
+                |i, out| out::value(out, value(i), &plan.checked.scope),
+            );
+            layout.end_row(&mut row, &mut sums, partial, missing, stacks.iter().map(|s| s.total));
             out.write_all(&row)
-        })?;
+        },
+    )?;
     if summary.rows == 0 {
         // Like the in-memory report: without a subject, no rule column.
         out.write_all(b"id\n").map_err(|e| Failure::Data(io(path, &e)))?;
+    } else if let Some(layout) = layout {
+        if layout.has_total_row() {
+            row.clear();
+            sums.write_row(&mut row);
+            out.write_all(&row).map_err(|e| Failure::Data(io(path, &e)))?;
+        }
+        summary.missing = super::missing_of(&summary.columns, &layout, &sums);
     }
     Ok(summary)
+}
+
+/// The CSV report's layout for a policy with stacking rules: the rules asked for, each stacking
+/// rule's total, the subject's total (its awards that no stacking rule takes, and the stacking
+/// rules' totals).
+fn stack_layout(plan: &Plan<'_, '_>, stacking: &Stacking<'_>, only: &[String]) -> out::Layout {
+    super::layout_of(&plan.columns, only, &stacking.names(), &stacking.local_defs())
 }
 
 /// Writes the JSON report (`zhengce eval --format json`) of every subject of the register at
@@ -206,6 +236,7 @@ fn interpret(
         interpreted: 0,
         compiled: Err("stacking rules are applied by the interpreter".into()),
         diagnostics: Diagnostics::new(),
+        missing: super::Missing::default(),
     };
     let mut own_errors = Diagnostics::new();
     let mut their_errors: Vec<Diagnostics> =
@@ -382,6 +413,11 @@ impl<'s, 'c, 'p> StackRun<'s, 'c, 'p> {
             .collect()
     }
 
+    /// The CSV report's layout ([`stack_layout`]).
+    pub(super) fn layout(&self, plan: &Plan<'_, '_>, only: &[String]) -> out::Layout {
+        stack_layout(plan, self.stacking, only)
+    }
+
     /// A worker's machines for the companions' compiled forms.
     pub(super) fn machines(&self) -> Vec<Option<Machine<'_>>> {
         self.theirs.iter().map(|t| t.plan.program.as_ref().map(Machine::new)).collect()
@@ -428,6 +464,10 @@ impl<'s, 'c, 'p> StackRun<'s, 'c, 'p> {
             return;
         }
         let n = plan.amount_cols.len();
+        // A CSV report's rows, each finished with the stacking rules' cells.
+        let csv = std::mem::take(&mut d.csv);
+        d.csv.reserve(csv.len() + d.row_ends.len() * 16);
+        let mut written = 0usize;
         for (row, key) in d.keys.iter().enumerate() {
             let mine = d.amounts.get(row * n..(row + 1) * n).unwrap_or_default();
             let local = |defs: &[DefId]| last_amount(plan, mine, defs);
@@ -443,7 +483,18 @@ impl<'s, 'c, 'p> StackRun<'s, 'c, 'p> {
                 let m = t.plan.amount_cols.len();
                 last_amount(&t.plan, done.amounts.get(at * m..(at + 1) * m)?, defs)
             };
-            self.stacking.subject_from(key, &local, &imported, &mut diags);
+            let stacks = self.stacking.subject_from(key, &local, &imported, &mut diags);
+            if let Some((end, partial, missing)) = d.row_ends.get(row).copied() {
+                d.csv.extend_from_slice(csv.get(written..end).unwrap_or_default());
+                written = end;
+                plan.layout.end_row(
+                    &mut d.csv,
+                    &mut d.sums,
+                    partial,
+                    missing,
+                    stacks.iter().map(|s| s.total),
+                );
+            }
         }
         d.diags.extend(diags);
     }

@@ -1,39 +1,65 @@
-//! The CSV report: one row per subject, `id` then one column per rule (or the rules asked for,
-//! `eval --columns`), values exact in base units (money in 元, a percentage as a ratio),
-//! conditions `true`/`false`, grades by name.
+//! The CSV report: one row per subject, the subjects' id field (`企业名称`) then one column per
+//! rule (or the rules asked for, `eval --columns`), each stacking rule's total and the subject's
+//! total (`合计`); values exact in base units (money in 元, a percentage as a ratio), conditions
+//! `true`/`false`, grades by name, a missing value 「缺数据」; a last row `合计` adds up the
+//! columns of money. The cells are written by the functions the streaming runner writes with
+//! (`crate::register::out`), so that both give the same bytes.
 
 use super::Report;
-use super::show::show;
-use crate::diagnostics::Lang;
+use crate::eval::stack::money;
 use crate::eval::value::V;
+use crate::register::out::{self, Layout, LayoutColumn, Sums};
 
 /// Renders the report as CSV: every rule reported per subject, or only the rules named in
 /// `only`, in that order (names that are not such rules are left out; `eval --columns` refuses
 /// them first).
 pub fn render(r: &Report<'_, '_>, only: &[String]) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let all = r.subject_columns();
-    let defs: Vec<_> = if only.is_empty() {
-        all
-    } else {
-        only.iter().filter_map(|n| all.iter().copied().find(|d| r.name(*d) == n)).collect()
-    };
-    let mut header = vec!["id".to_string()];
-    header.extend(defs.iter().map(|d| r.name(*d).to_string()));
-    let _ = w.write_record(&header);
-    for o in r.outcomes {
-        let mut row = vec![o.key.clone()];
-        for d in &defs {
-            let v = o.rules.iter().find(|x| x.def == *d).map(|x| &x.value);
-            row.push(match v {
-                Some(V::Num(n, _)) => n.normalize().to_string(),
-                Some(V::Bool(b)) => b.to_string(),
-                Some(V::Missing) | None => String::new(),
-                Some(other) => show(other, &r.checked.scope, Lang::Zh),
-            });
-        }
-        let _ = w.write_record(&row);
-    }
-    let bytes = w.into_inner().unwrap_or_default();
+    let (bytes, _) = render_counted(r, only);
     String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// The CSV report and what its last row adds up (with the missing values).
+pub(crate) fn render_counted(r: &Report<'_, '_>, only: &[String]) -> (Vec<u8>, Sums) {
+    let layout = layout(r, only);
+    let mut w = Vec::new();
+    if r.outcomes.is_empty() {
+        // Without a subject, no rule column (as the streaming runner writes it).
+        w.extend_from_slice(b"id\n");
+        return (w, Sums::default());
+    }
+    w.extend_from_slice(&out::header(&r.key_name(), &layout.names));
+    let defs = r.subject_columns();
+    let mut sums = Sums::new(&layout.summed);
+    for (i, o) in r.outcomes.iter().enumerate() {
+        let value = |c: usize| {
+            defs.get(c)
+                .and_then(|d| o.rules.iter().find(|x| x.def == *d))
+                .map_or(&V::Missing, |x| &x.value)
+        };
+        let (partial, missing) = layout.row_cells(
+            &mut w,
+            &mut sums,
+            &o.key,
+            |c| *value(c) == V::Missing,
+            |c| money(value(c)),
+            |c, out| out::value(out, value(c), &r.checked.scope),
+        );
+        let stacks = r.stacks.get(i).map(Vec::as_slice).unwrap_or_default();
+        layout.end_row(&mut w, &mut sums, partial, missing, stacks.iter().map(|s| s.total));
+    }
+    if layout.has_total_row() {
+        sums.write_row(&mut w);
+    }
+    (w, sums)
+}
+
+/// The CSV report's columns for `r`.
+pub(crate) fn layout(r: &Report<'_, '_>, only: &[String]) -> Layout {
+    let defs = r.subject_columns();
+    let cols: Vec<LayoutColumn<'_>> = defs
+        .iter()
+        .map(|d| LayoutColumn { def: *d, name: r.name(*d), money: r.money_award(*d) })
+        .collect();
+    let (names, stacked) = r.stack_rules();
+    Layout::new(&cols, only, &names, &stacked)
 }

@@ -24,6 +24,7 @@ use crate::eval::value::V;
 use crate::units::Dim;
 
 pub use csv::render as csv;
+pub(crate) use csv::{layout as csv_layout, render_counted as csv_counted};
 pub use json::{
     Writer as JsonWriter, render as json, render_lines as jsonl, write as write_json,
     write_line as write_json_line,
@@ -72,12 +73,30 @@ impl Report<'_, '_> {
             Some(ItemKind::Indicators(_)) => ("指标", "indicators", "indicators"),
             Some(ItemKind::Score(_)) => ("评分", "score", "score"),
             Some(ItemKind::Grade(_)) => ("等级", "grade", "grade"),
-            Some(ItemKind::Award(_)) => ("奖励", "award", "award"),
+            Some(ItemKind::Award(_)) => self.award_word(def),
             Some(ItemKind::Status(_)) => ("状态", "status", "status"),
             Some(ItemKind::Budget(_)) => ("预算", "budget", "budget"),
             Some(ItemKind::Stated(_)) => ("声明", "stated", "stated"),
             Some(ItemKind::Share(_)) => ("占比", "share", "share"),
             _ => ("", "", "other"),
+        }
+    }
+
+    /// The word the policy declares an award with, as the document says it (`补贴`, `补助`,
+    /// `资助`, `奖励`), with its English and the JSON kind (always `award`).
+    fn award_word(&self, def: DefId) -> (&'static str, &'static str, &'static str) {
+        let before = self
+            .checked
+            .scope
+            .ident_of(def)
+            .and_then(|(_, span)| self.policy.file.text.get(..span.start))
+            .unwrap_or_default();
+        let word = before.trim_end().rsplit(char::is_whitespace).next().unwrap_or_default();
+        match word {
+            "补贴" | "subsidy" => ("补贴", "subsidy", "award"),
+            "补助" => ("补助", "subsidy", "award"),
+            "资助" => ("资助", "grant", "award"),
+            _ => ("奖励", "award", "award"),
         }
     }
 
@@ -156,9 +175,232 @@ impl Report<'_, '_> {
         matches!(self.item(def).map(|i| &i.node.kind), Some(ItemKind::Award(_)))
     }
 
+    /// Whether `def` is an award of money ([`money_award`]).
+    pub fn money_award(&self, def: DefId) -> bool {
+        money_award(self.checked, def)
+    }
+
+    /// The name of the subjects' id field (`企业名称`), the first column of the tabular reports;
+    /// `id` when the subjects have none.
+    pub fn key_name(&self) -> String {
+        let scope = &self.checked.scope;
+        let sid = self
+            .outcomes
+            .first()
+            .and_then(|o| o.rules.iter().find_map(|x| scope.defs.get(x.def)?.subject))
+            .or_else(|| {
+                let mut all = scope.subject_names.values();
+                match (all.next(), all.next()) {
+                    (Some(s), None) => Some(*s),
+                    _ => None,
+                }
+            });
+        let kind = sid.and_then(|sid| {
+            scope.subject_names.iter().find(|(_, s)| **s == sid).map(|(k, _)| k.clone())
+        });
+        kind.and_then(|k| crate::data::Schema::from_policy(self.policy, &k).ok())
+            .and_then(|s| s.key_field().map(|f| f.name.clone()))
+            .unwrap_or_else(|| "id".to_string())
+    }
+
+    /// The stacking rules applied to the subjects, by name, and the rules of this policy they
+    /// take (the others are imported).
+    pub fn stack_rules(&self) -> (Vec<String>, Vec<DefId>) {
+        let Some(first) = self.stacks.first() else { return (Vec::new(), Vec::new()) };
+        let names = first.iter().map(|s| s.rule.clone()).collect();
+        let cols = self.subject_columns();
+        let taken = first
+            .iter()
+            .flat_map(|s| &s.members)
+            .filter(|m| !m.name.contains('.'))
+            .flat_map(|m| cols.iter().copied().filter(|d| self.name(*d) == m.name))
+            .collect();
+        (names, taken)
+    }
+
+    /// The missing results of the report: per rule shown for each subject, the subjects
+    /// without its value, and the subjects with any missing value.
+    pub fn missing(&self) -> (Vec<(DefId, u64)>, u64) {
+        let cols = self.subject_columns();
+        let mut by_rule: Vec<(DefId, u64)> = cols.iter().map(|d| (*d, 0)).collect();
+        let mut subjects = 0;
+        for o in self.outcomes {
+            let mut any = false;
+            for (d, n) in &mut by_rule {
+                if o.rules.iter().find(|x| x.def == *d).is_none_or(|x| x.value == V::Missing) {
+                    *n += 1;
+                    any = true;
+                }
+            }
+            subjects += u64::from(any);
+        }
+        by_rule.retain(|(_, n)| *n > 0);
+        (by_rule, subjects)
+    }
+
+    /// A subject's total: its money awards that no stacking rule takes, and each stacking
+    /// rule's total; `None` when one of them is missing or past the exact range.
+    pub fn subject_total(&self, i: usize) -> Option<Decimal> {
+        self.total_parts().total(self, i)
+    }
+
+    /// The rules a subject's total adds directly: its money awards no stacking rule takes.
+    pub fn total_parts(&self) -> TotalParts {
+        let (_, taken) = self.stack_rules();
+        TotalParts(
+            self.subject_columns()
+                .into_iter()
+                .filter(|d| self.money_award(*d) && !taken.contains(d))
+                .collect(),
+        )
+    }
+
+    /// What a leader asks first, over all subjects: each stacking rule's total, the grand
+    /// total of the subjects' totals and how many subjects receive something, and how many
+    /// subjects miss a value (the totals then leave them out). `None` when the policy pays no
+    /// money per subject.
+    pub fn grand(&self) -> Option<Grand> {
+        let (names, _) = self.stack_rules();
+        let cols = self.subject_columns();
+        if names.is_empty() && !cols.iter().any(|d| self.money_award(*d)) {
+            return None;
+        }
+        let mut g = Grand {
+            stacks: names.into_iter().map(|n| (n, Some(Decimal::ZERO), 0)).collect(),
+            total: Some(Decimal::ZERO),
+            recipients: 0,
+            missing: self.missing().1,
+        };
+        let parts = self.total_parts();
+        for i in 0..self.outcomes.len() {
+            for (k, s) in
+                self.stacks.get(i).map(Vec::as_slice).unwrap_or_default().iter().enumerate()
+            {
+                if let Some(slot) = g.stacks.get_mut(k) {
+                    slot.1 = match (slot.1, s.total) {
+                        (Some(a), Some(b)) => a.checked_add(b),
+                        _ => None,
+                    };
+                    if s.total.is_some_and(|t| t > Decimal::ZERO) {
+                        slot.2 += 1;
+                    }
+                }
+            }
+            if let Some(t) = parts.total(self, i) {
+                g.total = g.total.and_then(|a| a.checked_add(t));
+                if t > Decimal::ZERO {
+                    g.recipients += 1;
+                }
+            }
+        }
+        Some(g)
+    }
+
+    /// The policy's document number and the evaluation year, for a report's heading
+    /// (`泽发改发〔2022〕43号 · 2024年`); empty when there is neither.
+    pub fn heading(&self, lang: Lang) -> String {
+        let mut parts = Vec::new();
+        if let Some(no) = self.policy.header.as_ref().and_then(|h| h.docno.as_ref()) {
+            parts.push(no.node.clone());
+        }
+        if let Some(y) = self.outcomes.iter().find_map(|o| o.year) {
+            parts.push(if lang == Lang::Zh { format!("{y}年") } else { format!("year {y}") });
+        }
+        parts.join(" · ")
+    }
+
     pub fn title(&self) -> Option<&str> {
         self.policy.header.as_ref().map(|h| h.title.node.as_str())
     }
+}
+
+/// Whether `def` is an award of money (`奖励` whose value is an amount in 元): the amounts a
+/// subject's total and the totals of the reports add up.
+pub fn money_award(checked: &Checked<'_>, def: DefId) -> bool {
+    let award = checked.scope.defs.get(def).is_some_and(|d| match d.source {
+        DefSource::Item(i) => matches!(i.node.kind, ItemKind::Award(_)),
+        DefSource::Field(_) => false,
+    });
+    award
+        && checked
+            .types
+            .get(def)
+            .is_some_and(|t| t.ty == crate::checker::types::Ty::Num(Dim::MONEY))
+}
+
+/// `ZC0708` when some results of the report are missing (`by_rule`: per rule, the subjects
+/// without its value; `subjects`: those with any missing value): they read 「缺数据」 and the
+/// totals leave them out. Labelled at each rule.
+pub fn missing_warning(
+    policy: &Policy,
+    checked: &Checked<'_>,
+    by_rule: &[(DefId, u64)],
+    subjects: u64,
+) -> Option<crate::diagnostics::Diagnostic> {
+    use crate::diagnostics::{Code, Diagnostic};
+    use crate::source::Loc;
+    if subjects == 0 {
+        return None;
+    }
+    let mut d = Diagnostic::new(
+        Code::MissingResults,
+        Text::new(
+            format!("{subjects} 个主体的结果缺数据：报告中写作「缺数据」，合计不完整"),
+            format!(
+                "{subjects} subject{} missing data for a result: the report reads 「缺数据」 and the totals are incomplete",
+                if subjects == 1 { " is" } else { "s are" }
+            ),
+        ),
+    )
+    .help(Text::new(
+        "在数据文件中补齐这些主体缺的字段后重新评估；`zhengce explain 政策 --data 数据 --subject 主体 规则` 会列出一条结果用到的每个字段",
+        "fill in the fields these subjects lack in the data file and evaluate again; `zhengce explain POLICY --data DATA --subject ID RULE` lists every field a result uses",
+    ));
+    let mut first = true;
+    for (def, n) in by_rule {
+        let Some((_, span)) = checked.scope.ident_of(*def) else { continue };
+        let loc = Loc::new(&policy.file, span);
+        let text = Text::new(
+            format!("{n} 个主体缺这一结果"),
+            format!("missing for {n} subject{}", if *n == 1 { "" } else { "s" }),
+        );
+        d = if first { d.at(loc, text) } else { d.also(loc, text) };
+        first = false;
+    }
+    Some(d)
+}
+
+/// The money awards a subject's total adds directly ([`Report::total_parts`]).
+pub struct TotalParts(Vec<DefId>);
+
+impl TotalParts {
+    /// Subject `i`'s total: these awards and each stacking rule's total; `None` when one is
+    /// missing or the sum leaves the exact range.
+    pub fn total(&self, r: &Report<'_, '_>, i: usize) -> Option<Decimal> {
+        let o = r.outcomes.get(i)?;
+        let mut t = Decimal::ZERO;
+        for d in &self.0 {
+            let v = o.rules.iter().find(|x| x.def == *d).map(|x| &x.value)?;
+            t = t.checked_add(crate::eval::stack::money(v)?)?;
+        }
+        for s in r.stacks.get(i).map(Vec::as_slice).unwrap_or_default() {
+            t = t.checked_add(s.total?)?;
+        }
+        Some(t)
+    }
+}
+
+/// The totals a leader reads ([`Report::grand`]).
+pub struct Grand {
+    /// Each stacking rule: its name, total over the subjects (`None` past the exact range) and
+    /// the subjects it pays.
+    pub stacks: Vec<(String, Option<Decimal>, usize)>,
+    /// The sum of the subjects' totals that are known (`None` past the exact range).
+    pub total: Option<Decimal>,
+    /// The subjects whose total is above 0.
+    pub recipients: usize,
+    /// The subjects missing a value: the totals are incomplete.
+    pub missing: u64,
 }
 
 /// Each award's total and recipients, added up one subject at a time, in the order the awards

@@ -11,6 +11,7 @@ use crate::eval::outcome::{Comparison, Detail, GroupResult, NotThisYear, PartRes
 use crate::eval::stack::StackOutcome;
 use crate::eval::value::V;
 use crate::units::Dim;
+use rust_decimal::Decimal;
 
 /// Renders the report for people.
 pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
@@ -21,6 +22,12 @@ pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
         Some(t) => writeln!(out, "== {t}  ({file})"),
         None => writeln!(out, "== {file}"),
     };
+    let heading = r.heading(lang);
+    if !heading.is_empty() {
+        let _ = writeln!(out, "   {heading}");
+    }
+    let parts = r.total_parts();
+    let pays = r.grand().is_some();
     if let Some(first) = r.outcomes.first() {
         let top: Vec<_> = first.rules.iter().filter(|x| r.policy_level(x.def)).collect();
         if !top.is_empty() {
@@ -57,19 +64,45 @@ pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
         for s in r.stacks.get(i).map(Vec::as_slice).unwrap_or_default() {
             stack(&mut out, r, s, lang);
         }
+        if pays {
+            let total = parts.total(r, i).map_or(V::Missing, |t| V::Num(t, Dim::MONEY));
+            let total = show(&total, &r.checked.scope, lang);
+            let _ = writeln!(out, "  {}: {total}", w(lang, "合计", "total"));
+        }
     }
     let totals = r.totals();
     if !totals.is_empty() && r.outcomes.len() > 1 {
         let _ = writeln!(out, "\n{}", if zh { "== 合计" } else { "== totals" });
-        for t in totals {
-            let money = show(&V::Num(t.amount, Dim::MONEY), &r.checked.scope, lang);
-            let n = t.recipients;
+        let line = |out: &mut String, name: &str, amount: Option<Decimal>, n: usize| {
+            let money =
+                show(&amount.map_or(V::Missing, |a| V::Num(a, Dim::MONEY)), &r.checked.scope, lang);
             let _ = if zh {
-                writeln!(out, "  {}: {money}，{n} 个主体获得", r.name(t.def))
+                writeln!(out, "  {name}: {money}，{n} 个主体获得")
             } else {
                 let s = if n == 1 { "" } else { "s" };
-                writeln!(out, "  {}: {money} to {n} subject{s}", r.name(t.def))
+                writeln!(out, "  {name}: {money} to {n} subject{s}")
             };
+        };
+        for t in totals {
+            line(&mut out, r.name(t.def), Some(t.amount), t.recipients);
+        }
+        if let Some(g) = r.grand() {
+            for (name, amount, n) in &g.stacks {
+                line(&mut out, &format!("{} {name}", w(lang, "叠加", "stack")), *amount, *n);
+            }
+            line(&mut out, w(lang, "合计", "total"), g.total, g.recipients);
+            if g.missing > 0 {
+                let m = g.missing;
+                let _ = if zh {
+                    writeln!(out, "  （不完整：{m} 个主体缺数据，未计入合计）")
+                } else {
+                    let s = if m == 1 { "" } else { "s" };
+                    writeln!(
+                        out,
+                        "  (incomplete: {m} subject{s} missing data, left out of the totals)"
+                    )
+                };
+            }
         }
     }
     out
@@ -222,7 +255,10 @@ fn comparison(c: &Comparison, r: &Report<'_, '_>, lang: Lang) -> String {
         && let Some(diff) = a.checked_sub(*b)
     {
         let met = c.op.holds(a.cmp(b));
-        let by = show(&V::Num(diff.abs(), *d), scope, lang);
+        // The margin between two percentages is in percentage points (docs/language.md §7):
+        // 32.5% against 30% is 2.5 个百分点, not 2.5%.
+        let unit = if d.kind() == crate::units::Kind::Percent { Dim::POINTS } else { *d };
+        let by = show(&V::Num(diff.abs(), unit), scope, lang);
         if !diff.is_zero() && !matches!(c.op, CmpOp::Eq | CmpOp::Ne) {
             let note = match (met, lang) {
                 (true, Lang::Zh) => format!("（余 {by}）"),

@@ -1,10 +1,14 @@
 //! The xlsx report: the workbook officers pass around. Three sheets, each a table with its
 //! header in the first row:
 //!
-//! - `结果`: one row per subject, `id` then one column per rule, as in the CSV report. A
-//!   column of numbers names its unit in the header, as data files do (`县内成果转化补助(元)`),
-//!   and its values are in that unit (money in 元); percentages are fractions shown with `%`.
-//! - `合计`: each award's total and the number of subjects that receive it.
+//! - `结果`: one row per subject, the id field (`企业名称`) then one column per rule, as in the
+//!   CSV report, then each stacking rule's total and the subject's total (`合计(元)`), and a
+//!   last row `合计` adding up the money. A column of numbers names its unit in the header, as
+//!   data files do (`县内成果转化补助(元)`), and its values are in that unit (money in 元);
+//!   percentages are fractions shown with `%`. A missing value reads 「缺数据」 (in red), the
+//!   only text a column of numbers holds; the row of totals then says it is incomplete.
+//! - `合计`: each award's total and the number of subjects that receive it, each stacking
+//!   rule's, the total of all, and below them the document's title, number and the year.
 //! - `计算依据`: the [basis](super::basis) of every award of every subject.
 //!
 //! The sheet names are the same in both languages, so that scripts find them; the headers
@@ -34,6 +38,7 @@ use super::show::{grouped, show};
 use crate::checker::types::Ty;
 use crate::diagnostics::Lang;
 use crate::eval::value::V;
+use crate::register::out::MISSING;
 use crate::units::{Dim, Kind};
 
 /// The sheet names.
@@ -53,7 +58,7 @@ pub fn render(r: &Report<'_, '_>, rows: &[BasisRow], lang: Lang) -> Result<Vec<u
         props = props.set_title(title);
     }
     book.set_properties(&props);
-    results(book.add_worksheet(), r)?;
+    results(book.add_worksheet(), r, lang)?;
     totals(book.add_worksheet(), r, lang)?;
     basis(book.add_worksheet(), r, rows, lang)?;
     book.save_to_buffer()
@@ -140,6 +145,29 @@ impl<'w> Sheet<'w> {
         Ok(())
     }
 
+    /// An amount in 元: 「缺数据」 when missing (`None`), in a total past the exact range too.
+    fn amount(&mut self, row: u32, col: u16, a: Option<Decimal>) -> Result<(), XlsxError> {
+        match a {
+            Some(n) => self.decimal(row, col, n, false),
+            None => self.missing(row, col),
+        }
+    }
+
+    /// A missing value: 「缺数据」, the one text a column of numbers holds, in red.
+    pub(crate) fn missing(&mut self, row: u32, col: u16) -> Result<(), XlsxError> {
+        let red = Format::new().set_font_color(rust_xlsxwriter::Color::Red);
+        self.ws.write_string_with_format(row, col, MISSING, &red)?;
+        self.fit(col, MISSING);
+        Ok(())
+    }
+
+    /// A text in bold (a row of totals).
+    fn bold(&mut self, row: u32, col: u16, text: &str) -> Result<(), XlsxError> {
+        self.ws.write_string_with_format(row, col, text, &Format::new().set_bold())?;
+        self.fit(col, text);
+        Ok(())
+    }
+
     /// A value of the report in its column's unit.
     fn value(&mut self, row: u32, col: u16, v: &V, r: &Report<'_, '_>) -> Result<(), XlsxError> {
         match v {
@@ -176,7 +204,7 @@ impl<'w> Sheet<'w> {
                     Err(_) => self.text(row, col, &shown),
                 }
             }
-            V::Missing => Ok(()),
+            V::Missing => self.missing(row, col),
             V::Text(_) | V::Enum(..) => self.text(row, col, &show(v, &r.checked.scope, Lang::Zh)),
         }
     }
@@ -225,23 +253,70 @@ fn unit_suffix(r: &Report<'_, '_>, def: usize) -> String {
     }
 }
 
-fn results(ws: &mut Worksheet, r: &Report<'_, '_>) -> Result<(), XlsxError> {
+/// The sheet `结果`: the id field's name (`企业名称`) then each rule, each stacking rule's total
+/// and the subject's total (`合计(元)`); a missing value reads 「缺数据」; a last row `合计` adds
+/// up the columns of money awards, stacking totals and subjects' totals.
+fn results(ws: &mut Worksheet, r: &Report<'_, '_>, lang: Lang) -> Result<(), XlsxError> {
     let defs = r.subject_columns();
-    let mut header = vec!["id".to_string()];
+    let grand = r.grand();
+    let (stacks, _) = r.stack_rules();
+    let mut header = vec![r.key_name()];
     header.extend(defs.iter().map(|d| format!("{}{}", r.name(*d), unit_suffix(r, *d))));
+    if grand.is_some() {
+        header.extend(stacks.iter().map(|n| format!("叠加 {n}(元)")));
+        header.push("合计(元)".to_string());
+    }
     let mut s = Sheet::new(ws, RESULTS, &header)?;
+    let parts = r.total_parts();
+    let after = defs.len() + 1;
     for (i, o) in r.outcomes.iter().enumerate() {
         let row = row32(i + 1);
         s.text(row, 0, &o.key)?;
         for (j, d) in defs.iter().enumerate() {
-            if let Some(rule) = o.rules.iter().find(|x| x.def == *d) {
-                s.value(row, col16(j + 1), &rule.value, r)?;
+            let v = o.rules.iter().find(|x| x.def == *d).map_or(&V::Missing, |x| &x.value);
+            s.value(row, col16(j + 1), v, r)?;
+        }
+        if grand.is_some() {
+            let mine = r.stacks.get(i).map(Vec::as_slice).unwrap_or_default();
+            for (k, st) in mine.iter().enumerate() {
+                s.amount(row, col16(after + k), st.total)?;
+            }
+            s.amount(row, col16(after + stacks.len()), parts.total(r, i))?;
+        }
+    }
+    if let Some(g) = &grand
+        && !r.outcomes.is_empty()
+    {
+        let row = row32(r.outcomes.len() + 1);
+        s.bold(row, 0, &total_label(g.missing, lang))?;
+        let totals = r.totals();
+        for (j, d) in defs.iter().enumerate() {
+            if let Some(t) = totals.iter().find(|t| t.def == *d && r.money_award(*d)) {
+                s.decimal(row, col16(j + 1), t.amount, false)?;
             }
         }
+        for (k, (_, a, _)) in g.stacks.iter().enumerate() {
+            s.amount(row, col16(after + k), *a)?;
+        }
+        s.amount(row, col16(after + stacks.len()), g.total)?;
     }
     s.finish()
 }
 
+/// `合计`, or `合计（不完整：3 个主体缺数据）`.
+fn total_label(missing: u64, lang: Lang) -> String {
+    match (missing, lang) {
+        (0, Lang::Zh) => "合计".into(),
+        (0, Lang::En) => "total".into(),
+        (m, Lang::Zh) => format!("合计（不完整：{m} 个主体缺数据）"),
+        (m, Lang::En) => {
+            format!("total (incomplete: {m} subject{} missing data)", if m == 1 { "" } else { "s" })
+        }
+    }
+}
+
+/// The sheet `合计`: each award's total and recipients, each stacking rule's, and the total of
+/// the subjects' totals; then the policy's document number and the evaluation year.
 fn totals(ws: &mut Worksheet, r: &Report<'_, '_>, lang: Lang) -> Result<(), XlsxError> {
     let header: Vec<String> = if lang == Lang::Zh {
         ["奖励", "金额(元)", "获得主体数"]
@@ -251,11 +326,30 @@ fn totals(ws: &mut Worksheet, r: &Report<'_, '_>, lang: Lang) -> Result<(), Xlsx
     .map(String::from)
     .into();
     let mut s = Sheet::new(ws, TOTALS, &header)?;
-    for (i, t) in r.totals().iter().enumerate() {
-        let row = row32(i + 1);
+    let mut row = 1u32;
+    for t in r.totals() {
         s.text(row, 0, r.name(t.def))?;
         s.decimal(row, 1, t.amount, false)?;
         s.decimal(row, 2, Decimal::from(t.recipients), false)?;
+        row += 1;
+    }
+    if let Some(g) = r.grand() {
+        let stack = if lang == Lang::Zh { "叠加" } else { "stack" };
+        for (name, a, n) in &g.stacks {
+            s.text(row, 0, &format!("{stack} {name}"))?;
+            s.amount(row, 1, *a)?;
+            s.decimal(row, 2, Decimal::from(*n), false)?;
+            row += 1;
+        }
+        s.bold(row, 0, &total_label(g.missing, lang))?;
+        s.amount(row, 1, g.total)?;
+        s.decimal(row, 2, Decimal::from(g.recipients), false)?;
+        row += 1;
+    }
+    let heading = r.heading(lang);
+    if !heading.is_empty() {
+        // Below the table, after an empty row: which document and which year.
+        s.text(row + 1, 0, &format!("{} {heading}", r.title().unwrap_or(&r.policy.file.name)))?;
     }
     s.finish()
 }

@@ -515,18 +515,27 @@ pub fn xlsx(sim: &Simulation, meta: &Meta) -> Result<Vec<u8>, XlsxError> {
         let mut s = Sheet::new(
             book.add_worksheet(),
             "分布",
-            &header(&["分位或区间", "金额或获得者", "区间上限(元)"]),
+            &header(&["分位或区间", "金额(元)", "获得者", "区间上限(元)"]),
         )?;
+        // Each column holds one kind of number: amounts, counts of subjects, upper bounds.
         let mut row = 1u32;
         if let (Some(min), Some(max)) = (sim.min, sim.max) {
             s.text(row, 0, "最小")?;
             s.decimal(row, 1, min, false)?;
             row += 1;
             for (name, q) in &sim.quantiles {
-                s.text(row, 0, name)?;
                 match q {
-                    Quantile::Exact(v) => s.decimal(row, 1, *v, false)?,
-                    Quantile::Between(lo, hi) => s.text(row, 1, &format!("≈ {lo}–{hi}"))?,
+                    Quantile::Exact(v) => {
+                        s.text(row, 0, name)?;
+                        s.decimal(row, 1, *v, false)?;
+                    }
+                    // Known to lie between two amounts: the lower in 金额, the upper as the
+                    // bound.
+                    Quantile::Between(lo, hi) => {
+                        s.text(row, 0, &format!("{name}（介于两数之间）"))?;
+                        s.decimal(row, 1, *lo, false)?;
+                        s.decimal(row, 3, *hi, false)?;
+                    }
                 }
                 row += 1;
             }
@@ -535,9 +544,9 @@ pub fn xlsx(sim: &Simulation, meta: &Meta) -> Result<Vec<u8>, XlsxError> {
             row += 2;
             for b in &sim.histogram {
                 s.text(row, 0, &band_label(b))?;
-                s.decimal(row, 1, Decimal::from(b.count), false)?;
+                s.decimal(row, 2, Decimal::from(b.count), false)?;
                 if let Some(hi) = b.hi {
-                    s.decimal(row, 2, hi, false)?;
+                    s.decimal(row, 3, hi, false)?;
                 }
                 row += 1;
             }
@@ -556,7 +565,7 @@ pub fn xlsx(sim: &Simulation, meta: &Meta) -> Result<Vec<u8>, XlsxError> {
             s.decimal(row, 1, p.total, false)?;
             s.decimal(row, 2, p.claims, false)?;
             if let Some(c) = &p.cut {
-                s.text(row, 3, &c.ratio.to_string())?;
+                s.decimal(row, 3, c.ratio, true)?;
                 s.decimal(row, 4, c.paid, false)?;
             }
             row += 1;
@@ -566,6 +575,9 @@ pub fn xlsx(sim: &Simulation, meta: &Meta) -> Result<Vec<u8>, XlsxError> {
             s.decimal(row, 1, l.amount, false)?;
             s.decimal(row, 2, l.claims, false)?;
             row += 1;
+        }
+        if row == 1 {
+            s.text(row, 0, crate::diff::render::NO_BUDGET)?;
         }
         s.finish()?;
     }
