@@ -276,7 +276,7 @@ fn what_does_not_compile_says_why() {
 fn yearly_fields_agree_with_the_interpreter_in_the_evaluation_year() {
     let text = "主体 企业 { 标识 名称\n 名称: 文本\n\
         收入: 万元 按年 范围 0万元 至 100000万元\n 研发: 万元 按年 可选\n 高新: 是否 按年 可选\n 规上: 是否 }\n\
-        参数 增速线: % 按年\n\
+        参数 增速线: % 按年 可选\n\
         对于 企业 {\n\
         § 一 「x」\n 令 增长额: 万元 = 收入 - 收入[当年 - 1年]\n\
         § 二 「y」\n 令 上年增长额: 万元 = 增长额[当年 - 1年]\n\
@@ -288,12 +288,20 @@ fn yearly_fields_agree_with_the_interpreter_in_the_evaluation_year() {
     let sid = checked.scope.subject_names["企业"];
     let pct =
         |s: &str| Value::Number { value: s.parse().unwrap(), dim: zhengce::units::Dim::NUMBER };
-    // 2023's rate is given, 2024's is not: the condition is then undetermined that year.
+    // 2023's rate is given, 2024's is not: the (optional) rate is missing and the condition
+    // undetermined that year.
     let rates: BTreeMap<u16, Value> = [(2022, pct("0.05")), (2023, pct("0.1"))].into();
     let params: BTreeMap<String, Value> = [("增速线".to_string(), Value::Series(rates))].into();
     // Without an evaluation year, yearly data has no compiled form.
     let why = compile(&p, &checked, sid, &params, None).unwrap_err();
     assert!(why.contains("no evaluation year"), "{why}");
+    // A required rate without that year's value has no value (the interpreter's ZC0705): no
+    // compiled form for 2024.
+    let strict = parse_text(&text.replace("% 按年 可选", "% 按年"));
+    let strict_checked = checked_clean(&strict);
+    let why = compile(&strict, &strict_checked, sid, &params, Some(2024)).unwrap_err();
+    assert!(why.contains("parameter `增速线` has no value for 2024"), "{why}");
+    assert!(compile(&strict, &strict_checked, sid, &params, Some(2023)).is_ok());
     for year in [2023, 2024] {
         let prog = compile(&p, &checked, sid, &params, Some(year)).unwrap();
         // 收入 is read in three years (the year, the year before for 增长额 and for the

@@ -182,9 +182,26 @@ fn a_parameter_is_read_from_the_data_or_the_command_line_never_dropped() {
     // The data file's `[params]`: 高新奖励 = 5万元.
     let r = eval(POLICY, ENTERPRISES, &[]);
     assert_eq!(yuan(&r, subject, "高新认定奖励"), d("50000"));
-    // `--param` overrides the data file, in either form.
+    // `--param` overrides the data file, in either form, and says so (ZC0913, a note).
     let r = eval(POLICY, ENTERPRISES, &["--param", "高新奖励=4万元"]);
     assert_eq!(yuan(&r, subject, "高新认定奖励"), d("40000"));
+    let (status, _, err) = zhengce(&[
+        "eval",
+        POLICY,
+        "--data",
+        ENTERPRISES,
+        "--lang",
+        "en",
+        "--error-format",
+        "plain",
+        "--param",
+        "高新奖励=4万元",
+    ]);
+    assert_eq!(status, Status::Ok);
+    assert!(
+        err.starts_with(&format!("--param:1:1: note[ZC0913]: `--param 高新奖励=4万元` overrides the parameter `高新奖励` that the data file `{ENTERPRISES}` gives: `40,000 yuan` is used, not the data's `50,000 yuan`\n")),
+        "{err}"
+    );
     let r = eval(POLICY, ENTERPRISES, &["--param", "高新奖励(万元)=4"]);
     assert_eq!(yuan(&r, subject, "高新认定奖励"), d("40000"));
     let r = eval(POLICY, ENTERPRISES, &["--param", "高新奖励（万元）=3.5"]);

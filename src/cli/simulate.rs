@@ -164,7 +164,8 @@ pub fn run(
                 Ok(l) => l,
                 Err(d) => return fail(d, err),
             };
-            let ev = Evaluator::new(&policy, &checked, loaded.subject, loaded.params.clone());
+            let mut ev = Evaluator::new(&policy, &checked, loaded.subject, loaded.params.clone());
+            ev.param_gaps(&loaded.dataset.param_gaps);
             let mut source = Interpreted::new(
                 &ev,
                 &checked,

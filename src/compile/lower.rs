@@ -311,9 +311,18 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                             p.name.node
                         ));
                     };
-                    match by_year.get(&year).filter(|v| !v.is_missing()) {
-                        Some(v) => self.data_constant(v)?,
-                        None => self.missing_of(id)?,
+                    // A year without a value is as the interpreter takes it: the default,
+                    // else missing when optional, else no value (`ZC0705`, the interpreter's).
+                    match (by_year.get(&year).filter(|v| !v.is_missing()), &p.default) {
+                        (Some(v), _) => self.data_constant(v)?,
+                        (None, Some(e)) => self.expr(e, None)?,
+                        (None, None) if p.optional => self.missing_of(id)?,
+                        (None, None) => {
+                            return Err(format!(
+                                "parameter `{}` has no value for {year}",
+                                p.name.node
+                            ));
+                        }
                     }
                 }
                 Some(v) => self.data_constant(v)?,

@@ -127,6 +127,7 @@ codes! {
     LineTooLong = "ZC0910", Error, "数据行过长", "line too long";
     WorkbookTooLarge = "ZC0911", Error, "工作簿解压后过大", "workbook inflates too far";
     UnknownParam = "ZC0912", Error, "政策没有这一参数", "no such parameter in the policy";
+    ParamOverride = "ZC0913", Note, "命令行参数改写了数据中的值", "a command-line parameter overrides the data's value";
 }
 
 impl Code {

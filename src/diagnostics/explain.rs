@@ -85,6 +85,7 @@ pub fn explain(code: Code) -> &'static str {
         Code::LineTooLong => include_str!("../../docs/codes/ZC0910.md"),
         Code::WorkbookTooLarge => include_str!("../../docs/codes/ZC0911.md"),
         Code::UnknownParam => include_str!("../../docs/codes/ZC0912.md"),
+        Code::ParamOverride => include_str!("../../docs/codes/ZC0913.md"),
     }
 }
 
