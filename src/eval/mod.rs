@@ -8,6 +8,7 @@
 pub mod coverage;
 pub mod explain;
 mod expr;
+pub mod fen;
 pub mod outcome;
 pub mod overflow;
 mod rules;
@@ -191,11 +192,48 @@ impl<'c, 'p> Evaluator<'c, 'p> {
             };
             rules.push(RuleOutcome { def, value, detail });
         }
+        // An award finer than a fen is marked (once per award and run, when diagnostics merge).
+        for r in &rules {
+            if let V::Num(x, dim) = &r.value
+                && *dim == crate::units::Dim::MONEY
+                && fen::finer_than_fen(*x)
+                && self.is_award(r.def)
+                && let Some(d) =
+                    fen::fen_outcome(self.file(), &self.checked.scope, r.def, &record.key, *x)
+            {
+                frame.diags.push(d);
+            }
+        }
         if let (Some(cov), Some(hits)) = (&self.coverage, frame.hits) {
             cov.add(hits);
         }
         let diags: Diagnostics = frame.diags.into();
         (SubjectOutcome { key: record.key.clone(), year, rules }, diags)
+    }
+
+    /// `ZC0709` for award `def` worth `amount` 元 to subject `key`, when that is finer than a
+    /// fen (the mark [`Evaluator::evaluate`] gives, for amounts computed elsewhere: the compiled
+    /// form's).
+    pub fn fen_mark(
+        &self,
+        def: DefId,
+        key: &str,
+        amount: rust_decimal::Decimal,
+    ) -> Option<Diagnostic> {
+        if !fen::finer_than_fen(amount) || !self.is_award(def) {
+            return None;
+        }
+        fen::fen_outcome(self.file(), &self.checked.scope, def, key, amount)
+    }
+
+    /// Whether `def` is an award.
+    fn is_award(&self, def: DefId) -> bool {
+        self.checked
+            .scope
+            .defs
+            .get(def)
+            .and_then(|d| d.kind())
+            .is_some_and(|k| matches!(k, ItemKind::Award(_)))
     }
 
     fn loc(&self, span: Span) -> Loc {

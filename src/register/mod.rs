@@ -723,6 +723,13 @@ fn flush(
         d.rows += 1;
         d.order.push(p.key);
         keep_amounts(plan, mode, d, p.key, |i| m.outcome_at(lane, i).ok());
+        mark_fen(plan, d, p.key, |i| {
+            let c = prog.columns.get(i)?;
+            match (m.value_at(lane, c.reg), c.ty) {
+                (Cv::Num(_), crate::compile::Ty::Num(s)) if s > 2 => m.outcome_at(lane, i).ok(),
+                _ => None,
+            }
+        });
         match mode {
             Mode::Amounts => {}
             Mode::Csv => {
@@ -887,7 +894,10 @@ fn evaluate_records(
             (0..plan.columns.len()).map(|i| m.outcome(i)).collect::<Result<Vec<V>, _>>().ok()
         });
         let values = match compiled {
-            Some(v) => v,
+            Some(v) => {
+                mark_fen(plan, d, &record.key, |i| v.get(i).cloned());
+                v
+            }
             None => {
                 d.interpreted += 1;
                 let (o, diags) = plan.evaluator.evaluate(record, plan.year);
@@ -918,6 +928,19 @@ fn evaluate_records(
                 d.keys.push(record.key.clone());
                 d.values.extend(values);
             }
+        }
+    }
+}
+
+/// `ZC0709` for each award of the compiled form's row `key` that is finer than a fen, as the
+/// interpreter marks it (`value` gives a column's value; `None` for one that cannot be).
+fn mark_fen(plan: &Plan<'_, '_>, d: &mut Done, key: &str, value: impl Fn(usize) -> Option<V>) {
+    for (i, c) in plan.columns.iter().enumerate().filter(|(_, c)| c.award) {
+        if let Some(V::Num(x, dim)) = value(i)
+            && dim == crate::units::Dim::MONEY
+            && let Some(mark) = plan.evaluator.fen_mark(c.def, key, x)
+        {
+            d.diags.push(mark);
         }
     }
 }
