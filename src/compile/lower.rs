@@ -93,6 +93,10 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             let Some(DefSource::Field(f)) = checked.scope.defs.get(def).map(|d| d.source) else {
                 return Err("a field without its declaration".into());
             };
+            // An empty cell takes the default: the interpreter's reading, not compiled.
+            if f.node.default.is_some() {
+                return Err(format!("field `{}` has a default", f.node.name.node));
+            }
             let scalar = match checked.types.get(def).map(|t| t.ty) {
                 Some(CheckTy::Num(dim)) => {
                     let scale = if dim.kind() == Kind::Plain { FIELD_SCALE } else { SHARE_SCALE };

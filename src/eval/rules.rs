@@ -25,12 +25,17 @@ impl Evaluator<'_, '_> {
         let Some(d) = self.checked.scope.defs.get(def) else { return Ok(V::Missing) };
         let span = d.span;
         let item = match d.source {
-            DefSource::Field(_) => {
+            DefSource::Field(f) => {
                 let slot = self.slots.get(def).copied().flatten();
-                let Some(value) = slot.and_then(|s| frame.record.fields.get(s)) else {
-                    return Ok(V::Missing);
+                let v = match slot.and_then(|s| frame.record.fields.get(s)) {
+                    Some(value) => self.data_value(frame, value, year, span)?,
+                    None => V::Missing,
                 };
-                return self.data_value(frame, value, year, span);
+                // An empty cell of a field with a default takes the default.
+                return match (&v, &f.node.default) {
+                    (V::Missing, Some(e)) => self.eval(frame, e, year),
+                    _ => Ok(v),
+                };
             }
             DefSource::Item(item) => item,
         };
