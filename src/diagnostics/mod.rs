@@ -186,6 +186,12 @@ impl Diagnostics {
         self.add(d, 0);
     }
 
+    /// Adds `d`, reported once per run, standing for `extra` more subjects besides its own (a
+    /// block of a register that counted them instead of making one diagnostic each).
+    pub fn push_counted(&mut self, d: Diagnostic, extra: u64) {
+        self.add(d, extra);
+    }
+
     pub fn extend(&mut self, other: Diagnostics) {
         let mut more = other.more;
         for (i, d) in other.items.into_iter().enumerate() {

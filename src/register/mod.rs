@@ -246,6 +246,10 @@ struct Done {
     /// The block's results under the other version of a paired run.
     other: Option<Box<Done>>,
     order: KeyOrder,
+    /// Per award column (by position in [`Plan::columns`]), the first row of the compiled form
+    /// worth a fraction of a fen (its id and amount) and how many such rows since: marked
+    /// (`ZC0709`) once per block, not once per row ([`flush_fen`]).
+    fen: BTreeMap<usize, (String, Decimal, u64)>,
 }
 
 /// Whether the ids of a block are strictly increasing (by length then bytes, or by bytes), and
@@ -595,11 +599,13 @@ fn block_results(
         their_errors: Vec::new(),
         other: None,
         order: KeyOrder::new(),
+        fen: BTreeMap::new(),
     };
     let text = match std::str::from_utf8(&block.bytes) {
         Ok(t) => t,
         Err(_) => {
             slow_rows(plan, mode, machine, block.first_line, &block.bytes, &mut d);
+            flush_fen(plan, &mut d);
             return d;
         }
     };
@@ -611,6 +617,7 @@ fn block_results(
         Some(m) if !weird => fast_rows(plan, mode, m, block.first_line, text, &mut d),
         m => slow_rows(plan, mode, m, block.first_line, &block.bytes, &mut d),
     }
+    flush_fen(plan, &mut d);
     d
 }
 
@@ -901,6 +908,8 @@ fn evaluate_records(
             None => {
                 d.interpreted += 1;
                 let (o, diags) = plan.evaluator.evaluate(record, plan.year);
+                // The compiled rows before this one are marked first, in file order.
+                flush_fen(plan, d);
                 d.diags.extend(diags);
                 plan.columns
                     .iter()
@@ -932,15 +941,27 @@ fn evaluate_records(
     }
 }
 
-/// `ZC0709` for each award of the compiled form's row `key` that is finer than a fen, as the
-/// interpreter marks it (`value` gives a column's value; `None` for one that cannot be).
+/// Notes each award of the compiled form's row `key` that is finer than a fen, for the mark the
+/// interpreter gives (`ZC0709`; `value` gives a column's value, `None` for one that cannot be).
 fn mark_fen(plan: &Plan<'_, '_>, d: &mut Done, key: &str, value: impl Fn(usize) -> Option<V>) {
-    for (i, c) in plan.columns.iter().enumerate().filter(|(_, c)| c.award) {
+    for (i, _) in plan.columns.iter().enumerate().filter(|(_, c)| c.award) {
         if let Some(V::Num(x, dim)) = value(i)
             && dim == crate::units::Dim::MONEY
-            && let Some(mark) = plan.evaluator.fen_mark(c.def, key, x)
+            && crate::eval::fen::finer_than_fen(x)
         {
-            d.diags.push(mark);
+            d.fen.entry(i).and_modify(|e| e.2 += 1).or_insert_with(|| (key.to_string(), x, 1));
+        }
+    }
+}
+
+/// The marks noted by [`mark_fen`] so far, into the block's diagnostics: one per award, at its
+/// first row, counting the others.
+fn flush_fen(plan: &Plan<'_, '_>, d: &mut Done) {
+    for (i, (key, x, n)) in std::mem::take(&mut d.fen) {
+        if let Some(c) = plan.columns.get(i)
+            && let Some(mark) = plan.evaluator.fen_mark(c.def, &key, x)
+        {
+            d.diags.push_counted(mark, n.saturating_sub(1));
         }
     }
 }
