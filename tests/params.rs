@@ -249,3 +249,27 @@ fn misspelt_nothing_is_evaluated_and_the_parameters_are_named() {
         assert!(r.err.contains("did you mean `高新奖励`?"), "{}", r.err);
     }
 }
+
+#[test]
+fn simulate_and_diff_say_the_override_too() {
+    let dir = temp_dir("params-sim-diff");
+    let path = data(&dir, "a", &table("\"高新奖励(万元)\" = 5"));
+    let d = path.to_str().unwrap();
+    for args in [
+        vec!["simulate", ZEZHOU, "--data", d, "--param", "高新奖励=7万元"],
+        vec!["diff", ZEZHOU, ZEZHOU, "--data", d, "--param", "高新奖励=7万元"],
+    ] {
+        let mut all = args.clone();
+        all.extend(["--lang", "en", "--error-format", "plain"]);
+        let r = zhengce(&all);
+        assert_eq!(r.status, Status::Ok, "{args:?}: {}", r.err);
+        assert!(
+            r.err.contains(
+                "note[ZC0913]: `--param 高新奖励=7万元` overrides the parameter `高新奖励`"
+            ),
+            "{args:?}: {}",
+            r.err
+        );
+        assert!(r.err.contains("`70,000 yuan` is used, not the data's `50,000 yuan`"), "{}", r.err);
+    }
+}

@@ -127,7 +127,9 @@ pub fn run(
             );
             let old_columns = a.columns().len();
             let mut source = Paired::new(a, b);
-            let (result, diags) = diff(&mut source, old_columns, &pools, &lines);
+            let (result, mut diags) = diff(&mut source, old_columns, &pools, &lines);
+            // A `--param` over the data's value is said (ZC0913), as `eval` says it.
+            diags.extend(loaded.notes.clone());
             (result, diags, loaded.year)
         }
     };

@@ -175,7 +175,9 @@ pub fn run(
                 true,
                 settings.progress,
             );
-            let (sim, diags) = run(&mut source);
+            let (sim, mut diags) = run(&mut source);
+            // A `--param` over the data's value is said (ZC0913), as `eval` says it.
+            diags.extend(loaded.notes.clone());
             (sim, diags, loaded.year)
         }
     };
