@@ -94,7 +94,12 @@ fn each_page_example_reports_exactly_its_code() {
                 ));
                 continue;
             }
-            let got = codes_of(&format!("{}.md ({lang})", code.id()), example);
+            let mut got = codes_of(&format!("{}.md ({lang})", code.id()), example);
+            // ZC0409 (an award that can carry fractions of a fen) comes with any example that
+            // takes a percentage of an amount, as many pages' do: it is counted on its own page.
+            if code != Code::FenFraction {
+                got.remove(Code::FenFraction.id());
+            }
             let want = BTreeSet::from([code.id().to_string()]);
             if got != want {
                 problems.push(format!(

@@ -279,7 +279,7 @@ fn what_does_not_compile_says_why() {
 fn yearly_fields_agree_with_the_interpreter_in_the_evaluation_year() {
     let text = "主体 企业 { 标识 名称\n 名称: 文本\n\
         收入: 万元 按年 范围 0万元 至 100000万元\n 研发: 万元 按年 可选\n 高新: 是否 按年 可选\n 规上: 是否 }\n\
-        参数 增速线: % 按年\n\
+        参数 增速线: % 按年 可选\n\
         对于 企业 {\n\
         § 一 「x」\n 令 增长额: 万元 = 收入 - 收入[当年 - 1年]\n\
         § 二 「y」\n 令 上年增长额: 万元 = 增长额[当年 - 1年]\n\
@@ -291,12 +291,20 @@ fn yearly_fields_agree_with_the_interpreter_in_the_evaluation_year() {
     let sid = checked.scope.subject_names["企业"];
     let pct =
         |s: &str| Value::Number { value: s.parse().unwrap(), dim: zhengce::units::Dim::NUMBER };
-    // 2023's rate is given, 2024's is not: the condition is then undetermined that year.
+    // 2023's rate is given, 2024's is not: the (optional) rate is missing and the condition
+    // undetermined that year.
     let rates: BTreeMap<u16, Value> = [(2022, pct("0.05")), (2023, pct("0.1"))].into();
     let params: BTreeMap<String, Value> = [("增速线".to_string(), Value::Series(rates))].into();
     // Without an evaluation year, yearly data has no compiled form.
     let why = compile(&p, &checked, sid, &params, None).unwrap_err();
     assert!(why.contains("no evaluation year"), "{why}");
+    // A required rate without that year's value has no value (the interpreter's ZC0705): no
+    // compiled form for 2024.
+    let strict = parse_text(&text.replace("% 按年 可选", "% 按年"));
+    let strict_checked = checked_clean(&strict);
+    let why = compile(&strict, &strict_checked, sid, &params, Some(2024)).unwrap_err();
+    assert!(why.contains("parameter `增速线` has no value for 2024"), "{why}");
+    assert!(compile(&strict, &strict_checked, sid, &params, Some(2023)).is_ok());
     for year in [2023, 2024] {
         let prog = compile(&p, &checked, sid, &params, Some(year)).unwrap();
         // 收入 is read in three years (the year, the year before for 增长额 and for the
@@ -788,11 +796,14 @@ fn growth_streaks_grades_and_dates_agree_with_the_interpreter() {
         vec![(2023, 95), (2024, 95)],
     ));
     assert_eq!((&got[1], &got[3], &got[5]), (&V::Bool(true), &grade("优"), &money(200_000)));
-    // Approved 2019: 2020 and 2021 were its years with targets, before the data, without
-    // values (差); 2022 to 2024 have no targets and 50分 (差); 2019 has no 结果: five years
-    // of 差 in a row, three of them before the data's first year.
+    // Approved 2019: 2020 and 2021 were its years with targets, before its data (nothing
+    // shows how they went); 2022 to 2024 have no targets and 50分 (差): three years of 差 in a
+    // row from its first year of data. With 得分 from 2023 on and 收入 from 2023, its data
+    // begins in 2023: two years.
     let got = run(&county(Some(2019), vec![(2022, 100)], vec![(2022, 50), (2023, 50), (2024, 50)]));
     assert_eq!((&got[3], &got[4]), (&grade("差"), &V::Bool(true)));
+    let got = run(&county(Some(2019), vec![(2023, 100)], vec![(2023, 50), (2024, 50)]));
+    assert_eq!((&got[3], &got[4]), (&grade("差"), &V::Bool(false)));
     // Approved 2023, 2024 its first year: growth 400/300 − 1 = 33.33…% (a quotient that does
     // not end) > 5%, 300 + 400 = 700万元 ≥ 100万元; 80分 is 良, no award.
     let got = run(&county(Some(2023), vec![(2023, 300), (2024, 400)], vec![(2024, 80)]));

@@ -71,10 +71,13 @@ fn json_errors_are_located_in_the_text() {
     // two spellings of one field in one record
     let d = errors("a.json", r#"[{"名称": "乙", "转化费用": 1, "转化费用(元)": 1, "营业收入_2020": 1, "级别": "无", "重点企业": true}]"#.as_bytes());
     assert_eq!(at_text(&d[0]), (Code::DuplicateColumn, 1, 36, "1".into()));
-    // a parameter table must be complete; JSON syntax errors point at the character
-    let d = errors("a.json", r#"{"subjects": [], "params": {"优秀分数线": 90}}"#.as_bytes());
-    assert_eq!(d.iter().map(|d| d.code).collect::<Vec<_>>(), [Code::MissingParam]);
-    assert_eq!(at_text(&d[0]).3, r#"{"优秀分数线": 90}"#);
+    // a parameter the table leaves out is no error when reading: the evaluation reports it
+    // (ZC0705) at the table if a rule needs it; JSON syntax errors point at the character
+    let ds = ok("a.json", r#"{"subjects": [], "params": {"优秀分数线": 90}}"#.as_bytes());
+    assert_eq!(ds.param("全省增速"), Some(&Value::Missing));
+    let gaps: Vec<(&str, Code)> = ds.param_gaps.iter().map(|(n, d)| (n.as_str(), d.code)).collect();
+    assert_eq!(gaps, [("全省增速", Code::MissingParamValue)]);
+    assert_eq!(at_text(&ds.param_gaps[0].1).3, r#"{"优秀分数线": 90}"#);
     let d = errors("a.json", "[{\"名称\": 甲}]".as_bytes());
     assert_eq!(at_text(&d[0]), (Code::DataFormat, 1, 9, "甲".into()));
 }

@@ -184,7 +184,8 @@ fn parameters_on_their_own_sheet() {
         ds.param("全省增速"),
         Some(&Value::Series(BTreeMap::from([(2020, share("0.055"))])))
     );
-    // a parameter sheet must give every parameter without a default
+    // a parameter the sheet leaves out is no error when reading: where it belongs is kept for
+    // the evaluation's ZC0705
     let data = book(&[
         (
             "工作表1",
@@ -195,13 +196,22 @@ fn parameters_on_their_own_sheet() {
         ("params", 0, 0, vec![vec![S("优秀分数线"), N(85.0)], vec![S("优秀分数限"), N(85.0)]]),
     ]);
     let d = errors("a.xlsx", &data);
-    assert_eq!(
-        where_(&d),
-        // In cell order.
-        [(Code::MissingParam, "params!A1".into()), (Code::UnknownField, "params!A2".into())]
-    );
-    assert_eq!(d[1].help.as_ref().unwrap().en, "did you mean `优秀分数线`?");
-    assert!(d[0].message.en.contains("`全省增速`"));
+    assert_eq!(where_(&d), [(Code::UnknownField, "params!A2".into())]);
+    assert_eq!(d[0].help.as_ref().unwrap().en, "did you mean `优秀分数线`?");
+    let data = book(&[
+        (
+            "工作表1",
+            0,
+            0,
+            vec![header(), vec![S("甲"), N(1.0), N(1.0), N(1.0), S("无"), B(false), E]],
+        ),
+        ("params", 0, 0, vec![vec![S("优秀分数线"), N(85.0)]]),
+    ]);
+    let ds = ok("a.xlsx", &data);
+    let [(name, gap)] = ds.param_gaps.as_slice() else { panic!("{:?}", ds.param_gaps) };
+    assert_eq!(name, "全省增速");
+    assert_eq!(where_(std::slice::from_ref(gap)), [(Code::MissingParamValue, "params!A1".into())]);
+    assert!(gap.message.en.contains("`全省增速`"), "{}", gap.message.en);
 }
 
 #[test]

@@ -421,7 +421,10 @@ fn out_replaces_the_report_whole() {
     std::fs::write(&out, "an older report").unwrap();
     let r = zhengce(&["eval", ZEZHOU, "--format", "xlsx", "--out", s(&out)]);
     assert_eq!(r.status, Status::Ok, "{}", r.err);
-    assert_eq!((r.out.as_str(), r.err.as_str()), ("", ""));
+    assert_eq!(r.out, "");
+    // 丙公司: 1,234.57元 × 30% = 370.371元, marked (the fixture writes no rounding).
+    assert_eq!(r.err.matches("ZC0").count(), 2, "{}", r.err);
+    assert!(r.err.starts_with("ZC0709\n") && r.err.contains("370.371 元"), "{}", r.err);
     assert!(dump_workbook(&std::fs::read(&out).unwrap()).starts_with("--- sheet 结果\n"));
     let names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()

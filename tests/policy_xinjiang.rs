@@ -46,9 +46,14 @@ fn check_reports_the_documents_own_disagreements_and_no_error() {
     // ZC0502: 表一 「中小微企业拥有授权专利数（单位:项） 50」 but 三(四) 「中小微企业拥有授权专利数45项」.
     // ZC0507: 表一's technology contract share 「70」% but 三(四) gives 3100万元 of 3100万元 = 100%.
     // (The patent share 45 ÷ 50 = 90% agrees, and so do 表一's revenue, profit and tax with 三(四).)
+    // ZC0409 (two): 五(四)'s 50% of the loan interest and 五(六)1(2)'s 30% of the retained tax
+    //         can come to fractions of a fen, and the document states no rounding.
     assert_eq!(
         codes,
-        ["ZC0501", "ZC0502", "ZC0502", "ZC0502", "ZC0502", "ZC0503", "ZC0504", "ZC0506", "ZC0507"]
+        [
+            "ZC0409", "ZC0409", "ZC0501", "ZC0502", "ZC0502", "ZC0502", "ZC0502", "ZC0503",
+            "ZC0504", "ZC0506", "ZC0507"
+        ]
     );
 }
 

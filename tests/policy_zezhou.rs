@@ -21,11 +21,38 @@ const GUARANTORS: &str = "policies/zezhou.担保机构.toml";
 const COUNTY: &str = "policies/zezhou.县.toml";
 
 #[test]
-fn check_finds_nothing_to_report() {
+fn check_finds_nothing_to_report_but_amounts_the_document_leaves_unrounded() {
     // The document's figures agree with each other (一 and 二(四)14-15 state the same targets).
+    // It states no rounding for three awards that can come to fractions of a fen (ZC0409):
+    // 二(二)6 30% or 20% of the costs, 二(五)17 the guarantee fee top-up (an amount × a
+    // difference of rates) and the risk compensation (a balance × 2% or 5%). No rounding is
+    // added to the policy for them: it states what the document states.
     let (status, codes) = check_codes(POLICY);
     assert_eq!(status, Status::Ok);
-    assert_eq!(codes, Vec::<(String, String)>::new());
+    let w = |c: &str| (c.to_string(), "warning".to_string());
+    assert_eq!(codes, [w("ZC0409"), w("ZC0409"), w("ZC0409")]);
+}
+
+#[test]
+fn an_amount_finer_than_a_fen_is_marked_once_per_award() {
+    // 泽州县兰花精密机械有限公司: 1,666,666.66元 × 30% = 499,999.998元, under the 50万元 cap.
+    let (status, out, err) = zhengce(&[
+        "eval",
+        POLICY,
+        "--data",
+        ENTERPRISES,
+        "--lang",
+        "en",
+        "--error-format",
+        "plain",
+    ]);
+    assert_eq!(status, Status::Ok);
+    assert!(out.contains("499,999.998"), "the amount computed is reported, not rounded");
+    assert_eq!(err.matches("[ZC").count(), 1, "{err}");
+    assert!(
+        err.starts_with("policies/zezhou.zc:161:6: warning[ZC0709]: the award `科技成果转化补助` comes to a fraction of a fen (`泽州县兰花精密机械有限公司`: 499,999.998 yuan); the document writes no rounding, and the reports show the amount computed\n"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -182,9 +209,26 @@ fn a_parameter_is_read_from_the_data_or_the_command_line_never_dropped() {
     // The data file's `[params]`: 高新奖励 = 5万元.
     let r = eval(POLICY, ENTERPRISES, &[]);
     assert_eq!(yuan(&r, subject, "高新认定奖励"), d("50000"));
-    // `--param` overrides the data file, in either form.
+    // `--param` overrides the data file, in either form, and says so (ZC0913, a note).
     let r = eval(POLICY, ENTERPRISES, &["--param", "高新奖励=4万元"]);
     assert_eq!(yuan(&r, subject, "高新认定奖励"), d("40000"));
+    let (status, _, err) = zhengce(&[
+        "eval",
+        POLICY,
+        "--data",
+        ENTERPRISES,
+        "--lang",
+        "en",
+        "--error-format",
+        "plain",
+        "--param",
+        "高新奖励=4万元",
+    ]);
+    assert_eq!(status, Status::Ok);
+    assert!(
+        err.starts_with(&format!("--param:1:1: note[ZC0913]: `--param 高新奖励=4万元` overrides the parameter `高新奖励` that the data file `{ENTERPRISES}` gives: `40,000 yuan` is used, not the data's `50,000 yuan`\n")),
+        "{err}"
+    );
     let r = eval(POLICY, ENTERPRISES, &["--param", "高新奖励(万元)=4"]);
     assert_eq!(yuan(&r, subject, "高新认定奖励"), d("40000"));
     let r = eval(POLICY, ENTERPRISES, &["--param", "高新奖励（万元）=3.5"]);

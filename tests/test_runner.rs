@@ -381,3 +381,35 @@ fn coverage_below_min_fails() {
     let r = zhengce(&["test", s(&policy), "--min", "10"]);
     assert_eq!(r.status, Status::Usage);
 }
+
+#[test]
+fn tests_runs_one_cases_file_on_a_changed_copy_expected_beside_obtained() {
+    let t = TempDir::zezhou("tests-file", true);
+    let copy_dir = t.0.join("draft");
+    fs::create_dir(&copy_dir).unwrap();
+    let copy = copy_dir.join("zezhou-new.zc");
+    let text = fs::read_to_string(t.0.join("zezhou.zc")).unwrap();
+    fs::write(&copy, text.replace("× 30%", "× 25%")).unwrap();
+    let cases = t.0.join("zezhou.test.toml");
+    let r = zhengce(&["test", s(&copy), "--tests", s(&cases)]);
+    assert_eq!(r.status, Status::Errors, "{}\n{}", r.out, r.err);
+    // The cases of 二(二)6 at 30% are the ones that move: 1,666,666.67元 × 25% =
+    // 416,666.6675元 and 1,666,666.66元 × 25% = 416,666.665元, each beside what the case
+    // expected; the others, which a case without `data` reads from zezhou's own sample data
+    // (beside the cases file), still pass.
+    let failed: Vec<&str> = r.out.lines().filter(|l| l.starts_with("FAILED")).collect();
+    assert_eq!(failed.len(), 2, "{}", r.out);
+    assert!(r.out.contains("科技成果转化补助: 期望 500,000 元，得到 416,666.6675 元"), "{}", r.out);
+    assert!(
+        r.out.contains("科技成果转化补助: 期望 499,999.998 元，得到 416,666.665 元"),
+        "{}",
+        r.out
+    );
+    assert!(!r.err.contains("ZC0803"), "{}", r.err);
+    let total: usize = fs::read_to_string(&cases).unwrap().matches("[[case]]").count();
+    assert_eq!(last_line(&r.out), format!("{} passed, 2 failed", total - 2));
+    // A cases file that is not there is an error naming it, not "no tests" passed over.
+    let r = zhengce(&["test", s(&copy), "--tests", s(&t.0.join("nope.test.toml"))]);
+    assert_ne!(r.status, Status::Ok);
+    assert!(r.err.contains("ZC0901") && r.err.contains("nope.test.toml"), "{}", r.err);
+}

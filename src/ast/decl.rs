@@ -120,6 +120,9 @@ pub struct FieldDecl {
     pub by_year: bool,
     pub optional: bool,
     pub range: Option<(Expr, Expr)>,
+    /// `= 0元`: the value the field takes where the data leaves it empty (a field with a default
+    /// may be left empty).
+    pub default: Option<Expr>,
 }
 
 /// A type as written.

@@ -30,6 +30,10 @@ impl Checker<'_> {
                         self.unify(ty, t.ty, bound, bound);
                     }
                 }
+                if let Some(d) = &f.node.default {
+                    let t = self.infer(d, ctx, Some(ty));
+                    self.unify(ty, t.ty, d, d);
+                }
                 return Typed { ty, yearly: f.node.by_year };
             }
             DefSource::Item(item) => item,

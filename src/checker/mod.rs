@@ -12,6 +12,7 @@ mod builtins;
 mod consistency;
 mod consteval;
 mod err;
+mod fen;
 mod imports;
 mod infer;
 mod mistakes;
@@ -104,6 +105,7 @@ pub fn check(policy: &Policy) -> (Checked<'_>, Diagnostics) {
         c.ensure(id);
     }
     c.rules(policy);
+    c.fen_fractions();
     c.mistakes();
     c.consistency();
     c.unused();

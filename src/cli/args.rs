@@ -192,6 +192,11 @@ pub struct TestArgs {
     /// (用原版的用例和快照检验改过的副本)
     #[arg(long, value_name = "ORIGINAL", conflicts_with = "bless")]
     pub against: Option<PathBuf>,
+    /// Run the cases of this test file instead of `NAME.test.toml` (its data paths relative to
+    /// it): each expectation the policy no longer meets is listed, expected beside obtained
+    /// (用这个用例文件检验政策)
+    #[arg(long, value_name = "FILE")]
+    pub tests: Option<PathBuf>,
 }
 
 /// Arguments of `zhengce schema`.

@@ -103,7 +103,9 @@ pub fn run(
             old_params.retain(|name, _| stack::data_names(&old, &kind).contains(name));
             let old_subject = old_checked.scope.subject_names.get(&kind).copied();
             let old_ev = Evaluator::new(&old, &old_checked, old_subject, old_params);
-            let new_ev = Evaluator::new(&new, &new_checked, loaded.subject, loaded.params.clone());
+            let mut new_ev =
+                Evaluator::new(&new, &new_checked, loaded.subject, loaded.params.clone());
+            new_ev.param_gaps(&loaded.dataset.param_gaps);
             let records = &loaded.dataset.records;
             let a = Interpreted::new(
                 &old_ev,
@@ -125,7 +127,9 @@ pub fn run(
             );
             let old_columns = a.columns().len();
             let mut source = Paired::new(a, b);
-            let (result, diags) = diff(&mut source, old_columns, &pools, &lines);
+            let (result, mut diags) = diff(&mut source, old_columns, &pools, &lines);
+            // A `--param` over the data's value is said (ZC0913), as `eval` says it.
+            diags.extend(loaded.notes.clone());
             (result, diags, loaded.year)
         }
     };

@@ -164,7 +164,8 @@ pub fn run(
                 Ok(l) => l,
                 Err(d) => return fail(d, err),
             };
-            let ev = Evaluator::new(&policy, &checked, loaded.subject, loaded.params.clone());
+            let mut ev = Evaluator::new(&policy, &checked, loaded.subject, loaded.params.clone());
+            ev.param_gaps(&loaded.dataset.param_gaps);
             let mut source = Interpreted::new(
                 &ev,
                 &checked,
@@ -174,7 +175,9 @@ pub fn run(
                 true,
                 settings.progress,
             );
-            let (sim, diags) = run(&mut source);
+            let (sim, mut diags) = run(&mut source);
+            // A `--param` over the data's value is said (ZC0913), as `eval` says it.
+            diags.extend(loaded.notes.clone());
             (sim, diags, loaded.year)
         }
     };

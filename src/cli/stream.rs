@@ -84,6 +84,7 @@ pub(super) fn given_params(
         records: Vec::new(),
         param_names: schema.params.iter().map(|p| p.name.clone()).collect(),
         params: vec![crate::data::Value::Missing; schema.params.len()],
+        param_gaps: Vec::new(),
     };
     super::eval::params(&empty, given, &schema.also_known).ok()
 }

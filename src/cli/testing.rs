@@ -109,6 +109,7 @@ pub fn run(
         let ctx = Ctx {
             path: &path,
             home: args.against.as_deref().unwrap_or(&path),
+            tests: args.tests.as_deref(),
             policy: &policy,
             checked: &checked,
             lang,
@@ -161,8 +162,10 @@ pub fn run(
 /// A policy with no test file and no snapshot (none beside it, or beside the version
 /// `--against` names): nothing was tested, which is said rather than passed over.
 fn no_tests(ctx: &Ctx<'_, '_>) -> Diagnostic {
-    let (cases, snap) =
-        (ctx.home.with_extension("test.toml"), ctx.home.with_extension("snap.json"));
+    let (cases, snap) = (
+        ctx.tests.map_or_else(|| ctx.home.with_extension("test.toml"), Path::to_path_buf),
+        ctx.home.with_extension("snap.json"),
+    );
     let (name, cases, snap) = (ctx.path.display(), cases.display(), snap.display());
     diag(
         Code::NoTests,
@@ -174,9 +177,19 @@ fn no_tests(ctx: &Ctx<'_, '_>) -> Diagnostic {
         ),
     )
     .help(Text::new(
-        format!("改过的副本可以用原版的用例和快照检验，看哪些预期变了：`zhengce test {name} --against 原版.zc`"),
-        format!("to check a changed copy against the original's cases and snapshot, and see which expectations move: `zhengce test {name} --against ORIGINAL.zc`"),
+        format!("改过的副本可以用原版的用例和快照检验，看哪些预期变了：`zhengce test {name} --against 原版.zc`；只用一个用例文件：`--tests 原版.test.toml`"),
+        format!("to check a changed copy against the original's cases and snapshot, and see which expectations move: `zhengce test {name} --against ORIGINAL.zc`; with one cases file only: `--tests ORIGINAL.test.toml`"),
     ))
+}
+
+/// The policy whose sample data a case without `data` reads: for a cases file `--tests` names,
+/// `NAME.test.toml`, the policy `NAME.zc` beside it; else `home`.
+fn cases_home(ctx: &Ctx<'_, '_>) -> PathBuf {
+    let named = ctx.tests.and_then(|t| {
+        let name = t.file_name()?.to_str()?.strip_suffix(".test.toml")?;
+        Some(t.with_file_name(format!("{name}.zc")))
+    });
+    named.unwrap_or_else(|| ctx.home.to_path_buf())
 }
 
 /// What every check of one policy needs.
@@ -185,6 +198,8 @@ struct Ctx<'a, 'p> {
     /// The policy whose test file, snapshot and sample data are used: `path` itself, or the
     /// version `--against` names.
     home: &'a Path,
+    /// The cases file `--tests` names, instead of the one beside `home`.
+    tests: Option<&'a Path>,
     policy: &'p Policy,
     checked: &'a Checked<'p>,
     lang: Lang,
@@ -493,8 +508,10 @@ fn number(text: &str, ctx: &Ctx<'_, '_>) -> Option<J> {
 
 /// Reads and runs the cases of `NAME.test.toml`, if there is one.
 fn run_cases(ctx: &Ctx<'_, '_>, tally: &mut Tally, lines: &mut String, diags: &mut Diagnostics) {
-    let test_path = ctx.home.with_extension("test.toml");
-    if !test_path.is_file() {
+    // A file `--tests` names must be there: it is read, and a missing one is an error.
+    let test_path =
+        ctx.tests.map_or_else(|| ctx.home.with_extension("test.toml"), Path::to_path_buf);
+    if ctx.tests.is_none() && !test_path.is_file() {
         return;
     }
     let name = ctx.path.display().to_string();
@@ -645,7 +662,7 @@ fn case_data(
 ) -> Result<PathBuf, Diagnostics> {
     match &case.data {
         Some(d) => Ok(dir.join(d)),
-        None => match sample_data(ctx.home, ctx.policy).as_slice() {
+        None => match sample_data(&cases_home(ctx), ctx.policy).as_slice() {
             [one] => Ok(one.clone()),
             _ => Err(vec![
                 diag(

@@ -20,10 +20,6 @@ use crate::units::{Dim, Kind, parse_unit};
 
 type Res<T> = Result<T, String>;
 
-/// How many years before the data's first a streak (`连续年数`) is followed by the compiled
-/// form; a streak reaching further goes to the interpreter.
-const STREAK_BEFORE_DATA: u16 = 8;
-
 /// The scale numbers of a field are read at: enough for fen and for shares written to four
 /// places; a cell with more places is evaluated by the interpreter.
 const FIELD_SCALE: u32 = 4;
@@ -97,6 +93,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                 columns: Vec::new(),
                 may_miss: Vec::new(),
                 total: Vec::new(),
+                first_year: None,
             },
             at: year,
             fields: BTreeMap::new(),
@@ -118,6 +115,10 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             let Some(DefSource::Field(f)) = checked.scope.defs.get(def).map(|d| d.source) else {
                 return Err("a field without its declaration".into());
             };
+            // An empty cell takes the default: the interpreter's reading, not compiled.
+            if f.node.default.is_some() {
+                return Err(format!("field `{}` has a default", f.node.name.node));
+            }
             let scalar = match checked.types.get(def).map(|t| t.ty) {
                 Some(CheckTy::Num(dim)) => {
                     let scale = if dim.kind() == Kind::Plain { FIELD_SCALE } else { SHARE_SCALE };
@@ -380,9 +381,18 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                             p.name.node
                         ));
                     };
-                    match by_year.get(&year).filter(|v| !v.is_missing()) {
-                        Some(v) => self.data_constant(v)?,
-                        None => self.missing_of(id)?,
+                    // A year without a value is as the interpreter takes it: the default,
+                    // else missing when optional, else no value (`ZC0705`, the interpreter's).
+                    match (by_year.get(&year).filter(|v| !v.is_missing()), &p.default) {
+                        (Some(v), _) => self.data_constant(v)?,
+                        (None, Some(e)) => self.expr(e, None)?,
+                        (None, None) if p.optional => self.missing_of(id)?,
+                        (None, None) => {
+                            return Err(format!(
+                                "parameter `{}` has no value for {year}",
+                                p.name.node
+                            ));
+                        }
                     }
                 }
                 Some(v) => self.data_constant(v)?,
@@ -972,43 +982,47 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
     }
 
     /// `连续年数(c)`: how many years in a row, back from the year being compiled for, `c`
-    /// holds. A condition can hold in years before the data begins (a county failing each year
-    /// its targets have no data), so the streak is compiled from [`STREAK_BEFORE_DATA`] years
-    /// before the data's first, where `c` holding would make it longer than the years the
-    /// program reads (the subject then goes to the interpreter), forward: one more each year
-    /// `c` holds, none after a year it does not.
+    /// holds, as the interpreter counts them: a year before the subject's own first year of
+    /// data ends the streak. A subject's data begins no earlier than the data's first year, so
+    /// the streak is compiled over the years from there, forward: one more each year `c` holds
+    /// from the subject's first, none after a year it does not. A subject without any yearly
+    /// value (whose streak the interpreter follows back through the years) goes to the
+    /// interpreter.
     fn streak(&mut self, c: &Expr) -> Res<(Reg, Ty)> {
         const MAX_YEARS: u16 = 200;
         let year = self.at.ok_or("a yearly function, and there is no evaluation year")?;
         let first = self.first_year.ok_or("a streak over years from a first year unknown")?;
-        let lo = first.saturating_sub(STREAK_BEFORE_DATA).min(year);
-        if year - lo > MAX_YEARS {
+        if year.saturating_sub(first) > MAX_YEARS {
             return Err("a streak over more years than the interpreter counts".into());
         }
-        let held_in = |l: &mut Self, y: u16| -> Res<(Reg, Ty)> {
-            let outer = l.at.replace(y);
-            let v = l.expr(c, None);
-            l.at = outer;
-            let v = v?;
-            if v.1 != Ty::Bool {
-                return Err("a streak of something that is not a condition".into());
+        let own_first = match self.prog.first_year {
+            Some(r) => (r, Ty::Year),
+            None => {
+                let r = self.reg(Some(Ty::Year), Cv::Missing);
+                self.prog.first_year = Some(r);
+                (r, Ty::Year)
             }
-            Ok(v)
         };
-        let before = held_in(self, lo)?;
-        self.op(Ty::Bool, |d| Op::FallbackIf(d, before.0));
+        let some = self.op(Ty::Bool, |d| Op::Cmp(d, own_first.0, own_first.0, CmpOp::Eq));
+        let some = self.op(Ty::Bool, |d| Op::MissingFalse(d, some.0));
+        let none = self.op(Ty::Bool, |d| Op::Not(d, some.0));
+        self.op(Ty::Bool, |d| Op::FallbackIf(d, none.0));
         let one = self.number(Decimal::ONE)?;
         let zero = self.number(Decimal::ZERO)?;
         let mut n = zero;
-        for y in lo + 1..=year {
-            let held = held_in(self, y)?;
+        for y in first..=year {
+            let outer = self.at.replace(y);
+            let held = self.expr(c, None);
+            self.at = outer;
+            let held = held?;
+            if held.1 != Ty::Bool {
+                return Err("a streak of something that is not a condition".into());
+            }
+            let at = self.constant(Cv::Num(i64::from(y)), Ty::Year);
+            let from_first = self.compare(own_first, at, CmpOp::Le)?;
+            let counted = self.op(Ty::Bool, |d| Op::And(d, held.0, from_first.0));
             let more = self.op(Ty::Num(0), |d| Op::Add(d, n.0, one.0));
-            n = self.op(Ty::Num(0), |d| Op::WhenTrue(d, held.0, more.0, zero.0));
-        }
-        if lo == year {
-            // The year compiled for is the one before the data: no streak unless it holds,
-            // which the interpreter counts.
-            return Ok(zero);
+            n = self.op(Ty::Num(0), |d| Op::WhenTrue(d, counted.0, more.0, zero.0));
         }
         Ok(n)
     }

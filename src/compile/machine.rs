@@ -115,6 +115,18 @@ impl<'p> Machine<'p> {
 
     /// Loads a validated record's fields into one lane, as [`load`](Machine::load) does.
     pub fn load_lane(&mut self, lane: usize, record: &Record) -> R {
+        if let Some(r) = self.prog.first_year {
+            // As the interpreter finds it: the earliest year of any yearly field.
+            let first = record
+                .fields
+                .iter()
+                .filter_map(|v| match v {
+                    Value::Series(m) => m.keys().next().copied(),
+                    _ => None,
+                })
+                .min();
+            self.set_lane(lane, r, first.map_or(Cv::Missing, |y| Cv::Num(i64::from(y))));
+        }
         for (field, value) in self.prog.fields.iter().zip(&record.fields) {
             match (field, value) {
                 (FieldIn::Unused, _) => {}

@@ -24,8 +24,8 @@
 //! exactly as the interpreter's 28-place quotient decides it, else the subject goes to the
 //! interpreter) compile for a year known when compiling; the totals and streaks need the data's
 //! first year ([`compile_for_data`]). Instructions whose operands are constants are worked out
-//! when compiling, and one instruction made twice is kept once, so that a streak reaching back
-//! before the data costs little. Anything else (a growth rate as a value, years that depend on
+//! when compiling, and one instruction made twice is kept once, so that the same test
+//! written for several years costs little. Anything else (a growth rate as a value, years that depend on
 //! the data, score sheets, division, texts as values, members of definitions) makes
 //! [`compile`] return the reason, naming the definition, and callers use the interpreter for
 //! the whole policy.
@@ -243,8 +243,9 @@ pub(crate) enum Op {
         op: CmpOp,
         shift: u8,
     },
-    /// Sends the subject to the interpreter where the condition holds (a streak longer than
-    /// the years the program reads); the result is the condition.
+    /// Sends the subject to the interpreter where the condition holds (a streak of a subject
+    /// without any yearly value, which the interpreter follows back through the years); the
+    /// result is the condition.
     FallbackIf(Reg, Reg),
 }
 
@@ -272,6 +273,10 @@ pub struct Program {
     pub fields: Vec<FieldIn>,
     /// The rules reported per subject, in declaration order.
     pub columns: Vec<Column>,
+    /// The register of the subject's first year of data (the earliest year any yearly field
+    /// has a value; missing when none has), when the program reads it (`连续年数` stops there,
+    /// as the interpreter's does).
+    pub first_year: Option<Reg>,
 }
 
 impl Program {

@@ -119,7 +119,9 @@ impl Schema {
             let f: &FieldDecl = f;
             let kind = resolve_type(policy, &f.ty.node, f.ty.span, enums, &mut diags);
             if let Some(kind) = kind {
-                fields.push(spec(&f.name, kind, f.by_year, f.optional, f.range.as_ref()));
+                // A field with a default may be left empty: the default is its value.
+                let optional = f.optional || f.default.is_some();
+                fields.push(spec(&f.name, kind, f.by_year, optional, f.range.as_ref()));
             }
         }
         let mut param_specs = Vec::new();

@@ -20,9 +20,12 @@ use crate::units::{Dim, Unit, parse_unit};
 /// Validates the subjects and parameters of a data file against a schema. Returns the dataset
 /// only when there is no error; otherwise every error found.
 ///
-/// A file with a parameter table (JSON `params`, TOML `[params]`, a `参数` sheet) must give
-/// every parameter that has no default (ZC0608); a file without one (every CSV file) leaves
-/// them [`Value::Missing`], to be given by another file.
+/// A parameter a file does not give is [`Value::Missing`], to be given on the command line
+/// (`--param`); no error here: a missing parameter is reported by the evaluation (`ZC0705`),
+/// once, with the rules it leaves undetermined, and only when some rule needs it. When the file
+/// has a parameter table (JSON `params`, TOML `[params]`, a `参数` sheet) that lacks a
+/// parameter without a default, [`Dataset::param_gaps`] says where it should have been given
+/// (the empty cell, or the table) and what to write there.
 pub fn validate(raw: &RawData, schema: &Schema) -> Result<Dataset, Diagnostics> {
     validate_with_years(raw, schema).map(|(ds, _)| ds)
 }
@@ -44,7 +47,7 @@ pub fn validate_with_years(
         Some(table) => v.table(table),
         None => Vec::new(),
     };
-    let params = v.params();
+    let (params, param_gaps) = v.params();
     if v.diags.has_errors() {
         return Err(v.diags);
     }
@@ -54,6 +57,7 @@ pub fn validate_with_years(
         records,
         param_names: schema.params.iter().map(|p| p.name.clone()).collect(),
         params,
+        param_gaps,
     };
     Ok((dataset, v.row_years))
 }
@@ -848,7 +852,10 @@ impl Validator<'_> {
 
     // ------------------------------------------------------------------ parameters
 
-    fn params(&mut self) -> Vec<Value> {
+    /// The parameters' values, and where the parameter table leaves out one without a default
+    /// (see [`validate`]).
+    fn params(&mut self) -> (Vec<Value>, Vec<(String, Diagnostic)>) {
+        let mut gaps = Vec::new();
         let mut slots = vec![Slot::default(); self.schema.params.len()];
         let mut seen: HashMap<(usize, Option<u16>), DataLoc> = HashMap::new();
         let raw = self.raw;
@@ -904,10 +911,10 @@ impl Validator<'_> {
                     .or_else(|| self.raw.params_loc.clone())
                     .unwrap_or(DataLoc::Span(Span::default()));
                 let d = self.diag(
-                    Code::MissingParam,
+                    Code::MissingParamValue,
                     Text::new(
-                        format!("数据中没有给出参数 `{}` 的值", spec.name),
-                        format!("no value given for parameter `{}`", spec.name),
+                        format!("参数 `{}` 没有取值", spec.name),
+                        format!("the parameter `{}` has no value", spec.name),
                     ),
                     &loc,
                     Text::new(
@@ -945,9 +952,9 @@ impl Validator<'_> {
                         ),
                     ),
                     None => Text::new(
-                        format!("在参数表中加入 `{example}`，或在政策中给出默认值"),
+                        format!("在参数表中加入 `{example}`，或用 `--param {name}=…{unit}` 给出"),
                         format!(
-                            "add `{example}` to the parameters, or give it a default in the policy"
+                            "add `{example}` to the parameters, or give it with `--param {name}=…{unit}`"
                         ),
                     ),
                 };
@@ -957,11 +964,11 @@ impl Validator<'_> {
                         Text::new("在这里声明，没有默认值", "declared here without a default"),
                     )
                     .help(help);
-                self.push(d);
+                gaps.push((spec.name.clone(), d));
             }
             out.push(slot.into_value(spec));
         }
-        out
+        (out, gaps)
     }
 }
 

@@ -96,8 +96,12 @@ pub struct Dataset {
     /// The parameter names, in the order the parameters were declared.
     pub param_names: Vec<String>,
     /// One value per parameter, in the order of [`Dataset::param_names`];
-    /// [`Value::Missing`] for a parameter the data does not give (it has a default).
+    /// [`Value::Missing`] for a parameter the data does not give.
     pub params: Vec<Value>,
+    /// For each parameter without a default that the data's parameter table leaves out (by
+    /// name): `ZC0705` at the place it should have been given (the empty cell, or the table),
+    /// with what to write there, for the evaluation to report if a rule needs it.
+    pub param_gaps: Vec<(String, crate::diagnostics::Diagnostic)>,
 }
 
 impl Dataset {
@@ -138,6 +142,7 @@ mod tests {
                 key: "甲".into(),
                 fields: vec![Value::Text("甲".into()), series],
             }],
+            param_gaps: Vec::new(),
             param_names: vec!["分数线".into()],
             params: vec![Value::Missing],
         };

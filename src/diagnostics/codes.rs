@@ -79,6 +79,7 @@ codes! {
     UnroundedDivision = "ZC0406", Warning, "金额来自除法却未写明取整", "an amount comes from a division with no rounding written";
     RateWithoutPercent = "ZC0407", Warning, "比例像是漏写了百分号", "a rate without its percent sign";
     FigureNotQuoted = "ZC0408", Warning, "规则中的数字不在所引原文中", "a figure in a rule is not in its quoted clause";
+    FenFraction = "ZC0409", Warning, "金额可能有不足一分的尾数却未写明取整", "an amount can carry fractions of a fen with no rounding written";
     // --- consistency of stated facts
     TotalMismatch = "ZC0501", Warning, "合计与各项之和不符", "stated total differs from the sum of its parts";
     StatedAmountMismatch = "ZC0502", Warning, "声明金额与计算结果不符", "stated amount differs from the computed one";
@@ -111,6 +112,7 @@ codes! {
     EvalLimit = "ZC0706", Error, "评估超出上限", "evaluation limit exceeded";
     OutsideValidity = "ZC0707", Warning, "评估年度不在有效期内", "evaluation year outside the validity period";
     MissingResults = "ZC0708", Warning, "结果缺数据", "results missing data";
+    FenOutcome = "ZC0709", Warning, "金额有不足一分的尾数", "an amount finer than a fen";
     // --- test files
     TestFile = "ZC0801", Error, "测试文件无法读取", "unreadable test file";
     TestCase = "ZC0802", Error, "测试用例无法运行", "test case that cannot run";
@@ -130,19 +132,21 @@ codes! {
     LineTooLong = "ZC0910", Error, "数据行过长", "line too long";
     WorkbookTooLarge = "ZC0911", Error, "工作簿解压后过大", "workbook inflates too far";
     UnknownParam = "ZC0912", Error, "政策没有这一参数", "no such parameter in the policy";
+    ParamOverride = "ZC0913", Note, "命令行参数改写了数据中的值", "a command-line parameter overrides the data's value";
 }
 
 impl Code {
     /// Whether a problem of this code is the same for every subject it stops (a parameter
-    /// without a value), or for every data file evaluated (a year outside the validity
-    /// period), so that a run reports it once.
+    /// without a value), for every subject of an award (an amount finer than a fen), or for
+    /// every data file evaluated (a year outside the validity period), so that a run reports
+    /// it once.
     pub fn once_per_run(self) -> bool {
-        matches!(self, Code::MissingParamValue | Code::OutsideValidity)
+        matches!(self, Code::MissingParamValue | Code::OutsideValidity | Code::FenOutcome)
     }
 
     /// Whether a problem reported once per run counts the subjects it stopped.
     pub fn counts_subjects(self) -> bool {
-        matches!(self, Code::MissingParamValue)
+        matches!(self, Code::MissingParamValue | Code::FenOutcome)
     }
 }
 

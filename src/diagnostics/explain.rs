@@ -34,6 +34,7 @@ pub fn explain(code: Code) -> &'static str {
         Code::NoYear => include_str!("../../docs/codes/ZC0703.md"),
         Code::DeductionRange => include_str!("../../docs/codes/ZC0704.md"),
         Code::MissingParamValue => include_str!("../../docs/codes/ZC0705.md"),
+        Code::FenOutcome => include_str!("../../docs/codes/ZC0709.md"),
         Code::OutsideValidity => include_str!("../../docs/codes/ZC0707.md"),
         Code::MissingResults => include_str!("../../docs/codes/ZC0708.md"),
         Code::EvalLimit => include_str!("../../docs/codes/ZC0706.md"),
@@ -60,6 +61,7 @@ pub fn explain(code: Code) -> &'static str {
         Code::TierUnreachable => include_str!("../../docs/codes/ZC0404.md"),
         Code::TierNoFallback => include_str!("../../docs/codes/ZC0405.md"),
         Code::UnroundedDivision => include_str!("../../docs/codes/ZC0406.md"),
+        Code::FenFraction => include_str!("../../docs/codes/ZC0409.md"),
         Code::RateWithoutPercent => include_str!("../../docs/codes/ZC0407.md"),
         Code::FigureNotQuoted => include_str!("../../docs/codes/ZC0408.md"),
         Code::TotalMismatch => include_str!("../../docs/codes/ZC0501.md"),
@@ -88,6 +90,7 @@ pub fn explain(code: Code) -> &'static str {
         Code::LineTooLong => include_str!("../../docs/codes/ZC0910.md"),
         Code::WorkbookTooLarge => include_str!("../../docs/codes/ZC0911.md"),
         Code::UnknownParam => include_str!("../../docs/codes/ZC0912.md"),
+        Code::ParamOverride => include_str!("../../docs/codes/ZC0913.md"),
     }
 }
 

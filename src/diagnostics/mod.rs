@@ -174,7 +174,7 @@ pub struct Diagnostics {
     /// For each item standing for several subjects, by its position: how many more.
     more: std::collections::BTreeMap<usize, u64>,
     /// The position of the item kept for each code and place reported once per run.
-    kept: std::collections::BTreeMap<(Code, String, usize, usize), usize>,
+    kept: std::collections::BTreeMap<(Code, String, usize, usize, Option<Place>), usize>,
 }
 
 impl Diagnostics {
@@ -184,6 +184,12 @@ impl Diagnostics {
 
     pub fn push(&mut self, d: Diagnostic) {
         self.add(d, 0);
+    }
+
+    /// Adds `d`, reported once per run, standing for `extra` more subjects besides its own (a
+    /// block of a register that counted them instead of making one diagnostic each).
+    pub fn push_counted(&mut self, d: Diagnostic, extra: u64) {
+        self.add(d, extra);
     }
 
     pub fn extend(&mut self, other: Diagnostics) {
@@ -199,10 +205,24 @@ impl Diagnostics {
         if d.code.once_per_run()
             && let Some(loc) = d.primary()
         {
-            let site = (d.code, loc.file.name.clone(), loc.span.start, loc.span.end);
-            if let Some(at) = self.kept.get(&site) {
+            let site = (
+                d.code,
+                loc.file.name.clone(),
+                loc.span.start,
+                loc.span.end,
+                d.primary_cell().cloned(),
+            );
+            if let Some(&at) = self.kept.get(&site) {
                 if d.code.counts_subjects() {
-                    *self.more.entry(*at).or_insert(0) += extra + 1;
+                    *self.more.entry(at).or_insert(0) += extra + 1;
+                    // The rules it stopped for this subject join those of the others.
+                    if let Some(kept) = self.items.get_mut(at) {
+                        for l in d.labels {
+                            if !l.primary && !kept.labels.contains(&l) {
+                                kept.labels.push(l);
+                            }
+                        }
+                    }
                 }
                 return;
             }

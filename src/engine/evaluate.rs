@@ -52,11 +52,12 @@ pub fn evaluate(
     let loaded =
         load(policy, checked, data, opts.kind.as_deref(), opts.year, &opts.params, &others)?;
     let mut ev = Evaluator::new(policy, checked, loaded.subject, loaded.params.clone());
+    ev.param_gaps(&loaded.dataset.param_gaps);
     if let Some(c) = coverage {
         ev.record_coverage(c.clone());
     }
     let mut outcomes = Vec::new();
-    let mut diags = Diagnostics::new();
+    let mut diags = loaded.notes.clone();
     diags.extend(
         super::validity::outside(policy, loaded.year).into_iter().collect::<Vec<_>>().into(),
     );
@@ -102,7 +103,8 @@ pub fn evaluate(
             &opts.params,
             &known,
         )?;
-        let iev = Evaluator::new(&imp.policy, &ichecked, iloaded.subject, iloaded.params);
+        let mut iev = Evaluator::new(&imp.policy, &ichecked, iloaded.subject, iloaded.params);
+        iev.param_gaps(&iloaded.dataset.param_gaps);
         let mut iout = Vec::new();
         for record in &iloaded.dataset.records {
             let (o, d) = iev.evaluate(record, iloaded.year);

@@ -97,6 +97,9 @@ pub struct Loaded {
     /// The years of the data's `年份` column (empty without one), for the help when no year
     /// can be chosen.
     pub row_years: std::collections::BTreeSet<u16>,
+    /// `ZC0913` for each parameter the data gives and `--param` overrides: which value is used
+    /// and which is not.
+    pub notes: Diagnostics,
 }
 
 /// Loads and validates a data file for a policy, with `--param` overrides.
@@ -123,9 +126,10 @@ pub fn load(
     }
     let (dataset, row_years) = read_dataset_with_years(data, &schema)?;
     let params = params(&dataset, given, &schema.also_known)?;
+    let notes = overridden(&dataset, &params, given, data);
     let subject = checked.scope.subject_names.get(&kind).copied();
     let year = year.or_else(|| default_year(&dataset, &params, &row_years));
-    Ok(Loaded { dataset, params, subject, year, row_years })
+    Ok(Loaded { dataset, params, subject, year, row_years, notes })
 }
 
 /// The year to evaluate when none is given: the latest the yearly values of the data (or of its
@@ -277,6 +281,126 @@ pub fn params(
         }
     }
     if diags.is_empty() { Ok(map) } else { Err(diags.into()) }
+}
+
+/// `ZC0913`, a note for each parameter that the data file gives and `--param` gives too: the
+/// command line's value is used (`used`, as [`params`] made it), the data's is not; both are
+/// named, so that a report is never read with the wrong value in mind.
+pub fn overridden(
+    ds: &Dataset,
+    used: &BTreeMap<String, Value>,
+    given: &[String],
+    data: &Path,
+) -> Diagnostics {
+    let file = data.display().to_string();
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    // The last `--param` of a name is the one used: it is the one named.
+    for p in given.iter().rev() {
+        let Some((raw, _)) = p.split_once('=') else { continue };
+        let raw = raw.trim();
+        let name = unit_form(raw).map_or(raw, |(bare, _)| bare);
+        let Some(in_data) = ds.param(name).filter(|v| !v.is_missing()) else { continue };
+        if !seen.insert(name) {
+            continue;
+        }
+        let now = used.get(name).unwrap_or(&Value::Missing);
+        let (dz, de) = (shown(in_data, true), shown(in_data, false));
+        let (nz, ne) = (shown(now, true), shown(now, false));
+        let mut d = usage(
+            "--param",
+            Text::new(
+                format!(
+                    "`--param {p}` 改写了数据文件 `{file}` 给出的参数 `{name}`：计算用 {nz}，不用数据中的 {dz}"
+                ),
+                format!(
+                    "`--param {p}` overrides the parameter `{name}` that the data file `{file}` gives: {ne} is used, not the data's {de}"
+                ),
+            ),
+            Text::new(
+                format!("去掉 `--param {p}` 即用数据中的值"),
+                format!("drop `--param {p}` to use the data's value"),
+            ),
+        )
+        .sorted();
+        for x in &mut d {
+            x.code = Code::ParamOverride;
+            x.severity = Code::ParamOverride.severity();
+        }
+        out.extend(d);
+    }
+    out.reverse();
+    out.into()
+}
+
+/// A parameter's value for a message: `50,000 元`, `6.5%`, `是`; a value per year year by year.
+fn shown(v: &Value, zh: bool) -> String {
+    use crate::units::Kind;
+    match v {
+        Value::Number { value, dim } => {
+            let (n, unit) = match dim.kind() {
+                Kind::Percent => {
+                    (value.checked_mul(rust_decimal::Decimal::ONE_HUNDRED), "%".to_string())
+                }
+                Kind::Points => (
+                    value.checked_mul(rust_decimal::Decimal::ONE_HUNDRED),
+                    if zh { "个百分点".to_string() } else { " pp".to_string() },
+                ),
+                Kind::Plain if dim.is_number() => (Some(*value), String::new()),
+                Kind::Plain => (
+                    Some(*value),
+                    format!(
+                        " {}",
+                        dim.display(if zh {
+                            crate::diagnostics::Lang::Zh
+                        } else {
+                            crate::diagnostics::Lang::En
+                        })
+                    ),
+                ),
+            };
+            match n {
+                Some(n) => format!("`{}{unit}`", crate::report::show::grouped(n)),
+                None => format!("`{}`", value.normalize()),
+            }
+        }
+        Value::Bool(b) => match (b, zh) {
+            (true, true) => "`是`".into(),
+            (false, true) => "`否`".into(),
+            (true, false) => "`yes`".into(),
+            (false, false) => "`no`".into(),
+        },
+        Value::Series(by_year) => {
+            let each: Vec<String> = by_year
+                .iter()
+                .map(|(y, v)| {
+                    if zh {
+                        format!("{y} 年 {}", shown(v, zh))
+                    } else {
+                        format!("{} in {y}", shown(v, zh))
+                    }
+                })
+                .collect();
+            each.join(if zh { "、" } else { ", " })
+        }
+        Value::Missing => {
+            if zh {
+                "（无）".into()
+            } else {
+                "(none)".into()
+            }
+        }
+        Value::Text(t) => format!("`{t}`"),
+        Value::Year(y) => format!("`{y}`"),
+        Value::Date(d) => format!("`{}-{:02}-{:02}`", d.year, d.month, d.day),
+        Value::Enum { enum_name, index } => {
+            if zh {
+                format!("`{enum_name}` 的第 {} 个值", index + 1)
+            } else {
+                format!("value {} of `{enum_name}`", index + 1)
+            }
+        }
+    }
 }
 
 /// The names of the parameters `--param NAME=VALUE` gives, without their units.

@@ -12,6 +12,8 @@ use crate::data::Record;
 pub enum Source {
     /// A datum of the subject.
     Input,
+    /// A field the data leaves empty, which takes the default its declaration gives (`= 0元`).
+    Default,
     /// A parameter supplied with the data.
     Param,
     /// A rule or named value of the policy.
@@ -43,6 +45,18 @@ impl Evaluator<'_, '_> {
         self.step(&mut frame, def, year.unwrap_or(0), 0, &mut seen)
     }
 
+    /// Whether the subject's data gives field `def` no value in `year`.
+    fn data_missing(&self, frame: &Frame<'_>, def: DefId, year: u16) -> bool {
+        let slot = self.slots.get(def).copied().flatten();
+        match slot.and_then(|s| frame.record.fields.get(s)) {
+            None | Some(crate::data::Value::Missing) => true,
+            Some(crate::data::Value::Series(by_year)) => {
+                by_year.get(&year).is_none_or(crate::data::Value::is_missing)
+            }
+            Some(_) => false,
+        }
+    }
+
     fn step(
         &self,
         frame: &mut Frame<'_>,
@@ -56,12 +70,15 @@ impl Evaluator<'_, '_> {
         let name = scope.defs.get(def).map(|d| d.name.clone()).unwrap_or_default();
         let item = match scope.defs.get(def).map(|d| d.source) {
             Some(DefSource::Item(i)) => i,
-            _ => {
+            source => {
+                // An empty cell of a field with a default: the default, said as such.
+                let defaulted = matches!(source, Some(DefSource::Field(f)) if f.node.default.is_some())
+                    && self.data_missing(frame, def, year);
                 return Step {
                     def,
                     name,
                     value,
-                    source: Source::Input,
+                    source: if defaulted { Source::Default } else { Source::Input },
                     formula: None,
                     clause: None,
                     quote: None,

@@ -432,6 +432,12 @@ impl Evaluator<'_, '_> {
                 self.need_year(frame, span)?;
                 let mut n: u16 = 0;
                 while n < MAX_YEARS && year >= n {
+                    // A year before the subject's first year of data ends the run: nothing
+                    // shows that it continues (and nothing there is evaluated: a parameter
+                    // given for the years of the data only is not asked for one before them).
+                    if frame.first_year.is_some_and(|first| year - n < first) {
+                        break;
+                    }
                     match self.eval(frame, a, year - n)?.as_bool() {
                         Some(true) => n += 1,
                         _ => break,

@@ -8,6 +8,7 @@
 pub mod coverage;
 pub mod explain;
 mod expr;
+pub mod fen;
 pub mod outcome;
 pub mod overflow;
 mod rules;
@@ -57,6 +58,9 @@ pub struct Evaluator<'c, 'p> {
     params: BTreeMap<String, Value>,
     /// Where to record the branches taken, when asked ([`Evaluator::record_coverage`]).
     coverage: Option<Coverage>,
+    /// Where the data should have given each parameter it leaves out
+    /// ([`Evaluator::param_gaps`]).
+    param_gaps: BTreeMap<String, Diagnostic>,
 }
 
 impl<'c, 'p> Evaluator<'c, 'p> {
@@ -100,6 +104,7 @@ impl<'c, 'p> Evaluator<'c, 'p> {
             reported: Vec::new(),
             params,
             coverage: None,
+            param_gaps: BTreeMap::new(),
         };
         evaluator.reported = evaluator.reported();
         evaluator
@@ -113,6 +118,13 @@ impl<'c, 'p> Evaluator<'c, 'p> {
     /// Records the branches every later evaluation takes in `coverage`.
     pub fn record_coverage(&mut self, coverage: Coverage) {
         self.coverage = Some(coverage);
+    }
+
+    /// Where the data file should have given each parameter it leaves out
+    /// ([`crate::data::Dataset::param_gaps`]): a parameter without a value that a rule needs is
+    /// reported there, rather than at its declaration alone.
+    pub fn param_gaps(&mut self, gaps: &[(String, Diagnostic)]) {
+        self.param_gaps = gaps.iter().cloned().collect();
     }
 
     fn file(&self) -> &Arc<SourceFile> {
@@ -165,10 +177,14 @@ impl<'c, 'p> Evaluator<'c, 'p> {
         let mut frame = Frame::new(record, year, self.coverage.is_some());
         let mut rules = Vec::new();
         for &def in &self.reported {
+            frame.param_stops.clear();
             let value = match year {
                 Some(y) => self.def_at(&mut frame, def, y),
                 None => self.def_at(&mut frame, def, 0),
             };
+            if value.is_err() {
+                self.undetermined_by_params(&mut frame, def);
+            }
             let detail = frame.details.remove(&def).unwrap_or(Detail::Value);
             let (value, detail) = match value {
                 Ok(v) => (v, detail),
@@ -176,11 +192,48 @@ impl<'c, 'p> Evaluator<'c, 'p> {
             };
             rules.push(RuleOutcome { def, value, detail });
         }
+        // An award finer than a fen is marked (once per award and run, when diagnostics merge).
+        for r in &rules {
+            if let V::Num(x, dim) = &r.value
+                && *dim == crate::units::Dim::MONEY
+                && fen::finer_than_fen(*x)
+                && self.is_award(r.def)
+                && let Some(d) =
+                    fen::fen_outcome(self.file(), &self.checked.scope, r.def, &record.key, *x)
+            {
+                frame.diags.push(d);
+            }
+        }
         if let (Some(cov), Some(hits)) = (&self.coverage, frame.hits) {
             cov.add(hits);
         }
         let diags: Diagnostics = frame.diags.into();
         (SubjectOutcome { key: record.key.clone(), year, rules }, diags)
+    }
+
+    /// `ZC0709` for award `def` worth `amount` 元 to subject `key`, when that is finer than a
+    /// fen (the mark [`Evaluator::evaluate`] gives, for amounts computed elsewhere: the compiled
+    /// form's).
+    pub fn fen_mark(
+        &self,
+        def: DefId,
+        key: &str,
+        amount: rust_decimal::Decimal,
+    ) -> Option<Diagnostic> {
+        if !fen::finer_than_fen(amount) || !self.is_award(def) {
+            return None;
+        }
+        fen::fen_outcome(self.file(), &self.checked.scope, def, key, amount)
+    }
+
+    /// Whether `def` is an award.
+    fn is_award(&self, def: DefId) -> bool {
+        self.checked
+            .scope
+            .defs
+            .get(def)
+            .and_then(|d| d.kind())
+            .is_some_and(|k| matches!(k, ItemKind::Award(_)))
     }
 
     fn loc(&self, span: Span) -> Loc {
@@ -211,6 +264,91 @@ impl<'c, 'p> Evaluator<'c, 'p> {
     }
 }
 
+impl Evaluator<'_, '_> {
+    /// `ZC0705`: parameter `p` has no value (in `year`, for a parameter given for other years
+    /// only). One diagnostic per parameter and subject, at the place the data should have given
+    /// it when it has a parameter table (else at the declaration); the rules it leaves
+    /// undetermined are added as they fail ([`Evaluator::undetermined_by_params`]).
+    fn missing_param(
+        &self,
+        frame: &mut Frame<'_>,
+        p: &crate::ast::ParamDecl,
+        year: Option<u16>,
+    ) -> Stop {
+        let name = &p.name.node;
+        let key = &frame.record.key;
+        let (yzh, yen) = match year {
+            Some(y) => (format!(" {y} 年的"), format!(" for {y}")),
+            None => (String::new(), String::new()),
+        };
+        let tail = Text::new(
+            format!("，用到它的规则无法确定（首先是主体 `{key}`）"),
+            format!(": the rules that need it are undetermined (first for `{key}`)"),
+        );
+        let gap = if year.is_none() { self.param_gaps.get(name) } else { None };
+        let d = match gap {
+            Some(gap) => {
+                let mut d = gap.clone();
+                d.message.zh.push_str(&tail.zh);
+                d.message.en.push_str(&tail.en);
+                d
+            }
+            None => Diagnostic::new(
+                Code::MissingParamValue,
+                Text::new(
+                    format!("参数 `{name}` 没有{yzh}取值{}", tail.zh),
+                    format!("the parameter `{name}` has no value{yen}{}", tail.en),
+                ),
+            )
+            .at(self.loc(p.name.span), Text::new("没有取值，也没有默认值", "no value and no default"))
+            .help(Text::new(
+                format!(
+                    "原文没有规定此值；在数据的参数表中给出{}，或用 `--param {name}=…` 给出",
+                    if year.is_some() { "这一年的值" } else { "" }
+                ),
+                format!(
+                    "the document leaves it open: give it{} in the data's parameters, or with `--param {name}=…`",
+                    if year.is_some() { " for that year" } else { "" }
+                ),
+            )),
+        };
+        let at = match frame.diags.iter().position(|x| x.code == d.code && x.message == d.message) {
+            Some(i) => i,
+            None => {
+                frame.diags.push(d);
+                frame.diags.len().saturating_sub(1)
+            }
+        };
+        if !frame.param_stops.contains(&at) {
+            frame.param_stops.push(at);
+        }
+        Stop
+    }
+
+    /// Names rule `def`, which a missing parameter has left undetermined, on that parameter's
+    /// diagnostic.
+    fn undetermined_by_params(&self, frame: &mut Frame<'_>, def: DefId) {
+        let Some((name, span)) = self.checked.scope.ident_of(def) else { return };
+        let label = Text::new(format!("无法确定：`{name}`"), format!("undetermined: `{name}`"));
+        let loc = self.loc(span);
+        for &at in &frame.param_stops {
+            if let Some(d) = frame.diags.get_mut(at)
+                && !d
+                    .labels
+                    .iter()
+                    .any(|l| l.loc.span == loc.span && l.loc.file.name == loc.file.name)
+            {
+                d.labels.push(crate::diagnostics::Label {
+                    loc: loc.clone(),
+                    text: label.clone(),
+                    primary: false,
+                    cell: None,
+                });
+            }
+        }
+    }
+}
+
 /// The state of evaluating one subject.
 struct Frame<'r> {
     record: &'r Record,
@@ -230,6 +368,9 @@ struct Frame<'r> {
     first_year: Option<u16>,
     /// The branches taken, when coverage is recorded.
     hits: Option<Vec<Probe>>,
+    /// The diagnostics (by position in `diags`) of the parameters without a value that the
+    /// rule being reported has met.
+    param_stops: Vec<usize>,
 }
 
 impl<'r> Frame<'r> {
@@ -253,6 +394,7 @@ impl<'r> Frame<'r> {
             current: None,
             first_year,
             hits: record_hits.then(Vec::new),
+            param_stops: Vec::new(),
         }
     }
 

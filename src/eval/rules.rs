@@ -25,12 +25,17 @@ impl Evaluator<'_, '_> {
         let Some(d) = self.checked.scope.defs.get(def) else { return Ok(V::Missing) };
         let span = d.span;
         let item = match d.source {
-            DefSource::Field(_) => {
+            DefSource::Field(f) => {
                 let slot = self.slots.get(def).copied().flatten();
-                let Some(value) = slot.and_then(|s| frame.record.fields.get(s)) else {
-                    return Ok(V::Missing);
+                let v = match slot.and_then(|s| frame.record.fields.get(s)) {
+                    Some(value) => self.data_value(frame, value, year, span)?,
+                    None => V::Missing,
                 };
-                return self.data_value(frame, value, year, span);
+                // An empty cell of a field with a default takes the default.
+                return match (&v, &f.node.default) {
+                    (V::Missing, Some(e)) => self.eval(frame, e, year),
+                    _ => Ok(v),
+                };
             }
             DefSource::Item(item) => item,
         };
@@ -40,24 +45,24 @@ impl Evaluator<'_, '_> {
         let at_year = frame.year.is_none_or(|y| y == year);
         match &item.node.kind {
             ItemKind::Param(p) => {
-                if let Some(v) = self.params.get(&p.name.node)
-                    && !v.is_missing()
+                let given = self.params.get(&p.name.node).filter(|v| !v.is_missing());
+                // A value per year without the year asked for is missing too.
+                let lacks_year = match given {
+                    Some(crate::data::Value::Series(by_year)) => {
+                        frame.year.is_some()
+                            && by_year.get(&year).is_none_or(crate::data::Value::is_missing)
+                    }
+                    _ => false,
+                };
+                if let Some(v) = given
+                    && !lacks_year
                 {
                     return self.data_value(frame, v, year, span);
                 }
                 match &p.default {
                     Some(e) => self.eval(frame, e, year),
                     None if p.optional => Ok(V::Missing),
-                    None => Err(self.fail(
-                        frame,
-                        Code::MissingParamValue,
-                        p.name.span,
-                        Text::new(format!("参数 `{}` 没有取值", p.name.node), format!("the parameter `{}` has no value", p.name.node)),
-                        Text::new(
-                            format!("原文没有规定此值；在数据的参数表中给出，或用 `--param {}=…`", p.name.node),
-                            format!("the document leaves it open: give it in the data's parameters or with `--param {}=…`", p.name.node),
-                        ),
-                    )),
+                    None => Err(self.missing_param(frame, p, lacks_year.then_some(year))),
                 }
             }
             ItemKind::Let(l) => {

@@ -431,7 +431,12 @@ impl Printer<'_> {
         self.name(&f.name);
         self.colon(f.ty.span.start);
         self.type_expr(&f.ty);
-        self.modifiers(f.by_year, f.optional, f.range.as_ref(), end);
+        let next = f.default.as_ref().map_or(end, |v| v.span.start);
+        self.modifiers(f.by_year, f.optional, f.range.as_ref(), next);
+        if let Some(v) = &f.default {
+            self.assign(v.span.start);
+            self.sub(v, ANY);
+        }
     }
 
     /// `例外 若 c 则 v`, each where the author wrote it.

@@ -297,6 +297,10 @@ struct Done {
     /// The block's results under the other version of a paired run.
     other: Option<Box<Done>>,
     order: KeyOrder,
+    /// Per award column (by position in [`Plan::columns`]), the first row of the compiled form
+    /// worth a fraction of a fen (its id and amount) and how many such rows since: marked
+    /// (`ZC0709`) once per block, not once per row ([`flush_fen`]).
+    fen: BTreeMap<usize, (String, Decimal, u64)>,
 }
 
 /// Whether the ids of a block are strictly increasing (by length then bytes, or by bytes), and
@@ -393,6 +397,9 @@ enum Target {
         /// For a column of a required yearly field: the field's bit in the row's mask of
         /// fields given (a row must give some year of each).
         needs: Option<u8>,
+        /// For a column of a yearly field: its year (a value in it makes the year one of the
+        /// subject's years of data).
+        year: Option<u16>,
         read: Take,
     },
 }
@@ -673,11 +680,13 @@ fn block_results(
         their_errors: Vec::new(),
         other: None,
         order: KeyOrder::new(),
+        fen: BTreeMap::new(),
     };
     let text = match std::str::from_utf8(&block.bytes) {
         Ok(t) => t,
         Err(_) => {
             slow_rows(plan, mode, machine, block.first_line, &block.bytes, &mut d);
+            flush_fen(plan, &mut d);
             return d;
         }
     };
@@ -690,6 +699,7 @@ fn block_results(
         m => slow_rows(plan, mode, m, block.first_line, &block.bytes, &mut d),
     }
     fold_fixed(plan, &mut d);
+    flush_fen(plan, &mut d);
     d
 }
 
@@ -785,6 +795,8 @@ fn fast_rows(
         let mut ok = true;
         let mut any = false;
         let mut given = 0u64;
+        // The subject's first year of data (`u16::MAX`: none yet).
+        let mut first_year = u16::MAX;
         let mut cells = cells::cells(line);
         for target in &plan.targets {
             let Some(cell) = cells.next() else {
@@ -796,6 +808,11 @@ fn fast_rows(
                 && !cell.is_empty()
             {
                 given |= 1u64 << bit;
+            }
+            if let Target::Field { year: Some(y), .. } = target
+                && !cell.is_empty()
+            {
+                first_year = first_year.min(*y);
             }
             if cell.len() > crate::limits::MAX_CELL_CHARS {
                 // Perhaps too long: the loader counts its characters.
@@ -821,6 +838,11 @@ fn fast_rows(
             ok = false;
         }
         if ok && any {
+            if let Some(r) = m.program().first_year {
+                let y =
+                    if first_year == u16::MAX { Cv::Missing } else { Cv::Num(first_year.into()) };
+                m.set_lane(lanes, r, y);
+            }
             batch.push(Pending { lane: Some(lanes), key, line_no: this_line, line });
             lanes += 1;
         } else if !line.split(',').all(|c| c.trim().is_empty()) {
@@ -860,6 +882,13 @@ fn flush(
         d.rows += 1;
         d.order.push(p.key);
         keep_amounts(plan, mode, d, p.key, |i| m.outcome_at(lane, i).ok());
+        mark_fen(plan, d, p.key, |i| {
+            let c = prog.columns.get(i)?;
+            match (m.value_at(lane, c.reg), c.ty) {
+                (Cv::Num(_), crate::compile::Ty::Num(s)) if s > 2 => m.outcome_at(lane, i).ok(),
+                _ => None,
+            }
+        });
         match mode {
             Mode::Amounts => {}
             Mode::Csv => match &plan.fixed {
@@ -1042,10 +1071,15 @@ fn evaluate_records(
             (0..plan.columns.len()).map(|i| m.outcome(i)).collect::<Result<Vec<V>, _>>().ok()
         });
         let values = match compiled {
-            Some(v) => v,
+            Some(v) => {
+                mark_fen(plan, d, &record.key, |i| v.get(i).cloned());
+                v
+            }
             None => {
                 d.interpreted += 1;
                 let (o, diags) = plan.evaluator.evaluate(record, plan.year);
+                // The compiled rows before this one are marked first, in file order.
+                flush_fen(plan, d);
                 d.diags.extend(diags);
                 plan.columns
                     .iter()
@@ -1194,6 +1228,31 @@ fn end_row(plan: &Plan<'_, '_>, d: &mut Done, partial: out::Total, missing: bool
     }
 }
 
+/// Notes each award of the compiled form's row `key` that is finer than a fen, for the mark the
+/// interpreter gives (`ZC0709`; `value` gives a column's value, `None` for one that cannot be).
+fn mark_fen(plan: &Plan<'_, '_>, d: &mut Done, key: &str, value: impl Fn(usize) -> Option<V>) {
+    for (i, _) in plan.columns.iter().enumerate().filter(|(_, c)| c.award) {
+        if let Some(V::Num(x, dim)) = value(i)
+            && dim == crate::units::Dim::MONEY
+            && crate::eval::fen::finer_than_fen(x)
+        {
+            d.fen.entry(i).and_modify(|e| e.2 += 1).or_insert_with(|| (key.to_string(), x, 1));
+        }
+    }
+}
+
+/// The marks noted by [`mark_fen`] so far, into the block's diagnostics: one per award, at its
+/// first row, counting the others.
+fn flush_fen(plan: &Plan<'_, '_>, d: &mut Done) {
+    for (i, (key, x, n)) in std::mem::take(&mut d.fen) {
+        if let Some(c) = plan.columns.get(i)
+            && let Some(mark) = plan.evaluator.fen_mark(c.def, &key, x)
+        {
+            d.diags.push_counted(mark, n.saturating_sub(1));
+        }
+    }
+}
+
 /// For a stacking run, the row's id and the amounts of [`Plan::amount_cols`], `value` giving
 /// the value of a column.
 fn keep_amounts(
@@ -1333,6 +1392,7 @@ fn plan<'c, 'p>(
                 key: false,
                 optional: false,
                 needs: None,
+                year: None,
                 read: Take::Slow,
             });
             placed.push((usize::MAX, None));
@@ -1359,7 +1419,14 @@ fn plan<'c, 'p>(
                     Some((r, t)) => (reg.map(|_| r), t),
                     None => (None, Take::Slow),
                 };
-                targets.push(Target::Field { reg, key: false, optional, needs: bit, read });
+                targets.push(Target::Field {
+                    reg,
+                    key: false,
+                    optional,
+                    needs: bit,
+                    year: Some(y),
+                    read,
+                });
                 continue;
             }
             (Some(f), None) => match take(spec, f, h.unit) {
@@ -1375,6 +1442,7 @@ fn plan<'c, 'p>(
             key: is_key,
             optional: spec.optional && !is_key,
             needs: None,
+            year: None,
             read,
         });
     }

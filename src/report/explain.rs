@@ -22,6 +22,8 @@ fn node(out: &mut String, s: &Step, scope: &Scope<'_>, lang: Lang, first: &str, 
     let origin = match (s.source, zh) {
         (Source::Input, true) => "  （输入数据）",
         (Source::Input, false) => "  (input data)",
+        (Source::Default, true) => "  （数据空白，取声明的缺省值）",
+        (Source::Default, false) => "  (left empty in the data: the declared default)",
         (Source::Param, true) => "  （参数）",
         (Source::Param, false) => "  (parameter)",
         (Source::Rule, _) => "",
@@ -56,6 +58,7 @@ pub fn json(step: &Step, scope: &Scope<'_>) -> String {
 fn tree(s: &Step, scope: &Scope<'_>) -> J {
     let source = match s.source {
         Source::Input => "input",
+        Source::Default => "default",
         Source::Param => "param",
         Source::Rule => "rule",
     };

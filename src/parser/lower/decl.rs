@@ -331,6 +331,7 @@ impl Lower {
         let name = self.ident(c.expect(Rule::ident)?)?;
         let ty = self.type_expr(c.expect(Rule::type_expr)?)?;
         let m = self.modifiers(&mut c)?;
+        let default = c.eat(Rule::expr).map(|e| self.expr(e)).transpose()?;
         let f = FieldDecl {
             citations,
             name,
@@ -338,6 +339,7 @@ impl Lower {
             by_year: m.by_year,
             optional: m.optional,
             range: m.range,
+            default,
         };
         Ok(Node::new(f, whole))
     }
