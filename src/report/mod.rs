@@ -351,23 +351,34 @@ pub fn missing_warning(
                 if subjects == 1 { " is" } else { "s are" }
             ),
         ),
-    )
-    .help(Text::new(
-        "在数据文件中补齐这些主体缺的字段后重新评估；`zhengce explain 政策 --data 数据 --subject 主体 规则` 会列出一条结果用到的每个字段",
-        "fill in the fields these subjects lack in the data file and evaluate again; `zhengce explain POLICY --data DATA --subject ID RULE` lists every field a result uses",
-    ));
+    );
+    let help = (
+        "在数据文件中补齐这些主体缺的字段后重新评估；`zhengce explain 政策 --data 数据 --subject 主体 规则` 会列出一条结果用到的每个字段".to_string(),
+        "fill in the fields these subjects lack in the data file and evaluate again; `zhengce explain POLICY --data DATA --subject ID RULE` lists every field a result uses".to_string(),
+    );
+    // The first rule is labelled; the others are named beside it (labels far apart in the
+    // policy would show the whole text between them).
     let mut first = true;
+    let (mut zh, mut en) = (Vec::new(), Vec::new());
     for (def, n) in by_rule {
-        let Some((_, span)) = checked.scope.ident_of(*def) else { continue };
-        let loc = Loc::new(&policy.file, span);
-        let text = Text::new(
-            format!("{n} 个主体缺这一结果"),
-            format!("missing for {n} subject{}", if *n == 1 { "" } else { "s" }),
-        );
-        d = if first { d.at(loc, text) } else { d.also(loc, text) };
-        first = false;
+        let Some((name, span)) = checked.scope.ident_of(*def) else { continue };
+        let s = if *n == 1 { "" } else { "s" };
+        if first {
+            let text =
+                Text::new(format!("{n} 个主体缺这一结果"), format!("missing for {n} subject{s}"));
+            d = d.at(Loc::new(&policy.file, span), text);
+            first = false;
+        } else {
+            zh.push(format!("`{name}`（{n} 个主体）"));
+            en.push(format!("`{name}` ({n} subject{s})"));
+        }
     }
-    Some(d)
+    let (mut hz, mut he) = help;
+    if !zh.is_empty() {
+        hz = format!("缺数据的结果还有{}；{hz}", zh.join("、"));
+        he = format!("results also missing: {}; {he}", en.join(", "));
+    }
+    Some(d.help(Text::new(hz, he)))
 }
 
 /// The money awards a subject's total adds directly ([`Report::total_parts`]).
