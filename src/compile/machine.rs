@@ -116,15 +116,7 @@ impl<'p> Machine<'p> {
     /// Loads a validated record's fields into one lane, as [`load`](Machine::load) does.
     pub fn load_lane(&mut self, lane: usize, record: &Record) -> R {
         if let Some(r) = self.prog.first_year {
-            // As the interpreter finds it: the earliest year of any yearly field.
-            let first = record
-                .fields
-                .iter()
-                .filter_map(|v| match v {
-                    Value::Series(m) => m.keys().next().copied(),
-                    _ => None,
-                })
-                .min();
+            let first = record.first_year();
             self.set_lane(lane, r, first.map_or(Cv::Missing, |y| Cv::Num(i64::from(y))));
         }
         for (field, value) in self.prog.fields.iter().zip(&record.fields) {
@@ -632,37 +624,19 @@ pub(super) fn fold(
 /// The instruction writing `dst` instead.
 pub(super) fn with_dst(op: Op, dst: super::Reg) -> Op {
     let mut op = op;
-    match &mut op {
-        Op::Scale(d, ..)
-        | Op::Add(d, ..)
-        | Op::Sub(d, ..)
-        | Op::Mul(d, ..)
-        | Op::Neg(d, ..)
-        | Op::Abs(d, ..)
-        | Op::Trunc(d, ..)
-        | Op::InYear(d, ..)
-        | Op::Min(d, ..)
-        | Op::Max(d, ..)
-        | Op::Round(d, ..)
-        | Op::Cmp(d, ..)
-        | Op::And(d, ..)
-        | Op::Or(d, ..)
-        | Op::Not(d, ..)
-        | Op::If(d, ..)
-        | Op::WhenTrue(d, ..)
-        | Op::MissingFalse(d, ..)
-        | Op::Cap(d, ..)
-        | Op::Keep(d, ..)
-        | Op::Ratio(d, ..)
-        | Op::FallbackIf(d, ..) => *d = dst,
-        Op::Group { dst: d, .. } | Op::CmpRatio { dst: d, .. } => *d = dst,
-    }
+    *dst_mut(&mut op) = dst;
     op
 }
 
 /// The register an instruction writes.
 fn dst_of(op: &Op) -> super::Reg {
-    match *op {
+    let mut op = *op;
+    *dst_mut(&mut op)
+}
+
+/// The register an instruction writes, to change.
+fn dst_mut(op: &mut Op) -> &mut super::Reg {
+    match op {
         Op::Scale(d, ..)
         | Op::Add(d, ..)
         | Op::Sub(d, ..)

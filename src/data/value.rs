@@ -78,6 +78,18 @@ pub struct Record {
 }
 
 impl Record {
+    /// The subject's first year of data: the earliest year any yearly field has a value for
+    /// (`连续年数` stops there); `None` when none has.
+    pub fn first_year(&self) -> Option<u16> {
+        self.fields
+            .iter()
+            .filter_map(|v| match v {
+                Value::Series(m) => m.keys().next().copied(),
+                _ => None,
+            })
+            .min()
+    }
+
     /// The value in one slot (see [`Dataset::field_index`]).
     pub fn get(&self, slot: usize) -> Option<&Value> {
         self.fields.get(slot)

@@ -375,14 +375,7 @@ struct Frame<'r> {
 
 impl<'r> Frame<'r> {
     fn new(record: &'r Record, year: Option<u16>, record_hits: bool) -> Self {
-        let first_year = record
-            .fields
-            .iter()
-            .filter_map(|v| match v {
-                Value::Series(m) => m.keys().next().copied(),
-                _ => None,
-            })
-            .min();
+        let first_year = record.first_year();
         Frame {
             record,
             year,
