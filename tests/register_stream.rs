@@ -535,3 +535,25 @@ fn missing_values_read_缺数据_and_the_totals_say_they_are_incomplete() {
         format!("合计（不完整：30 个主体缺数据）,{want_fee},{want_jobs},{want_total}")
     );
 }
+
+/// `ZC0708` with two rules missing data: the first is labelled, the other named in the help
+/// with its count (labels on rules far apart would show the whole policy between them).
+#[test]
+fn missing_data_in_two_rules_labels_the_first_and_names_the_other() {
+    let policy_text = "主体 企业 {\n 标识 企业名称\n 企业名称: 文本\n 费用: 元 可选\n 人数: 人 可选 }\n\
+        对于 企业 {\n\
+        § 一 「按费用的 20% 补助」\n 补贴 费用补助 { 金额 费用 × 20% }\n\
+        § 二 「每人 1000元」\n 奖励 用工奖励 { 金额 人数 × 1000元/人 }\n}\n";
+    let policy_path = temp("missing-two.zc", policy_text);
+    // 甲 lacks 费用, 乙 lacks 人数, 丙 lacks both.
+    let data = temp("missing-two.企业.csv", "企业名称,费用(元),人数(人)\n甲,,2\n乙,100,\n丙,,\n");
+    let r = std::process::Command::new(env!("CARGO_BIN_EXE_zhengce"))
+        .args(["eval", policy_path.to_str().unwrap(), "--data", data.to_str().unwrap()])
+        .args(["--format", "csv", "--error-format", "plain", "--lang", "zh"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8(r.stderr).unwrap();
+    assert!(err.contains("missing-two.zc:8:5: warning[ZC0708]: 3 个主体的结果缺数据"), "{err}");
+    assert!(err.contains("缺数据的结果还有`用工奖励`（2 个主体）"), "{err}");
+    assert_eq!(err.matches("missing-two.zc:").count(), 1, "{err}");
+}
