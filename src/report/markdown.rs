@@ -108,7 +108,7 @@ pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
             let _ = writeln!(
                 out,
                 "| **{}** | **{}** | {} |",
-                total_label(g.missing, lang),
+                super::total_label(g.missing, lang),
                 amount(g.total),
                 g.recipients
             );
@@ -147,7 +147,7 @@ fn summary(out: &mut String, r: &Report<'_, '_>, g: &super::Grand, lang: Lang) {
         let _ = writeln!(out, "| {} |", row.join(" | "));
     }
     let totals = r.totals();
-    let mut last = vec![format!("**{}**", total_label(g.missing, lang))];
+    let mut last = vec![format!("**{}**", super::total_label(g.missing, lang))];
     for d in &awards {
         let t = totals.iter().find(|t| t.def == *d);
         last.push(t.map_or_else(String::new, |t| grouped(t.amount)));
@@ -157,18 +157,6 @@ fn summary(out: &mut String, r: &Report<'_, '_>, g: &super::Grand, lang: Lang) {
     }
     last.push(format!("**{}**", g.total.map_or_else(|| overflow(lang), grouped)));
     let _ = writeln!(out, "| {} |\n", last.join(" | "));
-}
-
-/// `合计`, or `合计（不完整：3 个主体缺数据）`.
-fn total_label(missing: u64, lang: Lang) -> String {
-    match (missing, lang) {
-        (0, Lang::Zh) => "合计".into(),
-        (0, Lang::En) => "total".into(),
-        (m, Lang::Zh) => format!("合计（不完整：{m} 个主体缺数据）"),
-        (m, Lang::En) => {
-            format!("total (incomplete: {m} subject{} missing data)", if m == 1 { "" } else { "s" })
-        }
-    }
 }
 
 fn missing(lang: Lang) -> String {

@@ -460,3 +460,15 @@ impl Totals {
 pub(crate) fn word(lang: Lang, t: &Text) -> &str {
     t.get(lang)
 }
+
+/// `合计`, or `合计（不完整：3 个主体缺数据）`: the label of a report's row of totals.
+pub(super) fn total_label(missing: u64, lang: Lang) -> String {
+    match (missing, lang) {
+        (0, Lang::Zh) => "合计".into(),
+        (0, Lang::En) => "total".into(),
+        (m, Lang::Zh) => format!("合计（不完整：{m} 个主体缺数据）"),
+        (m, Lang::En) => {
+            format!("total (incomplete: {m} subject{} missing data)", if m == 1 { "" } else { "s" })
+        }
+    }
+}

@@ -288,7 +288,7 @@ fn results(ws: &mut Worksheet, r: &Report<'_, '_>, lang: Lang) -> Result<(), Xls
         && !r.outcomes.is_empty()
     {
         let row = row32(r.outcomes.len() + 1);
-        s.bold(row, 0, &total_label(g.missing, lang))?;
+        s.bold(row, 0, &super::total_label(g.missing, lang))?;
         let totals = r.totals();
         for (j, d) in defs.iter().enumerate() {
             if let Some(t) = totals.iter().find(|t| t.def == *d && r.money_award(*d)) {
@@ -301,18 +301,6 @@ fn results(ws: &mut Worksheet, r: &Report<'_, '_>, lang: Lang) -> Result<(), Xls
         s.amount(row, col16(after + stacks.len()), g.total)?;
     }
     s.finish()
-}
-
-/// `合计`, or `合计（不完整：3 个主体缺数据）`.
-fn total_label(missing: u64, lang: Lang) -> String {
-    match (missing, lang) {
-        (0, Lang::Zh) => "合计".into(),
-        (0, Lang::En) => "total".into(),
-        (m, Lang::Zh) => format!("合计（不完整：{m} 个主体缺数据）"),
-        (m, Lang::En) => {
-            format!("total (incomplete: {m} subject{} missing data)", if m == 1 { "" } else { "s" })
-        }
-    }
 }
 
 /// The sheet `合计`: each award's total and recipients, each stacking rule's, and the total of
@@ -341,7 +329,7 @@ fn totals(ws: &mut Worksheet, r: &Report<'_, '_>, lang: Lang) -> Result<(), Xlsx
             s.decimal(row, 2, Decimal::from(*n), false)?;
             row += 1;
         }
-        s.bold(row, 0, &total_label(g.missing, lang))?;
+        s.bold(row, 0, &super::total_label(g.missing, lang))?;
         s.amount(row, 1, g.total)?;
         s.decimal(row, 2, Decimal::from(g.recipients), false)?;
         row += 1;
