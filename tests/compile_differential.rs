@@ -231,9 +231,7 @@ fn bundled_policies_that_compile_agree_with_the_interpreter() {
             }
         }
     }
-    // These bundled subject kinds compile in 2024, with their sample parameters (xinjiang's
-    // 考核项目 has a score sheet whose items divide, which the compiled form leaves to the
-    // interpreter).
+    // Every bundled subject kind compiles in 2024, with its sample parameters.
     for kind in [
         "taiyuan:区县",
         "taiyuan:市",
@@ -242,6 +240,7 @@ fn bundled_policies_that_compile_agree_with_the_interpreter() {
         "xinjiang:企业",
         "xinjiang:项目",
         "xinjiang:县",
+        "xinjiang:考核项目",
         "yangcheng:支出",
         "yangcheng:企业",
         "zezhou:企业",
@@ -808,4 +807,81 @@ fn growth_streaks_grades_and_dates_agree_with_the_interpreter() {
     // not end) > 5%, 300 + 400 = 700万元 ≥ 100万元; 80分 is 良, no award.
     let got = run(&county(Some(2023), vec![(2023, 300), (2024, 400)], vec![(2024, 80)]));
     assert_eq!((&got[1], &got[3], &got[5]), (&V::Bool(true), &grade("良"), &money(0)));
+}
+
+/// Score sheets: criteria, a ratio that divides (held as the interpreter's exact decimal), a
+/// ratio read from the data, deductions with a range, points given, sections added in order,
+/// and a grade of the total.
+#[test]
+fn score_sheets_with_quotients_agree_with_the_interpreter() {
+    let text = "主体 项目 { 标识 名称\n 名称: 文本\n 有目标: 是否 可选\n 实际: 万元\n 计划: 万元\n\
+        达成率: 占比 可选\n 扣分: 分 可选 范围 0分 至 7分\n 违规: 是否\n 打分: 分 范围 0分 至 3分 }\n\
+        对于 项目 {\n § 一 「评分表」\n 评分 绩效 满分 20分 {\n\
+          部分 决策 5分 {\n 项 目标 2分 按条件 { 有目标 2分: 有目标 }\n\
+            项 到位率 3分 按比例 实际 / 计划\n }\n\
+          部分 管理 15分 {\n 项 产出 5分 按比例(5分) 达成率\n\
+            项 使用 7分 扣分 { 套取 4-7分: 扣分; 不合规 2分: 违规 }\n\
+            项 财务 3分 取值(3分) 打分\n }\n }\n\
+        § 二 「档次」\n 等级 档次: 绩效 { 优: ≥ 18分; 良: ≥ 12分; 差: 其他 }\n}\n";
+    let p = parse_text(text);
+    let checked = checked_clean(&p);
+    // A random deduction lies outside 4-7分 more often than not, and cells with more than four
+    // places go to the interpreter too.
+    let handled = differential(&p, &checked, "项目", 2000);
+    assert!(handled > 300, "{handled} of 2000 handled compiled");
+    let sid = checked.scope.subject_names["项目"];
+    let prog = compile(&p, &checked, sid, &BTreeMap::new(), None).unwrap();
+    let names: Vec<&str> = prog.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["绩效", "档次"]);
+    let num = |s: &str, dim| Value::Number { value: s.parse().unwrap(), dim };
+    let wan = |s: &str| Value::Number {
+        value: s.parse::<Decimal>().unwrap() * Decimal::from(10_000),
+        dim: zhengce::units::Dim::MONEY,
+    };
+    let score = |s: &str| num(s, zhengce::units::Dim::NUMBER);
+    let project = |goal: bool, done: &str, planned: &str, deduct: Value, wrong: bool| Record {
+        key: "甲".into(),
+        fields: vec![
+            Value::Text("甲".into()),
+            Value::Bool(goal),
+            wan(done),
+            wan(planned),
+            num("0.8", zhengce::units::Dim::PERCENT),
+            deduct,
+            Value::Bool(wrong),
+            score("2.5"),
+        ],
+    };
+    let ev = Evaluator::new(&p, &checked, Some(sid), BTreeMap::new());
+    let run = |record: &Record| -> Option<Vec<V>> {
+        let mut m = Machine::new(&prog);
+        m.load(record).unwrap();
+        m.run().ok()?;
+        let got: Vec<V> = (0..prog.columns.len()).map(|i| m.outcome(i).unwrap()).collect();
+        let (outcome, _) = ev.evaluate(record, None);
+        for (col, v) in prog.columns.iter().zip(&got) {
+            let want = outcome.rules.iter().find(|r| r.def == col.def).unwrap();
+            assert_eq!(&want.value, v, "rule `{}`", col.name);
+        }
+        Some(got)
+    };
+    let grade = |name: &str| {
+        let e = checked.scope.grade_enums.values().next().copied().unwrap();
+        V::Enum(e, checked.scope.enums[e].index_of(name).unwrap())
+    };
+    let points = |s: &str| V::Num(s.parse().unwrap(), zhengce::units::Dim::SCORE);
+    // 1万元 of 3万元: 3分 × 0.3333333333333333333333333333 (the interpreter's 28-place
+    // quotient) = 0.9999999999999999999999999999; 2 + that + 5 × 80% = 4, 7 − 5 = 2 (a
+    // deduction of 5, none for 不合规), 2.5 given: 11.4999999999999999999999999999, 差.
+    let got = run(&project(true, "1", "3", score("5"), false)).unwrap();
+    assert_eq!(got[0], points("11.4999999999999999999999999999"));
+    assert_eq!(got[1], grade("差"));
+    // Everything planned arrived (6万元 of 4万元 counts as all of it), no deduction given
+    // counts as none and 不合规 takes 2 of 使用's 7: 2 + 3 + 4 + 5 + 2.5 = 16.5, 良.
+    let got = run(&project(true, "6", "4", Value::Missing, true)).unwrap();
+    assert_eq!((&got[0], &got[1]), (&points("16.5"), &grade("良")));
+    // A deduction outside 4-7分 (the interpreter reports it) and nothing planned (a division
+    // by zero, which it reports too) are left to the interpreter.
+    assert_eq!(run(&project(true, "1", "3", score("3"), false)), None);
+    assert_eq!(run(&project(true, "1", "0", score("5"), false)), None);
 }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use rust_decimal::Decimal;
 
 use super::fixed::{MAX_SCALE, from_decimal, pow10};
-use super::{Column, Cv, FieldIn, Op, Program, Reg, RoundMode, Scalar, Ty};
+use super::{Column, Cv, DecFn, FieldIn, Op, Program, Reg, RoundMode, Scalar, Ty};
 use crate::ast::{
     AwardClause, AwardDecl, BinOp, CmpOp, CondBody, CondGroup, Exception, Expr, ExprKind,
     GroupKind, IndicatorsDecl, Item, ItemKind, LogicOp, Node, Pattern, Policy, TargetKind, YearSel,
@@ -17,6 +17,9 @@ use crate::data::Value;
 use crate::eval::Evaluator;
 use crate::eval::value::{V, shift_year, whole};
 use crate::units::{Dim, Kind, parse_unit};
+
+mod decimal;
+mod score;
 
 type Res<T> = Result<T, String>;
 
@@ -233,10 +236,15 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
     fn op(&mut self, ty: Ty, make: impl FnOnce(Reg) -> Op) -> (Reg, Ty) {
         let op = make(Reg::MAX);
         let known = &self.known;
-        if let Some(x) = super::machine::fold(&op, &self.prog.lists, |r| known.get(&r).copied()) {
+        // A decimal is never a constant register: its value lives in the decimal lanes.
+        let folded = match ty {
+            Ty::Dec => None,
+            _ => super::machine::fold(&op, &self.prog.lists, |r| known.get(&r).copied()),
+        };
+        if let Some(x) = folded {
             let v = match ty {
                 _ if x == super::MISSING => Cv::Missing,
-                Ty::Num(_) | Ty::Year | Ty::Date => Cv::Num(x),
+                Ty::Num(_) | Ty::Year | Ty::Date | Ty::Dec => Cv::Num(x),
                 Ty::Bool | Ty::Ratio => Cv::Bool(x != 0),
                 Ty::Enum(_) | Ty::Text(_) => Cv::Enum(u32::try_from(x).unwrap_or(u32::MAX)),
             };
@@ -323,6 +331,8 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                 let s = x.max(y);
                 Ok((self.at_scale(a, s)?, self.at_scale(b, s)?, Ty::Num(s)))
             }
+            // A choice copies registers, not the decimal lanes.
+            (Ty::Dec, _) | (_, Ty::Dec) => Err("a choice between exact decimals".into()),
             (x, y) if x == y => Ok((a.0, b.0, x)),
             _ => Err("values of different kinds".into()),
         }
@@ -416,7 +426,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             ItemKind::Share(s) => self.expr(&s.value, None)?,
             ItemKind::Pool(p) => self.expr(&p.total, None)?,
             ItemKind::Indicators(t) => self.indicators(t)?,
-            ItemKind::Score(_) => return Err("a score sheet has no compiled form".into()),
+            ItemKind::Score(s) => self.score(s)?,
             ItemKind::Grade(g) => self.grade(id, g)?,
             ItemKind::Matching(_) => return Err("a matching line has no compiled form".into()),
             _ => return Err("a declaration of this kind has no compiled form".into()),
@@ -714,16 +724,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
 
     fn expr_node(&mut self, e: &Expr, hint: Option<usize>) -> Res<(Reg, Ty)> {
         match &e.node {
-            ExprKind::Quantity(q) => {
-                let v = match &q.unit {
-                    None => q.value,
-                    Some(u) => {
-                        let unit = parse_unit(&u.node).map_err(|_| "unknown unit")?;
-                        unit.to_base(q.value).map_err(|_| "a constant out of range")?
-                    }
-                };
-                self.number(v)
-            }
+            ExprKind::Quantity(q) => self.quantity(q),
             ExprKind::Bool(b) => Ok(self.constant(Cv::Bool(*b), Ty::Bool)),
             ExprKind::Name(n) => self.name(n, hint),
             ExprKind::Paren(inner) => self.expr(inner, None),
@@ -731,6 +732,10 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                 let a = self.expr(inner, None)?;
                 match a.1 {
                     Ty::Num(_) => Ok(self.op(a.1, |d| Op::Neg(d, a.0))),
+                    Ty::Dec => {
+                        let zero = self.number(Decimal::ZERO)?;
+                        self.arith(DecFn::Sub, zero, a)
+                    }
                     _ => Ok(a),
                 }
             }
@@ -739,6 +744,16 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                 let b = self.expr(r, None)?;
                 if a.1 == Ty::Year || b.1 == Ty::Year {
                     return self.year_arithmetic(*op, a, b);
+                }
+                let f = match op {
+                    BinOp::Add => DecFn::Add,
+                    BinOp::Sub => DecFn::Sub,
+                    BinOp::Mul => DecFn::Mul,
+                    // A quotient is held as the interpreter holds it, an exact decimal.
+                    BinOp::Div => return self.arith(DecFn::Div, a, b),
+                };
+                if a.1 == Ty::Dec || b.1 == Ty::Dec {
+                    return self.arith(f, a, b);
                 }
                 match op {
                     BinOp::Add | BinOp::Sub => {
@@ -749,8 +764,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                         let add = *op == BinOp::Add;
                         Ok(self.op(ty, |d| if add { Op::Add(d, x, y) } else { Op::Sub(d, x, y) }))
                     }
-                    BinOp::Mul => self.multiply(a, b),
-                    BinOp::Div => Err("division".into()),
+                    _ => self.multiply(a, b),
                 }
             }
             ExprKind::Compare(cmp, l, r) => {
@@ -847,6 +861,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
         let hint = enum_of(s.1);
         Ok(match pattern {
             // Holds whenever the scrutinee has a value.
+            Pattern::Otherwise if s.1 == Ty::Dec => self.dec_compare(s, s, CmpOp::Eq)?,
             Pattern::Otherwise => {
                 let (x, y, _) = self.unify(s, s)?;
                 self.op(Ty::Bool, |d| Op::Cmp(d, x, y, CmpOp::Eq))
@@ -884,6 +899,9 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                 return Err("a growth rate compared with something other than a number".into());
             }
             _ => {}
+        }
+        if a.1 == Ty::Dec || b.1 == Ty::Dec {
+            return self.dec_compare(a, b, op);
         }
         let (a, b) = match (a.1, b.1) {
             (Ty::Year, Ty::Num(_)) => (a, self.as_year(b)?),

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use rust_decimal::Decimal;
 
 use super::fixed::to_decimal;
-use super::{Cv, Fallback, FieldIn, Op, Program, RoundMode, Ty};
+use super::{Cv, DecFn, Fallback, FieldIn, Op, Program, RoundMode, Ty};
 use crate::data::{Record, Value};
 use crate::eval::value::V;
 
@@ -20,6 +20,9 @@ use crate::eval::value::V;
 pub struct Machine<'p> {
     prog: &'p Program,
     regs: Vec<i64>,
+    /// Per register and lane, the value of a [`Ty::Dec`] register (whose `regs` entry says
+    /// whether it has one); empty when the program has none.
+    dec: Vec<Decimal>,
     bad: [bool; LANES],
     /// Lanes given a missing value for a register that the program assumes always holds one
     /// (which validated data never does): they go to the interpreter.
@@ -57,8 +60,13 @@ fn encode(v: Cv) -> i64 {
 
 impl<'p> Machine<'p> {
     pub fn new(prog: &'p Program) -> Self {
-        let regs = prog.init.iter().flat_map(|v| [encode(*v); LANES]).collect();
-        Machine { prog, regs, bad: [false; LANES], pending: [false; LANES] }
+        let regs: Vec<i64> = prog.init.iter().flat_map(|v| [encode(*v); LANES]).collect();
+        let dec = if prog.types.contains(&Some(Ty::Dec)) {
+            vec![Decimal::ZERO; regs.len()]
+        } else {
+            Vec::new()
+        };
+        Machine { prog, regs, dec, bad: [false; LANES], pending: [false; LANES] }
     }
 
     pub fn program(&self) -> &'p Program {
@@ -154,7 +162,8 @@ impl<'p> Machine<'p> {
             return Cv::Missing;
         }
         match self.prog.ty(r) {
-            Some(Ty::Num(_) | Ty::Year | Ty::Date) => Cv::Num(x),
+            // A decimal's value is in the decimal lanes ([`Machine::outcome_at`]).
+            Some(Ty::Num(_) | Ty::Year | Ty::Date | Ty::Dec) => Cv::Num(x),
             Some(Ty::Bool | Ty::Ratio) => Cv::Bool(x != 0),
             Some(Ty::Enum(_) | Ty::Text(_)) => Cv::Enum(u32::try_from(x).unwrap_or(u32::MAX)),
             None => Cv::Missing,
@@ -186,6 +195,10 @@ impl<'p> Machine<'p> {
         self.pending = [false; LANES];
         let missing: Lane = [MISSING; LANES];
         for (i, op) in prog.ops.iter().enumerate() {
+            if decimal(op) {
+                run_decimal(op, &mut self.regs, &mut self.dec, &mut bad);
+                continue;
+            }
             let total = prog.total.get(i).copied().unwrap_or(false);
             let dst = dst_of(op) as usize;
             // Every instruction writes a register allocated after its operands: the operands
@@ -230,6 +243,9 @@ impl<'p> Machine<'p> {
             (Cv::Enum(i), Ty::Enum(e)) => V::Enum(e, i as usize),
             (Cv::Num(y), Ty::Year) => V::Year(u16::try_from(y).map_err(|_| Fallback)?),
             (Cv::Num(d), Ty::Date) => V::Date(date_of(d).ok_or(Fallback)?),
+            (Cv::Num(_), Ty::Dec) => {
+                V::Num(*self.dec.get(c.reg as usize * LANES + lane).ok_or(Fallback)?, c.dim)
+            }
             _ => return Err(Fallback),
         })
     }
@@ -309,6 +325,8 @@ fn run_checked<'a>(
             cmp_ratio(o, [get(rate), get(n), get(b), get(t)], op, shift, bad);
         }
         Op::FallbackIf(_, c) => fallback_if(o, get(c), bad),
+        // Run by `run_decimal`, over the decimal lanes.
+        Op::ToDec(..) | Op::Dec(..) | Op::DecCmp(..) => {}
         Op::Cap(_, a, c) => {
             for ((o, x), c) in o.iter_mut().zip(get(a)).zip(get(c)) {
                 *o = if *x != MISSING && *c != MISSING && *x > *c { *c } else { *x };
@@ -420,6 +438,82 @@ fn run_total<'a>(
             cmp_ratio(o, [get(rate), get(n), get(b), get(t)], op, shift, bad);
         }
         Op::FallbackIf(_, c) => fallback_if(o, get(c), bad),
+        // Run by `run_decimal`, over the decimal lanes.
+        Op::ToDec(..) | Op::Dec(..) | Op::DecCmp(..) => {}
+    }
+}
+
+/// Whether an instruction works on the decimal lanes ([`run_decimal`]).
+pub(super) fn decimal(op: &Op) -> bool {
+    matches!(op, Op::ToDec(..) | Op::Dec(..) | Op::DecCmp(..))
+}
+
+/// A decimal instruction over every lane, lane by lane, with the interpreter's arithmetic
+/// (`rust_decimal`'s, rounding as it rounds): missing where an operand is; an overflow or a
+/// division by zero marks the lane for the interpreter, which reports it.
+fn run_decimal(op: &Op, regs: &mut [i64], dec: &mut [Decimal], bad: &mut Flags) {
+    for (lane, bad) in bad.iter_mut().enumerate() {
+        let at = |r: super::Reg| r as usize * LANES + lane;
+        let num = |r: super::Reg| regs.get(at(r)).copied().filter(|x| *x != MISSING);
+        let value = |r: super::Reg| num(r).and_then(|_| dec.get(at(r)).copied());
+        // The result: `None` when missing, else its register's entry and decimal value;
+        // `Err` for the interpreter.
+        let (dst, result): (super::Reg, Result<Option<(i64, Decimal)>, Fallback>) = match *op {
+            Op::ToDec(d, a, scale) => (
+                d,
+                num(a)
+                    .map(|m| {
+                        Decimal::try_from_i128_with_scale(i128::from(m), scale)
+                            .map(|x| (0, x))
+                            .map_err(|_| Fallback)
+                    })
+                    .transpose(),
+            ),
+            Op::Dec(d, a, b, f) => (
+                d,
+                match (value(a), value(b)) {
+                    (Some(x), Some(y)) => match f {
+                        DecFn::Add => x.checked_add(y),
+                        DecFn::Sub => x.checked_sub(y),
+                        DecFn::Mul => x.checked_mul(y),
+                        DecFn::Div if y.is_zero() => None,
+                        DecFn::Div => x.checked_div(y),
+                        DecFn::Min => Some(x.min(y)),
+                        DecFn::Max => Some(x.max(y)),
+                    }
+                    .map(|r| Some((0, r)))
+                    .ok_or(Fallback),
+                    _ => Ok(None),
+                },
+            ),
+            Op::DecCmp(d, a, b, op) => (
+                d,
+                Ok(value(a).zip(value(b)).map(|(x, y)| {
+                    let [lt, eq, gt] = outcomes(op);
+                    let held = match x.cmp(&y) {
+                        Ordering::Less => lt,
+                        Ordering::Equal => eq,
+                        Ordering::Greater => gt,
+                    };
+                    (i64::from(held), Decimal::ZERO)
+                })),
+            ),
+            _ => continue,
+        };
+        let (entry, x) = match result {
+            Ok(Some(v)) => v,
+            Ok(None) => (MISSING, Decimal::ZERO),
+            Err(Fallback) => {
+                *bad = 1;
+                (MISSING, Decimal::ZERO)
+            }
+        };
+        if let Some(r) = regs.get_mut(at(dst)) {
+            *r = entry;
+        }
+        if let Some(v) = dec.get_mut(at(dst)) {
+            *v = x;
+        }
     }
 }
 
@@ -563,7 +657,8 @@ pub(super) fn ordered(prog: &Program) -> bool {
                 below(a) && below(b)
             }
             Op::Cap(_, a, b) | Op::Keep(_, a, b) | Op::Ratio(_, a, b) => below(a) && below(b),
-            Op::FallbackIf(_, a) => below(a),
+            Op::FallbackIf(_, a) | Op::ToDec(_, a, _) => below(a),
+            Op::Dec(_, a, b, _) | Op::DecCmp(_, a, b, _) => below(a) && below(b),
             Op::CmpRatio { rate, n, b, t, .. } => below(rate) && below(n) && below(b) && below(t),
             Op::If(_, c, t, f) | Op::WhenTrue(_, c, t, f) => below(c) && below(t) && below(f),
             Op::Group { start, len, .. } => prog
@@ -579,7 +674,8 @@ pub(super) fn operands(op: &Op, lists: &[super::Reg]) -> Vec<super::Reg> {
     match *op {
         Op::Scale(_, a, _) | Op::Neg(_, a) | Op::Abs(_, a) | Op::Round(_, a, ..) => vec![a],
         Op::Trunc(_, a, _) | Op::InYear(_, a) | Op::Not(_, a) | Op::MissingFalse(_, a) => vec![a],
-        Op::FallbackIf(_, a) => vec![a],
+        Op::FallbackIf(_, a) | Op::ToDec(_, a, _) => vec![a],
+        Op::Dec(_, a, b, _) | Op::DecCmp(_, a, b, _) => vec![a, b],
         Op::Add(_, a, b)
         | Op::Sub(_, a, b)
         | Op::Mul(_, a, b)
@@ -607,6 +703,9 @@ pub(super) fn fold(
     lists: &[super::Reg],
     value: impl Fn(super::Reg) -> Option<i64>,
 ) -> Option<i64> {
+    if decimal(op) {
+        return None;
+    }
     let mut known: Vec<(super::Reg, Lane)> = Vec::new();
     for r in operands(op, lists) {
         known.push((r, [value(r)?; LANES]));
@@ -658,7 +757,10 @@ fn dst_mut(op: &mut Op) -> &mut super::Reg {
         | Op::Cap(d, ..)
         | Op::Keep(d, ..)
         | Op::Ratio(d, ..)
-        | Op::FallbackIf(d, ..) => d,
+        | Op::FallbackIf(d, ..)
+        | Op::ToDec(d, ..)
+        | Op::Dec(d, ..)
+        | Op::DecCmp(d, ..) => d,
         Op::Group { dst, .. } | Op::CmpRatio { dst, .. } => dst,
     }
 }

@@ -57,6 +57,8 @@ pub(super) fn analyse(prog: &mut Program, optional: &[bool]) {
             // Missing also where last year's value is zero.
             Op::CmpRatio { dst, .. } => (dst, true, true),
             Op::FallbackIf(d, c) => (d, m(c), m(c)),
+            Op::ToDec(d, a, _) => (d, m(a), m(a)),
+            Op::Dec(d, a, b, _) | Op::DecCmp(d, a, b, _) => (d, m(a) || m(b), m(a) || m(b)),
         };
         if let Some(slot) = miss.get_mut(dst as usize) {
             *slot = result;

@@ -82,6 +82,10 @@ pub enum Ty {
     /// A text field's value as a position among the texts the policy compares it with (the
     /// field's place among the subject's fields): only equal or not to one of them.
     Text(u32),
+    /// A number held as the interpreter holds it, an exact decimal of up to 28 places (a
+    /// quotient, `实际到位 / 计划到位`, and what is worked out from it): the register says
+    /// whether it has a value (0, or missing), the machine's decimal lanes hold the value.
+    Dec,
 }
 
 /// The subject could not be evaluated exactly by the compiled program (a value out of the
@@ -247,6 +251,24 @@ pub(crate) enum Op {
     /// without any yearly value, which the interpreter follows back through the years); the
     /// result is the condition.
     FallbackIf(Reg, Reg),
+    /// A number (its mantissa at this scale) as an exact decimal ([`Ty::Dec`]).
+    ToDec(Reg, Reg, u32),
+    /// Decimal arithmetic, the interpreter's own: an overflow or a division by zero (which the
+    /// interpreter reports) sends the subject to it.
+    Dec(Reg, Reg, Reg, DecFn),
+    /// Whether `op` holds between two decimals.
+    DecCmp(Reg, Reg, Reg, CmpOp),
+}
+
+/// An operation on two exact decimals ([`Op::Dec`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum DecFn {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Min,
+    Max,
 }
 
 /// `取整`, `向下取整`, `向上取整`.
