@@ -52,7 +52,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use crate::ast::{ItemKind, Policy};
 use crate::checker::Checked;
-use crate::checker::scope::{DefId, DefSource, SubjectId};
+use crate::checker::scope::{DefId, DefSource, Scope, SubjectId};
 use crate::compile::{Cv, FieldIn, LANES, Machine, Program, compile_for_data, fixed};
 use crate::data::header::{is_year_column, parse_header};
 use crate::data::{FieldKind, Record, Schema, Value, load_dataset};
@@ -904,11 +904,7 @@ fn flush(
                         p.key,
                         |i| cols.get(i).is_none_or(|c| m.value_at(lane, c.reg) == Cv::Missing),
                         |i| m.outcome_at(lane, i).ok().as_ref().and_then(money),
-                        |i, out| {
-                            if let Some(c) = cols.get(i) {
-                                out::compiled(out, m.value_at(lane, c.reg), c.ty, scope);
-                            }
-                        },
+                        |i, out| compiled_cell(out, m, lane, i, scope),
                     );
                     end_row(plan, d, partial, missing);
                 }
@@ -920,6 +916,19 @@ fn flush(
                 }
             }
         }
+    }
+}
+
+/// Appends the value of column `i` of the compiled form in `lane`; an exact decimal's (a
+/// quotient's) from the machine's decimal lanes, as the interpreter writes it.
+fn compiled_cell(out: &mut Vec<u8>, m: &Machine<'_>, lane: usize, i: usize, scope: &Scope<'_>) {
+    let Some(c) = m.program().columns.get(i) else { return };
+    if c.ty == crate::compile::Ty::Dec {
+        if let Ok(v) = m.outcome_at(lane, i) {
+            out::value(out, &v, scope);
+        }
+    } else {
+        out::compiled(out, m.value_at(lane, c.reg), c.ty, scope);
     }
 }
 
@@ -1153,7 +1162,7 @@ fn compiled_row(
             }
             _ => {}
         }
-        out::compiled(&mut d.csv, v, c.ty, scope);
+        compiled_cell(&mut d.csv, m, lane, *i, scope);
     }
     let mut total: Option<i128> = Some(0);
     for (i, factor) in &f.total_parts {
