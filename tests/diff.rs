@@ -354,3 +354,29 @@ fn a_streamed_register_gives_the_comparison_of_the_loaded_one() {
         .collect();
     assert_eq!(got, expected);
 }
+
+/// The text and JSON reports, written to a file as they are made, are the bytes printed; a
+/// report is never written over an input.
+#[test]
+fn a_report_written_to_a_file_is_the_one_printed() {
+    let t = TempDir::new("diff-out");
+    let new = raised(&t);
+    for format in ["text", "json"] {
+        let args = ["diff", POOL, new.as_str(), "--data", CAP_DATA, "--format", format];
+        let (status, printed, err) = zhengce(&args);
+        assert_eq!((status, unmarked(&err).as_str()), (Status::Ok, ""));
+        let file = t.path(&format!("对比.{format}"));
+        let mut to_file = args.to_vec();
+        to_file.extend(["--out", s(&file)]);
+        let (status, out, err) = zhengce(&to_file);
+        assert_eq!((status, out.as_str(), unmarked(&err).as_str()), (Status::Ok, "", ""));
+        assert_eq!(fs::read_to_string(&file).unwrap(), printed, "{format}");
+        assert!(printed.contains("100,001") || printed.contains("100001"), "{printed}");
+    }
+    let data = t.write("cap.企业.csv", &fs::read_to_string(CAP_DATA).unwrap());
+    let before = fs::read(&data).unwrap();
+    let (status, _, err) =
+        zhengce(&["diff", POOL, &new, "--data", s(&data), "--format", "json", "--out", s(&data)]);
+    assert_eq!(status, Status::Usage, "{err}");
+    assert_eq!(fs::read(&data).unwrap(), before, "the data file was overwritten");
+}

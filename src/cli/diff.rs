@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::args::{DiffArgs, SimFormat};
-use super::output::{cannot_write, write_out};
+use super::output::{AtomicFile, cannot_write, write_out};
 use super::simulate::{parse_policy, show_diagnostics, stop, xlsx_needs_out};
 use super::{Settings, Status, emit, eval, stack};
 use crate::ast::{ItemKind, Policy};
@@ -148,13 +148,41 @@ pub fn run(
         subject: kind,
         year,
     };
+    let inputs: Vec<PathBuf> = vec![args.old.clone(), args.new.clone(), args.data.clone()];
+    // The text and JSON reports are written as they are made (a register where most subjects
+    // change lists them all).
+    let streamed = |w: &mut dyn Write| match args.format {
+        SimFormat::Json => Some(render::write_json(&result, &meta, w)),
+        SimFormat::Text => Some(render::write_text(&result, &meta, settings.lang, w)),
+        SimFormat::Markdown | SimFormat::Xlsx => None,
+    };
+    match &args.out {
+        Some(path) if matches!(args.format, SimFormat::Text | SimFormat::Json) => {
+            let written =
+                AtomicFile::create(path, &inputs).and_then(|mut f| match streamed(&mut f) {
+                    Some(Err(e)) => Err(Box::new(cannot_write(Some(path), &e.to_string()))),
+                    _ => f.commit(),
+                });
+            if let Err(d) = written {
+                diags.push(*d);
+                status = Status::Usage;
+            }
+            show(diags, err);
+            return status;
+        }
+        None if streamed(out).is_some() => {
+            let _ = out.flush();
+            show(diags, err);
+            return status;
+        }
+        _ => {}
+    }
     let body = match args.format {
-        SimFormat::Text => Ok(render::text(&result, &meta, settings.lang).into_bytes()),
-        SimFormat::Json => Ok(render::json(&result, &meta).into_bytes()),
         SimFormat::Markdown => Ok(render::markdown(&result, &meta, settings.lang).into_bytes()),
         SimFormat::Xlsx => render::xlsx(&result, &meta).map_err(|e| e.to_string()),
+        // Written above.
+        SimFormat::Text | SimFormat::Json => Ok(Vec::new()),
     };
-    let inputs: Vec<PathBuf> = vec![args.old.clone(), args.new.clone(), args.data.clone()];
     match (body, &args.out) {
         (Err(e), _) => {
             diags.push(cannot_write(args.out.as_deref(), &e));

@@ -15,7 +15,8 @@ use crate::simulate::{Cell, Source};
 /// One rule's outcome that changed for a subject.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
-    pub rule: String,
+    /// The rule's name, shared by every subject's change of it.
+    pub rule: std::sync::Arc<str>,
     pub before: Cell,
     pub after: Cell,
     /// `after − before` when both are quantities of the same dimension.
@@ -173,6 +174,9 @@ pub fn diff(
     };
     let award_cols: Vec<(Option<usize>, Option<usize>)> =
         names.iter().map(|n| (col_of(&old_awards, n), col_of(&new_awards, n))).collect();
+    // Each column's name once, shared by the changes of every subject.
+    let rule_names: Vec<std::sync::Arc<str>> =
+        columns.iter().map(|c| std::sync::Arc::from(c.name.as_str())).collect();
     let mut before = vec![Decimal::ZERO; names.len()];
     let mut after = vec![Decimal::ZERO; names.len()];
     let mut rec_before = vec![0u64; names.len()];
@@ -215,7 +219,7 @@ pub fn diff(
         for (i, j) in &pairs {
             let (Some(a), Some(b)) = (row.cells.get(*i), row.cells.get(*j)) else { continue };
             if !same(a, b) {
-                let rule = columns.get(*j).map(|c| c.name.clone()).unwrap_or_default();
+                let rule = rule_names.get(*j).cloned().unwrap_or_else(|| "".into());
                 if matches!((a, b), (Cell::Num(_, x), Cell::Num(_, y)) if x == y)
                     && delta(a, b).is_none()
                 {

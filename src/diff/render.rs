@@ -16,6 +16,8 @@
 //!   "budget": [ { "name", "kind": "pool" | "line", "amount", "before", "after", "delta" } ] }
 //! ```
 
+use std::io::Write;
+
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
 use serde_json::{Value as J, json};
@@ -98,6 +100,18 @@ fn subject_lines(list: &[&SubjectChange]) -> Vec<String> {
 
 /// The terminal report.
 pub fn text(d: &Diff, m: &Meta, lang: Lang) -> String {
+    let mut bytes = Vec::new();
+    // Writing into memory does not fail.
+    let _ = write_text(d, m, lang, &mut bytes);
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// How much of a report is made before it is written out: a register where most subjects
+/// change lists them all, and the report is never held whole.
+const WRITE_AT: usize = 1 << 16;
+
+/// Writes the terminal report to `w` as it is made.
+pub fn write_text(d: &Diff, m: &Meta, lang: Lang, out: &mut dyn Write) -> std::io::Result<()> {
     let mut o = String::new();
     let year = m.year.map(|y| if lang == Lang::Zh { format!("，{y}年") } else { format!(", {y}") });
     o.push_str(&format!(
@@ -213,6 +227,7 @@ pub fn text(d: &Diff, m: &Meta, lang: Lang) -> String {
         for l in subject_lines(list) {
             o.push_str(&l);
             o.push('\n');
+            written(&mut o, out)?;
         }
     }
     if !d.changed.is_empty() {
@@ -232,6 +247,7 @@ pub fn text(d: &Diff, m: &Meta, lang: Lang) -> String {
                     cell_text(&x.after, lang)
                 ));
             }
+            written(&mut o, out)?;
         }
     }
     if !d.budget.is_empty() {
@@ -267,7 +283,16 @@ pub fn text(d: &Diff, m: &Meta, lang: Lang) -> String {
             });
         }
     }
-    o
+    out.write_all(o.as_bytes())
+}
+
+/// Writes out what is made of a report once it is [`WRITE_AT`] long.
+fn written(o: &mut String, w: &mut dyn Write) -> std::io::Result<()> {
+    if o.len() >= WRITE_AT {
+        w.write_all(o.as_bytes())?;
+        o.clear();
+    }
+    Ok(())
 }
 
 fn money(d: Decimal) -> J {
@@ -282,6 +307,14 @@ fn subject_json(c: &SubjectChange) -> J {
 /// whole tree (a register where most subjects change lists them all): the bytes are those of
 /// the document built whole, its keys in order.
 pub fn json(d: &Diff, m: &Meta) -> String {
+    let mut bytes = Vec::new();
+    // Writing into memory does not fail.
+    let _ = write_json(d, m, &mut bytes);
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Writes the JSON report to `w` as it is made.
+pub fn write_json(d: &Diff, m: &Meta, w: &mut dyn Write) -> std::io::Result<()> {
     let scope = Scope::default();
     let (winners, losers) = (d.winners(), d.losers());
     let awards: Vec<J> = d
@@ -306,7 +339,7 @@ pub fn json(d: &Diff, m: &Meta) -> String {
                     Cell::Num(_, dim) => jv(&Cell::Num(dd, *dim)),
                     _ => J::Null,
                 });
-                json!({ "rule": x.rule, "before": jv(&x.before), "after": jv(&x.after), "delta": delta })
+                json!({ "rule": &*x.rule, "before": jv(&x.before), "after": jv(&x.after), "delta": delta })
             })
             .collect();
         let mut s = subject_json(c);
@@ -350,9 +383,10 @@ pub fn json(d: &Diff, m: &Meta) -> String {
         ("winners", listed(&winners)),
         ("year", Part::Value(json!(m.year))),
     ]);
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    text.push('\n');
-    text
+    let mut w = std::io::BufWriter::with_capacity(WRITE_AT, w);
+    serde_json::to_writer_pretty(&mut w, &doc).map_err(std::io::Error::other)?;
+    w.write_all(b"\n")?;
+    w.flush()
 }
 
 /// `{ "count", "subjects" }` of a list of subjects.
