@@ -71,6 +71,13 @@ pub fn to_decimal(m: i128, scale: u32) -> Option<Decimal> {
 /// has more places than `scale` keeps (unless they are zeros), or is out of range: the caller
 /// then reads the cell the exact slow way.
 pub fn parse(text: &[u8], factor: i128, factor_scale: u32, scale: u32) -> Option<i128> {
+    let (neg, acc, places) = digits(text)?;
+    scaled(neg, acc, places, factor, factor_scale, scale)
+}
+
+/// The sign, digits (at most 18) and number of places of a plain decimal.
+#[inline]
+fn digits(text: &[u8]) -> Option<(bool, u64, u32)> {
     let (neg, digits) = match text.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, text),
@@ -102,6 +109,18 @@ pub fn parse(text: &[u8], factor: i128, factor_scale: u32, scale: u32) -> Option
     if int_digits == 0 || (seen_dot && places == 0) {
         return None;
     }
+    Some((neg, acc, places))
+}
+
+/// `acc × 10^-places`, negated when `neg`, times the unit factor, as a mantissa at `scale`.
+fn scaled(
+    neg: bool,
+    acc: u64,
+    places: u32,
+    factor: i128,
+    factor_scale: u32,
+    scale: u32,
+) -> Option<i128> {
     let mut m = mul(i128::from(acc), factor)?;
     let mut s = places + factor_scale;
     while s > scale {
@@ -113,6 +132,47 @@ pub fn parse(text: &[u8], factor: i128, factor_scale: u32, scale: u32) -> Option
     }
     let m = rescale(m, s, scale)?;
     Some(if neg { -m } else { m })
+}
+
+/// How the cells of one column are read ([`parse`] with its unit factor and scale), with the
+/// multiplier for each number of places worked out once: a cell with few places is its digits
+/// times one number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reading {
+    factor: i128,
+    factor_scale: u32,
+    scale: u32,
+    /// Per number of places, `factor × 10^(scale − factor_scale − places)` when that is a
+    /// whole number within `i64`, else 0 (the general way).
+    by_places: [i64; 8],
+}
+
+impl Reading {
+    /// The reading of numbers times `factor × 10^-factor_scale` at `scale`.
+    pub fn new(factor: i128, factor_scale: u32, scale: u32) -> Reading {
+        let mut by_places = [0i64; 8];
+        for (places, k) in (0u32..).zip(by_places.iter_mut()) {
+            *k = scale
+                .checked_sub(factor_scale + places)
+                .and_then(pow10)
+                .and_then(|p| mul(factor, p))
+                .and_then(|k| i64::try_from(k).ok())
+                .unwrap_or(0);
+        }
+        Reading { factor, factor_scale, scale, by_places }
+    }
+
+    /// [`parse`] of one cell.
+    #[inline]
+    pub fn parse(&self, text: &[u8]) -> Option<i128> {
+        let (neg, acc, places) = digits(text)?;
+        let k = self.by_places.get(places as usize).copied().unwrap_or(0);
+        // At most 18 digits: within `i64`; a product past it is worked out the general way.
+        match i64::try_from(acc).ok().and_then(|a| a.checked_mul(k)).filter(|_| k != 0) {
+            Some(m) => Some(i128::from(if neg { -m } else { m })),
+            None => scaled(neg, acc, places, self.factor, self.factor_scale, self.scale),
+        }
+    }
 }
 
 /// Writes `m × 10^-scale` as the shortest exact decimal (`1888.634`, `0`, `-2.5`): what a
@@ -204,6 +264,53 @@ mod tests {
             assert_eq!(parse(bad, 1, 0, 4), None, "{:?}", String::from_utf8_lossy(bad));
         }
         assert_eq!(parse(b"99999999999999999999999999999", 1, 0, 0), None);
+    }
+
+    /// A column's reading, its multipliers worked out once, reads every cell as [`parse`] does:
+    /// numbers of every length and number of places, each unit factor and scale.
+    #[test]
+    fn a_reading_agrees_with_parse() {
+        let texts: Vec<String> = [
+            "0",
+            "-0",
+            "7",
+            "-12",
+            "9443.17",
+            "1.500",
+            "1.25",
+            "0.0001",
+            "123456789012345678",
+            "-99999999999999999",
+            "922337203685477.5807",
+            "12.3456789",
+            "5.",
+            ".5",
+            "1,0",
+            "",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain((0..400u64).map(|i| {
+            let digits = (i * 7_919 % 1_000_003).to_string();
+            let cut = (i % 9) as usize;
+            match digits.len().checked_sub(cut) {
+                Some(at) if cut > 0 && at > 0 => format!("{}.{}", &digits[..at], &digits[at..]),
+                _ => digits,
+            }
+        }))
+        .collect();
+        for (factor, factor_scale) in [(1, 0), (10_000, 0), (100_000_000, 0), (1, 2), (15, 1)] {
+            for scale in [0, 2, 4, 6, 9] {
+                let reading = Reading::new(factor, factor_scale, scale);
+                for t in &texts {
+                    assert_eq!(
+                        reading.parse(t.as_bytes()),
+                        parse(t.as_bytes(), factor, factor_scale, scale),
+                        "{t:?} × {factor}e-{factor_scale} at scale {scale}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

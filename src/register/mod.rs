@@ -409,9 +409,7 @@ enum Target {
 #[derive(Clone, Debug)]
 enum Take {
     Num {
-        factor: i128,
-        factor_scale: u32,
-        scale: u32,
+        read: fixed::Reading,
         min: Option<i128>,
         max: Option<i128>,
     },
@@ -952,8 +950,8 @@ fn read_cell(target: &Target, cell: &str) -> Option<(Option<crate::compile::Reg>
         return None;
     }
     let v = match read {
-        Take::Num { factor, factor_scale, scale, min, max } => {
-            let m = fixed::parse(bytes, *factor, *factor_scale, *scale)?;
+        Take::Num { read, min, max } => {
+            let m = read.parse(bytes)?;
             if min.is_some_and(|b| m < b) || max.is_some_and(|b| m > b) {
                 return None;
             }
@@ -1514,9 +1512,7 @@ fn take(
             };
             let (min, max) = (bound(spec.min.as_ref()).ok()?, bound(spec.max.as_ref()).ok()?);
             let read = Take::Num {
-                factor: factor.mantissa(),
-                factor_scale: factor.scale(),
-                scale: *scale,
+                read: fixed::Reading::new(factor.mantissa(), factor.scale(), *scale),
                 min,
                 max,
             };
