@@ -294,7 +294,10 @@ mod tests {
             let digits = (i * 7_919 % 1_000_003).to_string();
             let cut = (i % 9) as usize;
             match digits.len().checked_sub(cut) {
-                Some(at) if cut > 0 && at > 0 => format!("{}.{}", &digits[..at], &digits[at..]),
+                Some(at) if cut > 0 && at > 0 => {
+                    let (whole, places) = digits.split_at(at);
+                    format!("{whole}.{places}")
+                }
                 _ => digits,
             }
         }))
