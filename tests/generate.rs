@@ -255,7 +255,7 @@ fn the_parameters_of_a_csv_register_are_written_beside_it_and_read_with_it() {
     assert_eq!(status, Status::Ok, "{err}");
     assert!(
         err.starts_with(&format!(
-            "{}:1:1: note[ZC0914]: the parameters of the register `{}` are written beside it in `{}` (`市级专精特新奖励额(万元)`, `省级小巨人奖励额(万元)`, `国家级小巨人奖励额(万元)`, `高新奖励(万元)`, generated values)",
+            "{}:1:1: note[ZC0914]: the parameters of `{}` are written beside it in `{}` (`市级专精特新奖励额(万元)`, `省级小巨人奖励额(万元)`, `国家级小巨人奖励额(万元)`, `高新奖励(万元)`, generated values)",
             s(&beside),
             s(&data),
             s(&beside)
@@ -347,4 +347,70 @@ fn the_parameters_of_a_csv_register_are_written_beside_it_and_read_with_it() {
     let (status, _, err) = plain(&["simulate", "policies/zezhou.zc", "--data", s(&data)]);
     assert_ne!(status, Status::Ok, "{err}");
     assert!(err.contains(&format!("{}:3:", s(&beside))) && err.contains("error[ZC06"), "{err}");
+}
+
+/// A CSV template has its parameters beside it, values to fill in, as a workbook template has
+/// its `参数` sheet: each value left empty is ZC0705 at its cell, and once filled in, `eval`
+/// uses it and says so.
+#[test]
+fn a_csv_template_has_its_parameters_beside_it_to_fill_in() {
+    let t = TempDir::new("template-params");
+    let data = t.path("企业.csv");
+    let beside = t.path("企业.参数.csv");
+    let plain = |args: &[&str]| {
+        let mut all = vec!["--lang", "en", "--error-format", "plain"];
+        all.extend_from_slice(args);
+        zhengce(&all)
+    };
+    let (status, _, err) = plain(&[
+        "template",
+        "policies/zezhou.zc",
+        "--kind",
+        "企业",
+        "--format",
+        "csv",
+        "--out",
+        s(&data),
+    ]);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert_eq!(
+        err,
+        format!(
+            "{b}:1:1: note[ZC0914]: the parameters of `{d}` are written beside it in `{b}` (`市级专精特新奖励额(万元)`, `省级小巨人奖励额(万元)`, `国家级小巨人奖励额(万元)`, `高新奖励(万元)`, values to fill in): `eval`, `simulate` and `diff` read them with `{d}`\n  = help: fill in each parameter in the `值` column of `{b}`: a number in the unit in brackets after its name (`5` for `高新奖励(万元)` is 5万元)\n",
+            b = s(&beside),
+            d = s(&data)
+        )
+    );
+    assert_eq!(
+        fs::read_to_string(&beside).unwrap(),
+        "参数,值\n市级专精特新奖励额(万元),\n省级小巨人奖励额(万元),\n国家级小巨人奖励额(万元),\n高新奖励(万元),\n"
+    );
+    // The example row is recognised in 2024 (首次认定年份, 高新认定年份): both awards need a
+    // parameter, each reported at its empty cell.
+    let (status, _, err) = plain(&["eval", "policies/zezhou.zc", "--data", s(&data)]);
+    assert_eq!(status, Status::Errors, "{err}");
+    assert!(
+        err.contains(&format!(
+            "{}:2:15: error[ZC0705]: the parameter `市级专精特新奖励额` has no value",
+            s(&beside)
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{}:5:10: error[ZC0705]: the parameter `高新奖励` has no value",
+            s(&beside)
+        )),
+        "{err}"
+    );
+    fs::write(&beside, "参数,值\n市级专精特新奖励额(万元),2\n省级小巨人奖励额(万元),3\n国家级小巨人奖励额(万元),5\n高新奖励(万元),4\n").unwrap();
+    let (status, out, err) =
+        plain(&["eval", "policies/zezhou.zc", "--data", s(&data), "--format", "csv"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert!(err.contains("note[ZC0914]: parameters from"), "{err}");
+    // 市级专精特新 recognised in 2024: 2万元; 高新 recognised in 2024: 4万元.
+    let header: Vec<&str> = out.lines().next().unwrap().split(',').collect();
+    let row: Vec<&str> = out.lines().nth(1).unwrap().split(',').collect();
+    let at = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
+    assert_eq!((at("专精特新奖励"), at("高新认定奖励")), ("20000", "40000"));
 }

@@ -188,31 +188,63 @@ fn params_beside(
         text.push_str(&format!("{},{}\n", csv_cell(name), csv_cell(&value.csv_text())));
     }
     write_out(&path, text.as_bytes(), inputs)?;
+    let names: Vec<String> = params.iter().map(|(n, _)| n.clone()).collect();
+    Ok(Some(written_beside(&path, register, &names, true)))
+}
+
+/// `ZC0914`, a note that the parameters of the CSV file `register` (a register `gen` wrote, or a
+/// template) are written beside it in `path`: their names, and whether they hold generated
+/// values or are left for the officer to fill in.
+pub(super) fn written_beside(
+    path: &Path,
+    register: &Path,
+    names: &[String],
+    generated: bool,
+) -> Diagnostics {
     let (p, r) = (path.display().to_string(), register.display().to_string());
-    let names: Vec<String> = params.iter().map(|(n, _)| format!("`{n}`")).collect();
+    let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    let (what_zh, what_en) = if generated {
+        ("生成的取值", "generated values")
+    } else {
+        ("值待填写", "values to fill in")
+    };
+    let (help_zh, help_en) = if generated {
+        (
+            format!("按本县实际改 `{p}` 中的值，或用 `--param` 临时改写"),
+            format!(
+                "change the values in `{p}` to the county's own, or override one with `--param`"
+            ),
+        )
+    } else {
+        (
+            format!(
+                "在 `{p}` 的 `值` 一列填写各参数：按名称后括号里的单位写数字（`高新奖励(万元)` 填 `5` 即 5万元）"
+            ),
+            format!(
+                "fill in each parameter in the `值` column of `{p}`: a number in the unit in brackets after its name (`5` for `高新奖励(万元)` is 5万元)"
+            ),
+        )
+    };
     let mut note = eval::usage(
         &p,
         Text::new(
             format!(
-                "登记簿 `{r}` 的参数写在旁边的 `{p}`（{}，生成的取值）：`eval`、`simulate`、`diff` 读 `{r}` 时一并读取",
+                "`{r}` 的参数写在旁边的 `{p}`（{}，{what_zh}）：`eval`、`simulate`、`diff` 读 `{r}` 时一并读取",
                 names.join("、")
             ),
             format!(
-                "the parameters of the register `{r}` are written beside it in `{p}` ({}, generated values): `eval`, `simulate` and `diff` read them with `{r}`",
+                "the parameters of `{r}` are written beside it in `{p}` ({}, {what_en}): `eval`, `simulate` and `diff` read them with `{r}`",
                 names.join(", ")
             ),
         ),
-        Text::new(
-            format!("按本县实际改 `{p}` 中的值，或用 `--param` 临时改写"),
-            format!("change the values in `{p}` to the county's own, or override one with `--param`"),
-        ),
+        Text::new(help_zh, help_en),
     )
     .sorted();
     for d in &mut note {
         d.code = crate::diagnostics::Code::ParamsBeside;
         d.severity = crate::diagnostics::Code::ParamsBeside.severity();
     }
-    Ok(Some(note.into()))
+    note.into()
 }
 
 /// The register as an xlsx workbook: the subjects on the first sheet, parameters on `参数`.
