@@ -227,7 +227,7 @@ fn streamed(
     }
     let mut schema = Schema::from_policy(new, kind).ok()?;
     schema.also_known = known.clone();
-    let params = super::stream::given_params(&schema, &args.params)?;
+    let params = super::stream::given_params(&schema, &args.data, &args.params)?;
     let year = match args.year {
         Some(y) => Some(y),
         None => super::stream::default_year(&args.data, &schema, &params)?,
@@ -267,7 +267,9 @@ fn streamed(
         .subject_names
         .get(kind)
         .map_or(0, |sid| crate::register::columns(old_checked, *sid).len());
-    let (result, diags) = diff(&mut source, old_columns, pools, lines);
+    let (result, mut diags) = diff(&mut source, old_columns, pools, lines);
+    // The parameters file beside the register, as the in-memory path says it (ZC0914).
+    diags.extend(crate::engine::load::beside_notes(&args.data, &schema, &args.params));
     match source.failure() {
         None => Some(Ok((result, diags, year))),
         Some(Failure::Data(d)) => Some(Err(d)),

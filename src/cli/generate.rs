@@ -77,7 +77,9 @@ pub fn run(
     } else {
         args.years.clone()
     };
-    let plan = Plan::new(&schema, &years, args.seed).avoid_zero_divisors(&policy.file.text);
+    let plan = Plan::new(&schema, &years, args.seed)
+        .avoid_zero_divisors(&policy.file.text)
+        .named_texts(&policy.file.text);
     if let Some(max) = plan.max_rows()
         && args.rows > max
     {
@@ -103,11 +105,21 @@ pub fn run(
         (Some(path), true) => xlsx_book(&plan, args.rows)
             .map_err(|e| Box::new(cannot_write(Some(path), &e)))
             .and_then(|bytes| write_out(path, &bytes, inputs)),
-        (Some(path), false) => AtomicFile::create(path, inputs).and_then(|mut file| {
-            write_csv(&plan, args.rows, &mut file)
-                .map_err(|e| Box::new(cannot_write(Some(path), &e.to_string())))?;
-            file.commit()
-        }),
+        (Some(path), false) => AtomicFile::create(path, inputs)
+            .and_then(|mut file| {
+                write_csv(&plan, args.rows, &mut file)
+                    .map_err(|e| Box::new(cannot_write(Some(path), &e.to_string())))?;
+                file.commit()
+            })
+            .and_then(|()| params_beside(&plan, path, inputs))
+            .map(|note| {
+                if let Some(note) = note {
+                    emit(
+                        err,
+                        &render(&note.sorted(), settings.lang, settings.format, &settings.style),
+                    );
+                }
+            }),
         (None, _) => {
             let mut buffered = std::io::BufWriter::new(out);
             let _ = write_csv(&plan, args.rows, &mut buffered).and_then(|()| buffered.flush());
@@ -154,6 +166,85 @@ fn write_csv(plan: &Plan, rows: u64, out: &mut dyn Write) -> std::io::Result<()>
         out.write_all(line(cells).as_bytes())?;
     }
     Ok(())
+}
+
+/// The parameters of a CSV register, written beside it as the file `eval`, `simulate` and
+/// `diff` read with it (`登记簿.参数.csv` for `登记簿.csv`: a header `参数,值`, then each
+/// parameter's name with its unit, and a generated value), and the note `ZC0914` saying so;
+/// nothing for a policy without parameters.
+fn params_beside(
+    plan: &Plan,
+    register: &Path,
+    inputs: &[std::path::PathBuf],
+) -> Result<Option<Diagnostics>, Box<crate::diagnostics::Diagnostic>> {
+    let params = plan.params();
+    let Some(stem) = register.file_stem().and_then(|s| s.to_str()) else { return Ok(None) };
+    if params.is_empty() {
+        return Ok(None);
+    }
+    let path = register.with_file_name(crate::engine::load::params_file_name(stem));
+    let mut text = String::from("参数,值\n");
+    for (name, value) in &params {
+        text.push_str(&format!("{},{}\n", csv_cell(name), csv_cell(&value.csv_text())));
+    }
+    write_out(&path, text.as_bytes(), inputs)?;
+    let names: Vec<String> = params.iter().map(|(n, _)| n.clone()).collect();
+    Ok(Some(written_beside(&path, register, &names, true)))
+}
+
+/// `ZC0914`, a note that the parameters of the CSV file `register` (a register `gen` wrote, or a
+/// template) are written beside it in `path`: their names, and whether they hold generated
+/// values or are left for the officer to fill in.
+pub(super) fn written_beside(
+    path: &Path,
+    register: &Path,
+    names: &[String],
+    generated: bool,
+) -> Diagnostics {
+    let (p, r) = (path.display().to_string(), register.display().to_string());
+    let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    let (what_zh, what_en) = if generated {
+        ("生成的取值", "generated values")
+    } else {
+        ("值待填写", "values to fill in")
+    };
+    let (help_zh, help_en) = if generated {
+        (
+            format!("按本县实际改 `{p}` 中的值，或用 `--param` 临时改写"),
+            format!(
+                "change the values in `{p}` to the county's own, or override one with `--param`"
+            ),
+        )
+    } else {
+        (
+            format!(
+                "在 `{p}` 的 `值` 一列填写各参数：按名称后括号里的单位写数字（`高新奖励(万元)` 填 `5` 即 5万元）"
+            ),
+            format!(
+                "fill in each parameter in the `值` column of `{p}`: a number in the unit in brackets after its name (`5` for `高新奖励(万元)` is 5万元)"
+            ),
+        )
+    };
+    let mut note = eval::usage(
+        &p,
+        Text::new(
+            format!(
+                "`{r}` 的参数写在旁边的 `{p}`（{}，{what_zh}）：`eval`、`simulate`、`diff` 读 `{r}` 时一并读取",
+                names.join("、")
+            ),
+            format!(
+                "the parameters of `{r}` are written beside it in `{p}` ({}, {what_en}): `eval`, `simulate` and `diff` read them with `{r}`",
+                names.join(", ")
+            ),
+        ),
+        Text::new(help_zh, help_en),
+    )
+    .sorted();
+    for d in &mut note {
+        d.code = crate::diagnostics::Code::ParamsBeside;
+        d.severity = crate::diagnostics::Code::ParamsBeside.severity();
+    }
+    note.into()
 }
 
 /// The register as an xlsx workbook: the subjects on the first sheet, parameters on `参数`.

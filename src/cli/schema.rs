@@ -203,7 +203,29 @@ pub fn run_template(
         TemplateFormat::Toml => Ok(t.to_toml().into_bytes()),
         TemplateFormat::Xlsx => t.to_xlsx(),
     };
-    write_template(args, settings, body, out, err)
+    let status = write_template(args, settings, body, out, err);
+    if status != Status::Ok || args.format != TemplateFormat::Csv || t.params.is_empty() {
+        return status;
+    }
+    // A CSV file has no room for the parameters: they go beside it, values to fill in, as a
+    // workbook's `参数` sheet has them.
+    let Some(path) = &args.out else { return status };
+    let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else { return status };
+    let beside = path.with_file_name(crate::engine::load::params_file_name(stem));
+    let mut text = String::from("参数,值\n");
+    for p in &t.params {
+        text.push_str(&crate::data::csv_cell(&p.header));
+        text.push_str(",\n");
+    }
+    if let Err(d) = output::write_out(&beside, text.as_bytes(), std::slice::from_ref(&args.policy))
+    {
+        emit(err, &render(&[*d], settings.lang, settings.format, &settings.style));
+        return Status::Usage;
+    }
+    let names: Vec<String> = t.params.iter().map(|p| p.header.clone()).collect();
+    let note = super::generate::written_beside(&beside, path, &names, false);
+    emit(err, &render(&note.sorted(), settings.lang, settings.format, &settings.style));
+    status
 }
 
 /// Writes a template to `--out` (required for a workbook) or standard output.

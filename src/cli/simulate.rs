@@ -148,7 +148,12 @@ pub fn run(
     };
     let (sim, diags, year) = match streamed {
         Some((mut source, year)) => {
-            let (sim, diags) = run(&mut source);
+            let (sim, mut diags) = run(&mut source);
+            // The parameters file beside the register, as the in-memory path says it (ZC0914).
+            if let Ok(mut schema) = crate::data::Schema::from_policy(&policy, &kind) {
+                schema.also_known = super::stack::imported_names(&policy, &kind);
+                diags.extend(crate::engine::load::beside_notes(&args.data, &schema, &args.params));
+            }
             (sim, diags, year)
         }
         None => {

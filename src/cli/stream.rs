@@ -59,7 +59,7 @@ pub(super) fn options(
     let mut schema = Schema::from_policy(policy, &kind).ok()?;
     // Parameters given for the policies it imports are theirs, as on the in-memory path.
     schema.also_known = stack::imported_names(policy, &kind);
-    let params = given_params(&schema, given)?;
+    let params = given_params(&schema, data, given)?;
     let year = match year {
         Some(y) => Some(y),
         None => default_year(data, &schema, &params)?,
@@ -71,13 +71,18 @@ pub(super) fn options(
     Some((kind, opts))
 }
 
-/// The parameters given on the command line (`--param`) for `schema`'s policy, those of the
-/// policies named in `schema.also_known` left to them, as the in-memory path takes them; `None`
-/// when one is wrong (the in-memory path reports it).
+/// The parameters of a CSV register for `schema`'s policy: those of the parameters file beside
+/// it ([`crate::engine::load::params_file`]), overridden by the command line's (`--param`),
+/// those of the policies named in `schema.also_known` left to them, as the in-memory path takes
+/// them; `None` when one is wrong (the in-memory path reports it).
 pub(super) fn given_params(
     schema: &Schema,
+    data: &Path,
     given: &[String],
 ) -> Option<std::collections::BTreeMap<String, crate::data::Value>> {
+    if let Some((_, file)) = crate::engine::load::params_beside(data, schema).ok()? {
+        return super::eval::params(&file, given, &schema.also_known).ok();
+    }
     let empty = Dataset {
         subject: schema.subject.clone(),
         fields: Vec::new(),
@@ -160,6 +165,15 @@ pub(super) fn run(
     };
     match written {
         Ok(mut summary) => {
+            // The parameters file beside the register, as the in-memory path says it (ZC0914).
+            if let Ok(mut schema) = Schema::from_policy(policy, &kind) {
+                schema.also_known = stack::imported_names(policy, &kind);
+                summary.diagnostics.extend(crate::engine::load::beside_notes(
+                    data,
+                    &schema,
+                    &args.params,
+                ));
+            }
             if let Some(d) = crate::engine::validity::outside(policy, opts.year) {
                 summary.diagnostics.push(d);
             }
@@ -207,7 +221,7 @@ fn companion<'c, 'p>(
     };
     let mut schema = Schema::from_policy(&imp.policy, &ikind).ok()?;
     schema.also_known = known.clone();
-    let params = given_params(&schema, given)?;
+    let params = given_params(&schema, data, given)?;
     // Without the policy's year, the imported policy takes the latest of its own yearly data.
     let year = match opts.year {
         Some(y) => Some(y),

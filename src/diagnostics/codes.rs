@@ -133,6 +133,7 @@ codes! {
     WorkbookTooLarge = "ZC0911", Error, "工作簿解压后过大", "workbook inflates too far";
     UnknownParam = "ZC0912", Error, "政策没有这一参数", "no such parameter in the policy";
     ParamOverride = "ZC0913", Note, "命令行参数改写了数据中的值", "a command-line parameter overrides the data's value";
+    ParamsBeside = "ZC0914", Note, "参数取自登记簿旁的参数文件", "parameters from the file beside a register";
 }
 
 impl Code {

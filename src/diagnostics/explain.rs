@@ -91,6 +91,7 @@ pub fn explain(code: Code) -> &'static str {
         Code::WorkbookTooLarge => include_str!("../../docs/codes/ZC0911.md"),
         Code::UnknownParam => include_str!("../../docs/codes/ZC0912.md"),
         Code::ParamOverride => include_str!("../../docs/codes/ZC0913.md"),
+        Code::ParamsBeside => include_str!("../../docs/codes/ZC0914.md"),
     }
 }
 

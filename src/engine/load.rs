@@ -3,7 +3,7 @@
 //! (`--param 名称=值`).
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::ast::Policy;
 use crate::checker::Checked;
@@ -124,12 +124,147 @@ pub fn load(
             p.optional = true;
         }
     }
-    let (dataset, row_years) = read_dataset_with_years(data, &schema)?;
+    let (mut dataset, row_years) = read_dataset_with_years(data, &schema)?;
+    // A CSV register's parameters are in the file beside it, when there is one.
+    let beside = params_beside(data, &schema)?;
+    if let Some((_, file)) = &beside {
+        dataset.params.clone_from(&file.params);
+        dataset.param_gaps.clone_from(&file.param_gaps);
+    }
     let params = params(&dataset, given, &schema.also_known)?;
-    let notes = overridden(&dataset, &params, given, data);
+    let mut notes = match &beside {
+        Some((path, file)) => {
+            let mut n = overridden(file, &params, given, path);
+            n.extend(beside_note(path, data, file, given));
+            n
+        }
+        None => overridden(&dataset, &params, given, data),
+    };
+    notes = notes.sorted().into();
     let subject = checked.scope.subject_names.get(&kind).copied();
     let year = year.or_else(|| default_year(&dataset, &params, &row_years));
     Ok(Loaded { dataset, params, subject, year, row_years, notes })
+}
+
+/// The parameters file of a CSV register `DIR/NAME.csv`: `DIR/NAME.参数.csv`, when it exists.
+/// Other data files carry their own parameter table; a parameters file has none beside it.
+pub fn params_file(data: &Path) -> Option<PathBuf> {
+    let name = data.file_name()?.to_str()?;
+    let stem = name.strip_suffix(".csv").or_else(|| name.strip_suffix(".CSV"))?;
+    if stem.ends_with(".参数") {
+        return None;
+    }
+    let path = data.with_file_name(params_file_name(stem));
+    path.is_file().then_some(path)
+}
+
+/// The name of the parameters file of a CSV register whose name without `.csv` is `stem`.
+pub fn params_file_name(stem: &str) -> String {
+    format!("{stem}.参数.csv")
+}
+
+/// The parameters the file beside a CSV register gives ([`params_file`]), validated against
+/// `schema` as a workbook's `参数` sheet is: a header `参数,值`, then one parameter a row, its
+/// name in the first cell (with its unit and year as a column header has them) and its value
+/// in the second; each problem reported at its cell. `None` when there is no such file.
+pub fn params_beside(
+    data: &Path,
+    schema: &Schema,
+) -> Result<Option<(PathBuf, Dataset)>, Diagnostics> {
+    use crate::data::{RawCell, RawColumn, RawData, RawParam, RawValue, validate};
+    let Some(path) = params_file(data) else { return Ok(None) };
+    let (raw, diags) = crate::data::load_path(&path);
+    let Some(raw) = raw.filter(|_| !diags.has_errors()) else { return Err(diags) };
+    let mut rows: Vec<Vec<Option<RawCell>>> = Vec::new();
+    let mut params_loc = None;
+    if let Some(table) = &raw.table {
+        params_loc = Some(table.header_loc.clone());
+        let titled = table.columns.first().is_some_and(|c| {
+            matches!(c.name.trim(), "参数" | "参数名" | "名称" | "name" | "parameter")
+        });
+        if !titled {
+            // No title row: the first line is a parameter too.
+            rows.push(
+                table
+                    .columns
+                    .iter()
+                    .map(|c| {
+                        Some(RawCell { value: RawValue::Text(c.name.clone()), loc: c.loc.clone() })
+                    })
+                    .collect(),
+            );
+        }
+        rows.extend(table.rows.iter().map(|r| r.cells.clone()));
+    }
+    let params: Vec<RawParam> = rows
+        .into_iter()
+        .filter_map(|cells| {
+            let mut cells = cells.into_iter();
+            let name = cells.next().flatten()?;
+            if name.value.is_empty() {
+                return None;
+            }
+            let end =
+                crate::data::DataLoc::Span(Span::new(name.loc.span().end, name.loc.span().end));
+            let value =
+                cells.next().flatten().unwrap_or(RawCell { value: RawValue::Empty, loc: end });
+            Some(RawParam {
+                name: RawColumn { name: name.value.display(), loc: name.loc, sub: None },
+                value,
+            })
+        })
+        .collect();
+    let table = RawData { file: raw.file, table: None, params, params_loc };
+    validate(&table, schema).map(|ds| Some((path, ds)))
+}
+
+/// `ZC0914`: the parameters a CSV register's parameters file gives and the values used (those
+/// `--param` gives are said by `ZC0913`).
+pub fn beside_note(path: &Path, data: &Path, file: &Dataset, given: &[String]) -> Diagnostics {
+    let overridden: Vec<&str> = given_names(given).collect();
+    let (mut zh, mut en) = (Vec::new(), Vec::new());
+    for (name, value) in file.param_names.iter().zip(&file.params) {
+        if value.is_missing() || overridden.contains(&name.as_str()) {
+            continue;
+        }
+        zh.push(format!("`{name}` = {}", shown(value, true)));
+        en.push(format!("`{name}` = {}", shown(value, false)));
+    }
+    if zh.is_empty() {
+        return Diagnostics::new();
+    }
+    let (p, d) = (path.display().to_string(), data.display().to_string());
+    let mut out = usage(
+        &p,
+        Text::new(
+            format!("参数取自 `{p}`（数据文件 `{d}` 旁的参数表）：{}", zh.join("、")),
+            format!(
+                "parameters from `{p}` (the parameter table beside the data file `{d}`): {}",
+                en.join(", ")
+            ),
+        ),
+        Text::new(
+            format!("要改参数，改 `{p}` 中的值，或用 `--param 名称=值` 临时改写；不用这个文件，把它删除或改名"),
+            format!("to change a parameter, change its value in `{p}`, or override it with `--param NAME=VALUE`; not to use the file, delete or rename it"),
+        ),
+    )
+    .sorted();
+    for x in &mut out {
+        x.code = Code::ParamsBeside;
+        x.severity = Code::ParamsBeside.severity();
+    }
+    out.into()
+}
+
+/// The notes a run over a CSV register gives about its parameters file, when it has one
+/// ([`beside_note`] and [`overridden`]); nothing when the file has problems (the loading
+/// path reports them).
+pub fn beside_notes(data: &Path, schema: &Schema, given: &[String]) -> Diagnostics {
+    let Ok(Some((path, file))) = params_beside(data, schema) else { return Diagnostics::new() };
+    let Ok(used) = params(&file, given, &schema.also_known) else { return Diagnostics::new() };
+    let mut notes = overridden(&file, &used, given, &path);
+    notes.extend(beside_note(&path, data, &file, given));
+    notes.sorted().into()
 }
 
 /// The year to evaluate when none is given: the latest the yearly values of the data (or of its

@@ -96,7 +96,7 @@ pub fn parse(file: &Arc<SourceFile>) -> (Option<Policy>, Diagnostics) {
                     }
                 }
             }
-            (None, diags)
+            (None, with_unclosed_parens(file, &tokens, diags))
         }
     }
 }
@@ -227,6 +227,90 @@ fn check_nesting(file: &Arc<SourceFile>, tokens: &[Token]) -> Option<Diagnostic>
         }
     }
     None
+}
+
+/// The syntax errors `diags`, those an unclosed parenthesis causes replaced by one error at the
+/// opening parenthesis saying where it ran to: `最小(费用 × 30%, 50万元` followed by the line
+/// `一次性` and the rule's `}` is reported at the `(`, not at the `}` where the parser stopped.
+fn with_unclosed_parens(
+    file: &Arc<SourceFile>,
+    tokens: &[Token],
+    diags: Diagnostics,
+) -> Diagnostics {
+    let unclosed = unclosed_parens(file, tokens);
+    if unclosed.is_empty() {
+        return diags;
+    }
+    let caused = |d: &Diagnostic| {
+        let at = d.primary().map_or(0, |l| l.span.start);
+        d.code == Code::Syntax && unclosed.iter().any(|(open, to)| at >= open.start && at <= to.end)
+    };
+    let mut out: Vec<Diagnostic> = diags.sorted().into_iter().filter(|d| !caused(d)).collect();
+    for (open, to) in &unclosed {
+        let paren = file.text.get(open.start..open.end).unwrap_or("(");
+        let close = if paren == "（" { "）" } else { ")" };
+        let runs_to = if to.start >= file.text.len() {
+            Text::new("直到文件末尾都没有闭合", "and runs to the end of the file")
+        } else {
+            Text::new("到这里还没有闭合", "and is still open here")
+        };
+        out.push(
+            Diagnostic::new(
+                Code::Syntax,
+                Text::new(
+                    format!("括号 `{paren}` 未闭合"),
+                    format!("the parenthesis `{paren}` is not closed"),
+                ),
+            )
+            .at(Loc::new(file, *open), Text::new("括号从这里开始", "the parenthesis opens here"))
+            .also(Loc::new(file, *to), runs_to)
+            .help(Text::new(
+                format!("在括号里的内容写完处补上 `{close}`，例如 `最小(转化实际发生费用 × 30%, 50万元)`"),
+                format!(
+                    "close it with `{close}` where what it encloses ends, e.g. `最小(转化实际发生费用 × 30%, 50万元)`"
+                ),
+            )),
+        );
+    }
+    out.into()
+}
+
+/// Parentheses left open: a `(` or `（` still open when the block around it closes (`}`) or the
+/// file ends. Each with the span of the `}` it ran to (or the end of the file).
+fn unclosed_parens(file: &Arc<SourceFile>, tokens: &[Token]) -> Vec<(Span, Span)> {
+    let mut out = Vec::new();
+    let mut open: Vec<(char, Span)> = Vec::new();
+    let text = |t: &Token| file.text.get(t.span.start..t.span.end).and_then(|s| s.chars().next());
+    for t in tokens {
+        match (t.kind, text(t)) {
+            (TokenKind::Open, Some(c)) => open.push((c, t.span)),
+            (TokenKind::Close, Some(')' | '）')) => {
+                if matches!(open.last(), Some(('(' | '（', _))) {
+                    open.pop();
+                }
+            }
+            (TokenKind::Close, Some(']')) => {
+                if matches!(open.last(), Some(('[', _))) {
+                    open.pop();
+                }
+            }
+            (TokenKind::Close, Some(_)) => {
+                // A brace closes its block: parentheses still open inside it ran to here.
+                while let Some((c, span)) = open.pop() {
+                    if matches!(c, '(' | '（') {
+                        out.push((span, t.span));
+                    } else if matches!(c, '{' | '｛') {
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let end = Span::new(file.text.len(), file.text.len());
+    out.extend(open.iter().filter(|(c, _)| matches!(c, '(' | '（')).map(|(_, span)| (*span, end)));
+    out.sort_by_key(|(open, _)| open.start);
+    out
 }
 
 /// Quoted source sentences that are not closed: another opening mark comes before the closing

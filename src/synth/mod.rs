@@ -4,10 +4,14 @@
 //! Every value comes from [`rng::Rng`], seeded with the seed and the row number, so that the
 //! same seed gives the same bytes on every platform, and the first `n` rows of a register are
 //! the register of `n` rows. The distributions are meant to look like a county's register:
-//! money spread over several orders of magnitude around 10万元 (a quarter of it 0), areas of
-//! tens to thousands of ㎡, counts of a few to a few thousand, yes/no fields true for one subject
-//! in five, enumerations skewed toward their first value, yearly fields growing a little each
-//! year. Values respect the ranges the policy declares.
+//! money over three orders of magnitude (a field in 元: 1,000元 to 99.9万元, most often 1万 to
+//! 10万元, a quarter of it 0; one in 万元 or 亿元 the same figures in its unit), areas of tens
+//! to a few thousand ㎡, counts of a few to a few thousand, yes/no fields true for one subject in
+//! five, enumerations skewed toward their first value, years and dates within the six years
+//! ending with the register's last (the evaluation year by default), so that a once-only award
+//! keyed to a recognition year (`认定年份 = 当年`, `当年 - 认定年份 = 1年`) fires for about one
+//! subject in six, yearly fields growing a little each year. Values respect the ranges the
+//! policy declares.
 
 pub mod rng;
 
@@ -67,6 +71,10 @@ pub struct Plan {
     /// Deductions a score sheet takes from a field within a range (`虚列套取 4-7分: 虚列套取扣分`):
     /// 0, or a whole number of points in the range.
     deductions: Vec<Option<(i64, i64)>>,
+    /// The texts the policy compares a text field with (`企业名称 = "山西威祥瑞达石材有限公司"`),
+    /// in the order it writes them: row `i` takes the `i`-th, so that an award to a named
+    /// recipient finds it in the register.
+    texts: Vec<Vec<String>>,
 }
 
 impl Plan {
@@ -88,7 +96,33 @@ impl Plan {
         }
         let nonzero = vec![false; schema.fields.len()];
         let deductions = vec![None; schema.fields.len()];
-        Plan { schema: schema.clone(), years: years.to_vec(), seed, columns, nonzero, deductions }
+        let texts = vec![Vec::new(); schema.fields.len()];
+        Plan {
+            schema: schema.clone(),
+            years: years.to_vec(),
+            seed,
+            columns,
+            nonzero,
+            deductions,
+            texts,
+        }
+    }
+
+    /// Gives the first rows the texts the policy compares its text fields with (`text` is the
+    /// policy's source): row `i` takes the `i`-th text written for each field, so that the
+    /// rules for named recipients (`当 实施单位 = "…"` and `当 项目名称 = "…"`, written in the
+    /// same order) fire for the first rows; the key field included.
+    pub fn named_texts(mut self, text: &str) -> Plan {
+        for (i, f) in self.schema.fields.iter().enumerate() {
+            if !matches!(f.kind, FieldKind::Text) {
+                continue;
+            }
+            let found = compared_texts(text, &f.name);
+            if let Some(t) = self.texts.get_mut(i) {
+                *t = found;
+            }
+        }
+        self
     }
 
     /// Keeps the fields a policy divides by (`/ 计划到位`, `÷ 计划到位`) or takes the growth
@@ -139,6 +173,16 @@ impl Plan {
             .enumerate()
             .map(|(i, f)| {
                 let count = if f.by_year { self.years.len().max(1) } else { 1 };
+                let named = self
+                    .texts
+                    .get(i)
+                    .and_then(|t| t.get(usize::try_from(n).ok()?))
+                    .map(|t| Cell::Text(t.clone()));
+                if let Some(named) = named {
+                    // The draws of the other fields stay those of the row.
+                    let _ = value(f, false, self.last_year(), &mut rng);
+                    return vec![named; count];
+                }
                 if self.schema.key == Some(i) {
                     return vec![key(f, &self.schema.subject, n)];
                 }
@@ -147,7 +191,7 @@ impl Plan {
                     return vec![Cell::Number(Decimal::from(points)); count];
                 }
                 let nonzero = self.nonzero.get(i).copied().unwrap_or(false);
-                series(f, count, nonzero, &mut rng)
+                series(f, count, nonzero, self.last_year(), &mut rng)
             })
             .collect();
         self.columns
@@ -162,17 +206,33 @@ impl Plan {
             .collect()
     }
 
+    /// The register's last year: the evaluation year when none is given (2024 without years).
+    fn last_year(&self) -> u16 {
+        self.years.iter().copied().max().unwrap_or(2024)
+    }
+
     /// The parameters, each with a generated value: (header, value), a yearly parameter once
     /// per year. Row `u64::MAX` of the generator is theirs.
     pub fn params(&self) -> Vec<(String, Cell)> {
         let mut rng = Rng::for_row(self.seed, u64::MAX);
         let mut out = Vec::new();
+        let mut scores = 0;
         for p in &self.schema.params {
             let unit = p.unit_text();
             let count = if p.by_year { self.years.len().max(1) } else { 1 };
             let mut spec = p.clone();
             spec.optional = false;
-            let values = series(&spec, count, true, &mut rng);
+            let figures: Option<Vec<Cell>> = (0..count)
+                .map(|_| param_figure(&spec, scores, &mut rng).map(Cell::Number))
+                .collect();
+            let values = match figures {
+                Some(v) => v,
+                None => series(&spec, count, true, self.last_year(), &mut rng),
+            };
+            if matches!(&spec.kind, FieldKind::Number { unit, .. } if unit.dim() == Dim::base(Base::Score))
+            {
+                scores += 1;
+            }
             for (y, v) in values.into_iter().enumerate() {
                 let year = if p.by_year { self.years.get(y).copied() } else { None };
                 out.push((header_text(&p.name, year, unit.as_deref()), v));
@@ -180,6 +240,52 @@ impl Plan {
         }
         out
     }
+}
+
+/// A round figure for a parameter, in its unit: an amount of money 1 to 9 times 1万元 (a field
+/// in 亿元: 1亿元), a percentage 1% to 10% in whole percents, the `k`-th score parameter in
+/// declaration order 90 − 10k points (thresholds written from the highest: 90, 80, 70); each
+/// within the range declared. `None` for another kind of parameter (drawn as a field is).
+fn param_figure(spec: &FieldSpec, k: usize, rng: &mut Rng) -> Option<Decimal> {
+    let FieldKind::Number { unit, .. } = &spec.kind else { return None };
+    let dim = unit.dim();
+    let base = if dim == Dim::MONEY {
+        scaled(rng.between(1, 9), magnitude(unit).max(4))
+    } else if dim == Dim::PERCENT {
+        Decimal::new(rng.between(1, 10), 2)
+    } else if dim == Dim::base(Base::Score) {
+        let step = i64::try_from(k).unwrap_or(0).saturating_mul(10);
+        Decimal::from(90i64.saturating_sub(step).max(10))
+    } else {
+        return None;
+    };
+    let base = within(spec, base, rng);
+    Some(unit.from_base(base).unwrap_or(base).normalize())
+}
+
+/// The texts `text` (a policy's source) compares field `name` with, `name = "…"` (or `==`,
+/// `≠`, `!=`), in the order written, each once.
+fn compared_texts(text: &str, name: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (at, m) in text.match_indices(name) {
+        let before = text.get(..at).and_then(|t| t.chars().next_back());
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        let Some(rest) = text.get(at + m.len()..) else { continue };
+        let rest = rest.trim_start_matches([' ', '\t', '\u{3000}']);
+        let Some(rest) = ["==", "!=", "=", "≠"].iter().find_map(|op| rest.strip_prefix(op))
+        else {
+            continue;
+        };
+        let rest = rest.trim_start_matches([' ', '\t', '\u{3000}']);
+        let Some(quoted) = rest.strip_prefix('"') else { continue };
+        let Some((t, _)) = quoted.split_once('"') else { continue };
+        if !t.is_empty() && !t.contains('\n') && !out.iter().any(|x| x == t) {
+            out.push(t.to_string());
+        }
+    }
+    out
 }
 
 /// The range of a deduction taken from field `name`, as the squeezed policy text writes it:
@@ -216,8 +322,8 @@ fn key(f: &FieldSpec, subject: &str, n: u64) -> Cell {
 }
 
 /// A field's values for `count` years (one for a field that is not yearly).
-fn series(f: &FieldSpec, count: usize, nonzero: bool, rng: &mut Rng) -> Vec<Cell> {
-    let first = value(f, nonzero, rng);
+fn series(f: &FieldSpec, count: usize, nonzero: bool, year: u16, rng: &mut Rng) -> Vec<Cell> {
+    let first = value(f, nonzero, year, rng);
     let mut out = vec![first.clone()];
     let mut last = first;
     for _ in 1..count {
@@ -232,7 +338,7 @@ fn series(f: &FieldSpec, count: usize, nonzero: bool, rng: &mut Rng) -> Vec<Cell
                 let base = unit.to_base(grown).unwrap_or(grown);
                 Cell::Number(unit.from_base(within(f, base, rng)).unwrap_or(grown))
             }
-            _ => value(f, nonzero, rng),
+            _ => value(f, nonzero, year, rng),
         };
         out.push(next.clone());
         last = next;
@@ -240,8 +346,12 @@ fn series(f: &FieldSpec, count: usize, nonzero: bool, rng: &mut Rng) -> Vec<Cell
     out
 }
 
-/// One generated value of a field.
-fn value(f: &FieldSpec, nonzero: bool, rng: &mut Rng) -> Cell {
+/// The first of the six years a year or date field is drawn from: the five before `last`.
+const YEARS_BACK: i64 = 5;
+
+/// One generated value of a field; years and dates fall within the six years ending with `last`.
+fn value(f: &FieldSpec, nonzero: bool, last: u16, rng: &mut Rng) -> Cell {
+    let last = i64::from(last);
     if f.optional && !nonzero && rng.chance(10) {
         return Cell::Empty;
     }
@@ -254,10 +364,11 @@ fn value(f: &FieldSpec, nonzero: bool, rng: &mut Rng) -> Cell {
         FieldKind::Bool => Cell::Bool(rng.chance(20)),
         FieldKind::Text => Cell::Text(format!("{}{:05}", f.name, rng.below(100_000))),
         FieldKind::Date => {
-            let (y, m, d) = (rng.between(2015, 2024), rng.between(1, 12), rng.between(1, 28));
+            let y = rng.between(last - YEARS_BACK, last);
+            let (m, d) = (rng.between(1, 12), rng.between(1, 28));
             Cell::Text(format!("{y:04}-{m:02}-{d:02}"))
         }
-        FieldKind::Year => Cell::Number(Decimal::from(rng.between(2015, 2023))),
+        FieldKind::Year => Cell::Number(Decimal::from(rng.between(last - YEARS_BACK, last))),
         FieldKind::Enum { values, .. } => {
             Cell::Text(values.get(skewed(values.len(), rng)).cloned().unwrap_or_default())
         }
@@ -305,16 +416,19 @@ fn number(unit: &Unit, share: bool, nonzero: bool, rng: &mut Rng) -> Decimal {
         if rng.chance(25) && !nonzero {
             return Decimal::ZERO;
         }
-        // Three significant figures over four orders of magnitude, most often in the middle:
-        // for a field in 元 or 万元, 1,000元 to 1亿元 around 10万元, with cents; for a
-        // field in 亿元, 1亿元 to 1万亿元 around 100亿元.
+        // Three significant figures, most often in the middle of three orders of magnitude
+        // and one time in twenty an order higher: for a field in 元, 1,000元 to 999万元, about
+        // half of it 1万 to 10万元 and one value in eighty above 100万元, with cents; in 万元,
+        // 1万元 to 9,990万元; in 亿元, 1亿元 to 9,990亿元 (a county's figures).
         let m = magnitude(unit).max(3);
-        let whole = scaled(rng.between(100, 999), m - 2 + rng.binomial(4));
+        let higher = u32::from(rng.chance(5));
+        let whole = scaled(rng.between(100, 999), m - 2 + rng.binomial(2) + higher);
         let cents = if m < 8 { frac(rng.between(0, 99), 2) } else { Decimal::ZERO };
         return whole.checked_add(cents).unwrap_or(whole);
     }
     if dim == Dim::AREA {
-        return scaled(rng.between(10, 99), rng.binomial(3));
+        // 10㎡ to 9,900㎡, most often a few hundred.
+        return scaled(rng.between(10, 99), rng.binomial(2));
     }
     if dim == Dim::base(Base::People) || dim == Dim::base(Base::Things) {
         let e = rng.binomial(3);
@@ -385,11 +499,43 @@ mod tests {
     }
 
     #[test]
+    fn compared_texts_are_read_in_order() {
+        let policy =
+            "当 企业名称 = \"甲\"\n当 企业名称=\"乙\" 且 总企业名称 = \"丙\"\n当 企业名称 = \"甲\"";
+        assert_eq!(compared_texts(policy, "企业名称"), vec!["甲".to_string(), "乙".to_string()]);
+        assert!(compared_texts("令 企业名称: 文本", "企业名称").is_empty());
+    }
+
+    #[test]
+    fn years_fall_in_the_six_years_ending_with_the_last() {
+        let spec = FieldSpec {
+            name: "认定年份".into(),
+            span: crate::source::Span::default(),
+            kind: FieldKind::Year,
+            by_year: false,
+            optional: false,
+            min: None,
+            max: None,
+        };
+        let mut rng = Rng::for_row(3, 0);
+        let mut counts = std::collections::BTreeMap::new();
+        for _ in 0..6000 {
+            if let Cell::Number(y) = value(&spec, false, 2024, &mut rng) {
+                *counts.entry(y.to_string()).or_insert(0) += 1;
+            }
+        }
+        let years: Vec<&str> = counts.keys().map(String::as_str).collect();
+        assert_eq!(years, ["2019", "2020", "2021", "2022", "2023", "2024"]);
+        // About one in six each: the evaluation year and the one before it are frequent.
+        assert!(counts["2024"] > 800 && counts["2023"] > 800, "{counts:?}");
+    }
+
+    #[test]
     fn money_is_exact_to_the_cent() {
         let mut rng = Rng::for_row(2, 0);
         for _ in 0..1000 {
             let v = number(&Unit::canonical(Dim::MONEY), false, false, &mut rng);
-            assert!(v.scale() <= 2 && v >= Decimal::ZERO && v < Decimal::from(100_000_000));
+            assert!(v.scale() <= 2 && v >= Decimal::ZERO && v < Decimal::from(10_000_000));
         }
     }
 }
