@@ -347,6 +347,22 @@ fn the_parameters_of_a_csv_register_are_written_beside_it_and_read_with_it() {
     let (status, _, err) = plain(&["simulate", "policies/zezhou.zc", "--data", s(&data)]);
     assert_ne!(status, Status::Ok, "{err}");
     assert!(err.contains(&format!("{}:3:", s(&beside))) && err.contains("error[ZC06"), "{err}");
+    // A register of a policy without parameters written over this one takes its parameters
+    // file away with it: another policy's parameters are not read with the new register.
+    let (status, _, err) = plain(&[
+        "gen",
+        "policies/xinjiang.zc",
+        "--kind",
+        "企业",
+        "--rows",
+        "50",
+        "--out",
+        s(&data),
+    ]);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert!(!beside.exists(), "the parameters of the zezhou register are still beside it");
+    let (status, _, err) = plain(&["simulate", "policies/xinjiang.zc", "--data", s(&data)]);
+    assert_eq!(status, Status::Ok, "{err}");
 }
 
 /// A CSV template has its parameters beside it, values to fill in, as a workbook template has

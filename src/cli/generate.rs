@@ -170,8 +170,10 @@ fn write_csv(plan: &Plan, rows: u64, out: &mut dyn Write) -> std::io::Result<()>
 
 /// The parameters of a CSV register, written beside it as the file `eval`, `simulate` and
 /// `diff` read with it (`登记簿.参数.csv` for `登记簿.csv`: a header `参数,值`, then each
-/// parameter's name with its unit, and a generated value), and the note `ZC0914` saying so;
-/// nothing for a policy without parameters.
+/// parameter's name with its unit, and a generated value), and the note `ZC0914` saying so.
+/// For a policy without parameters, nothing; a parameters file beside a register of that name
+/// belonged to the register `gen` replaces, and is removed (else `eval` would read another
+/// policy's parameters with the new register).
 fn params_beside(
     plan: &Plan,
     register: &Path,
@@ -179,10 +181,14 @@ fn params_beside(
 ) -> Result<Option<Diagnostics>, Box<crate::diagnostics::Diagnostic>> {
     let params = plan.params();
     let Some(stem) = register.file_stem().and_then(|s| s.to_str()) else { return Ok(None) };
+    let path = register.with_file_name(crate::engine::load::params_file_name(stem));
     if params.is_empty() {
+        if path.is_file() {
+            std::fs::remove_file(&path)
+                .map_err(|e| Box::new(super::output::cannot_write(Some(&path), &e.to_string())))?;
+        }
         return Ok(None);
     }
-    let path = register.with_file_name(crate::engine::load::params_file_name(stem));
     let mut text = String::from("参数,值\n");
     for (name, value) in &params {
         text.push_str(&format!("{},{}\n", csv_cell(name), csv_cell(&value.csv_text())));
