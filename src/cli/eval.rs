@@ -21,7 +21,16 @@ pub(super) fn options(args: &EvalArgs) -> Options {
         subject: args.subject.clone(),
         year: args.year,
         params: args.params.clone(),
+        working: wants_working(args),
     }
+}
+
+/// Whether the report shows the working: JSON always (its `values`), the text report with
+/// `--working`, CSV when `--columns` names a value that is not a rule.
+pub(super) fn wants_working(args: &EvalArgs) -> bool {
+    matches!(args.format, ReportFormat::Json | ReportFormat::Jsonl)
+        || (args.working && args.format == ReportFormat::Text)
+        || args.columns.iter().any(|c| c.contains('.'))
 }
 use crate::ast::Policy;
 use crate::checker::{Checked, check};

@@ -10,6 +10,7 @@ mod json;
 mod markdown;
 pub mod show;
 mod text;
+pub mod working;
 pub mod xlsx;
 
 use rust_decimal::Decimal;

@@ -64,6 +64,11 @@ pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
         for s in r.stacks.get(i).map(Vec::as_slice).unwrap_or_default() {
             stack(&mut out, r, s, lang);
         }
+        // The full working, when asked for (`eval --working`).
+        if !o.values.is_empty() {
+            let _ = writeln!(out, "  {}:", w(lang, "计算过程", "working"));
+            out.push_str(&super::working::lines(&o.values, &r.checked.scope, lang, "    "));
+        }
         if pays {
             let total = parts.total(r, i).map_or(V::Missing, |t| V::Num(t, Dim::MONEY));
             let total = show(&total, &r.checked.scope, lang);
