@@ -322,7 +322,8 @@ pub struct EvalArgs {
     /// Worker threads for a CSV register streamed into `--out` [default: every core] (线程数)
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
-    /// Only these rules as columns of the CSV report, in this order, e.g. `--columns 补助,合计`
+    /// Only these rules as columns of the CSV report, in this order, e.g. `--columns 补助,合计`,
+    /// then the values of the working named (`科技成果转化补助.比例`, see docs/json.md)
     /// [default: every rule reported per subject] (只输出这些列)
     #[arg(long, value_name = "NAMES", value_delimiter = ',')]
     pub columns: Vec<String>,

@@ -122,6 +122,10 @@ pub(super) fn run(
     inputs: &[PathBuf],
 ) -> Streamed {
     let Some(out_path) = &args.out else { return Streamed::Not };
+    // Values of the working as columns: the in-memory report computes them.
+    if !super::eval::value_columns(checked, &args.columns).is_empty() {
+        return Streamed::Not;
+    }
     let Some((kind, opts)) =
         options(policy, data, args.kind.as_deref(), args.year, &args.params, args.threads)
     else {

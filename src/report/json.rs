@@ -2,9 +2,9 @@
 //! in docs/json.md:
 //!
 //! ```text
-//! { "schema_version": 2,
-//!   "policy": { "file", "title" },
+//! { "policy": { "file", "title" },
 //!   "policy_rules": [ rule … ]          (top-level rules, the same for every subject)
+//!   "schema_version": 2,
 //!   "subjects": [ { "id", "year",
 //!       "rules": [ { "name", "kind", "value", "citation": { "clause", "quote" } | null,
 //!                    "detail": … } ],
@@ -86,7 +86,7 @@ impl<'w, 'a, 'p> Writer<'w, 'a, 'p> {
             })
             .unwrap_or_default();
         let head = format!(
-            "{{\n  \"schema_version\": {SCHEMA_VERSION},\n  \"policy\": {},\n  \"policy_rules\": {},\n  \"subjects\": [",
+            "{{\n  \"policy\": {},\n  \"policy_rules\": {},\n  \"schema_version\": {SCHEMA_VERSION},\n  \"subjects\": [",
             nested(&policy, "  "),
             nested(&J::Array(policy_rules), "  ")
         );
