@@ -416,3 +416,49 @@ fn csv_columns_name_values_of_the_working() {
     assert!(err.contains("ZC0909"), "{err}");
     assert!(err.contains("`科技成果转化补助.比例`"), "{err}");
 }
+
+#[test]
+fn the_basis_and_explain_show_the_arithmetic() {
+    let (_, basis, err) = policy_common::zhengce(&[
+        "eval",
+        "policies/zezhou.zc",
+        "--data",
+        "policies/zezhou.企业.toml",
+        "--format",
+        "basis",
+        "--lang",
+        "zh",
+    ]);
+    assert!(basis.contains("| 计算式 | 计算过程 | 所用数据 |"), "{basis}{err}");
+    // 1,666,666.67元 × 30% = 500,000.001元, over the 50万元 cap by 0.001元: the cap is paid.
+    assert!(
+        basis.contains(
+            "| 1,666,666.67 元 × 30% = 500,000.001 元；上限 500,000 元，已达上限（超出 0.001 元），按上限；金额 500,000 元 |"
+        ),
+        "{basis}"
+    );
+    // 1,666,666.66元 × 30% = 499,999.998元: 0.002元 below the cap.
+    assert!(
+        basis.contains(
+            "| 1,666,666.66 元 × 30% = 499,999.998 元；上限 500,000 元，未达上限（差 0.002 元）；金额 499,999.998 元 |"
+        ),
+        "{basis}"
+    );
+    let (_, text, err) = policy_common::zhengce(&[
+        "explain",
+        "policies/zezhou.zc",
+        "--data",
+        "policies/zezhou.企业.toml",
+        "--subject",
+        "泽州县凤城光电科技有限公司",
+        "科技成果转化补助",
+        "--lang",
+        "en",
+    ]);
+    assert!(
+        text.contains(
+            "arithmetic:\n  exception 1 applies\n  1,500,000 yuan × 20% = 300,000 yuan\n  cap 300,000 yuan, reached exactly\n  amount 300,000 yuan\n"
+        ),
+        "{text}{err}"
+    );
+}

@@ -95,8 +95,17 @@ pub fn run(
             ExplainFormat::Json => report::explain::json(&step, &values, &checked.scope),
             ExplainFormat::Text => {
                 let mut text = report::explain::text(&step, &checked.scope, settings.lang);
+                let zh = settings.lang == crate::diagnostics::Lang::Zh;
+                // An award's arithmetic, the numbers filled in.
+                let steps =
+                    report::arithmetic::steps(&args.name, &values, &checked.scope, settings.lang);
+                if !steps.is_empty() {
+                    text.push_str(if zh { "\n计算：\n" } else { "\narithmetic:\n" });
+                    for s in steps {
+                        text.push_str(&format!("  {s}\n"));
+                    }
+                }
                 if !values.is_empty() {
-                    let zh = settings.lang == crate::diagnostics::Lang::Zh;
                     text.push_str(if zh { "\n计算过程：\n" } else { "\nworking:\n" });
                     text.push_str(&report::working::lines(
                         &values,

@@ -59,7 +59,8 @@ pub fn evaluate(
     if let Some(c) = coverage {
         ev.record_coverage(c.clone());
     }
-    ev.show_working(opts.working);
+    // The 计算依据 shows each award's arithmetic, from its working.
+    ev.show_working(opts.working || basis);
     let mut outcomes = Vec::new();
     let mut diags = loaded.notes.clone();
     diags.extend(

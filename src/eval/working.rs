@@ -7,7 +7,8 @@
 //!
 //! - every definition the subject's rules read (fields, parameters, named values, the document's
 //!   constants), by its own name;
-//! - for an award `A`: `A.符合条件`, `A.条件N` (its N-th `当` clause), `A.例外` (the exception of
+//! - for an award `A`: `A.符合条件`, `A.首次符合年份` (an award eligible but paid in an earlier
+//!   year: `一次性`, `每年 连续 N年`), `A.条件N` (its N-th `当` clause), `A.例外` (the exception of
 //!   the amount that applied, by position), `A.比例` and `A.基数` (the rate and the base of an
 //!   amount written as a product), `A.计算金额` (before the cap), `A.上限`, `A.达到上限` (at the
 //!   cap or over it), `A.核减`, `A.金额`;
@@ -95,6 +96,15 @@ impl Evaluator<'_, '_> {
                         clause,
                         None,
                     );
+                    // Eligible, but paid in another year (`一次性`, `每年 连续 N年`): the year
+                    // it was first due.
+                    if let Some(n) = result.and_then(|x| x.not_this_year.as_ref()) {
+                        let first = match n {
+                            super::outcome::NotThisYear::PaidIn(y) => *y,
+                            super::outcome::NotThisYear::Ended { first, .. } => *first,
+                        };
+                        out.push(format!("{name}.首次符合年份"), V::Year(first), clause, None);
+                    }
                     let mut n = 0;
                     for c in &a.clauses {
                         if let AwardClause::When(e) = &c.node {

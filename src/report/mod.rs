@@ -3,6 +3,7 @@
 //!
 //! Every format is deterministic: the same policy and data give byte-identical output.
 
+pub mod arithmetic;
 pub mod basis;
 mod csv;
 pub mod explain;
