@@ -1,4 +1,5 @@
-//! The working of every award of the five bundled policies is in `eval --format json` by name:
+//! The working of every award of the five bundled policies is in `eval --format json --working`
+//! by name:
 //! for each award and each subject of its kind in the sample data, its eligibility and each `当`
 //! clause, the rate and base of an amount written as a product, the amount before the cap, the
 //! cap and whether it bound (with how far the amount is from it), the cut, every comparison of
@@ -55,6 +56,7 @@ fn values(policy: &str, data: &str) -> Vec<(String, BTreeMap<String, J>)> {
         data,
         "--format",
         "json",
+        "--working",
         "--lang",
         "en",
     ]);
@@ -348,6 +350,17 @@ fn provincial_names_the_streak_the_weighted_parts_and_the_gate() {
 
 #[test]
 fn the_working_is_left_out_unless_asked_for() {
+    let (_, json, _) = policy_common::zhengce(&[
+        "eval",
+        "policies/zezhou.zc",
+        "--data",
+        "policies/zezhou.企业.toml",
+        "--format",
+        "json",
+    ]);
+    let doc: J = serde_json::from_str(&json).unwrap();
+    assert_eq!(doc["schema_version"], 2);
+    assert!(doc["subjects"][0].get("values").is_none(), "{json}");
     let (_, text, _) = policy_common::zhengce(&[
         "eval",
         "policies/zezhou.zc",
@@ -461,4 +474,45 @@ fn the_basis_and_explain_show_the_arithmetic() {
         ),
         "{text}{err}"
     );
+}
+
+#[test]
+fn the_streamed_json_register_carries_the_same_working() {
+    let dir = std::env::temp_dir().join(format!("zhengce-working-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let reg = dir.join("register.csv");
+    let streamed = dir.join("out.json");
+    let (status, _, err) = policy_common::zhengce(&[
+        "gen",
+        "policies/zezhou.zc",
+        "--kind",
+        "企业",
+        "--rows",
+        "200",
+        "--seed",
+        "3",
+        "--out",
+        reg.to_str().unwrap(),
+    ]);
+    assert!(matches!(status, Status::Ok), "{err}");
+    let params = [
+        "--param",
+        "市级专精特新奖励额(万元)=3",
+        "--param",
+        "省级小巨人奖励额(万元)=5",
+        "--param",
+        "国家级小巨人奖励额(万元)=5",
+        "--param",
+        "高新奖励(万元)=5",
+    ];
+    let mut args = vec!["eval", "policies/zezhou.zc", "--data", reg.to_str().unwrap()];
+    args.extend(["--format", "json", "--working"]);
+    args.extend(params);
+    let (_, in_memory, err) = policy_common::zhengce(&args);
+    assert!(in_memory.contains("\"科技成果转化补助.达到上限\""), "{err}");
+    args.extend(["--out", streamed.to_str().unwrap()]);
+    let (_, out, err) = policy_common::zhengce(&args);
+    assert_eq!(out, "", "{err}");
+    assert_eq!(std::fs::read_to_string(&streamed).unwrap(), in_memory);
+    let _ = std::fs::remove_dir_all(&dir);
 }

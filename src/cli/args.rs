@@ -331,8 +331,8 @@ pub struct EvalArgs {
     /// `--only-paid 科技成果转化补助`; alone, those whose total (合计) is above 0 (只列获得者)
     #[arg(long, value_name = "AWARD", num_args = 0..=1, default_missing_value = "")]
     pub only_paid: Option<String>,
-    /// The full working in the text report: every value the rules name or compute, by name,
-    /// with margins and clauses (the JSON report always has it, under `values`) (计算过程)
+    /// The full working: every value the rules name or compute, by name, with margins and
+    /// clauses, in the text report and in the JSON reports' `values` (计算过程)
     #[arg(long)]
     pub working: bool,
 }

@@ -25,11 +25,12 @@ pub(super) fn options(args: &EvalArgs) -> Options {
     }
 }
 
-/// Whether the report shows the working: JSON always (its `values`), the text report with
-/// `--working` (CSV when `--columns` names a value: [`value_columns`]).
+/// Whether the report shows the working: `--working` in the text and JSON reports (CSV when
+/// `--columns` names a value: [`value_columns`]). Only when asked for: it costs a walk over
+/// every formula of every subject's rules.
 pub(super) fn wants_working(args: &EvalArgs) -> bool {
-    matches!(args.format, ReportFormat::Json | ReportFormat::Jsonl)
-        || (args.working && args.format == ReportFormat::Text)
+    args.working
+        && matches!(args.format, ReportFormat::Text | ReportFormat::Json | ReportFormat::Jsonl)
 }
 
 /// The rules the policy reports per subject, by name: the columns of the tabular reports.
@@ -70,8 +71,8 @@ fn unknown_values(
     for name in value_columns(checked, names).iter().filter(|n| !known.contains(&n.as_str())) {
         let help = help_text(&did_you_mean(name, known.iter().copied())).unwrap_or_else(|| {
             Text::new(
-                "列可以是按主体报告的规则，或计算过程中的数值（见 `eval --format json` 的 `values`）",
-                "a column is a rule reported per subject or a value of the working (the `values` of `eval --format json`)",
+                "列可以是按主体报告的规则，或计算过程中的数值（见 `eval --format json --working` 的 `values`）",
+                "a column is a rule reported per subject or a value of the working (the `values` of `eval --format json --working`)",
             )
         });
         let mut d = usage(

@@ -136,7 +136,12 @@ pub(super) fn run(
     let Ok(imported) = stack::imports(policy, &kind) else { return Streamed::Not };
     let stacking = Stacking::new(policy, checked, &kind);
     let others = stack::imported_names(policy, &kind);
-    let opts = RunOptions { columns: args.columns.clone(), also_known: others.clone(), ..opts };
+    let opts = RunOptions {
+        columns: args.columns.clone(),
+        also_known: others.clone(),
+        working: args.working,
+        ..opts
+    };
     let ichecked: Vec<Checked<'_>> = imported.iter().map(|i| check(&i.policy).0).collect();
     let mut companions = Vec::new();
     if !stacking.is_empty() || !imported.is_empty() {

@@ -1,12 +1,14 @@
 //! The working of one subject's outcome: every value a rule names or computes on the way, each by
 //! a name a report can be asked for (`科技成果转化补助.比例`), with the clause it cites.
 //!
-//! Worked out only when asked for ([`Evaluator::show_working`]): after the rules are evaluated,
+//! Worked out only when asked for ([`Evaluator::show_working`]: `eval --working`, `explain`, the
+//! 计算依据, CSV columns naming a value): after the rules are evaluated,
 //! from their details and the definitions already worked out, so that the outcome itself is the
 //! same with or without it. What is named:
 //!
-//! - every definition the subject's rules read (fields, parameters, named values, the document's
-//!   constants), by its own name;
+//! - every rule of the subject's kind, and every definition its rules read (fields, parameters,
+//!   named values, the document's constants), by its own name (the document's own rules, the
+//!   same for every subject, are the report's `policy_rules`);
 //! - for an award `A`: `A.符合条件`, `A.首次符合年份` (an award eligible but paid in an earlier
 //!   year: `一次性`, `每年 连续 N年`), `A.条件N` (its N-th `当` clause), `A.例外` (the exception of
 //!   the amount that applied, by position), `A.比例` and `A.基数` (the rate and the base of an
@@ -73,6 +75,11 @@ impl Evaluator<'_, '_> {
         for r in rules {
             let Some(d) = self.checked.scope.defs.get(r.def) else { continue };
             let DefSource::Item(item) = d.source else { continue };
+            // The document's own rules (outside any `对于`) are the same for every subject and
+            // reported once (`policy_rules`): a subject's working names those its rules read.
+            if d.subject.is_none() {
+                continue;
+            }
             let name = d.name.as_str();
             let clause = rule_clause(item);
             out.push(name.to_string(), r.value.clone(), clause, None);

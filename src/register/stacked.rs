@@ -88,7 +88,6 @@ pub fn write_csv_stacked(
         opts,
         stacking,
         companions,
-        false,
         &mut |plan, o, stacks| {
             let layout = layout.get_or_insert_with(|| stack_layout(plan, stacking, &opts.columns));
             if !header_written {
@@ -154,17 +153,10 @@ pub fn write_json(
     out: &mut dyn Write,
 ) -> Result<Summary, Failure> {
     let mut w = JsonWriter::new(policy, checked, out);
-    let summary = interpret(
-        policy,
-        checked,
-        kind,
-        path,
-        opts,
-        stacking,
-        companions,
-        true,
-        &mut |_, o, stacks| w.subject(o, stacks),
-    )?;
+    let summary =
+        interpret(policy, checked, kind, path, opts, stacking, companions, &mut |_, o, stacks| {
+            w.subject(o, stacks)
+        })?;
     let overflows = w.overflows();
     if !overflows.is_empty() {
         return Err(Failure::Data(overflows.into()));
@@ -190,14 +182,14 @@ pub fn write_jsonl(
     companions: &[Companion<'_, '_>],
     out: &mut dyn Write,
 ) -> Result<Summary, Failure> {
-    interpret(policy, checked, kind, path, opts, stacking, companions, true, &mut |_, o, stacks| {
+    interpret(policy, checked, kind, path, opts, stacking, companions, &mut |_, o, stacks| {
         write_json_line(policy, checked, o, stacks, out)
     })
 }
 
 /// Evaluates every subject of the register at `path` by the interpreter, under the policy and
 /// each companion, applies the stacking rules and hands each subject to `each` in file order;
-/// with `working`, each outcome carries its working (the JSON reports name every value).
+/// with `opts.working`, each outcome carries its working (`eval --working`).
 #[expect(
     clippy::too_many_arguments,
     reason = "the policy, its kind, the register, the options, the stacking and the sink"
@@ -214,13 +206,12 @@ fn interpret(
     opts: &RunOptions<'_>,
     stacking: &Stacking<'_>,
     companions: &[Companion<'_, '_>],
-    working: bool,
     each: &mut dyn FnMut(&Plan<'_, '_>, &SubjectOutcome, &[StackOutcome]) -> std::io::Result<()>,
 ) -> Result<Summary, Failure> {
     let (file, header, rest) = open(path)?;
     let name = path.display().to_string();
     let mut plan = plan(policy, checked, kind, &name, header, opts)?;
-    plan.evaluator.show_working(working);
+    plan.evaluator.show_working(opts.working);
     let Some(key) = key_name(&plan.schema) else {
         return Err(Failure::NotStreamable("the subjects have no id field".into()));
     };
@@ -398,6 +389,7 @@ impl<'s, 'c, 'p> StackRun<'s, 'c, 'p> {
                 progress: None,
                 columns: Vec::new(),
                 also_known: c.schema.also_known.clone(),
+                working: false,
             };
             let mut plan =
                 plan(c.policy, c.checked, &c.kind, &name, header.clone(), &copts).ok()?;

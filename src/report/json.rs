@@ -8,7 +8,7 @@
 //!   "subjects": [ { "id", "year",
 //!       "rules": [ { "name", "kind", "value", "citation": { "clause", "quote" } | null,
 //!                    "detail": … } ],
-//!       "values": [ { "name", "value", "unit", "clause", "margin" } ],   (the working, by name)
+//!       "values": [ { "name", "value", "unit", "clause", "margin" } ],   (with --working)
 //!       "stacking": [ { "rule", "mode": "exclusive" | "additive", "total" (null when beyond range),
 //!                       "members": [ { "award", "amount", "paid" } ] } ] } ],
 //!   "totals": [ { "award", "total", "recipients" } ] }
@@ -34,7 +34,7 @@ use crate::eval::stack::StackOutcome;
 use crate::units::Dim;
 
 /// The version of the JSON layout (docs/json.md): 2 added `schema_version` and each subject's
-/// `values`.
+/// `values` (the working, with `eval --working`).
 pub const SCHEMA_VERSION: u32 = 2;
 
 /// Renders the report as pretty-printed JSON.
@@ -214,8 +214,15 @@ fn subject_json(r: &Report<'_, '_>, o: &SubjectOutcome, stacks: &[StackOutcome])
             json!({ "rule": s.rule, "mode": mode, "total": s.total.map(money), "members": members })
         })
         .collect();
-    let values: Vec<J> = o.values.iter().map(|v| named_value(v, scope)).collect();
-    json!({ "id": o.key, "year": o.year, "rules": rules, "values": values, "stacking": stacking })
+    let mut subject = json!({ "id": o.key, "year": o.year, "rules": rules, "stacking": stacking });
+    // The working, when asked for (`--working`).
+    if !o.values.is_empty()
+        && let J::Object(map) = &mut subject
+    {
+        let values: Vec<J> = o.values.iter().map(|v| named_value(v, scope)).collect();
+        map.insert("values".to_string(), J::Array(values));
+    }
+    subject
 }
 
 /// One named value of the working: `{ "name", "value", "unit", "clause", "margin" }`.
