@@ -59,14 +59,22 @@ pub(super) fn value_columns(checked: &Checked<'_>, names: &[String]) -> Vec<Stri
         .collect()
 }
 
-/// `ZC0909` for each value column that the first subject's working does not name.
+/// `ZC0909` for each value column that no subject's working names (a few names are given only
+/// where they apply, such as the exception that applied to an item).
 fn unknown_values(
     checked: &Checked<'_>,
     names: &[String],
-    first: Option<&crate::eval::outcome::SubjectOutcome>,
+    outcomes: &[crate::eval::outcome::SubjectOutcome],
 ) -> Diagnostics {
-    let Some(first) = first else { return Diagnostics::new() };
-    let known: Vec<&str> = first.values.iter().map(|v| v.name.as_str()).collect();
+    if outcomes.is_empty() {
+        return Diagnostics::new();
+    }
+    let known: Vec<&str> = outcomes
+        .iter()
+        .flat_map(|o| o.values.iter().map(|v| v.name.as_str()))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let mut out = Vec::new();
     for name in value_columns(checked, names).iter().filter(|n| !known.contains(&n.as_str())) {
         let help = help_text(&did_you_mean(name, known.iter().copied())).unwrap_or_else(|| {
@@ -246,7 +254,7 @@ pub fn run(
             opts.working |= !value_columns(&checked, &args.columns).is_empty();
             match evaluate(&policy, &checked, &data, &opts, basis, None) {
                 Ok((outcomes, stacks, rows, eval_diags)) => {
-                    let unknown = unknown_values(&checked, &args.columns, outcomes.first());
+                    let unknown = unknown_values(&checked, &args.columns, &outcomes);
                     if !unknown.is_empty() {
                         diags.extend(unknown);
                         status = worse(status, Status::Usage);
