@@ -463,7 +463,12 @@ fn the_basis_has_a_row_per_award_of_each_subject_with_its_derivation() {
     assert_eq!(cells[3], "§ 二(二)6");
     assert_eq!(cells[4], "对转化全县科技成果的按实际发生费用的30%进行补助，最高不超过50万元");
     assert!(cells[5].contains("金额 转化费用 × 30%"), "{}", cells[5]);
-    assert_eq!(cells[6], "转化项目 = 是；来源 = 县内；转化费用 = 1,666,666.67 元 |");
+    // The arithmetic with the numbers filled in, then the values used.
+    assert_eq!(
+        cells[6],
+        "1,666,666.67 元 × 30% = 500,000.001 元；上限 500,000 元，已达上限（超出 0.001 元），按上限；金额 500,000 元"
+    );
+    assert_eq!(cells[7], "转化项目 = 是；来源 = 县内；转化费用 = 1,666,666.67 元 |");
 }
 
 #[test]

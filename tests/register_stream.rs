@@ -328,15 +328,15 @@ fn only_the_columns_asked_for_streamed_and_in_memory() {
     assert_eq!(std::fs::read_to_string(&out).unwrap(), want);
 }
 
-/// A name that is not a rule reported per subject is `ZC0909` with the nearest names, exit 2,
-/// nothing written; `--columns` with another format than CSV is `ZC0904`.
+/// A name that is neither a rule reported per subject nor a value of the working is `ZC0909`
+/// with the nearest names, exit 2, nothing written; `--columns` with another format than CSV is `ZC0904`.
 #[test]
 fn unknown_columns_and_other_formats_are_refused() {
     let p = temp("refused.csv", &register(10));
     let out_file = p.with_file_name("refused.out.csv");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhengce"))
         .args(["eval", "benches/register.zc", "--data", p.to_str().unwrap(), "--format", "csv"])
-        .args(["--columns", "totl,interest,transfer_cost_yuan", "--out"])
+        .args(["--columns", "totl,interest,transfer_costs", "--out"])
         .arg(&out_file)
         .output()
         .unwrap();
@@ -344,9 +344,20 @@ fn unknown_columns_and_other_formats_are_refused() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert_eq!(err.matches("ZC0909").count(), 2, "{err}");
     assert!(err.contains("`totl`") && err.contains("`total`"), "{err}");
-    // A field is data, not a rule.
-    assert!(err.contains("`transfer_cost_yuan`"), "{err}");
+    assert!(err.contains("`transfer_costs`"), "{err}");
     assert!(!out_file.exists());
+    // A field a rule reads is a value of the working: a column, worked out in memory.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhengce"))
+        .args(["eval", "benches/register.zc", "--data", p.to_str().unwrap(), "--format", "csv"])
+        .args(["--columns", "tech_transfer,transfer_cost_yuan", "--out"])
+        .arg(&out_file)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let written = std::fs::read_to_string(&out_file).unwrap();
+    assert!(written.starts_with("id,tech_transfer,transfer_cost_yuan\n"), "{written}");
+    let _ = std::fs::remove_file(&out_file);
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhengce"))
         .args(["eval", "benches/register.zc", "--data", p.to_str().unwrap(), "--format", "json"])
         .args(["--columns", "total"])

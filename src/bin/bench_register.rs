@@ -200,13 +200,17 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v.get(v.len() / 2).copied().unwrap_or_default()
 }
 
-/// The grand total and the recipients of zhengce's report: the last column, `total`.
+/// The grand total and the recipients of zhengce's report: the last column, `total`, of each
+/// subject's row (the report's last row, `合计`, adds them up and is not a subject).
 fn report_totals(path: &Path) -> Result<(Decimal, u64), String> {
     let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
     let mut grand = Decimal::ZERO;
     let mut recipients = 0u64;
     for line in BufReader::new(file).lines().skip(1) {
         let line = line.map_err(|e| e.to_string())?;
+        if line.starts_with("合计,") {
+            continue;
+        }
         let total = line.rsplit(',').next().ok_or("empty line")?;
         let t = Decimal::from_str(total).map_err(|e| e.to_string())?;
         grand += t;

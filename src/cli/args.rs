@@ -322,7 +322,8 @@ pub struct EvalArgs {
     /// Worker threads for a CSV register streamed into `--out` [default: every core] (线程数)
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
-    /// Only these rules as columns of the CSV report, in this order, e.g. `--columns 补助,合计`
+    /// Only these rules as columns of the CSV report, in this order, e.g. `--columns 补助,合计`,
+    /// then the values of the working named (`科技成果转化补助.比例`, see docs/json.md)
     /// [default: every rule reported per subject] (只输出这些列)
     #[arg(long, value_name = "NAMES", value_delimiter = ',')]
     pub columns: Vec<String>,
@@ -330,6 +331,10 @@ pub struct EvalArgs {
     /// `--only-paid 科技成果转化补助`; alone, those whose total (合计) is above 0 (只列获得者)
     #[arg(long, value_name = "AWARD", num_args = 0..=1, default_missing_value = "")]
     pub only_paid: Option<String>,
+    /// The full working: every value the rules name or compute, by name, with margins and
+    /// clauses, in the text report and in the JSON reports' `values` (计算过程)
+    #[arg(long)]
+    pub working: bool,
 }
 
 /// `--format` of a report.

@@ -21,7 +21,83 @@ pub(super) fn options(args: &EvalArgs) -> Options {
         subject: args.subject.clone(),
         year: args.year,
         params: args.params.clone(),
+        working: wants_working(args),
     }
+}
+
+/// Whether the report shows the working: `--working` in the text and JSON reports (CSV when
+/// `--columns` names a value: [`value_columns`]). Only when asked for: it costs a walk over
+/// every formula of every subject's rules.
+pub(super) fn wants_working(args: &EvalArgs) -> bool {
+    args.working
+        && matches!(args.format, ReportFormat::Text | ReportFormat::Json | ReportFormat::Jsonl)
+}
+
+/// The rules the policy reports per subject, by name: the columns of the tabular reports.
+fn rule_columns<'c>(checked: &'c Checked<'_>) -> Vec<&'c str> {
+    checked
+        .scope
+        .defs
+        .iter()
+        .filter(|d| d.subject.is_some())
+        .filter(|d| match d.source {
+            crate::checker::scope::DefSource::Item(i) => i.node.kind.is_rule(),
+            crate::checker::scope::DefSource::Field(_) => false,
+        })
+        .map(|d| d.name.as_str())
+        .collect()
+}
+
+/// The names of `--columns` that are values of the working rather than rules
+/// (`科技成果转化补助.比例`, a field, a parameter): the CSV report then carries the working.
+pub(super) fn value_columns(checked: &Checked<'_>, names: &[String]) -> Vec<String> {
+    let rules = rule_columns(checked);
+    names
+        .iter()
+        .filter(|n| !rules.contains(&n.as_str()) && !crate::register::out::is_total_name(n))
+        .cloned()
+        .collect()
+}
+
+/// `ZC0909` for each value column that no subject's working names (a few names are given only
+/// where they apply, such as the exception that applied to an item).
+fn unknown_values(
+    checked: &Checked<'_>,
+    names: &[String],
+    outcomes: &[crate::eval::outcome::SubjectOutcome],
+) -> Diagnostics {
+    if outcomes.is_empty() {
+        return Diagnostics::new();
+    }
+    let known: Vec<&str> = outcomes
+        .iter()
+        .flat_map(|o| o.values.iter().map(|v| v.name.as_str()))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut out = Vec::new();
+    for name in value_columns(checked, names).iter().filter(|n| !known.contains(&n.as_str())) {
+        let help = help_text(&did_you_mean(name, known.iter().copied())).unwrap_or_else(|| {
+            Text::new(
+                "列可以是按主体报告的规则，或计算过程中的数值（见 `eval --format json --working` 的 `values`）",
+                "a column is a rule reported per subject or a value of the working (the `values` of `eval --format json --working`)",
+            )
+        });
+        let mut d = usage(
+            "--columns",
+            Text::new(
+                format!("计算过程中没有名为 `{name}` 的数值"),
+                format!("the working names no value `{name}`"),
+            ),
+            help,
+        )
+        .sorted();
+        for x in &mut d {
+            x.code = Code::UnknownColumn;
+        }
+        out.extend(d);
+    }
+    out.into()
 }
 use crate::ast::Policy;
 use crate::checker::{Checked, check};
@@ -174,8 +250,16 @@ pub fn run(
         for data in data_files {
             inputs.push(data.clone());
             let basis = matches!(args.format, ReportFormat::Basis | ReportFormat::Xlsx);
-            match evaluate(&policy, &checked, &data, &options(args), basis, None) {
+            let mut opts = options(args);
+            opts.working |= !value_columns(&checked, &args.columns).is_empty();
+            match evaluate(&policy, &checked, &data, &opts, basis, None) {
                 Ok((outcomes, stacks, rows, eval_diags)) => {
+                    let unknown = unknown_values(&checked, &args.columns, &outcomes);
+                    if !unknown.is_empty() {
+                        diags.extend(unknown);
+                        status = worse(status, Status::Usage);
+                        continue;
+                    }
                     let (outcomes, stacks, rows) = match &args.only_paid {
                         Some(award) => only_paid(&policy, &checked, award, outcomes, stacks, rows),
                         None => (outcomes, stacks, rows),
@@ -431,22 +515,15 @@ pub(super) fn bad_options(option: &str, message: Text, help: Text) -> Diagnostic
     d.into()
 }
 
-/// `ZC0909` for each name of `--columns` that is not a rule the policy reports per subject.
+/// `ZC0909` for each name of `--columns` that is not a rule the policy reports per subject, nor
+/// a name of the working (a part of a rule, `规则.部分`, or a definition: checked against the
+/// working once evaluated, [`unknown_values`]).
 fn unknown_columns(checked: &Checked<'_>, names: &[String]) -> Diagnostics {
-    let known: Vec<&str> = checked
-        .scope
-        .defs
-        .iter()
-        .filter(|d| d.subject.is_some())
-        .filter(|d| match d.source {
-            crate::checker::scope::DefSource::Item(i) => i.node.kind.is_rule(),
-            crate::checker::scope::DefSource::Field(_) => false,
-        })
-        .map(|d| d.name.as_str())
-        .collect();
+    let known = rule_columns(checked);
     let mut out = Vec::new();
     let total = crate::register::out::is_total_name;
-    for name in names.iter().filter(|n| !known.contains(&n.as_str()) && !total(n)) {
+    let working = |n: &str| n.contains('.') || checked.scope.defs.iter().any(|d| d.name == n);
+    for name in names.iter().filter(|n| !known.contains(&n.as_str()) && !total(n) && !working(n)) {
         let help = help_text(&did_you_mean(name, known.iter().copied())).unwrap_or_else(|| {
             Text::new(
                 format!("可用的列：{}，以及每个主体的 `合计`", known.join("、")),

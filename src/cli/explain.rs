@@ -80,18 +80,44 @@ pub fn run(
         }
         return fail(d.into(), Status::Errors, err);
     };
-    let ev = Evaluator::new(&policy, &checked, data.subject, data.params);
+    let mut ev = Evaluator::new(&policy, &checked, data.subject, data.params);
+    ev.show_working(true);
     let step = ev.explain(record, data.year, def);
-    emit(
-        out,
-        &match args.format {
-            ExplainFormat::Json => report::explain::json(&step, &checked.scope),
-            ExplainFormat::Text => report::explain::text(&step, &checked.scope, settings.lang),
-        },
-    );
     // The value explained stands on what it uses: another rule of the subject that cannot be
     // worked out (a parameter it alone reads, left without a value) does not fail it.
     let (o, diags) = ev.evaluate(record, data.year);
+    // Its working: the values named under it (`NAME.比例`, `NAME.上限` ...).
+    let prefix = format!("{}.", args.name);
+    let values: Vec<_> = o.values.iter().filter(|v| v.name.starts_with(&prefix)).cloned().collect();
+    emit(
+        out,
+        &match args.format {
+            ExplainFormat::Json => report::explain::json(&step, &values, &checked.scope),
+            ExplainFormat::Text => {
+                let mut text = report::explain::text(&step, &checked.scope, settings.lang);
+                let zh = settings.lang == crate::diagnostics::Lang::Zh;
+                // An award's arithmetic, the numbers filled in.
+                let steps =
+                    report::arithmetic::steps(&args.name, &values, &checked.scope, settings.lang);
+                if !steps.is_empty() {
+                    text.push_str(if zh { "\n计算：\n" } else { "\narithmetic:\n" });
+                    for s in steps {
+                        text.push_str(&format!("  {s}\n"));
+                    }
+                }
+                if !values.is_empty() {
+                    text.push_str(if zh { "\n计算过程：\n" } else { "\nworking:\n" });
+                    text.push_str(&report::working::lines(
+                        &values,
+                        &checked.scope,
+                        settings.lang,
+                        "  ",
+                    ));
+                }
+                text
+            }
+        },
+    );
     let failed = o
         .rules
         .iter()

@@ -127,6 +127,10 @@ pub(super) fn run(
     inputs: &[PathBuf],
 ) -> Streamed {
     let Some(out_path) = &args.out else { return Streamed::Not };
+    // Values of the working as columns: the in-memory report computes them.
+    if !super::eval::value_columns(checked, &args.columns).is_empty() {
+        return Streamed::Not;
+    }
     let Some((kind, opts)) =
         options(policy, data, args.kind.as_deref(), args.year, &args.params, args.threads)
     else {
@@ -137,7 +141,12 @@ pub(super) fn run(
     let Ok(imported) = stack::imports(policy, &kind) else { return Streamed::Not };
     let stacking = Stacking::new(policy, checked, &kind);
     let others = stack::imported_names(policy, &kind);
-    let opts = RunOptions { columns: args.columns.clone(), also_known: others.clone(), ..opts };
+    let opts = RunOptions {
+        columns: args.columns.clone(),
+        also_known: others.clone(),
+        working: args.working,
+        ..opts
+    };
     let ichecked: Vec<Checked<'_>> = imported.iter().map(|i| check(&i.policy).0).collect();
     let mut companions = Vec::new();
     if !stacking.is_empty() || !imported.is_empty() {

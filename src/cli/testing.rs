@@ -331,7 +331,7 @@ fn eval_json(
     params: Vec<String>,
     coverage: Option<&Coverage>,
 ) -> Result<Evaluated, Diagnostics> {
-    let opts = Options { kind, subject: None, year, params };
+    let opts = Options { kind, subject: None, year, params, working: false };
     let (outcomes, stacks, _, diags) =
         evaluate(ctx.policy, ctx.checked, data, &opts, false, coverage)?;
     let errors: Diagnostics = diags

@@ -28,6 +28,9 @@ pub struct Options {
     pub year: Option<u16>,
     /// Parameter values, `名称=值` or `名称(单位)=值`, over the data's own.
     pub params: Vec<String>,
+    /// Each outcome with its working: every value its rules name or compute, by name
+    /// (`SubjectOutcome::values`).
+    pub working: bool,
 }
 
 /// Every subject's outcome, the stacking rules applied to each, the basis of their awards when
@@ -56,6 +59,8 @@ pub fn evaluate(
     if let Some(c) = coverage {
         ev.record_coverage(c.clone());
     }
+    // The 计算依据 shows each award's arithmetic, from its working.
+    ev.show_working(opts.working || basis);
     let mut outcomes = Vec::new();
     let mut diags = loaded.notes.clone();
     diags.extend(

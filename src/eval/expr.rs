@@ -286,7 +286,7 @@ impl Evaluator<'_, '_> {
         ))
     }
 
-    fn binary(&self, frame: &mut Frame<'_>, op: BinOp, a: V, b: V, span: Span) -> R<V> {
+    pub(super) fn binary(&self, frame: &mut Frame<'_>, op: BinOp, a: V, b: V, span: Span) -> R<V> {
         let (x, dx, y, dy) = match (&a, &b) {
             (V::Num(x, dx), V::Num(y, dy)) => (*x, *dx, *y, *dy),
             (V::Year(y1), V::Year(y2)) if op == BinOp::Sub => {

@@ -14,6 +14,7 @@ pub mod overflow;
 mod rules;
 pub mod stack;
 pub mod value;
+pub mod working;
 mod yearly;
 
 use std::collections::BTreeMap;
@@ -61,6 +62,8 @@ pub struct Evaluator<'c, 'p> {
     /// Where the data should have given each parameter it leaves out
     /// ([`Evaluator::param_gaps`]).
     param_gaps: BTreeMap<String, Diagnostic>,
+    /// Whether each outcome carries its working ([`Evaluator::show_working`]).
+    working: bool,
 }
 
 impl<'c, 'p> Evaluator<'c, 'p> {
@@ -105,6 +108,7 @@ impl<'c, 'p> Evaluator<'c, 'p> {
             params,
             coverage: None,
             param_gaps: BTreeMap::new(),
+            working: false,
         };
         evaluator.reported = evaluator.reported();
         evaluator
@@ -113,6 +117,12 @@ impl<'c, 'p> Evaluator<'c, 'p> {
     /// The definition `name` refers to from the subjects evaluated.
     fn lookup(&self, name: &str) -> Option<DefId> {
         self.names.get(name).copied()
+    }
+
+    /// Gives every later outcome its working: each value named by the rules, by name
+    /// ([`working`]). Off by default: it costs a walk over every formula of every rule.
+    pub fn show_working(&mut self, on: bool) {
+        self.working = on;
     }
 
     /// Records the branches every later evaluation takes in `coverage`.
@@ -204,11 +214,20 @@ impl<'c, 'p> Evaluator<'c, 'p> {
                 frame.diags.push(d);
             }
         }
-        if let (Some(cov), Some(hits)) = (&self.coverage, frame.hits) {
+        if let (Some(cov), Some(hits)) = (&self.coverage, frame.hits.take()) {
             cov.add(hits);
         }
+        // The working reads the definitions already worked out; what it meets on the way is
+        // not reported (the evaluation reported its own).
+        let values = if self.working {
+            let mut work = Frame::new(record, year, false);
+            work.memo = std::mem::take(&mut frame.memo);
+            self.working(&mut work, &rules, year.unwrap_or(0))
+        } else {
+            Vec::new()
+        };
         let diags: Diagnostics = frame.diags.into();
-        (SubjectOutcome { key: record.key.clone(), year, rules }, diags)
+        (SubjectOutcome { key: record.key.clone(), year, rules, values }, diags)
     }
 
     /// `ZC0709` for award `def` worth `amount` 元 to subject `key`, when that is finer than a

@@ -14,6 +14,8 @@ pub struct SubjectOutcome {
     pub year: Option<u16>,
     /// One entry per rule and named value, in declaration order.
     pub rules: Vec<RuleOutcome>,
+    /// The working, by name, when asked for ([`super::Evaluator::show_working`]); else empty.
+    pub values: Vec<super::working::Named>,
 }
 
 /// One rule's result.

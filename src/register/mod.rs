@@ -88,6 +88,8 @@ pub struct RunOptions<'a> {
     /// Columns the register may carry for other policies (those the policy imports), which the
     /// loader then takes as known rather than unknown.
     pub also_known: BTreeSet<String>,
+    /// The JSON reports carry each subject's working (`eval --working`).
+    pub working: bool,
 }
 
 impl Default for RunOptions<'_> {
@@ -100,6 +102,7 @@ impl Default for RunOptions<'_> {
             progress: None,
             columns: Vec::new(),
             also_known: BTreeSet::new(),
+            working: false,
         }
     }
 }

@@ -188,7 +188,8 @@ pub fn write_jsonl(
 }
 
 /// Evaluates every subject of the register at `path` by the interpreter, under the policy and
-/// each companion, applies the stacking rules and hands each subject to `each` in file order.
+/// each companion, applies the stacking rules and hands each subject to `each` in file order;
+/// with `opts.working`, each outcome carries its working (`eval --working`).
 #[expect(
     clippy::too_many_arguments,
     reason = "the policy, its kind, the register, the options, the stacking and the sink"
@@ -209,7 +210,8 @@ fn interpret(
 ) -> Result<Summary, Failure> {
     let (file, header, rest) = open(path)?;
     let name = path.display().to_string();
-    let plan = plan(policy, checked, kind, &name, header, opts)?;
+    let mut plan = plan(policy, checked, kind, &name, header, opts)?;
+    plan.evaluator.show_working(opts.working);
     let Some(key) = key_name(&plan.schema) else {
         return Err(Failure::NotStreamable("the subjects have no id field".into()));
     };
@@ -387,6 +389,7 @@ impl<'s, 'c, 'p> StackRun<'s, 'c, 'p> {
                 progress: None,
                 columns: Vec::new(),
                 also_known: c.schema.also_known.clone(),
+                working: false,
             };
             let mut plan =
                 plan(c.policy, c.checked, &c.kind, &name, header.clone(), &copts).ok()?;

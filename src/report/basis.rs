@@ -28,6 +28,8 @@ pub struct BasisRow {
     pub amount: V,
     /// The award's derivation: its name, clause, quote, formula and the values it used.
     pub step: Step,
+    /// The award's working (`NAME.基数`, `NAME.上限` ...), for its arithmetic.
+    pub values: Vec<crate::eval::working::Named>,
 }
 
 /// The rows of every award of every subject evaluated in `r`, in the report's order. `records`
@@ -40,23 +42,40 @@ pub fn rows(r: &Report<'_, '_>, ev: &Evaluator<'_, '_>, records: &[Record]) -> V
             if r.kind(rule.def).2 != "award" {
                 continue;
             }
+            let prefix = format!("{}.", r.name(rule.def));
             out.push(BasisRow {
                 subject: o.key.clone(),
                 amount: rule.value.clone(),
                 step: ev.explain(record, o.year, rule.def),
+                values: o.values.iter().filter(|v| v.name.starts_with(&prefix)).cloned().collect(),
             });
         }
     }
     out
 }
 
-/// The column headers, in both languages.
-pub(super) fn headers(lang: Lang) -> [&'static str; 7] {
+/// The column headers, in both languages: the arithmetic (计算过程) beside the formula as
+/// written (计算式).
+pub(super) fn headers(lang: Lang) -> [&'static str; 8] {
     if lang == Lang::Zh {
-        ["主体", "奖励", "金额(元)", "条款", "原文", "计算式", "所用数据"]
+        ["主体", "奖励", "金额(元)", "条款", "原文", "计算式", "计算过程", "所用数据"]
     } else {
-        ["subject", "award", "amount (元)", "clause", "quote", "formula", "inputs used"]
+        [
+            "subject",
+            "award",
+            "amount (元)",
+            "clause",
+            "quote",
+            "formula",
+            "arithmetic",
+            "inputs used",
+        ]
     }
+}
+
+/// The arithmetic of a row with the numbers filled in, its steps joined by `sep`.
+pub(super) fn arithmetic_text(row: &BasisRow, r: &Report<'_, '_>, lang: Lang, sep: &str) -> String {
+    super::arithmetic::steps(&row.step.name, &row.values, &r.checked.scope, lang).join(sep)
 }
 
 /// An amount in 元 without its unit (the header gives it), exact: `500,000.001`. A value that
@@ -110,7 +129,7 @@ pub fn markdown(r: &Report<'_, '_>, rows: &[BasisRow], lang: Lang) -> String {
         writeln!(out, "# Basis of calculation: {title}\n")
     };
     let _ = writeln!(out, "| {} |", headers(lang).join(" | "));
-    let _ = writeln!(out, "|---|---|--:|---|---|---|---|");
+    let _ = writeln!(out, "|---|---|--:|---|---|---|---|---|");
     for row in rows {
         let s = &row.step;
         let cells = [
@@ -120,6 +139,7 @@ pub fn markdown(r: &Report<'_, '_>, rows: &[BasisRow], lang: Lang) -> String {
             s.clause.as_deref().map(|c| format!("§ {c}")).unwrap_or_default(),
             s.quote.as_deref().map(one_line).unwrap_or_default(),
             s.formula.as_deref().map(|f| format!("`{}`", lines(f).join(" "))).unwrap_or_default(),
+            arithmetic_text(row, r, lang, if zh { "；" } else { "; " }),
             inputs_text(row, r, lang),
         ];
         let cells: Vec<String> = cells.iter().map(|c| cell(c)).collect();

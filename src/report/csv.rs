@@ -27,10 +27,15 @@ pub(crate) fn render_counted(r: &Report<'_, '_>, only: &[String]) -> (Vec<u8>, S
         w.extend_from_slice(b"id\n");
         return (w, Sums::default());
     }
-    w.extend_from_slice(&out::header(&r.key_name(), &layout.names));
+    // Values of the working `only` names (`科技成果转化补助.比例`), after the layout's columns.
+    let named = value_columns(r, only);
+    let mut header = out::header(&r.key_name(), &layout.names);
+    append(&mut header, named.iter().map(|n| |w: &mut Vec<u8>| out::field(w, n)));
+    w.extend_from_slice(&header);
     let defs = r.subject_columns();
     let mut sums = Sums::new(&layout.summed);
     for (i, o) in r.outcomes.iter().enumerate() {
+        let start = w.len();
         let value = |c: usize| {
             defs.get(c)
                 .and_then(|d| o.rules.iter().find(|x| x.def == *d))
@@ -46,11 +51,54 @@ pub(crate) fn render_counted(r: &Report<'_, '_>, only: &[String]) -> (Vec<u8>, S
         );
         let stacks = r.stacks.get(i).map(Vec::as_slice).unwrap_or_default();
         layout.end_row(&mut w, &mut sums, partial, missing, stacks.iter().map(|s| s.total));
+        if !named.is_empty() {
+            let mut row = w.split_off(start);
+            append(
+                &mut row,
+                named.iter().map(|n| {
+                    let v =
+                        o.values.iter().find(|v| v.name == *n).map_or(&V::Missing, |v| &v.value);
+                    move |w: &mut Vec<u8>| out::value(w, v, &r.checked.scope)
+                }),
+            );
+            w.extend_from_slice(&row);
+        }
     }
     if layout.has_total_row() {
+        let start = w.len();
         sums.write_row(&mut w);
+        if !named.is_empty() {
+            // The working is not added up: its cells in the row of totals are left empty.
+            let mut row = w.split_off(start);
+            append(&mut row, named.iter().map(|_| |_: &mut Vec<u8>| {}));
+            w.extend_from_slice(&row);
+        }
     }
     (w, sums)
+}
+
+/// The names of `only` that are no column of the layout: values of the working, in order.
+pub(crate) fn value_columns(r: &Report<'_, '_>, only: &[String]) -> Vec<String> {
+    let rules: Vec<&str> = r.subject_columns().iter().map(|d| r.name(*d)).collect();
+    only.iter()
+        .filter(|n| !rules.contains(&n.as_str()) && !out::is_total_name(n))
+        .cloned()
+        .collect()
+}
+
+/// Appends cells to a line that ends in a line break, before it.
+fn append<F: FnOnce(&mut Vec<u8>)>(line: &mut Vec<u8>, cells: impl Iterator<Item = F>) {
+    let ended = line.last() == Some(&b'\n');
+    if ended {
+        line.pop();
+    }
+    for cell in cells {
+        line.push(b',');
+        cell(line);
+    }
+    if ended {
+        line.push(b'\n');
+    }
 }
 
 /// The CSV report's columns for `r`.

@@ -48,9 +48,16 @@ fn node(out: &mut String, s: &Step, scope: &Scope<'_>, lang: Lang, first: &str, 
     }
 }
 
-/// The derivation as JSON: `{ "name", "value", "source", "formula", "clause", "quote", "inputs": [...] }`.
-pub fn json(step: &Step, scope: &Scope<'_>) -> String {
-    let mut s = serde_json::to_string_pretty(&tree(step, scope)).unwrap_or_default();
+/// The derivation as JSON: `{ "name", "value", "source", "formula", "clause", "quote", "inputs":
+/// [...], "values": [...] }`, `values` the working named under the value explained, each as the
+/// eval report's (docs/json.md).
+pub fn json(step: &Step, values: &[crate::eval::working::Named], scope: &Scope<'_>) -> String {
+    let mut root = tree(step, scope);
+    if let J::Object(map) = &mut root {
+        let named: Vec<J> = values.iter().map(|v| super::json::named_value(v, scope)).collect();
+        map.insert("values".to_string(), J::Array(named));
+    }
+    let mut s = serde_json::to_string_pretty(&root).unwrap_or_default();
     s.push('\n');
     s
 }

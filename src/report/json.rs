@@ -1,11 +1,14 @@
-//! The JSON report. Its schema is stable:
+//! The JSON report. Its schema is versioned ([`SCHEMA_VERSION`]) and documented field by field
+//! in docs/json.md:
 //!
 //! ```text
 //! { "policy": { "file", "title" },
 //!   "policy_rules": [ rule … ]          (top-level rules, the same for every subject)
+//!   "schema_version": 2,
 //!   "subjects": [ { "id", "year",
 //!       "rules": [ { "name", "kind", "value", "citation": { "clause", "quote" } | null,
 //!                    "detail": … } ],
+//!       "values": [ { "name", "value", "unit", "clause", "margin" } ],   (with --working)
 //!       "stacking": [ { "rule", "mode": "exclusive" | "additive", "total" (null when beyond range),
 //!                       "members": [ { "award", "amount", "paid" } ] } ] } ],
 //!   "totals": [ { "award", "total", "recipients" } ] }
@@ -29,6 +32,10 @@ use crate::eval::outcome::SubjectOutcome;
 use crate::eval::outcome::{Comparison, Detail, GroupResult, PartResult};
 use crate::eval::stack::StackOutcome;
 use crate::units::Dim;
+
+/// The version of the JSON layout (docs/json.md): 2 added `schema_version` and each subject's
+/// `values` (the working, with `eval --working`).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Renders the report as pretty-printed JSON.
 pub fn render(r: &Report<'_, '_>) -> String {
@@ -79,7 +86,7 @@ impl<'w, 'a, 'p> Writer<'w, 'a, 'p> {
             })
             .unwrap_or_default();
         let head = format!(
-            "{{\n  \"policy\": {},\n  \"policy_rules\": {},\n  \"subjects\": [",
+            "{{\n  \"policy\": {},\n  \"policy_rules\": {},\n  \"schema_version\": {SCHEMA_VERSION},\n  \"subjects\": [",
             nested(&policy, "  "),
             nested(&J::Array(policy_rules), "  ")
         );
@@ -207,7 +214,29 @@ fn subject_json(r: &Report<'_, '_>, o: &SubjectOutcome, stacks: &[StackOutcome])
             json!({ "rule": s.rule, "mode": mode, "total": s.total.map(money), "members": members })
         })
         .collect();
-    json!({ "id": o.key, "year": o.year, "rules": rules, "stacking": stacking })
+    let mut subject = json!({ "id": o.key, "year": o.year, "rules": rules, "stacking": stacking });
+    // The working, when asked for (`--working`).
+    if !o.values.is_empty()
+        && let J::Object(map) = &mut subject
+    {
+        let values: Vec<J> = o.values.iter().map(|v| named_value(v, scope)).collect();
+        map.insert("values".to_string(), J::Array(values));
+    }
+    subject
+}
+
+/// One named value of the working: `{ "name", "value", "unit", "clause", "margin" }`.
+pub(crate) fn named_value(
+    v: &crate::eval::working::Named,
+    scope: &crate::checker::scope::Scope<'_>,
+) -> J {
+    json!({
+        "name": v.name,
+        "value": jv(&v.value, scope),
+        "unit": super::show::unit_word(&v.value),
+        "clause": v.clause,
+        "margin": v.margin.as_ref().map(|m| jv(m, scope)),
+    })
 }
 
 /// One rule's result: `{ "name", "kind", "value", "citation", "detail" }`.

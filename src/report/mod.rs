@@ -3,6 +3,7 @@
 //!
 //! Every format is deterministic: the same policy and data give byte-identical output.
 
+pub mod arithmetic;
 pub mod basis;
 mod csv;
 pub mod explain;
@@ -10,6 +11,7 @@ mod json;
 mod markdown;
 pub mod show;
 mod text;
+pub mod working;
 pub mod xlsx;
 
 use rust_decimal::Decimal;

@@ -125,6 +125,20 @@ pub fn show(v: &V, scope: &Scope<'_>, lang: Lang) -> String {
     }
 }
 
+/// The unit a value is written in, as the document writes it (`元`, `%`, `个百分点`, `年`,
+/// `元/㎡/年`); `None` for a plain number and for what is not a number.
+pub fn unit_word(v: &V) -> Option<String> {
+    match v {
+        V::Num(_, dim) => {
+            let (unit, _) = display_unit(*dim, Lang::Zh);
+            let unit = unit.trim();
+            (!unit.is_empty()).then(|| unit.to_string())
+        }
+        V::Year(_) => Some("年".to_string()),
+        _ => None,
+    }
+}
+
 /// A value for JSON: numbers as exact decimal strings in base units with the unit's name.
 pub fn json(v: &V, scope: &Scope<'_>) -> serde_json::Value {
     use serde_json::json;

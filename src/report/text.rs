@@ -64,6 +64,11 @@ pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
         for s in r.stacks.get(i).map(Vec::as_slice).unwrap_or_default() {
             stack(&mut out, r, s, lang);
         }
+        // The full working, when asked for (`eval --working`).
+        if !o.values.is_empty() {
+            let _ = writeln!(out, "  {}:", w(lang, "计算过程", "working"));
+            out.push_str(&super::working::lines(&o.values, &r.checked.scope, lang, "    "));
+        }
         if pays {
             let total = parts.total(r, i).map_or(V::Missing, |t| V::Num(t, Dim::MONEY));
             let total = show(&total, &r.checked.scope, lang);
@@ -191,10 +196,24 @@ fn detail(out: &mut String, r: &Report<'_, '_>, def: usize, d: &Detail, lang: La
             let mut parts =
                 vec![format!("{} {}", w(lang, "计算", "computed"), show(&a.base, scope, lang))];
             if let Some(cap) = &a.cap {
-                let reached = if a.capped {
-                    w(lang, "（已达上限）", " (reached)")
-                } else {
-                    w(lang, "（未达上限）", " (not reached)")
+                // Reached at the cap or over it; how far the amount before it is from it.
+                let gap = match (&a.base, cap) {
+                    (V::Num(b, d), V::Num(c, _)) => {
+                        b.checked_sub(*c).map(|g| (g, show(&V::Num(g.abs(), *d), scope, lang)))
+                    }
+                    _ => None,
+                };
+                let reached = match (a.capped, gap, lang) {
+                    (true, Some((g, _)), Lang::Zh) if g.is_zero() => "（恰好达到上限）".to_string(),
+                    (true, Some((g, _)), Lang::En) if g.is_zero() => {
+                        " (reached exactly)".to_string()
+                    }
+                    (true, Some((_, by)), Lang::Zh) => format!("（已达上限，超出 {by}）"),
+                    (true, Some((_, by)), Lang::En) => format!(" (reached: {by} over it)"),
+                    (true, None, _) => w(lang, "（已达上限）", " (reached)").to_string(),
+                    (false, Some((_, by)), Lang::Zh) => format!("（未达上限，差 {by}）"),
+                    (false, Some((_, by)), Lang::En) => format!(" (not reached: {by} below it)"),
+                    (false, None, _) => w(lang, "（未达上限）", " (not reached)").to_string(),
                 };
                 parts.push(format!(
                     "{} {}{reached}",
@@ -259,12 +278,18 @@ fn comparison(c: &Comparison, r: &Report<'_, '_>, lang: Lang) -> String {
         // 32.5% against 30% is 2.5 个百分点, not 2.5%.
         let unit = if d.kind() == crate::units::Kind::Percent { Dim::POINTS } else { *d };
         let by = show(&V::Num(diff.abs(), unit), scope, lang);
-        if !diff.is_zero() && !matches!(c.op, CmpOp::Eq | CmpOp::Ne) {
-            let note = match (met, lang) {
-                (true, Lang::Zh) => format!("（余 {by}）"),
-                (false, Lang::Zh) => format!("（差 {by}）"),
-                (true, Lang::En) => format!(" (by {by})"),
-                (false, Lang::En) => format!(" (short by {by})"),
+        if !matches!(c.op, CmpOp::Eq | CmpOp::Ne) {
+            // Met with its margin, missed by how much; exactly at the line is said too (`以上`
+            // includes the number: met; `超过` excludes it: missed by nothing).
+            let note = match (met, diff.is_zero(), lang) {
+                (true, true, Lang::Zh) => "（恰好达到）".to_string(),
+                (false, true, Lang::Zh) => "（恰好等于，不满足）".to_string(),
+                (true, true, Lang::En) => " (exactly at it)".to_string(),
+                (false, true, Lang::En) => " (exactly at it: not met)".to_string(),
+                (true, false, Lang::Zh) => format!("（余 {by}）"),
+                (false, false, Lang::Zh) => format!("（差 {by}）"),
+                (true, false, Lang::En) => format!(" (by {by})"),
+                (false, false, Lang::En) => format!(" (short by {by})"),
             };
             s.push_str(&note);
         }
@@ -272,8 +297,11 @@ fn comparison(c: &Comparison, r: &Report<'_, '_>, lang: Lang) -> String {
     s
 }
 
+/// A target this year: `≥ 1,500 个（余 732 个）`, the margin as a comparison's.
 fn target(c: &Comparison, r: &Report<'_, '_>, lang: Lang) -> String {
-    format!("{} {}", c.op.symbol(), show(&c.right, &r.checked.scope, lang))
+    let full = comparison(c, r, lang);
+    let left = format!("{} ", show(&c.left, &r.checked.scope, lang));
+    full.strip_prefix(&left).map_or(full.clone(), str::to_string)
 }
 
 fn score(out: &mut String, r: &Report<'_, '_>, parts: &[PartResult], depth: usize, lang: Lang) {

@@ -33,7 +33,7 @@ use rust_xlsxwriter::{
 };
 
 use super::Report;
-use super::basis::{BasisRow, amount_text, headers, inputs_text, lines, one_line};
+use super::basis::{BasisRow, amount_text, arithmetic_text, headers, inputs_text, lines, one_line};
 use super::show::{grouped, show};
 use crate::checker::types::Ty;
 use crate::diagnostics::Lang;
@@ -366,7 +366,8 @@ fn basis(
             5,
             &step.formula.as_deref().map(|f| lines(f).join("\n")).unwrap_or_default(),
         )?;
-        s.wrapped(row, 6, &inputs_text(b, r, lang))?;
+        s.wrapped(row, 6, &arithmetic_text(b, r, lang, "\n"))?;
+        s.wrapped(row, 7, &inputs_text(b, r, lang))?;
     }
     s.finish()
 }

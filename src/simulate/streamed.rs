@@ -102,6 +102,7 @@ impl Source for Streamed<'_, '_> {
             progress: Some(&tick),
             columns: Vec::new(),
             also_known: std::collections::BTreeSet::new(),
+            working: false,
         };
         let mut cells = vec![Cell::Missing; self.picks.len()];
         let result =
