@@ -79,7 +79,8 @@ pub fn run(
     };
     let plan = Plan::new(&schema, &years, args.seed)
         .avoid_zero_divisors(&policy.file.text)
-        .named_texts(&policy.file.text);
+        .named_texts(&policy.file.text)
+        .rows(args.rows);
     if let Some(max) = plan.max_rows()
         && args.rows > max
     {

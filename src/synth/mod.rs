@@ -75,6 +75,8 @@ pub struct Plan {
     /// in the order it writes them: row `i` takes the `i`-th, so that an award to a named
     /// recipient finds it in the register.
     texts: Vec<Vec<String>>,
+    /// The rows of the register (for the ids named texts take at its end).
+    rows: u64,
 }
 
 impl Plan {
@@ -105,13 +107,15 @@ impl Plan {
             nonzero,
             deductions,
             texts,
+            rows: 0,
         }
     }
 
     /// Gives the first rows the texts the policy compares its text fields with (`text` is the
     /// policy's source): row `i` takes the `i`-th text written for each field, so that the
     /// rules for named recipients (`当 实施单位 = "…"` and `当 项目名称 = "…"`, written in the
-    /// same order) fire for the first rows; the key field included.
+    /// same order) fire for the first rows; ids are placed where they keep the register's ids
+    /// increasing ([`Plan::rows`]).
     pub fn named_texts(mut self, text: &str) -> Plan {
         for (i, f) in self.schema.fields.iter().enumerate() {
             if !matches!(f.kind, FieldKind::Text) {
@@ -123,6 +127,53 @@ impl Plan {
             }
         }
         self
+    }
+
+    /// The register has `rows` rows: the named ids ([`Plan::named_texts`]) that sort after
+    /// every generated id (`企业0000001` …) go to its last rows, those that sort before them to
+    /// its first, so that the ids increase down the register, as a register streamed in
+    /// bounded memory must have them.
+    pub fn rows(mut self, rows: u64) -> Plan {
+        self.rows = rows;
+        self
+    }
+
+    /// Which of the texts written for each field row `n` takes (their place in the order the
+    /// policy writes them), if any: the `n`-th for the first rows, or, when the policy names
+    /// ids, the place of the id row `n` has among them (ids that sort before every generated
+    /// id first, those after it last, each in order), so that a named id and the other texts
+    /// written with it stay on one row.
+    fn named_index(&self, n: u64) -> Option<usize> {
+        let named_ids = self
+            .schema
+            .key
+            .and_then(|i| Some((self.schema.fields.get(i)?, self.texts.get(i)?)))
+            .filter(|(f, t)| !t.is_empty() && matches!(f.kind, FieldKind::Text));
+        let Some((f, named)) = named_ids else { return usize::try_from(n).ok() };
+        let id = |n: u64| match key(f, &self.schema.subject, n) {
+            Cell::Text(t) => t,
+            _ => String::new(),
+        };
+        let (first, last) = (id(0), id(self.rows.saturating_sub(1)));
+        // Each id once, at its first place.
+        let places = |keep: &dyn Fn(&String) -> bool| {
+            let mut found: Vec<(&String, usize)> = Vec::new();
+            for (j, t) in named.iter().enumerate() {
+                if keep(t) && !found.iter().any(|(u, _)| *u == t) {
+                    found.push((t, j));
+                }
+            }
+            found.sort();
+            found
+        };
+        let before = places(&|t| *t < first);
+        let after = places(&|t| *t > last);
+        if let Some((_, j)) = usize::try_from(n).ok().and_then(|n| before.get(n)) {
+            return Some(*j);
+        }
+        let from_end = usize::try_from(self.rows.checked_sub(n.saturating_add(1))?).ok()?;
+        let at = after.len().checked_sub(from_end.saturating_add(1))?;
+        after.get(at).map(|(_, j)| *j)
     }
 
     /// Keeps the fields a policy divides by (`/ 计划到位`, `÷ 计划到位`) or takes the growth
@@ -176,7 +227,8 @@ impl Plan {
                 let named = self
                     .texts
                     .get(i)
-                    .and_then(|t| t.get(usize::try_from(n).ok()?))
+                    .filter(|t| !t.is_empty())
+                    .and_then(|t| t.get(self.named_index(n)?))
                     .map(|t| Cell::Text(t.clone()));
                 if let Some(named) = named {
                     // The draws of the other fields stay those of the row.
