@@ -11,8 +11,14 @@ use std::path::{Path, PathBuf};
 use super::args::{EvalArgs, ReportFormat};
 use super::output::{cannot_write, write_out};
 use super::{Settings, Status, emit, files};
+use crate::ast::Policy;
+use crate::checker::{Checked, check};
+use crate::diagnostics::render::render;
+use crate::diagnostics::suggest::{did_you_mean, help_text};
+use crate::diagnostics::{Code, Diagnostics, Lang, Severity, Text};
 pub(super) use crate::engine::load::{kind_of, load, no_subject, param_value, params, usage};
 use crate::engine::{Options, evaluate};
+use crate::report::{self, Report};
 
 /// What the engine evaluates, from `eval`'s arguments.
 pub(super) fn options(args: &EvalArgs) -> Options {
@@ -83,28 +89,21 @@ fn unknown_values(
                 "a column is a rule reported per subject or a value of the working (the `values` of `eval --format json --working`)",
             )
         });
-        let mut d = usage(
-            "--columns",
-            Text::new(
-                format!("计算过程中没有名为 `{name}` 的数值"),
-                format!("the working names no value `{name}`"),
-            ),
-            help,
-        )
-        .sorted();
-        for x in &mut d {
-            x.code = Code::UnknownColumn;
-        }
-        out.extend(d);
+        out.extend(
+            about_option(
+                "--columns",
+                Code::UnknownColumn,
+                Text::new(
+                    format!("计算过程中没有名为 `{name}` 的数值"),
+                    format!("the working names no value `{name}`"),
+                ),
+                help,
+            )
+            .sorted(),
+        );
     }
     out.into()
 }
-use crate::ast::Policy;
-use crate::checker::{Checked, check};
-use crate::diagnostics::render::render;
-use crate::diagnostics::suggest::{did_you_mean, help_text};
-use crate::diagnostics::{Code, Diagnostics, Lang, Severity, Text};
-use crate::report::{self, Report};
 
 /// Data file extensions, in the order sample data is looked for.
 const DATA_EXTENSIONS: [&str; 4] = ["toml", "csv", "json", "xlsx"];
@@ -508,9 +507,14 @@ fn csv_missing(
 
 /// A [`Code::BadOptions`] diagnostic about the option `option`.
 pub(super) fn bad_options(option: &str, message: Text, help: Text) -> Diagnostics {
+    about_option(option, Code::BadOptions, message, help)
+}
+
+/// A usage diagnostic about the option `option`, with its code.
+fn about_option(option: &str, code: Code, message: Text, help: Text) -> Diagnostics {
     let mut d = usage(option, message, help).sorted();
     for x in &mut d {
-        x.code = Code::BadOptions;
+        x.code = code;
     }
     d.into()
 }
@@ -530,19 +534,18 @@ fn unknown_columns(checked: &Checked<'_>, names: &[String]) -> Diagnostics {
                 format!("the columns are: {}, and each subject's `合计`", known.join(", ")),
             )
         });
-        let mut d = usage(
-            "--columns",
-            Text::new(
-                format!("政策中没有按主体报告的规则 `{name}`"),
-                format!("the policy reports no rule `{name}` per subject"),
-            ),
-            help,
-        )
-        .sorted();
-        for x in &mut d {
-            x.code = Code::UnknownColumn;
-        }
-        out.extend(d);
+        out.extend(
+            about_option(
+                "--columns",
+                Code::UnknownColumn,
+                Text::new(
+                    format!("政策中没有按主体报告的规则 `{name}`"),
+                    format!("the policy reports no rule `{name}` per subject"),
+                ),
+                help,
+            )
+            .sorted(),
+        );
     }
     out.into()
 }
