@@ -186,6 +186,14 @@ pub(super) fn run(
             if let Some(d) = crate::engine::validity::outside(policy, opts.year) {
                 summary.diagnostics.push(d);
             }
+            // The CSV report of a policy without a compiled form, said with the reason.
+            if args.format != ReportFormat::Json
+                && args.format != ReportFormat::Jsonl
+                && let Err(why) = &summary.compiled
+                && let Some(d) = crate::register::not_compiled::note(policy, checked, &kind, why)
+            {
+                summary.diagnostics.push(d);
+            }
             let m = &summary.missing;
             if let Some(d) = crate::report::missing_warning(policy, checked, &m.by_rule, m.subjects)
             {

@@ -113,6 +113,7 @@ codes! {
     OutsideValidity = "ZC0707", Warning, "评估年度不在有效期内", "evaluation year outside the validity period";
     MissingResults = "ZC0708", Warning, "结果缺数据", "results missing data";
     FenOutcome = "ZC0709", Warning, "金额有不足一分的尾数", "an amount finer than a fen";
+    Interpreted = "ZC0710", Note, "登记簿按解释器逐个计算", "register evaluated by the interpreter";
     // --- test files
     TestFile = "ZC0801", Error, "测试文件无法读取", "unreadable test file";
     TestCase = "ZC0802", Error, "测试用例无法运行", "test case that cannot run";

@@ -39,6 +39,7 @@
 
 mod cells;
 mod chunks;
+pub mod not_compiled;
 pub(crate) mod out;
 mod paired;
 mod stacked;
