@@ -645,27 +645,14 @@ fn group<'a>(
 pub(super) fn ordered(prog: &Program) -> bool {
     prog.ops.iter().all(|op| {
         let d = dst_of(op);
-        let below = |r: super::Reg| r < d;
-        match *op {
-            Op::Scale(_, a, _) | Op::Neg(_, a) | Op::Abs(_, a) | Op::Round(_, a, ..) => below(a),
-            Op::Trunc(_, a, _) | Op::InYear(_, a) => below(a),
-            Op::Not(_, a) | Op::MissingFalse(_, a) => below(a),
-            Op::Add(_, a, b) | Op::Sub(_, a, b) | Op::Mul(_, a, b) | Op::Min(_, a, b) => {
-                below(a) && below(b)
+        // A group's registers must be in the lists.
+        let listed = match *op {
+            Op::Group { start, len, .. } => {
+                prog.lists.get(start as usize..(start + len) as usize).is_some()
             }
-            Op::Max(_, a, b) | Op::Cmp(_, a, b, _) | Op::And(_, a, b) | Op::Or(_, a, b) => {
-                below(a) && below(b)
-            }
-            Op::Cap(_, a, b) | Op::Keep(_, a, b) | Op::Ratio(_, a, b) => below(a) && below(b),
-            Op::FallbackIf(_, a) | Op::ToDec(_, a, _) => below(a),
-            Op::Dec(_, a, b, _) | Op::DecCmp(_, a, b, _) => below(a) && below(b),
-            Op::CmpRatio { rate, n, b, t, .. } => below(rate) && below(n) && below(b) && below(t),
-            Op::If(_, c, t, f) | Op::WhenTrue(_, c, t, f) => below(c) && below(t) && below(f),
-            Op::Group { start, len, .. } => prog
-                .lists
-                .get(start as usize..(start + len) as usize)
-                .is_some_and(|l| l.iter().all(|r| below(*r))),
-        }
+            _ => true,
+        };
+        listed && operands(op, &prog.lists).iter().all(|r| *r < d)
     })
 }
 

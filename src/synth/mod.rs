@@ -77,6 +77,9 @@ pub struct Plan {
     texts: Vec<Vec<String>>,
     /// The rows of the register (for the ids named texts take at its end).
     rows: u64,
+    /// When the policy names ids: the places (in the order written) of those on the first
+    /// rows and of those on the last ([`Plan::place_ids`]).
+    ids: Option<(Vec<usize>, Vec<usize>)>,
 }
 
 impl Plan {
@@ -108,6 +111,7 @@ impl Plan {
             deductions,
             texts,
             rows: 0,
+            ids: None,
         }
     }
 
@@ -126,6 +130,7 @@ impl Plan {
                 *t = found;
             }
         }
+        self.place_ids();
         self
     }
 
@@ -135,27 +140,29 @@ impl Plan {
     /// bounded memory must have them.
     pub fn rows(mut self, rows: u64) -> Plan {
         self.rows = rows;
+        self.place_ids();
         self
     }
 
-    /// Which of the texts written for each field row `n` takes (their place in the order the
-    /// policy writes them), if any: the `n`-th for the first rows, or, when the policy names
-    /// ids, the place of the id row `n` has among them (ids that sort before every generated
-    /// id first, those after it last, each in order), so that a named id and the other texts
-    /// written with it stay on one row.
-    fn named_index(&self, n: u64) -> Option<usize> {
+    /// Places the ids the policy names ([`Plan::named_texts`]) for a register of
+    /// [`Plan::rows`] rows: those that sort before every generated id on the first rows, those
+    /// after it on the last, each in order, each id once (at its first place in the order the
+    /// policy writes them); worked out once, not per row.
+    fn place_ids(&mut self) {
         let named_ids = self
             .schema
             .key
             .and_then(|i| Some((self.schema.fields.get(i)?, self.texts.get(i)?)))
             .filter(|(f, t)| !t.is_empty() && matches!(f.kind, FieldKind::Text));
-        let Some((f, named)) = named_ids else { return usize::try_from(n).ok() };
+        let Some((f, named)) = named_ids else {
+            self.ids = None;
+            return;
+        };
         let id = |n: u64| match key(f, &self.schema.subject, n) {
             Cell::Text(t) => t,
             _ => String::new(),
         };
         let (first, last) = (id(0), id(self.rows.saturating_sub(1)));
-        // Each id once, at its first place.
         let places = |keep: &dyn Fn(&String) -> bool| {
             let mut found: Vec<(&String, usize)> = Vec::new();
             for (j, t) in named.iter().enumerate() {
@@ -164,16 +171,23 @@ impl Plan {
                 }
             }
             found.sort();
-            found
+            found.into_iter().map(|(_, j)| j).collect::<Vec<usize>>()
         };
-        let before = places(&|t| *t < first);
-        let after = places(&|t| *t > last);
-        if let Some((_, j)) = usize::try_from(n).ok().and_then(|n| before.get(n)) {
+        self.ids = Some((places(&|t| *t < first), places(&|t| *t > last)));
+    }
+
+    /// Which of the texts written for each field row `n` takes (their place in the order the
+    /// policy writes them), if any: the `n`-th for the first rows, or, when the policy names
+    /// ids, the place of the id row `n` has ([`Plan::place_ids`]), so that a named id and the
+    /// other texts written with it stay on one row.
+    fn named_index(&self, n: u64) -> Option<usize> {
+        let Some((before, after)) = &self.ids else { return usize::try_from(n).ok() };
+        if let Some(j) = usize::try_from(n).ok().and_then(|n| before.get(n)) {
             return Some(*j);
         }
         let from_end = usize::try_from(self.rows.checked_sub(n.saturating_add(1))?).ok()?;
         let at = after.len().checked_sub(from_end.saturating_add(1))?;
-        after.get(at).map(|(_, j)| *j)
+        after.get(at).copied()
     }
 
     /// Keeps the fields a policy divides by (`/ 计划到位`, `÷ 计划到位`) or takes the growth
