@@ -516,3 +516,32 @@ fn the_streamed_json_register_carries_the_same_working() {
     assert_eq!(std::fs::read_to_string(&streamed).unwrap(), in_memory);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--working` where the report cannot show it is refused with where it is shown, never
+/// silently dropped.
+#[test]
+fn the_working_is_refused_where_the_report_cannot_show_it() {
+    for format in ["csv", "markdown"] {
+        let (status, out, err) = policy_common::zhengce(&[
+            "--lang",
+            "en",
+            "--error-format",
+            "plain",
+            "eval",
+            "policies/zezhou.zc",
+            "--kind",
+            "企业",
+            "--data",
+            "policies/zezhou.企业.toml",
+            "--format",
+            format,
+            "--working",
+        ]);
+        assert_eq!((status, out.as_str()), (Status::Usage, ""), "{format}: {err}");
+        assert!(
+            err.contains("error[ZC0904]: `--working` applies to the text and JSON reports only"),
+            "{format}: {err}"
+        );
+        assert!(err.contains("name the values with `--columns`"), "{format}: {err}");
+    }
+}

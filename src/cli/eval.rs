@@ -141,6 +141,22 @@ pub fn run(
             err,
         );
     }
+    if args.working && !wants_working(args) {
+        return fail(
+            bad_options(
+                "--working",
+                Text::new(
+                    "`--working` 只用于文本和 JSON 报告（`--format text`、`json`、`jsonl`）",
+                    "`--working` applies to the text and JSON reports only (`--format text`, `json`, `jsonl`)",
+                ),
+                Text::new(
+                    "CSV 报告用 `--columns` 列出要看的数值（如 `--columns 科技成果转化补助.比例`）；计算依据（`--format basis`）已有计算过程",
+                    "in the CSV report, name the values with `--columns` (e.g. `--columns 科技成果转化补助.比例`); the basis (`--format basis`) shows the arithmetic already",
+                ),
+            ),
+            err,
+        );
+    }
     if args.format == ReportFormat::Xlsx && args.out.is_none() {
         return fail(
             bad_options(
@@ -421,19 +437,15 @@ fn unknown_award(policy: &Policy, checked: &Checked<'_>, award: &str) -> Diagnos
                 ),
             )
         });
-    let mut d = usage(
+    about_option(
         "--only-paid",
+        Code::UnknownColumn,
         Text::new(
             format!("政策中没有按主体发放的奖励或叠加规则 `{award}`"),
             format!("the policy pays no award or stacking rule `{award}` per subject"),
         ),
         help,
     )
-    .sorted();
-    for x in &mut d {
-        x.code = Code::UnknownColumn;
-    }
-    d.into()
 }
 
 /// The subjects that receive more than 0 from `award` (an award, a stacking rule, or empty for
