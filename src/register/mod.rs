@@ -54,7 +54,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use crate::ast::{ItemKind, Policy};
 use crate::checker::Checked;
 use crate::checker::scope::{DefId, DefSource, Scope, SubjectId};
-use crate::compile::{Cv, FieldIn, LANES, Machine, Program, compile_for_data, fixed};
+use crate::compile::{Cv, FieldIn, LANES, Machine, NotCompiled, Program, compile_for_data, fixed};
 use crate::data::header::{is_year_column, parse_header};
 use crate::data::{FieldKind, Record, Schema, Value, load_dataset};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
@@ -138,7 +138,7 @@ pub struct Summary {
     /// Of which evaluated by the interpreter rather than the compiled form.
     pub interpreted: u64,
     /// `Err(reason)` when the policy has no compiled form.
-    pub compiled: Result<(), String>,
+    pub compiled: Result<(), NotCompiled>,
     /// Evaluation diagnostics (overflow, division by zero ...), as the interpreter reports them.
     pub diagnostics: Diagnostics,
     /// For the CSV report: the rules of the columns written (the stacking rules' and the
@@ -371,7 +371,7 @@ struct Plan<'c, 'p> {
     required: u64,
     program: Option<Program>,
     /// Why there is no program.
-    compiled: Result<(), String>,
+    compiled: Result<(), NotCompiled>,
     columns: Vec<Column>,
     /// The columns the CSV report writes ([`out::Layout::picks`]: positions in `columns` and the
     /// program's columns).
