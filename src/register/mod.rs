@@ -803,7 +803,10 @@ fn fast_rows(
         let mut first_year = u16::MAX;
         let mut cells = cells::cells(line);
         for target in &plan.targets {
-            let Some(cell) = cells.next() else {
+            // A number column's cell is read as it is split off.
+            let number = matches!(target, Target::Field { read: Take::Num { .. }, .. });
+            let next = if number { cells.next_number() } else { cells.next().map(|c| (c, None)) };
+            let Some((cell, digits)) = next else {
                 ok = false;
                 break;
             };
@@ -823,7 +826,14 @@ fn fast_rows(
                 ok = false;
                 break;
             }
-            match read_cell(target, cell) {
+            let read = match (target, digits) {
+                (Target::Field { reg, key, read: Take::Num { read, min, max }, .. }, Some(d)) => {
+                    let m = read.of_digits(d.neg, d.acc, d.places);
+                    m.and_then(|m| in_range(m, *min, *max)).map(|v| (*reg, v, *key))
+                }
+                _ => read_cell(target, cell),
+            };
+            match read {
                 Some((reg, v, is_key)) => {
                     if is_key {
                         key = cell;
@@ -934,6 +944,15 @@ fn compiled_cell(out: &mut Vec<u8>, m: &Machine<'_>, lane: usize, i: usize, scop
     }
 }
 
+/// A number read from a cell, within the field's bounds and the compiled form's range.
+#[inline]
+fn in_range(m: i128, min: Option<i128>, max: Option<i128>) -> Option<Cv> {
+    if min.is_some_and(|b| m < b) || max.is_some_and(|b| m > b) {
+        return None;
+    }
+    Some(Cv::Num(i64::try_from(m).ok().filter(|m| *m != crate::compile::MISSING)?))
+}
+
 /// One cell as the fast reader takes it: the register and value, and whether it is the id;
 /// `None` when the loader must read it.
 #[inline]
@@ -954,13 +973,7 @@ fn read_cell(target: &Target, cell: &str) -> Option<(Option<crate::compile::Reg>
         return None;
     }
     let v = match read {
-        Take::Num { read, min, max } => {
-            let m = read.parse(bytes)?;
-            if min.is_some_and(|b| m < b) || max.is_some_and(|b| m > b) {
-                return None;
-            }
-            Cv::Num(i64::try_from(m).ok().filter(|m| *m != crate::compile::MISSING)?)
-        }
+        Take::Num { read, min, max } => in_range(read.parse(bytes)?, *min, *max)?,
         Take::Bool => {
             if cell == "true" || cell == "是" || cell == "1" || cell.eq_ignore_ascii_case("true") {
                 Cv::Bool(true)
