@@ -788,7 +788,7 @@ fn fast_rows(
     let mut line_no = first_line;
     let mut rest = text;
     while !rest.is_empty() {
-        let (line, after) = match rest.as_bytes().iter().position(|b| *b == b'\n') {
+        let (line, after) = match memchr::memchr(b'\n', rest.as_bytes()) {
             Some(i) => (rest.get(..i).unwrap_or(""), rest.get(i + 1..).unwrap_or("")),
             None => (rest, ""),
         };
