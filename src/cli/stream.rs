@@ -136,6 +136,11 @@ pub(super) fn run(
     else {
         return Streamed::Not;
     };
+    // A pool cuts every claim by the claims of the whole register: the in-memory path applies it.
+    let sid = checked.scope.subject_names.get(&kind).copied();
+    if !crate::eval::pool::specs(policy, checked, sid).is_empty() {
+        return Streamed::Not;
+    }
     // The policies the stacking rules import: those the in-memory path would report on are left
     // to it.
     let Ok(imported) = stack::imports(policy, &kind) else { return Streamed::Not };

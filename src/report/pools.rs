@@ -1,0 +1,107 @@
+//! The pools of a report ([`crate::eval::pool`]) in words, for the text, Markdown, xlsx and
+//! basis reports: each pool's figures, and what a pooled award's line says of it.
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::Report;
+use super::show::grouped;
+use crate::diagnostics::Lang;
+use crate::eval::outcome::Detail;
+use crate::eval::pool::{PoolResult, PoolShare, ratio_text};
+
+fn yuan(d: Decimal) -> String {
+    format!("{} 元", grouped(d))
+}
+
+impl Report<'_, '_> {
+    /// The pools applied to the report's subjects, in the order the policy declares them.
+    pub fn pools(&self) -> Vec<Arc<PoolResult>> {
+        let mut out: Vec<Arc<PoolResult>> = Vec::new();
+        for o in self.outcomes {
+            for r in &o.rules {
+                if let Detail::Award(a) = &r.detail
+                    && let Some(s) = &a.pool
+                    && !out.iter().any(|p| Arc::ptr_eq(p, &s.pool))
+                {
+                    out.push(Arc::clone(&s.pool));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// One pool's figures on one line: `区级专项资金：总额 …；申领 …；…`.
+pub fn line(p: &PoolResult, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let mut parts = Vec::new();
+    let sep = if zh { "；" } else { "; " };
+    if zh {
+        parts.push(format!("总额 {}", yuan(p.total)));
+        parts.push(format!("申领 {}", yuan(p.claims)));
+    } else {
+        parts.push(format!("pool {}", yuan(p.total)));
+        parts.push(format!("claims {}", yuan(p.claims)));
+    }
+    if p.cut {
+        let step = p.step.map(yuan).unwrap_or_default();
+        let ratio = ratio_text(p);
+        let rem = yuan(p.remainder.unwrap_or_default());
+        if zh {
+            parts.push(format!("按比例 {ratio} 核减，向下舍到 {step}"));
+            parts.push(format!("实发 {}", yuan(p.paid)));
+            parts.push(format!("舍入余额 {rem}"));
+            parts.push(format!("{} 个主体被核减", p.subjects_cut));
+        } else {
+            parts.push(format!("cut by the ratio {ratio}, rounded down to {step}"));
+            parts.push(format!("paid {}", yuan(p.paid)));
+            parts.push(format!("left unpaid by rounding {rem}"));
+            let s = if p.subjects_cut == 1 { "" } else { "s" };
+            parts.push(format!("{} subject{s} cut", p.subjects_cut));
+        }
+    } else if p.claims > p.total {
+        let over = yuan(p.claims.checked_sub(p.total).unwrap_or_default());
+        parts.push(if zh {
+            format!("超出 {over}，政策未写核减，按申领全额列出（实发 {}）", yuan(p.paid))
+        } else {
+            format!("{over} over, and the policy writes no cut: claims shown in full (paid {})", yuan(p.paid))
+        });
+    } else if zh {
+        parts.push(format!("未超出，不核减（实发 {}）", yuan(p.paid)));
+    } else {
+        parts.push(format!("within the pool, nothing cut (paid {})", yuan(p.paid)));
+    }
+    if p.missing > 0 {
+        parts.push(if zh {
+            format!("{} 项申领缺数据，未计入", p.missing)
+        } else {
+            format!("{} claims missing data, not counted", p.missing)
+        });
+    }
+    if !p.foreign.is_empty() {
+        parts.push(if zh {
+            format!("不含未在此评估的 {}", p.foreign.join("、"))
+        } else {
+            format!("not counting {}, not evaluated here", p.foreign.join(", "))
+        });
+    }
+    format!("{}: {}", p.name, parts.join(sep))
+}
+
+/// What a pooled award's line says: `资金池 区级专项资金：申领 2,000,000 元，按比例 … 核减后
+/// 1,666,666.66 元`.
+pub fn share(s: &PoolShare, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let p = &s.pool;
+    let claimed = s.claimed.map_or_else(|| if zh { "缺数据".into() } else { "missing".into() }, yuan);
+    match (p.cut, zh) {
+        (true, true) => format!("资金池 {}：申领 {claimed}，按比例 {} 核减", p.name, ratio_text(p)),
+        (true, false) => {
+            format!("pool {}: claimed {claimed}, cut by the ratio {}", p.name, ratio_text(p))
+        }
+        (false, true) => format!("资金池 {}：申领 {claimed}，未核减", p.name),
+        (false, false) => format!("pool {}: claimed {claimed}, not cut", p.name),
+    }
+}
