@@ -42,7 +42,16 @@ pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
                 continue;
             }
             let (kz, ke, _) = r.kind(rule.def);
-            let cite = r.citation(rule.def).map(|(c, _)| format!("§ {c}")).unwrap_or_default();
+            let mut cite = r.citation(rule.def).map(|(c, _)| format!("§ {c}")).unwrap_or_default();
+            if let crate::eval::outcome::Detail::Award(a) = &rule.detail
+                && let Some(p) = &a.pool
+            {
+                cite = format!(
+                    "{cite}{}{}",
+                    if zh { "；" } else { "; " },
+                    super::pools::share(p, lang)
+                );
+            }
             let value = show(&rule.value, &r.checked.scope, lang);
             let _ = writeln!(
                 out,
@@ -112,6 +121,13 @@ pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
                 amount(g.total),
                 g.recipients
             );
+        }
+    }
+    let pools = r.pools();
+    if !pools.is_empty() {
+        let _ = writeln!(out, "\n## {}\n", if zh { "资金池" } else { "Pools" });
+        for p in &pools {
+            let _ = writeln!(out, "- {}", cell(&super::pools::line(p, lang)));
         }
     }
     out

@@ -66,7 +66,10 @@ pub fn line(p: &PoolResult, lang: Lang) -> String {
         parts.push(if zh {
             format!("超出 {over}，政策未写核减，按申领全额列出（实发 {}）", yuan(p.paid))
         } else {
-            format!("{over} over, and the policy writes no cut: claims shown in full (paid {})", yuan(p.paid))
+            format!(
+                "{over} over, and the policy writes no cut: claims shown in full (paid {})",
+                yuan(p.paid)
+            )
         });
     } else if zh {
         parts.push(format!("未超出，不核减（实发 {}）", yuan(p.paid)));
@@ -95,7 +98,8 @@ pub fn line(p: &PoolResult, lang: Lang) -> String {
 pub fn share(s: &PoolShare, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
     let p = &s.pool;
-    let claimed = s.claimed.map_or_else(|| if zh { "缺数据".into() } else { "missing".into() }, yuan);
+    let claimed =
+        s.claimed.map_or_else(|| if zh { "缺数据".into() } else { "missing".into() }, yuan);
     match (p.cut, zh) {
         (true, true) => format!("资金池 {}：申领 {claimed}，按比例 {} 核减", p.name, ratio_text(p)),
         (true, false) => {
@@ -104,4 +108,23 @@ pub fn share(s: &PoolShare, lang: Lang) -> String {
         (false, true) => format!("资金池 {}：申领 {claimed}，未核减", p.name),
         (false, false) => format!("pool {}: claimed {claimed}, not cut", p.name),
     }
+}
+
+/// A pooled award of one subject as JSON (`explain --format json`): the pool, the amount
+/// claimed and after the cut, and the pool's figures.
+pub fn share_json(s: &PoolShare, after: &crate::eval::value::V) -> serde_json::Value {
+    let money =
+        |n: Decimal| serde_json::json!({ "number": n.normalize().to_string(), "unit": "元" });
+    let p = &s.pool;
+    serde_json::json!({
+        "pool": p.name,
+        "claimed": s.claimed.map(money),
+        "after_cut": after.as_num().map(money),
+        "cut": p.cut,
+        "ratio": p.ratio.map(|r| r.normalize().to_string()),
+        "total": money(p.total),
+        "claims": money(p.claims),
+        "paid": money(p.paid),
+        "remainder": p.remainder.map(money),
+    })
 }

@@ -334,6 +334,17 @@ fn totals(ws: &mut Worksheet, r: &Report<'_, '_>, lang: Lang) -> Result<(), Xlsx
         s.decimal(row, 2, Decimal::from(g.recipients), false)?;
         row += 1;
     }
+    // The pools, one line each below the table (the amounts above are after their cut).
+    let pools = r.pools();
+    if !pools.is_empty() {
+        row += 1;
+        s.bold(row, 0, if lang == Lang::Zh { "资金池" } else { "pools" })?;
+        row += 1;
+        for p in &pools {
+            s.text(row, 0, &super::pools::line(p, lang))?;
+            row += 1;
+        }
+    }
     let heading = r.heading(lang);
     if !heading.is_empty() {
         // Below the table, after an empty row: which document and which year.
