@@ -162,7 +162,7 @@ fn summary(out: &mut String, r: &Report<'_, '_>, g: &super::Grand, lang: Lang) {
         row.push(parts.total(r, i).map_or_else(|| missing(lang), grouped));
         let _ = writeln!(out, "| {} |", row.join(" | "));
     }
-    let totals = r.totals();
+    let totals = r.column_totals();
     let mut last = vec![format!("**{}**", super::total_label(g.missing, lang))];
     for d in &awards {
         let t = totals.iter().find(|t| t.def == *d);

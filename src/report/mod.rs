@@ -173,6 +173,17 @@ impl Report<'_, '_> {
         totals.0
     }
 
+    /// Each award's column total: its amounts as the per-rule tables show them (what each award
+    /// pays on its own, the lower side of `就高不重复` included), for the row of totals under
+    /// such a table; [`Report::totals`] is what is paid.
+    pub fn column_totals(&self) -> Vec<Total> {
+        let mut totals = Totals::default();
+        for o in self.outcomes {
+            totals.add(self, o, &[]);
+        }
+        totals.0
+    }
+
     /// Whether a rule is an award (`奖励`).
     fn is_award(&self, def: DefId) -> bool {
         matches!(self.item(def).map(|i| &i.node.kind), Some(ItemKind::Award(_)))

@@ -6,13 +6,14 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::Report;
-use super::show::grouped;
 use crate::diagnostics::Lang;
 use crate::eval::outcome::Detail;
 use crate::eval::pool::{PoolResult, PoolShare, ratio_text};
 
-fn yuan(d: Decimal) -> String {
-    format!("{} 元", grouped(d))
+/// An amount as the reports show money (`2,000,000 元`, `2,000,000 yuan`).
+fn yuan(d: Decimal, lang: Lang) -> String {
+    let v = crate::eval::value::V::Num(d, crate::units::Dim::MONEY);
+    super::show::show(&v, &crate::checker::scope::Scope::default(), lang)
 }
 
 impl Report<'_, '_> {
@@ -39,42 +40,42 @@ pub fn line(p: &PoolResult, lang: Lang) -> String {
     let mut parts = Vec::new();
     let sep = if zh { "；" } else { "; " };
     if zh {
-        parts.push(format!("总额 {}", yuan(p.total)));
-        parts.push(format!("申领 {}", yuan(p.claims)));
+        parts.push(format!("总额 {}", yuan(p.total, lang)));
+        parts.push(format!("申领 {}", yuan(p.claims, lang)));
     } else {
-        parts.push(format!("pool {}", yuan(p.total)));
-        parts.push(format!("claims {}", yuan(p.claims)));
+        parts.push(format!("pool {}", yuan(p.total, lang)));
+        parts.push(format!("claims {}", yuan(p.claims, lang)));
     }
     if p.cut {
-        let step = p.step.map(yuan).unwrap_or_default();
+        let step = p.step.map(|x| yuan(x, lang)).unwrap_or_default();
         let ratio = ratio_text(p);
-        let rem = yuan(p.remainder.unwrap_or_default());
+        let rem = yuan(p.remainder.unwrap_or_default(), lang);
         if zh {
             parts.push(format!("按比例 {ratio} 核减，向下舍到 {step}"));
-            parts.push(format!("实发 {}", yuan(p.paid)));
+            parts.push(format!("实发 {}", yuan(p.paid, lang)));
             parts.push(format!("舍入余额 {rem}"));
             parts.push(format!("{} 个主体被核减", p.subjects_cut));
         } else {
             parts.push(format!("cut by the ratio {ratio}, rounded down to {step}"));
-            parts.push(format!("paid {}", yuan(p.paid)));
+            parts.push(format!("paid {}", yuan(p.paid, lang)));
             parts.push(format!("left unpaid by rounding {rem}"));
             let s = if p.subjects_cut == 1 { "" } else { "s" };
             parts.push(format!("{} subject{s} cut", p.subjects_cut));
         }
     } else if p.claims > p.total {
-        let over = yuan(p.claims.checked_sub(p.total).unwrap_or_default());
+        let over = yuan(p.claims.checked_sub(p.total).unwrap_or_default(), lang);
         parts.push(if zh {
-            format!("超出 {over}，政策未写核减，按申领全额列出（实发 {}）", yuan(p.paid))
+            format!("超出 {over}，政策未写核减，按申领全额列出（实发 {}）", yuan(p.paid, lang))
         } else {
             format!(
                 "{over} over, and the policy writes no cut: claims shown in full (paid {})",
-                yuan(p.paid)
+                yuan(p.paid, lang)
             )
         });
     } else if zh {
-        parts.push(format!("未超出，不核减（实发 {}）", yuan(p.paid)));
+        parts.push(format!("未超出，不核减（实发 {}）", yuan(p.paid, lang)));
     } else {
-        parts.push(format!("within the pool, nothing cut (paid {})", yuan(p.paid)));
+        parts.push(format!("within the pool, nothing cut (paid {})", yuan(p.paid, lang)));
     }
     if p.missing > 0 {
         parts.push(if zh {
@@ -98,8 +99,9 @@ pub fn line(p: &PoolResult, lang: Lang) -> String {
 pub fn share(s: &PoolShare, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
     let p = &s.pool;
-    let claimed =
-        s.claimed.map_or_else(|| if zh { "缺数据".into() } else { "missing".into() }, yuan);
+    let claimed = s
+        .claimed
+        .map_or_else(|| if zh { "缺数据".into() } else { "missing".into() }, |x| yuan(x, lang));
     match (p.cut, zh) {
         (true, true) => format!("资金池 {}：申领 {claimed}，按比例 {} 核减", p.name, ratio_text(p)),
         (true, false) => {

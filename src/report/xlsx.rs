@@ -289,7 +289,7 @@ fn results(ws: &mut Worksheet, r: &Report<'_, '_>, lang: Lang) -> Result<(), Xls
     {
         let row = row32(r.outcomes.len() + 1);
         s.bold(row, 0, &super::total_label(g.missing, lang))?;
-        let totals = r.totals();
+        let totals = r.column_totals();
         for (j, d) in defs.iter().enumerate() {
             if let Some(t) = totals.iter().find(|t| t.def == *d && r.money_award(*d)) {
                 s.decimal(row, col16(j + 1), t.amount, false)?;

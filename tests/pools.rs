@@ -1,0 +1,260 @@
+//! Pools (`资金池 … 按比例核减`) applied by `eval` in every format, `explain` and test files,
+//! checked against figures worked out by hand; the totals of `eval` count only what is paid
+//! (the lower side of `就高不重复` is not); and, over random registers, a pool's cut never pays
+//! more than the pool, rounds every amount down to the step, and leaves paid + remainder = pool.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
+
+mod sim_common;
+
+use std::fs;
+
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use serde_json::Value as J;
+use sim_common::{TempDir, d, s, zhengce};
+use zhengce::cli::Status;
+use zhengce::eval::pool::{PoolSpec, figures};
+use zhengce::simulate::pools::cut;
+
+const POLICY: &str = "tests/pools/pool.zc";
+const DATA: &str = "tests/pools/pool.企业.csv";
+
+fn num(v: &J) -> Decimal {
+    d(v["number"].as_str().unwrap())
+}
+
+/// 30 subjects × 2,000,000 元 = 60,000,000 元 claimed on a 50,000,000 元 pool: the ratio is 5/6,
+/// each subject gets 2,000,000 × 5/6 = 1,666,666.666… rounded down to 1,666,666.66 元, 30 × that
+/// = 49,999,999.80 元 is paid and 0.20 元 is left by the rounding.
+#[test]
+fn the_issue_figures_in_the_json_report() {
+    let (status, out, err) = zhengce(&["eval", POLICY, "--data", DATA, "--format", "json"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert!(err.contains("ZC0720"), "{err}");
+    let j: J = serde_json::from_str(&out).unwrap();
+    assert_eq!(j["schema_version"], 3);
+    let p = &j["pools"][0];
+    assert_eq!(p["pool"], "区级专项资金");
+    assert_eq!(num(&p["total"]), d("50000000"));
+    assert_eq!(num(&p["claims"]), d("60000000"));
+    assert_eq!(p["cut"], true);
+    assert_eq!(p["ratio_exact"], false);
+    assert!(p["ratio"].as_str().unwrap().starts_with("0.83333333333"));
+    assert_eq!(num(&p["paid"]), d("49999999.80"));
+    assert_eq!(num(&p["remainder"]), d("0.20"));
+    assert_eq!(num(&p["paid"]) + num(&p["remainder"]), num(&p["total"]));
+    assert_eq!(p["subjects_cut"], 30);
+    let subjects = j["subjects"].as_array().unwrap();
+    assert_eq!(subjects.len(), 30);
+    for subject in subjects {
+        let rule = &subject["rules"][0];
+        assert_eq!(num(&rule["value"]), d("1666666.66"));
+        assert_eq!(num(&rule["detail"]["amount"]), d("1666666.66"));
+        assert_eq!(num(&rule["detail"]["pool"]["claimed"]), d("2000000"));
+        assert_eq!(rule["detail"]["pool"]["pool"], "区级专项资金");
+    }
+    // The totals are what is paid, after the cut.
+    assert_eq!(num(&j["totals"][0]["total"]), d("49999999.8"));
+}
+
+#[test]
+fn the_text_report_and_the_note_give_the_pool() {
+    let (status, out, err) =
+        zhengce(&["--lang", "en", "--error-format", "plain", "eval", POLICY, "--data", DATA]);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert!(out.contains("  subsidy 设备补助: 1,666,666.66 yuan  § 一\n"), "{out}");
+    assert!(out.contains("pool 区级专项资金: claimed 2,000,000 yuan, cut by the ratio ≈ 0.8333333333 (50,000,000 ÷ 60,000,000)\n"), "{out}");
+    assert!(out.contains("  设备补助: 49,999,999.8 yuan to 30 subjects\n"), "{out}");
+    assert!(out.contains("== pools\n  区级专项资金: pool 50,000,000 yuan; claims 60,000,000 yuan; cut by the ratio ≈ 0.8333333333 (50,000,000 ÷ 60,000,000), rounded down to 0.01 yuan; paid 49,999,999.8 yuan; left unpaid by rounding 0.2 yuan; 30 subjects cut\n"), "{out}");
+    assert!(err.contains("note[ZC0720]: the claims on pool `区级专项资金`, 60,000,000 元, exceed its 50,000,000 元 and are cut in proportion"), "{err}");
+}
+
+/// The CSV report, in memory and into `--out` (a register with a pool is not streamed: the cut
+/// needs every claim), gives the amounts after the cut and the claims after them.
+#[test]
+fn the_csv_report_gives_amounts_after_the_cut_and_the_claims() {
+    let t = TempDir::new("pools-csv");
+    let out = t.path("o.csv");
+    let (status, shown, err) = zhengce(&["eval", POLICY, "--data", DATA, "--format", "csv"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    let (status, _, err) =
+        zhengce(&["eval", POLICY, "--data", DATA, "--format", "csv", "--out", s(&out)]);
+    assert_eq!(status, Status::Ok, "{err}");
+    let written = fs::read_to_string(&out).unwrap();
+    assert_eq!(shown, written);
+    let lines: Vec<&str> = written.lines().collect();
+    assert_eq!(lines[0], "企业名称,设备补助,合计,设备补助（申领）");
+    assert_eq!(lines[1], "企业00,1666666.66,1666666.66,2000000");
+    assert_eq!(lines[31], "合计,49999999.8,49999999.8,60000000");
+    assert_eq!(lines.len(), 32);
+}
+
+/// One subject (`--subject`, `explain`) is still cut by the claims of the whole register.
+#[test]
+fn one_subject_is_cut_by_the_whole_register() {
+    let (status, out, err) =
+        zhengce(&["eval", POLICY, "--data", DATA, "--subject", "企业05", "--format", "json"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    let j: J = serde_json::from_str(&out).unwrap();
+    assert_eq!(j["subjects"].as_array().unwrap().len(), 1);
+    assert_eq!(num(&j["subjects"][0]["rules"][0]["value"]), d("1666666.66"));
+    assert_eq!(num(&j["pools"][0]["paid"]), d("49999999.8"));
+    let (status, out, err) = zhengce(&[
+        "--lang",
+        "en",
+        "explain",
+        POLICY,
+        "--data",
+        DATA,
+        "--subject",
+        "企业05",
+        "设备补助",
+    ]);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert!(
+        out.contains("pool 区级专项资金: claimed 2,000,000 yuan, cut by the ratio ≈ 0.8333333333"),
+        "{out}"
+    );
+    assert!(out.contains("after the cut: 1,666,666.66 yuan"), "{out}");
+}
+
+/// A test file states the pool's figures and a subject's claim; a wrong one fails.
+#[test]
+fn a_test_file_states_pool_expectations() {
+    let (status, out, err) = zhengce(&["test", POLICY]);
+    assert_eq!(status, Status::Ok, "{out}{err}");
+    assert!(out.contains("1 passed, 0 failed"), "{out}");
+    let t = TempDir::new("pools-test");
+    let policy = t.write("pool.zc", &fs::read_to_string(POLICY).unwrap());
+    t.write("pool.企业.csv", &fs::read_to_string(DATA).unwrap());
+    let cases = fs::read_to_string("tests/pools/pool.test.toml")
+        .unwrap()
+        .replace("\"0.20元\"", "\"0.21元\"");
+    t.write("pool.test.toml", &cases);
+    let (status, out, _) = zhengce(&["--lang", "en", "test", s(&policy)]);
+    assert_eq!(status, Status::Errors, "{out}");
+    assert!(out.contains("企业07 区级专项资金.余额: expected 0.21 元, got 0.2 元"), "{out}");
+}
+
+/// A pool that writes no cut is not cut: claims in full, and a warning that they exceed it.
+#[test]
+fn claims_above_a_pool_without_a_cut_are_warned_of() {
+    let t = TempDir::new("pools-nocut");
+    let text = fs::read_to_string(POLICY).unwrap().replace(" 按比例核减 0.01元", "");
+    let policy = t.write("p.zc", &text);
+    let (status, out, err) = zhengce(&[
+        "--lang",
+        "en",
+        "--error-format",
+        "plain",
+        "eval",
+        s(&policy),
+        "--data",
+        DATA,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert!(err.contains("warning[ZC0721]: the claims on pool `区级专项资金`, 60,000,000 元, exceed its 50,000,000 元 by 10,000,000 元"), "{err}");
+    let j: J = serde_json::from_str(&out).unwrap();
+    assert_eq!(j["pools"][0]["cut"], false);
+    assert_eq!(num(&j["pools"][0]["paid"]), d("60000000"));
+    assert_eq!(num(&j["subjects"][0]["rules"][0]["value"]), d("2000000"));
+}
+
+/// `就高不重复` per contract: the district pays 10%, the city 8% capped at 1,500,000 元, the
+/// higher only. C1 10,000,000: 1,000,000 vs 800,000 → district. C2 30,000,000: 3,000,000 vs
+/// 1,500,000 → district. C3 20,000,000, no district: city 1,500,000. C4 5,000,000, no district:
+/// city 400,000. The district pays 4,000,000 to 2, the city 1,900,000 to 2 (not 4,200,000 to 4,
+/// its own amounts), 5,900,000 in all.
+#[test]
+fn totals_count_only_what_stacking_pays() {
+    let args =
+        ["--lang", "en", "eval", "tests/pools/stack.zc", "--data", "tests/pools/stack.合同.csv"];
+    let (status, out, err) = zhengce(&args);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert!(out.contains("  区级补助: 4,000,000 yuan to 2 subjects\n"), "{out}");
+    assert!(out.contains("  市级补助: 1,900,000 yuan to 2 subjects\n"), "{out}");
+    assert!(out.contains("  total: 5,900,000 yuan to 4 subjects\n"), "{out}");
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json"]);
+    let (_, out, _) = zhengce(&json_args);
+    let j: J = serde_json::from_str(&out).unwrap();
+    let totals = j["totals"].as_array().unwrap();
+    let find = |name: &str| totals.iter().find(|t| t["award"] == name).unwrap().clone();
+    assert_eq!(num(&find("区级补助")["total"]), d("4000000"));
+    assert_eq!(find("区级补助")["recipients"], 2);
+    assert_eq!(num(&find("市级补助")["total"]), d("1900000"));
+    assert_eq!(find("市级补助")["recipients"], 2);
+}
+
+fn spec(total: Decimal, step: Decimal, awards: usize) -> PoolSpec {
+    PoolSpec {
+        name: "池".into(),
+        span: Default::default(),
+        total,
+        step: Some(step),
+        awards: (0..awards).map(|i| (i, format!("A{i}"))).collect(),
+        foreign: Vec::new(),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Over random registers (up to 60 subjects, 1 to 3 awards, claims to the fen, some
+    /// missing), the pool's figures and each amount cut: paid ≤ pool; each cut amount ≤ its
+    /// claim and a whole multiple of the step; the cut amounts add up to paid; and when the
+    /// claims exceed the pool, paid + remainder = pool exactly.
+    #[test]
+    fn a_cut_never_pays_more_than_the_pool(
+        rows in prop::collection::vec(
+            prop::collection::vec(prop::option::weighted(0.95, 0u64..500_000_000), 3),
+            0..60,
+        ),
+        awards in 1usize..=3,
+        total_fen in 1u64..10_000_000_000,
+        step_index in 0usize..4,
+    ) {
+        let step = [d("0.01"), d("1"), d("100"), d("0.1")][step_index];
+        let total = Decimal::new(i64::try_from(total_fen).unwrap(), 2);
+        let rows: Vec<Vec<Option<Decimal>>> = rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .take(awards)
+                    .map(|a| a.map(|f| Decimal::new(i64::try_from(f).unwrap(), 2)))
+                    .collect()
+            })
+            .collect();
+        let p = figures(&spec(total, step, awards), || rows.iter().map(Vec::as_slice)).unwrap();
+        let claims: Decimal = rows.iter().flatten().flatten().sum();
+        prop_assert_eq!(p.claims, claims);
+        prop_assert_eq!(p.cut, claims > total);
+        if !p.cut {
+            prop_assert_eq!(p.paid, claims);
+            prop_assert!(p.remainder.is_none());
+            return Ok(());
+        }
+        prop_assert!(p.paid <= total);
+        let mut paid = Decimal::ZERO;
+        for a in rows.iter().flatten().flatten() {
+            let c = cut(*a, total, claims, step).unwrap();
+            prop_assert!(c <= *a);
+            prop_assert!(c >= Decimal::ZERO);
+            prop_assert_eq!(c % step, Decimal::ZERO, "{} is not a multiple of {}", c, step);
+            // Rounded down: one step more would be more than the exact share.
+            prop_assert!((c + step) * claims > *a * total);
+            paid += c;
+        }
+        prop_assert_eq!(p.paid, paid);
+        prop_assert_eq!(p.paid + p.remainder.unwrap(), total);
+    }
+}
