@@ -126,9 +126,53 @@ fn money(v: &V) -> Option<Decimal> {
     }
 }
 
-/// Works out each pool over `amounts` (per subject, per award of the pool in the order of
-/// `spec.awards`, `None` when missing); `None` past the exact range. Also the first pool that
-/// cuts each award is the one whose cut applies: see [`apply`].
+impl PoolResult {
+    /// A pool against its claims (in 元, the known ones; `missing` the claims not known),
+    /// before the cut is added up: when the claims exceed the pool and a cut is written, `paid`
+    /// is 0 until [`PoolResult::finish`]; else it is the claims.
+    pub fn with_claims(spec: &PoolSpec, claims: Decimal, missing: u64) -> PoolResult {
+        let cut = spec.step.is_some() && claims > spec.total;
+        PoolResult {
+            name: spec.name.clone(),
+            total: spec.total,
+            step: spec.step,
+            awards: spec.awards.iter().map(|(_, n)| n.clone()).collect(),
+            foreign: spec.foreign.clone(),
+            claims,
+            missing,
+            cut,
+            ratio: if cut { spec.total.checked_div(claims).map(|r| r.normalize()) } else { None },
+            ratio_exact: cut && crate::simulate::pools::divides_exactly(spec.total, claims),
+            paid: if cut { Decimal::ZERO } else { claims.normalize() },
+            remainder: None,
+            subjects_cut: 0,
+        }
+    }
+
+    /// A claim after the pool's cut (the claim itself when the pool is not cut); `None` past
+    /// the exact range.
+    pub fn cut_amount(&self, claim: Decimal) -> Option<Decimal> {
+        match (self.cut, self.step) {
+            (true, Some(step)) => crate::simulate::pools::cut(claim, self.total, self.claims, step),
+            _ => Some(claim),
+        }
+    }
+
+    /// Sets what the cut pays (the sum of the amounts cut) and the subjects it cut, and the
+    /// remainder; `None` past the exact range.
+    pub fn finish(&mut self, paid: Decimal, subjects_cut: u64) -> Option<()> {
+        if self.cut {
+            self.paid = paid.normalize();
+            self.remainder = Some(self.total.checked_sub(paid)?.normalize());
+            self.subjects_cut = subjects_cut;
+        }
+        Some(())
+    }
+}
+
+/// Works out one pool over `amounts` (per subject, per award of the pool in the order of
+/// `spec.awards`, `None` when missing), every award cut by this pool; `None` past the exact
+/// range.
 pub fn figures<'a, I>(spec: &PoolSpec, amounts: impl Fn() -> I) -> Option<PoolResult>
 where
     I: Iterator<Item = &'a [Option<Decimal>]>,
@@ -143,110 +187,139 @@ where
             }
         }
     }
-    let cut = spec.step.is_some() && claims > spec.total;
-    let mut paid = claims;
-    let mut subjects_cut = 0;
-    if let (true, Some(step)) = (cut, spec.step) {
-        paid = Decimal::ZERO;
+    let mut p = PoolResult::with_claims(spec, claims, missing);
+    let (mut paid, mut subjects_cut) = (Decimal::ZERO, 0);
+    if p.cut {
         for row in amounts() {
             let mut smaller = false;
             for a in row.iter().flatten() {
-                let c = crate::simulate::pools::cut(*a, spec.total, claims, step)?;
+                let c = p.cut_amount(*a)?;
                 smaller |= c < *a;
                 paid = paid.checked_add(c)?;
             }
             subjects_cut += u64::from(smaller);
         }
     }
-    Some(PoolResult {
-        name: spec.name.clone(),
-        total: spec.total,
-        step: spec.step,
-        awards: spec.awards.iter().map(|(_, n)| n.clone()).collect(),
-        foreign: spec.foreign.clone(),
-        claims,
-        missing,
-        cut,
-        ratio: if cut { spec.total.checked_div(claims).map(|r| r.normalize()) } else { None },
-        ratio_exact: cut && crate::simulate::pools::divides_exactly(spec.total, claims),
-        paid: paid.normalize(),
-        remainder: if cut { Some(spec.total.checked_sub(paid)?.normalize()) } else { None },
-        subjects_cut,
-    })
+    p.finish(paid, subjects_cut)?;
+    Some(p)
+}
+
+/// For each award of `specs`, the pool that pays it: the first pool that pays it and is cut,
+/// else the first that pays it (by position in `specs`).
+pub fn governing(specs: &[PoolSpec], cut: &[bool]) -> Vec<(DefId, usize)> {
+    let mut out: Vec<(DefId, usize)> = Vec::new();
+    for pass in [true, false] {
+        for (pi, spec) in specs.iter().enumerate() {
+            if pass && !cut.get(pi).copied().unwrap_or(false) {
+                continue;
+            }
+            for (def, _) in &spec.awards {
+                if !out.iter().any(|(d, _)| d == def) {
+                    out.push((*def, pi));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Applies the pools of `policy` for subject kind `sid` to `outcomes` (every subject of the
 /// register): each pooled award's value becomes the amount after the cut, with its
-/// [`PoolShare`]. Gives each pool's figures and its diagnostics: `ZC0720` (a note) for a pool
-/// cut in proportion, `ZC0721` for claims above a pool that writes no cut, `ZC0702` past the
-/// exact range (nothing is then cut).
+/// [`PoolShare`]. An award two pools pay is cut by the first of them that is cut. Gives each
+/// pool's figures and its diagnostics: `ZC0720` (a note) for a pool cut in proportion,
+/// `ZC0721` for claims above a pool that writes no cut, `ZC0702` past the exact range
+/// (nothing is then cut).
 pub fn apply(
     policy: &Policy,
     checked: &Checked<'_>,
     sid: Option<SubjectId>,
     outcomes: &mut [SubjectOutcome],
 ) -> (Vec<Arc<PoolResult>>, Diagnostics) {
-    let mut results = Vec::new();
     let mut diags = Vec::new();
-    // The pool whose cut applies to each award: the first that pays it.
-    let mut taken: Vec<DefId> = Vec::new();
-    for spec in specs(policy, checked, sid) {
-        let rows: Vec<Vec<Option<Decimal>>> = outcomes
-            .iter()
-            .map(|o| {
-                spec.awards
-                    .iter()
-                    .map(|(def, _)| {
-                        o.rules.iter().find(|r| r.def == *def).and_then(|r| money(&r.value))
-                    })
-                    .collect()
-            })
-            .collect();
-        let loc = Loc::new(&policy.file, spec.span);
-        let Some(result) = figures(&spec, || rows.iter().map(Vec::as_slice)) else {
-            diags.push(crate::eval::overflow::total_overflow(&spec.name, loc));
-            continue;
-        };
-        if let Some(d) = diagnostic(&result, loc) {
-            diags.push(d);
-        }
-        let result = Arc::new(result);
-        let (total, claims, step) = (result.total, result.claims, result.step);
-        for o in outcomes.iter_mut() {
-            for rule in &mut o.rules {
-                let Some((def, _)) = spec.awards.iter().find(|(d, _)| *d == rule.def) else {
-                    continue;
-                };
-                if taken.contains(def) && result.cut {
-                    continue;
-                }
-                let claimed = money(&rule.value);
-                let after = match (result.cut, step, claimed) {
-                    (true, Some(step), Some(c)) => {
-                        crate::simulate::pools::cut(c, total, claims, step)
-                    }
-                    _ => claimed,
-                };
-                if let Detail::Award(a) = &mut rule.detail {
-                    if a.pool.is_some() {
-                        continue;
-                    }
-                    a.pool = Some(PoolShare { pool: Arc::clone(&result), claimed });
-                    if let Some(x) = after {
-                        a.amount = V::money(x);
-                    }
-                }
-                if let Some(x) = after {
-                    rule.value = V::money(x);
+    let specs = specs(policy, checked, sid);
+    let amount = |o: &SubjectOutcome, def: DefId| {
+        o.rules.iter().find(|r| r.def == def).and_then(|r| money(&r.value))
+    };
+    // The claims on each pool.
+    let mut results: Vec<Option<PoolResult>> = Vec::new();
+    for spec in &specs {
+        let mut claims = Some(Decimal::ZERO);
+        let mut missing = 0u64;
+        for o in outcomes.iter() {
+            for (def, _) in &spec.awards {
+                match amount(o, *def) {
+                    Some(a) => claims = claims.and_then(|c| c.checked_add(a)),
+                    None => missing += 1,
                 }
             }
         }
-        if result.cut {
-            taken.extend(spec.awards.iter().map(|(d, _)| *d));
-        }
-        results.push(result);
+        results.push(claims.map(|c| PoolResult::with_claims(spec, c, missing)));
     }
-    (results, diags.into())
+    let cut: Vec<bool> = results.iter().map(|r| r.as_ref().is_some_and(|r| r.cut)).collect();
+    let governs = governing(&specs, &cut);
+    let pool_of = |def: DefId| governs.iter().find(|(d, _)| *d == def).map(|(_, p)| *p);
+    // What each pool pays after its cut, and the subjects it cuts.
+    let mut paid: Vec<Option<Decimal>> = vec![Some(Decimal::ZERO); specs.len()];
+    let mut cut_subjects = vec![0u64; specs.len()];
+    for o in outcomes.iter() {
+        let mut touched = vec![false; specs.len()];
+        for r in &o.rules {
+            let (Some(pi), Some(a)) = (pool_of(r.def), money(&r.value)) else { continue };
+            let Some(Some(p)) = results.get(pi) else { continue };
+            let c = p.cut_amount(a);
+            if let Some(slot) = paid.get_mut(pi) {
+                *slot = slot.and_then(|s| s.checked_add(c?));
+            }
+            if c.is_some_and(|c| c < a)
+                && let Some(t) = touched.get_mut(pi)
+            {
+                *t = true;
+            }
+        }
+        for (n, t) in cut_subjects.iter_mut().zip(touched) {
+            *n += u64::from(t);
+        }
+    }
+    let mut done: Vec<Option<Arc<PoolResult>>> = Vec::new();
+    for (pi, (spec, r)) in specs.iter().zip(results).enumerate() {
+        let loc = Loc::new(&policy.file, spec.span);
+        let finished = r.and_then(|mut r| {
+            let p = paid.get(pi).copied().flatten()?;
+            r.finish(p, cut_subjects.get(pi).copied().unwrap_or(0))?;
+            Some(r)
+        });
+        match finished {
+            Some(r) => {
+                if let Some(d) = diagnostic(&r, loc) {
+                    diags.push(d);
+                }
+                done.push(Some(Arc::new(r)));
+            }
+            None => {
+                diags.push(crate::eval::overflow::total_overflow(&spec.name, loc));
+                done.push(None);
+            }
+        }
+    }
+    for o in outcomes.iter_mut() {
+        for rule in &mut o.rules {
+            let Some(Some(pool)) = pool_of(rule.def).and_then(|pi| done.get(pi)) else {
+                continue;
+            };
+            let claimed = money(&rule.value);
+            let after = claimed.and_then(|c| pool.cut_amount(c));
+            if let Detail::Award(a) = &mut rule.detail {
+                a.pool = Some(PoolShare { pool: Arc::clone(pool), claimed });
+                if let Some(x) = after {
+                    a.amount = V::money(x);
+                }
+            }
+            if let Some(x) = after {
+                rule.value = V::money(x);
+            }
+        }
+    }
+    (done.into_iter().flatten().collect(), diags.into())
 }
 
 /// The note (`ZC0720`) of a pool cut in proportion, the warning (`ZC0721`) of claims above a

@@ -27,7 +27,7 @@ use crate::eval::value::V;
 use crate::units::Dim;
 
 pub use csv::render as csv;
-pub(crate) use csv::{layout as csv_layout, render_counted as csv_counted};
+pub(crate) use csv::{claimed_name, layout as csv_layout, render_counted as csv_counted};
 pub use json::{
     Writer as JsonWriter, render as json, render_lines as jsonl, write as write_json,
     write_line as write_json_line,
