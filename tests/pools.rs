@@ -258,3 +258,43 @@ proptest! {
         prop_assert_eq!(p.paid + p.remainder.unwrap(), total);
     }
 }
+
+/// A register with a claim left empty and `--columns`: the streamed report (two passes over the
+/// file) is the in-memory report's bytes, and the claim left empty is not counted. 3 claims of
+/// 2,000,000 元 on a 5,000,000 元 pool: ratio 5/6, each 1,666,666.66 元, 4,999,999.98 paid.
+#[test]
+fn the_streamed_report_is_the_in_memory_one() {
+    let t = TempDir::new("pools-stream");
+    let text = fs::read_to_string(POLICY)
+        .unwrap()
+        .replace("5000万元 支付", "500万元 支付")
+        .replace("设备投资: 元", "设备投资: 元 可选");
+    let policy = t.write("p.zc", &text);
+    let data = t.write("r.csv", "企业名称,设备投资\na,20000000\nb,\nc,10000000\nd,10000000\n");
+    for columns in [&[][..], &["--columns", "设备补助"][..]] {
+        let mut args = vec!["eval", s(&policy), "--data", s(&data), "--format", "csv"];
+        args.extend(columns);
+        let (status, shown, err) = zhengce(&args);
+        assert_eq!(status, Status::Ok, "{err}");
+        let out = t.path("o.csv");
+        args.extend(["--out", s(&out)]);
+        let (status, _, err2) = zhengce(&args);
+        assert_eq!(status, Status::Ok, "{err2}");
+        assert_eq!(shown, fs::read_to_string(&out).unwrap());
+        assert_eq!(err, err2);
+        assert!(err.contains("ZC0720"), "{err}");
+    }
+    let out = t.path("o.csv");
+    let (_, _, _) =
+        zhengce(&["eval", s(&policy), "--data", s(&data), "--format", "csv", "--out", s(&out)]);
+    let written = fs::read_to_string(&out).unwrap();
+    assert_eq!(
+        written,
+        "企业名称,设备补助,合计,设备补助（申领）\n\
+         a,1666666.66,1666666.66,2000000\n\
+         b,缺数据,缺数据,缺数据\n\
+         c,1666666.66,1666666.66,2000000\n\
+         d,1666666.66,1666666.66,2000000\n\
+         合计（不完整：1 个主体缺数据）,4999999.98,4999999.98,6000000\n"
+    );
+}
