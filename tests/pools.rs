@@ -298,3 +298,32 @@ fn the_streamed_report_is_the_in_memory_one() {
          合计（不完整：1 个主体缺数据）,4999999.98,4999999.98,6000000\n"
     );
 }
+
+/// `diff` compares each version after its own pools' cut: a pool raised from 5000万元 to 6000万元
+/// pays the 60,000,000 元 claimed in full, 333,333.34 元 more to each of the 30 subjects
+/// (2,000,000 − 1,666,666.66) and 10,000,000.2 元 more in all (60,000,000 − 49,999,999.8).
+#[test]
+fn diff_compares_amounts_after_the_cut() {
+    let t = TempDir::new("pools-diff");
+    let text = fs::read_to_string(POLICY).unwrap().replace("5000万元 支付", "6000万元 支付");
+    let new = t.write("new.zc", &text);
+    let (status, out, err) = zhengce(&["--lang", "zh", "diff", POLICY, s(&new), "--data", DATA]);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert!(out.contains("合计 49,999,999.8 元 → 60,000,000 元（+10,000,000.2 元）\n"), "{out}");
+    assert!(out.contains("  企业00  1,666,666.66 元 → 2,000,000 元  +333,333.34 元\n"), "{out}");
+    assert!(out.contains("得益 30 个，受损 0 个"), "{out}");
+    // Raised to 5500万元 only, the pool is still exceeded: each gets 2,000,000 × 55/60 =
+    // 1,833,333.33… → 1,833,333.33 元 (+166,666.67), 30 × that = 54,999,999.9 元; the pool's
+    // line gives the claims before the cut, 60,000,000 元 under both versions, 5,000,000 元 over.
+    let text = fs::read_to_string(POLICY).unwrap().replace("5000万元 支付", "5500万元 支付");
+    let new = t.write("new55.zc", &text);
+    let (status, out, err) = zhengce(&["--lang", "zh", "diff", POLICY, s(&new), "--data", DATA]);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert!(out.contains("合计 49,999,999.8 元 → 54,999,999.9 元（+5,000,000.1 元）\n"), "{out}");
+    assert!(out.contains("  企业00  1,666,666.66 元 → 1,833,333.33 元  +166,666.67 元\n"), "{out}");
+    assert!(
+        out.contains("资金池 区级专项资金  55,000,000 元：申领 60,000,000 元 → 60,000,000 元"),
+        "{out}"
+    );
+    assert!(out.contains("超出 5,000,000 元"), "{out}");
+}
