@@ -83,7 +83,7 @@ pub(super) fn write_csv(
         .filter(|i| pool_of.get(*i).copied().flatten().is_some())
         .filter(|i| {
             opts.columns.is_empty()
-                || columns.get(*i).is_some_and(|c| opts.columns.iter().any(|n| *n == c.name))
+                || columns.get(*i).is_some_and(|c| opts.columns.contains(&c.name))
         })
         .collect();
     let key = Schema::from_policy(policy, kind)

@@ -343,6 +343,9 @@ pub fn diff(
     (d, diags)
 }
 
+/// A pool's cut of a column: the pool, its claims and its step.
+type PoolCut = (Decimal, Decimal, Decimal);
+
 /// Per column of the register, the cut of the pool that pays it, and each column's total before
 /// any cut (the claims) when a pass was taken: `(pool, claims, step)` for the
 /// awards (`sides`: each version's award columns and pools) of the first pool of their version
@@ -352,7 +355,7 @@ fn pool_cuts(
     source: &mut dyn Source,
     sides: &[(&[usize], &[Pool])],
     overflow: &std::cell::Cell<bool>,
-) -> (Vec<Option<(Decimal, Decimal, Decimal)>>, Option<Vec<Decimal>>) {
+) -> (Vec<Option<PoolCut>>, Option<Vec<Decimal>>) {
     let width = source.columns().len();
     let mut cuts = vec![None; width];
     if !sides.iter().any(|(_, pools)| pools.iter().any(|p| p.step.is_some())) {
