@@ -327,3 +327,78 @@ fn diff_compares_amounts_after_the_cut() {
     );
     assert!(out.contains("超出 5,000,000 元"), "{out}");
 }
+
+/// Two awards paid from one pool, for [`every_report_of_a_random_register_keeps_to_the_pool`].
+const TWO_AWARDS: &str = "政策 \"两项补助\" { 发文机关: \"示例\" }\n\
+主体 企业 {\n 标识 名称\n 名称: 文本\n 投资: 元 可选\n 贷款: 元 可选\n}\n\
+对于 企业 {\n § 一 「投资补助」\n 补助 投资补助 { 金额 投资 × 10% }\n\
+ § 二 「贷款贴息」\n 补助 贴息 { 金额 贷款 × 3% }\n}\n\
+§ 三 「资金池」\n资金池 池 POOL 支付 { 投资补助, 贴息 } 按比例核减 STEP\n";
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// The whole path (`eval --format json` of a random register, two awards of one pool, some
+    /// claims missing): each award's value is its claim cut and rounded down to the step (a
+    /// multiple of it, never above the claim), the values add up to the pool's `paid`, which
+    /// never exceeds the pool, and paid + remainder = pool whenever the claims exceed it; the
+    /// totals are the amounts after the cut.
+    #[test]
+    fn every_report_of_a_random_register_keeps_to_the_pool(
+        rows in prop::collection::vec(
+            (prop::option::weighted(0.9, 0u64..2_000_000_000), prop::option::weighted(0.9, 0u64..2_000_000_000)),
+            1..40,
+        ),
+        pool_yuan in 1u64..20_000_000,
+        step_index in 0usize..3,
+    ) {
+        let step = ["0.01元", "1元", "100元"][step_index];
+        let step_d = [d("0.01"), d("1"), d("100")][step_index];
+        let t = TempDir::new("pools-random");
+        let policy = t.write(
+            "p.zc",
+            &TWO_AWARDS.replace("POOL", &format!("{pool_yuan}元")).replace("STEP", step),
+        );
+        let mut csv = String::from("名称,投资,贷款\n");
+        for (i, (a, b)) in rows.iter().enumerate() {
+            let cell = |x: &Option<u64>| x.map(|f| Decimal::new(i64::try_from(f).unwrap(), 2).to_string()).unwrap_or_default();
+            csv.push_str(&format!("企业{i:03},{},{}\n", cell(a), cell(b)));
+        }
+        let data = t.write("r.csv", &csv);
+        let (status, out, err) = zhengce(&["eval", s(&policy), "--data", s(&data), "--format", "json"]);
+        prop_assert_eq!(status, Status::Ok, "{}", err);
+        let j: J = serde_json::from_str(&out).unwrap();
+        let p = &j["pools"][0];
+        let total = Decimal::from(pool_yuan);
+        let mut claims = Decimal::ZERO;
+        let mut paid = Decimal::ZERO;
+        for subject in j["subjects"].as_array().unwrap() {
+            for rule in subject["rules"].as_array().unwrap() {
+                if rule["value"].is_null() {
+                    prop_assert!(rule["detail"]["pool"]["claimed"].is_null());
+                    continue;
+                }
+                let after = num(&rule["value"]);
+                let claimed = num(&rule["detail"]["pool"]["claimed"]);
+                claims += claimed;
+                paid += after;
+                prop_assert!(after <= claimed);
+                if p["cut"] == true {
+                    prop_assert_eq!(after % step_d, Decimal::ZERO);
+                    prop_assert!((after + step_d) * num(&p["claims"]) > claimed * total);
+                } else {
+                    prop_assert_eq!(after, claimed);
+                }
+            }
+        }
+        prop_assert_eq!(num(&p["claims"]), claims);
+        prop_assert_eq!(num(&p["paid"]), paid);
+        prop_assert_eq!(p["cut"] == true, claims > total);
+        if claims > total {
+            prop_assert!(paid <= total);
+            prop_assert_eq!(paid + num(&p["remainder"]), total);
+        }
+        let totals: Decimal = j["totals"].as_array().unwrap().iter().map(|t| num(&t["total"])).sum();
+        prop_assert_eq!(totals, paid);
+    }
+}
