@@ -402,3 +402,69 @@ proptest! {
         prop_assert_eq!(totals, paid);
     }
 }
+
+/// Markdown, the basis, xlsx and `explain --format json` show the pool too.
+#[test]
+fn every_format_shows_the_pool() {
+    let (status, md, err) =
+        zhengce(&["--lang", "zh", "eval", POLICY, "--data", DATA, "--format", "markdown"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert!(md.contains("| 设备补助 | 补助 | 1,666,666.66 元 | § 一；资金池 区级专项资金：申领 2,000,000 元，按比例 ≈ 0.8333333333 (50,000,000 ÷ 60,000,000) 核减 |"), "{md}");
+    assert!(
+        md.contains("## 资金池\n\n- 区级专项资金: 总额 50,000,000 元；申领 60,000,000 元；"),
+        "{md}"
+    );
+    assert!(md.contains("实发 49,999,999.8 元；舍入余额 0.2 元；30 个主体被核减\n"), "{md}");
+    let (status, basis, err) =
+        zhengce(&["--lang", "zh", "eval", POLICY, "--data", DATA, "--format", "basis"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert!(basis.contains("| 企业00 | 设备补助 | 1,666,666.66 |"), "{basis}");
+    assert!(basis.contains("核减，核减后 1,666,666.66 元 |"), "{basis}");
+    let t = TempDir::new("pools-xlsx");
+    let book = t.path("r.xlsx");
+    let (status, _, err) = zhengce(&[
+        "--lang",
+        "zh",
+        "eval",
+        POLICY,
+        "--data",
+        DATA,
+        "--format",
+        "xlsx",
+        "--out",
+        s(&book),
+    ]);
+    assert_eq!(status, Status::Ok, "{err}");
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let mut wb: Xlsx<_> = open_workbook(&book).unwrap();
+    let names = wb.sheet_names();
+    let mut cells = Vec::new();
+    for name in names {
+        let range = wb.worksheet_range(&name).unwrap();
+        cells.extend(range.cells().map(|(_, _, c)| c.clone()));
+    }
+    assert!(cells.contains(&Data::Float(1666666.66)), "{cells:?}");
+    assert!(
+        cells.iter().any(|c| c
+            .to_string()
+            .starts_with("区级专项资金: 总额 50,000,000 元；申领 60,000,000 元")),
+        "{cells:?}"
+    );
+    let (status, out, err) = zhengce(&[
+        "explain",
+        POLICY,
+        "--data",
+        DATA,
+        "--subject",
+        "企业05",
+        "设备补助",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(status, Status::Ok, "{err}");
+    let j: J = serde_json::from_str(&out).unwrap();
+    assert_eq!(j["pool"]["pool"], "区级专项资金");
+    assert_eq!(num(&j["pool"]["claimed"]), d("2000000"));
+    assert_eq!(num(&j["pool"]["after_cut"]), d("1666666.66"));
+    assert_eq!(num(&j["pool"]["remainder"]), d("0.2"));
+}
