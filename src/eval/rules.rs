@@ -491,6 +491,7 @@ impl Evaluator<'_, '_> {
                 reduce: None,
                 amount: zero,
                 not_this_year,
+                pool: None,
             });
         }
         let mut base = zero.clone();
@@ -533,7 +534,17 @@ impl Evaluator<'_, '_> {
         }
         let paid = amount.as_num().is_some_and(|x| x > Decimal::ZERO);
         frame.hit(a.name.span, if paid { Branch::Paid } else { Branch::NotPaid });
-        Ok(AwardResult { eligible, failed, base, cap, capped, reduce, amount, not_this_year: None })
+        Ok(AwardResult {
+            eligible,
+            failed,
+            base,
+            cap,
+            capped,
+            reduce,
+            amount,
+            not_this_year: None,
+            pool: None,
+        })
     }
 
     /// A part of a definition: a condition's item, a score's part, a budget's part, an indicator.
