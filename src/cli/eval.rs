@@ -250,7 +250,7 @@ pub fn run(
         {
             inputs.push(data.clone());
             if let super::stream::Streamed::Done { diags: d, usage } =
-                super::stream::run(&policy, &checked, data, args, &inputs)
+                super::stream::run(&policy, &checked, data, args, &inputs, settings.lang)
             {
                 let errors = d.has_errors();
                 diags.extend(d);

@@ -21,10 +21,11 @@ use super::stack::{self, Imported, Stacking};
 use crate::ast::Policy;
 use crate::checker::{Checked, check};
 use crate::data::{Dataset, Schema};
-use crate::diagnostics::{Code, Diagnostics};
+use crate::diagnostics::{Code, Diagnostics, Lang};
 use crate::eval::Evaluator;
 use crate::register::{
     Companion, Failure, RunOptions, write_csv, write_csv_stacked, write_json, write_jsonl,
+    write_markdown,
 };
 
 /// What streaming did: nothing (the in-memory path must run), or the diagnostics and whether
@@ -36,8 +37,10 @@ pub(super) enum Streamed {
 
 /// Whether `eval` streams this policy's report.
 pub(super) fn applies(args: &EvalArgs, sources: usize) -> bool {
-    matches!(args.format, ReportFormat::Csv | ReportFormat::Json | ReportFormat::Jsonl)
-        && args.out.is_some()
+    matches!(
+        args.format,
+        ReportFormat::Csv | ReportFormat::Json | ReportFormat::Jsonl | ReportFormat::Markdown
+    ) && args.out.is_some()
         && args.subject.is_none()
         && args.only_paid.is_none()
         && sources == 1
@@ -125,6 +128,7 @@ pub(super) fn run(
     data: &Path,
     args: &EvalArgs,
     inputs: &[PathBuf],
+    lang: Lang,
 ) -> Streamed {
     let Some(out_path) = &args.out else { return Streamed::Not };
     // Values of the working as columns: the in-memory report computes them.
@@ -177,6 +181,8 @@ pub(super) fn run(
         write_json(policy, checked, &kind, data, &opts, &stacking, &companions, &mut file)
     } else if args.format == ReportFormat::Jsonl {
         write_jsonl(policy, checked, &kind, data, &opts, &stacking, &companions, &mut file)
+    } else if args.format == ReportFormat::Markdown {
+        write_markdown(policy, checked, &kind, data, &opts, &stacking, &companions, lang, &mut file)
     } else if pooled {
         super::pooled::write_csv(policy, checked, &kind, data, &opts, &mut file)
     } else if stacking.is_empty() && imported.is_empty() {
@@ -199,8 +205,7 @@ pub(super) fn run(
                 summary.diagnostics.push(d);
             }
             // The CSV report of a policy without a compiled form, said with the reason.
-            if args.format != ReportFormat::Json
-                && args.format != ReportFormat::Jsonl
+            if args.format == ReportFormat::Csv
                 && let Err(why) = &summary.compiled
                 && let Some(d) = crate::register::not_compiled::note(policy, checked, &kind, why)
             {

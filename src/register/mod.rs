@@ -66,7 +66,7 @@ use crate::units::parse_unit;
 use chunks::{Block, Blocks, count_lines, split_header};
 pub use paired::{Version, run_paired};
 use rust_decimal::Decimal;
-pub use stacked::{Companion, write_csv_stacked, write_json, write_jsonl};
+pub use stacked::{Companion, write_csv_stacked, write_json, write_jsonl, write_markdown};
 pub use years::latest_year;
 
 /// How to run.

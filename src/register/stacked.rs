@@ -26,11 +26,12 @@ use crate::checker::scope::DefId;
 use crate::compile::{Machine, NotCompiled};
 use crate::data::{Dataset, Record, Schema, Value, load_dataset, load_datasets};
 use crate::diagnostics::Diagnostics;
+use crate::diagnostics::Lang;
 use crate::eval::Evaluator;
 use crate::eval::outcome::SubjectOutcome;
 use crate::eval::stack::{StackOutcome, Stacking, award_amount, money};
 use crate::eval::value::V;
-use crate::report::{JsonWriter, write_json_line};
+use crate::report::{JsonWriter, MarkdownWriter, write_json_line};
 
 /// The largest block the interpreter reads at once.
 const INTERPRETED_BLOCK: usize = 1 << 18;
@@ -163,6 +164,40 @@ pub fn write_json(
     }
     w.finish().map_err(|e| Failure::Data(io(path, &e)))?;
     Ok(summary)
+}
+
+/// Writes the Markdown report (`zhengce eval --format markdown`) of every subject of the register
+/// at `path` to `out`, one subject at a time, the stacking rules applied to each (the subjects'
+/// tables wait in a temporary file while the summary table is written). The run is the calling
+/// thread's.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the policy, its kind, the register, the options, the stacking, the language and the output"
+)]
+pub fn write_markdown(
+    policy: &Policy,
+    checked: &Checked<'_>,
+    kind: &str,
+    path: &Path,
+    opts: &RunOptions<'_>,
+    stacking: &Stacking<'_>,
+    companions: &[Companion<'_, '_>],
+    lang: Lang,
+    out: &mut dyn Write,
+) -> Result<Summary, Failure> {
+    let mut w = MarkdownWriter::new(policy, checked, lang, out);
+    let summary =
+        interpret(policy, checked, kind, path, opts, stacking, companions, &mut |_, o, stacks| {
+            w.subject(o, stacks)
+        })?;
+    let overflows = w.overflows();
+    if !overflows.is_empty() {
+        return Err(Failure::Data(overflows.into()));
+    }
+    let (by_rule, subjects) = w.missing();
+    w.finish().map_err(|e| Failure::Data(io(path, &e)))?;
+    // Said after the report as the in-memory Markdown report says it (`ZC0708`).
+    Ok(Summary { missing: super::Missing { by_rule, subjects }, ..summary })
 }
 
 /// Writes the JSON Lines report (`zhengce eval --format jsonl`) of every subject of the register

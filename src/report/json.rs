@@ -123,17 +123,7 @@ impl<'w, 'a, 'p> Writer<'w, 'a, 'p> {
     /// `ZC0702` for each award whose total so far has left the exact range (the report is then
     /// not to be kept; see [`Report::overflows`](super::Report::overflows)).
     pub fn overflows(&self) -> Vec<crate::diagnostics::Diagnostic> {
-        let scope = &self.r.checked.scope;
-        self.totals
-            .0
-            .iter()
-            .filter(|t| t.overflowed)
-            .filter_map(|t| {
-                let (name, span) = scope.ident_of(t.def)?;
-                let loc = crate::source::Loc::new(&self.r.policy.file, span);
-                Some(crate::eval::overflow::total_overflow(name, loc))
-            })
-            .collect()
+        super::overflow_diagnostics(&self.r, &self.totals.0)
     }
 
     /// The totals, and the end of the document.

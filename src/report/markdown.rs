@@ -3,91 +3,259 @@
 //! subject's total, then a row of totals), a table per subject with every rule, and the totals.
 
 use std::fmt::Write as _;
+use std::fs::File;
+use std::io::{BufWriter, Seek, SeekFrom, Write};
 
 use rust_decimal::Decimal;
 
-use super::Report;
 use super::show::{grouped, show};
+use super::{Grand, Report, Total, TotalParts, Totals};
+use crate::ast::Policy;
+use crate::checker::Checked;
+use crate::checker::scope::DefId;
 use crate::diagnostics::Lang;
-use crate::eval::stack::money;
+use crate::eval::outcome::SubjectOutcome;
+use crate::eval::stack::{StackOutcome, money};
 use crate::eval::value::V;
 use crate::units::Dim;
 
 /// Renders the report as Markdown.
 pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
-    let zh = lang == Lang::Zh;
     let mut out = String::new();
+    head(&mut out, r, lang);
+    let grand = r.grand();
+    let cols = Columns::of(r);
+    if let Some(g) = &grand
+        && !r.outcomes.is_empty()
+    {
+        summary_head(&mut out, r, &cols, g, lang);
+        for i in 0..r.outcomes.len() {
+            summary_row(&mut out, r, &cols, i, lang);
+        }
+        summary_last(&mut out, &r.column_totals(), &cols, g, lang);
+    }
+    for i in 0..r.outcomes.len() {
+        section(&mut out, r, &cols, grand.is_some(), i, lang);
+    }
+    ending(&mut out, r, &r.totals(), grand.as_ref(), lang);
+    out
+}
+
+/// The Markdown report written one subject at a time, as [`render`] writes it: the summary
+/// table's rows go out as the subjects come, each subject's table to a file of its own until
+/// the summary's row of totals is known, then after it (a register of a million subjects is
+/// never held in memory).
+pub struct Writer<'w, 'a, 'p> {
+    out: &'w mut dyn Write,
+    r: Report<'a, 'p>,
+    lang: Lang,
+    /// Set at the first subject: the columns, and whether a summary table comes first.
+    begun: Option<(Columns, Option<Grand>)>,
+    /// The subjects' tables, while a summary table is being written before them.
+    sections: Option<BufWriter<File>>,
+    totals: Totals,
+    column_totals: Totals,
+    /// Per rule shown, the subjects missing its value; and the subjects missing any.
+    missing: (Vec<(DefId, u64)>, u64),
+    text: String,
+}
+
+impl<'w, 'a, 'p> Writer<'w, 'a, 'p> {
+    pub fn new(
+        policy: &'p Policy,
+        checked: &'a Checked<'p>,
+        lang: Lang,
+        out: &'w mut dyn Write,
+    ) -> Self {
+        Writer {
+            out,
+            r: Report { policy, checked, outcomes: &[], stacks: &[] },
+            lang,
+            begun: None,
+            sections: None,
+            totals: Totals::default(),
+            column_totals: Totals::default(),
+            missing: (Vec::new(), 0),
+            text: String::new(),
+        }
+    }
+
+    /// Writes one subject (its outcome and stacking rules).
+    pub fn subject(&mut self, o: &SubjectOutcome, stacks: &[StackOutcome]) -> std::io::Result<()> {
+        let stacks = [stacks.to_vec()];
+        let one = Report { outcomes: std::slice::from_ref(o), stacks: &stacks, ..self.r };
+        self.text.clear();
+        if self.begun.is_none() {
+            head(&mut self.text, &one, self.lang);
+            let cols = Columns::of(&one);
+            let grand = Grand::of(&one);
+            if let Some(g) = &grand {
+                summary_head(&mut self.text, &one, &cols, g, self.lang);
+                self.sections = Some(BufWriter::new(tempfile::tempfile()?));
+            }
+            self.missing.0 = cols.shown.iter().map(|d| (*d, 0)).collect();
+            self.begun = Some((cols, grand));
+        }
+        let Some((cols, grand)) = &mut self.begun else { return Ok(()) };
+        let misses = super::count_missing(&mut self.missing.0, o);
+        self.missing.1 += u64::from(misses);
+        if let Some(g) = grand {
+            summary_row(&mut self.text, &one, cols, 0, self.lang);
+            g.add(&one, &cols.parts, 0);
+            g.missing += u64::from(misses);
+        }
+        self.out.write_all(self.text.as_bytes())?;
+        self.text.clear();
+        section(&mut self.text, &one, cols, grand.is_some(), 0, self.lang);
+        match &mut self.sections {
+            Some(f) => f.write_all(self.text.as_bytes())?,
+            None => self.out.write_all(self.text.as_bytes())?,
+        }
+        self.totals.add(&one, o, &stacks[0]);
+        self.column_totals.add(&one, o, &[]);
+        Ok(())
+    }
+
+    /// `ZC0702` for each award whose total leaves the exact range (the report is then not
+    /// written, as [`Report::overflows`] stops it).
+    pub fn overflows(&self) -> Vec<crate::diagnostics::Diagnostic> {
+        super::overflow_diagnostics(&self.r, &self.totals.0)
+    }
+
+    /// The missing results so far, as [`Report::missing`] counts them: per rule shown, the
+    /// subjects without its value; and the subjects with any missing value.
+    pub fn missing(&self) -> (Vec<(DefId, u64)>, u64) {
+        let by_rule = self.missing.0.iter().copied().filter(|(_, n)| *n > 0).collect();
+        (by_rule, self.missing.1)
+    }
+
+    /// Writes the summary's row of totals, the subjects' tables, and the totals.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        let mut text = String::new();
+        let grand = match self.begun.take() {
+            Some((cols, grand)) => {
+                if let Some(g) = &grand {
+                    summary_last(&mut text, &self.column_totals.0, &cols, g, self.lang);
+                }
+                grand
+            }
+            None => {
+                head(&mut text, &self.r, self.lang);
+                Grand::of(&self.r)
+            }
+        };
+        self.out.write_all(text.as_bytes())?;
+        if let Some(sections) = self.sections.take() {
+            let mut file = sections.into_inner().map_err(std::io::IntoInnerError::into_error)?;
+            file.seek(SeekFrom::Start(0))?;
+            std::io::copy(&mut file, &mut self.out)?;
+        }
+        text.clear();
+        ending(&mut text, &self.r, &self.totals.0, grand.as_ref(), self.lang);
+        self.out.write_all(text.as_bytes())
+    }
+}
+
+/// What every subject's rows show, as the first subject has it: the rules shown, the money
+/// awards of the summary, and the awards a subject's total adds directly.
+struct Columns {
+    shown: Vec<DefId>,
+    awards: Vec<DefId>,
+    parts: TotalParts,
+}
+
+impl Columns {
+    fn of(r: &Report<'_, '_>) -> Columns {
+        let shown = r.subject_columns();
+        let awards = shown.iter().copied().filter(|d| r.money_award(*d)).collect();
+        Columns { shown, awards, parts: r.total_parts() }
+    }
+}
+
+/// The title, and the document number and year.
+fn head(out: &mut String, r: &Report<'_, '_>, lang: Lang) {
     let _ = writeln!(out, "# {}\n", r.title().unwrap_or(&r.policy.file.name));
     let heading = r.heading(lang);
     if !heading.is_empty() {
         let _ = writeln!(out, "{heading}\n");
     }
-    let grand = r.grand();
-    if let Some(g) = &grand
-        && !r.outcomes.is_empty()
-    {
-        summary(&mut out, r, g, lang);
-    }
+}
+
+/// Subject `i`'s table: every rule, each stacking rule, and its total.
+fn section(
+    out: &mut String,
+    r: &Report<'_, '_>,
+    cols: &Columns,
+    total: bool,
+    i: usize,
+    lang: Lang,
+) {
+    let zh = lang == Lang::Zh;
+    let Some(o) = r.outcomes.get(i) else { return };
     let header = if zh {
         "| 规则 | 类别 | 结果 | 依据 |"
     } else {
         "| rule | kind | result | clause |"
     };
-    let parts = r.total_parts();
-    for (i, o) in r.outcomes.iter().enumerate() {
-        let year = o.year.map(|y| format!(" ({y})")).unwrap_or_default();
-        let _ = writeln!(out, "## {}{year}\n\n{header}\n|---|---|---|---|", cell(&o.key));
-        for rule in &o.rules {
-            if !r.per_subject(rule.def) {
-                continue;
-            }
-            let (kz, ke, _) = r.kind(rule.def);
-            let mut cite = r.citation(rule.def).map(|(c, _)| format!("§ {c}")).unwrap_or_default();
-            if let crate::eval::outcome::Detail::Award(a) = &rule.detail
-                && let Some(p) = &a.pool
-            {
-                cite = format!(
-                    "{cite}{}{}",
-                    if zh { "；" } else { "; " },
-                    super::pools::share(p, lang)
-                );
-            }
-            let value = show(&rule.value, &r.checked.scope, lang);
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} |",
-                cell(r.name(rule.def)),
-                if zh { kz } else { ke },
-                cell(&value),
-                cell(&cite)
-            );
+    let year = o.year.map(|y| format!(" ({y})")).unwrap_or_default();
+    let _ = writeln!(out, "## {}{year}\n\n{header}\n|---|---|---|---|", cell(&o.key));
+    for rule in &o.rules {
+        if !r.per_subject(rule.def) {
+            continue;
         }
-        for s in r.stacks.get(i).map(Vec::as_slice).unwrap_or_default() {
-            let members: Vec<String> = s
-                .members
-                .iter()
-                .map(|m| format!("{} {}", m.name, money_text(r, Some(m.paid), lang)))
-                .collect();
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} |",
-                cell(&s.rule),
-                if zh { "叠加" } else { "stack" },
-                cell(&money_text(r, s.total, lang)),
-                cell(&members.join(if zh { "，" } else { ", " }))
-            );
+        let (kz, ke, _) = r.kind(rule.def);
+        let mut cite = r.citation(rule.def).map(|(c, _)| format!("§ {c}")).unwrap_or_default();
+        if let crate::eval::outcome::Detail::Award(a) = &rule.detail
+            && let Some(p) = &a.pool
+        {
+            cite =
+                format!("{cite}{}{}", if zh { "；" } else { "; " }, super::pools::share(p, lang));
         }
-        if grand.is_some() {
-            let _ = writeln!(
-                out,
-                "| **{}** | | **{}** | |",
-                if zh { "合计" } else { "total" },
-                cell(&money_text(r, parts.total(r, i), lang))
-            );
-        }
-        out.push('\n');
+        let value = show(&rule.value, &r.checked.scope, lang);
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            cell(r.name(rule.def)),
+            if zh { kz } else { ke },
+            cell(&value),
+            cell(&cite)
+        );
     }
-    let totals = r.totals();
+    for s in r.stacks.get(i).map(Vec::as_slice).unwrap_or_default() {
+        let members: Vec<String> = s
+            .members
+            .iter()
+            .map(|m| format!("{} {}", m.name, money_text(r, Some(m.paid), lang)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            cell(&s.rule),
+            if zh { "叠加" } else { "stack" },
+            cell(&money_text(r, s.total, lang)),
+            cell(&members.join(if zh { "，" } else { ", " }))
+        );
+    }
+    if total {
+        let _ = writeln!(
+            out,
+            "| **{}** | | **{}** | |",
+            if zh { "合计" } else { "total" },
+            cell(&money_text(r, cols.parts.total(r, i), lang))
+        );
+    }
+    out.push('\n');
+}
+
+/// The totals of each award, each stacking rule and the subjects, then the pools.
+fn ending(
+    out: &mut String,
+    r: &Report<'_, '_>,
+    totals: &[Total],
+    grand: Option<&Grand>,
+    lang: Lang,
+) {
+    let zh = lang == Lang::Zh;
     if !totals.is_empty() {
         let _ = writeln!(out, "## {}\n", if zh { "合计" } else { "Totals" });
         let _ = writeln!(
@@ -108,7 +276,7 @@ pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
                 t.recipients
             );
         }
-        if let Some(g) = &grand {
+        if let Some(g) = grand {
             let amount = |a: Option<Decimal>| a.map_or_else(|| overflow(lang), grouped);
             for (name, a, n) in &g.stacks {
                 let stack = if zh { "叠加" } else { "stack" };
@@ -130,41 +298,43 @@ pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
             let _ = writeln!(out, "- {}", cell(&super::pools::line(p, lang)));
         }
     }
-    out
 }
 
-/// The summary table: per subject its money awards, stacking totals and total; then totals.
-fn summary(out: &mut String, r: &Report<'_, '_>, g: &super::Grand, lang: Lang) {
+/// The summary table's heading: the id, the money awards, the stacking rules, the total.
+fn summary_head(out: &mut String, r: &Report<'_, '_>, cols: &Columns, g: &Grand, lang: Lang) {
     let zh = lang == Lang::Zh;
-    let awards: Vec<usize> =
-        r.subject_columns().into_iter().filter(|d| r.money_award(*d)).collect();
     let _ = writeln!(out, "## {}\n", if zh { "汇总（元）" } else { "Summary (元)" });
     let mut head = vec![cell(&r.key_name())];
-    head.extend(awards.iter().map(|d| cell(r.name(*d))));
+    head.extend(cols.awards.iter().map(|d| cell(r.name(*d))));
     let stack = if zh { "叠加" } else { "stack" };
     head.extend(g.stacks.iter().map(|(n, _, _)| cell(&format!("{stack} {n}"))));
     head.push(if zh { "合计" } else { "total" }.to_string());
     let _ = writeln!(out, "| {} |", head.join(" | "));
     let _ = writeln!(out, "|---|{}", "---:|".repeat(head.len() - 1));
-    let parts = r.total_parts();
-    for (i, o) in r.outcomes.iter().enumerate() {
-        let mut row = vec![cell(&o.key)];
-        for d in &awards {
-            let v = o.rules.iter().find(|x| x.def == *d).map_or(&V::Missing, |x| &x.value);
-            row.push(match v {
-                V::Missing => missing(lang),
-                other => money(other).map_or_else(|| show(other, &r.checked.scope, lang), grouped),
-            });
-        }
-        for s in r.stacks.get(i).map(Vec::as_slice).unwrap_or_default() {
-            row.push(s.total.map_or_else(|| overflow(lang), grouped));
-        }
-        row.push(parts.total(r, i).map_or_else(|| missing(lang), grouped));
-        let _ = writeln!(out, "| {} |", row.join(" | "));
+}
+
+/// Subject `i`'s row of the summary table.
+fn summary_row(out: &mut String, r: &Report<'_, '_>, cols: &Columns, i: usize, lang: Lang) {
+    let Some(o) = r.outcomes.get(i) else { return };
+    let mut row = vec![cell(&o.key)];
+    for d in &cols.awards {
+        let v = o.rules.iter().find(|x| x.def == *d).map_or(&V::Missing, |x| &x.value);
+        row.push(match v {
+            V::Missing => missing(lang),
+            other => money(other).map_or_else(|| show(other, &r.checked.scope, lang), grouped),
+        });
     }
-    let totals = r.column_totals();
+    for s in r.stacks.get(i).map(Vec::as_slice).unwrap_or_default() {
+        row.push(s.total.map_or_else(|| overflow(lang), grouped));
+    }
+    row.push(cols.parts.total(r, i).map_or_else(|| missing(lang), grouped));
+    let _ = writeln!(out, "| {} |", row.join(" | "));
+}
+
+/// The summary table's row of totals (each award's column total).
+fn summary_last(out: &mut String, totals: &[Total], cols: &Columns, g: &Grand, lang: Lang) {
     let mut last = vec![format!("**{}**", super::total_label(g.missing, lang))];
-    for d in &awards {
+    for d in &cols.awards {
         let t = totals.iter().find(|t| t.def == *d);
         last.push(t.map_or_else(String::new, |t| grouped(t.amount)));
     }

@@ -32,7 +32,7 @@ pub use json::{
     Writer as JsonWriter, render as json, render_lines as jsonl, write as write_json,
     write_line as write_json_line,
 };
-pub use markdown::render as markdown;
+pub use markdown::{Writer as MarkdownWriter, render as markdown};
 pub use text::render as text;
 pub use xlsx::render as xlsx;
 
@@ -153,15 +153,7 @@ impl Report<'_, '_> {
     /// `ZC0702` for each award whose total over the subjects leaves the exact range, labelled
     /// at the award's declaration. A report with any is not written.
     pub fn overflows(&self) -> Vec<crate::diagnostics::Diagnostic> {
-        self.totals()
-            .iter()
-            .filter(|t| t.overflowed)
-            .filter_map(|t| {
-                let (name, span) = self.checked.scope.ident_of(t.def)?;
-                let loc = crate::source::Loc::new(&self.policy.file, span);
-                Some(crate::eval::overflow::total_overflow(name, loc))
-            })
-            .collect()
+        overflow_diagnostics(self, &self.totals())
     }
 
     /// Each award's total amount and number of recipients (subjects with an amount above 0).
@@ -239,14 +231,7 @@ impl Report<'_, '_> {
         let mut by_rule: Vec<(DefId, u64)> = cols.iter().map(|d| (*d, 0)).collect();
         let mut subjects = 0;
         for o in self.outcomes {
-            let mut any = false;
-            for (d, n) in &mut by_rule {
-                if o.rules.iter().find(|x| x.def == *d).is_none_or(|x| x.value == V::Missing) {
-                    *n += 1;
-                    any = true;
-                }
-            }
-            subjects += u64::from(any);
+            subjects += u64::from(count_missing(&mut by_rule, o));
         }
         by_rule.retain(|(_, n)| *n > 0);
         (by_rule, subjects)
@@ -274,38 +259,11 @@ impl Report<'_, '_> {
     /// subjects miss a value (the totals then leave them out). `None` when the policy pays no
     /// money per subject.
     pub fn grand(&self) -> Option<Grand> {
-        let (names, _) = self.stack_rules();
-        let cols = self.subject_columns();
-        if names.is_empty() && !cols.iter().any(|d| self.money_award(*d)) {
-            return None;
-        }
-        let mut g = Grand {
-            stacks: names.into_iter().map(|n| (n, Some(Decimal::ZERO), 0)).collect(),
-            total: Some(Decimal::ZERO),
-            recipients: 0,
-            missing: self.missing().1,
-        };
+        let mut g = Grand::of(self)?;
+        g.missing = self.missing().1;
         let parts = self.total_parts();
         for i in 0..self.outcomes.len() {
-            for (k, s) in
-                self.stacks.get(i).map(Vec::as_slice).unwrap_or_default().iter().enumerate()
-            {
-                if let Some(slot) = g.stacks.get_mut(k) {
-                    slot.1 = match (slot.1, s.total) {
-                        (Some(a), Some(b)) => a.checked_add(b),
-                        _ => None,
-                    };
-                    if s.total.is_some_and(|t| t > Decimal::ZERO) {
-                        slot.2 += 1;
-                    }
-                }
-            }
-            if let Some(t) = parts.total(self, i) {
-                g.total = g.total.and_then(|a| a.checked_add(t));
-                if t > Decimal::ZERO {
-                    g.recipients += 1;
-                }
-            }
+            g.add(self, &parts, i);
         }
         Some(g)
     }
@@ -426,6 +384,73 @@ pub struct Grand {
     pub recipients: usize,
     /// The subjects missing a value: the totals are incomplete.
     pub missing: u64,
+}
+
+impl Grand {
+    /// The totals before any subject is added, for the subjects of `r` (the stacking rules and
+    /// money awards its first subject has); `None` when the policy pays no money.
+    pub(crate) fn of(r: &Report<'_, '_>) -> Option<Grand> {
+        let (names, _) = r.stack_rules();
+        if names.is_empty() && !r.subject_columns().iter().any(|d| r.money_award(*d)) {
+            return None;
+        }
+        Some(Grand {
+            stacks: names.into_iter().map(|n| (n, Some(Decimal::ZERO), 0)).collect(),
+            total: Some(Decimal::ZERO),
+            recipients: 0,
+            missing: 0,
+        })
+    }
+
+    /// Adds subject `i` of `r`: its stacking rules' totals and its total (`parts`).
+    pub(crate) fn add(&mut self, r: &Report<'_, '_>, parts: &TotalParts, i: usize) {
+        for (k, s) in r.stacks.get(i).map(Vec::as_slice).unwrap_or_default().iter().enumerate() {
+            if let Some(slot) = self.stacks.get_mut(k) {
+                slot.1 = match (slot.1, s.total) {
+                    (Some(a), Some(b)) => a.checked_add(b),
+                    _ => None,
+                };
+                if s.total.is_some_and(|t| t > Decimal::ZERO) {
+                    slot.2 += 1;
+                }
+            }
+        }
+        if let Some(t) = parts.total(r, i) {
+            self.total = self.total.and_then(|a| a.checked_add(t));
+            if t > Decimal::ZERO {
+                self.recipients += 1;
+            }
+        }
+    }
+}
+
+/// Counts, per rule of `by_rule`, subject `o` when it misses that rule's value; whether it
+/// misses any ([`Report::missing`]).
+pub(crate) fn count_missing(by_rule: &mut [(DefId, u64)], o: &SubjectOutcome) -> bool {
+    let mut any = false;
+    for (d, n) in by_rule {
+        if o.rules.iter().find(|x| x.def == *d).is_none_or(|x| x.value == V::Missing) {
+            *n += 1;
+            any = true;
+        }
+    }
+    any
+}
+
+/// `ZC0702` for each of `totals` that left the exact range, labelled at the award's declaration.
+pub(crate) fn overflow_diagnostics(
+    r: &Report<'_, '_>,
+    totals: &[Total],
+) -> Vec<crate::diagnostics::Diagnostic> {
+    totals
+        .iter()
+        .filter(|t| t.overflowed)
+        .filter_map(|t| {
+            let (name, span) = r.checked.scope.ident_of(t.def)?;
+            let loc = crate::source::Loc::new(&r.policy.file, span);
+            Some(crate::eval::overflow::total_overflow(name, loc))
+        })
+        .collect()
 }
 
 /// Each award's total and recipients, added up one subject at a time, in the order the awards
