@@ -361,6 +361,7 @@ impl Evaluator<'_, '_> {
             },
             Scoring::Deductions(ds) => {
                 let mut total = Decimal::ZERO;
+                let mut unknown = false;
                 for d in ds {
                     let v = self.eval(frame, &d.node.value, year)?;
                     let taken = match (&d.node.points.node, v) {
@@ -378,9 +379,18 @@ impl Evaluator<'_, '_> {
                             }
                             n
                         }
+                        // A deduction of points the data leaves empty: the item's points are
+                        // unknown, never full marks.
+                        (DeductionPoints::Range { .. }, V::Missing) => {
+                            unknown = true;
+                            Decimal::ZERO
+                        }
                         (DeductionPoints::Range { .. }, _) => Decimal::ZERO,
                     };
                     total = total.checked_add(taken).ok_or_else(|| self.overflow(frame, d.span))?;
+                }
+                if unknown {
+                    return Ok(V::Missing);
                 }
                 clamp(max_n.checked_sub(total).unwrap_or(Decimal::ZERO))
             }
@@ -512,6 +522,11 @@ impl Evaluator<'_, '_> {
         }
         let mut amount = base.clone();
         let mut capped = false;
+        // A cap or a cut without a value leaves the amount unknown: never the amount uncapped
+        // or uncut.
+        if matches!(cap, Some(V::Missing)) || matches!(reduce, Some(V::Missing)) {
+            amount = V::Missing;
+        }
         // The cap is reached when the computed amount is at it or over it (at it exactly, the
         // amount is the cap either way): an officer reads "reached" for both.
         if let (V::Num(x, d), Some(V::Num(c, _))) = (&amount, &cap)

@@ -213,6 +213,8 @@ fn detail(out: &mut String, r: &Report<'_, '_>, def: usize, d: &Detail, lang: La
                     (true, None, _) => w(lang, "（已达上限）", " (reached)").to_string(),
                     (false, Some((_, by)), Lang::Zh) => format!("（未达上限，差 {by}）"),
                     (false, Some((_, by)), Lang::En) => format!(" (not reached: {by} below it)"),
+                    // The cap or the amount before it is unknown: whether it bound is too.
+                    (false, None, _) if a.base == V::Missing || *cap == V::Missing => String::new(),
                     (false, None, _) => w(lang, "（未达上限）", " (not reached)").to_string(),
                 };
                 parts.push(format!(

@@ -1,0 +1,120 @@
+//! The one rule for missing values (docs/language.md, 缺数据): a value the data leaves empty is
+//! unknown, and an unknown never becomes a number. A total over the years with a year left out
+//! (`累计`), a cap or a cut without a value, a deduction of points left empty: each leaves the
+//! result unknown (「缺数据」), never the total of the years given, the amount uncapped or uncut,
+//! or full marks. The compiled form (a register streamed through the CSV report) gives the
+//! interpreter's results, cell for cell.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
+
+mod eval_common;
+
+use eval_common::{temp_dir, zhengce};
+use zhengce::cli::Status;
+
+const POLICY: &str = "主体 企业 {
+  标识 名称
+  名称: 文本
+  收入: 元 按年 可选
+  费用: 元
+  扣分: 分 可选
+}
+参数 封顶额: 元 可选
+参数 核减比例: % 可选
+对于 企业 {
+  § 一 「按历年收入合计的 1% 奖励」
+  补助 累计奖励 { 金额 累计(收入) × 1%; 每年 }
+  § 二 「按费用的一半补助，最高不超过封顶额」
+  补助 封顶补助 { 金额 费用 × 50%; 最高不超过 封顶额; 一次性 }
+  § 三 「按费用的 10% 补助，核减」
+  补助 核减补助 { 金额 费用 × 10%; 核减 核减比例; 一次性 }
+  § 四 「评分」
+  评分 评分表 满分 10分 {
+    项 资金 10分 扣分 { 虚列 2-5分: 扣分 }
+  }
+}
+";
+
+/// 甲 gives every year: (100 + 200 + 300) × 1% = 6元, 扣分 3: 10 − 3 = 7分. 乙 leaves 收入 of
+/// 2023 and 扣分 empty. Both: 费用 1,000元, × 50% = 500元, × 10% = 100元.
+const DATA: &str = "名称,收入[2022](元),收入[2023](元),收入[2024](元),费用(元),扣分(分)\n\
+甲,100,200,300,1000,3\n乙,100,,300,1000,\n";
+
+fn setup(name: &str) -> (String, String, std::path::PathBuf) {
+    let dir = temp_dir(name);
+    let p = dir.join("p.zc");
+    std::fs::write(&p, POLICY).unwrap();
+    let d = dir.join("p.企业.csv");
+    std::fs::write(&d, DATA).unwrap();
+    (p.to_str().unwrap().to_string(), d.to_str().unwrap().to_string(), dir)
+}
+
+fn csv(p: &str, d: &str, params: &[&str], out: Option<&std::path::Path>) -> String {
+    let mut args = vec!["eval", p, "--data", d, "--format", "csv"];
+    for x in params {
+        args.extend(["--param", x]);
+    }
+    let out_s = out.map(|o| o.to_str().unwrap().to_string());
+    if let Some(o) = &out_s {
+        args.extend(["--out", o.as_str()]);
+    }
+    let r = zhengce(&args);
+    assert_eq!(r.status, Status::Ok, "{}", r.err);
+    match out {
+        Some(o) => std::fs::read_to_string(o).unwrap(),
+        None => r.out,
+    }
+}
+
+#[test]
+fn a_year_left_out_a_cap_or_cut_without_value_and_an_empty_deduction_are_unknown() {
+    let (p, d, dir) = setup("missing-values");
+    // With the parameters: the cap binds (500 > 400元), the cut keeps 80% of 100元 = 80元.
+    let given = ["封顶额=400元", "核减比例=20%"];
+    let text = csv(&p, &d, &given, None);
+    assert_eq!(
+        text,
+        "名称,累计奖励,封顶补助,核减补助,评分表,合计\n\
+         甲,6,400,80,7,486\n\
+         乙,缺数据,400,80,缺数据,缺数据\n\
+         合计（不完整：1 个主体缺数据）,6,800,160,,486\n",
+        "乙's 2023 is left out: its total is unknown, not 100 + 300 = 4元; its deduction is \
+         empty: unknown, not 10分"
+    );
+    // Without them: the cap and the cut are unknown, and so are the amounts: never 500元
+    // uncapped or 100元 uncut.
+    let text = csv(&p, &d, &[], None);
+    assert_eq!(
+        text,
+        "名称,累计奖励,封顶补助,核减补助,评分表,合计\n\
+         甲,6,缺数据,缺数据,7,缺数据\n\
+         乙,缺数据,缺数据,缺数据,缺数据,缺数据\n\
+         合计（不完整：2 个主体缺数据）,6,0,0,,0\n"
+    );
+    // The register streamed (the compiled form) gives the same bytes.
+    for params in [&given[..], &[]] {
+        let streamed = csv(&p, &d, params, Some(&dir.join("out.csv")));
+        assert_eq!(streamed, csv(&p, &d, params, None), "{params:?}");
+    }
+}
+
+#[test]
+fn the_text_report_does_not_say_a_cap_of_unknown_value_was_not_reached() {
+    let (p, d, _) = setup("missing-cap-text");
+    let r = zhengce(&["eval", &p, "--data", &d]);
+    assert_eq!(r.status, Status::Ok, "{}", r.err);
+    assert!(r.out.contains("最高不超过 （缺数据）\n"), "{}", r.out);
+    assert!(!r.out.contains("未达上限"), "{}", r.out);
+    let r = zhengce(&["eval", &p, "--data", &d, "--format", "json", "--working"]);
+    let j: serde_json::Value = serde_json::from_str(&r.out).unwrap();
+    let values = &j["subjects"][0]["values"];
+    let reached = values.as_array().unwrap().iter().find(|v| v["name"] == "封顶补助.达到上限");
+    assert_eq!(reached.unwrap()["value"], serde_json::Value::Null, "{values}");
+}
