@@ -118,3 +118,106 @@ fn the_text_report_does_not_say_a_cap_of_unknown_value_was_not_reached() {
     let reached = values.as_array().unwrap().iter().find(|v| v["name"] == "封顶补助.达到上限");
     assert_eq!(reached.unwrap()["value"], serde_json::Value::Null, "{values}");
 }
+
+#[test]
+fn the_report_counts_and_names_the_subjects_with_undetermined_awards_in_its_language() {
+    let (p, d, _) = setup("missing-count");
+    let r = zhengce(&["eval", &p, "--data", &d]);
+    assert_eq!(r.status, Status::Ok, "without --strict the report exits 0: {}", r.err);
+    assert!(
+        r.out.ends_with(
+            "\n2 个主体的奖励无法确定（缺数据）：甲（封顶补助、核减补助）；乙（累计奖励、封顶补助、核减补助）\n"
+        ),
+        "{}",
+        r.out
+    );
+    assert!(r.err.contains("ZC0708"), "{}", r.err);
+    let r = zhengce(&["eval", &p, "--data", &d, "--lang", "en", "--format", "markdown"]);
+    assert!(
+        r.out.ends_with(
+            "\n2 subjects have undetermined awards (missing data): 甲 (封顶补助, 核减补助); 乙 (累计奖励, 封顶补助, 核减补助)\n"
+        ),
+        "{}",
+        r.out
+    );
+    // With every value given but 乙's 2023 income: one subject, one award.
+    let r = zhengce(&["eval", &p, "--data", &d, "--param", "封顶额=1元", "--param", "核减比例=1%"]);
+    assert!(r.out.ends_with("\n1 个主体的奖励无法确定（缺数据）：乙（累计奖励）\n"), "{}", r.out);
+}
+
+#[test]
+fn strict_makes_a_report_with_missing_results_exit_1_in_every_path() {
+    let (p, d, dir) = setup("missing-strict");
+    let out = dir.join("out.csv");
+    let out_s = out.to_str().unwrap();
+    for extra in [&[][..], &["--format", "json"], &["--format", "csv", "--out", out_s]] {
+        let mut args = vec!["eval", p.as_str(), "--data", d.as_str()];
+        args.extend(extra);
+        let r = zhengce(&args);
+        assert_eq!(r.status, Status::Ok, "{extra:?}: {}", r.err);
+        args.push("--strict");
+        let r = zhengce(&args);
+        assert_eq!(r.status, Status::Errors, "{extra:?}: {}", r.err);
+        assert!(r.err.contains("ZC0708"), "{extra:?}: the warning says why: {}", r.err);
+    }
+    // Every value given (甲 alone, the parameters on the command line): --strict exits 0.
+    let r = zhengce(&[
+        "eval",
+        &p,
+        "--data",
+        &d,
+        "--subject",
+        "甲",
+        "--param",
+        "封顶额=1元",
+        "--param",
+        "核减比例=1%",
+        "--strict",
+    ]);
+    assert_eq!(r.status, Status::Ok, "{}", r.err);
+}
+
+/// A `当` clause that cannot be decided does not hold (an optional field left empty reads as
+/// "the subject has none"), and the reports say that missing data decided it: never a silent
+/// "not eligible".
+#[test]
+fn a_condition_missing_data_decided_is_said_so() {
+    let dir = temp_dir("missing-undecided");
+    let p = dir.join("p.zc");
+    std::fs::write(
+        &p,
+        "主体 企业 {\n  标识 名称\n  名称: 文本\n  迁出年份: 年份 可选\n  费用: 元\n}\n\
+         对于 企业 {\n  § 一 「未迁出的企业按费用的一半补助」\n\
+           补助 留存补助 { 当 非 (迁出年份 ≤ 当年); 当 费用 > 0元; 金额 费用 × 50% }\n}\n",
+    )
+    .unwrap();
+    let d = dir.join("p.企业.csv");
+    std::fs::write(&d, "名称,迁出年份,费用(元)\n甲,2030,1000\n乙,,1000\n丙,,0\n").unwrap();
+    let (p, d) = (p.to_str().unwrap(), d.to_str().unwrap());
+    let r = zhengce(&["eval", p, "--data", d, "--year", "2024"]);
+    assert_eq!(r.status, Status::Ok, "{}", r.err);
+    // 甲 moved out in 2030, after 2024: 1,000 × 50% = 500元.
+    assert!(r.out.contains("-- 甲  2024年\n  补助 留存补助: 500 元"), "{}", r.out);
+    assert!(r.out.contains("不符合：`当 非 (迁出年份 ≤ 当年)`（缺数据）\n"), "{}", r.out);
+    // 丙 fails on its costs too: both said, only the first for missing data.
+    assert!(
+        r.out.contains("不符合：`当 非 (迁出年份 ≤ 当年)`（缺数据）、`当 费用 > 0元`\n"),
+        "{}",
+        r.out
+    );
+    let r = zhengce(&["eval", p, "--data", d, "--year", "2024", "--lang", "en"]);
+    assert!(
+        r.out.contains("not eligible: `当 非 (迁出年份 ≤ 当年)` (missing data)\n"),
+        "{}",
+        r.out
+    );
+    let r = zhengce(&["eval", p, "--data", d, "--year", "2024", "--format", "json"]);
+    let j: serde_json::Value = serde_json::from_str(&r.out).unwrap();
+    let detail = |i: usize| j["subjects"][i]["rules"][0]["detail"].clone();
+    assert_eq!(detail(0).get("undecided_clauses"), None, "only where some clause was undecided");
+    // Clauses by their position among the award's clauses, from 0.
+    assert_eq!(detail(1)["failed_clauses"], serde_json::json!([0]));
+    assert_eq!(detail(1)["undecided_clauses"], serde_json::json!([0]));
+    assert_eq!(detail(2)["failed_clauses"], serde_json::json!([0, 1]));
+    assert_eq!(detail(2)["undecided_clauses"], serde_json::json!([0]));
+}

@@ -335,6 +335,11 @@ pub struct EvalArgs {
     /// clauses, in the text report and in the JSON reports' `values` (计算过程)
     #[arg(long)]
     pub working: bool,
+    /// Exit 1 when any result is 「缺数据」 (a value the data leaves empty left it
+    /// undetermined; ZC0708 names the rules): without it such a report exits 0 with the warning
+    /// (结果缺数据时以状态 1 退出)
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// `--format` of a report.

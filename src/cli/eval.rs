@@ -310,7 +310,9 @@ pub fn run(
                             csv = Some(String::from_utf8(bytes).unwrap_or_default());
                             csv_missing(&r, &args.columns, &sums)
                         }
-                        ReportFormat::Json | ReportFormat::Jsonl => (Vec::new(), 0),
+                        // JSON's nulls say it; under `--strict` the warning says why the exit
+                        // status is 1.
+                        ReportFormat::Json | ReportFormat::Jsonl if !args.strict => (Vec::new(), 0),
                         _ => r.missing(),
                     };
                     if let Some(w) =
@@ -390,6 +392,11 @@ pub fn run(
             }
         }
         (None, Some(body)) => emit_bytes(out, &body),
+    }
+    // `--strict`: a report with a result missing data (ZC0708, in memory or streamed) is
+    // partial.
+    if args.strict && diags.iter().any(|d| d.code == Code::MissingResults) {
+        status = worse(status, Status::Errors);
     }
     if !diags.is_empty() {
         let sorted = diags.sorted();

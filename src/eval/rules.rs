@@ -421,20 +421,31 @@ impl Evaluator<'_, '_> {
         )
     }
 
-    /// The positions of the `当` clauses of an award that do not hold in `year`.
-    fn failed_when(&self, frame: &mut Frame<'_>, a: &AwardDecl, year: u16) -> R<Vec<usize>> {
+    /// The positions of the `当` clauses of an award that do not hold in `year`, and of those
+    /// among them that could not be decided (missing data).
+    fn failed_when(
+        &self,
+        frame: &mut Frame<'_>,
+        a: &AwardDecl,
+        year: u16,
+    ) -> R<(Vec<usize>, Vec<usize>)> {
         let mut failed = Vec::new();
+        let mut undecided = Vec::new();
         for (i, c) in a.clauses.iter().enumerate() {
             if let AwardClause::When(cond) = &c.node {
-                if self.eval(frame, cond, year)?.as_bool() == Some(true) {
+                let held = self.eval(frame, cond, year)?.as_bool();
+                if held == Some(true) {
                     frame.hit(c.span, Branch::Held);
                 } else {
                     frame.hit(c.span, Branch::NotHeld);
                     failed.push(i);
+                    if held.is_none() {
+                        undecided.push(i);
+                    }
                 }
             }
         }
-        Ok(failed)
+        Ok((failed, undecided))
     }
 
     /// For an award eligible in `year`: whether `一次性` or `每年 连续 N年` keeps it from paying this
@@ -469,7 +480,7 @@ impl Evaluator<'_, '_> {
         }
         let mut first_eligible = year;
         for t in first_data..year {
-            if self.failed_when(frame, a, t)?.is_empty() {
+            if self.failed_when(frame, a, t)?.0.is_empty() {
                 first_eligible = t;
                 break;
             }
@@ -486,7 +497,7 @@ impl Evaluator<'_, '_> {
     }
 
     fn award(&self, frame: &mut Frame<'_>, a: &AwardDecl, year: u16) -> R<AwardResult> {
-        let failed = self.failed_when(frame, a, year)?;
+        let (failed, undecided) = self.failed_when(frame, a, year)?;
         let eligible = failed.is_empty();
         let zero = V::money(Decimal::ZERO);
         let not_this_year = if eligible { self.not_this_year(frame, a, year)? } else { None };
@@ -495,6 +506,7 @@ impl Evaluator<'_, '_> {
             return Ok(AwardResult {
                 eligible,
                 failed,
+                undecided,
                 base: zero.clone(),
                 cap: None,
                 capped: false,
@@ -548,7 +560,17 @@ impl Evaluator<'_, '_> {
         }
         let paid = amount.as_num().is_some_and(|x| x > Decimal::ZERO);
         frame.hit(a.name.span, if paid { Branch::Paid } else { Branch::NotPaid });
-        Ok(AwardResult { eligible, failed, base, cap, capped, reduce, amount, not_this_year: None })
+        Ok(AwardResult {
+            eligible,
+            failed,
+            undecided,
+            base,
+            cap,
+            capped,
+            reduce,
+            amount,
+            not_this_year: None,
+        })
     }
 
     /// A part of a definition: a condition's item, a score's part, a budget's part, an indicator.

@@ -302,7 +302,15 @@ fn detail(r: &Report<'_, '_>, d: &Detail) -> J {
         }
         Detail::Score(ps) => parts(r, ps),
         Detail::Grade { band } => json!({ "band": band }),
-        Detail::Award(a) => json!({
+        Detail::Award(a) => award(a, scope),
+    }
+}
+
+/// An award's detail; `undecided_clauses` (the `当` clauses that did not hold because the data
+/// leaves a value they read empty) only when there are some, so that the other reports keep
+/// their bytes.
+fn award(a: &crate::eval::outcome::AwardResult, scope: &crate::checker::scope::Scope<'_>) -> J {
+    let mut j = json!({
             "eligible": a.eligible,
             "failed_clauses": a.failed,
             "computed": jv(&a.base, scope),
@@ -316,6 +324,11 @@ fn detail(r: &Report<'_, '_>, d: &Detail) -> J {
                     json!({ "ran_from": first, "years": years.normalize().to_string() })
                 }
             }),
-        }),
+    });
+    if !a.undecided.is_empty()
+        && let J::Object(m) = &mut j
+    {
+        m.insert("undecided_clauses".into(), json!(a.undecided));
     }
+    j
 }

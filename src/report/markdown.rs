@@ -114,6 +114,10 @@ pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
             );
         }
     }
+    // The subjects whose awards missing data leaves undetermined, counted and named.
+    if let Some(line) = super::undetermined_line(r, lang) {
+        let _ = writeln!(out, "\n{line}");
+    }
     out
 }
 

@@ -240,6 +240,26 @@ impl Report<'_, '_> {
         (by_rule, subjects)
     }
 
+    /// The subjects with a money award that cannot be worked out (「缺数据」), each with those
+    /// awards' names, in the report's order.
+    pub fn undetermined_awards(&self) -> Vec<(&str, Vec<&str>)> {
+        let awards: Vec<DefId> =
+            self.subject_columns().into_iter().filter(|d| self.money_award(*d)).collect();
+        self.outcomes
+            .iter()
+            .filter_map(|o| {
+                let names: Vec<&str> = awards
+                    .iter()
+                    .filter(|d| {
+                        o.rules.iter().find(|x| x.def == **d).is_some_and(|x| x.value == V::Missing)
+                    })
+                    .map(|d| self.name(*d))
+                    .collect();
+                (!names.is_empty()).then_some((o.key.as_str(), names))
+            })
+            .collect()
+    }
+
     /// A subject's total: its money awards that no stacking rule takes, and each stacking
     /// rule's total; `None` when one of them is missing or past the exact range.
     pub fn subject_total(&self, i: usize) -> Option<Decimal> {
@@ -461,6 +481,38 @@ impl Totals {
 /// Words used by the renderers, in both languages.
 pub(crate) fn word(lang: Lang, t: &Text) -> &str {
     t.get(lang)
+}
+
+/// How many subjects of the report have an award that cannot be worked out, and which
+/// (`3 subjects have undetermined awards: 甲 (补助), …`), at most ten named; `None` when none.
+pub fn undetermined_line(r: &Report<'_, '_>, lang: Lang) -> Option<String> {
+    const SHOWN: usize = 10;
+    let list = r.undetermined_awards();
+    if list.is_empty() {
+        return None;
+    }
+    let n = list.len();
+    let zh = lang == Lang::Zh;
+    let named: Vec<String> = list
+        .iter()
+        .take(SHOWN)
+        .map(|(key, awards)| {
+            if zh {
+                format!("{key}（{}）", awards.join("、"))
+            } else {
+                format!("{key} ({})", awards.join(", "))
+            }
+        })
+        .collect();
+    let more = n.saturating_sub(SHOWN);
+    Some(if zh {
+        let tail = if more > 0 { format!("，另有 {more} 个") } else { String::new() };
+        format!("{n} 个主体的奖励无法确定（缺数据）：{}{tail}", named.join("；"))
+    } else {
+        let tail = if more > 0 { format!(", and {more} more") } else { String::new() };
+        let s = if n == 1 { " has an undetermined award" } else { "s have undetermined awards" };
+        format!("{n} subject{s} (missing data): {}{tail}", named.join("; "))
+    })
 }
 
 /// `合计`, or `合计（不完整：3 个主体缺数据）`: the label of a report's row of totals.

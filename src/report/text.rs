@@ -110,6 +110,10 @@ pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
             }
         }
     }
+    // The subjects whose awards missing data leaves undetermined, counted and named.
+    if let Some(line) = super::undetermined_line(r, lang) {
+        let _ = writeln!(out, "\n{line}");
+    }
     out
 }
 
@@ -157,11 +161,18 @@ fn detail(out: &mut String, r: &Report<'_, '_>, def: usize, d: &Detail, lang: La
         Detail::Score(parts) => score(out, r, parts, 2, lang),
         Detail::Award(a) => {
             if !a.eligible {
+                // A clause that could not be decided is said so: missing data decided it.
                 let why: Vec<String> = a
                     .failed
                     .iter()
-                    .filter_map(|i| r.clause_text(def, *i))
-                    .map(|t| format!("`{t}`"))
+                    .filter_map(|i| {
+                        let t = r.clause_text(def, *i)?;
+                        Some(match (a.undecided.contains(i), zh) {
+                            (false, _) => format!("`{t}`"),
+                            (true, true) => format!("`{t}`（缺数据）"),
+                            (true, false) => format!("`{t}` (missing data)"),
+                        })
+                    })
                     .collect();
                 let _ = if zh {
                     writeln!(out, "    不符合：{}", why.join("、"))
