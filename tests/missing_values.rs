@@ -221,3 +221,80 @@ fn a_condition_missing_data_decided_is_said_so() {
     assert_eq!(detail(2)["failed_clauses"], serde_json::json!([0, 1]));
     assert_eq!(detail(2)["undecided_clauses"], serde_json::json!([0]));
 }
+
+/// `explain` shows each value at the year it was read: a field read at another year
+/// (`研发费用[认定年份 - 1年]`) with that year's value, each year of a total over the years.
+#[test]
+fn explain_shows_each_value_at_the_year_it_was_read() {
+    let dir = temp_dir("explain-years");
+    let p = dir.join("p.zc");
+    std::fs::write(
+        &p,
+        "主体 企业 {\n  标识 名称\n  名称: 文本\n  认定年份: 年份\n  研发费用: 元 按年 可选\n}\n\
+         对于 企业 {\n  § 一 「按认定上一年研发费用的 10% 奖励」\n\
+           补助 研发奖励 { 金额 研发费用[认定年份 - 1年] × 10% }\n\
+           § 二 「历年研发费用合计」\n  令 历年研发: 元 = 累计(研发费用)\n}\n",
+    )
+    .unwrap();
+    let d = dir.join("p.企业.csv");
+    std::fs::write(
+        &d,
+        "名称,认定年份,研发费用[2022](元),研发费用[2023](元),研发费用[2024](元)\n甲,2023,1000,,5000\n",
+    )
+    .unwrap();
+    let (p, d) = (p.to_str().unwrap(), d.to_str().unwrap());
+    let explain = |name: &str, extra: &[&str]| {
+        let mut args = vec!["explain", p, "--data", d, "--subject", "甲", name];
+        args.extend(extra);
+        let r = zhengce(&args);
+        assert_eq!(r.status, Status::Ok, "{}", r.err);
+        r.out
+    };
+    // 2022's 1,000元 × 10% = 100元: the value read is 2022's, not 2024's 5,000元.
+    let out = explain("研发奖励", &[]);
+    assert!(out.starts_with("研发奖励 = 100 元\n"), "{out}");
+    assert!(out.contains("研发费用[2022年] = 1,000 元  （输入数据）\n"), "{out}");
+    assert!(!out.contains("研发费用 = 5,000 元"), "{out}");
+    // A total over the years: each year read, 2023 left out, so the total is unknown.
+    let out = explain("历年研发", &[]);
+    assert!(out.starts_with("历年研发 = （缺数据）\n"), "{out}");
+    for line in
+        ["研发费用[2022年] = 1,000 元", "研发费用[2023年] = （缺数据）", "研发费用 = 5,000 元"]
+    {
+        assert!(out.contains(line), "{line}: {out}");
+    }
+    // JSON gives the year of a value read in another year, and only then.
+    let out = explain("研发奖励", &["--format", "json"]);
+    let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let inputs = j["inputs"].as_array().unwrap();
+    let rd = inputs.iter().find(|i| i["name"] == "研发费用").unwrap();
+    assert_eq!(rd["year"], 2022, "{out}");
+    assert_eq!(rd["value"]["number"], "1000", "{out}");
+    let year_field = inputs.iter().find(|i| i["name"] == "认定年份").unwrap();
+    assert_eq!(year_field.get("year"), None, "{out}");
+}
+
+/// `explain` evaluates only what the value explained depends on: a parameter it does not use,
+/// left without a value, neither fails it nor makes it 「缺数据」.
+#[test]
+fn explain_stands_on_what_the_value_uses() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let sample = std::fs::read_to_string(format!("{root}/policies/provincial.县.toml")).unwrap();
+    let without: String =
+        sample.lines().filter(|l| !l.contains("分数线")).map(|l| format!("{l}\n")).collect();
+    let dir = temp_dir("explain-unused-param");
+    let d = dir.join("县.toml");
+    std::fs::write(&d, without).unwrap();
+    let p = format!("{root}/policies/provincial.zc");
+    let r =
+        zhengce(&["explain", &p, "--data", d.to_str().unwrap(), "--subject", "忻府区", "创建年数"]);
+    assert_eq!(r.status, Status::Ok, "{}", r.err);
+    // 2024 − 2021 = 3 years.
+    assert!(r.out.starts_with("创建年数 = 3 年\n"), "{}", r.out);
+    assert!(!r.err.contains("ZC0705"), "{}", r.err);
+    // The grade, which reads the thresholds, is undetermined, with the parameter named.
+    let r =
+        zhengce(&["explain", &p, "--data", d.to_str().unwrap(), "--subject", "忻府区", "总分档次"]);
+    assert!(r.out.starts_with("总分档次 = （缺数据）\n"), "{}", r.out);
+    assert!(r.err.contains("ZC0705"), "{}", r.err);
+}
