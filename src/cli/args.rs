@@ -85,6 +85,10 @@ pub struct DiffArgs {
     /// Write the report to a file instead of standard output; required for xlsx (输出文件)
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// One subject's working in both versions side by side, by id, each value that differs
+    /// marked (text or JSON) (一个主体在两个版本下的计算过程对照)
+    #[arg(long, value_name = "ID")]
+    pub explain: Option<String>,
 }
 
 /// Arguments of `zhengce simulate`.
