@@ -122,6 +122,10 @@ pub struct SimulateArgs {
     /// further passes (for tests)
     #[arg(long, hide = true, value_name = "N", default_value_t = crate::simulate::quantile::DEFAULT_BOUND)]
     pub distinct_bound: usize,
+    /// Simulate a year outside the policy's validity period all the same (ZC0707); without it
+    /// such a year is refused (ZC0711) (有效期外照算)
+    #[arg(long)]
+    pub outside_validity: bool,
 }
 
 /// `--format` of `simulate` and `diff`.
@@ -344,6 +348,10 @@ pub struct EvalArgs {
     /// (结果缺数据时以状态 1 退出)
     #[arg(long)]
     pub strict: bool,
+    /// Evaluate a year outside the policy's validity period all the same, every outcome marked
+    /// (ZC0707); without it such a year is refused (ZC0711) (有效期外照算)
+    #[arg(long)]
+    pub outside_validity: bool,
 }
 
 /// `--format` of a report.

@@ -28,6 +28,7 @@ pub(super) fn options(args: &EvalArgs) -> Options {
         year: args.year,
         params: args.params.clone(),
         working: wants_working(args),
+        outside_validity: args.outside_validity,
     }
 }
 
@@ -348,7 +349,13 @@ pub fn run(
                             Status::Errors
                         },
                     );
-                    diags.extend(d);
+                    // The same refusal for each data file of a policy (a year outside its
+                    // validity period) is said once.
+                    for x in d.sorted() {
+                        if !diags.iter().any(|y| *y == x) {
+                            diags.push(x);
+                        }
+                    }
                 }
             }
         }

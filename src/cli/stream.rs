@@ -159,6 +159,12 @@ pub(super) fn run(
             }
         }
     }
+    // A year outside the validity period: nothing is written unless asked for anyway.
+    if !args.outside_validity
+        && let Some(d) = crate::engine::validity::check_year(policy, opts.year, false)
+    {
+        return Streamed::Done { diags: vec![d].into(), usage: false };
+    }
     let mut file = match AtomicFile::create(out_path, inputs) {
         Ok(f) => f,
         Err(d) => return Streamed::Done { diags: vec![*d].into(), usage: true },
@@ -183,7 +189,7 @@ pub(super) fn run(
                     &args.params,
                 ));
             }
-            if let Some(d) = crate::engine::validity::outside(policy, opts.year) {
+            if let Some(d) = crate::engine::validity::check_year(policy, opts.year, true) {
                 summary.diagnostics.push(d);
             }
             // The CSV report of a policy without a compiled form, said with the reason.

@@ -114,6 +114,7 @@ codes! {
     MissingResults = "ZC0708", Warning, "结果缺数据", "results missing data";
     FenOutcome = "ZC0709", Warning, "金额有不足一分的尾数", "an amount finer than a fen";
     Interpreted = "ZC0710", Note, "登记簿按解释器逐个计算", "register evaluated by the interpreter";
+    OutsideValidityRefused = "ZC0711", Error, "评估年度不在有效期内，未计算", "evaluation year outside the validity period: not evaluated";
     // --- test files
     TestFile = "ZC0801", Error, "测试文件无法读取", "unreadable test file";
     TestCase = "ZC0802", Error, "测试用例无法运行", "test case that cannot run";

@@ -215,6 +215,12 @@ fn subject_json(r: &Report<'_, '_>, o: &SubjectOutcome, stacks: &[StackOutcome])
         })
         .collect();
     let mut subject = json!({ "id": o.key, "year": o.year, "rules": rules, "stacking": stacking });
+    // Evaluated outside the validity period as asked (`--outside-validity`): marked, only then.
+    if crate::engine::validity::is_outside(r.policy, o.year)
+        && let J::Object(map) = &mut subject
+    {
+        map.insert("outside_validity".to_string(), J::Bool(true));
+    }
     // The working, when asked for (`--working`).
     if !o.values.is_empty()
         && let J::Object(map) = &mut subject

@@ -36,7 +36,13 @@ pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
     let parts = r.total_parts();
     for (i, o) in r.outcomes.iter().enumerate() {
         let year = o.year.map(|y| format!(" ({y})")).unwrap_or_default();
-        let _ = writeln!(out, "## {}{year}\n\n{header}\n|---|---|---|---|", cell(&o.key));
+        // Evaluated outside the validity period as asked: every subject says so.
+        let outside = match (crate::engine::validity::is_outside(r.policy, o.year), zh) {
+            (false, _) => "",
+            (true, true) => "（不在有效期内）",
+            (true, false) => " (outside the validity period)",
+        };
+        let _ = writeln!(out, "## {}{year}{outside}\n\n{header}\n|---|---|---|---|", cell(&o.key));
         for rule in &o.rules {
             if !r.per_subject(rule.def) {
                 continue;

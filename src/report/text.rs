@@ -49,7 +49,14 @@ pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
             (Some(y), false) => format!("  {y}"),
             (None, _) => String::new(),
         };
-        let _ = writeln!(out, "\n-- {}{year}", o.key);
+        // Evaluated outside the validity period as asked (`--outside-validity`): every
+        // subject's outcomes say so.
+        let outside = match (crate::engine::validity::is_outside(r.policy, o.year), zh) {
+            (false, _) => "",
+            (true, true) => "（不在有效期内）",
+            (true, false) => " (outside the validity period)",
+        };
+        let _ = writeln!(out, "\n-- {}{year}{outside}", o.key);
         for rule in &o.rules {
             if !r.per_subject(rule.def) {
                 continue;
