@@ -163,7 +163,14 @@ pub(super) fn run(
     if !args.outside_validity
         && let Some(d) = crate::engine::validity::check_year(policy, opts.year, false)
     {
-        return Streamed::Done { diags: vec![d].into(), usage: false };
+        // With the notes the in-memory path gives before it refuses (the parameters file).
+        let mut diags = crate::diagnostics::Diagnostics::new();
+        if let Ok(mut schema) = Schema::from_policy(policy, &kind) {
+            schema.also_known = stack::imported_names(policy, &kind);
+            diags.extend(crate::engine::load::beside_notes(data, &schema, &args.params));
+        }
+        diags.push(d);
+        return Streamed::Done { diags, usage: false };
     }
     let mut file = match AtomicFile::create(out_path, inputs) {
         Ok(f) => f,
