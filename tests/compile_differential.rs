@@ -265,10 +265,16 @@ fn what_does_not_compile_says_why() {
     let (checked, _) = check(&p);
     // 增长率 is compiled only where it is compared: a growth rate reported as a value, or
     // without an evaluation year, is left to the interpreter.
+    // The reason names the definition, and the error carries it (the diagnostic's label).
+    let named = |why: &zhengce::compile::NotCompiled| {
+        why.rule.and_then(|id| checked.scope.defs.get(id)).map(|d| d.name.clone())
+    };
     let why = compile(&p, &checked, 0, &BTreeMap::new(), Some(2024)).unwrap_err();
-    assert_eq!(why, "`增` is a growth rate, which the compiled form only compares");
+    assert_eq!(why.message, "`增` is a growth rate, which the compiled form only compares");
+    assert_eq!(named(&why).as_deref(), Some("增"));
     let why = compile(&p, &checked, 0, &BTreeMap::new(), None).unwrap_err();
-    assert_eq!(why, "in `增`: a yearly function, and there is no evaluation year");
+    assert_eq!(why.message, "in `增`: a yearly function, and there is no evaluation year");
+    assert_eq!(named(&why).as_deref(), Some("增"));
     let _ = Path::new("");
 }
 
@@ -296,13 +302,13 @@ fn yearly_fields_agree_with_the_interpreter_in_the_evaluation_year() {
     let params: BTreeMap<String, Value> = [("增速线".to_string(), Value::Series(rates))].into();
     // Without an evaluation year, yearly data has no compiled form.
     let why = compile(&p, &checked, sid, &params, None).unwrap_err();
-    assert!(why.contains("no evaluation year"), "{why}");
+    assert!(why.message.contains("no evaluation year"), "{why}");
     // A required rate without that year's value has no value (the interpreter's ZC0705): no
     // compiled form for 2024.
     let strict = parse_text(&text.replace("% 按年 可选", "% 按年"));
     let strict_checked = checked_clean(&strict);
     let why = compile(&strict, &strict_checked, sid, &params, Some(2024)).unwrap_err();
-    assert!(why.contains("parameter `增速线` has no value for 2024"), "{why}");
+    assert!(why.message.contains("parameter `增速线` has no value for 2024"), "{why}");
     assert!(compile(&strict, &strict_checked, sid, &params, Some(2023)).is_ok());
     for year in [2023, 2024] {
         let prog = compile(&p, &checked, sid, &params, Some(year)).unwrap();
@@ -379,7 +385,7 @@ fn texts_compared_with_written_texts_agree_with_the_interpreter() {
     let (checked, d) = check(&p);
     assert!(!d.has_errors(), "{:?}", d.sorted());
     let why = compile(&p, &checked, sid, &BTreeMap::new(), None).unwrap_err();
-    assert!(why.contains("is a text"), "{why}");
+    assert!(why.message.contains("is a text"), "{why}");
 }
 
 #[test]
@@ -609,7 +615,7 @@ fn indicator_tables_agree_with_the_interpreter() {
     let checked = checked_clean(&p);
     let sid = checked.scope.subject_names["县"];
     let why = compile(&p, &checked, sid, &BTreeMap::new(), None).unwrap_err();
-    assert!(why.contains("no evaluation year"), "{why}");
+    assert!(why.message.contains("no evaluation year"), "{why}");
     for year in [2023, 2024, 2025] {
         let handled = differential_in(&p, &checked, "县", 600, Some(year), BTreeMap::new());
         // Cells with more places than the compiled form keeps go to the interpreter: about
@@ -660,7 +666,7 @@ fn totals_over_the_years_agree_with_the_interpreter() {
     let checked = checked_clean(&p);
     let sid = checked.scope.subject_names["县"];
     let why = compile(&p, &checked, sid, &BTreeMap::new(), Some(2025)).unwrap_err();
-    assert!(why.contains("first year unknown"), "{why}");
+    assert!(why.message.contains("first year unknown"), "{why}");
     for year in [2024, 2025] {
         // The records give the three years up to `year`; the data may begin earlier.
         for first in [year - 2, year - 4] {
@@ -742,7 +748,7 @@ fn growth_streaks_grades_and_dates_agree_with_the_interpreter() {
     .into();
     // Streaks and totals from a subject's year need the data's first year.
     let why = compile(&p, &checked, sid, &params, Some(2024)).unwrap_err();
-    assert!(why.contains("first year unknown"), "{why}");
+    assert!(why.message.contains("first year unknown"), "{why}");
     for year in [2022, 2023, 2024] {
         // The records give the three years up to `year`; the data may begin earlier.
         for first in [year - 2, year - 4] {

@@ -25,9 +25,20 @@ fn dec(v: &J) -> Decimal {
     d(v.as_str().unwrap_or_else(|| panic!("not a string: {v}")))
 }
 
-/// `pool.zc` with its 50万元 cap raised to 60万元.
-fn raised(t: &TempDir) -> String {
+/// `pool.zc` with its pool of 100万元 raised to 1000万元, which the claims of the cap tests
+/// do not reach: each version's amounts are compared after its own pool's cut, and these tests
+/// are about the cap (tests/pools.rs compares amounts cut).
+fn unpooled(t: &TempDir) -> String {
     let text = fs::read_to_string(POOL).unwrap();
+    assert!(text.contains("资金池 贴息资金池 100万元"));
+    let text = text.replace("资金池 贴息资金池 100万元", "资金池 贴息资金池 1000万元");
+    let p = t.write("pool.zc", &text);
+    s(&p).to_string()
+}
+
+/// [`unpooled`] with its 50万元 cap raised to 60万元.
+fn raised(t: &TempDir) -> String {
+    let text = fs::read_to_string(unpooled(t)).unwrap();
     assert!(text.contains("最高不超过 50万元"));
     let p = t.write("pool60.zc", &text.replace("最高不超过 50万元", "最高不超过 60万元"));
     s(&p).to_string()
@@ -66,7 +77,8 @@ fn json(old: &str, new: &str, data: &str) -> J {
 fn a_raised_cap_lists_exactly_the_subjects_above_the_old_cap() {
     let t = TempDir::new("diff-cap");
     let new = raised(&t);
-    let r = json(POOL, &new, CAP_DATA);
+    let old = unpooled(&t);
+    let r = json(&old, &new, CAP_DATA);
     assert_eq!(r["subjects"], 6);
     assert_eq!(r["changed_subjects"], 2);
     assert_eq!(r["unchanged_subjects"], 4);
@@ -99,12 +111,12 @@ fn a_raised_cap_lists_exactly_the_subjects_above_the_old_cap() {
     assert_eq!(change["before"]["number"], "500000");
     assert_eq!(change["after"]["number"], "500001");
     assert_eq!(change["delta"]["number"], "1");
-    // The new version's pool of 100万元 against the claims: 1,999,999 → 2,100,000.
+    // The new version's pool of 1000万元 against the claims: 1,999,999 → 2,100,000.
     let pool = &r["budget"][0];
     assert_eq!((pool["name"].as_str(), pool["kind"].as_str()), (Some("贴息资金池"), Some("pool")));
     assert_eq!(
         (dec(&pool["amount"]), dec(&pool["before"]), dec(&pool["after"])),
-        (d("1000000"), d("1999999"), d("2100000"))
+        (d("10000000"), d("1999999"), d("2100000"))
     );
 }
 
@@ -112,22 +124,23 @@ fn a_raised_cap_lists_exactly_the_subjects_above_the_old_cap() {
 fn reports_in_every_format() {
     let t = TempDir::new("diff-formats");
     let new = raised(&t);
+    let old = unpooled(&t);
     for (name, args) in [
         ("cap_text_zh", vec!["--lang", "zh"]),
         ("cap_text_en", vec!["--lang", "en"]),
         ("cap_markdown", vec!["--lang", "zh", "--format", "markdown"]),
         ("cap_json", vec!["--format", "json"]),
     ] {
-        let mut all = vec!["diff", POOL, new.as_str(), "--data", CAP_DATA];
+        let mut all = vec!["diff", old.as_str(), new.as_str(), "--data", CAP_DATA];
         all.extend(args);
         let (status, out, err) = zhengce(&all);
         assert_eq!((status, unmarked(&err).as_str()), (Status::Ok, ""));
-        let out = out.replace(new.as_str(), "NEW/pool60.zc");
+        let out = out.replace(new.as_str(), "NEW/pool60.zc").replace(old.as_str(), POOL);
         insta::assert_snapshot!(name, out);
     }
     let book = t.path("对比.xlsx");
     let (status, _, err) =
-        zhengce(&["diff", POOL, &new, "--data", CAP_DATA, "--format", "xlsx", "--out", s(&book)]);
+        zhengce(&["diff", &old, &new, "--data", CAP_DATA, "--format", "xlsx", "--out", s(&book)]);
     assert_eq!((status, unmarked(&err).as_str()), (Status::Ok, ""));
     use calamine::{Reader, Xlsx, open_workbook};
     let mut wb: Xlsx<_> = open_workbook(&book).unwrap();

@@ -44,7 +44,7 @@ fn dec(v: &J) -> Decimal {
 /// | 丁 | 200,000 | 否 | 0 | 0 |
 /// | 戊 | 466,666.66 | 是 | 233,333.33 | 186,666.664 → 186,666.66 |
 ///
-/// Claims 1,250,000元 on a pool of 1,000,000元: ratio 0.8; paid 999,999.99元.
+/// Claims 1,250,000元 on a pool of 1,000,000元: ratio 0.8; paid 999,999.99元, 0.01元 left.
 #[test]
 fn totals_quantiles_and_the_pro_rata_cut_by_hand() {
     let r = json(&[POOL, "--data", POOL_DATA]);
@@ -57,11 +57,13 @@ fn totals_quantiles_and_the_pro_rata_cut_by_hand() {
     assert_eq!(award["recipients"], 4);
     assert_eq!(dec(&award["after_cut"]), d("999999.99"));
 
-    // Nearest rank among the four recipients 166,666.67 < 233,333.33 < 350,000 < 500,000:
-    // P10 and P25 rank 1, P50 rank 2, P75 rank 3, P90 rank ⌈3.6⌉ = 4, P99 rank 4.
+    // What each recipient receives is after the cut (the complaint: the amounts before
+    // it were shown). Nearest rank among the four recipients 133,333.33 < 186,666.66 < 280,000
+    // < 400,000: P10 and P25 rank 1, P50 rank 2, P75 rank 3, P90 rank ⌈3.6⌉ = 4, P99 rank 4.
+    assert_eq!(dec(&r["paid_after_cut"]), d("999999.99"));
     let dist = &r["distribution"];
-    assert_eq!(dec(&dist["min"]), d("166666.67"));
-    assert_eq!(dec(&dist["max"]), d("500000"));
+    assert_eq!(dec(&dist["min"]), d("133333.33"));
+    assert_eq!(dec(&dist["max"]), d("400000"));
     let q: Vec<(String, Decimal)> = dist["quantiles"]
         .as_array()
         .unwrap()
@@ -72,22 +74,22 @@ fn totals_quantiles_and_the_pro_rata_cut_by_hand() {
         })
         .collect();
     let want = [
-        ("P10", "166666.67"),
-        ("P25", "166666.67"),
-        ("P50", "233333.33"),
-        ("P75", "350000"),
-        ("P90", "500000"),
-        ("P99", "500000"),
+        ("P10", "133333.33"),
+        ("P25", "133333.33"),
+        ("P50", "186666.66"),
+        ("P75", "280000"),
+        ("P90", "400000"),
+        ("P99", "400000"),
     ];
     assert_eq!(q, want.map(|(n, v)| (n.to_string(), d(v))));
-    // Bands: [10万, 20万) holds 166,666.67; [20万, 50万) 233,333.33 and 350,000; [50万, 100万) 500,000.
+    // Bands: [10万, 20万) holds 133,333.33 and 186,666.66; [20万, 50万) 280,000 and 400,000.
     let h: Vec<(Decimal, u64)> = dist["histogram"]
         .as_array()
         .unwrap()
         .iter()
         .map(|b| (dec(&b["from"]), b["recipients"].as_u64().unwrap()))
         .collect();
-    assert_eq!(h, [(d("100000"), 1), (d("200000"), 2), (d("500000"), 1)]);
+    assert_eq!(h, [(d("100000"), 2), (d("200000"), 2)]);
 
     let pool = &r["pools"][0];
     assert_eq!(pool["pool"], "贴息资金池");
@@ -99,6 +101,8 @@ fn totals_quantiles_and_the_pro_rata_cut_by_hand() {
     assert_eq!(cut["ratio_exact"], true);
     // 400,000 + 280,000 + 133,333.33 + 186,666.66
     assert_eq!(dec(&cut["paid"]), d("999999.99"));
+    // 1,000,000 − 999,999.99: what the rounding down leaves.
+    assert_eq!(dec(&cut["remainder"]), d("0.01"));
     assert_eq!(cut["subjects"], 4);
 
     // The budget line 省级资金.融资 (60万元) pays 贴息; the whole budget 省级资金 400万元.

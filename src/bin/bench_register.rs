@@ -343,7 +343,7 @@ fn eval_alone(register: &Path, rows: u64) -> Result<(), String> {
     let policy = policy.ok_or("policy")?;
     let (checked, _) = zhengce::checker::check(&policy);
     let sid = *checked.scope.subject_names.get("enterprise").ok_or("subject")?;
-    let prog = compile(&policy, &checked, sid, &Default::default(), None)?;
+    let prog = compile(&policy, &checked, sid, &Default::default(), None).map_err(|e| e.message)?;
     // The register's numbers, enumeration positions and conditions, read once into columns of
     // encoded values (one per field the program reads), as a columnar engine holds them.
     let file = std::fs::File::open(register).map_err(|e| e.to_string())?;

@@ -84,11 +84,41 @@ pub fn run(
                 .collect()
         })
         .unwrap_or_default();
+    let old_awards: Vec<String> = old_checked
+        .scope
+        .subject_names
+        .get(&kind)
+        .map(|sid| {
+            crate::register::columns(&old_checked, *sid)
+                .into_iter()
+                .filter(|c| c.award)
+                .map(|c| c.name)
+                .collect()
+        })
+        .unwrap_or_default();
+    // Each version's pools cut its own amounts; the new version's are reported.
+    let pools = (pools::pools(&old, &old_awards), pools::pools(&new, &new_awards));
     if let Some(id) = &args.explain {
+        // A pool cuts each claim by every subject's claims: one subject alone does not say it.
+        if !pools.0.is_empty() || !pools.1.is_empty() {
+            return fail(
+                eval::bad_options(
+                    "--explain",
+                    Text::new(
+                        "`--explain` 不用于有资金池的政策：池的核减取决于全部主体的申领",
+                        "`--explain` does not apply to a policy with a pool: a pool's cut depends on every subject's claims",
+                    ),
+                    Text::new(
+                        "去掉 `--explain`，在对比报告中查看该主体；或用 `zhengce explain` 分别查看两个版本",
+                        "drop `--explain` and find the subject in the comparison; or explain each version with `zhengce explain`",
+                    ),
+                ),
+                err,
+            );
+        }
         let versions = [(&old, &old_checked), (&new, &new_checked)];
         return explain_one(versions, &kind, &known, id, args, settings, out, err);
     }
-    let pools = pools::pools(&new, &new_awards);
     let lines = pools::lines(&new, &new_awards);
     let streamed =
         streamed(&old, &old_checked, &new, &new_checked, &kind, &known, args, &pools, &lines);
@@ -131,7 +161,7 @@ pub fn run(
             );
             let old_columns = a.columns().len();
             let mut source = Paired::new(a, b);
-            let (result, mut diags) = diff(&mut source, old_columns, &pools, &lines);
+            let (result, mut diags) = diff(&mut source, old_columns, &pools.0, &pools.1, &lines);
             // A `--param` over the data's value is said (ZC0913), as `eval` says it.
             diags.extend(loaded.notes.clone());
             (result, diags, loaded.year)
@@ -223,7 +253,7 @@ fn streamed(
     kind: &str,
     known: &std::collections::BTreeSet<String>,
     args: &DiffArgs,
-    pools: &[crate::simulate::pools::Pool],
+    pools: &(Vec<crate::simulate::pools::Pool>, Vec<crate::simulate::pools::Pool>),
     lines: &[crate::simulate::pools::Line],
 ) -> Option<Result<Compared, Diagnostics>> {
     if !super::stream::is_csv(&args.data) {
@@ -271,7 +301,7 @@ fn streamed(
         .subject_names
         .get(kind)
         .map_or(0, |sid| crate::register::columns(old_checked, *sid).len());
-    let (result, mut diags) = diff(&mut source, old_columns, pools, lines);
+    let (result, mut diags) = diff(&mut source, old_columns, &pools.0, &pools.1, lines);
     // The parameters file beside the register, as the in-memory path says it (ZC0914).
     diags.extend(crate::engine::load::beside_notes(&args.data, &schema, &args.params));
     match source.failure() {

@@ -86,13 +86,45 @@ pub fn run(
     // The value explained stands on what it uses: another rule of the subject that cannot be
     // worked out (a parameter it alone reads, left without a value) does not fail it.
     let (o, diags) = ev.evaluate(record, data.year);
+    // An award a pool pays: the pool's cut needs every subject's claim.
+    let pooled = crate::eval::pool::specs(&policy, &checked, data.subject)
+        .iter()
+        .any(|s| s.awards.iter().any(|(d, _)| *d == def));
+    let share = if pooled {
+        ev.show_working(false);
+        let mut all: Vec<_> =
+            data.dataset.records.iter().map(|r| ev.evaluate(r, data.year).0).collect();
+        let _ = crate::eval::pool::apply(&policy, &checked, data.subject, &mut all);
+        all.iter()
+            .find(|x| x.key == args.subject)
+            .and_then(|x| x.rules.iter().find(|r| r.def == def))
+            .and_then(|r| match &r.detail {
+                crate::eval::outcome::Detail::Award(a) => {
+                    a.pool.clone().map(|p| (p, r.value.clone()))
+                }
+                _ => None,
+            })
+    } else {
+        None
+    };
     // Its working: the values named under it (`NAME.比例`, `NAME.上限` ...).
     let prefix = format!("{}.", args.name);
     let values: Vec<_> = o.values.iter().filter(|v| v.name.starts_with(&prefix)).cloned().collect();
     emit(
         out,
         &match args.format {
-            ExplainFormat::Json => report::explain::json(&step, &values, &checked.scope),
+            ExplainFormat::Json => {
+                let text = report::explain::json(&step, &values, &checked.scope);
+                match (&share, serde_json::from_str::<serde_json::Value>(&text)) {
+                    (Some((p, after)), Ok(serde_json::Value::Object(mut map))) => {
+                        map.insert("pool".into(), report::pools::share_json(p, after));
+                        let mut s = serde_json::to_string_pretty(&map).unwrap_or(text);
+                        s.push('\n');
+                        s
+                    }
+                    _ => text,
+                }
+            }
             ExplainFormat::Text => {
                 let mut text = report::explain::text(&step, &checked.scope, settings.lang);
                 let zh = settings.lang == crate::diagnostics::Lang::Zh;
@@ -104,6 +136,16 @@ pub fn run(
                     for s in steps {
                         text.push_str(&format!("  {s}\n"));
                     }
+                }
+                if let Some((p, after)) = &share {
+                    let after = report::show::show(after, &checked.scope, settings.lang);
+                    text.push_str(if zh { "\n资金池：\n" } else { "\npool:\n" });
+                    text.push_str(&format!("  {}\n", report::pools::share(p, settings.lang)));
+                    text.push_str(&format!(
+                        "  {}{after}\n",
+                        if zh { "核减后：" } else { "after the cut: " }
+                    ));
+                    text.push_str(&format!("  {}\n", report::pools::line(&p.pool, settings.lang)));
                 }
                 if !values.is_empty() {
                     text.push_str(if zh { "\n计算过程：\n" } else { "\nworking:\n" });

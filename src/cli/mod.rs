@@ -18,6 +18,7 @@ pub mod fmt;
 mod format_ext;
 pub mod generate;
 pub mod output;
+mod pooled;
 pub mod schema;
 pub mod simulate;
 mod stream;

@@ -136,6 +136,16 @@ pub(super) fn run(
     else {
         return Streamed::Not;
     };
+    // A pool cuts every claim by the claims of the whole register: the CSV report of a policy
+    // that stacks nothing reads the register twice (`pooled`); the others go the in-memory way.
+    let pooled = super::pooled::has_pool(policy, checked, &kind);
+    if pooled
+        && (args.format != ReportFormat::Csv
+            || !Stacking::new(policy, checked, &kind).is_empty()
+            || stack::imports(policy, &kind).map_or(true, |i| !i.is_empty()))
+    {
+        return Streamed::Not;
+    }
     // The policies the stacking rules import: those the in-memory path would report on are left
     // to it.
     let Ok(imported) = stack::imports(policy, &kind) else { return Streamed::Not };
@@ -180,6 +190,8 @@ pub(super) fn run(
         write_json(policy, checked, &kind, data, &opts, &stacking, &companions, &mut file)
     } else if args.format == ReportFormat::Jsonl {
         write_jsonl(policy, checked, &kind, data, &opts, &stacking, &companions, &mut file)
+    } else if pooled {
+        super::pooled::write_csv(policy, checked, &kind, data, &opts, &mut file)
     } else if stacking.is_empty() && imported.is_empty() {
         write_csv(policy, checked, &kind, data, &opts, &mut file)
     } else {

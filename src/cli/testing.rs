@@ -431,6 +431,42 @@ fn rule_values(rules: Option<&J>) -> Map<String, J> {
     map
 }
 
+/// The register-level figures of a report's pools, and the subject's claims, as `name → value`:
+/// `POOL.总额`, `POOL.申领`, `POOL.实发`, `POOL.余额` (what rounding leaves unpaid; 0 when
+/// nothing is cut) and `AWARD.申领` (the subject's claim before the cut; the award itself is
+/// the amount after it), with the English names `total`, `claims`, `paid`, `remainder`,
+/// `claimed`.
+fn pool_values(pools: Option<&J>, rules: Option<&J>) -> Map<String, J> {
+    let mut map = Map::new();
+    let zero = serde_json::json!({ "number": "0", "unit": "元" });
+    for p in pools.and_then(J::as_array).map(Vec::as_slice).unwrap_or_default() {
+        let Some(name) = p.get("pool").and_then(J::as_str) else { continue };
+        let remainder = p.get("remainder").filter(|r| !r.is_null()).unwrap_or(&zero);
+        for (zh, en, v) in [
+            ("总额", "total", p.get("total")),
+            ("申领", "claims", p.get("claims")),
+            ("实发", "paid", p.get("paid")),
+            ("余额", "remainder", Some(remainder)),
+        ] {
+            let v = v.cloned().unwrap_or(J::Null);
+            map.insert(format!("{name}.{zh}"), v.clone());
+            map.insert(format!("{name}.{en}"), v);
+        }
+    }
+    for rule in rules.and_then(J::as_array).map(Vec::as_slice).unwrap_or_default() {
+        let (Some(name), Some(share)) = (
+            rule.get("name").and_then(J::as_str),
+            rule.get("detail").and_then(|d| d.get("pool")).filter(|p| !p.is_null()),
+        ) else {
+            continue;
+        };
+        let claimed = share.get("claimed").cloned().unwrap_or(J::Null);
+        map.insert(format!("{name}.申领"), claimed.clone());
+        map.insert(format!("{name}.claimed"), claimed);
+    }
+    map
+}
+
 /// A value of the JSON report as an officer reads it: `500,000 元`, `30%`, `是`, `优秀`.
 fn shown(v: Option<&J>, lang: Lang) -> String {
     match v {
@@ -731,6 +767,7 @@ fn run_case(
     };
     let mut values = rule_values(report.get("policy_rules"));
     values.extend(rule_values(subject.get("rules")));
+    values.extend(pool_values(report.get("pools"), subject.get("rules")));
     // The case stands on the rules it names: another rule that cannot be worked out for this
     // subject (or any rule of another subject) does not stop it.
     let stopped: Vec<&String> = case

@@ -166,6 +166,14 @@ impl Reading {
     #[inline]
     pub fn parse(&self, text: &[u8]) -> Option<i128> {
         let (neg, acc, places) = digits(text)?;
+        self.of_digits(neg, acc, places)
+    }
+
+    /// The mantissa of a plain decimal already split into its sign, its digits as one whole
+    /// number (at most 18 of them) and its number of places (what [`parse`] reads from
+    /// `-12.50`: `true`, 1250, 2).
+    #[inline]
+    pub fn of_digits(&self, neg: bool, acc: u64, places: u32) -> Option<i128> {
         let k = self.by_places.get(places as usize).copied().unwrap_or(0);
         // At most 18 digits: within `i64`; a product past it is worked out the general way.
         match i64::try_from(acc).ok().and_then(|a| a.checked_mul(k)).filter(|_| k != 0) {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use rust_decimal::Decimal;
 
 use super::fixed::{MAX_SCALE, from_decimal, pow10};
-use super::{Column, Cv, DecFn, FieldIn, Op, Program, Reg, RoundMode, Scalar, Ty};
+use super::{Column, Cv, DecFn, FieldIn, NotCompiled, Op, Program, Reg, RoundMode, Scalar, Ty};
 use crate::ast::{
     AwardClause, AwardDecl, BinOp, CmpOp, CondBody, CondGroup, Exception, Expr, ExprKind,
     GroupKind, IndicatorsDecl, Item, ItemKind, LogicOp, Node, Pattern, Policy, TargetKind, YearSel,
@@ -46,6 +46,8 @@ pub(super) struct Lower<'a, 'c, 'p> {
     /// Definitions compiled, by the year they were compiled for.
     defs: BTreeMap<(DefId, Option<u16>), (Reg, Ty)>,
     busy: BTreeSet<(DefId, Option<u16>)>,
+    /// The innermost definition that had no compiled form, once one has failed.
+    failed_in: Option<DefId>,
     /// The interpreter, for the definitions that read no subject's data: each is worked out
     /// once, exactly, when compiling, and enters the program as a constant.
     interpreter: Evaluator<'c, 'p>,
@@ -104,6 +106,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             yearly: BTreeMap::new(),
             defs: BTreeMap::new(),
             busy: BTreeSet::new(),
+            failed_in: None,
             interpreter: Evaluator::new(policy, checked, Some(subject), params.clone()),
             consts: BTreeMap::new(),
             optional: Vec::new(),
@@ -166,7 +169,14 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
     /// Lowers every rule reported for the subject (and the top-level ones, which the
     /// interpreter evaluates for every subject too). Returns the program and, per field, whether
     /// it is optional.
-    pub(super) fn finish(mut self) -> Res<(Program, Vec<bool>)> {
+    pub(super) fn finish(mut self) -> Result<(Program, Vec<bool>), NotCompiled> {
+        match self.lower_rules() {
+            Ok(()) => Ok((self.prog, self.optional)),
+            Err(message) => Err(NotCompiled { rule: self.failed_in, message }),
+        }
+    }
+
+    fn lower_rules(&mut self) -> Res<()> {
         let checked = self.checked;
         for (id, d) in checked.scope.defs.iter().enumerate() {
             let DefSource::Item(item) = d.source else { continue };
@@ -185,12 +195,14 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             let (reg, ty) = self.def(id)?;
             if d.subject.is_some() && shown {
                 if matches!(ty, Ty::Text(_)) {
+                    self.failed_in = Some(id);
                     return Err(format!(
                         "`{}` is a text, which the compiled form does not hold",
                         d.name
                     ));
                 }
                 if ty == Ty::Ratio {
+                    self.failed_in = Some(id);
                     return Err(format!(
                         "`{}` is a growth rate, which the compiled form only compares",
                         d.name
@@ -210,7 +222,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                 });
             }
         }
-        Ok((self.prog, self.optional))
+        Ok(())
     }
 
     fn reg(&mut self, ty: Option<Ty>, init: Cv) -> Reg {
@@ -373,7 +385,11 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
         }
         let v = self.item(id, item).map_err(|why| {
             // The innermost definition that has no compiled form names itself.
-            if why.starts_with("in `") { why } else { format!("in `{}`: {why}", d.name) }
+            if self.failed_in.is_some() {
+                return why;
+            }
+            self.failed_in = Some(id);
+            format!("in `{}`: {why}", d.name)
         })?;
         self.busy.remove(&key);
         self.defs.insert(key, v);

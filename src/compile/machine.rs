@@ -32,6 +32,12 @@ pub struct Machine<'p> {
 /// How many subjects [`Machine::run_lanes`] evaluates together.
 pub const LANES: usize = 64;
 
+/// The distance between two registers' lanes in the register file: one lane-row and a cache
+/// line more. At exactly 64 × 8 bytes apart, the same lane of every register falls in 8 of the
+/// 64 sets of a level-one cache, and writing a row's cells (one per register) evicted each
+/// other (provincial 县: 28% of the reader's time in that store).
+const STRIDE: usize = LANES + 8;
+
 /// A missing value. No number takes it: a result equal to it is an overflow.
 pub const MISSING: i64 = i64::MIN;
 
@@ -60,7 +66,7 @@ fn encode(v: Cv) -> i64 {
 
 impl<'p> Machine<'p> {
     pub fn new(prog: &'p Program) -> Self {
-        let regs: Vec<i64> = prog.init.iter().flat_map(|v| [encode(*v); LANES]).collect();
+        let regs: Vec<i64> = prog.init.iter().flat_map(|v| [encode(*v); STRIDE]).collect();
         let dec = if prog.types.contains(&Some(Ty::Dec)) {
             vec![Decimal::ZERO; regs.len()]
         } else {
@@ -88,7 +94,7 @@ impl<'p> Machine<'p> {
         {
             *p = true;
         }
-        if let Some(r) = self.regs.get_mut(reg as usize * LANES + lane) {
+        if let Some(r) = self.regs.get_mut(reg as usize * STRIDE + lane) {
             *r = encode(v);
         }
     }
@@ -96,7 +102,7 @@ impl<'p> Machine<'p> {
     /// Sets a register in lanes `0..values.len()` (at most [`LANES`]) from values already
     /// encoded ([`Cv::encoded`]): one column of a batch of subjects held in columns.
     pub fn set_column(&mut self, reg: super::Reg, values: &[i64]) {
-        let start = reg as usize * LANES;
+        let start = reg as usize * STRIDE;
         let Some(lanes) = self.regs.get_mut(start..start + values.len().min(LANES)) else {
             return;
         };
@@ -111,7 +117,7 @@ impl<'p> Machine<'p> {
     /// A register's lanes as encoded values ([`Cv::encoded`]); read them with the register's
     /// type ([`Program::ty`](super::Program::ty)), after checking [`failed`](Machine::failed).
     pub fn column(&self, reg: super::Reg) -> &[i64] {
-        let start = reg as usize * LANES;
+        let start = reg as usize * STRIDE;
         self.regs.get(start..start + LANES).unwrap_or_default()
     }
 
@@ -157,7 +163,7 @@ impl<'p> Machine<'p> {
 
     /// The value of a register in one lane.
     pub fn value_at(&self, lane: usize, r: super::Reg) -> Cv {
-        let x = self.regs.get(r as usize * LANES + lane).copied().unwrap_or(MISSING);
+        let x = self.regs.get(r as usize * STRIDE + lane).copied().unwrap_or(MISSING);
         if x == MISSING {
             return Cv::Missing;
         }
@@ -203,13 +209,13 @@ impl<'p> Machine<'p> {
             let dst = dst_of(op) as usize;
             // Every instruction writes a register allocated after its operands: the operands
             // lie below the destination.
-            let at = (dst * LANES).min(self.regs.len());
+            let at = (dst * STRIDE).min(self.regs.len());
             let (lo, hi) = self.regs.split_at_mut(at);
             let Some(o) = hi.get_mut(..LANES).and_then(|s| <&mut Lane>::try_from(s).ok()) else {
                 continue;
             };
             let get = |r: super::Reg| -> &Lane {
-                let start = r as usize * LANES;
+                let start = r as usize * STRIDE;
                 lo.get(start..start + LANES)
                     .and_then(|s| <&Lane>::try_from(s).ok())
                     .unwrap_or(&missing)
@@ -244,7 +250,7 @@ impl<'p> Machine<'p> {
             (Cv::Num(y), Ty::Year) => V::Year(u16::try_from(y).map_err(|_| Fallback)?),
             (Cv::Num(d), Ty::Date) => V::Date(date_of(d).ok_or(Fallback)?),
             (Cv::Num(_), Ty::Dec) => {
-                V::Num(*self.dec.get(c.reg as usize * LANES + lane).ok_or(Fallback)?, c.dim)
+                V::Num(*self.dec.get(c.reg as usize * STRIDE + lane).ok_or(Fallback)?, c.dim)
             }
             _ => return Err(Fallback),
         })
@@ -456,7 +462,7 @@ pub(super) fn decimal(op: &Op) -> bool {
 /// division by zero marks the lane for the interpreter, which reports it.
 fn run_decimal(op: &Op, regs: &mut [i64], dec: &mut [Decimal], bad: &mut Flags) {
     for (lane, bad) in bad.iter_mut().enumerate() {
-        let at = |r: super::Reg| r as usize * LANES + lane;
+        let at = |r: super::Reg| r as usize * STRIDE + lane;
         let num = |r: super::Reg| regs.get(at(r)).copied().filter(|x| *x != MISSING);
         let value = |r: super::Reg| num(r).and_then(|_| dec.get(at(r)).copied());
         // The result: `None` when missing, else its register's entry and decimal value;

@@ -313,18 +313,46 @@ impl Program {
     }
 }
 
+/// Why a subject kind's rules have no compiled form: the definition that has none (the
+/// innermost, when one definition reads another), when the reason lies in one, and the
+/// reason in words (naming that definition: ``in `增`: a yearly function, and there is no
+/// evaluation year``).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotCompiled {
+    /// The definition without a compiled form; none when the reason is the subject kind's
+    /// (a field with a default, a parameter without a value).
+    pub rule: Option<DefId>,
+    /// The reason, for a person.
+    pub message: String,
+}
+
+impl std::fmt::Display for NotCompiled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for NotCompiled {}
+
+impl NotCompiled {
+    /// A reason that lies in no one definition.
+    pub fn whole(message: impl Into<String>) -> Self {
+        NotCompiled { rule: None, message: message.into() }
+    }
+}
+
 /// Compiles the rules of `subject` in a checked policy, with the parameter values given
 /// (by name; a parameter not given takes its default), for the evaluation year `year` (the
 /// year yearly fields and parameters are read at; without one, a policy that reads yearly
-/// data does not compile, as the interpreter then stops with `ZC0703`). Returns why when
-/// some construct has no compiled form.
+/// data does not compile, as the interpreter then stops with `ZC0703`). Returns why, and
+/// where, when some construct has no compiled form.
 pub fn compile<'p>(
     policy: &'p Policy,
     checked: &Checked<'p>,
     subject: SubjectId,
     params: &BTreeMap<String, Value>,
     year: Option<u16>,
-) -> Result<Program, String> {
+) -> Result<Program, NotCompiled> {
     compile_for_data(policy, checked, subject, params, year, None)
 }
 
@@ -339,11 +367,13 @@ pub fn compile_for_data<'p>(
     params: &BTreeMap<String, Value>,
     year: Option<u16>,
     first_year: Option<u16>,
-) -> Result<Program, String> {
+) -> Result<Program, NotCompiled> {
     let (mut prog, optional) =
-        lower::Lower::new(policy, checked, subject, params, year, first_year)?.finish()?;
+        lower::Lower::new(policy, checked, subject, params, year, first_year)
+            .map_err(NotCompiled::whole)?
+            .finish()?;
     if !machine::ordered(&prog) {
-        return Err("an instruction reads a register written after it".into());
+        return Err(NotCompiled::whole("an instruction reads a register written after it"));
     }
     missing::analyse(&mut prog, &optional);
     Ok(prog)

@@ -36,6 +36,8 @@ pub fn explain(code: Code) -> &'static str {
         Code::MissingParamValue => include_str!("../../docs/codes/ZC0705.md"),
         Code::FenOutcome => include_str!("../../docs/codes/ZC0709.md"),
         Code::Interpreted => include_str!("../../docs/codes/ZC0710.md"),
+        Code::PoolCut => include_str!("../../docs/codes/ZC0720.md"),
+        Code::PoolExceeded => include_str!("../../docs/codes/ZC0721.md"),
         Code::OutsideValidity => include_str!("../../docs/codes/ZC0707.md"),
         Code::OutsideValidityRefused => include_str!("../../docs/codes/ZC0711.md"),
         Code::MissingResults => include_str!("../../docs/codes/ZC0708.md"),

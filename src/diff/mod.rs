@@ -125,11 +125,14 @@ fn add(sum: &mut Decimal, x: Decimal, overflow: &std::cell::Cell<bool>) {
 }
 
 /// Compares the two versions over one pass of `source`, whose rows hold `old_columns` cells
-/// of the old version, then the new one's. `pools` and `lines` are the new version's, their award
-/// indices counting the new version's awards.
+/// of the old version, then the new one's. `old_pools` are the old version's pools, their
+/// award indices counting the old version's awards; `pools` and `lines` the new version's,
+/// counting the new version's. Each version's amounts are compared after its own pools' cut:
+/// when a pool can cut, a first pass adds up the claims.
 pub fn diff(
     source: &mut dyn Source,
     old_columns: usize,
+    old_pools: &[Pool],
     pools: &[Pool],
     lines: &[Line],
 ) -> (Diff, crate::diagnostics::Diagnostics) {
@@ -185,7 +188,28 @@ pub fn diff(
     let mut subjects = 0u64;
     let (mut total_before, mut total_after) = (Decimal::ZERO, Decimal::ZERO);
     let overflow = std::cell::Cell::new(false);
+    // The cut of each award column: (pool, claims, step) of the first pool of its version that
+    // pays it and is exceeded, from a first pass over the claims.
+    let (cuts, claimed) =
+        pool_cuts(source, &[(&old_awards, old_pools), (&new_awards, pools)], &overflow);
+    let mut cut_cells: Vec<Cell> = Vec::new();
     let diags = source.pass(&mut |row| {
+        let row = if cuts.iter().all(Option::is_none) {
+            row
+        } else {
+            cut_cells.clear();
+            cut_cells.extend_from_slice(row.cells);
+            for (k, c) in cut_cells.iter_mut().enumerate() {
+                let (Some(Some((total, claims, step))), Some(a)) = (cuts.get(k), c.money()) else {
+                    continue;
+                };
+                match crate::simulate::pools::cut(a, *total, *claims, *step) {
+                    Some(x) => *c = Cell::Num(x, crate::units::Dim::MONEY),
+                    None => overflow.set(true),
+                }
+            }
+            crate::simulate::Row { id: row.id, cells: &cut_cells }
+        };
         subjects += 1;
         let money = |k: Option<usize>| k.and_then(|k| row.cells.get(k)).and_then(Cell::money);
         let (mut sb, mut sa) = (Decimal::ZERO, Decimal::ZERO);
@@ -257,11 +281,28 @@ pub fn diff(
     // The new version's award names, in order: the indices pools and lines use.
     let new_names: Vec<&str> =
         new_awards.iter().filter_map(|j| columns.get(*j).map(|c| c.name.as_str())).collect();
+    // The claims, before any pool's cut.
     let claims = |idx: &[usize], old_side: bool| {
         idx.iter()
             .filter_map(|i| new_names.get(*i))
-            .filter_map(|n| awards.iter().find(|a| a.name == *n))
-            .filter_map(|a| if old_side { a.before } else { a.after })
+            .filter_map(|n| {
+                let (a, ko, kn) = names
+                    .iter()
+                    .position(|x| x == n)
+                    .and_then(|p| Some((awards.get(p)?, award_cols.get(p)?)))
+                    .map(|(a, (ko, kn))| (a, *ko, *kn))?;
+                let k = if old_side { ko } else { kn };
+                match (&claimed, k) {
+                    (Some(t), Some(k)) => t.get(k).copied(),
+                    _ => {
+                        if old_side {
+                            a.before
+                        } else {
+                            a.after
+                        }
+                    }
+                }
+            })
             .fold(Decimal::ZERO, |mut s, x| {
                 add(&mut s, x, &overflow);
                 s
@@ -300,4 +341,54 @@ pub fn diff(
         overflow,
     };
     (d, diags)
+}
+
+/// A pool's cut of a column: the pool, its claims and its step.
+type PoolCut = (Decimal, Decimal, Decimal);
+
+/// Per column of the register, the cut of the pool that pays it, and each column's total before
+/// any cut (the claims) when a pass was taken: `(pool, claims, step)` for the
+/// awards (`sides`: each version's award columns and pools) of the first pool of their version
+/// that pays them and whose claims exceed it with a cut written; `None` elsewhere. Takes a pass
+/// over `source` only when some pool writes a cut.
+fn pool_cuts(
+    source: &mut dyn Source,
+    sides: &[(&[usize], &[Pool])],
+    overflow: &std::cell::Cell<bool>,
+) -> (Vec<Option<PoolCut>>, Option<Vec<Decimal>>) {
+    let width = source.columns().len();
+    let mut cuts = vec![None; width];
+    if !sides.iter().any(|(_, pools)| pools.iter().any(|p| p.step.is_some())) {
+        return (cuts, None);
+    }
+    let mut totals = vec![Decimal::ZERO; width];
+    let _ = source.pass(&mut |row| {
+        for (t, c) in totals.iter_mut().zip(row.cells) {
+            if let Some(a) = c.money() {
+                add(t, a, overflow);
+            }
+        }
+    });
+    for (awards, pools) in sides {
+        for p in pools.iter() {
+            let Some(step) = p.step else { continue };
+            let cols: Vec<usize> =
+                p.awards.iter().filter_map(|i| awards.get(*i).copied()).collect();
+            let mut claims = Decimal::ZERO;
+            for k in &cols {
+                add(&mut claims, totals.get(*k).copied().unwrap_or_default(), overflow);
+            }
+            if claims <= p.total {
+                continue;
+            }
+            for k in cols {
+                if let Some(slot) = cuts.get_mut(k)
+                    && slot.is_none()
+                {
+                    *slot = Some((p.total, claims, step));
+                }
+            }
+        }
+    }
+    (cuts, Some(totals))
 }

@@ -74,8 +74,11 @@ pub fn evaluate(
         Some(d) => diags.push(d),
         None => {}
     }
+    // A pool cuts each claim by the claims of every subject: with one, every subject is
+    // evaluated and the one asked for kept after the cut.
+    let pooled = !crate::eval::pool::specs(policy, checked, loaded.subject).is_empty();
     for record in &loaded.dataset.records {
-        if opts.subject.as_ref().is_some_and(|s| *s != record.key) {
+        if !pooled && opts.subject.as_ref().is_some_and(|s| *s != record.key) {
             continue;
         }
         let (o, d) = ev.evaluate(record, loaded.year);
@@ -87,6 +90,14 @@ pub fn evaluate(
     {
         let keys = loaded.dataset.records.iter().map(|r| r.key.as_str());
         return Err(no_subject(data, s, keys));
+    }
+    if pooled {
+        let (_, pool_diags) =
+            crate::eval::pool::apply(policy, checked, loaded.subject, &mut outcomes);
+        diags.extend(pool_diags);
+        if let Some(s) = &opts.subject {
+            outcomes.retain(|o| o.key == *s);
+        }
     }
     // Each imported policy on the same data: its awards per subject.
     let mut imported_amounts: BTreeMap<

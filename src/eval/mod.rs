@@ -11,6 +11,7 @@ mod expr;
 pub mod fen;
 pub mod outcome;
 pub mod overflow;
+pub mod pool;
 mod rules;
 pub mod stack;
 pub mod value;

@@ -124,6 +124,9 @@ pub struct AwardResult {
     /// Eligible, but not paid this year: a one-off award already due in an earlier year, or a
     /// yearly award past the years it runs.
     pub not_this_year: Option<NotThisYear>,
+    /// The pool that pays it, when the policy declares one ([`super::pool::apply`]): `amount`
+    /// is then the amount after the pool's cut, and the share keeps the amount claimed.
+    pub pool: Option<super::pool::PoolShare>,
 }
 
 /// Why an eligible award pays nothing in the evaluation year.

@@ -513,6 +513,7 @@ impl Evaluator<'_, '_> {
                 reduce: None,
                 amount: zero,
                 not_this_year,
+                pool: None,
             });
         }
         let mut base = zero.clone();
@@ -570,6 +571,7 @@ impl Evaluator<'_, '_> {
             reduce,
             amount,
             not_this_year: None,
+            pool: None,
         })
     }
 

@@ -4,27 +4,20 @@
 
 use crate::ast::Policy;
 use crate::checker::Checked;
+use crate::compile::NotCompiled;
 use crate::diagnostics::{Code, Diagnostic, Text};
 use crate::source::Loc;
 
-/// `ZC0710` for the rules of `kind`, which did not compile for `why` (the compiler's reason,
-/// which names the rule first: ``in `增`: …`` or `` `增` is …``), labelled at that rule (else at
-/// the subject kind's declaration).
-pub fn note(policy: &Policy, checked: &Checked<'_>, kind: &str, why: &str) -> Option<Diagnostic> {
+/// `ZC0710` for the rules of `kind`, which did not compile (`why`, the compiler's reason),
+/// labelled at the rule without a compiled form (else at the subject kind's declaration).
+pub fn note(
+    policy: &Policy,
+    checked: &Checked<'_>,
+    kind: &str,
+    why: &NotCompiled,
+) -> Option<Diagnostic> {
     let sid = *checked.scope.subject_names.get(kind)?;
-    let named = why
-        .strip_prefix("in `")
-        .or_else(|| why.strip_prefix('`'))
-        .and_then(|rest| rest.split_once('`'))
-        .map(|(n, _)| n);
-    let rule = named.and_then(|n| {
-        checked
-            .scope
-            .defs
-            .iter()
-            .find(|d| d.name == n && (d.subject.is_none() || d.subject == Some(sid)))
-            .map(|d| d.span)
-    });
+    let rule = why.rule.and_then(|id| checked.scope.defs.get(id)).map(|d| d.span);
     let (span, label) = match rule {
         Some(span) => (span, Text::new("没有编译形式", "no compiled form")),
         None => {

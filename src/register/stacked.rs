@@ -23,7 +23,7 @@ use super::{
 use crate::ast::Policy;
 use crate::checker::Checked;
 use crate::checker::scope::DefId;
-use crate::compile::Machine;
+use crate::compile::{Machine, NotCompiled};
 use crate::data::{Dataset, Record, Schema, Value, load_dataset, load_datasets};
 use crate::diagnostics::Diagnostics;
 use crate::eval::Evaluator;
@@ -236,7 +236,7 @@ fn interpret(
         columns: plan.columns.clone(),
         rows: 0,
         interpreted: 0,
-        compiled: Err("stacking rules are applied by the interpreter".into()),
+        compiled: Err(NotCompiled::whole("stacking rules are applied by the interpreter")),
         diagnostics: Diagnostics::new(),
         missing: super::Missing::default(),
     };

@@ -30,6 +30,8 @@ pub struct BasisRow {
     pub step: Step,
     /// The award's working (`NAME.基数`, `NAME.上限` ...), for its arithmetic.
     pub values: Vec<crate::eval::working::Named>,
+    /// The pool that pays it: `amount` is after the pool's cut, the arithmetic says so.
+    pub pool: Option<crate::eval::pool::PoolShare>,
 }
 
 /// The rows of every award of every subject evaluated in `r`, in the report's order. `records`
@@ -48,6 +50,10 @@ pub fn rows(r: &Report<'_, '_>, ev: &Evaluator<'_, '_>, records: &[Record]) -> V
                 amount: rule.value.clone(),
                 step: ev.explain(record, o.year, rule.def),
                 values: o.values.iter().filter(|v| v.name.starts_with(&prefix)).cloned().collect(),
+                pool: match &rule.detail {
+                    crate::eval::outcome::Detail::Award(a) => a.pool.clone(),
+                    _ => None,
+                },
             });
         }
     }
@@ -75,7 +81,15 @@ pub(super) fn headers(lang: Lang) -> [&'static str; 8] {
 
 /// The arithmetic of a row with the numbers filled in, its steps joined by `sep`.
 pub(super) fn arithmetic_text(row: &BasisRow, r: &Report<'_, '_>, lang: Lang, sep: &str) -> String {
-    super::arithmetic::steps(&row.step.name, &row.values, &r.checked.scope, lang).join(sep)
+    let mut steps = super::arithmetic::steps(&row.step.name, &row.values, &r.checked.scope, lang);
+    if let Some(p) = &row.pool {
+        let after = amount_text(&row.amount, r, lang);
+        steps.push(match lang {
+            Lang::Zh => format!("{}，核减后 {after} 元", super::pools::share(p, lang)),
+            Lang::En => format!("{}, after the cut {after} 元", super::pools::share(p, lang)),
+        });
+    }
+    steps.join(sep)
 }
 
 /// An amount in 元 without its unit (the header gives it), exact: `500,000.001`. A value that

@@ -29,11 +29,18 @@ pub(crate) fn render_counted(r: &Report<'_, '_>, only: &[String]) -> (Vec<u8>, S
     }
     // Values of the working `only` names (`科技成果转化补助.比例`), after the layout's columns.
     let named = value_columns(r, only);
+    // The awards a pool pays: each its amount claimed before the cut, after every other column.
+    let pooled = claimed_columns(r, only);
     let mut header = out::header(&r.key_name(), &layout.names);
     append(&mut header, named.iter().map(|n| |w: &mut Vec<u8>| out::field(w, n)));
+    append(
+        &mut header,
+        pooled.iter().map(|d| move |w: &mut Vec<u8>| out::field(w, &claimed_name(r.name(*d)))),
+    );
     w.extend_from_slice(&header);
     let defs = r.subject_columns();
     let mut sums = Sums::new(&layout.summed);
+    let mut claims = out::Sums::new(&vec![true; pooled.len()]);
     for (i, o) in r.outcomes.iter().enumerate() {
         let start = w.len();
         let value = |c: usize| {
@@ -63,14 +70,45 @@ pub(crate) fn render_counted(r: &Report<'_, '_>, only: &[String]) -> (Vec<u8>, S
             );
             w.extend_from_slice(&row);
         }
+        if !pooled.is_empty() {
+            let mut row = w.split_off(start);
+            let cells: Vec<Option<rust_decimal::Decimal>> =
+                pooled.iter().map(|d| claimed(o, *d)).collect();
+            for (j, c) in cells.iter().enumerate() {
+                match c {
+                    Some(n) => claims.add(j, *n),
+                    None => claims.missing_at(j),
+                }
+            }
+            append(
+                &mut row,
+                cells.into_iter().map(|c| {
+                    move |w: &mut Vec<u8>| match c {
+                        Some(n) => out::amount(w, n.normalize()),
+                        None => w.extend_from_slice(out::MISSING.as_bytes()),
+                    }
+                }),
+            );
+            w.extend_from_slice(&row);
+        }
     }
     if layout.has_total_row() {
         let start = w.len();
         sums.write_row(&mut w);
-        if !named.is_empty() {
+        if !named.is_empty() || !pooled.is_empty() {
             // The working is not added up: its cells in the row of totals are left empty.
             let mut row = w.split_off(start);
             append(&mut row, named.iter().map(|_| |_: &mut Vec<u8>| {}));
+            append(
+                &mut row,
+                claims.cells.iter().map(|t| {
+                    move |w: &mut Vec<u8>| {
+                        if let Some(t) = t {
+                            out::total(w, *t);
+                        }
+                    }
+                }),
+            );
             w.extend_from_slice(&row);
         }
     }
@@ -110,4 +148,38 @@ pub(crate) fn layout(r: &Report<'_, '_>, only: &[String]) -> Layout {
         .collect();
     let (names, stacked) = r.stack_rules();
     Layout::new(&cols, only, &names, &stacked)
+}
+
+/// The awards of the report a pool pays, among the columns written: their claims are written
+/// after the other columns.
+pub(crate) fn claimed_columns(
+    r: &Report<'_, '_>,
+    only: &[String],
+) -> Vec<crate::checker::scope::DefId> {
+    let pools = r.pools();
+    r.subject_columns()
+        .into_iter()
+        .filter(|d| pools.iter().any(|p| p.awards.iter().any(|a| a == r.name(*d))))
+        .filter(|d| only.is_empty() || only.iter().any(|n| n == r.name(*d)))
+        .collect()
+}
+
+/// The column of an award's claim: `设备补助（申领）`.
+pub fn claimed_name(award: &str) -> String {
+    format!("{award}（申领）")
+}
+
+/// A subject's claim on award `def` before the pool's cut (`None` when missing).
+fn claimed(
+    o: &crate::eval::outcome::SubjectOutcome,
+    def: crate::checker::scope::DefId,
+) -> Option<rust_decimal::Decimal> {
+    let rule = o.rules.iter().find(|x| x.def == def)?;
+    match &rule.detail {
+        crate::eval::outcome::Detail::Award(a) => match &a.pool {
+            Some(s) => s.claimed,
+            None => money(&rule.value),
+        },
+        _ => money(&rule.value),
+    }
 }

@@ -4,7 +4,8 @@
 //! ```text
 //! { "policy": { "file", "title" },
 //!   "policy_rules": [ rule … ]          (top-level rules, the same for every subject)
-//!   "schema_version": 2,
+//!   "pools": [ { "pool", "total", "claims", "cut", "ratio", "paid", "remainder", … } ],
+//!   "schema_version": 3,
 //!   "subjects": [ { "id", "year",
 //!       "rules": [ { "name", "kind", "value", "citation": { "clause", "quote" } | null,
 //!                    "detail": … } ],
@@ -34,8 +35,9 @@ use crate::eval::stack::StackOutcome;
 use crate::units::Dim;
 
 /// The version of the JSON layout (docs/json.md): 2 added `schema_version` and each subject's
-/// `values` (the working, with `eval --working`).
-pub const SCHEMA_VERSION: u32 = 2;
+/// `values` (the working, with `eval --working`); 3 the pools (`pools`, and each award's
+/// `pool`, its `amount` then after the pool's cut).
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Renders the report as pretty-printed JSON.
 pub fn render(r: &Report<'_, '_>) -> String {
@@ -47,7 +49,7 @@ pub fn render(r: &Report<'_, '_>) -> String {
 
 /// Writes the report as pretty-printed JSON to `out`, one subject at a time.
 pub fn write(r: &Report<'_, '_>, out: &mut dyn Write) -> std::io::Result<()> {
-    let mut w = Writer::new(r.policy, r.checked, out);
+    let mut w = Writer::new(r.policy, r.checked, out).pools(r.pools());
     for (i, o) in r.outcomes.iter().enumerate() {
         w.subject(o, r.stacks.get(i).map(Vec::as_slice).unwrap_or_default())?;
     }
@@ -63,12 +65,22 @@ pub struct Writer<'w, 'a, 'p> {
     totals: Totals,
     subjects: usize,
     begun: bool,
+    /// The pools applied to the subjects, written before them ([`Writer::pools`]).
+    pools: Vec<std::sync::Arc<crate::eval::pool::PoolResult>>,
 }
 
 impl<'w, 'a, 'p> Writer<'w, 'a, 'p> {
     pub fn new(policy: &'p Policy, checked: &'a Checked<'p>, out: &'w mut dyn Write) -> Self {
         let r = Report { policy, checked, outcomes: &[], stacks: &[] };
-        Writer { out, r, totals: Totals::default(), subjects: 0, begun: false }
+        Writer { out, r, totals: Totals::default(), subjects: 0, begun: false, pools: Vec::new() }
+    }
+
+    /// The pools the subjects were cut by (known before the first subject is written: a pool is
+    /// applied to the whole register first).
+    #[must_use]
+    pub fn pools(mut self, pools: Vec<std::sync::Arc<crate::eval::pool::PoolResult>>) -> Self {
+        self.pools = pools;
+        self
     }
 
     /// The document up to its subjects: the policy, and the top-level rules as `first` has them.
@@ -85,10 +97,12 @@ impl<'w, 'a, 'p> Writer<'w, 'a, 'p> {
                     .collect()
             })
             .unwrap_or_default();
+        let pools: Vec<J> = self.pools.iter().map(|p| pool_json(p)).collect();
         let head = format!(
-            "{{\n  \"policy\": {},\n  \"policy_rules\": {},\n  \"schema_version\": {SCHEMA_VERSION},\n  \"subjects\": [",
+            "{{\n  \"policy\": {},\n  \"policy_rules\": {},\n  \"pools\": {},\n  \"schema_version\": {SCHEMA_VERSION},\n  \"subjects\": [",
             nested(&policy, "  "),
-            nested(&J::Array(policy_rules), "  ")
+            nested(&J::Array(policy_rules), "  "),
+            nested(&J::Array(pools), "  ")
         );
         self.out.write_all(head.as_bytes())
     }
@@ -98,7 +112,7 @@ impl<'w, 'a, 'p> Writer<'w, 'a, 'p> {
         if !self.begun {
             self.begin(Some(o))?;
         }
-        self.totals.add(&self.r, o);
+        self.totals.add(&self.r, o, stacks);
         let sep = if self.subjects == 0 { "\n    " } else { ",\n    " };
         self.subjects += 1;
         let text = nested(&subject_json(&self.r, o, stacks), "    ");
@@ -324,6 +338,11 @@ fn award(a: &crate::eval::outcome::AwardResult, scope: &crate::checker::scope::S
             "capped": a.capped,
             "reduce": a.reduce.as_ref().map(|c| jv(c, scope)),
             "amount": jv(&a.amount, scope),
+            "pool": a.pool.as_ref().map(|s| json!({
+                "pool": s.pool.name,
+                "claimed": s.claimed.map(money),
+                "cut": s.pool.cut,
+            })),
             "not_this_year": a.not_this_year.as_ref().map(|n| match n {
                 crate::eval::outcome::NotThisYear::PaidIn(y) => json!({ "once_due_in": y }),
                 crate::eval::outcome::NotThisYear::Ended { first, years } => {
@@ -337,4 +356,28 @@ fn award(a: &crate::eval::outcome::AwardResult, scope: &crate::checker::scope::S
         m.insert("undecided_clauses".into(), json!(a.undecided));
     }
     j
+}
+
+/// An amount in 元, as every number is written.
+fn money(n: rust_decimal::Decimal) -> J {
+    json!({ "number": n.normalize().to_string(), "unit": "元" })
+}
+
+/// A pool against the register's claims.
+fn pool_json(p: &crate::eval::pool::PoolResult) -> J {
+    json!({
+        "pool": p.name,
+        "total": money(p.total),
+        "awards": p.awards,
+        "not_evaluated": p.foreign,
+        "prorata_step": p.step.map(money),
+        "claims": money(p.claims),
+        "missing_claims": p.missing,
+        "cut": p.cut,
+        "ratio": p.ratio.map(|r| r.normalize().to_string()),
+        "ratio_exact": p.ratio_exact,
+        "paid": money(p.paid),
+        "remainder": p.remainder.map(money),
+        "subjects_cut": p.subjects_cut,
+    })
 }

@@ -48,7 +48,16 @@ pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
                 continue;
             }
             let (kz, ke, _) = r.kind(rule.def);
-            let cite = r.citation(rule.def).map(|(c, _)| format!("§ {c}")).unwrap_or_default();
+            let mut cite = r.citation(rule.def).map(|(c, _)| format!("§ {c}")).unwrap_or_default();
+            if let crate::eval::outcome::Detail::Award(a) = &rule.detail
+                && let Some(p) = &a.pool
+            {
+                cite = format!(
+                    "{cite}{}{}",
+                    if zh { "；" } else { "; " },
+                    super::pools::share(p, lang)
+                );
+            }
             let value = show(&rule.value, &r.checked.scope, lang);
             let _ = writeln!(
                 out,
@@ -120,6 +129,13 @@ pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
             );
         }
     }
+    let pools = r.pools();
+    if !pools.is_empty() {
+        let _ = writeln!(out, "\n## {}\n", if zh { "资金池" } else { "Pools" });
+        for p in &pools {
+            let _ = writeln!(out, "- {}", cell(&super::pools::line(p, lang)));
+        }
+    }
     // The subjects whose awards missing data leaves undetermined, counted and named.
     if let Some(line) = super::undetermined_line(r, lang) {
         let _ = writeln!(out, "\n{line}");
@@ -156,7 +172,7 @@ fn summary(out: &mut String, r: &Report<'_, '_>, g: &super::Grand, lang: Lang) {
         row.push(parts.total(r, i).map_or_else(|| missing(lang), grouped));
         let _ = writeln!(out, "| {} |", row.join(" | "));
     }
-    let totals = r.totals();
+    let totals = r.column_totals();
     let mut last = vec![format!("**{}**", super::total_label(g.missing, lang))];
     for d in &awards {
         let t = totals.iter().find(|t| t.def == *d);

@@ -9,6 +9,7 @@ mod csv;
 pub mod explain;
 mod json;
 mod markdown;
+pub mod pools;
 pub mod show;
 mod text;
 pub mod working;
@@ -26,7 +27,7 @@ use crate::eval::value::V;
 use crate::units::Dim;
 
 pub use csv::render as csv;
-pub(crate) use csv::{layout as csv_layout, render_counted as csv_counted};
+pub(crate) use csv::{claimed_name, layout as csv_layout, render_counted as csv_counted};
 pub use json::{
     Writer as JsonWriter, render as json, render_lines as jsonl, write as write_json,
     write_line as write_json_line,
@@ -166,8 +167,19 @@ impl Report<'_, '_> {
     /// Each award's total amount and number of recipients (subjects with an amount above 0).
     pub fn totals(&self) -> Vec<Total> {
         let mut totals = Totals::default();
+        for (i, o) in self.outcomes.iter().enumerate() {
+            totals.add(self, o, self.stacks.get(i).map(Vec::as_slice).unwrap_or_default());
+        }
+        totals.0
+    }
+
+    /// Each award's column total: its amounts as the per-rule tables show them (what each award
+    /// pays on its own, the lower side of `就高不重复` included), for the row of totals under
+    /// such a table; [`Report::totals`] is what is paid.
+    pub fn column_totals(&self) -> Vec<Total> {
+        let mut totals = Totals::default();
         for o in self.outcomes {
-            totals.add(self, o);
+            totals.add(self, o, &[]);
         }
         totals.0
     }
@@ -442,15 +454,29 @@ pub struct Grand {
 pub struct Totals(pub Vec<Total>);
 
 impl Totals {
-    /// Adds one subject's awards.
-    pub fn add(&mut self, r: &Report<'_, '_>, o: &SubjectOutcome) {
+    /// Adds one subject's awards, as paid: an award a stacking rule takes counts what the rule
+    /// pays of it (nothing for the lower side of `就高不重复`), the others their amount.
+    pub fn add(&mut self, r: &Report<'_, '_>, o: &SubjectOutcome, stacks: &[StackOutcome]) {
         for rule in &o.rules {
             if !r.is_award(rule.def) {
                 continue;
             }
-            let amount = match rule.value {
+            let own = match rule.value {
                 V::Num(n, d) if d == Dim::MONEY => n,
                 _ => Decimal::ZERO,
+            };
+            let name = r.name(rule.def);
+            let mut taken = stacks
+                .iter()
+                .flat_map(|s| &s.members)
+                .filter(|m| m.name == name)
+                .map(|m| m.paid)
+                .peekable();
+            let amount = if taken.peek().is_some() {
+                // Under two stacking rules, the award is paid at most once: the smaller.
+                taken.fold(own, Decimal::min)
+            } else {
+                own
             };
             let pos = self.0.iter().position(|t| t.def == rule.def);
             let t = match pos {

@@ -117,6 +117,13 @@ pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
             }
         }
     }
+    let pools = r.pools();
+    if !pools.is_empty() {
+        let _ = writeln!(out, "\n{}", if zh { "== 资金池" } else { "== pools" });
+        for p in &pools {
+            let _ = writeln!(out, "  {}", super::pools::line(p, lang));
+        }
+    }
     // The subjects whose awards missing data leaves undetermined, counted and named.
     if let Some(line) = super::undetermined_line(r, lang) {
         let _ = writeln!(out, "\n{line}");
@@ -243,6 +250,9 @@ fn detail(out: &mut String, r: &Report<'_, '_>, def: usize, d: &Detail, lang: La
             }
             if let Some(cut) = &a.reduce {
                 parts.push(format!("{} {}", w(lang, "核减", "cut by"), show(cut, scope, lang)));
+            }
+            if let Some(s) = &a.pool {
+                parts.push(super::pools::share(s, lang));
             }
             let _ = writeln!(out, "    {}", parts.join(if zh { "；" } else { "; " }));
         }

@@ -289,7 +289,7 @@ fn results(ws: &mut Worksheet, r: &Report<'_, '_>, lang: Lang) -> Result<(), Xls
     {
         let row = row32(r.outcomes.len() + 1);
         s.bold(row, 0, &super::total_label(g.missing, lang))?;
-        let totals = r.totals();
+        let totals = r.column_totals();
         for (j, d) in defs.iter().enumerate() {
             if let Some(t) = totals.iter().find(|t| t.def == *d && r.money_award(*d)) {
                 s.decimal(row, col16(j + 1), t.amount, false)?;
@@ -333,6 +333,17 @@ fn totals(ws: &mut Worksheet, r: &Report<'_, '_>, lang: Lang) -> Result<(), Xlsx
         s.amount(row, 1, g.total)?;
         s.decimal(row, 2, Decimal::from(g.recipients), false)?;
         row += 1;
+    }
+    // The pools, one line each below the table (the amounts above are after their cut).
+    let pools = r.pools();
+    if !pools.is_empty() {
+        row += 1;
+        s.bold(row, 0, if lang == Lang::Zh { "资金池" } else { "pools" })?;
+        row += 1;
+        for p in &pools {
+            s.text(row, 0, &super::pools::line(p, lang))?;
+            row += 1;
+        }
     }
     let heading = r.heading(lang);
     if !heading.is_empty() {

@@ -48,6 +48,8 @@ pub struct Cut {
     pub ratio_exact: bool,
     /// What is paid after the cut, in 元: the sum of every claim cut and rounded down.
     pub paid: Decimal,
+    /// What the rounding down leaves unpaid, in 元: pool − paid.
+    pub remainder: Decimal,
     /// Subjects whose claim was cut.
     pub subjects: u64,
 }
@@ -95,9 +97,12 @@ pub struct Simulation {
     pub awards: Vec<AwardStats>,
     /// All awards together, in 元 (before any pool cut).
     pub total: Decimal,
-    /// Subjects receiving more than 0.
+    /// All awards together after the cut of the pools, when one is cut: what the recipients
+    /// receive (the distribution below is theirs).
+    pub paid: Option<Decimal>,
+    /// Subjects receiving more than 0 (after any pool cut).
     pub recipients: u64,
-    /// The smallest and largest total of a recipient.
+    /// The smallest and largest total of a recipient (after any pool cut).
     pub min: Option<Decimal>,
     pub max: Option<Decimal>,
     /// Quantiles of the recipients' totals (none when nobody receives anything).
@@ -130,27 +135,124 @@ pub fn simulate(
         buf.clear();
         buf.extend(award_cols.iter().map(|i| row.cells.get(*i).and_then(Cell::money)));
     };
-    let mut agg = Aggregate::new(names.clone(), bound);
     let mut buf = Vec::new();
-    let diags = source.pass(&mut |row| {
-        amounts_of(&row, &mut buf);
-        agg.add(row.id, &buf);
-    });
-    let mut passes = 1;
+    let mut overflow = false;
+    let mut passes = 0;
+    // A pool that can cut needs its claims before any amount is added up: a first pass adds up
+    // each award's claims, and the passes after it see every amount after the cut, so that the
+    // distribution is what each recipient receives.
+    let can_cut = pools.iter().any(|p| p.step.is_some() && !p.awards.is_empty());
+    let mut claimed: Option<(Vec<Decimal>, Diagnostics)> = None;
+    if can_cut {
+        let mut totals = vec![Decimal::ZERO; names.len()];
+        let diags = source.pass(&mut |row| {
+            amounts_of(&row, &mut buf);
+            for (t, a) in totals.iter_mut().zip(&buf) {
+                if let Some(a) = a {
+                    match t.checked_add(*a) {
+                        Some(v) => *t = v,
+                        None => overflow = true,
+                    }
+                }
+            }
+        });
+        passes += 1;
+        claimed = Some((totals, diags));
+    }
     // A pool's claims: the sum of its awards' totals, `None` past the exact range.
-    let sum = |awards: &[usize]| {
+    let sum = |awards: &[usize], totals: &[Decimal]| {
         awards
             .iter()
-            .filter_map(|i| agg.totals.get(*i))
+            .filter_map(|i| totals.get(*i))
             .try_fold(Decimal::ZERO, |s, x| s.checked_add(*x))
     };
-    let mut overflow = agg.overflow;
+    let claim_totals: Vec<Decimal> = claimed.as_ref().map(|c| c.0.clone()).unwrap_or_default();
+    let pool_claims: Vec<Decimal> = pools
+        .iter()
+        .map(|p| {
+            sum(&p.awards, &claim_totals).unwrap_or_else(|| {
+                overflow = true;
+                Decimal::ZERO
+            })
+        })
+        .collect();
+    // The pools to cut, and for each award the first such pool that pays it.
+    let cutting: Vec<bool> = pools
+        .iter()
+        .zip(&pool_claims)
+        .map(|(p, c)| can_cut && p.step.is_some() && *c > p.total)
+        .collect();
+    let mut cut_by: Vec<Option<usize>> = vec![None; names.len()];
+    for (pi, p) in pools.iter().enumerate() {
+        if !cutting.get(pi).copied().unwrap_or(false) {
+            continue;
+        }
+        for a in &p.awards {
+            if let Some(slot) = cut_by.get_mut(*a)
+                && slot.is_none()
+            {
+                *slot = Some(pi);
+            }
+        }
+    }
+    let any_cut = cut_by.iter().any(Option::is_some);
+    // Cuts a row's amounts; adds what each pool pays and the subjects it cuts when `count`.
+    let mut paid = vec![Decimal::ZERO; pools.len()];
+    let mut cut_subjects = vec![0u64; pools.len()];
+    let mut cut_row = |buf: &mut Vec<Option<Decimal>>, count: bool, overflow: &mut bool| {
+        if !any_cut {
+            return;
+        }
+        let mut touched = vec![false; pools.len()];
+        for (ai, slot) in buf.iter_mut().enumerate() {
+            let (Some(Some(pi)), Some(a)) = (cut_by.get(ai), *slot) else { continue };
+            let (Some(p), Some(claims)) = (pools.get(*pi), pool_claims.get(*pi)) else { continue };
+            let Some(c) = pools::cut(a, p.total, *claims, p.step.unwrap_or_default()) else {
+                *overflow = true;
+                continue;
+            };
+            *slot = Some(c);
+            if !count {
+                continue;
+            }
+            if let Some(x) = paid.get_mut(*pi) {
+                match x.checked_add(c) {
+                    Some(v) => *x = v,
+                    None => *overflow = true,
+                }
+            }
+            if c < a
+                && let Some(t) = touched.get_mut(*pi)
+            {
+                *t = true;
+            }
+        }
+        for (pi, t) in touched.iter().enumerate() {
+            if *t && let Some(n) = cut_subjects.get_mut(pi) {
+                *n += 1;
+            }
+        }
+    };
+    let mut agg = Aggregate::new(names.clone(), bound);
+    let first = source.pass(&mut |row| {
+        amounts_of(&row, &mut buf);
+        cut_row(&mut buf, true, &mut overflow);
+        agg.add(row.id, &buf);
+    });
+    passes += 1;
+    let diags = match claimed {
+        Some((_, d)) => d,
+        None => first,
+    };
+    overflow |= agg.overflow;
+    // Without a cut, the claims are the totals of this pass.
+    let claim_totals = if can_cut { claim_totals } else { agg.totals.clone() };
     let mut pool_uses: Vec<PoolUse> = pools
         .iter()
         .map(|p| PoolUse {
             name: p.name.clone(),
             total: p.total,
-            claims: sum(&p.awards).unwrap_or_else(|| {
+            claims: sum(&p.awards, &claim_totals).unwrap_or_else(|| {
                 overflow = true;
                 Decimal::ZERO
             }),
@@ -165,29 +267,13 @@ pub fn simulate(
         .map(|l| LineUse {
             name: l.name.clone(),
             amount: l.amount,
-            claims: sum(&l.awards).unwrap_or_else(|| {
+            claims: sum(&l.awards, &claim_totals).unwrap_or_else(|| {
                 overflow = true;
                 Decimal::ZERO
             }),
             awards: l.awards.iter().filter_map(|i| names.get(*i).cloned()).collect(),
         })
         .collect();
-    // The pools to cut, and for each award the first such pool that pays it.
-    let cutting: Vec<bool> =
-        pool_uses.iter().map(|p| p.step.is_some() && p.claims > p.total).collect();
-    let mut cut_by: Vec<Option<usize>> = vec![None; names.len()];
-    for (pi, p) in pools.iter().enumerate() {
-        if !cutting.get(pi).copied().unwrap_or(false) {
-            continue;
-        }
-        for a in &p.awards {
-            if let Some(slot) = cut_by.get_mut(*a)
-                && slot.is_none()
-            {
-                *slot = Some(pi);
-            }
-        }
-    }
     let mut quantiles = Quantiles::start(
         agg.paid_subjects,
         agg.min.unwrap_or_default(),
@@ -195,61 +281,18 @@ pub fn simulate(
         &agg.distinct,
         bound,
     );
-    let mut cut_pending = cutting.iter().any(|c| *c);
-    let mut paid = vec![Decimal::ZERO; pools.len()];
-    let mut cut_subjects = vec![0u64; pools.len()];
-    let mut after = agg.totals.clone();
-    while quantiles.pending() || cut_pending {
-        let cuts = cut_pending;
-        let narrowing = quantiles.pending();
+    while quantiles.pending() {
         let _ = source.pass(&mut |row| {
             amounts_of(&row, &mut buf);
-            if narrowing
-                && let Some(t) = Aggregate::subject_total(&buf)
+            cut_row(&mut buf, false, &mut overflow);
+            if let Some(t) = Aggregate::subject_total(&buf)
                 && t > Decimal::ZERO
             {
                 quantiles.add(t);
             }
-            if !cuts {
-                return;
-            }
-            let mut touched = vec![false; pools.len()];
-            for (ai, a) in buf.iter().enumerate() {
-                let (Some(Some(pi)), Some(a)) = (cut_by.get(ai), a) else { continue };
-                let (Some(p), Some(pu)) = (pools.get(*pi), pool_uses.get(*pi)) else { continue };
-                let Some(c) = pools::cut(*a, p.total, pu.claims, p.step.unwrap_or_default()) else {
-                    overflow = true;
-                    continue;
-                };
-                if let Some(x) = paid.get_mut(*pi) {
-                    match x.checked_add(c) {
-                        Some(v) => *x = v,
-                        None => overflow = true,
-                    }
-                }
-                if let Some(x) = after.get_mut(ai) {
-                    match a.checked_sub(c).and_then(|cut| x.checked_sub(cut)) {
-                        Some(v) => *x = v,
-                        None => overflow = true,
-                    }
-                }
-                if c < *a
-                    && let Some(t) = touched.get_mut(*pi)
-                {
-                    *t = true;
-                }
-            }
-            for (pi, t) in touched.iter().enumerate() {
-                if *t && let Some(n) = cut_subjects.get_mut(pi) {
-                    *n += 1;
-                }
-            }
         });
         passes += 1;
-        if narrowing {
-            quantiles.end_pass();
-        }
-        cut_pending = false;
+        quantiles.end_pass();
     }
     for (pi, pu) in pool_uses.iter_mut().enumerate() {
         if !cutting.get(pi).copied().unwrap_or(false) {
@@ -257,22 +300,34 @@ pub fn simulate(
         }
         let ratio = pu.total.checked_div(pu.claims).unwrap_or_default();
         let ratio_exact = pools::divides_exactly(pu.total, pu.claims);
+        let paid = paid.get(pi).copied().unwrap_or_default();
         pu.cut = Some(Cut {
             ratio: ratio.normalize(),
             ratio_exact,
-            paid: paid.get(pi).copied().unwrap_or_default(),
+            paid,
+            remainder: pu.total.checked_sub(paid).unwrap_or_default().normalize(),
             subjects: cut_subjects.get(pi).copied().unwrap_or(0),
         });
     }
+    // The total as claimed, before any cut.
+    let claimed_total = claim_totals.iter().try_fold(Decimal::ZERO, |s, x| s.checked_add(*x));
+    let total = if any_cut {
+        claimed_total.unwrap_or_else(|| {
+            overflow = true;
+            agg.total
+        })
+    } else {
+        agg.total
+    };
     let awards = names
         .iter()
         .enumerate()
         .map(|(i, name)| AwardStats {
             name: name.clone(),
-            total: agg.totals.get(i).copied().unwrap_or_default(),
+            total: claim_totals.get(i).copied().unwrap_or_default(),
             recipients: agg.recipients.get(i).copied().unwrap_or(0),
             unknown: agg.unknown.get(i).copied().unwrap_or(0),
-            after_cut: cut_by.get(i).copied().flatten().and(after.get(i).copied()),
+            after_cut: cut_by.get(i).copied().flatten().and(agg.totals.get(i).copied()),
         })
         .collect();
     let histogram =
@@ -280,7 +335,8 @@ pub fn simulate(
     let sim = Simulation {
         subjects: agg.subjects,
         awards,
-        total: agg.total,
+        total,
+        paid: any_cut.then_some(agg.total),
         recipients: agg.paid_subjects,
         min: agg.min,
         max: agg.max,

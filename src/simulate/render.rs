@@ -4,18 +4,20 @@
 //!
 //! ```text
 //! { "policy": { "file", "title" }, "data", "subject", "year", "subjects", "recipients", "total",
+//!   "paid_after_cut" (null unless a pool is cut),
 //!   "awards": [ { "award", "total", "recipients", "not_evaluated", "after_cut" } ],
 //!   "distribution": { "min", "max",
 //!       "quantiles": [ { "name", "value", "exact", "from", "to" } ],
 //!       "histogram": [ { "from", "to", "recipients" } ] },
 //!   "pools": [ { "pool", "total", "claims", "awards", "not_simulated", "prorata_step",
-//!                "cut": { "ratio", "ratio_exact", "paid", "subjects" } | null } ],
+//!                "cut": { "ratio", "ratio_exact", "paid", "remainder", "subjects" } | null } ],
 //!   "budget_lines": [ { "line", "amount", "claims", "awards" } ],
 //!   "passes" }
 //! ```
 //!
 //! The distribution is that of what each recipient (a subject receiving more than 0) receives
-//! from all the policy's awards together, before any pool cut.
+//! from all the policy's awards together, after the cut of any pool (`total` and each award's
+//! `total` are as claimed, `after_cut` and `paid_after_cut` after the cut).
 
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
@@ -183,6 +185,12 @@ pub fn text(sim: &Simulation, meta: &Meta, lang: Lang) -> String {
             yuan(sim.total)
         ),
     });
+    if let Some(paid) = sim.paid {
+        o.push_str(&match lang {
+            Lang::Zh => format!("资金池按比例核减后实发 {}\n", yuan(paid)),
+            Lang::En => format!("{} paid after the pools' pro-rata cut\n", yuan(paid)),
+        });
+    }
     if sim.overflow {
         o.push_str(tr(
             lang,
@@ -219,11 +227,18 @@ pub fn text(sim: &Simulation, meta: &Meta, lang: Lang) -> String {
         o.push('\n');
     }
     o.push('\n');
-    o.push_str(tr(
-        lang,
-        "分布（每个获得者所得合计）\n",
-        "distribution (what each recipient receives in all)\n",
-    ));
+    o.push_str(match sim.paid {
+        None => tr(
+            lang,
+            "分布（每个获得者所得合计）\n",
+            "distribution (what each recipient receives in all)\n",
+        ),
+        Some(_) => tr(
+            lang,
+            "分布（每个获得者核减后所得合计）\n",
+            "distribution (what each recipient receives in all, after the pools' cut)\n",
+        ),
+    });
     if let (Some(min), Some(max)) = (sim.min, sim.max) {
         o.push_str(&format!("  {} {}\n", pad(tr(lang, "最小", "min"), 4), yuan(min)));
         for (name, q) in &sim.quantiles {
@@ -281,23 +296,25 @@ fn pool_text(p: &super::PoolUse, lang: Lang) -> String {
     match (&p.cut, p.step) {
         (Some(c), Some(step)) => o.push_str(&match lang {
             Lang::Zh => format!(
-                "    按比例核减：比例 {} ÷ {} = {}{}，每笔向下舍到 {}；核减后支付 {}，{} 个主体被核减\n",
+                "    按比例核减：比例 {} ÷ {} = {}{}，每笔向下舍到 {}；核减后支付 {}，舍入余额 {}，{} 个主体被核减\n",
                 grouped(p.total),
                 grouped(p.claims),
                 ratio(c.ratio),
                 if c.ratio_exact { "" } else { "（除不尽，计算用精确分数）" },
                 yuan(step),
                 yuan(c.paid),
+                yuan(c.remainder),
                 grouped(Decimal::from(c.subjects))
             ),
             Lang::En => format!(
-                "    cut pro rata: ratio {} ÷ {} = {}{}, each amount rounded down to {}; {} paid after the cut, {} subjects cut\n",
+                "    cut pro rata: ratio {} ÷ {} = {}{}, each amount rounded down to {}; {} paid after the cut, {} left unpaid by rounding, {} subjects cut\n",
                 grouped(p.total),
                 grouped(p.claims),
                 ratio(c.ratio),
                 if c.ratio_exact { "" } else { " (does not end; the exact fraction is used)" },
                 yuan(step),
                 yuan(c.paid),
+                yuan(c.remainder),
                 grouped(Decimal::from(c.subjects))
             ),
         }),
@@ -350,7 +367,7 @@ pub fn json(sim: &Simulation, meta: &Meta) -> String {
         .iter()
         .map(|p| {
             let cut = p.cut.as_ref().map(|c| {
-                json!({ "ratio": c.ratio.to_string(), "ratio_exact": c.ratio_exact, "paid": money(c.paid), "subjects": c.subjects })
+                json!({ "ratio": c.ratio.to_string(), "ratio_exact": c.ratio_exact, "paid": money(c.paid), "remainder": money(c.remainder), "subjects": c.subjects })
             });
             json!({ "pool": p.name, "total": money(p.total), "claims": money(p.claims), "awards": p.awards,
                     "not_simulated": p.foreign, "prorata_step": p.step.map(money), "cut": cut })
@@ -369,6 +386,7 @@ pub fn json(sim: &Simulation, meta: &Meta) -> String {
         "subjects": sim.subjects,
         "recipients": sim.recipients,
         "total": money(sim.total),
+        "paid_after_cut": sim.paid.map(money),
         "awards": awards,
         "distribution": { "min": sim.min.map(money), "max": sim.max.map(money), "quantiles": quantiles, "histogram": histogram },
         "pools": pools,
@@ -450,11 +468,13 @@ pub fn markdown(sim: &Simulation, meta: &Meta, lang: Lang) -> String {
         for p in &sim.pools {
             let cut = p.cut.as_ref().map_or(String::new(), |c| {
                 format!(
-                    "{} {}; {} {}",
+                    "{} {}; {} {}; {} {}",
                     tr(lang, "比例", "ratio"),
                     ratio(c.ratio),
                     tr(lang, "支付", "paid"),
-                    yuan(c.paid)
+                    yuan(c.paid),
+                    tr(lang, "舍入余额", "left by rounding"),
+                    yuan(c.remainder)
                 )
             });
             o.push_str(&format!(
@@ -557,7 +577,14 @@ pub fn xlsx(sim: &Simulation, meta: &Meta) -> Result<Vec<u8>, XlsxError> {
         let mut s = Sheet::new(
             book.add_worksheet(),
             "资金",
-            &header(&["资金池或预算", "金额(元)", "申领(元)", "核减比例", "核减后支付(元)"]),
+            &header(&[
+                "资金池或预算",
+                "金额(元)",
+                "申领(元)",
+                "核减比例",
+                "核减后支付(元)",
+                "舍入余额(元)",
+            ]),
         )?;
         let mut row = 1u32;
         for p in &sim.pools {
@@ -567,6 +594,7 @@ pub fn xlsx(sim: &Simulation, meta: &Meta) -> Result<Vec<u8>, XlsxError> {
             if let Some(c) = &p.cut {
                 s.decimal(row, 3, c.ratio, true)?;
                 s.decimal(row, 4, c.paid, false)?;
+                s.decimal(row, 5, c.remainder, false)?;
             }
             row += 1;
         }
