@@ -94,3 +94,21 @@ fn an_unknown_subject_or_a_format_without_room_for_it_is_refused() {
     assert_eq!(r.status, Status::Usage, "{}", r.err);
     assert!(r.err.contains("ZC0904") && r.err.contains("--explain"), "{}", r.err);
 }
+
+/// A pool cuts each claim by every subject's claims: one subject alone does not show it, so
+/// `--explain` is refused for a policy with a pool, never shown uncut.
+#[test]
+fn a_policy_with_a_pool_is_refused() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let p = format!("{root}/tests/pools/pool.zc");
+    let d = format!("{root}/tests/pools/pool.企业.csv");
+    let args = ["diff", &p, &p, "--data", &d, "--explain", "甲", "--lang", "en"];
+    let r = zhengce(&[&args[..], &["--error-format", "plain"]].concat());
+    assert_eq!(r.status, Status::Usage, "{}", r.err);
+    assert!(
+        r.err.contains("ZC0904")
+            && r.err.contains("a pool's cut depends on every subject's claims"),
+        "{}",
+        r.err
+    );
+}
