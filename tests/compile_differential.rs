@@ -675,7 +675,9 @@ fn totals_over_the_years_agree_with_the_interpreter() {
             assert!(handled > 60, "{year}, {first}: {handled} of 400 handled compiled");
         }
     }
-    // By hand: 2023 none, 2024 30万元, 2025 80万元: 110万元 ≥ 100万元; nothing given: missing.
+    // By hand: 2023 0万元, 2024 30万元, 2025 80万元: 110万元 ≥ 100万元; 2023 left out: the
+    // total is unknown (a year left out is not a year of 0), never 110万元; nothing given:
+    // missing.
     let prog =
         compile_for_data(&p, &checked, sid, &BTreeMap::new(), Some(2025), Some(2023)).unwrap();
     let wan = |n: i64| Value::Number {
@@ -691,14 +693,23 @@ fn totals_over_the_years_agree_with_the_interpreter() {
             Value::Series([(2023, jia(10)), (2024, jia(10)), (2025, jia(10))].into()),
         ],
     };
+    let ev = Evaluator::new(&p, &checked, Some(sid), BTreeMap::new());
     let mut m = Machine::new(&prog);
-    m.load(&county(vec![(2024, wan(30)), (2025, wan(80))])).unwrap();
+    let full = county(vec![(2023, wan(0)), (2024, wan(30)), (2025, wan(80))]);
+    m.load(&full).unwrap();
     m.run().unwrap();
     // 累计融资, 目标 (110万元 ≥ 100万元, 30家 ≥ 30家), 有融资.
     let money = |n: i64| V::Num(Decimal::from(n), zhengce::units::Dim::MONEY);
     assert_eq!(m.outcome(0).unwrap(), money(1_100_000));
     assert_eq!(m.outcome(1).unwrap(), V::Bool(true));
     assert_eq!(m.outcome(2).unwrap(), V::Bool(true));
+    let gap = county(vec![(2024, wan(30)), (2025, wan(80))]);
+    let mut m = Machine::new(&prog);
+    m.load(&gap).unwrap();
+    m.run().unwrap();
+    assert_eq!(m.outcome(0).unwrap(), V::Missing);
+    let (interpreted, _) = ev.evaluate(&gap, Some(2025));
+    assert_eq!(interpreted.rules[0].value, V::Missing);
     let mut m = Machine::new(&prog);
     m.load(&county(vec![])).unwrap();
     m.run().unwrap();
@@ -882,10 +893,14 @@ fn score_sheets_with_quotients_agree_with_the_interpreter() {
     let got = run(&project(true, "1", "3", score("5"), false)).unwrap();
     assert_eq!(got[0], points("11.4999999999999999999999999999"));
     assert_eq!(got[1], grade("差"));
-    // Everything planned arrived (6万元 of 4万元 counts as all of it), no deduction given
-    // counts as none and 不合规 takes 2 of 使用's 7: 2 + 3 + 4 + 5 + 2.5 = 16.5, 良.
-    let got = run(&project(true, "6", "4", Value::Missing, true)).unwrap();
+    // Everything planned arrived (6万元 of 4万元 counts as all of it), a deduction of 0 (did
+    // not happen) and 不合规 takes 2 of 使用's 7: 2 + 3 + 4 + 5 + 2.5 = 16.5, 良.
+    let got = run(&project(true, "6", "4", score("0"), true)).unwrap();
     assert_eq!((&got[0], &got[1]), (&points("16.5"), &grade("良")));
+    // The deduction left empty: the points are unknown, and the grade with them, never full
+    // marks for 套取.
+    let got = run(&project(true, "6", "4", Value::Missing, true)).unwrap();
+    assert_eq!((&got[0], &got[1]), (&V::Missing, &V::Missing));
     // A deduction outside 4-7分 (the interpreter reports it) and nothing planned (a division
     // by zero, which it reports too) are left to the interpreter.
     assert_eq!(run(&project(true, "1", "3", score("3"), false)), None);

@@ -297,9 +297,11 @@ fn transformation_subsidy_is_30_percent_of_local_tax_for_three_years_from_produc
     let r = eval(POLICY, ENTERPRISES, &["--year", "2018"]);
     assert_eq!(yuan(&r, "山西大新传动技术有限公司", "转型技改补助"), d("183000"));
     // 高义钢铁 in its production year 2017 (0年): 852,000 × 30% = 255,600 (2017 is before the
-    // document's period, 2018-2019: evaluated with the ZC0707 warning).
+    // document's period, 2018-2019: evaluated as asked with --outside-validity, the ZC0707
+    // warning, and the subject marked).
     let r = eval_outside_validity(POLICY, ENTERPRISES, &["--year", "2017"]);
     assert_eq!(yuan(&r, "高义钢铁有限公司", "转型技改补助"), d("255600"));
+    assert!(r["subjects"].as_array().unwrap().iter().all(|s| s["outside_validity"] == true));
     // Not a 龙虎榜 enterprise: nothing.
     assert_eq!(yuan(&r, "山西明达汽车配件有限公司", "转型技改补助"), d("0"));
 }

@@ -85,6 +85,10 @@ pub struct DiffArgs {
     /// Write the report to a file instead of standard output; required for xlsx (输出文件)
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// One subject's working in both versions side by side, by id, each value that differs
+    /// marked (text or JSON) (一个主体在两个版本下的计算过程对照)
+    #[arg(long, value_name = "ID")]
+    pub explain: Option<String>,
 }
 
 /// Arguments of `zhengce simulate`.
@@ -118,6 +122,10 @@ pub struct SimulateArgs {
     /// further passes (for tests)
     #[arg(long, hide = true, value_name = "N", default_value_t = crate::simulate::quantile::DEFAULT_BOUND)]
     pub distinct_bound: usize,
+    /// Simulate a year outside the policy's validity period all the same (ZC0707); without it
+    /// such a year is refused (ZC0711) (有效期外照算)
+    #[arg(long)]
+    pub outside_validity: bool,
 }
 
 /// `--format` of `simulate` and `diff`.
@@ -335,6 +343,15 @@ pub struct EvalArgs {
     /// clauses, in the text report and in the JSON reports' `values` (计算过程)
     #[arg(long)]
     pub working: bool,
+    /// Exit 1 when any result is 「缺数据」 (a value the data leaves empty left it
+    /// undetermined; ZC0708 names the rules): without it such a report exits 0 with the warning
+    /// (结果缺数据时以状态 1 退出)
+    #[arg(long)]
+    pub strict: bool,
+    /// Evaluate a year outside the policy's validity period all the same, every outcome marked
+    /// (ZC0707); without it such a year is refused (ZC0711) (有效期外照算)
+    #[arg(long)]
+    pub outside_validity: bool,
 }
 
 /// `--format` of a report.

@@ -98,6 +98,27 @@ pub fn run(
         .unwrap_or_default();
     // Each version's pools cut its own amounts; the new version's are reported.
     let pools = (pools::pools(&old, &old_awards), pools::pools(&new, &new_awards));
+    if let Some(id) = &args.explain {
+        // A pool cuts each claim by every subject's claims: one subject alone does not say it.
+        if !pools.0.is_empty() || !pools.1.is_empty() {
+            return fail(
+                eval::bad_options(
+                    "--explain",
+                    Text::new(
+                        "`--explain` 不用于有资金池的政策：池的核减取决于全部主体的申领",
+                        "`--explain` does not apply to a policy with a pool: a pool's cut depends on every subject's claims",
+                    ),
+                    Text::new(
+                        "去掉 `--explain`，在对比报告中查看该主体；或用 `zhengce explain` 分别查看两个版本",
+                        "drop `--explain` and find the subject in the comparison; or explain each version with `zhengce explain`",
+                    ),
+                ),
+                err,
+            );
+        }
+        let versions = [(&old, &old_checked), (&new, &new_checked)];
+        return explain_one(versions, &kind, &known, id, args, settings, out, err);
+    }
     let lines = pools::lines(&new, &new_awards);
     let streamed =
         streamed(&old, &old_checked, &new, &new_checked, &kind, &known, args, &pools, &lines);
@@ -426,4 +447,159 @@ fn compare(old: &Policy, new: &Policy, kind: &str) -> Diagnostics {
         );
     }
     out
+}
+
+/// `diff --explain ID`: one subject's rules and working in both versions, side by side, each
+/// value that differs marked. The register is loaded as the new version reads it (the old
+/// version's parameters among them), as the in-memory `diff` loads it.
+#[allow(clippy::too_many_arguments, reason = "the one caller passes what `run` has in hand")]
+fn explain_one(
+    [(old, old_checked), (new, new_checked)]: [(&Policy, &crate::checker::Checked<'_>); 2],
+    kind: &str,
+    known: &std::collections::BTreeSet<String>,
+    id: &str,
+    args: &DiffArgs,
+    settings: &Settings,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Status {
+    let fail = |d: Diagnostics, err: &mut dyn Write| stop(settings, d, err);
+    if matches!(args.format, SimFormat::Markdown | SimFormat::Xlsx) {
+        return fail(
+            eval::bad_options(
+                "--explain",
+                Text::new(
+                    "`--explain` 只用于文本和 JSON 报告（`--format text`、`json`）",
+                    "`--explain` applies to the text and JSON reports only (`--format text`, `json`)",
+                ),
+                Text::new(
+                    "去掉 `--format`，或写 `--format json`",
+                    "drop `--format`, or write `--format json`",
+                ),
+            ),
+            err,
+        );
+    }
+    let loaded = match eval::load(
+        new,
+        new_checked,
+        &args.data,
+        Some(kind),
+        args.year,
+        &args.params,
+        known,
+    ) {
+        Ok(l) => l,
+        Err(d) => return fail(d, err),
+    };
+    let records = &loaded.dataset.records;
+    let Some(record) = records.iter().find(|r| r.key == id) else {
+        let keys = records.iter().map(|r| r.key.as_str());
+        return fail(eval::no_subject(&args.data, id, keys), err);
+    };
+    let mut old_params = loaded.params.clone();
+    old_params.retain(|name, _| stack::data_names(old, kind).contains(name));
+    let old_subject = old_checked.scope.subject_names.get(kind).copied();
+    let mut old_ev = Evaluator::new(old, old_checked, old_subject, old_params);
+    let mut new_ev = Evaluator::new(new, new_checked, loaded.subject, loaded.params.clone());
+    new_ev.param_gaps(&loaded.dataset.param_gaps);
+    old_ev.show_working(true);
+    new_ev.show_working(true);
+    let (a, mut diags) = old_ev.evaluate(record, loaded.year);
+    let (b, new_diags) = new_ev.evaluate(record, loaded.year);
+    diags.extend(new_diags);
+    diags.extend(loaded.notes.clone());
+    let lang = settings.lang;
+    // Each version's values as its report writes them, rules first, then the working.
+    let texts = |o: &crate::eval::outcome::SubjectOutcome, c: &crate::checker::Checked<'_>| {
+        let scope = &c.scope;
+        let mut rows: Vec<(String, String, serde_json::Value)> = Vec::new();
+        for r in &o.rules {
+            let name = scope.defs.get(r.def).map(|d| d.name.clone()).unwrap_or_default();
+            let shown = crate::report::show::show(&r.value, scope, lang);
+            rows.push((name, shown, crate::report::show::json(&r.value, scope)));
+        }
+        for v in &o.values {
+            let shown = crate::report::working::value_text(v, scope, lang);
+            rows.push((v.name.clone(), shown, crate::report::show::json(&v.value, scope)));
+        }
+        rows
+    };
+    let (before, after) = (texts(&a, old_checked), texts(&b, new_checked));
+    // The names in the old version's order, then those only the new one has.
+    // (A rule's name is its first row: the working names it again.)
+    let mut names: Vec<&str> = Vec::new();
+    for r in before.iter().chain(&after) {
+        if !names.contains(&r.0.as_str()) {
+            names.push(&r.0);
+        }
+    }
+    let find = |rows: &[(String, String, serde_json::Value)], n: &str| {
+        rows.iter().find(|r| r.0 == n).map(|r| (r.1.clone(), r.2.clone()))
+    };
+    let zh = lang == crate::diagnostics::Lang::Zh;
+    let (old_name, new_name) = (args.old.display().to_string(), args.new.display().to_string());
+    let mut changed = 0usize;
+    let mut text = String::new();
+    let mut json_rows = Vec::new();
+    let year = loaded.year.map(|y| if zh { format!("  {y}年") } else { format!("  year {y}") });
+    text.push_str(&format!("== {id}{}: {old_name} → {new_name}\n", year.unwrap_or_default()));
+    for n in &names {
+        let (x, y) = (find(&before, n), find(&after, n));
+        // As written: a margin that moves is a difference too.
+        let differs = x.as_ref().map(|v| &v.0) != y.as_ref().map(|v| &v.0);
+        changed += usize::from(differs);
+        let line = match (&x, &y) {
+            (Some(x), Some(y)) if differs => format!("  ≠ {n}: {} → {}", x.0, y.0),
+            (Some(x), Some(_)) => format!("    {n}: {}", x.0),
+            (Some(x), None) if zh => format!("  − {n}: {}（新版本没有）", x.0),
+            (Some(x), None) => format!("  − {n}: {} (not in the new version)", x.0),
+            (None, Some(y)) if zh => format!("  + {n}: {}（旧版本没有）", y.0),
+            (None, Some(y)) => format!("  + {n}: {} (not in the old version)", y.0),
+            (None, None) => continue,
+        };
+        text.push_str(&line);
+        text.push('\n');
+        json_rows.push(serde_json::json!({
+            "name": n,
+            "old": x.map(|v| v.1),
+            "new": y.map(|v| v.1),
+            "changed": differs,
+        }));
+    }
+    text.push_str(&if zh {
+        format!("\n{changed} 个数值不同（≠ 两版不同，− 只在旧版，+ 只在新版）\n")
+    } else {
+        let s = if changed == 1 { "" } else { "s" };
+        format!("\n{changed} value{s} differ (≠ differs, − old version only, + new version only)\n")
+    });
+    let body = match args.format {
+        SimFormat::Json => {
+            let j = serde_json::json!({
+                "subject": id,
+                "year": loaded.year,
+                "old": old_name,
+                "new": new_name,
+                "changed": changed,
+                "values": json_rows,
+            });
+            let mut s = serde_json::to_string_pretty(&j).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        _ => text,
+    };
+    let mut status = if diags.has_errors() { Status::Errors } else { Status::Ok };
+    match &args.out {
+        Some(path) => {
+            let inputs = vec![args.old.clone(), args.new.clone(), args.data.clone()];
+            if let Err(d) = write_out(path, body.as_bytes(), &inputs) {
+                diags.push(*d);
+                status = Status::Usage;
+            }
+        }
+        None => emit(out, &body),
+    }
+    show_diagnostics(settings, diags, err);
+    status
 }

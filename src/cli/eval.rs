@@ -28,6 +28,7 @@ pub(super) fn options(args: &EvalArgs) -> Options {
         year: args.year,
         params: args.params.clone(),
         working: wants_working(args),
+        outside_validity: args.outside_validity,
     }
 }
 
@@ -310,7 +311,9 @@ pub fn run(
                             csv = Some(String::from_utf8(bytes).unwrap_or_default());
                             csv_missing(&r, &args.columns, &sums)
                         }
-                        ReportFormat::Json | ReportFormat::Jsonl => (Vec::new(), 0),
+                        // JSON's nulls say it; under `--strict` the warning says why the exit
+                        // status is 1.
+                        ReportFormat::Json | ReportFormat::Jsonl if !args.strict => (Vec::new(), 0),
                         _ => r.missing(),
                     };
                     if let Some(w) =
@@ -346,7 +349,13 @@ pub fn run(
                             Status::Errors
                         },
                     );
-                    diags.extend(d);
+                    // The same refusal for each data file of a policy (a year outside its
+                    // validity period) is said once.
+                    for x in d.sorted() {
+                        if !diags.iter().any(|y| *y == x) {
+                            diags.push(x);
+                        }
+                    }
                 }
             }
         }
@@ -390,6 +399,11 @@ pub fn run(
             }
         }
         (None, Some(body)) => emit_bytes(out, &body),
+    }
+    // `--strict`: a report with a result missing data (ZC0708, in memory or streamed) is
+    // partial.
+    if args.strict && diags.iter().any(|d| d.code == Code::MissingResults) {
+        status = worse(status, Status::Errors);
     }
     if !diags.is_empty() {
         let sorted = diags.sorted();

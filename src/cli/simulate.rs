@@ -188,8 +188,14 @@ pub fn run(
     };
     let mut status = if diags.has_errors() { Status::Errors } else { Status::Ok };
     let mut diags = diags;
-    if let Some(d) = crate::engine::validity::outside(&policy, year) {
-        diags.push(d);
+    // A year outside the validity period: no report unless asked for anyway.
+    match crate::engine::validity::check_year(&policy, year, args.outside_validity) {
+        Some(d) if d.severity == Severity::Error => {
+            diags.push(d);
+            return fail(diags, err);
+        }
+        Some(d) => diags.push(d),
+        None => {}
     }
     if sim.overflow {
         diags.push(crate::eval::overflow::register_overflow(&policy));

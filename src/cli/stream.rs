@@ -173,6 +173,19 @@ pub(super) fn run(
             }
         }
     }
+    // A year outside the validity period: nothing is written unless asked for anyway.
+    if !args.outside_validity
+        && let Some(d) = crate::engine::validity::check_year(policy, opts.year, false)
+    {
+        // With the notes the in-memory path gives before it refuses (the parameters file).
+        let mut diags = crate::diagnostics::Diagnostics::new();
+        if let Ok(mut schema) = Schema::from_policy(policy, &kind) {
+            schema.also_known = stack::imported_names(policy, &kind);
+            diags.extend(crate::engine::load::beside_notes(data, &schema, &args.params));
+        }
+        diags.push(d);
+        return Streamed::Done { diags, usage: false };
+    }
     let mut file = match AtomicFile::create(out_path, inputs) {
         Ok(f) => f,
         Err(d) => return Streamed::Done { diags: vec![*d].into(), usage: true },
@@ -201,7 +214,7 @@ pub(super) fn run(
                     &args.params,
                 ));
             }
-            if let Some(d) = crate::engine::validity::outside(policy, opts.year) {
+            if let Some(d) = crate::engine::validity::check_year(policy, opts.year, true) {
                 summary.diagnostics.push(d);
             }
             // The CSV report of a policy without a compiled form, said with the reason.

@@ -331,7 +331,9 @@ fn eval_json(
     params: Vec<String>,
     coverage: Option<&Coverage>,
 ) -> Result<Evaluated, Diagnostics> {
-    let opts = Options { kind, subject: None, year, params, working: false };
+    // A case's year is evaluated as the case asks, in force or not (ZC0707 says which).
+    let opts =
+        Options { kind, subject: None, year, params, working: false, outside_validity: true };
     let (outcomes, stacks, _, diags) =
         evaluate(ctx.policy, ctx.checked, data, &opts, false, coverage)?;
     let errors: Diagnostics = diags

@@ -953,9 +953,11 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
     }
 
     /// `累计(x, 起)`: the values of `x` from the year `起` (a year of the subject's) to the
-    /// year being compiled for, as the interpreter totals them: from this year alone when `起`
-    /// is no year, at most 200 years back, missing when none has a value. Compiled over the
-    /// years from the data's first, each counted when `起` is at or before it.
+    /// year being compiled for, as the interpreter totals them: at most 200 years back;
+    /// missing when `起` is no year or comes after this year, or when a year of the span has
+    /// no value (a year left out is not a year of 0). Compiled over the years from the data's
+    /// first; a subject whose `起` is before the data's first year (whose earlier years the
+    /// interpreter reads) goes to the interpreter.
     fn cumulative_from(&mut self, e: &Expr, from: &Expr) -> Res<(Reg, Ty)> {
         const MAX_YEARS: u16 = 200;
         let year = self.at.ok_or("a yearly function, and there is no evaluation year")?;
@@ -966,22 +968,34 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             Ty::Num(_) => self.as_year(start)?,
             _ => return Err("a total from something that is not a year".into()),
         };
-        let same = self.op(Ty::Bool, |d| Op::Cmp(d, start.0, start.0, CmpOp::Eq));
-        let given_start = self.op(Ty::Bool, |d| Op::MissingFalse(d, same.0));
-        let yes = self.constant(Cv::Bool(true), Ty::Bool);
         let lo = first.max(year.saturating_sub(MAX_YEARS));
+        let sum = self.total_over(e, lo, year, start)?;
+        let this = self.constant(Cv::Num(i64::from(year)), Ty::Year);
+        let spans = self.compare(start, this, CmpOp::Le)?;
+        let none = self.constant(Cv::Missing, sum.1);
+        let mut total = self.op(sum.1, |d| Op::If(d, spans.0, sum.0, none.0));
+        if first > year.saturating_sub(MAX_YEARS) {
+            // From before the data's first year: a yearly field has no value there, so the
+            // total is unknown; anything else the interpreter works out.
+            let at = self.constant(Cv::Num(i64::from(first)), Ty::Year);
+            let before = self.compare(start, at, CmpOp::Lt)?;
+            if self.yearly_field_of(e).is_some() {
+                let known = self.op(Ty::Bool, |d| Op::Not(d, before.0));
+                total = self.op(sum.1, |d| Op::If(d, known.0, total.0, none.0));
+            } else {
+                self.op(Ty::Bool, |d| Op::FallbackIf(d, before.0));
+            }
+        }
+        Ok(total)
+    }
+
+    /// The sum over the years `lo..=year` of `x`, each year counted when `from` is at or before
+    /// it: missing where `from` is, or where a year counted has no value.
+    fn total_over(&mut self, e: &Expr, lo: u16, year: u16, from: (Reg, Ty)) -> Res<(Reg, Ty)> {
         let mut sum: Option<(Reg, Ty)> = None;
-        let mut given = Vec::new();
         for y in lo..=year {
             let at = self.constant(Cv::Num(i64::from(y)), Ty::Year);
-            let from_here = self.compare(start, at, CmpOp::Le)?;
-            let from_here = self.op(Ty::Bool, |d| Op::MissingFalse(d, from_here.0));
-            // Without a starting year, this year alone.
-            let counted = if y == year {
-                self.op(Ty::Bool, |d| Op::If(d, given_start.0, from_here.0, yes.0))
-            } else {
-                from_here
-            };
+            let counted = self.compare(from, at, CmpOp::Le)?;
             let outer = self.at.replace(y);
             let v = self.expr(e, None);
             self.at = outer;
@@ -989,14 +1003,9 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             if !matches!(v.1, Ty::Num(_)) {
                 return Err("a total of something that is not a number".into());
             }
-            let has = self.op(Ty::Bool, |d| Op::Cmp(d, v.0, v.0, CmpOp::Eq));
-            let has = self.op(Ty::Bool, |d| Op::MissingFalse(d, has.0));
-            let took = self.op(Ty::Bool, |d| Op::And(d, counted.0, has.0));
-            given.push(took.0);
-            let value = self.op(v.1, |d| Op::MissingFalse(d, v.0));
             let zero = self.number(Decimal::ZERO)?;
-            let (x, z, ty) = self.unify(value, zero)?;
-            let term = self.op(ty, |d| Op::WhenTrue(d, took.0, x, z));
+            let (x, z, ty) = self.unify(v, zero)?;
+            let term = self.op(ty, |d| Op::If(d, counted.0, x, z));
             sum = Some(match sum {
                 None => term,
                 Some(acc) => {
@@ -1005,14 +1014,46 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                 }
             });
         }
-        let Some(sum) = sum else {
+        match sum {
+            Some(s) => Ok(s),
             // Every year is before the data's first: no value, of the type the values have.
-            let ty = self.expr(e, None)?.1;
-            return Ok(self.constant(Cv::Missing, ty));
+            None => {
+                let ty = self.expr(e, None)?.1;
+                Ok(self.constant(Cv::Missing, ty))
+            }
+        }
+    }
+
+    /// The yearly field `e` names (in parentheses or not), if it is one.
+    fn yearly_field_of(&self, e: &Expr) -> Option<DefId> {
+        let mut inner = e;
+        while let ExprKind::Paren(x) = &inner.node {
+            inner = x;
+        }
+        let field = match &inner.node {
+            ExprKind::Name(n) => self.checked.scope.lookup(n, Some(self.subject)),
+            _ => None,
         };
-        let any = self.all_of(given, Some(1))?;
-        let none = self.constant(Cv::Missing, sum.1);
-        Ok(self.op(sum.1, |d| Op::If(d, any, sum.0, none.0)))
+        field.filter(|f| self.yearly.contains_key(f))
+    }
+
+    /// The register of the subject's own first year of data (missing when it has no yearly
+    /// value), made the first time it is read; a subject without one goes to the interpreter,
+    /// which follows its yearly functions back through the years.
+    fn own_first_year(&mut self) -> (Reg, Ty) {
+        let own_first = match self.prog.first_year {
+            Some(r) => (r, Ty::Year),
+            None => {
+                let r = self.reg(Some(Ty::Year), Cv::Missing);
+                self.prog.first_year = Some(r);
+                (r, Ty::Year)
+            }
+        };
+        let some = self.op(Ty::Bool, |d| Op::Cmp(d, own_first.0, own_first.0, CmpOp::Eq));
+        let some = self.op(Ty::Bool, |d| Op::MissingFalse(d, some.0));
+        let none = self.op(Ty::Bool, |d| Op::Not(d, some.0));
+        self.op(Ty::Bool, |d| Op::FallbackIf(d, none.0));
+        own_first
     }
 
     /// `连续年数(c)`: how many years in a row, back from the year being compiled for, `c`
@@ -1029,18 +1070,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
         if year.saturating_sub(first) > MAX_YEARS {
             return Err("a streak over more years than the interpreter counts".into());
         }
-        let own_first = match self.prog.first_year {
-            Some(r) => (r, Ty::Year),
-            None => {
-                let r = self.reg(Some(Ty::Year), Cv::Missing);
-                self.prog.first_year = Some(r);
-                (r, Ty::Year)
-            }
-        };
-        let some = self.op(Ty::Bool, |d| Op::Cmp(d, own_first.0, own_first.0, CmpOp::Eq));
-        let some = self.op(Ty::Bool, |d| Op::MissingFalse(d, some.0));
-        let none = self.op(Ty::Bool, |d| Op::Not(d, some.0));
-        self.op(Ty::Bool, |d| Op::FallbackIf(d, none.0));
+        let own_first = self.own_first_year();
         let one = self.number(Decimal::ONE)?;
         let zero = self.number(Decimal::ZERO)?;
         let mut n = zero;
@@ -1063,53 +1093,23 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
 
     /// `累计(x)` of a yearly field `x`, as the interpreter totals it: the values of the years
     /// from the subject's first year of data (at most 200 years back) to the year being
-    /// compiled for, missing when none has one. Compiled as the years from the data's first,
-    /// in which a field has no value before the subject's own first.
+    /// compiled for; missing when a year of the span has no value (a year left out is not a
+    /// year of 0), or when the subject's data begins after this year. Compiled as the years from
+    /// the data's first, each counted from the subject's own first.
     fn cumulative(&mut self, e: &Expr) -> Res<(Reg, Ty)> {
         const MAX_YEARS: u16 = 200;
         let year = self.at.ok_or("a yearly function, and there is no evaluation year")?;
-        let mut inner = e;
-        while let ExprKind::Paren(x) = &inner.node {
-            inner = x;
-        }
-        let field = match &inner.node {
-            ExprKind::Name(n) => self.checked.scope.lookup(n, Some(self.subject)),
-            _ => None,
-        };
-        let Some(field) = field.filter(|f| self.yearly.contains_key(f)) else {
+        if self.yearly_field_of(e).is_none() {
             return Err("a total over the years of something other than a yearly field".into());
-        };
-        let first = self.first_year.ok_or("a total over the years from a first year unknown")?;
-        let from = first.max(year.saturating_sub(MAX_YEARS));
-        let mut sum: Option<(Reg, Ty)> = None;
-        let mut given = Vec::new();
-        let outer = self.at;
-        for y in from..=year {
-            self.at = Some(y);
-            let v = self.def(field);
-            self.at = outer;
-            let v = v?;
-            if !matches!(v.1, Ty::Num(_)) {
-                return Err("a total of something that is not a number".into());
-            }
-            let same = self.op(Ty::Bool, |d| Op::Cmp(d, v.0, v.0, CmpOp::Eq));
-            given.push(self.op(Ty::Bool, |d| Op::MissingFalse(d, same.0)).0);
-            let value = self.op(v.1, |d| Op::MissingFalse(d, v.0));
-            sum = Some(match sum {
-                None => value,
-                Some(acc) => {
-                    let (x, y, ty) = self.unify(acc, value)?;
-                    self.op(ty, |d| Op::Add(d, x, y))
-                }
-            });
         }
-        let Some(sum) = sum else {
-            let ty = self.yearly.get(&field).map_or(Ty::Num(0), |f| f.2);
-            return Ok(self.constant(Cv::Missing, ty));
-        };
-        let any = self.all_of(given, Some(1))?;
+        let first = self.first_year.ok_or("a total over the years from a first year unknown")?;
+        let lo = first.max(year.saturating_sub(MAX_YEARS));
+        let own_first = self.own_first_year();
+        let sum = self.total_over(e, lo, year, own_first)?;
+        let this = self.constant(Cv::Num(i64::from(year)), Ty::Year);
+        let spans = self.compare(own_first, this, CmpOp::Le)?;
         let none = self.constant(Cv::Missing, sum.1);
-        Ok(self.op(sum.1, |d| Op::If(d, any, sum.0, none.0)))
+        Ok(self.op(sum.1, |d| Op::If(d, spans.0, sum.0, none.0)))
     }
 
     /// `e` in the year before the one being compiled for (`上年`).

@@ -333,18 +333,21 @@ fn run_checked<'a>(
         Op::FallbackIf(_, c) => fallback_if(o, get(c), bad),
         // Run by `run_decimal`, over the decimal lanes.
         Op::ToDec(..) | Op::Dec(..) | Op::DecCmp(..) => {}
+        // A cap or a cut without a value leaves the amount unknown, as the interpreter has it.
         Op::Cap(_, a, c) => {
             for ((o, x), c) in o.iter_mut().zip(get(a)).zip(get(c)) {
-                *o = if *x != MISSING && *c != MISSING && *x > *c { *c } else { *x };
+                *o = if *x == MISSING || *c == MISSING {
+                    MISSING
+                } else if *x > *c {
+                    *c
+                } else {
+                    *x
+                };
             }
         }
         Op::Keep(_, a, k) => {
             for (((o, x), k), bad) in o.iter_mut().zip(get(a)).zip(get(k)).zip(bad.iter_mut()) {
-                *o = if *x == MISSING || *k == MISSING {
-                    *x
-                } else {
-                    arith(*x, *k, bad, i64::checked_mul)
-                };
+                *o = arith(*x, *k, bad, i64::checked_mul);
             }
         }
     }

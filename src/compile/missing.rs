@@ -48,11 +48,11 @@ pub(super) fn analyse(prog: &mut Program, optional: &[bool]) {
                 let list = prog.lists.get(start as usize..(start + len) as usize);
                 (dst, false, list.unwrap_or_default().iter().any(|r| m(*r)))
             }
-            Op::Cap(d, a, c) => (d, m(a), m(a) || m(c)),
+            Op::Cap(d, a, c) => (d, m(a) || m(c), m(a) || m(c)),
             Op::Trunc(d, a, _) => (d, m(a), m(a)),
             // Missing whenever the operand is no year.
             Op::InYear(d, a) => (d, true, m(a)),
-            Op::Keep(d, a, k) => (d, m(a), m(a) || m(k)),
+            Op::Keep(d, a, k) => (d, m(a) || m(k), m(a) || m(k)),
             Op::Ratio(d, n, b) => (d, m(n) || m(b), m(n) || m(b)),
             // Missing also where last year's value is zero.
             Op::CmpRatio { dst, .. } => (dst, true, true),

@@ -31,6 +31,9 @@ pub struct Options {
     /// Each outcome with its working: every value its rules name or compute, by name
     /// (`SubjectOutcome::values`).
     pub working: bool,
+    /// Evaluate a year outside the policy's validity period all the same (`ZC0707`, each
+    /// outcome marked); without it such a year is not evaluated (`ZC0711`).
+    pub outside_validity: bool,
 }
 
 /// Every subject's outcome, the stacking rules applied to each, the basis of their awards when
@@ -63,9 +66,14 @@ pub fn evaluate(
     ev.show_working(opts.working || basis);
     let mut outcomes = Vec::new();
     let mut diags = loaded.notes.clone();
-    diags.extend(
-        super::validity::outside(policy, loaded.year).into_iter().collect::<Vec<_>>().into(),
-    );
+    match super::validity::check_year(policy, loaded.year, opts.outside_validity) {
+        Some(d) if d.severity == crate::diagnostics::Severity::Error => {
+            diags.push(d);
+            return Err(diags);
+        }
+        Some(d) => diags.push(d),
+        None => {}
+    }
     // A pool cuts each claim by the claims of every subject: with one, every subject is
     // evaluated and the one asked for kept after the cut.
     let pooled = !crate::eval::pool::specs(policy, checked, loaded.subject).is_empty();

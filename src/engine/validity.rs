@@ -1,10 +1,33 @@
 //! The document's validity period (`有效期: 2018-01-01 至 2019-12-31`) against the evaluation
-//! year: a year in which the document is not in force is evaluated as asked, with a warning
-//! (`ZC0707`), never silently.
+//! year: a year in which the document is not in force is not evaluated (`ZC0711`, naming the
+//! period), unless the officer asks for it anyway (`--outside-validity`): then it is evaluated
+//! as asked, with a warning (`ZC0707`) and every outcome marked, never silently.
 
 use crate::ast::{Policy, Validity, ValidityEnd};
 use crate::diagnostics::{Code, Diagnostic, Text};
 use crate::source::Loc;
+
+/// Whether `year` is outside the policy's validity period.
+pub fn is_outside(policy: &Policy, year: Option<u16>) -> bool {
+    outside(policy, year).is_some()
+}
+
+/// `ZC0711` when `year` is outside the policy's validity period and the run does not ask to
+/// evaluate anyway (`anyway`); `ZC0707`, a warning, when it does; `None` in force.
+pub fn check_year(policy: &Policy, year: Option<u16>, anyway: bool) -> Option<Diagnostic> {
+    let d = outside(policy, year)?;
+    if anyway {
+        return Some(d);
+    }
+    let mut refused = Diagnostic::new(Code::OutsideValidityRefused, d.message.clone());
+    refused.message.zh.push_str("：没有计算");
+    refused.message.en.push_str(": nothing was evaluated");
+    refused.labels = d.labels;
+    Some(refused.help(Text::new(
+        "用 `--year` 选择有效期内的年度；确需按原文计算有效期外的年度（如测算、追溯）时加 `--outside-validity`，每个结果都会标明“不在有效期内”",
+        "choose a year in force with `--year`; to evaluate a year outside it all the same (a projection, a look back), add `--outside-validity`: every outcome is then marked as outside the period",
+    )))
+}
 
 /// A warning when `year` is outside the policy's validity period: before the year it takes
 /// effect, or after the year it ends (a period ending on a date; one ending with an event,
@@ -47,8 +70,8 @@ pub fn outside(policy: &Policy, year: Option<u16>) -> Option<Diagnostic> {
         Diagnostic::new(Code::OutsideValidity, Text::new(zh, en))
             .at(Loc::new(&policy.file, valid.span), Text::new("有效期", "validity period"))
             .help(Text::new(
-                "结果按所问年度计算，但原文在该年度不适用；用 `--year` 选择有效期内的年度",
-                "the outcomes are computed for the year asked, but the document does not apply in it: choose a year in force with `--year`",
+                "按 `--outside-validity` 照所问年度计算，每个结果都标明“不在有效期内”：原文在该年度不适用",
+                "evaluated for the year asked as `--outside-validity` says, every outcome marked: the document does not apply in it",
             )),
     )
 }

@@ -31,8 +31,14 @@ pub struct Step {
     pub formula: Option<String>,
     pub clause: Option<String>,
     pub quote: Option<String>,
+    /// The year the value was read in, when not the evaluation year (`研发费用[认定年份 -
+    /// 1年]`, `上年(x)`, each year a total or a streak reads).
+    pub year: Option<u16>,
     pub children: Vec<Step>,
 }
+
+/// How many years of a total or a streak an explanation lists at most (the latest).
+const MAX_YEARS_SHOWN: u16 = 50;
 
 /// How deep an explanation goes.
 const MAX_DEPTH: usize = 16;
@@ -66,6 +72,7 @@ impl Evaluator<'_, '_> {
         seen: &mut Vec<DefId>,
     ) -> Step {
         let value = self.def_at(frame, def, year).unwrap_or(V::Missing);
+        let shifted = frame.year.filter(|y| *y != year).map(|_| year);
         let scope = &self.checked.scope;
         let name = scope.defs.get(def).map(|d| d.name.clone()).unwrap_or_default();
         let item = match scope.defs.get(def).map(|d| d.source) {
@@ -82,6 +89,7 @@ impl Evaluator<'_, '_> {
                     formula: None,
                     clause: None,
                     quote: None,
+                    year: shifted,
                     children: Vec::new(),
                 };
             }
@@ -95,6 +103,7 @@ impl Evaluator<'_, '_> {
                 formula: None,
                 clause: None,
                 quote: None,
+                year: shifted,
                 children: Vec::new(),
             };
         }
@@ -110,20 +119,24 @@ impl Evaluator<'_, '_> {
                 _ => None,
             });
         let mut children = Vec::new();
-        if depth < MAX_DEPTH && !seen.contains(&def) {
+        // A rule read in another year is shown with its value and formula; its own derivation
+        // is that year's explanation (`--year`), which would repeat the tree once per year.
+        if depth < MAX_DEPTH && !seen.contains(&def) && shifted.is_none() {
             seen.push(def);
+            // Each name at the year it is read in: a value read in another year is shown
+            // with that year's value.
             let mut refs = Vec::new();
             for e in exprs(&item.node.kind) {
-                collect(e, &mut refs);
+                self.reads(frame, e, year, &mut refs);
             }
-            let mut done: Vec<DefId> = Vec::new();
-            for n in refs {
+            let mut done: Vec<(DefId, u16)> = Vec::new();
+            for (n, y) in refs {
                 if let Some(d) = self.lookup(&n)
-                    && d != def
-                    && !done.contains(&d)
+                    && (d, y) != (def, year)
+                    && !done.contains(&(d, y))
                 {
-                    done.push(d);
-                    children.push(self.step(frame, d, year, depth + 1, seen));
+                    done.push((d, y));
+                    children.push(self.step(frame, d, y, depth + 1, seen));
                 }
             }
             seen.pop();
@@ -136,6 +149,7 @@ impl Evaluator<'_, '_> {
             formula,
             clause: citation.map(|c| c.clause.node.clone()),
             quote: citation.and_then(|c| c.quote.as_ref().map(|q| q.node.clone())),
+            year: shifted,
             children,
         }
     }
@@ -222,6 +236,104 @@ fn score_exprs<'a>(parts: &'a [crate::ast::Node<crate::ast::ScorePart>], out: &m
                 Scoring::Deductions(ds) => out.extend(ds.iter().map(|d| &d.node.value)),
             },
         }
+    }
+}
+
+impl Evaluator<'_, '_> {
+    /// The names `e` reads when evaluated in `year`, each with the year it reads it in: an
+    /// index (`x[认定年份 - 1年]`) at the year it gives, `上年(x)` the year before, `增长率(x)`
+    /// both, `累计(x, 起)` each year of its span and `连续年数(c)` each year back to the one that
+    /// ended the streak (the latest [`MAX_YEARS_SHOWN`] of them).
+    fn reads(&self, frame: &mut Frame<'_>, e: &Expr, year: u16, out: &mut Vec<(String, u16)>) {
+        crate::depth::with_stack(|| self.reads_node(frame, e, year, out));
+    }
+
+    fn reads_node(&self, frame: &mut Frame<'_>, e: &Expr, year: u16, out: &mut Vec<(String, u16)>) {
+        use crate::checker::Builtin;
+        let mut sub = |this: &Self, frame: &mut Frame<'_>, x: &Expr, y: u16| {
+            this.reads(frame, x, y, out);
+        };
+        match &e.node {
+            ExprKind::Name(n) => out.push((n.clone(), year)),
+            ExprKind::Index(base, index) => {
+                sub(self, frame, index, year);
+                let at = self.quiet_value(frame, index, year).as_year().unwrap_or(year);
+                sub(self, frame, base, at);
+            }
+            ExprKind::Call(func, args) if frame.year.is_some() => {
+                let builtin = crate::checker::lookup_builtin(&func.node).map(|b| b.0);
+                let first = args.first();
+                match (builtin, first) {
+                    (Some(Builtin::Previous), Some(x)) => {
+                        sub(self, frame, x, year.saturating_sub(1));
+                    }
+                    (Some(Builtin::Growth), Some(x)) => {
+                        sub(self, frame, x, year);
+                        sub(self, frame, x, year.saturating_sub(1));
+                    }
+                    (Some(Builtin::Cumulative), Some(x)) => {
+                        let from = match args.get(1) {
+                            Some(f) => {
+                                sub(self, frame, f, year);
+                                self.quiet_value(frame, f, year).as_year()
+                            }
+                            None => frame.first_year,
+                        };
+                        let from = from
+                            .unwrap_or(year)
+                            .max(year.saturating_sub(MAX_YEARS_SHOWN.saturating_sub(1)));
+                        for y in from..=year {
+                            sub(self, frame, x, y);
+                        }
+                    }
+                    (Some(Builtin::ConsecutiveYears), Some(c)) => {
+                        // The years the streak holds, and the one before that ended it.
+                        let n = self.quiet_value(frame, e, year).as_num();
+                        let n = n.and_then(|n| u16::try_from(super::value::whole(n)?).ok());
+                        let back = n.unwrap_or(0).min(MAX_YEARS_SHOWN.saturating_sub(1));
+                        for k in 0..=back {
+                            let Some(y) = year.checked_sub(k) else { break };
+                            if frame.first_year.is_some_and(|f| y < f) {
+                                break;
+                            }
+                            sub(self, frame, c, y);
+                        }
+                    }
+                    _ => args.iter().for_each(|a| sub(self, frame, a, year)),
+                }
+            }
+            ExprKind::Paren(x) | ExprKind::Neg(x) | ExprKind::Not(x) => sub(self, frame, x, year),
+            ExprKind::Binary(_, l, r) | ExprKind::Compare(_, l, r) | ExprKind::Logic(_, l, r) => {
+                sub(self, frame, l, year);
+                sub(self, frame, r, year);
+            }
+            ExprKind::If(c, t, f) => {
+                sub(self, frame, c, year);
+                sub(self, frame, t, year);
+                sub(self, frame, f, year);
+            }
+            ExprKind::Call(_, args) => args.iter().for_each(|a| sub(self, frame, a, year)),
+            ExprKind::Member(b, _) => sub(self, frame, b, year),
+            ExprKind::Tier(scrutinee, arms) => {
+                sub(self, frame, scrutinee, year);
+                for a in arms {
+                    if let Pattern::Compare(_, v) | Pattern::Equals(v) = &a.node.pattern.node {
+                        sub(self, frame, v, year);
+                    }
+                    sub(self, frame, &a.node.value, year);
+                }
+            }
+            ExprKind::Quantity(_) | ExprKind::Text(_) | ExprKind::Bool(_) | ExprKind::Date(_) => {}
+        }
+    }
+
+    /// The value of `e` in `year`, what its evaluation reports left out (the explanation
+    /// reports nothing of its own).
+    fn quiet_value(&self, frame: &mut Frame<'_>, e: &Expr, year: u16) -> V {
+        let before = frame.diags.len();
+        let v = self.eval(frame, e, year).unwrap_or(V::Missing);
+        frame.diags.truncate(before);
+        v
     }
 }
 

@@ -413,17 +413,22 @@ impl Evaluator<'_, '_> {
             Builtin::Cumulative => {
                 let Some(a) = arg(0) else { return Err(self.internal(frame, span)) };
                 self.need_year(frame, span)?;
+                // A starting year without a value, or a year of the span without one, makes
+                // the total unknown: never the total of the years that have one (a year left
+                // out is not a year of 0).
                 let from = match arg(1) {
-                    Some(f) => self.eval(frame, f, year)?.as_year(),
-                    None => frame.first_year,
+                    Some(f) => match self.eval(frame, f, year)?.as_year() {
+                        Some(y) => y,
+                        None => return Ok(V::Missing),
+                    },
+                    None => frame.first_year.unwrap_or(year),
                 };
-                let from = from.unwrap_or(year).max(year.saturating_sub(MAX_YEARS));
+                let from = from.max(year.saturating_sub(MAX_YEARS));
                 let mut sum: Option<(Decimal, Dim)> = None;
                 for y in from..=year {
-                    if let V::Num(n, d) = self.eval(frame, a, y)? {
-                        let total = sum.map_or(Some(n), |(s, _)| s.checked_add(n));
-                        sum = Some((total.ok_or_else(|| self.overflow(frame, span))?, d));
-                    }
+                    let V::Num(n, d) = self.eval(frame, a, y)? else { return Ok(V::Missing) };
+                    let total = sum.map_or(Some(n), |(s, _)| s.checked_add(n));
+                    sum = Some((total.ok_or_else(|| self.overflow(frame, span))?, d));
                 }
                 Ok(sum.map_or(V::Missing, |(s, d)| V::Num(s, d)))
             }

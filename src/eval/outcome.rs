@@ -111,6 +111,9 @@ pub struct AwardResult {
     pub eligible: bool,
     /// The positions of the `当` clauses that did not hold.
     pub failed: Vec<usize>,
+    /// Those of `failed` that could not be decided (a value the data leaves empty): they do not
+    /// hold, and the reports say that missing data decided it.
+    pub undecided: Vec<usize>,
     pub base: V,
     pub cap: Option<V>,
     /// Whether the cap was reached: the computed amount at the cap or over it (then the cap is

@@ -361,6 +361,7 @@ impl Evaluator<'_, '_> {
             },
             Scoring::Deductions(ds) => {
                 let mut total = Decimal::ZERO;
+                let mut unknown = false;
                 for d in ds {
                     let v = self.eval(frame, &d.node.value, year)?;
                     let taken = match (&d.node.points.node, v) {
@@ -378,9 +379,18 @@ impl Evaluator<'_, '_> {
                             }
                             n
                         }
+                        // A deduction of points the data leaves empty: the item's points are
+                        // unknown, never full marks.
+                        (DeductionPoints::Range { .. }, V::Missing) => {
+                            unknown = true;
+                            Decimal::ZERO
+                        }
                         (DeductionPoints::Range { .. }, _) => Decimal::ZERO,
                     };
                     total = total.checked_add(taken).ok_or_else(|| self.overflow(frame, d.span))?;
+                }
+                if unknown {
+                    return Ok(V::Missing);
                 }
                 clamp(max_n.checked_sub(total).unwrap_or(Decimal::ZERO))
             }
@@ -411,20 +421,31 @@ impl Evaluator<'_, '_> {
         )
     }
 
-    /// The positions of the `当` clauses of an award that do not hold in `year`.
-    fn failed_when(&self, frame: &mut Frame<'_>, a: &AwardDecl, year: u16) -> R<Vec<usize>> {
+    /// The positions of the `当` clauses of an award that do not hold in `year`, and of those
+    /// among them that could not be decided (missing data).
+    fn failed_when(
+        &self,
+        frame: &mut Frame<'_>,
+        a: &AwardDecl,
+        year: u16,
+    ) -> R<(Vec<usize>, Vec<usize>)> {
         let mut failed = Vec::new();
+        let mut undecided = Vec::new();
         for (i, c) in a.clauses.iter().enumerate() {
             if let AwardClause::When(cond) = &c.node {
-                if self.eval(frame, cond, year)?.as_bool() == Some(true) {
+                let held = self.eval(frame, cond, year)?.as_bool();
+                if held == Some(true) {
                     frame.hit(c.span, Branch::Held);
                 } else {
                     frame.hit(c.span, Branch::NotHeld);
                     failed.push(i);
+                    if held.is_none() {
+                        undecided.push(i);
+                    }
                 }
             }
         }
-        Ok(failed)
+        Ok((failed, undecided))
     }
 
     /// For an award eligible in `year`: whether `一次性` or `每年 连续 N年` keeps it from paying this
@@ -459,7 +480,7 @@ impl Evaluator<'_, '_> {
         }
         let mut first_eligible = year;
         for t in first_data..year {
-            if self.failed_when(frame, a, t)?.is_empty() {
+            if self.failed_when(frame, a, t)?.0.is_empty() {
                 first_eligible = t;
                 break;
             }
@@ -476,7 +497,7 @@ impl Evaluator<'_, '_> {
     }
 
     fn award(&self, frame: &mut Frame<'_>, a: &AwardDecl, year: u16) -> R<AwardResult> {
-        let failed = self.failed_when(frame, a, year)?;
+        let (failed, undecided) = self.failed_when(frame, a, year)?;
         let eligible = failed.is_empty();
         let zero = V::money(Decimal::ZERO);
         let not_this_year = if eligible { self.not_this_year(frame, a, year)? } else { None };
@@ -485,6 +506,7 @@ impl Evaluator<'_, '_> {
             return Ok(AwardResult {
                 eligible,
                 failed,
+                undecided,
                 base: zero.clone(),
                 cap: None,
                 capped: false,
@@ -513,6 +535,11 @@ impl Evaluator<'_, '_> {
         }
         let mut amount = base.clone();
         let mut capped = false;
+        // A cap or a cut without a value leaves the amount unknown: never the amount uncapped
+        // or uncut.
+        if matches!(cap, Some(V::Missing)) || matches!(reduce, Some(V::Missing)) {
+            amount = V::Missing;
+        }
         // The cap is reached when the computed amount is at it or over it (at it exactly, the
         // amount is the cap either way): an officer reads "reached" for both.
         if let (V::Num(x, d), Some(V::Num(c, _))) = (&amount, &cap)
@@ -537,6 +564,7 @@ impl Evaluator<'_, '_> {
         Ok(AwardResult {
             eligible,
             failed,
+            undecided,
             base,
             cap,
             capped,

@@ -158,11 +158,16 @@ impl Evaluator<'_, '_> {
                                 let cap = self.quiet(frame, e, year);
                                 let base = result.map_or(V::Missing, |x| x.base.clone());
                                 let over = self.difference(frame, &base, &cap);
-                                out.push(format!("{name}.计算金额"), base, clause, None);
-                                out.push(format!("{name}.上限"), cap, clause, None);
+                                out.push(format!("{name}.计算金额"), base.clone(), clause, None);
+                                out.push(format!("{name}.上限"), cap.clone(), clause, None);
                                 out.push(
                                     format!("{name}.达到上限"),
-                                    result.map_or(V::Missing, |x| V::Bool(x.capped)),
+                                    // Whether the cap bound is unknown when the cap or the
+                                    // amount before it is.
+                                    match (result, &base, &cap) {
+                                        (Some(x), V::Num(..), V::Num(..)) => V::Bool(x.capped),
+                                        _ => V::Missing,
+                                    },
                                     clause,
                                     over,
                                 );

@@ -107,7 +107,11 @@ pub(super) fn inputs_text(row: &BasisRow, r: &Report<'_, '_>, lang: Lang) -> Str
     row.step
         .children
         .iter()
-        .map(|c| format!("{} = {}", c.name, show(&c.value, &r.checked.scope, lang)))
+        .map(|c| {
+            // A value read in another year than the one evaluated carries that year.
+            let at = c.year.map(|y| format!("[{y}年]")).unwrap_or_default();
+            format!("{}{at} = {}", c.name, show(&c.value, &r.checked.scope, lang))
+        })
         .collect::<Vec<_>>()
         .join(sep)
 }

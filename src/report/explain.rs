@@ -28,7 +28,9 @@ fn node(out: &mut String, s: &Step, scope: &Scope<'_>, lang: Lang, first: &str, 
         (Source::Param, false) => "  (parameter)",
         (Source::Rule, _) => "",
     };
-    let _ = writeln!(out, "{first}{} = {}{origin}", s.name, show(&s.value, scope, lang));
+    // A value read in another year than the one evaluated: that year, as the policy writes it.
+    let at = s.year.map(|y| format!("[{y}年]")).unwrap_or_default();
+    let _ = writeln!(out, "{first}{}{at} = {}{origin}", s.name, show(&s.value, scope, lang));
     let inner = if s.children.is_empty() { format!("{rest}    ") } else { format!("{rest}│   ") };
     if let Some(c) = &s.clause {
         // A quote written over several lines is shown on one, so the tree stays drawn.
@@ -70,7 +72,7 @@ fn tree(s: &Step, scope: &Scope<'_>) -> J {
         Source::Rule => "rule",
     };
     let inputs: Vec<J> = s.children.iter().map(|c| tree(c, scope)).collect();
-    json!({
+    let mut j = json!({
         "name": s.name,
         "value": jv(&s.value, scope),
         "source": source,
@@ -78,5 +80,10 @@ fn tree(s: &Step, scope: &Scope<'_>) -> J {
         "clause": s.clause,
         "quote": s.quote,
         "inputs": inputs,
-    })
+    });
+    // `year` only for a value read in another year than the one evaluated.
+    if let (Some(y), J::Object(m)) = (s.year, &mut j) {
+        m.insert("year".into(), json!(y));
+    }
+    j
 }

@@ -219,6 +219,12 @@ fn subject_json(r: &Report<'_, '_>, o: &SubjectOutcome, stacks: &[StackOutcome])
         })
         .collect();
     let mut subject = json!({ "id": o.key, "year": o.year, "rules": rules, "stacking": stacking });
+    // Evaluated outside the validity period as asked (`--outside-validity`): marked, only then.
+    if crate::engine::validity::is_outside(r.policy, o.year)
+        && let J::Object(map) = &mut subject
+    {
+        map.insert("outside_validity".to_string(), J::Bool(true));
+    }
     // The working, when asked for (`--working`).
     if !o.values.is_empty()
         && let J::Object(map) = &mut subject
@@ -306,7 +312,15 @@ fn detail(r: &Report<'_, '_>, d: &Detail) -> J {
         }
         Detail::Score(ps) => parts(r, ps),
         Detail::Grade { band } => json!({ "band": band }),
-        Detail::Award(a) => json!({
+        Detail::Award(a) => award(a, scope),
+    }
+}
+
+/// An award's detail; `undecided_clauses` (the `当` clauses that did not hold because the data
+/// leaves a value they read empty) only when there are some, so that the other reports keep
+/// their bytes.
+fn award(a: &crate::eval::outcome::AwardResult, scope: &crate::checker::scope::Scope<'_>) -> J {
+    let mut j = json!({
             "eligible": a.eligible,
             "failed_clauses": a.failed,
             "computed": jv(&a.base, scope),
@@ -325,8 +339,13 @@ fn detail(r: &Report<'_, '_>, d: &Detail) -> J {
                     json!({ "ran_from": first, "years": years.normalize().to_string() })
                 }
             }),
-        }),
+    });
+    if !a.undecided.is_empty()
+        && let J::Object(m) = &mut j
+    {
+        m.insert("undecided_clauses".into(), json!(a.undecided));
     }
+    j
 }
 
 /// An amount in 元, as every number is written.

@@ -37,7 +37,7 @@ pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
     for i in 0..r.outcomes.len() {
         section(&mut out, r, &cols, grand.is_some(), i, lang);
     }
-    ending(&mut out, r, &r.totals(), grand.as_ref(), lang);
+    ending(&mut out, r, &r.totals(), grand.as_ref(), super::undetermined_line(r, lang), lang);
     out
 }
 
@@ -57,6 +57,8 @@ pub struct Writer<'w, 'a, 'p> {
     column_totals: Totals,
     /// Per rule shown, the subjects missing its value; and the subjects missing any.
     missing: (Vec<(DefId, u64)>, u64),
+    /// The subjects with an undetermined money award: how many, and the first ones named.
+    undetermined: (usize, Vec<(String, Vec<String>)>),
     text: String,
 }
 
@@ -76,6 +78,7 @@ impl<'w, 'a, 'p> Writer<'w, 'a, 'p> {
             totals: Totals::default(),
             column_totals: Totals::default(),
             missing: (Vec::new(), 0),
+            undetermined: (0, Vec::new()),
             text: String::new(),
         }
     }
@@ -97,6 +100,14 @@ impl<'w, 'a, 'p> Writer<'w, 'a, 'p> {
             self.begun = Some((cols, grand));
         }
         let Some((cols, grand)) = &mut self.begun else { return Ok(()) };
+        let names = one.undetermined_of(&cols.awards, o);
+        if !names.is_empty() {
+            self.undetermined.0 += 1;
+            if self.undetermined.1.len() < super::UNDETERMINED_SHOWN {
+                let names = names.into_iter().map(str::to_string).collect();
+                self.undetermined.1.push((o.key.clone(), names));
+            }
+        }
         let misses = super::count_missing(&mut self.missing.0, o);
         self.missing.1 += u64::from(misses);
         if let Some(g) = grand {
@@ -151,7 +162,9 @@ impl<'w, 'a, 'p> Writer<'w, 'a, 'p> {
             std::io::copy(&mut file, &mut self.out)?;
         }
         text.clear();
-        ending(&mut text, &self.r, &self.totals.0, grand.as_ref(), self.lang);
+        let undetermined =
+            super::undetermined_words(self.undetermined.0, &self.undetermined.1, self.lang);
+        ending(&mut text, &self.r, &self.totals.0, grand.as_ref(), undetermined, self.lang);
         self.out.write_all(text.as_bytes())
     }
 }
@@ -198,7 +211,13 @@ fn section(
         "| rule | kind | result | clause |"
     };
     let year = o.year.map(|y| format!(" ({y})")).unwrap_or_default();
-    let _ = writeln!(out, "## {}{year}\n\n{header}\n|---|---|---|---|", cell(&o.key));
+    // Evaluated outside the validity period as asked: every subject says so.
+    let outside = match (crate::engine::validity::is_outside(r.policy, o.year), zh) {
+        (false, _) => "",
+        (true, true) => "（不在有效期内）",
+        (true, false) => " (outside the validity period)",
+    };
+    let _ = writeln!(out, "## {}{year}{outside}\n\n{header}\n|---|---|---|---|", cell(&o.key));
     for rule in &o.rules {
         if !r.per_subject(rule.def) {
             continue;
@@ -247,12 +266,14 @@ fn section(
     out.push('\n');
 }
 
-/// The totals of each award, each stacking rule and the subjects, then the pools.
+/// The totals of each award, each stacking rule and the subjects, then the pools, then the
+/// subjects whose awards missing data leaves undetermined (`undetermined`, counted and named).
 fn ending(
     out: &mut String,
     r: &Report<'_, '_>,
     totals: &[Total],
     grand: Option<&Grand>,
+    undetermined: Option<String>,
     lang: Lang,
 ) {
     let zh = lang == Lang::Zh;
@@ -297,6 +318,9 @@ fn ending(
         for p in &pools {
             let _ = writeln!(out, "- {}", cell(&super::pools::line(p, lang)));
         }
+    }
+    if let Some(line) = undetermined {
+        let _ = writeln!(out, "\n{line}");
     }
 }
 

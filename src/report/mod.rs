@@ -237,6 +237,31 @@ impl Report<'_, '_> {
         (by_rule, subjects)
     }
 
+    /// The subjects with a money award that cannot be worked out (「缺数据」), each with those
+    /// awards' names, in the report's order.
+    pub fn undetermined_awards(&self) -> Vec<(&str, Vec<&str>)> {
+        let awards: Vec<DefId> =
+            self.subject_columns().into_iter().filter(|d| self.money_award(*d)).collect();
+        self.outcomes
+            .iter()
+            .filter_map(|o| {
+                let names = self.undetermined_of(&awards, o);
+                (!names.is_empty()).then_some((o.key.as_str(), names))
+            })
+            .collect()
+    }
+
+    /// The names of those of `awards` (money awards) that subject `o` has as 「缺数据」.
+    pub(crate) fn undetermined_of(&self, awards: &[DefId], o: &SubjectOutcome) -> Vec<&str> {
+        awards
+            .iter()
+            .filter(|d| {
+                o.rules.iter().find(|x| x.def == **d).is_some_and(|x| x.value == V::Missing)
+            })
+            .map(|d| self.name(*d))
+            .collect()
+    }
+
     /// A subject's total: its money awards that no stacking rule takes, and each stacking
     /// rule's total; `None` when one of them is missing or past the exact range.
     pub fn subject_total(&self, i: usize) -> Option<Decimal> {
@@ -512,6 +537,53 @@ impl Totals {
 /// Words used by the renderers, in both languages.
 pub(crate) fn word(lang: Lang, t: &Text) -> &str {
     t.get(lang)
+}
+
+/// How many subjects of the report have an award that cannot be worked out, and which
+/// (`3 subjects have undetermined awards: 甲 (补助), …`), at most ten named; `None` when none.
+pub fn undetermined_line(r: &Report<'_, '_>, lang: Lang) -> Option<String> {
+    let list = r.undetermined_awards();
+    let named: Vec<(String, Vec<String>)> = list
+        .iter()
+        .take(UNDETERMINED_SHOWN)
+        .map(|(key, awards)| (key.to_string(), awards.iter().map(|a| a.to_string()).collect()))
+        .collect();
+    undetermined_words(list.len(), &named, lang)
+}
+
+/// How many subjects [`undetermined_line`] names at most.
+pub(crate) const UNDETERMINED_SHOWN: usize = 10;
+
+/// [`undetermined_line`]'s words for `n` subjects, of which `named` (at most
+/// [`UNDETERMINED_SHOWN`]) are named with their awards.
+pub(crate) fn undetermined_words(
+    n: usize,
+    named: &[(String, Vec<String>)],
+    lang: Lang,
+) -> Option<String> {
+    if n == 0 {
+        return None;
+    }
+    let zh = lang == Lang::Zh;
+    let named: Vec<String> = named
+        .iter()
+        .map(|(key, awards)| {
+            if zh {
+                format!("{key}（{}）", awards.join("、"))
+            } else {
+                format!("{key} ({})", awards.join(", "))
+            }
+        })
+        .collect();
+    let more = n.saturating_sub(UNDETERMINED_SHOWN);
+    Some(if zh {
+        let tail = if more > 0 { format!("，另有 {more} 个") } else { String::new() };
+        format!("{n} 个主体的奖励无法确定（缺数据）：{}{tail}", named.join("；"))
+    } else {
+        let tail = if more > 0 { format!(", and {more} more") } else { String::new() };
+        let s = if n == 1 { " has an undetermined award" } else { "s have undetermined awards" };
+        format!("{n} subject{s} (missing data): {}{tail}", named.join("; "))
+    })
 }
 
 /// `合计`, or `合计（不完整：3 个主体缺数据）`: the label of a report's row of totals.

@@ -49,7 +49,14 @@ pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
             (Some(y), false) => format!("  {y}"),
             (None, _) => String::new(),
         };
-        let _ = writeln!(out, "\n-- {}{year}", o.key);
+        // Evaluated outside the validity period as asked (`--outside-validity`): every
+        // subject's outcomes say so.
+        let outside = match (crate::engine::validity::is_outside(r.policy, o.year), zh) {
+            (false, _) => "",
+            (true, true) => "（不在有效期内）",
+            (true, false) => " (outside the validity period)",
+        };
+        let _ = writeln!(out, "\n-- {}{year}{outside}", o.key);
         for rule in &o.rules {
             if !r.per_subject(rule.def) {
                 continue;
@@ -117,6 +124,10 @@ pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
             let _ = writeln!(out, "  {}", super::pools::line(p, lang));
         }
     }
+    // The subjects whose awards missing data leaves undetermined, counted and named.
+    if let Some(line) = super::undetermined_line(r, lang) {
+        let _ = writeln!(out, "\n{line}");
+    }
     out
 }
 
@@ -164,11 +175,18 @@ fn detail(out: &mut String, r: &Report<'_, '_>, def: usize, d: &Detail, lang: La
         Detail::Score(parts) => score(out, r, parts, 2, lang),
         Detail::Award(a) => {
             if !a.eligible {
+                // A clause that could not be decided is said so: missing data decided it.
                 let why: Vec<String> = a
                     .failed
                     .iter()
-                    .filter_map(|i| r.clause_text(def, *i))
-                    .map(|t| format!("`{t}`"))
+                    .filter_map(|i| {
+                        let t = r.clause_text(def, *i)?;
+                        Some(match (a.undecided.contains(i), zh) {
+                            (false, _) => format!("`{t}`"),
+                            (true, true) => format!("`{t}`（缺数据）"),
+                            (true, false) => format!("`{t}` (missing data)"),
+                        })
+                    })
                     .collect();
                 let _ = if zh {
                     writeln!(out, "    不符合：{}", why.join("、"))
@@ -220,6 +238,8 @@ fn detail(out: &mut String, r: &Report<'_, '_>, def: usize, d: &Detail, lang: La
                     (true, None, _) => w(lang, "（已达上限）", " (reached)").to_string(),
                     (false, Some((_, by)), Lang::Zh) => format!("（未达上限，差 {by}）"),
                     (false, Some((_, by)), Lang::En) => format!(" (not reached: {by} below it)"),
+                    // The cap or the amount before it is unknown: whether it bound is too.
+                    (false, None, _) if a.base == V::Missing || *cap == V::Missing => String::new(),
                     (false, None, _) => w(lang, "（未达上限）", " (not reached)").to_string(),
                 };
                 parts.push(format!(

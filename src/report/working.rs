@@ -23,6 +23,13 @@ pub fn lines(values: &[Named], scope: &Scope<'_>, lang: Lang, pad: &str) -> Stri
     out
 }
 
+/// One value of the working as the text report writes it after its name: the value, and the
+/// margin in words when it has one.
+pub fn value_text(v: &Named, scope: &Scope<'_>, lang: Lang) -> String {
+    let note = v.margin.as_ref().map(|m| margin(v, m, scope, lang)).unwrap_or_default();
+    format!("{}{note}", show(&v.value, scope, lang))
+}
+
 /// The margin of a comparison, or of an amount against its cap, in words.
 fn margin(v: &Named, m: &V, scope: &Scope<'_>, lang: Lang) -> String {
     let zh = lang == Lang::Zh;

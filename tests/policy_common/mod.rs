@@ -60,10 +60,20 @@ pub fn eval(policy: &str, data: &str, extra: &[&str]) -> J {
     serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
 }
 
-/// Like [`eval`] for a year outside the policy's validity period: the one diagnostic is the
-/// ZC0707 warning that says so.
+/// Like [`eval`] for a year outside the policy's validity period, evaluated as asked
+/// (`--outside-validity`): the one diagnostic is the ZC0707 warning that says so.
 pub fn eval_outside_validity(policy: &str, data: &str, extra: &[&str]) -> J {
-    let mut args = vec!["eval", policy, "--data", data, "--format", "json", "--lang", "en"];
+    let mut args = vec![
+        "eval",
+        policy,
+        "--data",
+        data,
+        "--format",
+        "json",
+        "--lang",
+        "en",
+        "--outside-validity",
+    ];
     args.extend_from_slice(extra);
     args.extend(["--error-format", "plain"]);
     let (status, out, err) = zhengce(&args);

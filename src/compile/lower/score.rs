@@ -91,7 +91,8 @@ impl Lower<'_, '_, '_> {
         Ok(self.op(Ty::Bool, |d| Op::MissingFalse(d, c.0)).0)
     }
 
-    /// An actual deduction, zero when missing; one outside its range (other than zero, which
+    /// An actual deduction, missing when the data leaves it empty (the item's points are then
+    /// unknown, as the interpreter has them); one outside its range (other than zero, which
     /// says it did not happen) sends the subject to the interpreter, which reports it.
     fn deduction(
         &mut self,
@@ -108,9 +109,7 @@ impl Lower<'_, '_, '_> {
         let outside = self.logic(LogicOp::Or, below, above);
         let wrong = self.logic(LogicOp::And, happened, outside);
         self.op(Ty::Bool, |d| Op::FallbackIf(d, wrong.0));
-        // A missing number taken as zero: the instruction that takes a missing condition as
-        // false takes a missing number as 0.
-        Ok(self.op(n.1, |d| Op::MissingFalse(d, n.0)))
+        Ok(n)
     }
 
     /// `a and b`, `a or b`.
