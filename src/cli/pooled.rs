@@ -22,7 +22,7 @@ use crate::eval::pool::{self, PoolResult};
 use crate::eval::stack::money;
 use crate::eval::value::V;
 use crate::register::out::{self, Layout, LayoutColumn, Sums};
-use crate::register::{self, Failure, Missing, RunOptions, Summary};
+use crate::register::{self, Failure, RunOptions, Summary};
 use crate::source::Loc;
 
 /// Whether `policy` declares a pool that pays awards of `kind`.
@@ -196,16 +196,7 @@ pub(super) fn write_csv(
             None => diags.push(crate::eval::overflow::total_overflow(&spec.name, loc)),
         }
     }
-    summary.missing = Missing {
-        by_rule: layout
-            .picks
-            .iter()
-            .zip(&sums.missing)
-            .filter(|(_, n)| **n > 0)
-            .filter_map(|(i, n)| Some((columns.get(*i)?.def, *n)))
-            .collect(),
-        subjects: sums.missing_rows,
-    };
+    summary.missing = register::missing_of(&columns, &layout, &sums);
     summary.diagnostics.extend(Diagnostics::from(diags));
     Ok(summary)
 }

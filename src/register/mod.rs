@@ -241,7 +241,7 @@ fn csv_report(
 }
 
 /// The missing values of a CSV report, by the rule of each column.
-fn missing_of(columns: &[Column], layout: &out::Layout, sums: &out::Sums) -> Missing {
+pub(crate) fn missing_of(columns: &[Column], layout: &out::Layout, sums: &out::Sums) -> Missing {
     Missing {
         by_rule: layout
             .picks

@@ -154,6 +154,52 @@ pub fn write_json(
     out: &mut dyn Write,
 ) -> Result<Summary, Failure> {
     let mut w = JsonWriter::new(policy, checked, out);
+    let summary = each_subject(policy, checked, kind, path, opts, stacking, companions, &mut w)?;
+    w.finish().map_err(|e| Failure::Data(io(path, &e)))?;
+    Ok(summary)
+}
+
+/// A report written one subject at a time (JSON, Markdown).
+trait SubjectWriter {
+    fn subject(&mut self, o: &SubjectOutcome, stacks: &[StackOutcome]) -> std::io::Result<()>;
+    /// `ZC0702` for each total past the exact range: the report is then not kept.
+    fn overflows(&self) -> Vec<crate::diagnostics::Diagnostic>;
+}
+
+impl SubjectWriter for JsonWriter<'_, '_, '_> {
+    fn subject(&mut self, o: &SubjectOutcome, stacks: &[StackOutcome]) -> std::io::Result<()> {
+        JsonWriter::subject(self, o, stacks)
+    }
+    fn overflows(&self) -> Vec<crate::diagnostics::Diagnostic> {
+        JsonWriter::overflows(self)
+    }
+}
+
+impl SubjectWriter for MarkdownWriter<'_, '_, '_> {
+    fn subject(&mut self, o: &SubjectOutcome, stacks: &[StackOutcome]) -> std::io::Result<()> {
+        MarkdownWriter::subject(self, o, stacks)
+    }
+    fn overflows(&self) -> Vec<crate::diagnostics::Diagnostic> {
+        MarkdownWriter::overflows(self)
+    }
+}
+
+/// Hands every subject of the register to `w` ([`interpret`]); the totals past the exact range
+/// are the run's failure.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the policy, its kind, the register, the options, the stacking and the writer"
+)]
+fn each_subject(
+    policy: &Policy,
+    checked: &Checked<'_>,
+    kind: &str,
+    path: &Path,
+    opts: &RunOptions<'_>,
+    stacking: &Stacking<'_>,
+    companions: &[Companion<'_, '_>],
+    w: &mut dyn SubjectWriter,
+) -> Result<Summary, Failure> {
     let summary =
         interpret(policy, checked, kind, path, opts, stacking, companions, &mut |_, o, stacks| {
             w.subject(o, stacks)
@@ -162,7 +208,6 @@ pub fn write_json(
     if !overflows.is_empty() {
         return Err(Failure::Data(overflows.into()));
     }
-    w.finish().map_err(|e| Failure::Data(io(path, &e)))?;
     Ok(summary)
 }
 
@@ -186,14 +231,7 @@ pub fn write_markdown(
     out: &mut dyn Write,
 ) -> Result<Summary, Failure> {
     let mut w = MarkdownWriter::new(policy, checked, lang, out);
-    let summary =
-        interpret(policy, checked, kind, path, opts, stacking, companions, &mut |_, o, stacks| {
-            w.subject(o, stacks)
-        })?;
-    let overflows = w.overflows();
-    if !overflows.is_empty() {
-        return Err(Failure::Data(overflows.into()));
-    }
+    let summary = each_subject(policy, checked, kind, path, opts, stacking, companions, &mut w)?;
     let (by_rule, subjects) = w.missing();
     w.finish().map_err(|e| Failure::Data(io(path, &e)))?;
     // Said after the report as the in-memory Markdown report says it (`ZC0708`).
