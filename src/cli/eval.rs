@@ -333,8 +333,15 @@ pub fn run(
                         ReportFormat::Xlsx => match report::xlsx(&r, &rows, lang) {
                             Ok(bytes) => Rendered::Book(bytes),
                             Err(e) => {
-                                diags.push(cannot_write(args.out.as_deref(), &e.to_string()));
-                                status = worse(status, Status::Usage);
+                                let d = xlsx_failure(&e, &data, args.out.as_deref());
+                                // A register too large is an error of the data, as when
+                                // streamed; a workbook that cannot be written, of usage.
+                                let usage = d.code == Code::Io;
+                                diags.push(d);
+                                status = worse(
+                                    status,
+                                    if usage { Status::Usage } else { Status::Errors },
+                                );
                                 continue;
                             }
                         },
@@ -624,4 +631,18 @@ pub(super) fn sample_data(policy_path: &Path, policy: &Policy) -> Vec<PathBuf> {
         }
     }
     found
+}
+
+/// The diagnostic of an xlsx report not written: a register larger than a sheet (`ZC0915`), or
+/// the workbook that cannot be written.
+pub(super) fn xlsx_failure(
+    e: &report::xlsx::Failure,
+    data: &Path,
+    out: Option<&Path>,
+) -> crate::diagnostics::Diagnostic {
+    match (e.diagnostic(&data.display().to_string()), e) {
+        (Some(d), _) => d,
+        (None, report::xlsx::Failure::Xlsx(x)) => cannot_write(out, &x.to_string()),
+        (None, _) => cannot_write(out, "the workbook"),
+    }
 }

@@ -24,8 +24,8 @@ use crate::data::{Dataset, Schema};
 use crate::diagnostics::{Code, Diagnostics, Lang};
 use crate::eval::Evaluator;
 use crate::register::{
-    Companion, Failure, RunOptions, write_csv, write_csv_stacked, write_json, write_jsonl,
-    write_markdown,
+    Companion, Failure, RegisterRun, RunOptions, write_basis, write_csv, write_csv_stacked,
+    write_json, write_jsonl, write_markdown, write_xlsx,
 };
 
 /// What streaming did: nothing (the in-memory path must run), or the diagnostics and whether
@@ -39,7 +39,12 @@ pub(super) enum Streamed {
 pub(super) fn applies(args: &EvalArgs, sources: usize) -> bool {
     matches!(
         args.format,
-        ReportFormat::Csv | ReportFormat::Json | ReportFormat::Jsonl | ReportFormat::Markdown
+        ReportFormat::Csv
+            | ReportFormat::Json
+            | ReportFormat::Jsonl
+            | ReportFormat::Markdown
+            | ReportFormat::Xlsx
+            | ReportFormat::Basis
     ) && args.out.is_some()
         && args.subject.is_none()
         && args.only_paid.is_none()
@@ -158,7 +163,9 @@ pub(super) fn run(
     let opts = RunOptions {
         columns: args.columns.clone(),
         also_known: others.clone(),
-        working: args.working,
+        // The basis of every award shows its arithmetic: the working is computed for it, as on
+        // the in-memory path.
+        working: args.working || matches!(args.format, ReportFormat::Xlsx | ReportFormat::Basis),
         ..opts
     };
     let ichecked: Vec<Checked<'_>> = imported.iter().map(|i| check(&i.policy).0).collect();
@@ -190,18 +197,26 @@ pub(super) fn run(
         Ok(f) => f,
         Err(d) => return Streamed::Done { diags: vec![*d].into(), usage: true },
     };
-    let written = if args.format == ReportFormat::Json {
-        write_json(policy, checked, &kind, data, &opts, &stacking, &companions, &mut file)
-    } else if args.format == ReportFormat::Jsonl {
-        write_jsonl(policy, checked, &kind, data, &opts, &stacking, &companions, &mut file)
-    } else if args.format == ReportFormat::Markdown {
-        write_markdown(policy, checked, &kind, data, &opts, &stacking, &companions, lang, &mut file)
-    } else if pooled {
-        super::pooled::write_csv(policy, checked, &kind, data, &opts, &mut file)
-    } else if stacking.is_empty() && imported.is_empty() {
-        write_csv(policy, checked, &kind, data, &opts, &mut file)
-    } else {
-        write_csv_stacked(policy, checked, &kind, data, &opts, &stacking, &companions, &mut file)
+    let run = RegisterRun {
+        policy,
+        checked,
+        kind: &kind,
+        path: data,
+        opts: &opts,
+        stacking: &stacking,
+        companions: &companions,
+    };
+    let written = match args.format {
+        ReportFormat::Json => write_json(&run, &mut file),
+        ReportFormat::Jsonl => write_jsonl(&run, &mut file),
+        ReportFormat::Markdown => write_markdown(&run, lang, &mut file),
+        ReportFormat::Xlsx => write_xlsx(&run, lang, &mut file),
+        ReportFormat::Basis => write_basis(&run, lang, &mut file),
+        _ if pooled => super::pooled::write_csv(policy, checked, &kind, data, &opts, &mut file),
+        _ if stacking.is_empty() && imported.is_empty() => {
+            write_csv(policy, checked, &kind, data, &opts, &mut file)
+        }
+        _ => write_csv_stacked(&run, &mut file),
     };
     match written {
         Ok(mut summary) => {

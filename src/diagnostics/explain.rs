@@ -96,6 +96,7 @@ pub fn explain(code: Code) -> &'static str {
         Code::UnknownParam => include_str!("../../docs/codes/ZC0912.md"),
         Code::ParamOverride => include_str!("../../docs/codes/ZC0913.md"),
         Code::ParamsBeside => include_str!("../../docs/codes/ZC0914.md"),
+        Code::SheetFull => include_str!("../../docs/codes/ZC0915.md"),
     }
 }
 

@@ -611,7 +611,10 @@ pub fn xlsx(d: &Diff, m: &Meta) -> Result<Vec<u8>, XlsxError> {
             &header(&["主体", "奖励", "变更前(元)", "变更后(元)", "变化(元)"]),
         )?;
         let mut row = 1u32;
-        let amount = |s: &mut Sheet<'_>, row: u32, col: u16, c: &Cell| match c {
+        let amount = |s: &mut Sheet<&mut rust_xlsxwriter::Worksheet>,
+                      row: u32,
+                      col: u16,
+                      c: &Cell| match c {
             Cell::Num(n, _) => s.decimal(row, col, *n, false),
             _ => s.missing(row, col),
         };

@@ -42,6 +42,7 @@ mod chunks;
 pub mod not_compiled;
 pub(crate) mod out;
 mod paired;
+mod reports;
 mod stacked;
 mod years;
 
@@ -65,8 +66,9 @@ use crate::source::{Loc, SourceFile, Span};
 use crate::units::parse_unit;
 use chunks::{Block, Blocks, count_lines, split_header};
 pub use paired::{Version, run_paired};
+pub use reports::{write_basis, write_json, write_jsonl, write_markdown, write_xlsx};
 use rust_decimal::Decimal;
-pub use stacked::{Companion, write_csv_stacked, write_json, write_jsonl, write_markdown};
+pub use stacked::{Companion, RegisterRun, write_csv_stacked};
 pub use years::latest_year;
 
 /// How to run.

@@ -26,12 +26,10 @@ use crate::checker::scope::DefId;
 use crate::compile::{Machine, NotCompiled};
 use crate::data::{Dataset, Record, Schema, Value, load_dataset, load_datasets};
 use crate::diagnostics::Diagnostics;
-use crate::diagnostics::Lang;
 use crate::eval::Evaluator;
 use crate::eval::outcome::SubjectOutcome;
 use crate::eval::stack::{StackOutcome, Stacking, award_amount, money};
 use crate::eval::value::V;
-use crate::report::{JsonWriter, MarkdownWriter, write_json_line};
 
 /// The largest block the interpreter reads at once.
 const INTERPRETED_BLOCK: usize = 1 << 18;
@@ -56,24 +54,36 @@ pub struct Companion<'c, 'p> {
     pub checked: &'c Checked<'p>,
 }
 
+/// A register streamed through a policy one subject at a time: the policy and the subject kind
+/// of the register's rows, the register, the run's options, the stacking rules and the policies
+/// they import, evaluated beside it.
+#[derive(Clone, Copy)]
+pub struct RegisterRun<'r, 'c, 'p> {
+    /// The policy.
+    pub policy: &'r Policy,
+    /// The policy checked.
+    pub checked: &'r Checked<'r>,
+    /// The subject kind of the register's rows.
+    pub kind: &'r str,
+    /// The register (a CSV file).
+    pub path: &'r Path,
+    /// The run's options.
+    pub opts: &'r RunOptions<'r>,
+    /// The policy's stacking rules for the kind.
+    pub stacking: &'r Stacking<'r>,
+    /// The policies the stacking rules import, evaluated on the same rows.
+    pub companions: &'r [Companion<'c, 'p>],
+}
+
 /// Writes the CSV report of every subject of the register at `path` to `out`, the stacking
 /// rules applied to each subject: by the parallel runner, the policy and each companion
 /// compiled where they compile, when the stacking rules name only rules reported per subject;
 /// else by the interpreter on the calling thread.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the policy, its kind, the register, the options, the stacking and the output"
-)]
 pub fn write_csv_stacked(
-    policy: &Policy,
-    checked: &Checked<'_>,
-    kind: &str,
-    path: &Path,
-    opts: &RunOptions<'_>,
-    stacking: &Stacking<'_>,
-    companions: &[Companion<'_, '_>],
+    run: &RegisterRun<'_, '_, '_>,
     out: &mut dyn Write,
 ) -> Result<Summary, Failure> {
+    let RegisterRun { policy, checked, kind, path, opts, stacking, companions } = *run;
     if let Some(run) = StackRun::new(policy, checked, kind, path, opts, stacking, companions) {
         return super::csv_report(policy, checked, kind, path, opts, Some(&run), out);
     }
@@ -81,40 +91,31 @@ pub fn write_csv_stacked(
     let mut row: Vec<u8> = Vec::new();
     let mut layout: Option<out::Layout> = None;
     let mut sums = out::Sums::default();
-    let mut summary = interpret(
-        policy,
-        checked,
-        kind,
-        path,
-        opts,
-        stacking,
-        companions,
-        &mut |plan, o, stacks| {
-            let layout = layout.get_or_insert_with(|| stack_layout(plan, stacking, &opts.columns));
-            if !header_written {
-                out.write_all(&out::header(&plan.key, &layout.names))?;
-                sums = out::Sums::new(&layout.summed);
-                header_written = true;
-            }
-            row.clear();
-            let value = |i: usize| {
-                plan.columns
-                    .get(i)
-                    .and_then(|c| o.rules.iter().find(|r| r.def == c.def))
-                    .map_or(&V::Missing, |r| &r.value)
-            };
-            let (partial, missing) = layout.row_cells(
-                &mut row,
-                &mut sums,
-                &o.key,
-                |i| *value(i) == V::Missing,
-                |i| money(value(i)),
-                |i, out| out::value(out, value(i), &plan.checked.scope),
-            );
-            layout.end_row(&mut row, &mut sums, partial, missing, stacks.iter().map(|s| s.total));
-            out.write_all(&row)
-        },
-    )?;
+    let mut summary = interpret(run, &mut |plan, _, o, stacks| {
+        let layout = layout.get_or_insert_with(|| stack_layout(plan, stacking, &opts.columns));
+        if !header_written {
+            out.write_all(&out::header(&plan.key, &layout.names))?;
+            sums = out::Sums::new(&layout.summed);
+            header_written = true;
+        }
+        row.clear();
+        let value = |i: usize| {
+            plan.columns
+                .get(i)
+                .and_then(|c| o.rules.iter().find(|r| r.def == c.def))
+                .map_or(&V::Missing, |r| &r.value)
+        };
+        let (partial, missing) = layout.row_cells(
+            &mut row,
+            &mut sums,
+            &o.key,
+            |i| *value(i) == V::Missing,
+            |i| money(value(i)),
+            |i, out| out::value(out, value(i), &plan.checked.scope),
+        );
+        layout.end_row(&mut row, &mut sums, partial, missing, stacks.iter().map(|s| s.total));
+        out.write_all(&row)
+    })?;
     if summary.rows == 0 {
         // Like the in-memory report: without a subject, no rule column.
         out.write_all(b"id\n").map_err(|e| Failure::Data(io(path, &e)))?;
@@ -136,151 +137,23 @@ fn stack_layout(plan: &Plan<'_, '_>, stacking: &Stacking<'_>, only: &[String]) -
     super::layout_of(&plan.columns, only, &stacking.names(), &stacking.local_defs())
 }
 
-/// Writes the JSON report (`zhengce eval --format json`) of every subject of the register at
-/// `path` to `out`, one subject at a time, the stacking rules applied to each. The run is the
-/// calling thread's.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the policy, its kind, the register, the options, the stacking and the output"
-)]
-pub fn write_json(
-    policy: &Policy,
-    checked: &Checked<'_>,
-    kind: &str,
-    path: &Path,
-    opts: &RunOptions<'_>,
-    stacking: &Stacking<'_>,
-    companions: &[Companion<'_, '_>],
-    out: &mut dyn Write,
-) -> Result<Summary, Failure> {
-    let mut w = JsonWriter::new(policy, checked, out);
-    let summary = each_subject(policy, checked, kind, path, opts, stacking, companions, &mut w)?;
-    w.finish().map_err(|e| Failure::Data(io(path, &e)))?;
-    Ok(summary)
-}
-
-/// A report written one subject at a time (JSON, Markdown).
-trait SubjectWriter {
-    fn subject(&mut self, o: &SubjectOutcome, stacks: &[StackOutcome]) -> std::io::Result<()>;
-    /// `ZC0702` for each total past the exact range: the report is then not kept.
-    fn overflows(&self) -> Vec<crate::diagnostics::Diagnostic>;
-}
-
-impl SubjectWriter for JsonWriter<'_, '_, '_> {
-    fn subject(&mut self, o: &SubjectOutcome, stacks: &[StackOutcome]) -> std::io::Result<()> {
-        JsonWriter::subject(self, o, stacks)
-    }
-    fn overflows(&self) -> Vec<crate::diagnostics::Diagnostic> {
-        JsonWriter::overflows(self)
-    }
-}
-
-impl SubjectWriter for MarkdownWriter<'_, '_, '_> {
-    fn subject(&mut self, o: &SubjectOutcome, stacks: &[StackOutcome]) -> std::io::Result<()> {
-        MarkdownWriter::subject(self, o, stacks)
-    }
-    fn overflows(&self) -> Vec<crate::diagnostics::Diagnostic> {
-        MarkdownWriter::overflows(self)
-    }
-}
-
-/// Hands every subject of the register to `w` ([`interpret`]); the totals past the exact range
-/// are the run's failure.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the policy, its kind, the register, the options, the stacking and the writer"
-)]
-fn each_subject(
-    policy: &Policy,
-    checked: &Checked<'_>,
-    kind: &str,
-    path: &Path,
-    opts: &RunOptions<'_>,
-    stacking: &Stacking<'_>,
-    companions: &[Companion<'_, '_>],
-    w: &mut dyn SubjectWriter,
-) -> Result<Summary, Failure> {
-    let summary =
-        interpret(policy, checked, kind, path, opts, stacking, companions, &mut |_, o, stacks| {
-            w.subject(o, stacks)
-        })?;
-    let overflows = w.overflows();
-    if !overflows.is_empty() {
-        return Err(Failure::Data(overflows.into()));
-    }
-    Ok(summary)
-}
-
-/// Writes the Markdown report (`zhengce eval --format markdown`) of every subject of the register
-/// at `path` to `out`, one subject at a time, the stacking rules applied to each (the subjects'
-/// tables wait in a temporary file while the summary table is written). The run is the calling
-/// thread's.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the policy, its kind, the register, the options, the stacking, the language and the output"
-)]
-pub fn write_markdown(
-    policy: &Policy,
-    checked: &Checked<'_>,
-    kind: &str,
-    path: &Path,
-    opts: &RunOptions<'_>,
-    stacking: &Stacking<'_>,
-    companions: &[Companion<'_, '_>],
-    lang: Lang,
-    out: &mut dyn Write,
-) -> Result<Summary, Failure> {
-    let mut w = MarkdownWriter::new(policy, checked, lang, out);
-    let summary = each_subject(policy, checked, kind, path, opts, stacking, companions, &mut w)?;
-    let (by_rule, subjects) = w.missing();
-    w.finish().map_err(|e| Failure::Data(io(path, &e)))?;
-    // Said after the report as the in-memory Markdown report says it (`ZC0708`).
-    Ok(Summary { missing: super::Missing { by_rule, subjects }, ..summary })
-}
-
-/// Writes the JSON Lines report (`zhengce eval --format jsonl`) of every subject of the register
-/// at `path` to `out`, one line per subject, the stacking rules applied to each. The run is the
-/// calling thread's.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the policy, its kind, the register, the options, the stacking and the output"
-)]
-pub fn write_jsonl(
-    policy: &Policy,
-    checked: &Checked<'_>,
-    kind: &str,
-    path: &Path,
-    opts: &RunOptions<'_>,
-    stacking: &Stacking<'_>,
-    companions: &[Companion<'_, '_>],
-    out: &mut dyn Write,
-) -> Result<Summary, Failure> {
-    interpret(policy, checked, kind, path, opts, stacking, companions, &mut |_, o, stacks| {
-        write_json_line(policy, checked, o, stacks, out)
-    })
-}
-
 /// Evaluates every subject of the register at `path` by the interpreter, under the policy and
 /// each companion, applies the stacking rules and hands each subject to `each` in file order;
 /// with `opts.working`, each outcome carries its working (`eval --working`).
 #[expect(
-    clippy::too_many_arguments,
-    reason = "the policy, its kind, the register, the options, the stacking and the sink"
-)]
-#[expect(
     clippy::type_complexity,
     reason = "a sink of one subject's outcome and stacking rules, with the run's plan"
 )]
-fn interpret(
-    policy: &Policy,
-    checked: &Checked<'_>,
-    kind: &str,
-    path: &Path,
-    opts: &RunOptions<'_>,
-    stacking: &Stacking<'_>,
-    companions: &[Companion<'_, '_>],
-    each: &mut dyn FnMut(&Plan<'_, '_>, &SubjectOutcome, &[StackOutcome]) -> std::io::Result<()>,
+pub(super) fn interpret(
+    run: &RegisterRun<'_, '_, '_>,
+    each: &mut dyn FnMut(
+        &Plan<'_, '_>,
+        &Record,
+        &SubjectOutcome,
+        &[StackOutcome],
+    ) -> std::io::Result<()>,
 ) -> Result<Summary, Failure> {
+    let RegisterRun { policy, checked, kind, path, opts, stacking, companions } = *run;
     let (file, header, rest) = open(path)?;
     let name = path.display().to_string();
     let mut plan = plan(policy, checked, kind, &name, header, opts)?;
@@ -387,7 +260,7 @@ fn interpret(
             }
             let from = |alias: &str, award: &str| amounts.get(&(alias, award)).copied();
             let stacks = stacking.subject(&o, &from, &mut stack_diags);
-            each(&plan, &o, &stacks).map_err(|e| Failure::Data(io(path, &e)))?;
+            each(&plan, record, &o, &stacks).map_err(|e| Failure::Data(io(path, &e)))?;
         }
         if let Some(p) = opts.progress {
             p(summary.rows);

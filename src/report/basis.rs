@@ -16,6 +16,7 @@ use crate::data::Record;
 use crate::diagnostics::Lang;
 use crate::eval::Evaluator;
 use crate::eval::explain::Step;
+use crate::eval::outcome::SubjectOutcome;
 use crate::eval::value::V;
 use crate::units::Dim;
 
@@ -37,25 +38,42 @@ pub struct BasisRow {
 /// The rows of every award of every subject evaluated in `r`, in the report's order. `records`
 /// is the data the outcomes were evaluated from (a subject's record is found by its id).
 pub fn rows(r: &Report<'_, '_>, ev: &Evaluator<'_, '_>, records: &[Record]) -> Vec<BasisRow> {
+    let mut by_key: std::collections::HashMap<&str, &Record> = std::collections::HashMap::new();
+    for record in records {
+        by_key.entry(record.key.as_str()).or_insert(record);
+    }
     let mut out = Vec::new();
     for o in r.outcomes {
-        let Some(record) = records.iter().find(|x| x.key == o.key) else { continue };
-        for rule in &o.rules {
-            if r.kind(rule.def).2 != "award" {
-                continue;
-            }
-            let prefix = format!("{}.", r.name(rule.def));
-            out.push(BasisRow {
-                subject: o.key.clone(),
-                amount: rule.value.clone(),
-                step: ev.explain(record, o.year, rule.def),
-                values: o.values.iter().filter(|v| v.name.starts_with(&prefix)).cloned().collect(),
-                pool: match &rule.detail {
-                    crate::eval::outcome::Detail::Award(a) => a.pool.clone(),
-                    _ => None,
-                },
-            });
+        if let Some(record) = by_key.get(o.key.as_str()) {
+            out.extend(subject_rows(r, ev, record, o));
         }
+    }
+    out
+}
+
+/// The rows of the awards of one subject `o`, evaluated from `record`.
+pub fn subject_rows(
+    r: &Report<'_, '_>,
+    ev: &Evaluator<'_, '_>,
+    record: &Record,
+    o: &SubjectOutcome,
+) -> Vec<BasisRow> {
+    let mut out = Vec::new();
+    for rule in &o.rules {
+        if r.kind(rule.def).2 != "award" {
+            continue;
+        }
+        let prefix = format!("{}.", r.name(rule.def));
+        out.push(BasisRow {
+            subject: o.key.clone(),
+            amount: rule.value.clone(),
+            step: ev.explain(record, o.year, rule.def),
+            values: o.values.iter().filter(|v| v.name.starts_with(&prefix)).cloned().collect(),
+            pool: match &rule.detail {
+                crate::eval::outcome::Detail::Award(a) => a.pool.clone(),
+                _ => None,
+            },
+        });
     }
     out
 }
@@ -138,6 +156,15 @@ pub(super) fn one_line(s: &str) -> String {
 
 /// 计算依据 as a Markdown table.
 pub fn markdown(r: &Report<'_, '_>, rows: &[BasisRow], lang: Lang) -> String {
+    let mut out = markdown_head(r, lang);
+    for row in rows {
+        markdown_row(&mut out, row, r, lang);
+    }
+    out
+}
+
+/// The title and the table's header of [`markdown`].
+pub fn markdown_head(r: &Report<'_, '_>, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
     let mut out = String::new();
     let title = r.title().unwrap_or(&r.policy.file.name);
@@ -148,22 +175,25 @@ pub fn markdown(r: &Report<'_, '_>, rows: &[BasisRow], lang: Lang) -> String {
     };
     let _ = writeln!(out, "| {} |", headers(lang).join(" | "));
     let _ = writeln!(out, "|---|---|--:|---|---|---|---|---|");
-    for row in rows {
-        let s = &row.step;
-        let cells = [
-            row.subject.clone(),
-            s.name.clone(),
-            amount_text(&row.amount, r, lang),
-            s.clause.as_deref().map(|c| format!("§ {c}")).unwrap_or_default(),
-            s.quote.as_deref().map(one_line).unwrap_or_default(),
-            s.formula.as_deref().map(|f| format!("`{}`", lines(f).join(" "))).unwrap_or_default(),
-            arithmetic_text(row, r, lang, if zh { "；" } else { "; " }),
-            inputs_text(row, r, lang),
-        ];
-        let cells: Vec<String> = cells.iter().map(|c| cell(c)).collect();
-        let _ = writeln!(out, "| {} |", cells.join(" | "));
-    }
     out
+}
+
+/// One row of [`markdown`]'s table.
+pub fn markdown_row(out: &mut String, row: &BasisRow, r: &Report<'_, '_>, lang: Lang) {
+    let zh = lang == Lang::Zh;
+    let s = &row.step;
+    let cells = [
+        row.subject.clone(),
+        s.name.clone(),
+        amount_text(&row.amount, r, lang),
+        s.clause.as_deref().map(|c| format!("§ {c}")).unwrap_or_default(),
+        s.quote.as_deref().map(one_line).unwrap_or_default(),
+        s.formula.as_deref().map(|f| format!("`{}`", lines(f).join(" "))).unwrap_or_default(),
+        arithmetic_text(row, r, lang, if zh { "；" } else { "; " }),
+        inputs_text(row, r, lang),
+    ];
+    let cells: Vec<String> = cells.iter().map(|c| cell(c)).collect();
+    let _ = writeln!(out, "| {} |", cells.join(" | "));
 }
 
 /// A table cell: pipes and line breaks escaped.

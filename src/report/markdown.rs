@@ -55,8 +55,7 @@ pub struct Writer<'w, 'a, 'p> {
     sections: Option<BufWriter<File>>,
     totals: Totals,
     column_totals: Totals,
-    /// Per rule shown, the subjects missing its value; and the subjects missing any.
-    missing: (Vec<(DefId, u64)>, u64),
+    missing: super::MissingCount,
     /// The subjects with an undetermined money award: how many, and the first ones named.
     undetermined: (usize, Vec<(String, Vec<String>)>),
     text: String,
@@ -77,7 +76,7 @@ impl<'w, 'a, 'p> Writer<'w, 'a, 'p> {
             sections: None,
             totals: Totals::default(),
             column_totals: Totals::default(),
-            missing: (Vec::new(), 0),
+            missing: super::MissingCount::default(),
             undetermined: (0, Vec::new()),
             text: String::new(),
         }
@@ -96,7 +95,6 @@ impl<'w, 'a, 'p> Writer<'w, 'a, 'p> {
                 summary_head(&mut self.text, &one, &cols, g, self.lang);
                 self.sections = Some(BufWriter::new(tempfile::tempfile()?));
             }
-            self.missing.0 = cols.shown.iter().map(|d| (*d, 0)).collect();
             self.begun = Some((cols, grand));
         }
         let Some((cols, grand)) = &mut self.begun else { return Ok(()) };
@@ -108,8 +106,7 @@ impl<'w, 'a, 'p> Writer<'w, 'a, 'p> {
                 self.undetermined.1.push((o.key.clone(), names));
             }
         }
-        let misses = super::count_missing(&mut self.missing.0, o);
-        self.missing.1 += u64::from(misses);
+        let misses = self.missing.add(&one, o);
         if let Some(g) = grand {
             summary_row(&mut self.text, &one, cols, 0, self.lang);
             g.add(&one, &cols.parts, 0);
@@ -136,8 +133,7 @@ impl<'w, 'a, 'p> Writer<'w, 'a, 'p> {
     /// The missing results so far, as [`Report::missing`] counts them: per rule shown, the
     /// subjects without its value; and the subjects with any missing value.
     pub fn missing(&self) -> (Vec<(DefId, u64)>, u64) {
-        let by_rule = self.missing.0.iter().copied().filter(|(_, n)| *n > 0).collect();
-        (by_rule, self.missing.1)
+        self.missing.result()
     }
 
     /// Writes the summary's row of totals, the subjects' tables, and the totals.
@@ -169,19 +165,17 @@ impl<'w, 'a, 'p> Writer<'w, 'a, 'p> {
     }
 }
 
-/// What every subject's rows show, as the first subject has it: the rules shown, the money
-/// awards of the summary, and the awards a subject's total adds directly.
+/// What every subject's rows show, as the first subject has it: the money awards of the
+/// summary, and the awards a subject's total adds directly.
 struct Columns {
-    shown: Vec<DefId>,
     awards: Vec<DefId>,
     parts: TotalParts,
 }
 
 impl Columns {
     fn of(r: &Report<'_, '_>) -> Columns {
-        let shown = r.subject_columns();
-        let awards = shown.iter().copied().filter(|d| r.money_award(*d)).collect();
-        Columns { shown, awards, parts: r.total_parts() }
+        let awards = r.subject_columns().into_iter().filter(|d| r.money_award(*d)).collect();
+        Columns { awards, parts: r.total_parts() }
     }
 }
 

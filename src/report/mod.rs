@@ -449,6 +449,33 @@ impl Grand {
     }
 }
 
+/// The missing results of a report written one subject at a time, counted as
+/// [`Report::missing`] counts them: per rule shown (the first subject's), the subjects without
+/// its value, and the subjects with any missing value.
+#[derive(Default)]
+pub struct MissingCount {
+    by_rule: Option<Vec<(DefId, u64)>>,
+    subjects: u64,
+}
+
+impl MissingCount {
+    /// Counts subject `o`, the one subject of `one`; whether it misses any value.
+    pub fn add(&mut self, one: &Report<'_, '_>, o: &SubjectOutcome) -> bool {
+        let by_rule = self
+            .by_rule
+            .get_or_insert_with(|| one.subject_columns().into_iter().map(|d| (d, 0)).collect());
+        let any = count_missing(by_rule, o);
+        self.subjects += u64::from(any);
+        any
+    }
+
+    /// The rules with missing values and their counts, and the subjects missing any.
+    pub fn result(&self) -> (Vec<(DefId, u64)>, u64) {
+        let by_rule = self.by_rule.iter().flatten().copied().filter(|(_, n)| *n > 0).collect();
+        (by_rule, self.subjects)
+    }
+}
+
 /// Counts, per rule of `by_rule`, subject `o` when it misses that rule's value; whether it
 /// misses any ([`Report::missing`]).
 pub(crate) fn count_missing(by_rule: &mut [(DefId, u64)], o: &SubjectOutcome) -> bool {
