@@ -107,7 +107,7 @@ fn unknown_values(
 }
 
 /// Data file extensions, in the order sample data is looked for.
-const DATA_EXTENSIONS: [&str; 4] = ["toml", "csv", "json", "xlsx"];
+const DATA_EXTENSIONS: [&str; 5] = ["toml", "csv", "json", "xlsx", "parquet"];
 
 /// A report rendered for one policy and one data file.
 enum Rendered {

@@ -1,7 +1,8 @@
 //! `zhengce gen POLICY --rows N --out FILE`: a synthetic register for one subject kind of a
 //! policy, deterministic for a seed (see [`crate::synth`]).
 //!
-//! A CSV register is streamed to its file (or to standard output), so its size is not limited
+//! A CSV register is streamed to its file (or to standard output), and a Parquet register
+//! (`--out X.parquet`, [`crate::synth::parquet`]) a batch of rows at a time, so their size is not limited
 //! by memory; an xlsx register holds at most Excel's 1,048,576 rows, header included, and its
 //! parameters on a sheet `参数`. A register for a policy whose stacking rules import another
 //! policy also carries the imported policy's columns for the same kind.
@@ -108,8 +109,12 @@ pub fn run(
             .and_then(|bytes| write_out(path, &bytes, inputs)),
         (Some(path), false) => AtomicFile::create(path, inputs)
             .and_then(|mut file| {
-                write_csv(&plan, args.rows, &mut file)
-                    .map_err(|e| Box::new(cannot_write(Some(path), &e.to_string())))?;
+                let written = if is_parquet(path) {
+                    crate::synth::parquet::write(&plan, args.rows, &mut file)
+                } else {
+                    write_csv(&plan, args.rows, &mut file).map_err(|e| e.to_string())
+                };
+                written.map_err(|e| Box::new(cannot_write(Some(path), &e)))?;
                 file.commit()
             })
             .and_then(|()| params_beside(&plan, path, inputs))
@@ -131,6 +136,11 @@ pub fn run(
         Ok(()) => Status::Ok,
         Err(d) => fail(vec![*d].into(), Status::Usage, err),
     }
+}
+
+/// Whether `path` names a Parquet file.
+fn is_parquet(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
 }
 
 /// The schema with the fields of the policies its stacking rules import for the same kind

@@ -24,6 +24,7 @@ mod csv;
 pub mod header;
 mod json;
 mod messages;
+mod parquet;
 mod peek;
 mod schema;
 mod table;
@@ -58,7 +59,8 @@ use crate::limits::{
 };
 use crate::source::{Loc, SourceFile, Span};
 
-/// Reads a data file's bytes by the extension of `name`: `.csv`, `.json`, `.toml` or `.xlsx`.
+/// Reads a data file's bytes by the extension of `name`: `.csv`, `.json`, `.toml`, `.xlsx` or
+/// `.parquet`.
 /// Text files are UTF-8 (with or without a byte-order mark) or GBK/GB18030; see [`decode_text`].
 ///
 /// Like every loader, returns `None` when nothing could be read. The data may also come back
@@ -72,6 +74,12 @@ pub fn load(name: &str, bytes: &[u8]) -> (Option<RawData>, Diagnostics) {
         .unwrap_or_default();
     let text_loader: fn(&Arc<SourceFile>) -> (Option<RawData>, Diagnostics) = match ext.as_str() {
         "xlsx" | "xlsm" => return load_xlsx(name, bytes),
+        "parquet" => {
+            return with_long_names(parquet::load_parquet(
+                name,
+                bytes::Bytes::copy_from_slice(bytes),
+            ));
+        }
         "csv" => load_csv,
         "json" => load_json,
         "toml" => load_toml,
@@ -86,8 +94,8 @@ pub fn load(name: &str, bytes: &[u8]) -> (Option<RawData>, Diagnostics) {
             )
             .at(Loc::new(&file, Span::default()), Text::new("这个文件", "this file"))
             .help(Text::new(
-                "数据文件应为 `.csv`、`.xlsx`、`.json` 或 `.toml`",
-                "a data file is `.csv`, `.xlsx`, `.json` or `.toml`",
+                "数据文件应为 `.csv`、`.xlsx`、`.parquet`、`.json` 或 `.toml`",
+                "a data file is `.csv`, `.xlsx`, `.parquet`, `.json` or `.toml`",
             ));
             return (None, Diagnostics::from(vec![d]));
         }
@@ -162,6 +170,17 @@ fn decode_text(bytes: &[u8]) -> Result<String, Box<(String, usize, usize)>> {
     let at = utf8_error.valid_up_to();
     let end = text.get(at..).and_then(|t| t.chars().next()).map_or(at, |c| at + c.len_utf8());
     Err(Box::new((text, at, end)))
+}
+
+/// A Parquet file's data, refused when a column's name is longer than a cell may be (its cells
+/// are checked as they are read).
+fn with_long_names(loaded: (Option<RawData>, Diagnostics)) -> (Option<RawData>, Diagnostics) {
+    if let (Some(r), _) = &loaded
+        && let Some((loc, chars)) = long_cell(r)
+    {
+        return (None, Diagnostics::from(vec![cell_too_long(r, &loc, chars)]));
+    }
+    loaded
 }
 
 /// The first row or column past [`MAX_ROWS`] or [`MAX_COLUMNS`], if the data has one.
@@ -326,6 +345,11 @@ pub fn load_path_for(path: &Path, kind: Option<&str>) -> (Option<RawData>, Diagn
             Ok(file) => {
                 return xlsx::load_xlsx_sheet(&name, std::io::BufReader::new(file), kind);
             }
+            Err(e) => Err(e),
+        },
+        // Read from the file as the reader asks: the footer, then each row group.
+        Some("parquet") => match open_sized(path, max) {
+            Ok(file) => return with_long_names(parquet::load_parquet(&name, file)),
             Err(e) => Err(e),
         },
         _ => read_file(path, max),

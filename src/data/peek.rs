@@ -1,4 +1,4 @@
-//! The header of a data file, read without the rest of it: for telling which subject kind a
+//! The header of a data file, read without the rest of it (a Parquet file's from its footer): for telling which subject kind a
 //! file holds when neither `--kind` nor the file's name says ([`crate::engine::kind_of`]).
 
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
@@ -28,6 +28,9 @@ pub fn peek(path: &Path) -> Option<Peek> {
     match ext.as_deref() {
         Some("csv") => csv_header(path),
         Some("xlsx" | "xlsm") => xlsx_header(path),
+        Some("parquet") => {
+            Some(Peek { sheet: None, headers: super::parquet::column_names(path)? })
+        }
         _ => {
             let (raw, _) = super::load_path(path);
             let table = raw?.table?;

@@ -146,11 +146,14 @@ pub fn load(
     Ok(Loaded { dataset, params, subject, year, row_years, notes })
 }
 
-/// The parameters file of a CSV register `DIR/NAME.csv`: `DIR/NAME.参数.csv`, when it exists.
-/// Other data files carry their own parameter table; a parameters file has none beside it.
+/// The parameters file of a CSV or Parquet register `DIR/NAME.csv`: `DIR/NAME.参数.csv`, when
+/// it exists. Other data files carry their own parameter table; a parameters file has none
+/// beside it.
 pub fn params_file(data: &Path) -> Option<PathBuf> {
     let name = data.file_name()?.to_str()?;
-    let stem = name.strip_suffix(".csv").or_else(|| name.strip_suffix(".CSV"))?;
+    let stem = [".csv", ".CSV", ".parquet", ".PARQUET"]
+        .iter()
+        .find_map(|ext| name.strip_suffix(ext))?;
     if stem.ends_with(".参数") {
         return None;
     }

@@ -13,6 +13,7 @@
 //! subject in six, yearly fields growing a little each year. Values respect the ranges the
 //! policy declares.
 
+pub mod parquet;
 pub mod rng;
 
 use rust_decimal::Decimal;
