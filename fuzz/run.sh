@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 secs=${1:?seconds per target}; shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(parse_check policy_grammar fmt_roundtrip eval_data load_csv load_xlsx load_toml load_json)
+[ ${#targets[@]} -gt 0 ] || targets=(parse_check policy_grammar fmt_roundtrip eval_data load_csv load_xlsx load_parquet load_toml load_json)
 ./seed.sh
 export RUSTC_BOOTSTRAP=1
 # One build of every target (building them one by one would build the library each time).

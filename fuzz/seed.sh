@@ -15,6 +15,7 @@ seed load_csv tests/**/*.csv policies/*.csv
 seed load_toml policies/*.toml tests/**/*.toml
 seed load_json tests/**/*.json policies/*.json
 seed load_xlsx tests/**/*.xlsx policies/*.xlsx
+seed load_parquet tests/**/*.parquet
 # eval_data: a first byte choosing the format and subject kind, then the file.
 mkdir -p fuzz/corpus/eval_data
 for f in policies/zezhou.*.toml; do

@@ -49,7 +49,8 @@ pub fn load_parquet<R: ChunkReader + 'static>(
         Ok(b) => b.with_batch_size(BATCH),
         Err(e) => return (None, vec![unreadable(name, &file, &e.to_string())].into()),
     };
-    let raw = RawData { file: Arc::clone(&file), table: None, params: Vec::new(), params_loc: None };
+    let raw =
+        RawData { file: Arc::clone(&file), table: None, params: Vec::new(), params_loc: None };
     let fields: Vec<(String, DataType)> = builder
         .schema()
         .fields()
@@ -85,12 +86,8 @@ pub fn load_parquet<R: ChunkReader + 'static>(
             return (None, vec![*d].into());
         }
     }
-    let table = RawTable {
-        header_loc: DataLoc::Row { sheet, row: 0 },
-        columns,
-        rows,
-        keyed: false,
-    };
+    let table =
+        RawTable { header_loc: DataLoc::Row { sheet, row: 0 }, columns, rows, keyed: false };
     (Some(RawData { table: Some(table), ..raw }), Diagnostics::new())
 }
 
@@ -103,11 +100,7 @@ pub fn column_names(path: &std::path::Path) -> Option<Vec<String>> {
 
 /// The name cells are given under: the file's name (`登记簿.parquet`).
 fn sheet_name(name: &str) -> String {
-    std::path::Path::new(name)
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or(name)
-        .to_string()
+    std::path::Path::new(name).file_name().and_then(|n| n.to_str()).unwrap_or(name).to_string()
 }
 
 /// Adds the rows of one batch; a row past [`MAX_ROWS`] or a text past [`MAX_CELL_CHARS`] is
@@ -230,7 +223,7 @@ fn date_of_days(days: i32) -> Option<Date> {
     })
 }
 
-/// `ZC0601`: the file is not a Parquet file zhengce can read, with the reader's reason.
+/// `ZC0607`: the file is not a Parquet file zhengce can read, with the reader's reason.
 fn unreadable(name: &str, file: &Arc<SourceFile>, why: &str) -> Diagnostic {
     let codec = why.contains("codec") || why.contains("compression");
     Diagnostic::new(

@@ -28,9 +28,7 @@ pub fn peek(path: &Path) -> Option<Peek> {
     match ext.as_deref() {
         Some("csv") => csv_header(path),
         Some("xlsx" | "xlsm") => xlsx_header(path),
-        Some("parquet") => {
-            Some(Peek { sheet: None, headers: super::parquet::column_names(path)? })
-        }
+        Some("parquet") => Some(Peek { sheet: None, headers: super::parquet::column_names(path)? }),
         _ => {
             let (raw, _) = super::load_path(path);
             let table = raw?.table?;

@@ -151,9 +151,8 @@ pub fn load(
 /// beside it.
 pub fn params_file(data: &Path) -> Option<PathBuf> {
     let name = data.file_name()?.to_str()?;
-    let stem = [".csv", ".CSV", ".parquet", ".PARQUET"]
-        .iter()
-        .find_map(|ext| name.strip_suffix(ext))?;
+    let stem =
+        [".csv", ".CSV", ".parquet", ".PARQUET"].iter().find_map(|ext| name.strip_suffix(ext))?;
     if stem.ends_with(".参数") {
         return None;
     }

@@ -1,0 +1,272 @@
+//! Parquet registers: `gen --out X.parquet` and `--data X.parquet` give every bundled subject
+//! kind the results its CSV register gives, cell for cell; typed columns (integers, `DECIMAL`,
+//! `DOUBLE`, `BOOLEAN`, `DATE`, text) are read as the values they hold; a bad value is reported
+//! at its cell, a file that is not Parquet is refused with a code, nothing panics.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test fails loudly on a broken expectation"
+)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow_array::builder::{
+    BooleanBuilder, Date32Builder, Decimal128Builder, Float64Builder, Int64Builder, StringBuilder,
+};
+use arrow_array::{ArrayRef, RecordBatch, TimestampSecondArray};
+use arrow_schema::{DataType, Field, Schema, TimeUnit};
+use parquet::arrow::ArrowWriter;
+use zhengce::cli::{Env, Status, run};
+
+fn zhengce(args: &[&str]) -> (Status, Vec<u8>, String) {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let argv = ["zhengce", "--error-format", "plain"].into_iter().chain(args.iter().copied());
+    let status = run(argv, &Env { width: 100, ..Env::default() }, &mut out, &mut err);
+    (status, out, String::from_utf8_lossy(&err).into_owned())
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("zhengce-parquet-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+/// `eval --format csv` of `data` on standard output.
+fn eval_csv(policy: &str, kind: &str, data: &Path) -> (Status, String, String) {
+    let (status, out, err) = zhengce(&[
+        "eval",
+        policy,
+        "--kind",
+        kind,
+        "--data",
+        data.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    (status, String::from_utf8(out).unwrap(), err)
+}
+
+#[test]
+fn every_bundled_kind_gives_the_same_results_from_parquet_as_from_csv() {
+    for (policy, kind) in [
+        ("policies/provincial.zc", "县"),
+        ("policies/taiyuan.zc", "市"),
+        ("policies/taiyuan.zc", "基金"),
+        ("policies/taiyuan.zc", "贷款"),
+        ("policies/xinjiang.zc", "企业"),
+        ("policies/xinjiang.zc", "项目"),
+        ("policies/xinjiang.zc", "考核项目"),
+        ("policies/xinjiang.zc", "县"),
+        ("policies/yangcheng.zc", "支出"),
+        ("policies/yangcheng.zc", "企业"),
+        ("policies/zezhou.zc", "企业"),
+        ("policies/zezhou.zc", "担保业务"),
+        ("policies/zezhou.zc", "担保机构"),
+        ("policies/zezhou.zc", "县"),
+    ] {
+        let stem = format!("{}-{kind}", policy.len());
+        let csv = temp(&format!("{stem}.csv"));
+        let pq = temp(&format!("{stem}.parquet"));
+        for out in [&csv, &pq] {
+            let args = [
+                "gen",
+                policy,
+                "--kind",
+                kind,
+                "--rows",
+                "400",
+                "--seed",
+                "9",
+                "--out",
+                out.to_str().unwrap(),
+            ];
+            let (status, _, err) = zhengce(&args);
+            assert_eq!(status, Status::Ok, "{policy} {kind}: {err}");
+        }
+        let (a, want, want_err) = eval_csv(policy, kind, &csv);
+        let (b, got, err) = eval_csv(policy, kind, &pq);
+        assert_eq!(a, b, "{policy} {kind}: {err}");
+        assert!(want.lines().count() > 400, "{policy} {kind}: {want_err}");
+        assert_eq!(got, want, "{policy} {kind}: the results differ");
+        // The same diagnostics, but for the data file's name.
+        let csv_name = csv.to_str().unwrap();
+        let pq_name = pq.to_str().unwrap();
+        assert_eq!(err.replace(pq_name, csv_name), want_err, "{policy} {kind}");
+    }
+}
+
+/// A Parquet file of zezhou's enterprises with typed columns.
+fn typed_register(path: &PathBuf, area: ArrayRef, extra: Option<(Field, ArrayRef)>) {
+    let mut names = StringBuilder::new();
+    let mut level = StringBuilder::new();
+    let mut eligible = BooleanBuilder::new();
+    let mut source = StringBuilder::new();
+    // Amounts in fen: DECIMAL(18, 2).
+    let mut cost = Decimal128Builder::new().with_precision_and_scale(18, 2).unwrap();
+    let mut year = Int64Builder::new();
+    for (name, lvl, ok, src, fen, y) in [
+        ("甲公司", Some("省级"), true, "全县", 10_000_000_i128, 2024_i64),
+        ("乙公司", None, true, "市及市外", 123_456_789, 2023),
+        ("丙公司", Some("市级"), false, "全县", 5_000_000, 2024),
+    ] {
+        names.append_value(name);
+        match lvl {
+            Some(l) => level.append_value(l),
+            None => level.append_null(),
+        }
+        eligible.append_value(ok);
+        source.append_value(src);
+        cost.append_value(fen);
+        year.append_value(y);
+    }
+    let mut fields = vec![
+        Field::new("企业名称", DataType::Utf8, false),
+        Field::new("孵化载体认定级别", DataType::Utf8, true),
+        Field::new("孵化面积[2024](㎡)", area.data_type().clone(), true),
+        Field::new("转化项目符合条件", DataType::Boolean, true),
+        Field::new("转化成果来源", DataType::Utf8, true),
+        Field::new("转化实际发生费用(元)", DataType::Decimal128(18, 2), true),
+        Field::new("高新认定年份", DataType::Int64, true),
+    ];
+    let mut arrays: Vec<ArrayRef> = vec![
+        Arc::new(names.finish()),
+        Arc::new(level.finish()),
+        area,
+        Arc::new(eligible.finish()),
+        Arc::new(source.finish()),
+        Arc::new(cost.finish()),
+        Arc::new(year.finish()),
+    ];
+    if let Some((f, a)) = extra {
+        fields.push(f);
+        arrays.push(a);
+    }
+    let schema = Arc::new(Schema::new(fields));
+    let batch = RecordBatch::try_new(Arc::clone(&schema), arrays).unwrap();
+    let file = std::fs::File::create(path).unwrap();
+    let mut w = ArrowWriter::try_new(file, schema, None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+}
+
+fn areas() -> ArrayRef {
+    let mut area = Float64Builder::new();
+    area.append_value(2500.0);
+    area.append_value(1800.5);
+    area.append_value(0.1 + 0.2);
+    Arc::new(area.finish())
+}
+
+#[test]
+fn typed_columns_are_read_as_the_values_they_hold() {
+    let pq = temp("zezhou.typed.parquet");
+    typed_register(&pq, areas(), None);
+    // Its parameters beside it, as beside a CSV register.
+    let params = "参数,值\n市级专精特新奖励额(万元),3\n省级小巨人奖励额(万元),5\n国家级小巨人奖励额(万元),5\n高新奖励(万元),5\n";
+    std::fs::write(temp("zezhou.typed.参数.csv"), params).unwrap();
+    let (status, out, err) = eval_csv("policies/zezhou.zc", "企业", &pq);
+    assert_eq!(status, Status::Ok, "{err}");
+    let rows: Vec<Vec<&str>> = out.lines().map(|l| l.split(',').collect()).collect();
+    let col = |name: &str| rows[0].iter().position(|h| h.starts_with(name)).unwrap();
+    let row = |id: &str| rows.iter().find(|r| r[0] == id).unwrap();
+    // 省级: 20 元/㎡ × 2,500 ㎡ = 50,000 元 and 10 元/㎡ more, 25,000 元 (the DOUBLE 2500.0
+    // read as 2500).
+    assert_eq!(row("甲公司")[col("孵化载体补助")], "50000");
+    assert_eq!(row("甲公司")[col("孵化载体省级以上补助")], "25000");
+    // 全县 source: 30% of the DECIMAL 100,000.00 = 30,000 元, under the 50万元 cap.
+    assert_eq!(row("甲公司")[col("科技成果转化补助")], "30000");
+    // 市及市外: 20% of 1,234,567.89 = 246,913.578 元, under the 30万元 cap: exact, no rounding.
+    assert_eq!(row("乙公司")[col("科技成果转化补助")], "246913.578");
+    // Not eligible (BOOLEAN false): nothing.
+    assert_eq!(row("丙公司")[col("科技成果转化补助")], "0");
+    // 市级: 20 元/㎡ × 0.3 ㎡ (0.1 + 0.2 as a DOUBLE, shown to 15 digits: 0.3) = 6 元, and no
+    // 省级 part.
+    assert_eq!(row("丙公司")[col("孵化载体补助")], "6");
+    assert_eq!(row("丙公司")[col("孵化载体省级以上补助")], "0");
+    // No level given (a null cell): no 孵化载体 award.
+    assert_eq!(row("乙公司")[col("孵化载体补助")], "0");
+}
+
+#[test]
+fn a_bad_value_is_reported_at_its_cell() {
+    let pq = temp("zezhou.bad.parquet");
+    let mut area = StringBuilder::new();
+    area.append_value("2500");
+    area.append_value("12abc");
+    area.append_value("30");
+    typed_register(&pq, Arc::new(area.finish()), None);
+    let (status, out, err) = eval_csv("policies/zezhou.zc", "企业", &pq);
+    assert_eq!(status, Status::Errors, "{err}");
+    assert!(out.is_empty(), "nothing is evaluated from invalid data");
+    assert!(err.contains("ZC0603"), "{err}");
+    // The header is row 1: the second subject is row 3; the column is the third (C).
+    assert!(err.contains("zezhou.bad.parquet!C3"), "{err}");
+    assert!(err.contains("12abc"), "{err}");
+}
+
+#[test]
+fn a_value_of_another_type_is_reported_at_its_cell() {
+    let pq = temp("zezhou.stamp.parquet");
+    let stamps: ArrayRef = Arc::new(TimestampSecondArray::from(vec![0_i64, 1, 2]));
+    let field = Field::new("首次认定年份", DataType::Timestamp(TimeUnit::Second, None), true);
+    typed_register(&pq, areas(), Some((field, stamps)));
+    let (status, _, err) = eval_csv("policies/zezhou.zc", "企业", &pq);
+    assert_eq!(status, Status::Errors, "{err}");
+    assert!(err.contains("zezhou.stamp.parquet!H2"), "{err}");
+}
+
+#[test]
+fn dates_are_read_as_dates() {
+    // A DATE column where a year is asked for is refused at its cell, as a spreadsheet's date
+    // cell is; the loader reads it as a date (2024-02-29), not a number of days.
+    let pq = temp("zezhou.date.parquet");
+    let mut d = Date32Builder::new();
+    for _ in 0..3 {
+        d.append_value(19_782);
+    }
+    let field = Field::new("首次认定年份", DataType::Date32, true);
+    typed_register(&pq, areas(), Some((field, Arc::new(d.finish()))));
+    let (status, _, err) = eval_csv("policies/zezhou.zc", "企业", &pq);
+    assert_eq!(status, Status::Errors, "{err}");
+    assert!(err.contains("2024"), "{err}");
+    assert!(err.contains("zezhou.date.parquet!H2"), "{err}");
+}
+
+#[test]
+fn a_file_that_is_not_parquet_is_refused_with_a_code() {
+    let pq = temp("zezhou.broken.parquet");
+    for bytes in [&b""[..], b"PAR1", b"PAR1 not really a parquet file PAR1", b"a,b\n1,2\n"] {
+        std::fs::write(&pq, bytes).unwrap();
+        let (status, out, err) = eval_csv("policies/zezhou.zc", "企业", &pq);
+        assert_ne!(status, Status::Ok);
+        assert!(out.is_empty());
+        assert!(err.contains("ZC0607"), "{err}");
+    }
+    // A real file cut short.
+    let whole = temp("zezhou.whole.parquet");
+    typed_register(&whole, areas(), None);
+    let bytes = std::fs::read(&whole).unwrap();
+    for cut in [bytes.len() / 3, bytes.len() / 2, bytes.len() - 3] {
+        std::fs::write(&pq, &bytes[..cut]).unwrap();
+        let (status, _, err) = eval_csv("policies/zezhou.zc", "企业", &pq);
+        assert_ne!(status, Status::Ok);
+        assert!(err.contains("ZC0607"), "{err}");
+    }
+}
+
+#[test]
+fn the_same_seed_writes_the_same_bytes() {
+    let a = temp("seed-a.parquet");
+    let b = temp("seed-b.parquet");
+    for out in [&a, &b] {
+        let args =
+            ["gen", "policies/xinjiang.zc", "--kind", "企业", "--rows", "300", "--seed", "4"];
+        let mut args = args.to_vec();
+        args.extend(["--out", out.to_str().unwrap()]);
+        assert_eq!(zhengce(&args).0, Status::Ok);
+    }
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+}
