@@ -1,7 +1,8 @@
 //! Parquet registers: `gen --out X.parquet` and `--data X.parquet` give every bundled subject
-//! kind the results its CSV register gives, cell for cell; typed columns (integers, `DECIMAL`,
-//! `DOUBLE`, `BOOLEAN`, `DATE`, text) are read as the values they hold; a bad value is reported
-//! at its cell, a file that is not Parquet is refused with a code, nothing panics.
+//! kind the results its CSV register gives, cell for cell, streamed (`--out`) and loaded;
+//! typed columns (integers, `DECIMAL`, `DOUBLE`, `BOOLEAN`, `DATE`, text) are read as the values
+//! they hold; a bad value is reported at its line and column of the CSV text the file stands
+//! for, a file that is not Parquet is refused with a code, nothing panics.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -91,6 +92,14 @@ fn every_bundled_kind_gives_the_same_results_from_parquet_as_from_csv() {
         assert_eq!(a, b, "{policy} {kind}: {err}");
         assert!(want.lines().count() > 400, "{policy} {kind}: {want_err}");
         assert_eq!(got, want, "{policy} {kind}: the results differ");
+        // Streamed into a file: the same bytes.
+        let out = temp(&format!("{stem}.out.csv"));
+        let args = ["eval", policy, "--kind", kind, "--data", pq.to_str().unwrap()];
+        let mut args = args.to_vec();
+        args.extend(["--format", "csv", "--out", out.to_str().unwrap()]);
+        let (status, _, err) = zhengce(&args);
+        assert_eq!(status, a, "{policy} {kind}: {err}");
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), want, "{policy} {kind}: streamed");
         // The same diagnostics, but for the data file's name.
         let csv_name = csv.to_str().unwrap();
         let pq_name = pq.to_str().unwrap();
@@ -202,8 +211,9 @@ fn a_bad_value_is_reported_at_its_cell() {
     assert_eq!(status, Status::Errors, "{err}");
     assert!(out.is_empty(), "nothing is evaluated from invalid data");
     assert!(err.contains("ZC0603"), "{err}");
-    // The header is row 1: the second subject is row 3; the column is the third (C).
-    assert!(err.contains("zezhou.bad.parquet!C3"), "{err}");
+    // Read as the CSV text the file stands for: the header is line 1, the second subject line 3;
+    // its third cell starts at column 6 (`乙公司,,12abc`).
+    assert!(err.contains("zezhou.bad.parquet:3:6:"), "{err}");
     assert!(err.contains("12abc"), "{err}");
 }
 
@@ -215,13 +225,16 @@ fn a_value_of_another_type_is_reported_at_its_cell() {
     typed_register(&pq, areas(), Some((field, stamps)));
     let (status, _, err) = eval_csv("policies/zezhou.zc", "企业", &pq);
     assert_eq!(status, Status::Errors, "{err}");
-    assert!(err.contains("zezhou.stamp.parquet!H2"), "{err}");
+    // Each subject's cell, named by its type.
+    assert!(err.contains("zezhou.stamp.parquet:2:"), "{err}");
+    assert!(err.contains("zezhou.stamp.parquet:4:"), "{err}");
+    assert!(err.contains("Timestamp"), "{err}");
 }
 
 #[test]
 fn dates_are_read_as_dates() {
-    // A DATE column where a year is asked for is refused at its cell, as a spreadsheet's date
-    // cell is; the loader reads it as a date (2024-02-29), not a number of days.
+    // A DATE column where a year is asked for is refused at its cell; the date is read as a
+    // date (2024-02-29, 19,782 days after 1970-01-01), not as a number of days.
     let pq = temp("zezhou.date.parquet");
     let mut d = Date32Builder::new();
     for _ in 0..3 {
@@ -231,8 +244,8 @@ fn dates_are_read_as_dates() {
     typed_register(&pq, areas(), Some((field, Arc::new(d.finish()))));
     let (status, _, err) = eval_csv("policies/zezhou.zc", "企业", &pq);
     assert_eq!(status, Status::Errors, "{err}");
-    assert!(err.contains("2024"), "{err}");
-    assert!(err.contains("zezhou.date.parquet!H2"), "{err}");
+    assert!(err.contains("`2024-02-29`"), "{err}");
+    assert!(err.contains("zezhou.date.parquet:2:"), "{err}");
 }
 
 #[test]

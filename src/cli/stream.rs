@@ -113,9 +113,11 @@ pub(super) fn default_year(
     crate::register::latest_year(data, schema, params).ok()
 }
 
-/// Whether `data` is a CSV file.
+/// Whether `data` is a register the runner streams: a CSV file, or a Parquet file (read as the
+/// CSV text it stands for).
 pub(super) fn is_csv(data: &Path) -> bool {
     data.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+        || crate::register::is_parquet(data)
 }
 
 /// Whether `data` is a CSV file and `policy` stacks nothing from other policies.

@@ -24,7 +24,7 @@ mod csv;
 pub mod header;
 mod json;
 mod messages;
-mod parquet;
+pub mod parquet;
 mod peek;
 mod schema;
 mod table;
@@ -72,14 +72,27 @@ pub fn load(name: &str, bytes: &[u8]) -> (Option<RawData>, Diagnostics) {
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
-    let text_loader: fn(&Arc<SourceFile>) -> (Option<RawData>, Diagnostics) = match ext.as_str() {
+    if ext == "parquet" {
+        return load_parquet(name, bytes::Bytes::copy_from_slice(bytes));
+    }
+    load_as(name, bytes, &ext)
+}
+
+/// A Parquet file read as the CSV text it stands for ([`parquet::CsvText`]).
+fn load_parquet<R: ::parquet::file::reader::ChunkReader + 'static>(
+    name: &str,
+    reader: R,
+) -> (Option<RawData>, Diagnostics) {
+    match parquet::csv_text(name, reader) {
+        Ok(text) => load_as(name, text.as_bytes(), "csv"),
+        Err(d) => (None, Diagnostics::from(vec![*d])),
+    }
+}
+
+/// [`load`] of a file of the format `ext`.
+fn load_as(name: &str, bytes: &[u8], ext: &str) -> (Option<RawData>, Diagnostics) {
+    let text_loader: fn(&Arc<SourceFile>) -> (Option<RawData>, Diagnostics) = match ext {
         "xlsx" | "xlsm" => return load_xlsx(name, bytes),
-        "parquet" => {
-            return with_long_names(parquet::load_parquet(
-                name,
-                bytes::Bytes::copy_from_slice(bytes),
-            ));
-        }
         "csv" => load_csv,
         "json" => load_json,
         "toml" => load_toml,
@@ -170,17 +183,6 @@ fn decode_text(bytes: &[u8]) -> Result<String, Box<(String, usize, usize)>> {
     let at = utf8_error.valid_up_to();
     let end = text.get(at..).and_then(|t| t.chars().next()).map_or(at, |c| at + c.len_utf8());
     Err(Box::new((text, at, end)))
-}
-
-/// A Parquet file's data, refused when a column's name is longer than a cell may be (its cells
-/// are checked as they are read).
-fn with_long_names(loaded: (Option<RawData>, Diagnostics)) -> (Option<RawData>, Diagnostics) {
-    if let (Some(r), _) = &loaded
-        && let Some((loc, chars)) = long_cell(r)
-    {
-        return (None, Diagnostics::from(vec![cell_too_long(r, &loc, chars)]));
-    }
-    loaded
 }
 
 /// The first row or column past [`MAX_ROWS`] or [`MAX_COLUMNS`], if the data has one.
@@ -349,7 +351,7 @@ pub fn load_path_for(path: &Path, kind: Option<&str>) -> (Option<RawData>, Diagn
         },
         // Read from the file as the reader asks: the footer, then each row group.
         Some("parquet") => match open_sized(path, max) {
-            Ok(file) => return with_long_names(parquet::load_parquet(&name, file)),
+            Ok(file) => return load_parquet(&name, file),
             Err(e) => Err(e),
         },
         _ => read_file(path, max),
@@ -407,7 +409,8 @@ pub fn read_dataset_with_years(
     }
 }
 
-/// Loads and validates a data file in one step.
+/// Loads and validates a register's text in one step (a block of it, for the streaming
+/// runner): a CSV file's, or the CSV text a Parquet file stands for ([`parquet::CsvText`]).
 pub fn load_dataset(name: &str, bytes: &[u8], schema: &Schema) -> Result<Dataset, Diagnostics> {
     load_datasets(name, bytes, &[schema]).pop().unwrap_or_else(|| Err(Diagnostics::new()))
 }
@@ -419,7 +422,8 @@ pub fn load_datasets(
     bytes: &[u8],
     schemas: &[&Schema],
 ) -> Vec<Result<Dataset, Diagnostics>> {
-    let (raw, diags) = load(name, bytes);
+    let parquet = Path::new(name).extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+    let (raw, diags) = if parquet { load_as(name, bytes, "csv") } else { load(name, bytes) };
     let Some(raw) = raw else {
         return schemas.iter().map(|_| Err(diags.clone())).collect();
     };

@@ -1,20 +1,23 @@
 //! Parquet registers: the table a database or a warehouse exports (DuckDB's `COPY … TO
-//! 'x.parquet'`, pandas, Spark), read batch by batch.
+//! 'x.parquet'`, pandas, Spark), read a batch of rows at a time.
 //!
-//! A Parquet file is a table with typed columns: its columns' names are the header, as in a CSV
-//! file (`孵化面积[2022](㎡)`), and each value is read by its type, exactly: integers and
-//! `DECIMAL` columns as the decimals they are, text as text, `BOOLEAN` as yes/no, `DATE` as a
-//! date; a floating-point column (`DOUBLE`) as a spreadsheet shows it, to 15 significant digits
-//! (a float holds no exact decimal; a register meant exactly stores money as `DECIMAL`). A value
-//! of another type (a timestamp, a list) is reported at its cell. Being binary, the file has no
-//! text to underline: a cell is named as a spreadsheet's is, `登记簿.parquet!C5`, the header
-//! being row 1 and the first subject row 2.
+//! A Parquet file is read as the CSV register it stands for: [`CsvText`] turns it, batch by
+//! batch, into CSV text, its columns' names the header (`孵化面积[2022](㎡)`), each value written
+//! exactly by its type: integers and `DECIMAL` columns as the decimals they are, text as text,
+//! `BOOLEAN` as 是/否, `DATE` as `2024-02-29`, a floating-point value (`DOUBLE`) as a
+//! spreadsheet shows it, to 15 significant digits (a float holds no exact decimal; a register
+//! meant exactly stores money as `DECIMAL`), a null as an empty cell, a value of another type
+//! (a timestamp, a list) by its type's name, which the field then refuses. The loader and the
+//! streaming register runner then read that text as they read a CSV register: the same checks,
+//! the same diagnostics, at the row's line (the header is line 1, the first subject line 2) and
+//! the cell's column, the register's own name on them; the runner reads it as it comes, never
+//! the whole file.
 //!
 //! Only the codecs that need no C library are built in (uncompressed and Snappy, the default of
 //! DuckDB, pandas and Spark); a file compressed otherwise is refused with a diagnostic naming the
-//! codec and how to write the file again.
+//! codec and how to write the file again (`ZC0607`), as is a file that is not Parquet.
 
-use std::sync::Arc;
+use std::io::Read;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
@@ -23,72 +26,87 @@ use arrow_array::types::{
 };
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::DataType;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::file::reader::ChunkReader;
 use rust_decimal::Decimal;
 
-use super::table::{DataLoc, RawCell, RawColumn, RawData, RawRow, RawTable, RawValue};
+use super::template::csv_cell;
 use crate::ast::Date;
-use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
-use crate::limits::{MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS};
+use crate::diagnostics::{Code, Diagnostic, Text};
 use crate::source::{Loc, SourceFile, Span};
 
 /// The rows read at a time.
 const BATCH: usize = 8192;
 
-/// Reads the Parquet file `name` from `reader`; `None` (with the reason) when it cannot be read
-/// as Parquet. More rows or columns than a data file may have, or an over-long text, stop the
-/// reading at the first cell past the limit.
-pub fn load_parquet<R: ChunkReader + 'static>(
+/// A Parquet file read as CSV text (see the module's comment), a batch of rows at a time.
+pub struct CsvText {
+    batches: ParquetRecordBatchReader,
+    /// The text of the header or of the last batch, and how much of it has been read.
+    text: Vec<u8>,
+    at: usize,
+    /// The reader's error, said once.
+    failed: bool,
+}
+
+impl CsvText {
+    /// The file `name` from `reader`; `ZC0607` when it is not a Parquet file zhengce can read.
+    pub fn new<R: ChunkReader + 'static>(
+        name: &str,
+        reader: R,
+    ) -> Result<CsvText, Box<Diagnostic>> {
+        let builder = ParquetRecordBatchReaderBuilder::try_new(reader)
+            .map_err(|e| Box::new(unreadable(name, &e.to_string())))?;
+        let mut header: Vec<String> =
+            builder.schema().fields().iter().map(|f| csv_cell(f.name())).collect();
+        header.push(String::new());
+        let text = header.join(",").trim_end_matches(',').as_bytes().to_vec();
+        let mut text = text;
+        text.push(b'\n');
+        let batches = builder
+            .with_batch_size(BATCH)
+            .build()
+            .map_err(|e| Box::new(unreadable(name, &e.to_string())))?;
+        Ok(CsvText { batches, text, at: 0, failed: false })
+    }
+}
+
+impl Read for CsvText {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.at >= self.text.len() {
+            if self.failed {
+                return Ok(0);
+            }
+            self.text.clear();
+            self.at = 0;
+            match self.batches.next() {
+                None => return Ok(0),
+                Some(Ok(batch)) => write_batch(&batch, &mut self.text),
+                Some(Err(e)) => {
+                    self.failed = true;
+                    return Err(std::io::Error::other(e.to_string()));
+                }
+            }
+        }
+        let rest = self.text.get(self.at..).unwrap_or_default();
+        let n = rest.len().min(buf.len());
+        if let (Some(to), Some(from)) = (buf.get_mut(..n), rest.get(..n)) {
+            to.copy_from_slice(from);
+        }
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// The whole file `name` as CSV text; `ZC0607` when it cannot be read.
+pub fn csv_text<R: ChunkReader + 'static>(
     name: &str,
     reader: R,
-) -> (Option<RawData>, Diagnostics) {
-    let file = SourceFile::new(name, "");
-    let sheet = sheet_name(name);
-    let builder = match ParquetRecordBatchReaderBuilder::try_new(reader) {
-        Ok(b) => b.with_batch_size(BATCH),
-        Err(e) => return (None, vec![unreadable(name, &file, &e.to_string())].into()),
-    };
-    let raw =
-        RawData { file: Arc::clone(&file), table: None, params: Vec::new(), params_loc: None };
-    let fields: Vec<(String, DataType)> = builder
-        .schema()
-        .fields()
-        .iter()
-        .map(|f| (f.name().clone(), f.data_type().clone()))
-        .collect();
-    if fields.len() > MAX_COLUMNS {
-        let loc = DataLoc::Cell { sheet, row: 0, col: u32::try_from(MAX_COLUMNS).unwrap_or(0) };
-        return (None, vec![super::too_large(&raw, &loc)].into());
-    }
-    let columns: Vec<RawColumn> = fields
-        .iter()
-        .zip(0u32..)
-        .map(|((n, _), col)| RawColumn {
-            name: n.clone(),
-            loc: DataLoc::Cell { sheet: sheet.clone(), row: 0, col },
-            sub: None,
-        })
-        .collect();
-    let reader = match builder.build() {
-        Ok(r) => r,
-        Err(e) => return (None, vec![unreadable(name, &file, &e.to_string())].into()),
-    };
-    let mut rows: Vec<RawRow> = Vec::new();
-    // The header is row 0 (a spreadsheet's row 1); subjects from row 1.
-    let mut next_row = 1u32;
-    for batch in reader {
-        let batch = match batch {
-            Ok(b) => b,
-            Err(e) => return (None, vec![unreadable(name, &file, &e.to_string())].into()),
-        };
-        if let Err(d) = read_batch(&batch, &sheet, &raw, &mut next_row, &mut rows) {
-            return (None, vec![*d].into());
-        }
-    }
-    let table =
-        RawTable { header_loc: DataLoc::Row { sheet, row: 0 }, columns, rows, keyed: false };
-    (Some(RawData { table: Some(table), ..raw }), Diagnostics::new())
+) -> Result<String, Box<Diagnostic>> {
+    let mut text = String::new();
+    CsvText::new(name, reader)?
+        .read_to_string(&mut text)
+        .map_err(|e| Box::new(unreadable(name, &e.to_string())))?;
+    Ok(text)
 }
 
 /// The names of the columns of the Parquet file at `path`, from its footer alone.
@@ -98,99 +116,72 @@ pub fn column_names(path: &std::path::Path) -> Option<Vec<String>> {
     Some(builder.schema().fields().iter().map(|f| f.name().clone()).collect())
 }
 
-/// The name cells are given under: the file's name (`登记簿.parquet`).
-fn sheet_name(name: &str) -> String {
-    std::path::Path::new(name).file_name().and_then(|n| n.to_str()).unwrap_or(name).to_string()
-}
-
-/// Adds the rows of one batch; a row past [`MAX_ROWS`] or a text past [`MAX_CELL_CHARS`] is
-/// the diagnostic of the limit at its cell.
-fn read_batch(
-    batch: &RecordBatch,
-    sheet: &str,
-    raw: &RawData,
-    next_row: &mut u32,
-    rows: &mut Vec<RawRow>,
-) -> Result<(), Box<Diagnostic>> {
+/// Appends the rows of `batch` as CSV lines.
+fn write_batch(batch: &RecordBatch, out: &mut Vec<u8>) {
     let columns = batch.columns();
     for i in 0..batch.num_rows() {
-        let row = *next_row;
-        *next_row = next_row.saturating_add(1);
-        if rows.len() >= MAX_ROWS {
-            let loc = DataLoc::Row { sheet: sheet.to_string(), row };
-            return Err(Box::new(super::too_large(raw, &loc)));
-        }
-        let mut cells = Vec::with_capacity(columns.len());
-        let mut any = false;
-        for (array, col) in columns.iter().zip(0u32..) {
-            let loc = DataLoc::Cell { sheet: sheet.to_string(), row, col };
-            let value = value(array.as_ref(), i);
-            if let RawValue::Text(t) = &value
-                && t.len() > MAX_CELL_CHARS
-                && t.chars().count() > MAX_CELL_CHARS
-            {
-                return Err(Box::new(super::cell_too_long(raw, &loc, t.chars().count())));
+        for (k, array) in columns.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
             }
-            any |= !value.is_empty();
-            cells.push(Some(RawCell { value, loc }));
+            cell(array.as_ref(), i, out);
         }
-        // A row with no content is left out, as a blank line of a CSV file is.
-        if any {
-            rows.push(RawRow { loc: DataLoc::Row { sheet: sheet.to_string(), row }, cells });
-        }
+        out.push(b'\n');
     }
-    Ok(())
 }
 
-/// The value of row `i` of `array`, by the column's type.
-fn value(array: &dyn Array, i: usize) -> RawValue {
+/// The value of row `i` of `array` as a CSV cell, by the column's type.
+fn cell(array: &dyn Array, i: usize, out: &mut Vec<u8>) {
+    use std::io::Write as _;
     if array.is_null(i) {
-        return RawValue::Empty;
+        return;
     }
-    let int = |v: i128| RawValue::Number(Decimal::from(v));
-    match array.data_type() {
-        DataType::Utf8 => RawValue::Text(array.as_string::<i32>().value(i).to_string()),
-        DataType::LargeUtf8 => RawValue::Text(array.as_string::<i64>().value(i).to_string()),
-        DataType::Utf8View => RawValue::Text(array.as_string_view().value(i).to_string()),
-        DataType::Boolean => RawValue::Bool(array.as_boolean().value(i)),
-        DataType::Int8 => int(array.as_primitive::<Int8Type>().value(i).into()),
-        DataType::Int16 => int(array.as_primitive::<Int16Type>().value(i).into()),
-        DataType::Int32 => int(array.as_primitive::<Int32Type>().value(i).into()),
-        DataType::Int64 => int(array.as_primitive::<Int64Type>().value(i).into()),
-        DataType::UInt8 => int(array.as_primitive::<UInt8Type>().value(i).into()),
-        DataType::UInt16 => int(array.as_primitive::<UInt16Type>().value(i).into()),
-        DataType::UInt32 => int(array.as_primitive::<UInt32Type>().value(i).into()),
-        DataType::UInt64 => int(array.as_primitive::<UInt64Type>().value(i).into()),
-        DataType::Float32 => float(f64::from(array.as_primitive::<Float32Type>().value(i))),
-        DataType::Float64 => float(array.as_primitive::<Float64Type>().value(i)),
+    let text = |out: &mut Vec<u8>, t: &str| out.write_all(csv_cell(t).as_bytes());
+    let _ = match array.data_type() {
+        DataType::Utf8 => text(out, array.as_string::<i32>().value(i)),
+        DataType::LargeUtf8 => text(out, array.as_string::<i64>().value(i)),
+        DataType::Utf8View => text(out, array.as_string_view().value(i)),
+        DataType::Boolean => text(out, if array.as_boolean().value(i) { "是" } else { "否" }),
+        DataType::Int8 => write!(out, "{}", array.as_primitive::<Int8Type>().value(i)),
+        DataType::Int16 => write!(out, "{}", array.as_primitive::<Int16Type>().value(i)),
+        DataType::Int32 => write!(out, "{}", array.as_primitive::<Int32Type>().value(i)),
+        DataType::Int64 => write!(out, "{}", array.as_primitive::<Int64Type>().value(i)),
+        DataType::UInt8 => write!(out, "{}", array.as_primitive::<UInt8Type>().value(i)),
+        DataType::UInt16 => write!(out, "{}", array.as_primitive::<UInt16Type>().value(i)),
+        DataType::UInt32 => write!(out, "{}", array.as_primitive::<UInt32Type>().value(i)),
+        DataType::UInt64 => write!(out, "{}", array.as_primitive::<UInt64Type>().value(i)),
+        DataType::Float32 => {
+            text(out, &float(f64::from(array.as_primitive::<Float32Type>().value(i))))
+        }
+        DataType::Float64 => text(out, &float(array.as_primitive::<Float64Type>().value(i))),
         DataType::Decimal128(_, scale) => {
             let m = array.as_primitive::<arrow_array::types::Decimal128Type>().value(i);
-            // Normalised, as a number written in a CSV cell is read (`48400.07`, not
-            // `48400.070000`).
-            match decimal(m, *scale) {
-                RawValue::Number(d) => RawValue::Number(d.normalize()),
-                other => other,
-            }
+            text(out, &decimal(m, *scale))
         }
         DataType::Date32 => {
             let days = array.as_primitive::<Date32Type>().value(i);
-            date_of_days(days).map_or_else(|| RawValue::Invalid(days.to_string()), RawValue::Date)
+            match date_of_days(days) {
+                Some(d) => write!(out, "{:04}-{:02}-{:02}", d.year, d.month, d.day),
+                None => write!(out, "{days}"),
+            }
         }
-        other => RawValue::Invalid(format!("{other}")),
-    }
+        other => text(out, &format!("{other}")),
+    };
 }
 
-/// A floating-point value as a spreadsheet shows it: 15 significant digits.
-fn float(f: f64) -> RawValue {
+/// A floating-point value as a spreadsheet shows it: 15 significant digits (`NaN` and the
+/// infinities as they are named, which no number field reads).
+fn float(f: f64) -> String {
     if !f.is_finite() {
-        return RawValue::Invalid(f.to_string());
+        return f.to_string();
     }
     Decimal::from_scientific(&format!("{f:.14e}"))
-        .map_or_else(|_| RawValue::Invalid(f.to_string()), |d| RawValue::Number(d.normalize()))
+        .map_or_else(|_| f.to_string(), |d| d.normalize().to_string())
 }
 
-/// A `DECIMAL(p, s)` value: its mantissa `m` at scale `s`, exactly, when a decimal holds it.
-fn decimal(m: i128, scale: i8) -> RawValue {
+/// A `DECIMAL(p, s)` value: its mantissa `m` at scale `s`, exactly (normalised, as a CSV cell
+/// writes it); beyond a decimal's range, as `MeS`, which no number field reads.
+fn decimal(m: i128, scale: i8) -> String {
     let exact = match u32::try_from(scale) {
         Ok(s) => Decimal::try_from_i128_with_scale(m, s).ok(),
         // A negative scale multiplies: `DECIMAL(5, -2)` holds hundreds.
@@ -201,7 +192,7 @@ fn decimal(m: i128, scale: i8) -> RawValue {
                 .and_then(|d| (0..scale.unsigned_abs()).try_fold(d, |d, _| d.checked_mul(ten)))
         }
     };
-    exact.map_or_else(|| RawValue::Invalid(format!("{m}e{}", -i32::from(scale))), RawValue::Number)
+    exact.map_or_else(|| format!("{m}e{}", -i32::from(scale)), |d| d.normalize().to_string())
 }
 
 /// The date `days` after 1970-01-01 (Parquet's `DATE`).
@@ -224,7 +215,8 @@ fn date_of_days(days: i32) -> Option<Date> {
 }
 
 /// `ZC0607`: the file is not a Parquet file zhengce can read, with the reader's reason.
-fn unreadable(name: &str, file: &Arc<SourceFile>, why: &str) -> Diagnostic {
+fn unreadable(name: &str, why: &str) -> Diagnostic {
+    let file = SourceFile::new(name, "");
     let codec = why.contains("codec") || why.contains("compression");
     Diagnostic::new(
         Code::DataFormat,
@@ -233,7 +225,7 @@ fn unreadable(name: &str, file: &Arc<SourceFile>, why: &str) -> Diagnostic {
             format!("cannot read the Parquet file `{name}`: {why}"),
         ),
     )
-    .at(Loc::new(file, Span::default()), Text::new("这个文件", "this file"))
+    .at(Loc::new(&file, Span::default()), Text::new("这个文件", "this file"))
     .help(if codec {
         Text::new(
             "zhengce 读取未压缩或 Snappy 压缩的 Parquet 文件；请用 Snappy 压缩重新导出（DuckDB：`COPY … TO 'x.parquet' (COMPRESSION snappy)`；pandas：`to_parquet(..., compression=\"snappy\")`）",
@@ -260,9 +252,12 @@ mod tests {
 
     #[test]
     fn decimals_are_exact_and_floats_as_shown() {
-        assert_eq!(decimal(12_345, 2), RawValue::Number(Decimal::new(12_345, 2)));
-        assert_eq!(decimal(5, -2), RawValue::Number(Decimal::from(500)));
-        assert_eq!(float(0.1 + 0.2), RawValue::Number(Decimal::new(3, 1)));
-        assert!(matches!(float(f64::NAN), RawValue::Invalid(_)));
+        assert_eq!(decimal(12_345, 2), "123.45");
+        assert_eq!(decimal(1_230_000, 4), "123");
+        assert_eq!(decimal(5, -2), "500");
+        assert_eq!(decimal(i128::MAX, 0), format!("{}e0", i128::MAX));
+        assert_eq!(float(0.1 + 0.2), "0.3");
+        assert_eq!(float(2500.0), "2500");
+        assert_eq!(float(f64::NAN), "NaN");
     }
 }

@@ -576,8 +576,18 @@ pub(super) fn read_failure(path: &Path, max_line: u64, e: &std::io::Error) -> Di
 
 /// Opens a register: the file, its header (the first record, without a byte order mark) and
 /// the bytes read after it.
-fn open(path: &Path) -> Result<(std::fs::File, Vec<u8>, Vec<u8>), Failure> {
-    let mut file = std::fs::File::open(path).map_err(|e| Failure::Data(io(path, &e)))?;
+/// The register at `path` as CSV text (a Parquet file as the text it stands for,
+/// [`crate::data::parquet::CsvText`]), its header record read, and what was read after it.
+fn open(path: &Path) -> Result<(Input, Vec<u8>, Vec<u8>), Failure> {
+    let opened = std::fs::File::open(path).map_err(|e| Failure::Data(io(path, &e)))?;
+    let mut file: Input = if is_parquet(path) {
+        let name = path.display().to_string();
+        let text = crate::data::parquet::CsvText::new(&name, opened)
+            .map_err(|d| Failure::Data(vec![*d].into()))?;
+        Box::new(text)
+    } else {
+        Box::new(opened)
+    };
     // The header: the first record, read in pieces until it ends.
     let mut head = Vec::new();
     let mut buf = vec![0u8; 1 << 16];
@@ -596,6 +606,14 @@ fn open(path: &Path) -> Result<(std::fs::File, Vec<u8>, Vec<u8>), Failure> {
     };
     let header = header.strip_prefix("\u{feff}".as_bytes()).map(<[u8]>::to_vec).unwrap_or(header);
     Ok((file, header, rest))
+}
+
+/// A register's text, read as it comes.
+type Input = Box<dyn std::io::Read + Send>;
+
+/// Whether `path` names a Parquet file.
+pub fn is_parquet(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
 }
 
 fn read_blocks<R: std::io::Read>(
