@@ -27,6 +27,25 @@ pub enum Builtin {
     /// `连续年数`/`consecutive_years`(c): how many years in a row, ending in the evaluation year,
     /// c held.
     ConsecutiveYears,
+    /// `计数`/`count`(合同[, 当 c]): how many members (that meet c).
+    Count,
+    /// `任一`/`any`(c): whether some member meets c.
+    Any,
+    /// `全部`/`all`(c): whether every member meets c.
+    All,
+}
+
+impl Builtin {
+    /// Whether it only ever aggregates over members (`计数`, `任一`, `全部`); `合计`, `最大`
+    /// and `最小` aggregate when their argument reads a member kind.
+    pub fn aggregates_only(self) -> bool {
+        matches!(self, Builtin::Count | Builtin::Any | Builtin::All)
+    }
+
+    /// Whether it can aggregate over members.
+    pub fn aggregates(self) -> bool {
+        self.aggregates_only() || matches!(self, Builtin::Sum | Builtin::Max | Builtin::Min)
+    }
 }
 
 /// Every builtin with its names and how many arguments it takes (min, max).
@@ -42,6 +61,9 @@ pub const BUILTINS: &[(Builtin, &str, &str, usize, usize)] = &[
     (Builtin::Previous, "上年", "previous", 1, 1),
     (Builtin::Growth, "增长率", "growth", 1, 1),
     (Builtin::ConsecutiveYears, "连续年数", "consecutive_years", 1, 1),
+    (Builtin::Count, "计数", "count", 1, 2),
+    (Builtin::Any, "任一", "any", 1, 2),
+    (Builtin::All, "全部", "all", 1, 2),
 ];
 
 /// The names of the evaluation year: `当年` / `current_year`.

@@ -132,6 +132,8 @@ impl Evaluator<'_, '_> {
                     _ => V::Missing,
                 })
             }
+            // Only an aggregation reads its condition; the checker refuses one anywhere else.
+            ExprKind::Where(_) => Err(self.internal(frame, e.span)),
             ExprKind::Not(inner) => Ok(match self.eval(frame, inner, year)?.as_bool() {
                 Some(b) => V::Bool(!b),
                 None => V::Missing,
@@ -223,6 +225,14 @@ impl Evaluator<'_, '_> {
     fn member(&self, frame: &mut Frame<'_>, base: &Expr, member: &str, year: u16) -> R<V> {
         let ExprKind::Name(b) = &base.node else { return Err(self.internal(frame, base.span)) };
         let scope = &self.checked.scope;
+        // `合同.金额` evaluated for a 合同 (inside an aggregation over members): its own field.
+        if self.lookup(b).is_none()
+            && let Some(s) = self.subject
+            && scope.subjects.get(s).is_some_and(|i| i.decl.name.node == *b)
+            && let Some(def) = self.lookup(member)
+        {
+            return self.def_at(frame, def, year);
+        }
         if self.lookup(b).is_none()
             && let Some(&eid) = scope.enum_names.get(b)
         {
@@ -337,6 +347,11 @@ impl Evaluator<'_, '_> {
         let Some((builtin, _, _)) = crate::checker::lookup_builtin(name) else {
             return Err(self.internal(frame, span));
         };
+        if builtin.aggregates()
+            && let Some(set) = self.member_set(args)
+        {
+            return self.aggregate(frame, set, builtin, args, span, year);
+        }
         let arg = |i: usize| args.get(i);
         match builtin {
             Builtin::Min | Builtin::Max | Builtin::Sum => {
@@ -432,6 +447,7 @@ impl Evaluator<'_, '_> {
                 }
                 Ok(sum.map_or(V::Missing, |(s, d)| V::Num(s, d)))
             }
+            Builtin::Count | Builtin::Any | Builtin::All => Err(self.internal(frame, span)),
             Builtin::ConsecutiveYears => {
                 let Some(a) = arg(0) else { return Err(self.internal(frame, span)) };
                 self.need_year(frame, span)?;

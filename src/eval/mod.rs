@@ -9,6 +9,7 @@ pub mod coverage;
 pub mod explain;
 mod expr;
 pub mod fen;
+pub mod members;
 pub mod outcome;
 pub mod overflow;
 pub mod pool;
@@ -65,6 +66,8 @@ pub struct Evaluator<'c, 'p> {
     param_gaps: BTreeMap<String, Diagnostic>,
     /// Whether each outcome carries its working ([`Evaluator::show_working`]).
     working: bool,
+    /// The members of each member kind, by owner ([`Evaluator::add_members`]).
+    members: Vec<members::MemberSet<'c, 'p>>,
 }
 
 impl<'c, 'p> Evaluator<'c, 'p> {
@@ -110,6 +113,7 @@ impl<'c, 'p> Evaluator<'c, 'p> {
             coverage: None,
             param_gaps: BTreeMap::new(),
             working: false,
+            members: Vec::new(),
         };
         evaluator.reported = evaluator.reported();
         evaluator
