@@ -158,7 +158,7 @@ const HEAD: &str = "主体 企业 { 标识 企业名称; 企业名称: 文本 }\
     主体 合同 属于 企业 按 企业名称 { 标识 合同编号; 合同编号: 文本; 企业名称: 文本; 金额: 元 }\n";
 
 fn codes(body: &str) -> Vec<(String, String)> {
-    let file = SourceFile::new("t.zc", &format!("{HEAD}{body}"));
+    let file = SourceFile::new("t.zc", format!("{HEAD}{body}"));
     check_sources(&[file])
         .iter()
         .filter(|d| d.code.id() != "ZC0207" && d.code.id() != "ZC0401")
