@@ -209,3 +209,92 @@ fn english_keywords() {
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
 }
+
+const ALLOCATION: &str = "tests/members/allocation.zc";
+const ALLOCATION_DATA: &str = "tests/members/allocation.企业.csv";
+
+/// Two levels, each with a per-enterprise cap of 1,000,000 元, a contract paid at one level
+/// only, the higher, in signing order. 甲公司: B (signed 2024-05-01, 4,000,000 元) is written
+/// first, A (2024-01-15, 5,000,000 元) second; A goes first: district 20% = 1,000,000 against
+/// 1,000,000 left, city 10% = 500,000 → the district pays 1,000,000 (nothing left); then B:
+/// district min(800,000, 0) = 0, city min(400,000, 1,000,000) = 400,000 → the city pays
+/// 400,000. Total 1,400,000 元 (in the order written it would be 800,000 + 500,000 =
+/// 1,300,000 元). The district alone: min(1,000,000 + 800,000, 1,000,000) = 1,000,000 元.
+/// 乙公司: one contract of 3,000,000 元: district 600,000 beats city 300,000.
+#[test]
+fn allocation_in_signing_order_at_two_capped_levels() {
+    let (status, out, err) =
+        zhengce(&["eval", ALLOCATION, "--data", ALLOCATION_DATA, "--format", "json"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    let j: J = serde_json::from_str(&out).unwrap();
+    assert_eq!(num(&rule(&j, "甲公司", "合同补助")["value"]), d("1400000"));
+    assert_eq!(num(&rule(&j, "甲公司", "仅区级")["value"]), d("1000000"));
+    assert_eq!(num(&rule(&j, "乙公司", "合同补助")["value"]), d("600000"));
+    assert_eq!(num(&rule(&j, "乙公司", "仅区级")["value"]), d("600000"));
+}
+
+/// `explain` shows each contract's turn: its amount at each level, what was left of each cap
+/// before it, what it was paid and the level that paid it.
+#[test]
+fn explain_shows_each_members_turn() {
+    let (status, out, err) =
+        zhengce(&["eval", ALLOCATION, "--data", ALLOCATION_DATA, "--lang", "zh"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    let (status, out2, err) = zhengce(&[
+        "explain",
+        ALLOCATION,
+        "--data",
+        ALLOCATION_DATA,
+        "--subject",
+        "甲公司",
+        "合同补助",
+        "--lang",
+        "zh",
+    ]);
+    assert_eq!(status, Status::Ok, "{err}\n{out}");
+    let lines: Vec<&str> = out2.lines().map(str::trim).collect();
+    let at = |s: &str| {
+        lines.iter().position(|l| l.starts_with(s)).unwrap_or_else(|| panic!("{s}\n{out2}"))
+    };
+    for (line, value) in [
+        ("合同补助.合同 A.应付(区级补助)", "1,000,000 元"),
+        ("合同补助.合同 A.余额(区级补助)", "1,000,000 元"),
+        ("合同补助.合同 A.支付", "1,000,000 元"),
+        ("合同补助.合同 A.支付级别", "区级补助"),
+        ("合同补助.合同 B.余额(区级补助)", "0 元"),
+        ("合同补助.合同 B.余额(市级补助)", "1,000,000 元"),
+        ("合同补助.合同 B.支付", "400,000 元"),
+        ("合同补助.合同 B.支付级别", "市级补助"),
+    ] {
+        let l = lines[at(&format!("{line} ="))];
+        assert!(l.contains(&format!("= {value}")), "{l}");
+    }
+    // A, signed first, is taken first although written second.
+    assert!(at("合同补助.合同 A.支付 =") < at("合同补助.合同 B.支付 ="));
+}
+
+#[test]
+fn the_checker_on_allocations() {
+    assert_eq!(
+        codes("对于 企业 { 令 a = 依次分配(合同.合同编号, 合同.金额, 5元) }")
+            .iter()
+            .map(|c| c.0.as_str())
+            .collect::<Vec<_>>(),
+        ["ZC0302"]
+    );
+    assert_eq!(
+        codes("对于 企业 { 令 a = 依次分配(合同.金额, 合同.金额) }")
+            .iter()
+            .map(|c| c.0.as_str())
+            .collect::<Vec<_>>(),
+        ["ZC0204"]
+    );
+    // A cap in another unit than the amounts.
+    assert_eq!(
+        codes("对于 企业 { 令 a = 依次分配(合同.金额, 合同.金额, 5个) }")
+            .iter()
+            .map(|c| c.0.as_str())
+            .collect::<Vec<_>>(),
+        ["ZC0301"]
+    );
+}

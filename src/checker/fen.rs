@@ -224,7 +224,7 @@ impl Places<'_, '_> {
                     self.expr(args.first()?, subject)
                 }
                 Builtin::ConsecutiveYears | Builtin::Count => Some(0),
-                Builtin::Growth | Builtin::Any | Builtin::All => None,
+                Builtin::Growth | Builtin::Any | Builtin::All | Builtin::Allocate => None,
             },
             _ => None,
         }

@@ -373,7 +373,7 @@ impl Checker<'_> {
         if builtin.aggregates()
             && let Some(kind) = self.scope.aggregated_kind(ctx.subject, args)
         {
-            return self.aggregate(builtin, func, args, span, kind);
+            return self.aggregate(builtin, func, args, span, ctx, kind);
         }
         if builtin.aggregates_only() {
             let kinds: Vec<String> = ctx
@@ -497,9 +497,62 @@ impl Checker<'_> {
                 }
                 Ty::Num(Dim::TIME)
             }
-            Builtin::Count | Builtin::Any | Builtin::All => Ty::Unknown,
+            Builtin::Count | Builtin::Any | Builtin::All | Builtin::Allocate => Ty::Unknown,
         };
         Typed { ty, yearly }
+    }
+
+    /// `依次分配(合同.签订日期, 合同.区级补助, 100万元, 合同.市级补助, 200万元)`: the order is
+    /// read from each member, each level's amount from each member and its cap from the owner;
+    /// every amount and cap in one unit, which the total paid has.
+    fn allocation(
+        &mut self,
+        func: &crate::ast::Ident,
+        values: &[Expr],
+        span: Span,
+        ctx: Ctx,
+        mctx: Ctx,
+    ) -> Typed {
+        let Some((order, levels)) = values.split_first() else { return plain(Ty::Unknown) };
+        let t = self.infer(order, mctx, None);
+        if matches!(t.ty, Ty::Bool | Ty::Text) {
+            let expected = Text::new("日期、年份或数", "a date, a year or a number");
+            let found = t.ty.describe(&self.scope.enums);
+            self.push(err::type_mismatch(self.loc(order.span), &expected, &found));
+        }
+        if levels.is_empty() || levels.len() % 2 != 0 {
+            self.push(err::simple(
+                Code::ArgumentCount,
+                self.loc(span),
+                Text::new(
+                    format!("`{}` 先写顺序，再写每一级的金额与封顶，成对给出", func.node),
+                    format!("`{}` takes the order, then each level's amount and cap, in pairs", func.node),
+                ),
+                Text::new("参数个数不对", "wrong number of arguments"),
+                Text::new(
+                    "如 `依次分配(合同.签订日期, 合同.区级补助, 100万元, 合同.市级补助, 200万元)`",
+                    "e.g. `allocate(合同.签订日期, 合同.区级补助, 100万元, 合同.市级补助, 200万元)`",
+                ),
+            ));
+        }
+        let mut ty = Ty::Unknown;
+        let mut first: Option<&Expr> = None;
+        for pair in levels.chunks(2) {
+            if let Some(amount) = pair.first() {
+                let ta = self.infer(amount, mctx, None);
+                self.expect_num(amount, ta.ty);
+                ty = match first {
+                    None => ta.ty,
+                    Some(f) => self.unify(ty, ta.ty, f, amount),
+                };
+                first = first.or(Some(amount));
+            }
+            if let (Some(cap), Some(f)) = (pair.get(1), first) {
+                let tc = self.infer(cap, ctx, None);
+                ty = self.unify(ty, tc.ty, f, cap);
+            }
+        }
+        plain(ty)
     }
 
     /// An aggregation over the members of kind `kind`: `合计(合同.金额, 当 合同.类型 = 国产)`.
@@ -511,6 +564,7 @@ impl Checker<'_> {
         func: &crate::ast::Ident,
         args: &[Expr],
         span: Span,
+        ctx: Ctx,
         kind: SubjectId,
     ) -> Typed {
         let mctx = Ctx { subject: Some(kind) };
@@ -525,6 +579,9 @@ impl Checker<'_> {
         {
             let t = self.infer(inner, mctx, None);
             self.expect_bool(inner, t.ty);
+        }
+        if builtin == Builtin::Allocate {
+            return self.allocation(func, values, span, ctx, mctx);
         }
         let [value] = values else {
             self.push(err::simple(

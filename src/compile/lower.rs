@@ -1280,7 +1280,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             },
             Builtin::Growth => self.growth(args.first().ok_or("no argument")?),
             Builtin::ConsecutiveYears => self.streak(args.first().ok_or("no argument")?),
-            Builtin::Count | Builtin::Any | Builtin::All => {
+            Builtin::Count | Builtin::Any | Builtin::All | Builtin::Allocate => {
                 Err("an aggregation over members".into())
             }
         }

@@ -348,8 +348,25 @@ impl Evaluator<'_, '_> {
             return Err(self.internal(frame, span));
         };
         if builtin.aggregates()
-            && let Some(set) = self.member_set(args)
+            && let Some(kind) = self.checked.scope.aggregated_kind(self.subject, args)
         {
+            let Some(set) = self.members.iter().find(|m| m.kind == kind) else {
+                let name =
+                    self.checked.scope.subjects.get(kind).map_or("", |s| s.decl.name.node.as_str());
+                return Err(self.fail(
+                    frame,
+                    Code::MembersUnavailable,
+                    span,
+                    Text::new(
+                        format!("没有读入 `{name}` 的数据，无法汇总"),
+                        format!("the `{name}` data is not read here, so nothing can be aggregated"),
+                    ),
+                    Text::new(
+                        format!("用 `zhengce eval` 评估：它读入数据文件旁的 `{name}` 文件（`名称.{name}.csv`）"),
+                        format!("evaluate with `zhengce eval`, which reads the `{name}` file beside the data file (`NAME.{name}.csv`)"),
+                    ),
+                ));
+            };
             return self.aggregate(frame, set, builtin, args, span, year);
         }
         let arg = |i: usize| args.get(i);
@@ -447,7 +464,9 @@ impl Evaluator<'_, '_> {
                 }
                 Ok(sum.map_or(V::Missing, |(s, d)| V::Num(s, d)))
             }
-            Builtin::Count | Builtin::Any | Builtin::All => Err(self.internal(frame, span)),
+            Builtin::Count | Builtin::Any | Builtin::All | Builtin::Allocate => {
+                Err(self.internal(frame, span))
+            }
             Builtin::ConsecutiveYears => {
                 let Some(a) = arg(0) else { return Err(self.internal(frame, span)) };
                 self.need_year(frame, span)?;

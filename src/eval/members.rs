@@ -22,6 +22,20 @@ use crate::data::Record;
 use crate::source::Span;
 use crate::units::Dim;
 
+/// One member's turn in an allocation (`依次分配`).
+pub struct AllocStep {
+    /// The member's id.
+    pub member: String,
+    /// Its amount at each level.
+    pub due: Vec<Decimal>,
+    /// What was left of each level's cap before it.
+    pub before: Vec<Decimal>,
+    /// The level that paid it (by position).
+    pub level: usize,
+    /// What it was paid.
+    pub paid: Decimal,
+}
+
 /// The members of one member kind, grouped by their owner's id, with the evaluator of their
 /// kind.
 pub struct MemberSet<'c, 'p> {
@@ -47,12 +61,6 @@ impl<'c, 'p> Evaluator<'c, 'p> {
         evaluator.param_gaps = self.param_gaps.clone();
         self.members.push(MemberSet { kind, name, evaluator, groups });
     }
-
-    /// The member set an aggregation's arguments read, if any.
-    pub(super) fn member_set(&self, args: &[Expr]) -> Option<&MemberSet<'c, 'p>> {
-        let kind = self.checked.scope.aggregated_kind(self.subject, args)?;
-        self.members.iter().find(|m| m.kind == kind)
-    }
 }
 
 impl Evaluator<'_, '_> {
@@ -73,6 +81,9 @@ impl Evaluator<'_, '_> {
             },
             None => (args, None),
         };
+        if builtin == Builtin::Allocate {
+            return self.allocate(frame, set, values, cond, span, year);
+        }
         let Some(value) = values.first() else { return Err(self.internal(frame, span)) };
         let members = set.groups.get(&frame.record.key).map_or(&[][..], Vec::as_slice);
         let ev = &set.evaluator;
@@ -130,6 +141,111 @@ impl Evaluator<'_, '_> {
             },
             _ => acc.map_or(V::Missing, |(n, d)| V::Num(n, d)),
         })
+    }
+
+    /// `依次分配(order, amount, cap[, amount, cap …])`: the total paid
+    /// ([`Evaluator::allocation`]); unknown when the allocation is.
+    fn allocate(
+        &self,
+        frame: &mut Frame<'_>,
+        set: &MemberSet<'_, '_>,
+        values: &[Expr],
+        cond: Option<&Expr>,
+        span: Span,
+        year: u16,
+    ) -> R<V> {
+        let Some((steps, dim)) = self.allocation(frame, set, values, cond, span, year)? else {
+            return Ok(V::Missing);
+        };
+        let mut total = Decimal::ZERO;
+        for s in &steps {
+            total = total.checked_add(s.paid).ok_or_else(|| self.overflow(frame, span))?;
+        }
+        Ok(V::Num(total, dim))
+    }
+
+    /// The steps of `依次分配(order, amount, cap[, amount, cap …])`: the owner's members taken
+    /// in `order` (members that tie keep the order of the data), each paid at the level that
+    /// pays it the most (the first level written on a tie) the smaller of its amount at that
+    /// level and what is left of that level's cap, which the payment then reduces (a negative
+    /// amount pays nothing). `None` when a cap, or any counted member's order or amount, is
+    /// unknown.
+    pub(super) fn allocation(
+        &self,
+        frame: &mut Frame<'_>,
+        set: &MemberSet<'_, '_>,
+        values: &[Expr],
+        cond: Option<&Expr>,
+        span: Span,
+        year: u16,
+    ) -> R<Option<(Vec<AllocStep>, Dim)>> {
+        let Some((order, levels)) = values.split_first() else {
+            return Err(self.internal(frame, span));
+        };
+        let mut left = Vec::new();
+        let mut dim = Dim::MONEY;
+        for pair in levels.chunks(2) {
+            let Some(cap) = pair.get(1) else { return Err(self.internal(frame, span)) };
+            match self.eval(frame, cap, year)? {
+                V::Num(n, d) => {
+                    left.push(n);
+                    dim = d;
+                }
+                _ => return Ok(None),
+            }
+        }
+        let members = set.groups.get(&frame.record.key).map_or(&[][..], Vec::as_slice);
+        let ev = &set.evaluator;
+        let mut claims: Vec<(V, &str, Vec<Decimal>)> = Vec::new();
+        let mut unknown = false;
+        for m in members {
+            let mut mf = Frame::new(m, frame.year, false);
+            let claim = (|| -> R<Option<(V, Vec<Decimal>)>> {
+                match cond.map(|c| ev.eval(&mut mf, c, year)).transpose()? {
+                    Some(V::Bool(false)) => return Ok(None),
+                    Some(V::Bool(true)) | None => {}
+                    Some(_) => return Ok(Some((V::Missing, Vec::new()))),
+                }
+                let key = ev.eval(&mut mf, order, year)?;
+                let mut amounts = Vec::new();
+                for pair in levels.chunks(2) {
+                    let Some(amount) = pair.first() else { continue };
+                    match ev.eval(&mut mf, amount, year)? {
+                        V::Num(n, _) => amounts.push(n),
+                        _ => return Ok(Some((V::Missing, Vec::new()))),
+                    }
+                }
+                Ok(Some((key, amounts)))
+            })();
+            frame.diags.append(&mut mf.diags);
+            match claim? {
+                None => {}
+                Some((V::Missing, _)) => unknown = true,
+                Some((key, amounts)) => claims.push((key, m.key.as_str(), amounts)),
+            }
+        }
+        if unknown {
+            return Ok(None);
+        }
+        claims
+            .sort_by(|a, b| super::expr::compare(&a.0, &b.0).unwrap_or(std::cmp::Ordering::Equal));
+        let mut steps = Vec::new();
+        for (_, member, due) in claims {
+            let mut best: Option<(usize, Decimal)> = None;
+            for (level, (amount, rest)) in due.iter().zip(&left).enumerate() {
+                let pay = (*amount).min(*rest).max(Decimal::ZERO);
+                if best.is_none_or(|(_, b)| pay > b) {
+                    best = Some((level, pay));
+                }
+            }
+            let Some((level, paid)) = best else { continue };
+            let before = left.clone();
+            if let Some(rest) = left.get_mut(level) {
+                *rest = rest.checked_sub(paid).ok_or_else(|| self.overflow(frame, span))?;
+            }
+            steps.push(AllocStep { member: member.to_string(), due, before, level, paid });
+        }
+        Ok(Some((steps, dim)))
     }
 
     /// The dimension of a member's value, as the checker typed it (for a sum over no members).
