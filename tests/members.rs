@@ -298,3 +298,42 @@ fn the_checker_on_allocations() {
         ["ZC0301"]
     );
 }
+
+/// One workbook with a sheet for each kind, `企业` and `合同`: the same figures as the CSV files.
+#[test]
+fn a_workbook_with_a_sheet_for_each_kind() {
+    use rust_xlsxwriter::Workbook;
+    let dir = TempDir::new("members-xlsx");
+    let policy = std::fs::read_to_string(POLICY).unwrap();
+    let p = dir.write("m.zc", &policy);
+    let mut wb = Workbook::new();
+    for (sheet, csv) in [
+        ("企业", std::fs::read_to_string(DATA).unwrap()),
+        ("合同", std::fs::read_to_string("tests/members/member.合同.csv").unwrap()),
+    ] {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet).unwrap();
+        for (r, line) in csv.lines().enumerate() {
+            for (c, cell) in line.split(',').enumerate() {
+                ws.write_string(r as u32, c as u16, cell).unwrap();
+            }
+        }
+    }
+    let book = dir.path("d.xlsx");
+    wb.save(&book).unwrap();
+    let (status, out, err) = zhengce(&[
+        "eval",
+        &p.display().to_string(),
+        "--data",
+        &book.display().to_string(),
+        "--kind",
+        "企业",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(status, Status::Ok, "{err}");
+    let j: J = serde_json::from_str(&out).unwrap();
+    assert_eq!(num(&rule(&j, "甲公司", "国产合同额")["value"]), d("3500000"));
+    assert_eq!(num(&rule(&j, "甲公司", "设备补助")["value"]), d("350000"));
+    assert_eq!(num(&rule(&j, "乙公司", "设备补助")["value"]), d("500000"));
+}

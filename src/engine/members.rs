@@ -2,7 +2,8 @@
 //! 属于 企业 按 企业名称 { … }`), each member kind's data is read from the file beside the
 //! owners' (`NAME.企业.csv` → `NAME.合同.csv`; `NAME.csv` → `NAME.合同.csv`), one row per
 //! member with its owner's id in the linking field, and grouped by owner. A member whose owner
-//! is not among the owners is `ZC0712` at its cell.
+//! is not among the owners is `ZC0712` at its cell. A workbook may hold both kinds, each in a
+//! sheet named after it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -21,12 +22,18 @@ pub struct Members {
 }
 
 /// The file that holds the members of kind `member` beside the owners' data file `data`
-/// of kind `owner`.
+/// of kind `owner`: `NAME.合同.EXT`; for a workbook without one beside it, the workbook itself,
+/// whose sheet named after the member kind holds them.
 pub fn members_path(data: &Path, owner: &str, member: &str) -> PathBuf {
     let stem = data.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
     let ext = data.extension().and_then(|e| e.to_str()).unwrap_or("csv");
     let base = stem.strip_suffix(&format!(".{owner}")).unwrap_or(stem);
-    data.with_file_name(format!("{base}.{member}.{ext}"))
+    let beside = data.with_file_name(format!("{base}.{member}.{ext}"));
+    // A workbook may hold the members in a sheet named after their kind.
+    if !beside.exists() && matches!(ext.to_ascii_lowercase().as_str(), "xlsx" | "xlsm") {
+        return data.to_path_buf();
+    }
+    beside
 }
 
 /// Reads the members of every member kind of the owners' kind, grouped by the owners' ids.
