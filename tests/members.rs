@@ -337,3 +337,19 @@ fn a_workbook_with_a_sheet_for_each_kind() {
     assert_eq!(num(&rule(&j, "甲公司", "设备补助")["value"]), d("350000"));
     assert_eq!(num(&rule(&j, "乙公司", "设备补助")["value"]), d("500000"));
 }
+
+/// `schema` shows both kinds and the link, in text and JSON.
+#[test]
+fn schema_shows_the_link() {
+    let (status, out, err) = zhengce(&["schema", POLICY, "--lang", "zh"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert!(out.contains("主体 企业\n"), "{out}");
+    assert!(out.contains("主体 合同 属于 企业 按 企业名称\n"), "{out}");
+    let (status, out, err) = zhengce(&["schema", POLICY, "--format", "json"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    let j: J = serde_json::from_str(&out).unwrap();
+    assert!(j[0].get("owner").is_none());
+    assert_eq!(j[1]["subject"], "合同");
+    assert_eq!(j[1]["owner"]["subject"], "企业");
+    assert_eq!(j[1]["owner"]["by"], "企业名称");
+}
