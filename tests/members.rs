@@ -353,3 +353,46 @@ fn schema_shows_the_link() {
     assert_eq!(j[1]["owner"]["subject"], "企业");
     assert_eq!(j[1]["owner"]["by"], "企业名称");
 }
+
+/// A member's rules read its owner's fields: each contract is paid its enterprise's rate.
+/// 甲公司 at 10%: 1,000,000 + 2,500,000 → 350,000 元; 乙公司 at 20%: 6,000,000 → 1,200,000 元.
+#[test]
+fn a_member_reads_its_owners_fields() {
+    let dir = TempDir::new("members-owner");
+    let p = dir.write(
+        "m.zc",
+        "主体 企业 {\n  标识 企业名称\n  企业名称: 文本\n  比例: 占比\n}\n\n\
+         主体 合同 属于 企业 按 企业名称 {\n  标识 合同编号\n  合同编号: 文本\n  企业名称: 文本\n  金额: 元\n}\n\n\
+         对于 合同 {\n  令 合同补助 = 合同.金额 × 企业.比例\n}\n\n\
+         对于 企业 {\n  令 补助合计 = 合计(合同.合同补助)\n}\n",
+    );
+    let data = dir.write("d.企业.csv", "企业名称,比例\n甲公司,10%\n乙公司,20%\n");
+    dir.write(
+        "d.合同.csv",
+        "合同编号,企业名称,金额(元)\nH1,甲公司,1000000\nH2,甲公司,2500000\nH4,乙公司,6000000\n",
+    );
+    let (status, out, err) = zhengce(&[
+        "eval",
+        &p.display().to_string(),
+        "--data",
+        &data.display().to_string(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(status, Status::Ok, "{err}");
+    let j: J = serde_json::from_str(&out).unwrap();
+    assert_eq!(num(&rule(&j, "甲公司", "补助合计")["value"]), d("350000"));
+    assert_eq!(num(&rule(&j, "乙公司", "补助合计")["value"]), d("1200000"));
+}
+
+#[test]
+fn the_checker_on_owner_fields() {
+    // A misspelt owner field: did you mean, among the owner's fields.
+    let c = codes("对于 合同 { 令 a = 企业.企业明称 }");
+    assert_eq!(c.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(), ["ZC0201"], "{c:?}");
+    assert!(c[0].1.contains("企业名称"), "{c:?}");
+    // An owner's rule is not read from its members.
+    let c = codes("对于 企业 { 令 r = 1元 }\n对于 合同 { 令 a = 企业.r }");
+    assert_eq!(c.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(), ["ZC0201"], "{c:?}");
+    assert!(c[0].1.contains("not its rules"), "{c:?}");
+}

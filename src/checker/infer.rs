@@ -653,6 +653,14 @@ impl Checker<'_> {
             self.push(no_members(self.loc(base.span)));
             return plain(Ty::Unknown);
         };
+        // `企业.营业收入` in a member's rules: a field of its owner.
+        if let Some(s) = ctx.subject
+            && self.scope.lookup(base_name, ctx.subject).is_none()
+            && let Some(owner) = self.scope.owner_of(s)
+            && self.scope.subjects.get(owner).is_some_and(|i| i.decl.name.node == *base_name)
+        {
+            return self.owner_field(owner, base_name, member);
+        }
         // `合同.金额` where `合同` is the kind in scope (inside an aggregation over members):
         // the member's own field or rule.
         if let Some(s) = ctx.subject
@@ -727,6 +735,39 @@ impl Checker<'_> {
                 plain(Ty::Unknown)
             }
         }
+    }
+
+    /// A field of a member's owner, read from the member's rules; the owner's rules are not
+    /// read from its members (they may aggregate over them).
+    fn owner_field(
+        &mut self,
+        owner: SubjectId,
+        owner_name: &str,
+        member: &crate::ast::Ident,
+    ) -> Typed {
+        let fields: Vec<usize> =
+            self.scope.subjects.get(owner).map(|i| i.fields.clone()).unwrap_or_default();
+        if let Some(&id) =
+            fields.iter().find(|&&d| self.scope.defs.get(d).is_some_and(|d| d.name == member.node))
+        {
+            self.mark_used(id);
+            return self.def_type(id, member.span);
+        }
+        let names: Vec<String> =
+            fields.iter().filter_map(|&d| self.scope.defs.get(d).map(|d| d.name.clone())).collect();
+        let mut d = err::unknown_name(
+            self.loc(member.span),
+            &member.node,
+            names.iter().map(String::as_str),
+        );
+        if self.scope.lookup(&member.node, Some(owner)).is_some() {
+            d = d.help(Text::new(
+                format!("成员只能读所属 `{owner_name}` 的字段，不能读它的规则：`{}` 是规则", member.node),
+                format!("a member reads its owner `{owner_name}`'s fields, not its rules: `{}` is a rule", member.node),
+            ));
+        }
+        self.push(d);
+        plain(Ty::Unknown)
     }
 
     fn tier(

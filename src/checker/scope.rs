@@ -31,6 +31,12 @@ impl Scope<'_> {
             .collect()
     }
 
+    /// The kind a member kind belongs to (`属于 企业`), when declared.
+    pub fn owner_of(&self, member: SubjectId) -> Option<SubjectId> {
+        let (owner, _) = self.subjects.get(member)?.decl.owner.as_ref()?;
+        self.subject_names.get(&owner.node).copied()
+    }
+
     /// The member kind of `owner` that `e` aggregates over: the first name of one of its
     /// member kinds that `e` reads (`合同` in `合同.金额`, or alone in `计数(合同)`).
     pub fn aggregated_kind(&self, owner: Option<SubjectId>, args: &[Expr]) -> Option<SubjectId> {

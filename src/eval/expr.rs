@@ -225,6 +225,21 @@ impl Evaluator<'_, '_> {
     fn member(&self, frame: &mut Frame<'_>, base: &Expr, member: &str, year: u16) -> R<V> {
         let ExprKind::Name(b) = &base.node else { return Err(self.internal(frame, base.span)) };
         let scope = &self.checked.scope;
+        // `企业.营业收入` evaluated for a member: its owner's field.
+        if self.lookup(b).is_none()
+            && let Some(s) = self.subject
+            && let Some(owner) = scope.owner_of(s)
+            && let Some(info) = scope.subjects.get(owner)
+            && info.decl.name.node == *b
+        {
+            let slot = info
+                .fields
+                .iter()
+                .position(|&d| scope.defs.get(d).is_some_and(|d| d.name == member));
+            let value = slot.and_then(|i| frame.owner.and_then(|o| o.fields.get(i)));
+            let Some(value) = value.cloned() else { return Err(self.internal(frame, base.span)) };
+            return self.data_value(frame, &value, year, base.span);
+        }
         // `合同.金额` evaluated for a 合同 (inside an aggregation over members): its own field.
         if self.lookup(b).is_none()
             && let Some(s) = self.subject

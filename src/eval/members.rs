@@ -94,6 +94,7 @@ impl Evaluator<'_, '_> {
         let mut all = true;
         for m in members {
             let mut mf = Frame::new(m, frame.year, false);
+            mf.owner = Some(frame.record);
             let kept = match cond {
                 Some(c) => ev.eval(&mut mf, c, year),
                 None => Ok(V::Bool(true)),
@@ -200,6 +201,7 @@ impl Evaluator<'_, '_> {
         let mut unknown = false;
         for m in members {
             let mut mf = Frame::new(m, frame.year, false);
+            mf.owner = Some(frame.record);
             let claim = (|| -> R<Option<(V, Vec<Decimal>)>> {
                 match cond.map(|c| ev.eval(&mut mf, c, year)).transpose()? {
                     Some(V::Bool(false)) => return Ok(None),

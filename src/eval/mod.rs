@@ -376,6 +376,8 @@ impl Evaluator<'_, '_> {
 /// The state of evaluating one subject.
 struct Frame<'r> {
     record: &'r Record,
+    /// The owner's record, when `record` is a member's (inside an aggregation over members).
+    owner: Option<&'r Record>,
     /// The evaluation year (0 when the data has no years).
     year: Option<u16>,
     memo: foldhash::HashMap<(DefId, u16), V>,
@@ -402,6 +404,7 @@ impl<'r> Frame<'r> {
         let first_year = record.first_year();
         Frame {
             record,
+            owner: None,
             year,
             memo: foldhash::HashMap::default(),
             details: BTreeMap::new(),
