@@ -41,6 +41,9 @@ impl Scope<'_> {
     /// member kinds that `e` reads (`合同` in `合同.金额`, or alone in `计数(合同)`).
     pub fn aggregated_kind(&self, owner: Option<SubjectId>, args: &[Expr]) -> Option<SubjectId> {
         let kinds = self.member_kinds(owner?);
+        if kinds.is_empty() {
+            return None;
+        }
         let mut stack: Vec<&Expr> = args.iter().collect();
         while let Some(e) = stack.pop() {
             if let ExprKind::Name(n) = &e.node
