@@ -69,6 +69,7 @@ fn every_command_in_readme_and_docs_runs() {
     let _ = fs::remove_dir_all(&dir);
     copy_dir(Path::new("policies"), &dir.join("policies"));
     copy_dir(Path::new("benches"), &dir.join("benches"));
+    copy_dir(Path::new("tests/members"), &dir.join("tests/members"));
     // What the docs take for granted: an officer's register, a revised draft, a changed copy.
     let made =
         zhengce(&dir, "zhengce gen policies/zezhou.zc --kind 企业 --rows 20 --out 企业登记.xlsx");

@@ -108,6 +108,9 @@ pub struct SubjectDecl {
     pub name: Ident,
     /// The field that identifies a subject in the data (`标识 名称`).
     pub key: Option<Ident>,
+    /// `属于 企业 按 企业名称`: the kind each subject of this one belongs to, and the field
+    /// of this kind that holds its owner's id.
+    pub owner: Option<(Ident, Ident)>,
     pub fields: Vec<Node<FieldDecl>>,
 }
 

@@ -42,6 +42,9 @@ pub enum ExprKind {
     Member(Box<Expr>, Ident),
     /// `分档 x { 90分以上: 优秀; 其他: 合格 }`.
     Tier(Box<Expr>, Vec<Node<TierArm>>),
+    /// `当 合同.类型 = 国产`: the condition of an aggregation over members, as its last
+    /// argument (`合计(合同.金额, 当 合同.类型 = 国产)`); nowhere else.
+    Where(Box<Expr>),
 }
 
 impl ExprKind {
@@ -53,7 +56,11 @@ impl ExprKind {
             | ExprKind::Bool(_)
             | ExprKind::Date(_)
             | ExprKind::Name(_) => Vec::new(),
-            ExprKind::Paren(a) | ExprKind::Neg(a) | ExprKind::Not(a) | ExprKind::Member(a, _) => {
+            ExprKind::Paren(a)
+            | ExprKind::Neg(a)
+            | ExprKind::Not(a)
+            | ExprKind::Member(a, _)
+            | ExprKind::Where(a) => {
                 vec![a]
             }
             ExprKind::Binary(_, a, b)

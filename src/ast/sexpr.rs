@@ -30,6 +30,7 @@ impl Display for Sexpr<'_> {
             ExprKind::Name(n) => write!(f, "{n}"),
             ExprKind::Paren(e) => write!(f, "{}", Sexpr(e)),
             ExprKind::Neg(e) => write!(f, "(- {})", Sexpr(e)),
+            ExprKind::Where(e) => write!(f, "(当 {})", Sexpr(e)),
             ExprKind::Binary(op, l, r) => write!(f, "({} {} {})", op.symbol(), Sexpr(l), Sexpr(r)),
             ExprKind::Compare(c, l, r) => {
                 write!(f, "({} {} {})", c.op.symbol(), Sexpr(l), Sexpr(r))

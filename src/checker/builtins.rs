@@ -27,6 +27,29 @@ pub enum Builtin {
     /// `连续年数`/`consecutive_years`(c): how many years in a row, ending in the evaluation year,
     /// c held.
     ConsecutiveYears,
+    /// `计数`/`count`(合同[, 当 c]): how many members (that meet c).
+    Count,
+    /// `任一`/`any`(c): whether some member meets c.
+    Any,
+    /// `全部`/`all`(c): whether every member meets c.
+    All,
+    /// `依次分配`/`allocate`(order, amount, cap[, amount, cap …]): the members taken in order,
+    /// each paid at the level (an amount and the owner's cap at that level) that pays it the
+    /// most of what is left of that level's cap; the total paid.
+    Allocate,
+}
+
+impl Builtin {
+    /// Whether it only ever aggregates over members (`计数`, `任一`, `全部`); `合计`, `最大`
+    /// and `最小` aggregate when their argument reads a member kind.
+    pub fn aggregates_only(self) -> bool {
+        matches!(self, Builtin::Count | Builtin::Any | Builtin::All | Builtin::Allocate)
+    }
+
+    /// Whether it can aggregate over members.
+    pub fn aggregates(self) -> bool {
+        self.aggregates_only() || matches!(self, Builtin::Sum | Builtin::Max | Builtin::Min)
+    }
 }
 
 /// Every builtin with its names and how many arguments it takes (min, max).
@@ -42,6 +65,10 @@ pub const BUILTINS: &[(Builtin, &str, &str, usize, usize)] = &[
     (Builtin::Previous, "上年", "previous", 1, 1),
     (Builtin::Growth, "增长率", "growth", 1, 1),
     (Builtin::ConsecutiveYears, "连续年数", "consecutive_years", 1, 1),
+    (Builtin::Count, "计数", "count", 1, 2),
+    (Builtin::Any, "任一", "any", 1, 2),
+    (Builtin::All, "全部", "all", 1, 2),
+    (Builtin::Allocate, "依次分配", "allocate", 3, usize::MAX),
 ];
 
 /// The names of the evaluation year: `当年` / `current_year`.

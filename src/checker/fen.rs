@@ -223,8 +223,8 @@ impl Places<'_, '_> {
                 Builtin::Abs | Builtin::Cumulative | Builtin::Previous => {
                     self.expr(args.first()?, subject)
                 }
-                Builtin::ConsecutiveYears => Some(0),
-                Builtin::Growth => None,
+                Builtin::ConsecutiveYears | Builtin::Count => Some(0),
+                Builtin::Growth | Builtin::Any | Builtin::All | Builtin::Allocate => None,
             },
             _ => None,
         }

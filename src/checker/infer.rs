@@ -91,6 +91,24 @@ impl Checker<'_> {
             }
             ExprKind::Member(base, member) => self.member(base, member, ctx, hint),
             ExprKind::Tier(scrutinee, arms) => self.tier(scrutinee, arms, ctx, hint),
+            ExprKind::Where(inner) => {
+                self.push(err::simple(
+                    Code::Syntax,
+                    self.loc(e.span),
+                    Text::new(
+                        "`当` 条件只能写在对成员的汇总中",
+                        "a `when` condition belongs only in an aggregation over members",
+                    ),
+                    Text::new("这里不能写 `当`", "`when` not allowed here"),
+                    Text::new(
+                        "写成最后一个参数，如 `合计(合同.金额, 当 合同.类型 = 国产)`",
+                        "write it as the last argument, e.g. `sum(合同.金额, when 合同.类型 = 国产)`",
+                    ),
+                ));
+                let t = self.infer(inner, ctx, None);
+                self.expect_bool(inner, t.ty);
+                plain(Ty::Unknown)
+            }
         }
     }
 
@@ -352,6 +370,46 @@ impl Checker<'_> {
             }
             return plain(Ty::Unknown);
         };
+        if builtin.aggregates()
+            && let Some(kind) = self.scope.aggregated_kind(ctx.subject, args)
+        {
+            return self.aggregate(builtin, func, args, span, ctx, kind);
+        }
+        if builtin.aggregates_only() {
+            let kinds: Vec<String> = ctx
+                .subject
+                .map(|s| self.scope.member_kinds(s))
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|k| {
+                    self.scope.subjects.get(k).map(|s| format!("`{}`", s.decl.name.node))
+                })
+                .collect();
+            self.push(err::simple(
+                Code::TypeMismatch,
+                self.loc(span),
+                Text::new(
+                    format!("函数 `{}` 汇总一个主体的成员，这里没有读到成员", func.node),
+                    format!("`{}` aggregates over a subject's members, and reads none here", func.node),
+                ),
+                Text::new("没有成员", "no members"),
+                if kinds.is_empty() {
+                    Text::new(
+                        "先声明成员主体，如 `主体 合同 属于 企业 按 企业名称 { … }`，在 `对于 企业` 中汇总",
+                        "declare a member kind first, e.g. `subject 合同 belongs to 企业 by 企业名称 { … }`, and aggregate inside `for 企业`",
+                    )
+                } else {
+                    Text::new(
+                        format!("成员主体有 {}，如 `计数({})`", kinds.join("、"), kinds.first().map_or("", |k| k.trim_matches('`'))),
+                        format!("the member kinds are {}", kinds.join(", ")),
+                    )
+                },
+            ));
+            for a in args {
+                self.infer(a, ctx, None);
+            }
+            return plain(Ty::Unknown);
+        }
         if args.len() < min || args.len() > max {
             let wanted = if min == max {
                 Text::new(format!(" {min} 个"), format!("{min}"))
@@ -439,8 +497,148 @@ impl Checker<'_> {
                 }
                 Ty::Num(Dim::TIME)
             }
+            Builtin::Count | Builtin::Any | Builtin::All | Builtin::Allocate => Ty::Unknown,
         };
         Typed { ty, yearly }
+    }
+
+    /// `依次分配(合同.签订日期, 合同.区级补助, 100万元, 合同.市级补助, 200万元)`: the order is
+    /// read from each member, each level's amount from each member and its cap from the owner;
+    /// every amount and cap in one unit, which the total paid has.
+    fn allocation(
+        &mut self,
+        func: &crate::ast::Ident,
+        values: &[Expr],
+        span: Span,
+        ctx: Ctx,
+        mctx: Ctx,
+    ) -> Typed {
+        let Some((order, levels)) = values.split_first() else { return plain(Ty::Unknown) };
+        let t = self.infer(order, mctx, None);
+        if matches!(t.ty, Ty::Bool | Ty::Text) {
+            let expected = Text::new("日期、年份或数", "a date, a year or a number");
+            let found = t.ty.describe(&self.scope.enums);
+            self.push(err::type_mismatch(self.loc(order.span), &expected, &found));
+        }
+        if levels.is_empty() || levels.len() % 2 != 0 {
+            self.push(err::simple(
+                Code::ArgumentCount,
+                self.loc(span),
+                Text::new(
+                    format!("`{}` 先写顺序，再写每一级的金额与封顶，成对给出", func.node),
+                    format!("`{}` takes the order, then each level's amount and cap, in pairs", func.node),
+                ),
+                Text::new("参数个数不对", "wrong number of arguments"),
+                Text::new(
+                    "如 `依次分配(合同.签订日期, 合同.区级补助, 100万元, 合同.市级补助, 200万元)`",
+                    "e.g. `allocate(合同.签订日期, 合同.区级补助, 100万元, 合同.市级补助, 200万元)`",
+                ),
+            ));
+        }
+        let mut ty = Ty::Unknown;
+        let mut first: Option<&Expr> = None;
+        for pair in levels.chunks(2) {
+            if let Some(amount) = pair.first() {
+                let ta = self.infer(amount, mctx, None);
+                self.expect_num(amount, ta.ty);
+                ty = match first {
+                    None => ta.ty,
+                    Some(f) => self.unify(ty, ta.ty, f, amount),
+                };
+                first = first.or(Some(amount));
+            }
+            if let (Some(cap), Some(f)) = (pair.get(1), first) {
+                let tc = self.infer(cap, ctx, None);
+                ty = self.unify(ty, tc.ty, f, cap);
+            }
+        }
+        plain(ty)
+    }
+
+    /// An aggregation over the members of kind `kind`: `合计(合同.金额, 当 合同.类型 = 国产)`.
+    /// Its arguments are typed in the member's scope; the value summed keeps its unit, a count
+    /// is in 个.
+    fn aggregate(
+        &mut self,
+        builtin: Builtin,
+        func: &crate::ast::Ident,
+        args: &[Expr],
+        span: Span,
+        ctx: Ctx,
+        kind: SubjectId,
+    ) -> Typed {
+        let mctx = Ctx { subject: Some(kind) };
+        let kind_name =
+            self.scope.subjects.get(kind).map(|s| s.decl.name.node.clone()).unwrap_or_default();
+        let (values, cond) = match args.split_last() {
+            Some((last, rest)) if matches!(last.node, ExprKind::Where(_)) => (rest, Some(last)),
+            _ => (args, None),
+        };
+        if let Some(c) = cond
+            && let ExprKind::Where(inner) = &c.node
+        {
+            let t = self.infer(inner, mctx, None);
+            self.expect_bool(inner, t.ty);
+        }
+        if builtin == Builtin::Allocate {
+            return self.allocation(func, values, span, ctx, mctx);
+        }
+        let [value] = values else {
+            self.push(err::simple(
+                Code::ArgumentCount,
+                self.loc(span),
+                Text::new(
+                    format!("对成员的汇总 `{}` 只取一个值，外加可选的 `当` 条件", func.node),
+                    format!(
+                        "an aggregation over members, `{}`, takes one value and an optional `when` condition",
+                        func.node
+                    ),
+                ),
+                Text::new("参数个数不对", "wrong number of arguments"),
+                Text::new(
+                    format!("如 `合计({kind_name}.金额, 当 {kind_name}.类型 = 国产)`"),
+                    format!("e.g. `sum({kind_name}.金额, when {kind_name}.类型 = 国产)`"),
+                ),
+            ));
+            for a in values {
+                self.infer(a, mctx, None);
+            }
+            return plain(Ty::Unknown);
+        };
+        if builtin == Builtin::Count {
+            // `计数(合同)`: the kind itself is what is counted.
+            if !matches!(&value.node, ExprKind::Name(n) if *n == kind_name) {
+                self.push(err::simple(
+                    Code::TypeMismatch,
+                    self.loc(value.span),
+                    Text::new(
+                        format!("`{}` 数的是成员本身：写成员主体的名称", func.node),
+                        format!(
+                            "`{}` counts the members themselves: write the member kind's name",
+                            func.node
+                        ),
+                    ),
+                    Text::new("应为成员主体名", "a member kind expected"),
+                    Text::new(
+                        format!("写 `{}({kind_name}, 当 …)`", func.node),
+                        format!("write `{}({kind_name}, when …)`", func.node),
+                    ),
+                ));
+            }
+            return plain(Ty::Num(Dim::THINGS));
+        }
+        let t = self.infer(value, mctx, None);
+        let ty = match builtin {
+            Builtin::Any | Builtin::All => {
+                self.expect_bool(value, t.ty);
+                Ty::Bool
+            }
+            _ => {
+                self.expect_num(value, t.ty);
+                t.ty
+            }
+        };
+        Typed { ty, yearly: t.yearly }
     }
 
     fn member(
@@ -455,6 +653,22 @@ impl Checker<'_> {
             self.push(no_members(self.loc(base.span)));
             return plain(Ty::Unknown);
         };
+        // `企业.营业收入` in a member's rules: a field of its owner.
+        if let Some(s) = ctx.subject
+            && self.scope.lookup(base_name, ctx.subject).is_none()
+            && let Some(owner) = self.scope.owner_of(s)
+            && self.scope.subjects.get(owner).is_some_and(|i| i.decl.name.node == *base_name)
+        {
+            return self.owner_field(owner, base_name, member);
+        }
+        // `合同.金额` where `合同` is the kind in scope (inside an aggregation over members):
+        // the member's own field or rule.
+        if let Some(s) = ctx.subject
+            && self.scope.subjects.get(s).is_some_and(|i| i.decl.name.node == *base_name)
+            && self.scope.lookup(base_name, ctx.subject).is_none()
+        {
+            return self.resolve(&member.node, member.span, ctx, hint);
+        }
         // `级别.省级`: a value of a named enumeration.
         if self.scope.lookup(base_name, ctx.subject).is_none()
             && let Some(&eid) = self.scope.enum_names.get(base_name)
@@ -521,6 +735,39 @@ impl Checker<'_> {
                 plain(Ty::Unknown)
             }
         }
+    }
+
+    /// A field of a member's owner, read from the member's rules; the owner's rules are not
+    /// read from its members (they may aggregate over them).
+    fn owner_field(
+        &mut self,
+        owner: SubjectId,
+        owner_name: &str,
+        member: &crate::ast::Ident,
+    ) -> Typed {
+        let fields: Vec<usize> =
+            self.scope.subjects.get(owner).map(|i| i.fields.clone()).unwrap_or_default();
+        if let Some(&id) =
+            fields.iter().find(|&&d| self.scope.defs.get(d).is_some_and(|d| d.name == member.node))
+        {
+            self.mark_used(id);
+            return self.def_type(id, member.span);
+        }
+        let names: Vec<String> =
+            fields.iter().filter_map(|&d| self.scope.defs.get(d).map(|d| d.name.clone())).collect();
+        let mut d = err::unknown_name(
+            self.loc(member.span),
+            &member.node,
+            names.iter().map(String::as_str),
+        );
+        if self.scope.lookup(&member.node, Some(owner)).is_some() {
+            d = d.help(Text::new(
+                format!("成员只能读所属 `{owner_name}` 的字段，不能读它的规则：`{}` 是规则", member.node),
+                format!("a member reads its owner `{owner_name}`'s fields, not its rules: `{}` is a rule", member.node),
+            ));
+        }
+        self.push(d);
+        plain(Ty::Unknown)
     }
 
     fn tier(

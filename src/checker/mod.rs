@@ -75,6 +75,17 @@ pub fn check(policy: &Policy) -> (Checked<'_>, Diagnostics) {
         let d = err::duplicate(c.loc(clash.span), c.loc(clash.earlier), &clash.name);
         c.push(d);
     }
+    // The field that links a member to its owner (`按 企业名称`) is one of the member's fields.
+    for sub in &c.scope.subjects {
+        if let Some((_, link)) = &sub.decl.owner
+            && !sub.decl.fields.iter().any(|f| f.node.name.node == link.node)
+        {
+            let names: Vec<&str> =
+                sub.decl.fields.iter().map(|f| f.node.name.node.as_str()).collect();
+            let d = err::unknown_name(c.loc(link.span), &link.node, names);
+            c.diags.push(d);
+        }
+    }
     for u in unknown_subjects {
         let names: Vec<&str> = c.scope.subject_names.keys().map(String::as_str).collect();
         let near =

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use super::types::{EnumId, EnumInfo};
 use crate::ast::{
-    EnumDecl, FieldDecl, GradeDecl, Ident, Item, ItemKind, Node, Policy, SubjectDecl,
+    EnumDecl, Expr, ExprKind, FieldDecl, GradeDecl, Ident, Item, ItemKind, Node, Policy,
+    SubjectDecl,
 };
 use crate::source::Span;
 
@@ -13,6 +14,49 @@ use crate::source::Span;
 pub type DefId = usize;
 /// Index of a subject kind in [`Scope::subjects`].
 pub type SubjectId = usize;
+
+impl Scope<'_> {
+    /// The member kinds of a kind: those declared `属于` it, in declaration order.
+    pub fn member_kinds(&self, owner: SubjectId) -> Vec<SubjectId> {
+        let Some(name) = self.subjects.get(owner).map(|s| s.decl.name.node.as_str()) else {
+            return Vec::new();
+        };
+        (0..self.subjects.len())
+            .filter(|&i| {
+                self.subjects
+                    .get(i)
+                    .and_then(|s| s.decl.owner.as_ref())
+                    .is_some_and(|(o, _)| o.node == name)
+            })
+            .collect()
+    }
+
+    /// The kind a member kind belongs to (`属于 企业`), when declared.
+    pub fn owner_of(&self, member: SubjectId) -> Option<SubjectId> {
+        let (owner, _) = self.subjects.get(member)?.decl.owner.as_ref()?;
+        self.subject_names.get(&owner.node).copied()
+    }
+
+    /// The member kind of `owner` that `e` aggregates over: the first name of one of its
+    /// member kinds that `e` reads (`合同` in `合同.金额`, or alone in `计数(合同)`).
+    pub fn aggregated_kind(&self, owner: Option<SubjectId>, args: &[Expr]) -> Option<SubjectId> {
+        let kinds = self.member_kinds(owner?);
+        if kinds.is_empty() {
+            return None;
+        }
+        let mut stack: Vec<&Expr> = args.iter().collect();
+        while let Some(e) = stack.pop() {
+            if let ExprKind::Name(n) = &e.node
+                && let Some(&k) = self.subject_names.get(n)
+                && kinds.contains(&k)
+            {
+                return Some(k);
+            }
+            stack.extend(e.node.children());
+        }
+        None
+    }
+}
 
 /// A kind of subject and its fields.
 #[derive(Debug)]
@@ -99,6 +143,14 @@ impl<'p> Scope<'p> {
                 ItemKind::Enum(e) => s.add_enum(e, &mut clashes),
                 ItemKind::Subject(d) => s.add_subject(d, &mut clashes),
                 _ => {}
+            }
+        }
+        // A member kind's owner (`属于 企业`) must be a declared kind.
+        for sub in &s.subjects {
+            if let Some((owner, _)) = &sub.decl.owner
+                && !s.subject_names.contains_key(&owner.node)
+            {
+                unknown.push(UnknownSubject { name: owner.node.clone(), span: owner.span });
             }
         }
         for item in &policy.items {

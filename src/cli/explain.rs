@@ -80,7 +80,21 @@ pub fn run(
         }
         return fail(d.into(), Status::Errors, err);
     };
+    let members = match crate::engine::members::load_members(
+        &policy,
+        &checked,
+        &data_path,
+        &data,
+        &args.params,
+        &std::collections::BTreeSet::new(),
+    ) {
+        Ok(m) => m,
+        Err(d) => return fail(d, Status::Errors, err),
+    };
     let mut ev = Evaluator::new(&policy, &checked, data.subject, data.params);
+    for m in members {
+        ev.add_members(m.kind, m.groups);
+    }
     ev.show_working(true);
     let step = ev.explain(record, data.year, def);
     // The value explained stands on what it uses: another rule of the subject that cannot be

@@ -85,7 +85,12 @@ pub fn run_schema(
         SchemaFormat::Text => {
             let mut s = String::new();
             for sc in &schemas {
-                s.push_str(&format!("{} {}\n", if zh { "主体" } else { "subject" }, sc.subject));
+                s.push_str(&format!("{} {}", if zh { "主体" } else { "subject" }, sc.subject));
+                if let Some((owner, link)) = &sc.owner {
+                    let (belongs, by) = if zh { ("属于", "按") } else { ("belongs to", "by") };
+                    s.push_str(&format!(" {belongs} {owner} {by} {link}"));
+                }
+                s.push('\n');
                 for (i, f) in sc.fields.iter().enumerate() {
                     let mut notes = Vec::new();
                     if sc.key == Some(i) {
@@ -152,7 +157,13 @@ pub fn run_schema(
                         .map(|(i, f)| field(f, sc.key == Some(i)))
                         .collect();
                     let params: Vec<_> = sc.params.iter().map(|p| field(p, false)).collect();
-                    json!({ "subject": sc.subject, "fields": fields, "params": params })
+                    let mut one =
+                        json!({ "subject": sc.subject, "fields": fields, "params": params });
+                    // A member kind names its owner and the linking field (absent otherwise).
+                    if let (Some((o, l)), Some(map)) = (&sc.owner, one.as_object_mut()) {
+                        map.insert("owner".into(), json!({ "subject": o, "by": l }));
+                    }
+                    one
                 })
                 .collect();
             format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default())

@@ -169,8 +169,22 @@ pub fn run(
                 Ok(l) => l,
                 Err(d) => return fail(d, err),
             };
+            let members = match crate::engine::members::load_members(
+                &policy,
+                &checked,
+                &args.data,
+                &loaded,
+                &args.params,
+                &super::stack::imported_names(&policy, &kind),
+            ) {
+                Ok(m) => m,
+                Err(d) => return fail(d, err),
+            };
             let mut ev = Evaluator::new(&policy, &checked, loaded.subject, loaded.params.clone());
             ev.param_gaps(&loaded.dataset.param_gaps);
+            for m in members {
+                ev.add_members(m.kind, m.groups);
+            }
             let mut source = Interpreted::new(
                 &ev,
                 &checked,

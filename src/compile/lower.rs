@@ -806,6 +806,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                 Ok(self
                     .op(Ty::Bool, |d| if and { Op::And(d, a.0, b.0) } else { Op::Or(d, a.0, b.0) }))
             }
+            ExprKind::Where(_) => Err("an aggregation over members".into()),
             ExprKind::Not(inner) => {
                 let a = self.expr(inner, None)?;
                 if a.1 != Ty::Bool {
@@ -1220,6 +1221,9 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
 
     fn call(&mut self, name: &str, args: &[Expr]) -> Res<(Reg, Ty)> {
         let (builtin, _, _) = crate::checker::lookup_builtin(name).ok_or("unknown function")?;
+        if builtin.aggregates_only() {
+            return Err("an aggregation over members".into());
+        }
         match builtin {
             Builtin::Min | Builtin::Max | Builtin::Sum => {
                 let mut acc: Option<(Reg, Ty)> = None;
@@ -1276,6 +1280,9 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             },
             Builtin::Growth => self.growth(args.first().ok_or("no argument")?),
             Builtin::ConsecutiveYears => self.streak(args.first().ok_or("no argument")?),
+            Builtin::Count | Builtin::Any | Builtin::All | Builtin::Allocate => {
+                Err("an aggregation over members".into())
+            }
         }
     }
 

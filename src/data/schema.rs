@@ -97,6 +97,9 @@ pub struct Schema {
     pub key: Option<usize>,
     /// The parameters, in declaration order.
     pub params: Vec<FieldSpec>,
+    /// For a member kind (`主体 合同 属于 企业 按 企业名称`): the owner kind and the field of
+    /// this kind that holds the owner's id.
+    pub owner: Option<(String, String)>,
     /// Names declared by other policies evaluated together with this one on the same data
     /// (`叠加`): columns and parameters of those names are theirs, not unknown.
     pub also_known: std::collections::BTreeSet<String>,
@@ -170,6 +173,7 @@ impl Schema {
             fields,
             key,
             params: param_specs,
+            owner: subject.owner.as_ref().map(|(o, l)| (o.node.clone(), l.node.clone())),
             also_known: std::collections::BTreeSet::new(),
         })
     }

@@ -115,6 +115,8 @@ codes! {
     FenOutcome = "ZC0709", Warning, "金额有不足一分的尾数", "an amount finer than a fen";
     Interpreted = "ZC0710", Note, "登记簿按解释器逐个计算", "register evaluated by the interpreter";
     OutsideValidityRefused = "ZC0711", Error, "评估年度不在有效期内，未计算", "evaluation year outside the validity period: not evaluated";
+    MemberWithoutOwner = "ZC0712", Error, "成员所属的主体不在数据中", "member whose owner is not in the data";
+    MembersUnavailable = "ZC0713", Error, "成员数据未读入", "members not read";
     PoolCut = "ZC0720", Note, "资金池按比例核减", "pool cut in proportion";
     PoolExceeded = "ZC0721", Warning, "申领超过资金池而政策未写核减", "claims exceed a pool that writes no cut";
     // --- test files

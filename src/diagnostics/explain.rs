@@ -40,6 +40,8 @@ pub fn explain(code: Code) -> &'static str {
         Code::PoolExceeded => include_str!("../../docs/codes/ZC0721.md"),
         Code::OutsideValidity => include_str!("../../docs/codes/ZC0707.md"),
         Code::OutsideValidityRefused => include_str!("../../docs/codes/ZC0711.md"),
+        Code::MemberWithoutOwner => include_str!("../../docs/codes/ZC0712.md"),
+        Code::MembersUnavailable => include_str!("../../docs/codes/ZC0713.md"),
         Code::MissingResults => include_str!("../../docs/codes/ZC0708.md"),
         Code::EvalLimit => include_str!("../../docs/codes/ZC0706.md"),
         Code::UnknownName => include_str!("../../docs/codes/ZC0201.md"),

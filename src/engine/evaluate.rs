@@ -59,6 +59,10 @@ pub fn evaluate(
         load(policy, checked, data, opts.kind.as_deref(), opts.year, &opts.params, &others)?;
     let mut ev = Evaluator::new(policy, checked, loaded.subject, loaded.params.clone());
     ev.param_gaps(&loaded.dataset.param_gaps);
+    // Each owner's members, from the file beside the owners' (`NAME.合同.csv`).
+    for m in super::members::load_members(policy, checked, data, &loaded, &opts.params, &others)? {
+        ev.add_members(m.kind, m.groups);
+    }
     if let Some(c) = coverage {
         ev.record_coverage(c.clone());
     }

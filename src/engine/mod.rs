@@ -7,6 +7,7 @@ pub mod evaluate;
 pub mod files;
 pub mod imports;
 pub mod load;
+pub mod members;
 pub mod validity;
 
 pub use evaluate::{Evaluated, Options, evaluate};

@@ -273,7 +273,9 @@ impl Sites<'_> {
                     self.expr(&arm.node.value);
                 }
             }
-            ExprKind::Paren(a) | ExprKind::Neg(a) | ExprKind::Not(a) => self.expr(a),
+            ExprKind::Paren(a) | ExprKind::Neg(a) | ExprKind::Not(a) | ExprKind::Where(a) => {
+                self.expr(a)
+            }
             ExprKind::Binary(_, a, b)
             | ExprKind::Compare(_, a, b)
             | ExprKind::Logic(_, a, b)

@@ -302,7 +302,9 @@ impl Evaluator<'_, '_> {
                     _ => args.iter().for_each(|a| sub(self, frame, a, year)),
                 }
             }
-            ExprKind::Paren(x) | ExprKind::Neg(x) | ExprKind::Not(x) => sub(self, frame, x, year),
+            ExprKind::Paren(x) | ExprKind::Neg(x) | ExprKind::Not(x) | ExprKind::Where(x) => {
+                sub(self, frame, x, year)
+            }
             ExprKind::Binary(_, l, r) | ExprKind::Compare(_, l, r) | ExprKind::Logic(_, l, r) => {
                 sub(self, frame, l, year);
                 sub(self, frame, r, year);
@@ -341,7 +343,9 @@ impl Evaluator<'_, '_> {
 pub(super) fn collect(e: &Expr, out: &mut Vec<String>) {
     match &e.node {
         ExprKind::Name(n) => out.push(n.clone()),
-        ExprKind::Paren(x) | ExprKind::Neg(x) | ExprKind::Not(x) => collect(x, out),
+        ExprKind::Paren(x) | ExprKind::Neg(x) | ExprKind::Not(x) | ExprKind::Where(x) => {
+            collect(x, out)
+        }
         ExprKind::Binary(_, l, r)
         | ExprKind::Compare(_, l, r)
         | ExprKind::Logic(_, l, r)

@@ -132,6 +132,8 @@ impl Evaluator<'_, '_> {
                     _ => V::Missing,
                 })
             }
+            // Only an aggregation reads its condition; the checker refuses one anywhere else.
+            ExprKind::Where(_) => Err(self.internal(frame, e.span)),
             ExprKind::Not(inner) => Ok(match self.eval(frame, inner, year)?.as_bool() {
                 Some(b) => V::Bool(!b),
                 None => V::Missing,
@@ -223,6 +225,29 @@ impl Evaluator<'_, '_> {
     fn member(&self, frame: &mut Frame<'_>, base: &Expr, member: &str, year: u16) -> R<V> {
         let ExprKind::Name(b) = &base.node else { return Err(self.internal(frame, base.span)) };
         let scope = &self.checked.scope;
+        // `企业.营业收入` evaluated for a member: its owner's field.
+        if self.lookup(b).is_none()
+            && let Some(s) = self.subject
+            && let Some(owner) = scope.owner_of(s)
+            && let Some(info) = scope.subjects.get(owner)
+            && info.decl.name.node == *b
+        {
+            let slot = info
+                .fields
+                .iter()
+                .position(|&d| scope.defs.get(d).is_some_and(|d| d.name == member));
+            let value = slot.and_then(|i| frame.owner.and_then(|o| o.fields.get(i)));
+            let Some(value) = value.cloned() else { return Err(self.internal(frame, base.span)) };
+            return self.data_value(frame, &value, year, base.span);
+        }
+        // `合同.金额` evaluated for a 合同 (inside an aggregation over members): its own field.
+        if self.lookup(b).is_none()
+            && let Some(s) = self.subject
+            && scope.subjects.get(s).is_some_and(|i| i.decl.name.node == *b)
+            && let Some(def) = self.lookup(member)
+        {
+            return self.def_at(frame, def, year);
+        }
         if self.lookup(b).is_none()
             && let Some(&eid) = scope.enum_names.get(b)
         {
@@ -337,6 +362,28 @@ impl Evaluator<'_, '_> {
         let Some((builtin, _, _)) = crate::checker::lookup_builtin(name) else {
             return Err(self.internal(frame, span));
         };
+        if builtin.aggregates()
+            && let Some(kind) = self.checked.scope.aggregated_kind(self.subject, args)
+        {
+            let Some(set) = self.members.iter().find(|m| m.kind == kind) else {
+                let name =
+                    self.checked.scope.subjects.get(kind).map_or("", |s| s.decl.name.node.as_str());
+                return Err(self.fail(
+                    frame,
+                    Code::MembersUnavailable,
+                    span,
+                    Text::new(
+                        format!("没有读入 `{name}` 的数据，无法汇总"),
+                        format!("the `{name}` data is not read here, so nothing can be aggregated"),
+                    ),
+                    Text::new(
+                        format!("用 `zhengce eval` 评估：它读入数据文件旁的 `{name}` 文件（`名称.{name}.csv`）"),
+                        format!("evaluate with `zhengce eval`, which reads the `{name}` file beside the data file (`NAME.{name}.csv`)"),
+                    ),
+                ));
+            };
+            return self.aggregate(frame, set, builtin, args, span, year);
+        }
         let arg = |i: usize| args.get(i);
         match builtin {
             Builtin::Min | Builtin::Max | Builtin::Sum => {
@@ -431,6 +478,9 @@ impl Evaluator<'_, '_> {
                     sum = Some((total.ok_or_else(|| self.overflow(frame, span))?, d));
                 }
                 Ok(sum.map_or(V::Missing, |(s, d)| V::Num(s, d)))
+            }
+            Builtin::Count | Builtin::Any | Builtin::All | Builtin::Allocate => {
+                Err(self.internal(frame, span))
             }
             Builtin::ConsecutiveYears => {
                 let Some(a) = arg(0) else { return Err(self.internal(frame, span)) };

@@ -9,6 +9,7 @@ pub mod coverage;
 pub mod explain;
 mod expr;
 pub mod fen;
+pub mod members;
 pub mod outcome;
 pub mod overflow;
 pub mod pool;
@@ -65,6 +66,8 @@ pub struct Evaluator<'c, 'p> {
     param_gaps: BTreeMap<String, Diagnostic>,
     /// Whether each outcome carries its working ([`Evaluator::show_working`]).
     working: bool,
+    /// The members of each member kind, by owner ([`Evaluator::add_members`]).
+    members: Vec<members::MemberSet<'c, 'p>>,
 }
 
 impl<'c, 'p> Evaluator<'c, 'p> {
@@ -110,6 +113,7 @@ impl<'c, 'p> Evaluator<'c, 'p> {
             coverage: None,
             param_gaps: BTreeMap::new(),
             working: false,
+            members: Vec::new(),
         };
         evaluator.reported = evaluator.reported();
         evaluator
@@ -372,6 +376,8 @@ impl Evaluator<'_, '_> {
 /// The state of evaluating one subject.
 struct Frame<'r> {
     record: &'r Record,
+    /// The owner's record, when `record` is a member's (inside an aggregation over members).
+    owner: Option<&'r Record>,
     /// The evaluation year (0 when the data has no years).
     year: Option<u16>,
     memo: foldhash::HashMap<(DefId, u16), V>,
@@ -398,6 +404,7 @@ impl<'r> Frame<'r> {
         let first_year = record.first_year();
         Frame {
             record,
+            owner: None,
             year,
             memo: foldhash::HashMap::default(),
             details: BTreeMap::new(),

@@ -427,6 +427,18 @@ impl Evaluator<'_, '_> {
                     false
                 }
                 ExprKind::Paren(_) => true,
+                ExprKind::Call(f, args)
+                    if self.checked.scope.aggregated_kind(self.subject, args).is_some() =>
+                {
+                    // An aggregation over members: its value, and for an allocation each
+                    // member's turn; its arguments are the members', not the owner's.
+                    if !skip {
+                        let v = self.quiet(frame, x, year);
+                        out.push(self.part_name(rule, x), v, clause, None);
+                    }
+                    self.allocation_parts(frame, &f.node, args, rule, clause, year, out);
+                    false
+                }
                 ExprKind::Call(f, _) => {
                     if !skip {
                         let v = self.quiet(frame, x, year);
@@ -471,6 +483,59 @@ impl Evaluator<'_, '_> {
                     stack.push((c, paren && skip));
                 }
             }
+        }
+    }
+
+    /// Each member's turn in an allocation (`依次分配`), in the order taken:
+    /// `RULE.合同 A.应付(区级补助)` (its amount at each level), `RULE.合同 A.余额(区级补助)` (what
+    /// was left of each level's cap before it), `RULE.合同 A.支付` and `RULE.合同 A.支付级别`.
+    #[expect(clippy::too_many_arguments, reason = "the call, its rule and where to write")]
+    fn allocation_parts(
+        &self,
+        frame: &mut Frame<'_>,
+        func: &str,
+        args: &[Expr],
+        rule: &str,
+        clause: Option<&str>,
+        year: u16,
+        out: &mut Out,
+    ) {
+        if !matches!(crate::checker::lookup_builtin(func).map(|b| b.0), Some(Builtin::Allocate)) {
+            return;
+        }
+        let Some(kind) = self.checked.scope.aggregated_kind(self.subject, args) else { return };
+        let Some(set) = self.members.iter().find(|m| m.kind == kind) else { return };
+        let (values, cond) = match args.split_last() {
+            Some((last, rest)) => match &last.node {
+                ExprKind::Where(c) => (rest, Some(&**c)),
+                _ => (args, None),
+            },
+            None => return,
+        };
+        let before = frame.diags.len();
+        let steps = self.allocation(frame, set, values, cond, crate::source::Span::default(), year);
+        frame.diags.truncate(before);
+        let Ok(Some((steps, dim))) = steps else { return };
+        let levels: Vec<String> = values
+            .iter()
+            .skip(1)
+            .step_by(2)
+            .map(|a| match &a.node {
+                ExprKind::Member(_, field) => field.node.clone(),
+                _ => self.file().slice(a.span).to_string(),
+            })
+            .collect();
+        for s in &steps {
+            let who = format!("{rule}.{} {}", set.name, s.member);
+            for (i, level) in levels.iter().enumerate() {
+                let due = s.due.get(i).map_or(V::Missing, |n| V::Num(*n, dim));
+                out.push(format!("{who}.应付({level})"), due, clause, None);
+                let left = s.before.get(i).map_or(V::Missing, |n| V::Num(*n, dim));
+                out.push(format!("{who}.余额({level})"), left, clause, None);
+            }
+            out.push(format!("{who}.支付"), V::Num(s.paid, dim), clause, None);
+            let level = levels.get(s.level).cloned().unwrap_or_default();
+            out.push(format!("{who}.支付级别"), V::Text(level), clause, None);
         }
     }
 

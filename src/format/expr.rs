@@ -102,6 +102,11 @@ impl Printer<'_> {
                 self.w(word);
                 self.sub(inner, NOT);
             }
+            ExprKind::Where(inner) => {
+                let word = self.k("当", "when");
+                self.w(word);
+                self.sub(inner, ANY);
+            }
             ExprKind::Binary(op, l, r) => {
                 let p = binop_prec(*op);
                 self.sub(l, p);

@@ -201,6 +201,16 @@ impl Printer<'_> {
                 let w = k(self, "主体", "subject");
                 self.w(w);
                 self.name(&d.name);
+                let mut open = d.name.span.end;
+                if let Some((owner, link)) = &d.owner {
+                    let w = k(self, "属于", "belongs to");
+                    self.w(w);
+                    self.name(owner);
+                    let w = k(self, "按", "by");
+                    self.w(w);
+                    self.name(link);
+                    open = link.span.end;
+                }
                 let mut members: Vec<(Span, Option<usize>)> =
                     d.fields.iter().enumerate().map(|(i, f)| (f.span, Some(i))).collect();
                 if let Some(key) = &d.key {
@@ -208,9 +218,9 @@ impl Printer<'_> {
                 }
                 members.sort_by_key(|(s, _)| s.start);
                 let spans: Vec<Span> = members.iter().map(|(s, _)| *s).collect();
-                let from = spans.last().map_or(d.name.span.end, |s| s.end);
+                let from = spans.last().map_or(open, |s| s.end);
                 let close = self.close_brace(from, end);
-                self.block(d.name.span.end, close, &spans, Sep::Semi, |p, i| {
+                self.block(open, close, &spans, Sep::Semi, |p, i| {
                     match members.get(i).map(|(_, m)| *m) {
                         Some(Some(f)) => {
                             if let Some(f) = d.fields.get(f) {

@@ -310,6 +310,17 @@ impl Lower {
         let mut c = Cursor::new(p, "subject");
         c.expect(Rule::kw_subject)?;
         let name = self.ident(c.expect(Rule::ident)?)?;
+        let owner = match c.eat(Rule::subject_owner) {
+            Some(o) => {
+                let mut oc = Cursor::new(o, "owner");
+                oc.expect(Rule::kw_belongs)?;
+                let owner = self.ident(oc.expect(Rule::ident)?)?;
+                oc.expect(Rule::kw_by)?;
+                let link = self.ident(oc.expect(Rule::ident)?)?;
+                Some((owner, link))
+            }
+            None => None,
+        };
         let mut key = None;
         let mut fields = Vec::new();
         for m in c.eat_all(Rule::subject_member) {
@@ -321,7 +332,7 @@ impl Lower {
             let f = mc.expect(Rule::field_decl)?;
             fields.push(self.field(f)?);
         }
-        Ok(SubjectDecl { name, key, fields })
+        Ok(SubjectDecl { name, key, owner, fields })
     }
 
     fn field(&self, p: Pair<'_, Rule>) -> R<Node<FieldDecl>> {

@@ -190,8 +190,21 @@ impl Lower {
                 let mut cc = Cursor::new(q, "call");
                 let func = self.ident(cc.expect(Rule::ident)?)?;
                 let mut args = Vec::new();
-                for a in cc.eat_all(Rule::expr) {
-                    args.push(self.expr(a)?);
+                while let Some(r) = cc.peek() {
+                    let a = if r == Rule::where_arg {
+                        cc.expect(Rule::where_arg)?
+                    } else {
+                        cc.expect(Rule::expr)?
+                    };
+                    if r == Rule::where_arg {
+                        let span = self.span(&a);
+                        let mut wc = Cursor::new(a, "condition");
+                        wc.expect(Rule::kw_when)?;
+                        let cond = self.expr(wc.expect(Rule::expr)?)?;
+                        args.push(Node::new(ExprKind::Where(Box::new(cond)), span));
+                    } else {
+                        args.push(self.expr(a)?);
+                    }
                 }
                 ExprKind::Call(func, args)
             }
