@@ -37,7 +37,7 @@ fn temp(name: &str) -> PathBuf {
 }
 
 fn generate(policy: &str, kind: &str, rows: &str) -> PathBuf {
-    let data = temp(&format!("{kind}.{}.csv", policy.len()));
+    let data = temp(&format!("{kind}.{}.{rows}.csv", policy.len()));
     let (status, _, err) = zhengce(&[
         "gen",
         policy,
@@ -76,7 +76,9 @@ fn streamed_xlsx_equals_in_memory(
     data: &Path,
     lang: Lang,
 ) -> (Vec<u8>, String) {
-    let out = temp(&format!("{kind}.{}.xlsx", code(lang)));
+    // Named after the register: tests run side by side.
+    let stem = data.file_stem().unwrap().to_str().unwrap();
+    let out = temp(&format!("{stem}.{}.xlsx", code(lang)));
     let _ = std::fs::remove_file(&out);
     let (status, _, err) = zhengce(&[
         "--lang",
