@@ -27,6 +27,9 @@ pub enum Builtin {
     /// `连续年数`/`consecutive_years`(c): how many years in a row, ending in the evaluation year,
     /// c held.
     ConsecutiveYears,
+    /// `年均增长率`/`average_growth`(last, first, years, step): (last ÷ first)^(1/years) − 1,
+    /// an nth root rounded half away from zero to a multiple of step, exactly ([`crate::growth`]).
+    AverageGrowth,
 }
 
 /// Every builtin with its names and how many arguments it takes (min, max).
@@ -42,6 +45,7 @@ pub const BUILTINS: &[(Builtin, &str, &str, usize, usize)] = &[
     (Builtin::Previous, "上年", "previous", 1, 1),
     (Builtin::Growth, "增长率", "growth", 1, 1),
     (Builtin::ConsecutiveYears, "连续年数", "consecutive_years", 1, 1),
+    (Builtin::AverageGrowth, "年均增长率", "average_growth", 4, 4),
 ];
 
 /// The names of the evaluation year: `当年` / `current_year`.

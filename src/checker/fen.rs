@@ -225,6 +225,8 @@ impl Places<'_, '_> {
                 }
                 Builtin::ConsecutiveYears => Some(0),
                 Builtin::Growth => None,
+                // A multiple of its precision.
+                Builtin::AverageGrowth => self.expr(args.get(3)?, subject),
             },
             _ => None,
         }

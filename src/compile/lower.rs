@@ -1276,6 +1276,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             },
             Builtin::Growth => self.growth(args.first().ok_or("no argument")?),
             Builtin::ConsecutiveYears => self.streak(args.first().ok_or("no argument")?),
+            Builtin::AverageGrowth => Err("an average yearly growth (an nth root)".into()),
         }
     }
 

@@ -114,6 +114,7 @@ codes! {
     MissingResults = "ZC0708", Warning, "结果缺数据", "results missing data";
     FenOutcome = "ZC0709", Warning, "金额有不足一分的尾数", "an amount finer than a fen";
     Interpreted = "ZC0710", Note, "登记簿按解释器逐个计算", "register evaluated by the interpreter";
+    GrowthUndefined = "ZC0712", Error, "年均增长率无法计算", "average growth undefined";
     OutsideValidityRefused = "ZC0711", Error, "评估年度不在有效期内，未计算", "evaluation year outside the validity period: not evaluated";
     PoolCut = "ZC0720", Note, "资金池按比例核减", "pool cut in proportion";
     PoolExceeded = "ZC0721", Warning, "申领超过资金池而政策未写核减", "claims exceed a pool that writes no cut";
