@@ -92,6 +92,8 @@ fn a_stated_amount_shows_the_stated_figure_beside_the_computed_one() {
     // 36% written to 1%: 4549 ÷ 3347 − 1 = 1202 ÷ 3347 = 35.91…%, which is 36% at that precision.
     let j = explain_json("taiyuan", "营业收入比2014年增长");
     assert_eq!(value(&j, "stated"), "0.36");
+    assert_eq!(j["figures"]["stated"]["unit"], "ratio");
+    assert_eq!(j["figures"]["stated"]["written"], "36%");
     assert!(value(&j, "computed").starts_with("0.359127576934568"), "{j}");
     assert_eq!(value(&j, "computed_at_precision"), "0.36");
     assert_eq!(j["consistent"], true);

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use super::consteval::{Val, show};
 use crate::ast::Expr;
 use crate::diagnostics::{Lang, Text};
-use crate::units::Dim;
+use crate::units::{Dim, Kind};
 
 /// What a figure of the document is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -150,9 +150,15 @@ impl Figure {
     }
 }
 
-/// A dimension's base unit as text (`元`), empty for a number.
+/// A dimension's base unit as the JSON report names it (docs/json.md): `元`, `ratio` for a
+/// percentage (its fraction), `ratio_points`, empty for a number.
 fn base_unit(dim: Dim) -> String {
-    if dim.is_number() { String::new() } else { dim.display(Lang::Zh) }
+    match dim.kind() {
+        Kind::Percent => "ratio".to_string(),
+        Kind::Points => "ratio_points".to_string(),
+        Kind::Plain if dim.is_number() => String::new(),
+        Kind::Plain => dim.display(Lang::Zh),
+    }
 }
 
 /// `a - b` when both have the same dimension.
