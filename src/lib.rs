@@ -19,6 +19,7 @@ pub mod diff;
 pub mod engine;
 pub mod eval;
 pub mod format;
+pub mod growth;
 pub mod limits;
 pub mod parser;
 pub mod register;

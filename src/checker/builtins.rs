@@ -37,6 +37,9 @@ pub enum Builtin {
     /// each paid at the level (an amount and the owner's cap at that level) that pays it the
     /// most of what is left of that level's cap; the total paid.
     Allocate,
+    /// `年均增长率`/`average_growth`(last, first, years, step): (last ÷ first)^(1/years) − 1,
+    /// an nth root rounded half away from zero to a multiple of step, exactly ([`crate::growth`]).
+    AverageGrowth,
 }
 
 impl Builtin {
@@ -69,6 +72,7 @@ pub const BUILTINS: &[(Builtin, &str, &str, usize, usize)] = &[
     (Builtin::Any, "任一", "any", 1, 2),
     (Builtin::All, "全部", "all", 1, 2),
     (Builtin::Allocate, "依次分配", "allocate", 3, usize::MAX),
+    (Builtin::AverageGrowth, "年均增长率", "average_growth", 4, 4),
 ];
 
 /// The names of the evaluation year: `当年` / `current_year`.

@@ -10,6 +10,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use super::Checker;
 use super::builtins::Builtin;
 use super::consteval::{Val, round_to, show};
+use super::figures::{Figure, FigureKind, difference, scaled};
 use crate::ast::{
     AverageRow, AveragesDecl, AwardClause, BinOp, BudgetKind, Expr, ExprKind, ItemKind, Node,
     Quantity, ScorePart, Scoring, WrittenDateDecl,
@@ -32,25 +33,26 @@ impl Checker<'_> {
         let mut lines: BTreeMap<(String, String), Vec<(Span, Val)>> = BTreeMap::new();
         for (item, _) in &items {
             match &item.node.kind {
-                ItemKind::Budget(b) => {
-                    let parts: Vec<&Expr> = b.parts.iter().map(|p| &p.node.value).collect();
-                    let what = match b.kind {
-                        BudgetKind::Budget => Text::new("预算", "budget"),
-                        BudgetKind::Breakdown => Text::new("分解", "breakdown"),
-                    };
-                    self.total(&b.name.node, &what, &b.total, &parts);
-                }
+                ItemKind::Budget(b) => self.budget(b),
                 ItemKind::Matching(m) => self.matching(m),
                 ItemKind::WrittenDate(d) => self.written_date(d),
                 ItemKind::Averages(a) => self.averages(a),
-                ItemKind::Stated(s) if s.approx => {
-                    self.written_precision(&s.name.node, &s.stated, &s.computed);
+                ItemKind::Stated(s) => {
+                    let (name, stated) = (&s.name.node, &s.stated);
+                    let (found, rounded) = if s.approx {
+                        match self.written_precision(name, stated, &s.computed) {
+                            Some((v, c, r)) => (Some((v, c)), r),
+                            None => (None, None),
+                        }
+                    } else {
+                        (self.stated(name, stated, &s.computed), None)
+                    };
+                    self.record_stated(name, stated, found, rounded);
                 }
-                ItemKind::Stated(s) => self.stated(&s.name.node, &s.stated, &s.computed),
                 ItemKind::Share(s) => {
                     self.share(&s.name.node, &s.value);
                     if let Some(of) = &s.of {
-                        self.written_precision(&s.name.node, &s.value, of);
+                        let _ = self.written_precision(&s.name.node, &s.value, of);
                     }
                 }
                 ItemKind::Score(s) => {
@@ -79,30 +81,68 @@ impl Checker<'_> {
         }
     }
 
-    fn total(&mut self, name: &str, what: &Text, total: &Expr, parts: &[&Expr]) {
-        let Some(t) = self.const_value(total) else { return };
+    /// A budget or breakdown: its total against its parts, and each part as a figure by name.
+    fn budget(&mut self, b: &crate::ast::BudgetDecl) {
+        let parts: Vec<&Expr> = b.parts.iter().map(|p| &p.node.value).collect();
+        let (what, kind) = match b.kind {
+            BudgetKind::Budget => (Text::new("预算", "budget"), FigureKind::Budget),
+            BudgetKind::Breakdown => (Text::new("分解", "breakdown"), FigureKind::Breakdown),
+        };
+        let name = &b.name.node;
+        let mut f = Figure::new(name.clone(), kind);
+        if let Some(t) = self.const_value(&b.total) {
+            f.line("stated", Text::new("写明合计", "stated total"), t, Some(&b.total));
+        }
+        let sum = self.total(name, &what, &b.total, &parts);
+        if let Some((t, sum)) = sum {
+            f.line("parts_sum", Text::new("各项之和", "sum of the parts"), sum, Some(&b.total));
+            if let Some(d) = difference(t, sum) {
+                f.line(
+                    "difference",
+                    Text::new("差额（写明合计 − 各项之和）", "difference (stated − parts)"),
+                    d,
+                    Some(&b.total),
+                );
+            }
+            f.consistent = Some(t.value == sum.value);
+        }
+        let count = Val { value: Decimal::from(b.parts.len()), dim: Dim::NUMBER };
+        f.line("part_count", Text::new("分项数", "number of parts"), count, None);
+        self.figures.push(f);
+        for p in &b.parts {
+            let Some(v) = self.const_value(&p.node.value) else { continue };
+            let mut part = Figure::new(format!("{name}.{}", p.node.name.node), FigureKind::Part);
+            part.line("amount", Text::new("金额", "amount"), v, Some(&p.node.value));
+            self.figures.push(part);
+        }
+    }
+
+    /// A total against its parts: a warning when they disagree; the stated total and the sum of
+    /// the parts when both are known.
+    fn total(
+        &mut self,
+        name: &str,
+        what: &Text,
+        total: &Expr,
+        parts: &[&Expr],
+    ) -> Option<(Val, Val)> {
+        let t = self.const_value(total)?;
         let mut sum: Option<Val> = None;
         for p in parts {
             let v = match self.const_value(p) {
                 Some(v) if v.dim == t.dim => v,
-                _ => return,
+                _ => return None,
             };
             sum = Some(match sum {
                 None => v,
-                Some(s) => Val {
-                    value: match s.value.checked_add(v.value) {
-                        Some(x) => x,
-                        None => return,
-                    },
-                    dim: s.dim,
-                },
+                Some(s) => Val { value: s.value.checked_add(v.value)?, dim: s.dim },
             });
         }
         let (Some(sum), Some(first), Some(last)) = (sum, parts.first(), parts.last()) else {
-            return;
+            return None;
         };
         if sum.value == t.value {
-            return;
+            return Some((t, sum));
         }
         let (tz, te) = show(t, Some(total));
         let (sz, se) = show(sum, Some(total));
@@ -126,6 +166,7 @@ impl Checker<'_> {
         )
         .help(document_help());
         self.push(d);
+        Some((t, sum))
     }
 
     fn matching(&mut self, m: &crate::ast::MatchingDecl) {
@@ -137,6 +178,32 @@ impl Checker<'_> {
         };
         let (l, r) = m.ratio.node;
         let (Some(x), Some(y)) = (va.value.checked_mul(r), vb.value.checked_mul(l)) else { return };
+        let mut f = Figure::new(m.name.node.clone(), FigureKind::Matching);
+        let (an, bn) = (&a.node.name.node, &b.node.name.node);
+        f.line("first", Text::new(format!("`{an}`"), format!("`{an}`")), va, Some(&a.node.value));
+        f.line("second", Text::new(format!("`{bn}`"), format!("`{bn}`")), vb, Some(&b.node.value));
+        if let Some(req) = scaled(va, r, l).filter(|v| v.dim == vb.dim) {
+            let ratio = format!("{}:{}", l.normalize(), r.normalize());
+            f.line(
+                "second_required",
+                Text::new(
+                    format!("按 {ratio} 应有的 `{bn}`"),
+                    format!("`{bn}` required at {ratio}"),
+                ),
+                req,
+                Some(&b.node.value),
+            );
+            if let Some(d) = difference(vb, req) {
+                f.line(
+                    "difference",
+                    Text::new("差额（写明 − 应有）", "difference (stated − required)"),
+                    d,
+                    Some(&b.node.value),
+                );
+            }
+        }
+        f.consistent = Some(x == y);
+        self.figures.push(f);
         if x == y {
             return;
         }
@@ -172,12 +239,13 @@ impl Checker<'_> {
         self.push(d);
     }
 
-    fn stated(&mut self, name: &str, stated: &Expr, computed: &Expr) {
-        let (Some(s), Some(c)) = (self.const_value(stated), self.const_value(computed)) else {
-            return;
-        };
-        if s.dim != c.dim || s.value == c.value {
-            return;
+    fn stated(&mut self, name: &str, stated: &Expr, computed: &Expr) -> Option<(Val, Val)> {
+        let (s, c) = (self.const_value(stated)?, self.const_value(computed)?);
+        if s.dim != c.dim {
+            return None;
+        }
+        if s.value == c.value {
+            return Some((s, c));
         }
         let (sz, se) = show(s, Some(stated));
         let (cz, ce) = show(c, Some(stated));
@@ -195,6 +263,50 @@ impl Checker<'_> {
         )
         .help(stated_help(s, c, stated, computed));
         self.push(d);
+        Some((s, c))
+    }
+
+    /// A stated amount as a figure by name: the stated figure beside the computed one, their
+    /// difference, and for `约等于` the computation at the written precision.
+    fn record_stated(
+        &mut self,
+        name: &str,
+        stated: &Expr,
+        found: Option<(Val, Val)>,
+        rounded: Option<Decimal>,
+    ) {
+        let mut f = Figure::new(name, FigureKind::Stated);
+        let Some((s, c)) = found else {
+            if let Some(s) = self.const_value(stated) {
+                f.line("stated", Text::new("写明", "stated"), s, Some(stated));
+            }
+            self.figures.push(f);
+            return;
+        };
+        f.line("stated", Text::new("写明", "stated"), s, Some(stated));
+        f.line("computed", Text::new("计算", "computed"), c, Some(stated));
+        if let Some(r) = rounded {
+            let r = Val { value: r, dim: s.dim };
+            f.line(
+                "computed_at_precision",
+                Text::new("计算值取到写明的精度", "computed, at the precision written"),
+                r,
+                Some(stated),
+            );
+        }
+        if let Some(d) = difference(s, c) {
+            f.line(
+                "difference",
+                Text::new("差额（写明 − 计算）", "difference (stated − computed)"),
+                d,
+                Some(stated),
+            );
+        }
+        f.consistent = Some(match rounded {
+            Some(r) => r == s.value.normalize(),
+            None => s.value == c.value,
+        });
+        self.figures.push(f);
     }
 
     /// A date as the document writes it: a warning when it does not exist, with the reading the
@@ -248,31 +360,34 @@ impl Checker<'_> {
 
     /// A figure written to a precision (`40.8%`, to 0.1%) against its computation: they agree
     /// when the computation rounded half up to that precision is the figure.
-    fn written_precision(&mut self, name: &str, stated: &Expr, computed: &Expr) {
-        let (Some(s), Some(c)) = (self.const_value(stated), self.const_value(computed)) else {
-            return;
-        };
+    /// Returns the stated figure, the computed one and the computed one at the written
+    /// precision, when they are known.
+    fn written_precision(
+        &mut self,
+        name: &str,
+        stated: &Expr,
+        computed: &Expr,
+    ) -> Option<(Val, Val, Option<Decimal>)> {
+        let (s, c) = (self.const_value(stated)?, self.const_value(computed)?);
         // A share in percent against a ratio of counts: both dimensionless.
         if s.dim != c.dim && !(s.dim.is_dimensionless() && c.dim.is_dimensionless()) {
-            return;
+            return None;
         }
+        let c = Val { value: c.value, dim: s.dim };
         let Some(step) = written_step(stated) else {
             // Not a literal: no written precision, so the figures must be equal.
             if s.value != c.value {
                 self.stated(name, stated, computed);
             }
-            return;
+            return Some((s, c, None));
         };
-        let Some(rounded) = round_to(c.value, step, RoundingStrategy::MidpointAwayFromZero) else {
-            return;
-        };
+        let rounded = round_to(c.value, step, RoundingStrategy::MidpointAwayFromZero)?;
+        let found = Some((s, c, Some(rounded)));
         if rounded == s.value.normalize() {
-            return;
+            return found;
         }
-        let Some(half) = step.checked_div(Decimal::TWO) else { return };
-        let (Some(lo), Some(hi)) = (s.value.checked_sub(half), s.value.checked_add(half)) else {
-            return;
-        };
+        let half = step.checked_div(Decimal::TWO)?;
+        let (lo, hi) = (s.value.checked_sub(half)?, s.value.checked_add(half)?);
         let like = Some(stated);
         let at = |v: Decimal| show(Val { value: v, dim: s.dim }, like);
         let (sz, se) = show(s, like);
@@ -303,6 +418,7 @@ impl Checker<'_> {
             format!("a figure written as {se} agrees with values in [{le}, {he}): a policy states what the document states, so keep its figures and note the reading chosen in a comment"),
         ));
         self.push(d);
+        found
     }
 
     /// A column of averages over one count the document does not state: the count most rows
@@ -561,10 +677,33 @@ impl Checker<'_> {
                 None => return,
             }
         }
+        let total = Val { value: sum, dim: Dim::MONEY };
+        let name = format!("{budget}.{part}");
+        if let Some(f) = self.figures.iter_mut().find(|f| f.name == name) {
+            let like = Some(&p.node.value);
+            let n = awards.len();
+            f.line(
+                "caps",
+                Text::new(
+                    format!("由此支付的 {n} 项奖励最高合计"),
+                    format!("the {n} awards it pays, at most"),
+                ),
+                total,
+                like,
+            );
+            if let Some(x) = sum.checked_sub(line.value) {
+                let excess = Val { value: x.max(Decimal::ZERO), dim: Dim::MONEY };
+                f.line(
+                    "excess",
+                    Text::new("最高合计超出预算", "excess over the line"),
+                    excess,
+                    like,
+                );
+            }
+        }
         if sum <= line.value {
             return;
         }
-        let total = Val { value: sum, dim: Dim::MONEY };
         let (lz, le) = show(line, Some(&p.node.value));
         let (sz, se) = show(total, Some(&p.node.value));
         let mut d = Diagnostic::new(

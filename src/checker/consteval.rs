@@ -141,6 +141,11 @@ fn call(b: Builtin, args: &[Val]) -> Option<Val> {
             };
             Some(Val { value: round_to(first.value, step, strategy)?, dim: first.dim })
         }
+        Builtin::AverageGrowth => {
+            let [last, first, years, step] = args else { return None };
+            let g = crate::growth::average_growth(last.value, first.value, years.value, step.value);
+            Some(Val { value: g.ok()?, dim: Dim::PERCENT })
+        }
         _ => None,
     }
 }

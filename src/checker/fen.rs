@@ -225,6 +225,8 @@ impl Places<'_, '_> {
                 }
                 Builtin::ConsecutiveYears | Builtin::Count => Some(0),
                 Builtin::Growth | Builtin::Any | Builtin::All | Builtin::Allocate => None,
+                // A multiple of its precision.
+                Builtin::AverageGrowth => self.expr(args.get(3)?, subject),
             },
             _ => None,
         }

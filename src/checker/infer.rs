@@ -498,6 +498,40 @@ impl Checker<'_> {
                 Ty::Num(Dim::TIME)
             }
             Builtin::Count | Builtin::Any | Builtin::All | Builtin::Allocate => Ty::Unknown,
+            Builtin::AverageGrowth => {
+                // The last and first values alike; a count of years; a step in percent.
+                if let (Some(l), Some(f), Some(tf)) = (args.first(), args.get(1), typed.get(1)) {
+                    self.expect_num(l, first);
+                    let ty = self.unify(first, tf.ty, l, f);
+                    self.expect_num(f, ty);
+                }
+                let want = [
+                    (
+                        2,
+                        Dim::TIME,
+                        Text::new("年数（如 `3年`）", "a number of years (such as `3年`)"),
+                    ),
+                    (
+                        3,
+                        Dim::PERCENT,
+                        Text::new(
+                            "百分比精度（如 `0.01%`）",
+                            "a precision in percent (such as `0.01%`)",
+                        ),
+                    ),
+                ];
+                for (i, dim, expected) in want {
+                    if let (Some(a), Some(t)) = (args.get(i), typed.get(i))
+                        && !matches!(t.ty, Ty::Unknown)
+                        && t.ty != Ty::Num(dim)
+                        && !(i == 2 && t.ty == Ty::Num(Dim::NUMBER))
+                    {
+                        let found = t.ty.describe(&self.scope.enums);
+                        self.push(err::type_mismatch(self.loc(a.span), &expected, &found));
+                    }
+                }
+                Ty::Num(Dim::PERCENT)
+            }
         };
         Typed { ty, yearly }
     }

@@ -13,6 +13,7 @@ mod consistency;
 mod consteval;
 mod err;
 mod fen;
+pub mod figures;
 mod imports;
 mod infer;
 mod mistakes;
@@ -54,6 +55,8 @@ enum State {
 pub struct Checked<'p> {
     pub scope: Scope<'p>,
     pub types: Vec<Typed>,
+    /// The document's own figures by name (budgets, their parts, stated amounts, matching).
+    pub figures: Vec<figures::Figure>,
 }
 
 /// Checks a parsed policy. Returns what the checker learnt and every diagnostic.
@@ -70,6 +73,7 @@ pub fn check(policy: &Policy) -> (Checked<'_>, Diagnostics) {
         used: vec![false; n],
         used_enums: BTreeSet::new(),
         constants: RefCell::new(HashMap::new()),
+        figures: Vec::new(),
     };
     for clash in clashes {
         let d = err::duplicate(c.loc(clash.span), c.loc(clash.earlier), &clash.name);
@@ -129,7 +133,7 @@ pub fn check(policy: &Policy) -> (Checked<'_>, Diagnostics) {
         })
         .collect();
     let diags: Diagnostics = c.diags.into();
-    (Checked { scope: c.scope, types }, diags)
+    (Checked { scope: c.scope, types, figures: c.figures }, diags)
 }
 
 /// The checker's working state.
@@ -147,6 +151,8 @@ struct Checker<'p> {
     /// The constant value of each definition computed so far (`None`: not a constant), so that
     /// definitions used many times are computed once.
     constants: RefCell<HashMap<DefId, Option<consteval::Val>>>,
+    /// The document's own figures, recorded by the consistency checks.
+    figures: Vec<figures::Figure>,
 }
 
 impl<'p> Checker<'p> {

@@ -271,10 +271,12 @@ pub struct ExplainArgs {
     /// The data file [default: the sample data beside the policy] (数据文件)
     #[arg(long, value_name = "FILE")]
     pub data: Option<PathBuf>,
-    /// The subject, by id (主体标识)
+    /// The subject, by id; not needed for the document's own figures (budgets, their parts,
+    /// stated amounts, matching) (主体标识)
     #[arg(long, value_name = "ID")]
-    pub subject: String,
-    /// The value to explain: a rule or named value of the policy (要解释的名称)
+    pub subject: Option<String>,
+    /// The value to explain: a rule or named value of the policy, or one of the document's own
+    /// figures (`省级专项资金.科技创新`) (要解释的名称)
     #[arg(value_name = "NAME")]
     pub name: String,
     /// The subject kind the data holds, when the policy has several (主体类别)

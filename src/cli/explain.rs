@@ -40,6 +40,41 @@ pub fn run(
             diags.sorted().into_iter().filter(|d| d.severity == Severity::Error).collect();
         return fail(errors.into(), Status::Errors, err);
     }
+    // The document's own figures depend on no subject and no data.
+    if let Some(f) = checked.figures.iter().find(|f| f.name == args.name) {
+        emit(
+            out,
+            &match args.format {
+                ExplainFormat::Json => {
+                    let mut s = serde_json::to_string_pretty(&f.json()).unwrap_or_default();
+                    s.push('\n');
+                    s
+                }
+                ExplainFormat::Text => f.text(settings.lang),
+            },
+        );
+        return Status::Ok;
+    }
+    let Some(subject) = args.subject.as_deref() else {
+        return fail(
+            eval::bad_options(
+                "--subject",
+                Text::new(
+                    format!("`{}` 的值因主体而异，要说明解释哪个主体", args.name),
+                    format!(
+                        "`{}` depends on the subject: which subject should be explained?",
+                        args.name
+                    ),
+                ),
+                Text::new(
+                    "用 `--subject 主体标识` 给出主体",
+                    "give the subject with `--subject ID`",
+                ),
+            ),
+            Status::Usage,
+            err,
+        );
+    };
     let data_path = match data_file(args, &source.name, &policy) {
         Ok(p) => p,
         Err(d) => return fail(d, Status::Usage, err),
@@ -56,9 +91,9 @@ pub fn run(
         Ok(d) => d,
         Err(d) => return fail(d, Status::Errors, err),
     };
-    let Some(record) = data.dataset.records.iter().find(|r| r.key == args.subject) else {
+    let Some(record) = data.dataset.records.iter().find(|r| r.key == subject) else {
         let keys = data.dataset.records.iter().map(|r| r.key.as_str());
-        let d = eval::no_subject(&data_path, &args.subject, keys);
+        let d = eval::no_subject(&data_path, subject, keys);
         return fail(d, Status::Errors, err);
     };
     let Some(def) = checked.scope.lookup(&args.name, data.subject) else {
@@ -110,7 +145,7 @@ pub fn run(
             data.dataset.records.iter().map(|r| ev.evaluate(r, data.year).0).collect();
         let _ = crate::eval::pool::apply(&policy, &checked, data.subject, &mut all);
         all.iter()
-            .find(|x| x.key == args.subject)
+            .find(|x| x.key == subject)
             .and_then(|x| x.rules.iter().find(|r| r.def == def))
             .and_then(|r| match &r.detail {
                 crate::eval::outcome::Detail::Award(a) => {

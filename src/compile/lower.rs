@@ -1283,6 +1283,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             Builtin::Count | Builtin::Any | Builtin::All | Builtin::Allocate => {
                 Err("an aggregation over members".into())
             }
+            Builtin::AverageGrowth => Err("an average yearly growth (an nth root)".into()),
         }
     }
 

@@ -30,6 +30,7 @@ pub fn explain(code: Code) -> &'static str {
         Code::DuplicateColumn => include_str!("../../docs/codes/ZC0611.md"),
         Code::YearColumn => include_str!("../../docs/codes/ZC0612.md"),
         Code::DivisionByZero => include_str!("../../docs/codes/ZC0701.md"),
+        Code::GrowthUndefined => include_str!("../../docs/codes/ZC0714.md"),
         Code::Overflow => include_str!("../../docs/codes/ZC0702.md"),
         Code::NoYear => include_str!("../../docs/codes/ZC0703.md"),
         Code::DeductionRange => include_str!("../../docs/codes/ZC0704.md"),

@@ -457,6 +457,28 @@ impl Evaluator<'_, '_> {
                 let ratio = n.checked_div(b).and_then(|r| r.checked_sub(Decimal::ONE));
                 Ok(V::Num(ratio.ok_or_else(|| self.overflow(frame, span))?, Dim::PERCENT))
             }
+            Builtin::AverageGrowth => {
+                let mut v = [Decimal::ZERO; 4];
+                for (i, slot) in v.iter_mut().enumerate() {
+                    let Some(a) = arg(i) else { return Err(self.internal(frame, span)) };
+                    let V::Num(n, _) = self.eval(frame, a, year)? else { return Ok(V::Missing) };
+                    *slot = n;
+                }
+                let [last, first, years, step] = v;
+                match crate::growth::average_growth(last, first, years, step) {
+                    Ok(g) => Ok(V::Num(g, Dim::PERCENT)),
+                    Err(e) => Err(self.fail(
+                        frame,
+                        Code::GrowthUndefined,
+                        span,
+                        crate::growth::why(e),
+                        Text::new(
+                            "用 `若 … 则 … 否则 年均增长率(…)` 写明此情形，或改正数据",
+                            "say what holds then with `if … then … else average_growth(…)`, or correct the data",
+                        ),
+                    )),
+                }
+            }
             Builtin::Cumulative => {
                 let Some(a) = arg(0) else { return Err(self.internal(frame, span)) };
                 self.need_year(frame, span)?;

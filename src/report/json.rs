@@ -2,10 +2,12 @@
 //! in docs/json.md:
 //!
 //! ```text
-//! { "policy": { "file", "title" },
+//! { "document": [ { "name", "kind", "figures": { KEY: { "value", "unit", "written", "label" } },
+//!                   "consistent" } ]    (the document's own figures: budgets, parts, 声明, 配套)
+//!   "policy": { "file", "title" },
 //!   "policy_rules": [ rule … ]          (top-level rules, the same for every subject)
 //!   "pools": [ { "pool", "total", "claims", "cut", "ratio", "paid", "remainder", … } ],
-//!   "schema_version": 3,
+//!   "schema_version": 4,
 //!   "subjects": [ { "id", "year",
 //!       "rules": [ { "name", "kind", "value", "citation": { "clause", "quote" } | null,
 //!                    "detail": … } ],
@@ -36,8 +38,8 @@ use crate::units::Dim;
 
 /// The version of the JSON layout (docs/json.md): 2 added `schema_version` and each subject's
 /// `values` (the working, with `eval --working`); 3 the pools (`pools`, and each award's
-/// `pool`, its `amount` then after the pool's cut).
-pub const SCHEMA_VERSION: u32 = 3;
+/// `pool`, its `amount` then after the pool's cut); 4 the document's own figures (`document`).
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Renders the report as pretty-printed JSON.
 pub fn render(r: &Report<'_, '_>) -> String {
@@ -98,8 +100,10 @@ impl<'w, 'a, 'p> Writer<'w, 'a, 'p> {
             })
             .unwrap_or_default();
         let pools: Vec<J> = self.pools.iter().map(|p| pool_json(p)).collect();
+        let document: Vec<J> = r.checked.figures.iter().map(|f| f.json()).collect();
         let head = format!(
-            "{{\n  \"policy\": {},\n  \"policy_rules\": {},\n  \"pools\": {},\n  \"schema_version\": {SCHEMA_VERSION},\n  \"subjects\": [",
+            "{{\n  \"document\": {},\n  \"policy\": {},\n  \"policy_rules\": {},\n  \"pools\": {},\n  \"schema_version\": {SCHEMA_VERSION},\n  \"subjects\": [",
+            nested(&J::Array(document), "  "),
             nested(&policy, "  "),
             nested(&J::Array(policy_rules), "  "),
             nested(&J::Array(pools), "  ")

@@ -124,6 +124,17 @@ pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
             let _ = writeln!(out, "  {}", super::pools::line(p, lang));
         }
     }
+    // The document's own figures (budgets, their parts, 声明, 配套), with the full working.
+    let working = r.outcomes.iter().any(|o| !o.values.is_empty());
+    if working && !r.checked.figures.is_empty() {
+        let _ =
+            writeln!(out, "\n{}", w(lang, "== 文件自身的数字", "== the document's own figures"));
+        for f in &r.checked.figures {
+            for l in f.text(lang).lines() {
+                let _ = writeln!(out, "  {l}");
+            }
+        }
+    }
     // The subjects whose awards missing data leaves undetermined, counted and named.
     if let Some(line) = super::undetermined_line(r, lang) {
         let _ = writeln!(out, "\n{line}");
