@@ -20,6 +20,7 @@ pub mod engine;
 pub mod eval;
 pub mod format;
 pub mod limits;
+pub mod lsp;
 pub mod parser;
 pub mod register;
 pub mod report;

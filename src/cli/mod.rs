@@ -245,6 +245,13 @@ where
         Command::Simulate(args) => simulate::run(args, &settings, out, err),
         Command::Diff(args) => diff::run(args, &settings, out, err),
         Command::Fmt(args) => fmt::run(args, &settings, out, err),
+        Command::Lsp => match crate::lsp::run() {
+            Ok(()) => Status::Ok,
+            Err(message) => {
+                emit(err, &format!("zhengce lsp: {message}\n"));
+                Status::Errors
+            }
+        },
     }
 }
 
