@@ -206,7 +206,13 @@ impl<'s> Resolver<'s> {
             let policy = policy?;
             let (checked, _) = crate::checker::check(&policy);
             let mut names = BTreeMap::new();
-            for (name, &id) in &checked.scope.globals {
+            // Top-level names first, then those of the subjects' blocks (`泽州.专精特新奖励`).
+            let globals = checked.scope.globals.iter().map(|(n, &id)| (n, id));
+            let all = checked.scope.defs.iter().enumerate().map(|(id, d)| (&d.name, id));
+            for (name, id) in globals.chain(all) {
+                if names.contains_key(name) {
+                    continue;
+                }
                 let hover = super::hover::describe(&checked, Local::Def(id), self.lang);
                 if let Some(span) = def_span(&policy, &checked, Local::Def(id)) {
                     names.insert(name.clone(), (span, hover));
