@@ -130,5 +130,26 @@ fn per_record(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, parse_check, per_record);
+/// What `zhengce lsp` does on each change of a document: parse and check the whole text (its
+/// imports read from disk) and convert every diagnostic, for the largest bundled policy with one
+/// character added (target: 50 ms).
+fn lsp_diagnostics(c: &mut Criterion) {
+    let path = std::fs::canonicalize("policies/xinjiang.zc").unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let uri = lsp_types::Url::from_file_path(&path).unwrap();
+    let changed = SourceFile::new(path.to_string_lossy(), format!("{text}\n#"));
+    c.bench_function("lsp diagnostics after a change policies/xinjiang.zc", |b| {
+        b.iter(|| {
+            let d = zhengce::lsp::diagnostics_of(
+                black_box(&changed),
+                &uri,
+                zhengce::diagnostics::Lang::En,
+                None,
+            );
+            black_box(d.len())
+        })
+    });
+}
+
+criterion_group!(benches, parse_check, per_record, lsp_diagnostics);
 criterion_main!(benches);

@@ -21,6 +21,7 @@ pub mod eval;
 pub mod format;
 pub mod growth;
 pub mod limits;
+pub mod lsp;
 pub mod parser;
 pub mod register;
 pub mod report;

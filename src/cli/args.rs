@@ -56,6 +56,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Lay policy files out in the one canonical layout, keeping comments (格式化政策文件)
     Fmt(FmtArgs),
+    /// A language server for editors, over stdin and stdout (编辑器语言服务)
+    Lsp,
 }
 
 /// Arguments of `zhengce diff`.

@@ -119,6 +119,17 @@ pub struct Settings {
 
 /// Runs the program and returns its exit status. This is what `src/main.rs` calls.
 pub fn main() -> ExitCode {
+    // `zhengce lsp` speaks on stdout from its own threads: it must not run under the lock below.
+    let mut args = std::env::args_os().skip(1);
+    if args.next().is_some_and(|a| a == "lsp") && args.next().is_none() {
+        return match crate::lsp::run() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                emit(&mut std::io::stderr(), &format!("zhengce lsp: {message}\n"));
+                ExitCode::FAILURE
+            }
+        };
+    }
     let env = Env::from_process();
     let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
     let status = run(std::env::args_os(), &env, &mut stdout.lock(), &mut stderr.lock());
@@ -245,6 +256,11 @@ where
         Command::Simulate(args) => simulate::run(args, &settings, out, err),
         Command::Diff(args) => diff::run(args, &settings, out, err),
         Command::Fmt(args) => fmt::run(args, &settings, out, err),
+        // Run by `main` before standard output is locked; with other options it is refused.
+        Command::Lsp => {
+            emit(err, "zhengce lsp: run it without options (`zhengce lsp`)\n");
+            Status::Usage
+        }
     }
 }
 

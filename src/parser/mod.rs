@@ -20,8 +20,7 @@ use crate::ast::Policy;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
 use crate::source::{Loc, SourceFile, Span};
 use grammar::{PolicyParser, Rule};
-pub use lexer::is_space;
-use lexer::{Token, TokenKind};
+pub use lexer::{Token, TokenKind, is_space, tokens};
 pub use trivia::comments;
 
 /// How deeply brackets, `若 … 否则` and runs of prefix operators may nest in a policy file.
