@@ -54,20 +54,38 @@ impl CsvText {
         name: &str,
         reader: R,
     ) -> Result<CsvText, Box<Diagnostic>> {
-        let builder = ParquetRecordBatchReaderBuilder::try_new(reader)
-            .map_err(|e| Box::new(unreadable(name, &e.to_string())))?;
-        let mut header: Vec<String> =
-            builder.schema().fields().iter().map(|f| csv_cell(f.name())).collect();
-        header.push(String::new());
-        let text = header.join(",").trim_end_matches(',').as_bytes().to_vec();
-        let mut text = text;
+        let opened = guarded(|| {
+            let builder =
+                ParquetRecordBatchReaderBuilder::try_new(reader).map_err(|e| e.to_string())?;
+            let header: Vec<String> =
+                builder.schema().fields().iter().map(|f| csv_cell(f.name())).collect();
+            let batches = builder.with_batch_size(BATCH).build().map_err(|e| e.to_string())?;
+            Ok((header, batches))
+        });
+        let (header, batches) = opened.map_err(|why| Box::new(unreadable(name, &why)))?;
+        let mut text = header.join(",").into_bytes();
         text.push(b'\n');
-        let batches = builder
-            .with_batch_size(BATCH)
-            .build()
-            .map_err(|e| Box::new(unreadable(name, &e.to_string())))?;
         Ok(CsvText { batches, text, at: 0, failed: false })
     }
+}
+
+/// Runs `f`, a call into the Parquet reader, which panics on some malformed files (an `unwrap`
+/// in its decoder of the file's metadata, found by fuzzing): such a panic becomes the file's
+/// error, said as a diagnostic, never zhengce's crash. The panic hook is silenced meanwhile, so
+/// that no panic message is printed; the reader is not used again after one.
+fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    std::panic::set_hook(hook);
+    result.unwrap_or_else(|payload| {
+        let why = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(format!("the file's structure cannot be decoded ({why})"))
+    })
 }
 
 impl Read for CsvText {
@@ -78,12 +96,13 @@ impl Read for CsvText {
             }
             self.text.clear();
             self.at = 0;
-            match self.batches.next() {
-                None => return Ok(0),
-                Some(Ok(batch)) => write_batch(&batch, &mut self.text),
-                Some(Err(e)) => {
+            let batches = &mut self.batches;
+            match guarded(|| batches.next().transpose().map_err(|e| e.to_string())) {
+                Ok(None) => return Ok(0),
+                Ok(Some(batch)) => write_batch(&batch, &mut self.text),
+                Err(why) => {
                     self.failed = true;
-                    return Err(std::io::Error::other(e.to_string()));
+                    return Err(std::io::Error::other(why));
                 }
             }
         }
@@ -112,8 +131,11 @@ pub fn csv_text<R: ChunkReader + 'static>(
 /// The names of the columns of the Parquet file at `path`, from its footer alone.
 pub fn column_names(path: &std::path::Path) -> Option<Vec<String>> {
     let file = std::fs::File::open(path).ok()?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file).ok()?;
-    Some(builder.schema().fields().iter().map(|f| f.name().clone()).collect())
+    guarded(|| {
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| e.to_string())?;
+        Ok(builder.schema().fields().iter().map(|f| f.name().clone()).collect())
+    })
+    .ok()
 }
 
 /// Appends the rows of `batch` as CSV lines.
