@@ -295,7 +295,7 @@ fn days_from_civil(d: Date) -> i64 {
 }
 
 /// The date `days` after 1970-01-01, if its year is between 1 and 9999.
-fn civil_from_days(days: i64) -> Option<Date> {
+pub(super) fn civil_from_days(days: i64) -> Option<Date> {
     let z = days.checked_add(719_468)?;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;

@@ -31,7 +31,6 @@ use parquet::file::reader::ChunkReader;
 use rust_decimal::Decimal;
 
 use super::template::csv_cell;
-use crate::ast::Date;
 use crate::diagnostics::{Code, Diagnostic, Text};
 use crate::source::{Loc, SourceFile, Span};
 
@@ -182,7 +181,7 @@ fn cell(array: &dyn Array, i: usize, out: &mut Vec<u8>) {
         }
         DataType::Date32 => {
             let days = array.as_primitive::<Date32Type>().value(i);
-            match date_of_days(days) {
+            match super::cell::civil_from_days(days.into()) {
                 Some(d) => write!(out, "{:04}-{:02}-{:02}", d.year, d.month, d.day),
                 None => write!(out, "{days}"),
             }
@@ -217,25 +216,6 @@ fn decimal(m: i128, scale: i8) -> String {
     exact.map_or_else(|| format!("{m}e{}", -i32::from(scale)), |d| d.normalize().to_string())
 }
 
-/// The date `days` after 1970-01-01 (Parquet's `DATE`).
-fn date_of_days(days: i32) -> Option<Date> {
-    // Howard Hinnant's days-to-civil algorithm, in integers.
-    let z = i64::from(days) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    Some(Date {
-        year: u16::try_from(year).ok()?,
-        month: u8::try_from(month).ok()?,
-        day: u8::try_from(day).ok()?,
-    })
-}
-
 /// `ZC0607`: the file is not a Parquet file zhengce can read, with the reader's reason.
 fn unreadable(name: &str, why: &str) -> Diagnostic {
     let file = SourceFile::new(name, "");
@@ -264,12 +244,14 @@ fn unreadable(name: &str, why: &str) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ast::Date;
 
     #[test]
     fn days_count_from_1970() {
-        assert_eq!(date_of_days(0), Some(Date { year: 1970, month: 1, day: 1 }));
-        assert_eq!(date_of_days(19_782), Some(Date { year: 2024, month: 2, day: 29 }));
-        assert_eq!(date_of_days(-1), Some(Date { year: 1969, month: 12, day: 31 }));
+        let day = |d| super::super::cell::civil_from_days(d);
+        assert_eq!(day(0), Some(Date { year: 1970, month: 1, day: 1 }));
+        assert_eq!(day(19_782), Some(Date { year: 2024, month: 2, day: 29 }));
+        assert_eq!(day(-1), Some(Date { year: 1969, month: 12, day: 31 }));
     }
 
     #[test]
