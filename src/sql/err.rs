@@ -57,12 +57,20 @@ pub fn refused(
 ) -> Diagnostic {
     let (zh, en) = r.what;
     let column = r.column.and_then(|i| prog.columns.get(i));
-    let name = column.map_or("?", |c| c.name.as_str());
+    // The rule reading it, else (an instruction only there to hand a subject to the
+    // interpreter) the subject kind.
+    let (who_zh, who_en) = match column {
+        Some(c) => (format!("规则 `{}`", c.name), format!("the rule `{}`", c.name)),
+        None => {
+            let kind = checked.scope.subjects.get(sid).map_or("", |s| s.decl.name.node.as_str());
+            (format!("`{kind}` 的规则"), format!("a rule of `{kind}`"))
+        }
+    };
     let d = Diagnostic::new(
         Code::SqlInexact,
         Text::new(
-            format!("规则 `{name}` 用到{zh}，在 {} 中不能精确计算", dialect.name()),
-            format!("the rule `{name}` uses {en}, which {} cannot compute exactly", dialect.name()),
+            format!("{who_zh}用到{zh}，在 {} 中不能精确计算", dialect.name()),
+            format!("{who_en} uses {en}, which {} cannot compute exactly", dialect.name()),
         ),
     );
     let d = match rule_span(checked, sid, column.map(|c| c.def)) {

@@ -227,7 +227,7 @@ pub fn write(
             "-- Parameters, inlined as constants (write the query again to change them):"
         );
         for (k, v) in h.params {
-            let _ = writeln!(q, "--   {k} = {v:?}");
+            let _ = writeln!(q, "--   {k} = {}", param_text(v));
         }
     }
     let _ = writeln!(
@@ -280,12 +280,24 @@ pub fn write(
             }
             Ty::Year | Ty::Date | Ty::Text(_) | Ty::Ratio | Ty::Dec => v,
         };
-        let line =
-            checked.scope.defs.get(c.def).map(|def| line_of(source, def.span.start)).unwrap_or(0);
+        let def = checked.scope.defs.get(c.def);
+        let line = def.map(|def| line_of(source, def.span.start)).unwrap_or(0);
+        // The clauses the rule cites (`§ 五(三)`), as the policy writes them.
+        let clauses: Vec<String> = match def.map(|d| &d.source) {
+            Some(crate::checker::scope::DefSource::Item(item)) => item
+                .node
+                .citations
+                .iter()
+                .map(|c| format!("§ {}", c.node.clause.node.replace(['\n', '\r'], " ")))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let cites =
+            if clauses.is_empty() { String::new() } else { format!(" ({})", clauses.join(", ")) };
         let kind = if c.award { "award" } else { "rule" };
         let _ = write!(
             q,
-            ",\n  -- {kind} `{}`, stated at {}:{line}\n  {cell} AS {}",
+            ",\n  -- {kind} `{}`{cites}, stated at {}:{line}\n  {cell} AS {}",
             c.name,
             h.policy,
             d.ident(&c.name)
@@ -306,4 +318,19 @@ fn list_out(d: Dialect, v: &str, values: &[String]) -> String {
 
 fn line_of(source: &str, at: usize) -> usize {
     source.get(..at).map_or(0, |s| s.matches('\n').count() + 1)
+}
+
+/// A parameter's value for the header comment: a number in base units with its dimension.
+fn param_text(v: &crate::data::Value) -> String {
+    use crate::data::Value;
+    match v {
+        Value::Number { value, dim } => {
+            format!("{} {}", value.normalize(), dim.display(crate::diagnostics::Lang::Zh))
+        }
+        Value::Bool(b) => (if *b { "是" } else { "否" }).to_string(),
+        Value::Text(t) => format!("\"{t}\""),
+        Value::Enum { enum_name, index } => format!("{enum_name} #{index}"),
+        Value::Year(y) => format!("{y}年"),
+        other => format!("{other:?}"),
+    }
 }
