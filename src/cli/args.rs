@@ -86,6 +86,9 @@ pub struct SqlArgs {
     /// A register (or a sample of it) whose parameters and latest year the query takes, as `eval` would (样例登记簿)
     #[arg(long, value_name = "REGISTER")]
     pub data: Option<PathBuf>,
+    /// Write the query to this file instead of standard output (输出文件)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// `--dialect` of `sql`.

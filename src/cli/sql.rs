@@ -93,10 +93,20 @@ pub fn run(
         &name,
         first_year,
     ) {
-        Ok(q) => {
-            emit(out, &q);
-            Status::Ok
-        }
+        Ok(q) => match &args.out {
+            Some(path) => {
+                let mut inputs = vec![args.policy.clone()];
+                inputs.extend(args.data.clone());
+                match super::output::write_out(path, q.as_bytes(), &inputs) {
+                    Ok(()) => Status::Ok,
+                    Err(d) => fail(err, settings, Diagnostics::from(vec![*d])),
+                }
+            }
+            None => {
+                emit(out, &q);
+                Status::Ok
+            }
+        },
         Err(d) => fail(err, settings, d),
     }
 }
