@@ -137,13 +137,4 @@ fn overwrites_input(path: &Path) -> Diagnostic {
     ))
 }
 
-/// A [`Code::Io`] diagnostic: the report cannot be written to `path`.
-pub fn cannot_write(path: Option<&Path>, why: &str) -> Diagnostic {
-    let name = path.map_or_else(|| "--out".to_string(), |p| p.display().to_string());
-    let file: Arc<SourceFile> = SourceFile::new(name.clone(), "");
-    Diagnostic::new(
-        Code::Io,
-        Text::new(format!("无法写入 `{name}`：{why}"), format!("cannot write `{name}`: {why}")),
-    )
-    .at(Loc::new(&file, Span::default()), Text::new("输出文件", "output file"))
-}
+pub use crate::report::cannot_write;

@@ -163,6 +163,9 @@ pub enum Failure {
     Data(Diagnostics),
     /// The file cannot be streamed; the in-memory path can evaluate it.
     NotStreamable(String),
+    /// The report could not be written (the caller names its output, [`crate::cli::output`]'s
+    /// `cannot_write`): not an error of the register.
+    Write(std::io::Error),
 }
 
 /// Evaluates every subject of the CSV register at `path`, handing each to `sink` in file order.
@@ -214,25 +217,26 @@ fn csv_report(
     let summary =
         drive(policy, checked, kind, path, opts, Mode::Csv, beside, &mut |done: &Done| {
             if !header_written && !done.csv.is_empty() {
-                out.write_all(&out::header(&done.key, &done.layout.names))?;
+                out.write_all(&out::header(&done.key, &done.layout.names))
+                    .map_err(Failure::Write)?;
                 header_written = true;
             }
             sums.merge(&done.sums);
             if layout.is_none() {
                 layout = Some(Arc::clone(&done.layout));
             }
-            out.write_all(&done.csv)
+            out.write_all(&done.csv).map_err(Failure::Write)
         });
     match summary {
         Ok(mut s) => {
             if s.rows == 0 {
                 // Like the in-memory report: without a subject, no rule column.
-                out.write_all(b"id\n").map_err(|e| Failure::Data(io(path, &e)))?;
+                out.write_all(b"id\n").map_err(Failure::Write)?;
             } else if let Some(layout) = layout {
                 if layout.has_total_row() {
                     let mut row = Vec::new();
                     sums.write_row(&mut row);
-                    out.write_all(&row).map_err(|e| Failure::Data(io(path, &e)))?;
+                    out.write_all(&row).map_err(Failure::Write)?;
                 }
                 s.missing = missing_of(&s.columns, &layout, &sums);
             }
@@ -445,7 +449,7 @@ fn drive(
     opts: &RunOptions<'_>,
     mode: Mode,
     beside: Beside<'_, '_, '_, '_>,
-    emit: &mut dyn FnMut(&Done) -> std::io::Result<()>,
+    emit: &mut dyn FnMut(&Done) -> Result<(), Failure>,
 ) -> Result<Summary, Failure> {
     let (file, header, rest) = open(path)?;
     let name = path.display().to_string();
@@ -478,6 +482,7 @@ fn drive(
     let mut their_errors: Vec<Diagnostics> = Vec::new();
     let mut order = KeyOrder::new();
     let mut io_error: Option<Diagnostics> = None;
+    let mut emit_failure: Option<Failure> = None;
 
     let (job_tx, job_rx) = sync_channel::<Block>(in_flight);
     let job_rx = std::sync::Mutex::new(job_rx);
@@ -520,7 +525,7 @@ fn drive(
                         && !failed_emit
                         && let Err(e) = emit(&d)
                     {
-                        io_error = Some(io(path, &e));
+                        emit_failure = Some(e);
                         failed_emit = true;
                     }
                 }
@@ -536,6 +541,9 @@ fn drive(
     });
     if let Some(d) = io_error {
         return Err(Failure::Data(d));
+    }
+    if let Some(f) = emit_failure {
+        return Err(f);
     }
     if !data_errors.is_empty() {
         return Err(Failure::Data(data_errors));
