@@ -30,8 +30,10 @@ impl Write for Full {
     }
 }
 
-fn register() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("zhengce-register-write-{}", std::process::id()));
+/// A register of 300 subjects of zezhou, in a folder of the test `name`'s own.
+fn register(name: &str) -> std::path::PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("zhengce-register-write-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("企业.csv");
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_zhengce"))
@@ -57,7 +59,7 @@ fn a_failed_write_is_the_outputs_failure_in_every_format() {
     let ws = Workspace::load(Path::new("policies/zezhou.zc")).unwrap();
     let cp = ws.check().unwrap();
     let checked = cp.checked();
-    let data = register();
+    let data = register("formats");
     let opts = RunOptions { year: Some(2024), working: true, ..RunOptions::default() };
     let stacking = Stacking::new(ws.policy(), checked, "企业");
     let run = RegisterRun {
@@ -79,4 +81,47 @@ fn a_failed_write_is_the_outputs_failure_in_every_format() {
     let mut ok = Vec::new();
     assert!(write_json(&run, &mut ok).is_ok());
     assert!(ok.len() > 1000);
+}
+
+/// `--out` naming a device is written as it is (a file is never renamed over it), and a device
+/// that refuses the bytes is "cannot write" at `--out`, streamed or not.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_command_says_it_cannot_write_a_full_device_and_leaves_it_a_device() {
+    use std::os::unix::fs::FileTypeExt;
+    let full = Path::new("/dev/full");
+    if !std::fs::metadata(full).is_ok_and(|m| m.file_type().is_char_device()) {
+        eprintln!("SKIP: no /dev/full device");
+        return;
+    }
+    let data = register("device");
+    for (data, format) in [
+        (data.as_path(), "json"),
+        (data.as_path(), "xlsx"),
+        (data.as_path(), "csv"),
+        (Path::new("policies/zezhou.企业.toml"), "json"),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhengce"))
+            .args(["eval", "policies/zezhou.zc", "--format", format, "--out", "/dev/full"])
+            .arg("--data")
+            .arg(data)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{format}: {err}");
+        assert!(err.contains("无法写入 `/dev/full`"), "{format}: {err}");
+        assert!(!err.contains("无法读取"), "{format}: {err}");
+        assert!(!err.contains("ZipWriter"), "{format}: the zip library's own message: {err}");
+        let kind = std::fs::metadata(full).unwrap().file_type();
+        assert!(kind.is_char_device(), "{format}: /dev/full was replaced by a file");
+    }
+    // A device that takes the bytes: the report goes to it.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhengce"))
+        .args(["eval", "policies/zezhou.zc", "--format", "csv", "--out", "/dev/stdout"])
+        .arg("--data")
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("企业名称,"));
 }
