@@ -11,6 +11,8 @@
     reason = "a test fails loudly on a broken expectation"
 )]
 
+mod report_common;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -20,20 +22,8 @@ use arrow_array::builder::{
 use arrow_array::{ArrayRef, RecordBatch, TimestampSecondArray};
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use parquet::arrow::ArrowWriter;
-use zhengce::cli::{Env, Status, run};
-
-fn zhengce(args: &[&str]) -> (Status, Vec<u8>, String) {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let argv = ["zhengce", "--error-format", "plain"].into_iter().chain(args.iter().copied());
-    let status = run(argv, &Env { width: 100, ..Env::default() }, &mut out, &mut err);
-    (status, out, String::from_utf8_lossy(&err).into_owned())
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("zhengce-parquet-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
+use report_common::{temp as temp_in, zhengce};
+use zhengce::cli::Status;
 
 /// `eval --format csv` of `data` on standard output.
 fn eval_csv(policy: &str, kind: &str, data: &Path) -> (Status, String, String) {
@@ -292,4 +282,8 @@ fn the_same_seed_writes_the_same_bytes() {
         assert_eq!(zhengce(&args).0, Status::Ok);
     }
     assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+}
+
+fn temp(name: &str) -> PathBuf {
+    temp_in("parquet", name)
 }
