@@ -25,18 +25,23 @@ use parquet::arrow::ArrowWriter;
 use report_common::{temp as temp_in, zhengce};
 use zhengce::cli::Status;
 
-/// `eval --format csv` of `data` on standard output.
+/// `eval --format csv` of `data` on standard output (in memory), checked against the same report
+/// streamed into a file (the runner reads the Parquet batches' columns directly): the same
+/// status, bytes and diagnostics.
 fn eval_csv(policy: &str, kind: &str, data: &Path) -> (Status, String, String) {
-    let (status, out, err) = zhengce(&[
-        "eval",
-        policy,
-        "--kind",
-        kind,
-        "--data",
-        data.to_str().unwrap(),
-        "--format",
-        "csv",
-    ]);
+    let base =
+        ["eval", policy, "--kind", kind, "--data", data.to_str().unwrap(), "--format", "csv"];
+    let (status, out, err) = zhengce(&base);
+    let file = data.with_extension("streamed.csv");
+    let _ = std::fs::remove_file(&file);
+    let mut streamed = base.to_vec();
+    streamed.extend(["--out", file.to_str().unwrap()]);
+    let (s, nothing, e) = zhengce(&streamed);
+    assert!(nothing.is_empty());
+    assert_eq!(s, status, "{policy} {kind}: streamed: {e}");
+    assert_eq!(e, err, "{policy} {kind}: the streamed run's diagnostics differ");
+    let written = std::fs::read(&file).unwrap_or_default();
+    assert_eq!(String::from_utf8_lossy(&written), String::from_utf8_lossy(&out), "streamed");
     (status, String::from_utf8(out).unwrap(), err)
 }
 

@@ -37,14 +37,63 @@ use crate::source::{Loc, SourceFile, Span};
 /// The rows read at a time.
 const BATCH: usize = 8192;
 
+/// A Parquet file's rows, a batch at a time, every call into the reader guarded ([`guarded`]).
+pub struct Batches {
+    batches: ParquetRecordBatchReader,
+    /// The columns' names.
+    names: Vec<String>,
+    /// The reader's error, said once.
+    failed: bool,
+}
+
+impl Batches {
+    /// The file `name` from `reader`, `rows` rows at a time; `ZC0607` when it is not a Parquet
+    /// file zhengce can read.
+    pub fn new<R: ChunkReader + 'static>(
+        name: &str,
+        reader: R,
+        rows: usize,
+    ) -> Result<Batches, Box<Diagnostic>> {
+        let opened = guarded(|| {
+            let builder =
+                ParquetRecordBatchReaderBuilder::try_new(reader).map_err(|e| e.to_string())?;
+            let names: Vec<String> =
+                builder.schema().fields().iter().map(|f| f.name().clone()).collect();
+            let batches =
+                builder.with_batch_size(rows.max(1)).build().map_err(|e| e.to_string())?;
+            Ok((names, batches))
+        });
+        let (names, batches) = opened.map_err(|why| Box::new(unreadable(name, &why)))?;
+        Ok(Batches { batches, names, failed: false })
+    }
+
+    /// The header record of the CSV text the file stands for (its columns' names), with its
+    /// line end.
+    pub fn header(&self) -> Vec<u8> {
+        let cells: Vec<String> = self.names.iter().map(|n| csv_cell(n)).collect();
+        let mut text = cells.join(",").into_bytes();
+        text.push(b'\n');
+        text
+    }
+
+    /// The next batch of rows; `None` at the end of the file, and after an error (said once).
+    pub fn next_batch(&mut self) -> Result<Option<RecordBatch>, String> {
+        if self.failed {
+            return Ok(None);
+        }
+        let batches = &mut self.batches;
+        let next = guarded(|| batches.next().transpose().map_err(|e| e.to_string()));
+        self.failed = next.is_err();
+        next
+    }
+}
+
 /// A Parquet file read as CSV text (see the module's comment), a batch of rows at a time.
 pub struct CsvText {
-    batches: ParquetRecordBatchReader,
+    batches: Batches,
     /// The text of the header or of the last batch, and how much of it has been read.
     text: Vec<u8>,
     at: usize,
-    /// The reader's error, said once.
-    failed: bool,
 }
 
 impl CsvText {
@@ -53,18 +102,9 @@ impl CsvText {
         name: &str,
         reader: R,
     ) -> Result<CsvText, Box<Diagnostic>> {
-        let opened = guarded(|| {
-            let builder =
-                ParquetRecordBatchReaderBuilder::try_new(reader).map_err(|e| e.to_string())?;
-            let header: Vec<String> =
-                builder.schema().fields().iter().map(|f| csv_cell(f.name())).collect();
-            let batches = builder.with_batch_size(BATCH).build().map_err(|e| e.to_string())?;
-            Ok((header, batches))
-        });
-        let (header, batches) = opened.map_err(|why| Box::new(unreadable(name, &why)))?;
-        let mut text = header.join(",").into_bytes();
-        text.push(b'\n');
-        Ok(CsvText { batches, text, at: 0, failed: false })
+        let batches = Batches::new(name, reader, BATCH)?;
+        let text = batches.header();
+        Ok(CsvText { batches, text, at: 0 })
     }
 }
 
@@ -90,19 +130,12 @@ fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
 impl Read for CsvText {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         while self.at >= self.text.len() {
-            if self.failed {
-                return Ok(0);
-            }
             self.text.clear();
             self.at = 0;
-            let batches = &mut self.batches;
-            match guarded(|| batches.next().transpose().map_err(|e| e.to_string())) {
+            match self.batches.next_batch() {
                 Ok(None) => return Ok(0),
                 Ok(Some(batch)) => write_batch(&batch, &mut self.text),
-                Err(why) => {
-                    self.failed = true;
-                    return Err(std::io::Error::other(why));
-                }
+                Err(why) => return Err(std::io::Error::other(why)),
             }
         }
         let rest = self.text.get(self.at..).unwrap_or_default();
@@ -138,31 +171,39 @@ pub fn column_names(path: &std::path::Path) -> Option<Vec<String>> {
 }
 
 /// Appends the rows of `batch` as CSV lines.
-fn write_batch(batch: &RecordBatch, out: &mut Vec<u8>) {
-    let columns = batch.columns();
+pub fn write_batch(batch: &RecordBatch, out: &mut Vec<u8>) {
     for i in 0..batch.num_rows() {
-        for (k, array) in columns.iter().enumerate() {
-            if k > 0 {
-                out.push(b',');
-            }
-            cell(array.as_ref(), i, out);
-        }
-        out.push(b'\n');
+        write_row(batch, i, out);
     }
 }
 
-/// The value of row `i` of `array` as a CSV cell, by the column's type.
-fn cell(array: &dyn Array, i: usize, out: &mut Vec<u8>) {
-    use std::io::Write as _;
-    if array.is_null(i) {
-        return;
+/// Appends row `i` of `batch` as a CSV line.
+pub fn write_row(batch: &RecordBatch, i: usize, out: &mut Vec<u8>) {
+    let mut value = String::new();
+    for (k, array) in batch.columns().iter().enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        value.clear();
+        if cell(array.as_ref(), i, &mut value) {
+            out.extend_from_slice(csv_cell(&value).as_bytes());
+        }
     }
-    let text = |out: &mut Vec<u8>, t: &str| out.write_all(csv_cell(t).as_bytes());
+    out.push(b'\n');
+}
+
+/// Writes the value of row `i` of `array` to `out` as the CSV cell it stands for holds it
+/// (unquoted), by the column's type; `false` for a null (an empty cell).
+pub fn cell(array: &dyn Array, i: usize, out: &mut String) -> bool {
+    use std::fmt::Write as _;
+    if array.is_null(i) {
+        return false;
+    }
     let _ = match array.data_type() {
-        DataType::Utf8 => text(out, array.as_string::<i32>().value(i)),
-        DataType::LargeUtf8 => text(out, array.as_string::<i64>().value(i)),
-        DataType::Utf8View => text(out, array.as_string_view().value(i)),
-        DataType::Boolean => text(out, if array.as_boolean().value(i) { "是" } else { "否" }),
+        DataType::Utf8 => out.write_str(array.as_string::<i32>().value(i)),
+        DataType::LargeUtf8 => out.write_str(array.as_string::<i64>().value(i)),
+        DataType::Utf8View => out.write_str(array.as_string_view().value(i)),
+        DataType::Boolean => out.write_str(if array.as_boolean().value(i) { "是" } else { "否" }),
         DataType::Int8 => write!(out, "{}", array.as_primitive::<Int8Type>().value(i)),
         DataType::Int16 => write!(out, "{}", array.as_primitive::<Int16Type>().value(i)),
         DataType::Int32 => write!(out, "{}", array.as_primitive::<Int32Type>().value(i)),
@@ -172,12 +213,12 @@ fn cell(array: &dyn Array, i: usize, out: &mut Vec<u8>) {
         DataType::UInt32 => write!(out, "{}", array.as_primitive::<UInt32Type>().value(i)),
         DataType::UInt64 => write!(out, "{}", array.as_primitive::<UInt64Type>().value(i)),
         DataType::Float32 => {
-            text(out, &float(f64::from(array.as_primitive::<Float32Type>().value(i))))
+            out.write_str(&float(f64::from(array.as_primitive::<Float32Type>().value(i))))
         }
-        DataType::Float64 => text(out, &float(array.as_primitive::<Float64Type>().value(i))),
+        DataType::Float64 => out.write_str(&float(array.as_primitive::<Float64Type>().value(i))),
         DataType::Decimal128(_, scale) => {
             let m = array.as_primitive::<arrow_array::types::Decimal128Type>().value(i);
-            text(out, &decimal(m, *scale))
+            out.write_str(&decimal(m, *scale))
         }
         DataType::Date32 => {
             let days = array.as_primitive::<Date32Type>().value(i);
@@ -186,8 +227,45 @@ fn cell(array: &dyn Array, i: usize, out: &mut Vec<u8>) {
                 None => write!(out, "{days}"),
             }
         }
-        other => text(out, &format!("{other}")),
+        other => write!(out, "{other}"),
     };
+    true
+}
+
+/// The number in row `i` of `array`, an integer or `DECIMAL` column, as its sign, its digits as
+/// one whole number and its places, trailing zeros of the fraction dropped (what the CSV text
+/// the file stands for writes: `12.50` as `12.5`); `None` for a null, another type, or more
+/// than 18 digits.
+pub fn digits(array: &dyn Array, i: usize) -> Option<(bool, u64, u32)> {
+    if array.is_null(i) {
+        return None;
+    }
+    let (m, scale): (i128, i8) = match array.data_type() {
+        DataType::Int8 => (array.as_primitive::<Int8Type>().value(i).into(), 0),
+        DataType::Int16 => (array.as_primitive::<Int16Type>().value(i).into(), 0),
+        DataType::Int32 => (array.as_primitive::<Int32Type>().value(i).into(), 0),
+        DataType::Int64 => (array.as_primitive::<Int64Type>().value(i).into(), 0),
+        DataType::UInt8 => (array.as_primitive::<UInt8Type>().value(i).into(), 0),
+        DataType::UInt16 => (array.as_primitive::<UInt16Type>().value(i).into(), 0),
+        DataType::UInt32 => (array.as_primitive::<UInt32Type>().value(i).into(), 0),
+        DataType::UInt64 => (array.as_primitive::<UInt64Type>().value(i).into(), 0),
+        DataType::Decimal128(_, scale) => {
+            (array.as_primitive::<arrow_array::types::Decimal128Type>().value(i), *scale)
+        }
+        _ => return None,
+    };
+    let mut places = u32::try_from(scale).ok()?;
+    // In 64 bits (a division by ten is then a multiplication); a larger mantissa is read from
+    // its text.
+    let mut acc = u64::try_from(m.unsigned_abs()).ok()?;
+    while places > 0 && acc.is_multiple_of(10) {
+        acc /= 10;
+        places -= 1;
+    }
+    if acc >= 1_000_000_000_000_000_000 {
+        return None;
+    }
+    Some((m < 0, acc, places))
 }
 
 /// A floating-point value as a spreadsheet shows it: 15 significant digits (`NaN` and the

@@ -37,6 +37,7 @@
 //! without a year given, [`latest_year`] finds the in-memory path's default, the latest year
 //! the whole file gives a value for, in a pass before the evaluation.
 
+mod batches;
 mod cells;
 mod chunks;
 pub mod not_compiled;
@@ -451,7 +452,7 @@ fn drive(
     beside: Beside<'_, '_, '_, '_>,
     emit: &mut dyn FnMut(&Done) -> Result<(), Failure>,
 ) -> Result<Summary, Failure> {
-    let (file, header, rest) = open(path)?;
+    let (opened, header) = open_source(path, opts.chunk_bytes)?;
     let name = path.display().to_string();
     let max_line = crate::limits::sizes().line;
     let mut plan = plan(policy, checked, kind, &name, header, opts)?;
@@ -468,7 +469,17 @@ fn drive(
     let threads = opts.threads.max(1);
     let in_flight = threads * 3;
     let first_line = plan.header_lines + 1;
-    let mut blocks = Blocks::new(file, opts.chunk_bytes, rest, first_line, max_line);
+    let mut blocks = match opened {
+        Opened::Text(file, rest) => {
+            batches::Source::Text(Blocks::new(file, opts.chunk_bytes, rest, first_line, max_line))
+        }
+        Opened::Parquet(b) => batches::Source::Parquet {
+            batches: b,
+            seq: 0,
+            line: first_line,
+            spent: std::sync::mpsc::channel(),
+        },
+    };
 
     let mut summary = Summary {
         columns: plan.columns.clone(),
@@ -619,13 +630,36 @@ fn open(path: &Path) -> Result<(Input, Vec<u8>, Vec<u8>), Failure> {
 /// A register's text, read as it comes.
 type Input = Box<dyn std::io::Read + Send>;
 
+/// A register opened for the runner: CSV text (and what was read after its header), or a
+/// Parquet file's batches.
+enum Opened {
+    Text(Input, Vec<u8>),
+    Parquet(crate::data::parquet::Batches),
+}
+
+/// The register at `path` opened for the runner, and its header record: a Parquet file's
+/// batches of about `chunk_bytes` of text each, or the text of any other.
+fn open_source(path: &Path, chunk_bytes: usize) -> Result<(Opened, Vec<u8>), Failure> {
+    if is_parquet(path) {
+        let file = std::fs::File::open(path).map_err(|e| Failure::Data(io(path, &e)))?;
+        let name = path.display().to_string();
+        let b = crate::data::parquet::Batches::new(&name, file, batches::batch_rows(chunk_bytes))
+            .map_err(|d| Failure::Data(vec![*d].into()))?;
+        let mut header = b.header();
+        header.pop();
+        return Ok((Opened::Parquet(b), header));
+    }
+    let (file, header, rest) = open(path)?;
+    Ok((Opened::Text(file, rest), header))
+}
+
 /// Whether `path` names a Parquet file.
 pub fn is_parquet(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
 }
 
-fn read_blocks<R: std::io::Read>(
-    blocks: &mut Blocks<R>,
+fn read_blocks(
+    blocks: &mut batches::Source,
     tokens: &Receiver<()>,
     jobs: &SyncSender<Block>,
 ) -> std::io::Result<()> {
@@ -704,7 +738,13 @@ fn block_results(
         keys: Vec::new(),
         values: Vec::new(),
         amounts: Vec::new(),
-        csv: Vec::with_capacity(if mode == Mode::Csv { block.bytes.len() } else { 0 }),
+        csv: Vec::with_capacity(
+            match (block.batch.as_ref().and_then(batches::Spent::rows), mode) {
+                (Some(b), Mode::Csv) => b.num_rows().saturating_mul(64),
+                (None, Mode::Csv) => block.bytes.len(),
+                _ => 0,
+            },
+        ),
         rows: 0,
         interpreted: 0,
         diags: Diagnostics::new(),
@@ -714,6 +754,15 @@ fn block_results(
         order: KeyOrder::new(),
         fen: BTreeMap::new(),
     };
+    if let Some(batch) = block.batch.as_ref().and_then(batches::Spent::rows) {
+        match machine {
+            Some(m) => batches::arrow_rows(plan, mode, m, block.first_line, batch, &mut d),
+            None => slow_rows(plan, mode, None, block.first_line, &batches::text_of(batch), &mut d),
+        }
+        fold_fixed(plan, &mut d);
+        flush_fen(plan, &mut d);
+        return d;
+    }
     // Checked with SIMD: a register of Chinese names spends 5% of its time here otherwise.
     let text = match simdutf8::basic::from_utf8(&block.bytes) {
         Ok(t) => t,
@@ -799,7 +848,9 @@ struct Pending<'t> {
     lane: Option<usize>,
     key: &'t str,
     line_no: u64,
+    /// The row's CSV line; for a row of a Parquet batch, empty, and `row` its place in the batch.
     line: &'t str,
+    row: usize,
 }
 
 /// Reads the rows of a block into the lanes of the compiled program, [`LANES`] at a time.
@@ -886,26 +937,28 @@ fn fast_rows(
                     if first_year == u16::MAX { Cv::Missing } else { Cv::Num(first_year.into()) };
                 m.set_lane(lanes, r, y);
             }
-            batch.push(Pending { lane: Some(lanes), key, line_no: this_line, line });
+            batch.push(Pending { lane: Some(lanes), key, line_no: this_line, line, row: 0 });
             lanes += 1;
         } else if !line.split(',').all(|c| c.trim().is_empty()) {
-            batch.push(Pending { lane: None, key: "", line_no: this_line, line });
+            batch.push(Pending { lane: None, key: "", line_no: this_line, line, row: 0 });
         }
         if lanes == LANES {
-            flush(plan, mode, m, lanes, &mut batch, d);
+            flush(plan, mode, m, lanes, &mut batch, None, d);
             lanes = 0;
         }
     }
-    flush(plan, mode, m, lanes, &mut batch, d);
+    flush(plan, mode, m, lanes, &mut batch, None, d);
 }
 
-/// Runs the lanes of a batch and hands on its rows in order.
+/// Runs the lanes of a batch and hands on its rows in order; `rows` is the Parquet batch the
+/// rows come from, if they do.
 fn flush(
     plan: &Plan<'_, '_>,
     mode: Mode,
     m: &mut Machine<'_>,
     lanes: usize,
     batch: &mut Vec<Pending<'_>>,
+    rows: Option<&arrow_array::RecordBatch>,
     d: &mut Done,
 ) {
     if lanes > 0 {
@@ -917,7 +970,10 @@ fn flush(
             Some(l) if !m.failed(l) => l,
             _ => {
                 // The loader and the interpreter (the lanes are still being read).
-                let sparse = sparse_text(plan, p.line_no, p.line.as_bytes());
+                let sparse = match rows {
+                    Some(b) => sparse_text(plan, p.line_no, &batches::row_text(b, p.row)),
+                    None => sparse_text(plan, p.line_no, p.line.as_bytes()),
+                };
                 row_slow(plan, mode, None, &sparse, d);
                 continue;
             }
