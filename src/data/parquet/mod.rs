@@ -17,6 +17,8 @@
 //! DuckDB, pandas and Spark); a file compressed otherwise is refused with a diagnostic naming the
 //! codec and how to write the file again (`ZC0607`), as is a file that is not Parquet.
 
+mod footer;
+
 use std::io::Read;
 
 use arrow_array::cast::AsArray;
@@ -54,6 +56,7 @@ impl Batches {
         reader: R,
         rows: usize,
     ) -> Result<Batches, Box<Diagnostic>> {
+        checked(&reader).map_err(|why| Box::new(unreadable(name, &why)))?;
         let opened = guarded(|| {
             let builder =
                 ParquetRecordBatchReaderBuilder::try_new(reader).map_err(|e| e.to_string())?;
@@ -106,6 +109,21 @@ impl CsvText {
         let text = batches.header();
         Ok(CsvText { batches, text, at: 0 })
     }
+}
+
+/// The file's footer checked before the reader decodes it ([`footer`]): a footer that claims
+/// more than it holds is refused, not allocated.
+fn checked<R: ChunkReader>(reader: &R) -> Result<(), String> {
+    let len = reader.len();
+    if len < 8 {
+        // Too short to be a Parquet file: the reader says so.
+        return Ok(());
+    }
+    let read = |start: u64, n: usize| {
+        guarded(|| reader.get_bytes(start, n).map(|b| b.to_vec()).map_err(|e| e.to_string()))
+    };
+    let last8: [u8; 8] = read(len - 8, 8)?.try_into().map_err(|_| "a short read".to_string())?;
+    footer::check(len, read, last8)
 }
 
 /// Runs `f`, a call into the Parquet reader, which panics on some malformed files (an `unwrap`
@@ -163,6 +181,7 @@ pub fn csv_text<R: ChunkReader + 'static>(
 /// The names of the columns of the Parquet file at `path`, from its footer alone.
 pub fn column_names(path: &std::path::Path) -> Option<Vec<String>> {
     let file = std::fs::File::open(path).ok()?;
+    checked(&file).ok()?;
     guarded(|| {
         let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| e.to_string())?;
         Ok(builder.schema().fields().iter().map(|f| f.name().clone()).collect())
