@@ -8,10 +8,12 @@
 //! spreadsheet shows it, to 15 significant digits (a float holds no exact decimal; a register
 //! meant exactly stores money as `DECIMAL`), a null as an empty cell, a value of another type
 //! (a timestamp, a list) by its type's name, which the field then refuses. The loader and the
-//! streaming register runner then read that text as they read a CSV register: the same checks,
-//! the same diagnostics, at the row's line (the header is line 1, the first subject line 2) and
-//! the cell's column, the register's own name on them; the runner reads it as it comes, never
-//! the whole file.
+//! streaming register runner read the file as that text: the same checks, the same diagnostics,
+//! at the row's line (the header is line 1, the first subject line 2) and the cell's column, the
+//! register's own name on them. The runner reads it as it comes, never the whole file, and
+//! without writing the text: its compiled form takes numbers from their digits ([`digits`]) and
+//! other values from their text ([`cell`]), batch by batch ([`Batches`],
+//! `crate::register`'s `batches.rs`).
 //!
 //! Only the codecs that need no C library are built in (uncompressed and Snappy, the default of
 //! DuckDB, pandas and Spark); a file compressed otherwise is refused with a diagnostic naming the
