@@ -292,3 +292,22 @@ fn the_same_seed_writes_the_same_bytes() {
 fn temp(name: &str) -> PathBuf {
     temp_in("parquet", name)
 }
+
+/// A register written by another engine (DuckDB 1.1.3, `COPY t TO 'x.parquet' (FORMAT parquet,
+/// COMPRESSION snappy, ROW_GROUP_SIZE 64)` from the CSV beside it, its columns typed by
+/// DuckDB's own reading: BIGINT and DOUBLE where the values allow): its pages and footer pass
+/// the checks made before the reader decodes them, and its results are the CSV's, cell for cell,
+/// in memory and streamed.
+#[test]
+fn a_register_written_by_duckdb_gives_the_csv_registers_results() {
+    let dir = Path::new("tests/fixtures/parquet");
+    for name in ["duckdb.企业.csv", "duckdb.企业.parquet", "duckdb.企业.参数.csv"] {
+        std::fs::copy(dir.join(name), temp(name)).unwrap();
+    }
+    let (a, want, want_err) = eval_csv("policies/zezhou.zc", "企业", &temp("duckdb.企业.csv"));
+    let pq = temp("duckdb.企业.parquet");
+    let (b, got, err) = eval_csv("policies/zezhou.zc", "企业", &pq);
+    assert_eq!(a, b, "{err}");
+    assert_eq!(want.lines().count(), 202, "{want_err}");
+    assert_eq!(got, want);
+}

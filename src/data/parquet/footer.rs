@@ -1,4 +1,5 @@
-//! A Parquet file's footer checked before the Parquet reader decodes it.
+//! A Parquet file's footer, and the headers of its pages, checked before the Parquet reader
+//! decodes them.
 //!
 //! The footer is the file's metadata in Thrift's compact encoding. The reader trusts the sizes
 //! it states: a list that claims four billion elements makes it ask for their memory at once
@@ -6,8 +7,10 @@
 //! pass walks the encoding without building anything and refuses a footer in which any list,
 //! set, map or byte string claims more elements or bytes than the footer has left to hold them,
 //! or that nests deeper than any real footer: what the reader then allocates is bounded by the
-//! footer's own size. A file whose footer passes can still be refused by the reader, with its
-//! own reason.
+//! footer's own size. The footer also places each column chunk ([`Chunk`]), whose page headers
+//! ([`page_header`]) are then checked the same way (the caller, `super::pages`, holds each page
+//! within its chunk and its decompressed size within what the codec can make). A file that
+//! passes can still be refused by the reader, with its own reason.
 
 /// The largest footer read (real footers are kilobytes; a register of thousands of row groups a
 /// few megabytes).
@@ -24,10 +27,10 @@ pub fn check(
     len: u64,
     tail: impl FnOnce(u64, usize) -> Result<Vec<u8>, String>,
     last8: [u8; 8],
-) -> Result<(), String> {
+) -> Result<Vec<Chunk>, String> {
     let [a, b, c, d, m0, m1, m2, m3] = last8;
     if [m0, m1, m2, m3] != *b"PAR1" {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let footer = u64::from(u32::from_le_bytes([a, b, c, d]));
     // The leading `PAR1`, the footer, its length and the trailing `PAR1`.
@@ -40,7 +43,65 @@ pub fn check(
     let start = len - 8 - footer;
     let bytes = tail(start, usize::try_from(footer).map_err(|e| e.to_string())?)?;
     let mut walk = Walk { bytes: &bytes, at: 0 };
-    walk.value(STRUCT, 0)
+    walk.value(STRUCT, 0)?;
+    // Walked whole: now the column chunks' places, read again.
+    let mut walk = Walk { bytes: &bytes, at: 0 };
+    let mut chunks = Vec::new();
+    walk.fields(0, |w, id, ty| match (id, ty) {
+        (4, LIST) => w.structs(1, |w| row_group(w, &mut chunks)),
+        _ => w.value(ty, 1),
+    })?;
+    Ok(chunks)
+}
+
+/// A column chunk as the footer places it: its codec, first byte and compressed size.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Chunk {
+    pub codec: i64,
+    pub start: i64,
+    pub size: i64,
+}
+
+/// The column chunks of a row group (`RowGroup.columns`, field 1).
+fn row_group(w: &mut Walk<'_>, chunks: &mut Vec<Chunk>) -> Result<(), String> {
+    w.fields(2, |w, id, ty| match (id, ty) {
+        (1, LIST) => w.structs(3, |w| column_chunk(w, chunks)),
+        _ => w.value(ty, 3),
+    })
+}
+
+/// A column chunk's metadata (`ColumnChunk.meta_data`, field 3).
+fn column_chunk(w: &mut Walk<'_>, chunks: &mut Vec<Chunk>) -> Result<(), String> {
+    w.fields(4, |w, id, ty| match (id, ty) {
+        (3, STRUCT) => {
+            let (mut chunk, mut data, mut dict) = (Chunk::default(), 0, 0);
+            w.fields(5, |w, id, ty| match (id, ty) {
+                (4, I32) => w.int().map(|v| chunk.codec = v),
+                (7, I64) => w.int().map(|v| chunk.size = v),
+                (9, I64) => w.int().map(|v| data = v),
+                (11, I64) => w.int().map(|v| dict = v),
+                _ => w.value(ty, 6),
+            })?;
+            // The dictionary page comes first, when there is one.
+            chunk.start = if dict > 0 && dict < data { dict } else { data };
+            chunks.push(chunk);
+            Ok(())
+        }
+        _ => w.value(ty, 5),
+    })
+}
+
+/// What a page header (`PageHeader`) states: its header's own length, and its sizes compressed
+/// and not; `Err` when it cannot be a page header within `bytes`.
+pub fn page_header(bytes: &[u8]) -> Result<(usize, i64, i64), String> {
+    let mut w = Walk { bytes, at: 0 };
+    let (mut plain, mut packed) = (-1, -1);
+    w.fields(0, |w, id, ty| match (id, ty) {
+        (2, I32) => w.int().map(|v| plain = v),
+        (3, I32) => w.int().map(|v| packed = v),
+        _ => w.value(ty, 1),
+    })?;
+    Ok((w.at, plain, packed))
 }
 
 const BOOL_TRUE: u8 = 1;
@@ -69,7 +130,7 @@ impl Walk<'_> {
     }
 
     fn byte(&mut self) -> Result<u8, String> {
-        let b = self.bytes.get(self.at).copied().ok_or("the footer ends inside a value")?;
+        let b = self.bytes.get(self.at).copied().ok_or("the metadata ends inside a value")?;
         self.at += 1;
         Ok(b)
     }
@@ -77,7 +138,7 @@ impl Walk<'_> {
     fn skip(&mut self, n: usize) -> Result<(), String> {
         if n > self.left() {
             return Err(format!(
-                "a value of the footer claims {n} bytes; {} are left",
+                "a value of the metadata claims {n} bytes; {} are left",
                 self.left()
             ));
         }
@@ -95,7 +156,62 @@ impl Walk<'_> {
                 return Ok(v);
             }
         }
-        Err("a number of the footer runs past ten bytes".to_string())
+        Err("a number of the metadata runs past ten bytes".to_string())
+    }
+
+    /// A zigzag-encoded integer.
+    fn int(&mut self) -> Result<i64, String> {
+        let n = self.varint()?;
+        Ok(((n >> 1) as i64) ^ -((n & 1) as i64))
+    }
+
+    /// The fields of a struct at nesting `depth`, each handed to `f` with its id and type (a
+    /// boolean field's value is its type, already read).
+    fn fields(
+        &mut self,
+        depth: u32,
+        mut f: impl FnMut(&mut Self, i64, u8) -> Result<(), String>,
+    ) -> Result<(), String> {
+        if depth > MAX_DEPTH {
+            return Err("the metadata nests deeper than any Parquet file's".to_string());
+        }
+        let mut id = 0i64;
+        loop {
+            let head = self.byte()?;
+            if head == 0 {
+                return Ok(());
+            }
+            id = match head >> 4 {
+                0 => self.int()?,
+                delta => id + i64::from(delta),
+            };
+            match head & 0x0f {
+                BOOL_TRUE | BOOL_FALSE => {}
+                t => f(self, id, t)?,
+            }
+        }
+    }
+
+    /// The elements of a list of structs, each handed to `f` (a list of another type skipped).
+    fn structs(
+        &mut self,
+        depth: u32,
+        mut f: impl FnMut(&mut Self) -> Result<(), String>,
+    ) -> Result<(), String> {
+        let head = self.byte()?;
+        let n = match head >> 4 {
+            15 => self.varint()?,
+            n => u64::from(n),
+        };
+        let n = self.count(n, 1, "list")?;
+        for _ in 0..n {
+            if head & 0x0f == STRUCT {
+                f(self)?;
+            } else {
+                self.value(head & 0x0f, depth)?;
+            }
+        }
+        Ok(())
     }
 
     /// A count of `min` bytes or more per element, which the rest of the footer must hold.
@@ -103,7 +219,7 @@ impl Walk<'_> {
         let n = usize::try_from(n).map_err(|e| e.to_string())?;
         if n.saturating_mul(min) > self.left() {
             return Err(format!(
-                "a {what} of the footer claims {n} elements; {} bytes are left",
+                "a {what} of the metadata claims {n} elements; {} bytes are left",
                 self.left()
             ));
         }
@@ -113,7 +229,7 @@ impl Walk<'_> {
     /// Skips one value of Thrift compact type `ty` at nesting `depth`.
     fn value(&mut self, ty: u8, depth: u32) -> Result<(), String> {
         if depth > MAX_DEPTH {
-            return Err("the footer nests deeper than any Parquet footer".to_string());
+            return Err("the metadata nests deeper than any Parquet file's".to_string());
         }
         match ty {
             BOOL_TRUE | BOOL_FALSE | BYTE => self.skip(1),
@@ -154,22 +270,8 @@ impl Walk<'_> {
                 }
                 Ok(())
             }
-            STRUCT => loop {
-                let head = self.byte()?;
-                if head == 0 {
-                    return Ok(());
-                }
-                if head >> 4 == 0 {
-                    // The field's id in full (a zigzag i16).
-                    self.varint()?;
-                }
-                match head & 0x0f {
-                    // A boolean field's value is its type.
-                    BOOL_TRUE | BOOL_FALSE => {}
-                    t => self.value(t, depth + 1)?,
-                }
-            },
-            other => Err(format!("the footer holds a value of unknown type {other}")),
+            STRUCT => self.fields(depth, |w, _, t| w.value(t, depth + 1)),
+            other => Err(format!("the metadata holds a value of unknown type {other}")),
         }
     }
 }

@@ -125,7 +125,59 @@ fn checked<R: ChunkReader>(reader: &R) -> Result<(), String> {
         guarded(|| reader.get_bytes(start, n).map(|b| b.to_vec()).map_err(|e| e.to_string()))
     };
     let last8: [u8; 8] = read(len - 8, 8)?.try_into().map_err(|_| "a short read".to_string())?;
-    footer::check(len, read, last8)
+    for chunk in footer::check(len, read, last8)? {
+        pages(&chunk, len, &read)?;
+    }
+    Ok(())
+}
+
+/// The page headers of a column chunk checked before the reader decodes them: each page within
+/// the chunk, and, for the codecs zhengce reads, no more bytes decompressed than the codec can
+/// make of the page's (Snappy at most 32 times, none once): the reader sizes a page's buffer by
+/// what its header claims.
+fn pages(
+    chunk: &footer::Chunk,
+    len: u64,
+    read: &dyn Fn(u64, usize) -> Result<Vec<u8>, String>,
+) -> Result<(), String> {
+    let place = |v: i64| u64::try_from(v).map_err(|_| format!("a column chunk is placed at {v}"));
+    let start = place(chunk.start)?;
+    let end = start.saturating_add(place(chunk.size)?);
+    if end > len.saturating_sub(8) {
+        return Err(format!("a column chunk runs from byte {start} to {end}, past the data"));
+    }
+    // Other codecs are refused by the reader before it reads a page.
+    let ratio = match chunk.codec {
+        0 => 1,
+        1 => 32,
+        _ => return Ok(()),
+    };
+    let mut at = start;
+    while at < end {
+        let left = usize::try_from(end - at).unwrap_or(usize::MAX);
+        // Headers are tens of bytes; one with long statistics is read again, wider.
+        let mut window = left.min(256);
+        let (head, plain, packed) = loop {
+            match footer::page_header(&read(at, window)?) {
+                Ok(h) => break h,
+                Err(_) if window < left && window < 1 << 20 => window = left.min(window * 16),
+                Err(e) => return Err(e),
+            }
+        };
+        let (Ok(plain), Ok(packed)) = (u64::try_from(plain), u64::try_from(packed)) else {
+            return Err(format!("a page at byte {at} states no size"));
+        };
+        if plain > packed.saturating_mul(ratio).saturating_add(64) {
+            return Err(format!(
+                "a page at byte {at} claims {plain} bytes from {packed} compressed"
+            ));
+        }
+        at = at.saturating_add(head as u64).saturating_add(packed);
+        if at > end {
+            return Err(format!("a page runs past its column chunk (byte {end})"));
+        }
+    }
+    Ok(())
 }
 
 /// Runs `f`, a call into the Parquet reader, which panics on some malformed files (an `unwrap`
@@ -351,6 +403,57 @@ mod tests {
         assert_eq!(day(0), Some(Date { year: 1970, month: 1, day: 1 }));
         assert_eq!(day(19_782), Some(Date { year: 2024, month: 2, day: 29 }));
         assert_eq!(day(-1), Some(Date { year: 1969, month: 12, day: 31 }));
+    }
+
+    /// A file of one page whose header states `plain` and `packed` bytes, `body` bytes after it,
+    /// and eight bytes standing for the footer; the chunk that holds the page.
+    fn one_page(plain: u32, packed: u32, body: usize, codec: i64) -> (Vec<u8>, footer::Chunk) {
+        let varint = |mut v: u64, out: &mut Vec<u8>| loop {
+            let b = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                out.push(b);
+                break;
+            }
+            out.push(b | 0x80);
+        };
+        // Fields 1, 2, 3 as i32 (zigzag: twice the value), then the struct's end.
+        let mut file = vec![0x15, 0x00, 0x15];
+        varint(u64::from(plain) * 2, &mut file);
+        file.push(0x15);
+        varint(u64::from(packed) * 2, &mut file);
+        file.push(0x00);
+        let size = i64::try_from(file.len() + body).unwrap();
+        file.extend(vec![0u8; body + 8]);
+        (file, footer::Chunk { codec, start: 0, size })
+    }
+
+    fn check_pages(file: &[u8], chunk: &footer::Chunk) -> Result<(), String> {
+        let read = |start: u64, n: usize| {
+            let start = usize::try_from(start).unwrap();
+            Ok(file[start..(start + n).min(file.len())].to_vec())
+        };
+        pages(chunk, file.len() as u64, &read)
+    }
+
+    #[test]
+    fn a_page_that_claims_more_than_its_codec_can_make_is_refused() {
+        // Snappy: 10 bytes cannot make 1,000,000.
+        let (file, chunk) = one_page(1_000_000, 10, 10, 1);
+        let e = check_pages(&file, &chunk).unwrap_err();
+        assert!(e.contains("claims 1000000 bytes from 10"), "{e}");
+        // 300 bytes from 10 can be; uncompressed, only as many as there are.
+        let (file, chunk) = one_page(300, 10, 10, 1);
+        assert_eq!(check_pages(&file, &chunk), Ok(()));
+        let (file, chunk) = one_page(300, 10, 10, 0);
+        assert!(check_pages(&file, &chunk).is_err());
+        // A page longer than its chunk.
+        let (file, mut chunk) = one_page(10, 10, 10, 1);
+        chunk.size -= 1;
+        assert!(check_pages(&file, &chunk).unwrap_err().contains("past its column chunk"));
+        // A chunk past the data.
+        chunk.size = 1 << 40;
+        assert!(check_pages(&file, &chunk).unwrap_err().contains("past the data"));
     }
 
     #[test]
