@@ -13,8 +13,10 @@ use arrow_array::{Array, RecordBatch};
 use arrow_schema::DataType;
 
 use super::chunks::{Block, Blocks};
-use super::{Done, Input, Mode, Pending, Plan, Take, Target, flush, in_range, read_cell};
-use crate::compile::{Cv, LANES, Machine};
+use super::{
+    Done, Input, Mode, Pending, Plan, RowSeen, Take, Target, flush, read_cell, read_digits,
+};
+use crate::compile::{LANES, Machine};
 use crate::data::parquet::{Batches, cell, digits};
 
 /// Where the runner's blocks come from: the text of a CSV register, or a Parquet file's batches.
@@ -127,10 +129,7 @@ pub(super) fn arrow_rows(
         let line_no = first_line.saturating_add(u64::try_from(i).unwrap_or(u64::MAX));
         let mut ok = columns.len() == plan.targets.len();
         let cells = if ok { plan.targets.len() } else { 0 };
-        let mut any = false;
-        let mut given = 0u64;
-        // The subject's first year of data (`u16::MAX`: none yet).
-        let mut first_year = u16::MAX;
+        let mut seen = RowSeen::new();
         for (target, array) in plan.targets.iter().zip(columns).take(cells) {
             let array = array.as_ref();
             // A number column's integer or decimal is read from its digits.
@@ -139,32 +138,15 @@ pub(super) fn arrow_rows(
                 _ => None,
             };
             let text = if number.is_some() { "" } else { text_at(array, i, &mut scratch) };
-            let empty = number.is_none() && text.is_empty();
-            any |= !empty;
-            if let Target::Field { needs: Some(bit), .. } = target
-                && !empty
-            {
-                given |= 1u64 << bit;
-            }
-            if let Target::Field { year: Some(y), .. } = target
-                && !empty
-            {
-                first_year = first_year.min(*y);
-            }
+            seen.cell(target, number.is_none() && text.is_empty());
             if text.len() > crate::limits::MAX_CELL_CHARS {
                 // Perhaps too long: the loader counts its characters.
                 ok = false;
                 break;
             }
-            let read = match (target, number) {
-                (
-                    Target::Field { reg, key, read: Take::Num { read, min, max }, .. },
-                    Some((neg, acc, places)),
-                ) => read
-                    .of_digits(neg, acc, places)
-                    .and_then(|m| in_range(m, *min, *max))
-                    .map(|v| (*reg, v, *key)),
-                _ => read_cell(target, text),
+            let read = match number {
+                Some((neg, acc, places)) => read_digits(target, neg, acc, places),
+                None => read_cell(target, text),
             };
             match read {
                 Some((Some(r), v, _)) => m.set_lane(lanes, r, v),
@@ -175,15 +157,11 @@ pub(super) fn arrow_rows(
                 }
             }
         }
-        if given & plan.required != plan.required {
+        if !seen.complete(plan) {
             ok = false;
         }
-        if ok && any {
-            if let Some(r) = m.program().first_year {
-                let y =
-                    if first_year == u16::MAX { Cv::Missing } else { Cv::Num(first_year.into()) };
-                m.set_lane(lanes, r, y);
-            }
+        if ok && seen.any {
+            seen.set_first_year(m, lanes);
             pending.push(Pending {
                 lane: Some(lanes),
                 key: key.as_ref(),

@@ -843,6 +843,75 @@ impl FixedSums {
     }
 }
 
+/// What the fast reader learns of a row as it reads its cells, CSV or Parquet: whether any cell
+/// gives a value, which required yearly fields some year gives, and the first year of data.
+struct RowSeen {
+    any: bool,
+    given: u64,
+    /// The subject's first year of data (`u16::MAX`: none yet).
+    first_year: u16,
+}
+
+impl RowSeen {
+    fn new() -> RowSeen {
+        RowSeen { any: false, given: 0, first_year: u16::MAX }
+    }
+
+    /// Notes a cell of `target`, empty or not.
+    #[inline]
+    fn cell(&mut self, target: &Target, empty: bool) {
+        if empty {
+            return;
+        }
+        self.any = true;
+        if let Target::Field { needs, year, .. } = target {
+            if let Some(bit) = needs {
+                self.given |= 1u64 << bit;
+            }
+            if let Some(y) = year {
+                self.first_year = self.first_year.min(*y);
+            }
+        }
+    }
+
+    /// Whether the row gives some year of every required yearly field.
+    #[inline]
+    fn complete(&self, plan: &Plan<'_, '_>) -> bool {
+        self.given & plan.required == plan.required
+    }
+
+    /// Puts the row's first year of data in `lane`, where the program reads it.
+    #[inline]
+    fn set_first_year(&self, m: &mut Machine<'_>, lane: usize) {
+        if let Some(r) = m.program().first_year {
+            let y = if self.first_year == u16::MAX {
+                Cv::Missing
+            } else {
+                Cv::Num(self.first_year.into())
+            };
+            m.set_lane(lane, r, y);
+        }
+    }
+}
+
+/// A number cell read from its digits (sign, digits as one number, places), within the field's
+/// bounds: the register, value and whether it is the id; `None` when the loader must read it.
+#[inline]
+fn read_digits(
+    target: &Target,
+    neg: bool,
+    acc: u64,
+    places: u32,
+) -> Option<(Option<crate::compile::Reg>, Cv, bool)> {
+    match target {
+        Target::Field { reg, key, read: Take::Num { read, min, max }, .. } => {
+            let m = read.of_digits(neg, acc, places)?;
+            in_range(m, *min, *max).map(|v| (*reg, v, *key))
+        }
+        _ => None,
+    }
+}
+
 /// A row of a batch: in a lane of the machine, or left to the loader.
 struct Pending<'t> {
     lane: Option<usize>,
@@ -877,10 +946,7 @@ fn fast_rows(
         let line = line.strip_suffix('\r').unwrap_or(line);
         let mut key: &str = "";
         let mut ok = true;
-        let mut any = false;
-        let mut given = 0u64;
-        // The subject's first year of data (`u16::MAX`: none yet).
-        let mut first_year = u16::MAX;
+        let mut seen = RowSeen::new();
         let mut cells = cells::cells(line);
         for target in &plan.targets {
             // A number column's cell is read as it is split off.
@@ -890,28 +956,15 @@ fn fast_rows(
                 ok = false;
                 break;
             };
-            any |= !cell.is_empty();
-            if let Target::Field { needs: Some(bit), .. } = target
-                && !cell.is_empty()
-            {
-                given |= 1u64 << bit;
-            }
-            if let Target::Field { year: Some(y), .. } = target
-                && !cell.is_empty()
-            {
-                first_year = first_year.min(*y);
-            }
+            seen.cell(target, cell.is_empty());
             if cell.len() > crate::limits::MAX_CELL_CHARS {
                 // Perhaps too long: the loader counts its characters.
                 ok = false;
                 break;
             }
-            let read = match (target, digits) {
-                (Target::Field { reg, key, read: Take::Num { read, min, max }, .. }, Some(d)) => {
-                    let m = read.of_digits(d.neg, d.acc, d.places);
-                    m.and_then(|m| in_range(m, *min, *max)).map(|v| (*reg, v, *key))
-                }
-                _ => read_cell(target, cell),
+            let read = match digits {
+                Some(d) => read_digits(target, d.neg, d.acc, d.places),
+                None => read_cell(target, cell),
             };
             match read {
                 Some((reg, v, is_key)) => {
@@ -928,15 +981,11 @@ fn fast_rows(
                 }
             }
         }
-        if cells.next().is_some() || given & plan.required != plan.required {
+        if cells.next().is_some() || !seen.complete(plan) {
             ok = false;
         }
-        if ok && any {
-            if let Some(r) = m.program().first_year {
-                let y =
-                    if first_year == u16::MAX { Cv::Missing } else { Cv::Num(first_year.into()) };
-                m.set_lane(lanes, r, y);
-            }
+        if ok && seen.any {
+            seen.set_first_year(m, lanes);
             batch.push(Pending { lane: Some(lanes), key, line_no: this_line, line, row: 0 });
             lanes += 1;
         } else if !line.split(',').all(|c| c.trim().is_empty()) {
