@@ -13,8 +13,8 @@ cd "$(dirname "$0")"
 secs=${1:?seconds per target}; shift
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(parse_check policy_grammar fmt_roundtrip eval_data load_csv load_xlsx load_toml load_json)
-# load_parquet is run by name only: the parquet crate sizes a page's buffer by what a malformed
-# page header claims (up to 2 GB) and can spend seconds on a tiny file (SECURITY.md).
+# load_parquet is run by name only: the parquet crate's footer decoder can spend more than the
+# 10 s limit per input on a tiny malformed file (SECURITY.md).
 ./seed.sh
 export RUSTC_BOOTSTRAP=1
 # One build of every target (building them one by one would build the library each time).
