@@ -27,5 +27,6 @@ pub mod register;
 pub mod report;
 pub mod simulate;
 pub mod source;
+pub mod sql;
 pub mod synth;
 pub mod units;

@@ -58,6 +58,48 @@ pub enum Command {
     Fmt(FmtArgs),
     /// A language server for editors, over stdin and stdout (编辑器语言服务)
     Lsp,
+    /// One SQL query computing a subject kind's rules from a table of the register (生成 SQL 查询)
+    Sql(SqlArgs),
+}
+
+/// Arguments of `zhengce sql`.
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// The policy file (政策文件)
+    #[arg(value_name = "POLICY")]
+    pub policy: PathBuf,
+    /// The subject kind (主体类别)
+    #[arg(long, value_name = "SUBJECT")]
+    pub kind: String,
+    /// The SQL dialect (SQL 方言)
+    #[arg(long, value_enum)]
+    pub dialect: SqlDialect,
+    /// The table holding the register, with the CSV register's columns (登记簿所在的表)
+    #[arg(long, value_name = "NAME", default_value = "register")]
+    pub table: String,
+    /// The evaluation year [default: with --data, the latest year in the data] (评估年度)
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<u16>,
+    /// A parameter the document leaves open, e.g. `--param 优秀分数线=90分` (参数取值)
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// A register (or a sample of it) whose parameters and latest year the query takes, as `eval` would (样例登记簿)
+    #[arg(long, value_name = "REGISTER")]
+    pub data: Option<PathBuf>,
+    /// Write the query to this file instead of standard output (输出文件)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// `--dialect` of `sql`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SqlDialect {
+    /// DuckDB
+    Duckdb,
+    /// PostgreSQL
+    Postgres,
+    /// Spark SQL (Databricks, Hive)
+    Spark,
 }
 
 /// Arguments of `zhengce diff`.

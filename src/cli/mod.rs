@@ -21,6 +21,7 @@ pub mod output;
 mod pooled;
 pub mod schema;
 pub mod simulate;
+pub mod sql;
 mod stream;
 pub mod testing;
 mod usage_error;
@@ -256,6 +257,7 @@ where
         Command::Simulate(args) => simulate::run(args, &settings, out, err),
         Command::Diff(args) => diff::run(args, &settings, out, err),
         Command::Fmt(args) => fmt::run(args, &settings, out, err),
+        Command::Sql(args) => sql::run(args, &settings, out, err),
         // Run by `main` before standard output is locked; with other options it is refused.
         Command::Lsp => {
             emit(err, "zhengce lsp: run it without options (`zhengce lsp`)\n");

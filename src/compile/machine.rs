@@ -724,7 +724,7 @@ pub(super) fn with_dst(op: Op, dst: super::Reg) -> Op {
 }
 
 /// The register an instruction writes.
-fn dst_of(op: &Op) -> super::Reg {
+pub(super) fn dst_of(op: &Op) -> super::Reg {
     let mut op = *op;
     *dst_mut(&mut op)
 }

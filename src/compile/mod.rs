@@ -48,6 +48,16 @@ use crate::units::Dim;
 
 pub use machine::{LANES, MISSING, Machine, date_code, text_position};
 
+/// The register an instruction writes (for [`crate::sql`]).
+pub(crate) fn dst(op: &Op) -> Reg {
+    machine::dst_of(op)
+}
+
+/// The registers an instruction reads (for [`crate::sql`]).
+pub(crate) fn operands(op: &Op, lists: &[Reg]) -> Vec<Reg> {
+    machine::operands(op, lists)
+}
+
 /// A register of the compiled program.
 pub type Reg = u32;
 

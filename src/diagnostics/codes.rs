@@ -3,7 +3,8 @@
 //! A code never changes meaning once published. Codes are grouped by phase:
 //! `ZC01xx` syntax, `ZC02xx` names, `ZC03xx` types and units, `ZC04xx` rules,
 //! `ZC05xx` consistency of the facts a document states, `ZC06xx` data, `ZC07xx` evaluation,
-//! `ZC08xx` test files (`zhengce test`), `ZC09xx` files and usage. Each code is documented once,
+//! `ZC08xx` test files (`zhengce test`), `ZC09xx` files and usage, `ZC10xx` policies compiled to SQL
+//! (`zhengce sql`). Each code is documented once,
 //! in `docs/codes/ZCxxxx.md`, and `zhengce explain-code ZCxxxx` prints that page.
 
 use super::Severity;
@@ -142,6 +143,9 @@ codes! {
     ParamOverride = "ZC0913", Note, "命令行参数改写了数据中的值", "a command-line parameter overrides the data's value";
     ParamsBeside = "ZC0914", Note, "参数取自登记簿旁的参数文件", "parameters from the file beside a register";
     SheetFull = "ZC0915", Error, "登记簿超出 xlsx 工作表的行数", "more subjects than an xlsx sheet holds";
+    // --- policies compiled to SQL
+    SqlNotCompiled = "ZC1001", Error, "主体类别的规则不能写成 SQL", "a subject kind's rules that do not compile to SQL";
+    SqlInexact = "ZC1002", Error, "SQL 中不能精确计算的写法", "a construct SQL cannot compute exactly";
 }
 
 impl Code {

@@ -100,6 +100,8 @@ pub fn explain(code: Code) -> &'static str {
         Code::ParamOverride => include_str!("../../docs/codes/ZC0913.md"),
         Code::ParamsBeside => include_str!("../../docs/codes/ZC0914.md"),
         Code::SheetFull => include_str!("../../docs/codes/ZC0915.md"),
+        Code::SqlNotCompiled => include_str!("../../docs/codes/ZC1001.md"),
+        Code::SqlInexact => include_str!("../../docs/codes/ZC1002.md"),
     }
 }
 

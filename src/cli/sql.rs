@@ -1,0 +1,131 @@
+//! `zhengce sql POLICY --kind K --dialect D`: the query of [`crate::sql`], on standard output.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+
+use super::args::{SqlArgs, SqlDialect};
+use super::{Settings, Status, emit, eval, files};
+use crate::data::{Dataset, Schema};
+use crate::diagnostics::Diagnostics;
+use crate::diagnostics::render::render;
+use crate::sql::Dialect;
+
+fn fail(err: &mut dyn Write, settings: &Settings, d: Diagnostics) -> Status {
+    emit(err, &render(&d.sorted(), settings.lang, settings.format, &settings.style));
+    Status::Errors
+}
+
+/// Runs `sql`.
+pub fn run(
+    args: &SqlArgs,
+    settings: &Settings,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Status {
+    let loaded = files::load(std::slice::from_ref(&args.policy));
+    if !loaded.diagnostics.is_empty() {
+        return fail(err, settings, loaded.diagnostics);
+    }
+    let Some(source) = loaded.sources.first() else { return Status::Errors };
+    let (policy, diags) = crate::parser::parse(source);
+    let Some(policy) = policy.filter(|_| !diags.has_errors()) else {
+        return fail(err, settings, diags);
+    };
+    let (checked, diags) = crate::checker::check(&policy);
+    if diags.has_errors() {
+        return fail(err, settings, diags);
+    }
+    let kind = args.kind.as_str();
+    let schema = match Schema::from_policy(&policy, kind) {
+        Ok(s) => s,
+        Err(d) => return fail(err, settings, d),
+    };
+    // The parameters and year as `eval` takes them: from the register's sample when given.
+    let (params, year) = match &args.data {
+        Some(data) => {
+            match eval::load(
+                &policy,
+                &checked,
+                data,
+                Some(kind),
+                args.year,
+                &args.params,
+                &BTreeSet::new(),
+            ) {
+                Ok(l) => (l.params, l.year),
+                Err(d) => return fail(err, settings, d),
+            }
+        }
+        None => {
+            let ds = Dataset {
+                subject: kind.to_string(),
+                fields: Vec::new(),
+                records: Vec::new(),
+                param_names: schema.params.iter().map(|p| p.name.clone()).collect(),
+                params: vec![crate::data::Value::Missing; schema.params.len()],
+                param_gaps: Vec::new(),
+            };
+            match eval::params(&ds, &args.params, &BTreeSet::new()) {
+                Ok(p) => (
+                    p.into_iter().filter(|(_, v)| *v != crate::data::Value::Missing).collect(),
+                    args.year,
+                ),
+                Err(d) => return fail(err, settings, d),
+            }
+        }
+    };
+    let dialect = match args.dialect {
+        SqlDialect::Duckdb => Dialect::DuckDb,
+        SqlDialect::Postgres => Dialect::Postgres,
+        SqlDialect::Spark => Dialect::Spark,
+    };
+    let name =
+        args.policy.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let first_year = args.data.as_deref().and_then(|p| first_year(p, &schema));
+    match crate::sql::to_sql(
+        &policy,
+        &checked,
+        kind,
+        dialect,
+        &args.table,
+        year,
+        &params,
+        &name,
+        first_year,
+    ) {
+        Ok(q) => match &args.out {
+            Some(path) => {
+                let mut inputs = vec![args.policy.clone()];
+                inputs.extend(args.data.clone());
+                match super::output::write_out(path, q.as_bytes(), &inputs) {
+                    Ok(()) => Status::Ok,
+                    Err(d) => fail(err, settings, Diagnostics::from(vec![*d])),
+                }
+            }
+            None => {
+                emit(out, &q);
+                Status::Ok
+            }
+        },
+        Err(d) => fail(err, settings, d),
+    }
+}
+
+/// The earliest year a CSV register's columns give a yearly field for (as the register runner
+/// finds it): the year a total over the years from the subject's first starts from.
+fn first_year(data: &std::path::Path, schema: &Schema) -> Option<u16> {
+    use std::io::BufRead as _;
+    let file = std::fs::File::open(data).ok()?;
+    let mut line = String::new();
+    std::io::BufReader::new(file).read_line(&mut line).ok()?;
+    let mut reader = ::csv::ReaderBuilder::new().has_headers(false).from_reader(line.as_bytes());
+    let record = reader.records().next()?.ok()?;
+    record
+        .iter()
+        .filter_map(|col| {
+            let h = crate::data::header::parse_header(col);
+            let yearly = |name: &str| schema.fields.iter().any(|f| f.name == name && f.by_year);
+            h.year_forms.iter().find(|(base, _)| yearly(base)).map(|(_, y)| *y)
+        })
+        .min()
+}

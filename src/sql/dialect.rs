@@ -1,0 +1,68 @@
+//! The three SQL dialects `zhengce sql` writes: the integer type that holds a fixed-point
+//! mantissa, integer division and how a quoted name and a decimal are written.
+
+/// A SQL engine the query is written for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    /// DuckDB: mantissas in `HUGEINT` (128-bit integers).
+    DuckDb,
+    /// PostgreSQL: mantissas in `NUMERIC` (exact, unbounded integers).
+    Postgres,
+    /// Spark SQL (also Databricks and Hive): mantissas in `DECIMAL(38,0)`.
+    Spark,
+}
+
+impl Dialect {
+    /// The type of a mantissa: an exact integer of at least 38 digits.
+    pub fn int_type(self) -> &'static str {
+        match self {
+            Dialect::DuckDb => "HUGEINT",
+            Dialect::Postgres => "NUMERIC",
+            Dialect::Spark => "DECIMAL(38,0)",
+        }
+    }
+
+    /// An integer literal of the mantissa type.
+    pub fn int(self, v: i64) -> String {
+        format!("CAST({v} AS {})", self.int_type())
+    }
+
+    /// `a` divided by the positive constant `p`, truncated towards zero.
+    pub fn div_trunc(self, a: &str, p: i64) -> String {
+        match self {
+            Dialect::DuckDb => format!("({a} // {})", self.int(p)),
+            Dialect::Postgres => format!("div({a}, {})", self.int(p)),
+            Dialect::Spark => format!("CAST({a} div {p} AS DECIMAL(38,0))"),
+        }
+    }
+
+    /// A quoted identifier (any name the policy writes, in Chinese, with brackets).
+    pub fn ident(self, name: &str) -> String {
+        match self {
+            Dialect::Spark => format!("`{}`", name.replace('`', "``")),
+            _ => format!("\"{}\"", name.replace('"', "\"\"")),
+        }
+    }
+
+    /// A string literal.
+    pub fn text(self, s: &str) -> String {
+        match self {
+            Dialect::Spark => format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'")),
+            _ => format!("'{}'", s.replace('\'', "''")),
+        }
+    }
+
+    /// The type a cell's text is read as before it becomes a mantissa: 38 digits, 18 places.
+    pub fn cell_decimal(self) -> &'static str {
+        "DECIMAL(38,18)"
+    }
+
+    /// The engine's name, for the header comment.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::DuckDb => "DuckDB",
+            Dialect::Postgres => "PostgreSQL",
+            Dialect::Spark => "Spark SQL",
+        }
+    }
+}

@@ -1,0 +1,336 @@
+//! The whole query: the register's cells read into mantissas (`src`), the instructions in
+//! layers of common table expressions (each layer's columns read only earlier layers'), and
+//! the reported rules, each a column commented with the rule and the line that states it.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::checker::Checked;
+use crate::compile::{Cv, FieldIn, Program, Scalar, Ty};
+use crate::data::{FieldKind, Schema, header::header_text};
+
+use super::dialect::Dialect;
+use super::expr::{Sql, expr};
+
+/// What the header comment says about the query.
+pub struct Header<'a> {
+    pub policy: &'a str,
+    pub kind: &'a str,
+    pub table: &'a str,
+    pub year: Option<u16>,
+    pub params: &'a BTreeMap<String, crate::data::Value>,
+}
+
+/// An instruction that has no exact SQL form: what it is, and the column (rule) it feeds.
+pub struct Refusal {
+    pub what: (&'static str, &'static str),
+    pub column: Option<usize>,
+}
+
+fn reg_name(r: u32) -> String {
+    format!("r{r}")
+}
+
+/// The mantissa of one cell of a number field: the cell in the header's unit, times the unit's
+/// base scale and 10^scale; a cell with more places than that is refused by the engine (a cast
+/// of a text naming the cell fails) rather than rounded.
+fn number_cell(d: Dialect, col: &str, factor: rust_decimal::Decimal) -> String {
+    let v = format!("CAST(NULLIF(TRIM({col}), '') AS {})", d.cell_decimal());
+    // The factor at its own scale (0 for a whole number), so that the product keeps the
+    // cell's 18 places and no more: DECIMAL(38,18) × DECIMAL(38,k) has k + 18 places.
+    let m = format!("({v} * CAST('{factor}' AS DECIMAL(38,{})))", factor.scale());
+    format!(
+        "(CASE WHEN {m} <> floor({m}) THEN CAST(('ZC1003 more places than kept: ' || {col}) AS INTEGER) \
+         ELSE CAST({m} AS {}) END)",
+        d.int_type()
+    )
+}
+
+fn list_case(d: Dialect, col: &str, values: &[String], other: Option<usize>) -> String {
+    let mut s = format!("(CASE TRIM({col})");
+    for (i, v) in values.iter().enumerate() {
+        let _ = write!(s, " WHEN {} THEN {i}", d.text(v));
+    }
+    if let Some(n) = other {
+        let _ = write!(s, " WHEN '' THEN NULL ELSE {n}");
+    }
+    s.push_str(" END)");
+    s
+}
+
+fn scalar_cell(d: Dialect, col: &str, s: &Scalar, kind: &FieldKind) -> String {
+    match s {
+        Scalar::Num { scale } => {
+            let unit = match kind {
+                FieldKind::Number { unit, .. } => unit.scale(),
+                _ => rust_decimal::Decimal::ONE,
+            };
+            let factor = unit * rust_decimal::Decimal::from(10i64.pow((*scale).min(18)));
+            number_cell(d, col, factor.normalize())
+        }
+        Scalar::Bool => format!(
+            "(CASE WHEN lower(TRIM({col})) IN ('是', '1', 'true') THEN 1 \
+             WHEN lower(TRIM({col})) IN ('否', '0', 'false') THEN 0 END)"
+        ),
+        Scalar::Enum { values } => list_case(d, col, values, None),
+        Scalar::Year => {
+            format!("CAST(NULLIF(replace(TRIM({col}), '年', ''), '') AS {})", d.int_type())
+        }
+        Scalar::Date => {
+            format!("CAST(NULLIF(replace(TRIM({col}), '-', ''), '') AS {})", d.int_type())
+        }
+    }
+}
+
+fn cv_literal(d: Dialect, v: Cv) -> String {
+    match v {
+        Cv::Missing => format!("CAST(NULL AS {})", d.int_type()),
+        Cv::Num(m) => d.int(m),
+        Cv::Bool(b) => d.int(i64::from(b)),
+        Cv::Enum(i) => d.int(i64::from(i)),
+    }
+}
+
+/// Writes the query, or returns the instructions that have no exact SQL form.
+pub fn write(
+    d: Dialect,
+    prog: &Program,
+    schema: &Schema,
+    checked: &Checked<'_>,
+    source: &str,
+    h: &Header<'_>,
+) -> Result<String, Vec<Refusal>> {
+    let n = prog.types.len().max(prog.init.len());
+    // The layer a register is computed in: 0 for cells, none for constants.
+    let mut layer: Vec<Option<usize>> = vec![None; n];
+    let mut src_cols: Vec<(u32, String)> = Vec::new();
+    for (i, f) in prog.fields.iter().enumerate() {
+        let Some(spec) = schema.fields.get(i) else { continue };
+        let unit = spec.unit_text();
+        let col = |year: Option<u16>| d.ident(&header_text(&spec.name, year, unit.as_deref()));
+        let mut one = |reg: u32, s: Scalar, year: Option<u16>| {
+            src_cols.push((reg, scalar_cell(d, &col(year), &s, &spec.kind)));
+            if let Some(l) = layer.get_mut(reg as usize) {
+                *l = Some(0);
+            }
+        };
+        match f {
+            FieldIn::Num { reg, scale } => one(*reg, Scalar::Num { scale: *scale }, None),
+            FieldIn::Bool { reg } => one(*reg, Scalar::Bool, None),
+            FieldIn::Year { reg } => one(*reg, Scalar::Year, None),
+            FieldIn::Date { reg } => one(*reg, Scalar::Date, None),
+            FieldIn::Enum { reg, values } => {
+                one(*reg, Scalar::Enum { values: values.clone() }, None)
+            }
+            FieldIn::Text { reg, values } => {
+                src_cols.push((*reg, list_case(d, &col(None), values, Some(values.len()))));
+                if let Some(l) = layer.get_mut(*reg as usize) {
+                    *l = Some(0);
+                }
+            }
+            FieldIn::Yearly { scalar, years } => {
+                for (y, reg) in years {
+                    one(*reg, scalar.clone(), Some(*y));
+                }
+            }
+            FieldIn::Unused => {}
+        }
+    }
+    let init = |r: u32| prog.init.get(r as usize).copied().unwrap_or(Cv::Missing);
+    let operand = |r: u32, layer: &[Option<usize>]| match layer.get(r as usize).copied().flatten() {
+        Some(_) => reg_name(r),
+        None => cv_literal(d, init(r)),
+    };
+    let mut layers: Vec<Vec<(u32, String)>> = Vec::new();
+    let mut refused: Vec<(u32, (&'static str, &'static str))> = Vec::new();
+    let mut deps: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for op in &prog.ops {
+        let dst = crate::compile::dst(op);
+        let ops = crate::compile::operands(op, &prog.lists);
+        deps.insert(dst, ops.clone());
+        let at = 1 + ops
+            .iter()
+            .filter_map(|r| layer.get(*r as usize).copied().flatten())
+            .max()
+            .unwrap_or(0);
+        let text = {
+            let l = &layer;
+            expr(d, op, &prog.lists, &|r| operand(r, l))
+        };
+        match text {
+            Sql::Expr(e) => {
+                while layers.len() < at {
+                    layers.push(Vec::new());
+                }
+                if let Some(v) = layers.get_mut(at - 1) {
+                    v.push((dst, e));
+                }
+                if let Some(l) = layer.get_mut(dst as usize) {
+                    *l = Some(at);
+                }
+            }
+            Sql::Refused(zh, en) => refused.push((dst, (zh, en))),
+        }
+    }
+    if !refused.is_empty() {
+        // The first column that reads each refused instruction.
+        let reaches = |col: u32, target: u32| {
+            let mut stack = vec![col];
+            let mut seen = std::collections::BTreeSet::new();
+            while let Some(r) = stack.pop() {
+                if r == target {
+                    return true;
+                }
+                if seen.insert(r) {
+                    stack.extend(deps.get(&r).into_iter().flatten().copied());
+                }
+            }
+            false
+        };
+        return Err(refused
+            .into_iter()
+            .map(|(dst, what)| Refusal {
+                what,
+                column: prog.columns.iter().position(|c| reaches(c.reg, dst)),
+            })
+            .collect());
+    }
+    let mut q = String::new();
+    let _ = writeln!(
+        q,
+        "-- zhengce sql: policy {}, subject kind {}, for {}",
+        h.policy,
+        h.kind,
+        d.name()
+    );
+    let _ = writeln!(
+        q,
+        "-- Generated; every rule of the kind as one column per subject, from the table {}.",
+        h.table
+    );
+    match h.year {
+        Some(y) => {
+            let _ = writeln!(
+                q,
+                "-- The evaluation year {y} is inlined as a constant: yearly fields are read from the columns of the years it needs."
+            );
+        }
+        None => {
+            let _ = writeln!(q, "-- No evaluation year: the policy reads no yearly field.");
+        }
+    }
+    if h.params.is_empty() {
+        let _ = writeln!(q, "-- Parameters: none given; defaults are inlined as constants.");
+    } else {
+        let _ = writeln!(
+            q,
+            "-- Parameters, inlined as constants (write the query again to change them):"
+        );
+        for (k, v) in h.params {
+            let _ = writeln!(q, "--   {k} = {}", param_text(v));
+        }
+    }
+    let _ = writeln!(
+        q,
+        "-- Arithmetic: every number is held as an exact integer mantissa ({}) at the scale the",
+        d.int_type()
+    );
+    let _ = writeln!(
+        q,
+        "-- compiler fixed for it (r_n = value x 10^scale, in base units); the output divides once, exactly."
+    );
+    let _ = writeln!(
+        q,
+        "-- A missing value is NULL, with the policy language's one rule for missing values written out."
+    );
+    let key =
+        schema.key_field().map(|k| d.ident(&header_text(&k.name, None, k.unit_text().as_deref())));
+    let key_sql = key.clone().unwrap_or_else(|| "NULL".into());
+    let _ = write!(q, "WITH src AS (\n  SELECT {key_sql} AS subject_id");
+    for (r, e) in &src_cols {
+        let _ = write!(q, ",\n    {e} AS {}", reg_name(*r));
+    }
+    let _ = write!(q, "\n  FROM {}\n)", h.table);
+    let mut prev = "src".to_string();
+    for (i, cols) in layers.iter().enumerate() {
+        let name = format!("l{}", i + 1);
+        let _ = write!(q, ",\n{name} AS (\n  SELECT {prev}.*");
+        for (r, e) in cols {
+            let _ = write!(q, ",\n    {e} AS {}", reg_name(*r));
+        }
+        let _ = write!(q, "\n  FROM {prev}\n)");
+        prev = name;
+    }
+    let _ = write!(q, "\nSELECT\n  subject_id AS {}", key.unwrap_or_else(|| d.ident("id")));
+    for c in &prog.columns {
+        let v = operand(c.reg, &layer);
+        let cell = match c.ty {
+            Ty::Num(s) => {
+                if s == 0 {
+                    format!("CAST({v} AS DECIMAL(38,0))")
+                } else {
+                    format!("(CAST({v} AS DECIMAL(38,0)) * CAST('1e-{s}' AS DECIMAL(38,{s})))")
+                }
+            }
+            Ty::Bool => format!("(CASE {v} WHEN 1 THEN 'true' WHEN 0 THEN 'false' END)"),
+            Ty::Enum(e) => {
+                let values =
+                    checked.scope.enums.get(e).map(|e| e.values.clone()).unwrap_or_default();
+                list_out(d, &v, &values)
+            }
+            Ty::Year | Ty::Date | Ty::Text(_) | Ty::Ratio | Ty::Dec => v,
+        };
+        let def = checked.scope.defs.get(c.def);
+        let line = def.map(|def| line_of(source, def.span.start)).unwrap_or(0);
+        // The clauses the rule cites (`§ 五(三)`), as the policy writes them.
+        let clauses: Vec<String> = match def.map(|d| &d.source) {
+            Some(crate::checker::scope::DefSource::Item(item)) => item
+                .node
+                .citations
+                .iter()
+                .map(|c| format!("§ {}", c.node.clause.node.replace(['\n', '\r'], " ")))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let cites =
+            if clauses.is_empty() { String::new() } else { format!(" ({})", clauses.join(", ")) };
+        let kind = if c.award { "award" } else { "rule" };
+        let _ = write!(
+            q,
+            ",\n  -- {kind} `{}`{cites}, stated at {}:{line}\n  {cell} AS {}",
+            c.name,
+            h.policy,
+            d.ident(&c.name)
+        );
+    }
+    let _ = writeln!(q, "\nFROM {prev}\nORDER BY 1;");
+    Ok(q)
+}
+
+fn list_out(d: Dialect, v: &str, values: &[String]) -> String {
+    let mut s = format!("(CASE {v}");
+    for (i, t) in values.iter().enumerate() {
+        let _ = write!(s, " WHEN {i} THEN {}", d.text(t));
+    }
+    s.push_str(" END)");
+    s
+}
+
+fn line_of(source: &str, at: usize) -> usize {
+    source.get(..at).map_or(0, |s| s.matches('\n').count() + 1)
+}
+
+/// A parameter's value for the header comment: a number in base units with its dimension.
+fn param_text(v: &crate::data::Value) -> String {
+    use crate::data::Value;
+    match v {
+        Value::Number { value, dim } => {
+            format!("{} {}", value.normalize(), dim.display(crate::diagnostics::Lang::Zh))
+        }
+        Value::Bool(b) => (if *b { "是" } else { "否" }).to_string(),
+        Value::Text(t) => format!("\"{t}\""),
+        Value::Enum { enum_name, index } => format!("{enum_name} #{index}"),
+        Value::Year(y) => format!("{y}年"),
+        other => format!("{other:?}"),
+    }
+}

@@ -1,0 +1,385 @@
+//! `zhengce sql` against real engines: for every bundled subject kind that compiles, a `gen`
+//! register is loaded into DuckDB (the Python wheel, driven by `python3`) and PostgreSQL (a
+//! throwaway cluster started here from Debian's binaries), the generated query runs, and every
+//! cell of every column `zhengce eval --format csv` reports for a rule equals the query's.
+//! Spark's query is parsed by sqlglot's Spark dialect. Kinds that do not compile assert their
+//! exact diagnostic, so the test fails when that set changes.
+//!
+//! Normalisation before comparing (the only one): a number is compared as its decimal text
+//! with trailing zeros after the point removed (`620.0000` = `620`, the query keeps the
+//! register's scale, `eval` writes the shortest form); `缺数据` (eval's missing value) is the
+//! empty cell (SQL `NULL`).
+//!
+//! A test whose engine is absent prints SKIP and passes, unless `ZHENGCE_REQUIRE_SQL=1`, which
+//! makes it fail. `ZHENGCE_SQL_ROWS` sets the register's size (2,000 by default; 100,000 for
+//! the target run).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "a test fails loudly on a broken expectation"
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const Z: &str = env!("CARGO_BIN_EXE_zhengce");
+
+/// The bundled kinds whose query runs, with the rows `gen` can make (a kind keyed by an
+/// enumeration has at most as many subjects as it has values).
+const COMPILED: &[(&str, &str, u64)] = &[
+    ("zezhou", "企业", u64::MAX),
+    ("zezhou", "担保业务", u64::MAX),
+    ("zezhou", "担保机构", u64::MAX),
+    ("taiyuan", "市", u64::MAX),
+    ("taiyuan", "基金", u64::MAX),
+    ("taiyuan", "贷款", u64::MAX),
+    ("xinjiang", "企业", u64::MAX),
+    ("xinjiang", "县", u64::MAX),
+    ("xinjiang", "项目", u64::MAX),
+    ("yangcheng", "支出", u64::MAX),
+    ("taiyuan", "区县", 14),
+];
+
+fn require() -> bool {
+    std::env::var("ZHENGCE_REQUIRE_SQL").is_ok_and(|v| v == "1")
+}
+
+fn skip(what: &str) {
+    assert!(!require(), "FAIL: {what} is absent and ZHENGCE_REQUIRE_SQL=1");
+    println!("SKIP: {what} is absent");
+}
+
+fn rows() -> u64 {
+    std::env::var("ZHENGCE_SQL_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(2_000)
+}
+
+fn dir(name: &str) -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sql_engines").join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn run(cmd: &mut Command) -> (bool, String, String) {
+    let o = cmd.output().unwrap();
+    (
+        o.status.success(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+fn policy(p: &str) -> String {
+    format!("{}/policies/{p}.zc", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A register of `n` rows for the kind, and `eval --format csv`'s report of it.
+fn register(d: &Path, p: &str, kind: &str, n: u64) -> (PathBuf, String) {
+    let csv = d.join(format!("{p}_{kind}.csv"));
+    let n = n.to_string();
+    let (ok, _, err) = run(Command::new(Z)
+        .args(["gen", &policy(p), "--kind", kind, "--rows", &n, "--out"])
+        .arg(&csv));
+    assert!(ok, "gen {p} {kind}: {err}");
+    let (ok, out, err) = run(Command::new(Z)
+        .args(["eval", &policy(p), "--kind", kind, "--format", "csv", "--data"])
+        .arg(&csv));
+    assert!(!out.is_empty(), "eval {p} {kind}: {ok} {err}");
+    (csv, out)
+}
+
+fn sql(p: &str, kind: &str, dialect: &str, table: &str, data: &Path) -> Result<String, String> {
+    let (ok, out, err) = run(Command::new(Z)
+        .args(["sql", &policy(p), "--kind", kind, "--dialect", dialect, "--table", table])
+        .args(["--error-format", "plain", "--lang", "en", "--data"])
+        .arg(data));
+    if ok { Ok(out) } else { Err(err) }
+}
+
+fn norm(cell: &str) -> String {
+    let c = cell.trim();
+    if c == "缺数据" || c == "missing" {
+        return String::new();
+    }
+    let numeric = !c.is_empty()
+        && c.trim_start_matches('-').chars().all(|ch| ch.is_ascii_digit() || ch == '.');
+    if numeric && c.contains('.') {
+        return c.trim_end_matches('0').trim_end_matches('.').to_string();
+    }
+    c.to_string()
+}
+
+fn table(text: &str) -> Vec<Vec<String>> {
+    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+    r.records().map(|rec| rec.unwrap().iter().map(str::to_string).collect()).collect()
+}
+
+/// Every column of `eval`'s report that the query also has, cell for cell; returns how many
+/// cells were compared.
+fn compare(what: &str, eval: &str, got: &str) -> usize {
+    // eval's last row is the column totals (`合计`), which the query does not compute.
+    let mut e = table(eval);
+    if e.last().is_some_and(|r| r[0].starts_with("合计")) {
+        e.pop();
+    }
+    let mut g = table(got);
+    // The query orders by the id's text, eval keeps the register's order.
+    e[1..].sort();
+    g[1..].sort();
+    assert_eq!(e.len(), g.len(), "{what}: rows");
+    let (eh, gh) = (&e[0], &g[0]);
+    let mut cells = 0;
+    let mut shared = 0;
+    for (ei, name) in eh.iter().enumerate() {
+        let Some(gi) = gh.iter().position(|h| h == name) else { continue };
+        shared += 1;
+        for (row, (er, gr)) in e.iter().zip(&g).enumerate().skip(1) {
+            assert_eq!(
+                norm(&er[ei]),
+                norm(&gr[gi]),
+                "{what}: row {row} ({}), column `{name}`",
+                er[0]
+            );
+            cells += 1;
+        }
+    }
+    assert!(shared >= 2, "{what}: only {shared} shared columns: {eh:?} / {gh:?}");
+    cells
+}
+
+const DUCK: &str = r#"
+import sys, csv, decimal, duckdb
+res = duckdb.connect().execute(open(sys.argv[1], encoding="utf-8").read())
+w = csv.writer(sys.stdout, lineterminator="\n")
+w.writerow([d[0] for d in res.description])
+for row in res.fetchall():
+    w.writerow(["" if v is None else format(v, "f") if isinstance(v, decimal.Decimal) else str(v) for v in row])
+"#;
+
+fn duckdb_present() -> bool {
+    Command::new("python3").args(["-c", "import duckdb"]).output().is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn duckdb_gives_evals_cells_for_every_compiled_kind() {
+    if !duckdb_present() {
+        return skip("DuckDB (python3 -c 'import duckdb')");
+    }
+    let d = dir("duckdb");
+    let script = d.join("run.py");
+    std::fs::write(&script, DUCK).unwrap();
+    for &(p, kind, max) in COMPILED {
+        let (csv, eval) = register(&d, p, kind, rows().min(max));
+        let table = format!("read_csv('{}', all_varchar = true, header = true)", csv.display());
+        let q = sql(p, kind, "duckdb", &table, &csv).unwrap_or_else(|e| panic!("{p} {kind}: {e}"));
+        let file = d.join(format!("{p}_{kind}.sql"));
+        std::fs::write(&file, &q).unwrap();
+        let (ok, out, err) = run(Command::new("python3").arg(&script).arg(&file));
+        assert!(ok, "duckdb {p} {kind}: {err}");
+        let n = compare(&format!("duckdb {p} {kind}"), &eval, &out);
+        println!("duckdb {p} {kind}: {n} cells equal");
+    }
+}
+
+/// A PostgreSQL cluster in a temporary directory, on a socket there; stopped when dropped.
+struct Pg {
+    bin: PathBuf,
+    dir: PathBuf,
+}
+
+impl Pg {
+    fn start(dir: &Path) -> Option<Pg> {
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()?
+            .filter_map(Result::ok)
+            .map(|e| e.path().join("bin"))
+            .find(|b| b.join("initdb").exists())?;
+        let root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0"));
+        let pg = Pg { bin, dir: dir.to_path_buf() };
+        if root {
+            Command::new("chown").args(["-R", "postgres"]).arg(dir).status().ok()?;
+        }
+        let data = dir.join("data");
+        let ok =
+            pg.as_owner(root, "initdb", &["-A", "trust", "-U", "postgres", "-D", data.to_str()?]);
+        let sock = format!("-k {} -c listen_addresses=''", dir.display());
+        let log = dir.join("log");
+        let (d, l) = (data.to_str()?, log.to_str()?);
+        let started =
+            ok && pg.as_owner(root, "pg_ctl", &["-D", d, "-o", &sock, "-l", l, "-w", "start"]);
+        started.then_some(pg)
+    }
+
+    fn as_owner(&self, root: bool, tool: &str, args: &[&str]) -> bool {
+        let exe = self.bin.join(tool);
+        let mut cmd = if root {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(exe);
+            c
+        } else {
+            Command::new(exe)
+        };
+        cmd.args(args).output().is_ok_and(|o| o.status.success())
+    }
+
+    fn psql(&self, args: &[&str]) -> (bool, String, String) {
+        run(Command::new("psql")
+            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-U", "postgres", "-h"])
+            .arg(&self.dir)
+            .args(args))
+    }
+}
+
+impl Drop for Pg {
+    fn drop(&mut self) {
+        let root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0"));
+        let data = self.dir.join("data");
+        self.as_owner(root, "pg_ctl", &["-D", &data.to_string_lossy(), "-m", "fast", "stop"]);
+    }
+}
+
+#[test]
+fn postgres_gives_evals_cells_for_every_compiled_kind() {
+    let d = dir("postgres");
+    let Some(pg) = Pg::start(&d) else { return skip("PostgreSQL (/usr/lib/postgresql/*/bin)") };
+    for &(p, kind, max) in COMPILED {
+        let (csv, eval) = register(&d, p, kind, rows().min(max));
+        let header = table(&std::fs::read_to_string(&csv).unwrap()).remove(0);
+        let cols: Vec<String> =
+            header.iter().map(|h| format!("\"{}\" text", h.replace('"', "\"\""))).collect();
+        let t = format!("reg_{}", COMPILED.iter().position(|c| c.0 == p && c.1 == kind).unwrap());
+        let create = format!("DROP TABLE IF EXISTS {t}; CREATE TABLE {t} ({});", cols.join(", "));
+        let (ok, _, err) = pg.psql(&["-c", &create]);
+        assert!(ok, "{err}");
+        let copy = format!("\\copy {t} FROM '{}' WITH (FORMAT csv, HEADER true)", csv.display());
+        let (ok, _, err) = pg.psql(&["-c", &copy]);
+        assert!(ok, "{err}");
+        let q = sql(p, kind, "postgres", &t, &csv).unwrap_or_else(|e| panic!("{p} {kind}: {e}"));
+        let file = d.join(format!("{p}_{kind}.sql"));
+        std::fs::write(&file, &q).unwrap();
+        let (ok, out, err) = pg.psql(&["--csv", "-f", file.to_str().unwrap()]);
+        assert!(ok, "postgres {p} {kind}: {err}");
+        let n = compare(&format!("postgres {p} {kind}"), &eval, &out);
+        println!("postgres {p} {kind}: {n} cells equal");
+    }
+}
+
+#[test]
+fn spark_sql_parses_with_sqlglot_spark_dialect() {
+    let present = Command::new("python3")
+        .args(["-c", "import sqlglot"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !present {
+        return skip("sqlglot (python3 -c 'import sqlglot')");
+    }
+    let d = dir("spark");
+    for &(p, kind, max) in COMPILED {
+        let (csv, _) = register(&d, p, kind, 20.min(max));
+        let q =
+            sql(p, kind, "spark", "register", &csv).unwrap_or_else(|e| panic!("{p} {kind}: {e}"));
+        let file = d.join(format!("{p}_{kind}.sql"));
+        std::fs::write(&file, &q).unwrap();
+        let check = "import sys, sqlglot; sqlglot.parse_one(open(sys.argv[1], encoding='utf-8').read(), read='spark', error_level=sqlglot.ErrorLevel.RAISE)";
+        let (ok, _, err) = run(Command::new("python3").args(["-c", check]).arg(&file));
+        assert!(ok, "spark {p} {kind}: {err}");
+    }
+}
+
+/// The kinds that have no query: the exact diagnostic, so that the set is known.
+#[test]
+fn kinds_without_a_query_say_why() {
+    let d = dir("refused");
+    let cases: &[(&str, &str, u64, &str)] = &[
+        (
+            "xinjiang",
+            "考核项目",
+            50,
+            "error[ZC1002]: a rule of `考核项目` uses a streak of a subject without yearly values",
+        ),
+        (
+            "zezhou",
+            "县",
+            50,
+            "zezhou.zc:88:4: error[ZC1002]: a rule of `县` uses a streak of a subject without yearly values",
+        ),
+        ("provincial", "县", 50, "error[ZC1002]: a rule of `县` uses a streak"),
+    ];
+    for &(p, kind, n, want) in cases {
+        let (csv, _) = register(&d, p, kind, n);
+        let err = sql(p, kind, "duckdb", "register", &csv)
+            .err()
+            .unwrap_or_else(|| panic!("{p} {kind} compiled"));
+        assert!(err.contains(want), "{p} {kind}: {err}");
+    }
+}
+
+/// Figures worked out by hand from zezhou's 二(一)3 and 二(二)6, in DuckDB: 20 元/㎡ for a
+/// 市级 incubator or above, 10 元/㎡ more from 省级; 30% of the cost of a 全县 transfer capped at
+/// 50万元, 20% of a 市及市外 one capped at 30万元; a missing cost gives no amount (NULL).
+#[test]
+fn duckdb_hand_computed_zezhou_rows() {
+    if !duckdb_present() {
+        return skip("DuckDB (python3 -c 'import duckdb')");
+    }
+    let d = dir("hand");
+    // The parameters file `gen` writes beside its register.
+    let (gen_csv, _) = register(&d, "zezhou", "企业", 3);
+    let header = std::fs::read_to_string(&gen_csv).unwrap().lines().next().unwrap().to_string();
+    let csv = d.join("hand.csv");
+    let rows = [
+        "甲,国家级,,,31,0,0,0,是,市及市外,53500.61,市级专精特新,2022,0,,0",
+        "乙,市级,,,953,0,0,0,是,全县,2000000,市级专精特新,2022,0,,0",
+        "丙,省级,,,100,0,0,0,是,市及市外,2000000,市级专精特新,2022,0,,0",
+        "丁,省级,,,100.5,0,0,0,是,全县,,市级专精特新,2022,0,,0",
+        "戊,市级,,,0,0,0,0,否,全县,1000,市级专精特新,2022,0,,0",
+    ];
+    std::fs::write(&csv, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
+    std::fs::copy(d.join("zezhou_企业.参数.csv"), d.join("hand.参数.csv")).unwrap();
+    let table = format!("read_csv('{}', all_varchar = true, header = true)", csv.display());
+    let q = sql("zezhou", "企业", "duckdb", &table, &csv).unwrap();
+    let file = d.join("hand.sql");
+    std::fs::write(&file, &q).unwrap();
+    let script = d.join("run.py");
+    std::fs::write(&script, DUCK).unwrap();
+    let (ok, out, err) = run(Command::new("python3").arg(&script).arg(&file));
+    assert!(ok, "{err}");
+    let t = table_of(&out);
+    let cell = |id: &str, col: &str| norm(&t[&(id.to_string(), col.to_string())]);
+    // 二(一)3: 20 × area, and 10 × area more from 省级.
+    assert_eq!(cell("甲", "孵化载体补助"), "620");
+    assert_eq!(cell("甲", "孵化载体省级以上补助"), "310");
+    assert_eq!(cell("乙", "孵化载体补助"), "19060");
+    assert_eq!(cell("乙", "孵化载体省级以上补助"), "0");
+    assert_eq!(cell("丁", "孵化载体补助"), "2010");
+    assert_eq!(cell("丁", "孵化载体省级以上补助"), "1005");
+    // 二(二)6: 53,500.61 × 20% = 10,700.122 (no rounding written); 2,000,000 × 30% = 600,000
+    // capped at 500,000; 2,000,000 × 20% = 400,000 capped at 300,000; no cost, no amount;
+    // a project that does not qualify, 0.
+    assert_eq!(cell("甲", "科技成果转化补助"), "10700.122");
+    assert_eq!(cell("乙", "科技成果转化补助"), "500000");
+    assert_eq!(cell("丙", "科技成果转化补助"), "300000");
+    assert_eq!(cell("丁", "科技成果转化补助"), "");
+    assert_eq!(cell("戊", "科技成果转化补助"), "0");
+    // And eval agrees cell for cell.
+    let (_, eval, err) = run(Command::new(Z)
+        .args(["eval", &policy("zezhou"), "--kind", "企业", "--format", "csv", "--data"])
+        .arg(&csv));
+    assert!(!eval.is_empty(), "{err}");
+    compare("duckdb hand-made zezhou 企业", &eval, &out);
+}
+
+/// A CSV report as a map from (id, column) to cell.
+fn table_of(text: &str) -> std::collections::BTreeMap<(String, String), String> {
+    let t = table(text);
+    let mut m = std::collections::BTreeMap::new();
+    for row in &t[1..] {
+        for (h, c) in t[0].iter().zip(row) {
+            m.insert((row[0].clone(), h.clone()), c.clone());
+        }
+    }
+    m
+}
