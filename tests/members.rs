@@ -396,3 +396,71 @@ fn the_checker_on_owner_fields() {
     assert_eq!(c.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(), ["ZC0201"], "{c:?}");
     assert!(c[0].1.contains("not its rules"), "{c:?}");
 }
+
+/// `diff` reads the members beside the register for both versions (it answered `ZC0713` for
+/// every subject before). The new version pays 12% of each contract under a 400,000 元 cap:
+/// 甲公司 (3,500,000 元 domestic) 420,000 cut to 400,000, was 350,000, +50,000; 乙公司
+/// (6,000,000 元) 720,000 cut to 400,000, was 500,000, −100,000; 丙公司 0 both times. Total
+/// 850,000 → 800,000 元, −50,000.
+#[test]
+fn diff_with_members() {
+    let dir = TempDir::new("members-diff");
+    let policy = std::fs::read_to_string(POLICY).unwrap();
+    let changed = policy
+        .replace("金额 × 10%", "金额 × 12%")
+        .replace("最高不超过 50万元", "最高不超过 40万元");
+    assert_ne!(changed, policy);
+    let new = dir.write("new.zc", &changed);
+    let new = new.display().to_string();
+    let (status, out, err) =
+        zhengce(&["diff", POLICY, &new, "--data", DATA, "--format", "json", "--lang", "en"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert!(!err.contains("ZC0713"), "{err}");
+    let j: J = serde_json::from_str(&out).unwrap();
+    let award = &j["awards"][0];
+    assert_eq!(award["award"], "设备补助");
+    assert_eq!(d(award["before"].as_str().unwrap()), d("850000"));
+    assert_eq!(d(award["after"].as_str().unwrap()), d("800000"));
+    assert_eq!(d(award["delta"].as_str().unwrap()), d("-50000"));
+    assert_eq!(j["changed_subjects"], 2);
+    let change = |id: &str| {
+        let c = j["changes"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap();
+        (d(c["before"].as_str().unwrap()), d(c["after"].as_str().unwrap()))
+    };
+    assert_eq!(change("甲公司"), (d("350000"), d("400000")));
+    assert_eq!(change("乙公司"), (d("500000"), d("400000")));
+
+    // One subject's values under both versions, members read as well.
+    let (status, out, err) =
+        zhengce(&["diff", POLICY, &new, "--data", DATA, "--explain", "乙公司", "--lang", "en"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert!(!err.contains("ZC0713"), "{err}");
+    assert!(out.contains("500,000"), "{out}");
+    assert!(out.contains("400,000"), "{out}");
+}
+
+/// `zhengce test` evaluates a case over an owner register with its members: 甲公司's award
+/// is 10% of its domestic contracts, 100,000 + 250,000 = 350,000 元; a wrong expectation fails.
+#[test]
+fn test_cases_with_members() {
+    let dir = TempDir::new("members-test");
+    for f in ["member.zc", "member.企业.csv", "member.合同.csv"] {
+        dir.write(f, &std::fs::read_to_string(format!("tests/members/{f}")).unwrap());
+    }
+    let case = |amount: &str| {
+        format!(
+            "[[case]]\nname = \"甲公司\"\ndata = \"member.企业.csv\"\nsubject = \"甲公司\"\n\
+             [case.expect]\n\"设备补助\" = \"{amount}\"\n\"合同数\" = \"3个\"\n"
+        )
+    };
+    let policy = dir.path("member.zc").display().to_string();
+    let good = dir.write("good.test.toml", &case("350000元")).display().to_string();
+    let (status, out, err) = zhengce(&["test", &policy, "--tests", &good, "--lang", "en"]);
+    assert!(out.contains("1 passed, 0 failed"), "{out}{err}");
+    assert!(!err.contains("ZC0713"), "{err}");
+    assert_eq!(status, Status::Ok, "{out}{err}");
+    let bad = dir.write("bad.test.toml", &case("360000元")).display().to_string();
+    let (status, out, err) = zhengce(&["test", &policy, "--tests", &bad, "--lang", "en"]);
+    assert_ne!(status, Status::Ok, "{out}{err}");
+    assert!(out.contains("0 passed, 1 failed"), "{out}{err}");
+}

@@ -129,17 +129,26 @@ pub fn run(
             let load = |p: &Policy, c| {
                 eval::load(p, c, &args.data, Some(&kind), args.year, &args.params, &known)
             };
-            let loaded = match load(&new, &new_checked) {
+            let mut loaded = match load(&new, &new_checked) {
                 Ok(l) => l,
                 Err(d) => return fail(d, err),
             };
             let mut old_params = loaded.params.clone();
             old_params.retain(|name, _| stack::data_names(&old, &kind).contains(name));
             let old_subject = old_checked.scope.subject_names.get(&kind).copied();
-            let old_ev = Evaluator::new(&old, &old_checked, old_subject, old_params);
+            let mut old_ev = Evaluator::new(&old, &old_checked, old_subject, old_params);
             let mut new_ev =
                 Evaluator::new(&new, &new_checked, loaded.subject, loaded.params.clone());
             new_ev.param_gaps(&loaded.dataset.param_gaps);
+            if let Err(d) = add_members(
+                [(&old, &old_checked, &mut old_ev), (&new, &new_checked, &mut new_ev)],
+                &mut loaded,
+                &kind,
+                &known,
+                args,
+            ) {
+                return fail(d, err);
+            }
             let records = &loaded.dataset.records;
             let a = Interpreted::new(
                 &old_ev,
@@ -256,7 +265,12 @@ fn streamed(
     pools: &(Vec<crate::simulate::pools::Pool>, Vec<crate::simulate::pools::Pool>),
     lines: &[crate::simulate::pools::Line],
 ) -> Option<Result<Compared, Diagnostics>> {
-    if !super::stream::is_csv(&args.data) {
+    // A kind with members is evaluated in memory, with the members read beside the register:
+    // the streaming runner reads the owners alone.
+    if !super::stream::is_csv(&args.data)
+        || has_members(old_checked, kind)
+        || has_members(new_checked, kind)
+    {
         return None;
     }
     let mut schema = Schema::from_policy(new, kind).ok()?;
@@ -312,6 +326,48 @@ fn streamed(
             Some(Err(vec![crate::report::cannot_write(None, &e.to_string())].into()))
         }
     }
+}
+
+/// Whether subject `kind` of a policy has member kinds (`主体 合同 属于 企业 …`).
+fn has_members(checked: &crate::checker::Checked<'_>, kind: &str) -> bool {
+    checked
+        .scope
+        .subject_names
+        .get(kind)
+        .is_some_and(|sid| !checked.scope.member_kinds(*sid).is_empty())
+}
+
+/// Gives each version's evaluator the members of its member kinds, read beside the data file
+/// as `eval` reads them: each version by its own declarations, the owners those the new
+/// version loaded (the ones both versions evaluate).
+fn add_members<'c, 'p>(
+    versions: [(&'p Policy, &'c crate::checker::Checked<'p>, &mut Evaluator<'c, 'p>); 2],
+    loaded: &mut crate::engine::load::Loaded,
+    kind: &str,
+    known: &std::collections::BTreeSet<String>,
+    args: &DiffArgs,
+) -> Result<(), Diagnostics> {
+    for (policy, checked, ev) in versions {
+        let subject = checked.scope.subject_names.get(kind).copied();
+        if subject.is_none_or(|sid| checked.scope.member_kinds(sid).is_empty()) {
+            continue;
+        }
+        // The owners as this version knows their kind; the new version's id is put back after.
+        let theirs = std::mem::replace(&mut loaded.subject, subject);
+        let members = crate::engine::members::load_members(
+            policy,
+            checked,
+            &args.data,
+            loaded,
+            &args.params,
+            known,
+        );
+        loaded.subject = theirs;
+        for m in members? {
+            ev.add_members(m.kind, m.groups);
+        }
+    }
+    Ok(())
 }
 
 /// The span of the declaration of subject `kind` in a policy.
@@ -483,7 +539,7 @@ fn explain_one(
             err,
         );
     }
-    let loaded = match eval::load(
+    let mut loaded = match eval::load(
         new,
         new_checked,
         &args.data,
@@ -495,9 +551,8 @@ fn explain_one(
         Ok(l) => l,
         Err(d) => return fail(d, err),
     };
-    let records = &loaded.dataset.records;
-    let Some(record) = records.iter().find(|r| r.key == id) else {
-        let keys = records.iter().map(|r| r.key.as_str());
+    let Some(at) = loaded.dataset.records.iter().position(|r| r.key == id) else {
+        let keys = loaded.dataset.records.iter().map(|r| r.key.as_str());
         return fail(eval::no_subject(&args.data, id, keys), err);
     };
     let mut old_params = loaded.params.clone();
@@ -506,6 +561,18 @@ fn explain_one(
     let mut old_ev = Evaluator::new(old, old_checked, old_subject, old_params);
     let mut new_ev = Evaluator::new(new, new_checked, loaded.subject, loaded.params.clone());
     new_ev.param_gaps(&loaded.dataset.param_gaps);
+    if let Err(d) = add_members(
+        [(old, old_checked, &mut old_ev), (new, new_checked, &mut new_ev)],
+        &mut loaded,
+        kind,
+        known,
+        args,
+    ) {
+        return fail(d, err);
+    }
+    let Some(record) = loaded.dataset.records.get(at) else {
+        return fail(eval::no_subject(&args.data, id, std::iter::empty()), err);
+    };
     old_ev.show_working(true);
     new_ev.show_working(true);
     let (a, mut diags) = old_ev.evaluate(record, loaded.year);
