@@ -81,7 +81,7 @@ pub fn run(
     };
     let name =
         args.policy.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let first_year = args.data.as_deref().and_then(|p| first_year(p, &schema));
+    let yearly = args.data.as_deref().map(|p| yearly_columns(p, &schema)).unwrap_or_default();
     match crate::sql::to_sql(
         &policy,
         &checked,
@@ -91,7 +91,7 @@ pub fn run(
         year,
         &params,
         &name,
-        first_year,
+        &yearly,
     ) {
         Ok(q) => match &args.out {
             Some(path) => {
@@ -111,21 +111,24 @@ pub fn run(
     }
 }
 
-/// The earliest year a CSV register's columns give a yearly field for (as the register runner
-/// finds it): the year a total over the years from the subject's first starts from.
-fn first_year(data: &std::path::Path, schema: &Schema) -> Option<u16> {
+/// A CSV register's columns of yearly fields, as written, with their years: the earliest is
+/// the year a total over the years from the subject's first starts from (as the register
+/// runner finds it), and a subject's own first year is the earliest of them it gives a value in.
+fn yearly_columns(data: &std::path::Path, schema: &Schema) -> Vec<(String, u16)> {
     use std::io::BufRead as _;
-    let file = std::fs::File::open(data).ok()?;
+    let Ok(file) = std::fs::File::open(data) else { return Vec::new() };
     let mut line = String::new();
-    std::io::BufReader::new(file).read_line(&mut line).ok()?;
+    if std::io::BufReader::new(file).read_line(&mut line).is_err() {
+        return Vec::new();
+    }
     let mut reader = ::csv::ReaderBuilder::new().has_headers(false).from_reader(line.as_bytes());
-    let record = reader.records().next()?.ok()?;
+    let Some(Ok(record)) = reader.records().next() else { return Vec::new() };
     record
         .iter()
         .filter_map(|col| {
             let h = crate::data::header::parse_header(col);
             let yearly = |name: &str| schema.fields.iter().any(|f| f.name == name && f.by_year);
-            h.year_forms.iter().find(|(base, _)| yearly(base)).map(|(_, y)| *y)
+            h.year_forms.iter().find(|(base, _)| yearly(base)).map(|(_, y)| (col.to_string(), *y))
         })
-        .min()
+        .collect()
 }

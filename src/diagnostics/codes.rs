@@ -146,6 +146,8 @@ codes! {
     // --- policies compiled to SQL
     SqlNotCompiled = "ZC1001", Error, "主体类别的规则不能写成 SQL", "a subject kind's rules that do not compile to SQL";
     SqlInexact = "ZC1002", Error, "SQL 中不能精确计算的写法", "a construct SQL cannot compute exactly";
+    SqlMorePlaces = "ZC1003", Error, "单元格的小数位多于查询保留的位数", "a cell with more places than the query keeps";
+    SqlHanded = "ZC1004", Error, "查询留给 `zhengce eval` 计算的主体", "a subject the query leaves to `zhengce eval`";
 }
 
 impl Code {

@@ -102,6 +102,8 @@ pub fn explain(code: Code) -> &'static str {
         Code::SheetFull => include_str!("../../docs/codes/ZC0915.md"),
         Code::SqlNotCompiled => include_str!("../../docs/codes/ZC1001.md"),
         Code::SqlInexact => include_str!("../../docs/codes/ZC1002.md"),
+        Code::SqlMorePlaces => include_str!("../../docs/codes/ZC1003.md"),
+        Code::SqlHanded => include_str!("../../docs/codes/ZC1004.md"),
     }
 }
 

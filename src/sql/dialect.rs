@@ -27,12 +27,39 @@ impl Dialect {
         format!("CAST({v} AS {})", self.int_type())
     }
 
+    /// How a layer of the query is introduced: PostgreSQL computes each layer once
+    /// (`MATERIALIZED`), since it would otherwise put every layer's expressions into the next
+    /// and a deep program's expressions grow past its memory; DuckDB and Spark keep a layer's
+    /// columns as they are.
+    pub fn cte(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "AS MATERIALIZED (",
+            _ => "AS (",
+        }
+    }
+
+    /// 10^26 in the mantissa type (beyond an `i64` literal).
+    pub fn int_e26(self) -> String {
+        format!("CAST('100000000000000000000000000' AS {})", self.int_type())
+    }
+
     /// `a` divided by the positive constant `p`, truncated towards zero.
     pub fn div_trunc(self, a: &str, p: i64) -> String {
         match self {
             Dialect::DuckDb => format!("({a} // {})", self.int(p)),
             Dialect::Postgres => format!("div({a}, {})", self.int(p)),
             Dialect::Spark => format!("CAST({a} div {p} AS DECIMAL(38,0))"),
+        }
+    }
+
+    /// An integer expression that stops the query with the text `msg` (an SQL expression of
+    /// a text) in the engine's error: a cast of the text to an integer, which DuckDB and
+    /// PostgreSQL refuse with the text in the message, and Spark's `raise_error` (a cast there
+    /// gives `NULL` unless ANSI mode is on).
+    pub fn stop(self, msg: &str) -> String {
+        match self {
+            Dialect::Spark => format!("CAST(raise_error({msg}) AS INT)"),
+            _ => format!("CAST(({msg}) AS INTEGER)"),
         }
     }
 

@@ -13,6 +13,13 @@ use super::dialect::Dialect;
 /// What an instruction becomes: an expression, or the construct that has no exact SQL form.
 pub(crate) enum Sql {
     Expr(String),
+    /// An expression, except for the subjects where `when` holds: the machine hands those to
+    /// the interpreter (for `why`), and the query stops there rather than guess.
+    Handed {
+        expr: String,
+        when: String,
+        why: &'static str,
+    },
     Refused(&'static str, &'static str),
 }
 
@@ -46,6 +53,38 @@ fn round(d: Dialect, x: &str, step: i64, mode: RoundMode) -> String {
             "(CASE WHEN 2 * {r} < {s} THEN {down} WHEN 2 * {r} > {s} THEN {up} \
              WHEN {x} >= 0 THEN {up} ELSE {down} END)"
         ),
+    }
+}
+
+/// Whether `op` holds between the growth rate `n / b − 1` and `t` (at `shift` more places),
+/// as the machine decides it (`machine::cmp_ratio`): `n × 10^shift` against `(10^shift + t) × b`,
+/// sides swapped when `b` is negative; missing when the rate or `t` is, or `b` is 0. Where the
+/// interpreter's 28-place quotient could decide otherwise (`10^shift × (|b| + 10 |n|) ≥ 10^26`
+/// and the sides differ), the machine hands the subject to the interpreter.
+fn cmp_ratio(d: Dialect, [rate, n, b, t]: [String; 4], op: CmpOp, shift: u8) -> Sql {
+    let Some(p) = 10i64.checked_pow(u32::from(shift)) else {
+        return Sql::Refused("小数位过多的增长率比较", "a growth rate compared at too many places");
+    };
+    let p = d.int(p);
+    let diff = format!("(({n}) * {p} - ({p} + {t}) * ({b}))");
+    let signed = format!("(CASE WHEN {b} < 0 THEN -{diff} ELSE {diff} END)");
+    let bit = |o: std::cmp::Ordering| if op.holds(o) { 1 } else { 0 };
+    let expr = format!(
+        "(CASE WHEN {rate} IS NULL OR {t} IS NULL OR {b} = 0 THEN NULL \
+         WHEN {signed} < 0 THEN {} WHEN {signed} = 0 THEN {} ELSE {} END)",
+        bit(std::cmp::Ordering::Less),
+        bit(std::cmp::Ordering::Equal),
+        bit(std::cmp::Ordering::Greater)
+    );
+    let when = format!(
+        "({rate} IS NOT NULL AND {t} IS NOT NULL AND {b} <> 0 AND {diff} <> 0 \
+         AND (abs({b}) + 10 * abs({n})) * {p} >= {})",
+        d.int_e26()
+    );
+    Sql::Handed {
+        expr,
+        when,
+        why: "a growth rate too close to its threshold for the quotient to decide",
     }
 }
 
@@ -114,17 +153,26 @@ pub(crate) fn expr(d: Dialect, op: &Op, lists: &[u32], reg: &dyn Fn(u32) -> Stri
             let sum = if held.is_empty() { "0".to_string() } else { held.join(" + ") };
             format!("(CASE WHEN {sum} >= {need} THEN 1 ELSE 0 END)")
         }
-        Op::Ratio(..) | Op::CmpRatio { .. } => {
-            return Sql::Refused(
-                "增长率（28 位小数的商）",
-                "a growth rate (a quotient to 28 places)",
-            );
+        // A growth rate that is only compared: whether it has a value; a base of 0 is the
+        // interpreter's division by zero.
+        Op::Ratio(_, n, b) => {
+            let (n, b) = (reg(n), reg(b));
+            return Sql::Handed {
+                expr: format!("(CASE WHEN {n} IS NULL OR {b} IS NULL THEN NULL ELSE 1 END)"),
+                when: format!("({n} IS NOT NULL AND {b} = 0)"),
+                why: "a growth rate over a base of 0",
+            };
         }
-        Op::FallbackIf(..) => {
-            return Sql::Refused(
-                "没有逐年数据的连续年数（解释器逐年回溯）",
-                "a streak of a subject without yearly values (the interpreter follows it back)",
-            );
+        Op::CmpRatio { rate, n, b, t, op, shift, .. } => {
+            return cmp_ratio(d, [reg(rate), reg(n), reg(b), reg(t)], op, shift);
+        }
+        Op::FallbackIf(_, c) => {
+            let c = reg(c);
+            return Sql::Handed {
+                when: format!("coalesce({c}, 0) = 1"),
+                expr: c,
+                why: "a yearly function followed back before its data (no yearly value, or a total from before the register)",
+            };
         }
         Op::ToDec(..) | Op::Dec(..) | Op::DecCmp(..) => {
             return Sql::Refused("除法（28 位小数的商）", "a division (a quotient to 28 places)");

@@ -8,8 +8,9 @@
 //! hand a subject to the interpreter on an `i64` overflow the query still computes exactly),
 //! and divides by the scale once, in the output. [`dialect`] holds what differs between
 //! engines, [`expr`] one instruction, [`query`] the whole query, [`err`] the `ZC10xx`
-//! diagnostics. Instructions with no exact SQL form (a quotient to 28 places, a growth rate)
-//! are refused with `ZC1002`, never approximated.
+//! diagnostics. Instructions with no exact SQL form (a quotient to 28 places) are refused
+//! with `ZC1002`, never approximated; where the machine hands a subject to the interpreter,
+//! the query stops at that subject with `ZC1004`.
 
 pub mod dialect;
 mod err;
@@ -26,8 +27,10 @@ use crate::diagnostics::Diagnostics;
 pub use dialect::Dialect;
 pub use query::Header;
 
-/// The query for the subject kind `kind`: parameters and the evaluation year inlined; the
-/// register's yearly columns begin in `first_year` when known (then `累计` compiles).
+/// The query for the subject kind `kind`: parameters and the evaluation year inlined;
+/// `yearly` is the register's columns of yearly fields (as written, with their years), when
+/// known: the earliest year among them is the data's first (then `累计` and `连续年数`
+/// compile), and a subject's own first year of data is the earliest it gives a value in.
 #[expect(clippy::too_many_arguments, reason = "the command's options, each needed once")]
 pub fn to_sql(
     policy: &Policy,
@@ -38,15 +41,16 @@ pub fn to_sql(
     year: Option<u16>,
     params: &BTreeMap<String, Value>,
     policy_name: &str,
-    first_year: Option<u16>,
+    yearly: &[(String, u16)],
 ) -> Result<String, Diagnostics> {
+    let first_year = yearly.iter().map(|(_, y)| *y).min();
     let schema = Schema::from_policy(policy, kind)?;
     let Some(&sid) = checked.scope.subject_names.get(kind) else { return Err(Diagnostics::new()) };
     let prog = crate::compile::compile_for_data(policy, checked, sid, params, year, first_year)
         .map_err(|why| {
             Diagnostics::from(vec![err::not_compiled(policy, checked, sid, kind, &why)])
         })?;
-    let h = Header { policy: policy_name, kind, table, year, params };
+    let h = Header { policy: policy_name, kind, table, year, params, yearly };
     query::write(dialect, &prog, &schema, checked, &policy.file.text, &h).map_err(|rs| {
         Diagnostics::from(
             rs.iter()

@@ -19,6 +19,8 @@ pub struct Header<'a> {
     pub table: &'a str,
     pub year: Option<u16>,
     pub params: &'a BTreeMap<String, crate::data::Value>,
+    /// The register's columns of yearly fields, as written, with their years.
+    pub yearly: &'a [(String, u16)],
 }
 
 /// An instruction that has no exact SQL form: what it is, and the column (rule) it feeds.
@@ -39,11 +41,8 @@ fn number_cell(d: Dialect, col: &str, factor: rust_decimal::Decimal) -> String {
     // The factor at its own scale (0 for a whole number), so that the product keeps the
     // cell's 18 places and no more: DECIMAL(38,18) × DECIMAL(38,k) has k + 18 places.
     let m = format!("({v} * CAST('{factor}' AS DECIMAL(38,{})))", factor.scale());
-    format!(
-        "(CASE WHEN {m} <> floor({m}) THEN CAST(('ZC1003 more places than kept: ' || {col}) AS INTEGER) \
-         ELSE CAST({m} AS {}) END)",
-        d.int_type()
-    )
+    let stop = d.stop(&format!("'ZC1003 more places than kept: ' || {col}"));
+    format!("(CASE WHEN {m} <> floor({m}) THEN {stop} ELSE CAST({m} AS {}) END)", d.int_type())
 }
 
 fn list_case(d: Dialect, col: &str, values: &[String], other: Option<usize>) -> String {
@@ -136,6 +135,26 @@ pub fn write(
             FieldIn::Unused => {}
         }
     }
+    // The subject's own first year of data: the earliest year of a yearly column it gives a
+    // value in (missing when it gives none), as the register runner notes it.
+    if let Some(r) = prog.first_year {
+        let mut years: Vec<&(String, u16)> = h.yearly.iter().collect();
+        years.sort_by_key(|(col, y)| (*y, col.clone()));
+        let mut e = String::from("(CASE");
+        for (col, y) in &years {
+            let _ = write!(
+                e,
+                " WHEN NULLIF(TRIM({}), '') IS NOT NULL THEN {}",
+                d.ident(col),
+                d.int(i64::from(*y))
+            );
+        }
+        e.push_str(&format!(" ELSE CAST(NULL AS {}) END)", d.int_type()));
+        src_cols.push((r, e));
+        if let Some(l) = layer.get_mut(r as usize) {
+            *l = Some(0);
+        }
+    }
     let init = |r: u32| prog.init.get(r as usize).copied().unwrap_or(Cv::Missing);
     let operand = |r: u32, layer: &[Option<usize>]| match layer.get(r as usize).copied().flatten() {
         Some(_) => reg_name(r),
@@ -144,6 +163,10 @@ pub fn write(
     let mut layers: Vec<Vec<(u32, String)>> = Vec::new();
     let mut refused: Vec<(u32, (&'static str, &'static str))> = Vec::new();
     let mut deps: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    // Where the machine hands a subject to the interpreter (a yearly function it follows back
+    // through the years, a growth rate the quotient decides): the query stops there, naming
+    // the subject and why, rather than guess.
+    let mut handed: Vec<(String, &'static str)> = Vec::new();
     for op in &prog.ops {
         let dst = crate::compile::dst(op);
         let ops = crate::compile::operands(op, &prog.lists);
@@ -157,7 +180,15 @@ pub fn write(
             let l = &layer;
             expr(d, op, &prog.lists, &|r| operand(r, l))
         };
+        let text = match text {
+            Sql::Handed { expr, when, why } => {
+                handed.push((when, why));
+                Sql::Expr(expr)
+            }
+            other => other,
+        };
         match text {
+            Sql::Handed { .. } => {}
             Sql::Expr(e) => {
                 while layers.len() < at {
                     layers.push(Vec::new());
@@ -246,7 +277,8 @@ pub fn write(
     let key =
         schema.key_field().map(|k| d.ident(&header_text(&k.name, None, k.unit_text().as_deref())));
     let key_sql = key.clone().unwrap_or_else(|| "NULL".into());
-    let _ = write!(q, "WITH src AS (\n  SELECT {key_sql} AS subject_id");
+    let cte = d.cte();
+    let _ = write!(q, "WITH src {cte}\n  SELECT {key_sql} AS subject_id");
     for (r, e) in &src_cols {
         let _ = write!(q, ",\n    {e} AS {}", reg_name(*r));
     }
@@ -254,7 +286,7 @@ pub fn write(
     let mut prev = "src".to_string();
     for (i, cols) in layers.iter().enumerate() {
         let name = format!("l{}", i + 1);
-        let _ = write!(q, ",\n{name} AS (\n  SELECT {prev}.*");
+        let _ = write!(q, ",\n{name} {cte}\n  SELECT {prev}.*");
         for (r, e) in cols {
             let _ = write!(q, ",\n    {e} AS {}", reg_name(*r));
         }
@@ -303,7 +335,19 @@ pub fn write(
             d.ident(&c.name)
         );
     }
-    let _ = writeln!(q, "\nFROM {prev}\nORDER BY 1;");
+    let _ = write!(q, "\nFROM {prev}");
+    if !handed.is_empty() {
+        let mut case = String::from("(CASE");
+        for (when, why) in &handed {
+            let stop = d.stop(&format!(
+                "'ZC1004 subject ' || coalesce(subject_id, '') || {}",
+                d.text(&format!(": {why}; evaluate it with zhengce eval"))
+            ));
+            let _ = write!(case, "\n    WHEN {when} THEN {stop}");
+        }
+        let _ = write!(q, "\nWHERE {case}\n    ELSE 1 END) = 1");
+    }
+    let _ = writeln!(q, "\nORDER BY 1;");
     Ok(q)
 }
 
