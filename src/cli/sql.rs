@@ -40,18 +40,18 @@ pub fn run(
         Ok(s) => s,
         Err(d) => return fail(err, settings, d),
     };
+    // The policies the stacking rules import, computed beside it; their columns and
+    // parameters are known in the register.
+    let imported = match crate::engine::imports::imports(&policy, kind) {
+        Ok(i) => i,
+        Err(d) => return fail(err, settings, d),
+    };
+    let others = crate::engine::imports::imported_names(&policy, kind);
     // The parameters and year as `eval` takes them: from the register's sample when given.
     let (params, year) = match &args.data {
         Some(data) => {
-            match eval::load(
-                &policy,
-                &checked,
-                data,
-                Some(kind),
-                args.year,
-                &args.params,
-                &BTreeSet::new(),
-            ) {
+            match eval::load(&policy, &checked, data, Some(kind), args.year, &args.params, &others)
+            {
                 Ok(l) => (l.params, l.year),
                 Err(d) => return fail(err, settings, d),
             }
@@ -65,7 +65,7 @@ pub fn run(
                 params: vec![crate::data::Value::Missing; schema.params.len()],
                 param_gaps: Vec::new(),
             };
-            match eval::params(&ds, &args.params, &BTreeSet::new()) {
+            match eval::params(&ds, &args.params, &others) {
                 Ok(p) => (
                     p.into_iter().filter(|(_, v)| *v != crate::data::Value::Missing).collect(),
                     args.year,
@@ -82,6 +82,34 @@ pub fn run(
     let name =
         args.policy.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let yearly = args.data.as_deref().map(|p| yearly_columns(p, &schema)).unwrap_or_default();
+    let ichecked: Vec<_> = imported.iter().map(|i| crate::checker::check(&i.policy).0).collect();
+    let mut known = crate::engine::imports::data_names(&policy, kind);
+    known.extend(others.iter().cloned());
+    let mut inputs = Vec::new();
+    for (imp, ic) in imported.iter().zip(&ichecked) {
+        // Its kind of the same name, or its only kind (as `eval` evaluates it).
+        let kinds = imp.policy.subject_names();
+        let ikind = match (kinds.iter().find(|k| **k == kind), kinds.as_slice()) {
+            (Some(k), _) | (None, [k]) => (*k).to_string(),
+            (None, _) => continue,
+        };
+        let (iparams, iyear) = match imported_params(&imp.policy, ic, &ikind, args, &known) {
+            Ok(p) => p,
+            Err(d) => return fail(err, settings, d),
+        };
+        inputs.push((imp, ic, ikind, iparams, iyear));
+    }
+    let imports: Vec<crate::sql::Import<'_>> = inputs
+        .iter()
+        .map(|(imp, ic, ikind, iparams, iyear)| crate::sql::Import {
+            alias: &imp.alias,
+            policy: &imp.policy,
+            checked: ic,
+            kind: ikind,
+            params: iparams,
+            year: *iyear,
+        })
+        .collect();
     match crate::sql::to_sql(
         &policy,
         &checked,
@@ -92,6 +120,7 @@ pub fn run(
         &params,
         &name,
         &yearly,
+        &imports,
     ) {
         Ok(q) => match &args.out {
             Some(path) => {
@@ -109,6 +138,32 @@ pub fn run(
         },
         Err(d) => fail(err, settings, d),
     }
+}
+
+/// An imported policy's parameters and year, as `eval` takes them: from the register's sample
+/// (`--data`) and the command line.
+fn imported_params(
+    policy: &crate::ast::Policy,
+    checked: &crate::checker::Checked<'_>,
+    kind: &str,
+    args: &SqlArgs,
+    known: &BTreeSet<String>,
+) -> Result<(std::collections::BTreeMap<String, crate::data::Value>, Option<u16>), Diagnostics> {
+    if let Some(data) = &args.data {
+        let l = eval::load(policy, checked, data, Some(kind), args.year, &args.params, known)?;
+        return Ok((l.params, l.year));
+    }
+    let schema = Schema::from_policy(policy, kind)?;
+    let ds = Dataset {
+        subject: kind.to_string(),
+        fields: Vec::new(),
+        records: Vec::new(),
+        param_names: schema.params.iter().map(|p| p.name.clone()).collect(),
+        params: vec![crate::data::Value::Missing; schema.params.len()],
+        param_gaps: Vec::new(),
+    };
+    let p = eval::params(&ds, &args.params, known)?;
+    Ok((p.into_iter().filter(|(_, v)| *v != crate::data::Value::Missing).collect(), args.year))
 }
 
 /// A CSV register's columns of yearly fields, as written, with their years: the earliest is

@@ -143,7 +143,7 @@ struct Rule<'p> {
 }
 
 /// Where a member's amount comes from.
-enum Source {
+pub enum Source {
     /// This policy's award: the definitions named so.
     Local(Vec<DefId>),
     /// An imported policy's award: its alias and name.
@@ -200,6 +200,12 @@ impl<'p> Stacking<'p> {
             }
         }
         out
+    }
+
+    /// The rules, in order: each one's name, how it combines, and its members (the name as the
+    /// rule writes it, and where the amount comes from).
+    pub fn rules(&self) -> impl Iterator<Item = (&str, StackMode, &[(String, Source)])> {
+        self.rules.iter().map(|r| (r.decl.name.node.as_str(), r.decl.mode, r.members.as_slice()))
     }
 
     /// The names of the rules, in order.

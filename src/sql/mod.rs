@@ -24,13 +24,29 @@ use crate::checker::Checked;
 use crate::data::{Schema, Value};
 use crate::diagnostics::Diagnostics;
 
+use crate::eval::stack::{Source, Stacking};
 pub use dialect::Dialect;
 pub use query::Header;
+use query::{Beside, Part, Refusal, StackColumn};
+
+/// A policy the stacking rules import (`引用 "zezhou.zc" 为 泽州`), computed beside the policy
+/// on the same rows: its alias, the policy checked, its subject kind for the rows, and the
+/// parameters and year it is evaluated with (as `eval` takes them).
+pub struct Import<'a> {
+    pub alias: &'a str,
+    pub policy: &'a Policy,
+    pub checked: &'a Checked<'a>,
+    pub kind: &'a str,
+    pub params: &'a BTreeMap<String, Value>,
+    pub year: Option<u16>,
+}
 
 /// The query for the subject kind `kind`: parameters and the evaluation year inlined;
 /// `yearly` is the register's columns of yearly fields (as written, with their years), when
 /// known: the earliest year among them is the data's first (then `累计` and `连续年数`
 /// compile), and a subject's own first year of data is the earliest it gives a value in.
+/// The stacking rules for the kind are columns too, the imported policies' awards they name
+/// computed beside the policy's (`imports`).
 #[expect(clippy::too_many_arguments, reason = "the command's options, each needed once")]
 pub fn to_sql(
     policy: &Policy,
@@ -42,6 +58,7 @@ pub fn to_sql(
     params: &BTreeMap<String, Value>,
     policy_name: &str,
     yearly: &[(String, u16)],
+    imports: &[Import<'_>],
 ) -> Result<String, Diagnostics> {
     let first_year = yearly.iter().map(|(_, y)| *y).min();
     let schema = Schema::from_policy(policy, kind)?;
@@ -50,12 +67,94 @@ pub fn to_sql(
         .map_err(|why| {
             Diagnostics::from(vec![err::not_compiled(policy, checked, sid, kind, &why)])
         })?;
-    let h = Header { policy: policy_name, kind, table, year, params, yearly };
-    query::write(dialect, &prog, &schema, checked, &policy.file.text, &h).map_err(|rs| {
+    let refused = |policy: &Policy, checked: &Checked<'_>, sid, prog, rs: Vec<Refusal>| {
         Diagnostics::from(
             rs.iter()
-                .map(|r| err::refused(policy, checked, sid, &prog, dialect, r))
+                .map(|r| err::refused(policy, checked, sid, prog, dialect, r))
                 .collect::<Vec<_>>(),
         )
-    })
+    };
+    let main = Part::lower(dialect, &prog, &schema, yearly, "")
+        .map_err(|rs| refused(policy, checked, sid, &prog, rs))?;
+    let stacking = Stacking::new(policy, checked, kind);
+    // The imported policies the stacking rules take awards from, each compiled for its kind.
+    let mut compiled = Vec::new();
+    for imp in imports {
+        if stacking.imported_awards(imp.alias).is_empty() {
+            continue;
+        }
+        let ischema = Schema::from_policy(imp.policy, imp.kind)?;
+        let Some(&isid) = imp.checked.scope.subject_names.get(imp.kind) else {
+            return Err(Diagnostics::new());
+        };
+        let iprog = crate::compile::compile_for_data(
+            imp.policy,
+            imp.checked,
+            isid,
+            imp.params,
+            imp.year,
+            first_year,
+        )
+        .map_err(|why| {
+            Diagnostics::from(vec![err::not_compiled(
+                imp.policy,
+                imp.checked,
+                isid,
+                imp.kind,
+                &why,
+            )])
+        })?;
+        compiled.push((imp, isid, iprog, ischema));
+    }
+    let mut beside = Vec::new();
+    for (k, (imp, isid, iprog, ischema)) in compiled.iter().enumerate() {
+        let part = Part::lower(dialect, iprog, ischema, yearly, &format!("i{}_", k + 1))
+            .map_err(|rs| refused(imp.policy, imp.checked, *isid, iprog, rs))?;
+        beside.push(Beside { alias: imp.alias, part });
+    }
+    let mut stacks = Vec::new();
+    for (name, mode, members) in stacking.rules() {
+        let mut cols = Vec::new();
+        for (member, source) in members {
+            let money = |c: &crate::compile::Column| {
+                matches!(c.ty, crate::compile::Ty::Num(_)) && c.dim == crate::units::Dim::MONEY
+            };
+            // As `eval` reads an award's amount: the last of its rules with a money value.
+            let found = match source {
+                Source::Local(defs) => prog
+                    .columns
+                    .iter()
+                    .rposition(|c| defs.contains(&c.def) && money(c))
+                    .map(|i| (None, i)),
+                Source::Imported(alias, award) => {
+                    beside.iter().position(|b| b.alias == alias).and_then(|k| {
+                        let cols = &beside.get(k)?.part.program().columns;
+                        cols.iter()
+                            .rposition(|c| c.name == *award && money(c))
+                            .map(|i| (Some(k), i))
+                    })
+                }
+                Source::Other => None,
+            };
+            let Some(found) = found else {
+                let why = crate::compile::NotCompiled {
+                    rule: None,
+                    message: format!(
+                        "the stacking rule `{name}` names `{member}`, which has no column"
+                    ),
+                };
+                return Err(Diagnostics::from(vec![err::not_compiled(
+                    policy, checked, sid, kind, &why,
+                )]));
+            };
+            cols.push(found);
+        }
+        stacks.push(StackColumn {
+            name: name.to_string(),
+            exclusive: mode == crate::ast::StackMode::Exclusive,
+            members: cols,
+        });
+    }
+    let h = Header { policy: policy_name, kind, table, year, params, yearly };
+    Ok(query::write(&main, &beside, &stacks, checked, &schema, &policy.file.text, &h))
 }

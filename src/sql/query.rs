@@ -29,10 +29,6 @@ pub struct Refusal {
     pub column: Option<usize>,
 }
 
-fn reg_name(r: u32) -> String {
-    format!("r{r}")
-}
-
 /// The mantissa of one cell of a number field: the cell in the header's unit, times the unit's
 /// base scale and 10^scale; a cell with more places than that is refused by the engine (a cast
 /// of a text naming the cell fails) rather than rounded.
@@ -90,120 +86,99 @@ fn cv_literal(d: Dialect, v: Cv) -> String {
     }
 }
 
-/// Writes the query, or returns the instructions that have no exact SQL form.
-pub fn write(
+/// One compiled program's share of the query: its cells read from the table, its instructions
+/// in layers, and where it hands a subject to the interpreter; its registers are named
+/// `{prefix}r{n}`, so that the programs of imported policies sit beside the policy's.
+pub struct Part<'a> {
+    prog: &'a Program,
+    prefix: String,
+    /// The layer a register is computed in: 0 for cells, none for constants.
+    layer: Vec<Option<usize>>,
+    src_cols: Vec<(u32, String)>,
+    layers: Vec<Vec<(u32, String)>>,
+    /// Where the machine hands a subject to the interpreter (a yearly function it follows back
+    /// through the years, a growth rate the quotient decides): the query stops there, naming
+    /// the subject and why, rather than guess.
+    handed: Vec<(String, &'static str)>,
     d: Dialect,
-    prog: &Program,
-    schema: &Schema,
-    checked: &Checked<'_>,
-    source: &str,
-    h: &Header<'_>,
-) -> Result<String, Vec<Refusal>> {
-    let n = prog.types.len().max(prog.init.len());
-    // The layer a register is computed in: 0 for cells, none for constants.
-    let mut layer: Vec<Option<usize>> = vec![None; n];
-    let mut src_cols: Vec<(u32, String)> = Vec::new();
-    for (i, f) in prog.fields.iter().enumerate() {
-        let Some(spec) = schema.fields.get(i) else { continue };
-        let unit = spec.unit_text();
-        let col = |year: Option<u16>| d.ident(&header_text(&spec.name, year, unit.as_deref()));
-        let mut one = |reg: u32, s: Scalar, year: Option<u16>| {
-            src_cols.push((reg, scalar_cell(d, &col(year), &s, &spec.kind)));
-            if let Some(l) = layer.get_mut(reg as usize) {
-                *l = Some(0);
+}
+
+impl<'a> Part<'a> {
+    /// The compiled program.
+    pub fn program(&self) -> &'a Program {
+        self.prog
+    }
+
+    fn name(&self, r: u32) -> String {
+        format!("{}r{r}", self.prefix)
+    }
+
+    /// A register as an operand: its column, or the constant it holds.
+    fn operand(&self, r: u32) -> String {
+        match self.layer.get(r as usize).copied().flatten() {
+            Some(_) => self.name(r),
+            None => {
+                cv_literal(self.d, self.prog.init.get(r as usize).copied().unwrap_or(Cv::Missing))
             }
-        };
-        match f {
-            FieldIn::Num { reg, scale } => one(*reg, Scalar::Num { scale: *scale }, None),
-            FieldIn::Bool { reg } => one(*reg, Scalar::Bool, None),
-            FieldIn::Year { reg } => one(*reg, Scalar::Year, None),
-            FieldIn::Date { reg } => one(*reg, Scalar::Date, None),
-            FieldIn::Enum { reg, values } => {
-                one(*reg, Scalar::Enum { values: values.clone() }, None)
-            }
-            FieldIn::Text { reg, values } => {
-                src_cols.push((*reg, list_case(d, &col(None), values, Some(values.len()))));
-                if let Some(l) = layer.get_mut(*reg as usize) {
-                    *l = Some(0);
-                }
-            }
-            FieldIn::Yearly { scalar, years } => {
-                for (y, reg) in years {
-                    one(*reg, scalar.clone(), Some(*y));
-                }
-            }
-            FieldIn::Unused => {}
         }
     }
-    // The subject's own first year of data: the earliest year of a yearly column it gives a
-    // value in (missing when it gives none), as the register runner notes it.
-    if let Some(r) = prog.first_year {
-        let mut years: Vec<&(String, u16)> = h.yearly.iter().collect();
-        years.sort_by_key(|(col, y)| (*y, col.clone()));
-        let mut e = String::from("(CASE");
-        for (col, y) in &years {
-            let _ = write!(
-                e,
-                " WHEN NULLIF(TRIM({}), '') IS NOT NULL THEN {}",
-                d.ident(col),
-                d.int(i64::from(*y))
-            );
-        }
-        e.push_str(&format!(" ELSE CAST(NULL AS {}) END)", d.int_type()));
-        src_cols.push((r, e));
-        if let Some(l) = layer.get_mut(r as usize) {
-            *l = Some(0);
-        }
-    }
-    let init = |r: u32| prog.init.get(r as usize).copied().unwrap_or(Cv::Missing);
-    let operand = |r: u32, layer: &[Option<usize>]| match layer.get(r as usize).copied().flatten() {
-        Some(_) => reg_name(r),
-        None => cv_literal(d, init(r)),
-    };
-    let mut layers: Vec<Vec<(u32, String)>> = Vec::new();
-    let mut refused: Vec<(u32, (&'static str, &'static str))> = Vec::new();
-    let mut deps: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-    // Where the machine hands a subject to the interpreter (a yearly function it follows back
-    // through the years, a growth rate the quotient decides): the query stops there, naming
-    // the subject and why, rather than guess.
-    let mut handed: Vec<(String, &'static str)> = Vec::new();
-    for op in &prog.ops {
-        let dst = crate::compile::dst(op);
-        let ops = crate::compile::operands(op, &prog.lists);
-        deps.insert(dst, ops.clone());
-        let at = 1 + ops
-            .iter()
-            .filter_map(|r| layer.get(*r as usize).copied().flatten())
-            .max()
-            .unwrap_or(0);
-        let text = {
-            let l = &layer;
-            expr(d, op, &prog.lists, &|r| operand(r, l))
+
+    /// The program's share of the query, or the instructions that have no exact SQL form;
+    /// `yearly` is the register's columns of yearly fields, as written, with their years.
+    pub fn lower(
+        d: Dialect,
+        prog: &'a Program,
+        schema: &Schema,
+        yearly: &[(String, u16)],
+        prefix: &str,
+    ) -> Result<Part<'a>, Vec<Refusal>> {
+        let n = prog.types.len().max(prog.init.len());
+        let mut part = Part {
+            prog,
+            prefix: prefix.to_string(),
+            layer: vec![None; n],
+            src_cols: Vec::new(),
+            layers: Vec::new(),
+            handed: Vec::new(),
+            d,
         };
-        let text = match text {
-            Sql::Handed { expr, when, why } => {
-                handed.push((when, why));
-                Sql::Expr(expr)
+        part.cells(schema, yearly);
+        let mut refused: Vec<(u32, (&'static str, &'static str))> = Vec::new();
+        let mut deps: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        for op in &prog.ops {
+            let dst = crate::compile::dst(op);
+            let ops = crate::compile::operands(op, &prog.lists);
+            deps.insert(dst, ops.clone());
+            let at = 1 + ops
+                .iter()
+                .filter_map(|r| part.layer.get(*r as usize).copied().flatten())
+                .max()
+                .unwrap_or(0);
+            let text = expr(d, op, &prog.lists, &|r| part.operand(r));
+            let e = match text {
+                Sql::Handed { expr, when, why } => {
+                    part.handed.push((when, why));
+                    expr
+                }
+                Sql::Expr(e) => e,
+                Sql::Refused(zh, en) => {
+                    refused.push((dst, (zh, en)));
+                    continue;
+                }
+            };
+            while part.layers.len() < at {
+                part.layers.push(Vec::new());
             }
-            other => other,
-        };
-        match text {
-            Sql::Handed { .. } => {}
-            Sql::Expr(e) => {
-                while layers.len() < at {
-                    layers.push(Vec::new());
-                }
-                if let Some(v) = layers.get_mut(at - 1) {
-                    v.push((dst, e));
-                }
-                if let Some(l) = layer.get_mut(dst as usize) {
-                    *l = Some(at);
-                }
+            if let Some(v) = part.layers.get_mut(at - 1) {
+                v.push((dst, e));
             }
-            Sql::Refused(zh, en) => refused.push((dst, (zh, en))),
+            if let Some(l) = part.layer.get_mut(dst as usize) {
+                *l = Some(at);
+            }
         }
-    }
-    if !refused.is_empty() {
+        if refused.is_empty() {
+            return Ok(part);
+        }
         // The first column that reads each refused instruction.
         let reaches = |col: u32, target: u32| {
             let mut stack = vec![col];
@@ -218,14 +193,129 @@ pub fn write(
             }
             false
         };
-        return Err(refused
+        Err(refused
             .into_iter()
             .map(|(dst, what)| Refusal {
                 what,
                 column: prog.columns.iter().position(|c| reaches(c.reg, dst)),
             })
-            .collect());
+            .collect())
     }
+
+    /// The cells the program reads, and the subject's own first year of data.
+    fn cells(&mut self, schema: &Schema, yearly: &[(String, u16)]) {
+        let d = self.d;
+        for (i, f) in self.prog.fields.iter().enumerate() {
+            let Some(spec) = schema.fields.get(i) else { continue };
+            let unit = spec.unit_text();
+            let col = |year: Option<u16>| d.ident(&header_text(&spec.name, year, unit.as_deref()));
+            let mut read: Vec<(u32, String)> = Vec::new();
+            let mut one = |reg: u32, s: Scalar, year: Option<u16>| {
+                read.push((reg, scalar_cell(d, &col(year), &s, &spec.kind)));
+            };
+            match f {
+                FieldIn::Num { reg, scale } => one(*reg, Scalar::Num { scale: *scale }, None),
+                FieldIn::Bool { reg } => one(*reg, Scalar::Bool, None),
+                FieldIn::Year { reg } => one(*reg, Scalar::Year, None),
+                FieldIn::Date { reg } => one(*reg, Scalar::Date, None),
+                FieldIn::Enum { reg, values } => {
+                    one(*reg, Scalar::Enum { values: values.clone() }, None)
+                }
+                FieldIn::Text { reg, values } => {
+                    read.push((*reg, list_case(d, &col(None), values, Some(values.len()))));
+                }
+                FieldIn::Yearly { scalar, years } => {
+                    for (y, reg) in years {
+                        one(*reg, scalar.clone(), Some(*y));
+                    }
+                }
+                FieldIn::Unused => {}
+            }
+            for (reg, e) in read {
+                self.cell(reg, e);
+            }
+        }
+        // The subject's own first year of data: the earliest year of a yearly column it gives
+        // a value in (missing when it gives none), as the register runner notes it.
+        if let Some(r) = self.prog.first_year {
+            let mut years: Vec<&(String, u16)> = yearly.iter().collect();
+            years.sort_by_key(|(col, y)| (*y, col.clone()));
+            let mut e = String::from("(CASE");
+            for (col, y) in &years {
+                let _ = write!(
+                    e,
+                    " WHEN NULLIF(TRIM({}), '') IS NOT NULL THEN {}",
+                    d.ident(col),
+                    d.int(i64::from(*y))
+                );
+            }
+            let _ = write!(e, " ELSE CAST(NULL AS {}) END)", d.int_type());
+            self.cell(r, e);
+        }
+    }
+
+    fn cell(&mut self, reg: u32, e: String) {
+        self.src_cols.push((reg, e));
+        if let Some(l) = self.layer.get_mut(reg as usize) {
+            *l = Some(0);
+        }
+    }
+
+    /// A column's value in the output: a number divided by its scale once, a condition
+    /// `true`/`false`, a grade or an enumeration value its name.
+    fn output(&self, c: &crate::compile::Column, checked: &Checked<'_>) -> String {
+        let v = self.operand(c.reg);
+        match c.ty {
+            Ty::Num(s) => scaled_out(&v, s),
+            Ty::Bool => format!("(CASE {v} WHEN 1 THEN 'true' WHEN 0 THEN 'false' END)"),
+            Ty::Enum(e) => {
+                let values =
+                    checked.scope.enums.get(e).map(|e| e.values.clone()).unwrap_or_default();
+                list_out(self.d, &v, &values)
+            }
+            Ty::Year | Ty::Date | Ty::Text(_) | Ty::Ratio | Ty::Dec => v,
+        }
+    }
+}
+
+/// A mantissa at scale `s` as the exact decimal it stands for.
+fn scaled_out(v: &str, s: u32) -> String {
+    if s == 0 {
+        format!("CAST({v} AS DECIMAL(38,0))")
+    } else {
+        format!("(CAST({v} AS DECIMAL(38,0)) * CAST('1e-{s}' AS DECIMAL(38,{s})))")
+    }
+}
+
+/// An imported policy's program beside the policy's, under the alias the stacking rules give it.
+pub struct Beside<'a> {
+    /// The alias (`泽州`).
+    pub alias: &'a str,
+    /// Its share of the query.
+    pub part: Part<'a>,
+}
+
+/// A stacking rule (`叠加`) as a column: its name, whether only the highest is paid, and where
+/// each member's amount is (the part, `None` for the policy's own, and the column).
+pub struct StackColumn {
+    pub name: String,
+    pub exclusive: bool,
+    pub members: Vec<(Option<usize>, usize)>,
+}
+
+/// Writes the query: the policy's part, the parts of the policies it imports, and the stacking
+/// rules' columns.
+pub fn write(
+    main: &Part<'_>,
+    beside: &[Beside<'_>],
+    stacks: &[StackColumn],
+    checked: &Checked<'_>,
+    schema: &Schema,
+    source: &str,
+    h: &Header<'_>,
+) -> String {
+    let d = main.d;
+    let prog = main.prog;
     let mut q = String::new();
     let _ = writeln!(
         q,
@@ -274,44 +364,42 @@ pub fn write(
         q,
         "-- A missing value is NULL, with the policy language's one rule for missing values written out."
     );
+    for b in beside {
+        let _ = writeln!(
+            q,
+            "-- The imported policy `{}`'s rules beside these, for the stacking rules (registers {}r_n).",
+            b.alias, b.part.prefix
+        );
+    }
+    let parts: Vec<&Part<'_>> =
+        std::iter::once(main).chain(beside.iter().map(|b| &b.part)).collect();
     let key =
         schema.key_field().map(|k| d.ident(&header_text(&k.name, None, k.unit_text().as_deref())));
     let key_sql = key.clone().unwrap_or_else(|| "NULL".into());
     let cte = d.cte();
     let _ = write!(q, "WITH src {cte}\n  SELECT {key_sql} AS subject_id");
-    for (r, e) in &src_cols {
-        let _ = write!(q, ",\n    {e} AS {}", reg_name(*r));
+    for part in &parts {
+        for (r, e) in &part.src_cols {
+            let _ = write!(q, ",\n    {e} AS {}", part.name(*r));
+        }
     }
     let _ = write!(q, "\n  FROM {}\n)", h.table);
     let mut prev = "src".to_string();
-    for (i, cols) in layers.iter().enumerate() {
+    let depth = parts.iter().map(|p| p.layers.len()).max().unwrap_or(0);
+    for i in 0..depth {
         let name = format!("l{}", i + 1);
         let _ = write!(q, ",\n{name} {cte}\n  SELECT {prev}.*");
-        for (r, e) in cols {
-            let _ = write!(q, ",\n    {e} AS {}", reg_name(*r));
+        for part in &parts {
+            for (r, e) in part.layers.get(i).into_iter().flatten() {
+                let _ = write!(q, ",\n    {e} AS {}", part.name(*r));
+            }
         }
         let _ = write!(q, "\n  FROM {prev}\n)");
         prev = name;
     }
     let _ = write!(q, "\nSELECT\n  subject_id AS {}", key.unwrap_or_else(|| d.ident("id")));
     for c in &prog.columns {
-        let v = operand(c.reg, &layer);
-        let cell = match c.ty {
-            Ty::Num(s) => {
-                if s == 0 {
-                    format!("CAST({v} AS DECIMAL(38,0))")
-                } else {
-                    format!("(CAST({v} AS DECIMAL(38,0)) * CAST('1e-{s}' AS DECIMAL(38,{s})))")
-                }
-            }
-            Ty::Bool => format!("(CASE {v} WHEN 1 THEN 'true' WHEN 0 THEN 'false' END)"),
-            Ty::Enum(e) => {
-                let values =
-                    checked.scope.enums.get(e).map(|e| e.values.clone()).unwrap_or_default();
-                list_out(d, &v, &values)
-            }
-            Ty::Year | Ty::Date | Ty::Text(_) | Ty::Ratio | Ty::Dec => v,
-        };
+        let cell = main.output(c, checked);
         let def = checked.scope.defs.get(c.def);
         let line = def.map(|def| line_of(source, def.span.start)).unwrap_or(0);
         // The clauses the rule cites (`§ 五(三)`), as the policy writes them.
@@ -335,10 +423,22 @@ pub fn write(
             d.ident(&c.name)
         );
     }
+    // Named as `eval --format csv` names a stacking rule's column.
+    for s in stacks {
+        let _ = write!(
+            q,
+            ",\n  -- stacking rule `{}` ({})\n  {} AS {}",
+            s.name,
+            if s.exclusive { "就高不重复: the highest, once" } else { "累加: each in full" },
+            stacked(d, s, &parts),
+            d.ident(&format!("叠加 {}", s.name))
+        );
+    }
     let _ = write!(q, "\nFROM {prev}");
+    let handed: Vec<&(String, &str)> = parts.iter().flat_map(|p| &p.handed).collect();
     if !handed.is_empty() {
         let mut case = String::from("(CASE");
-        for (when, why) in &handed {
+        for (when, why) in handed {
             let stop = d.stop(&format!(
                 "'ZC1004 subject ' || coalesce(subject_id, '') || {}",
                 d.text(&format!(": {why}; evaluate it with zhengce eval"))
@@ -348,7 +448,43 @@ pub fn write(
         let _ = write!(q, "\nWHERE {case}\n    ELSE 1 END) = 1");
     }
     let _ = writeln!(q, "\nORDER BY 1;");
-    Ok(q)
+    q
+}
+
+/// A stacking rule's total for the subject, as `eval` combines its members (an amount that is
+/// missing counts 0): under 就高不重复 the highest, under 累加 the sum; each member's mantissa
+/// brought to the largest scale among them first.
+fn stacked(d: Dialect, s: &StackColumn, parts: &[&Part<'_>]) -> String {
+    let members: Vec<(String, u32)> = s
+        .members
+        .iter()
+        .filter_map(|(part, col)| {
+            let part = parts.get(part.map_or(0, |p| p + 1))?;
+            let c = part.prog.columns.get(*col)?;
+            let Ty::Num(scale) = c.ty else { return None };
+            Some((part.operand(c.reg), scale))
+        })
+        .collect();
+    let top = members.iter().map(|(_, s)| *s).max().unwrap_or(0);
+    let terms: Vec<String> = members
+        .iter()
+        .map(|(v, scale)| {
+            let zeros = top.saturating_sub(*scale) as usize;
+            if zeros == 0 {
+                format!("coalesce({v}, {})", d.int(0))
+            } else {
+                let up = format!("CAST('1{}' AS {})", "0".repeat(zeros), d.int_type());
+                format!("(coalesce({v}, {}) * {up})", d.int(0))
+            }
+        })
+        .collect();
+    let total = match (terms.as_slice(), s.exclusive) {
+        ([], _) => d.int(0),
+        ([one], _) => one.clone(),
+        (_, true) => format!("greatest({})", terms.join(", ")),
+        (_, false) => format!("({})", terms.join(" + ")),
+    };
+    scaled_out(&total, top)
 }
 
 fn list_out(d: Dialect, v: &str, values: &[String]) -> String {
