@@ -8,16 +8,14 @@
 use std::borrow::Cow;
 use std::sync::mpsc::{Receiver, Sender};
 
-use arrow_array::cast::AsArray;
-use arrow_array::{Array, RecordBatch};
-use arrow_schema::DataType;
+use arrow_array::RecordBatch;
 
 use super::chunks::{Block, Blocks};
 use super::{
     Done, Input, Mode, Pending, Plan, RowSeen, Take, Target, flush, read_cell, read_digits,
 };
 use crate::compile::{LANES, Machine};
-use crate::data::parquet::{Batches, cell, digits};
+use crate::data::parquet::{Batches, Column};
 
 /// Where the runner's blocks come from: the text of a CSV register, or a Parquet file's batches.
 pub(super) enum Source {
@@ -105,39 +103,34 @@ pub(super) fn arrow_rows(
     batch: &RecordBatch,
     d: &mut Done,
 ) {
-    let columns = batch.columns();
+    let columns: Vec<Column<'_>> = batch.columns().iter().map(|a| Column::of(a.as_ref())).collect();
     let rows = batch.num_rows();
+    let mut scratch = String::new();
     // The ids, borrowed from a text column.
     let key_col = plan.targets.iter().position(|t| matches!(t, Target::Field { key: true, .. }));
     let keys: Vec<Cow<'_, str>> = match key_col.and_then(|k| columns.get(k)) {
-        Some(a) => (0..rows)
-            .map(|i| match a.data_type() {
-                DataType::Utf8 if !a.is_null(i) => Cow::Borrowed(a.as_string::<i32>().value(i)),
-                _ => {
-                    let mut t = String::new();
-                    cell(a.as_ref(), i, &mut t);
-                    Cow::Owned(t)
-                }
+        Some(c) => (0..rows)
+            .map(|i| match c.str_at(i) {
+                Some(t) => Cow::Borrowed(t),
+                None => Cow::Owned(c.text(i, &mut scratch).to_string()),
             })
             .collect(),
         None => vec![Cow::Borrowed(""); rows],
     };
     let mut pending: Vec<Pending<'_>> = Vec::with_capacity(LANES * 2);
     let mut lanes = 0usize;
-    let mut scratch = String::new();
     for (i, key) in keys.iter().enumerate() {
         let line_no = first_line.saturating_add(u64::try_from(i).unwrap_or(u64::MAX));
         let mut ok = columns.len() == plan.targets.len();
         let cells = if ok { plan.targets.len() } else { 0 };
         let mut seen = RowSeen::new();
-        for (target, array) in plan.targets.iter().zip(columns).take(cells) {
-            let array = array.as_ref();
+        for (target, column) in plan.targets.iter().zip(&columns).take(cells) {
             // A number column's integer or decimal is read from its digits.
             let number = match target {
-                Target::Field { read: Take::Num { .. }, .. } => digits(array, i),
+                Target::Field { read: Take::Num { .. }, .. } => column.digits(i),
                 _ => None,
             };
-            let text = if number.is_some() { "" } else { text_at(array, i, &mut scratch) };
+            let text = if number.is_some() { "" } else { column.text(i, &mut scratch) };
             seen.cell(target, number.is_none() && text.is_empty());
             if text.len() > crate::limits::MAX_CELL_CHARS {
                 // Perhaps too long: the loader counts its characters.
@@ -170,7 +163,7 @@ pub(super) fn arrow_rows(
                 row: i,
             });
             lanes += 1;
-        } else if !blank(columns, i, &mut scratch) {
+        } else if !blank(&columns, i, &mut scratch) {
             pending.push(Pending { lane: None, key: "", line_no, line: "", row: i });
         }
         if lanes == LANES {
@@ -181,23 +174,10 @@ pub(super) fn arrow_rows(
     flush(plan, mode, m, lanes, &mut pending, Some(batch), d);
 }
 
-/// The text of row `i` of `array` (borrowed from a text column), `""` for a null.
-fn text_at<'a>(array: &'a dyn Array, i: usize, scratch: &'a mut String) -> &'a str {
-    match array.data_type() {
-        DataType::Utf8 if array.is_null(i) => "",
-        DataType::Utf8 => array.as_string::<i32>().value(i),
-        _ => {
-            scratch.clear();
-            cell(array, i, scratch);
-            scratch.as_str()
-        }
-    }
-}
-
 /// Whether every value of row `i` is empty or white space (a blank line of the CSV text, which
 /// the register skips).
-fn blank(columns: &[arrow_array::ArrayRef], i: usize, scratch: &mut String) -> bool {
-    columns.iter().all(|a| text_at(a.as_ref(), i, scratch).trim().is_empty())
+fn blank(columns: &[Column<'_>], i: usize, scratch: &mut String) -> bool {
+    columns.iter().all(|c| c.text(i, scratch).trim().is_empty())
 }
 
 /// The CSV line of row `row` of `batch`, without its line end.

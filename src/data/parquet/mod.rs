@@ -305,6 +305,90 @@ pub fn cell(array: &dyn Array, i: usize, out: &mut String) -> bool {
     true
 }
 
+/// A column of a batch looked at once, for reading it row after row: the values of an integer,
+/// `DECIMAL` or text column as a slice or the array itself, and its nulls, so that a cell costs
+/// no dispatch on the column's type (the register runner reads every cell of every row).
+pub struct Column<'a> {
+    values: Values<'a>,
+    nulls: Option<&'a arrow_buffer::NullBuffer>,
+    array: &'a dyn Array,
+}
+
+enum Values<'a> {
+    I32(&'a [i32]),
+    I64(&'a [i64]),
+    Dec(&'a [i128], i8),
+    Utf8(&'a arrow_array::StringArray),
+    Other,
+}
+
+impl<'a> Column<'a> {
+    /// The column `array`, looked at once.
+    pub fn of(array: &'a dyn Array) -> Column<'a> {
+        let values = match array.data_type() {
+            DataType::Int32 => Values::I32(array.as_primitive::<Int32Type>().values()),
+            DataType::Int64 => Values::I64(array.as_primitive::<Int64Type>().values()),
+            DataType::Decimal128(_, scale) => Values::Dec(
+                array.as_primitive::<arrow_array::types::Decimal128Type>().values(),
+                *scale,
+            ),
+            DataType::Utf8 => Values::Utf8(array.as_string::<i32>()),
+            _ => Values::Other,
+        };
+        Column { values, nulls: array.nulls(), array }
+    }
+
+    /// Whether row `i` is null.
+    #[inline]
+    pub fn is_null(&self, i: usize) -> bool {
+        match self.values {
+            Values::Other => self.array.is_null(i),
+            _ => self.nulls.is_some_and(|n| n.is_null(i)),
+        }
+    }
+
+    /// The number in row `i`, as [`digits`] reads it.
+    #[inline]
+    pub fn digits(&self, i: usize) -> Option<(bool, u64, u32)> {
+        let (m, scale): (i128, i8) = match self.values {
+            Values::I32(v) => (i128::from(*v.get(i)?), 0),
+            Values::I64(v) => (i128::from(*v.get(i)?), 0),
+            Values::Dec(v, scale) => (*v.get(i)?, scale),
+            Values::Utf8(_) => return None,
+            Values::Other => return digits(self.array, i),
+        };
+        if self.is_null(i) {
+            return None;
+        }
+        mantissa_digits(m, scale)
+    }
+
+    /// The text of row `i` of a text column, borrowed; `None` for a null or another type.
+    #[inline]
+    pub fn str_at(&self, i: usize) -> Option<&'a str> {
+        match self.values {
+            Values::Utf8(a) if i < a.len() && !self.is_null(i) => Some(a.value(i)),
+            _ => None,
+        }
+    }
+
+    /// The text of row `i` (borrowed from a text column), `""` for a null.
+    #[inline]
+    pub fn text<'s>(&'s self, i: usize, scratch: &'s mut String) -> &'s str {
+        if self.is_null(i) {
+            return "";
+        }
+        match self.values {
+            Values::Utf8(a) if i < a.len() => a.value(i),
+            _ => {
+                scratch.clear();
+                cell(self.array, i, scratch);
+                scratch.as_str()
+            }
+        }
+    }
+}
+
 /// The number in row `i` of `array`, an integer or `DECIMAL` column, as its sign, its digits as
 /// one whole number and its places, trailing zeros of the fraction dropped (what the CSV text
 /// the file stands for writes: `12.50` as `12.5`); `None` for a null, another type, or more
@@ -327,6 +411,13 @@ pub fn digits(array: &dyn Array, i: usize) -> Option<(bool, u64, u32)> {
         }
         _ => return None,
     };
+    mantissa_digits(m, scale)
+}
+
+/// A mantissa `m` at `scale` as its sign, digits and places, trailing zeros of the fraction
+/// dropped; `None` past 18 digits or at a negative scale.
+#[inline]
+fn mantissa_digits(m: i128, scale: i8) -> Option<(bool, u64, u32)> {
     let mut places = u32::try_from(scale).ok()?;
     // In 64 bits (a division by ten is then a multiplication); a larger mantissa is read from
     // its text.
