@@ -422,3 +422,33 @@ fn duckdb_stops_at_a_subject_without_yearly_values() {
         }
     }
 }
+
+/// A Parquet register: `--data` reads its columns' names from the file (zezhou's 县 needs its
+/// yearly columns for the counties' first years), DuckDB reads the file with every column as
+/// text, and the cells are `eval`'s of the same file.
+#[test]
+fn duckdb_runs_a_query_over_a_parquet_register() {
+    if !duckdb_present() {
+        return skip("DuckDB (python3 -c 'import duckdb')");
+    }
+    let d = dir("parquet");
+    let file = d.join("县.parquet");
+    let (ok, _, err) = run(Command::new(Z)
+        .args(["gen", &policy("zezhou"), "--kind", "县", "--rows", "300", "--out"])
+        .arg(&file));
+    assert!(ok, "{err}");
+    let from = format!("(SELECT COLUMNS(*)::VARCHAR FROM read_parquet('{}'))", file.display());
+    let q = sql("zezhou", "县", "duckdb", &from, &file).unwrap();
+    let query = d.join("q.sql");
+    std::fs::write(&query, &q).unwrap();
+    let script = d.join("run.py");
+    std::fs::write(&script, DUCK).unwrap();
+    let (ok, out, err) = run(Command::new("python3").arg(&script).arg(&query));
+    assert!(ok, "{err}");
+    let (_, eval, err) = run(Command::new(Z)
+        .args(["eval", &policy("zezhou"), "--kind", "县", "--format", "csv", "--data"])
+        .arg(&file));
+    assert!(!eval.is_empty(), "{err}");
+    // The id and 发展目标 of 300 counties.
+    assert_eq!(compare("duckdb zezhou 县 from Parquet", &eval, &out), 600);
+}

@@ -170,13 +170,8 @@ fn imported_params(
 /// the year a total over the years from the subject's first starts from (as the register
 /// runner finds it), and a subject's own first year is the earliest of them it gives a value in.
 fn yearly_columns(data: &std::path::Path, schema: &Schema) -> Vec<(String, u16)> {
-    use std::io::BufRead as _;
-    let Ok(file) = std::fs::File::open(data) else { return Vec::new() };
-    let mut line = String::new();
-    if std::io::BufReader::new(file).read_line(&mut line).is_err() {
-        return Vec::new();
-    }
-    let mut reader = ::csv::ReaderBuilder::new().has_headers(false).from_reader(line.as_bytes());
+    let Some(header) = header_line(data) else { return Vec::new() };
+    let mut reader = ::csv::ReaderBuilder::new().has_headers(false).from_reader(header.as_bytes());
     let Some(Ok(record)) = reader.records().next() else { return Vec::new() };
     record
         .iter()
@@ -186,4 +181,18 @@ fn yearly_columns(data: &std::path::Path, schema: &Schema) -> Vec<(String, u16)>
             h.year_forms.iter().find(|(base, _)| yearly(base)).map(|(_, y)| (col.to_string(), *y))
         })
         .collect()
+}
+
+/// The header of a CSV register, or of the CSV text a Parquet register stands for.
+fn header_line(data: &std::path::Path) -> Option<String> {
+    use std::io::BufRead as _;
+    let file = std::fs::File::open(data).ok()?;
+    if crate::register::is_parquet(data) {
+        let name = data.display().to_string();
+        let b = crate::data::parquet::Batches::new(&name, file, 1).ok()?;
+        return String::from_utf8(b.header()).ok();
+    }
+    let mut line = String::new();
+    std::io::BufReader::new(file).read_line(&mut line).ok()?;
+    Some(line)
 }
