@@ -192,6 +192,9 @@ fn duckdb_gives_evals_cells_for_every_compiled_kind() {
 struct Pg {
     bin: PathBuf,
     dir: PathBuf,
+    /// A port of its own (its socket's name): a cluster already running on the machine, on
+    /// the default port, would keep this one from starting.
+    port: String,
 }
 
 impl Pg {
@@ -202,14 +205,15 @@ impl Pg {
             .map(|e| e.path().join("bin"))
             .find(|b| b.join("initdb").exists())?;
         let root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0"));
-        let pg = Pg { bin, dir: dir.to_path_buf() };
+        let port = (20_000 + std::process::id() % 20_000).to_string();
+        let pg = Pg { bin, dir: dir.to_path_buf(), port };
         if root {
             Command::new("chown").args(["-R", "postgres"]).arg(dir).status().ok()?;
         }
         let data = dir.join("data");
         let ok =
             pg.as_owner(root, "initdb", &["-A", "trust", "-U", "postgres", "-D", data.to_str()?]);
-        let sock = format!("-k {} -c listen_addresses=''", dir.display());
+        let sock = format!("-k {} -c listen_addresses='' -p {}", dir.display(), pg.port);
         let log = dir.join("log");
         let (d, l) = (data.to_str()?, log.to_str()?);
         let started =
@@ -231,7 +235,7 @@ impl Pg {
 
     fn psql(&self, args: &[&str]) -> (bool, String, String) {
         run(Command::new("psql")
-            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-U", "postgres", "-h"])
+            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-U", "postgres", "-p", &self.port, "-h"])
             .arg(&self.dir)
             .args(args))
     }
