@@ -48,31 +48,9 @@ pub fn run(
     };
     let others = crate::engine::imports::imported_names(&policy, kind);
     // The parameters and year as `eval` takes them: from the register's sample when given.
-    let (params, year) = match &args.data {
-        Some(data) => {
-            match eval::load(&policy, &checked, data, Some(kind), args.year, &args.params, &others)
-            {
-                Ok(l) => (l.params, l.year),
-                Err(d) => return fail(err, settings, d),
-            }
-        }
-        None => {
-            let ds = Dataset {
-                subject: kind.to_string(),
-                fields: Vec::new(),
-                records: Vec::new(),
-                param_names: schema.params.iter().map(|p| p.name.clone()).collect(),
-                params: vec![crate::data::Value::Missing; schema.params.len()],
-                param_gaps: Vec::new(),
-            };
-            match eval::params(&ds, &args.params, &others) {
-                Ok(p) => (
-                    p.into_iter().filter(|(_, v)| *v != crate::data::Value::Missing).collect(),
-                    args.year,
-                ),
-                Err(d) => return fail(err, settings, d),
-            }
-        }
+    let (params, year) = match params_and_year(&policy, &checked, kind, args, &others) {
+        Ok(p) => p,
+        Err(d) => return fail(err, settings, d),
     };
     let dialect = match args.dialect {
         SqlDialect::Duckdb => Dialect::DuckDb,
@@ -93,7 +71,7 @@ pub fn run(
             (Some(k), _) | (None, [k]) => (*k).to_string(),
             (None, _) => continue,
         };
-        let (iparams, iyear) = match imported_params(&imp.policy, ic, &ikind, args, &known) {
+        let (iparams, iyear) = match params_and_year(&imp.policy, ic, &ikind, args, &known) {
             Ok(p) => p,
             Err(d) => return fail(err, settings, d),
         };
@@ -140,9 +118,10 @@ pub fn run(
     }
 }
 
-/// An imported policy's parameters and year, as `eval` takes them: from the register's sample
-/// (`--data`) and the command line.
-fn imported_params(
+/// A policy's parameters and year for the kind, as `eval` takes them: from the register's
+/// sample (`--data`) and the command line; `known` are the other policies' names the register
+/// may carry.
+fn params_and_year(
     policy: &crate::ast::Policy,
     checked: &crate::checker::Checked<'_>,
     kind: &str,
