@@ -1,6 +1,8 @@
 //! A generated register as a Parquet file (`zhengce gen --out 登记簿.parquet`), written a
-//! batch of rows at a time: numbers as `DECIMAL(38, s)` (exact, `s` the most decimal places a
-//! column of the field's kind is generated with), yes/no as `BOOLEAN`, texts, enumeration
+//! batch of rows at a time: numbers as `DECIMAL(18, s)`, stored as 64-bit integers as DuckDB
+//! and Spark store them (exact, `s` the most decimal places a column of the field's kind is
+//! generated with; generated values stay below 10^12 in base units, 9,990亿元 at most, and a
+//! field whose declared range reaches past that is `DECIMAL(38, s)`), yes/no as `BOOLEAN`, texts, enumeration
 //! values and dates as text; row groups of 65,536 rows, Snappy-compressed, as databases write
 //! them. The same seed gives the same bytes.
 
@@ -30,12 +32,20 @@ const PAGE_BYTES: usize = 64 << 10;
 /// money has 2.
 const SCALE: i8 = 6;
 
-/// How a column is stored.
+/// How a column is stored: a number with its precision.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
-    Number,
+    Number(u8),
     Bool,
     Text,
+}
+
+/// The precision of a number field's column: 18 (a 64-bit integer in the file), unless the
+/// field's declared range reaches 10^12 in base units, past the generator's own values.
+fn precision(f: &crate::data::FieldSpec) -> u8 {
+    let big = Decimal::from(1_000_000_000_000i64);
+    let far = |b: &Option<crate::data::Bound>| b.as_ref().is_some_and(|b| b.value.abs() >= big);
+    if far(&f.min) || far(&f.max) { 38 } else { 18 }
 }
 
 /// Writes `rows` rows of `plan` to `out` as a Parquet file.
@@ -43,9 +53,13 @@ pub fn write(plan: &Plan, rows: u64, out: impl Write + Send) -> Result<(), Strin
     let kinds: Vec<Kind> = plan
         .columns
         .iter()
-        .map(|c| match plan.schema.fields.get(c.field).map(|f| &f.kind) {
-            Some(FieldKind::Number { .. } | FieldKind::Year) => Kind::Number,
-            Some(FieldKind::Bool) => Kind::Bool,
+        .map(|c| match plan.schema.fields.get(c.field) {
+            Some(
+                f @ crate::data::FieldSpec {
+                    kind: FieldKind::Number { .. } | FieldKind::Year, ..
+                },
+            ) => Kind::Number(precision(f)),
+            Some(crate::data::FieldSpec { kind: FieldKind::Bool, .. }) => Kind::Bool,
             _ => Kind::Text,
         })
         .collect();
@@ -55,7 +69,7 @@ pub fn write(plan: &Plan, rows: u64, out: impl Write + Send) -> Result<(), Strin
         .zip(&kinds)
         .map(|(h, k)| {
             let ty = match k {
-                Kind::Number => DataType::Decimal128(38, SCALE),
+                Kind::Number(p) => DataType::Decimal128(*p, SCALE),
                 Kind::Bool => DataType::Boolean,
                 Kind::Text => DataType::Utf8,
             };
@@ -91,13 +105,20 @@ pub fn write(plan: &Plan, rows: u64, out: impl Write + Send) -> Result<(), Strin
 fn column(batch: &[Vec<Cell>], col: usize, kind: Kind) -> Result<ArrayRef, String> {
     let cells = batch.iter().map(|r| r.get(col).unwrap_or(&Cell::Empty));
     Ok(match kind {
-        Kind::Number => {
+        Kind::Number(p) => {
             let mut b = Decimal128Builder::with_capacity(batch.len())
-                .with_precision_and_scale(38, SCALE)
+                .with_precision_and_scale(p, SCALE)
                 .map_err(|e| e.to_string())?;
+            let limit = 10i128.pow(u32::from(p));
             for c in cells {
                 match c {
-                    Cell::Number(n) => b.append_value(mantissa(*n)?),
+                    Cell::Number(n) => {
+                        let m = mantissa(*n)?;
+                        if m.abs() >= limit {
+                            return Err(format!("{n} has more than {p} digits"));
+                        }
+                        b.append_value(m);
+                    }
                     _ => b.append_null(),
                 }
             }
