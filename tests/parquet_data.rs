@@ -311,3 +311,40 @@ fn a_register_written_by_duckdb_gives_the_csv_registers_results() {
     assert_eq!(want.lines().count(), 202, "{want_err}");
     assert_eq!(got, want);
 }
+
+/// `gen` writes a number column as a 64-bit `DECIMAL(18, 6)` (as DuckDB and Spark store one),
+/// and as `DECIMAL(38, 6)` where the field's declared range reaches 10^12 in base units
+/// (2,000,000亿元 here, past what 18 digits hold at 6 places); both read back as the CSV
+/// register's values.
+#[test]
+fn gen_stores_numbers_in_64_bits_unless_the_declared_range_needs_more() {
+    use parquet::basic::Type as Physical;
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let policy = temp_in("parquet-precision", "p.zc");
+    std::fs::write(
+        &policy,
+        "政策 \"精度\" {\n  发文机关: \"某县\"\n}\n\n主体 企业 {\n  标识 名称; 名称: 文本\n  \
+         收入: 万元\n  资产: 亿元 范围 0亿元 至 20000亿元\n}\n\n对于 企业 {\n  \
+         § 一 「按收入的1%奖励」\n  奖励 奖励金 { 金额 收入 × 1% }\n}\n",
+    )
+    .unwrap();
+    let p = policy.to_str().unwrap();
+    let pq = temp_in("parquet-precision", "r.parquet");
+    let csv = temp_in("parquet-precision", "r.csv");
+    for out in [&pq, &csv] {
+        let (status, _, err) =
+            zhengce(&["gen", p, "--kind", "企业", "--rows", "300", "--out", out.to_str().unwrap()]);
+        assert_eq!(status, Status::Ok, "{err}");
+    }
+    let reader = SerializedFileReader::new(std::fs::File::open(&pq).unwrap()).unwrap();
+    let schema = reader.metadata().file_metadata().schema_descr_ptr();
+    let physical = |name: &str| {
+        schema.columns().iter().find(|c| c.name().starts_with(name)).unwrap().physical_type()
+    };
+    assert_eq!(physical("收入"), Physical::INT64);
+    assert_eq!(physical("资产"), Physical::FIXED_LEN_BYTE_ARRAY);
+    let (s1, from_parquet, e1) = eval_csv(p, "企业", &pq);
+    let (s2, from_csv, e2) = eval_csv(p, "企业", &csv);
+    assert_eq!((s1, s2), (Status::Ok, Status::Ok), "{e1}{e2}");
+    assert_eq!(from_parquet, from_csv);
+}
