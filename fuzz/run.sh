@@ -13,8 +13,8 @@ cd "$(dirname "$0")"
 secs=${1:?seconds per target}; shift
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(parse_check policy_grammar fmt_roundtrip eval_data load_csv load_xlsx load_toml load_json)
-# load_parquet is run by name only: the parquet crate allocates as a malformed file's metadata
-# claims (out of memory on a 7 KB file), which zhengce cannot turn into a diagnostic (SECURITY.md).
+# load_parquet is run by name only: the parquet crate's footer decoder can spend more than the
+# 10 s limit per input on a tiny malformed file (SECURITY.md).
 ./seed.sh
 export RUSTC_BOOTSTRAP=1
 # One build of every target (building them one by one would build the library each time).

@@ -10,24 +10,12 @@
     reason = "a test fails loudly on a broken expectation"
 )]
 
+mod report_common;
+
 use std::path::{Path, PathBuf};
 
-use zhengce::cli::{Env, Status, run};
-
-fn zhengce(args: &[&str]) -> (Status, Vec<u8>, String) {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let argv = ["zhengce", "--lang", "en", "--error-format", "plain"]
-        .into_iter()
-        .chain(args.iter().copied());
-    let status = run(argv, &Env { width: 100, ..Env::default() }, &mut out, &mut err);
-    (status, out, String::from_utf8_lossy(&err).into_owned())
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("zhengce-json-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
+use report_common::{temp as temp_in, zhengce as zhengce_plain};
+use zhengce::cli::Status;
 
 /// The document parsed and pretty-printed whole.
 fn whole(bytes: &[u8]) -> String {
@@ -164,4 +152,14 @@ fn json_lines_are_the_subjects_of_the_json_report_streamed_or_not() {
     let (status, _, err) = with(&["--format", "jsonl", "--out", out.to_str().unwrap()]);
     assert_eq!(status, Status::Ok, "{err}");
     assert!(std::fs::read(&out).unwrap() == lines);
+}
+
+fn temp(name: &str) -> PathBuf {
+    temp_in("json", name)
+}
+
+/// The command with English diagnostics.
+fn zhengce(args: &[&str]) -> (Status, Vec<u8>, String) {
+    let english: Vec<&str> = ["--lang", "en"].into_iter().chain(args.iter().copied()).collect();
+    zhengce_plain(&english)
 }

@@ -381,3 +381,39 @@ fn every_request_answers_on_every_bundled_policy() {
     }
     c.shutdown();
 }
+
+#[test]
+fn references_and_rename_reach_a_closed_file_that_imports_the_policy() {
+    // zezhou.zc open; yangcheng.zc, closed, imports it as `泽州` and names `泽州.专精特新奖励` on
+    // its line 146.
+    let (_, text, uri) = policy("zezhou.zc");
+    let (_, yangcheng, yangcheng_uri) = policy("yangcheng.zc");
+    let mut c = Client::start("en");
+    c.open(&uri, &text);
+    let decl = pos(&text, "奖励 专精特新奖励", 0);
+    let mut p = decl.clone();
+    p["character"] = json!(decl["character"].as_u64().unwrap() + 3);
+    let refs = c.result(
+        "textDocument/references",
+        json!({ "textDocument": { "uri": uri }, "position": p, "context": { "includeDeclaration": true } }),
+    );
+    let refs = refs.as_array().unwrap();
+    let theirs: Vec<u64> = refs
+        .iter()
+        .filter(|r| r["uri"] == yangcheng_uri.as_str())
+        .map(|r| r["range"]["start"]["line"].as_u64().unwrap())
+        .collect();
+    let used = pos(&yangcheng, "泽州.专精特新奖励", 0)["line"].as_u64().unwrap();
+    assert_eq!(used, 145);
+    assert!(theirs.contains(&used), "{refs:?}");
+    // Not a word of yangcheng's own that is spelt the same without the alias.
+    assert!(refs.iter().any(|r| r["uri"] == uri.as_str()));
+    let edit = c.result(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": uri }, "position": p, "newName": "专精特新一次性奖励" }),
+    );
+    let theirs = edit["changes"][yangcheng_uri.as_str()].as_array().unwrap();
+    assert_eq!(theirs.len(), refs.iter().filter(|r| r["uri"] == yangcheng_uri.as_str()).count());
+    assert!(theirs.iter().all(|e| e["newText"] == "专精特新一次性奖励"));
+    c.shutdown();
+}

@@ -10,22 +10,12 @@
     reason = "a test fails loudly on a broken expectation"
 )]
 
+mod report_common;
+
 use std::path::{Path, PathBuf};
 
-use zhengce::cli::{Env, Status, run};
-
-fn zhengce(args: &[&str]) -> (Status, Vec<u8>, String) {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let argv = ["zhengce", "--error-format", "plain"].into_iter().chain(args.iter().copied());
-    let status = run(argv, &Env { width: 100, ..Env::default() }, &mut out, &mut err);
-    (status, out, String::from_utf8_lossy(&err).into_owned())
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("zhengce-markdown-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
+use report_common::{generate as generate_in, temp as temp_in, zhengce};
+use zhengce::cli::Status;
 
 /// `eval --format markdown` on standard output (in memory) and into a file (streamed), in
 /// `lang`: the same bytes, diagnostics and status. Returns the report.
@@ -45,24 +35,6 @@ fn streamed_equals_in_memory(lang: &str, policy: &str, kind: &str, data: &Path) 
     let got = std::fs::read(&out).unwrap_or_default();
     assert!(got == want, "{policy} {kind} {lang}: the streamed report differs");
     String::from_utf8(want).unwrap()
-}
-
-fn generate(policy: &str, kind: &str, rows: &str) -> PathBuf {
-    let data = temp(&format!("{kind}.{}.csv", policy.len()));
-    let (status, _, err) = zhengce(&[
-        "gen",
-        policy,
-        "--kind",
-        kind,
-        "--rows",
-        rows,
-        "--seed",
-        "7",
-        "--out",
-        data.to_str().unwrap(),
-    ]);
-    assert_eq!(status, Status::Ok, "{err}");
-    data
 }
 
 #[test]
@@ -149,4 +121,12 @@ fn a_stacking_total_past_the_exact_range_is_reported_streamed_as_in_memory() {
     let got = std::fs::read(&out).unwrap();
     assert!(got == want);
     assert!(String::from_utf8(got).unwrap().contains("| 大公司 | 50,000,000,000,000,000,000,000,000,000 | 50,000,000,000,000,000,000,000,000,000 | 超出范围 |"));
+}
+
+fn temp(name: &str) -> PathBuf {
+    temp_in("markdown", name)
+}
+
+fn generate(policy: &str, kind: &str, rows: &str) -> PathBuf {
+    generate_in("markdown", policy, kind, rows, "7")
 }

@@ -11,6 +11,8 @@
     reason = "a test fails loudly on a broken expectation"
 )]
 
+mod report_common;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -20,33 +22,26 @@ use arrow_array::builder::{
 use arrow_array::{ArrayRef, RecordBatch, TimestampSecondArray};
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use parquet::arrow::ArrowWriter;
-use zhengce::cli::{Env, Status, run};
+use report_common::{temp as temp_in, zhengce};
+use zhengce::cli::Status;
 
-fn zhengce(args: &[&str]) -> (Status, Vec<u8>, String) {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let argv = ["zhengce", "--error-format", "plain"].into_iter().chain(args.iter().copied());
-    let status = run(argv, &Env { width: 100, ..Env::default() }, &mut out, &mut err);
-    (status, out, String::from_utf8_lossy(&err).into_owned())
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("zhengce-parquet-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
-
-/// `eval --format csv` of `data` on standard output.
+/// `eval --format csv` of `data` on standard output (in memory), checked against the same report
+/// streamed into a file (the runner reads the Parquet batches' columns directly): the same
+/// status, bytes and diagnostics.
 fn eval_csv(policy: &str, kind: &str, data: &Path) -> (Status, String, String) {
-    let (status, out, err) = zhengce(&[
-        "eval",
-        policy,
-        "--kind",
-        kind,
-        "--data",
-        data.to_str().unwrap(),
-        "--format",
-        "csv",
-    ]);
+    let base =
+        ["eval", policy, "--kind", kind, "--data", data.to_str().unwrap(), "--format", "csv"];
+    let (status, out, err) = zhengce(&base);
+    let file = data.with_extension("streamed.csv");
+    let _ = std::fs::remove_file(&file);
+    let mut streamed = base.to_vec();
+    streamed.extend(["--out", file.to_str().unwrap()]);
+    let (s, nothing, e) = zhengce(&streamed);
+    assert!(nothing.is_empty());
+    assert_eq!(s, status, "{policy} {kind}: streamed: {e}");
+    assert_eq!(e, err, "{policy} {kind}: the streamed run's diagnostics differ");
+    let written = std::fs::read(&file).unwrap_or_default();
+    assert_eq!(String::from_utf8_lossy(&written), String::from_utf8_lossy(&out), "streamed");
     (status, String::from_utf8(out).unwrap(), err)
 }
 
@@ -292,4 +287,27 @@ fn the_same_seed_writes_the_same_bytes() {
         assert_eq!(zhengce(&args).0, Status::Ok);
     }
     assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+}
+
+fn temp(name: &str) -> PathBuf {
+    temp_in("parquet", name)
+}
+
+/// A register written by another engine (DuckDB 1.1.3, `COPY t TO 'x.parquet' (FORMAT parquet,
+/// COMPRESSION snappy, ROW_GROUP_SIZE 64)` from the CSV beside it, its columns typed by
+/// DuckDB's own reading: BIGINT and DOUBLE where the values allow): its pages and footer pass
+/// the checks made before the reader decodes them, and its results are the CSV's, cell for cell,
+/// in memory and streamed.
+#[test]
+fn a_register_written_by_duckdb_gives_the_csv_registers_results() {
+    let dir = Path::new("tests/fixtures/parquet");
+    for name in ["duckdb.企业.csv", "duckdb.企业.parquet", "duckdb.企业.参数.csv"] {
+        std::fs::copy(dir.join(name), temp(name)).unwrap();
+    }
+    let (a, want, want_err) = eval_csv("policies/zezhou.zc", "企业", &temp("duckdb.企业.csv"));
+    let pq = temp("duckdb.企业.parquet");
+    let (b, got, err) = eval_csv("policies/zezhou.zc", "企业", &pq);
+    assert_eq!(a, b, "{err}");
+    assert_eq!(want.lines().count(), 202, "{want_err}");
+    assert_eq!(got, want);
 }

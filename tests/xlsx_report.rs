@@ -10,48 +10,20 @@
     reason = "a test fails loudly on a broken expectation"
 )]
 
+mod report_common;
+
 use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader, Xlsx};
+use report_common::{generate as generate_in, temp as temp_in, zhengce};
 use rust_decimal::Decimal;
-use zhengce::cli::{Env, Status, run};
+use zhengce::cli::Status;
 use zhengce::diagnostics::Lang;
 use zhengce::report::Report;
 use zhengce::source::SourceFile;
 
 fn code(lang: Lang) -> &'static str {
     if lang == Lang::Zh { "zh" } else { "en" }
-}
-
-fn zhengce(args: &[&str]) -> (Status, Vec<u8>, String) {
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let argv = ["zhengce", "--error-format", "plain"].into_iter().chain(args.iter().copied());
-    let status = run(argv, &Env { width: 100, ..Env::default() }, &mut out, &mut err);
-    (status, out, String::from_utf8_lossy(&err).into_owned())
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("zhengce-xlsx-report-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
-
-fn generate(policy: &str, kind: &str, rows: &str) -> PathBuf {
-    let data = temp(&format!("{kind}.{}.{rows}.csv", policy.len()));
-    let (status, _, err) = zhengce(&[
-        "gen",
-        policy,
-        "--kind",
-        kind,
-        "--rows",
-        rows,
-        "--seed",
-        "11",
-        "--out",
-        data.to_str().unwrap(),
-    ]);
-    assert_eq!(status, Status::Ok, "{err}");
-    data
 }
 
 /// The workbook the in-memory path makes of `data`: every subject evaluated, then written.
@@ -193,4 +165,12 @@ fn the_streamed_basis_is_the_in_memory_basis() {
             assert!(text.lines().filter(|l| l.starts_with("| ")).count() > 120);
         }
     }
+}
+
+fn temp(name: &str) -> PathBuf {
+    temp_in("xlsx-report", name)
+}
+
+fn generate(policy: &str, kind: &str, rows: &str) -> PathBuf {
+    generate_in("xlsx-report", policy, kind, rows, "11")
 }

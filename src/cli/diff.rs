@@ -308,6 +308,9 @@ fn streamed(
         None => Some(Ok((result, diags, year))),
         Some(Failure::Data(d)) => Some(Err(d)),
         Some(Failure::NotStreamable(_)) => None,
+        Some(Failure::Write(e)) => {
+            Some(Err(vec![crate::report::cannot_write(None, &e.to_string())].into()))
+        }
     }
 }
 

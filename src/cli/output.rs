@@ -27,7 +27,8 @@ pub fn write_out(path: &Path, body: &[u8], inputs: &[PathBuf]) -> Result<(), Box
 /// is removed.
 pub struct AtomicFile {
     path: PathBuf,
-    tmp: PathBuf,
+    /// The temporary file; `None` when `path` is a device or a pipe, written directly.
+    tmp: Option<PathBuf>,
     out: Option<BufWriter<File>>,
 }
 
@@ -59,6 +60,19 @@ impl AtomicFile {
     }
 
     fn beside(path: &Path) -> Result<AtomicFile, Box<Diagnostic>> {
+        // A device or a pipe (`/dev/stdout`, a named pipe) is written as it is: renaming a file
+        // over it would replace the device with a file.
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|e| Box::new(cannot_write(Some(path), &e.to_string())))?;
+            return Ok(AtomicFile {
+                path: path.to_path_buf(),
+                tmp: None,
+                out: Some(BufWriter::with_capacity(1 << 16, file)),
+            });
+        }
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
         let mut attempt = 0u32;
         let (tmp, file) = loop {
@@ -73,7 +87,7 @@ impl AtomicFile {
         };
         Ok(AtomicFile {
             path: path.to_path_buf(),
-            tmp,
+            tmp: Some(tmp),
             out: Some(BufWriter::with_capacity(1 << 16, file)),
         })
     }
@@ -81,15 +95,21 @@ impl AtomicFile {
     /// Flushes the temporary file and renames it into place.
     pub fn commit(mut self) -> Result<(), Box<Diagnostic>> {
         let result = match self.out.take() {
-            Some(out) => out
-                .into_inner()
-                .map_err(|e| e.error().to_string())
-                .and_then(|f| f.sync_all().map_err(|e| e.to_string()))
-                .and_then(|()| std::fs::rename(&self.tmp, &self.path).map_err(|e| e.to_string())),
+            Some(out) => {
+                out.into_inner().map_err(|e| e.error().to_string()).and_then(|f| match &self.tmp {
+                    Some(tmp) => f
+                        .sync_all()
+                        .and_then(|()| std::fs::rename(tmp, &self.path))
+                        .map_err(|e| e.to_string()),
+                    None => Ok(()),
+                })
+            }
             None => Err("the output was already closed".to_string()),
         };
         result.map_err(|why| {
-            let _ = std::fs::remove_file(&self.tmp);
+            if let Some(tmp) = &self.tmp {
+                let _ = std::fs::remove_file(tmp);
+            }
             Box::new(cannot_write(Some(&self.path), &why))
         })
     }
@@ -113,8 +133,10 @@ impl Write for AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if self.out.take().is_some() {
-            let _ = std::fs::remove_file(&self.tmp);
+        if self.out.take().is_some()
+            && let Some(tmp) = &self.tmp
+        {
+            let _ = std::fs::remove_file(tmp);
         }
     }
 }
@@ -137,13 +159,4 @@ fn overwrites_input(path: &Path) -> Diagnostic {
     ))
 }
 
-/// A [`Code::Io`] diagnostic: the report cannot be written to `path`.
-pub fn cannot_write(path: Option<&Path>, why: &str) -> Diagnostic {
-    let name = path.map_or_else(|| "--out".to_string(), |p| p.display().to_string());
-    let file: Arc<SourceFile> = SourceFile::new(name.clone(), "");
-    Diagnostic::new(
-        Code::Io,
-        Text::new(format!("无法写入 `{name}`：{why}"), format!("cannot write `{name}`: {why}")),
-    )
-    .at(Loc::new(&file, Span::default()), Text::new("输出文件", "output file"))
-}
+pub use crate::report::cannot_write;

@@ -137,6 +137,9 @@ pub fn run(
             Ok(s) => streamed = Some((s, year)),
             Err(Failure::Data(d)) => return fail(d, err),
             Err(Failure::NotStreamable(_)) => {}
+            Err(Failure::Write(e)) => {
+                return fail(vec![crate::report::cannot_write(None, &e.to_string())].into(), err);
+            }
         }
     }
     let run = |source: &mut dyn Source| {

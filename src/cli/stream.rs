@@ -262,6 +262,10 @@ pub(super) fn run(
             let usage = diags.iter().any(|d| d.code == Code::Io);
             Streamed::Done { diags, usage }
         }
+        Err(Failure::Write(e)) => Streamed::Done {
+            diags: vec![cannot_write(Some(out_path), &e.to_string())].into(),
+            usage: true,
+        },
     }
 }
 

@@ -1,8 +1,9 @@
 //! Go to definition, find references and rename, within a policy and across its `引用` imports.
 //!
-//! References are found among the open documents and the file that defines the name: every word
-//! spelled as the name that resolves to the same definition (so a field `名称` of one subject is
-//! not a reference of another subject's `名称`).
+//! References are found among the open documents, the file that defines the name and the policy
+//! files beside them on disk (closed files that import it): every word spelled as the name that
+//! resolves to the same definition (so a field `名称` of one subject is not a reference of another
+//! subject's `名称`).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -44,12 +45,17 @@ pub fn location(file: &SourceFile, span: Span) -> Option<Location> {
     Some(Location { uri: uri_of(&file.name)?, range: lines.range(&file.text, span) })
 }
 
-/// Every place the target is named, in the open documents and its own file: (file, span), the
-/// definition included, in file and source order.
+/// Every place the target is named, in the open documents, its own file and the policy files
+/// beside them that are not open: (file, span), the definition included, in file and source
+/// order.
 pub fn references(resolver: &Resolver, target: &Target) -> Vec<(Arc<SourceFile>, Span)> {
     let mut files: BTreeMap<String, Arc<SourceFile>> =
         resolver.store.all().map(|(_, f)| (f.name.clone(), Arc::clone(f))).collect();
     files.entry(target.file.name.clone()).or_insert_with(|| Arc::clone(&target.file));
+    let open: Vec<String> = files.keys().cloned().collect();
+    for file in resolver.store.neighbours(open.iter().map(String::as_str)) {
+        files.entry(file.name.clone()).or_insert(file);
+    }
     let mut out = Vec::new();
     for file in files.values() {
         if !file.text.contains(target.name.as_str()) {

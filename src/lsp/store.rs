@@ -10,6 +10,9 @@ use lsp_types::Url;
 
 use crate::source::SourceFile;
 
+/// The most policy files on disk a request for references reads beside the open documents.
+pub const NEIGHBOURS: usize = 200;
+
 /// The documents the client has open, by URI.
 #[derive(Debug, Default)]
 pub struct Store {
@@ -66,6 +69,26 @@ impl Store {
         }
         let text = std::fs::read_to_string(path).ok()?;
         Some(SourceFile::new(path.to_string_lossy().into_owned(), text))
+    }
+
+    /// The policy files (`.zc`) on disk in the folders of `names` (files named by path) that
+    /// are not open, in path order: the files that may import one of them. At most
+    /// [`NEIGHBOURS`] files.
+    pub fn neighbours<'n>(&self, names: impl Iterator<Item = &'n str>) -> Vec<Arc<SourceFile>> {
+        let dirs: std::collections::BTreeSet<PathBuf> = names
+            .filter_map(|n| Path::new(n).parent().map(Path::to_path_buf))
+            .filter(|d| d.is_absolute())
+            .collect();
+        let mut paths: Vec<PathBuf> = dirs
+            .iter()
+            .filter_map(|d| std::fs::read_dir(d).ok())
+            .flat_map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())))
+            .filter(|p| p.extension().is_some_and(|e| e == "zc") && p.is_file())
+            .filter(|p| Url::from_file_path(p).ok().is_none_or(|u| !self.docs.contains_key(&u)))
+            .collect();
+        paths.sort();
+        paths.truncate(NEIGHBOURS);
+        paths.iter().filter_map(|p| self.file_at(p)).collect()
     }
 
     /// The path an `引用 "PATH"` of the file named `importer` reads.

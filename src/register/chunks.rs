@@ -3,11 +3,13 @@
 
 use std::io::Read;
 
-/// A block of whole records and the 1-based line of its first byte.
+/// A block of whole records and the 1-based line of its first byte; or, from a Parquet file, a
+/// batch of rows (`bytes` empty) and the line of its first row.
 pub struct Block {
     pub seq: u64,
     pub first_line: u64,
     pub bytes: Vec<u8>,
+    pub batch: Option<super::batches::Spent>,
 }
 
 /// Reads whole records from `input`, about `size` bytes at a time.
@@ -92,7 +94,7 @@ impl<R: Read> Blocks<R> {
             let rest = self.carry.split_off(cut);
             let bytes = std::mem::replace(&mut self.carry, rest);
             let lines = count_lines(&bytes);
-            let block = Block { seq: self.seq, first_line: self.line, bytes };
+            let block = Block { seq: self.seq, first_line: self.line, bytes, batch: None };
             self.seq += 1;
             self.line += lines;
             return Ok(Some(block));

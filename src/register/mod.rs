@@ -37,6 +37,7 @@
 //! without a year given, [`latest_year`] finds the in-memory path's default, the latest year
 //! the whole file gives a value for, in a pass before the evaluation.
 
+mod batches;
 mod cells;
 mod chunks;
 pub mod not_compiled;
@@ -163,6 +164,9 @@ pub enum Failure {
     Data(Diagnostics),
     /// The file cannot be streamed; the in-memory path can evaluate it.
     NotStreamable(String),
+    /// The report could not be written (the caller names its output, [`crate::cli::output`]'s
+    /// `cannot_write`): not an error of the register.
+    Write(std::io::Error),
 }
 
 /// Evaluates every subject of the CSV register at `path`, handing each to `sink` in file order.
@@ -214,25 +218,26 @@ fn csv_report(
     let summary =
         drive(policy, checked, kind, path, opts, Mode::Csv, beside, &mut |done: &Done| {
             if !header_written && !done.csv.is_empty() {
-                out.write_all(&out::header(&done.key, &done.layout.names))?;
+                out.write_all(&out::header(&done.key, &done.layout.names))
+                    .map_err(Failure::Write)?;
                 header_written = true;
             }
             sums.merge(&done.sums);
             if layout.is_none() {
                 layout = Some(Arc::clone(&done.layout));
             }
-            out.write_all(&done.csv)
+            out.write_all(&done.csv).map_err(Failure::Write)
         });
     match summary {
         Ok(mut s) => {
             if s.rows == 0 {
                 // Like the in-memory report: without a subject, no rule column.
-                out.write_all(b"id\n").map_err(|e| Failure::Data(io(path, &e)))?;
+                out.write_all(b"id\n").map_err(Failure::Write)?;
             } else if let Some(layout) = layout {
                 if layout.has_total_row() {
                     let mut row = Vec::new();
                     sums.write_row(&mut row);
-                    out.write_all(&row).map_err(|e| Failure::Data(io(path, &e)))?;
+                    out.write_all(&row).map_err(Failure::Write)?;
                 }
                 s.missing = missing_of(&s.columns, &layout, &sums);
             }
@@ -445,9 +450,9 @@ fn drive(
     opts: &RunOptions<'_>,
     mode: Mode,
     beside: Beside<'_, '_, '_, '_>,
-    emit: &mut dyn FnMut(&Done) -> std::io::Result<()>,
+    emit: &mut dyn FnMut(&Done) -> Result<(), Failure>,
 ) -> Result<Summary, Failure> {
-    let (file, header, rest) = open(path)?;
+    let (opened, header) = open_source(path, opts.chunk_bytes)?;
     let name = path.display().to_string();
     let max_line = crate::limits::sizes().line;
     let mut plan = plan(policy, checked, kind, &name, header, opts)?;
@@ -464,7 +469,17 @@ fn drive(
     let threads = opts.threads.max(1);
     let in_flight = threads * 3;
     let first_line = plan.header_lines + 1;
-    let mut blocks = Blocks::new(file, opts.chunk_bytes, rest, first_line, max_line);
+    let mut blocks = match opened {
+        Opened::Text(file, rest) => {
+            batches::Source::Text(Blocks::new(file, opts.chunk_bytes, rest, first_line, max_line))
+        }
+        Opened::Parquet(b) => batches::Source::Parquet {
+            batches: b,
+            seq: 0,
+            line: first_line,
+            spent: std::sync::mpsc::channel(),
+        },
+    };
 
     let mut summary = Summary {
         columns: plan.columns.clone(),
@@ -478,6 +493,7 @@ fn drive(
     let mut their_errors: Vec<Diagnostics> = Vec::new();
     let mut order = KeyOrder::new();
     let mut io_error: Option<Diagnostics> = None;
+    let mut emit_failure: Option<Failure> = None;
 
     let (job_tx, job_rx) = sync_channel::<Block>(in_flight);
     let job_rx = std::sync::Mutex::new(job_rx);
@@ -520,7 +536,7 @@ fn drive(
                         && !failed_emit
                         && let Err(e) = emit(&d)
                     {
-                        io_error = Some(io(path, &e));
+                        emit_failure = Some(e);
                         failed_emit = true;
                     }
                 }
@@ -536,6 +552,9 @@ fn drive(
     });
     if let Some(d) = io_error {
         return Err(Failure::Data(d));
+    }
+    if let Some(f) = emit_failure {
+        return Err(f);
     }
     if !data_errors.is_empty() {
         return Err(Failure::Data(data_errors));
@@ -611,13 +630,36 @@ fn open(path: &Path) -> Result<(Input, Vec<u8>, Vec<u8>), Failure> {
 /// A register's text, read as it comes.
 type Input = Box<dyn std::io::Read + Send>;
 
+/// A register opened for the runner: CSV text (and what was read after its header), or a
+/// Parquet file's batches.
+enum Opened {
+    Text(Input, Vec<u8>),
+    Parquet(crate::data::parquet::Batches),
+}
+
+/// The register at `path` opened for the runner, and its header record: a Parquet file's
+/// batches of about `chunk_bytes` of text each, or the text of any other.
+fn open_source(path: &Path, chunk_bytes: usize) -> Result<(Opened, Vec<u8>), Failure> {
+    if is_parquet(path) {
+        let file = std::fs::File::open(path).map_err(|e| Failure::Data(io(path, &e)))?;
+        let name = path.display().to_string();
+        let b = crate::data::parquet::Batches::new(&name, file, batches::batch_rows(chunk_bytes))
+            .map_err(|d| Failure::Data(vec![*d].into()))?;
+        let mut header = b.header();
+        header.pop();
+        return Ok((Opened::Parquet(b), header));
+    }
+    let (file, header, rest) = open(path)?;
+    Ok((Opened::Text(file, rest), header))
+}
+
 /// Whether `path` names a Parquet file.
 pub fn is_parquet(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
 }
 
-fn read_blocks<R: std::io::Read>(
-    blocks: &mut Blocks<R>,
+fn read_blocks(
+    blocks: &mut batches::Source,
     tokens: &Receiver<()>,
     jobs: &SyncSender<Block>,
 ) -> std::io::Result<()> {
@@ -696,7 +738,13 @@ fn block_results(
         keys: Vec::new(),
         values: Vec::new(),
         amounts: Vec::new(),
-        csv: Vec::with_capacity(if mode == Mode::Csv { block.bytes.len() } else { 0 }),
+        csv: Vec::with_capacity(
+            match (block.batch.as_ref().and_then(batches::Spent::rows), mode) {
+                (Some(b), Mode::Csv) => b.num_rows().saturating_mul(64),
+                (None, Mode::Csv) => block.bytes.len(),
+                _ => 0,
+            },
+        ),
         rows: 0,
         interpreted: 0,
         diags: Diagnostics::new(),
@@ -706,6 +754,15 @@ fn block_results(
         order: KeyOrder::new(),
         fen: BTreeMap::new(),
     };
+    if let Some(batch) = block.batch.as_ref().and_then(batches::Spent::rows) {
+        match machine {
+            Some(m) => batches::arrow_rows(plan, mode, m, block.first_line, batch, &mut d),
+            None => slow_rows(plan, mode, None, block.first_line, &batches::text_of(batch), &mut d),
+        }
+        fold_fixed(plan, &mut d);
+        flush_fen(plan, &mut d);
+        return d;
+    }
     // Checked with SIMD: a register of Chinese names spends 5% of its time here otherwise.
     let text = match simdutf8::basic::from_utf8(&block.bytes) {
         Ok(t) => t,
@@ -786,12 +843,83 @@ impl FixedSums {
     }
 }
 
+/// What the fast reader learns of a row as it reads its cells, CSV or Parquet: whether any cell
+/// gives a value, which required yearly fields some year gives, and the first year of data.
+struct RowSeen {
+    any: bool,
+    given: u64,
+    /// The subject's first year of data (`u16::MAX`: none yet).
+    first_year: u16,
+}
+
+impl RowSeen {
+    fn new() -> RowSeen {
+        RowSeen { any: false, given: 0, first_year: u16::MAX }
+    }
+
+    /// Notes a cell of `target`, empty or not.
+    #[inline]
+    fn cell(&mut self, target: &Target, empty: bool) {
+        if empty {
+            return;
+        }
+        self.any = true;
+        if let Target::Field { needs, year, .. } = target {
+            if let Some(bit) = needs {
+                self.given |= 1u64 << bit;
+            }
+            if let Some(y) = year {
+                self.first_year = self.first_year.min(*y);
+            }
+        }
+    }
+
+    /// Whether the row gives some year of every required yearly field.
+    #[inline]
+    fn complete(&self, plan: &Plan<'_, '_>) -> bool {
+        self.given & plan.required == plan.required
+    }
+
+    /// Puts the row's first year of data in `lane`, where the program reads it.
+    #[inline]
+    fn set_first_year(&self, m: &mut Machine<'_>, lane: usize) {
+        if let Some(r) = m.program().first_year {
+            let y = if self.first_year == u16::MAX {
+                Cv::Missing
+            } else {
+                Cv::Num(self.first_year.into())
+            };
+            m.set_lane(lane, r, y);
+        }
+    }
+}
+
+/// A number cell read from its digits (sign, digits as one number, places), within the field's
+/// bounds: the register, value and whether it is the id; `None` when the loader must read it.
+#[inline]
+fn read_digits(
+    target: &Target,
+    neg: bool,
+    acc: u64,
+    places: u32,
+) -> Option<(Option<crate::compile::Reg>, Cv, bool)> {
+    match target {
+        Target::Field { reg, key, read: Take::Num { read, min, max }, .. } => {
+            let m = read.of_digits(neg, acc, places)?;
+            in_range(m, *min, *max).map(|v| (*reg, v, *key))
+        }
+        _ => None,
+    }
+}
+
 /// A row of a batch: in a lane of the machine, or left to the loader.
 struct Pending<'t> {
     lane: Option<usize>,
     key: &'t str,
     line_no: u64,
+    /// The row's CSV line; for a row of a Parquet batch, empty, and `row` its place in the batch.
     line: &'t str,
+    row: usize,
 }
 
 /// Reads the rows of a block into the lanes of the compiled program, [`LANES`] at a time.
@@ -818,10 +946,7 @@ fn fast_rows(
         let line = line.strip_suffix('\r').unwrap_or(line);
         let mut key: &str = "";
         let mut ok = true;
-        let mut any = false;
-        let mut given = 0u64;
-        // The subject's first year of data (`u16::MAX`: none yet).
-        let mut first_year = u16::MAX;
+        let mut seen = RowSeen::new();
         let mut cells = cells::cells(line);
         for target in &plan.targets {
             // A number column's cell is read as it is split off.
@@ -831,28 +956,15 @@ fn fast_rows(
                 ok = false;
                 break;
             };
-            any |= !cell.is_empty();
-            if let Target::Field { needs: Some(bit), .. } = target
-                && !cell.is_empty()
-            {
-                given |= 1u64 << bit;
-            }
-            if let Target::Field { year: Some(y), .. } = target
-                && !cell.is_empty()
-            {
-                first_year = first_year.min(*y);
-            }
+            seen.cell(target, cell.is_empty());
             if cell.len() > crate::limits::MAX_CELL_CHARS {
                 // Perhaps too long: the loader counts its characters.
                 ok = false;
                 break;
             }
-            let read = match (target, digits) {
-                (Target::Field { reg, key, read: Take::Num { read, min, max }, .. }, Some(d)) => {
-                    let m = read.of_digits(d.neg, d.acc, d.places);
-                    m.and_then(|m| in_range(m, *min, *max)).map(|v| (*reg, v, *key))
-                }
-                _ => read_cell(target, cell),
+            let read = match digits {
+                Some(d) => read_digits(target, d.neg, d.acc, d.places),
+                None => read_cell(target, cell),
             };
             match read {
                 Some((reg, v, is_key)) => {
@@ -869,35 +981,33 @@ fn fast_rows(
                 }
             }
         }
-        if cells.next().is_some() || given & plan.required != plan.required {
+        if cells.next().is_some() || !seen.complete(plan) {
             ok = false;
         }
-        if ok && any {
-            if let Some(r) = m.program().first_year {
-                let y =
-                    if first_year == u16::MAX { Cv::Missing } else { Cv::Num(first_year.into()) };
-                m.set_lane(lanes, r, y);
-            }
-            batch.push(Pending { lane: Some(lanes), key, line_no: this_line, line });
+        if ok && seen.any {
+            seen.set_first_year(m, lanes);
+            batch.push(Pending { lane: Some(lanes), key, line_no: this_line, line, row: 0 });
             lanes += 1;
         } else if !line.split(',').all(|c| c.trim().is_empty()) {
-            batch.push(Pending { lane: None, key: "", line_no: this_line, line });
+            batch.push(Pending { lane: None, key: "", line_no: this_line, line, row: 0 });
         }
         if lanes == LANES {
-            flush(plan, mode, m, lanes, &mut batch, d);
+            flush(plan, mode, m, lanes, &mut batch, None, d);
             lanes = 0;
         }
     }
-    flush(plan, mode, m, lanes, &mut batch, d);
+    flush(plan, mode, m, lanes, &mut batch, None, d);
 }
 
-/// Runs the lanes of a batch and hands on its rows in order.
+/// Runs the lanes of a batch and hands on its rows in order; `rows` is the Parquet batch the
+/// rows come from, if they do.
 fn flush(
     plan: &Plan<'_, '_>,
     mode: Mode,
     m: &mut Machine<'_>,
     lanes: usize,
     batch: &mut Vec<Pending<'_>>,
+    rows: Option<&arrow_array::RecordBatch>,
     d: &mut Done,
 ) {
     if lanes > 0 {
@@ -909,7 +1019,10 @@ fn flush(
             Some(l) if !m.failed(l) => l,
             _ => {
                 // The loader and the interpreter (the lanes are still being read).
-                let sparse = sparse_text(plan, p.line_no, p.line.as_bytes());
+                let sparse = match rows {
+                    Some(b) => sparse_text(plan, p.line_no, &batches::row_text(b, p.row)),
+                    None => sparse_text(plan, p.line_no, p.line.as_bytes()),
+                };
                 row_slow(plan, mode, None, &sparse, d);
                 continue;
             }

@@ -6,7 +6,7 @@
 use std::io::Write;
 
 use super::stacked::{RegisterRun, interpret};
-use super::{Failure, Plan, Summary, io};
+use super::{Failure, Plan, Summary};
 use crate::data::Record;
 use crate::diagnostics::{Diagnostic, Lang};
 use crate::eval::outcome::SubjectOutcome;
@@ -20,7 +20,7 @@ use crate::report::{JsonWriter, MarkdownWriter, MissingCount, Report, write_json
 pub fn write_json(run: &RegisterRun<'_, '_, '_>, out: &mut dyn Write) -> Result<Summary, Failure> {
     let mut w = JsonWriter::new(run.policy, run.checked, out);
     let summary = each_subject(run, &mut w)?;
-    w.finish().map_err(|e| Failure::Data(io(run.path, &e)))?;
+    w.finish().map_err(Failure::Write)?;
     Ok(summary)
 }
 
@@ -33,7 +33,7 @@ trait SubjectWriter {
         record: &Record,
         o: &SubjectOutcome,
         stacks: &[StackOutcome],
-    ) -> std::io::Result<()>;
+    ) -> Result<(), Failure>;
     /// `ZC0702` for each total past the exact range: the report is then not kept.
     fn overflows(&self) -> Vec<crate::diagnostics::Diagnostic>;
 }
@@ -45,8 +45,8 @@ impl SubjectWriter for JsonWriter<'_, '_, '_> {
         _: &Record,
         o: &SubjectOutcome,
         stacks: &[StackOutcome],
-    ) -> std::io::Result<()> {
-        JsonWriter::subject(self, o, stacks)
+    ) -> Result<(), Failure> {
+        JsonWriter::subject(self, o, stacks).map_err(Failure::Write)
     }
     fn overflows(&self) -> Vec<crate::diagnostics::Diagnostic> {
         JsonWriter::overflows(self)
@@ -60,8 +60,8 @@ impl SubjectWriter for MarkdownWriter<'_, '_, '_> {
         _: &Record,
         o: &SubjectOutcome,
         stacks: &[StackOutcome],
-    ) -> std::io::Result<()> {
-        MarkdownWriter::subject(self, o, stacks)
+    ) -> Result<(), Failure> {
+        MarkdownWriter::subject(self, o, stacks).map_err(Failure::Write)
     }
     fn overflows(&self) -> Vec<crate::diagnostics::Diagnostic> {
         MarkdownWriter::overflows(self)
@@ -95,7 +95,7 @@ pub fn write_markdown(
     let mut w = MarkdownWriter::new(run.policy, run.checked, lang, out);
     let summary = each_subject(run, &mut w)?;
     let (by_rule, subjects) = w.missing();
-    w.finish().map_err(|e| Failure::Data(io(run.path, &e)))?;
+    w.finish().map_err(Failure::Write)?;
     // Said after the report as the in-memory Markdown report says it (`ZC0708`).
     Ok(Summary { missing: super::Missing { by_rule, subjects }, ..summary })
 }
@@ -104,7 +104,9 @@ pub fn write_markdown(
 /// at `path` to `out`, one line per subject, the stacking rules applied to each. The run is the
 /// calling thread's.
 pub fn write_jsonl(run: &RegisterRun<'_, '_, '_>, out: &mut dyn Write) -> Result<Summary, Failure> {
-    interpret(run, &mut |_, _, o, stacks| write_json_line(run.policy, run.checked, o, stacks, out))
+    interpret(run, &mut |_, _, o, stacks| {
+        write_json_line(run.policy, run.checked, o, stacks, out).map_err(Failure::Write)
+    })
 }
 
 /// Writes the xlsx report (`zhengce eval --format xlsx`) of every subject of the register to
@@ -117,14 +119,8 @@ pub fn write_xlsx(
 ) -> Result<Summary, Failure> {
     let writer =
         XlsxWriter::new(run.policy, run.checked, lang).map_err(|e| failed(run, &e.into()))?;
-    let mut w = Xlsx { writer, report: report_of(run), failure: None };
-    let summary = match each_subject(run, &mut w) {
-        Err(Failure::Data(d)) => match &w.failure {
-            Some(f) => return Err(failed(run, f)),
-            None => return Err(Failure::Data(d)),
-        },
-        other => other?,
-    };
+    let mut w = Xlsx { writer, report: report_of(run), path: run.path };
+    let summary = each_subject(run, &mut w)?;
     let (by_rule, subjects) = w.writer.missing();
     w.writer.finish(out).map_err(|f| failed(run, &f))?;
     Ok(Summary { missing: super::Missing { by_rule, subjects }, ..summary })
@@ -132,9 +128,18 @@ pub fn write_xlsx(
 
 /// The failure of an xlsx report: `ZC0915` at the register, or the workbook not written.
 fn failed(run: &RegisterRun<'_, '_, '_>, f: &crate::report::xlsx::Failure) -> Failure {
-    match f.diagnostic(&run.path.display().to_string()) {
-        Some(d) => Failure::Data(vec![d].into()),
-        None => Failure::Data(io(run.path, &std::io::Error::other(format!("{f:?}")))),
+    xlsx_failure(run.path, f)
+}
+
+/// [`failed`] for the register at `path`.
+fn xlsx_failure(path: &std::path::Path, f: &crate::report::xlsx::Failure) -> Failure {
+    match f {
+        crate::report::xlsx::Failure::Xlsx(x) => {
+            Failure::Write(std::io::Error::other(x.to_string()))
+        }
+        crate::report::xlsx::Failure::Full { .. } => Failure::Data(
+            f.diagnostic(&path.display().to_string()).into_iter().collect::<Vec<_>>().into(),
+        ),
     }
 }
 
@@ -143,11 +148,11 @@ fn report_of<'r>(run: &RegisterRun<'r, '_, '_>) -> Report<'r, 'r> {
     Report { policy: run.policy, checked: run.checked, outcomes: &[], stacks: &[] }
 }
 
-/// The xlsx writer, and why it stopped.
+/// The xlsx writer, and the register it reports (where `ZC0915` points).
 struct Xlsx<'a, 'p> {
     writer: XlsxWriter<'a, 'p>,
     report: Report<'a, 'p>,
-    failure: Option<crate::report::xlsx::Failure>,
+    path: &'a std::path::Path,
 }
 
 impl SubjectWriter for Xlsx<'_, '_> {
@@ -157,13 +162,9 @@ impl SubjectWriter for Xlsx<'_, '_> {
         record: &Record,
         o: &SubjectOutcome,
         stacks: &[StackOutcome],
-    ) -> std::io::Result<()> {
+    ) -> Result<(), Failure> {
         let rows = crate::report::basis::subject_rows(&self.report, &plan.evaluator, record, o);
-        self.writer.subject(o, stacks, &rows).map_err(|f| {
-            let e = std::io::Error::other(format!("{f:?}"));
-            self.failure = Some(f);
-            e
-        })
+        self.writer.subject(o, stacks, &rows).map_err(|f| xlsx_failure(self.path, &f))
     }
     fn overflows(&self) -> Vec<Diagnostic> {
         self.writer.overflows()
@@ -179,7 +180,7 @@ pub fn write_basis(
 ) -> Result<Summary, Failure> {
     let report = report_of(run);
     out.write_all(crate::report::basis::markdown_head(&report, lang).as_bytes())
-        .map_err(|e| Failure::Data(io(run.path, &e)))?;
+        .map_err(Failure::Write)?;
     let mut w = Basis { out, report, lang, text: String::new(), missing: MissingCount::default() };
     let summary = each_subject(run, &mut w)?;
     // Said after the report as the in-memory report says it (`ZC0708`).
@@ -203,14 +204,14 @@ impl SubjectWriter for Basis<'_, '_, '_> {
         record: &Record,
         o: &SubjectOutcome,
         _: &[StackOutcome],
-    ) -> std::io::Result<()> {
+    ) -> Result<(), Failure> {
         let r = &self.report;
         self.missing.add(&Report { outcomes: std::slice::from_ref(o), ..*r }, o);
         self.text.clear();
         for row in crate::report::basis::subject_rows(r, &plan.evaluator, record, o) {
             crate::report::basis::markdown_row(&mut self.text, &row, r, self.lang);
         }
-        self.out.write_all(self.text.as_bytes())
+        self.out.write_all(self.text.as_bytes()).map_err(Failure::Write)
     }
     fn overflows(&self) -> Vec<Diagnostic> {
         Vec::new()

@@ -17,8 +17,8 @@ use rust_decimal::Decimal;
 
 use super::chunks::{Block, Blocks};
 use super::{
-    Done, Failure, KeyOrder, Mode, Plan, RunOptions, Summary, block_results, columns, io, open,
-    out, plan, sparse_text,
+    Done, Failure, KeyOrder, Mode, Plan, RunOptions, Summary, block_results, columns, open, out,
+    plan, sparse_text,
 };
 use crate::ast::Policy;
 use crate::checker::Checked;
@@ -94,7 +94,7 @@ pub fn write_csv_stacked(
     let mut summary = interpret(run, &mut |plan, _, o, stacks| {
         let layout = layout.get_or_insert_with(|| stack_layout(plan, stacking, &opts.columns));
         if !header_written {
-            out.write_all(&out::header(&plan.key, &layout.names))?;
+            out.write_all(&out::header(&plan.key, &layout.names)).map_err(Failure::Write)?;
             sums = out::Sums::new(&layout.summed);
             header_written = true;
         }
@@ -114,16 +114,16 @@ pub fn write_csv_stacked(
             |i, out| out::value(out, value(i), &plan.checked.scope),
         );
         layout.end_row(&mut row, &mut sums, partial, missing, stacks.iter().map(|s| s.total));
-        out.write_all(&row)
+        out.write_all(&row).map_err(Failure::Write)
     })?;
     if summary.rows == 0 {
         // Like the in-memory report: without a subject, no rule column.
-        out.write_all(b"id\n").map_err(|e| Failure::Data(io(path, &e)))?;
+        out.write_all(b"id\n").map_err(Failure::Write)?;
     } else if let Some(layout) = layout {
         if layout.has_total_row() {
             row.clear();
             sums.write_row(&mut row);
-            out.write_all(&row).map_err(|e| Failure::Data(io(path, &e)))?;
+            out.write_all(&row).map_err(Failure::Write)?;
         }
         summary.missing = super::missing_of(&summary.columns, &layout, &sums);
     }
@@ -151,7 +151,7 @@ pub(super) fn interpret(
         &Record,
         &SubjectOutcome,
         &[StackOutcome],
-    ) -> std::io::Result<()>,
+    ) -> Result<(), Failure>,
 ) -> Result<Summary, Failure> {
     let RegisterRun { policy, checked, kind, path, opts, stacking, companions } = *run;
     let (file, header, rest) = open(path)?;
@@ -260,7 +260,7 @@ pub(super) fn interpret(
             }
             let from = |alias: &str, award: &str| amounts.get(&(alias, award)).copied();
             let stacks = stacking.subject(&o, &from, &mut stack_diags);
-            each(&plan, record, &o, &stacks).map_err(|e| Failure::Data(io(path, &e)))?;
+            each(&plan, record, &o, &stacks)?;
         }
         if let Some(p) = opts.progress {
             p(summary.rows);

@@ -624,3 +624,21 @@ pub(super) fn total_label(missing: u64, lang: Lang) -> String {
         }
     }
 }
+
+/// A [`Code::Io`] diagnostic: the report cannot be written to `path`.
+pub fn cannot_write(path: Option<&std::path::Path>, why: &str) -> crate::diagnostics::Diagnostic {
+    let name = path.map_or_else(|| "--out".to_string(), |p| p.display().to_string());
+    let file: std::sync::Arc<crate::source::SourceFile> =
+        crate::source::SourceFile::new(name.clone(), "");
+    crate::diagnostics::Diagnostic::new(
+        crate::diagnostics::Code::Io,
+        crate::diagnostics::Text::new(
+            format!("无法写入 `{name}`：{why}"),
+            format!("cannot write `{name}`: {why}"),
+        ),
+    )
+    .at(
+        crate::source::Loc::new(&file, crate::source::Span::default()),
+        crate::diagnostics::Text::new("输出文件", "output file"),
+    )
+}

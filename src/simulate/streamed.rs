@@ -124,6 +124,10 @@ impl Source for Streamed<'_, '_> {
                 d.push(changed(&self.path, &why));
                 d
             }
+            // The simulation's sink writes nothing; an error of it is still said.
+            Err(Failure::Write(e)) => {
+                vec![crate::report::cannot_write(None, &e.to_string())].into()
+            }
         }
     }
 }

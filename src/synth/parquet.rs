@@ -21,6 +21,10 @@ use crate::data::FieldKind;
 /// The rows of a batch, and of a row group.
 const BATCH: u64 = 8192;
 const ROW_GROUP: usize = 65_536;
+/// The bytes of a data page: a reader holds one decoded page per column, so pages of 64 KiB
+/// rather than the writer's 1 MiB keep a streamed register's memory low (1,000,000 rows of
+/// zezhou 企业: 36–39 MiB rather than 55–68 MiB) for a file 1.4% larger.
+const PAGE_BYTES: usize = 64 << 10;
 
 /// The places of a decimal column: generated values have at most 4 (percentages of a share);
 /// money has 2.
@@ -62,6 +66,7 @@ pub fn write(plan: &Plan, rows: u64, out: impl Write + Send) -> Result<(), Strin
     let props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .set_max_row_group_size(ROW_GROUP)
+        .set_data_page_size_limit(PAGE_BYTES)
         .build();
     let mut writer =
         ArrowWriter::try_new(out, Arc::clone(&schema), Some(props)).map_err(|e| e.to_string())?;

@@ -325,8 +325,39 @@ impl<'a, 'p> Writer<'a, 'p> {
         for s in self.basis {
             self.book.push_worksheet(s.done()?);
         }
-        self.book.save_to_writer(out)?;
-        Ok(())
+        // The output's first error is the failure; the zip library, finishing the archive as it
+        // is dropped, then writes nowhere rather than print the same error to the terminal.
+        let mut out = Latch { out, error: None };
+        let saved = self.book.save_to_writer(&mut out);
+        match out.error {
+            Some(e) => Err(Failure::Xlsx(XlsxError::IoError(e))),
+            None => saved.map_err(Failure::Xlsx),
+        }
+    }
+}
+
+/// A writer that keeps the first error of `out` and takes every byte after it without writing.
+struct Latch<W> {
+    out: W,
+    error: Option<std::io::Error>,
+}
+
+impl<W: std::io::Write> std::io::Write for Latch<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.error.is_some() {
+            return Ok(buf.len());
+        }
+        self.out.write(buf).map_err(|e| {
+            let again = std::io::Error::new(e.kind(), e.to_string());
+            self.error = Some(e);
+            again
+        })
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.error.is_some() {
+            return Ok(());
+        }
+        self.out.flush()
     }
 }
 

@@ -1,0 +1,469 @@
+//! Parquet registers: the table a database or a warehouse exports (DuckDB's `COPY … TO
+//! 'x.parquet'`, pandas, Spark), read a batch of rows at a time.
+//!
+//! A Parquet file is read as the CSV register it stands for: [`CsvText`] turns it, batch by
+//! batch, into CSV text, its columns' names the header (`孵化面积[2022](㎡)`), each value written
+//! exactly by its type: integers and `DECIMAL` columns as the decimals they are, text as text,
+//! `BOOLEAN` as 是/否, `DATE` as `2024-02-29`, a floating-point value (`DOUBLE`) as a
+//! spreadsheet shows it, to 15 significant digits (a float holds no exact decimal; a register
+//! meant exactly stores money as `DECIMAL`), a null as an empty cell, a value of another type
+//! (a timestamp, a list) by its type's name, which the field then refuses. The loader and the
+//! streaming register runner read the file as that text: the same checks, the same diagnostics,
+//! at the row's line (the header is line 1, the first subject line 2) and the cell's column, the
+//! register's own name on them. The runner reads it as it comes, never the whole file, and
+//! without writing the text: its compiled form takes numbers from their digits ([`digits`]) and
+//! other values from their text ([`cell`]), batch by batch ([`Batches`],
+//! `crate::register`'s `batches.rs`).
+//!
+//! Only the codecs that need no C library are built in (uncompressed and Snappy, the default of
+//! DuckDB, pandas and Spark); a file compressed otherwise is refused with a diagnostic naming the
+//! codec and how to write the file again (`ZC0607`), as is a file that is not Parquet.
+
+mod footer;
+
+use std::io::Read;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Date32Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type,
+    UInt16Type, UInt32Type, UInt64Type,
+};
+use arrow_array::{Array, RecordBatch};
+use arrow_schema::DataType;
+use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
+use parquet::file::reader::ChunkReader;
+use rust_decimal::Decimal;
+
+use super::template::csv_cell;
+use crate::diagnostics::{Code, Diagnostic, Text};
+use crate::source::{Loc, SourceFile, Span};
+
+/// The rows read at a time.
+const BATCH: usize = 8192;
+
+/// A Parquet file's rows, a batch at a time, every call into the reader guarded ([`guarded`]).
+pub struct Batches {
+    batches: ParquetRecordBatchReader,
+    /// The columns' names.
+    names: Vec<String>,
+    /// The reader's error, said once.
+    failed: bool,
+}
+
+impl Batches {
+    /// The file `name` from `reader`, `rows` rows at a time; `ZC0607` when it is not a Parquet
+    /// file zhengce can read.
+    pub fn new<R: ChunkReader + 'static>(
+        name: &str,
+        reader: R,
+        rows: usize,
+    ) -> Result<Batches, Box<Diagnostic>> {
+        checked(&reader).map_err(|why| Box::new(unreadable(name, &why)))?;
+        let opened = guarded(|| {
+            let builder =
+                ParquetRecordBatchReaderBuilder::try_new(reader).map_err(|e| e.to_string())?;
+            let names: Vec<String> =
+                builder.schema().fields().iter().map(|f| f.name().clone()).collect();
+            let batches =
+                builder.with_batch_size(rows.max(1)).build().map_err(|e| e.to_string())?;
+            Ok((names, batches))
+        });
+        let (names, batches) = opened.map_err(|why| Box::new(unreadable(name, &why)))?;
+        Ok(Batches { batches, names, failed: false })
+    }
+
+    /// The header record of the CSV text the file stands for (its columns' names), with its
+    /// line end.
+    pub fn header(&self) -> Vec<u8> {
+        let cells: Vec<String> = self.names.iter().map(|n| csv_cell(n)).collect();
+        let mut text = cells.join(",").into_bytes();
+        text.push(b'\n');
+        text
+    }
+
+    /// The next batch of rows; `None` at the end of the file, and after an error (said once).
+    pub fn next_batch(&mut self) -> Result<Option<RecordBatch>, String> {
+        if self.failed {
+            return Ok(None);
+        }
+        let batches = &mut self.batches;
+        let next = guarded(|| batches.next().transpose().map_err(|e| e.to_string()));
+        self.failed = next.is_err();
+        next
+    }
+}
+
+/// A Parquet file read as CSV text (see the module's comment), a batch of rows at a time.
+pub struct CsvText {
+    batches: Batches,
+    /// The text of the header or of the last batch, and how much of it has been read.
+    text: Vec<u8>,
+    at: usize,
+}
+
+impl CsvText {
+    /// The file `name` from `reader`; `ZC0607` when it is not a Parquet file zhengce can read.
+    pub fn new<R: ChunkReader + 'static>(
+        name: &str,
+        reader: R,
+    ) -> Result<CsvText, Box<Diagnostic>> {
+        let batches = Batches::new(name, reader, BATCH)?;
+        let text = batches.header();
+        Ok(CsvText { batches, text, at: 0 })
+    }
+}
+
+/// The file's footer checked before the reader decodes it ([`footer`]): a footer that claims
+/// more than it holds is refused, not allocated.
+fn checked<R: ChunkReader>(reader: &R) -> Result<(), String> {
+    let len = reader.len();
+    if len < 8 {
+        // Too short to be a Parquet file: the reader says so.
+        return Ok(());
+    }
+    let read = |start: u64, n: usize| {
+        guarded(|| reader.get_bytes(start, n).map(|b| b.to_vec()).map_err(|e| e.to_string()))
+    };
+    let last8: [u8; 8] = read(len - 8, 8)?.try_into().map_err(|_| "a short read".to_string())?;
+    for chunk in footer::check(len, read, last8)? {
+        pages(&chunk, len, &read)?;
+    }
+    Ok(())
+}
+
+/// The page headers of a column chunk checked before the reader decodes them: each page within
+/// the chunk, and, for the codecs zhengce reads, no more bytes decompressed than the codec can
+/// make of the page's (Snappy at most 32 times, none once): the reader sizes a page's buffer by
+/// what its header claims.
+fn pages(
+    chunk: &footer::Chunk,
+    len: u64,
+    read: &dyn Fn(u64, usize) -> Result<Vec<u8>, String>,
+) -> Result<(), String> {
+    let place = |v: i64| u64::try_from(v).map_err(|_| format!("a column chunk is placed at {v}"));
+    let start = place(chunk.start)?;
+    let end = start.saturating_add(place(chunk.size)?);
+    if end > len.saturating_sub(8) {
+        return Err(format!("a column chunk runs from byte {start} to {end}, past the data"));
+    }
+    // Other codecs are refused by the reader before it reads a page.
+    let ratio = match chunk.codec {
+        0 => 1,
+        1 => 32,
+        _ => return Ok(()),
+    };
+    let mut at = start;
+    while at < end {
+        let left = usize::try_from(end - at).unwrap_or(usize::MAX);
+        // Headers are tens of bytes; one with long statistics is read again, wider.
+        let mut window = left.min(256);
+        let (head, plain, packed) = loop {
+            match footer::page_header(&read(at, window)?) {
+                Ok(h) => break h,
+                Err(_) if window < left && window < 1 << 20 => window = left.min(window * 16),
+                Err(e) => return Err(e),
+            }
+        };
+        let (Ok(plain), Ok(packed)) = (u64::try_from(plain), u64::try_from(packed)) else {
+            return Err(format!("a page at byte {at} states no size"));
+        };
+        if plain > packed.saturating_mul(ratio).saturating_add(64) {
+            return Err(format!(
+                "a page at byte {at} claims {plain} bytes from {packed} compressed"
+            ));
+        }
+        at = at.saturating_add(head as u64).saturating_add(packed);
+        if at > end {
+            return Err(format!("a page runs past its column chunk (byte {end})"));
+        }
+    }
+    Ok(())
+}
+
+/// Runs `f`, a call into the Parquet reader, which panics on some malformed files (an `unwrap`
+/// in its decoder of the file's metadata, found by fuzzing): such a panic becomes the file's
+/// error, said as a diagnostic, never zhengce's crash. The panic hook is silenced meanwhile, so
+/// that no panic message is printed; the reader is not used again after one.
+fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    std::panic::set_hook(hook);
+    result.unwrap_or_else(|payload| {
+        let why = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(format!("the file's structure cannot be decoded ({why})"))
+    })
+}
+
+impl Read for CsvText {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.at >= self.text.len() {
+            self.text.clear();
+            self.at = 0;
+            match self.batches.next_batch() {
+                Ok(None) => return Ok(0),
+                Ok(Some(batch)) => write_batch(&batch, &mut self.text),
+                Err(why) => return Err(std::io::Error::other(why)),
+            }
+        }
+        let rest = self.text.get(self.at..).unwrap_or_default();
+        let n = rest.len().min(buf.len());
+        if let (Some(to), Some(from)) = (buf.get_mut(..n), rest.get(..n)) {
+            to.copy_from_slice(from);
+        }
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// The whole file `name` as CSV text; `ZC0607` when it cannot be read.
+pub fn csv_text<R: ChunkReader + 'static>(
+    name: &str,
+    reader: R,
+) -> Result<String, Box<Diagnostic>> {
+    let mut text = String::new();
+    CsvText::new(name, reader)?
+        .read_to_string(&mut text)
+        .map_err(|e| Box::new(unreadable(name, &e.to_string())))?;
+    Ok(text)
+}
+
+/// The names of the columns of the Parquet file at `path`, from its footer alone.
+pub fn column_names(path: &std::path::Path) -> Option<Vec<String>> {
+    let file = std::fs::File::open(path).ok()?;
+    checked(&file).ok()?;
+    guarded(|| {
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| e.to_string())?;
+        Ok(builder.schema().fields().iter().map(|f| f.name().clone()).collect())
+    })
+    .ok()
+}
+
+/// Appends the rows of `batch` as CSV lines.
+pub fn write_batch(batch: &RecordBatch, out: &mut Vec<u8>) {
+    for i in 0..batch.num_rows() {
+        write_row(batch, i, out);
+    }
+}
+
+/// Appends row `i` of `batch` as a CSV line.
+pub fn write_row(batch: &RecordBatch, i: usize, out: &mut Vec<u8>) {
+    let mut value = String::new();
+    for (k, array) in batch.columns().iter().enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        value.clear();
+        if cell(array.as_ref(), i, &mut value) {
+            out.extend_from_slice(csv_cell(&value).as_bytes());
+        }
+    }
+    out.push(b'\n');
+}
+
+/// Writes the value of row `i` of `array` to `out` as the CSV cell it stands for holds it
+/// (unquoted), by the column's type; `false` for a null (an empty cell).
+pub fn cell(array: &dyn Array, i: usize, out: &mut String) -> bool {
+    use std::fmt::Write as _;
+    if array.is_null(i) {
+        return false;
+    }
+    let _ = match array.data_type() {
+        DataType::Utf8 => out.write_str(array.as_string::<i32>().value(i)),
+        DataType::LargeUtf8 => out.write_str(array.as_string::<i64>().value(i)),
+        DataType::Utf8View => out.write_str(array.as_string_view().value(i)),
+        DataType::Boolean => out.write_str(if array.as_boolean().value(i) { "是" } else { "否" }),
+        DataType::Int8 => write!(out, "{}", array.as_primitive::<Int8Type>().value(i)),
+        DataType::Int16 => write!(out, "{}", array.as_primitive::<Int16Type>().value(i)),
+        DataType::Int32 => write!(out, "{}", array.as_primitive::<Int32Type>().value(i)),
+        DataType::Int64 => write!(out, "{}", array.as_primitive::<Int64Type>().value(i)),
+        DataType::UInt8 => write!(out, "{}", array.as_primitive::<UInt8Type>().value(i)),
+        DataType::UInt16 => write!(out, "{}", array.as_primitive::<UInt16Type>().value(i)),
+        DataType::UInt32 => write!(out, "{}", array.as_primitive::<UInt32Type>().value(i)),
+        DataType::UInt64 => write!(out, "{}", array.as_primitive::<UInt64Type>().value(i)),
+        DataType::Float32 => {
+            out.write_str(&float(f64::from(array.as_primitive::<Float32Type>().value(i))))
+        }
+        DataType::Float64 => out.write_str(&float(array.as_primitive::<Float64Type>().value(i))),
+        DataType::Decimal128(_, scale) => {
+            let m = array.as_primitive::<arrow_array::types::Decimal128Type>().value(i);
+            out.write_str(&decimal(m, *scale))
+        }
+        DataType::Date32 => {
+            let days = array.as_primitive::<Date32Type>().value(i);
+            match super::cell::civil_from_days(days.into()) {
+                Some(d) => write!(out, "{:04}-{:02}-{:02}", d.year, d.month, d.day),
+                None => write!(out, "{days}"),
+            }
+        }
+        other => write!(out, "{other}"),
+    };
+    true
+}
+
+/// The number in row `i` of `array`, an integer or `DECIMAL` column, as its sign, its digits as
+/// one whole number and its places, trailing zeros of the fraction dropped (what the CSV text
+/// the file stands for writes: `12.50` as `12.5`); `None` for a null, another type, or more
+/// than 18 digits.
+pub fn digits(array: &dyn Array, i: usize) -> Option<(bool, u64, u32)> {
+    if array.is_null(i) {
+        return None;
+    }
+    let (m, scale): (i128, i8) = match array.data_type() {
+        DataType::Int8 => (array.as_primitive::<Int8Type>().value(i).into(), 0),
+        DataType::Int16 => (array.as_primitive::<Int16Type>().value(i).into(), 0),
+        DataType::Int32 => (array.as_primitive::<Int32Type>().value(i).into(), 0),
+        DataType::Int64 => (array.as_primitive::<Int64Type>().value(i).into(), 0),
+        DataType::UInt8 => (array.as_primitive::<UInt8Type>().value(i).into(), 0),
+        DataType::UInt16 => (array.as_primitive::<UInt16Type>().value(i).into(), 0),
+        DataType::UInt32 => (array.as_primitive::<UInt32Type>().value(i).into(), 0),
+        DataType::UInt64 => (array.as_primitive::<UInt64Type>().value(i).into(), 0),
+        DataType::Decimal128(_, scale) => {
+            (array.as_primitive::<arrow_array::types::Decimal128Type>().value(i), *scale)
+        }
+        _ => return None,
+    };
+    let mut places = u32::try_from(scale).ok()?;
+    // In 64 bits (a division by ten is then a multiplication); a larger mantissa is read from
+    // its text.
+    let mut acc = u64::try_from(m.unsigned_abs()).ok()?;
+    while places > 0 && acc.is_multiple_of(10) {
+        acc /= 10;
+        places -= 1;
+    }
+    if acc >= 1_000_000_000_000_000_000 {
+        return None;
+    }
+    Some((m < 0, acc, places))
+}
+
+/// A floating-point value as a spreadsheet shows it: 15 significant digits (`NaN` and the
+/// infinities as they are named, which no number field reads).
+fn float(f: f64) -> String {
+    if !f.is_finite() {
+        return f.to_string();
+    }
+    Decimal::from_scientific(&format!("{f:.14e}"))
+        .map_or_else(|_| f.to_string(), |d| d.normalize().to_string())
+}
+
+/// A `DECIMAL(p, s)` value: its mantissa `m` at scale `s`, exactly (normalised, as a CSV cell
+/// writes it); beyond a decimal's range, as `MeS`, which no number field reads.
+fn decimal(m: i128, scale: i8) -> String {
+    let exact = match u32::try_from(scale) {
+        Ok(s) => Decimal::try_from_i128_with_scale(m, s).ok(),
+        // A negative scale multiplies: `DECIMAL(5, -2)` holds hundreds.
+        Err(_) => {
+            let ten = Decimal::from(10);
+            Decimal::try_from_i128_with_scale(m, 0)
+                .ok()
+                .and_then(|d| (0..scale.unsigned_abs()).try_fold(d, |d, _| d.checked_mul(ten)))
+        }
+    };
+    exact.map_or_else(|| format!("{m}e{}", -i32::from(scale)), |d| d.normalize().to_string())
+}
+
+/// `ZC0607`: the file is not a Parquet file zhengce can read, with the reader's reason.
+fn unreadable(name: &str, why: &str) -> Diagnostic {
+    let file = SourceFile::new(name, "");
+    let codec = why.contains("codec") || why.contains("compression");
+    Diagnostic::new(
+        Code::DataFormat,
+        Text::new(
+            format!("无法读取 Parquet 文件 `{name}`：{why}"),
+            format!("cannot read the Parquet file `{name}`: {why}"),
+        ),
+    )
+    .at(Loc::new(&file, Span::default()), Text::new("这个文件", "this file"))
+    .help(if codec {
+        Text::new(
+            "zhengce 读取未压缩或 Snappy 压缩的 Parquet 文件；请用 Snappy 压缩重新导出（DuckDB：`COPY … TO 'x.parquet' (COMPRESSION snappy)`；pandas：`to_parquet(..., compression=\"snappy\")`）",
+            "zhengce reads Parquet files uncompressed or compressed with Snappy; export the file again with Snappy (DuckDB: `COPY … TO 'x.parquet' (COMPRESSION snappy)`; pandas: `to_parquet(..., compression=\"snappy\")`)",
+        )
+    } else {
+        Text::new(
+            "检查文件是否完整、是否确为 Parquet 格式；CSV、Excel 文件请用 `.csv`、`.xlsx` 扩展名",
+            "check that the file is complete and is a Parquet file; CSV and Excel files take the `.csv` and `.xlsx` extensions",
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ast::Date;
+
+    #[test]
+    fn days_count_from_1970() {
+        let day = |d| super::super::cell::civil_from_days(d);
+        assert_eq!(day(0), Some(Date { year: 1970, month: 1, day: 1 }));
+        assert_eq!(day(19_782), Some(Date { year: 2024, month: 2, day: 29 }));
+        assert_eq!(day(-1), Some(Date { year: 1969, month: 12, day: 31 }));
+    }
+
+    /// A file of one page whose header states `plain` and `packed` bytes, `body` bytes after it,
+    /// and eight bytes standing for the footer; the chunk that holds the page.
+    fn one_page(plain: u32, packed: u32, body: usize, codec: i64) -> (Vec<u8>, footer::Chunk) {
+        let varint = |mut v: u64, out: &mut Vec<u8>| loop {
+            let b = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                out.push(b);
+                break;
+            }
+            out.push(b | 0x80);
+        };
+        // Fields 1, 2, 3 as i32 (zigzag: twice the value), then the struct's end.
+        let mut file = vec![0x15, 0x00, 0x15];
+        varint(u64::from(plain) * 2, &mut file);
+        file.push(0x15);
+        varint(u64::from(packed) * 2, &mut file);
+        file.push(0x00);
+        let size = i64::try_from(file.len() + body).unwrap();
+        file.extend(vec![0u8; body + 8]);
+        (file, footer::Chunk { codec, start: 0, size })
+    }
+
+    fn check_pages(file: &[u8], chunk: &footer::Chunk) -> Result<(), String> {
+        let read = |start: u64, n: usize| {
+            let start = usize::try_from(start).unwrap();
+            Ok(file[start..(start + n).min(file.len())].to_vec())
+        };
+        pages(chunk, file.len() as u64, &read)
+    }
+
+    #[test]
+    fn a_page_that_claims_more_than_its_codec_can_make_is_refused() {
+        // Snappy: 10 bytes cannot make 1,000,000.
+        let (file, chunk) = one_page(1_000_000, 10, 10, 1);
+        let e = check_pages(&file, &chunk).unwrap_err();
+        assert!(e.contains("claims 1000000 bytes from 10"), "{e}");
+        // 300 bytes from 10 can be; uncompressed, only as many as there are.
+        let (file, chunk) = one_page(300, 10, 10, 1);
+        assert_eq!(check_pages(&file, &chunk), Ok(()));
+        let (file, chunk) = one_page(300, 10, 10, 0);
+        assert!(check_pages(&file, &chunk).is_err());
+        // A page longer than its chunk.
+        let (file, mut chunk) = one_page(10, 10, 10, 1);
+        chunk.size -= 1;
+        assert!(check_pages(&file, &chunk).unwrap_err().contains("past its column chunk"));
+        // A chunk past the data.
+        chunk.size = 1 << 40;
+        assert!(check_pages(&file, &chunk).unwrap_err().contains("past the data"));
+    }
+
+    #[test]
+    fn decimals_are_exact_and_floats_as_shown() {
+        assert_eq!(decimal(12_345, 2), "123.45");
+        assert_eq!(decimal(1_230_000, 4), "123");
+        assert_eq!(decimal(5, -2), "500");
+        assert_eq!(decimal(i128::MAX, 0), format!("{}e0", i128::MAX));
+        assert_eq!(float(0.1 + 0.2), "0.3");
+        assert_eq!(float(2500.0), "2500");
+        assert_eq!(float(f64::NAN), "NaN");
+    }
+}

@@ -1,0 +1,211 @@
+//! A Parquet register as the streaming runner reads it: batches of rows handed to the workers as
+//! the reader decodes them, and read by the compiled form straight from their columns
+//! ([`arrow_rows`]): a number from its integer or `DECIMAL` digits, any other value from the text
+//! the file stands for ([`crate::data::parquet::cell`]). No CSV text is written and parsed again;
+//! a row the fast reader does not take is written as that text for the loader, at its line (the
+//! header is line 1, row `n` of the file line `n + 1`), as for a CSV register.
+
+use std::borrow::Cow;
+use std::sync::mpsc::{Receiver, Sender};
+
+use arrow_array::cast::AsArray;
+use arrow_array::{Array, RecordBatch};
+use arrow_schema::DataType;
+
+use super::chunks::{Block, Blocks};
+use super::{
+    Done, Input, Mode, Pending, Plan, RowSeen, Take, Target, flush, read_cell, read_digits,
+};
+use crate::compile::{LANES, Machine};
+use crate::data::parquet::{Batches, cell, digits};
+
+/// Where the runner's blocks come from: the text of a CSV register, or a Parquet file's batches.
+pub(super) enum Source {
+    Text(Blocks<Input>),
+    Parquet {
+        batches: Batches,
+        seq: u64,
+        /// The line of the next batch's first row.
+        line: u64,
+        /// The batches the workers are done with, dropped here ([`Spent`]).
+        spent: (Sender<RecordBatch>, Receiver<RecordBatch>),
+    },
+}
+
+/// A batch of rows that goes back to the reader's thread when its block is dropped. The reader
+/// allocated its columns; freed on a worker's thread, their memory would wait there for the
+/// allocator to find it, and the reader would take new memory meanwhile (a register's peak
+/// memory doubled).
+pub struct Spent {
+    batch: Option<RecordBatch>,
+    home: Sender<RecordBatch>,
+}
+
+impl Spent {
+    /// The rows.
+    pub fn rows(&self) -> Option<&RecordBatch> {
+        self.batch.as_ref()
+    }
+}
+
+impl Drop for Spent {
+    fn drop(&mut self) {
+        if let Some(b) = self.batch.take() {
+            // After the reader has stopped, the batch is freed here.
+            let _ = self.home.send(b);
+        }
+    }
+}
+
+impl Source {
+    /// The next block, or `None` at the end of the register.
+    pub(super) fn next_block(&mut self) -> std::io::Result<Option<Block>> {
+        match self {
+            Source::Text(blocks) => blocks.next_block(),
+            Source::Parquet { batches, seq, line, spent } => {
+                // The spent batches freed where they were made.
+                while spent.1.try_recv().is_ok() {}
+                let Some(batch) = batches.next_batch().map_err(std::io::Error::other)? else {
+                    return Ok(None);
+                };
+                let rows = u64::try_from(batch.num_rows()).unwrap_or(u64::MAX);
+                let batch = Spent { batch: Some(batch), home: spent.0.clone() };
+                let block =
+                    Block { seq: *seq, first_line: *line, bytes: Vec::new(), batch: Some(batch) };
+                *seq += 1;
+                *line = line.saturating_add(rows);
+                Ok(Some(block))
+            }
+        }
+    }
+}
+
+/// The rows of a Parquet file read at a time, for blocks of `chunk_bytes` (512 rows for the
+/// runner's 256 KiB): a batch's columns are small beside the pages the reader holds, but more
+/// rows in flight kept more pages decoded (1,000,000 rows of zezhou 企业, 1 MiB pages: 512 rows
+/// 55–68 MiB, 2,048 rows 88–102 MiB, the same time within 5%).
+pub(super) fn batch_rows(chunk_bytes: usize) -> usize {
+    (chunk_bytes / 512).clamp(128, 8192)
+}
+
+/// The CSV text of every row of `batch` (for the loader and the interpreter).
+pub(super) fn text_of(batch: &RecordBatch) -> Vec<u8> {
+    let mut text = Vec::new();
+    crate::data::parquet::write_batch(batch, &mut text);
+    text
+}
+
+/// Reads the rows of `batch` into the lanes of the compiled program, [`LANES`] at a time, as
+/// [`super::fast_rows`] reads the rows of a CSV block; `first_line` is its first row's line.
+pub(super) fn arrow_rows(
+    plan: &Plan<'_, '_>,
+    mode: Mode,
+    m: &mut Machine<'_>,
+    first_line: u64,
+    batch: &RecordBatch,
+    d: &mut Done,
+) {
+    let columns = batch.columns();
+    let rows = batch.num_rows();
+    // The ids, borrowed from a text column.
+    let key_col = plan.targets.iter().position(|t| matches!(t, Target::Field { key: true, .. }));
+    let keys: Vec<Cow<'_, str>> = match key_col.and_then(|k| columns.get(k)) {
+        Some(a) => (0..rows)
+            .map(|i| match a.data_type() {
+                DataType::Utf8 if !a.is_null(i) => Cow::Borrowed(a.as_string::<i32>().value(i)),
+                _ => {
+                    let mut t = String::new();
+                    cell(a.as_ref(), i, &mut t);
+                    Cow::Owned(t)
+                }
+            })
+            .collect(),
+        None => vec![Cow::Borrowed(""); rows],
+    };
+    let mut pending: Vec<Pending<'_>> = Vec::with_capacity(LANES * 2);
+    let mut lanes = 0usize;
+    let mut scratch = String::new();
+    for (i, key) in keys.iter().enumerate() {
+        let line_no = first_line.saturating_add(u64::try_from(i).unwrap_or(u64::MAX));
+        let mut ok = columns.len() == plan.targets.len();
+        let cells = if ok { plan.targets.len() } else { 0 };
+        let mut seen = RowSeen::new();
+        for (target, array) in plan.targets.iter().zip(columns).take(cells) {
+            let array = array.as_ref();
+            // A number column's integer or decimal is read from its digits.
+            let number = match target {
+                Target::Field { read: Take::Num { .. }, .. } => digits(array, i),
+                _ => None,
+            };
+            let text = if number.is_some() { "" } else { text_at(array, i, &mut scratch) };
+            seen.cell(target, number.is_none() && text.is_empty());
+            if text.len() > crate::limits::MAX_CELL_CHARS {
+                // Perhaps too long: the loader counts its characters.
+                ok = false;
+                break;
+            }
+            let read = match number {
+                Some((neg, acc, places)) => read_digits(target, neg, acc, places),
+                None => read_cell(target, text),
+            };
+            match read {
+                Some((Some(r), v, _)) => m.set_lane(lanes, r, v),
+                Some((None, ..)) => {}
+                None => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if !seen.complete(plan) {
+            ok = false;
+        }
+        if ok && seen.any {
+            seen.set_first_year(m, lanes);
+            pending.push(Pending {
+                lane: Some(lanes),
+                key: key.as_ref(),
+                line_no,
+                line: "",
+                row: i,
+            });
+            lanes += 1;
+        } else if !blank(columns, i, &mut scratch) {
+            pending.push(Pending { lane: None, key: "", line_no, line: "", row: i });
+        }
+        if lanes == LANES {
+            flush(plan, mode, m, lanes, &mut pending, Some(batch), d);
+            lanes = 0;
+        }
+    }
+    flush(plan, mode, m, lanes, &mut pending, Some(batch), d);
+}
+
+/// The text of row `i` of `array` (borrowed from a text column), `""` for a null.
+fn text_at<'a>(array: &'a dyn Array, i: usize, scratch: &'a mut String) -> &'a str {
+    match array.data_type() {
+        DataType::Utf8 if array.is_null(i) => "",
+        DataType::Utf8 => array.as_string::<i32>().value(i),
+        _ => {
+            scratch.clear();
+            cell(array, i, scratch);
+            scratch.as_str()
+        }
+    }
+}
+
+/// Whether every value of row `i` is empty or white space (a blank line of the CSV text, which
+/// the register skips).
+fn blank(columns: &[arrow_array::ArrayRef], i: usize, scratch: &mut String) -> bool {
+    columns.iter().all(|a| text_at(a.as_ref(), i, scratch).trim().is_empty())
+}
+
+/// The CSV line of row `row` of `batch`, without its line end.
+pub(super) fn row_text(batch: &RecordBatch, row: usize) -> Vec<u8> {
+    let mut text = Vec::new();
+    crate::data::parquet::write_row(batch, row, &mut text);
+    if text.last() == Some(&b'\n') {
+        text.pop();
+    }
+    text
+}
