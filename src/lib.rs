@@ -25,6 +25,7 @@ pub mod lsp;
 pub mod parser;
 pub mod register;
 pub mod report;
+pub mod serve;
 pub mod simulate;
 pub mod source;
 pub mod sql;

@@ -60,6 +60,8 @@ pub enum Command {
     Lsp,
     /// One SQL query computing a subject kind's rules from a table of the register (生成 SQL 查询)
     Sql(SqlArgs),
+    /// The officer's workbench: a web page on this machine over a folder of policies (政策工作台)
+    Serve(ServeArgs),
 }
 
 /// Arguments of `zhengce sql`.
@@ -100,6 +102,20 @@ pub enum SqlDialect {
     Postgres,
     /// Spark SQL (Databricks, Hive)
     Spark,
+}
+
+/// Arguments of `zhengce serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The folder of policies; nothing outside it is read or written [default: policies] (政策目录)
+    #[arg(value_name = "DIR", default_value = "policies")]
+    pub dir: PathBuf,
+    /// The port; 0 for any free one (端口)
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// The address to listen on; any but a loopback one needs the token printed at start (监听地址)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
 }
 
 /// Arguments of `zhengce diff`.

@@ -263,6 +263,17 @@ where
             emit(err, "zhengce lsp: run it without options (`zhengce lsp`)\n");
             Status::Usage
         }
+        Command::Serve(args) => {
+            let config =
+                crate::serve::Config { dir: args.dir.clone(), bind: args.bind, port: args.port };
+            match crate::serve::run(&config) {
+                Ok(()) => Status::Ok,
+                Err(message) => {
+                    emit(err, &format!("zhengce serve: {message}\n"));
+                    Status::Usage
+                }
+            }
+        }
     }
 }
 

@@ -143,6 +143,9 @@ codes! {
     ParamOverride = "ZC0913", Note, "命令行参数改写了数据中的值", "a command-line parameter overrides the data's value";
     ParamsBeside = "ZC0914", Note, "参数取自登记簿旁的参数文件", "parameters from the file beside a register";
     SheetFull = "ZC0915", Error, "登记簿超出 xlsx 工作表的行数", "more subjects than an xlsx sheet holds";
+    ServePath = "ZC0930", Error, "工作台拒绝的路径", "a path the workbench refuses";
+    ServeBodyTooLarge = "ZC0931", Error, "上传内容超过工作台的上限", "an upload over the workbench's limit";
+    ServeToken = "ZC0932", Error, "请求缺少工作台的令牌", "a request without the workbench's token";
     // --- policies compiled to SQL
     SqlNotCompiled = "ZC1001", Error, "主体类别的规则不能写成 SQL", "a subject kind's rules that do not compile to SQL";
     SqlInexact = "ZC1002", Error, "SQL 中不能精确计算的写法", "a construct SQL cannot compute exactly";

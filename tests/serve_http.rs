@@ -1,0 +1,176 @@
+//! `zhengce serve` over plain HTTP (no browser): the safety rules. A path with `..` or an
+//! absolute path, a huge upload, a malformed policy and a request without the token each get a
+//! coded message, and the server goes on serving after each.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly on a broken expectation"
+)]
+
+mod serve_common;
+
+use serve_common::{folder, get, http, serve};
+
+fn still_serving(addr: &str) {
+    let (status, body) = get(addr, "/api/policies");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("taiyuan.zc"), "{body}");
+}
+
+#[test]
+fn the_page_and_the_list_of_policies() {
+    let s = serve("127.0.0.1");
+    assert!(s.token.is_none(), "no token on a loopback address");
+    let (status, page) = get(&s.addr, "/");
+    assert_eq!(status, 200);
+    assert!(page.contains("政策工作台"));
+    assert!(
+        !page.contains("http://") && !page.contains("https://"),
+        "the page loads nothing from elsewhere"
+    );
+    let (status, list) = get(&s.addr, "/api/policies");
+    assert_eq!(status, 200);
+    let v: serde_json::Value = serde_json::from_str(&list).unwrap();
+    let policies = v["policies"].as_array().unwrap();
+    assert!(policies.len() >= 2);
+    let taiyuan = policies.iter().find(|p| p["path"] == "taiyuan.zc").unwrap();
+    assert!(taiyuan["title"].as_str().is_some_and(|t| !t.is_empty()), "{taiyuan}");
+}
+
+#[test]
+fn paths_outside_the_folder_are_refused_and_serving_goes_on() {
+    let s = serve("127.0.0.1");
+    for bad in [
+        "../x.zc",
+        "%2e%2e/%2e%2e/etc/passwd",
+        "/etc/passwd",
+        "%2Fetc%2Fpasswd",
+        "a/../../b.zc",
+        "taiyuan.txt",
+    ] {
+        let (status, body) = get(&s.addr, &format!("/api/policy?path={bad}"));
+        assert_eq!(status, 400, "{bad}: {body}");
+        assert!(body.contains("ZC0930"), "{bad}: {body}");
+        let (status, body) = http(
+            &s.addr,
+            "POST",
+            &format!("/api/save?path={bad}"),
+            &[],
+            "政策 \"x\" {\n}\n".as_bytes(),
+        );
+        assert_eq!(status, 400, "{bad}: {body}");
+        still_serving(&s.addr);
+    }
+    assert!(!folder(&s).parent().unwrap().join("b.zc").exists());
+}
+
+#[test]
+fn a_huge_upload_names_the_limit_and_the_command() {
+    let s = serve("127.0.0.1");
+    let huge = vec![b'a'; 17 * 1024 * 1024];
+    let (status, body) = http(&s.addr, "POST", "/api/check?path=taiyuan.zc", &[], &huge);
+    assert_eq!(status, 413, "{body}");
+    assert!(
+        body.contains("ZC0931") && body.contains("16 MiB") && body.contains("zhengce eval"),
+        "{body}"
+    );
+    still_serving(&s.addr);
+}
+
+#[test]
+fn a_corrupt_upload_and_a_malformed_policy_get_messages() {
+    let s = serve("127.0.0.1");
+    // Bytes of a broken xlsx (a zip that is not one) as a policy's text: diagnostics, no crash.
+    let corrupt = b"PK\x03\x04\xff\xfe\x00\x00garbage\x00\x01";
+    let (status, body) = http(&s.addr, "POST", "/api/check?path=taiyuan.zc", &[], corrupt);
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("ZC01"), "{body}");
+    still_serving(&s.addr);
+    let malformed = "政策 \"x\" {\n  发文机关: \n";
+    let (status, body) =
+        http(&s.addr, "POST", "/api/check?path=taiyuan.zc", &[], malformed.as_bytes());
+    assert_eq!(status, 200);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let d = &v["diagnostics"][0];
+    assert!(d["code"].as_str().unwrap().starts_with("ZC01"), "{body}");
+    assert!(
+        d["line"].as_u64().unwrap() >= 1
+            && !d["zh"].as_str().unwrap().is_empty()
+            && !d["en"].as_str().unwrap().is_empty()
+    );
+    // Saving a malformed policy writes nothing.
+    let before = std::fs::read_to_string(folder(&s).join("taiyuan.zc")).unwrap();
+    let (status, _) = http(&s.addr, "POST", "/api/save?path=taiyuan.zc", &[], malformed.as_bytes());
+    assert_eq!(status, 422);
+    assert_eq!(std::fs::read_to_string(folder(&s).join("taiyuan.zc")).unwrap(), before);
+    // A request line that is not HTTP.
+    {
+        use std::io::Write;
+        let mut t = std::net::TcpStream::connect(&s.addr).unwrap();
+        let _ = t.write_all(b"\x00\x01\x02 nonsense\r\n\r\n");
+    }
+    still_serving(&s.addr);
+}
+
+#[test]
+fn the_diagnostics_are_those_of_check() {
+    let s = serve("127.0.0.1");
+    let text = std::fs::read_to_string(folder(&s).join("taiyuan.zc")).unwrap();
+    let broken = text.replacen("政策", "政策X", 1);
+    let (_, body) = http(&s.addr, "POST", "/api/check?path=taiyuan.zc", &[], broken.as_bytes());
+    let file = zhengce::source::SourceFile::new("taiyuan.zc", broken.as_str());
+    let codes: Vec<String> = zhengce::check::check_sources(&[file])
+        .sorted()
+        .iter()
+        .map(|d| d.code.id().to_string())
+        .collect();
+    assert!(!codes.is_empty());
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let served: Vec<String> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(served, codes);
+}
+
+#[test]
+fn saving_formats_writes_atomically_and_keeps_the_previous_version() {
+    let s = serve("127.0.0.1");
+    let path = folder(&s).join("taiyuan.zc");
+    let original = std::fs::read_to_string(&path).unwrap();
+    // The same policy laid out badly: saved in the canonical layout, the old file kept as .bak.
+    let messy = original.replace("\n  ", "\n      ");
+    let (status, body) = http(&s.addr, "POST", "/api/save?path=taiyuan.zc", &[], messy.as_bytes());
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        original,
+        "fmt of the bundled file is itself"
+    );
+    assert_eq!(std::fs::read_to_string(folder(&s).join("taiyuan.zc.bak")).unwrap(), original);
+    let (status, body) = http(&s.addr, "POST", "/api/fmt?path=taiyuan.zc", &[], messy.as_bytes());
+    assert_eq!(status, 200);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["text"].as_str().unwrap(), original);
+}
+
+#[test]
+fn off_this_machine_every_request_needs_the_token() {
+    let s = serve("0.0.0.0");
+    let token = s.token.clone().expect("a token is printed for a non-loopback address");
+    let port = s.addr.rsplit(':').next().unwrap();
+    let local = format!("127.0.0.1:{port}");
+    let (status, body) = get(&local, "/api/policies");
+    assert_eq!(status, 403);
+    assert!(body.contains("ZC0932"), "{body}");
+    let (status, _) = get(&local, "/?token=wrong");
+    assert_eq!(status, 403);
+    let (status, _) = get(&local, &format!("/?token={token}"));
+    assert_eq!(status, 200);
+    let (status, _) = http(&local, "GET", "/api/policies", &[("X-Zhengce-Token", &token)], b"");
+    assert_eq!(status, 200);
+}
