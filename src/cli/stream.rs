@@ -246,6 +246,18 @@ pub(super) fn run(
             {
                 summary.diagnostics.push(d);
             }
+            // The fields left empty behind the missing results (ZC0950): the compiled form
+            // counts the results, the interpreter tells the fields, in a second pass made only
+            // when some result is missing.
+            if args.format == ReportFormat::Csv
+                && summary.missing.subjects > 0
+                && !summary.diagnostics.iter().any(|d| d.code == Code::EmptyField)
+                && let Ok(found) = crate::register::empty_fields(&run)
+            {
+                for d in found {
+                    summary.diagnostics.push(d);
+                }
+            }
             let committed =
                 file.flush().map_err(|e| Box::new(cannot_write(Some(out_path), &e.to_string())));
             match committed.and_then(|()| file.commit()) {

@@ -67,7 +67,7 @@ use crate::source::{Loc, SourceFile, Span};
 use crate::units::parse_unit;
 use chunks::{Block, Blocks, count_lines, split_header};
 pub use paired::{Version, run_paired};
-pub use reports::{write_basis, write_json, write_jsonl, write_markdown, write_xlsx};
+pub use reports::{empty_fields, write_basis, write_json, write_jsonl, write_markdown, write_xlsx};
 use rust_decimal::Decimal;
 pub use stacked::{Companion, RegisterRun, write_csv_stacked};
 pub use years::latest_year;

@@ -100,6 +100,20 @@ pub fn write_markdown(
     Ok(Summary { missing: super::Missing { by_rule, subjects }, ..summary })
 }
 
+/// `ZC0950` for each field whose empty cells leave results of the register missing, by the
+/// interpreter ([`interpret`], which says them), for a report written by the compiled form
+/// (which counts the missing results but does not explain them). A second pass over the
+/// register: the caller makes it only when some result is missing.
+pub fn empty_fields(run: &RegisterRun<'_, '_, '_>) -> Result<Vec<Diagnostic>, Failure> {
+    let summary = interpret(run, &mut |_, _, _, _| Ok(()))?;
+    Ok(summary
+        .diagnostics
+        .sorted()
+        .into_iter()
+        .filter(|d| d.code == crate::diagnostics::Code::EmptyField)
+        .collect())
+}
+
 /// Writes the JSON Lines report (`zhengce eval --format jsonl`) of every subject of the register
 /// at `path` to `out`, one line per subject, the stacking rules applied to each. The run is the
 /// calling thread's.

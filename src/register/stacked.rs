@@ -192,6 +192,8 @@ pub(super) fn interpret(
     let mut their_diags = Diagnostics::new();
     let mut stack_diags = Diagnostics::new();
     let mut order = KeyOrder::new();
+    // The empty fields behind the results missing data, as the in-memory path says them.
+    let mut empty = crate::eval::empty::EmptyFields::new();
     // The block is read once, and validated against the policy's schema and each companion's.
     let schemas: Vec<&Schema> =
         std::iter::once(&plan.schema).chain(companions.iter().map(|c| &c.schema)).collect();
@@ -260,6 +262,7 @@ pub(super) fn interpret(
             }
             let from = |alias: &str, award: &str| amounts.get(&(alias, award)).copied();
             let stacks = stacking.subject(&o, &from, &mut stack_diags);
+            empty.add(&plan.evaluator, record, &o);
             each(&plan, record, &o, &stacks)?;
         }
         if let Some(p) = opts.progress {
@@ -277,6 +280,9 @@ pub(super) fn interpret(
     }
     summary.diagnostics.extend(their_diags);
     summary.diagnostics.extend(stack_diags);
+    for d in empty.diagnostics(policy, checked) {
+        summary.diagnostics.push(d);
+    }
     Ok(summary)
 }
 
