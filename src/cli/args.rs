@@ -108,7 +108,7 @@ pub struct SimulateArgs {
     /// The evaluation year [default: the latest year in the data] (评估年度)
     #[arg(long, value_name = "YEAR")]
     pub year: Option<u16>,
-    /// A parameter the document leaves open, e.g. `--param 优秀分数线=90分` (参数取值)
+    /// A parameter the document leaves open, e.g. `--param 优秀分数线=90分`; a number alone is read in the parameter's declared unit, a unit of another kind is refused (参数取值)
     #[arg(long = "param", value_name = "NAME=VALUE")]
     pub params: Vec<String>,
     /// Report format (报告格式)
@@ -322,7 +322,7 @@ pub struct EvalArgs {
     /// The evaluation year [default: the latest year in the data] (评估年度)
     #[arg(long, value_name = "YEAR")]
     pub year: Option<u16>,
-    /// A parameter the document leaves open, e.g. `--param 优秀分数线=90分` (参数取值)
+    /// A parameter the document leaves open, e.g. `--param 优秀分数线=90分`; a number alone is read in the parameter's declared unit, a unit of another kind is refused (参数取值)
     #[arg(long = "param", value_name = "NAME=VALUE")]
     pub params: Vec<String>,
     /// Report format (报告格式)

@@ -89,7 +89,7 @@ pub(super) fn given_params(
     given: &[String],
 ) -> Option<std::collections::BTreeMap<String, crate::data::Value>> {
     if let Some((_, file)) = crate::engine::load::params_beside(data, schema).ok()? {
-        return super::eval::params(&file, given, &schema.also_known).ok();
+        return super::eval::params(&file, schema, given).ok();
     }
     let empty = Dataset {
         subject: schema.subject.clone(),
@@ -99,7 +99,7 @@ pub(super) fn given_params(
         params: vec![crate::data::Value::Missing; schema.params.len()],
         param_gaps: Vec::new(),
     };
-    super::eval::params(&empty, given, &schema.also_known).ok()
+    super::eval::params(&empty, schema, given).ok()
 }
 
 /// The year the in-memory path evaluates `data` for when none is given: the latest year its

@@ -143,6 +143,7 @@ codes! {
     ParamsBeside = "ZC0914", Note, "参数取自登记簿旁的参数文件", "parameters from the file beside a register";
     SheetFull = "ZC0915", Error, "登记簿超出 xlsx 工作表的行数", "more subjects than an xlsx sheet holds";
     EmptyField = "ZC0950", Warning, "字段留空，用到它的结果缺数据", "an empty field leaves the results that use it missing";
+    ParamKind = "ZC0951", Error, "参数值与参数的单位或类型不符", "a parameter value of another unit or kind than declared";
 }
 
 impl Code {
