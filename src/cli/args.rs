@@ -162,7 +162,7 @@ pub struct GenArgs {
     /// policy's validity period, else 2022,2023,2024] (按年字段的年份)
     #[arg(long, value_delimiter = ',', value_name = "YEARS")]
     pub years: Vec<u16>,
-    /// The register to write, `.csv` or `.xlsx` [default: CSV to standard output] (输出文件)
+    /// The register to write, `.csv`, `.xlsx` or `.parquet` (an extension naming another format is refused) [default: CSV to standard output] (输出文件)
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
