@@ -230,3 +230,35 @@ fn a_streamed_register_says_the_same_fields_as_the_in_memory_report() {
     let csv = std::fs::read_to_string(dir.join("out.csv")).unwrap();
     assert!(csv.contains("\n乙,0,0,0,300000,"), "{csv}");
 }
+
+/// Past three subjects, the first three are named and the others counted.
+#[test]
+fn past_three_subjects_the_others_are_counted() {
+    let dir = temp_dir("empty-fields-many");
+    let p = dir.join("p.zc");
+    std::fs::write(&p, POLICY).unwrap();
+    let d = dir.join("p.企业.csv");
+    std::fs::write(
+        &d,
+        "名称,收入[2024](元),费用(元),其他费用(元)\n甲,1,,\n乙,1,,\n丙,1,,\n丁,1,,\n戊,1,,\n",
+    )
+    .unwrap();
+    let (p, d) = (p.to_str().unwrap(), d.to_str().unwrap());
+    let r = zhengce(&["eval", p, "--data", d, "--error-format", "plain"]);
+    assert_eq!(r.status, Status::Ok, "{}", r.err);
+    assert_eq!(
+        empty_field_warnings(&r.err)[..2],
+        [
+            "warning[ZC0950]: 字段 `费用` 在 5 个主体的数据中留空，用到它的结果缺数据：`费用补助`",
+            "= help: 在数据文件中填上 `甲`、`乙`、`丙` 等 5 个主体的 `费用` 后重新评估；原文把不填当作某个值的（如没有省市补助即为 0元），可在这个字段的声明后写缺省值（`= 值`），并在上一行用 `# 解读：` 说明",
+        ],
+        "{}",
+        r.err
+    );
+    let r = zhengce(&["eval", p, "--data", d, "--error-format", "plain", "--lang", "en"]);
+    assert!(
+        r.err.contains("= help: fill in `费用` for `甲`, `乙`, `丙` and 2 more in the data file"),
+        "{}",
+        r.err
+    );
+}

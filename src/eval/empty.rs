@@ -116,11 +116,12 @@ impl EmptyFields {
             let subject_names: Vec<String> = e.named.iter().map(|k| format!("`{k}`")).collect();
             let n = e.subjects;
             let rest = usize::try_from(n).unwrap_or(usize::MAX).saturating_sub(e.named.len());
+            // `甲`、`乙` 的 …; `甲`、`乙`、`丙` 等 19 个主体的 … (no space between 主体 and 的).
             let (subjects_zh, subjects_en) = if rest == 0 {
-                (subject_names.join("、"), subject_names.join(", "))
+                (format!("{} 的", subject_names.join("、")), subject_names.join(", "))
             } else {
                 (
-                    format!("{} 等 {n} 个主体", subject_names.join("、")),
+                    format!("{} 等 {n} 个主体的", subject_names.join("、")),
                     format!("{} and {rest} more", subject_names.join(", ")),
                 )
             };
@@ -141,7 +142,7 @@ impl EmptyFields {
                 )
                 .help(Text::new(
                     format!(
-                        "在数据文件中填上 {subjects_zh} 的 `{shown}` 后重新评估；原文把不填当作某个值的（如没有省市补助即为 0元），可在这个字段的声明后写缺省值（`= 值`），并在上一行用 `# 解读：` 说明"
+                        "在数据文件中填上 {subjects_zh} `{shown}` 后重新评估；原文把不填当作某个值的（如没有省市补助即为 0元），可在这个字段的声明后写缺省值（`= 值`），并在上一行用 `# 解读：` 说明"
                     ),
                     format!(
                         "fill in `{shown}` for {subjects_en} in the data file and evaluate again; where the document reads an empty value as a given one (no provincial grant meaning 0元), declare a default after the field (`= VALUE`) with a `# 解读：` comment above it"
