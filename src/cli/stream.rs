@@ -252,7 +252,8 @@ pub(super) fn run(
             if args.format == ReportFormat::Csv
                 && summary.missing.subjects > 0
                 && !summary.diagnostics.iter().any(|d| d.code == Code::EmptyField)
-                && let Ok(found) = crate::register::empty_fields(&run)
+                && let Ok(found) =
+                    crate::register::empty_fields(&run, summary.missing.keys.as_deref())
             {
                 for d in found {
                     summary.diagnostics.push(d);
