@@ -66,8 +66,29 @@ fn the_same_seed_gives_the_same_bytes_and_another_seed_others() {
     assert!(all.starts_with(&ten));
 }
 
+/// `err` without the blocks of `ZC0950`: the optional fields a generated register leaves empty
+/// for some subjects, named with the results they leave missing.
+fn without_empty_fields(err: &str) -> String {
+    let mut out = String::new();
+    let mut keep = true;
+    for line in err.split_inclusive('\n') {
+        let header = line.trim_end();
+        if header.len() == 6
+            && header.starts_with("ZC")
+            && header[2..].bytes().all(|b| b.is_ascii_digit())
+        {
+            keep = header != "ZC0950";
+        }
+        if keep {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
 /// Every subject kind of every bundled policy (all of them one row per subject): a generated
-/// register, with its parameters, evaluates without a diagnostic.
+/// register, with its parameters, evaluates without a diagnostic, but for the optional fields
+/// it leaves empty (which `ZC0950` names where they leave a result missing).
 #[test]
 fn eval_accepts_a_generated_register_for_every_bundled_subject_kind() {
     let t = TempDir::new("gen-eval");
@@ -97,7 +118,8 @@ fn eval_accepts_a_generated_register_for_every_bundled_subject_kind() {
         assert_eq!(status, Status::Ok, "{policy} {kind}: {err}");
         let (status, out, err) =
             zhengce(&["eval", &policy, "--kind", kind, "--data", s(&data), "--format", "json"]);
-        assert_eq!((status, unmarked(&err).as_str()), (Status::Ok, ""), "{policy} {kind}");
+        let rest = without_empty_fields(&unmarked(&err));
+        assert_eq!((status, rest.as_str()), (Status::Ok, ""), "{policy} {kind}");
         let report: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(report["subjects"].as_array().unwrap().len().to_string(), rows);
     }

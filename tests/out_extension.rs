@@ -123,3 +123,58 @@ fn a_format_that_contradicts_the_extension_is_refused() {
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// An extension naming a format the command does not write is refused (exit 2, nothing
+/// written), with or without `--format`: before, `gen --out 登记簿.json` and `template --out
+/// 模板.json` wrote CSV text, `simulate` and `diff --out X.csv` a text report, under those names.
+/// An extension that names no format (`.txt`) takes the command's own.
+#[test]
+fn an_extension_naming_a_format_the_command_does_not_write_is_refused() {
+    let d = dir();
+    let data = "policies/zezhou.企业.toml";
+    let cases: Vec<(&str, Vec<&str>, &str)> = vec![
+        ("登记簿.json", vec!["gen", "policies/zezhou.zc", "--kind", "企业", "--rows", "3"], "gen"),
+        ("模板.json", vec!["template", "policies/zezhou.zc", "--kind", "企业"], "template"),
+        (
+            "模板2.json",
+            vec!["template", "policies/zezhou.zc", "--kind", "企业", "--format", "csv"],
+            "template",
+        ),
+        (
+            "测算.csv",
+            vec!["simulate", "policies/zezhou.zc", "--kind", "企业", "--data", data],
+            "simulate",
+        ),
+        ("结果.html", vec!["eval", "policies/zezhou.zc", "--kind", "企业", "--data", data], "eval"),
+    ];
+    for (name, args, command) in cases {
+        let out = d.join(name);
+        let mut all = vec!["--lang", "en", "--error-format", "plain"];
+        all.extend(args);
+        all.extend(["--out", out.to_str().unwrap()]);
+        let o = zhengce(&all);
+        assert_eq!(o.status.code(), Some(2), "{name}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        let ext = name.rsplit('.').next().unwrap();
+        assert!(
+            err.contains(&format!(
+                "`zhengce {command}` does not write the format the extension of `{}` names ({ext})",
+                out.display()
+            )),
+            "{name}: {err}"
+        );
+        assert!(!out.exists(), "{name}: nothing is written");
+    }
+    // `.txt` names no format: the template is CSV, as without `--out`.
+    let txt = d.join("模板.txt");
+    let o = zhengce(&[
+        "template",
+        "policies/zezhou.zc",
+        "--kind",
+        "企业",
+        "--out",
+        txt.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::read_to_string(&txt).unwrap().starts_with("企业名称,"));
+}

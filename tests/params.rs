@@ -273,3 +273,116 @@ fn simulate_and_diff_say_the_override_too() {
         assert!(r.err.contains("`70,000 yuan` is used, not the data's `50,000 yuan`"), "{}", r.err);
     }
 }
+
+/// A number alone is read in the parameter's declared unit, as a data file's column without a
+/// unit is: 高新奖励 is declared in 万元, so `高新奖励=7` is 7万元 = 70,000元, never 7元 (or a
+/// bare 7 paid as an award). Before, the award read `7`, a number without a unit.
+#[test]
+fn a_number_alone_is_read_in_the_declared_unit() {
+    let dir = temp_dir("params-bare");
+    let path = data(&dir, "a", &table(""));
+    let o = eval(&path, &["--param", "高新奖励=7"]);
+    assert_eq!(o.status, Status::Ok, "{:?}", o.diags);
+    assert_eq!((o.gaoxin, o.incubator), (J::from("70000"), J::from("20000")));
+    assert_eq!(o.diags, []);
+    // Over the data's 5万元: the note names the value used with its unit.
+    let path = data(&dir, "b", &table("\"高新奖励(万元)\" = 5"));
+    let o = eval(&path, &["--param", "高新奖励=7"]);
+    assert_eq!(o.gaoxin, J::from("70000"));
+    assert_eq!(o.diags.len(), 1, "{:?}", o.diags);
+    assert_eq!(o.diags[0].0, "ZC0913");
+    assert!(
+        o.diags[0].2.contains("`70,000 yuan` is used, not the data's `50,000 yuan`"),
+        "{:?}",
+        o.diags
+    );
+}
+
+/// A value whose unit is of another kind than the declared one (a percentage or points for an
+/// amount, an amount for points), or a yes/no for a number, is `ZC0951` and nothing is
+/// evaluated. Before, `高新奖励=5%` paid an award of 「5%」 and `优秀分数线(万元)=80` made a
+/// score threshold of 800,000元, which no county reaches.
+#[test]
+fn a_value_of_another_unit_or_kind_is_refused() {
+    let dir = temp_dir("params-kind");
+    let path = data(&dir, "a", &table("\"高新奖励(万元)\" = 5"));
+    for (given, text) in [
+        ("高新奖励=5%", "5%"),
+        ("高新奖励=5分", "5分"),
+        ("高新奖励(分)=5", "5分"),
+        ("高新奖励=是", "是"),
+    ] {
+        let r = zhengce(&[
+            "eval",
+            ZEZHOU,
+            "--data",
+            path.to_str().unwrap(),
+            "--param",
+            given,
+            "--error-format",
+            "plain",
+            "--lang",
+            "en",
+        ]);
+        assert_eq!(r.status, Status::Errors, "{given}: {}", r.err);
+        assert_eq!(r.out, "", "{given}: nothing is evaluated with a value of another kind");
+        assert_eq!(
+            r.err.lines().take(2).collect::<Vec<_>>(),
+            [
+                format!(
+                    "--param:1:1: error[ZC0951]: `--param {given}`: the parameter `高新奖励` takes a number in `万元`, not `{text}`"
+                ),
+                "  = help: write `--param 高新奖励=…万元`, or the number alone, `--param 高新奖励=…` (read in `万元`)".to_string(),
+            ],
+            "{given}: {}",
+            r.err
+        );
+    }
+    // A score threshold in 分: an amount is refused, in Chinese too.
+    let provincial = concat!(env!("CARGO_MANIFEST_DIR"), "/policies/provincial.zc");
+    let r = zhengce(&[
+        "eval",
+        provincial,
+        "--param",
+        "优秀分数线(万元)=80",
+        "--error-format",
+        "plain",
+        "--lang",
+        "zh",
+    ]);
+    assert_eq!(r.status, Status::Errors, "{}", r.err);
+    assert!(
+        r.err.starts_with(
+            "--param:1:1: error[ZC0951]: `--param 优秀分数线(万元)=80`：参数 `优秀分数线` 取以 `分` 计的数，不能取 `80万元`\n"
+        ),
+        "{}",
+        r.err
+    );
+}
+
+/// provincial's 优秀分数线 in each form the data files and the command line write it: the
+/// first county's total is 94.4分, so a threshold of 94分 makes it 优秀 and one of 95分 良好
+/// (its sample data says 90分).
+#[test]
+fn a_score_threshold_in_each_form_decides_the_grade() {
+    let provincial = concat!(env!("CARGO_MANIFEST_DIR"), "/policies/provincial.zc");
+    for (given, band) in [
+        ("优秀分数线=94分", "优秀"),
+        ("优秀分数线(分)=94", "优秀"),
+        ("优秀分数线=94", "优秀"),
+        ("优秀分数线=95分", "良好"),
+        ("优秀分数线(分)=95", "良好"),
+        ("优秀分数线=95", "良好"),
+    ] {
+        let r = zhengce(&["eval", provincial, "--param", given, "--format", "json"]);
+        assert_eq!(r.status, Status::Ok, "{given}: {}", r.err);
+        let report: J = serde_json::from_str(&r.out).unwrap();
+        let first = &report["subjects"][0];
+        let total =
+            first["rules"].as_array().unwrap().iter().find(|x| x["name"] == "总分").unwrap();
+        assert_eq!(total["value"]["number"], "94.4", "{given}");
+        let grade =
+            first["rules"].as_array().unwrap().iter().find(|x| x["name"] == "总分档次").unwrap();
+        assert_eq!(grade["value"], J::from(band), "{given}: {grade}");
+    }
+}

@@ -409,7 +409,8 @@ fn every_format_shows_the_pool() {
     let (status, md, err) =
         zhengce(&["--lang", "zh", "eval", POLICY, "--data", DATA, "--format", "markdown"]);
     assert_eq!(status, Status::Ok, "{err}");
-    assert!(md.contains("| 设备补助 | 补助 | 1,666,666.66 元 | § 一；资金池 区级专项资金：申领 2,000,000 元，按比例 ≈ 0.8333333333 (50,000,000 ÷ 60,000,000) 核减 |"), "{md}");
+    // 20,000,000元 × 20% = 4,000,000元, over the cap: counted at 2,000,000元, then cut.
+    assert!(md.contains("| 设备补助 | 补助 | 1,666,666.66 元 | § 一；已达上限 2,000,000 元（计算 4,000,000 元），按上限计；资金池 区级专项资金：申领 2,000,000 元，按比例 ≈ 0.8333333333 (50,000,000 ÷ 60,000,000) 核减 |"), "{md}");
     assert!(
         md.contains("## 资金池\n\n- 区级专项资金: 总额 50,000,000 元；申领 60,000,000 元；"),
         "{md}"

@@ -166,7 +166,7 @@ pub struct SimulateArgs {
     /// The evaluation year [default: the latest year in the data] (评估年度)
     #[arg(long, value_name = "YEAR")]
     pub year: Option<u16>,
-    /// A parameter the document leaves open, e.g. `--param 优秀分数线=90分` (参数取值)
+    /// A parameter the document leaves open, e.g. `--param 优秀分数线=90分`; a number alone is read in the parameter's declared unit, a unit of another kind is refused (参数取值)
     #[arg(long = "param", value_name = "NAME=VALUE")]
     pub params: Vec<String>,
     /// Report format (报告格式)
@@ -220,7 +220,7 @@ pub struct GenArgs {
     /// policy's validity period, else 2022,2023,2024] (按年字段的年份)
     #[arg(long, value_delimiter = ',', value_name = "YEARS")]
     pub years: Vec<u16>,
-    /// The register to write, `.csv` or `.xlsx` [default: CSV to standard output] (输出文件)
+    /// The register to write, `.csv`, `.xlsx` or `.parquet` (an extension naming another format is refused) [default: CSV to standard output] (输出文件)
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
@@ -380,7 +380,7 @@ pub struct EvalArgs {
     /// The evaluation year [default: the latest year in the data] (评估年度)
     #[arg(long, value_name = "YEAR")]
     pub year: Option<u16>,
-    /// A parameter the document leaves open, e.g. `--param 优秀分数线=90分` (参数取值)
+    /// A parameter the document leaves open, e.g. `--param 优秀分数线=90分`; a number alone is read in the parameter's declared unit, a unit of another kind is refused (参数取值)
     #[arg(long = "param", value_name = "NAME=VALUE")]
     pub params: Vec<String>,
     /// Report format (报告格式)

@@ -17,6 +17,8 @@ trait ByExtension: Sized + Copy + PartialEq {
     fn from_extension(ext: &str) -> Option<Self>;
     /// The `--format` value as typed.
     fn shown(self) -> &'static str;
+    /// The extensions of the files the command writes, for a message.
+    const WRITTEN: &'static str;
     /// The extension of a file in this format.
     fn extension(self) -> &'static str {
         match self.shown() {
@@ -28,6 +30,7 @@ trait ByExtension: Sized + Copy + PartialEq {
 }
 
 impl ByExtension for ReportFormat {
+    const WRITTEN: &'static str = "`.txt`、`.json`、`.jsonl`、`.md`、`.csv`、`.xlsx`";
     fn from_extension(ext: &str) -> Option<Self> {
         Some(match ext {
             "txt" => ReportFormat::Text,
@@ -53,6 +56,7 @@ impl ByExtension for ReportFormat {
 }
 
 impl ByExtension for SimFormat {
+    const WRITTEN: &'static str = "`.txt`、`.json`、`.md`、`.xlsx`";
     fn from_extension(ext: &str) -> Option<Self> {
         Some(match ext {
             "txt" => SimFormat::Text,
@@ -73,6 +77,7 @@ impl ByExtension for SimFormat {
 }
 
 impl ByExtension for TemplateFormat {
+    const WRITTEN: &'static str = "`.csv`、`.toml`、`.xlsx`";
     fn from_extension(ext: &str) -> Option<Self> {
         Some(match ext {
             "csv" => TemplateFormat::Csv,
@@ -101,8 +106,61 @@ pub(super) fn reconcile(command: &mut Command, matches: &ArgMatches) -> Result<(
         Command::Simulate(a) => settle(&mut a.format, a.out.as_deref(), given(), name),
         Command::Diff(a) => settle(&mut a.format, a.out.as_deref(), given(), name),
         Command::Template(a) => settle(&mut a.format, a.out.as_deref(), given(), name),
+        // `gen` has no `--format`: the extension says it (`.csv`, `.xlsx`, `.parquet`; CSV for
+        // any other), but one naming a format it does not write is refused.
+        Command::Gen(a) => match a.out.as_deref().and_then(extension) {
+            Some(ext) if !matches!(ext.as_str(), "csv" | "xlsx" | "parquet") => {
+                refuse_foreign(a.out.as_deref(), &ext, "`.csv`、`.xlsx`、`.parquet`", name)
+            }
+            _ => Ok(()),
+        },
         _ => Ok(()),
     }
+}
+
+/// The extensions that name a file format (of data, reports or pages): a file so named holds
+/// that format, so that a command that cannot write it refuses the name rather than write
+/// another format under it (CSV text in `.json`, a text report in `.html`). Other extensions
+/// (`.txt`, `.out`, none) take the command's format.
+const FORMATS: &[&str] = &[
+    "json", "jsonl", "md", "markdown", "csv", "xlsx", "xls", "toml", "parquet", "html", "htm",
+    "svg",
+];
+
+/// The extension of `out`, in lower case.
+fn extension(out: &Path) -> Option<String> {
+    out.extension().and_then(|e| e.to_str()).map(str::to_lowercase)
+}
+
+/// Refuses `--out` whose extension `ext` names a format of [`FORMATS`] that `command` does not
+/// write (`written`, its extensions); accepts any other.
+fn refuse_foreign(
+    out: Option<&Path>,
+    ext: &str,
+    written: &str,
+    command: &str,
+) -> Result<(), Diagnostics> {
+    let Some(out) = out else { return Ok(()) };
+    if !FORMATS.contains(&ext) {
+        return Ok(());
+    }
+    let file = out.display();
+    let written_en = written.replace('、', ", ");
+    Err(super::eval::bad_options(
+        "--out",
+        Text::new(
+            format!("`zhengce {command}` 不能写输出文件 `{file}` 的扩展名（{ext}）所指的格式"),
+            format!(
+                "`zhengce {command}` does not write the format the extension of `{file}` names ({ext})"
+            ),
+        ),
+        Text::new(
+            format!("把文件改名为 {written} 之一；`zhengce {command} --help` 列出格式"),
+            format!(
+                "name the file with one of {written_en}; `zhengce {command} --help` lists the formats"
+            ),
+        ),
+    ))
 }
 
 fn settle<F: ByExtension>(
@@ -112,10 +170,12 @@ fn settle<F: ByExtension>(
     command: &str,
 ) -> Result<(), Diagnostics> {
     let Some(out) = out else { return Ok(()) };
-    let Some(ext) = out.extension().and_then(|e| e.to_str()).map(str::to_lowercase) else {
+    let Some(ext) = extension(out) else {
         return Ok(());
     };
-    let Some(named) = F::from_extension(&ext) else { return Ok(()) };
+    let Some(named) = F::from_extension(&ext) else {
+        return refuse_foreign(Some(out), &ext, F::WRITTEN, command);
+    };
     if !given {
         *format = named;
         return Ok(());

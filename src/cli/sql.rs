@@ -132,7 +132,8 @@ fn params_and_year(
         let l = eval::load(policy, checked, data, Some(kind), args.year, &args.params, known)?;
         return Ok((l.params, l.year));
     }
-    let schema = Schema::from_policy(policy, kind)?;
+    let mut schema = Schema::from_policy(policy, kind)?;
+    schema.also_known = known.clone();
     let ds = Dataset {
         subject: kind.to_string(),
         fields: Vec::new(),
@@ -141,7 +142,7 @@ fn params_and_year(
         params: vec![crate::data::Value::Missing; schema.params.len()],
         param_gaps: Vec::new(),
     };
-    let p = eval::params(&ds, &args.params, known)?;
+    let p = eval::params(&ds, &schema, &args.params)?;
     Ok((p.into_iter().filter(|(_, v)| *v != crate::data::Value::Missing).collect(), args.year))
 }
 

@@ -89,7 +89,7 @@ pub(super) fn given_params(
     given: &[String],
 ) -> Option<std::collections::BTreeMap<String, crate::data::Value>> {
     if let Some((_, file)) = crate::engine::load::params_beside(data, schema).ok()? {
-        return super::eval::params(&file, given, &schema.also_known).ok();
+        return super::eval::params(&file, schema, given).ok();
     }
     let empty = Dataset {
         subject: schema.subject.clone(),
@@ -99,7 +99,7 @@ pub(super) fn given_params(
         params: vec![crate::data::Value::Missing; schema.params.len()],
         param_gaps: Vec::new(),
     };
-    super::eval::params(&empty, given, &schema.also_known).ok()
+    super::eval::params(&empty, schema, given).ok()
 }
 
 /// The year the in-memory path evaluates `data` for when none is given: the latest year its
@@ -245,6 +245,19 @@ pub(super) fn run(
             if let Some(d) = crate::report::missing_warning(policy, checked, &m.by_rule, m.subjects)
             {
                 summary.diagnostics.push(d);
+            }
+            // The fields left empty behind the missing results (ZC0950): the compiled form
+            // counts the results, the interpreter tells the fields, in a second pass made only
+            // when some result is missing.
+            if args.format == ReportFormat::Csv
+                && summary.missing.subjects > 0
+                && !summary.diagnostics.iter().any(|d| d.code == Code::EmptyField)
+                && let Ok(found) =
+                    crate::register::empty_fields(&run, summary.missing.keys.as_deref())
+            {
+                for d in found {
+                    summary.diagnostics.push(d);
+                }
             }
             let committed =
                 file.flush().map_err(|e| Box::new(cannot_write(Some(out_path), &e.to_string())));

@@ -44,6 +44,8 @@ pub fn explain(code: Code) -> &'static str {
         Code::MemberWithoutOwner => include_str!("../../docs/codes/ZC0712.md"),
         Code::MembersUnavailable => include_str!("../../docs/codes/ZC0713.md"),
         Code::MissingResults => include_str!("../../docs/codes/ZC0708.md"),
+        Code::EmptyField => include_str!("../../docs/codes/ZC0950.md"),
+        Code::ParamKind => include_str!("../../docs/codes/ZC0951.md"),
         Code::EvalLimit => include_str!("../../docs/codes/ZC0706.md"),
         Code::UnknownName => include_str!("../../docs/codes/ZC0201.md"),
         Code::DuplicateDefinition => include_str!("../../docs/codes/ZC0202.md"),

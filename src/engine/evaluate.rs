@@ -103,6 +103,18 @@ pub fn evaluate(
             outcomes.retain(|o| o.key == *s);
         }
     }
+    // The empty fields behind the results missing data, said once per field (`ZC0950`).
+    let mut empty = crate::eval::empty::EmptyFields::new();
+    let records: BTreeMap<&str, &crate::data::Record> =
+        loaded.dataset.records.iter().map(|r| (r.key.as_str(), r)).collect();
+    for o in &outcomes {
+        if let Some(record) = records.get(o.key.as_str()) {
+            empty.add(&ev, record, o);
+        }
+    }
+    for d in empty.diagnostics(policy, checked) {
+        diags.push(d);
+    }
     // Each imported policy on the same data: its awards per subject.
     let mut imported_amounts: BTreeMap<
         String,

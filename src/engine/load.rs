@@ -131,7 +131,7 @@ pub fn load(
         dataset.params.clone_from(&file.params);
         dataset.param_gaps.clone_from(&file.param_gaps);
     }
-    let params = params(&dataset, given, &schema.also_known)?;
+    let params = params(&dataset, &schema, given)?;
     let mut notes = match &beside {
         Some((path, file)) => {
             let mut n = overridden(file, &params, given, path);
@@ -263,7 +263,7 @@ pub fn beside_note(path: &Path, data: &Path, file: &Dataset, given: &[String]) -
 /// path reports them).
 pub fn beside_notes(data: &Path, schema: &Schema, given: &[String]) -> Diagnostics {
     let Ok(Some((path, file))) = params_beside(data, schema) else { return Diagnostics::new() };
-    let Ok(used) = params(&file, given, &schema.also_known) else { return Diagnostics::new() };
+    let Ok(used) = params(&file, schema, given) else { return Diagnostics::new() };
     let mut notes = overridden(&file, &used, given, &path);
     notes.extend(beside_note(&path, data, &file, given));
     notes.sorted().into()
@@ -364,11 +364,18 @@ pub fn no_subject<'k>(
 /// The data's parameters, overridden by `--param NAME=VALUE` (or `名称(单位)=值`, the data
 /// files' form). A name the policy does not declare is an error, unless it is one of `others`
 /// (a policy evaluated on the same data declares it).
+///
+/// A value is read for the parameter's declaration: a bare number in the declared unit
+/// (`高新奖励=5` is 5万元 where the policy declares `万元`, as a data file's column without a
+/// unit is), a number with a unit only in a unit of the declared one's kind, a yes/no
+/// parameter only as `是`/`否` (`ZC0951` otherwise, never a value of another kind used as it
+/// is).
 pub fn params(
     ds: &Dataset,
+    schema: &Schema,
     given: &[String],
-    others: &std::collections::BTreeSet<String>,
 ) -> Result<BTreeMap<String, Value>, Diagnostics> {
+    let others = &schema.also_known;
     let mut map: BTreeMap<String, Value> =
         ds.param_names.iter().cloned().zip(ds.params.iter().cloned()).collect();
     let mut diags = Vec::new();
@@ -397,10 +404,14 @@ pub fn params(
             }
             continue;
         }
+        let spec = schema.params.iter().find(|s| s.name == name);
         match param_value(&text) {
-            Some(v) => {
-                map.insert(name.to_string(), v);
-            }
+            Some(v) => match spec.map_or(Ok(v.clone()), |spec| fit(v, spec)) {
+                Ok(v) => {
+                    map.insert(name.to_string(), v);
+                }
+                Err(()) => diags.extend(wrong_kind(p, name, &text, spec)),
+            },
             None => diags.extend(
                 usage(
                     "--param",
@@ -589,6 +600,72 @@ fn unknown_param(name: &str, declared: &[String]) -> Vec<Diagnostic> {
     .sorted();
     for x in &mut d {
         x.code = Code::UnknownParam;
+    }
+    d
+}
+
+/// A value given with `--param` read for the parameter's declaration `spec`: a bare number in
+/// the declared unit, a number with a unit of the declared unit's kind as it is; `Err` for a
+/// value of another kind (`80万元` for points, `5` for a yes/no parameter).
+fn fit(v: Value, spec: &crate::data::FieldSpec) -> Result<Value, ()> {
+    use crate::data::FieldKind;
+    match (&spec.kind, v) {
+        (FieldKind::Number { unit, .. }, Value::Number { value, dim }) => {
+            if dim == unit.dim() {
+                Ok(Value::Number { value, dim })
+            } else if dim.is_number() {
+                let value = unit.to_base(value).map_err(|_| ())?;
+                Ok(Value::Number { value, dim: unit.dim() })
+            } else {
+                Err(())
+            }
+        }
+        (FieldKind::Number { .. }, _) => Err(()),
+        (FieldKind::Bool, Value::Bool(b)) => Ok(Value::Bool(b)),
+        (FieldKind::Bool, _) => Err(()),
+        // Other kinds are given as the command line reads them (years as numbers).
+        (_, v) => Ok(v),
+    }
+}
+
+/// `ZC0951`: `--param` gives a value of another kind than the parameter's declaration (a
+/// unit of another kind, a number for a yes/no parameter): what the parameter takes.
+fn wrong_kind(
+    p: &str,
+    name: &str,
+    text: &str,
+    spec: Option<&crate::data::FieldSpec>,
+) -> Vec<Diagnostic> {
+    use crate::data::FieldKind;
+    use crate::diagnostics::Lang;
+    let (wants_zh, wants_en, example) = match spec.map(|s| &s.kind) {
+        Some(FieldKind::Number { unit, .. }) => {
+            let (zh, en) = (unit.display(Lang::Zh), unit.display(Lang::En));
+            (
+                format!("以 `{zh}` 计的数"),
+                format!("a number in `{en}`"),
+                format!("`--param {name}=…{zh}`，或只写数值 `--param {name}=…`（按 `{zh}` 读）"),
+            )
+        }
+        _ => {
+            ("`是` 或 `否`".to_string(), "`是` or `否`".to_string(), format!("`--param {name}=是`"))
+        }
+    };
+    let example_en = example
+        .replace("，或只写数值 ", ", or the number alone, ")
+        .replace("（按 `", " (read in `")
+        .replace("` 读）", "`)");
+    let mut d = usage(
+        "--param",
+        Text::new(
+            format!("`--param {p}`：参数 `{name}` 取{wants_zh}，不能取 `{text}`"),
+            format!("`--param {p}`: the parameter `{name}` takes {wants_en}, not `{text}`"),
+        ),
+        Text::new(format!("写成 {example}"), format!("write {example_en}")),
+    )
+    .sorted();
+    for x in &mut d {
+        x.code = Code::ParamKind;
     }
     d
 }

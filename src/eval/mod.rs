@@ -6,6 +6,7 @@
 //! diagnostic naming the subject and the rule, and that rule's value is unknown.
 
 pub mod coverage;
+pub mod empty;
 pub mod explain;
 mod expr;
 pub mod fen;

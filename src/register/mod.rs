@@ -67,7 +67,7 @@ use crate::source::{Loc, SourceFile, Span};
 use crate::units::parse_unit;
 use chunks::{Block, Blocks, count_lines, split_header};
 pub use paired::{Version, run_paired};
-pub use reports::{write_basis, write_json, write_jsonl, write_markdown, write_xlsx};
+pub use reports::{empty_fields, write_basis, write_json, write_jsonl, write_markdown, write_xlsx};
 use rust_decimal::Decimal;
 pub use stacked::{Companion, RegisterRun, write_csv_stacked};
 pub use years::latest_year;
@@ -155,6 +155,9 @@ pub struct Summary {
 pub struct Missing {
     pub by_rule: Vec<(DefId, u64)>,
     pub subjects: u64,
+    /// The ids of those subjects, when the writer noted every one (the compiled CSV report);
+    /// `None` otherwise.
+    pub keys: Option<Vec<String>>,
 }
 
 /// Why a run gave no results.
@@ -258,6 +261,8 @@ pub(crate) fn missing_of(columns: &[Column], layout: &out::Layout, sums: &out::S
             .filter_map(|(i, n)| Some((columns.get(*i)?.def, *n)))
             .collect(),
         subjects: sums.missing_rows,
+        keys: (sums.missing_keys.len() as u64 == sums.missing_rows)
+            .then(|| sums.missing_keys.clone()),
     }
 }
 
@@ -1052,7 +1057,7 @@ fn flush(
                         |i| m.outcome_at(lane, i).ok().as_ref().and_then(money),
                         |i, out| compiled_cell(out, m, lane, i, scope),
                     );
-                    end_row(plan, d, partial, missing);
+                    end_row(plan, d, p.key, partial, missing);
                 }
             },
             Mode::Values => {
@@ -1271,7 +1276,7 @@ fn evaluate_records(
                         }
                     },
                 );
-                end_row(plan, d, partial, missing);
+                end_row(plan, d, &record.key, partial, missing);
             }
             Mode::Values => {
                 d.keys.push(record.key.clone());
@@ -1376,17 +1381,20 @@ fn compiled_row(
     }
     if missing {
         d.sums.missing_rows += 1;
+        d.sums.note_missing(d.sums.missing_rows - 1, key);
     }
     d.csv.push(b'\n');
 }
 
 /// Ends a row of the CSV report: at once, or for a stacking run once the stacking rules are
 /// applied ([`stacked::StackRun::block`]).
-fn end_row(plan: &Plan<'_, '_>, d: &mut Done, partial: out::Total, missing: bool) {
+fn end_row(plan: &Plan<'_, '_>, d: &mut Done, key: &str, partial: out::Total, missing: bool) {
     if plan.stacked {
         d.row_ends.push((d.csv.len(), partial, missing));
     } else {
+        let before = d.sums.missing_rows;
         plan.layout.end_row(&mut d.csv, &mut d.sums, partial, missing, std::iter::empty());
+        d.sums.note_missing(before, key);
     }
 }
 

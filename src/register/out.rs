@@ -133,7 +133,14 @@ pub struct Sums {
     pub missing: Vec<u64>,
     /// The subjects with any missing value.
     pub missing_rows: u64,
+    /// The ids of the first [`MISSING_KEYS`] of them, where the row's writer notes them
+    /// ([`Sums::note_missing`]): the interpreter then names the empty fields behind them
+    /// (`ZC0950`) without evaluating the other subjects again.
+    pub missing_keys: Vec<String>,
 }
+
+/// How many ids of subjects with a missing value [`Sums`] keeps.
+pub const MISSING_KEYS: usize = 100_000;
 
 impl Sums {
     /// Sums for the columns `summed` marks.
@@ -142,6 +149,7 @@ impl Sums {
             cells: summed.iter().map(|s| s.then_some(Total::ZERO)).collect(),
             missing: vec![0; summed.len()],
             missing_rows: 0,
+            missing_keys: Vec::new(),
         }
     }
 
@@ -184,6 +192,16 @@ impl Sums {
             *a += b;
         }
         self.missing_rows += other.missing_rows;
+        let room = MISSING_KEYS.saturating_sub(self.missing_keys.len());
+        self.missing_keys.extend(other.missing_keys.iter().take(room).cloned());
+    }
+
+    /// Notes row `key` among the subjects with a missing value when it was counted missing since
+    /// `before` (the count of [`Sums::missing_rows`] before the row ended).
+    pub fn note_missing(&mut self, before: u64, key: &str) {
+        if self.missing_rows > before && self.missing_keys.len() < MISSING_KEYS {
+            self.missing_keys.push(key.to_string());
+        }
     }
 
     /// Whether some value is missing: the totals are then incomplete.

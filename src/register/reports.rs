@@ -97,7 +97,27 @@ pub fn write_markdown(
     let (by_rule, subjects) = w.missing();
     w.finish().map_err(Failure::Write)?;
     // Said after the report as the in-memory Markdown report says it (`ZC0708`).
-    Ok(Summary { missing: super::Missing { by_rule, subjects }, ..summary })
+    Ok(Summary { missing: super::Missing { by_rule, subjects, keys: None }, ..summary })
+}
+
+/// `ZC0950` for each field whose empty cells leave results of the register missing, by the
+/// interpreter ([`interpret`], which says them), for a report written by the compiled form
+/// (which counts the missing results but does not explain them). A second pass over the
+/// register: the caller makes it only when some result is missing, and with `only` (the ids of
+/// the subjects with a missing result, when the report noted them all) evaluates those alone.
+pub fn empty_fields(
+    run: &RegisterRun<'_, '_, '_>,
+    only: Option<&[String]>,
+) -> Result<Vec<Diagnostic>, Failure> {
+    let keys: Option<std::collections::BTreeSet<&str>> =
+        only.map(|k| k.iter().map(String::as_str).collect());
+    let summary = super::stacked::interpret_only(run, keys.as_ref(), &mut |_, _, _, _| Ok(()))?;
+    Ok(summary
+        .diagnostics
+        .sorted()
+        .into_iter()
+        .filter(|d| d.code == crate::diagnostics::Code::EmptyField)
+        .collect())
 }
 
 /// Writes the JSON Lines report (`zhengce eval --format jsonl`) of every subject of the register
@@ -123,7 +143,7 @@ pub fn write_xlsx(
     let summary = each_subject(run, &mut w)?;
     let (by_rule, subjects) = w.writer.missing();
     w.writer.finish(out).map_err(|f| failed(run, &f))?;
-    Ok(Summary { missing: super::Missing { by_rule, subjects }, ..summary })
+    Ok(Summary { missing: super::Missing { by_rule, subjects, keys: None }, ..summary })
 }
 
 /// The failure of an xlsx report: `ZC0915` at the register, or the workbook not written.
@@ -185,7 +205,7 @@ pub fn write_basis(
     let summary = each_subject(run, &mut w)?;
     // Said after the report as the in-memory report says it (`ZC0708`).
     let (by_rule, subjects) = w.missing.result();
-    Ok(Summary { missing: super::Missing { by_rule, subjects }, ..summary })
+    Ok(Summary { missing: super::Missing { by_rule, subjects, keys: None }, ..summary })
 }
 
 /// The 计算依据 writer.

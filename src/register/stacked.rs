@@ -153,6 +153,25 @@ pub(super) fn interpret(
         &[StackOutcome],
     ) -> Result<(), Failure>,
 ) -> Result<Summary, Failure> {
+    interpret_only(run, None, each)
+}
+
+/// [`interpret`], evaluating only the subjects whose ids `only` holds when it is given (the
+/// others are read, and their order checked, but not evaluated nor handed to `each`).
+#[expect(
+    clippy::type_complexity,
+    reason = "a sink of one subject's outcome and stacking rules, with the run's plan"
+)]
+pub(super) fn interpret_only(
+    run: &RegisterRun<'_, '_, '_>,
+    only: Option<&std::collections::BTreeSet<&str>>,
+    each: &mut dyn FnMut(
+        &Plan<'_, '_>,
+        &Record,
+        &SubjectOutcome,
+        &[StackOutcome],
+    ) -> Result<(), Failure>,
+) -> Result<Summary, Failure> {
     let RegisterRun { policy, checked, kind, path, opts, stacking, companions } = *run;
     let (file, header, rest) = open(path)?;
     let name = path.display().to_string();
@@ -192,6 +211,8 @@ pub(super) fn interpret(
     let mut their_diags = Diagnostics::new();
     let mut stack_diags = Diagnostics::new();
     let mut order = KeyOrder::new();
+    // The empty fields behind the results missing data, as the in-memory path says them.
+    let mut empty = crate::eval::empty::EmptyFields::new();
     // The block is read once, and validated against the policy's schema and each companion's.
     let schemas: Vec<&Schema> =
         std::iter::once(&plan.schema).chain(companions.iter().map(|c| &c.schema)).collect();
@@ -244,6 +265,9 @@ pub(super) fn interpret(
             summary.rows += 1;
             summary.interpreted += 1;
             order.push(&record.key);
+            if only.is_some_and(|keys| !keys.contains(record.key.as_str())) {
+                continue;
+            }
             let (o, d) = plan.evaluator.evaluate(record, plan.year);
             summary.diagnostics.extend(d);
             // Each companion's awards for this subject.
@@ -260,6 +284,7 @@ pub(super) fn interpret(
             }
             let from = |alias: &str, award: &str| amounts.get(&(alias, award)).copied();
             let stacks = stacking.subject(&o, &from, &mut stack_diags);
+            empty.add(&plan.evaluator, record, &o);
             each(&plan, record, &o, &stacks)?;
         }
         if let Some(p) = opts.progress {
@@ -277,6 +302,9 @@ pub(super) fn interpret(
     }
     summary.diagnostics.extend(their_diags);
     summary.diagnostics.extend(stack_diags);
+    for d in empty.diagnostics(policy, checked) {
+        summary.diagnostics.push(d);
+    }
     Ok(summary)
 }
 
@@ -436,6 +464,7 @@ impl<'s, 'c, 'p> StackRun<'s, 'c, 'p> {
             if let Some((end, partial, missing)) = d.row_ends.get(row).copied() {
                 d.csv.extend_from_slice(csv.get(written..end).unwrap_or_default());
                 written = end;
+                let before = d.sums.missing_rows;
                 plan.layout.end_row(
                     &mut d.csv,
                     &mut d.sums,
@@ -443,6 +472,7 @@ impl<'s, 'c, 'p> StackRun<'s, 'c, 'p> {
                     missing,
                     stacks.iter().map(|s| s.total),
                 );
+                d.sums.note_missing(before, key);
             }
         }
         d.diags.extend(diags);

@@ -219,6 +219,11 @@ fn section(
         let (kz, ke, _) = r.kind(rule.def);
         let mut cite = r.citation(rule.def).map(|(c, _)| format!("§ {c}")).unwrap_or_default();
         if let crate::eval::outcome::Detail::Award(a) = &rule.detail
+            && let Some(reached) = cap_reached(a, r, lang)
+        {
+            cite = format!("{cite}{}{reached}", if zh { "；" } else { "; " });
+        }
+        if let crate::eval::outcome::Detail::Award(a) = &rule.detail
             && let Some(p) = &a.pool
         {
             cite =
@@ -361,6 +366,39 @@ fn summary_last(out: &mut String, totals: &[Total], cols: &Columns, g: &Grand, l
     }
     last.push(format!("**{}**", g.total.map_or_else(|| overflow(lang), grouped)));
     let _ = writeln!(out, "| {} |\n", last.join(" | "));
+}
+
+/// An award's cap when the amount before it reached it, as the text report says it: at the cap
+/// exactly (nothing was cut: the amount is the one worked out), or over it (counted at the cap,
+/// before any cut, the amount worked out beside it); `None` below the cap, without one, or when
+/// unknown.
+fn cap_reached(
+    a: &crate::eval::outcome::AwardResult,
+    r: &Report<'_, '_>,
+    lang: Lang,
+) -> Option<String> {
+    use crate::eval::value::V;
+    let (V::Num(b, _), Some(cap @ V::Num(c, _))) = (&a.base, &a.cap) else { return None };
+    if !a.capped {
+        return None;
+    }
+    let scope = &r.checked.scope;
+    let shown_cap = show(cap, scope, lang);
+    let zh = lang == Lang::Zh;
+    Some(if b == c {
+        if zh {
+            format!("恰好达到上限 {shown_cap}")
+        } else {
+            format!("exactly the cap, {shown_cap}")
+        }
+    } else if zh {
+        format!("已达上限 {shown_cap}（计算 {}），按上限计", show(&a.base, scope, lang))
+    } else {
+        format!(
+            "cap {shown_cap} reached (computed {}): counted at the cap",
+            show(&a.base, scope, lang)
+        )
+    })
 }
 
 fn missing(lang: Lang) -> String {

@@ -1,0 +1,192 @@
+//! The fields whose empty cells leave results missing (`ZC0950`): for each subject with a rule
+//! 「缺数据」, the fields its derivation reads that the data leaves empty, added up per field
+//! over a run. `ZC0708` counts the results missing per rule; this says which cell to fill in.
+//!
+//! A field is named for a rule when the rule's derivation ([`Evaluator::explain`]) reaches it
+//! through values that are missing themselves: a field read only by a value that was worked
+//! out is no cause. Worked out only for the subjects with a missing result.
+
+use std::collections::BTreeMap;
+
+use super::Evaluator;
+use super::explain::{Source, Step};
+use super::outcome::{Detail, SubjectOutcome};
+use super::value::V;
+use crate::ast::{ItemKind, Policy};
+use crate::checker::Checked;
+use crate::checker::scope::DefId;
+use crate::data::Record;
+use crate::diagnostics::{Code, Diagnostic, Text};
+use crate::source::Loc;
+
+/// How many subjects a warning names; the others are counted.
+const SUBJECTS_NAMED: usize = 3;
+
+/// How many rules a warning names; the others are counted.
+const RULES_NAMED: usize = 3;
+
+/// One field (read in the evaluation year, or in the year given) over a run.
+#[derive(Clone, Debug, Default)]
+struct Entry {
+    /// The subjects that leave it empty where a missing result reads it.
+    subjects: u64,
+    /// The first of them, by id.
+    named: Vec<String>,
+    /// The missing rules that read it, in the order first met.
+    rules: Vec<DefId>,
+}
+
+/// The empty fields behind the missing results of a run, subject by subject ([`Self::add`]),
+/// said once per field at the end ([`Self::diagnostics`]).
+#[derive(Clone, Debug, Default)]
+pub struct EmptyFields {
+    /// By field and the year it was read in, when not the evaluation year.
+    fields: BTreeMap<(DefId, Option<u16>), Entry>,
+}
+
+impl EmptyFields {
+    pub fn new() -> EmptyFields {
+        EmptyFields::default()
+    }
+
+    /// Counts the empty fields behind subject `o`'s missing results; `record` is its data and
+    /// `ev` the evaluator that gave `o`.
+    pub fn add(&mut self, ev: &Evaluator<'_, '_>, record: &Record, o: &SubjectOutcome) {
+        let scope = &ev.checked.scope;
+        // A subject whose evaluation failed (an error, reported) is not explained: its values
+        // are not missing for want of data, and explaining would repeat the failure.
+        if o.rules.iter().any(|r| matches!(r.detail, Detail::Failed)) {
+            return;
+        }
+        // The rules of the document (awards, conditions, scores, grades ...), not the named
+        // values on the way to them: an empty field that matters leaves a rule missing.
+        let roots = o.rules.iter().filter(|r| {
+            r.value == V::Missing
+                && scope.defs.get(r.def).is_some_and(|d| {
+                    d.subject.is_some()
+                        && d.kind().is_some_and(|k| k.is_rule() && !matches!(k, ItemKind::Let(_)))
+                })
+        });
+        let mut found: BTreeMap<(DefId, Option<u16>), Vec<DefId>> = BTreeMap::new();
+        for root in roots {
+            let step = ev.explain(record, o.year, root.def);
+            for key in empty_inputs(&step) {
+                let rules = found.entry(key).or_default();
+                if !rules.contains(&root.def) {
+                    rules.push(root.def);
+                }
+            }
+        }
+        for (key, rules) in found {
+            let e = self.fields.entry(key).or_default();
+            e.subjects += 1;
+            if e.named.len() < SUBJECTS_NAMED {
+                e.named.push(record.key.clone());
+            }
+            for r in rules {
+                if !e.rules.contains(&r) {
+                    e.rules.push(r);
+                }
+            }
+        }
+    }
+
+    /// Whether no missing result read an empty field.
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+
+    /// `ZC0950` for each field, in the order the policy declares them: the subjects that leave
+    /// it empty, the results it leaves missing, labelled at the field's declaration.
+    pub fn diagnostics(&self, policy: &Policy, checked: &Checked<'_>) -> Vec<Diagnostic> {
+        let scope = &checked.scope;
+        let mut out = Vec::new();
+        for ((field, year), e) in &self.fields {
+            let Some((name, span)) = scope.ident_of(*field) else { continue };
+            let shown = match year {
+                Some(y) => format!("{name}[{y}年]"),
+                None => name.to_string(),
+            };
+            let rules = &e.rules;
+            let rule_names: Vec<String> = rules
+                .iter()
+                .filter_map(|d| scope.ident_of(*d).map(|(n, _)| format!("`{n}`")))
+                .collect();
+            let (rules_zh, rules_en) = listed(&rule_names, RULES_NAMED, "项", "more");
+            let subject_names: Vec<String> = e.named.iter().map(|k| format!("`{k}`")).collect();
+            let n = e.subjects;
+            let rest = usize::try_from(n).unwrap_or(usize::MAX).saturating_sub(e.named.len());
+            // `甲`、`乙` 的 …; `甲`、`乙`、`丙` 等 19 个主体的 … (no space between 主体 and 的).
+            let (subjects_zh, subjects_en) = if rest == 0 {
+                (format!("{} 的", subject_names.join("、")), subject_names.join(", "))
+            } else {
+                (
+                    format!("{} 等 {n} 个主体的", subject_names.join("、")),
+                    format!("{} and {rest} more", subject_names.join(", ")),
+                )
+            };
+            let s = if n == 1 { "" } else { "s" };
+            out.push(
+                Diagnostic::new(
+                    Code::EmptyField,
+                    Text::new(
+                        format!("字段 `{shown}` 在 {n} 个主体的数据中留空，用到它的结果缺数据：{rules_zh}"),
+                        format!(
+                            "field `{shown}` is empty for {n} subject{s}, and results that use it are missing: {rules_en}"
+                        ),
+                    ),
+                )
+                .at(
+                    Loc::new(&policy.file, span),
+                    Text::new(format!("{n} 个主体留空"), format!("empty for {n} subject{s}")),
+                )
+                .help(Text::new(
+                    format!(
+                        "在数据文件中填上 {subjects_zh} `{shown}` 后重新评估；原文把不填当作某个值的（如没有省市补助即为 0元），可在这个字段的声明后写缺省值（`= 值`），并在上一行用 `# 解读：` 说明"
+                    ),
+                    format!(
+                        "fill in `{shown}` for {subjects_en} in the data file and evaluate again; where the document reads an empty value as a given one (no provincial grant meaning 0元), declare a default after the field (`= VALUE`) with a `# 解读：` comment above it"
+                    ),
+                )),
+            );
+        }
+        out
+    }
+}
+
+/// The fields a derivation reads that the data leaves empty, reached through missing values
+/// only, each with the year it was read in when not the evaluation year. The tree is walked
+/// with a stack of its own (its depth is bounded by the explanation's).
+fn empty_inputs(root: &Step) -> Vec<(DefId, Option<u16>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(s) = stack.pop() {
+        if s.value != V::Missing {
+            continue;
+        }
+        match s.source {
+            Source::Input => {
+                if !out.contains(&(s.def, s.year)) {
+                    out.push((s.def, s.year));
+                }
+            }
+            Source::Rule => stack.extend(s.children.iter().rev()),
+            Source::Default | Source::Param => {}
+        }
+    }
+    out
+}
+
+/// The first `max` of `names` joined, the others counted: (Chinese, English).
+fn listed(names: &[String], max: usize, zh_unit: &str, en_more: &str) -> (String, String) {
+    let shown: Vec<&str> = names.iter().take(max).map(String::as_str).collect();
+    let rest = names.len().saturating_sub(max);
+    if rest == 0 {
+        (shown.join("、"), shown.join(", "))
+    } else {
+        (
+            format!("{} 等 {} {zh_unit}", shown.join("、"), names.len()),
+            format!("{} and {rest} {en_more}", shown.join(", ")),
+        )
+    }
+}
