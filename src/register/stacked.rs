@@ -233,10 +233,17 @@ pub(super) fn interpret_only(
         loaded
     };
     let max_line = crate::limits::sizes().line;
+    // With `only`, the rows of other subjects are left out before the loader reads a block: the
+    // register was read and checked whole by the pass before this one.
+    let key_col = only.and_then(|_| key_column(&plan.header, &key));
     while let Some(block) =
         blocks.next_block().map_err(|e| Failure::Data(super::read_failure(path, max_line, &e)))?
     {
-        let mut theirs = load(block.first_line, &block.bytes);
+        let kept = match (only, key_col) {
+            (Some(keys), Some(col)) => std::borrow::Cow::Owned(only_rows(&block.bytes, col, keys)),
+            _ => std::borrow::Cow::Borrowed(block.bytes.as_slice()),
+        };
+        let mut theirs = load(block.first_line, &kept);
         let own = if theirs.is_empty() { Err(Diagnostics::new()) } else { theirs.remove(0) };
         let own = match own {
             Ok(ds) => ds,
@@ -509,6 +516,36 @@ fn last_amount(
 }
 
 /// The name of the id field of `schema`'s subjects.
+/// The column of the header `header` that holds the id field `key`.
+fn key_column(header: &[u8], key: &str) -> Option<usize> {
+    let mut r = ::csv::ReaderBuilder::new().has_headers(false).from_reader(header);
+    let record = r.records().next()?.ok()?;
+    record.iter().position(|col| crate::data::header::parse_header(col).name == key)
+}
+
+/// The records of `bytes` whose id (column `col`) is one of `keys`, as they are written; a
+/// record whose id is not UTF-8 text is kept (the loader reads it and the caller's own test of
+/// the id decides).
+fn only_rows(bytes: &[u8], col: usize, keys: &std::collections::BTreeSet<&str>) -> Vec<u8> {
+    let mut r = ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    let mut record = ::csv::ByteRecord::new();
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    while let Ok(true) = r.read_byte_record(&mut record) {
+        let end = usize::try_from(r.position().byte()).unwrap_or(usize::MAX).min(bytes.len());
+        let keep = record
+            .get(col)
+            .is_none_or(|k| std::str::from_utf8(k).map_or(true, |k| keys.contains(k.trim())));
+        if keep {
+            out.extend_from_slice(bytes.get(start..end).unwrap_or_default());
+        }
+        start = end;
+    }
+    // What the reader could not take is left to the loader, which says what is wrong with it.
+    out.extend_from_slice(bytes.get(start..).unwrap_or_default());
+    out
+}
+
 fn key_name(schema: &Schema) -> Option<String> {
     schema.key.and_then(|k| schema.fields.get(k)).map(|f| f.name.clone())
 }
