@@ -76,7 +76,7 @@ pub(super) fn write_csv(
     // The second pass: the report, every claim cut.
     let cols: Vec<LayoutColumn<'_>> = columns
         .iter()
-        .map(|c| LayoutColumn { def: c.def, name: &c.name, money: c.money })
+        .map(|c| LayoutColumn { def: c.def, name: &c.name, money: c.money, explained: c.explained })
         .collect();
     let layout = Layout::new(&cols, &opts.columns, &[], &[]);
     let claimed: Vec<usize> = (0..columns.len())

@@ -14,7 +14,7 @@ use super::outcome::{Detail, SubjectOutcome};
 use super::value::V;
 use crate::ast::{ItemKind, Policy};
 use crate::checker::Checked;
-use crate::checker::scope::DefId;
+use crate::checker::scope::{DefId, Scope};
 use crate::data::Record;
 use crate::diagnostics::{Code, Diagnostic, Text};
 use crate::source::Loc;
@@ -60,13 +60,8 @@ impl EmptyFields {
         }
         // The rules of the document (awards, conditions, scores, grades ...), not the named
         // values on the way to them: an empty field that matters leaves a rule missing.
-        let roots = o.rules.iter().filter(|r| {
-            r.value == V::Missing
-                && scope.defs.get(r.def).is_some_and(|d| {
-                    d.subject.is_some()
-                        && d.kind().is_some_and(|k| k.is_rule() && !matches!(k, ItemKind::Let(_)))
-                })
-        });
+        let roots =
+            o.rules.iter().filter(|r| r.value == V::Missing && names_empty_fields(scope, r.def));
         let mut found: BTreeMap<(DefId, Option<u16>), Vec<DefId>> = BTreeMap::new();
         for root in roots {
             let step = ev.explain(record, o.year, root.def);
@@ -152,6 +147,17 @@ impl EmptyFields {
         }
         out
     }
+}
+
+/// Whether a missing value of `def` is a result whose empty fields `ZC0950` names: a rule of
+/// the document reported per subject (a condition, indicators, a score, a grade, an award, a
+/// status), not a named value on the way to one (`令`), whose missing value shows in the rules
+/// that read it.
+pub fn names_empty_fields(scope: &Scope<'_>, def: DefId) -> bool {
+    scope.defs.get(def).is_some_and(|d| {
+        d.subject.is_some()
+            && d.kind().is_some_and(|k| k.is_rule() && !matches!(k, ItemKind::Let(_)))
+    })
 }
 
 /// The fields a derivation reads that the data leaves empty, reached through missing values

@@ -120,6 +120,9 @@ pub struct Column {
     pub award: bool,
     /// True for an award of money: added up in the subject's total.
     pub money: bool,
+    /// A rule whose missing value `ZC0950` explains
+    /// ([`crate::eval::empty::names_empty_fields`]).
+    pub explained: bool,
 }
 
 /// One subject's results.
@@ -261,7 +264,7 @@ pub(crate) fn missing_of(columns: &[Column], layout: &out::Layout, sums: &out::S
             .filter_map(|(i, n)| Some((columns.get(*i)?.def, *n)))
             .collect(),
         subjects: sums.missing_rows,
-        keys: (sums.missing_keys.len() as u64 == sums.missing_rows)
+        keys: (sums.missing_keys.len() as u64 == sums.explained_rows)
             .then(|| sums.missing_keys.clone()),
     }
 }
@@ -731,7 +734,7 @@ fn block_results(
         layout: Arc::clone(&plan.layout),
         key: Arc::clone(&plan.key),
         sums: if mode == Mode::Csv {
-            out::Sums::new(&plan.layout.summed)
+            out::Sums::of_layout(&plan.layout)
         } else {
             out::Sums::default()
         },
@@ -1381,8 +1384,8 @@ fn compiled_row(
     }
     if missing {
         d.sums.missing_rows += 1;
-        d.sums.note_missing(d.sums.missing_rows - 1, key);
     }
+    d.sums.note_missing(key);
     d.csv.push(b'\n');
 }
 
@@ -1392,9 +1395,8 @@ fn end_row(plan: &Plan<'_, '_>, d: &mut Done, key: &str, partial: out::Total, mi
     if plan.stacked {
         d.row_ends.push((d.csv.len(), partial, missing));
     } else {
-        let before = d.sums.missing_rows;
         plan.layout.end_row(&mut d.csv, &mut d.sums, partial, missing, std::iter::empty());
-        d.sums.note_missing(before, key);
+        d.sums.note_missing(key);
     }
 }
 
@@ -1452,6 +1454,7 @@ pub fn columns(checked: &Checked<'_>, sid: SubjectId) -> Vec<Column> {
                 name: d.name.clone(),
                 award: matches!(i.node.kind, ItemKind::Award(_)),
                 money: crate::report::money_award(checked, id),
+                explained: crate::eval::empty::names_empty_fields(&checked.scope, id),
             }),
             DefSource::Item(_) => None,
             DefSource::Field(_) => None,
@@ -1469,7 +1472,12 @@ pub(super) fn layout_of(
 ) -> out::Layout {
     let cols: Vec<out::LayoutColumn<'_>> = columns
         .iter()
-        .map(|c| out::LayoutColumn { def: c.def, name: &c.name, money: c.money })
+        .map(|c| out::LayoutColumn {
+            def: c.def,
+            name: &c.name,
+            money: c.money,
+            explained: c.explained,
+        })
         .collect();
     out::Layout::new(&cols, only, stacks, stacked)
 }

@@ -133,9 +133,16 @@ pub struct Sums {
     pub missing: Vec<u64>,
     /// The subjects with any missing value.
     pub missing_rows: u64,
-    /// The ids of the first [`MISSING_KEYS`] of them, where the row's writer notes them
-    /// ([`Sums::note_missing`]): the interpreter then names the empty fields behind them
-    /// (`ZC0950`) without evaluating the other subjects again.
+    /// Per column, whether a missing value in it is a rule whose empty fields `ZC0950` names
+    /// ([`Layout::explained`]); every column when empty.
+    pub explained: Vec<bool>,
+    /// Whether the row being written has a missing value in such a column.
+    row_explained: bool,
+    /// The subjects with a missing value in such a column, noted by the row's writer
+    /// ([`Sums::note_missing`]).
+    pub explained_rows: u64,
+    /// The ids of the first [`MISSING_KEYS`] of them: the interpreter then names the empty
+    /// fields behind them (`ZC0950`) without evaluating the other subjects again.
     pub missing_keys: Vec<String>,
 }
 
@@ -148,9 +155,14 @@ impl Sums {
         Sums {
             cells: summed.iter().map(|s| s.then_some(Total::ZERO)).collect(),
             missing: vec![0; summed.len()],
-            missing_rows: 0,
-            missing_keys: Vec::new(),
+            ..Sums::default()
         }
+    }
+
+    /// Sums for the columns of `layout`, noting the subjects whose missing values `ZC0950`
+    /// explains.
+    pub fn of_layout(layout: &Layout) -> Sums {
+        Sums { explained: layout.explained.clone(), ..Sums::new(&layout.summed) }
     }
 
     /// Adds an amount to column `col` (a missing one is counted by [`Sums::missing_at`]).
@@ -169,6 +181,9 @@ impl Sums {
     pub fn missing_at(&mut self, col: usize) {
         if let Some(m) = self.missing.get_mut(col) {
             *m += 1;
+        }
+        if self.explained.get(col).is_none_or(|e| *e) {
+            self.row_explained = true;
         }
     }
 
@@ -192,15 +207,19 @@ impl Sums {
             *a += b;
         }
         self.missing_rows += other.missing_rows;
+        self.explained_rows += other.explained_rows;
         let room = MISSING_KEYS.saturating_sub(self.missing_keys.len());
         self.missing_keys.extend(other.missing_keys.iter().take(room).cloned());
     }
 
-    /// Notes row `key` among the subjects with a missing value when it was counted missing since
-    /// `before` (the count of [`Sums::missing_rows`] before the row ended).
-    pub fn note_missing(&mut self, before: u64, key: &str) {
-        if self.missing_rows > before && self.missing_keys.len() < MISSING_KEYS {
-            self.missing_keys.push(key.to_string());
+    /// Ends row `key`: noted among the subjects whose missing values `ZC0950` explains when
+    /// one of its cells was such a value ([`Sums::missing_at`]).
+    pub fn note_missing(&mut self, key: &str) {
+        if std::mem::take(&mut self.row_explained) {
+            self.explained_rows += 1;
+            if self.missing_keys.len() < MISSING_KEYS {
+                self.missing_keys.push(key.to_string());
+            }
         }
     }
 
@@ -246,6 +265,9 @@ pub struct LayoutColumn<'a> {
     pub name: &'a str,
     /// An award of money: added up in the subject's total and in the last row.
     pub money: bool,
+    /// A rule whose missing value `ZC0950` explains by the empty fields behind it
+    /// ([`crate::eval::empty::names_empty_fields`]).
+    pub explained: bool,
 }
 
 /// The columns of the CSV report after the id, fixed for a report: the rules asked for, then
@@ -265,6 +287,9 @@ pub struct Layout {
     pub stack_cols: bool,
     /// Whether the subject's total is written.
     pub with_total: bool,
+    /// Per column after the id: whether a missing value in it is a rule whose empty fields
+    /// `ZC0950` names (the subjects missing only other values are not noted for it).
+    pub explained: Vec<bool>,
 }
 
 impl Layout {
@@ -291,19 +316,25 @@ impl Layout {
         let stack_cols = only.is_empty();
         let mut names = Vec::new();
         let mut summed = Vec::new();
+        let mut explained = Vec::new();
         for c in picks.iter().filter_map(|i| columns.get(*i)) {
             names.push(c.name.to_string());
             summed.push(c.money);
+            explained.push(c.explained);
         }
+        // A total is missing when a part is: the part's own column, or the imported policy's
+        // award, whose empty fields are its own policy's to name.
         if stack_cols {
             for s in stacks {
                 names.push(format!("叠加 {s}"));
                 summed.push(true);
+                explained.push(false);
             }
         }
         if with_total {
             names.push(TOTAL.to_string());
             summed.push(true);
+            explained.push(false);
         }
         let total_cols = columns
             .iter()
@@ -311,7 +342,7 @@ impl Layout {
             .filter(|(_, c)| c.money && !stacked.contains(&c.def))
             .map(|(i, _)| i)
             .collect();
-        Layout { picks, names, summed, total_cols, stack_cols, with_total }
+        Layout { picks, names, summed, total_cols, stack_cols, with_total, explained }
     }
 
     /// Whether the report has a last row: some column is added up.
@@ -413,4 +444,35 @@ impl Sums {
 /// Whether `--columns` names the subject's total.
 pub fn is_total_name(name: &str) -> bool {
     name == TOTAL || name == "total"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Layout, LayoutColumn, Sums};
+
+    #[test]
+    fn only_subjects_missing_an_explained_rule_are_noted() {
+        // A `令` (not explained) and an award (explained), then the subject's total.
+        let cols = [
+            LayoutColumn { def: 0, name: "年数", money: false, explained: false },
+            LayoutColumn { def: 1, name: "奖励", money: true, explained: true },
+        ];
+        let layout = Layout::new(&cols, &[], &[], &[]);
+        assert_eq!(layout.explained, vec![false, true, false]);
+        let mut sums = Sums::of_layout(&layout);
+        // 甲 misses only the `令`, 乙 the award and so its total, 丙 nothing.
+        sums.missing_at(0);
+        sums.note_missing("甲");
+        sums.missing_at(1);
+        sums.missing_at(2);
+        sums.note_missing("乙");
+        sums.note_missing("丙");
+        assert_eq!(sums.missing_keys, vec!["乙".to_string()]);
+        assert_eq!(sums.explained_rows, 1);
+        // Merged, the counts add up and the ids follow.
+        let mut all = Sums::of_layout(&layout);
+        all.merge(&sums);
+        all.merge(&sums);
+        assert_eq!((all.explained_rows, all.missing_keys.len()), (2, 2));
+    }
 }

@@ -95,7 +95,7 @@ pub fn write_csv_stacked(
         let layout = layout.get_or_insert_with(|| stack_layout(plan, stacking, &opts.columns));
         if !header_written {
             out.write_all(&out::header(&plan.key, &layout.names)).map_err(Failure::Write)?;
-            sums = out::Sums::new(&layout.summed);
+            sums = out::Sums::of_layout(layout);
             header_written = true;
         }
         row.clear();
@@ -114,6 +114,7 @@ pub fn write_csv_stacked(
             |i, out| out::value(out, value(i), &plan.checked.scope),
         );
         layout.end_row(&mut row, &mut sums, partial, missing, stacks.iter().map(|s| s.total));
+        sums.note_missing(&o.key);
         out.write_all(&row).map_err(Failure::Write)
     })?;
     if summary.rows == 0 {
@@ -471,7 +472,6 @@ impl<'s, 'c, 'p> StackRun<'s, 'c, 'p> {
             if let Some((end, partial, missing)) = d.row_ends.get(row).copied() {
                 d.csv.extend_from_slice(csv.get(written..end).unwrap_or_default());
                 written = end;
-                let before = d.sums.missing_rows;
                 plan.layout.end_row(
                     &mut d.csv,
                     &mut d.sums,
@@ -479,7 +479,7 @@ impl<'s, 'c, 'p> StackRun<'s, 'c, 'p> {
                     missing,
                     stacks.iter().map(|s| s.total),
                 );
-                d.sums.note_missing(before, key);
+                d.sums.note_missing(key);
             }
         }
         d.diags.extend(diags);
@@ -527,16 +527,29 @@ fn key_column(header: &[u8], key: &str) -> Option<usize> {
 /// record whose id is not UTF-8 text is kept (the loader reads it and the caller's own test of
 /// the id decides).
 fn only_rows(bytes: &[u8], col: usize, keys: &std::collections::BTreeSet<&str>) -> Vec<u8> {
+    let keep = |id: Option<&[u8]>| {
+        id.is_none_or(|k| std::str::from_utf8(k).map_or(true, |k| keys.contains(k.trim())))
+    };
+    // Without a quote, a record is a line and its fields are split at the commas: a scan, not
+    // a CSV reader (the register is read once more whole, for a few subjects).
+    if memchr::memchr(b'"', bytes).is_none() {
+        let mut out = Vec::new();
+        for line in bytes.split_inclusive(|b| *b == b'\n') {
+            let body = line.strip_suffix(b"\n").unwrap_or(line);
+            let body = body.strip_suffix(b"\r").unwrap_or(body);
+            if !body.is_empty() && keep(body.split(|b| *b == b',').nth(col)) {
+                out.extend_from_slice(line);
+            }
+        }
+        return out;
+    }
     let mut r = ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
     let mut record = ::csv::ByteRecord::new();
     let mut out = Vec::new();
     let mut start = 0usize;
     while let Ok(true) = r.read_byte_record(&mut record) {
         let end = usize::try_from(r.position().byte()).unwrap_or(usize::MAX).min(bytes.len());
-        let keep = record
-            .get(col)
-            .is_none_or(|k| std::str::from_utf8(k).map_or(true, |k| keys.contains(k.trim())));
-        if keep {
+        if keep(record.get(col)) {
             out.extend_from_slice(bytes.get(start..end).unwrap_or_default());
         }
         start = end;
@@ -568,4 +581,30 @@ fn award_defs(stacking: &Stacking<'_>, c: &Companion<'_, '_>) -> BTreeMap<String
             (award, defs)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::only_rows;
+
+    fn kept(text: &str, col: usize, keys: &[&str]) -> String {
+        let keys = keys.iter().copied().collect();
+        String::from_utf8(only_rows(text.as_bytes(), col, &keys)).unwrap_or_default()
+    }
+
+    #[test]
+    fn rows_of_the_ids_asked_for_are_kept_as_written() {
+        let text = "甲,1,2\r\n乙,3,4\r\n\n丙,5,6\n丁,7";
+        assert_eq!(kept(text, 0, &["乙", "丁"]), "乙,3,4\r\n丁,7");
+        // The id in another column; a row too short to have it is kept for the loader.
+        assert_eq!(kept("1,甲\n2,乙\n3\n", 1, &["甲"]), "1,甲\n3\n");
+    }
+
+    #[test]
+    fn quoted_fields_are_read_as_csv() {
+        // A line break inside quotes is not the end of a record.
+        let text = "甲,\"a\nb\"\n乙,\"c,d\"\n";
+        assert_eq!(kept(text, 0, &["甲"]), "甲,\"a\nb\"\n");
+        assert_eq!(kept(text, 0, &["乙"]), "乙,\"c,d\"\n");
+    }
 }

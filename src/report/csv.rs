@@ -144,7 +144,12 @@ pub(crate) fn layout(r: &Report<'_, '_>, only: &[String]) -> Layout {
     let defs = r.subject_columns();
     let cols: Vec<LayoutColumn<'_>> = defs
         .iter()
-        .map(|d| LayoutColumn { def: *d, name: r.name(*d), money: r.money_award(*d) })
+        .map(|d| LayoutColumn {
+            def: *d,
+            name: r.name(*d),
+            money: r.money_award(*d),
+            explained: crate::eval::empty::names_empty_fields(&r.checked.scope, *d),
+        })
         .collect();
     let (names, stacked) = r.stack_rules();
     Layout::new(&cols, only, &names, &stacked)
