@@ -303,7 +303,7 @@ struct Done {
     /// For a stacking run's CSV report, per row: where its cells so far end in `csv`, the
     /// part of its total its own awards make and whether a value is missing (the stacking
     /// rules' cells come after).
-    row_ends: Vec<(usize, out::Total, bool)>,
+    row_ends: Vec<RowEnd>,
     keys: Vec<String>,
     values: Vec<V>,
     /// Per row, the amounts of [`Plan::amount_cols`] (with the ids in `keys`).
@@ -1358,7 +1358,12 @@ fn compiled_row(
                 .map_or(out::Total::Over, out::Total::Sum),
             Err(e) => e,
         };
-        d.row_ends.push((d.csv.len(), partial, missing));
+        d.row_ends.push(RowEnd {
+            at: d.csv.len(),
+            partial,
+            missing,
+            explained: d.sums.take_row_explained(),
+        });
         return;
     }
     if plan.layout.with_total {
@@ -1389,11 +1394,31 @@ fn compiled_row(
     d.csv.push(b'\n');
 }
 
+/// A row of the CSV report whose end the stacking rules write once the block's rows are
+/// evaluated ([`stacked::StackRun::block`]).
+#[derive(Clone, Copy, Debug)]
+struct RowEnd {
+    /// Where its cells end in the block's text.
+    at: usize,
+    /// The part of the subject's total its own awards make.
+    partial: out::Total,
+    /// Whether one of its cells is missing.
+    missing: bool,
+    /// Whether one of them is a rule whose empty fields `ZC0950` names
+    /// ([`out::Sums::take_row_explained`]).
+    explained: bool,
+}
+
 /// Ends a row of the CSV report: at once, or for a stacking run once the stacking rules are
 /// applied ([`stacked::StackRun::block`]).
 fn end_row(plan: &Plan<'_, '_>, d: &mut Done, key: &str, partial: out::Total, missing: bool) {
     if plan.stacked {
-        d.row_ends.push((d.csv.len(), partial, missing));
+        d.row_ends.push(RowEnd {
+            at: d.csv.len(),
+            partial,
+            missing,
+            explained: d.sums.take_row_explained(),
+        });
     } else {
         plan.layout.end_row(&mut d.csv, &mut d.sums, partial, missing, std::iter::empty());
         d.sums.note_missing(key);

@@ -215,7 +215,21 @@ impl Sums {
     /// Ends row `key`: noted among the subjects whose missing values `ZC0950` explains when
     /// one of its cells was such a value ([`Sums::missing_at`]).
     pub fn note_missing(&mut self, key: &str) {
-        if std::mem::take(&mut self.row_explained) {
+        let explained = self.take_row_explained();
+        self.note_row(key, explained);
+    }
+
+    /// Whether the row being written has a missing value `ZC0950` explains, the row then
+    /// taken as ended: for a row whose end is written later ([`Sums::note_row`]), after the
+    /// cells of other rows.
+    pub fn take_row_explained(&mut self) -> bool {
+        std::mem::take(&mut self.row_explained)
+    }
+
+    /// Notes row `key` among the subjects whose missing values `ZC0950` explains when
+    /// `explained` ([`Sums::take_row_explained`] when its cells were written).
+    pub fn note_row(&mut self, key: &str, explained: bool) {
+        if explained {
             self.explained_rows += 1;
             if self.missing_keys.len() < MISSING_KEYS {
                 self.missing_keys.push(key.to_string());

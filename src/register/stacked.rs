@@ -174,7 +174,7 @@ pub(super) fn interpret_only(
     ) -> Result<(), Failure>,
 ) -> Result<Summary, Failure> {
     let RegisterRun { policy, checked, kind, path, opts, stacking, companions } = *run;
-    let (file, header, rest) = open(path)?;
+    let (mut file, header, mut rest) = open(path)?;
     let name = path.display().to_string();
     let mut plan = plan(policy, checked, kind, &name, header, opts)?;
     plan.evaluator.show_working(opts.working);
@@ -189,6 +189,15 @@ pub(super) fn interpret_only(
                 c.alias
             )));
         }
+    }
+    // With `only`, a Parquet register's other rows are not even decoded: its key column picks
+    // the rows read.
+    if let Some(keys) = only
+        && super::is_parquet(path)
+        && let Some(picked) = parquet_rows(path, &key, keys)?
+    {
+        file = picked;
+        rest = Vec::new();
     }
     // The awards each companion gives the stacking rules, by name: its definitions so named.
     let awards: Vec<BTreeMap<String, Vec<DefId>>> =
@@ -469,7 +478,9 @@ impl<'s, 'c, 'p> StackRun<'s, 'c, 'p> {
                 last_amount(&t.plan, done.amounts.get(at * m..(at + 1) * m)?, defs)
             };
             let stacks = self.stacking.subject_from(key, &local, &imported, &mut diags);
-            if let Some((end, partial, missing)) = d.row_ends.get(row).copied() {
+            if let Some(super::RowEnd { at: end, partial, missing, explained }) =
+                d.row_ends.get(row).copied()
+            {
                 d.csv.extend_from_slice(csv.get(written..end).unwrap_or_default());
                 written = end;
                 plan.layout.end_row(
@@ -479,7 +490,8 @@ impl<'s, 'c, 'p> StackRun<'s, 'c, 'p> {
                     missing,
                     stacks.iter().map(|s| s.total),
                 );
-                d.sums.note_missing(key);
+                let explained = explained || d.sums.take_row_explained();
+                d.sums.note_row(key, explained);
             }
         }
         d.diags.extend(diags);
@@ -557,6 +569,22 @@ fn only_rows(bytes: &[u8], col: usize, keys: &std::collections::BTreeSet<&str>) 
     // What the reader could not take is left to the loader, which says what is wrong with it.
     out.extend_from_slice(bytes.get(start..).unwrap_or_default());
     out
+}
+
+/// The rows of the Parquet register at `path` whose id (column `key`) is one of `keys`, as the
+/// CSV text they stand for, without the header; `None` when the file has no such column (the
+/// caller reads it whole).
+fn parquet_rows(
+    path: &std::path::Path,
+    key: &str,
+    keys: &std::collections::BTreeSet<&str>,
+) -> Result<Option<Box<dyn std::io::Read + Send>>, Failure> {
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| Failure::Data(super::io(path, &e)))?;
+    let picked = crate::data::parquet::selected_rows(&name, &file, key, keys, 8192)
+        .map_err(|d| Failure::Data(vec![*d].into()))?;
+    Ok(picked
+        .map(|b| Box::new(crate::data::parquet::CsvText::rows(b)) as Box<dyn std::io::Read + Send>))
 }
 
 fn key_name(schema: &Schema) -> Option<String> {

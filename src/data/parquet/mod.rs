@@ -93,6 +93,73 @@ impl Batches {
     }
 }
 
+/// The rows of a Parquet file whose column `key` holds one of `keys` (its text, as the CSV text
+/// the file stands for writes it, trimmed), `rows` at a time: the key column is read alone
+/// first, then the other columns of the rows it picks only (the reader skips the rest). `None`
+/// when the file has no column `key`.
+pub fn selected_rows(
+    name: &str,
+    file: &std::fs::File,
+    key: &str,
+    keys: &std::collections::BTreeSet<&str>,
+    rows: usize,
+) -> Result<Option<Batches>, Box<Diagnostic>> {
+    use parquet::arrow::ProjectionMask;
+    use parquet::arrow::arrow_reader::{RowSelection, RowSelector};
+    let reopen = || file.try_clone().map_err(|e| Box::new(unreadable(name, &e.to_string())));
+    checked(&reopen()?).map_err(|why| Box::new(unreadable(name, &why)))?;
+    let opened = reopen()?;
+    let picked = guarded(|| {
+        let builder =
+            ParquetRecordBatchReaderBuilder::try_new(opened).map_err(|e| e.to_string())?;
+        let names: Vec<String> =
+            builder.schema().fields().iter().map(|f| f.name().clone()).collect();
+        let Some(at) = names.iter().position(|n| super::header::parse_header(n).name == key) else {
+            return Ok(None);
+        };
+        let mask = ProjectionMask::roots(builder.parquet_schema(), [at]);
+        let ids = builder
+            .with_projection(mask)
+            .with_batch_size(BATCH)
+            .build()
+            .map_err(|e| e.to_string())?;
+        // Runs of rows kept and skipped, in file order.
+        let mut runs: Vec<RowSelector> = Vec::new();
+        let mut push = |keep: bool| match runs.last_mut() {
+            Some(r) if r.skip != keep => r.row_count += 1,
+            _ => runs.push(if keep { RowSelector::select(1) } else { RowSelector::skip(1) }),
+        };
+        let mut scratch = String::new();
+        for batch in ids {
+            let batch = batch.map_err(|e| e.to_string())?;
+            let Some(array) = batch.columns().first() else { continue };
+            let column = Column::of(array.as_ref());
+            for i in 0..batch.num_rows() {
+                push(keys.contains(column.text(i, &mut scratch).trim()));
+            }
+        }
+        Ok(Some(runs))
+    });
+    let Some(runs) = picked.map_err(|why| Box::new(unreadable(name, &why)))? else {
+        return Ok(None);
+    };
+    let opened = reopen()?;
+    let built = guarded(|| {
+        let builder =
+            ParquetRecordBatchReaderBuilder::try_new(opened).map_err(|e| e.to_string())?;
+        let names: Vec<String> =
+            builder.schema().fields().iter().map(|f| f.name().clone()).collect();
+        let batches = builder
+            .with_row_selection(RowSelection::from(runs))
+            .with_batch_size(rows.max(1))
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok((names, batches))
+    });
+    let (names, batches) = built.map_err(|why| Box::new(unreadable(name, &why)))?;
+    Ok(Some(Batches { batches, names, failed: false }))
+}
+
 /// A Parquet file read as CSV text (see the module's comment), a batch of rows at a time.
 pub struct CsvText {
     batches: Batches,
@@ -110,6 +177,11 @@ impl CsvText {
         let batches = Batches::new(name, reader, BATCH)?;
         let text = batches.header();
         Ok(CsvText { batches, text, at: 0 })
+    }
+
+    /// The rows of `batches` as CSV text, without the header.
+    pub fn rows(batches: Batches) -> CsvText {
+        CsvText { batches, text: Vec::new(), at: 0 }
     }
 }
 
