@@ -105,7 +105,7 @@ pub fn selected_rows(
     rows: usize,
 ) -> Result<Option<Batches>, Box<Diagnostic>> {
     use parquet::arrow::ProjectionMask;
-    use parquet::arrow::arrow_reader::{RowSelection, RowSelector};
+    use parquet::arrow::arrow_reader::{RowSelection, RowSelectionPolicy, RowSelector};
     let reopen = || file.try_clone().map_err(|e| Box::new(unreadable(name, &e.to_string())));
     checked(&reopen()?).map_err(|why| Box::new(unreadable(name, &why)))?;
     let opened = reopen()?;
@@ -149,8 +149,11 @@ pub fn selected_rows(
             ParquetRecordBatchReaderBuilder::try_new(opened).map_err(|e| e.to_string())?;
         let names: Vec<String> =
             builder.schema().fields().iter().map(|f| f.name().clone()).collect();
+        // Skipped by runs, not decoded and filtered: a batch of the picked rows may span the
+        // whole file.
         let batches = builder
             .with_row_selection(RowSelection::from(runs))
+            .with_row_selection_policy(RowSelectionPolicy::Selectors)
             .with_batch_size(rows.max(1))
             .build()
             .map_err(|e| e.to_string())?;
