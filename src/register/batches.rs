@@ -125,6 +125,17 @@ pub(super) fn arrow_rows(
         let cells = if ok { plan.targets.len() } else { 0 };
         let mut seen = RowSeen::new();
         for (target, column) in plan.targets.iter().zip(&columns).take(cells) {
+            if matches!(target, Target::Other) {
+                // Another policy's column is not read: whether it is empty counts (a row of
+                // empty cells is a blank line), and its length, which the loader limits.
+                let (empty, len) = column.emptiness(i, &mut scratch);
+                seen.cell(target, empty);
+                if len > crate::limits::MAX_CELL_CHARS {
+                    ok = false;
+                    break;
+                }
+                continue;
+            }
             // A number column's integer or decimal is read from its digits.
             let number = match target {
                 Target::Field { read: Take::Num { .. }, .. } => column.digits(i),

@@ -447,6 +447,22 @@ impl<'a> Column<'a> {
         }
     }
 
+    /// Whether the text of row `i` is empty, and its length in bytes, without writing a
+    /// number's text (a number is never empty, and short).
+    #[inline]
+    pub fn emptiness(&self, i: usize, scratch: &mut String) -> (bool, usize) {
+        if self.is_null(i) {
+            return (true, 0);
+        }
+        match self.values {
+            Values::I32(_) | Values::I64(_) | Values::Dec(..) => (false, 0),
+            _ => {
+                let t = self.text(i, scratch);
+                (t.is_empty(), t.len())
+            }
+        }
+    }
+
     /// The text of row `i` (borrowed from a text column), `""` for a null.
     #[inline]
     pub fn text<'s>(&'s self, i: usize, scratch: &'s mut String) -> &'s str {
