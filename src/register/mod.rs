@@ -264,7 +264,7 @@ pub(crate) fn missing_of(columns: &[Column], layout: &out::Layout, sums: &out::S
             .filter_map(|(i, n)| Some((columns.get(*i)?.def, *n)))
             .collect(),
         subjects: sums.missing_rows,
-        keys: (sums.missing_keys.len() as u64 == sums.explained_rows)
+        keys: (sums.notes && sums.missing_keys.len() as u64 == sums.explained_rows)
             .then(|| sums.missing_keys.clone()),
     }
 }

@@ -136,6 +136,9 @@ pub struct Sums {
     /// Per column, whether a missing value in it is a rule whose empty fields `ZC0950` names
     /// ([`Layout::explained`]); every column when empty.
     pub explained: Vec<bool>,
+    /// Whether the rows' writer notes the subjects ([`Sums::note_missing`]); without it, no id
+    /// is known and every subject is evaluated again.
+    pub notes: bool,
     /// Whether the row being written has a missing value in such a column.
     row_explained: bool,
     /// The subjects with a missing value in such a column, noted by the row's writer
@@ -162,7 +165,7 @@ impl Sums {
     /// Sums for the columns of `layout`, noting the subjects whose missing values `ZC0950`
     /// explains.
     pub fn of_layout(layout: &Layout) -> Sums {
-        Sums { explained: layout.explained.clone(), ..Sums::new(&layout.summed) }
+        Sums { explained: layout.explained.clone(), notes: true, ..Sums::new(&layout.summed) }
     }
 
     /// Adds an amount to column `col` (a missing one is counted by [`Sums::missing_at`]).
@@ -208,6 +211,7 @@ impl Sums {
         }
         self.missing_rows += other.missing_rows;
         self.explained_rows += other.explained_rows;
+        self.notes &= other.notes;
         let room = MISSING_KEYS.saturating_sub(self.missing_keys.len());
         self.missing_keys.extend(other.missing_keys.iter().take(room).cloned());
     }
