@@ -906,3 +906,77 @@ fn score_sheets_with_quotients_agree_with_the_interpreter() {
     assert_eq!(run(&project(true, "1", "3", score("3"), false)), None);
     assert_eq!(run(&project(true, "1", "0", score("5"), false)), None);
 }
+
+/// An award read at another year (`投资补助[当年 - 1年]`, `投资补助[2023年]`): a yearly award,
+/// a one-off award whose condition reads yearly data (paid in the first year it is due only),
+/// and one paid for two years from the first year due, each agreeing with the interpreter; a
+/// total over the years of an award is left to the interpreter, which gives it by hand.
+#[test]
+fn awards_read_at_another_year_agree_with_the_interpreter() {
+    let text = "主体 企业 { 标识 名称\n 名称: 文本\n\
+        投资: 元 按年 可选 范围 0元 至 1000000元\n 认定: 是否 按年 可选 }\n\
+        对于 企业 {\n\
+        § 一 「x」\n 补助 投资补助 { 金额 投资 × 10%; 最高不超过 5万元; 每年 }\n\
+        § 二 「y」\n 奖励 认定奖励 { 当 认定; 金额 1万元; 一次性 }\n\
+        § 三 「z」\n 补助 连续补助 { 当 认定; 金额 投资 × 5%; 每年 连续 2年 }\n\
+        令 上年投资补助: 元 = 投资补助[当年 - 1年]\n\
+        令 上年认定奖励: 元 = 认定奖励[当年 - 1年]\n\
+        令 上年连续补助: 元 = 连续补助[当年 - 1年]\n\
+        令 定年投资补助: 元 = 投资补助[2023年]\n}\n";
+    let p = parse_text(text);
+    let checked = checked_clean(&p);
+    for year in [2024, 2025] {
+        for first in [year - 2, year - 3] {
+            let handled = differential_for(
+                &p,
+                &checked,
+                "企业",
+                300,
+                Some(year),
+                BTreeMap::new(),
+                Some(first),
+            );
+            assert!(handled > 30, "{year}, {first}: {handled} of 300 handled compiled");
+        }
+    }
+    // By hand, in 2025: 投资 2023 300,000元, 2024 600,000元, 2025 100,000元; 认定 from 2024.
+    let text =
+        format!("{text}对于 企业 {{\n § 四 「w」\n 令 三年投资补助: 元 = 累计(投资补助)\n}}\n");
+    let p = parse_text(&text);
+    let checked = checked_clean(&p);
+    let sid = checked.scope.subject_names["企业"];
+    let yuan = |n: i64| Value::Number { value: Decimal::from(n), dim: zhengce::units::Dim::MONEY };
+    let record = Record {
+        key: "甲".into(),
+        fields: vec![
+            Value::Text("甲".into()),
+            Value::Series(
+                [(2023, yuan(300_000)), (2024, yuan(600_000)), (2025, yuan(100_000))].into(),
+            ),
+            Value::Series(
+                [(2023, Value::Bool(false)), (2024, Value::Bool(true)), (2025, Value::Bool(true))]
+                    .into(),
+            ),
+        ],
+    };
+    let ev = Evaluator::new(&p, &checked, Some(sid), BTreeMap::new());
+    let (o, d) = ev.evaluate(&record, Some(2025));
+    assert!(!d.has_errors(), "{:?}", d.sorted());
+    let value = |name: &str| {
+        let id = checked.scope.lookup(name, Some(sid)).unwrap();
+        norm(o.rules.iter().find(|r| r.def == id).unwrap().value.clone())
+    };
+    let money = |n: i64| V::Num(Decimal::from(n), zhengce::units::Dim::MONEY);
+    // 2025: 10,000元; 2024: 60,000元 capped at 50,000元; 2023: 30,000元.
+    assert_eq!(value("投资补助"), money(10_000));
+    assert_eq!(value("上年投资补助"), money(50_000));
+    assert_eq!(value("定年投资补助"), money(30_000));
+    // First due in 2024: paid then, not again in 2025.
+    assert_eq!(value("认定奖励"), money(0));
+    assert_eq!(value("上年认定奖励"), money(10_000));
+    // Due from 2024 for two years: 2024 600,000 × 5% = 30,000元; 2025 5,000元.
+    assert_eq!(value("上年连续补助"), money(30_000));
+    assert_eq!(value("连续补助"), money(5_000));
+    // 30,000 + 50,000 + 10,000.
+    assert_eq!(value("三年投资补助"), money(90_000));
+}

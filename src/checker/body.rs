@@ -92,8 +92,10 @@ impl Checker<'_> {
                 Typed { ty, yearly: v.yearly }
             }
             ItemKind::Award(a) => {
-                self.award(a, item.span, ctx);
-                typed(Ty::Num(Dim::MONEY))
+                // An award worked out from yearly values is one: it can be read at another year
+                // (`分期奖励[2023年]`) and summed over years (`累计(分期奖励)`).
+                let yearly = self.award(a, ctx);
+                Typed { ty: Ty::Num(Dim::MONEY), yearly }
             }
             ItemKind::Status(s) => {
                 let t = self.infer(&s.cond, ctx, None);
@@ -493,7 +495,9 @@ impl Checker<'_> {
         }
     }
 
-    fn award(&mut self, a: &AwardDecl, span: crate::source::Span, ctx: Ctx) {
+    /// Checks an award's clauses; gives whether a value they read is yearly.
+    fn award(&mut self, a: &AwardDecl, ctx: Ctx) -> bool {
+        let mut yearly = false;
         let mut amounts = 0;
         let mut first_amount = None;
         for clause in &a.clauses {
@@ -502,6 +506,7 @@ impl Checker<'_> {
                 AwardClause::When(c) => {
                     let t = self.infer(c, ctx, None);
                     self.expect_bool(c, t.ty);
+                    yearly |= t.yearly;
                 }
                 AwardClause::Amount { value, exceptions } => {
                     amounts += 1;
@@ -532,20 +537,24 @@ impl Checker<'_> {
                     }
                     let t = self.infer(value, ctx, None);
                     self.expect_dim(value, t.ty, Dim::MONEY);
+                    yearly |= t.yearly;
                     for ex in exceptions {
                         let c = self.infer(&ex.node.cond, ctx, None);
                         self.expect_bool(&ex.node.cond, c.ty);
                         let v = self.infer(&ex.node.value, ctx, None);
                         self.expect_dim(&ex.node.value, v.ty, Dim::MONEY);
+                        yearly |= c.yearly || v.yearly;
                     }
                 }
                 AwardClause::Cap(c) => {
                     let t = self.infer(c, ctx, None);
                     self.expect_dim(c, t.ty, Dim::MONEY);
+                    yearly |= t.yearly;
                 }
                 AwardClause::Reduce(r) => {
                     let t = self.infer(r, ctx, None);
                     self.expect_dim(r, t.ty, Dim::PERCENT);
+                    yearly |= t.yearly;
                 }
                 AwardClause::Yearly { during } => {
                     if let Some(q) = during {
@@ -570,7 +579,7 @@ impl Checker<'_> {
                 ),
             ));
         }
-        let _ = span;
+        yearly
     }
 
     /// Resolves a path naming an award: `奖励名` in any scope, or `引用名.奖励名`.

@@ -725,13 +725,81 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
         }
         let zero = self.number(Decimal::ZERO)?;
         let (x, z, ty) = self.unify(amount, zero)?;
-        let eligible = {
-            let start = u32::try_from(self.prog.lists.len()).map_err(|_| "too many items")?;
-            let len = u32::try_from(conds.len()).map_err(|_| "too many items")?;
-            self.prog.lists.extend(conds);
-            self.op(Ty::Bool, |dst| Op::Group { dst, start, len, need: len })
-        };
+        let mut eligible = self.all_held(conds)?;
+        if let Some(before) = self.due_before(a)? {
+            let not = self.op(Ty::Bool, |d| Op::Not(d, before.0));
+            eligible = self.op(Ty::Bool, |d| Op::And(d, eligible.0, not.0));
+        }
         Ok(self.op(ty, |d| Op::WhenTrue(d, eligible.0, x, z)))
+    }
+
+    /// Whether every one of `conds` holds (a missing one does not).
+    fn all_held(&mut self, conds: Vec<Reg>) -> Res<(Reg, Ty)> {
+        let start = u32::try_from(self.prog.lists.len()).map_err(|_| "too many items")?;
+        let len = u32::try_from(conds.len()).map_err(|_| "too many items")?;
+        self.prog.lists.extend(conds);
+        Ok(self.op(Ty::Bool, |dst| Op::Group { dst, start, len, need: len }))
+    }
+
+    /// For an award paid once (`一次性`) or for so many years (`每年 连续 N年`) whose conditions
+    /// read yearly data, as the interpreter judges it from the subject's earlier years: whether
+    /// it was due in a year that keeps it from paying in the year being compiled for (any
+    /// earlier year, once; a year at least N years back, for N years), each year counted from
+    /// the subject's own first year of data. `None` when nothing keeps it.
+    fn due_before(&mut self, a: &AwardDecl) -> Res<Option<(Reg, Ty)>> {
+        const MAX_YEARS: u16 = 200;
+        let once = a.clauses.iter().any(|c| matches!(c.node, AwardClause::Once));
+        let during = a.clauses.iter().find_map(|c| match &c.node {
+            AwardClause::Yearly { during: Some(q) } => Some(crate::eval::points_value(&q.node)),
+            _ => None,
+        });
+        let when: Vec<&Expr> = a
+            .clauses
+            .iter()
+            .filter_map(|c| match &c.node {
+                AwardClause::When(e) => Some(e),
+                _ => None,
+            })
+            .collect();
+        if (!once && during.is_none())
+            || !crate::eval::yearly::depends_on_year(self.checked, Some(self.subject), &when)
+        {
+            return Ok(None);
+        }
+        let year = self.at.ok_or("an award paid once, and there is no evaluation year")?;
+        let first = self.first_year.ok_or("an award paid once from a first year unknown")?;
+        if year.saturating_sub(first) > MAX_YEARS {
+            return Err("an award paid once over more years than the interpreter follows".into());
+        }
+        // A subject without any yearly value has no earlier year that keeps the award.
+        let own_first = self.first_year_reg();
+        let mut before = self.constant(Cv::Bool(false), Ty::Bool);
+        for t in first..year {
+            let keeps = once || during.is_some_and(|n| Decimal::from(year - t) >= n);
+            if !keeps {
+                continue;
+            }
+            let outer = self.at.replace(t);
+            let held: Res<Vec<Reg>> = when
+                .iter()
+                .map(|e| {
+                    let r = self.expr(e, None)?;
+                    if r.1 == Ty::Bool {
+                        Ok(r.0)
+                    } else {
+                        Err("a condition that is not one".into())
+                    }
+                })
+                .collect();
+            self.at = outer;
+            let due = self.all_held(held?)?;
+            let at = self.constant(Cv::Num(i64::from(t)), Ty::Year);
+            let counted = self.compare(own_first, at, CmpOp::Le)?;
+            let counted = self.op(Ty::Bool, |d| Op::MissingFalse(d, counted.0));
+            let due = self.op(Ty::Bool, |d| Op::And(d, due.0, counted.0));
+            before = self.op(Ty::Bool, |d| Op::Or(d, before.0, due.0));
+        }
+        Ok(Some(before))
     }
 
     fn expr(&mut self, e: &Expr, hint: Option<usize>) -> Res<(Reg, Ty)> {
@@ -1042,19 +1110,25 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
     /// value), made the first time it is read; a subject without one goes to the interpreter,
     /// which follows its yearly functions back through the years.
     fn own_first_year(&mut self) -> (Reg, Ty) {
-        let own_first = match self.prog.first_year {
+        let own_first = self.first_year_reg();
+        let some = self.op(Ty::Bool, |d| Op::Cmp(d, own_first.0, own_first.0, CmpOp::Eq));
+        let some = self.op(Ty::Bool, |d| Op::MissingFalse(d, some.0));
+        let none = self.op(Ty::Bool, |d| Op::Not(d, some.0));
+        self.op(Ty::Bool, |d| Op::FallbackIf(d, none.0));
+        own_first
+    }
+
+    /// The register of the subject's own first year of data, missing for a subject without
+    /// any yearly value.
+    fn first_year_reg(&mut self) -> (Reg, Ty) {
+        match self.prog.first_year {
             Some(r) => (r, Ty::Year),
             None => {
                 let r = self.reg(Some(Ty::Year), Cv::Missing);
                 self.prog.first_year = Some(r);
                 (r, Ty::Year)
             }
-        };
-        let some = self.op(Ty::Bool, |d| Op::Cmp(d, own_first.0, own_first.0, CmpOp::Eq));
-        let some = self.op(Ty::Bool, |d| Op::MissingFalse(d, some.0));
-        let none = self.op(Ty::Bool, |d| Op::Not(d, some.0));
-        self.op(Ty::Bool, |d| Op::FallbackIf(d, none.0));
-        own_first
+        }
     }
 
     /// `连续年数(c)`: how many years in a row, back from the year being compiled for, `c`

@@ -15,10 +15,11 @@ pub mod outcome;
 pub mod overflow;
 pub mod pool;
 mod rules;
+pub(crate) use rules::points_value;
 pub mod stack;
 pub mod value;
 pub mod working;
-mod yearly;
+pub mod yearly;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -643,7 +643,8 @@ fn find_part(parts: &[PartResult], name: &str) -> Option<V> {
     None
 }
 
-fn points_value(q: &Quantity) -> Decimal {
+/// A quantity in its unit's base (`3年` in years), or its number when it has no unit.
+pub(crate) fn points_value(q: &Quantity) -> Decimal {
     match &q.unit {
         Some(u) => {
             parse_unit(&u.node).ok().and_then(|unit| unit.to_base(q.value).ok()).unwrap_or(q.value)

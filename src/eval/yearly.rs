@@ -5,7 +5,8 @@
 use super::Evaluator;
 use super::explain::{collect, exprs};
 use crate::ast::{Expr, ExprKind};
-use crate::checker::scope::{DefId, DefSource};
+use crate::checker::Checked;
+use crate::checker::scope::{DefId, DefSource, SubjectId};
 
 /// How deep the search follows definitions.
 const MAX_DEPTH: usize = 32;
@@ -13,6 +14,27 @@ const MAX_DEPTH: usize = 32;
 impl Evaluator<'_, '_> {
     /// Whether any of `es` has a value that can differ from year to year.
     pub(super) fn depends_on_year(&self, es: &[&Expr]) -> bool {
+        let lookup = |n: &str| self.lookup(n);
+        Walk { checked: self.checked, lookup: &lookup }.any(es)
+    }
+}
+
+/// Whether any of `es`, read in the scope of subject kind `subject`, has a value that can
+/// differ from year to year: the interpreter's test, for the compiled form, which hands it
+/// what it cannot follow (an award paid once, or for so many years, from the first year due).
+pub fn depends_on_year(checked: &Checked<'_>, subject: Option<SubjectId>, es: &[&Expr]) -> bool {
+    let lookup = |n: &str| checked.scope.lookup(n, subject);
+    Walk { checked, lookup: &lookup }.any(es)
+}
+
+/// The search, with the names of the scope read in.
+struct Walk<'a, 'c> {
+    checked: &'a Checked<'c>,
+    lookup: &'a dyn Fn(&str) -> Option<DefId>,
+}
+
+impl Walk<'_, '_> {
+    fn any(&self, es: &[&Expr]) -> bool {
         let mut seen = Vec::new();
         es.iter().any(|e| self.expr_yearly(e, &mut seen, 0))
     }
@@ -27,7 +49,7 @@ impl Evaluator<'_, '_> {
             if crate::checker::CURRENT_YEAR.contains(&n.as_str()) {
                 return true;
             }
-            match self.lookup(n) {
+            match (self.lookup)(n) {
                 Some(d) => self.def_yearly(d, seen, depth + 1),
                 None => false,
             }
