@@ -114,3 +114,63 @@ fn an_award_that_reads_no_yearly_value_is_not_yearly() {
     assert_eq!(r.status, Status::Errors, "{}", r.out);
     assert!(r.out.contains(":9:13: error[ZC0302]: 此值不是按年的数据"), "{}", r.out);
 }
+
+/// `--years`: each award's amount in each year of the span and in all, per subject and for the
+/// register, in text and JSON, each year evaluated as `--year` evaluates it.
+#[test]
+fn years_report_each_awards_amounts_by_year_and_in_all() {
+    let dir = temp_dir("award-years-span");
+    let policy = dir.join("p.zc");
+    std::fs::write(&policy, POLICY).unwrap();
+    let data = dir.join("p.企业.csv");
+    std::fs::write(&data, DATA).unwrap();
+    let (p, d) = (policy.to_str().unwrap(), data.to_str().unwrap());
+    let text = zhengce(&["eval", p, "--data", d, "--years", "2023..2025"]);
+    assert_eq!(text.status, Status::Ok, "{}", text.err);
+    // 企业1: 30,000 + 60,000 capped at 50,000 + 10,000; due first in 2024: 10,000 once; two
+    // years from 2024 at 5%: 30,000 and 5,000.
+    for line in [
+        "  投资补助: 2023年 30,000 元 | 2024年 50,000 元 | 2025年 10,000 元 | 合计 90,000 元",
+        "  认定奖励: 2023年 0 元 | 2024年 10,000 元 | 2025年 0 元 | 合计 10,000 元",
+        "  连续补助: 2023年 0 元 | 2024年 30,000 元 | 2025年 5,000 元 | 合计 35,000 元",
+    ] {
+        assert!(
+            text.out.contains(&format!("-- 企业1\n{line}")) || text.out.contains(line),
+            "{}",
+            text.out
+        );
+    }
+    // The register: 企业3 due in 2023 (5,000), 企业1 in 2024–2025, 企业2 in 2025.
+    assert!(
+        text.out.contains(
+            "-- 各年合计\n  投资补助: 2023年 60,000 元 | 2024年 80,000 元 | 2025年 40,000 元 | 合计 180,000 元\n"
+        ),
+        "{}",
+        text.out
+    );
+    assert!(
+        text.out.contains(
+            "  连续补助: 2023年 5,000 元 | 2024年 30,000 元 | 2025年 15,000 元 | 合计 50,000 元\n"
+        ),
+        "{}",
+        text.out
+    );
+    let json = zhengce(&["eval", p, "--data", d, "--years", "2023..2025", "--format", "json"]);
+    assert_eq!(json.status, Status::Ok, "{}", json.err);
+    let j: serde_json::Value = serde_json::from_str(&json.out).unwrap();
+    assert_eq!(j["years"], serde_json::json!([2023, 2024, 2025]));
+    let second = &j["subjects"][1];
+    assert_eq!(second["id"], "企业2");
+    let once =
+        second["awards"].as_array().unwrap().iter().find(|a| a["award"] == "认定奖励").unwrap();
+    assert_eq!(once["by_year"]["2025"]["number"], "10000");
+    assert_eq!(once["by_year"]["2024"]["number"], "0");
+    assert_eq!(once["total"]["number"], "10000");
+    // A span that runs backwards, and one with `--year`, are refused.
+    let back =
+        zhengce(&["eval", p, "--data", d, "--years", "2025..2023", "--error-format", "plain"]);
+    assert_eq!(back.status, Status::Usage);
+    assert!(back.err.contains("ZC0904"), "{}", back.err);
+    let csv = zhengce(&["eval", p, "--data", d, "--years", "2023..2025", "--format", "csv"]);
+    assert_eq!(csv.status, Status::Usage, "{}", csv.out);
+}

@@ -414,6 +414,10 @@ pub struct EvalArgs {
     /// (ZC0707); without it such a year is refused (ZC0711) (有效期外照算)
     #[arg(long)]
     pub outside_validity: bool,
+    /// Each award's amount in every year of a span and in all, e.g. `--years 2023..2025`
+    /// (each year evaluated as `--year` evaluates it); text and JSON reports (分年金额)
+    #[arg(long, value_name = "FROM..TO", conflicts_with = "year")]
+    pub years: Option<String>,
 }
 
 /// `--format` of a report.

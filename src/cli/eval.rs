@@ -158,6 +158,55 @@ pub fn run(
             err,
         );
     }
+    let years = match args.years.as_deref().map(parse_years) {
+        None => None,
+        Some(Some(y)) => Some(y),
+        Some(None) => {
+            return fail(
+                bad_options(
+                    "--years",
+                    Text::new(
+                        format!(
+                            "`--years {}` 不是年份区间",
+                            args.years.as_deref().unwrap_or_default()
+                        ),
+                        format!(
+                            "`--years {}` is not a span of years",
+                            args.years.as_deref().unwrap_or_default()
+                        ),
+                    ),
+                    Text::new(
+                        format!("写成 `起..止`，如 `--years 2023..2025`，最多 {MAX_SPAN} 年"),
+                        format!(
+                            "write `FROM..TO`, e.g. `--years 2023..2025`, at most {MAX_SPAN} years"
+                        ),
+                    ),
+                ),
+                err,
+            );
+        }
+    };
+    if years.is_some()
+        && (!matches!(args.format, ReportFormat::Text | ReportFormat::Json)
+            || !args.columns.is_empty()
+            || args.only_paid.is_some()
+            || args.working)
+    {
+        return fail(
+            bad_options(
+                "--years",
+                Text::new(
+                    "`--years` 给出文本或 JSON 报告（`--format text`、`json`），不与 `--columns`、`--only-paid`、`--working` 同用",
+                    "`--years` gives a text or JSON report (`--format text`, `json`), without `--columns`, `--only-paid` or `--working`",
+                ),
+                Text::new(
+                    "去掉其他选项；某一年的完整报告用 `--year 年份`",
+                    "drop the other options; for one year's full report use `--year YEAR`",
+                ),
+            ),
+            err,
+        );
+    }
     if args.format == ReportFormat::Xlsx && args.out.is_none() {
         return fail(
             bad_options(
@@ -243,6 +292,23 @@ pub fn run(
                     ));
                     status = worse(status, Status::Usage);
                 }
+            }
+            continue;
+        }
+        if let Some(years) = &years {
+            for data in data_files {
+                inputs.push(data.clone());
+                let (rendered, d) = by_years(&policy, &checked, &data, args, years, settings.lang);
+                if d.has_errors() {
+                    let usage = d.iter().any(|x| x.code == Code::Io);
+                    status = worse(status, if usage { Status::Usage } else { Status::Errors });
+                }
+                for x in d.sorted() {
+                    if !diags.iter().any(|y| *y == x) {
+                        diags.push(x);
+                    }
+                }
+                reports.extend(rendered.map(Rendered::Text));
             }
             continue;
         }
@@ -417,6 +483,51 @@ pub fn run(
         emit(err, &render(&sorted, settings.lang, settings.format, &settings.style));
     }
     status
+}
+
+/// The most years `--years` spans.
+const MAX_SPAN: u16 = 50;
+
+/// The years of `--years FROM..TO` (`2023..2025`, or `2023-2025`), in order; `None` when the
+/// text is no such span, runs backwards or spans more than [`MAX_SPAN`] years.
+fn parse_years(text: &str) -> Option<Vec<u16>> {
+    let (from, to) = text.split_once("..").or_else(|| text.split_once('-'))?;
+    let (from, to): (u16, u16) = (from.trim().parse().ok()?, to.trim().parse().ok()?);
+    (from <= to && to - from < MAX_SPAN).then(|| (from..=to).collect())
+}
+
+/// `--years`: the data evaluated in each year of the span as `--year` evaluates it, and the
+/// report of each award's amounts by year ([`report::years`]); with every year's diagnostics,
+/// each said once.
+fn by_years(
+    policy: &Policy,
+    checked: &Checked<'_>,
+    data: &Path,
+    args: &EvalArgs,
+    years: &[u16],
+    lang: Lang,
+) -> (Option<String>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let mut by_year = Vec::new();
+    for year in years {
+        let opts = Options { year: Some(*year), ..options(args) };
+        match evaluate(policy, checked, data, &opts, false, None) {
+            Ok((outcomes, _, _, d)) => {
+                diags.extend(d);
+                by_year.push((*year, outcomes));
+            }
+            Err(d) => diags.extend(d),
+        }
+    }
+    if diags.has_errors() {
+        return (None, diags);
+    }
+    let r = report::years::YearsReport::new(policy, checked, &by_year);
+    let text = match args.format {
+        ReportFormat::Json => r.json(),
+        _ => r.text(lang),
+    };
+    (Some(text), diags)
 }
 
 /// The awards and stacking rules `--only-paid` may name.

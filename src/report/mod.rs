@@ -14,6 +14,7 @@ pub mod show;
 mod text;
 pub mod working;
 pub mod xlsx;
+pub mod years;
 
 use rust_decimal::Decimal;
 
