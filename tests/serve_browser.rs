@@ -1,7 +1,8 @@
 //! The workbench in a real browser: Debian's headless Chromium driven over the W3C WebDriver
 //! protocol (chromedriver, spoken to with the HTTP client of `serve_common`), through the
 //! journeys the page serves today: the list of policies, opening one, an error introduced while
-//! typing and shown at its line, the English switch, formatting. Each journey's last page is
+//! typing and shown at its line, the English switch, formatting, running a policy's tests (a
+//! failure with its expected and obtained values) and blessing its snapshot. Each journey's last page is
 //! written as a screenshot under `target/serve-screens/`, and the test asserts on the page's
 //! content.
 //!
@@ -241,4 +242,37 @@ fn an_officer_opens_a_policy_breaks_it_sees_the_line_and_formats_it() {
     assert_eq!(after, on_disk, "formatting does not save");
     let shot = b.screenshot("5-formatted");
     assert!(std::fs::metadata(shot).unwrap().len() > 1000);
+}
+
+#[test]
+fn an_officer_runs_a_policys_tests_and_blesses_its_snapshot() {
+    if !present() {
+        return;
+    }
+    let s = serve("127.0.0.1");
+    serve_common::tested_policy(s.dir.path());
+    let b = Browser::start();
+    b.go(&s.url);
+    b.until("the list", "return document.querySelector('[data-path=\"试行.zc\"]') !== null;");
+    b.run("document.querySelector('[data-path=\"试行.zc\"]').click();", &[]);
+    b.until("the policy", "return !document.getElementById('test').disabled;");
+
+    // The tests: one case passes, one fails with the expected value beside the obtained one.
+    b.run("document.getElementById('test').click();", &[]);
+    b.until("the tally", "return /项通过/.test(document.getElementById('tally').innerText);");
+    let tally = b.run("return document.getElementById('tally').innerText;", &[]);
+    assert_eq!(tally, json!("1 项通过，1 项未通过"));
+    let lines = b.run("return document.getElementById('tests').innerText;", &[]);
+    let lines = lines.as_str().unwrap();
+    assert!(lines.contains("乙 投资补助: 期望 1 元，得到 20,000 元"), "{lines}");
+    let red = b.run("return document.querySelectorAll('#tests li.failed').length;", &[]);
+    assert_eq!(red, json!(2), "the failed case and its values: {lines}");
+    b.screenshot("6-tests");
+
+    // Blessed after the confirmation: the snapshot is written beside the policy.
+    assert!(!s.dir.path().join("试行.snap.json").exists());
+    b.run("window.confirm = () => true; document.getElementById('bless').click();", &[]);
+    b.until("blessed", "return /快照已更新/.test(document.getElementById('tally').innerText);");
+    assert!(s.dir.path().join("试行.snap.json").exists());
+    b.screenshot("7-blessed");
 }

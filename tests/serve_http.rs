@@ -174,3 +174,34 @@ fn off_this_machine_every_request_needs_the_token() {
     let (status, _) = http(&local, "GET", "/api/policies", &[("X-Zhengce-Token", &token)], b"");
     assert_eq!(status, 200);
 }
+
+/// A policy's tests run from the page as `zhengce test` runs them: the passes and failures,
+/// the failure with the expected value beside the obtained one; blessing writes the snapshot
+/// beside the policy, which then passes.
+#[test]
+fn the_tests_run_and_the_snapshot_is_blessed() {
+    let s = serve("127.0.0.1");
+    serve_common::tested_policy(&folder(&s));
+    let path = "/api/test?path=%E8%AF%95%E8%A1%8C.zc";
+    let (status, body) = http(&s.addr, "POST", path, &[], b"");
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!((v["passed"].as_u64(), v["failed"].as_u64()), (Some(1), Some(1)), "{v}");
+    assert_eq!(v["ok"], false);
+    let lines: Vec<&str> =
+        v["lines"].as_array().unwrap().iter().filter_map(|l| l.as_str()).collect();
+    let failed = lines.iter().find(|l| l.starts_with("FAILED")).unwrap();
+    assert!(failed.starts_with("FAILED  试行.zc 用例 “乙"), "{lines:?}");
+    let all = lines.join("\n");
+    assert!(all.contains("20,000") || all.contains("20000"), "the obtained value: {all}");
+    // No snapshot yet; blessed, it is written beside the policy.
+    assert!(!folder(&s).join("试行.snap.json").exists());
+    let (status, body) = http(&s.addr, "POST", &format!("{path}&bless=1"), &[], b"");
+    assert_eq!(status, 200, "{body}");
+    let snap = std::fs::read_to_string(folder(&s).join("试行.snap.json")).unwrap();
+    assert!(snap.contains("投资补助"), "{snap}");
+    // A path outside the folder is refused here too.
+    let (status, body) = http(&s.addr, "POST", "/api/test?path=../x.zc", &[], b"");
+    assert_eq!(status, 400, "{body}");
+    still_serving(&s.addr);
+}

@@ -61,11 +61,19 @@ struct Case {
 }
 
 /// The tally of a run.
-#[derive(Default)]
-struct Tally {
-    passed: usize,
-    failed: usize,
-    skipped: usize,
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub passed: usize,
+    pub failed: usize,
+    pub skipped: usize,
+}
+
+/// What a run of the tests gives: the tally, one line per case and snapshot (`ok`/`FAILED`,
+/// expected beside obtained where one fails) and the diagnostics.
+pub struct TestRun {
+    pub tally: Tally,
+    pub lines: String,
+    pub diags: Diagnostics,
 }
 
 /// Runs `test`.
@@ -75,13 +83,50 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Status {
+    let lang = settings.lang;
+    let TestRun { tally, mut lines, diags } = run_files(args, lang);
+    let mut summary = format!("{} passed, {} failed", tally.passed, tally.failed);
+    if tally.skipped > 0 {
+        summary.push_str(&format!(", {} skipped", tally.skipped));
+    }
+    lines.push('\n');
+    lines.push_str(&summary);
+    lines.push('\n');
+    emit(out, &lines);
+    let status = status_of(tally, &diags);
+    if !diags.is_empty() {
+        emit(err, &render(&diags.sorted(), lang, settings.format, &settings.style));
+    }
+    status
+}
+
+/// The exit status of a run: 2 for a usage or file problem, 1 when a case or snapshot fails
+/// or nothing was tested, else 0.
+pub fn status_of(tally: Tally, diags: &Diagnostics) -> Status {
+    let usage = diags.iter().any(|d| {
+        d.severity == Severity::Error
+            && d.code != Code::CoverageBelow
+            && (super::check::is_usage_code(d.code) || d.code.id().starts_with("ZC08"))
+    });
+    let tested = tally.passed + tally.failed + tally.skipped > 0;
+    if usage {
+        Status::Usage
+    } else if tally.failed > 0 || !tested {
+        Status::Errors
+    } else {
+        Status::Ok
+    }
+}
+
+/// Runs the cases and snapshots of the policies `args` names (with `--bless`, writes the
+/// snapshots), in `lang`: the command's work without its output, for the workbench too.
+pub fn run_files(args: &TestArgs, lang: Lang) -> TestRun {
     let paths =
         if args.paths.is_empty() { vec![PathBuf::from("policies")] } else { args.paths.clone() };
     let found = files::load(&paths);
     let mut diags = found.diagnostics;
     let mut tally = Tally::default();
     let mut lines = String::new();
-    let lang = settings.lang;
     for source in &found.sources {
         let path = PathBuf::from(&source.name);
         let (policy, parse_diags) = crate::parser::parse(source);
@@ -133,30 +178,7 @@ pub fn run(
             }
         }
     }
-    let mut summary = format!("{} passed, {} failed", tally.passed, tally.failed);
-    if tally.skipped > 0 {
-        summary.push_str(&format!(", {} skipped", tally.skipped));
-    }
-    lines.push('\n');
-    lines.push_str(&summary);
-    lines.push('\n');
-    emit(out, &lines);
-    let usage = diags.iter().any(|d| {
-        d.severity == Severity::Error
-            && d.code != Code::CoverageBelow
-            && (super::check::is_usage_code(d.code) || d.code.id().starts_with("ZC08"))
-    });
-    let tested = tally.passed + tally.failed + tally.skipped > 0;
-    if !diags.is_empty() {
-        emit(err, &render(&diags.sorted(), lang, settings.format, &settings.style));
-    }
-    if usage {
-        Status::Usage
-    } else if tally.failed > 0 || !tested {
-        Status::Errors
-    } else {
-        Status::Ok
-    }
+    TestRun { tally, lines, diags }
 }
 
 /// A policy with no test file and no snapshot (none beside it, or beside the version

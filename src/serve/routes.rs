@@ -131,6 +131,12 @@ fn route(state: &State, request: &mut Request) -> Answer {
             Ok(text) => with_path(state, &url, |file| save(file, &text)),
             Err(a) => a,
         },
+        (Method::Post, "/api/test") => {
+            let bless = query(&url, "bless").as_deref() == Some("1");
+            let lang =
+                if query(&url, "lang").as_deref() == Some("en") { Lang::En } else { Lang::Zh };
+            with_path(state, &url, |file| run_tests(&state.dir, file, bless, lang))
+        }
         _ => Answer::json(
             404,
             &json!({"error": {"code": "", "zh": "没有这一页", "en": "no such page"}}),
@@ -289,4 +295,53 @@ fn save(path: &Path, text: &str) -> Answer {
             &json!({"error": {"code": "ZC0901", "zh": format!("无法写入文件：{e}"), "en": format!("cannot write file: {e}")}}),
         ),
     }
+}
+
+/// Runs the policy's test cases and snapshot, as `zhengce test` does (with `bless`, writes the
+/// snapshot beside the policy, as `zhengce test --bless`): the tally, one line per case and
+/// snapshot (a failure with the expected value beside the obtained one; paths within `dir`,
+/// the folder served) and the diagnostics.
+fn run_tests(dir: &Path, path: &Path, bless: bool, lang: Lang) -> Answer {
+    let args = crate::cli::args::TestArgs {
+        paths: vec![path.to_path_buf()],
+        bless,
+        coverage: false,
+        min: None,
+        against: None,
+        tests: None,
+    };
+    let run = crate::cli::testing::run_files(&args, lang);
+    let status = crate::cli::testing::status_of(run.tally, &run.diags);
+    let diags: Vec<Value> = run
+        .diags
+        .sorted()
+        .iter()
+        .map(|d| {
+            json!({
+                "code": d.code.id(),
+                "severity": format!("{:?}", d.severity).to_lowercase(),
+                "zh": d.message.get(Lang::Zh),
+                "en": d.message.get(Lang::En),
+            })
+        })
+        .collect();
+    Answer::json(
+        200,
+        &json!({
+            "passed": run.tally.passed,
+            "failed": run.tally.failed,
+            "skipped": run.tally.skipped,
+            "ok": status == crate::cli::Status::Ok,
+            // Paths as the folder's list shows them.
+            "lines": run
+                .lines
+                .replace(&format!("{}/", dir.display()), "")
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(str::to_string)
+                .collect::<Vec<_>>(),
+            "diagnostics": diags,
+            "blessed": bless,
+        }),
+    )
 }

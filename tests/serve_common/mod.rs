@@ -103,3 +103,19 @@ pub fn get(addr: &str, path: &str) -> (u16, String) {
 pub fn folder(s: &Served) -> PathBuf {
     s.dir.path().to_path_buf()
 }
+
+/// A policy with a test file beside it, in `dir`: `试行.zc` (10% of 投资), its sample data
+/// `试行.企业.csv` (甲 100,000 元, 乙 200,000 元) and `试行.test.toml` with two cases, the
+/// first right (甲: 10,000 元), the second wrong on purpose (乙: 1 元 where 20,000 元 is due).
+pub fn tested_policy(dir: &Path) {
+    let policy = "政策 \"试行办法\" { 发文机关: \"某局\" }\n\n主体 企业 {\n  标识 名称\n  名称: 文本\n  \
+                  投资: 元\n}\n\n对于 企业 {\n  § 一 「按投资的 10% 给予补助」\n  补助 投资补助 {\n    \
+                  金额 投资 × 10%\n  }\n}\n";
+    std::fs::write(dir.join("试行.zc"), policy).unwrap();
+    std::fs::write(dir.join("试行.企业.csv"), "名称,投资(元)\n甲,100000\n乙,200000\n").unwrap();
+    let cases = "[[case]]\nname = \"甲：100,000元 × 10% = 10,000元\"\ndata = \"试行.企业.csv\"\n\
+                 subject = \"甲\"\n[case.expect]\n\"投资补助\" = \"10000元\"\n\n\
+                 [[case]]\nname = \"乙：故意写错的期望\"\ndata = \"试行.企业.csv\"\nsubject = \"乙\"\n\
+                 [case.expect]\n\"投资补助\" = \"1元\"\n";
+    std::fs::write(dir.join("试行.test.toml"), cases).unwrap();
+}
