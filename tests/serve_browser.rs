@@ -267,6 +267,7 @@ fn an_officer_runs_a_policys_tests_and_blesses_its_snapshot() {
     assert!(lines.contains("乙 投资补助: 期望 1 元，得到 20,000 元"), "{lines}");
     let red = b.run("return document.querySelectorAll('#tests li.failed').length;", &[]);
     assert_eq!(red, json!(2), "the failed case and its values: {lines}");
+    b.run("document.getElementById('tally').scrollIntoView();", &[]);
     b.screenshot("6-tests");
 
     // Blessed after the confirmation: the snapshot is written beside the policy.
@@ -275,4 +276,57 @@ fn an_officer_runs_a_policys_tests_and_blesses_its_snapshot() {
     b.until("blessed", "return /快照已更新/.test(document.getElementById('tally').innerText);");
     assert!(s.dir.path().join("试行.snap.json").exists());
     b.screenshot("7-blessed");
+}
+
+#[test]
+fn an_officer_uploads_a_register_sees_a_bad_cell_then_the_results_and_an_explanation() {
+    if !present() {
+        return;
+    }
+    let s = serve("127.0.0.1");
+    serve_common::tested_policy(s.dir.path());
+    let b = Browser::start();
+    b.go(&s.url);
+    b.until("the list", "return document.querySelector('[data-path=\"试行.zc\"]') !== null;");
+    b.run("document.querySelector('[data-path=\"试行.zc\"]').click();", &[]);
+    b.until("the policy", "return !document.getElementById('upload').disabled;");
+    // A file chosen in the upload field, as the browser hands it over.
+    let choose = "const dt = new DataTransfer();
+         dt.items.add(new File([arguments[0]], arguments[1], { type: 'text/csv' }));
+         const input = document.getElementById('upload');
+         input.files = dt.files;
+         input.dispatchEvent(new Event('change'));";
+
+    // One bad cell: named with its row and column, nothing evaluated.
+    b.run(choose, &[json!("名称,投资(元)\n甲,100000\n乙,十万\n"), json!("申报.csv")]);
+    b.until("the problem", "return /ZC0603/.test(document.getElementById('problems').innerText);");
+    let problems = b.run("return document.getElementById('problems').innerText;", &[]);
+    let problems = problems.as_str().unwrap();
+    assert!(
+        problems.contains("申报.csv:3:3: error[ZC0603]: 字段 `投资` 的值 `十万` 不是数字"),
+        "{problems}"
+    );
+    let rows = b.run("return document.getElementById('results').rows.length;", &[]);
+    assert_eq!(rows, json!(0));
+    b.run("document.getElementById('problems').scrollIntoView();", &[]);
+    b.screenshot("8-bad-cell");
+
+    // The register mended: the results per subject and award, the total paid.
+    b.run(choose, &[json!("名称,投资(元)\n甲,100000\n乙,200000\n"), json!("申报.csv")]);
+    b.until("the results", "return document.getElementById('results').rows.length === 4;");
+    let table = b.run("return document.getElementById('results').innerText;", &[]);
+    let table = table.as_str().unwrap();
+    assert!(table.contains("20,000 元"), "{table}");
+    let grand = b.run("return document.getElementById('grand').innerText;", &[]);
+    assert_eq!(grand, json!("总计：30,000 元"));
+
+    // One amount explained: the arithmetic and the clause.
+    b.run("document.getElementById('results').rows[2].cells[1].querySelector('a').click();", &[]);
+    b.until("the explanation", "return /§ 一/.test(document.getElementById('explain').innerText);");
+    let why = b.run("return document.getElementById('explain').innerText;", &[]);
+    let why = why.as_str().unwrap();
+    assert!(why.starts_with("投资补助 = 20,000 元"), "{why}");
+    assert!(why.contains("200,000 元 × 10% = 20,000 元"), "{why}");
+    b.run("document.getElementById('results').scrollIntoView();", &[]);
+    b.screenshot("9-results-explained");
 }

@@ -205,3 +205,71 @@ fn the_tests_run_and_the_snapshot_is_blessed() {
     assert_eq!(status, 400, "{body}");
     still_serving(&s.addr);
 }
+
+/// Data in, results out: the template downloads as CSV and as a workbook; an upload with a bad
+/// cell gets the cell named with its row and column and nothing evaluated; a good one (GBK, as
+/// Excel saves a CSV on a Chinese Windows) gives the results of `eval --format json`, and an
+/// amount explained with its clause; a file of another kind is refused (ZC0933). The upload is
+/// not left behind in the folder.
+#[test]
+fn a_filled_register_uploaded_gives_results_and_explanations() {
+    let s = serve("127.0.0.1");
+    serve_common::tested_policy(&folder(&s));
+    let policy = "path=%E8%AF%95%E8%A1%8C.zc";
+    let (status, csv) = get(&s.addr, &format!("/api/template?{policy}"));
+    assert_eq!(status, 200, "{csv}");
+    assert!(csv.starts_with("名称,投资(元)\n"), "{csv}");
+    let (status, book) = get(&s.addr, &format!("/api/template?{policy}&format=xlsx"));
+    assert_eq!(status, 200);
+    assert!(book.starts_with("PK"), "a zip archive");
+
+    let bad = "名称,投资(元)\n甲,100000\n乙,十万\n";
+    let (status, body) =
+        http(&s.addr, "POST", &format!("/api/evaluate?{policy}&name=bad.csv"), &[], bad.as_bytes());
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let problems = v["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{v}");
+    let p = problems[0].as_str().unwrap();
+    assert!(p.starts_with("bad.csv:3:3: error[ZC0603]: 字段 `投资` 的值 `十万` 不是数字"), "{p}");
+    assert!(v.get("report").is_none(), "nothing evaluated: {v}");
+
+    let (gbk, _, _) = encoding_rs::GBK.encode("名称,投资(元)\n甲,100000\n乙,200000\n");
+    let (status, body) =
+        http(&s.addr, "POST", &format!("/api/evaluate?{policy}&name=good.csv"), &[], &gbk);
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let subjects = v["report"]["subjects"].as_array().unwrap();
+    assert_eq!(subjects[1]["id"], "乙");
+    assert_eq!(subjects[1]["rules"][0]["value"]["number"], "20000");
+    // 10,000 + 20,000 paid.
+    assert_eq!(v["report"]["totals"][0]["total"]["number"], "30000");
+
+    let (status, body) = http(
+        &s.addr,
+        "POST",
+        &format!(
+            "/api/explain?{policy}&name=good.csv&subject=%E4%B9%99&rule=%E6%8A%95%E8%B5%84%E8%A1%A5%E5%8A%A9"
+        ),
+        &[],
+        &gbk,
+    );
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let text = v["text"].as_str().unwrap();
+    assert!(text.starts_with("投资补助 = 20,000 元\n"), "{text}");
+    assert!(text.contains("§ 一 「按投资的 10% 给予补助」"), "{text}");
+    assert!(text.contains("200,000 元 × 10% = 20,000 元"), "{text}");
+
+    let (status, body) =
+        http(&s.addr, "POST", &format!("/api/evaluate?{policy}&name=a.xls"), &[], b"\xd0\xcf");
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("ZC0933"), "{body}");
+    // A corrupt workbook: a message, and the server goes on.
+    let (status, body) =
+        http(&s.addr, "POST", &format!("/api/evaluate?{policy}&name=a.xlsx"), &[], b"PK\x03\x04x");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("problems"), "{body}");
+    assert!(!folder(&s).join(".zhengce-uploads").exists());
+    still_serving(&s.addr);
+}

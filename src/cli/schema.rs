@@ -12,7 +12,7 @@ use crate::diagnostics::render::render;
 use crate::diagnostics::{Diagnostics, Lang, Text};
 
 /// Parses a policy and builds the schema of each of its subject kinds (or of `kind`).
-pub(super) fn schemas(
+pub fn schemas(
     path: &std::path::Path,
     kind: Option<&str>,
 ) -> Result<(Policy, Vec<Schema>), Diagnostics> {

@@ -146,6 +146,7 @@ codes! {
     ServePath = "ZC0930", Error, "工作台拒绝的路径", "a path the workbench refuses";
     ServeBodyTooLarge = "ZC0931", Error, "上传内容超过工作台的上限", "an upload over the workbench's limit";
     ServeToken = "ZC0932", Error, "请求缺少工作台的令牌", "a request without the workbench's token";
+    ServeNotData = "ZC0933", Error, "工作台读不了的上传文件", "an upload the workbench cannot read";
     EmptyField = "ZC0950", Warning, "字段留空，用到它的结果缺数据", "an empty field leaves the results that use it missing";
     ParamKind = "ZC0951", Error, "参数值与参数的单位或类型不符", "a parameter value of another unit or kind than declared";
     // --- policies compiled to SQL

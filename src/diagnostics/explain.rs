@@ -105,6 +105,7 @@ pub fn explain(code: Code) -> &'static str {
         Code::ServePath => include_str!("../../docs/codes/ZC0930.md"),
         Code::ServeBodyTooLarge => include_str!("../../docs/codes/ZC0931.md"),
         Code::ServeToken => include_str!("../../docs/codes/ZC0932.md"),
+        Code::ServeNotData => include_str!("../../docs/codes/ZC0933.md"),
         Code::SqlNotCompiled => include_str!("../../docs/codes/ZC1001.md"),
         Code::SqlInexact => include_str!("../../docs/codes/ZC1002.md"),
         Code::SqlMorePlaces => include_str!("../../docs/codes/ZC1003.md"),

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use tiny_http::{Header, Method, Request, Response};
 
+use super::data::Upload;
 use super::safety::{self, BODY_LIMIT, Guard};
 use crate::diagnostics::{Diagnostic, Lang};
 use crate::source::SourceFile;
@@ -24,16 +25,22 @@ pub struct State {
     pub guard: Guard,
 }
 
-/// An answer: status, content type, body.
+/// An answer: status, content type, body, and the file name a download is saved under.
 struct Answer {
     status: u16,
     kind: &'static str,
-    body: String,
+    body: Vec<u8>,
+    download: Option<String>,
 }
 
 impl Answer {
     fn json(status: u16, value: &Value) -> Answer {
-        Answer { status, kind: "application/json; charset=utf-8", body: value.to_string() }
+        Answer {
+            status,
+            kind: "application/json; charset=utf-8",
+            body: value.to_string().into_bytes(),
+            download: None,
+        }
     }
 }
 
@@ -57,9 +64,17 @@ fn refused(status: u16, d: &Diagnostic) -> Answer {
 pub fn answer(state: &State, mut request: Request) {
     let answer = route(state, &mut request);
     let header = Header::from_bytes(&b"Content-Type"[..], answer.kind.as_bytes());
-    let mut response = Response::from_string(answer.body).with_status_code(answer.status);
+    let mut response = Response::from_data(answer.body).with_status_code(answer.status);
     if let Ok(h) = header {
         response = response.with_header(h);
+    }
+    // A download's name, percent-encoded (RFC 5987) so that a Chinese name survives.
+    if let Some(name) = &answer.download {
+        let encoded: String = name.bytes().map(|b| format!("%{b:02X}")).collect();
+        let value = format!("attachment; filename*=UTF-8''{encoded}");
+        if let Ok(h) = Header::from_bytes(&b"Content-Disposition"[..], value.as_bytes()) {
+            response = response.with_header(h);
+        }
     }
     if let Ok(h) = Header::from_bytes(&b"Cache-Control"[..], &b"no-store"[..]) {
         response = response.with_header(h);
@@ -114,9 +129,55 @@ fn route(state: &State, request: &mut Request) -> Answer {
     }
     let path = url.split('?').next().unwrap_or("");
     match (request.method(), path) {
-        (Method::Get, "/") => {
-            Answer { status: 200, kind: "text/html; charset=utf-8", body: PAGE.into() }
+        (Method::Get, "/") => Answer {
+            status: 200,
+            kind: "text/html; charset=utf-8",
+            body: PAGE.as_bytes().to_vec(),
+            download: None,
+        },
+        (Method::Get, "/api/template") => {
+            let kind = query(&url, "kind");
+            let xlsx = query(&url, "format").as_deref() == Some("xlsx");
+            with_path(state, &url, |file| template(file, kind.as_deref(), xlsx))
         }
+        (Method::Post, "/api/evaluate") => match body_bytes(request) {
+            Ok(bytes) => {
+                let (name, kind, lang) = upload_query(&url);
+                with_path(state, &url, |file| {
+                    let u = Upload {
+                        dir: &state.dir,
+                        policy: file,
+                        name: &name,
+                        kind,
+                        bytes: &bytes,
+                        lang,
+                    };
+                    let v = super::data::evaluate_upload(&u);
+                    Answer::json(if v.get("error").is_some() { 400 } else { 200 }, &v)
+                })
+            }
+            Err(a) => a,
+        },
+        (Method::Post, "/api/explain") => match body_bytes(request) {
+            Ok(bytes) => {
+                let (name, kind, lang) = upload_query(&url);
+                let subject = query(&url, "subject").unwrap_or_default();
+                let rule = query(&url, "rule").unwrap_or_default();
+                with_path(state, &url, |file| {
+                    let u = Upload {
+                        dir: &state.dir,
+                        policy: file,
+                        name: &name,
+                        kind,
+                        bytes: &bytes,
+                        lang,
+                    };
+                    let v = super::data::explain_upload(&u, &subject, &rule);
+                    Answer::json(if v.get("error").is_some() { 400 } else { 200 }, &v)
+                })
+            }
+            Err(a) => a,
+        },
         (Method::Get, "/api/policies") => list(&state.dir),
         (Method::Get, "/api/policy") => with_path(state, &url, open),
         (Method::Post, "/api/check") => match body(request) {
@@ -153,8 +214,70 @@ fn with_path(state: &State, url: &str, f: impl FnOnce(&Path) -> Answer) -> Answe
     }
 }
 
+/// An upload's query: the file's name as the officer chose it, the subject kind (when given)
+/// and the language.
+fn upload_query(url: &str) -> (String, Option<String>, Lang) {
+    let name = query(url, "name").unwrap_or_default();
+    let kind = query(url, "kind").filter(|k| !k.is_empty());
+    let lang = if query(url, "lang").as_deref() == Some("en") { Lang::En } else { Lang::Zh };
+    (name, kind, lang)
+}
+
+/// The template of the policy's subject kind `kind` (its only one when not given): CSV, or an
+/// xlsx workbook (every kind, a sheet each, when no kind is given), units in the headers, as
+/// `zhengce template` writes it.
+fn template(path: &Path, kind: Option<&str>, xlsx: bool) -> Answer {
+    let (_, schemas) = match crate::cli::schema::schemas(path, kind) {
+        Ok(s) => s,
+        Err(d) => {
+            let first = d.sorted().into_iter().next();
+            return match first {
+                Some(d) => refused(400, &d),
+                None => Answer::json(400, &json!({})),
+            };
+        }
+    };
+    let templates: Vec<_> = schemas.iter().map(|s| crate::data::template(s, &[])).collect();
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("模板");
+    let named = match schemas.as_slice() {
+        [one] => format!("{stem}.{}", one.subject),
+        _ => stem.to_string(),
+    };
+    if xlsx {
+        return match crate::data::workbook(&templates) {
+            Ok(bytes) => Answer {
+                status: 200,
+                kind: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                body: bytes,
+                download: Some(format!("{named}.xlsx")),
+            },
+            Err(e) => Answer::json(
+                500,
+                &json!({"error": {"code": "ZC0901", "zh": format!("无法生成模板：{e}"), "en": format!("cannot make the template: {e}")}}),
+            ),
+        };
+    }
+    let [t] = templates.as_slice() else {
+        return Answer::json(
+            400,
+            &json!({"error": {"code": "ZC0904", "zh": "政策有多类主体，请选择一类", "en": "the policy has several subject kinds: choose one"}}),
+        );
+    };
+    Answer {
+        status: 200,
+        kind: "text/csv; charset=utf-8",
+        body: t.to_csv().into_bytes(),
+        download: Some(format!("{named}.csv")),
+    }
+}
+
 /// The request's body as text, within the limit.
 fn body(request: &mut Request) -> Result<String, Answer> {
+    body_bytes(request).map(|b| String::from_utf8_lossy(&b).into_owned())
+}
+
+/// The request's body, within the limit.
+fn body_bytes(request: &mut Request) -> Result<Vec<u8>, Answer> {
     if let Some(len) = request.body_length().filter(|&n| n > BODY_LIMIT) {
         return Err(refused(413, &safety::too_large(len)));
     }
@@ -169,7 +292,7 @@ fn body(request: &mut Request) -> Result<String, Answer> {
     if bytes.len() > BODY_LIMIT {
         return Err(refused(413, &safety::too_large(bytes.len())));
     }
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    Ok(bytes)
 }
 
 /// Every policy file of the folder (and its subfolders), with its document's facts.

@@ -1,0 +1,174 @@
+//! Data in, results out: a filled register uploaded from the page (CSV in UTF-8 or GBK, a
+//! workbook, TOML or JSON, as `--data` reads them) evaluated as `zhengce eval` evaluates it, and
+//! one amount explained as `zhengce explain` explains it. The upload is held in memory and
+//! written, for the loader, to a hidden folder inside the folder served (never outside it),
+//! removed as soon as the answer is made. A file whose cells are bad gets each bad cell named
+//! with its row, column and message, and nothing is evaluated.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use crate::cli::args::{ExplainArgs, ExplainFormat};
+use crate::cli::{Settings, Status};
+use crate::diagnostics::render::{Format, HumanStyle, render_plain};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, Lang, Severity, Text};
+use crate::engine::{Options, evaluate};
+use crate::report::Report;
+
+/// The folder, inside the one served, where an upload waits while it is read.
+const UPLOADS: &str = ".zhengce-uploads";
+
+/// The extensions an upload may have: what `--data` reads.
+const READ: [&str; 5] = ["csv", "xlsx", "xlsm", "toml", "json"];
+
+/// An upload from the page: the folder served, the policy, the file's name as the officer
+/// chose it, the subject kind (when chosen), its bytes and the language of the answer.
+pub struct Upload<'a> {
+    pub dir: &'a Path,
+    pub policy: &'a Path,
+    pub name: &'a str,
+    pub kind: Option<String>,
+    pub bytes: &'a [u8],
+    pub lang: Lang,
+}
+
+/// An upload written for the loader; removed when dropped.
+struct Written {
+    path: PathBuf,
+}
+
+impl Drop for Written {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+        if let Some(dir) = self.path.parent() {
+            // Only when empty: another upload may be waiting there.
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
+/// What the page gets when an upload cannot be read: one message per problem, its place
+/// (row and column, or the workbook's cell) in the file as the officer named it.
+fn problems(diags: Diagnostics, upload: &Path, name: &str, lang: Lang) -> Vec<String> {
+    let shown = upload.display().to_string();
+    render_plain(&diags.sorted(), lang)
+        .split("\n\n")
+        .flat_map(|block| block.split_inclusive('\n').collect::<Vec<_>>())
+        .fold(Vec::<String>::new(), |mut out, line| {
+            let line = line.trim_end().replace(&shown, name);
+            if line.is_empty() {
+                return out;
+            }
+            // A block's help and notes go with its message.
+            match out.last_mut() {
+                Some(last) if line.starts_with(' ') => {
+                    last.push('\n');
+                    last.push_str(&line);
+                }
+                _ => out.push(line),
+            }
+            out
+        })
+}
+
+/// Writes `bytes` (the file the officer named `name`) for the loader, inside `dir`.
+fn write_upload(dir: &Path, name: &str, bytes: &[u8]) -> Result<Written, String> {
+    let ext = Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .filter(|e| READ.contains(&e.as_str()))
+        .ok_or_else(|| format!("`{name}`"))?;
+    let folder = dir.join(UPLOADS);
+    std::fs::create_dir_all(&folder).map_err(|e| e.to_string())?;
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let path = folder.join(format!("upload-{}-{nanos}.{ext}", std::process::id()));
+    std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
+    Ok(Written { path })
+}
+
+/// The refusal of a file of another kind (`ZC0933`).
+fn not_data(name: &str) -> Value {
+    let d = Diagnostic::new(
+        Code::ServeNotData,
+        Text::new(
+            format!("`{name}` 不是可以读入的数据文件"),
+            format!("`{name}` is not a data file zhengce reads"),
+        ),
+    )
+    .help(Text::new(
+        "上传 CSV（UTF-8 或 GBK）、xlsx、TOML 或 JSON 文件；可先下载模板填写",
+        "upload a CSV (UTF-8 or GBK), xlsx, TOML or JSON file; the template is a good start",
+    ));
+    json!({ "error": {
+        "code": d.code.id(),
+        "zh": d.message.get(Lang::Zh),
+        "en": d.message.get(Lang::En),
+        "help_zh": d.help.as_ref().map(|h| h.get(Lang::Zh)),
+        "help_en": d.help.as_ref().map(|h| h.get(Lang::En)),
+    }})
+}
+
+/// Evaluates the upload under its policy: the JSON report of `zhengce eval --format json` and
+/// its warnings, or the upload's problems.
+pub fn evaluate_upload(u: &Upload<'_>) -> Value {
+    let (name, lang, policy_path) = (u.name, u.lang, u.policy);
+    let Ok(upload) = write_upload(u.dir, name, u.bytes) else { return not_data(name) };
+    let text = std::fs::read_to_string(policy_path).unwrap_or_default();
+    let source = crate::source::SourceFile::new(policy_path.display().to_string(), text);
+    let (policy, d) = crate::parser::parse(&source);
+    let Some(policy) = policy.filter(|_| !d.has_errors()) else {
+        return json!({ "problems": problems(d, &upload.path, name, lang) });
+    };
+    let (checked, d) = crate::checker::check(&policy);
+    if d.has_errors() {
+        return json!({ "problems": problems(d, &upload.path, name, lang) });
+    }
+    let opts = Options { kind: u.kind.clone(), ..Options::default() };
+    match evaluate(&policy, &checked, &upload.path, &opts, false, None) {
+        Err(d) => json!({ "problems": problems(d, &upload.path, name, lang) }),
+        Ok((outcomes, stacks, _, d)) => {
+            let report =
+                Report { policy: &policy, checked: &checked, outcomes: &outcomes, stacks: &stacks };
+            let value: Value =
+                serde_json::from_str(&crate::report::json(&report)).unwrap_or(Value::Null);
+            let warnings: Diagnostics = d
+                .sorted()
+                .into_iter()
+                .filter(|x| x.severity != Severity::Error)
+                .collect::<Vec<_>>()
+                .into();
+            json!({ "report": value, "warnings": problems(warnings, &upload.path, name, lang) })
+        }
+    }
+}
+
+/// Explains rule `rule` of subject `subject` on the upload, as `zhengce explain` does: the
+/// derivation with its clauses, or the problems.
+pub fn explain_upload(u: &Upload<'_>, subject: &str, rule: &str) -> Value {
+    let (name, lang) = (u.name, u.lang);
+    let Ok(upload) = write_upload(u.dir, name, u.bytes) else { return not_data(name) };
+    let args = ExplainArgs {
+        policy: u.policy.to_path_buf(),
+        data: Some(upload.path.clone()),
+        subject: Some(subject.to_string()),
+        name: rule.to_string(),
+        kind: u.kind.clone(),
+        year: None,
+        params: Vec::new(),
+        format: ExplainFormat::Text,
+    };
+    let settings =
+        Settings { lang, format: Format::Plain, style: HumanStyle::default(), progress: false };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let status = crate::cli::explain::run(&args, &settings, &mut out, &mut err);
+    let shown = upload.path.display().to_string();
+    json!({
+        "ok": status == Status::Ok,
+        "text": String::from_utf8_lossy(&out).replace(&shown, name),
+        "problems": String::from_utf8_lossy(&err).replace(&shown, name),
+    })
+}
