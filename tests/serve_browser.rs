@@ -329,4 +329,11 @@ fn an_officer_uploads_a_register_sees_a_bad_cell_then_the_results_and_an_explana
     assert!(why.contains("200,000 元 × 10% = 20,000 元"), "{why}");
     b.run("document.getElementById('results').scrollIntoView();", &[]);
     b.screenshot("9-results-explained");
+
+    // The results downloaded as a workbook, under the name the server gives it.
+    b.run("document.getElementById('getxlsx').click();", &[]);
+    b.until(
+        "downloaded",
+        "return /申报\\.结果\\.xlsx/.test(document.getElementById('status').innerText);",
+    );
 }

@@ -261,6 +261,35 @@ fn a_filled_register_uploaded_gives_results_and_explanations() {
     assert!(text.contains("§ 一 「按投资的 10% 给予补助」"), "{text}");
     assert!(text.contains("200,000 元 × 10% = 20,000 元"), "{text}");
 
+    // The results to download: the workbook of `eval --format xlsx`, the 计算依据 in Markdown.
+    let (status, book) = http(
+        &s.addr,
+        "POST",
+        &format!("/api/report?{policy}&name=good.csv&format=xlsx"),
+        &[],
+        &gbk,
+    );
+    assert_eq!(status, 200);
+    assert!(book.starts_with("PK"), "a zip archive");
+    let (status, md) = http(
+        &s.addr,
+        "POST",
+        &format!("/api/report?{policy}&name=good.csv&format=basis"),
+        &[],
+        &gbk,
+    );
+    assert_eq!(status, 200, "{md}");
+    assert!(md.contains("乙") && md.contains("20,000"), "{md}");
+    assert!(md.contains("按投资的 10% 给予补助"), "the clause: {md}");
+    let (status, body) = http(
+        &s.addr,
+        "POST",
+        &format!("/api/report?{policy}&name=bad.csv&format=xlsx"),
+        &[],
+        bad.as_bytes(),
+    );
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("ZC0603"), "{body}");
     let (status, body) =
         http(&s.addr, "POST", &format!("/api/evaluate?{policy}&name=a.xls"), &[], b"\xd0\xcf");
     assert_eq!(status, 400, "{body}");

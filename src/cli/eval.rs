@@ -746,7 +746,7 @@ pub(super) fn sample_data(policy_path: &Path, policy: &Policy) -> Vec<PathBuf> {
 
 /// The diagnostic of an xlsx report not written: a register larger than a sheet (`ZC0915`), or
 /// the workbook that cannot be written.
-pub(super) fn xlsx_failure(
+pub fn xlsx_failure(
     e: &report::xlsx::Failure,
     data: &Path,
     out: Option<&Path>,

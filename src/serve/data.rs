@@ -172,3 +172,36 @@ pub fn explain_upload(u: &Upload<'_>, subject: &str, rule: &str) -> Value {
         "problems": String::from_utf8_lossy(&err).replace(&shown, name),
     })
 }
+
+/// A report of the upload to download: the xlsx workbook of `eval --format xlsx`, or the
+/// Markdown 计算依据 of `eval --format basis`, and the name to save it under; else the
+/// problems, as [`evaluate_upload`] gives them.
+pub fn report_upload(u: &Upload<'_>, xlsx: bool) -> Result<(Vec<u8>, String), Value> {
+    let (name, lang) = (u.name, u.lang);
+    let Ok(upload) = write_upload(u.dir, name, u.bytes) else { return Err(not_data(name)) };
+    let text = std::fs::read_to_string(u.policy).unwrap_or_default();
+    let source = crate::source::SourceFile::new(u.policy.display().to_string(), text);
+    let (policy, d) = crate::parser::parse(&source);
+    let Some(policy) = policy.filter(|_| !d.has_errors()) else {
+        return Err(json!({ "problems": problems(d, &upload.path, name, lang) }));
+    };
+    let (checked, d) = crate::checker::check(&policy);
+    if d.has_errors() {
+        return Err(json!({ "problems": problems(d, &upload.path, name, lang) }));
+    }
+    let opts = Options { kind: u.kind.clone(), ..Options::default() };
+    let (outcomes, stacks, rows, _) = evaluate(&policy, &checked, &upload.path, &opts, true, None)
+        .map_err(|d| json!({ "problems": problems(d, &upload.path, name, lang) }))?;
+    let report =
+        Report { policy: &policy, checked: &checked, outcomes: &outcomes, stacks: &stacks };
+    let stem = Path::new(name).file_stem().and_then(|s| s.to_str()).unwrap_or("结果");
+    if xlsx {
+        let bytes = crate::report::xlsx(&report, &rows, lang).map_err(|e| {
+            let d = crate::cli::eval::xlsx_failure(&e, &upload.path, None);
+            json!({ "problems": problems(vec![d].into(), &upload.path, name, lang) })
+        })?;
+        return Ok((bytes, format!("{stem}.结果.xlsx")));
+    }
+    let md = crate::report::basis::markdown(&report, &rows, lang);
+    Ok((md.into_bytes(), format!("{stem}.计算依据.md")))
+}

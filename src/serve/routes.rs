@@ -158,6 +158,38 @@ fn route(state: &State, request: &mut Request) -> Answer {
             }
             Err(a) => a,
         },
+        (Method::Post, "/api/report") => match body_bytes(request) {
+            Ok(bytes) => {
+                let (name, kind, lang) = upload_query(&url);
+                let xlsx = query(&url, "format").as_deref() == Some("xlsx");
+                with_path(state, &url, |file| {
+                    let u = Upload {
+                        dir: &state.dir,
+                        policy: file,
+                        name: &name,
+                        kind,
+                        bytes: &bytes,
+                        lang,
+                    };
+                    match super::data::report_upload(&u, xlsx) {
+                        Ok((body, saved)) => Answer {
+                            status: 200,
+                            kind: if xlsx {
+                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                            } else {
+                                "text/markdown; charset=utf-8"
+                            },
+                            body,
+                            download: Some(saved),
+                        },
+                        Err(v) => {
+                            Answer::json(if v.get("error").is_some() { 400 } else { 422 }, &v)
+                        }
+                    }
+                })
+            }
+            Err(a) => a,
+        },
         (Method::Post, "/api/explain") => match body_bytes(request) {
             Ok(bytes) => {
                 let (name, kind, lang) = upload_query(&url);
