@@ -330,6 +330,26 @@ fn an_officer_uploads_a_register_sees_a_bad_cell_then_the_results_and_an_explana
     b.run("document.getElementById('results').scrollIntoView();", &[]);
     b.screenshot("9-results-explained");
 
+    // A change tried before it is issued: 10% becomes 12% in the editor, compared with the
+    // version on disk over the same register: the chart and the budget effect.
+    b.run(
+        "const t = document.getElementById('text');
+         t.value = t.value.replaceAll('10%', '12%');
+         t.dispatchEvent(new Event('input'));
+         document.getElementById('compare').click();",
+        &[],
+    );
+    b.until("the chart", "return document.querySelectorAll('#chart rect.after').length === 1;");
+    let effect = b.run("return document.getElementById('difftext').innerText;", &[]);
+    assert!(
+        effect.as_str().unwrap().contains("合计 30,000 元 → 36,000 元（+6,000 元）"),
+        "{effect}"
+    );
+    let labels = b.run("return document.getElementById('chart').textContent;", &[]);
+    assert!(labels.as_str().unwrap().contains("+6,000 元"), "{labels}");
+    b.run("document.getElementById('chart').scrollIntoView();", &[]);
+    b.screenshot("10-change-compared");
+
     // The results downloaded as a workbook, under the name the server gives it.
     b.run("document.getElementById('getxlsx').click();", &[]);
     b.until(

@@ -302,3 +302,40 @@ fn a_filled_register_uploaded_gives_results_and_explanations() {
     assert!(!folder(&s).join(".zhengce-uploads").exists());
     still_serving(&s.addr);
 }
+
+/// Two versions compared over an uploaded register, as `zhengce diff` compares them: the
+/// edited text (10% → 12%) beside the one on disk, the budget effect, the winners, and the
+/// chart of each award's total before and after; the edited text is not left on disk.
+#[test]
+fn the_edited_version_is_compared_with_the_one_on_disk() {
+    let s = serve("127.0.0.1");
+    serve_common::tested_policy(&folder(&s));
+    let edited = std::fs::read_to_string(folder(&s).join("试行.zc")).unwrap().replace("10%", "12%");
+    let data = "名称,投资(元)\n甲,100000\n乙,200000\n";
+    let mut body = format!("{}\n{edited}", edited.len()).into_bytes();
+    body.extend_from_slice(data.as_bytes());
+    let (status, answer) =
+        http(&s.addr, "POST", "/api/compare?path=%E8%AF%95%E8%A1%8C.zc&name=r.csv", &[], &body);
+    assert_eq!(status, 200, "{answer}");
+    let v: serde_json::Value = serde_json::from_str(&answer).unwrap();
+    // 30,000 → 36,000: 甲 +2,000, 乙 +4,000.
+    assert_eq!(v["diff"]["total"]["before"], "30000", "{v}");
+    assert_eq!(v["diff"]["total"]["after"], "36000");
+    assert_eq!(v["diff"]["winners"]["count"], 2);
+    let text = v["text"].as_str().unwrap();
+    assert!(text.contains("合计 30,000 元 → 36,000 元（+6,000 元）"), "{text}");
+    assert!(text.starts_with("== 试行.zc → （编辑中的版本）  ×  r.csv"), "{text}");
+    let svg = v["svg"].as_str().unwrap();
+    assert!(svg.starts_with("<svg"), "{svg}");
+    assert!(
+        svg.contains(">30,000 元<") && svg.contains(">36,000 元<") && svg.contains(">+6,000 元<"),
+        "{svg}"
+    );
+    let hidden: Vec<_> = std::fs::read_dir(folder(&s))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(hidden.is_empty(), "{hidden:?}");
+    still_serving(&s.addr);
+}

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::cli::args::{ExplainArgs, ExplainFormat};
+use crate::cli::args::{DiffArgs, ExplainArgs, ExplainFormat, SimFormat};
 use crate::cli::{Settings, Status};
 use crate::diagnostics::render::{Format, HumanStyle, render_plain};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Lang, Severity, Text};
@@ -33,15 +33,19 @@ pub struct Upload<'a> {
     pub lang: Lang,
 }
 
-/// An upload written for the loader; removed when dropped.
+/// An upload written for the loader; removed when dropped (with the uploads' folder, when
+/// `folder` and nothing else waits there).
 struct Written {
     path: PathBuf,
+    folder: bool,
 }
 
 impl Drop for Written {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);
-        if let Some(dir) = self.path.parent() {
+        if self.folder
+            && let Some(dir) = self.path.parent()
+        {
             // Only when empty: another upload may be waiting there.
             let _ = std::fs::remove_dir(dir);
         }
@@ -87,7 +91,7 @@ fn write_upload(dir: &Path, name: &str, bytes: &[u8]) -> Result<Written, String>
         .map_or(0, |d| d.subsec_nanos());
     let path = folder.join(format!("upload-{}-{nanos}.{ext}", std::process::id()));
     std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
-    Ok(Written { path })
+    Ok(Written { path, folder: true })
 }
 
 /// The refusal of a file of another kind (`ZC0933`).
@@ -204,4 +208,78 @@ pub fn report_upload(u: &Upload<'_>, xlsx: bool) -> Result<(Vec<u8>, String), Va
     }
     let md = crate::report::basis::markdown(&report, &rows, lang);
     Ok((md.into_bytes(), format!("{stem}.计算依据.md")))
+}
+
+/// A version's name in what the page shows, for the edited text.
+fn edited_name(lang: Lang) -> &'static str {
+    if lang == Lang::Zh { "（编辑中的版本）" } else { "(the edited version)" }
+}
+
+/// Compares the policy on disk with `edited`, its text in the editor, over the upload, as
+/// `zhengce diff` compares two versions: the diff's JSON and text, and the chart of each
+/// award's total before and after. The edited text is written beside the policy (a hidden
+/// file, so that its imports are found as the policy's are), removed once read.
+pub fn compare_upload(u: &Upload<'_>, edited: &str) -> Value {
+    let (name, lang) = (u.name, u.lang);
+    let Ok(upload) = write_upload(u.dir, name, u.bytes) else { return not_data(name) };
+    let stem = u.policy.file_stem().and_then(|s| s.to_str()).unwrap_or("policy");
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let new_path =
+        u.policy.with_file_name(format!(".{stem}.edited-{}-{nanos}.zc", std::process::id()));
+    if std::fs::write(&new_path, edited).is_err() {
+        return json!({ "problems": [edited_name(lang)] });
+    }
+    let new = Written { path: new_path, folder: false };
+    let settings =
+        Settings { lang, format: Format::Plain, style: HumanStyle::default(), progress: false };
+    let run = |format: SimFormat| {
+        let args = DiffArgs {
+            old: u.policy.to_path_buf(),
+            new: new.path.clone(),
+            data: upload.path.clone(),
+            kind: u.kind.clone(),
+            year: None,
+            params: Vec::new(),
+            format,
+            out: None,
+            explain: None,
+        };
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let status = crate::cli::diff::run(&args, &settings, &mut out, &mut err);
+        let shown = |b: Vec<u8>| {
+            String::from_utf8_lossy(&b)
+                .replace(&upload.path.display().to_string(), name)
+                .replace(&new.path.display().to_string(), edited_name(lang))
+                .replace(&format!("{}/", u.dir.display()), "")
+        };
+        (status, shown(out), shown(err))
+    };
+    let (status, json_text, problems) = run(SimFormat::Json);
+    if status != Status::Ok {
+        return json!({ "problems": [problems] });
+    }
+    let (_, text, _) = run(SimFormat::Text);
+    let diff: Value = serde_json::from_str(&json_text).unwrap_or(Value::Null);
+    let number = |v: &Value| v.as_str().and_then(|t| t.parse::<rust_decimal::Decimal>().ok());
+    let pairs: Vec<super::chart::Pair> = diff["awards"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|a| {
+            Some(super::chart::Pair {
+                name: a["award"].as_str()?.to_string(),
+                before: number(&a["before"])?,
+                after: number(&a["after"])?,
+            })
+        })
+        .collect();
+    json!({
+        "diff": diff,
+        "text": text,
+        "svg": super::chart::before_after(&pairs, lang),
+        "warnings": problems,
+    })
 }

@@ -10,6 +10,7 @@
 //! bad request gets a message and the server goes on serving. The page (`page.html`) is
 //! compiled into the binary: no network, no CDN.
 
+pub mod chart;
 pub mod data;
 pub mod routes;
 pub mod safety;

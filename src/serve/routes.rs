@@ -190,6 +190,30 @@ fn route(state: &State, request: &mut Request) -> Answer {
             }
             Err(a) => a,
         },
+        (Method::Post, "/api/compare") => match body_bytes(request) {
+            Ok(bytes) => {
+                let (name, kind, lang) = upload_query(&url);
+                let Some((edited, data)) = split_compare(&bytes) else {
+                    return Answer::json(
+                        400,
+                        &json!({"error": {"code": "", "zh": "请求的格式不对", "en": "a malformed request"}}),
+                    );
+                };
+                with_path(state, &url, |file| {
+                    let u = Upload {
+                        dir: &state.dir,
+                        policy: file,
+                        name: &name,
+                        kind,
+                        bytes: data,
+                        lang,
+                    };
+                    let v = super::data::compare_upload(&u, &edited);
+                    Answer::json(if v.get("error").is_some() { 400 } else { 200 }, &v)
+                })
+            }
+            Err(a) => a,
+        },
         (Method::Post, "/api/explain") => match body_bytes(request) {
             Ok(bytes) => {
                 let (name, kind, lang) = upload_query(&url);
@@ -244,6 +268,15 @@ fn with_path(state: &State, url: &str, f: impl FnOnce(&Path) -> Answer) -> Answe
         Ok(file) => f(&file),
         Err(d) => refused(400, &d),
     }
+}
+
+/// The body of a comparison: the length in bytes of the edited policy's text on a first line,
+/// the text, then the register's bytes.
+fn split_compare(bytes: &[u8]) -> Option<(String, &[u8])> {
+    let nl = bytes.iter().position(|b| *b == b'\n')?;
+    let len: usize = std::str::from_utf8(bytes.get(..nl)?).ok()?.trim().parse().ok()?;
+    let text = bytes.get(nl + 1..nl + 1 + len)?;
+    Some((String::from_utf8_lossy(text).into_owned(), bytes.get(nl + 1 + len..)?))
 }
 
 /// An upload's query: the file's name as the officer chose it, the subject kind (when given)
