@@ -116,7 +116,7 @@ mod tests {
             },
             Pair {
                 name: "奖励".into(),
-                before: Decimal::new(1_234_567_89, 2),
+                before: Decimal::new(123_456_789, 2),
                 after: Decimal::ZERO,
             },
         ];
@@ -132,7 +132,7 @@ mod tests {
 
     #[test]
     fn amounts_are_grouped_by_thousands() {
-        assert_eq!(yuan(Decimal::new(-12_000_05, 2)), "-12,000.05 元");
+        assert_eq!(yuan(Decimal::new(-1_200_005, 2)), "-12,000.05 元");
         assert_eq!(yuan(Decimal::new(999, 0)), "999 元");
     }
 }

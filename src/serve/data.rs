@@ -262,17 +262,20 @@ pub fn compare_upload(u: &Upload<'_>, edited: &str) -> Value {
     }
     let (_, text, _) = run(SimFormat::Text);
     let diff: Value = serde_json::from_str(&json_text).unwrap_or(Value::Null);
-    let number = |v: &Value| v.as_str().and_then(|t| t.parse::<rust_decimal::Decimal>().ok());
-    let pairs: Vec<super::chart::Pair> = diff["awards"]
-        .as_array()
+    let number = |v: Option<&Value>| {
+        v.and_then(Value::as_str).and_then(|t| t.parse::<rust_decimal::Decimal>().ok())
+    };
+    let pairs: Vec<super::chart::Pair> = diff
+        .get("awards")
+        .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or_default()
         .iter()
         .filter_map(|a| {
             Some(super::chart::Pair {
-                name: a["award"].as_str()?.to_string(),
-                before: number(&a["before"])?,
-                after: number(&a["after"])?,
+                name: a.get("award")?.as_str()?.to_string(),
+                before: number(a.get("before"))?,
+                after: number(a.get("after"))?,
             })
         })
         .collect();
