@@ -232,18 +232,20 @@ fn a_filled_register_uploaded_gives_results_and_explanations() {
     assert_eq!(problems.len(), 1, "{v}");
     let p = problems[0].as_str().unwrap();
     assert!(p.starts_with("bad.csv:3:3: error[ZC0603]: 字段 `投资` 的值 `十万` 不是数字"), "{p}");
-    assert!(v.get("report").is_none(), "nothing evaluated: {v}");
+    assert!(v.get("rows").is_none(), "nothing evaluated: {v}");
 
     let (gbk, _, _) = encoding_rs::GBK.encode("名称,投资(元)\n甲,100000\n乙,200000\n");
     let (status, body) =
         http(&s.addr, "POST", &format!("/api/evaluate?{policy}&name=good.csv"), &[], &gbk);
     assert_eq!(status, 200, "{body}");
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
-    let subjects = v["report"]["subjects"].as_array().unwrap();
-    assert_eq!(subjects[1]["id"], "乙");
-    assert_eq!(subjects[1]["rules"][0]["value"]["number"], "20000");
+    assert_eq!(v["awards"], serde_json::json!(["投资补助"]));
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows[1]["id"], "乙");
+    assert_eq!(rows[1]["values"][0]["number"], "20000");
     // 10,000 + 20,000 paid.
-    assert_eq!(v["report"]["totals"][0]["total"]["number"], "30000");
+    assert_eq!(v["totals"][0]["total"]["number"], "30000");
+    assert_eq!(v["totals"][0]["recipients"], 2);
 
     let (status, body) = http(
         &s.addr,

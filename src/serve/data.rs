@@ -137,15 +137,17 @@ pub fn evaluate_upload(u: &Upload<'_>) -> Value {
         Ok((outcomes, stacks, _, d)) => {
             let report =
                 Report { policy: &policy, checked: &checked, outcomes: &outcomes, stacks: &stacks };
-            let value: Value =
-                serde_json::from_str(&crate::report::json(&report)).unwrap_or(Value::Null);
             let warnings: Diagnostics = d
                 .sorted()
                 .into_iter()
                 .filter(|x| x.severity != Severity::Error)
                 .collect::<Vec<_>>()
                 .into();
-            json!({ "report": value, "warnings": problems(warnings, &upload.path, name, lang) })
+            let mut table = results_table(&report);
+            if let Some(o) = table.as_object_mut() {
+                o.insert("warnings".into(), json!(problems(warnings, &upload.path, name, lang)));
+            }
+            table
         }
     }
 }
@@ -285,4 +287,47 @@ pub fn compare_upload(u: &Upload<'_>, edited: &str) -> Value {
         "svg": super::chart::before_after(&pairs, lang),
         "warnings": problems,
     })
+}
+
+/// The results as the page's table shows them: each award of money (a column), each subject's
+/// amounts (a row, values as the JSON report writes them: `{ "number", "unit" }`, `null` when
+/// missing) and each award's total as paid (the lower side of `就高不重复` counts 0, a pooled
+/// award after the cut), as `eval --format json` gives its `totals`. Only what the table shows:
+/// the report of a large register in full is the `eval` command's.
+fn results_table(r: &Report<'_, '_>) -> Value {
+    let scope = &r.checked.scope;
+    let awards: Vec<crate::checker::scope::DefId> = r
+        .outcomes
+        .first()
+        .map(|o| o.rules.iter().map(|x| x.def).filter(|d| r.money_award(*d)).collect())
+        .unwrap_or_default();
+    let rows: Vec<Value> = r
+        .outcomes
+        .iter()
+        .map(|o| {
+            let values: Vec<Value> = awards
+                .iter()
+                .map(|d| {
+                    o.rules
+                        .iter()
+                        .find(|x| x.def == *d)
+                        .map_or(Value::Null, |x| crate::report::show::json(&x.value, scope))
+                })
+                .collect();
+            json!({ "id": o.key, "values": values })
+        })
+        .collect();
+    let totals: Vec<Value> = r
+        .totals()
+        .iter()
+        .map(|t| {
+            json!({
+                "award": r.name(t.def),
+                "total": crate::report::show::json(&crate::eval::value::V::money(t.amount), scope),
+                "recipients": t.recipients,
+            })
+        })
+        .collect();
+    let names: Vec<&str> = awards.iter().map(|d| r.name(*d)).collect();
+    json!({ "awards": names, "rows": rows, "totals": totals })
 }
