@@ -191,6 +191,19 @@ fn an_officer_opens_a_policy_breaks_it_sees_the_line_and_formats_it() {
     assert!(!diags.as_str().unwrap().contains("error"), "{diags}");
     b.screenshot("2-policy");
 
+    // Its outline: a clause with its text and the rule that cites it; a click goes to the rule.
+    b.until(
+        "the outline",
+        "return /二\\(二\\)6/.test(document.getElementById('clauses').textContent);",
+    );
+    b.run("document.getElementById('outline').open = true;", &[]);
+    let outline = b.run("return document.getElementById('outline').innerText;", &[]);
+    let outline = outline.as_str().unwrap();
+    assert!(outline.contains("奖励 科技成果转化补助（企业）"), "{outline}");
+    assert!(outline.contains("转化实际发生费用"), "{outline}");
+    b.screenshot("2b-outline");
+    b.run("document.getElementById('outline').open = false;", &[]);
+
     // An error typed on line 3: the diagnostic names the line, with check's code.
     let line = b.run(
         "const t = document.getElementById('text');

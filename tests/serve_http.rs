@@ -341,3 +341,39 @@ fn the_edited_version_is_compared_with_the_one_on_disk() {
     assert!(hidden.is_empty(), "{hidden:?}");
     still_serving(&s.addr);
 }
+
+/// One policy's outline: each clause cited, with its text and the rules that cite it at their
+/// lines; each subject kind's fields with their units, and the parameters.
+#[test]
+fn a_policys_clauses_rules_fields_and_parameters() {
+    let s = serve("127.0.0.1");
+    let (status, body) = get(&s.addr, "/api/outline?path=zezhou.zc");
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let clauses = v["clauses"].as_array().unwrap();
+    let transfer = clauses.iter().find(|c| c["clause"] == "二(二)6").unwrap();
+    assert!(transfer["quote"].as_str().unwrap().contains("30%"), "{transfer}");
+    let rule = transfer["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "科技成果转化补助")
+        .unwrap();
+    assert_eq!(rule["kind_zh"], "奖励");
+    assert_eq!(rule["subject"], "企业");
+    let text = std::fs::read_to_string(folder(&s).join("zezhou.zc")).unwrap();
+    let line = rule["line"].as_u64().unwrap() as usize;
+    assert!(text.lines().nth(line - 1).unwrap().contains("科技成果转化补助"), "line {line}");
+    let kinds = v["kinds"].as_array().unwrap();
+    let firms = kinds.iter().find(|k| k["subject"] == "企业").unwrap();
+    let cost = firms["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "转化实际发生费用")
+        .unwrap();
+    assert_eq!(cost["unit"], "元");
+    let params: Vec<&str> =
+        firms["params"].as_array().unwrap().iter().filter_map(|p| p["name"].as_str()).collect();
+    assert!(params.contains(&"高新奖励"), "{params:?}");
+}

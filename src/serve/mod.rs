@@ -12,6 +12,7 @@
 
 pub mod chart;
 pub mod data;
+pub mod outline;
 pub mod routes;
 pub mod safety;
 

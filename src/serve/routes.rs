@@ -135,6 +135,9 @@ fn route(state: &State, request: &mut Request) -> Answer {
             body: PAGE.as_bytes().to_vec(),
             download: None,
         },
+        (Method::Get, "/api/outline") => {
+            with_path(state, &url, |file| Answer::json(200, &super::outline::outline(file)))
+        }
         (Method::Get, "/api/template") => {
             let kind = query(&url, "kind");
             let xlsx = query(&url, "format").as_deref() == Some("xlsx");
