@@ -360,6 +360,17 @@ fn an_officer_uploads_a_register_sees_a_bad_cell_then_the_results_and_an_explana
     );
     let labels = b.run("return document.getElementById('chart').textContent;", &[]);
     assert!(labels.as_str().unwrap().contains("+6,000 元"), "{labels}");
+    // One subject's change explained: the rate that moved, in both versions.
+    b.run(
+        "document.getElementById('whoid').value = '乙'; document.getElementById('why').click();",
+        &[],
+    );
+    b.until(
+        "the change explained",
+        "return /12%/.test(document.getElementById('whytext').innerText);",
+    );
+    let why = b.run("return document.getElementById('whytext').innerText;", &[]);
+    assert!(why.as_str().unwrap().contains("≠ 投资补助.比例: 10% → 12%"), "{why}");
     b.run("document.getElementById('chart').scrollIntoView();", &[]);
     b.screenshot("10-change-compared");
 

@@ -333,6 +333,19 @@ fn the_edited_version_is_compared_with_the_one_on_disk() {
         svg.contains(">30,000 元<") && svg.contains(">36,000 元<") && svg.contains(">+6,000 元<"),
         "{svg}"
     );
+    // One subject's change, its working in both versions side by side.
+    let (status, answer) = http(
+        &s.addr,
+        "POST",
+        "/api/compare?path=%E8%AF%95%E8%A1%8C.zc&name=r.csv&explain=%E4%B9%99",
+        &[],
+        &body,
+    );
+    assert_eq!(status, 200, "{answer}");
+    let v: serde_json::Value = serde_json::from_str(&answer).unwrap();
+    let why = v["explained"].as_str().unwrap();
+    assert!(why.contains("≠ 投资补助: 20,000 元 → 24,000 元"), "{why}");
+    assert!(why.contains("≠ 投资补助.比例: 10% → 12%"), "{why}");
     let hidden: Vec<_> = std::fs::read_dir(folder(&s))
         .unwrap()
         .flatten()

@@ -219,9 +219,10 @@ fn edited_name(lang: Lang) -> &'static str {
 
 /// Compares the policy on disk with `edited`, its text in the editor, over the upload, as
 /// `zhengce diff` compares two versions: the diff's JSON and text, and the chart of each
-/// award's total before and after. The edited text is written beside the policy (a hidden
-/// file, so that its imports are found as the policy's are), removed once read.
-pub fn compare_upload(u: &Upload<'_>, edited: &str) -> Value {
+/// award's total before and after; with `explain`, that subject's working in both versions
+/// side by side instead (`diff --explain`). The edited text is written beside the policy (a
+/// hidden file, so that its imports are found as the policy's are), removed once read.
+pub fn compare_upload(u: &Upload<'_>, edited: &str, explain: Option<String>) -> Value {
     let (name, lang) = (u.name, u.lang);
     let Ok(upload) = write_upload(u.dir, name, u.bytes) else { return not_data(name) };
     let stem = u.policy.file_stem().and_then(|s| s.to_str()).unwrap_or("policy");
@@ -236,7 +237,7 @@ pub fn compare_upload(u: &Upload<'_>, edited: &str) -> Value {
     let new = Written { path: new_path, folder: false };
     let settings =
         Settings { lang, format: Format::Plain, style: HumanStyle::default(), progress: false };
-    let run = |format: SimFormat| {
+    let run = |format: SimFormat, explain: Option<String>| {
         let args = DiffArgs {
             old: u.policy.to_path_buf(),
             new: new.path.clone(),
@@ -246,7 +247,7 @@ pub fn compare_upload(u: &Upload<'_>, edited: &str) -> Value {
             params: Vec::new(),
             format,
             out: None,
-            explain: None,
+            explain,
         };
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let status = crate::cli::diff::run(&args, &settings, &mut out, &mut err);
@@ -258,11 +259,20 @@ pub fn compare_upload(u: &Upload<'_>, edited: &str) -> Value {
         };
         (status, shown(out), shown(err))
     };
-    let (status, json_text, problems) = run(SimFormat::Json);
+    // One subject's change, its working in both versions side by side (`diff --explain`).
+    if let Some(id) = explain {
+        let (status, text, problems) = run(SimFormat::Text, Some(id));
+        return if status == Status::Ok {
+            json!({ "explained": text })
+        } else {
+            json!({ "problems": [problems] })
+        };
+    }
+    let (status, json_text, problems) = run(SimFormat::Json, None);
     if status != Status::Ok {
         return json!({ "problems": [problems] });
     }
-    let (_, text, _) = run(SimFormat::Text);
+    let (_, text, _) = run(SimFormat::Text, None);
     let diff: Value = serde_json::from_str(&json_text).unwrap_or(Value::Null);
     let number = |v: Option<&Value>| {
         v.and_then(Value::as_str).and_then(|t| t.parse::<rust_decimal::Decimal>().ok())

@@ -211,7 +211,8 @@ fn route(state: &State, request: &mut Request) -> Answer {
                         bytes: data,
                         lang,
                     };
-                    let v = super::data::compare_upload(&u, &edited);
+                    let explain = query(&url, "explain").filter(|id| !id.is_empty());
+                    let v = super::data::compare_upload(&u, &edited, explain);
                     Answer::json(if v.get("error").is_some() { 400 } else { 200 }, &v)
                 })
             }
