@@ -189,6 +189,23 @@ fn an_officer_opens_a_policy_breaks_it_sees_the_line_and_formats_it() {
     );
     let diags = b.run("return document.getElementById('diags').innerText;", &[]);
     assert!(!diags.as_str().unwrap().contains("error"), "{diags}");
+    // Highlighted as written: the keywords of the grammar, the quoted clauses, the comments,
+    // over the very text being edited.
+    let same = b.run(
+        "return document.getElementById('hl').textContent === document.getElementById('text').value + '\\n';",
+        &[],
+    );
+    assert_eq!(same, json!(true));
+    let marked = b.run(
+        "const hl = document.getElementById('hl');
+         return [hl.querySelectorAll('.k').length, hl.querySelectorAll('.q').length,
+                 hl.querySelectorAll('.c').length,
+                 [...hl.querySelectorAll('.k')].some((k) => k.textContent === '主体')];",
+        &[],
+    );
+    assert!(marked[0].as_u64().unwrap() > 100, "{marked}");
+    assert!(marked[1].as_u64().unwrap() > 20 && marked[2].as_u64().unwrap() > 20, "{marked}");
+    assert_eq!(marked[3], json!(true), "{marked}");
     b.screenshot("2-policy");
 
     // Its outline: a clause with its text and the rule that cites it; a click goes to the rule.

@@ -132,7 +132,13 @@ fn route(state: &State, request: &mut Request) -> Answer {
         (Method::Get, "/") => Answer {
             status: 200,
             kind: "text/html; charset=utf-8",
-            body: PAGE.as_bytes().to_vec(),
+            // The grammar's keywords, for the editor's highlighting.
+            body: PAGE
+                .replace(
+                    "\"__KEYWORDS__\"",
+                    &serde_json::to_string(&crate::lsp::completion::keywords()).unwrap_or_default(),
+                )
+                .into_bytes(),
             download: None,
         },
         (Method::Get, "/api/outline") => {
