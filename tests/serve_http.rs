@@ -329,6 +329,8 @@ fn the_edited_version_is_compared_with_the_one_on_disk() {
     assert!(text.starts_with("== 试行.zc → （编辑中的版本）  ×  r.csv"), "{text}");
     let svg = v["svg"].as_str().unwrap();
     assert!(svg.starts_with("<svg"), "{svg}");
+    // And the subjects by how the change moves them: 2 gain.
+    assert!(svg.contains(">得益（所得增加）</text>"), "{svg}");
     assert!(
         svg.contains(">30,000 元<") && svg.contains(">36,000 元<") && svg.contains(">+6,000 元<"),
         "{svg}"

@@ -100,6 +100,40 @@ pub fn before_after(pairs: &[Pair], lang: Lang) -> String {
     svg
 }
 
+/// The subjects by how a change moves them: how many gain, keep the same, lose (the counts of
+/// `zhengce diff`), a bar each.
+pub fn winners_and_losers(gain: u64, same: u64, lose: u64, lang: Lang) -> String {
+    const WIDTH: f64 = 640.0;
+    const LABEL: f64 = 180.0;
+    let zh = lang == Lang::Zh;
+    let max = gain.max(same).max(lose).max(1) as f64;
+    let span = WIDTH - LABEL - 80.0;
+    let rows = [
+        (if zh { "得益（所得增加）" } else { "gain" }, gain, "#2a2"),
+        (if zh { "所得不变" } else { "unchanged" }, same, "#aaa"),
+        (if zh { "受损（所得减少）" } else { "lose" }, lose, "#c33"),
+    ];
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"100\" \
+         font-family=\"sans-serif\" font-size=\"12\" role=\"img\">\n<text x=\"0\" y=\"14\">{}</text>\n",
+        if zh { "主体数" } else { "Subjects" }
+    );
+    for (i, (label, n, colour)) in rows.iter().enumerate() {
+        let top = 24.0 + i as f64 * 24.0;
+        let len = if *n == 0 { 0.0 } else { (*n as f64 / max * span).max(1.0) };
+        svg.push_str(&format!(
+            "<g class=\"count\"><text x=\"0\" y=\"{}\">{label}</text>\
+             <rect x=\"{LABEL}\" y=\"{top}\" width=\"{len:.1}\" height=\"16\" fill=\"{colour}\"/>\
+             <text x=\"{:.1}\" y=\"{}\">{n}</text></g>\n",
+            top + 12.0,
+            LABEL + len + 4.0,
+            top + 12.0,
+        ));
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::{Pair, before_after, yuan};
@@ -128,6 +162,19 @@ mod tests {
         assert!(svg.contains(">1,234,567.89 元<") && svg.contains(">-1,234,567.89 元<"), "{svg}");
         // The longest bar is the largest amount's.
         assert!(svg.contains("width=\"300.0\""), "{svg}");
+    }
+
+    #[test]
+    fn the_subjects_are_counted_by_how_they_move() {
+        let svg = super::winners_and_losers(6, 0, 3, Lang::Zh);
+        assert_eq!(svg.matches("<g class=\"count\">").count(), 3);
+        assert!(
+            svg.contains(">得益（所得增加）<") && svg.contains(">6<") && svg.contains(">3<"),
+            "{svg}"
+        );
+        // The most numerous has the longest bar; none, none.
+        assert!(svg.contains("width=\"380.0\"") && svg.contains("width=\"190.0\""), "{svg}");
+        assert!(svg.contains("width=\"0.0\""), "{svg}");
     }
 
     #[test]

@@ -291,10 +291,24 @@ pub fn compare_upload(u: &Upload<'_>, edited: &str, explain: Option<String>) -> 
             })
         })
         .collect();
+    let count = |k: &str, inner: Option<&str>| {
+        let v = diff.get(k);
+        let v = match inner {
+            Some(i) => v.and_then(|v| v.get(i)),
+            None => v,
+        };
+        v.and_then(Value::as_u64).unwrap_or(0)
+    };
+    let moved = super::chart::winners_and_losers(
+        count("winners", Some("count")),
+        count("unchanged_subjects", None),
+        count("losers", Some("count")),
+        lang,
+    );
     json!({
         "diff": diff,
         "text": text,
-        "svg": super::chart::before_after(&pairs, lang),
+        "svg": format!("{}{moved}", super::chart::before_after(&pairs, lang)),
         "warnings": problems,
     })
 }
