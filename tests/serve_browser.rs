@@ -327,13 +327,35 @@ fn an_officer_uploads_a_register_sees_a_bad_cell_then_the_results_and_an_explana
          input.files = dt.files;
          input.dispatchEvent(new Event('change'));";
 
-    // One bad cell: named with its row and column, nothing evaluated.
-    b.run(choose, &[json!("名称,投资(元)\n甲,100000\n乙,十万\n"), json!("申报.csv")]);
+    // A workbook with one bad cell: named with its cell, nothing evaluated.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("企业").unwrap();
+    for (col, head) in ["名称", "投资(元)"].iter().enumerate() {
+        sheet.write_string(0, col as u16, *head).unwrap();
+    }
+    sheet.write_string(1, 0, "甲").unwrap();
+    sheet.write_number(1, 1, 100_000).unwrap();
+    sheet.write_string(2, 0, "乙").unwrap();
+    sheet.write_string(2, 1, "十万").unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+    b.run(
+        "const bin = atob(arguments[0]); const u = new Uint8Array(bin.length);
+         for (let i = 0; i < bin.length; i++) u[i] = bin.charCodeAt(i);
+         const dt = new DataTransfer(); dt.items.add(new File([u], arguments[1]));
+         const input = document.getElementById('upload');
+         input.files = dt.files;
+         input.dispatchEvent(new Event('change'));",
+        &[json!(encoded), json!("申报.xlsx")],
+    );
     b.until("the problem", "return /ZC0603/.test(document.getElementById('problems').innerText);");
     let problems = b.run("return document.getElementById('problems').innerText;", &[]);
     let problems = problems.as_str().unwrap();
     assert!(
-        problems.contains("申报.csv:3:3: error[ZC0603]: 字段 `投资` 的值 `十万` 不是数字"),
+        problems.contains(
+            "申报.xlsx!企业!B3: error[ZC0603]: 单元格 `企业!B3`：字段 `投资` 的值 `十万` 不是数字"
+        ),
         "{problems}"
     );
     let rows = b.run("return document.getElementById('results').rows.length;", &[]);
