@@ -355,6 +355,19 @@ pub struct AwardDecl {
     pub clauses: Vec<Node<AwardClause>>,
 }
 
+impl AwardDecl {
+    /// The award's conditions (`当 …`), in the order written.
+    pub fn conditions(&self) -> Vec<&Expr> {
+        self.clauses
+            .iter()
+            .filter_map(|c| match &c.node {
+                AwardClause::When(e) => Some(e),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
 /// One clause of an award, in the order written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AwardClause {

@@ -753,14 +753,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             AwardClause::Yearly { during: Some(q) } => Some(crate::eval::points_value(&q.node)),
             _ => None,
         });
-        let when: Vec<&Expr> = a
-            .clauses
-            .iter()
-            .filter_map(|c| match &c.node {
-                AwardClause::When(e) => Some(e),
-                _ => None,
-            })
-            .collect();
+        let when = a.conditions();
         if (!once && during.is_none())
             || !crate::eval::yearly::depends_on_year(self.checked, Some(self.subject), &when)
         {

@@ -467,14 +467,7 @@ impl Evaluator<'_, '_> {
         }
         // Conditions that read no yearly data hold alike in every year: the data cannot tell
         // when the award was first due, so it is due in the year evaluated.
-        let conds: Vec<&crate::ast::Expr> = a
-            .clauses
-            .iter()
-            .filter_map(|c| match &c.node {
-                AwardClause::When(e) => Some(e),
-                _ => None,
-            })
-            .collect();
+        let conds = a.conditions();
         if !self.depends_on_year(&conds) {
             return Ok(None);
         }

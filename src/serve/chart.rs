@@ -25,20 +25,7 @@ fn escape(s: &str) -> String {
 
 /// An amount as people read it: `36,000 元`.
 fn yuan(n: Decimal) -> String {
-    let text = n.normalize().to_string();
-    let (sign, digits) = text.strip_prefix('-').map_or(("", text.as_str()), |d| ("-", d));
-    let (whole, frac) = digits.split_once('.').map_or((digits, None), |(w, f)| (w, Some(f)));
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    match frac {
-        Some(f) => format!("{sign}{grouped}.{f} 元"),
-        None => format!("{sign}{grouped} 元"),
-    }
+    format!("{} 元", crate::report::show::grouped(n.normalize()))
 }
 
 /// The bar chart of `pairs`: per award, the total before (grey) and after (blue), each with

@@ -149,101 +149,45 @@ fn route(state: &State, request: &mut Request) -> Answer {
             let xlsx = query(&url, "format").as_deref() == Some("xlsx");
             with_path(state, &url, |file| template(file, kind.as_deref(), xlsx))
         }
-        (Method::Post, "/api/evaluate") => match body_bytes(request) {
-            Ok(bytes) => {
-                let (name, kind, lang) = upload_query(&url);
-                with_path(state, &url, |file| {
-                    let u = Upload {
-                        dir: &state.dir,
-                        policy: file,
-                        name: &name,
-                        kind,
-                        bytes: &bytes,
-                        lang,
-                    };
-                    let v = super::data::evaluate_upload(&u);
-                    Answer::json(if v.get("error").is_some() { 400 } else { 200 }, &v)
-                })
-            }
-            Err(a) => a,
-        },
-        (Method::Post, "/api/report") => match body_bytes(request) {
-            Ok(bytes) => {
-                let (name, kind, lang) = upload_query(&url);
-                let xlsx = query(&url, "format").as_deref() == Some("xlsx");
-                with_path(state, &url, |file| {
-                    let u = Upload {
-                        dir: &state.dir,
-                        policy: file,
-                        name: &name,
-                        kind,
-                        bytes: &bytes,
-                        lang,
-                    };
-                    match super::data::report_upload(&u, xlsx) {
-                        Ok((body, saved)) => Answer {
-                            status: 200,
-                            kind: if xlsx {
-                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                            } else {
-                                "text/markdown; charset=utf-8"
-                            },
-                            body,
-                            download: Some(saved),
-                        },
-                        Err(v) => {
-                            Answer::json(if v.get("error").is_some() { 400 } else { 422 }, &v)
-                        }
-                    }
-                })
-            }
-            Err(a) => a,
-        },
-        (Method::Post, "/api/compare") => match body_bytes(request) {
-            Ok(bytes) => {
-                let (name, kind, lang) = upload_query(&url);
-                let Some((edited, data)) = split_compare(&bytes) else {
+        (Method::Post, "/api/evaluate") => upload_route(state, request, &url, |u| {
+            json_answer(super::data::evaluate_upload(u), 200)
+        }),
+        (Method::Post, "/api/report") => {
+            let xlsx = query(&url, "format").as_deref() == Some("xlsx");
+            upload_route(state, request, &url, |u| match super::data::report_upload(u, xlsx) {
+                Ok((body, saved)) => Answer {
+                    status: 200,
+                    kind: if xlsx {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                    } else {
+                        "text/markdown; charset=utf-8"
+                    },
+                    body,
+                    download: Some(saved),
+                },
+                Err(v) => json_answer(v, 422),
+            })
+        }
+        (Method::Post, "/api/compare") => {
+            let explain = query(&url, "explain").filter(|id| !id.is_empty());
+            upload_route(state, request, &url, |u| {
+                let Some((edited, data)) = split_compare(u.bytes) else {
                     return Answer::json(
                         400,
                         &json!({"error": {"code": "", "zh": "请求的格式不对", "en": "a malformed request"}}),
                     );
                 };
-                with_path(state, &url, |file| {
-                    let u = Upload {
-                        dir: &state.dir,
-                        policy: file,
-                        name: &name,
-                        kind,
-                        bytes: data,
-                        lang,
-                    };
-                    let explain = query(&url, "explain").filter(|id| !id.is_empty());
-                    let v = super::data::compare_upload(&u, &edited, explain);
-                    Answer::json(if v.get("error").is_some() { 400 } else { 200 }, &v)
-                })
-            }
-            Err(a) => a,
-        },
-        (Method::Post, "/api/explain") => match body_bytes(request) {
-            Ok(bytes) => {
-                let (name, kind, lang) = upload_query(&url);
-                let subject = query(&url, "subject").unwrap_or_default();
-                let rule = query(&url, "rule").unwrap_or_default();
-                with_path(state, &url, |file| {
-                    let u = Upload {
-                        dir: &state.dir,
-                        policy: file,
-                        name: &name,
-                        kind,
-                        bytes: &bytes,
-                        lang,
-                    };
-                    let v = super::data::explain_upload(&u, &subject, &rule);
-                    Answer::json(if v.get("error").is_some() { 400 } else { 200 }, &v)
-                })
-            }
-            Err(a) => a,
-        },
+                let u = Upload { bytes: data, kind: u.kind.clone(), ..*u };
+                json_answer(super::data::compare_upload(&u, &edited, explain), 200)
+            })
+        }
+        (Method::Post, "/api/explain") => {
+            let subject = query(&url, "subject").unwrap_or_default();
+            let rule = query(&url, "rule").unwrap_or_default();
+            upload_route(state, request, &url, |u| {
+                json_answer(super::data::explain_upload(u, &subject, &rule), 200)
+            })
+        }
         (Method::Get, "/api/policies") => list(&state.dir),
         (Method::Get, "/api/policy") => with_path(state, &url, open),
         (Method::Post, "/api/check") => match body(request) {
@@ -287,6 +231,29 @@ fn split_compare(bytes: &[u8]) -> Option<(String, &[u8])> {
     let len: usize = std::str::from_utf8(bytes.get(..nl)?).ok()?.trim().parse().ok()?;
     let text = bytes.get(nl + 1..nl + 1 + len)?;
     Some((String::from_utf8_lossy(text).into_owned(), bytes.get(nl + 1 + len..)?))
+}
+
+/// A request that uploads a register: its body, its query's file name, kind and language, and
+/// the policy its `path` names, handed to `f`.
+fn upload_route(
+    state: &State,
+    request: &mut Request,
+    url: &str,
+    f: impl FnOnce(&Upload<'_>) -> Answer,
+) -> Answer {
+    let bytes = match body_bytes(request) {
+        Ok(b) => b,
+        Err(a) => return a,
+    };
+    let (name, kind, lang) = upload_query(url);
+    with_path(state, url, |file| {
+        f(&Upload { dir: &state.dir, policy: file, name: &name, kind, bytes: &bytes, lang })
+    })
+}
+
+/// `v` as the answer: 400 for a refusal (`error`), else `ok`.
+fn json_answer(v: Value, ok: u16) -> Answer {
+    Answer::json(if v.get("error").is_some() { 400 } else { ok }, &v)
 }
 
 /// An upload's query: the file's name as the officer chose it, the subject kind (when given)
