@@ -86,6 +86,21 @@ impl EmptyFields {
         }
     }
 
+    /// Adds the fields counted over a later part of the subjects (in the order they come).
+    pub fn merge(&mut self, other: EmptyFields) {
+        for (key, e) in other.fields {
+            let mine = self.fields.entry(key).or_default();
+            mine.subjects += e.subjects;
+            let room = SUBJECTS_NAMED.saturating_sub(mine.named.len());
+            mine.named.extend(e.named.into_iter().take(room));
+            for r in e.rules {
+                if !mine.rules.contains(&r) {
+                    mine.rules.push(r);
+                }
+            }
+        }
+    }
+
     /// Whether no missing result read an empty field.
     pub fn is_empty(&self) -> bool {
         self.fields.is_empty()

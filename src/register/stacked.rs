@@ -278,13 +278,23 @@ pub(super) fn interpret_only(
         if !own_errors.is_empty() || their_errors.iter().any(|e| !e.is_empty()) {
             continue;
         }
+        if let Some(keys) = only {
+            // The pass after a streamed report, for the empty fields behind its missing
+            // results alone: the subjects asked for are evaluated and explained on every core.
+            for record in &own.records {
+                summary.rows += 1;
+                summary.interpreted += 1;
+                order.push(&record.key);
+            }
+            let kept: Vec<&Record> =
+                own.records.iter().filter(|r| keys.contains(r.key.as_str())).collect();
+            empty.merge(empty_in_parallel(&plan, &kept, opts.threads));
+            continue;
+        }
         for record in &own.records {
             summary.rows += 1;
             summary.interpreted += 1;
             order.push(&record.key);
-            if only.is_some_and(|keys| !keys.contains(record.key.as_str())) {
-                continue;
-            }
             let (o, d) = plan.evaluator.evaluate(record, plan.year);
             summary.diagnostics.extend(d);
             // Each companion's awards for this subject.
@@ -323,6 +333,38 @@ pub(super) fn interpret_only(
         summary.diagnostics.push(d);
     }
     Ok(summary)
+}
+
+/// The empty fields behind the missing results of `records`, each evaluated and explained,
+/// the records shared among `threads` threads in order (the fields merged in that order).
+fn empty_in_parallel(
+    plan: &Plan<'_, '_>,
+    records: &[&Record],
+    threads: usize,
+) -> crate::eval::empty::EmptyFields {
+    let threads = threads.clamp(1, records.len().max(1));
+    let part = records.len().div_ceil(threads).max(1);
+    let found: Vec<crate::eval::empty::EmptyFields> = std::thread::scope(|s| {
+        let handles: Vec<_> = records
+            .chunks(part)
+            .map(|chunk| {
+                s.spawn(move || {
+                    let mut e = crate::eval::empty::EmptyFields::new();
+                    for r in chunk {
+                        let (o, _) = plan.evaluator.evaluate(r, plan.year);
+                        e.add(&plan.evaluator, r, &o);
+                    }
+                    e
+                })
+            })
+            .collect();
+        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+    });
+    let mut all = crate::eval::empty::EmptyFields::new();
+    for e in found {
+        all.merge(e);
+    }
+    all
 }
 
 /// A stacking run on the parallel runner: the stacking rules, and each companion's plan for the
