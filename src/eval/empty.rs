@@ -2,14 +2,13 @@
 //! 「缺数据」, the fields its derivation reads that the data leaves empty, added up per field
 //! over a run. `ZC0708` counts the results missing per rule; this says which cell to fill in.
 //!
-//! A field is named for a rule when the rule's derivation ([`Evaluator::explain`]) reaches it
+//! A field is named for a rule when the rule's derivation ([`Evaluator::empty_inputs`]) reaches it
 //! through values that are missing themselves: a field read only by a value that was worked
 //! out is no cause. Worked out only for the subjects with a missing result.
 
 use std::collections::BTreeMap;
 
 use super::Evaluator;
-use super::explain::{Source, Step};
 use super::outcome::{Detail, SubjectOutcome};
 use super::value::V;
 use crate::ast::{ItemKind, Policy};
@@ -60,15 +59,21 @@ impl EmptyFields {
         }
         // The rules of the document (awards, conditions, scores, grades ...), not the named
         // values on the way to them: an empty field that matters leaves a rule missing.
-        let roots =
-            o.rules.iter().filter(|r| r.value == V::Missing && names_empty_fields(scope, r.def));
+        let roots: Vec<DefId> = o
+            .rules
+            .iter()
+            .filter(|r| r.value == V::Missing && names_empty_fields(scope, r.def))
+            .map(|r| r.def)
+            .collect();
+        if roots.is_empty() {
+            return;
+        }
         let mut found: BTreeMap<(DefId, Option<u16>), Vec<DefId>> = BTreeMap::new();
-        for root in roots {
-            let step = ev.explain(record, o.year, root.def);
-            for key in empty_inputs(&step) {
+        for (root, inputs) in roots.iter().zip(ev.empty_inputs(record, o.year, &roots)) {
+            for key in inputs {
                 let rules = found.entry(key).or_default();
-                if !rules.contains(&root.def) {
-                    rules.push(root.def);
+                if !rules.contains(root) {
+                    rules.push(*root);
                 }
             }
         }
@@ -173,29 +178,6 @@ pub fn names_empty_fields(scope: &Scope<'_>, def: DefId) -> bool {
         d.subject.is_some()
             && d.kind().is_some_and(|k| k.is_rule() && !matches!(k, ItemKind::Let(_)))
     })
-}
-
-/// The fields a derivation reads that the data leaves empty, reached through missing values
-/// only, each with the year it was read in when not the evaluation year. The tree is walked
-/// with a stack of its own (its depth is bounded by the explanation's).
-fn empty_inputs(root: &Step) -> Vec<(DefId, Option<u16>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![root];
-    while let Some(s) = stack.pop() {
-        if s.value != V::Missing {
-            continue;
-        }
-        match s.source {
-            Source::Input => {
-                if !out.contains(&(s.def, s.year)) {
-                    out.push((s.def, s.year));
-                }
-            }
-            Source::Rule => stack.extend(s.children.iter().rev()),
-            Source::Default | Source::Param => {}
-        }
-    }
-    out
 }
 
 /// The first `max` of `names` joined, the others counted: (Chinese, English).

@@ -51,6 +51,79 @@ impl Evaluator<'_, '_> {
         self.step(&mut frame, def, year.unwrap_or(0), 0, &mut seen)
     }
 
+    /// For each of `roots` (rules of the subject whose value is missing), the fields its
+    /// derivation reads that the data leaves empty, reached through missing values only, each
+    /// with the year it was read in when not the evaluation year: what [`Evaluator::explain`]'s
+    /// tree shows as missing inputs, found without building the tree (no text, and no branch
+    /// whose value is known), over one evaluation of the subject.
+    pub fn empty_inputs(
+        &self,
+        record: &Record,
+        year: Option<u16>,
+        roots: &[DefId],
+    ) -> Vec<Vec<(DefId, Option<u16>)>> {
+        let mut frame = Frame::new(record, year, false);
+        roots
+            .iter()
+            .map(|root| {
+                let mut out = Vec::new();
+                let mut seen = Vec::new();
+                self.empty_walk(&mut frame, *root, year.unwrap_or(0), 0, &mut seen, &mut out);
+                out
+            })
+            .collect()
+    }
+
+    /// [`Evaluator::empty_inputs`] below `def` read in `year`, as [`Evaluator::step`] goes.
+    fn empty_walk(
+        &self,
+        frame: &mut Frame<'_>,
+        def: DefId,
+        year: u16,
+        depth: usize,
+        seen: &mut Vec<DefId>,
+        out: &mut Vec<(DefId, Option<u16>)>,
+    ) {
+        if self.def_at(frame, def, year).unwrap_or(V::Missing) != V::Missing {
+            return;
+        }
+        let shifted = frame.year.filter(|y| *y != year).map(|_| year);
+        let item = match self.checked.scope.defs.get(def).map(|d| d.source) {
+            Some(DefSource::Item(i)) => i,
+            Some(DefSource::Field(f)) => {
+                // A field with a default holds it when empty: never a missing input.
+                if f.node.default.is_none() && !out.contains(&(def, shifted)) {
+                    out.push((def, shifted));
+                }
+                return;
+            }
+            None => return,
+        };
+        if matches!(item.node.kind, ItemKind::Param(_))
+            || depth >= MAX_DEPTH
+            || seen.contains(&def)
+            || shifted.is_some()
+        {
+            return;
+        }
+        seen.push(def);
+        let mut refs = Vec::new();
+        for e in exprs(&item.node.kind) {
+            self.reads(frame, e, year, &mut refs);
+        }
+        let mut done: Vec<(DefId, u16)> = Vec::new();
+        for (n, y) in refs {
+            if let Some(d) = self.lookup(&n)
+                && (d, y) != (def, year)
+                && !done.contains(&(d, y))
+            {
+                done.push((d, y));
+                self.empty_walk(frame, d, y, depth + 1, seen, out);
+            }
+        }
+        seen.pop();
+    }
+
     /// Whether the subject's data gives field `def` no value in `year`.
     fn data_missing(&self, frame: &Frame<'_>, def: DefId, year: u16) -> bool {
         let slot = self.slots.get(def).copied().flatten();
