@@ -68,8 +68,13 @@ impl EmptyFields {
         if roots.is_empty() {
             return;
         }
+        self.count(record, &roots, ev.empty_inputs(record, o.year, &roots));
+    }
+
+    /// Counts subject `record`'s empty fields `inputs`, those behind each of `roots`.
+    fn count(&mut self, record: &Record, roots: &[DefId], inputs: Vec<Vec<(DefId, Option<u16>)>>) {
         let mut found: BTreeMap<(DefId, Option<u16>), Vec<DefId>> = BTreeMap::new();
-        for (root, inputs) in roots.iter().zip(ev.empty_inputs(record, o.year, &roots)) {
+        for (root, inputs) in roots.iter().zip(inputs) {
             for key in inputs {
                 let rules = found.entry(key).or_default();
                 if !rules.contains(root) {
@@ -89,6 +94,20 @@ impl EmptyFields {
                 }
             }
         }
+    }
+
+    /// Counts the empty fields behind `rules`, the rules of subject `record` the report found
+    /// missing in `year` (a compiled report's second pass: nothing else is evaluated).
+    pub fn add_rules(
+        &mut self,
+        ev: &Evaluator<'_, '_>,
+        record: &Record,
+        year: Option<u16>,
+        rules: &[DefId],
+    ) {
+        let roots: Vec<DefId> =
+            rules.iter().copied().filter(|d| names_empty_fields(&ev.checked.scope, *d)).collect();
+        self.count(record, &roots, ev.empty_inputs(record, year, &roots));
     }
 
     /// Adds the fields counted over a later part of the subjects (in the order they come).

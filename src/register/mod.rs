@@ -158,9 +158,9 @@ pub struct Summary {
 pub struct Missing {
     pub by_rule: Vec<(DefId, u64)>,
     pub subjects: u64,
-    /// The ids of those subjects, when the writer noted every one (the compiled CSV report);
-    /// `None` otherwise.
-    pub keys: Option<Vec<String>>,
+    /// The ids of those subjects, each with its rules missing whose empty fields `ZC0950`
+    /// names, when the writer noted every one (the compiled CSV report); `None` otherwise.
+    pub keys: Option<Vec<(String, Vec<DefId>)>>,
 }
 
 /// Why a run gave no results.
@@ -264,8 +264,19 @@ pub(crate) fn missing_of(columns: &[Column], layout: &out::Layout, sums: &out::S
             .filter_map(|(i, n)| Some((columns.get(*i)?.def, *n)))
             .collect(),
         subjects: sums.missing_rows,
-        keys: (sums.notes && sums.missing_keys.len() as u64 == sums.explained_rows)
-            .then(|| sums.missing_keys.clone()),
+        keys: (sums.notes && sums.missing_keys.len() as u64 == sums.explained_rows).then(|| {
+            sums.missing_keys
+                .iter()
+                .map(|(key, cols)| {
+                    let rules = cols
+                        .iter()
+                        .filter_map(|c| layout.picks.get(*c as usize))
+                        .filter_map(|i| columns.get(*i).map(|c| c.def))
+                        .collect();
+                    (key.clone(), rules)
+                })
+                .collect()
+        }),
     }
 }
 
@@ -1396,7 +1407,7 @@ fn compiled_row(
 
 /// A row of the CSV report whose end the stacking rules write once the block's rows are
 /// evaluated ([`stacked::StackRun::block`]).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct RowEnd {
     /// Where its cells end in the block's text.
     at: usize,
@@ -1404,9 +1415,9 @@ struct RowEnd {
     partial: out::Total,
     /// Whether one of its cells is missing.
     missing: bool,
-    /// Whether one of them is a rule whose empty fields `ZC0950` names
+    /// Those of them that are rules whose empty fields `ZC0950` names
     /// ([`out::Sums::take_row_explained`]).
-    explained: bool,
+    explained: Vec<u32>,
 }
 
 /// Ends a row of the CSV report: at once, or for a stacking run once the stacking rules are

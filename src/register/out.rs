@@ -139,14 +139,15 @@ pub struct Sums {
     /// Whether the rows' writer notes the subjects ([`Sums::note_missing`]); without it, no id
     /// is known and every subject is evaluated again.
     pub notes: bool,
-    /// Whether the row being written has a missing value in such a column.
-    row_explained: bool,
+    /// The columns of the row being written whose missing value is such a rule.
+    row_explained: Vec<u32>,
     /// The subjects with a missing value in such a column, noted by the row's writer
     /// ([`Sums::note_missing`]).
     pub explained_rows: u64,
-    /// The ids of the first [`MISSING_KEYS`] of them: the interpreter then names the empty
-    /// fields behind them (`ZC0950`) without evaluating the other subjects again.
-    pub missing_keys: Vec<String>,
+    /// The ids of the first [`MISSING_KEYS`] of them, each with those columns: the interpreter
+    /// then names the empty fields behind those rules (`ZC0950`) without evaluating anything
+    /// else again.
+    pub missing_keys: Vec<(String, Vec<u32>)>,
 }
 
 /// How many ids of subjects with a missing value [`Sums`] keeps.
@@ -186,7 +187,7 @@ impl Sums {
             *m += 1;
         }
         if self.explained.get(col).is_none_or(|e| *e) {
-            self.row_explained = true;
+            self.row_explained.push(u32::try_from(col).unwrap_or(u32::MAX));
         }
     }
 
@@ -223,20 +224,20 @@ impl Sums {
         self.note_row(key, explained);
     }
 
-    /// Whether the row being written has a missing value `ZC0950` explains, the row then
-    /// taken as ended: for a row whose end is written later ([`Sums::note_row`]), after the
-    /// cells of other rows.
-    pub fn take_row_explained(&mut self) -> bool {
+    /// The columns of the row being written whose missing value `ZC0950` explains (none when
+    /// it has no such value), the row then taken as ended: for a row whose end is written
+    /// later ([`Sums::note_row`]), after the cells of other rows.
+    pub fn take_row_explained(&mut self) -> Vec<u32> {
         std::mem::take(&mut self.row_explained)
     }
 
     /// Notes row `key` among the subjects whose missing values `ZC0950` explains when
-    /// `explained` ([`Sums::take_row_explained`] when its cells were written).
-    pub fn note_row(&mut self, key: &str, explained: bool) {
-        if explained {
+    /// `explained` names columns ([`Sums::take_row_explained`] when its cells were written).
+    pub fn note_row(&mut self, key: &str, explained: Vec<u32>) {
+        if !explained.is_empty() {
             self.explained_rows += 1;
             if self.missing_keys.len() < MISSING_KEYS {
-                self.missing_keys.push(key.to_string());
+                self.missing_keys.push((key.to_string(), explained));
             }
         }
     }
@@ -485,7 +486,7 @@ mod tests {
         sums.missing_at(2);
         sums.note_missing("乙");
         sums.note_missing("丙");
-        assert_eq!(sums.missing_keys, vec!["乙".to_string()]);
+        assert_eq!(sums.missing_keys, vec![("乙".to_string(), vec![1])]);
         assert_eq!(sums.explained_rows, 1);
         // Merged, the counts add up and the ids follow.
         let mut all = Sums::of_layout(&layout);

@@ -7,6 +7,7 @@ use std::io::Write;
 
 use super::stacked::{RegisterRun, interpret};
 use super::{Failure, Plan, Summary};
+use crate::checker::scope::DefId;
 use crate::data::Record;
 use crate::diagnostics::{Diagnostic, Lang};
 use crate::eval::outcome::SubjectOutcome;
@@ -104,13 +105,14 @@ pub fn write_markdown(
 /// interpreter ([`interpret`], which says them), for a report written by the compiled form
 /// (which counts the missing results but does not explain them). A second pass over the
 /// register: the caller makes it only when some result is missing, and with `only` (the ids of
-/// the subjects with a missing result, when the report noted them all) evaluates those alone.
+/// the subjects with a missing rule, each with those rules, when the report noted them all)
+/// looks at those rules of those subjects alone.
 pub fn empty_fields(
     run: &RegisterRun<'_, '_, '_>,
-    only: Option<&[String]>,
+    only: Option<&[(String, Vec<DefId>)]>,
 ) -> Result<Vec<Diagnostic>, Failure> {
-    let keys: Option<std::collections::BTreeSet<&str>> =
-        only.map(|k| k.iter().map(String::as_str).collect());
+    let keys: Option<std::collections::BTreeMap<&str, &[DefId]>> =
+        only.map(|k| k.iter().map(|(key, rules)| (key.as_str(), rules.as_slice())).collect());
     let summary = super::stacked::interpret_only(run, keys.as_ref(), &mut |_, _, _, _| Ok(()))?;
     Ok(summary
         .diagnostics

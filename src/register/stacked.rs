@@ -165,7 +165,7 @@ pub(super) fn interpret(
 )]
 pub(super) fn interpret_only(
     run: &RegisterRun<'_, '_, '_>,
-    only: Option<&std::collections::BTreeSet<&str>>,
+    only: Option<&BTreeMap<&str, &[DefId]>>,
     each: &mut dyn FnMut(
         &Plan<'_, '_>,
         &Record,
@@ -194,7 +194,7 @@ pub(super) fn interpret_only(
     // the rows read.
     if let Some(keys) = only
         && super::is_parquet(path)
-        && let Some(picked) = parquet_rows(path, &key, keys)?
+        && let Some(picked) = parquet_rows(path, &key, &|k: &str| keys.contains_key(k))?
     {
         file = picked;
         rest = Vec::new();
@@ -250,7 +250,9 @@ pub(super) fn interpret_only(
         blocks.next_block().map_err(|e| Failure::Data(super::read_failure(path, max_line, &e)))?
     {
         let kept = match (only, key_col) {
-            (Some(keys), Some(col)) => std::borrow::Cow::Owned(only_rows(&block.bytes, col, keys)),
+            (Some(keys), Some(col)) => {
+                std::borrow::Cow::Owned(only_rows(&block.bytes, col, &|k| keys.contains_key(k)))
+            }
             _ => std::borrow::Cow::Borrowed(block.bytes.as_slice()),
         };
         let mut theirs = load(block.first_line, &kept);
@@ -286,8 +288,11 @@ pub(super) fn interpret_only(
                 summary.interpreted += 1;
                 order.push(&record.key);
             }
-            let kept: Vec<&Record> =
-                own.records.iter().filter(|r| keys.contains(r.key.as_str())).collect();
+            let kept: Vec<(&Record, &[DefId])> = own
+                .records
+                .iter()
+                .filter_map(|r| keys.get(r.key.as_str()).map(|rules| (r, *rules)))
+                .collect();
             empty.merge(empty_in_parallel(&plan, &kept, opts.threads));
             continue;
         }
@@ -335,11 +340,12 @@ pub(super) fn interpret_only(
     Ok(summary)
 }
 
-/// The empty fields behind the missing results of `records`, each evaluated and explained,
-/// the records shared among `threads` threads in order (the fields merged in that order).
+/// The empty fields behind the missing rules of `records` (each subject with the rules the
+/// report found missing), the records shared among `threads` threads in order (the fields
+/// merged in that order).
 fn empty_in_parallel(
     plan: &Plan<'_, '_>,
-    records: &[&Record],
+    records: &[(&Record, &[DefId])],
     threads: usize,
 ) -> crate::eval::empty::EmptyFields {
     let threads = threads.clamp(1, records.len().max(1));
@@ -350,9 +356,8 @@ fn empty_in_parallel(
             .map(|chunk| {
                 s.spawn(move || {
                     let mut e = crate::eval::empty::EmptyFields::new();
-                    for r in chunk {
-                        let (o, _) = plan.evaluator.evaluate(r, plan.year);
-                        e.add(&plan.evaluator, r, &o);
+                    for (r, rules) in chunk {
+                        e.add_rules(&plan.evaluator, r, plan.year, rules);
                     }
                     e
                 })
@@ -521,7 +526,7 @@ impl<'s, 'c, 'p> StackRun<'s, 'c, 'p> {
             };
             let stacks = self.stacking.subject_from(key, &local, &imported, &mut diags);
             if let Some(super::RowEnd { at: end, partial, missing, explained }) =
-                d.row_ends.get(row).copied()
+                d.row_ends.get(row).cloned()
             {
                 d.csv.extend_from_slice(csv.get(written..end).unwrap_or_default());
                 written = end;
@@ -532,7 +537,8 @@ impl<'s, 'c, 'p> StackRun<'s, 'c, 'p> {
                     missing,
                     stacks.iter().map(|s| s.total),
                 );
-                let explained = explained || d.sums.take_row_explained();
+                let mut explained = explained;
+                explained.extend(d.sums.take_row_explained());
                 d.sums.note_row(key, explained);
             }
         }
@@ -580,9 +586,9 @@ fn key_column(header: &[u8], key: &str) -> Option<usize> {
 /// The records of `bytes` whose id (column `col`) is one of `keys`, as they are written; a
 /// record whose id is not UTF-8 text is kept (the loader reads it and the caller's own test of
 /// the id decides).
-fn only_rows(bytes: &[u8], col: usize, keys: &std::collections::BTreeSet<&str>) -> Vec<u8> {
+fn only_rows(bytes: &[u8], col: usize, wanted: &dyn Fn(&str) -> bool) -> Vec<u8> {
     let keep = |id: Option<&[u8]>| {
-        id.is_none_or(|k| std::str::from_utf8(k).map_or(true, |k| keys.contains(k.trim())))
+        id.is_none_or(|k| std::str::from_utf8(k).map_or(true, |k| wanted(k.trim())))
     };
     // Without a quote, a record is a line and its fields are split at the commas: a scan, not
     // a CSV reader (the register is read once more whole, for a few subjects).
@@ -619,11 +625,11 @@ fn only_rows(bytes: &[u8], col: usize, keys: &std::collections::BTreeSet<&str>) 
 fn parquet_rows(
     path: &std::path::Path,
     key: &str,
-    keys: &std::collections::BTreeSet<&str>,
+    wanted: &dyn Fn(&str) -> bool,
 ) -> Result<Option<Box<dyn std::io::Read + Send>>, Failure> {
     let name = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| Failure::Data(super::io(path, &e)))?;
-    let picked = crate::data::parquet::selected_rows(&name, &file, key, keys, 8192)
+    let picked = crate::data::parquet::selected_rows(&name, &file, key, wanted, 8192)
         .map_err(|d| Failure::Data(vec![*d].into()))?;
     Ok(picked
         .map(|b| Box::new(crate::data::parquet::CsvText::rows(b)) as Box<dyn std::io::Read + Send>))
@@ -658,8 +664,8 @@ mod tests {
     use super::only_rows;
 
     fn kept(text: &str, col: usize, keys: &[&str]) -> String {
-        let keys = keys.iter().copied().collect();
-        String::from_utf8(only_rows(text.as_bytes(), col, &keys)).unwrap_or_default()
+        String::from_utf8(only_rows(text.as_bytes(), col, &|k| keys.contains(&k)))
+            .unwrap_or_default()
     }
 
     #[test]

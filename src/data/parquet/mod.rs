@@ -93,7 +93,7 @@ impl Batches {
     }
 }
 
-/// The rows of a Parquet file whose column `key` holds one of `keys` (its text, as the CSV text
+/// The rows of a Parquet file whose column `key` holds an id `wanted` wants (its text, as the CSV text
 /// the file stands for writes it, trimmed), `rows` at a time: the key column is read alone
 /// first, then the other columns of the rows it picks only (the reader skips the rest). `None`
 /// when the file has no column `key`.
@@ -101,7 +101,7 @@ pub fn selected_rows(
     name: &str,
     file: &std::fs::File,
     key: &str,
-    keys: &std::collections::BTreeSet<&str>,
+    wanted: &dyn Fn(&str) -> bool,
     rows: usize,
 ) -> Result<Option<Batches>, Box<Diagnostic>> {
     use parquet::arrow::ProjectionMask;
@@ -135,7 +135,7 @@ pub fn selected_rows(
             let Some(array) = batch.columns().first() else { continue };
             let column = Column::of(array.as_ref());
             for i in 0..batch.num_rows() {
-                push(keys.contains(column.text(i, &mut scratch).trim()));
+                push(wanted(column.text(i, &mut scratch).trim()));
             }
         }
         Ok(Some(runs))
