@@ -118,6 +118,7 @@ codes! {
     OutsideValidityRefused = "ZC0711", Error, "评估年度不在有效期内，未计算", "evaluation year outside the validity period: not evaluated";
     MemberWithoutOwner = "ZC0712", Error, "成员所属的主体不在数据中", "member whose owner is not in the data";
     MembersUnavailable = "ZC0713", Error, "成员数据未读入", "members not read";
+    MembersNotGrouped = "ZC0715", Error, "成员未按所属主体分组", "members not grouped by owner";
     GrowthUndefined = "ZC0714", Error, "年均增长率无法计算", "average growth undefined";
     PoolCut = "ZC0720", Note, "资金池按比例核减", "pool cut in proportion";
     PoolExceeded = "ZC0721", Warning, "申领超过资金池而政策未写核减", "claims exceed a pool that writes no cut";

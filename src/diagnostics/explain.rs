@@ -43,6 +43,7 @@ pub fn explain(code: Code) -> &'static str {
         Code::OutsideValidityRefused => include_str!("../../docs/codes/ZC0711.md"),
         Code::MemberWithoutOwner => include_str!("../../docs/codes/ZC0712.md"),
         Code::MembersUnavailable => include_str!("../../docs/codes/ZC0713.md"),
+        Code::MembersNotGrouped => include_str!("../../docs/codes/ZC0715.md"),
         Code::MissingResults => include_str!("../../docs/codes/ZC0708.md"),
         Code::EmptyField => include_str!("../../docs/codes/ZC0950.md"),
         Code::ParamKind => include_str!("../../docs/codes/ZC0951.md"),

@@ -38,6 +38,7 @@ pub struct AllocStep {
 
 /// The members of one member kind, grouped by their owner's id, with the evaluator of their
 /// kind.
+#[derive(Clone)]
 pub struct MemberSet<'c, 'p> {
     pub kind: SubjectId,
     pub name: String,
@@ -60,6 +61,15 @@ impl<'c, 'p> Evaluator<'c, 'p> {
             Evaluator::new(self.policy, self.checked, Some(kind), self.params.clone());
         evaluator.param_gaps = self.param_gaps.clone();
         self.members.push(MemberSet { kind, name, evaluator, groups });
+    }
+
+    /// Replaces the members of kind `kind` with `groups` (the owners of the next block of a
+    /// streamed register and their members), giving the kind its members when it had none.
+    pub fn set_members(&mut self, kind: SubjectId, groups: BTreeMap<String, Vec<Record>>) {
+        match self.members.iter_mut().find(|m| m.kind == kind) {
+            Some(set) => set.groups = groups,
+            None => self.add_members(kind, groups),
+        }
     }
 }
 

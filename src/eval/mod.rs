@@ -46,6 +46,7 @@ pub(crate) struct Stop;
 type R<T> = Result<T, Stop>;
 
 /// A policy ready to evaluate subjects of one kind.
+#[derive(Clone)]
 pub struct Evaluator<'c, 'p> {
     policy: &'p Policy,
     checked: &'c Checked<'p>,

@@ -68,8 +68,13 @@ impl Source {
                 };
                 let rows = u64::try_from(batch.num_rows()).unwrap_or(u64::MAX);
                 let batch = Spent { batch: Some(batch), home: spent.0.clone() };
-                let block =
-                    Block { seq: *seq, first_line: *line, bytes: Vec::new(), batch: Some(batch) };
+                let block = Block {
+                    seq: *seq,
+                    first_line: *line,
+                    bytes: Vec::new(),
+                    batch: Some(batch),
+                    members: Vec::new(),
+                };
                 *seq += 1;
                 *line = line.saturating_add(rows);
                 Ok(Some(block))

@@ -10,6 +10,8 @@ pub struct Block {
     pub first_line: u64,
     pub bytes: Vec<u8>,
     pub batch: Option<super::batches::Spent>,
+    /// The members of its owners, one per member kind ([`super::members`]).
+    pub members: Vec<super::members::Raw>,
 }
 
 /// Reads whole records from `input`, about `size` bytes at a time.
@@ -94,7 +96,13 @@ impl<R: Read> Blocks<R> {
             let rest = self.carry.split_off(cut);
             let bytes = std::mem::replace(&mut self.carry, rest);
             let lines = count_lines(&bytes);
-            let block = Block { seq: self.seq, first_line: self.line, bytes, batch: None };
+            let block = Block {
+                seq: self.seq,
+                first_line: self.line,
+                bytes,
+                batch: None,
+                members: Vec::new(),
+            };
             self.seq += 1;
             self.line += lines;
             return Ok(Some(block));

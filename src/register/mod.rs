@@ -40,6 +40,7 @@
 mod batches;
 mod cells;
 mod chunks;
+mod members;
 pub mod not_compiled;
 pub(crate) mod out;
 mod paired;
@@ -66,6 +67,7 @@ use crate::eval::value::V;
 use crate::source::{Loc, SourceFile, Span};
 use crate::units::parse_unit;
 use chunks::{Block, Blocks, count_lines, split_header};
+pub use members::WHOLE_MEMBERS;
 pub use paired::{Version, run_paired};
 pub use reports::{empty_fields, write_basis, write_json, write_jsonl, write_markdown, write_xlsx};
 use rust_decimal::Decimal;
@@ -471,7 +473,20 @@ fn drive(
     beside: Beside<'_, '_, '_, '_>,
     emit: &mut dyn FnMut(&Done) -> Result<(), Failure>,
 ) -> Result<Summary, Failure> {
-    let (opened, header) = open_source(path, opts.chunk_bytes)?;
+    // The members of each block's owners, read alongside the register: a block's owners then
+    // take their share of the block's bytes.
+    let sid = checked.scope.subject_names.get(kind).copied();
+    let feed = match sid {
+        Some(s) => members::open_feed(policy, checked, s, path, &opts.also_known)?,
+        None => None,
+    };
+    let (shapes, mut feed) = match feed {
+        Some((shapes, feed)) => (shapes, Some(feed)),
+        None => (Vec::new(), None),
+    };
+    let chunk_bytes =
+        feed.as_ref().map_or(opts.chunk_bytes, |f| f.owners_share(path, opts.chunk_bytes));
+    let (opened, header) = open_source(path, chunk_bytes)?;
     let name = path.display().to_string();
     let max_line = crate::limits::sizes().line;
     let mut plan = plan(policy, checked, kind, &name, header, opts)?;
@@ -485,12 +500,16 @@ fn drive(
     if mode == Mode::Csv {
         plan.fixed = plan.program.as_ref().and_then(|p| FixedSums::new(&plan.layout, p));
     }
+    let key_col = members::column_of(&plan.header, &plan.key);
+    if feed.is_some() && (key_col.is_none() || matches!(beside, Beside::Version(_))) {
+        return Err(Failure::NotStreamable("members of two versions".into()));
+    }
     let threads = opts.threads.max(1);
     let in_flight = threads * 3;
     let first_line = plan.header_lines + 1;
     let mut blocks = match opened {
         Opened::Text(file, rest) => {
-            batches::Source::Text(Blocks::new(file, opts.chunk_bytes, rest, first_line, max_line))
+            batches::Source::Text(Blocks::new(file, chunk_bytes, rest, first_line, max_line))
         }
         Opened::Parquet(b) => batches::Source::Parquet {
             batches: b,
@@ -512,6 +531,7 @@ fn drive(
     let mut their_errors: Vec<Diagnostics> = Vec::new();
     let mut order = KeyOrder::new();
     let mut io_error: Option<Diagnostics> = None;
+    let mut members_failure: Option<Failure> = None;
     let mut emit_failure: Option<Failure> = None;
 
     let (job_tx, job_rx) = sync_channel::<Block>(in_flight);
@@ -524,12 +544,14 @@ fn drive(
     std::thread::scope(|s| {
         let plan = &plan;
         let job_rx = &job_rx;
+        let shapes = &shapes;
         for _ in 0..threads {
             let done_tx = done_tx.clone();
-            s.spawn(move || worker(plan, mode, beside, job_rx, &done_tx));
+            s.spawn(move || worker(plan, mode, beside, shapes, job_rx, &done_tx));
         }
         drop(done_tx);
-        let reader = s.spawn(move || read_blocks(&mut blocks, &token_rx, &job_tx));
+        let feed = feed.as_mut().zip(key_col);
+        let reader = s.spawn(move || read_blocks(&mut blocks, &token_rx, &job_tx, feed));
         let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
         let mut next = 0u64;
         let mut failed_emit = false;
@@ -565,12 +587,17 @@ fn drive(
                 let _ = token_tx.send(());
             }
         }
-        if let Ok(Err(e)) = reader.join() {
-            io_error = Some(read_failure(path, max_line, &e));
+        match reader.join() {
+            Ok(Err(ReadStop::Io(e))) => io_error = Some(read_failure(path, max_line, &e)),
+            Ok(Err(ReadStop::Members(f))) => members_failure = Some(f),
+            _ => {}
         }
     });
     if let Some(d) = io_error {
         return Err(Failure::Data(d));
+    }
+    if let Some(f) = members_failure {
+        return Err(f);
     }
     if let Some(f) = emit_failure {
         return Err(f);
@@ -677,22 +704,46 @@ pub fn is_parquet(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
 }
 
+/// Why the reader stopped before the end of the register.
+enum ReadStop {
+    Io(std::io::Error),
+    /// A member that does not come where its owner is ([`members::Feed::take`]), or a members
+    /// file that cannot be read.
+    Members(Failure),
+}
+
+/// Reads the register's blocks for the workers, each with the members of its owners when the
+/// kind has members (`feed`, with the column of the owners' ids).
 fn read_blocks(
     blocks: &mut batches::Source,
     tokens: &Receiver<()>,
     jobs: &SyncSender<Block>,
-) -> std::io::Result<()> {
+    mut feed: Option<(&mut members::Feed, usize)>,
+) -> Result<(), ReadStop> {
     loop {
         if tokens.recv().is_err() {
             return Ok(());
         }
-        match blocks.next_block()? {
-            Some(b) => {
+        match blocks.next_block().map_err(ReadStop::Io)? {
+            Some(mut b) => {
+                if let Some((feed, col)) = feed.as_mut() {
+                    let keys = match b.batch.as_ref().and_then(batches::Spent::rows) {
+                        Some(batch) => members::block_keys(&batches::text_of(batch), *col),
+                        None => members::block_keys(&b.bytes, *col),
+                    };
+                    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+                    b.members = feed.take(&keys).map_err(ReadStop::Members)?;
+                }
                 if jobs.send(b).is_err() {
                     return Ok(());
                 }
             }
-            None => return Ok(()),
+            None => {
+                if let Some((feed, _)) = feed {
+                    feed.finish().map_err(ReadStop::Members)?;
+                }
+                return Ok(());
+            }
         }
     }
 }
@@ -701,10 +752,13 @@ fn worker(
     plan: &Plan<'_, '_>,
     mode: Mode,
     beside: Beside<'_, '_, '_, '_>,
+    shapes: &[members::Shape],
     jobs: &std::sync::Mutex<Receiver<Block>>,
     done: &SyncSender<Done>,
 ) {
     let mut machine = plan.program.as_ref().map(Machine::new);
+    // With members, an evaluator of this thread's own, given each block's members.
+    let mut own = (!shapes.is_empty()).then(|| plan.evaluator.clone());
     let mut theirs = match beside {
         Beside::Stacking(run) => run.machines(),
         _ => Vec::new(),
@@ -719,12 +773,39 @@ fn worker(
             Err(_) => return,
         };
         let Ok(block) = job else { return };
-        let mut d = block_results(plan, mode, machine.as_mut(), &block);
+        let mut member_errors = Diagnostics::new();
+        if let Some(ev) = own.as_mut() {
+            for (shape, raw) in shapes.iter().zip(&block.members) {
+                match members::groups(shape, raw) {
+                    Ok(g) => ev.set_members(shape.kind, g),
+                    Err(e) => {
+                        ev.set_members(shape.kind, BTreeMap::new());
+                        member_errors.extend(e);
+                    }
+                }
+            }
+        }
+        let ev = own.as_ref().unwrap_or(&plan.evaluator);
+        let mut d = block_results(plan, ev, mode, machine.as_mut(), &block);
+        // A bad member is a data error: nothing of the register is reported.
+        if !member_errors.is_empty() {
+            if !d.data_errors {
+                d.diags = Diagnostics::new();
+            }
+            d.data_errors = true;
+            d.diags.extend(member_errors);
+        }
         match beside {
             Beside::Nothing => {}
             Beside::Stacking(run) => run.block(plan, &mut theirs, &block, &mut d),
             Beside::Version(p) => {
-                d.other = Some(Box::new(block_results(p, Mode::Values, other.as_mut(), &block)));
+                d.other = Some(Box::new(block_results(
+                    p,
+                    &p.evaluator,
+                    Mode::Values,
+                    other.as_mut(),
+                    &block,
+                )));
             }
         }
         if done.send(d).is_err() {
@@ -735,6 +816,7 @@ fn worker(
 
 fn block_results(
     plan: &Plan<'_, '_>,
+    ev: &Evaluator<'_, '_>,
     mode: Mode,
     machine: Option<&mut Machine<'_>>,
     block: &Block,
@@ -776,7 +858,9 @@ fn block_results(
     if let Some(batch) = block.batch.as_ref().and_then(batches::Spent::rows) {
         match machine {
             Some(m) => batches::arrow_rows(plan, mode, m, block.first_line, batch, &mut d),
-            None => slow_rows(plan, mode, None, block.first_line, &batches::text_of(batch), &mut d),
+            None => {
+                slow_rows(plan, ev, mode, None, block.first_line, &batches::text_of(batch), &mut d)
+            }
         }
         fold_fixed(plan, &mut d);
         flush_fen(plan, &mut d);
@@ -786,7 +870,7 @@ fn block_results(
     let text = match simdutf8::basic::from_utf8(&block.bytes) {
         Ok(t) => t,
         Err(_) => {
-            slow_rows(plan, mode, machine, block.first_line, &block.bytes, &mut d);
+            slow_rows(plan, ev, mode, machine, block.first_line, &block.bytes, &mut d);
             flush_fen(plan, &mut d);
             return d;
         }
@@ -797,7 +881,7 @@ fn block_results(
             && bytes.windows(2).any(|w| w.first() == Some(&b'\r') && w.get(1) != Some(&b'\n')));
     match machine {
         Some(m) if !weird => fast_rows(plan, mode, m, block.first_line, text, &mut d),
-        m => slow_rows(plan, mode, m, block.first_line, &block.bytes, &mut d),
+        m => slow_rows(plan, ev, mode, m, block.first_line, &block.bytes, &mut d),
     }
     fold_fixed(plan, &mut d);
     flush_fen(plan, &mut d);
@@ -1042,7 +1126,7 @@ fn flush(
                     Some(b) => sparse_text(plan, p.line_no, &batches::row_text(b, p.row)),
                     None => sparse_text(plan, p.line_no, p.line.as_bytes()),
                 };
-                row_slow(plan, mode, None, &sparse, d);
+                row_slow(plan, &plan.evaluator, mode, None, &sparse, d);
                 continue;
             }
         };
@@ -1181,13 +1265,14 @@ fn sparse_text(plan: &Plan<'_, '_>, line: u64, bytes: &[u8]) -> Vec<u8> {
 /// A row the fast reader did not take, read by the loader, placed at its line.
 fn row_slow(
     plan: &Plan<'_, '_>,
+    ev: &Evaluator<'_, '_>,
     mode: Mode,
     m: Option<&mut Machine<'_>>,
     sparse: &[u8],
     d: &mut Done,
 ) {
     match load_dataset(&plan.name, sparse, &plan.schema) {
-        Ok(ds) => evaluate_records(plan, mode, m, &ds.records, d),
+        Ok(ds) => evaluate_records(plan, ev, mode, m, &ds.records, d),
         Err(diags) => {
             d.data_errors = true;
             d.diags.extend(diags);
@@ -1202,6 +1287,7 @@ const LOADED_PIECE: usize = 1 << 16;
 /// A block read by the loader, a piece of whole records at a time.
 fn slow_rows(
     plan: &Plan<'_, '_>,
+    ev: &Evaluator<'_, '_>,
     mode: Mode,
     mut m: Option<&mut Machine<'_>>,
     first_line: u64,
@@ -1211,7 +1297,7 @@ fn slow_rows(
     // The block holds whole records: the pieces cannot fail for length.
     let mut pieces = Blocks::new(bytes, LOADED_PIECE, Vec::new(), first_line, u64::MAX);
     while let Ok(Some(piece)) = pieces.next_block() {
-        slow_piece(plan, mode, m.as_deref_mut(), piece.first_line, &piece.bytes, d);
+        slow_piece(plan, ev, mode, m.as_deref_mut(), piece.first_line, &piece.bytes, d);
     }
 }
 
@@ -1219,6 +1305,7 @@ fn slow_rows(
 /// there are errors to report.
 fn slow_piece(
     plan: &Plan<'_, '_>,
+    ev: &Evaluator<'_, '_>,
     mode: Mode,
     m: Option<&mut Machine<'_>>,
     first_line: u64,
@@ -1229,16 +1316,17 @@ fn slow_piece(
     text.push(b'\n');
     text.extend_from_slice(bytes);
     match load_dataset(&plan.name, &text, &plan.schema) {
-        Ok(ds) => evaluate_records(plan, mode, m, &ds.records, d),
+        Ok(ds) => evaluate_records(plan, ev, mode, m, &ds.records, d),
         Err(_) => {
             let sparse = sparse_text(plan, first_line, bytes);
-            row_slow(plan, mode, m, &sparse, d);
+            row_slow(plan, ev, mode, m, &sparse, d);
         }
     }
 }
 
 fn evaluate_records(
     plan: &Plan<'_, '_>,
+    ev: &Evaluator<'_, '_>,
     mode: Mode,
     mut m: Option<&mut Machine<'_>>,
     records: &[Record],
@@ -1258,7 +1346,7 @@ fn evaluate_records(
             }
             None => {
                 d.interpreted += 1;
-                let (o, diags) = plan.evaluator.evaluate(record, plan.year);
+                let (o, diags) = ev.evaluate(record, plan.year);
                 // The compiled rows before this one are marked first, in file order.
                 flush_fen(plan, d);
                 d.diags.extend(diags);

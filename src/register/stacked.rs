@@ -199,6 +199,16 @@ pub(super) fn interpret_only(
         file = picked;
         rest = Vec::new();
     }
+    // The members of each block's owners, read alongside the register.
+    let sid = checked.scope.subject_names.get(kind).copied();
+    let mut feed = match sid {
+        Some(s) => super::members::open_feed(policy, checked, s, path, &opts.also_known)?,
+        None => None,
+    };
+    let member_col = super::members::column_of(&plan.header, &key);
+    if feed.is_some() && member_col.is_none() {
+        return Err(Failure::NotStreamable("no id column for the members".into()));
+    }
     // The awards each companion gives the stacking rules, by name: its definitions so named.
     let awards: Vec<BTreeMap<String, Vec<DefId>>> =
         companions.iter().map(|c| award_defs(stacking, c)).collect();
@@ -226,22 +236,23 @@ pub(super) fn interpret_only(
     // The block is read once, and validated against the policy's schema and each companion's.
     let schemas: Vec<&Schema> =
         std::iter::once(&plan.schema).chain(companions.iter().map(|c| &c.schema)).collect();
-    let load = |first_line: u64, bytes: &[u8]| -> Vec<Result<Dataset, Diagnostics>> {
-        let mut text = plan.header.clone();
-        text.push(b'\n');
-        text.extend_from_slice(bytes);
-        let mut loaded = load_datasets(&plan.name, &text, &schemas);
-        if loaded.iter().any(Result::is_err) {
-            // Again with every row at its line, for the diagnostics.
-            let sparse = sparse_text(&plan, first_line, bytes);
-            for (result, schema) in loaded.iter_mut().zip(&schemas) {
-                if result.is_err() {
-                    *result = load_dataset(&plan.name, &sparse, schema);
+    let load =
+        |plan: &Plan<'_, '_>, first_line: u64, bytes: &[u8]| -> Vec<Result<Dataset, Diagnostics>> {
+            let mut text = plan.header.clone();
+            text.push(b'\n');
+            text.extend_from_slice(bytes);
+            let mut loaded = load_datasets(&plan.name, &text, &schemas);
+            if loaded.iter().any(Result::is_err) {
+                // Again with every row at its line, for the diagnostics.
+                let sparse = sparse_text(plan, first_line, bytes);
+                for (result, schema) in loaded.iter_mut().zip(&schemas) {
+                    if result.is_err() {
+                        *result = load_dataset(&plan.name, &sparse, schema);
+                    }
                 }
             }
-        }
-        loaded
-    };
+            loaded
+        };
     let max_line = crate::limits::sizes().line;
     // With `only`, the rows of other subjects are left out before the loader reads a block: the
     // register was read and checked whole by the pass before this one.
@@ -249,13 +260,25 @@ pub(super) fn interpret_only(
     while let Some(block) =
         blocks.next_block().map_err(|e| Failure::Data(super::read_failure(path, max_line, &e)))?
     {
+        // The members of the block's owners, all of them (read in order, even where `only`
+        // leaves their owners out).
+        if let (Some((shapes, feed)), Some(col)) = (feed.as_mut(), member_col) {
+            let keys = super::members::block_keys(&block.bytes, col);
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+            for (shape, raw) in shapes.iter().zip(feed.take(&keys)?) {
+                match super::members::groups(shape, &raw) {
+                    Ok(g) => plan.evaluator.set_members(shape.kind, g),
+                    Err(d) => own_errors.extend(d),
+                }
+            }
+        }
         let kept = match (only, key_col) {
             (Some(keys), Some(col)) => {
                 std::borrow::Cow::Owned(only_rows(&block.bytes, col, &|k| keys.contains_key(k)))
             }
             _ => std::borrow::Cow::Borrowed(block.bytes.as_slice()),
         };
-        let mut theirs = load(block.first_line, &kept);
+        let mut theirs = load(&plan, block.first_line, &kept);
         let own = if theirs.is_empty() { Err(Diagnostics::new()) } else { theirs.remove(0) };
         let own = match own {
             Ok(ds) => ds,
@@ -322,6 +345,9 @@ pub(super) fn interpret_only(
         if let Some(p) = opts.progress {
             p(summary.rows);
         }
+    }
+    if let Some((_, feed)) = feed.as_mut() {
+        feed.finish()?;
     }
     if !own_errors.is_empty() {
         return Err(Failure::Data(own_errors));
@@ -483,7 +509,9 @@ impl<'s, 'c, 'p> StackRun<'s, 'c, 'p> {
             .theirs
             .iter()
             .zip(machines.iter_mut())
-            .map(|(t, m)| block_results(&t.plan, Mode::Amounts, m.as_mut(), block))
+            .map(|(t, m)| {
+                block_results(&t.plan, &t.plan.evaluator, Mode::Amounts, m.as_mut(), block)
+            })
             .collect();
         // A companion's diagnostics are its data errors, or else its evaluation's.
         let mut diags = Diagnostics::new();

@@ -1,0 +1,201 @@
+//! Members streamed beside a register (`eval --format csv --out`): the members of each block's
+//! owners read alongside the owners, in their order. The report equals the in-memory one
+//! byte for byte; members out of their owners' order are read whole when the file is small and
+//! refused with `ZC0715` at their row when it is large; a member without an owner is still
+//! `ZC0712`; a bad member cell is reported at its line. Money figures are checked by hand.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test fails loudly on a broken expectation"
+)]
+
+mod sim_common;
+
+use std::fmt::Write as _;
+
+use sim_common::{TempDir, zhengce};
+use zhengce::cli::Status;
+
+const POLICY: &str = "tests/members/member.zc";
+
+/// Owners `E0000000…` in increasing order, each with `n % 4` contracts (amounts and kinds
+/// from its number), and the contracts' CSV text in the owners' order.
+fn register(owners: u32) -> (String, String) {
+    let mut o = String::from("企业名称\n");
+    let mut m = String::from("合同编号,企业名称,金额(元),类型\n");
+    let mut c = 0;
+    for i in 0..owners {
+        writeln!(o, "E{i:07}").unwrap();
+        for j in 0..i % 4 {
+            c += 1;
+            let kind = if (i + j) % 3 == 0 { "进口" } else { "国产" };
+            writeln!(m, "C{c:08},E{i:07},{},{kind}", 1000 + (i * 7919 + j * 104_729) % 9_000_000)
+                .unwrap();
+        }
+    }
+    (o, m)
+}
+
+fn write(dir: &TempDir, owners: &str, members: &str) -> (String, String) {
+    let p = dir.write("m.zc", &std::fs::read_to_string(POLICY).unwrap());
+    let data = dir.write("d.企业.csv", owners);
+    dir.write("d.合同.csv", members);
+    (p.display().to_string(), data.display().to_string())
+}
+
+/// The streamed report (`--out`) and the in-memory one (standard output) of the same data.
+fn both(p: &str, data: &str, dir: &TempDir) -> (String, String, String) {
+    let out = dir.path("out.csv");
+    let (status, _, err) =
+        zhengce(&["eval", p, "--data", data, "--format", "csv", "--out", out.to_str().unwrap()]);
+    assert_eq!(status, Status::Ok, "{err}");
+    let streamed = std::fs::read_to_string(&out).unwrap();
+    let (status, memory, err2) = zhengce(&["eval", p, "--data", data, "--format", "csv"]);
+    assert_eq!(status, Status::Ok, "{err2}");
+    (streamed, memory, err)
+}
+
+/// 30,000 owners (several blocks) with 45,000 contracts: the streamed report is the in-memory
+/// one byte for byte, and an owner's figures are those worked out by hand.
+#[test]
+fn streamed_members_give_the_in_memory_report() {
+    let dir = TempDir::new("members-stream");
+    let (owners, members) = register(30_000);
+    let (p, data) = write(&dir, &owners, &members);
+    let (streamed, memory, err) = both(&p, &data, &dir);
+    assert_eq!(streamed, memory);
+    assert!(!err.contains("ZC0713"), "{err}");
+    // E0000003 has three contracts (j = 0, 1, 2): amounts 1000 + (3·7919 + j·104729) mod
+    // 9,000,000 = 24,757, 129,486, 234,215; kinds by (3 + j) mod 3: 进口, 国产, 国产. Domestic
+    // sum 363,701; award 10% of each domestic one, 12,948.6 + 23,421.5 = 36,370.1 元.
+    let row = streamed.lines().find(|l| l.starts_with("E0000003,")).unwrap();
+    assert_eq!(row, "E0000003,363701,3,234215,true,36370.1,36370.1");
+    // E0000000 has none: sums 0, no maximum.
+    let row = streamed.lines().find(|l| l.starts_with("E0000000,")).unwrap();
+    assert_eq!(row, "E0000000,0,0,缺数据,false,0,0");
+}
+
+/// Members not in their owners' order, in a small file: read whole, as the in-memory path
+/// reads them, with the same report.
+#[test]
+fn small_members_out_of_order_are_read_whole() {
+    let dir = TempDir::new("members-unordered");
+    let (owners, members) = register(3_000);
+    let mut lines: Vec<&str> = members.lines().collect();
+    let header = lines.remove(0);
+    lines.reverse();
+    let reversed = format!("{header}\n{}\n", lines.join("\n"));
+    let (p, data) = write(&dir, &owners, &reversed);
+    let (streamed, memory, _) = both(&p, &data, &dir);
+    assert_eq!(streamed, memory);
+    let (_, ordered) = {
+        let d2 = TempDir::new("members-ordered");
+        let (p2, data2) = write(&d2, &owners, &members);
+        let (s, _, _) = both(&p2, &data2, &d2);
+        (p2, s)
+    };
+    assert_eq!(streamed, ordered);
+}
+
+/// A member naming an owner not in the data, in a streamed run: `ZC0712` at its cell, as in
+/// memory, and no report written.
+#[test]
+fn a_member_without_owner_in_a_streamed_run() {
+    let dir = TempDir::new("members-stream-orphan");
+    let (owners, mut members) = register(2_000);
+    members.push_str("C99999999,F0000001,5,国产\n");
+    let (p, data) = write(&dir, &owners, &members);
+    let out = dir.path("out.csv");
+    let (status, _, err) = zhengce(&[
+        "eval",
+        &p,
+        "--data",
+        &data,
+        "--format",
+        "csv",
+        "--out",
+        out.to_str().unwrap(),
+        "--lang",
+        "en",
+    ]);
+    assert_ne!(status, Status::Ok);
+    assert!(err.contains("ZC0712"), "{err}");
+    assert!(err.contains("F0000001"), "{err}");
+    assert!(!out.exists());
+}
+
+/// A bad amount in the members file of a streamed run: reported at its line and column.
+#[test]
+fn a_bad_member_cell_is_reported_at_its_line() {
+    let dir = TempDir::new("members-stream-bad");
+    let (owners, members) = register(20_000);
+    // The 25,000th contract (line 25,001 of the file, after the header) gets a bad amount.
+    let mut lines: Vec<String> = members.lines().map(str::to_string).collect();
+    let bad = &mut lines[25_000];
+    let mut cells: Vec<&str> = bad.split(',').collect();
+    cells[2] = "一百";
+    *bad = cells.join(",");
+    let text = lines.join("\n") + "\n";
+    let (p, data) = write(&dir, &owners, &text);
+    let out = dir.path("out.csv");
+    let (status, _, err) =
+        zhengce(&["eval", &p, "--data", &data, "--format", "csv", "--out", out.to_str().unwrap()]);
+    assert_ne!(status, Status::Ok);
+    assert!(err.contains("d.合同.csv:25001:"), "{err}");
+    assert!(!out.exists());
+}
+
+/// A members file over 16 MiB whose members are not in their owners' order: refused with
+/// `ZC0715` at the row, saying how to sort it; nothing written.
+#[test]
+fn large_members_out_of_order_are_refused() {
+    let dir = TempDir::new("members-large-unordered");
+    let (owners, _) = register(1_000);
+    let mut m = String::from("合同编号,企业名称,金额(元),类型\n");
+    m.push_str("C1,E0000005,100,国产\nC2,E0000001,100,国产\n");
+    // Contracts of later owners, to make the file large.
+    while m.len() <= 17 << 20 {
+        m.push_str("C3,E0000900,100,国产\n");
+    }
+    let (p, data) = write(&dir, &owners, &m);
+    let out = dir.path("out.csv");
+    let (status, _, err) = zhengce(&[
+        "eval",
+        &p,
+        "--data",
+        &data,
+        "--format",
+        "csv",
+        "--out",
+        out.to_str().unwrap(),
+        "--lang",
+        "en",
+    ]);
+    assert_ne!(status, Status::Ok);
+    assert!(err.contains("ZC0715"), "{err}");
+    assert!(err.contains("d.合同.csv:3:4"), "{err}");
+    assert!(err.contains("E0000001"), "{err}");
+    assert!(err.contains("sort"), "{err}");
+    assert!(!out.exists());
+}
+
+/// The JSON report streamed (`--format json --out`, read by the interpreter block by block)
+/// with the members of each block: the in-memory report byte for byte.
+#[test]
+fn the_streamed_json_report_reads_the_members() {
+    let dir = TempDir::new("members-stream-json");
+    let (owners, members) = register(20_000);
+    let (p, data) = write(&dir, &owners, &members);
+    let out = dir.path("out.json");
+    let (status, _, err) =
+        zhengce(&["eval", &p, "--data", &data, "--format", "json", "--out", out.to_str().unwrap()]);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert!(!err.contains("ZC0713"), "{err}");
+    let streamed = std::fs::read_to_string(&out).unwrap();
+    let (status, memory, err) = zhengce(&["eval", &p, "--data", &data, "--format", "json"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert_eq!(streamed, memory);
+    assert!(streamed.contains("\"36370.1\""), "E0000003's award");
+}
