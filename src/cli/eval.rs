@@ -645,6 +645,7 @@ fn csv_missing(
         .zip(&sums.missing)
         .filter(|(_, n)| **n > 0)
         .filter_map(|(i, n)| Some((*defs.get(*i)?, *n)))
+        .chain(layout.stack_missing(sums))
         .collect();
     (by_rule, sums.missing_rows)
 }
