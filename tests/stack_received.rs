@@ -170,6 +170,23 @@ fn the_csv_report_shows_the_amount_received_and_totals_what_is_paid() {
 }
 
 #[test]
+fn only_paid_lists_the_subjects_an_award_is_paid_under_the_stacking_rule() {
+    // 上市培育 is paid to 公司1 (18万) and 公司5 (20万) only: 公司2 received more than it, 公司3's
+    // amount received is missing, 公司4's is the lower side.
+    let (status, out, err) =
+        eval("zh", "received.zc", &["--format", "csv", "--only-paid", "专精特新上市培育"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    let ids: Vec<&str> = out.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(ids, ["公司1", "公司5", "合计"], "{out}");
+    // The stacking rule: what it pays in all, 公司2's 0 and 公司3's missing result left out.
+    let (_, out, _) =
+        eval("zh", "received.zc", &["--format", "csv", "--only-paid", "专精特新支持"]);
+    let ids: Vec<&str> = out.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(ids, ["公司1", "公司4", "公司5", "合计"], "{out}");
+    assert!(out.ends_with("合计,600000,30000,580000,,610000\n"), "{out}");
+}
+
+#[test]
 fn markdown_basis_and_explain_show_the_amount_received() {
     let (_, md, _) = eval("zh", "received.zc", &["--format", "markdown"]);
     assert!(
