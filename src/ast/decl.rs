@@ -400,12 +400,16 @@ pub struct StatusDecl {
     pub cond: Expr,
 }
 
-/// `叠加 X 就高不重复 { a, b }`.
+/// `叠加 X 就高不重复 { a, b }`, or `叠加 X 就高不重复 { a, b } 扣除 已获同一事项支持`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StackDecl {
     pub name: Ident,
     pub mode: StackMode,
     pub members: Vec<Node<Vec<Ident>>>,
+    /// `扣除 已获同一事项支持`: the subject's field (in 元) giving what it has already received
+    /// for the same matter under a document outside the workspace; the highest award then pays
+    /// only what it adds to that amount.
+    pub received: Option<Ident>,
 }
 
 /// How awards from several policies combine for one subject.

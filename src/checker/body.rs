@@ -106,6 +106,9 @@ impl Checker<'_> {
                 for m in &s.members {
                     self.award_path(m, ctx);
                 }
+                if let Some(received) = &s.received {
+                    self.stack_received(s, received, ctx);
+                }
                 typed(Ty::Unknown)
             }
             ItemKind::Budget(b) => {
@@ -606,6 +609,111 @@ impl Checker<'_> {
                 let expected = Text::new("奖励或补贴的名称", "the name of an award");
                 let found = Text::new(format!("`{}`", first.node), format!("`{}`", first.node));
                 self.push(err::type_mismatch(self.loc(path.span), &expected, &found));
+            }
+        }
+    }
+
+    /// `扣除 FIELD` after a stacking rule: only under `就高不重复` (`ZC0212`), and `FIELD` is an
+    /// amount of money among the fields of each subject kind the rule applies to (its `对于`
+    /// block's, else its own awards' kinds, else every kind): an unknown name is `ZC0201` with
+    /// the kind's fields to choose from, another kind of value `ZC0302`. One diagnostic for
+    /// the field at most.
+    fn stack_received(&mut self, s: &crate::ast::StackDecl, received: &Ident, ctx: Ctx) {
+        if s.mode == crate::ast::StackMode::Additive {
+            let rule = &s.name.node;
+            self.push(err::simple(
+                Code::LessWithAdditive,
+                self.loc(received.span),
+                Text::new(
+                    format!("叠加规则 `{rule}` 是 `累加`，不能 `扣除` 已获金额"),
+                    format!("the stacking rule `{rule}` is `additive`: it cannot deduct with `less`"),
+                ),
+                Text::new("只有就高不重复才扣除已获金额", "only an exclusive rule deducts what was received"),
+                Text::new(
+                    "`扣除` 只用于 `就高不重复`（最高的一项只发超出已获金额的部分）；文件说“在已获支持的基础上再给予”时去掉 `扣除 …`，说“就高不重复”时把 `累加` 改为 `就高不重复`",
+                    "`less` goes with `exclusive` only (the highest award pays what it adds to the amount received); where the document gives on top of what was received, remove `less …`; where it says 就高不重复, write `exclusive` instead of `additive`",
+                ),
+            ));
+        }
+        let kinds: Vec<crate::checker::scope::SubjectId> = match ctx.subject {
+            Some(k) => vec![k],
+            None => {
+                let mut own: Vec<crate::checker::scope::SubjectId> = s
+                    .members
+                    .iter()
+                    .filter_map(|m| match m.node.as_slice() {
+                        [one] => self
+                            .scope
+                            .locals
+                            .iter()
+                            .find_map(|l| l.get(&one.node).copied())
+                            .and_then(|id| self.scope.defs.get(id)?.subject),
+                        _ => None,
+                    })
+                    .collect();
+                own.sort_unstable();
+                own.dedup();
+                if own.is_empty() { (0..self.scope.subjects.len()).collect() } else { own }
+            }
+        };
+        for k in kinds {
+            let Some(info) = self.scope.subjects.get(k) else { continue };
+            let kind = info.decl.name.node.clone();
+            let field = info
+                .fields
+                .iter()
+                .copied()
+                .find(|id| self.scope.defs.get(*id).is_some_and(|d| d.name == received.node));
+            let Some(id) = field else {
+                let other = self.scope.lookup(&received.node, Some(k));
+                let d = match other {
+                    Some(_) => err::type_mismatch(
+                        self.loc(received.span),
+                        &Text::new(
+                            format!("主体 `{kind}` 的金额字段"),
+                            format!("a money field of `{kind}`"),
+                        ),
+                        &Text::new(
+                            format!("`{}`，不是字段", received.node),
+                            format!("`{}`, which is not a field", received.node),
+                        ),
+                    ),
+                    None => {
+                        let names: Vec<&str> = info
+                            .fields
+                            .iter()
+                            .filter_map(|id| self.scope.defs.get(*id).map(|d| d.name.as_str()))
+                            .collect();
+                        let close = !did_you_mean(&received.node, names.iter().copied()).is_empty();
+                        let d = err::unknown_name(self.loc(received.span), &received.node, names);
+                        if close {
+                            d
+                        } else {
+                            d.help(Text::new(
+                                format!(
+                                    "在 `主体 {kind}` 中声明这个字段（单位 元），数据中填写已获得的金额"
+                                ),
+                                format!(
+                                    "declare the field in `subject {kind}` (in 元), the data giving the amount already received"
+                                ),
+                            ))
+                        }
+                    }
+                };
+                self.push(d);
+                return;
+            };
+            self.mark_used(id);
+            let t = self.def_type(id, received.span);
+            match t.ty {
+                Ty::Unknown => {}
+                Ty::Num(d) if d == Dim::MONEY => {}
+                other => {
+                    let expected = Ty::Num(Dim::MONEY).describe(&self.scope.enums);
+                    let found = other.describe(&self.scope.enums);
+                    self.push(err::type_mismatch(self.loc(received.span), &expected, &found));
+                    return;
+                }
             }
         }
     }

@@ -609,6 +609,21 @@ fn only_paid(
                     .filter(|x| r.name(x.def) == award && report::money_award(checked, x.def))
                     .find_map(|x| crate::eval::stack::money(&x.value))
             });
+            // An award a stacking rule takes receives what the rule pays of it (nothing on the
+            // lower side of 就高不重复, only what it adds to an amount already received; unknown
+            // when that amount is missing), the least under several rules, as the totals count.
+            let taken: Vec<Option<rust_decimal::Decimal>> = stacks
+                .get(i)
+                .map(|s| s.iter().flat_map(|s| &s.members).filter(|m| m.name == award))
+                .into_iter()
+                .flatten()
+                .map(|m| m.paid)
+                .collect();
+            let own = if taken.is_empty() {
+                own
+            } else {
+                taken.into_iter().collect::<Option<Vec<_>>>().and_then(|p| p.into_iter().min())
+            };
             let stacked = stacks
                 .get(i)
                 .and_then(|s| s.iter().find(|s| s.rule == award))
@@ -645,6 +660,7 @@ fn csv_missing(
         .zip(&sums.missing)
         .filter(|(_, n)| **n > 0)
         .filter_map(|(i, n)| Some((*defs.get(*i)?, *n)))
+        .chain(layout.stack_missing(sums))
         .collect();
     (by_rule, sums.missing_rows)
 }

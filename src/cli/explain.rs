@@ -79,6 +79,9 @@ pub fn run(
         Ok(p) => p,
         Err(d) => return fail(d, Status::Usage, err),
     };
+    // The columns of the policies the stacking rules import are theirs, not unknown.
+    let kind = eval::kind_of(&policy, &data_path, args.kind.as_deref()).unwrap_or_default();
+    let others = crate::engine::imports::imported_names(&policy, &kind);
     let data = match eval::load(
         &policy,
         &checked,
@@ -86,7 +89,7 @@ pub fn run(
         args.kind.as_deref(),
         args.year,
         &args.params,
-        &std::collections::BTreeSet::new(),
+        &others,
     ) {
         Ok(d) => d,
         Err(d) => return fail(d, Status::Errors, err),
@@ -121,11 +124,47 @@ pub fn run(
         &data_path,
         &data,
         &args.params,
-        &std::collections::BTreeSet::new(),
+        &others,
     ) {
         Ok(m) => m,
         Err(d) => return fail(d, Status::Errors, err),
     };
+    // A stacking rule, or an award one takes that deducts what was already received: the
+    // rule applied to the subject, as `eval` applies it (the imported policies evaluated too).
+    let kind_name = data
+        .subject
+        .and_then(|s| checked.scope.subjects.get(s))
+        .map_or(kind.clone(), |s| s.decl.name.node.clone());
+    let is_stack = matches!(
+        checked.scope.defs.get(def).and_then(|d| d.kind()),
+        Some(crate::ast::ItemKind::Stack(_))
+    );
+    let concerned = stacking_rules(&policy, is_stack, &args.name, &kind_name);
+    let stacks = if concerned.is_empty() {
+        Vec::new()
+    } else {
+        let opts = crate::engine::evaluate::Options {
+            kind: Some(kind_name.clone()),
+            subject: Some(subject.to_string()),
+            year: args.year,
+            params: args.params.clone(),
+            working: false,
+            outside_validity: true,
+        };
+        match crate::engine::evaluate::evaluate(&policy, &checked, &data_path, &opts, false, None) {
+            Ok((outcomes, stacks, _, _)) => outcomes
+                .iter()
+                .position(|o| o.key == subject)
+                .and_then(|i| stacks.get(i))
+                .map(|s| s.iter().filter(|x| concerned.contains(&x.rule)).cloned().collect())
+                .unwrap_or_default(),
+            Err(d) => return fail(d, Status::Errors, err),
+        }
+    };
+    if is_stack {
+        emit(out, &stack_explained(&checked, def, &stacks, args.format, settings.lang));
+        return Status::Ok;
+    }
     let mut ev = Evaluator::new(&policy, &checked, data.subject, data.params);
     for m in members {
         ev.add_members(m.kind, m.groups);
@@ -164,9 +203,20 @@ pub fn run(
         &match args.format {
             ExplainFormat::Json => {
                 let text = report::explain::json(&step, &values, &checked.scope);
-                match (&share, serde_json::from_str::<serde_json::Value>(&text)) {
+                let text = match (&share, serde_json::from_str::<serde_json::Value>(&text)) {
                     (Some((p, after)), Ok(serde_json::Value::Object(mut map))) => {
                         map.insert("pool".into(), report::pools::share_json(p, after));
+                        let mut s = serde_json::to_string_pretty(&map).unwrap_or(text);
+                        s.push('\n');
+                        s
+                    }
+                    _ => text,
+                };
+                match (stacks.is_empty(), serde_json::from_str::<serde_json::Value>(&text)) {
+                    (false, Ok(serde_json::Value::Object(mut map))) => {
+                        let js =
+                            stacks.iter().map(|s| report::stack_json(s, &checked.scope)).collect();
+                        map.insert("stacking".into(), serde_json::Value::Array(js));
                         let mut s = serde_json::to_string_pretty(&map).unwrap_or(text);
                         s.push('\n');
                         s
@@ -196,6 +246,15 @@ pub fn run(
                     ));
                     text.push_str(&format!("  {}\n", report::pools::line(&p.pool, settings.lang)));
                 }
+                // What a stacking rule that deducts what was already received pays of it.
+                if !stacks.is_empty() {
+                    text.push_str(if zh { "\n叠加：\n" } else { "\nstacking:\n" });
+                    for s in &stacks {
+                        report::stack_lines(&mut text, &checked.scope, s, settings.lang);
+                        let line = report::stack_arithmetic(&checked.scope, s, settings.lang);
+                        text.push_str(&format!("    {line}\n"));
+                    }
+                }
                 if !values.is_empty() {
                     text.push_str(if zh { "\n计算过程：\n" } else { "\nworking:\n" });
                     text.push_str(&report::working::lines(
@@ -217,6 +276,85 @@ pub fn run(
         return fail(diags, Status::Errors, err);
     }
     Status::Ok
+}
+
+/// The stacking rules of `kind` that `explain NAME` shows: the rule `name` itself when it is
+/// one (`is_stack`), else those that take the award `name` and deduct what was already received
+/// (`扣除`), whose payment of it is not the award's own amount.
+fn stacking_rules(
+    policy: &crate::ast::Policy,
+    is_stack: bool,
+    name: &str,
+    kind: &str,
+) -> Vec<String> {
+    crate::eval::stack::stack_rules(policy, kind)
+        .into_iter()
+        .filter(|s| {
+            if is_stack {
+                s.name.node == name
+            } else {
+                s.received.is_some()
+                    && s.members
+                        .iter()
+                        .any(|m| matches!(m.node.as_slice(), [one] if one.node == name))
+            }
+        })
+        .map(|s| s.name.node.clone())
+        .collect()
+}
+
+/// `explain` of a stacking rule for one subject: the rule as `eval` applied it (each award's
+/// amount and what it pays, the amount already received it deducts), how it arrived at its
+/// total, and the clause it cites.
+fn stack_explained(
+    checked: &crate::checker::Checked<'_>,
+    def: crate::checker::scope::DefId,
+    stacks: &[crate::eval::stack::StackOutcome],
+    format: ExplainFormat,
+    lang: crate::diagnostics::Lang,
+) -> String {
+    let scope = &checked.scope;
+    let cite = scope.defs.get(def).and_then(|d| match d.source {
+        crate::checker::scope::DefSource::Item(i) => i.node.citations.first(),
+        crate::checker::scope::DefSource::Field(_) => None,
+    });
+    match format {
+        ExplainFormat::Json => {
+            let mut v =
+                stacks.first().map_or(serde_json::Value::Null, |s| report::stack_json(s, scope));
+            if let serde_json::Value::Object(map) = &mut v {
+                let citation = cite.map(|c| {
+                    serde_json::json!({
+                        "clause": c.node.clause.node,
+                        "quote": c.node.quote.as_ref().map(|q| q.node.clone())
+                    })
+                });
+                map.insert("citation".into(), citation.unwrap_or(serde_json::Value::Null));
+            }
+            let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        ExplainFormat::Text => {
+            let mut text = String::new();
+            for s in stacks {
+                if let Some(c) = cite {
+                    let quote = c
+                        .node
+                        .quote
+                        .as_ref()
+                        .map(|q| format!(" 「{}」", q.node))
+                        .unwrap_or_default();
+                    text.push_str(&format!("§ {}{quote}\n", c.node.clause.node));
+                }
+                report::stack_lines(&mut text, scope, s, lang);
+                let zh = lang == crate::diagnostics::Lang::Zh;
+                text.push_str(if zh { "\n计算：\n" } else { "\narithmetic:\n" });
+                text.push_str(&format!("  {}\n", report::stack_arithmetic(scope, s, lang)));
+            }
+            text
+        }
+    }
 }
 
 /// The data to explain from: `--data`, else the one sample data file beside the policy

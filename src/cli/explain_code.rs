@@ -81,7 +81,7 @@ mod tests {
         assert!(d.labels.is_empty());
         assert_eq!(d.message.en, "no diagnostic has the code `zc0210`");
         let help = d.help.unwrap();
-        assert_eq!(help.en, "did you mean `ZC0201`, `ZC0211` or `ZC0610`?");
+        assert_eq!(help.en, "did you mean `ZC0201`, `ZC0211` or `ZC0212`?");
         let far = unknown_code("hello");
         assert_eq!(far.help.unwrap().zh, "诊断代码由 `ZC` 和四位数字组成，例如 `ZC0201`");
     }

@@ -147,7 +147,7 @@ pub(super) fn write_csv(
             |c| money(value(c)),
             |c, o| out::value(o, value(c), scope),
         );
-        layout.end_row(&mut buf, &mut sums, partial, missing, std::iter::empty());
+        layout.end_row(&mut buf, &mut sums, partial, missing, &[]);
         buf.pop();
         for (j, i) in claimed.iter().enumerate() {
             buf.push(b',');

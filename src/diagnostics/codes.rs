@@ -64,6 +64,7 @@ codes! {
     UnknownSubject = "ZC0209", Error, "未知主体", "unknown subject";
     ImportNotFound = "ZC0210", Error, "引用的政策无法读取", "imported policy cannot be read";
     ImportOutsideRoot = "ZC0211", Error, "引用的政策在政策根目录之外", "imported policy outside the policy root";
+    LessWithAdditive = "ZC0212", Error, "累加的叠加规则写了扣除", "a deduction on an additive stacking rule";
     // --- types and units
     UnitMismatch = "ZC0301", Error, "单位不相容", "incompatible units";
     TypeMismatch = "ZC0302", Error, "类型不符", "type mismatch";

@@ -112,9 +112,6 @@ pub fn evaluate(
             empty.add(&ev, record, o);
         }
     }
-    for d in empty.diagnostics(policy, checked) {
-        diags.push(d);
-    }
     // Each imported policy on the same data: its awards per subject.
     let mut imported_amounts: BTreeMap<
         String,
@@ -178,9 +175,28 @@ pub fn evaluate(
             .collect::<Vec<_>>()
             .into();
     }
-    let (stacks, stack_diags) =
-        stack::apply(&stack::Stacking::new(policy, checked, &kind), &outcomes, &imported_amounts);
+    // What a stacking rule deducts (`扣除 FIELD`): the subject's field as a rule reads it.
+    let received = |o: &SubjectOutcome, field: &str| {
+        records.get(o.key.as_str()).and_then(|r| ev.field_money(r, loaded.year, field))
+    };
+    let (stacks, stack_diags) = stack::apply(
+        &stack::Stacking::new(policy, checked, &kind),
+        &outcomes,
+        &imported_amounts,
+        &received,
+    );
     diags.extend(stack_diags);
+    // A stacking rule's missing result: the amount already received it deducts, left empty.
+    for (o, s) in outcomes.iter().zip(&stacks) {
+        if s.iter().any(crate::eval::stack::StackOutcome::missing)
+            && let Some(record) = records.get(o.key.as_str())
+        {
+            empty.add_stacks(&ev, record, s);
+        }
+    }
+    for d in empty.diagnostics(policy, checked) {
+        diags.push(d);
+    }
     let rows = if basis {
         let r = Report { policy, checked, outcomes: &outcomes, stacks: &stacks };
         report::basis::rows(&r, &ev, &loaded.dataset.records)

@@ -110,6 +110,36 @@ impl EmptyFields {
         self.count(record, &roots, ev.empty_inputs(record, year, &roots));
     }
 
+    /// Counts the empty field behind each of `stacks` (subject `record`'s stacking rules, as
+    /// `ev`'s policy applies them) whose result is missing: the amount already received it
+    /// deducts (`扣除 FIELD`), read in the evaluation year.
+    pub fn add_stacks(
+        &mut self,
+        ev: &Evaluator<'_, '_>,
+        record: &Record,
+        stacks: &[super::stack::StackOutcome],
+    ) {
+        let scope = &ev.checked.scope;
+        let mut roots = Vec::new();
+        let mut inputs = Vec::new();
+        for s in stacks.iter().filter(|s| s.missing()) {
+            let Some(got) = &s.received else { continue };
+            let Some(field) = ev.lookup(&got.field) else { continue };
+            let Some(rule) = scope
+                .defs
+                .iter()
+                .position(|d| d.name == s.rule && matches!(d.kind(), Some(ItemKind::Stack(_))))
+            else {
+                continue;
+            };
+            roots.push(rule);
+            inputs.push(vec![(field, None)]);
+        }
+        if !roots.is_empty() {
+            self.count(record, &roots, inputs);
+        }
+    }
+
     /// Adds the fields counted over a later part of the subjects (in the order they come).
     pub fn merge(&mut self, other: EmptyFields) {
         for (key, e) in other.fields {

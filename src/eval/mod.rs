@@ -253,6 +253,25 @@ impl<'c, 'p> Evaluator<'c, 'p> {
         fen::fen_outcome(self.file(), &self.checked.scope, def, key, amount)
     }
 
+    /// The value in `year` of the subject's field `name` (of `record`), as a rule reads it
+    /// (the declared default for an empty cell), when it is an amount of money, in 元: what a
+    /// stacking rule deducts (`扣除 FIELD`). `None` when the data leaves it empty, or when `name`
+    /// is no field of these subjects (the checker reports that).
+    pub fn field_money(
+        &self,
+        record: &Record,
+        year: Option<u16>,
+        name: &str,
+    ) -> Option<rust_decimal::Decimal> {
+        let def = self.lookup(name)?;
+        if !matches!(self.checked.scope.defs.get(def)?.source, DefSource::Field(_)) {
+            return None;
+        }
+        let mut frame = Frame::new(record, year, false);
+        let v = self.def_at(&mut frame, def, year.unwrap_or(0)).ok()?;
+        stack::money(&v)
+    }
+
     /// Whether `def` is an award.
     fn is_award(&self, def: DefId) -> bool {
         self.checked

@@ -325,7 +325,12 @@ impl Printer<'_> {
                     StackMode::Exclusive => self.key("就高不重复", "exclusive", next),
                     StackMode::Additive => self.key("累加", "additive", next),
                 }
-                self.paths(d.name.span.end, end, &d.members);
+                let close_limit = d.received.as_ref().map_or(end, |r| r.span.start);
+                self.paths(d.name.span.end, close_limit, &d.members);
+                if let Some(r) = &d.received {
+                    self.key("扣除", "less", r.span.start);
+                    self.name(r);
+                }
             }
             ItemKind::Budget(d) => {
                 let w = match d.kind {

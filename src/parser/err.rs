@@ -421,6 +421,7 @@ fn keyword(rule: Rule) -> Option<(&'static str, &'static str)> {
         Rule::kw_stack => ("叠加", "stack"),
         Rule::kw_exclusive => ("就高不重复", "exclusive"),
         Rule::kw_additive => ("累加", "additive"),
+        Rule::kw_less => ("扣除", "less"),
         Rule::kw_budget => ("预算", "budget"),
         Rule::kw_breakdown => ("分解", "breakdown"),
         Rule::kw_matching => ("配套", "matching"),

@@ -264,6 +264,7 @@ pub(crate) fn missing_of(columns: &[Column], layout: &out::Layout, sums: &out::S
             .zip(&sums.missing)
             .filter(|(_, n)| **n > 0)
             .filter_map(|(i, n)| Some((columns.get(*i)?.def, *n)))
+            .chain(layout.stack_missing(sums))
             .collect(),
         subjects: sums.missing_rows,
         keys: (sums.notes && sums.missing_keys.len() as u64 == sums.explained_rows).then(|| {
@@ -1519,7 +1520,7 @@ fn end_row(plan: &Plan<'_, '_>, d: &mut Done, key: &str, partial: out::Total, mi
             explained: d.sums.take_row_explained(),
         });
     } else {
-        plan.layout.end_row(&mut d.csv, &mut d.sums, partial, missing, std::iter::empty());
+        plan.layout.end_row(&mut d.csv, &mut d.sums, partial, missing, &[]);
         d.sums.note_missing(key);
     }
 }
@@ -1591,7 +1592,7 @@ pub fn columns(checked: &Checked<'_>, sid: SubjectId) -> Vec<Column> {
 pub(super) fn layout_of(
     columns: &[Column],
     only: &[String],
-    stacks: &[String],
+    stacks: &[crate::eval::stack::RuleHead],
     stacked: &[DefId],
 ) -> out::Layout {
     let cols: Vec<out::LayoutColumn<'_>> = columns

@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 use crate::checker::scope::Scope;
 use crate::compile::{Cv, Ty, fixed};
 use crate::diagnostics::Lang;
+use crate::eval::stack::{RuleHead, StackOutcome};
 use crate::eval::value::V;
 use crate::report::show::show;
 
@@ -95,6 +96,16 @@ pub fn total(out: &mut Vec<u8>, t: Total) {
 /// A sum past the exact range, in a total cell.
 pub const OVER: &str = "超出范围";
 
+/// A stacking rule's total for a subject, as a total cell: 「缺数据」 when the amount already
+/// received it deducts is missing, 「超出范围」 past the exact range.
+pub fn stack_total(s: &StackOutcome) -> Total {
+    match s.total {
+        Some(t) => Total::Sum(t),
+        None if s.missing() => Total::Missing,
+        None => Total::Over,
+    }
+}
+
 /// A subject's total as it is added up, part by part.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Total {
@@ -148,6 +159,9 @@ pub struct Sums {
     /// then names the empty fields behind those rules (`ZC0950`) without evaluating anything
     /// else again.
     pub missing_keys: Vec<(String, Vec<u32>)>,
+    /// Per stacking rule (in order), the subjects whose result of it is missing (the amount
+    /// already received it deducts is empty), for `ZC0708`'s label.
+    pub stack_missing: Vec<u64>,
 }
 
 /// How many ids of subjects with a missing value [`Sums`] keeps.
@@ -211,6 +225,12 @@ impl Sums {
             *a += b;
         }
         self.missing_rows += other.missing_rows;
+        if self.stack_missing.len() < other.stack_missing.len() {
+            self.stack_missing.resize(other.stack_missing.len(), 0);
+        }
+        for (a, b) in self.stack_missing.iter_mut().zip(&other.stack_missing) {
+            *a += b;
+        }
         self.explained_rows += other.explained_rows;
         self.notes &= other.notes;
         let room = MISSING_KEYS.saturating_sub(self.missing_keys.len());
@@ -302,8 +322,14 @@ pub struct Layout {
     /// The money awards a subject's total adds directly: positions among the rules (the others
     /// are counted through their stacking rule's total).
     pub total_cols: Vec<usize>,
-    /// Whether the stacking rules' totals are written (one column each).
+    /// Whether the stacking rules' totals are written (one column each, and one more after
+    /// it for the amount already received a rule deducts).
     pub stack_cols: bool,
+    /// Per stacking rule: whether it deducts an amount already received (`扣除 FIELD`), whose
+    /// column follows its total's.
+    pub stack_received: Vec<bool>,
+    /// Per stacking rule: its definition, to label its missing results (`ZC0708`).
+    pub stack_defs: Vec<Option<crate::checker::scope::DefId>>,
     /// Whether the subject's total is written.
     pub with_total: bool,
     /// Per column after the id: whether a missing value in it is a rule whose empty fields
@@ -314,11 +340,11 @@ pub struct Layout {
 impl Layout {
     /// The layout for `columns` (the rules reported per subject, in order), `only` the rules
     /// `eval --columns` names (every rule when empty; `合计` or `total` names the subject's
-    /// total), `stacks` the names of the stacking rules and `stacked` the rules they take.
+    /// total), `stacks` the stacking rules and `stacked` the rules they take.
     pub fn new(
         columns: &[LayoutColumn<'_>],
         only: &[String],
-        stacks: &[String],
+        stacks: &[RuleHead],
         stacked: &[crate::checker::scope::DefId],
     ) -> Layout {
         let picks: Vec<usize> = if only.is_empty() {
@@ -345,11 +371,19 @@ impl Layout {
         // award, whose empty fields are its own policy's to name.
         if stack_cols {
             for s in stacks {
-                names.push(format!("叠加 {s}"));
+                names.push(format!("叠加 {}", s.name));
                 summed.push(true);
                 explained.push(false);
+                // What the rule deducts is no award: its column is not added up.
+                if let Some(field) = &s.received {
+                    names.push(format!("叠加 {} 扣除 {field}", s.name));
+                    summed.push(false);
+                    explained.push(false);
+                }
             }
         }
+        let stack_received = stacks.iter().map(|s| s.received.is_some()).collect();
+        let stack_defs = stacks.iter().map(|s| s.def).collect();
         if with_total {
             names.push(TOTAL.to_string());
             summed.push(true);
@@ -361,7 +395,27 @@ impl Layout {
             .filter(|(_, c)| c.money && !stacked.contains(&c.def))
             .map(|(i, _)| i)
             .collect();
-        Layout { picks, names, summed, total_cols, stack_cols, with_total, explained }
+        Layout {
+            picks,
+            names,
+            summed,
+            total_cols,
+            stack_cols,
+            stack_received,
+            stack_defs,
+            with_total,
+            explained,
+        }
+    }
+
+    /// The stacking rules with missing results in `sums`, each with how many subjects miss it.
+    pub fn stack_missing(&self, sums: &Sums) -> Vec<(crate::checker::scope::DefId, u64)> {
+        self.stack_defs
+            .iter()
+            .zip(&sums.stack_missing)
+            .filter(|(_, n)| **n > 0)
+            .filter_map(|(d, n)| Some(((*d)?, *n)))
+            .collect()
     }
 
     /// Whether the report has a last row: some column is added up.
@@ -404,7 +458,8 @@ impl Layout {
         (t, missing)
     }
 
-    /// Ends a row: each stacking rule's total (`stacks`, `None` past the exact range), the
+    /// Ends a row: each stacking rule's total (of `stacks`: 「缺数据」 when the amount already
+    /// received it deducts is missing, 「超出范围」 past the exact range) and that amount, the
     /// subject's total (its own awards' `partial` and the stacking totals), the line break.
     #[inline]
     pub fn end_row(
@@ -413,18 +468,35 @@ impl Layout {
         sums: &mut Sums,
         partial: Total,
         mut missing: bool,
-        stacks: impl Iterator<Item = Option<Decimal>>,
+        stacks: &[StackOutcome],
     ) {
         let mut t = partial;
         let mut col = self.picks.len();
-        for s in stacks {
-            let s = s.map_or(Total::Over, Total::Sum);
-            t = t.plus(s);
+        for (k, s) in stacks.iter().enumerate() {
+            let st = stack_total(s);
+            t = t.plus(st);
+            if st == Total::Missing && (self.stack_cols || self.with_total) {
+                if sums.stack_missing.len() <= k {
+                    sums.stack_missing.resize(k + 1, 0);
+                }
+                if let Some(n) = sums.stack_missing.get_mut(k) {
+                    *n += 1;
+                }
+            }
             if self.stack_cols {
                 out.push(b',');
-                total(out, s);
-                sums.add_total(col, s);
+                total(out, st);
+                sums.add_total(col, st);
+                missing |= st == Total::Missing;
                 col += 1;
+                if self.stack_received.get(k) == Some(&true) {
+                    out.push(b',');
+                    match s.received.as_ref().and_then(|r| r.amount) {
+                        Some(n) => amount(out, n.normalize()),
+                        None => out.extend_from_slice(MISSING.as_bytes()),
+                    }
+                    col += 1;
+                }
             }
         }
         if self.with_total {

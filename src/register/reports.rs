@@ -185,7 +185,8 @@ impl SubjectWriter for Xlsx<'_, '_> {
         o: &SubjectOutcome,
         stacks: &[StackOutcome],
     ) -> Result<(), Failure> {
-        let rows = crate::report::basis::subject_rows(&self.report, &plan.evaluator, record, o);
+        let rows =
+            crate::report::basis::subject_rows(&self.report, &plan.evaluator, record, o, stacks);
         self.writer.subject(o, stacks, &rows).map_err(|f| xlsx_failure(self.path, &f))
     }
     fn overflows(&self) -> Vec<Diagnostic> {
@@ -225,12 +226,13 @@ impl SubjectWriter for Basis<'_, '_, '_> {
         plan: &Plan<'_, '_>,
         record: &Record,
         o: &SubjectOutcome,
-        _: &[StackOutcome],
+        stacks: &[StackOutcome],
     ) -> Result<(), Failure> {
         let r = &self.report;
-        self.missing.add(&Report { outcomes: std::slice::from_ref(o), ..*r }, o);
+        let own = [stacks.to_vec()];
+        self.missing.add(&Report { outcomes: std::slice::from_ref(o), stacks: &own, ..*r }, o);
         self.text.clear();
-        for row in crate::report::basis::subject_rows(r, &plan.evaluator, record, o) {
+        for row in crate::report::basis::subject_rows(r, &plan.evaluator, record, o, stacks) {
             crate::report::basis::markdown_row(&mut self.text, &row, r, self.lang);
         }
         self.out.write_all(self.text.as_bytes()).map_err(Failure::Write)

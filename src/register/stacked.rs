@@ -113,7 +113,7 @@ pub fn write_csv_stacked(
             |i| money(value(i)),
             |i, out| out::value(out, value(i), &plan.checked.scope),
         );
-        layout.end_row(&mut row, &mut sums, partial, missing, stacks.iter().map(|s| s.total));
+        layout.end_row(&mut row, &mut sums, partial, missing, stacks);
         sums.note_missing(&o.key);
         out.write_all(&row).map_err(Failure::Write)
     })?;
@@ -135,7 +135,7 @@ pub fn write_csv_stacked(
 /// rule's total, the subject's total (its awards that no stacking rule takes, and the stacking
 /// rules' totals).
 fn stack_layout(plan: &Plan<'_, '_>, stacking: &Stacking<'_>, only: &[String]) -> out::Layout {
-    super::layout_of(&plan.columns, only, &stacking.names(), &stacking.local_defs())
+    super::layout_of(&plan.columns, only, &stacking.heads(), &stacking.local_defs())
 }
 
 /// Evaluates every subject of the register at `path` by the interpreter, under the policy and
@@ -338,8 +338,10 @@ pub(super) fn interpret_only(
                 }
             }
             let from = |alias: &str, award: &str| amounts.get(&(alias, award)).copied();
-            let stacks = stacking.subject(&o, &from, &mut stack_diags);
+            let received = |field: &str| plan.evaluator.field_money(record, plan.year, field);
+            let stacks = stacking.subject(&o, &from, &received, &mut stack_diags);
             empty.add(&plan.evaluator, record, &o);
+            empty.add_stacks(&plan.evaluator, record, &stacks);
             each(&plan, record, &o, &stacks)?;
         }
         if let Some(p) = opts.progress {
@@ -430,6 +432,11 @@ impl<'s, 'c, 'p> StackRun<'s, 'c, 'p> {
         let sid = *checked.scope.subject_names.get(kind)?;
         let key = key_name(&Schema::from_policy(policy, kind).ok()?)?;
         if !reads_only_columns(checked, sid, &stacking.local_defs()) {
+            return None;
+        }
+        // A rule deducting what was already received (`扣除 FIELD`) reads the subject's field,
+        // which the compiled form does not hand back: the interpreter applies it.
+        if !stacking.received_fields().is_empty() {
             return None;
         }
         let (_, header, _) = open(path).ok()?;
@@ -552,19 +559,15 @@ impl<'s, 'c, 'p> StackRun<'s, 'c, 'p> {
                 let m = t.plan.amount_cols.len();
                 last_amount(&t.plan, done.amounts.get(at * m..(at + 1) * m)?, defs)
             };
-            let stacks = self.stacking.subject_from(key, &local, &imported, &mut diags);
+            // A rule with `扣除` reads a field, which this path does not keep: `StackRun::new`
+            // leaves such rules to the interpreter.
+            let stacks = self.stacking.subject_from(key, &local, &imported, &|_| None, &mut diags);
             if let Some(super::RowEnd { at: end, partial, missing, explained }) =
                 d.row_ends.get(row).cloned()
             {
                 d.csv.extend_from_slice(csv.get(written..end).unwrap_or_default());
                 written = end;
-                plan.layout.end_row(
-                    &mut d.csv,
-                    &mut d.sums,
-                    partial,
-                    missing,
-                    stacks.iter().map(|s| s.total),
-                );
+                plan.layout.end_row(&mut d.csv, &mut d.sums, partial, missing, &stacks);
                 let mut explained = explained;
                 explained.extend(d.sums.take_row_explained());
                 d.sums.note_row(key, explained);

@@ -33,6 +33,9 @@ pub struct BasisRow {
     pub values: Vec<crate::eval::working::Named>,
     /// The pool that pays it: `amount` is after the pool's cut, the arithmetic says so.
     pub pool: Option<crate::eval::pool::PoolShare>,
+    /// The stacking rules that take it and deduct an amount already received (`扣除 FIELD`):
+    /// what they pay of it, the arithmetic says.
+    pub stacks: Vec<crate::eval::stack::StackOutcome>,
 }
 
 /// The rows of every award of every subject evaluated in `r`, in the report's order. `records`
@@ -43,27 +46,36 @@ pub fn rows(r: &Report<'_, '_>, ev: &Evaluator<'_, '_>, records: &[Record]) -> V
         by_key.entry(record.key.as_str()).or_insert(record);
     }
     let mut out = Vec::new();
-    for o in r.outcomes {
+    for (i, o) in r.outcomes.iter().enumerate() {
         if let Some(record) = by_key.get(o.key.as_str()) {
-            out.extend(subject_rows(r, ev, record, o));
+            let stacks = r.stacks.get(i).map(Vec::as_slice).unwrap_or_default();
+            out.extend(subject_rows(r, ev, record, o, stacks));
         }
     }
     out
 }
 
-/// The rows of the awards of one subject `o`, evaluated from `record`.
+/// The rows of the awards of one subject `o`, evaluated from `record`, whose stacking rules
+/// are `stacks`.
 pub fn subject_rows(
     r: &Report<'_, '_>,
     ev: &Evaluator<'_, '_>,
     record: &Record,
     o: &SubjectOutcome,
+    stacks: &[crate::eval::stack::StackOutcome],
 ) -> Vec<BasisRow> {
     let mut out = Vec::new();
     for rule in &o.rules {
         if r.kind(rule.def).2 != "award" {
             continue;
         }
-        let prefix = format!("{}.", r.name(rule.def));
+        let name = r.name(rule.def);
+        let deducting = stacks
+            .iter()
+            .filter(|s| s.received.is_some() && s.members.iter().any(|m| m.name == name))
+            .cloned()
+            .collect();
+        let prefix = format!("{name}.");
         out.push(BasisRow {
             subject: o.key.clone(),
             amount: rule.value.clone(),
@@ -73,6 +85,7 @@ pub fn subject_rows(
                 crate::eval::outcome::Detail::Award(a) => a.pool.clone(),
                 _ => None,
             },
+            stacks: deducting,
         });
     }
     out
@@ -105,6 +118,39 @@ pub(super) fn arithmetic_text(row: &BasisRow, r: &Report<'_, '_>, lang: Lang, se
         steps.push(match lang {
             Lang::Zh => format!("{}，核减后 {after} 元", super::pools::share(p, lang)),
             Lang::En => format!("{}, after the cut {after} 元", super::pools::share(p, lang)),
+        });
+    }
+    // Under 就高不重复 against what was already received: what the rule pays of it.
+    for s in &row.stacks {
+        let Some(got) = &s.received else { continue };
+        let Some(m) = s.members.iter().find(|m| m.name == row.step.name) else { continue };
+        let yuan = |a: Option<rust_decimal::Decimal>| match a {
+            Some(n) => format!("{} 元", grouped(n)),
+            None => show(&V::Missing, &r.checked.scope, lang),
+        };
+        let (received, paid) = (yuan(got.amount), yuan(m.paid));
+        // The highest is the first of the largest amounts, as the rule takes it.
+        let top = s.members.iter().map(|x| x.amount.unwrap_or_default()).max().unwrap_or_default();
+        let highest = s.members.iter().find(|x| x.amount.unwrap_or_default() == top);
+        if highest.is_none_or(|h| h.name != m.name) {
+            steps.push(match lang {
+                Lang::Zh => format!("叠加 {} 就高不重复，另有一项更高，实发 {paid}", s.rule),
+                Lang::En => format!(
+                    "stacking rule {} (the highest only): another award is higher, paid {paid}",
+                    s.rule
+                ),
+            });
+            continue;
+        }
+        steps.push(match lang {
+            Lang::Zh => format!(
+                "叠加 {} 就高不重复，扣除已获 {} {received}，实发 {paid}",
+                s.rule, got.field
+            ),
+            Lang::En => format!(
+                "stacking rule {} (the highest only), less {} received {received}: paid {paid}",
+                s.rule, got.field
+            ),
         });
     }
     steps.join(sep)

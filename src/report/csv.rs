@@ -57,7 +57,7 @@ pub(crate) fn render_counted(r: &Report<'_, '_>, only: &[String]) -> (Vec<u8>, S
             |c, out| out::value(out, value(c), &r.checked.scope),
         );
         let stacks = r.stacks.get(i).map(Vec::as_slice).unwrap_or_default();
-        layout.end_row(&mut w, &mut sums, partial, missing, stacks.iter().map(|s| s.total));
+        layout.end_row(&mut w, &mut sums, partial, missing, stacks);
         if !named.is_empty() {
             let mut row = w.split_off(start);
             append(
@@ -151,8 +151,8 @@ pub(crate) fn layout(r: &Report<'_, '_>, only: &[String]) -> Layout {
             explained: crate::eval::empty::names_empty_fields(&r.checked.scope, *d),
         })
         .collect();
-    let (names, stacked) = r.stack_rules();
-    Layout::new(&cols, only, &names, &stacked)
+    let (_, stacked) = r.stack_rules();
+    Layout::new(&cols, only, &r.stack_heads(), &stacked)
 }
 
 /// The awards of the report a pool pays, among the columns written: their claims are written

@@ -206,22 +206,7 @@ fn subject_json(r: &Report<'_, '_>, o: &SubjectOutcome, stacks: &[StackOutcome])
         .filter(|rule| r.per_subject(rule.def))
         .map(|rule| rule_json(r, rule))
         .collect();
-    let stacking: Vec<J> = stacks
-        .iter()
-        .map(|s| {
-            let money = |d: rust_decimal::Decimal| jv(&crate::eval::value::V::Num(d, Dim::MONEY), scope);
-            let members: Vec<J> = s
-                .members
-                .iter()
-                .map(|m| json!({ "award": m.name, "amount": m.amount.map(money), "paid": money(m.paid) }))
-                .collect();
-            let mode = match s.mode {
-                crate::ast::StackMode::Exclusive => "exclusive",
-                crate::ast::StackMode::Additive => "additive",
-            };
-            json!({ "rule": s.rule, "mode": mode, "total": s.total.map(money), "members": members })
-        })
-        .collect();
+    let stacking: Vec<J> = stacks.iter().map(|s| stack_json(s, scope)).collect();
     let mut subject = json!({ "id": o.key, "year": o.year, "rules": rules, "stacking": stacking });
     // Evaluated outside the validity period as asked (`--outside-validity`): marked, only then.
     if crate::engine::validity::is_outside(r.policy, o.year)
@@ -240,6 +225,32 @@ fn subject_json(r: &Report<'_, '_>, o: &SubjectOutcome, stacks: &[StackOutcome])
 }
 
 /// One named value of the working: `{ "name", "value", "unit", "clause", "margin" }`.
+/// A stacking rule applied to one subject: `{ "rule", "mode", "total", "members",
+/// "received" }` (docs/json.md).
+pub(crate) fn stack_json(s: &StackOutcome, scope: &crate::checker::scope::Scope<'_>) -> J {
+    let money = |d: rust_decimal::Decimal| jv(&crate::eval::value::V::Num(d, Dim::MONEY), scope);
+    let members: Vec<J> = s
+        .members
+        .iter()
+        .map(|m| json!({ "award": m.name, "amount": m.amount.map(money), "paid": m.paid.map(money) }))
+        .collect();
+    let mode = match s.mode {
+        crate::ast::StackMode::Exclusive => "exclusive",
+        crate::ast::StackMode::Additive => "additive",
+    };
+    // `扣除 FIELD`: the amount already received, deducted from the highest (`null` when the
+    // data leaves it empty: the total is then missing too).
+    let received =
+        s.received.as_ref().map(|g| json!({ "field": g.field, "amount": g.amount.map(money) }));
+    json!({
+        "rule": s.rule,
+        "mode": mode,
+        "total": s.total.map(money),
+        "members": members,
+        "received": received
+    })
+}
+
 pub(crate) fn named_value(
     v: &crate::eval::working::Named,
     scope: &crate::checker::scope::Scope<'_>,

@@ -98,7 +98,7 @@ impl<'w, 'a, 'p> Writer<'w, 'a, 'p> {
             self.begun = Some((cols, grand));
         }
         let Some((cols, grand)) = &mut self.begun else { return Ok(()) };
-        let names = one.undetermined_of(&cols.awards, o);
+        let names = one.undetermined_of(&cols.awards, o, &stacks[0]);
         if !names.is_empty() {
             self.undetermined.0 += 1;
             if self.undetermined.1.len() < super::UNDETERMINED_SHOWN {
@@ -240,17 +240,26 @@ fn section(
         );
     }
     for s in r.stacks.get(i).map(Vec::as_slice).unwrap_or_default() {
-        let members: Vec<String> = s
+        let mut members: Vec<String> = s
             .members
             .iter()
-            .map(|m| format!("{} {}", m.name, money_text(r, Some(m.paid), lang)))
+            .map(|m| format!("{} {}", m.name, money_text(r, m.paid, lang)))
             .collect();
+        // What was already received for the same matter, deducted from the highest.
+        if let Some(got) = &s.received {
+            let less = if zh { "扣除已获" } else { "less received" };
+            members.push(format!("{less} {} {}", got.field, money_text(r, got.amount, lang)));
+        }
+        let total = match s.total {
+            None if !s.missing() => overflow(lang),
+            t => money_text(r, t, lang),
+        };
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} |",
             cell(&s.rule),
             if zh { "叠加" } else { "stack" },
-            cell(&money_text(r, s.total, lang)),
+            cell(&total),
             cell(&members.join(if zh { "，" } else { ", " }))
         );
     }
@@ -348,7 +357,8 @@ fn summary_row(out: &mut String, r: &Report<'_, '_>, cols: &Columns, i: usize, l
         });
     }
     for s in r.stacks.get(i).map(Vec::as_slice).unwrap_or_default() {
-        row.push(s.total.map_or_else(|| overflow(lang), grouped));
+        let none = || if s.missing() { missing(lang) } else { overflow(lang) };
+        row.push(s.total.map_or_else(none, grouped));
     }
     row.push(cols.parts.total(r, i).map_or_else(|| missing(lang), grouped));
     let _ = writeln!(out, "| {} |", row.join(" | "));

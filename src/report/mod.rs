@@ -29,12 +29,14 @@ use crate::units::Dim;
 
 pub use csv::render as csv;
 pub(crate) use csv::{claimed_name, layout as csv_layout, render_counted as csv_counted};
+pub(crate) use json::stack_json;
 pub use json::{
     Writer as JsonWriter, render as json, render_lines as jsonl, write as write_json,
     write_line as write_json_line,
 };
 pub use markdown::{Writer as MarkdownWriter, render as markdown};
 pub use text::render as text;
+pub(crate) use text::{stack_arithmetic, stack_lines};
 pub use xlsx::render as xlsx;
 
 /// A policy's outcomes over a set of subjects, ready to render.
@@ -225,41 +227,99 @@ impl Report<'_, '_> {
         (names, taken)
     }
 
-    /// The missing results of the report: per rule shown for each subject, the subjects
-    /// without its value, and the subjects with any missing value.
+    /// The stacking rules applied to the subjects as the tabular reports lay them out (the
+    /// first subject's): name, definition and the field each deducts.
+    pub fn stack_heads(&self) -> Vec<crate::eval::stack::RuleHead> {
+        let Some(first) = self.stacks.first() else { return Vec::new() };
+        first
+            .iter()
+            .map(|s| crate::eval::stack::RuleHead {
+                name: s.rule.clone(),
+                def: self.stack_def(&s.rule),
+                received: s.received.as_ref().map(|r| r.field.clone()),
+            })
+            .collect()
+    }
+
+    /// The definition of the stacking rule named `rule`.
+    fn stack_def(&self, rule: &str) -> Option<DefId> {
+        self.checked
+            .scope
+            .defs
+            .iter()
+            .position(|d| d.name == rule && matches!(d.kind(), Some(ItemKind::Stack(_))))
+    }
+
+    /// The missing results of the report: per rule shown for each subject (and per stacking
+    /// rule whose result is missing), the subjects without its value, and the subjects with
+    /// any missing value.
     pub fn missing(&self) -> (Vec<(DefId, u64)>, u64) {
         let cols = self.subject_columns();
         let mut by_rule: Vec<(DefId, u64)> = cols.iter().map(|d| (*d, 0)).collect();
+        let mut by_stack: Vec<(DefId, u64)> = Vec::new();
         let mut subjects = 0;
-        for o in self.outcomes {
-            subjects += u64::from(count_missing(&mut by_rule, o));
+        for (i, o) in self.outcomes.iter().enumerate() {
+            let stacks = self.stacks.get(i).map(Vec::as_slice).unwrap_or_default();
+            let rules = count_missing(&mut by_rule, o);
+            let stacked = self.count_stack_missing(&mut by_stack, stacks);
+            subjects += u64::from(rules || stacked);
         }
         by_rule.retain(|(_, n)| *n > 0);
+        by_rule.extend(by_stack);
         (by_rule, subjects)
     }
 
+    /// Counts, per stacking rule of `stacks` (one subject's) whose result is missing, the
+    /// subject in `by_stack` under the rule's definition; whether any is.
+    fn count_stack_missing(
+        &self,
+        by_stack: &mut Vec<(DefId, u64)>,
+        stacks: &[StackOutcome],
+    ) -> bool {
+        let mut any = false;
+        for s in stacks.iter().filter(|s| s.missing()) {
+            any = true;
+            let Some(def) = self.stack_def(&s.rule) else { continue };
+            match by_stack.iter_mut().find(|(d, _)| *d == def) {
+                Some((_, n)) => *n += 1,
+                None => by_stack.push((def, 1)),
+            }
+        }
+        any
+    }
+
     /// The subjects with a money award that cannot be worked out (「缺数据」), each with those
-    /// awards' names, in the report's order.
+    /// awards' names (and those of its stacking rules whose result is missing), in the
+    /// report's order.
     pub fn undetermined_awards(&self) -> Vec<(&str, Vec<&str>)> {
         let awards: Vec<DefId> =
             self.subject_columns().into_iter().filter(|d| self.money_award(*d)).collect();
         self.outcomes
             .iter()
-            .filter_map(|o| {
-                let names = self.undetermined_of(&awards, o);
+            .enumerate()
+            .filter_map(|(i, o)| {
+                let stacks = self.stacks.get(i).map(Vec::as_slice).unwrap_or_default();
+                let names = self.undetermined_of(&awards, o, stacks);
                 (!names.is_empty()).then_some((o.key.as_str(), names))
             })
             .collect()
     }
 
-    /// The names of those of `awards` (money awards) that subject `o` has as 「缺数据」.
-    pub(crate) fn undetermined_of(&self, awards: &[DefId], o: &SubjectOutcome) -> Vec<&str> {
+    /// The names of those of `awards` (money awards) that subject `o` has as 「缺数据」, then
+    /// of its stacking rules (`stacks`) whose result is missing.
+    pub(crate) fn undetermined_of<'s>(
+        &'s self,
+        awards: &[DefId],
+        o: &SubjectOutcome,
+        stacks: &'s [StackOutcome],
+    ) -> Vec<&'s str> {
         awards
             .iter()
             .filter(|d| {
                 o.rules.iter().find(|x| x.def == **d).is_some_and(|x| x.value == V::Missing)
             })
             .map(|d| self.name(*d))
+            .chain(stacks.iter().filter(|s| s.missing()).map(|s| s.rule.as_str()))
             .collect()
     }
 
@@ -431,6 +491,11 @@ impl Grand {
     /// Adds subject `i` of `r`: its stacking rules' totals and its total (`parts`).
     pub(crate) fn add(&mut self, r: &Report<'_, '_>, parts: &TotalParts, i: usize) {
         for (k, s) in r.stacks.get(i).map(Vec::as_slice).unwrap_or_default().iter().enumerate() {
+            // A missing result is left out of the total, which the count of subjects missing
+            // data says is incomplete; `None` there is past the exact range.
+            if s.missing() {
+                continue;
+            }
             if let Some(slot) = self.stacks.get_mut(k) {
                 slot.1 = match (slot.1, s.total) {
                     (Some(a), Some(b)) => a.checked_add(b),
@@ -456,23 +521,36 @@ impl Grand {
 #[derive(Default)]
 pub struct MissingCount {
     by_rule: Option<Vec<(DefId, u64)>>,
+    /// The stacking rules whose result is missing, as they are met.
+    by_stack: Vec<(DefId, u64)>,
     subjects: u64,
 }
 
 impl MissingCount {
-    /// Counts subject `o`, the one subject of `one`; whether it misses any value.
+    /// Counts subject `o`, the one subject of `one` (with its stacking rules); whether it
+    /// misses any value.
     pub fn add(&mut self, one: &Report<'_, '_>, o: &SubjectOutcome) -> bool {
         let by_rule = self
             .by_rule
             .get_or_insert_with(|| one.subject_columns().into_iter().map(|d| (d, 0)).collect());
-        let any = count_missing(by_rule, o);
+        let rules = count_missing(by_rule, o);
+        let stacks = one.stacks.first().map(Vec::as_slice).unwrap_or_default();
+        let stacked = one.count_stack_missing(&mut self.by_stack, stacks);
+        let any = rules || stacked;
         self.subjects += u64::from(any);
         any
     }
 
     /// The rules with missing values and their counts, and the subjects missing any.
     pub fn result(&self) -> (Vec<(DefId, u64)>, u64) {
-        let by_rule = self.by_rule.iter().flatten().copied().filter(|(_, n)| *n > 0).collect();
+        let by_rule = self
+            .by_rule
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|(_, n)| *n > 0)
+            .chain(self.by_stack.iter().copied())
+            .collect();
         (by_rule, self.subjects)
     }
 }
@@ -528,7 +606,9 @@ impl Totals {
                 .iter()
                 .flat_map(|s| &s.members)
                 .filter(|m| m.name == name)
-                .map(|m| m.paid)
+                // Unknown (the amount already received is missing): left out of the total,
+                // which the count of subjects missing data says is incomplete.
+                .map(|m| m.paid.unwrap_or(Decimal::ZERO))
                 .peekable();
             let amount = if taken.peek().is_some() {
                 // Under two stacking rules, the award is paid at most once: the smaller.

@@ -357,7 +357,16 @@ fn score(out: &mut String, r: &Report<'_, '_>, parts: &[PartResult], depth: usiz
 
 /// A stacking rule applied to one subject.
 fn stack(out: &mut String, r: &Report<'_, '_>, s: &StackOutcome, lang: Lang) {
-    let scope = &r.checked.scope;
+    stack_lines(out, &r.checked.scope, s, lang);
+}
+
+/// A stacking rule applied to one subject, as the text report writes it (two spaces in).
+pub(crate) fn stack_lines(
+    out: &mut String,
+    scope: &crate::checker::scope::Scope<'_>,
+    s: &StackOutcome,
+    lang: Lang,
+) {
     let money = |d: rust_decimal::Decimal| show(&V::Num(d, Dim::MONEY), scope, lang);
     let mode = match (s.mode, lang) {
         (StackMode::Exclusive, Lang::Zh) => "就高不重复",
@@ -365,12 +374,71 @@ fn stack(out: &mut String, r: &Report<'_, '_>, s: &StackOutcome, lang: Lang) {
         (StackMode::Additive, Lang::Zh) => "累加",
         (StackMode::Additive, Lang::En) => "all together",
     };
-    // A total beyond the exact range is missing (and reported as ZC0702).
-    let total = s.total.map_or_else(|| show(&V::Missing, scope, lang), money);
+    // A total beyond the exact range is missing (and reported as ZC0702), as is one whose
+    // amount already received is.
+    let missing = || show(&V::Missing, scope, lang);
+    let total = s.total.map_or_else(missing, money);
     let _ = writeln!(out, "  {} {}（{mode}）: {total}", w(lang, "叠加", "stack"), s.rule);
     for m in &s.members {
         let own =
             m.amount.map_or_else(|| w(lang, "（未评估）", "(not evaluated)").to_string(), money);
-        let _ = writeln!(out, "    {}: {own} → {}", m.name, money(m.paid));
+        let _ = writeln!(out, "    {}: {own} → {}", m.name, m.paid.map_or_else(missing, money));
+    }
+    // What was already received for the same matter, deducted from the highest.
+    if let Some(got) = &s.received {
+        let amount = got.amount.map_or_else(missing, money);
+        let _ =
+            writeln!(out, "    {} {}: {amount}", w(lang, "扣除已获", "less received"), got.field);
+    }
+}
+
+/// How a stacking rule arrived at its total for one subject, in one line: the highest and what
+/// was already received (就高不重复), or the sum (累加).
+pub(crate) fn stack_arithmetic(
+    scope: &crate::checker::scope::Scope<'_>,
+    s: &StackOutcome,
+    lang: Lang,
+) -> String {
+    let money = |d: Decimal| show(&V::Num(d, Dim::MONEY), scope, lang);
+    let zh = lang == Lang::Zh;
+    let total = s.total.map_or_else(|| show(&V::Missing, scope, lang), money);
+    if s.mode == StackMode::Additive {
+        let parts: Vec<String> =
+            s.members.iter().map(|m| money(m.paid.unwrap_or_default())).collect();
+        return format!("{} = {total}", parts.join(" + "));
+    }
+    // The highest is the first of the largest amounts, as the rule takes it.
+    let top = s.members.iter().map(|m| m.amount.unwrap_or_default()).max().unwrap_or_default();
+    let Some(h) = s.members.iter().find(|m| m.amount.unwrap_or_default() == top) else {
+        return total;
+    };
+    let high = money(h.amount.unwrap_or_default());
+    match &s.received {
+        None if zh => format!("只发最高的一项 `{}` {high}", h.name),
+        None => format!("only the highest, `{}`, is paid: {high}", h.name),
+        Some(got) => match got.amount {
+            Some(r) if zh => format!(
+                "最高的一项 `{}` {high}，扣除已获 `{}` {}，实发 {total}{}",
+                h.name,
+                got.field,
+                money(r),
+                if r >= top { "（已获不少于最高的一项）" } else { "" }
+            ),
+            Some(r) => format!(
+                "the highest, `{}`, {high}, less `{}` already received {}: paid {total}{}",
+                h.name,
+                got.field,
+                money(r),
+                if r >= top { " (what was received is no less than the highest)" } else { "" }
+            ),
+            None if zh => format!(
+                "最高的一项 `{}` {high}，已获金额 `{}` 缺数据：实发金额无法确定",
+                h.name, got.field
+            ),
+            None => format!(
+                "the highest, `{}`, {high}; the amount already received, `{}`, is missing: what is paid cannot be worked out",
+                h.name, got.field
+            ),
+        },
     }
 }

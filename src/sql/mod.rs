@@ -77,6 +77,20 @@ pub fn to_sql(
     let main = Part::lower(dialect, &prog, &schema, yearly, "")
         .map_err(|rs| refused(policy, checked, sid, &prog, rs))?;
     let stacking = Stacking::new(policy, checked, kind);
+    // A rule deducting an amount already received (`扣除 FIELD`) reads a field beside the
+    // awards, which the query's stacking columns do not: refused rather than combined
+    // otherwise than `eval` combines it.
+    if let Some(h) = stacking.heads().into_iter().find(|h| h.received.is_some()) {
+        let why = crate::compile::NotCompiled {
+            rule: None,
+            message: format!(
+                "the stacking rule `{}` deducts `{}` (an amount already received), which the SQL output does not apply",
+                h.name,
+                h.received.unwrap_or_default()
+            ),
+        };
+        return Err(Diagnostics::from(vec![err::not_compiled(policy, checked, sid, kind, &why)]));
+    }
     // The imported policies the stacking rules take awards from, each compiled for its kind.
     let mut compiled = Vec::new();
     for imp in imports {

@@ -420,8 +420,10 @@ impl<'a> Gen<'a> {
                 let how = self.one(&["累加", "就高不重复"]);
                 let a = self.awards.clone();
                 let (x, y) = (a.get(a.len() - 2).cloned(), a.last().cloned());
+                // 就高不重复 against what was already received: every kind has `费用` in 元.
+                let less = if how == "就高不重复" { " 扣除 费用" } else { "" };
                 self.w(&format!(
-                    "叠加 叠{i} {how} {{ {}, {} }}\n  ",
+                    "叠加 叠{i} {how} {{ {}, {} }}{less}\n  ",
                     x.unwrap_or_default(),
                     y.unwrap_or_default()
                 ));

@@ -196,7 +196,11 @@ impl Lower {
                 };
                 let members =
                     dc.eat_all(Rule::path).into_iter().map(|p| self.path(p)).collect::<R<_>>()?;
-                ItemKind::Stack(StackDecl { name, mode, members })
+                let received = match dc.eat(Rule::kw_less) {
+                    Some(_) => Some(self.ident(dc.expect(Rule::ident)?)?),
+                    None => None,
+                };
+                ItemKind::Stack(StackDecl { name, mode, members, received })
             }
             Rule::budget_decl => {
                 let mut dc = Cursor::new(d, "budget");
