@@ -200,3 +200,42 @@ fn the_streamed_json_report_reads_the_members() {
     assert_eq!(streamed, memory);
     assert!(streamed.contains("\"36370.1\""), "E0000003's award");
 }
+
+/// `gen` writes a kind's members beside its CSV register, grouped by owner in the register's
+/// order (0 to 2×`--members` each); the streamed report of what it wrote is the in-memory one;
+/// without a CSV `--out` it refuses (ZC0904), since the members need a file beside it.
+#[test]
+fn gen_writes_the_members_beside_the_register() {
+    let dir = TempDir::new("members-gen");
+    let p = dir.write("m.zc", &std::fs::read_to_string(POLICY).unwrap());
+    let p = p.to_str().unwrap();
+    let data = dir.path("g.企业.csv");
+    let (status, _, err) = zhengce(&[
+        "gen",
+        p,
+        "--kind",
+        "企业",
+        "--rows",
+        "4000",
+        "--members",
+        "2",
+        "--out",
+        data.to_str().unwrap(),
+    ]);
+    assert_eq!(status, Status::Ok, "{err}");
+    let owners = std::fs::read_to_string(&data).unwrap();
+    let members = std::fs::read_to_string(dir.path("g.合同.csv")).unwrap();
+    let ids: Vec<&str> = owners.lines().skip(1).collect();
+    assert_eq!(ids.len(), 4000);
+    let links: Vec<&str> = members.lines().skip(1).map(|l| l.split(',').nth(1).unwrap()).collect();
+    // About two per owner: between one and three on average.
+    assert!(links.len() > 4000 && links.len() < 12_000, "{}", links.len());
+    // Grouped in the owners' order: the links never go back.
+    let place = |id: &str| ids.iter().position(|x| *x == id).unwrap();
+    assert!(links.windows(2).all(|w| place(w[0]) <= place(w[1])));
+    let (streamed, memory, _) = both(p, data.to_str().unwrap(), &dir);
+    assert_eq!(streamed, memory);
+    let (status, _, err) = zhengce(&["gen", p, "--kind", "企业", "--rows", "5"]);
+    assert_eq!(status, Status::Usage);
+    assert!(err.contains("ZC0904"), "{err}");
+}

@@ -223,6 +223,11 @@ pub struct GenArgs {
     /// The register to write, `.csv`, `.xlsx` or `.parquet` (an extension naming another format is refused) [default: CSV to standard output] (输出文件)
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// For a kind with member kinds (`主体 合同 属于 企业`): the average number of members of
+    /// each kind per subject, written beside the CSV register as `NAME.合同.csv`, grouped by
+    /// owner in the register's order (每个主体的平均成员数)
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub members: u64,
 }
 
 /// Arguments of `zhengce fmt`.

@@ -103,6 +103,21 @@ pub fn run(
         return fail(d, Status::Usage, err);
     }
     let inputs = std::slice::from_ref(&args.policy);
+    // The member kinds of the kind: written beside a CSV register, grouped by owner.
+    let members = match member_plans(&policy, &schema, &years, args) {
+        Ok(m) => m,
+        Err(d) => return fail(d, Status::Usage, err),
+    };
+    if !members.is_empty() {
+        return match &args.out {
+            Some(path) => match write_with_members(&plan, &members, args, path, inputs) {
+                Ok(()) => Status::Ok,
+                Err(d) => fail(vec![*d].into(), Status::Usage, err),
+            },
+            // `member_plans` refuses a kind with members without a CSV `--out`.
+            None => Status::Usage,
+        };
+    }
     let written = match (&args.out, xlsx) {
         (Some(path), true) => xlsx_book(&plan, args.rows)
             .map_err(|e| Box::new(cannot_write(Some(path), &e)))
@@ -308,4 +323,133 @@ fn xlsx_book(plan: &Plan, rows: u64) -> Result<Vec<u8>, String> {
         }
     }
     book.save_to_buffer().map_err(|e| e.to_string())
+}
+
+/// A member kind's generator: its plan, the column of its link to the owner, and its name.
+struct MemberPlan {
+    name: String,
+    plan: Plan,
+    link: usize,
+}
+
+/// The generators of the member kinds of `schema`'s kind; for such a kind the register must be
+/// a CSV file (`--out NAME.企业.csv`), beside which the members are written.
+fn member_plans(
+    policy: &crate::ast::Policy,
+    schema: &Schema,
+    years: &[u16],
+    args: &GenArgs,
+) -> Result<Vec<MemberPlan>, Diagnostics> {
+    let (checked, _) = crate::checker::check(policy);
+    let scope = &checked.scope;
+    let Some(&owner) = scope.subject_names.get(&schema.subject) else { return Ok(Vec::new()) };
+    let mut out = Vec::new();
+    for (i, kind) in scope.member_kinds(owner).into_iter().enumerate() {
+        let Some(info) = scope.subjects.get(kind) else { continue };
+        let name = info.decl.name.node.clone();
+        let Some((_, link)) = &info.decl.owner else { continue };
+        let member = Schema::from_policy(policy, &name)?;
+        let seed = args.seed.wrapping_add(0x9E37_79B9_7F4A_7C15_u64.wrapping_mul(i as u64 + 1));
+        let plan = Plan::new(&member, years, seed)
+            .named_texts(&policy.file.text)
+            .rows(args.rows.saturating_mul(args.members.saturating_mul(2).max(1)));
+        let Some(col) = plan
+            .headers()
+            .iter()
+            .position(|h| crate::data::header::parse_header(h).name == link.node)
+        else {
+            continue;
+        };
+        out.push(MemberPlan { name, plan, link: col });
+    }
+    let csv = args.out.as_deref().is_some_and(|p| {
+        p.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+    });
+    if !out.is_empty() && !csv {
+        let kinds: Vec<&str> = out.iter().map(|m| m.name.as_str()).collect();
+        return Err(eval::bad_options(
+            "--out",
+            Text::new(
+                format!(
+                    "`{}` 有成员主体（{}）：成员写在 CSV 登记簿旁，须用 `--out 名称.{}.csv`",
+                    schema.subject,
+                    kinds.join("、"),
+                    schema.subject
+                ),
+                format!(
+                    "`{}` has member kinds ({}): they are written beside a CSV register, so give `--out NAME.{}.csv`",
+                    schema.subject,
+                    kinds.join(", "),
+                    schema.subject
+                ),
+            ),
+            Text::new(
+                format!("例如 `--out 登记簿.{}.csv`", schema.subject),
+                format!("e.g. `--out register.{}.csv`", schema.subject),
+            ),
+        ));
+    }
+    Ok(out)
+}
+
+/// Writes the register and, beside it, each member kind's file (`NAME.合同.csv`): each owner
+/// `0..=2×--members` members (the average `--members`), grouped by owner in the register's
+/// order, each member's link the owner's id.
+fn write_with_members(
+    plan: &Plan,
+    members: &[MemberPlan],
+    args: &GenArgs,
+    path: &Path,
+    inputs: &[std::path::PathBuf],
+) -> Result<(), Box<crate::diagnostics::Diagnostic>> {
+    let owner = plan.schema_name();
+    let key = plan.key_column();
+    let mut files = Vec::new();
+    for m in members {
+        let beside = crate::engine::members::members_path(path, owner, &m.name);
+        let file = AtomicFile::create(&beside, inputs)?;
+        files.push((beside, std::io::BufWriter::with_capacity(1 << 16, file)));
+    }
+    let mut own = AtomicFile::create(path, inputs)?;
+    let failed = |p: &Path, e: std::io::Error| Box::new(cannot_write(Some(p), &e.to_string()));
+    let line = |cells: &[String]| {
+        let mut l = cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",");
+        l.push('\n');
+        l
+    };
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, &mut own);
+        let headers: Vec<String> = plan.headers().into_iter().map(str::to_string).collect();
+        w.write_all(line(&headers).as_bytes()).map_err(|e| failed(path, e))?;
+        for ((p, f), m) in files.iter_mut().zip(members) {
+            let headers: Vec<String> = m.plan.headers().into_iter().map(str::to_string).collect();
+            f.write_all(line(&headers).as_bytes()).map_err(|e| failed(p, e))?;
+        }
+        let mut next = vec![0u64; members.len()];
+        for n in 0..args.rows {
+            let cells: Vec<String> = plan.row(n).iter().map(Cell::csv_text).collect();
+            w.write_all(line(&cells).as_bytes()).map_err(|e| failed(path, e))?;
+            let id = key.and_then(|k| cells.get(k)).cloned().unwrap_or_default();
+            for (((p, f), m), at) in files.iter_mut().zip(members).zip(&mut next) {
+                let mut rng = crate::synth::rng::Rng::for_row(args.seed ^ 0x5EED, n);
+                let count = rng.below(args.members.saturating_mul(2).saturating_add(1));
+                for _ in 0..count {
+                    let mut cells: Vec<String> =
+                        m.plan.row(*at).iter().map(Cell::csv_text).collect();
+                    if let Some(c) = cells.get_mut(m.link) {
+                        c.clone_from(&id);
+                    }
+                    f.write_all(line(&cells).as_bytes()).map_err(|e| failed(p, e))?;
+                    *at += 1;
+                }
+            }
+        }
+        w.flush().map_err(|e| failed(path, e))?;
+    }
+    own.commit()?;
+    for (p, f) in files {
+        let file = f.into_inner().map_err(|e| failed(&p, e.into_error()))?;
+        file.commit()?;
+    }
+    Ok(())
 }

@@ -409,7 +409,7 @@ mod tests {
     fn records_and_their_owners() {
         let text = b"H1,A1,1\nH2,\"A,2\",2\n\nH3,A3,\"x\ny\"\nH4,A4";
         assert_eq!(block_keys(text, 1), vec!["A1", "A,2", "A3", "A4"]);
-        assert_eq!(record_len(b"a,\"b\nc\",d\ne"), Some(9));
+        assert_eq!(record_len(b"a,\"b\nc\",d\ne"), Some(10));
         assert_eq!(record_len(b"abc"), None);
         assert!(blank(b"\r\n"));
     }

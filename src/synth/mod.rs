@@ -224,6 +224,19 @@ impl Plan {
         }
     }
 
+    /// The subject kind the register is of.
+    pub fn schema_name(&self) -> &str {
+        &self.schema.subject
+    }
+
+    /// The column of the id field, when the kind has one.
+    pub fn key_column(&self) -> Option<usize> {
+        let key = self.schema.key_field()?;
+        self.columns
+            .iter()
+            .position(|c| crate::data::header::parse_header(&c.header).name == key.name)
+    }
+
     /// The header of each column.
     pub fn headers(&self) -> Vec<&str> {
         self.columns.iter().map(|c| c.header.as_str()).collect()
