@@ -127,7 +127,8 @@ fn a_member_without_owner_in_a_streamed_run() {
     assert!(!out.exists());
 }
 
-/// A bad amount in the members file of a streamed run: reported at its line and column.
+/// Bad amounts in two blocks of the members file of a streamed run: each reported at its line
+/// and column, in the order of the file.
 #[test]
 fn a_bad_member_cell_is_reported_at_its_line() {
     let dir = TempDir::new("members-stream-bad");
@@ -138,13 +139,20 @@ fn a_bad_member_cell_is_reported_at_its_line() {
     let mut cells: Vec<&str> = bad.split(',').collect();
     cells[2] = "一百";
     *bad = cells.join(",");
+    // And the 3,000th, in an earlier block.
+    let early = &mut lines[3_000];
+    let mut cells: Vec<&str> = early.split(',').collect();
+    cells[2] = "三十";
+    *early = cells.join(",");
     let text = lines.join("\n") + "\n";
     let (p, data) = write(&dir, &owners, &text);
     let out = dir.path("out.csv");
     let (status, _, err) =
         zhengce(&["eval", &p, "--data", &data, "--format", "csv", "--out", out.to_str().unwrap()]);
     assert_ne!(status, Status::Ok);
-    assert!(err.contains("d.合同.csv:25001:"), "{err}");
+    // Both, in the order of the file.
+    let (early, late) = (err.find("d.合同.csv:3001:"), err.find("d.合同.csv:25001:"));
+    assert!(early.is_some() && late.is_some() && early < late, "{err}");
     assert!(!out.exists());
 }
 

@@ -38,6 +38,8 @@ pub(super) struct Shape {
     header_lines: u64,
     /// The slot of the linking field in a member's record.
     link: Option<usize>,
+    /// The column of the linking field in the file.
+    pub col: usize,
 }
 
 /// The members of one kind for the owners of one block: whole records of the members file, in
@@ -114,6 +116,7 @@ pub(super) fn open_feed(
             schema,
             header: header.clone(),
             header_lines,
+            col,
         });
         files.push(MemberFile {
             path,
@@ -359,16 +362,18 @@ fn owner_id(rec: &[u8], col: usize) -> std::borrow::Cow<'_, str> {
 
 /// The ids of a block's records (column `col`), in order, as the loader trims them.
 pub(super) fn block_keys(bytes: &[u8], col: usize) -> Vec<String> {
-    let mut keys = Vec::new();
+    records(bytes).filter(|rec| !blank(rec)).map(|rec| owner_id(rec, col).into_owned()).collect()
+}
+
+/// The records of `bytes`, each with its line break (the last may have none).
+fn records(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
     let mut rest = bytes;
-    while let Some(len) = record_len(rest).or((!rest.is_empty()).then_some(rest.len())) {
+    std::iter::from_fn(move || {
+        let len = record_len(rest).or((!rest.is_empty()).then_some(rest.len()))?;
         let (rec, tail) = rest.split_at(len.min(rest.len()));
-        if !blank(rec) {
-            keys.push(owner_id(rec, col).into_owned());
-        }
         rest = tail;
-    }
-    keys
+        Some(rec)
+    })
 }
 
 /// A block's members of one kind, read by the loader and grouped by owner id.
@@ -381,16 +386,7 @@ pub(super) fn groups(
     text.extend_from_slice(&raw.bytes);
     let ds = match load_dataset(&shape.file, &text, &shape.schema) {
         Ok(ds) => ds,
-        Err(_) => {
-            // Again with every row at its line, for the diagnostics.
-            let pad =
-                usize::try_from(raw.first_line.saturating_sub(shape.header_lines + 1)).unwrap_or(0);
-            let mut sparse = shape.header.clone();
-            sparse.push(b'\n');
-            sparse.resize(sparse.len() + pad, b'\n');
-            sparse.extend_from_slice(&raw.bytes);
-            load_dataset(&shape.file, &sparse, &shape.schema)?
-        }
+        Err(_) => return Err(row_errors(shape, raw)),
     };
     let mut out: BTreeMap<String, Vec<Record>> = BTreeMap::new();
     for r in ds.records {
@@ -399,6 +395,31 @@ pub(super) fn groups(
         }
     }
     Ok(out)
+}
+
+/// The errors of a block's members, each row read alone and the failing ones again at their
+/// line: the diagnostics are at their lines and in the order of the file, as the loader gives
+/// them for the whole file.
+fn row_errors(shape: &Shape, raw: &Raw) -> Diagnostics {
+    let mut errors = Diagnostics::new();
+    let mut line = raw.first_line;
+    for rec in records(&raw.bytes) {
+        let mut text = shape.header.clone();
+        text.push(b'\n');
+        let at = text.len();
+        text.extend_from_slice(rec);
+        if load_dataset(&shape.file, &text, &shape.schema).is_err() {
+            let pad = usize::try_from(line.saturating_sub(shape.header_lines + 1)).unwrap_or(0);
+            text.truncate(at);
+            text.resize(at + pad, b'\n');
+            text.extend_from_slice(rec);
+            if let Err(d) = load_dataset(&shape.file, &text, &shape.schema) {
+                errors.extend(d);
+            }
+        }
+        line += super::chunks::count_lines(rec).max(1);
+    }
+    errors
 }
 
 #[cfg(test)]

@@ -485,8 +485,11 @@ fn drive(
         Some((shapes, feed)) => (shapes, Some(feed)),
         None => (Vec::new(), None),
     };
+    // A block with its members about a quarter of a block's bytes: the members' records take
+    // many times theirs (1,000,000 owners with 3,000,000 contracts: peak 49–51 MiB, against
+    // 76–91 MiB with whole blocks, in the same time).
     let chunk_bytes =
-        feed.as_ref().map_or(opts.chunk_bytes, |f| f.owners_share(path, opts.chunk_bytes));
+        feed.as_ref().map_or(opts.chunk_bytes, |f| f.owners_share(path, opts.chunk_bytes / 4));
     let (opened, header) = open_source(path, chunk_bytes)?;
     let name = path.display().to_string();
     let max_line = crate::limits::sizes().line;

@@ -190,15 +190,6 @@ pub(super) fn interpret_only(
             )));
         }
     }
-    // With `only`, a Parquet register's other rows are not even decoded: its key column picks
-    // the rows read.
-    if let Some(keys) = only
-        && super::is_parquet(path)
-        && let Some(picked) = parquet_rows(path, &key, &|k: &str| keys.contains_key(k))?
-    {
-        file = picked;
-        rest = Vec::new();
-    }
     // The members of each block's owners, read alongside the register.
     let sid = checked.scope.subject_names.get(kind).copied();
     let mut feed = match sid {
@@ -209,12 +200,24 @@ pub(super) fn interpret_only(
     if feed.is_some() && member_col.is_none() {
         return Err(Failure::NotStreamable("no id column for the members".into()));
     }
+    // With `only`, a Parquet register's other rows are not even decoded: its key column picks
+    // the rows read (not with members, which are taken by the ids of every owner).
+    if let Some(keys) = only
+        && feed.is_none()
+        && super::is_parquet(path)
+        && let Some(picked) = parquet_rows(path, &key, &|k: &str| keys.contains_key(k))?
+    {
+        file = picked;
+        rest = Vec::new();
+    }
     // The awards each companion gives the stacking rules, by name: its definitions so named.
     let awards: Vec<BTreeMap<String, Vec<DefId>>> =
         companions.iter().map(|c| award_defs(stacking, c)).collect();
 
     // A block's records and outcomes take many times its bytes: smaller blocks keep the peak low.
     let block = opts.chunk_bytes.min(INTERPRETED_BLOCK);
+    // With members, a block with its members about a quarter of that (as in the parallel runner).
+    let block = feed.as_ref().map_or(block, |(_, f)| f.owners_share(path, block / 4));
     let mut blocks =
         Blocks::new(file, block, rest, plan.header_lines + 1, crate::limits::sizes().line);
     let mut summary = Summary {
@@ -265,7 +268,11 @@ pub(super) fn interpret_only(
         if let (Some((shapes, feed)), Some(col)) = (feed.as_mut(), member_col) {
             let keys = super::members::block_keys(&block.bytes, col);
             let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-            for (shape, raw) in shapes.iter().zip(feed.take(&keys)?) {
+            for (shape, mut raw) in shapes.iter().zip(feed.take(&keys)?) {
+                // For the pass after a report, the members of the owners it looks at alone.
+                if let Some(wanted) = only {
+                    raw.bytes = only_rows(&raw.bytes, shape.col, &|k| wanted.contains_key(k));
+                }
                 match super::members::groups(shape, &raw) {
                     Ok(g) => plan.evaluator.set_members(shape.kind, g),
                     Err(d) => own_errors.extend(d),
