@@ -58,6 +58,27 @@ fn both(p: &str, data: &str, dir: &TempDir) -> (String, String, String) {
     (streamed, memory, err)
 }
 
+/// A streamed run (`--format csv --out`, English messages) that fails and writes nothing: its
+/// diagnostics.
+fn refused(dir: &TempDir, p: &str, data: &str) -> String {
+    let out = dir.path("out.csv");
+    let (status, _, err) = zhengce(&[
+        "eval",
+        p,
+        "--data",
+        data,
+        "--format",
+        "csv",
+        "--out",
+        out.to_str().unwrap(),
+        "--lang",
+        "en",
+    ]);
+    assert_ne!(status, Status::Ok);
+    assert!(!out.exists());
+    err
+}
+
 /// 30,000 owners (several blocks) with 45,000 contracts: the streamed report is the in-memory
 /// one byte for byte, and an owner's figures are those worked out by hand.
 #[test]
@@ -108,23 +129,9 @@ fn a_member_without_owner_in_a_streamed_run() {
     let (owners, mut members) = register(2_000);
     members.push_str("C99999999,F0000001,5,国产\n");
     let (p, data) = write(&dir, &owners, &members);
-    let out = dir.path("out.csv");
-    let (status, _, err) = zhengce(&[
-        "eval",
-        &p,
-        "--data",
-        &data,
-        "--format",
-        "csv",
-        "--out",
-        out.to_str().unwrap(),
-        "--lang",
-        "en",
-    ]);
-    assert_ne!(status, Status::Ok);
+    let err = refused(&dir, &p, &data);
     assert!(err.contains("ZC0712"), "{err}");
     assert!(err.contains("F0000001"), "{err}");
-    assert!(!out.exists());
 }
 
 /// Bad amounts in two blocks of the members file of a streamed run: each reported at its line
@@ -146,14 +153,10 @@ fn a_bad_member_cell_is_reported_at_its_line() {
     *early = cells.join(",");
     let text = lines.join("\n") + "\n";
     let (p, data) = write(&dir, &owners, &text);
-    let out = dir.path("out.csv");
-    let (status, _, err) =
-        zhengce(&["eval", &p, "--data", &data, "--format", "csv", "--out", out.to_str().unwrap()]);
-    assert_ne!(status, Status::Ok);
+    let err = refused(&dir, &p, &data);
     // Both, in the order of the file.
     let (early, late) = (err.find("d.合同.csv:3001:"), err.find("d.合同.csv:25001:"));
     assert!(early.is_some() && late.is_some() && early < late, "{err}");
-    assert!(!out.exists());
 }
 
 /// A members file over 16 MiB whose members are not in their owners' order: refused with
@@ -169,25 +172,11 @@ fn large_members_out_of_order_are_refused() {
         m.push_str("C3,E0000900,100,国产\n");
     }
     let (p, data) = write(&dir, &owners, &m);
-    let out = dir.path("out.csv");
-    let (status, _, err) = zhengce(&[
-        "eval",
-        &p,
-        "--data",
-        &data,
-        "--format",
-        "csv",
-        "--out",
-        out.to_str().unwrap(),
-        "--lang",
-        "en",
-    ]);
-    assert_ne!(status, Status::Ok);
+    let err = refused(&dir, &p, &data);
     assert!(err.contains("ZC0715"), "{err}");
     assert!(err.contains("d.合同.csv:3:4"), "{err}");
     assert!(err.contains("E0000001"), "{err}");
     assert!(err.contains("sort"), "{err}");
-    assert!(!out.exists());
 }
 
 /// The JSON report streamed (`--format json --out`, read by the interpreter block by block)
