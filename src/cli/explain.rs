@@ -203,20 +203,20 @@ pub fn run(
         &match args.format {
             ExplainFormat::Json => {
                 let text = report::explain::json(&step, &values, &checked.scope);
-                let text = match (&share, serde_json::from_str::<serde_json::Value>(&text)) {
-                    (Some((p, after)), Ok(serde_json::Value::Object(mut map))) => {
-                        map.insert("pool".into(), report::pools::share_json(p, after));
-                        let mut s = serde_json::to_string_pretty(&map).unwrap_or(text);
-                        s.push('\n');
-                        s
-                    }
-                    _ => text,
-                };
-                match (stacks.is_empty(), serde_json::from_str::<serde_json::Value>(&text)) {
-                    (false, Ok(serde_json::Value::Object(mut map))) => {
-                        let js =
-                            stacks.iter().map(|s| report::stack_json(s, &checked.scope)).collect();
-                        map.insert("stacking".into(), serde_json::Value::Array(js));
+                // The pool's share and the stacking rules, added to the explanation's object.
+                let added = share.is_some() || !stacks.is_empty();
+                match serde_json::from_str::<serde_json::Value>(if added { &text } else { "" }) {
+                    Ok(serde_json::Value::Object(mut map)) => {
+                        if let Some((p, after)) = &share {
+                            map.insert("pool".into(), report::pools::share_json(p, after));
+                        }
+                        if !stacks.is_empty() {
+                            let js = stacks
+                                .iter()
+                                .map(|s| report::stack_json(s, &checked.scope))
+                                .collect();
+                            map.insert("stacking".into(), serde_json::Value::Array(js));
+                        }
                         let mut s = serde_json::to_string_pretty(&map).unwrap_or(text);
                         s.push('\n');
                         s

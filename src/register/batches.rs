@@ -98,6 +98,19 @@ pub(super) fn text_of(batch: &RecordBatch) -> Vec<u8> {
     text
 }
 
+/// The ids of `batch`'s rows (its column `col`), as the loader reads them.
+pub(super) fn keys(batch: &RecordBatch, col: usize) -> Vec<String> {
+    let Some(array) = batch.columns().get(col) else { return Vec::new() };
+    let c = Column::of(array.as_ref());
+    let mut scratch = String::new();
+    (0..batch.num_rows())
+        .map(|i| match c.str_at(i) {
+            Some(t) => t.trim().to_string(),
+            None => c.text(i, &mut scratch).trim().to_string(),
+        })
+        .collect()
+}
+
 /// Reads the rows of `batch` into the lanes of the compiled program, [`LANES`] at a time, as
 /// [`super::fast_rows`] reads the rows of a CSV block; `first_line` is its first row's line.
 pub(super) fn arrow_rows(

@@ -22,6 +22,7 @@ use crate::checker::scope::SubjectId;
 use crate::data::header::parse_header;
 use crate::data::{Record, Schema, Value, load_dataset};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
+use crate::eval::Evaluator;
 use crate::source::{Loc, SourceFile, Span};
 
 /// The largest members file read whole when its members are not grouped in the owners' order.
@@ -79,11 +80,12 @@ struct MemberFile {
 pub(super) fn open_feed(
     policy: &Policy,
     checked: &Checked<'_>,
-    owner: SubjectId,
+    kind: &str,
     data: &Path,
     also_known: &BTreeSet<String>,
 ) -> Result<Option<(Vec<Shape>, Feed)>, Failure> {
     let scope = &checked.scope;
+    let Some(&owner) = scope.subject_names.get(kind) else { return Ok(None) };
     let kinds = scope.member_kinds(owner);
     if kinds.is_empty() {
         return Ok(None);
@@ -156,10 +158,10 @@ impl Feed {
 
     /// The members of the owners `keys` (a block's ids, in the register's order), one [`Raw`]
     /// per member kind: the records that come next in each file and belong to them.
-    pub(super) fn take(&mut self, keys: &[&str]) -> Result<Vec<Raw>, Failure> {
+    pub(super) fn take(&mut self, keys: &[String]) -> Result<Vec<Raw>, Failure> {
         let pos: foldhash::HashMap<&str, usize> =
-            keys.iter().enumerate().map(|(i, k)| (*k, i)).collect();
-        let first = keys.first().copied();
+            keys.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
+        let first = keys.first().map(String::as_str);
         self.files.iter_mut().map(|f| f.take(&pos, first)).collect()
     }
 
@@ -376,11 +378,25 @@ fn records(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
     })
 }
 
+/// Gives `ev` the members of a block (one [`Raw`] per member kind, in the order of `shapes`),
+/// each kind's replacing the last block's: the errors of the members' data, if any (their kind
+/// then has no members).
+pub(super) fn give(ev: &mut Evaluator<'_, '_>, shapes: &[Shape], raws: &[Raw]) -> Diagnostics {
+    let mut errors = Diagnostics::new();
+    for (shape, raw) in shapes.iter().zip(raws) {
+        match groups(shape, raw) {
+            Ok(g) => ev.set_members(shape.kind, g),
+            Err(e) => {
+                ev.set_members(shape.kind, BTreeMap::new());
+                errors.extend(e);
+            }
+        }
+    }
+    errors
+}
+
 /// A block's members of one kind, read by the loader and grouped by owner id.
-pub(super) fn groups(
-    shape: &Shape,
-    raw: &Raw,
-) -> Result<BTreeMap<String, Vec<Record>>, Diagnostics> {
+fn groups(shape: &Shape, raw: &Raw) -> Result<BTreeMap<String, Vec<Record>>, Diagnostics> {
     let mut text = shape.header.clone();
     text.push(b'\n');
     text.extend_from_slice(&raw.bytes);

@@ -476,15 +476,11 @@ fn drive(
 ) -> Result<Summary, Failure> {
     // The members of each block's owners, read alongside the register: a block's owners then
     // take their share of the block's bytes.
-    let sid = checked.scope.subject_names.get(kind).copied();
-    let feed = match sid {
-        Some(s) => members::open_feed(policy, checked, s, path, &opts.also_known)?,
-        None => None,
-    };
-    let (shapes, mut feed) = match feed {
-        Some((shapes, feed)) => (shapes, Some(feed)),
-        None => (Vec::new(), None),
-    };
+    let (shapes, mut feed) =
+        match members::open_feed(policy, checked, kind, path, &opts.also_known)? {
+            Some((shapes, feed)) => (shapes, Some(feed)),
+            None => (Vec::new(), None),
+        };
     // A block with its members about a quarter of a block's bytes: the members' records take
     // many times theirs (1,000,000 owners with 3,000,000 contracts: peak 49–51 MiB, against
     // 76–91 MiB with whole blocks, in the same time).
@@ -505,8 +501,11 @@ fn drive(
         plan.fixed = plan.program.as_ref().and_then(|p| FixedSums::new(&plan.layout, p));
     }
     let key_col = members::column_of(&plan.header, &plan.key);
-    if feed.is_some() && (key_col.is_none() || matches!(beside, Beside::Version(_))) {
-        return Err(Failure::NotStreamable("members of two versions".into()));
+    if feed.is_some() && key_col.is_none() {
+        return Err(Failure::NotStreamable("no column of the owners' ids for the members".into()));
+    }
+    if feed.is_some() && matches!(beside, Beside::Version(_)) {
+        return Err(Failure::NotStreamable("members under two versions".into()));
     }
     let threads = opts.threads.max(1);
     let in_flight = threads * 3;
@@ -732,10 +731,9 @@ fn read_blocks(
             Some(mut b) => {
                 if let Some((feed, col)) = feed.as_mut() {
                     let keys = match b.batch.as_ref().and_then(batches::Spent::rows) {
-                        Some(batch) => members::block_keys(&batches::text_of(batch), *col),
+                        Some(batch) => batches::keys(batch, *col),
                         None => members::block_keys(&b.bytes, *col),
                     };
-                    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
                     b.members = feed.take(&keys).map_err(ReadStop::Members)?;
                 }
                 if jobs.send(b).is_err() {
@@ -777,18 +775,10 @@ fn worker(
             Err(_) => return,
         };
         let Ok(block) = job else { return };
-        let mut member_errors = Diagnostics::new();
-        if let Some(ev) = own.as_mut() {
-            for (shape, raw) in shapes.iter().zip(&block.members) {
-                match members::groups(shape, raw) {
-                    Ok(g) => ev.set_members(shape.kind, g),
-                    Err(e) => {
-                        ev.set_members(shape.kind, BTreeMap::new());
-                        member_errors.extend(e);
-                    }
-                }
-            }
-        }
+        let member_errors = match own.as_mut() {
+            Some(ev) => members::give(ev, shapes, &block.members),
+            None => Diagnostics::new(),
+        };
         let ev = own.as_ref().unwrap_or(&plan.evaluator);
         let mut d = block_results(plan, ev, mode, machine.as_mut(), &block);
         // A bad member is a data error: nothing of the register is reported.

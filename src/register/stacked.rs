@@ -191,11 +191,7 @@ pub(super) fn interpret_only(
         }
     }
     // The members of each block's owners, read alongside the register.
-    let sid = checked.scope.subject_names.get(kind).copied();
-    let mut feed = match sid {
-        Some(s) => super::members::open_feed(policy, checked, s, path, &opts.also_known)?,
-        None => None,
-    };
+    let mut feed = super::members::open_feed(policy, checked, kind, path, &opts.also_known)?;
     let member_col = super::members::column_of(&plan.header, &key);
     if feed.is_some() && member_col.is_none() {
         return Err(Failure::NotStreamable("no id column for the members".into()));
@@ -259,25 +255,21 @@ pub(super) fn interpret_only(
     let max_line = crate::limits::sizes().line;
     // With `only`, the rows of other subjects are left out before the loader reads a block: the
     // register was read and checked whole by the pass before this one.
-    let key_col = only.and_then(|_| key_column(&plan.header, &key));
+    let key_col = only.and_then(|_| super::members::column_of(&plan.header, &key));
     while let Some(block) =
         blocks.next_block().map_err(|e| Failure::Data(super::read_failure(path, max_line, &e)))?
     {
         // The members of the block's owners, all of them (read in order, even where `only`
         // leaves their owners out).
         if let (Some((shapes, feed)), Some(col)) = (feed.as_mut(), member_col) {
-            let keys = super::members::block_keys(&block.bytes, col);
-            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-            for (shape, mut raw) in shapes.iter().zip(feed.take(&keys)?) {
-                // For the pass after a report, the members of the owners it looks at alone.
-                if let Some(wanted) = only {
+            let mut raws = feed.take(&super::members::block_keys(&block.bytes, col))?;
+            // For the pass after a report, the members of the owners it looks at alone.
+            if let Some(wanted) = only {
+                for (shape, raw) in shapes.iter().zip(&mut raws) {
                     raw.bytes = only_rows(&raw.bytes, shape.col, &|k| wanted.contains_key(k));
                 }
-                match super::members::groups(shape, &raw) {
-                    Ok(g) => plan.evaluator.set_members(shape.kind, g),
-                    Err(d) => own_errors.extend(d),
-                }
             }
+            own_errors.extend(super::members::give(&mut plan.evaluator, shapes, &raws));
         }
         let kept = match (only, key_col) {
             (Some(keys), Some(col)) => {
@@ -613,14 +605,6 @@ fn last_amount(
     })
 }
 
-/// The name of the id field of `schema`'s subjects.
-/// The column of the header `header` that holds the id field `key`.
-fn key_column(header: &[u8], key: &str) -> Option<usize> {
-    let mut r = ::csv::ReaderBuilder::new().has_headers(false).from_reader(header);
-    let record = r.records().next()?.ok()?;
-    record.iter().position(|col| crate::data::header::parse_header(col).name == key)
-}
-
 /// The records of `bytes` whose id (column `col`) is one of `keys`, as they are written; a
 /// record whose id is not UTF-8 text is kept (the loader reads it and the caller's own test of
 /// the id decides).
@@ -673,6 +657,7 @@ fn parquet_rows(
         .map(|b| Box::new(crate::data::parquet::CsvText::rows(b)) as Box<dyn std::io::Read + Send>))
 }
 
+/// The name of the id field of `schema`'s subjects.
 fn key_name(schema: &Schema) -> Option<String> {
     schema.key.and_then(|k| schema.fields.get(k)).map(|f| f.name.clone())
 }
