@@ -235,4 +235,9 @@ fn gen_writes_the_members_beside_the_register() {
     let (status, _, err) = zhengce(&["gen", p, "--kind", "企业", "--rows", "5"]);
     assert_eq!(status, Status::Usage);
     assert!(err.contains("ZC0904"), "{err}");
+    // `--members` for a kind without members is refused, not ignored.
+    let (status, _, err) =
+        zhengce(&["gen", p, "--kind", "合同", "--rows", "5", "--members", "2", "--lang", "en"]);
+    assert_eq!(status, Status::Usage);
+    assert!(err.contains("ZC0904") && err.contains("--members"), "{err}");
 }

@@ -225,9 +225,9 @@ pub struct GenArgs {
     pub out: Option<PathBuf>,
     /// For a kind with member kinds (`主体 合同 属于 企业`): the average number of members of
     /// each kind per subject, written beside the CSV register as `NAME.合同.csv`, grouped by
-    /// owner in the register's order (每个主体的平均成员数)
-    #[arg(long, value_name = "N", default_value_t = 3)]
-    pub members: u64,
+    /// owner in the register's order [default: 3] (每个主体的平均成员数)
+    #[arg(long, value_name = "N")]
+    pub members: Option<u64>,
 }
 
 /// Arguments of `zhengce fmt`.

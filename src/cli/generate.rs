@@ -352,7 +352,7 @@ fn member_plans(
         let seed = args.seed.wrapping_add(0x9E37_79B9_7F4A_7C15_u64.wrapping_mul(i as u64 + 1));
         let plan = Plan::new(&member, years, seed)
             .named_texts(&policy.file.text)
-            .rows(args.rows.saturating_mul(args.members.saturating_mul(2).max(1)));
+            .rows(args.rows.saturating_mul(per_owner(args).saturating_mul(2).max(1)));
         let Some(col) = plan
             .headers()
             .iter()
@@ -361,6 +361,22 @@ fn member_plans(
             continue;
         };
         out.push(MemberPlan { name, plan, link: col });
+    }
+    if out.is_empty() && args.members.is_some() {
+        return Err(eval::bad_options(
+            "--members",
+            Text::new(
+                format!("`{}` 没有成员主体：`--members` 无从使用", schema.subject),
+                format!(
+                    "`{}` has no member kinds: `--members` has nothing to apply to",
+                    schema.subject
+                ),
+            ),
+            Text::new(
+                "去掉 `--members`，或用 `--kind` 选择有成员的主体（`主体 合同 属于 企业 …` 中的 `企业`）",
+                "drop `--members`, or choose with `--kind` a kind that has members (`企业` in `subject 合同 belongs to 企业 …`)",
+            ),
+        ));
     }
     let csv = args.out.as_deref().is_some_and(|p| {
         p.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv"))
@@ -390,6 +406,11 @@ fn member_plans(
         ));
     }
     Ok(out)
+}
+
+/// The average number of members per owner: `--members`, else 3.
+fn per_owner(args: &GenArgs) -> u64 {
+    args.members.unwrap_or(3)
 }
 
 /// Writes the register and, beside it, each member kind's file (`NAME.合同.csv`): each owner
@@ -432,7 +453,7 @@ fn write_with_members(
             let id = key.and_then(|k| cells.get(k)).cloned().unwrap_or_default();
             for (((p, f), m), at) in files.iter_mut().zip(members).zip(&mut next) {
                 let mut rng = crate::synth::rng::Rng::for_row(args.seed ^ 0x5EED, n);
-                let count = rng.below(args.members.saturating_mul(2).saturating_add(1));
+                let count = rng.below(per_owner(args).saturating_mul(2).saturating_add(1));
                 for _ in 0..count {
                     let mut cells: Vec<String> =
                         m.plan.row(*at).iter().map(Cell::csv_text).collect();
