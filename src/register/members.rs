@@ -41,6 +41,8 @@ pub(super) struct Shape {
     link: Option<usize>,
     /// The column of the linking field in the file.
     pub col: usize,
+    /// The columns as the fast reader reads them, when it can.
+    fast: Option<super::member_rows::Columns>,
 }
 
 /// The members of one kind for the owners of one block: whole records of the members file, in
@@ -111,10 +113,12 @@ pub(super) fn open_feed(
         };
         let header_lines = super::chunks::count_lines(&header) + 1;
         let size = std::fs::metadata(&path).map_or(u64::MAX, |m| m.len());
+        let slot = schema.fields.iter().position(|f| f.name == link.node);
         shapes.push(Shape {
             kind,
             file,
-            link: schema.fields.iter().position(|f| f.name == link.node),
+            fast: super::member_rows::Columns::new(&header, &schema, slot),
+            link: slot,
             schema,
             header: header.clone(),
             header_lines,
@@ -397,6 +401,9 @@ pub(super) fn give(ev: &mut Evaluator<'_, '_>, shapes: &[Shape], raws: &[Raw]) -
 
 /// A block's members of one kind, read by the loader and grouped by owner id.
 fn groups(shape: &Shape, raw: &Raw) -> Result<BTreeMap<String, Vec<Record>>, Diagnostics> {
+    if let Some(g) = shape.fast.as_ref().and_then(|f| f.groups(&shape.schema, &raw.bytes)) {
+        return Ok(g);
+    }
     let mut text = shape.header.clone();
     text.push(b'\n');
     text.extend_from_slice(&raw.bytes);

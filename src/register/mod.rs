@@ -40,6 +40,7 @@
 mod batches;
 mod cells;
 mod chunks;
+mod member_rows;
 mod members;
 pub mod not_compiled;
 pub(crate) mod out;
