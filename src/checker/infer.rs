@@ -373,6 +373,7 @@ impl Checker<'_> {
         if builtin.aggregates()
             && let Some(kind) = self.scope.aggregated_kind(ctx.subject, args)
         {
+            self.aggregations.insert(span, kind);
             return self.aggregate(builtin, func, args, span, ctx, kind);
         }
         if builtin.aggregates_only() {

@@ -42,7 +42,7 @@ pub(super) struct Shape {
     /// The column of the linking field in the file.
     pub col: usize,
     /// The columns as the fast reader reads them, when it can.
-    fast: Option<super::member_rows::Columns>,
+    fast: Option<super::plain_rows::Columns>,
 }
 
 /// The members of one kind for the owners of one block: whole records of the members file, in
@@ -117,7 +117,7 @@ pub(super) fn open_feed(
         shapes.push(Shape {
             kind,
             file,
-            fast: super::member_rows::Columns::new(&header, &schema, slot),
+            fast: super::plain_rows::Columns::new(&header, &schema),
             link: slot,
             schema,
             header: header.clone(),
@@ -401,7 +401,9 @@ pub(super) fn give(ev: &mut Evaluator<'_, '_>, shapes: &[Shape], raws: &[Raw]) -
 
 /// A block's members of one kind, read by the loader and grouped by owner id.
 fn groups(shape: &Shape, raw: &Raw) -> Result<BTreeMap<String, Vec<Record>>, Diagnostics> {
-    if let Some(g) = shape.fast.as_ref().and_then(|f| f.groups(&shape.schema, &raw.bytes)) {
+    if let (Some(fast), Some(link)) = (&shape.fast, shape.link)
+        && let Some(g) = fast.groups(&shape.schema, &raw.bytes, link)
+    {
         return Ok(g);
     }
     let mut text = shape.header.clone();

@@ -40,11 +40,11 @@
 mod batches;
 mod cells;
 mod chunks;
-mod member_rows;
 mod members;
 pub mod not_compiled;
 pub(crate) mod out;
 mod paired;
+mod plain_rows;
 mod reports;
 mod stacked;
 mod years;
@@ -417,6 +417,9 @@ struct Plan<'c, 'p> {
     evaluator: Evaluator<'c, 'p>,
     checked: &'c Checked<'p>,
     year: Option<u16>,
+    /// How the interpreter's rows are read without the loader, when they can be
+    /// ([`plain_rows`]).
+    plain: Option<plain_rows::Columns>,
 }
 
 /// How the fast reader takes one column.
@@ -1307,6 +1310,9 @@ fn slow_piece(
     bytes: &[u8],
     d: &mut Done,
 ) {
+    if let Some(records) = plan.plain.as_ref().and_then(|p| p.records(&plan.schema, bytes)) {
+        return evaluate_records(plan, ev, mode, m, &records, d);
+    }
     let mut text = plan.header.clone();
     text.push(b'\n');
     text.extend_from_slice(bytes);
@@ -1758,6 +1764,7 @@ fn plan<'c, 'p>(
     let layout = Arc::new(layout_of(&columns, &opts.columns, &[], &[]));
     let key = Arc::from(schema.key_field().map_or("id", |f| f.name.as_str()));
     let header_lines = count_lines(&header) + 1;
+    let plain = plain_rows::Columns::new(&header, &schema);
     Ok(Plan {
         name: name.to_string(),
         schema,
@@ -1776,6 +1783,7 @@ fn plan<'c, 'p>(
         evaluator: Evaluator::new(policy, checked, Some(sid), opts.params.clone()),
         checked,
         year: opts.year,
+        plain,
     })
 }
 

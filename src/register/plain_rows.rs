@@ -1,10 +1,10 @@
-//! A block's members read straight into records, as the owners' fast reader reads theirs: each
-//! line split at its commas, each cell read by its field's kind in its column's unit
-//! ([`crate::data::read_text`], the loader's own reading), the records grouped by owner as
-//! they come.
+//! Plain rows read straight into records, for the interpreter: a block of a members file (its
+//! records grouped by owner as they come), or of a register whose policy has no compiled form.
+//! Each line is split at its commas and each cell read by its field's kind in its column's unit
+//! ([`crate::data::read_text`], the loader's own reading).
 //!
 //! Only plain blocks are read so: UTF-8 text without quotes, every line with a cell per column,
-//! every value readable and in range, every required cell filled, no member id twice. Anything
+//! every value readable and in range, every required cell filled, no id twice. Anything
 //! else (and a file whose columns the loader reads in a way this does not: a yearly field, a
 //! `年份` column, a column without a name) is left to the loader, which reads the block again
 //! and reports each problem at its line and column: the records are the same either way.
@@ -15,13 +15,11 @@ use crate::data::header::{is_year_column, parse_header};
 use crate::data::{FieldKind, Record, Schema, Value, read_text};
 use crate::units::{Dim, Unit, parse_unit};
 
-/// How each column of a members file is read.
+/// How each column of a file is read.
 pub(super) struct Columns {
     cols: Vec<Col>,
-    /// The slot of the member's id.
+    /// The slot of the id.
     key: usize,
-    /// The slot of its owner's id.
-    link: usize,
     /// The slots a record must fill: required fields and the id.
     required: Vec<usize>,
 }
@@ -34,9 +32,9 @@ enum Col {
 }
 
 impl Columns {
-    /// The columns of `header` (a members file's first line) for `schema`; `None` when the
-    /// loader must read the file.
-    pub(super) fn new(header: &[u8], schema: &Schema, link: Option<usize>) -> Option<Columns> {
+    /// The columns of `header` (a file's first line) for `schema`; `None` when the loader must
+    /// read the file.
+    pub(super) fn new(header: &[u8], schema: &Schema) -> Option<Columns> {
         let text = std::str::from_utf8(header).ok()?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         if text.contains(['"', '\r', '\n']) {
@@ -90,21 +88,17 @@ impl Columns {
         if required.iter().any(|i| !seen.get(*i).copied().unwrap_or(false)) {
             return None;
         }
-        Some(Columns { cols, key, link: link?, required })
+        Some(Columns { cols, key, required })
     }
 
-    /// The members in `bytes` (whole records of the file, after its header) grouped by their
-    /// owners' ids; `None` when the loader must read them.
-    pub(super) fn groups(
-        &self,
-        schema: &Schema,
-        bytes: &[u8],
-    ) -> Option<BTreeMap<String, Vec<Record>>> {
+    /// The records in `bytes` (whole records of the file, after its header), in order; `None`
+    /// when the loader must read them.
+    pub(super) fn records(&self, schema: &Schema, bytes: &[u8]) -> Option<Vec<Record>> {
         if memchr::memchr(b'"', bytes).is_some() {
             return None;
         }
         let text = std::str::from_utf8(bytes).ok()?;
-        let mut groups: Vec<(String, Vec<Record>)> = Vec::new();
+        let mut out = Vec::new();
         let mut ids: foldhash::HashSet<&str> = foldhash::HashSet::default();
         for line in text.split('\n') {
             let line = line.strip_suffix('\r').unwrap_or(line);
@@ -115,7 +109,22 @@ impl Columns {
             if !ids.insert(id) {
                 return None;
             }
-            let Value::Text(owner) = record.fields.get(self.link)? else { continue };
+            out.push(record);
+        }
+        Some(out)
+    }
+
+    /// [`Columns::records`] of a members file, grouped by the owner's id in slot `link` (a
+    /// member whose owner's id is not a text is left out, as the loader's grouping leaves it).
+    pub(super) fn groups(
+        &self,
+        schema: &Schema,
+        bytes: &[u8],
+        link: usize,
+    ) -> Option<BTreeMap<String, Vec<Record>>> {
+        let mut groups: Vec<(String, Vec<Record>)> = Vec::new();
+        for record in self.records(schema, bytes)? {
+            let Some(Value::Text(owner)) = record.fields.get(link) else { continue };
             match groups.last_mut() {
                 Some((last, members)) if last == owner => members.push(record),
                 _ => groups.push((owner.clone(), vec![record])),
@@ -184,9 +193,11 @@ mod tests {
     #[test]
     fn plain_blocks_are_read_and_grouped_others_left_to_the_loader() {
         let s = schema();
-        let link = s.fields.iter().position(|f| f.name == "名称");
-        let cols = Columns::new("编号,名称,金额(万元),类型".as_bytes(), &s, link).unwrap();
-        let g = cols.groups(&s, "h1,A,1.5,国产\nh2,A,2,\n\n,,,\nh3,B,0,进口\n".as_bytes()).unwrap();
+        let link = s.fields.iter().position(|f| f.name == "名称").unwrap();
+        let cols = Columns::new("编号,名称,金额(万元),类型".as_bytes(), &s).unwrap();
+        let g = cols
+            .groups(&s, "h1,A,1.5,国产\nh2,A,2,\n\n,,,\nh3,B,0,进口\n".as_bytes(), link)
+            .unwrap();
         assert_eq!(g.len(), 2);
         let a = &g["A"];
         assert_eq!(a.len(), 2);
@@ -198,14 +209,14 @@ mod tests {
         for block in
             ["h1,\"A\",1,国产\n", "h1,A,x,国产\n", "h1,A,,国产\n", "h1,A,1\n", "h1,A,1,\nh1,A,2,\n"]
         {
-            assert!(cols.groups(&s, block.as_bytes()).is_none(), "{block}");
+            assert!(cols.groups(&s, block.as_bytes(), link).is_none(), "{block}");
         }
         // A block of a file with a BOM, its header's unit in 万元.
-        let bom = Columns::new("\u{feff}编号,名称,金额(万元),类型".as_bytes(), &s, link);
+        let bom = Columns::new("\u{feff}编号,名称,金额(万元),类型".as_bytes(), &s);
         assert!(bom.is_some());
         // A header the loader reads otherwise.
-        assert!(Columns::new("编号,名称,金额(万元),类型,".as_bytes(), &s, link).is_none());
-        assert!(Columns::new("编号,名称,金额(人),类型".as_bytes(), &s, link).is_none());
+        assert!(Columns::new("编号,名称,金额(万元),类型,".as_bytes(), &s).is_none());
+        assert!(Columns::new("编号,名称,金额(人),类型".as_bytes(), &s).is_none());
     }
 
     /// The loader's records of `block`, grouped as the streamed runner grouped them before
@@ -244,14 +255,14 @@ mod tests {
         ) {
             let s = schema();
             let header = format!("编号,名称,金额{unit},类型");
-            let link = s.fields.iter().position(|f| f.name == "名称");
-            let cols = Columns::new(header.as_bytes(), &s, link).unwrap();
+            let link = s.fields.iter().position(|f| f.name == "名称").unwrap();
+            let cols = Columns::new(header.as_bytes(), &s).unwrap();
             // Each owner's rows together, as the feed gives them.
             let mut rows = rows;
             rows.sort_by_key(|r| r.1.trim());
             let block: String =
                 rows.iter().map(|(k, o, n, t)| format!("{k},{o},{n},{t}\n")).collect();
-            if let Some(fast) = cols.groups(&s, block.as_bytes()) {
+            if let Some(fast) = cols.groups(&s, block.as_bytes(), link) {
                 proptest::prop_assert_eq!(Some(fast), loaded(&s, &header, &block));
             }
         }
