@@ -22,6 +22,12 @@ const MAX_YEARS: u16 = 200;
 impl Evaluator<'_, '_> {
     /// The value of a definition in `year`, memoised.
     pub(super) fn def_at(&self, frame: &mut Frame<'_>, def: DefId, year: u16) -> R<V> {
+        // A field is read from the record again rather than kept: reading it costs less.
+        let field =
+            matches!(self.checked.scope.defs.get(def).map(|d| d.source), Some(DefSource::Field(_)));
+        if field {
+            return crate::depth::with_stack(|| self.compute_def(frame, def, year));
+        }
         if let Some(v) = frame.memo.get(&(def, year)) {
             return Ok(v.clone());
         }

@@ -44,7 +44,7 @@ pub struct MemberSet<'c, 'p> {
     pub name: String,
     pub evaluator: Evaluator<'c, 'p>,
     /// Each owner's members, by the owner's id, in the order of the data.
-    pub groups: BTreeMap<String, Vec<Record>>,
+    pub groups: foldhash::HashMap<String, Vec<Record>>,
 }
 
 impl<'c, 'p> Evaluator<'c, 'p> {
@@ -60,14 +60,19 @@ impl<'c, 'p> Evaluator<'c, 'p> {
         let mut evaluator =
             Evaluator::new(self.policy, self.checked, Some(kind), self.params.clone());
         evaluator.param_gaps = self.param_gaps.clone();
-        self.members.push(MemberSet { kind, name, evaluator, groups });
+        self.members.push(MemberSet {
+            kind,
+            name,
+            evaluator,
+            groups: groups.into_iter().collect(),
+        });
     }
 
     /// Replaces the members of kind `kind` with `groups` (the owners of the next block of a
     /// streamed register and their members), giving the kind its members when it had none.
     pub fn set_members(&mut self, kind: SubjectId, groups: BTreeMap<String, Vec<Record>>) {
         match self.members.iter_mut().find(|m| m.kind == kind) {
-            Some(set) => set.groups = groups,
+            Some(set) => set.groups = groups.into_iter().collect(),
             None => self.add_members(kind, groups),
         }
     }

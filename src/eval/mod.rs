@@ -192,6 +192,25 @@ impl<'c, 'p> Evaluator<'c, 'p> {
 
     /// Evaluates every rule for one subject in `year` (`None` when the data has no years).
     pub fn evaluate(&self, record: &Record, year: Option<u16>) -> (SubjectOutcome, Diagnostics) {
+        self.evaluate_marking(record, year, true)
+    }
+
+    /// [`Evaluator::evaluate`] without marking the awards finer than a fen (`ZC0709`): for a
+    /// caller that marks them itself, once for many subjects ([`Evaluator::fen_mark`]).
+    pub fn evaluate_unmarked(
+        &self,
+        record: &Record,
+        year: Option<u16>,
+    ) -> (SubjectOutcome, Diagnostics) {
+        self.evaluate_marking(record, year, false)
+    }
+
+    fn evaluate_marking(
+        &self,
+        record: &Record,
+        year: Option<u16>,
+        fen_marks: bool,
+    ) -> (SubjectOutcome, Diagnostics) {
         let mut frame = Frame::new(record, year, self.coverage.is_some());
         let mut rules = Vec::new();
         for &def in &self.reported {
@@ -211,7 +230,7 @@ impl<'c, 'p> Evaluator<'c, 'p> {
             rules.push(RuleOutcome { def, value, detail });
         }
         // An award finer than a fen is marked (once per award and run, when diagnostics merge).
-        for r in &rules {
+        for r in rules.iter().filter(|_| fen_marks) {
             if let V::Num(x, dim) = &r.value
                 && *dim == crate::units::Dim::MONEY
                 && fen::finer_than_fen(*x)

@@ -1135,6 +1135,8 @@ fn flush(
             let c = prog.columns.get(i)?;
             match (m.value_at(lane, c.reg), c.ty) {
                 (Cv::Num(_), crate::compile::Ty::Num(s)) if s > 2 => m.outcome_at(lane, i).ok(),
+                // A quotient's exact decimal, which may have any number of places.
+                (_, crate::compile::Ty::Dec) => m.outcome_at(lane, i).ok(),
                 _ => None,
             }
         });
@@ -1347,11 +1349,12 @@ fn evaluate_records(
             }
             None => {
                 d.interpreted += 1;
-                let (o, diags) = ev.evaluate(record, plan.year);
-                // The compiled rows before this one are marked first, in file order.
-                flush_fen(plan, d);
+                // Amounts finer than a fen are marked here as for the compiled rows: once per
+                // block, not a diagnostic made for each row.
+                let (o, diags) = ev.evaluate_unmarked(record, plan.year);
                 d.diags.extend(diags);
-                plan.columns
+                let values: Vec<V> = plan
+                    .columns
                     .iter()
                     .map(|c| {
                         o.rules
@@ -1359,7 +1362,9 @@ fn evaluate_records(
                             .find(|r| r.def == c.def)
                             .map_or(V::Missing, |r| r.value.clone())
                     })
-                    .collect()
+                    .collect();
+                mark_fen(plan, d, &record.key, |i| values.get(i).cloned());
+                values
             }
         };
         keep_amounts(plan, mode, d, &record.key, |i| values.get(i).cloned());
