@@ -391,7 +391,7 @@ pub(super) fn give(ev: &mut Evaluator<'_, '_>, shapes: &[Shape], raws: &[Raw]) -
         match groups(shape, raw) {
             Ok(g) => ev.set_members(shape.kind, g),
             Err(e) => {
-                ev.set_members(shape.kind, BTreeMap::new());
+                ev.set_members(shape.kind, Vec::new());
                 errors.extend(e);
             }
         }
@@ -399,8 +399,9 @@ pub(super) fn give(ev: &mut Evaluator<'_, '_>, shapes: &[Shape], raws: &[Raw]) -
     errors
 }
 
-/// A block's members of one kind, read by the loader and grouped by owner id.
-fn groups(shape: &Shape, raw: &Raw) -> Result<BTreeMap<String, Vec<Record>>, Diagnostics> {
+/// A block's members of one kind, grouped by owner id: read straight into records when they
+/// are plain ([`super::plain_rows`]), else by the loader.
+fn groups(shape: &Shape, raw: &Raw) -> Result<Vec<(String, Vec<Record>)>, Diagnostics> {
     if let (Some(fast), Some(link)) = (&shape.fast, shape.link)
         && let Some(g) = fast.groups(&shape.schema, &raw.bytes, link)
     {
@@ -419,7 +420,7 @@ fn groups(shape: &Shape, raw: &Raw) -> Result<BTreeMap<String, Vec<Record>>, Dia
             out.entry(id.clone()).or_default().push(r);
         }
     }
-    Ok(out)
+    Ok(out.into_iter().collect())
 }
 
 /// The errors of a block's members, each row read alone and the failing ones again at their

@@ -9,8 +9,6 @@
 //! `年份` column, a column without a name) is left to the loader, which reads the block again
 //! and reports each problem at its line and column: the records are the same either way.
 
-use std::collections::BTreeMap;
-
 use crate::data::header::{is_year_column, parse_header};
 use crate::data::{FieldKind, Record, Schema, Value, read_text};
 use crate::units::{Dim, Unit, parse_unit};
@@ -115,13 +113,14 @@ impl Columns {
     }
 
     /// [`Columns::records`] of a members file, grouped by the owner's id in slot `link` (a
-    /// member whose owner's id is not a text is left out, as the loader's grouping leaves it).
+    /// member whose owner's id is not a text is left out, as the loader's grouping leaves it):
+    /// the members of each owner together, as the feed gives them, each owner once.
     pub(super) fn groups(
         &self,
         schema: &Schema,
         bytes: &[u8],
         link: usize,
-    ) -> Option<BTreeMap<String, Vec<Record>>> {
+    ) -> Option<Vec<(String, Vec<Record>)>> {
         let mut groups: Vec<(String, Vec<Record>)> = Vec::new();
         for record in self.records(schema, bytes)? {
             let Some(Value::Text(owner)) = record.fields.get(link) else { continue };
@@ -130,7 +129,7 @@ impl Columns {
                 _ => groups.push((owner.clone(), vec![record])),
             }
         }
-        Some(groups.into_iter().collect())
+        Some(groups)
     }
 
     /// One line's record and its id: `Some(None)` for a line without any value, `None` when
@@ -181,6 +180,8 @@ impl Columns {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
 
     fn schema() -> Schema {
@@ -199,7 +200,8 @@ mod tests {
             .groups(&s, "h1,A,1.5,国产\nh2,A,2,\n\n,,,\nh3,B,0,进口\n".as_bytes(), link)
             .unwrap();
         assert_eq!(g.len(), 2);
-        let a = &g["A"];
+        let (owner, a) = &g[0];
+        assert_eq!(owner, "A");
         assert_eq!(a.len(), 2);
         assert_eq!(a[0].key, "h1");
         assert_eq!(a[0].fields[2].as_number(), Some(rust_decimal::Decimal::from(15_000)));
@@ -263,6 +265,7 @@ mod tests {
             let block: String =
                 rows.iter().map(|(k, o, n, t)| format!("{k},{o},{n},{t}\n")).collect();
             if let Some(fast) = cols.groups(&s, block.as_bytes(), link) {
+                let fast: BTreeMap<String, Vec<Record>> = fast.into_iter().collect();
                 proptest::prop_assert_eq!(Some(fast), loaded(&s, &header, &block));
             }
         }
