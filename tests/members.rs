@@ -72,6 +72,35 @@ fn a_capped_owner_and_an_owner_without_members() {
     assert_eq!(num(&rule(&j, "丙公司", "设备补助")["value"]), d("0"));
 }
 
+/// The JSON report lists each subject's members with their own rules (`对于 合同`): 10% of
+/// each contract, 进口 ones too (the owner's award sums only the 国产 ones).
+#[test]
+fn each_member_with_its_own_rules_in_the_json_report() {
+    let j = report();
+    let members = |id: &str| -> Vec<(String, String, Decimal)> {
+        let s = j["subjects"].as_array().unwrap().iter().find(|s| s["id"] == id).unwrap();
+        s["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                let r = m["rules"].as_array().unwrap();
+                assert_eq!(r.len(), 1, "{m}");
+                assert_eq!(r[0]["name"], "合同补助");
+                assert_eq!(r[0]["citation"]["clause"], "一");
+                let kind = m["kind"].as_str().unwrap().to_string();
+                (kind, m["id"].as_str().unwrap().to_string(), num(&r[0]["value"]))
+            })
+            .collect()
+    };
+    let c = |id: &str, n: &str| ("合同".to_string(), id.to_string(), d(n));
+    // 1,000,000 × 10%, 2,500,000 × 10%, 800,000 × 10%.
+    assert_eq!(members("甲公司"), [c("H1", "100000"), c("H2", "250000"), c("H3", "80000")]);
+    assert_eq!(members("乙公司"), [c("H4", "600000")]);
+    assert_eq!(members("丙公司"), []);
+    assert_eq!(j["schema_version"], 5);
+}
+
 /// The text report gives the same figures, with the eval total 350,000 + 500,000 = 850,000 元.
 #[test]
 fn the_text_report() {

@@ -32,7 +32,7 @@ use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
 use crate::source::{Loc, SourceFile, Span};
 use crate::units::Unit;
 use coverage::{Branch, Coverage, Probe};
-use outcome::{Detail, RuleOutcome, SubjectOutcome};
+use outcome::{Detail, MemberOutcomes, RuleOutcome, SubjectOutcome};
 use value::V;
 
 /// How deeply definitions may call each other during evaluation (each level is a reference or
@@ -192,26 +192,32 @@ impl<'c, 'p> Evaluator<'c, 'p> {
 
     /// Evaluates every rule for one subject in `year` (`None` when the data has no years).
     pub fn evaluate(&self, record: &Record, year: Option<u16>) -> (SubjectOutcome, Diagnostics) {
-        self.evaluate_marking(record, year, true)
+        self.evaluate_in(record, None, year, true)
     }
 
-    /// [`Evaluator::evaluate`] without marking the awards finer than a fen (`ZC0709`): for a
-    /// caller that marks them itself, once for many subjects ([`Evaluator::fen_mark`]).
-    pub fn evaluate_unmarked(
+    /// [`Evaluator::evaluate`] for a report of the rules' values alone (the CSV report): the
+    /// awards finer than a fen are not marked (`ZC0709`: the caller marks them, once for many
+    /// subjects, [`Evaluator::fen_mark`]) and the members' own outcomes are not worked out.
+    pub fn evaluate_values(
         &self,
         record: &Record,
         year: Option<u16>,
     ) -> (SubjectOutcome, Diagnostics) {
-        self.evaluate_marking(record, year, false)
+        self.evaluate_in(record, None, year, false)
     }
 
-    fn evaluate_marking(
+    /// Evaluates `record`, a member of `owner` when given; `full` for every report but the
+    /// values alone ([`Evaluator::evaluate_values`]).
+    fn evaluate_in(
         &self,
         record: &Record,
+        owner: Option<&Record>,
         year: Option<u16>,
-        fen_marks: bool,
+        full: bool,
     ) -> (SubjectOutcome, Diagnostics) {
+        let fen_marks = full;
         let mut frame = Frame::new(record, year, self.coverage.is_some());
+        frame.owner = owner;
         let mut rules = Vec::new();
         for &def in &self.reported {
             frame.param_stops.clear();
@@ -253,8 +259,20 @@ impl<'c, 'p> Evaluator<'c, 'p> {
         } else {
             Vec::new()
         };
-        let diags: Diagnostics = frame.diags.into();
-        (SubjectOutcome { key: record.key.clone(), year, rules, values }, diags)
+        let mut diags: Diagnostics = frame.diags.into();
+        // Each member's own rules, evaluated as its owner's aggregations evaluate them (an
+        // amount finer than a fen is marked on the owner's award it adds up to).
+        let mut members = Vec::new();
+        for set in self.members.iter().filter(|_| full && owner.is_none()) {
+            let mut outcomes = Vec::new();
+            for m in set.groups.get(&record.key).map_or(&[][..], Vec::as_slice) {
+                let (o, d) = set.evaluator.evaluate_in(m, Some(record), year, false);
+                diags.extend(d);
+                outcomes.push(o);
+            }
+            members.push(MemberOutcomes { kind: set.name.clone(), outcomes });
+        }
+        (SubjectOutcome { key: record.key.clone(), year, rules, values, members }, diags)
     }
 
     /// `ZC0709` for award `def` worth `amount` 元 to subject `key`, when that is finer than a

@@ -1351,7 +1351,7 @@ fn evaluate_records(
                 d.interpreted += 1;
                 // Amounts finer than a fen are marked here as for the compiled rows: once per
                 // block, not a diagnostic made for each row.
-                let (o, diags) = ev.evaluate_unmarked(record, plan.year);
+                let (o, diags) = ev.evaluate_values(record, plan.year);
                 d.diags.extend(diags);
                 let values: Vec<V> = plan
                     .columns
