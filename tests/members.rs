@@ -108,6 +108,17 @@ fn the_text_report() {
     assert_eq!(status, Status::Ok, "{err}");
     assert!(out.contains("国产合同额: 3,500,000 元"), "{out}");
     assert!(out.contains("设备补助: 850,000 元，2 个主体获得"), "{out}");
+    // Each member on a line of its owner's, with its own rules.
+    let lines: Vec<&str> = out.lines().filter(|l| l.starts_with("  合同 ")).collect();
+    assert_eq!(
+        lines,
+        [
+            "  合同 H1: 合同补助 100,000 元",
+            "  合同 H2: 合同补助 250,000 元",
+            "  合同 H3: 合同补助 80,000 元",
+            "  合同 H4: 合同补助 600,000 元",
+        ]
+    );
 }
 
 /// The CSV report has one row per owner with the aggregated figures.
