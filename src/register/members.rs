@@ -142,6 +142,12 @@ pub(super) fn open_feed(
     Ok(Some((shapes, Feed { files })))
 }
 
+/// Whether two versions of a policy read the same member files, kind for kind in the same
+/// order (each by its own declarations): one feed then gives both their members.
+pub(super) fn same_files(ours: &[Shape], theirs: &[Shape]) -> bool {
+    ours.len() == theirs.len() && ours.iter().zip(theirs).all(|(a, b)| a.file == b.file)
+}
+
 /// The column of the header named `name`.
 pub(super) fn column_of(header: &[u8], name: &str) -> Option<usize> {
     let mut r = ::csv::ReaderBuilder::new().has_headers(false).from_reader(header);

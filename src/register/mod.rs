@@ -299,8 +299,9 @@ enum Beside<'r, 's, 'c, 'p> {
     Nothing,
     /// The imported policies and the stacking rules ([`stacked::StackRun`]).
     Stacking(&'r stacked::StackRun<'s, 'c, 'p>),
-    /// Another version of the policy on the same rows (`diff`), into [`Done::other`].
-    Version(&'r Plan<'c, 'p>),
+    /// Another version of the policy on the same rows (`diff`), into [`Done::other`], with the
+    /// shapes of its member kinds (the same files as the policy's, in the same order).
+    Version(&'r Plan<'c, 'p>, &'r [members::Shape]),
 }
 
 /// What a worker made of one block.
@@ -508,8 +509,11 @@ fn drive(
     if feed.is_some() && key_col.is_none() {
         return Err(Failure::NotStreamable("no column of the owners' ids for the members".into()));
     }
-    if feed.is_some() && matches!(beside, Beside::Version(_)) {
-        return Err(Failure::NotStreamable("members under two versions".into()));
+    // Two versions read the same member files, each by its own declarations.
+    if let Beside::Version(_, theirs) = beside
+        && !members::same_files(&shapes, theirs)
+    {
+        return Err(Failure::NotStreamable("the versions declare other member kinds".into()));
     }
     let threads = opts.threads.max(1);
     let in_flight = threads * 3;
@@ -770,7 +774,12 @@ fn worker(
         _ => Vec::new(),
     };
     let mut other = match beside {
-        Beside::Version(p) => p.program.as_ref().map(Machine::new),
+        Beside::Version(p, _) => p.program.as_ref().map(Machine::new),
+        _ => None,
+    };
+    // The other version's own evaluator, given the same members by its declarations.
+    let mut other_own = match beside {
+        Beside::Version(p, theirs) if !theirs.is_empty() => Some(p.evaluator.clone()),
         _ => None,
     };
     loop {
@@ -796,14 +805,16 @@ fn worker(
         match beside {
             Beside::Nothing => {}
             Beside::Stacking(run) => run.block(plan, &mut theirs, &block, &mut d),
-            Beside::Version(p) => {
-                d.other = Some(Box::new(block_results(
-                    p,
-                    &p.evaluator,
-                    Mode::Values,
-                    other.as_mut(),
-                    &block,
-                )));
+            Beside::Version(p, theirs) => {
+                let errors = match other_own.as_mut() {
+                    Some(ev) => members::give(ev, theirs, &block.members),
+                    None => Diagnostics::new(),
+                };
+                let ev = other_own.as_ref().unwrap_or(&p.evaluator);
+                let mut o = block_results(p, ev, Mode::Values, other.as_mut(), &block);
+                // Members the other version cannot read: it reads the data otherwise.
+                o.data_errors |= !errors.is_empty();
+                d.other = Some(Box::new(o));
             }
         }
         if done.send(d).is_err() {
