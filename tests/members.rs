@@ -101,6 +101,32 @@ fn each_member_with_its_own_rules_in_the_json_report() {
     assert_eq!(j["schema_version"], 5);
 }
 
+/// A maximum over no members is missing, not 0, and the warning says so: there is no field
+/// to fill, and the policy writes what the document says it is then.
+#[test]
+fn a_maximum_over_no_members_is_explained_in_the_warning() {
+    let (status, _, flat) =
+        zhengce(&["eval", POLICY, "--data", DATA, "--lang", "en", "--error-format", "plain"]);
+    assert_eq!(status, Status::Ok, "{flat}");
+    assert!(flat.contains("member.zc:28:5: warning[ZC0708]"), "{flat}");
+    assert!(flat.contains("over members is missing for a subject without any (never 0)"), "{flat}");
+    assert!(flat.contains("若 计数(合同) = 0个 则 0元 否则 最大(合同.金额)"), "{flat}");
+    // Where no maximum or minimum is missing, the warning does not say it.
+    let dir = TempDir::new("members-no-extreme");
+    let policy = std::fs::read_to_string(POLICY).unwrap().replace(
+        "令 最大合同 = 最大(合同.金额)",
+        "令 最大合同 = 若 计数(合同) = 0个 则 0元 否则 最大(合同.金额)",
+    );
+    let p = dir.write("m.zc", &policy);
+    let data = dir.write("m.企业.csv", &std::fs::read_to_string(DATA).unwrap());
+    dir.write("m.合同.csv", &std::fs::read_to_string("tests/members/member.合同.csv").unwrap());
+    let (status, out, err) =
+        zhengce(&["eval", p.to_str().unwrap(), "--data", data.to_str().unwrap(), "--lang", "en"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert!(!err.contains("never 0"), "{err}");
+    assert!(out.contains("value 最大合同: 0 yuan"), "{out}");
+}
+
 /// The text report gives the same figures, with the eval total 350,000 + 500,000 = 850,000 元.
 #[test]
 fn the_text_report() {

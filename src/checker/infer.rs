@@ -373,7 +373,7 @@ impl Checker<'_> {
         if builtin.aggregates()
             && let Some(kind) = self.scope.aggregated_kind(ctx.subject, args)
         {
-            self.aggregations.insert(span, kind);
+            self.aggregations.insert(span, (kind, builtin));
             return self.aggregate(builtin, func, args, span, ctx, kind);
         }
         if builtin.aggregates_only() {

@@ -57,9 +57,9 @@ pub struct Checked<'p> {
     pub types: Vec<Typed>,
     /// The document's own figures by name (budgets, their parts, stated amounts, matching).
     pub figures: Vec<figures::Figure>,
-    /// The member kind each aggregation over members reads (`合计(合同.金额)` → `合同`), by the
-    /// call's span: resolved once here, read by the evaluator at each call.
-    pub aggregations: foldhash::HashMap<Span, SubjectId>,
+    /// The member kind each aggregation over members reads (`合计(合同.金额)` → `合同`), and
+    /// the builtin, by the call's span: resolved once here, read by the evaluator at each call.
+    pub aggregations: foldhash::HashMap<Span, (SubjectId, Builtin)>,
 }
 
 /// Checks a parsed policy. Returns what the checker learnt and every diagnostic.
@@ -158,7 +158,7 @@ struct Checker<'p> {
     /// The document's own figures, recorded by the consistency checks.
     figures: Vec<figures::Figure>,
     /// See [`Checked::aggregations`].
-    aggregations: foldhash::HashMap<Span, SubjectId>,
+    aggregations: foldhash::HashMap<Span, (SubjectId, Builtin)>,
 }
 
 impl<'p> Checker<'p> {

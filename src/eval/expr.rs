@@ -369,7 +369,7 @@ impl Evaluator<'_, '_> {
             return Err(self.internal(frame, span));
         };
         if builtin.aggregates()
-            && let Some(&kind) = self.checked.aggregations.get(&span)
+            && let Some(&(kind, _)) = self.checked.aggregations.get(&span)
         {
             let Some(set) = self.members.iter().find(|m| m.kind == kind) else {
                 let name =
