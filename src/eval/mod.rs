@@ -152,6 +152,9 @@ impl<'c, 'p> Evaluator<'c, 'p> {
     /// The rules reported for a subject: every named declaration of its scope and the top level
     /// that decides something or names a value, in declaration order.
     fn reported(&self) -> Vec<DefId> {
+        // A member's stacking rules are among its values (its owner adds them up); an owner's
+        // are applied by the reports ([`stack`]).
+        let member = self.subject.is_some_and(|s| self.checked.scope.owner_of(s).is_some());
         self.checked
             .scope
             .defs
@@ -160,17 +163,17 @@ impl<'c, 'p> Evaluator<'c, 'p> {
             .filter(|(_, d)| d.subject.is_none() || d.subject == self.subject)
             .filter(|(_, d)| match d.source {
                 DefSource::Field(_) => false,
-                DefSource::Item(i) => !matches!(
-                    i.node.kind,
+                DefSource::Item(i) => match i.node.kind {
+                    ItemKind::Stack(_) => member && d.subject.is_some(),
                     ItemKind::Param(_)
-                        | ItemKind::Import(_)
-                        | ItemKind::Enum(_)
-                        | ItemKind::Subject(_)
-                        | ItemKind::For(_)
-                        | ItemKind::Stack(_)
-                        | ItemKind::Matching(_)
-                        | ItemKind::Pool(_)
-                ),
+                    | ItemKind::Import(_)
+                    | ItemKind::Enum(_)
+                    | ItemKind::Subject(_)
+                    | ItemKind::For(_)
+                    | ItemKind::Matching(_)
+                    | ItemKind::Pool(_) => false,
+                    _ => true,
+                },
             })
             .map(|(i, _)| i)
             .collect()

@@ -228,7 +228,7 @@ fn subject_json(r: &Report<'_, '_>, o: &SubjectOutcome, stacks: &[StackOutcome])
                 let rules: Vec<J> = m
                     .rules
                     .iter()
-                    .filter(|rule| r.per_subject(rule.def))
+                    .filter(|rule| r.member_rule(rule.def))
                     .map(|rule| rule_json(r, rule))
                     .collect();
                 json!({ "kind": kind, "id": m.key, "rules": rules })

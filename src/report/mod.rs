@@ -84,6 +84,7 @@ impl Report<'_, '_> {
             Some(ItemKind::Budget(_)) => ("预算", "budget", "budget"),
             Some(ItemKind::Stated(_)) => ("声明", "stated", "stated"),
             Some(ItemKind::Share(_)) => ("占比", "share", "share"),
+            Some(ItemKind::Stack(_)) => ("叠加", "stacking", "stacking"),
             _ => ("", "", "other"),
         }
     }
@@ -126,6 +127,13 @@ impl Report<'_, '_> {
     }
 
     /// Rules and named values are shown; constants such as budgets are not.
+    /// Whether a member's rule is shown with the member: its rules, and the stacking rules of
+    /// its kind (read by its owner as values).
+    pub fn member_rule(&self, def: DefId) -> bool {
+        self.per_subject(def)
+            || self.item(def).is_some_and(|i| matches!(i.node.kind, ItemKind::Stack(_)))
+    }
+
     fn shown(&self, def: DefId) -> bool {
         self.item(def).is_some_and(|i| i.node.kind.is_rule())
     }

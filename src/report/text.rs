@@ -152,7 +152,7 @@ fn members(out: &mut String, r: &Report<'_, '_>, o: &SubjectOutcome, lang: Lang)
             let rules: Vec<String> = m
                 .rules
                 .iter()
-                .filter(|rule| r.per_subject(rule.def))
+                .filter(|rule| r.member_rule(rule.def))
                 .map(|rule| {
                     format!("{} {}", r.name(rule.def), show(&rule.value, &r.checked.scope, lang))
                 })
