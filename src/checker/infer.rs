@@ -150,8 +150,11 @@ impl Checker<'_> {
         if let Some(id) = self.scope.lookup(name, ctx.subject) {
             self.mark_used(id);
             let t = self.def_type(id, span);
+            // A stacking rule with another policy's award has no value a rule can read (one
+            // naming something else is reported where it names it).
             if let Some(ItemKind::Stack(s)) = self.scope.defs.get(id).and_then(|d| d.kind())
                 && t.ty == Ty::Unknown
+                && s.members.iter().any(|m| m.node.len() > 1)
             {
                 self.stack_not_a_value(s, span);
             }
