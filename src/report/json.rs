@@ -199,15 +199,15 @@ fn nested(v: &J, indent: &str) -> String {
     text.replace('\n', &format!("\n{indent}"))
 }
 
+/// The rules of an outcome that `shown` keeps, each as its JSON object.
+fn rules_json(r: &Report<'_, '_>, o: &SubjectOutcome, shown: impl Fn(usize) -> bool) -> Vec<J> {
+    o.rules.iter().filter(|rule| shown(rule.def)).map(|rule| rule_json(r, rule)).collect()
+}
+
 /// One subject: `{ "id", "year", "rules", "stacking" }`.
 fn subject_json(r: &Report<'_, '_>, o: &SubjectOutcome, stacks: &[StackOutcome]) -> J {
     let scope = &r.checked.scope;
-    let rules: Vec<J> = o
-        .rules
-        .iter()
-        .filter(|rule| r.per_subject(rule.def))
-        .map(|rule| rule_json(r, rule))
-        .collect();
+    let rules = rules_json(r, o, |def| r.per_subject(def));
     let stacking: Vec<J> = stacks.iter().map(|s| stack_json(s, scope)).collect();
     let mut subject = json!({ "id": o.key, "year": o.year, "rules": rules, "stacking": stacking });
     // Evaluated outside the validity period as asked (`--outside-validity`): marked, only then.
@@ -225,12 +225,7 @@ fn subject_json(r: &Report<'_, '_>, o: &SubjectOutcome, stacks: &[StackOutcome])
             .iter()
             .flat_map(|set| set.outcomes.iter().map(move |m| (set.kind.as_str(), m)))
             .map(|(kind, m)| {
-                let rules: Vec<J> = m
-                    .rules
-                    .iter()
-                    .filter(|rule| r.member_rule(rule.def))
-                    .map(|rule| rule_json(r, rule))
-                    .collect();
+                let rules = rules_json(r, m, |def| r.member_rule(def));
                 json!({ "kind": kind, "id": m.key, "rules": rules })
             })
             .collect();
