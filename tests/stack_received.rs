@@ -169,6 +169,45 @@ fn the_csv_report_shows_the_amount_received_and_totals_what_is_paid() {
     assert!(err.contains("received.zc:18:4: warning[ZC0708]"), "{err}");
 }
 
+/// The xlsx report's `结果` sheet has the CSV report's columns: the amount received after the
+/// stacking rule's total, not added up in the row of totals.
+#[test]
+fn the_xlsx_report_shows_the_amount_received() {
+    use calamine::{Data, Reader, Xlsx};
+    let out = std::env::temp_dir().join(format!("zhengce-received-{}.xlsx", std::process::id()));
+    let (status, _, err) =
+        eval("zh", "received.zc", &["--format", "xlsx", "--out", out.to_str().unwrap()]);
+    assert_eq!(status, Status::Ok, "{err}");
+    let mut book: Xlsx<_> = calamine::open_workbook(&out).unwrap();
+    let sheet = book.worksheet_range("结果").unwrap();
+    let cell = |d: &Data| match d {
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::String(s) => s.clone(),
+        Data::Empty => String::new(),
+        other => format!("{other:?}"),
+    };
+    let rows: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(cell).collect()).collect();
+    let _ = std::fs::remove_file(&out);
+    assert_eq!(
+        rows[0],
+        [
+            "名称",
+            "专精特新上市培育(元)",
+            "研发补助(元)",
+            "叠加 专精特新支持(元)",
+            "叠加 专精特新支持 扣除 已获同一事项支持(元)",
+            "合计(元)"
+        ]
+    );
+    // 公司1: 300,000 less 120,000 received = 180,000; its total 180,000 + 10,000.
+    assert_eq!(rows[1], ["公司1", "300000", "10000", "180000", "120000", "190000"]);
+    assert_eq!(rows[3][3..], ["缺数据", "缺数据", "缺数据"]);
+    // The row of totals adds what is paid, not what was received.
+    let last = rows.last().unwrap();
+    assert_eq!(last[3..], ["580000", "", "620000"]);
+}
+
 #[test]
 fn only_paid_lists_the_subjects_an_award_is_paid_under_the_stacking_rule() {
     // 上市培育 is paid to 公司1 (18万) and 公司5 (20万) only: 公司2 received more than it, 公司3's

@@ -2,7 +2,8 @@
 //! header in the first row:
 //!
 //! - `结果`: one row per subject, the id field (`企业名称`) then one column per rule, as in the
-//!   CSV report, then each stacking rule's total and the subject's total (`合计(元)`), and a
+//!   CSV report, then each stacking rule's total (for a rule with `扣除`, then the amount it
+//!   deducts, not added up) and the subject's total (`合计(元)`), and a
 //!   last row `合计` adding up the money. A column of numbers names its unit in the header, as
 //!   data files do (`县内成果转化补助(元)`), and its values are in that unit (money in 元);
 //!   percentages are fractions shown with `%`. A missing value reads 「缺数据」 (in red), the
@@ -138,10 +139,21 @@ pub fn render(r: &Report<'_, '_>, rows: &[BasisRow], lang: Lang) -> Result<Vec<u
 struct Columns {
     /// The rules shown.
     defs: Vec<DefId>,
-    /// The stacking rules' names.
-    stacks: Vec<String>,
+    /// The stacking rules' names, each with the field it deducts (`扣除 FIELD`), whose amount
+    /// has a column of its own after the rule's total.
+    stacks: Vec<(String, Option<String>)>,
     /// The awards a subject's total adds directly.
     parts: TotalParts,
+}
+
+impl Columns {
+    /// The column of the subject's total: after the rules, the stacking rules' totals and the
+    /// amounts they deduct.
+    fn total_at(&self) -> usize {
+        self.defs.len()
+            + 1
+            + self.stacks.iter().map(|(_, f)| 1 + usize::from(f.is_some())).sum::<usize>()
+    }
 }
 
 /// The xlsx report written one subject at a time (see the module's comment).
@@ -209,7 +221,7 @@ impl<'a, 'p> Writer<'a, 'p> {
         if self.results.is_none() {
             let cols = Columns {
                 defs: one.subject_columns(),
-                stacks: one.stack_rules().0,
+                stacks: one.stack_heads().into_iter().map(|h| (h.name, h.received)).collect(),
                 parts: one.total_parts(),
             };
             let grand = Grand::of(&one);
@@ -233,10 +245,16 @@ impl<'a, 'p> Writer<'a, 'p> {
         let after = cols.defs.len() + 1;
         let misses = self.missing.add(&one, o);
         if let Some(g) = grand {
+            let mut c = after;
             for (k, st) in own.iter().enumerate() {
-                s.amount(row, col16(after + k), st.total)?;
+                s.amount(row, col16(c), st.total)?;
+                c += 1;
+                if cols.stacks.get(k).is_some_and(|(_, f)| f.is_some()) {
+                    s.amount(row, col16(c), st.received.as_ref().and_then(|r| r.amount))?;
+                    c += 1;
+                }
             }
-            s.amount(row, col16(after + cols.stacks.len()), cols.parts.total(&one, 0))?;
+            s.amount(row, col16(cols.total_at()), cols.parts.total(&one, 0))?;
             g.add(&one, &cols.parts, 0);
             g.missing += u64::from(misses);
         }
@@ -302,11 +320,13 @@ impl<'a, 'p> Writer<'a, 'p> {
                             s.decimal(row, col16(j + 1), t.amount, false)?;
                         }
                     }
-                    let after = cols.defs.len() + 1;
+                    // The amounts received are not added up.
+                    let mut c = cols.defs.len() + 1;
                     for (k, (_, a, _)) in g.stacks.iter().enumerate() {
-                        s.amount(row, col16(after + k), *a)?;
+                        s.amount(row, col16(c), *a)?;
+                        c += 1 + usize::from(cols.stacks.get(k).is_some_and(|(_, f)| f.is_some()));
                     }
-                    s.amount(row, col16(after + cols.stacks.len()), g.total)?;
+                    s.amount(row, col16(cols.total_at()), g.total)?;
                 }
                 (s.done()?, grand)
             }
@@ -378,7 +398,12 @@ fn results_header(r: &Report<'_, '_>, cols: &Columns, grand: bool) -> Vec<String
     let mut header = vec![r.key_name()];
     header.extend(cols.defs.iter().map(|d| format!("{}{}", r.name(*d), unit_suffix(r, *d))));
     if grand {
-        header.extend(cols.stacks.iter().map(|n| format!("叠加 {n}(元)")));
+        for (n, received) in &cols.stacks {
+            header.push(format!("叠加 {n}(元)"));
+            if let Some(f) = received {
+                header.push(format!("叠加 {n} 扣除 {f}(元)"));
+            }
+        }
         header.push("合计(元)".to_string());
     }
     header
