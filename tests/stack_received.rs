@@ -208,6 +208,42 @@ fn the_xlsx_report_shows_the_amount_received() {
     assert_eq!(last[3..], ["580000", "", "620000"]);
 }
 
+/// `zhengce test`'s snapshot records the amount a stacking rule deducts, so that a change in
+/// it (the data's, or the rule's field) fails the snapshot by name.
+#[test]
+fn the_snapshot_records_the_amount_received() {
+    let dir = std::env::temp_dir().join(format!("zhengce-received-snap-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in ["received.zc", "received_zezhou.zc"] {
+        std::fs::copy(fixture(f), dir.join(f)).unwrap();
+    }
+    let data = std::fs::read_to_string(fixture("received.csv")).unwrap();
+    std::fs::write(dir.join("received.企业.csv"), &data).unwrap();
+    let d = dir.to_str().unwrap();
+    let (status, _, err) = zhengce(&["--lang", "en", "test", d, "--bless"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    let snap: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("received.snap.json")).unwrap())
+            .unwrap();
+    let text = snap.to_string();
+    // 公司1 received 12万元: recorded beside the 180,000 元 the rule pays.
+    assert!(
+        text.contains("\"叠加 专精特新支持 扣除 已获同一事项支持\":{\"number\":\"120000\""),
+        "{text}"
+    );
+    // 公司1 now received 15万元: the rule pays 150,000 元, and the snapshot names both changes.
+    std::fs::write(
+        dir.join("received.企业.csv"),
+        data.replacen("公司1,30,1,20,12", "公司1,30,1,20,15", 1),
+    )
+    .unwrap();
+    let (status, out, err) = zhengce(&["--lang", "en", "test", d]);
+    assert_ne!(status, Status::Ok, "{out}{err}");
+    assert!(out.contains("叠加 专精特新支持 扣除 已获同一事项支持"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn only_paid_lists_the_subjects_an_award_is_paid_under_the_stacking_rule() {
     // 上市培育 is paid to 公司1 (18万) and 公司5 (20万) only: 公司2 received more than it, 公司3's

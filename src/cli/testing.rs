@@ -961,12 +961,21 @@ fn named_sites(policy: &Policy) -> Vec<(String, Site)> {
     out
 }
 
-/// A subject's stacking rules as `叠加 RULE → total` and `叠加 RULE · AWARD → paid`.
+/// A subject's stacking rules as `叠加 RULE → total`, `叠加 RULE 扣除 FIELD → received` (for
+/// a rule with `扣除`) and `叠加 RULE · AWARD → paid`.
 fn stacking_values(stacking: Option<&J>) -> Map<String, J> {
     let mut map = Map::new();
     for s in stacking.and_then(J::as_array).map(Vec::as_slice).unwrap_or_default() {
         let rule = s.get("rule").and_then(J::as_str).unwrap_or_default();
         map.insert(format!("叠加 {rule}"), s.get("total").cloned().unwrap_or(J::Null));
+        // The amount received it deducts (`扣除 FIELD`), which moves what it pays.
+        if let Some(r) = s.get("received").filter(|r| !r.is_null()) {
+            let field = r.get("field").and_then(J::as_str).unwrap_or_default();
+            map.insert(
+                format!("叠加 {rule} 扣除 {field}"),
+                r.get("amount").cloned().unwrap_or(J::Null),
+            );
+        }
         for m in s.get("members").and_then(J::as_array).map(Vec::as_slice).unwrap_or_default() {
             let award = m.get("award").and_then(J::as_str).unwrap_or_default();
             map.insert(format!("叠加 {rule} · {award}"), m.get("paid").cloned().unwrap_or(J::Null));
