@@ -46,7 +46,8 @@ pub(crate) use cell::parse_date;
 pub use peek::{Peek, fits, peek};
 pub use schema::{Bound, FieldKind, FieldSpec, Schema};
 pub use table::{
-    DataLoc, RawCell, RawColumn, RawData, RawParam, RawRow, RawTable, RawValue, column_letters,
+    DataLoc, RawCell, RawColumn, RawData, RawNested, RawParam, RawRow, RawTable, RawValue,
+    column_letters,
 };
 pub use template::{Hint, Template, TemplateColumn, TemplateParam, csv_cell, template, workbook};
 pub use validate::{validate, validate_with_years};

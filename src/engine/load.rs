@@ -216,7 +216,7 @@ pub fn params_beside(
             })
         })
         .collect();
-    let table = RawData { file: raw.file, table: None, params, params_loc };
+    let table = RawData { file: raw.file, table: None, params, params_loc, nested: Vec::new() };
     validate(&table, schema).map(|ds| Some((path, ds)))
 }
 
