@@ -11,8 +11,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::table::{
-    DataLoc, RawCell, RawColumn, RawData, RawNested, RawParam, RawRow, RawTable, RawValue,
-    place,
+    DataLoc, RawCell, RawColumn, RawData, RawNested, RawParam, RawRow, RawTable, RawValue, place,
 };
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
 use crate::source::{SourceFile, Span};
@@ -42,8 +41,13 @@ enum JKind {
 /// Reads a JSON data file into a raw table and parameters.
 pub fn load_json(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let mut raw =
-        RawData { file: Arc::clone(file), table: None, params: Vec::new(), params_loc: None, nested: Vec::new() };
+    let mut raw = RawData {
+        file: Arc::clone(file),
+        table: None,
+        params: Vec::new(),
+        params_loc: None,
+        nested: Vec::new(),
+    };
     let root = match Parser::new(&file.text).document() {
         Ok(j) => j,
         Err((at, zh, en)) => {

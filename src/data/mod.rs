@@ -21,6 +21,7 @@
 
 mod cell;
 mod csv;
+pub mod forms;
 pub mod header;
 mod json;
 mod messages;

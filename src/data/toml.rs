@@ -13,8 +13,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::table::{
-    DataLoc, RawCell, RawColumn, RawData, RawNested, RawParam, RawRow, RawTable, RawValue,
-    place,
+    DataLoc, RawCell, RawColumn, RawData, RawNested, RawParam, RawRow, RawTable, RawValue, place,
 };
 use crate::ast::Date;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
@@ -72,8 +71,13 @@ fn too_deep(text: &str) -> Option<usize> {
 /// Reads a TOML data file into a raw table and parameters.
 pub fn load_toml(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let mut raw =
-        RawData { file: Arc::clone(file), table: None, params: Vec::new(), params_loc: None, nested: Vec::new() };
+    let mut raw = RawData {
+        file: Arc::clone(file),
+        table: None,
+        params: Vec::new(),
+        params_loc: None,
+        nested: Vec::new(),
+    };
     if let Some(at) = too_deep(&file.text) {
         diags.push(
             raw.diag(
@@ -255,9 +259,7 @@ fn entries(
 /// A list of tables (empty, or every item a table): members written under a subject.
 fn list_of_tables<'a, 'i>(v: &'a DeValue<'i>) -> Option<&'a toml::de::DeArray<'i>> {
     match v {
-        DeValue::Array(items)
-            if items.iter().all(|i| matches!(i.get_ref(), DeValue::Table(_))) =>
-        {
+        DeValue::Array(items) if items.iter().all(|i| matches!(i.get_ref(), DeValue::Table(_))) => {
             Some(items)
         }
         _ => None,
