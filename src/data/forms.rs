@@ -4,7 +4,7 @@
 //! beside the owners' (`crate::engine::members`), or, handled here,
 //!
 //! - **nested**: in a TOML or JSON file, under each owner, the member kind's name as the key
-//!   (`[[subjects.合同]]`, `"合同": [{...}]`; [`RawNested`]). A member need not write its
+//!   (`[[subjects."合同"]]`, `"合同": [{...}]`; [`RawNested`]). A member need not write its
 //!   owner's id: the linking field is filled in from the owner it is written under; written and
 //!   different, it is `ZC0716` at its cell.
 //! - **one long table**: the owners' table carries the members' columns, one member a row with

@@ -182,7 +182,7 @@ pub struct RawParam {
     pub value: RawCell,
 }
 
-/// Members written under their owners in a JSON or TOML file (`[[subjects.合同]]`, a key of a
+/// Members written under their owners in a JSON or TOML file (`[[subjects."合同"]]`, a key of a
 /// subject whose value is a list of tables), one table per key: nothing here knows whether the
 /// key names a member kind (`crate::engine::members` takes the ones that do; [`super::validate`]
 /// refuses the others).

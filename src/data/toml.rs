@@ -267,7 +267,7 @@ fn list_of_tables<'a, 'i>(v: &'a DeValue<'i>) -> Option<&'a toml::de::DeArray<'i
 }
 
 /// The subjects of an array of tables, and the index of the item each row was read from. With
-/// `nested`, a key of a subject whose value is a list of tables (`[[subjects.合同]]`) holds
+/// `nested`, a key of a subject whose value is a list of tables (`[[subjects."合同"]]`) holds
 /// members written under it: they are collected there, one table per key.
 fn table<'a, 'i: 'a>(
     items: impl Iterator<Item = &'a Spanned<DeValue<'i>>>,

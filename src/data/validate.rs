@@ -218,8 +218,8 @@ impl Validator<'_> {
                 Text::new("这组表", "this list"),
             )
             .help(Text::new(
-                "写在主体下的一组表是它的成员，键是成员主体的名称，例如 `[[subjects.合同]]`；字段的值不能是列表",
-                "a list of tables under a subject holds its members, under the member kind's name, as in `[[subjects.合同]]`; a field's value is never a list",
+                "写在主体下的一组表是它的成员，键是成员主体的名称，例如 `[[subjects.\"合同\"]]`；字段的值不能是列表",
+                "a list of tables under a subject holds its members, under the member kind's name, as in `[[subjects.\"合同\"]]`; a field's value is never a list",
             ));
         self.push(d);
     }

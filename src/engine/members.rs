@@ -6,7 +6,7 @@
 //!    `NAME.合同.csv`), one row per member with its owner's id in the linking field; a member
 //!    whose owner is not among the owners is `ZC0712` at its cell. A workbook may hold both
 //!    kinds, each in a sheet named after it;
-//! 2. nested under each owner in the owners' TOML or JSON file (`[[subjects.合同]]`);
+//! 2. nested under each owner in the owners' TOML or JSON file (`[[subjects."合同"]]`);
 //! 3. the owners' file as one long table, a member a row with its owner's fields repeated.
 //!
 //! Forms 2 and 3 are taken out of the owners' data before it is validated
