@@ -223,7 +223,8 @@ fn rows(
     let mut rows = Vec::new();
     let mut kept = Vec::new();
     // Per key: where it is first written, and each member with the row of its owner.
-    let mut pending: Vec<(String, Span, Vec<(&J, usize)>)> = Vec::new();
+    type Pending<'j> = (String, Span, Vec<(&'j J, usize)>);
+    let mut pending: Vec<Pending<'_>> = Vec::new();
     let nest = nested.is_some();
     for (n, item) in items.iter().enumerate() {
         let JKind::Object(fields) = &item.kind else {
