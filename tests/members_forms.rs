@@ -237,3 +237,28 @@ fn a_bad_nested_cell_is_reported_where_it_is() {
     assert!(err.contains("ZC0603"), "{err}");
     assert!(err.contains("d.企业.toml:6:11"), "{err}");
 }
+
+/// `schema` names an owner kind's member kinds and their forms; the TOML template of an owner
+/// kind nests an example member under it, which `eval` reads back.
+#[test]
+fn schema_and_template_show_the_forms() {
+    let (status, out, err) = zhengce(&["schema", POLICY, "--lang", "en"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert!(out.contains("  members 合同: `NAME.合同.csv` beside the data; or nested"), "{out}");
+    let (status, out, err) = zhengce(&["schema", POLICY, "--format", "json"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    let j: J = serde_json::from_str(&out).unwrap();
+    assert_eq!(j[0]["members"][0]["subject"], "合同");
+    assert_eq!(j[0]["members"][0]["forms"][2], "long_table");
+    assert!(j[1].get("members").is_none());
+    let (status, out, err) = zhengce(&["template", POLICY, "--kind", "企业", "--format", "toml"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert!(out.contains("\n[[subjects.\"合同\"]]\n\"合同编号\" = "), "{out}");
+    assert!(!out.contains("[[subjects.\"合同\"]]\n\"企业名称\""), "the link is not written: {out}");
+    let dir = TempDir::new("members-forms-template");
+    let data = dir.write("t.企业.toml", &out).display().to_string();
+    let (status, out, err) = zhengce(&["eval", POLICY, "--data", &data, "--format", "json"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    let j: J = serde_json::from_str(&out).unwrap();
+    assert_eq!(rule(&j, "示例", "合同数")["value"]["number"], "1");
+}

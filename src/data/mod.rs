@@ -50,7 +50,9 @@ pub use table::{
     DataLoc, RawCell, RawColumn, RawData, RawNested, RawParam, RawRow, RawTable, RawValue,
     column_letters,
 };
-pub use template::{Hint, Template, TemplateColumn, TemplateParam, csv_cell, template, workbook};
+pub use template::{
+    Hint, Template, TemplateColumn, TemplateParam, csv_cell, template, toml_string, workbook,
+};
 pub use validate::{validate, validate_with_years};
 pub use value::{Dataset, Record, Value};
 
