@@ -72,7 +72,7 @@ pub fn run_schema(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Status {
-    let (_, schemas) = match schemas(&args.policy, args.kind.as_deref()) {
+    let (policy, schemas) = match schemas(&args.policy, args.kind.as_deref()) {
         Ok(s) => s,
         Err(d) => {
             emit(err, &render(&d.sorted(), settings.lang, settings.format, &settings.style));
@@ -116,6 +116,20 @@ pub fn run_schema(
                         format!("  [{}]", notes.join(", "))
                     };
                     s.push_str(&format!("  {}: {}{notes}\n", f.name, type_text(f, lang)));
+                }
+                // An owner kind: where its members' data may be (docs/language.md §6).
+                for m in members_of(&policy, &sc.subject) {
+                    let key = m.key_field().map_or("", |f| f.name.as_str());
+                    let kind = &m.subject;
+                    s.push_str(&if zh {
+                        format!(
+                            "  成员 {kind}：旁边的 `名称.{kind}.csv`；或在 TOML、JSON 中写在每个主体之下（`[[subjects.\"{kind}\"]]`）；或一张长表，每行一个{kind}，加上 `{key}` 等列\n"
+                        )
+                    } else {
+                        format!(
+                            "  members {kind}: `NAME.{kind}.csv` beside the data; or nested under each subject in TOML or JSON (`[[subjects.\"{kind}\"]]`); or one long table, a {kind} a row, with `{key}` and its other columns\n"
+                        )
+                    });
                 }
                 if !sc.params.is_empty() {
                     s.push_str(&format!("  {}\n", if zh { "参数" } else { "parameters" }));
@@ -163,6 +177,15 @@ pub fn run_schema(
                     if let (Some((o, l)), Some(map)) = (&sc.owner, one.as_object_mut()) {
                         map.insert("owner".into(), json!({ "subject": o, "by": l }));
                     }
+                    // An owner kind names its member kinds (absent otherwise): their data is
+                    // beside, nested under each subject, or one long table with it.
+                    let members: Vec<_> = members_of(&policy, &sc.subject)
+                        .iter()
+                        .map(|m| json!({ "subject": m.subject, "forms": ["beside", "nested", "long_table"] }))
+                        .collect();
+                    if let (false, Some(map)) = (members.is_empty(), one.as_object_mut()) {
+                        map.insert("members".into(), json!(members));
+                    }
                     one
                 })
                 .collect();
@@ -171,6 +194,39 @@ pub fn run_schema(
     };
     emit(out, &body);
     Status::Ok
+}
+
+/// The schemas of the member kinds of the kind `owner` (`主体 合同 属于 企业`), in declaration
+/// order.
+fn members_of(policy: &Policy, owner: &str) -> Vec<Schema> {
+    policy
+        .subject_names()
+        .into_iter()
+        .filter_map(|k| Schema::from_policy(policy, k).ok())
+        .filter(|s| s.owner.as_ref().is_some_and(|(o, _)| o == owner))
+        .collect()
+}
+
+/// The TOML template of an owner kind: its subject, and under it one example member of each
+/// member kind (`[[subjects."合同"]]`), the linking field left out (the owner's id fills it in).
+fn nested_toml(policy: &Policy, owner: &str, t: &crate::data::Template, years: &[u16]) -> String {
+    let mut out = t.to_toml();
+    for m in members_of(policy, owner) {
+        let link = m.owner.as_ref().map_or("", |(_, l)| l.as_str());
+        let member = template(&m, years).to_toml();
+        out.push('\n');
+        out.push_str(&format!("[[subjects.{}]]", crate::data::toml_string(&m.subject)));
+        for line in member.lines().skip(1) {
+            // The linking field is the owner's id: not written under it.
+            if line.starts_with(&format!("{} =", crate::data::toml_string(link))) {
+                continue;
+            }
+            out.push('\n');
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// Runs `template`.
@@ -184,7 +240,7 @@ pub fn run_template(
         emit(err, &render(&d.sorted(), settings.lang, settings.format, &settings.style));
         Status::Errors
     };
-    let (_, schemas) = match schemas(&args.policy, args.kind.as_deref()) {
+    let (policy, schemas) = match schemas(&args.policy, args.kind.as_deref()) {
         Ok(s) => s,
         Err(d) => return fail(d, err),
     };
@@ -211,7 +267,9 @@ pub fn run_template(
     let t = template(schema, &args.years);
     let body = match args.format {
         TemplateFormat::Csv => Ok(t.to_csv().into_bytes()),
-        TemplateFormat::Toml => Ok(t.to_toml().into_bytes()),
+        TemplateFormat::Toml => {
+            Ok(nested_toml(&policy, &schema.subject, &t, &args.years).into_bytes())
+        }
         TemplateFormat::Xlsx => t.to_xlsx(),
     };
     let status = write_template(args, settings, body, out, err);

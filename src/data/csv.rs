@@ -50,8 +50,13 @@ pub fn load_csv(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
     };
     let refuse = |e: ::csv::Error| {
         let at = e.position().map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0)) + offset;
-        let raw =
-            RawData { file: Arc::clone(file), table: None, params: Vec::new(), params_loc: None };
+        let raw = RawData {
+            file: Arc::clone(file),
+            table: None,
+            params: Vec::new(),
+            params_loc: None,
+            nested: Vec::new(),
+        };
         let d = raw
             .diag(
                 Code::DataFormat,
@@ -73,8 +78,13 @@ pub fn load_csv(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
         Err(e) => return refuse(e),
     };
     let Some((header_span, header_fields, header_spans)) = first else {
-        let raw =
-            RawData { file: Arc::clone(file), table: None, params: Vec::new(), params_loc: None };
+        let raw = RawData {
+            file: Arc::clone(file),
+            table: None,
+            params: Vec::new(),
+            params_loc: None,
+            nested: Vec::new(),
+        };
         diags.push(
             raw.diag(
                 Code::DataFormat,
@@ -89,8 +99,13 @@ pub fn load_csv(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
         );
         return (None, diags);
     };
-    let raw_file =
-        RawData { file: Arc::clone(file), table: None, params: Vec::new(), params_loc: None };
+    let raw_file = RawData {
+        file: Arc::clone(file),
+        table: None,
+        params: Vec::new(),
+        params_loc: None,
+        nested: Vec::new(),
+    };
     if let Some(d) = too_long(&raw_file, &header_fields, &header_spans) {
         diags.push(d);
         return (None, diags);
@@ -180,6 +195,7 @@ pub fn load_csv(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
             table: Some(table),
             params: Vec::new(),
             params_loc: None,
+            nested: Vec::new(),
         }),
         diags,
     )

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use super::table::{
-    DataLoc, RawCell, RawColumn, RawData, RawParam, RawRow, RawTable, RawValue, place,
+    DataLoc, RawCell, RawColumn, RawData, RawNested, RawParam, RawRow, RawTable, RawValue, place,
 };
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
 use crate::source::{SourceFile, Span};
@@ -41,8 +41,13 @@ enum JKind {
 /// Reads a JSON data file into a raw table and parameters.
 pub fn load_json(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let mut raw =
-        RawData { file: Arc::clone(file), table: None, params: Vec::new(), params_loc: None };
+    let mut raw = RawData {
+        file: Arc::clone(file),
+        table: None,
+        params: Vec::new(),
+        params_loc: None,
+        nested: Vec::new(),
+    };
     let root = match Parser::new(&file.text).document() {
         Ok(j) => j,
         Err((at, zh, en)) => {
@@ -68,12 +73,20 @@ pub fn load_json(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
     };
     let mut errors = Vec::new();
     match root.kind {
-        JKind::Array(_) => raw.table = Some(table(&root, &raw, &mut errors)),
+        JKind::Array(_) => {
+            let mut nested = Vec::new();
+            raw.table = Some(table(&root, &raw, &mut errors, Some(&mut nested)));
+            raw.nested = nested;
+        }
         JKind::Object(entries) => {
             for (key, key_span, value) in entries {
                 match key.as_str() {
                     "subjects" | "主体" => match value.kind {
-                        JKind::Array(_) => raw.table = Some(table(&value, &raw, &mut errors)),
+                        JKind::Array(_) => {
+                            let mut nested = Vec::new();
+                            raw.table = Some(table(&value, &raw, &mut errors, Some(&mut nested)));
+                            raw.nested = nested;
+                        }
                         _ => errors.push(shape(
                             &raw,
                             value.span,
@@ -173,13 +186,47 @@ fn entries(
     out
 }
 
-fn table(array: &J, raw: &RawData, errors: &mut Vec<Diagnostic>) -> RawTable {
+fn table(
+    array: &J,
+    raw: &RawData,
+    errors: &mut Vec<Diagnostic>,
+    nested: Option<&mut Vec<RawNested>>,
+) -> RawTable {
+    let items: Vec<&J> = match &array.kind {
+        JKind::Array(items) => items.iter().collect(),
+        _ => Vec::new(),
+    };
+    rows(&items, array.span, raw, errors, nested).0
+}
+
+/// A list of objects (empty, or every item an object): members written under a subject.
+fn list_of_objects(j: &J) -> Option<&Vec<J>> {
+    match &j.kind {
+        JKind::Array(items) if items.iter().all(|i| matches!(i.kind, JKind::Object(_))) => {
+            Some(items)
+        }
+        _ => None,
+    }
+}
+
+/// The subjects of an array, and the index of the item each row was read from. With `nested`,
+/// a key of a subject whose value is a list of objects (`"合同": [{...}]`) holds members written
+/// under it: they are collected there, one table per key.
+fn rows(
+    items: &[&J],
+    span: Span,
+    raw: &RawData,
+    errors: &mut Vec<Diagnostic>,
+    nested: Option<&mut Vec<RawNested>>,
+) -> (RawTable, Vec<usize>) {
     let mut columns: Vec<RawColumn> = Vec::new();
     let mut rows = Vec::new();
-    let JKind::Array(items) = &array.kind else {
-        return RawTable { header_loc: DataLoc::Span(array.span), columns, rows, keyed: true };
-    };
-    for item in items {
+    let mut kept = Vec::new();
+    // Per key: where it is first written, and each member with the row of its owner.
+    type Pending<'j> = (String, Span, Vec<(&'j J, usize)>);
+    let mut pending: Vec<Pending<'_>> = Vec::new();
+    let nest = nested.is_some();
+    for (n, item) in items.iter().enumerate() {
         let JKind::Object(fields) = &item.kind else {
             errors.push(shape(
                 raw,
@@ -190,7 +237,23 @@ fn table(array: &J, raw: &RawData, errors: &mut Vec<Diagnostic>) -> RawTable {
             continue;
         };
         let mut cells: Vec<Option<RawCell>> = vec![None; columns.len()];
+        let mut has_members = false;
         for (key, key_span, value) in fields {
+            if nest && let Some(members) = list_of_objects(value) {
+                has_members = true;
+                let name = key.trim().to_string();
+                let at = match pending.iter().position(|p| p.0 == name) {
+                    Some(i) => i,
+                    None => {
+                        pending.push((name, *key_span, Vec::new()));
+                        pending.len() - 1
+                    }
+                };
+                if let Some(p) = pending.get_mut(at) {
+                    p.2.extend(members.iter().map(|m| (m, rows.len())));
+                }
+                continue;
+            }
             for (col, cell) in entries(key, *key_span, value, raw, errors) {
                 if !place(&mut columns, &mut cells, col, cell) {
                     errors.push(shape(
@@ -202,15 +265,24 @@ fn table(array: &J, raw: &RawData, errors: &mut Vec<Diagnostic>) -> RawTable {
                 }
             }
         }
-        if cells.iter().flatten().all(|c| c.value.is_empty()) {
+        if !has_members && cells.iter().flatten().all(|c| c.value.is_empty()) {
             continue;
         }
         rows.push(RawRow { loc: DataLoc::Span(item.span), cells });
+        kept.push(n);
     }
     for row in &mut rows {
         row.cells.resize(columns.len(), None);
     }
-    RawTable { header_loc: DataLoc::Span(array.span), columns, rows, keyed: true }
+    if let Some(out) = nested {
+        for (kind, at, members) in pending {
+            let list: Vec<&J> = members.iter().map(|m| m.0).collect();
+            let (table, read) = self::rows(&list, at, raw, errors, None);
+            let owners = read.iter().filter_map(|i| members.get(*i).map(|m| m.1)).collect();
+            out.push(RawNested { kind, loc: DataLoc::Span(at), table, owners });
+        }
+    }
+    (RawTable { header_loc: DataLoc::Span(span), columns, rows, keyed: true }, kept)
 }
 
 fn params(object: &J, raw: &RawData, errors: &mut Vec<Diagnostic>) -> Vec<RawParam> {

@@ -21,6 +21,7 @@
 
 mod cell;
 mod csv;
+pub mod forms;
 pub mod header;
 mod json;
 mod messages;
@@ -46,9 +47,12 @@ pub(crate) use cell::{parse_date, read_text};
 pub use peek::{Peek, fits, peek};
 pub use schema::{Bound, FieldKind, FieldSpec, Schema};
 pub use table::{
-    DataLoc, RawCell, RawColumn, RawData, RawParam, RawRow, RawTable, RawValue, column_letters,
+    DataLoc, RawCell, RawColumn, RawData, RawNested, RawParam, RawRow, RawTable, RawValue,
+    column_letters,
 };
-pub use template::{Hint, Template, TemplateColumn, TemplateParam, csv_cell, template, workbook};
+pub use template::{
+    Hint, Template, TemplateColumn, TemplateParam, csv_cell, template, toml_string, workbook,
+};
 pub use validate::{validate, validate_with_years};
 pub use value::{Dataset, Record, Value};
 

@@ -182,6 +182,22 @@ pub struct RawParam {
     pub value: RawCell,
 }
 
+/// Members written under their owners in a JSON or TOML file (`[[subjects."合同"]]`, a key of a
+/// subject whose value is a list of tables), one table per key: nothing here knows whether the
+/// key names a member kind (`crate::engine::members` takes the ones that do; [`super::validate`]
+/// refuses the others).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawNested {
+    /// The key, as written (trimmed): a member kind's name.
+    pub kind: String,
+    /// Where the key is first written.
+    pub loc: DataLoc,
+    /// The members under that key, across all owners, in file order.
+    pub table: RawTable,
+    /// For each row of `table`, the row of the data's table it is written under.
+    pub owners: Vec<usize>,
+}
+
 /// Everything a data file holds, before validation.
 #[derive(Clone, Debug)]
 pub struct RawData {
@@ -193,6 +209,8 @@ pub struct RawData {
     pub params: Vec<RawParam>,
     /// The parameter table (a JSON object, a TOML table, a spreadsheet sheet), if any.
     pub params_loc: Option<DataLoc>,
+    /// Members written under their owners (JSON, TOML), by key, in the order first written.
+    pub nested: Vec<RawNested>,
 }
 
 impl RawData {

@@ -394,7 +394,8 @@ pub fn csv_cell(text: &str) -> String {
 }
 
 /// A TOML basic string.
-fn toml_string(text: &str) -> String {
+/// A TOML quoted string (or key) of `text`.
+pub fn toml_string(text: &str) -> String {
     let mut out = String::from("\"");
     for c in text.chars() {
         match c {

@@ -13,7 +13,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::table::{
-    DataLoc, RawCell, RawColumn, RawData, RawParam, RawRow, RawTable, RawValue, place,
+    DataLoc, RawCell, RawColumn, RawData, RawNested, RawParam, RawRow, RawTable, RawValue, place,
 };
 use crate::ast::Date;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
@@ -71,8 +71,13 @@ fn too_deep(text: &str) -> Option<usize> {
 /// Reads a TOML data file into a raw table and parameters.
 pub fn load_toml(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let mut raw =
-        RawData { file: Arc::clone(file), table: None, params: Vec::new(), params_loc: None };
+    let mut raw = RawData {
+        file: Arc::clone(file),
+        table: None,
+        params: Vec::new(),
+        params_loc: None,
+        nested: Vec::new(),
+    };
     if let Some(at) = too_deep(&file.text) {
         diags.push(
             raw.diag(
@@ -117,7 +122,11 @@ pub fn load_toml(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
         match key.get_ref().as_ref() {
             "subjects" | "主体" => match value.get_ref() {
                 DeValue::Array(items) => {
-                    raw.table = Some(table(items.iter(), span(value), &raw, &mut errors));
+                    let mut nested = Vec::new();
+                    let (t, _) =
+                        table(items.iter(), span(value), &raw, &mut errors, Some(&mut nested));
+                    raw.table = Some(t);
+                    raw.nested = nested;
                 }
                 _ => errors.push(shape(
                     &raw,
@@ -247,15 +256,34 @@ fn entries(
     out
 }
 
+/// A list of tables (empty, or every item a table): members written under a subject.
+fn list_of_tables<'a, 'i>(v: &'a DeValue<'i>) -> Option<&'a toml::de::DeArray<'i>> {
+    match v {
+        DeValue::Array(items) if items.iter().all(|i| matches!(i.get_ref(), DeValue::Table(_))) => {
+            Some(items)
+        }
+        _ => None,
+    }
+}
+
+/// The subjects of an array of tables, and the index of the item each row was read from. With
+/// `nested`, a key of a subject whose value is a list of tables (`[[subjects."合同"]]`) holds
+/// members written under it: they are collected there, one table per key.
 fn table<'a, 'i: 'a>(
     items: impl Iterator<Item = &'a Spanned<DeValue<'i>>>,
     array_span: Span,
     raw: &RawData,
     errors: &mut Vec<Diagnostic>,
-) -> RawTable {
+    nested: Option<&mut Vec<RawNested>>,
+) -> (RawTable, Vec<usize>) {
     let mut columns: Vec<RawColumn> = Vec::new();
     let mut rows = Vec::new();
-    for item in items {
+    let mut kept = Vec::new();
+    // Per key: where it is first written, and each member with the row of its owner.
+    type Pending<'a, 'i> = (String, Span, Vec<(&'a Spanned<DeValue<'i>>, usize)>);
+    let mut pending: Vec<Pending<'a, 'i>> = Vec::new();
+    let nest = nested.is_some();
+    for (n, item) in items.enumerate() {
         let DeValue::Table(t) = item.get_ref() else {
             errors.push(shape(
                 raw,
@@ -266,7 +294,23 @@ fn table<'a, 'i: 'a>(
             continue;
         };
         let mut cells: Vec<Option<RawCell>> = vec![None; columns.len()];
+        let mut has_members = false;
         for (k, v) in sorted(t) {
+            if nest && let Some(members) = list_of_tables(v.get_ref()) {
+                has_members = true;
+                let name = k.get_ref().trim().to_string();
+                let at = match pending.iter().position(|p| p.0 == name) {
+                    Some(i) => i,
+                    None => {
+                        pending.push((name, span(k), Vec::new()));
+                        pending.len() - 1
+                    }
+                };
+                if let Some(p) = pending.get_mut(at) {
+                    p.2.extend(members.iter().map(|m| (m, rows.len())));
+                }
+                continue;
+            }
             for (col, cell) in entries(k, v, raw, errors) {
                 if !place(&mut columns, &mut cells, col, cell) {
                     errors.push(shape(
@@ -278,15 +322,24 @@ fn table<'a, 'i: 'a>(
                 }
             }
         }
-        if cells.iter().flatten().all(|c| c.value.is_empty()) {
+        if !has_members && cells.iter().flatten().all(|c| c.value.is_empty()) {
             continue;
         }
         rows.push(RawRow { loc: DataLoc::Span(span(item)), cells });
+        kept.push(n);
     }
     for row in &mut rows {
         row.cells.resize(columns.len(), None);
     }
-    RawTable { header_loc: DataLoc::Span(array_span), columns, rows, keyed: true }
+    if let Some(out) = nested {
+        for (kind, at, members) in pending {
+            let list: Vec<&Spanned<DeValue<'i>>> = members.iter().map(|m| m.0).collect();
+            let (table, read) = table(list.into_iter(), at, raw, errors, None);
+            let owners = read.iter().filter_map(|i| members.get(*i).map(|m| m.1)).collect();
+            out.push(RawNested { kind, loc: DataLoc::Span(at), table, owners });
+        }
+    }
+    (RawTable { header_loc: DataLoc::Span(array_span), columns, rows, keyed: true }, kept)
 }
 
 #[cfg(test)]

@@ -47,6 +47,9 @@ pub fn validate_with_years(
         Some(table) => v.table(table),
         None => Vec::new(),
     };
+    for nested in &raw.nested {
+        v.not_members(nested);
+    }
     let (params, param_gaps) = v.params();
     if v.diags.has_errors() {
         return Err(v.diags);
@@ -197,6 +200,28 @@ impl Validator<'_> {
 
     fn declared_at(&self, spec: &FieldSpec, d: Diagnostic) -> Diagnostic {
         declared_at(&self.schema.policy, spec, d)
+    }
+
+    /// A list of tables under a subject that no member kind took: a list is not a value.
+    fn not_members(&mut self, nested: &super::table::RawNested) {
+        let (kind, subject) = (&nested.kind, &self.schema.subject);
+        let d = self
+            .diag(
+                Code::DataFormat,
+                Text::new(
+                    format!("`{kind}` 下是一组表，而 `{subject}` 没有名为 `{kind}` 的成员主体"),
+                    format!(
+                        "`{kind}` holds a list of tables, but `{subject}` has no member kind `{kind}`"
+                    ),
+                ),
+                &nested.loc,
+                Text::new("这组表", "this list"),
+            )
+            .help(Text::new(
+                "写在主体下的一组表是它的成员，键是成员主体的名称，例如 `[[subjects.\"合同\"]]`；字段的值不能是列表",
+                "a list of tables under a subject holds its members, under the member kind's name, as in `[[subjects.\"合同\"]]`; a field's value is never a list",
+            ));
+        self.push(d);
     }
 
     fn specs(&self, role: Role) -> &[FieldSpec] {

@@ -52,7 +52,8 @@ pub fn load_xlsx_sheet<R: Read + Seek>(
         return (None, Diagnostics::from(vec![refused(name, &file, &why)]));
     }
     if let Err(e) = reader.seek(SeekFrom::Start(0)) {
-        let raw = RawData { file, table: None, params: Vec::new(), params_loc: None };
+        let raw =
+            RawData { file, table: None, params: Vec::new(), params_loc: None, nested: Vec::new() };
         let d = raw.diag(
             Code::Io,
             Text::new(format!("无法读取文件 `{name}`：{e}"), format!("cannot read `{name}`: {e}")),
@@ -62,8 +63,13 @@ pub fn load_xlsx_sheet<R: Read + Seek>(
         return (None, Diagnostics::from(vec![d]));
     }
     let mut diags = Diagnostics::new();
-    let mut raw =
-        RawData { file: Arc::clone(&file), table: None, params: Vec::new(), params_loc: None };
+    let mut raw = RawData {
+        file: Arc::clone(&file),
+        table: None,
+        params: Vec::new(),
+        params_loc: None,
+        nested: Vec::new(),
+    };
     let cannot = |raw: &RawData, detail: String| {
         raw.diag(
             Code::DataFormat,

@@ -121,6 +121,10 @@ codes! {
     MemberWithoutOwner = "ZC0712", Error, "成员所属的主体不在数据中", "member whose owner is not in the data";
     MembersUnavailable = "ZC0713", Error, "成员数据未读入", "members not read";
     MembersNotGrouped = "ZC0715", Error, "成员未按所属主体分组", "members not grouped by owner";
+    MemberOwnerDiffers = "ZC0716", Error, "成员写明的所属主体与所在主体不符", "member naming another owner than its own";
+    MembersTwice = "ZC0717", Error, "成员数据给出了两处", "members given in two places";
+    OwnerRowsDisagree = "ZC0718", Error, "长表中同一主体的各行不一致", "an owner's rows of a long table disagree";
+    OwnerRowsApart = "ZC0719", Error, "长表中同一主体的行不相连", "an owner's rows of a long table not together";
     GrowthUndefined = "ZC0714", Error, "年均增长率无法计算", "average growth undefined";
     PoolCut = "ZC0720", Note, "资金池按比例核减", "pool cut in proportion";
     PoolExceeded = "ZC0721", Warning, "申领超过资金池而政策未写核减", "claims exceed a pool that writes no cut";

@@ -100,6 +100,9 @@ pub struct Loaded {
     /// `ZC0913` for each parameter the data gives and `--param` overrides: which value is used
     /// and which is not.
     pub notes: Diagnostics,
+    /// The members the data file itself carries (nested under the owners, or one long table),
+    /// for [`super::members::load_members`].
+    pub in_file: Vec<crate::data::forms::InFile>,
 }
 
 /// Loads and validates a data file for a policy, with `--param` overrides.
@@ -124,7 +127,19 @@ pub fn load(
             p.optional = true;
         }
     }
-    let (mut dataset, row_years) = read_dataset_with_years(data, &schema)?;
+    // An owner kind's data may carry its members (nested, or one long table): taken out first.
+    let shapes = checked
+        .scope
+        .subject_names
+        .get(&kind)
+        .and_then(|&o| super::members::shapes(policy, checked, o));
+    let (mut dataset, row_years, in_file) = match &shapes {
+        Some(shapes) => super::members::read_owners(data, &schema, shapes)?,
+        None => {
+            let (ds, years) = read_dataset_with_years(data, &schema)?;
+            (ds, years, Vec::new())
+        }
+    };
     // A CSV register's parameters are in the file beside it, when there is one.
     let beside = params_beside(data, &schema)?;
     if let Some((_, file)) = &beside {
@@ -143,7 +158,7 @@ pub fn load(
     notes = notes.sorted().into();
     let subject = checked.scope.subject_names.get(&kind).copied();
     let year = year.or_else(|| default_year(&dataset, &params, &row_years));
-    Ok(Loaded { dataset, params, subject, year, row_years, notes })
+    Ok(Loaded { dataset, params, subject, year, row_years, notes, in_file })
 }
 
 /// The parameters file of a CSV or Parquet register `DIR/NAME.csv`: `DIR/NAME.参数.csv`, when
@@ -216,7 +231,7 @@ pub fn params_beside(
             })
         })
         .collect();
-    let table = RawData { file: raw.file, table: None, params, params_loc };
+    let table = RawData { file: raw.file, table: None, params, params_loc, nested: Vec::new() };
     validate(&table, schema).map(|ds| Some((path, ds)))
 }
 

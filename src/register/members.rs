@@ -92,6 +92,12 @@ pub(super) fn open_feed(
     if kinds.is_empty() {
         return Ok(None);
     }
+    // Members in the owners' own file, one long table: left to the in-memory path.
+    if crate::data::peek(data)
+        .is_some_and(|p| crate::engine::members::long_table(policy, checked, kind, &p.headers))
+    {
+        return Err(Failure::NotStreamable("the members are in the owners' file".into()));
+    }
     let owner_name = scope.subjects.get(owner).map_or("", |s| s.decl.name.node.as_str());
     let mut shapes = Vec::new();
     let mut files = Vec::new();

@@ -1624,6 +1624,16 @@ pub(super) fn layout_of(
 }
 
 /// Resolves the header against the subject's fields, reporting what the loader would.
+/// The column names of a register's header line, as far as they can be read.
+fn header_names(header: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(header);
+    let mut reader = ::csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+    match reader.records().next() {
+        Some(Ok(r)) => r.iter().map(|c| c.trim().to_string()).collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn plan<'c, 'p>(
     policy: &'p Policy,
     checked: &'c Checked<'p>,
@@ -1643,6 +1653,10 @@ fn plan<'c, 'p>(
         .subject_names
         .get(kind)
         .ok_or_else(|| Failure::NotStreamable(format!("no subject `{kind}`")))?;
+    // Members in the owners' own file, one long table: left to the in-memory path.
+    if crate::engine::members::long_table(policy, checked, kind, &header_names(&header)) {
+        return Err(Failure::NotStreamable("the members are in the owners' file".into()));
+    }
     // The loader on the header alone: unknown and missing columns, units, a non-UTF-8 header.
     let mut text = header.clone();
     text.push(b'\n');
