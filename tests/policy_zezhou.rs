@@ -40,16 +40,8 @@ fn check_finds_nothing_to_report_but_amounts_the_document_leaves_unrounded() {
 fn an_amount_finer_than_a_fen_is_marked_once_per_award() {
     // 泽州县兰花精密机械有限公司's one project: 1,666,666.66元 × 30% = 499,999.998元, under the
     // 50万元 cap.
-    let (status, out, err) = zhengce(&[
-        "eval",
-        POLICY,
-        "--data",
-        TRANSFERS,
-        "--lang",
-        "en",
-        "--error-format",
-        "plain",
-    ]);
+    let (status, out, err) =
+        zhengce(&["eval", POLICY, "--data", TRANSFERS, "--lang", "en", "--error-format", "plain"]);
     assert_eq!(status, Status::Ok);
     assert!(out.contains("499,999.998"), "the amount computed is reported, not rounded");
     assert_eq!(err.matches("[ZC").count(), 1, "{err}");
@@ -84,7 +76,10 @@ fn technology_transfer_is_30_or_20_percent_of_each_project_capped_by_origin() {
     assert_eq!(all("泽州县鑫磊智能装备有限公司"), d("500000"));
     // A project not found 「产品附加值高、市场前景好、产业带动性强」: nothing; no project: nothing.
     assert_eq!(all("泽州县东沟农业科技有限公司"), d("0"));
-    assert_eq!(rule(&r, "泽州县东沟农业科技有限公司", "科技成果转化补助")["detail"]["eligible"], false);
+    assert_eq!(
+        rule(&r, "泽州县东沟农业科技有限公司", "科技成果转化补助")["detail"]["eligible"],
+        false
+    );
     assert_eq!(all("泽州县晋庙铺创新科技有限公司"), d("0"));
     // 860,000 + 499,999.998 + 420,000 + 500,000 = 2,279,999.998 to 4 enterprises.
     assert_eq!(total(&r, "科技成果转化补助"), (d("2279999.998"), 4));
