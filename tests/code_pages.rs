@@ -100,6 +100,11 @@ fn each_page_example_reports_exactly_its_code() {
             if code != Code::FenFraction {
                 got.remove(Code::FenFraction.id());
             }
+            // ZC0213's example imports a policy beside it (`zezhou.zc`), which a page alone
+            // does not have (ZC0210): the stacking rule it reads names that policy's award.
+            if code == Code::StackNotAValue {
+                got.remove(Code::ImportNotFound.id());
+            }
             let want = BTreeSet::from([code.id().to_string()]);
             if got != want {
                 problems.push(format!(

@@ -124,7 +124,7 @@ fn eval_json_carries_the_document_section() {
     let r = zhengce(&["eval", &policy("xinjiang"), "--data", &data, "--format", "json"]);
     assert_eq!(r.status, Status::Ok, "{}", r.err);
     let j: serde_json::Value = serde_json::from_str(&r.out).unwrap();
-    assert_eq!(j["schema_version"], 4);
+    assert_eq!(j["schema_version"], 5);
     let doc = j["document"].as_array().unwrap();
     let find = |n: &str| doc.iter().find(|f| f["name"] == n).unwrap_or_else(|| panic!("{n}"));
     assert_eq!(value(find("县财政专项资金"), "difference"), "-1000000");

@@ -247,3 +247,33 @@ fn a_register_of_many_blocks_is_marked_as_the_loaded_one_is() {
     assert!(finer > 1, "{finer}");
     assert!(s.err.contains(&format!("(and {} more subjects)", finer - 1)), "{finer}: {}", s.err);
 }
+
+#[test]
+fn a_quotient_of_many_places_is_marked_streamed_as_in_memory() {
+    // A third of 700元 is 233.33…元 (28 places, the compiled form's exact decimal), of 707元
+    // 235.66…元; 714元 ÷ 3 = 238元 is whole. The streamed report marked none of them.
+    let dir = temp_dir("fen-quotient");
+    let policy = dir.join("p.zc");
+    std::fs::write(
+        &policy,
+        "主体 企业 { 标识 名称; 名称: 文本; 收入: 元 }\n对于 企业 {\n  § 一 「收入的三分之一」\n  补助 三分之一 { 金额 收入 ÷ 3; 一次性 }\n}\n",
+    )
+    .unwrap();
+    let data = dir.join("p.企业.csv");
+    std::fs::write(&data, "名称,收入(元)\nE1,700\nE2,707\nE3,714\n").unwrap();
+    let (p, d) = (policy.to_str().unwrap(), data.to_str().unwrap());
+    let out = dir.join("out.csv");
+    let common = ["--format", "csv", "--lang", "en", "--error-format", "plain"];
+    let mut streamed = vec!["eval", p, "--data", d, "--out", out.to_str().unwrap()];
+    streamed.extend(common);
+    let s = zhengce(&streamed);
+    let mut loaded = vec!["eval", p, "--data", d];
+    loaded.extend(common);
+    let m = zhengce(&loaded);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), m.out);
+    assert_eq!(s.err, m.err);
+    let marks: Vec<&str> = s.err.lines().filter(|l| l.contains("warning[ZC0709]")).collect();
+    assert_eq!(marks.len(), 1, "{}", s.err);
+    assert!(marks[0].contains("(`E1`: 233.33333333333333333333333333 yuan)"), "{}", marks[0]);
+    assert!(marks[0].ends_with("(and 1 more subjects)"), "{}", marks[0]);
+}

@@ -72,6 +72,61 @@ fn a_capped_owner_and_an_owner_without_members() {
     assert_eq!(num(&rule(&j, "丙公司", "设备补助")["value"]), d("0"));
 }
 
+/// The JSON report lists each subject's members with their own rules (`对于 合同`): 10% of
+/// each contract, 进口 ones too (the owner's award sums only the 国产 ones).
+#[test]
+fn each_member_with_its_own_rules_in_the_json_report() {
+    let j = report();
+    let members = |id: &str| -> Vec<(String, String, Decimal)> {
+        let s = j["subjects"].as_array().unwrap().iter().find(|s| s["id"] == id).unwrap();
+        s["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                let r = m["rules"].as_array().unwrap();
+                assert_eq!(r.len(), 1, "{m}");
+                assert_eq!(r[0]["name"], "合同补助");
+                assert_eq!(r[0]["citation"]["clause"], "一");
+                let kind = m["kind"].as_str().unwrap().to_string();
+                (kind, m["id"].as_str().unwrap().to_string(), num(&r[0]["value"]))
+            })
+            .collect()
+    };
+    let c = |id: &str, n: &str| ("合同".to_string(), id.to_string(), d(n));
+    // 1,000,000 × 10%, 2,500,000 × 10%, 800,000 × 10%.
+    assert_eq!(members("甲公司"), [c("H1", "100000"), c("H2", "250000"), c("H3", "80000")]);
+    assert_eq!(members("乙公司"), [c("H4", "600000")]);
+    assert_eq!(members("丙公司"), []);
+    assert_eq!(j["schema_version"], 5);
+}
+
+/// A maximum over no members is missing, not 0, and the warning says so: there is no field
+/// to fill, and the policy writes what the document says it is then.
+#[test]
+fn a_maximum_over_no_members_is_explained_in_the_warning() {
+    let (status, _, flat) =
+        zhengce(&["eval", POLICY, "--data", DATA, "--lang", "en", "--error-format", "plain"]);
+    assert_eq!(status, Status::Ok, "{flat}");
+    assert!(flat.contains("member.zc:28:5: warning[ZC0708]"), "{flat}");
+    assert!(flat.contains("over members is missing for a subject without any (never 0)"), "{flat}");
+    assert!(flat.contains("若 计数(合同) = 0个 则 0元 否则 最大(合同.金额)"), "{flat}");
+    // Where no maximum or minimum is missing, the warning does not say it.
+    let dir = TempDir::new("members-no-extreme");
+    let policy = std::fs::read_to_string(POLICY).unwrap().replace(
+        "令 最大合同 = 最大(合同.金额)",
+        "令 最大合同 = 若 计数(合同) = 0个 则 0元 否则 最大(合同.金额)",
+    );
+    let p = dir.write("m.zc", &policy);
+    let data = dir.write("m.企业.csv", &std::fs::read_to_string(DATA).unwrap());
+    dir.write("m.合同.csv", &std::fs::read_to_string("tests/members/member.合同.csv").unwrap());
+    let (status, out, err) =
+        zhengce(&["eval", p.to_str().unwrap(), "--data", data.to_str().unwrap(), "--lang", "en"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert!(!err.contains("never 0"), "{err}");
+    assert!(out.contains("value 最大合同: 0 yuan"), "{out}");
+}
+
 /// The text report gives the same figures, with the eval total 350,000 + 500,000 = 850,000 元.
 #[test]
 fn the_text_report() {
@@ -79,6 +134,17 @@ fn the_text_report() {
     assert_eq!(status, Status::Ok, "{err}");
     assert!(out.contains("国产合同额: 3,500,000 元"), "{out}");
     assert!(out.contains("设备补助: 850,000 元，2 个主体获得"), "{out}");
+    // Each member on a line of its owner's, with its own rules.
+    let lines: Vec<&str> = out.lines().filter(|l| l.starts_with("  合同 ")).collect();
+    assert_eq!(
+        lines,
+        [
+            "  合同 H1: 合同补助 100,000 元",
+            "  合同 H2: 合同补助 250,000 元",
+            "  合同 H3: 合同补助 80,000 元",
+            "  合同 H4: 合同补助 600,000 元",
+        ]
+    );
 }
 
 /// The CSV report has one row per owner with the aggregated figures.

@@ -241,3 +241,64 @@ fn gen_writes_the_members_beside_the_register() {
     assert_eq!(status, Status::Usage);
     assert!(err.contains("ZC0904") && err.contains("--members"), "{err}");
 }
+
+/// `diff` of two versions on a register with members, streamed block by block (each version
+/// reading the same members by its own declarations): the same changes as the in-memory
+/// diff of the same data, and an owner's figures worked out by hand.
+#[test]
+fn diff_streams_with_the_members() {
+    // The new version pays 20% of each contract, up to the same 50万元.
+    let new_policy = std::fs::read_to_string(POLICY).unwrap().replace("金额 × 10%", "金额 × 20%");
+    let diff = |dir: &TempDir, owners: &str, members: &str| {
+        let (p, data) = write(dir, owners, members);
+        let new = dir.write("new.zc", &new_policy);
+        let args = ["diff", &p, new.to_str().unwrap(), "--data", &data, "--format", "json"];
+        let (status, out, err) = zhengce(&[&args[..], &["--lang", "en"]].concat());
+        (status, out, err)
+    };
+    let without_files = |out: &str| {
+        let mut j: serde_json::Value = serde_json::from_str(out).unwrap();
+        for k in ["data", "old", "new"] {
+            j.as_object_mut().unwrap().remove(k);
+        }
+        j
+    };
+    let (owners, members) = register(20_000);
+    let dir = TempDir::new("members-diff");
+    let (status, streamed, err) = diff(&dir, &owners, &members);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert!(!err.contains("ZC0713"), "{err}");
+    // The same data with the contracts in reverse order (a small file, read whole in memory).
+    let mut lines: Vec<&str> = members.lines().collect();
+    let header = lines.remove(0);
+    lines.reverse();
+    let d2 = TempDir::new("members-diff-memory");
+    let (status, memory, err) = diff(&d2, &owners, &format!("{header}\n{}\n", lines.join("\n")));
+    assert_eq!(status, Status::Ok, "{err}");
+    let streamed = without_files(&streamed);
+    assert_eq!(streamed, without_files(&memory));
+    // E0000003: domestic contracts 129,486 and 234,215 元; 10% is 36,370.1 元, 20% 72,740.2 元.
+    let change = streamed["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "E0000003")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (change["before"].as_str(), change["after"].as_str()),
+        (Some("36370.1"), Some("72740.2"))
+    );
+    // Proof that it streamed: a large members file out of order is refused (ZC0715), where
+    // the in-memory diff would have read it whole.
+    let big = TempDir::new("members-diff-large");
+    let (owners, _) = register(1_000);
+    let mut m = String::from("合同编号,企业名称,金额(元),类型\n");
+    m.push_str("C1,E0000005,100,国产\nC2,E0000001,100,国产\n");
+    while m.len() <= 17 << 20 {
+        m.push_str("C3,E0000900,100,国产\n");
+    }
+    let (status, _, err) = diff(&big, &owners, &m);
+    assert_ne!(status, Status::Ok);
+    assert!(err.contains("ZC0715"), "{err}");
+}

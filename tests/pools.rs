@@ -39,7 +39,7 @@ fn the_issue_figures_in_the_json_report() {
     assert_eq!(status, Status::Ok, "{err}");
     assert!(err.contains("ZC0720"), "{err}");
     let j: J = serde_json::from_str(&out).unwrap();
-    assert_eq!(j["schema_version"], 4);
+    assert_eq!(j["schema_version"], 5);
     let p = &j["pools"][0];
     assert_eq!(p["pool"], "区级专项资金");
     assert_eq!(num(&p["total"]), d("50000000"));

@@ -62,7 +62,7 @@ fn values(policy: &str, data: &str) -> Vec<(String, BTreeMap<String, J>)> {
     ]);
     assert!(matches!(status, Status::Ok | Status::Errors), "{policy} {data}: {err}");
     let doc: J = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
-    assert_eq!(doc["schema_version"], 4);
+    assert_eq!(doc["schema_version"], 5);
     doc["subjects"]
         .as_array()
         .unwrap()
@@ -359,7 +359,7 @@ fn the_working_is_left_out_unless_asked_for() {
         "json",
     ]);
     let doc: J = serde_json::from_str(&json).unwrap();
-    assert_eq!(doc["schema_version"], 4);
+    assert_eq!(doc["schema_version"], 5);
     assert!(doc["subjects"][0].get("values").is_none(), "{json}");
     let (_, text, _) = policy_common::zhengce(&[
         "eval",

@@ -103,13 +103,16 @@ impl Checker<'_> {
                 typed(Ty::Bool)
             }
             ItemKind::Stack(s) => {
+                let mut local = true;
                 for m in &s.members {
-                    self.award_path(m, ctx);
+                    local &= self.award_path(m, ctx);
                 }
                 if let Some(received) = &s.received {
                     self.stack_received(s, received, ctx);
                 }
-                typed(Ty::Unknown)
+                // Of this policy's awards alone, its total is an amount a rule may read (a
+                // member's, added up by its owner: `合计(项目.就高)`).
+                typed(if local { Ty::Num(Dim::MONEY) } else { Ty::Unknown })
             }
             ItemKind::Budget(b) => {
                 let total = self.infer(&b.total, ctx, None);
@@ -586,8 +589,9 @@ impl Checker<'_> {
     }
 
     /// Resolves a path naming an award: `奖励名` in any scope, or `引用名.奖励名`.
-    fn award_path(&mut self, path: &Node<Vec<Ident>>, ctx: Ctx) {
-        let Some(first) = path.node.first() else { return };
+    /// Checks an award a stacking rule names; whether it is one of this policy's awards.
+    fn award_path(&mut self, path: &Node<Vec<Ident>>, ctx: Ctx) -> bool {
+        let Some(first) = path.node.first() else { return false };
         let found = self
             .scope
             .lookup(&first.node, ctx.subject)
@@ -599,16 +603,17 @@ impl Checker<'_> {
             }
             let d = err::unknown_name(self.loc(first.span), &first.node, names);
             self.push(d);
-            return;
+            return false;
         };
         self.mark_used(id);
         match self.scope.defs.get(id).and_then(|d| d.kind()) {
-            Some(ItemKind::Import(_)) => {}
-            Some(ItemKind::Award(_)) if path.node.len() == 1 => {}
+            Some(ItemKind::Import(_)) => false,
+            Some(ItemKind::Award(_)) if path.node.len() == 1 => true,
             _ => {
                 let expected = Text::new("奖励或补贴的名称", "the name of an award");
                 let found = Text::new(format!("`{}`", first.node), format!("`{}`", first.node));
                 self.push(err::type_mismatch(self.loc(path.span), &expected, &found));
+                false
             }
         }
     }

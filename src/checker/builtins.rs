@@ -80,7 +80,18 @@ pub const CURRENT_YEAR: [&str; 2] = ["当年", "current_year"];
 
 /// Looks a builtin up by either name; returns it with its argument bounds.
 pub fn lookup(name: &str) -> Option<(Builtin, usize, usize)> {
-    BUILTINS.iter().find(|b| b.1 == name || b.2 == name).map(|b| (b.0, b.3, b.4))
+    // By name in a table built once: the evaluator looks a builtin up at each call.
+    static BY_NAME: std::sync::LazyLock<foldhash::HashMap<&'static str, (Builtin, usize, usize)>> =
+        std::sync::LazyLock::new(|| {
+            let mut by_name = foldhash::HashMap::default();
+            // The first of two builtins with one name wins, as a search in order finds it.
+            for b in BUILTINS.iter().rev() {
+                by_name.insert(b.2, (b.0, b.3, b.4));
+                by_name.insert(b.1, (b.0, b.3, b.4));
+            }
+            by_name
+        });
+    BY_NAME.get(name).copied()
 }
 
 /// Every builtin name, for "did you mean".

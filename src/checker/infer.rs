@@ -113,10 +113,52 @@ impl Checker<'_> {
     }
 
     /// A name: a definition, an enumeration value, or the evaluation year.
+    /// `ZC0213`: a stacking rule read as a value, one of whose awards is another policy's
+    /// (its amount is known only when the reports apply the rule).
+    fn stack_not_a_value(&mut self, s: &crate::ast::StackDecl, span: Span) {
+        let rule = &s.name.node;
+        let others: Vec<String> = s
+            .members
+            .iter()
+            .filter(|m| m.node.len() > 1)
+            .map(|m| {
+                format!(
+                    "`{}`",
+                    m.node.iter().map(|i| i.node.as_str()).collect::<Vec<_>>().join(".")
+                )
+            })
+            .collect();
+        self.push(err::simple(
+            Code::StackNotAValue,
+            self.loc(span),
+            Text::new(
+                format!("叠加规则 `{rule}` 含有其他政策的奖励（{}），不能作为数值读取", others.join("、")),
+                format!(
+                    "the stacking rule `{rule}` takes awards of another policy ({}): it cannot be read as a value",
+                    others.join(", ")
+                ),
+            ),
+            Text::new("在这里读取", "read here"),
+            Text::new(
+                "只含本政策奖励的叠加规则才能作为数值读取（如成员的 `就高` 由所属主体 `合计(项目.就高)`）；含其他政策奖励的叠加规则由报告按主体执行",
+                "only a stacking rule of this policy's own awards can be read as a value (a member's, added up by its owner: `合计(项目.就高)`); one with another policy's awards is applied by the reports to each subject",
+            ),
+        ));
+    }
+
     fn resolve(&mut self, name: &str, span: Span, ctx: Ctx, hint: Option<Ty>) -> Typed {
         if let Some(id) = self.scope.lookup(name, ctx.subject) {
             self.mark_used(id);
-            return self.def_type(id, span);
+            let t = self.def_type(id, span);
+            // A stacking rule with another policy's award has no value a rule can read (one
+            // naming something else is reported where it names it).
+            if let Some(ItemKind::Stack(s)) = self.scope.defs.get(id).and_then(|d| d.kind())
+                && t.ty == Ty::Unknown
+                && s.members.iter().any(|m| m.node.len() > 1)
+            {
+                self.stack_not_a_value(s, span);
+            }
+            return t;
         }
         if CURRENT_YEAR.contains(&name) {
             return Typed { ty: Ty::Year, yearly: true };
@@ -373,6 +415,7 @@ impl Checker<'_> {
         if builtin.aggregates()
             && let Some(kind) = self.scope.aggregated_kind(ctx.subject, args)
         {
+            self.aggregations.insert(span, (kind, builtin));
             return self.aggregate(builtin, func, args, span, ctx, kind);
         }
         if builtin.aggregates_only() {

@@ -32,7 +32,7 @@ use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
 use crate::source::{Loc, SourceFile, Span};
 pub use builtins::{Builtin, CURRENT_YEAR, lookup as lookup_builtin};
 pub use consteval::round_to;
-use scope::{DefId, Scope};
+use scope::{DefId, Scope, SubjectId};
 use types::{EnumId, Ty};
 
 /// The type of a definition or expression, and whether it has a value per year.
@@ -57,6 +57,9 @@ pub struct Checked<'p> {
     pub types: Vec<Typed>,
     /// The document's own figures by name (budgets, their parts, stated amounts, matching).
     pub figures: Vec<figures::Figure>,
+    /// The member kind each aggregation over members reads (`合计(合同.金额)` → `合同`), and
+    /// the builtin, by the call's span: resolved once here, read by the evaluator at each call.
+    pub aggregations: foldhash::HashMap<Span, (SubjectId, Builtin)>,
 }
 
 /// Checks a parsed policy. Returns what the checker learnt and every diagnostic.
@@ -74,6 +77,7 @@ pub fn check(policy: &Policy) -> (Checked<'_>, Diagnostics) {
         used_enums: BTreeSet::new(),
         constants: RefCell::new(HashMap::new()),
         figures: Vec::new(),
+        aggregations: foldhash::HashMap::default(),
     };
     for clash in clashes {
         let d = err::duplicate(c.loc(clash.span), c.loc(clash.earlier), &clash.name);
@@ -133,7 +137,7 @@ pub fn check(policy: &Policy) -> (Checked<'_>, Diagnostics) {
         })
         .collect();
     let diags: Diagnostics = c.diags.into();
-    (Checked { scope: c.scope, types, figures: c.figures }, diags)
+    (Checked { scope: c.scope, types, figures: c.figures, aggregations: c.aggregations }, diags)
 }
 
 /// The checker's working state.
@@ -153,6 +157,8 @@ struct Checker<'p> {
     constants: RefCell<HashMap<DefId, Option<consteval::Val>>>,
     /// The document's own figures, recorded by the consistency checks.
     figures: Vec<figures::Figure>,
+    /// See [`Checked::aggregations`].
+    aggregations: foldhash::HashMap<Span, (SubjectId, Builtin)>,
 }
 
 impl<'p> Checker<'p> {

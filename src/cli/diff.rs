@@ -265,12 +265,7 @@ fn streamed(
     pools: &(Vec<crate::simulate::pools::Pool>, Vec<crate::simulate::pools::Pool>),
     lines: &[crate::simulate::pools::Line],
 ) -> Option<Result<Compared, Diagnostics>> {
-    // A kind with members is evaluated in memory, with the members read beside the register:
-    // the streaming runner reads the owners alone.
-    if !super::stream::is_csv(&args.data)
-        || has_members(old_checked, kind)
-        || has_members(new_checked, kind)
-    {
+    if !super::stream::is_csv(&args.data) {
         return None;
     }
     let mut schema = Schema::from_policy(new, kind).ok()?;
@@ -326,15 +321,6 @@ fn streamed(
             Some(Err(vec![crate::report::cannot_write(None, &e.to_string())].into()))
         }
     }
-}
-
-/// Whether subject `kind` of a policy has member kinds (`主体 合同 属于 企业 …`).
-fn has_members(checked: &crate::checker::Checked<'_>, kind: &str) -> bool {
-    checked
-        .scope
-        .subject_names
-        .get(kind)
-        .is_some_and(|sid| !checked.scope.member_kinds(*sid).is_empty())
 }
 
 /// Gives each version's evaluator the members of its member kinds, read beside the data file

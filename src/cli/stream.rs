@@ -248,9 +248,11 @@ pub(super) fn run(
             }
             // The fields left empty behind the missing results (ZC0950): the compiled form
             // counts the results, the interpreter tells the fields, in a second pass made only
-            // when some result is missing.
+            // when some result is missing (not when the subjects noted with a missing result
+            // are known and none is a rule whose empty fields it names: no `令` is).
             if args.format == ReportFormat::Csv
                 && summary.missing.subjects > 0
+                && summary.missing.keys.as_ref().is_none_or(|k| !k.is_empty())
                 && !summary.diagnostics.iter().any(|d| d.code == Code::EmptyField)
                 && let Ok(found) =
                     crate::register::empty_fields(&run, summary.missing.keys.as_deref())

@@ -64,31 +64,26 @@ pub enum NumberProblem {
 /// Reads a non-empty cell of a field of `kind`; numbers are in `unit` (the header's unit, or the
 /// field's) and come back in base units.
 pub fn read_cell(raw: &RawValue, kind: &FieldKind, unit: &Unit) -> Result<Value, CellError> {
+    if let RawValue::Text(t) = raw {
+        return read_text(t, kind, unit);
+    }
     match kind {
         FieldKind::Number { .. } => read_number(raw, unit),
         FieldKind::Bool => read_bool(raw),
         FieldKind::Text => match raw {
-            RawValue::Text(t) => Ok(Value::Text(t.trim().to_string())),
             RawValue::Number(d) => Ok(Value::Text(d.normalize().to_string())),
             RawValue::Invalid(_) => Err(CellError::Invalid),
             _ => Err(CellError::WrongKind),
         },
         FieldKind::Enum { name, values } => {
             let text = match raw {
-                RawValue::Text(t) => t.trim().to_string(),
                 RawValue::Number(d) => d.normalize().to_string(),
                 RawValue::Invalid(_) => return Err(CellError::Invalid),
                 _ => return Err(CellError::WrongKind),
             };
-            match values.iter().position(|v| *v == text) {
-                Some(index) => Ok(Value::Enum { enum_name: name.clone(), index }),
-                None => Err(CellError::UnknownEnumValue(did_you_mean(&text, values))),
-            }
+            read_enum(&text, name, values)
         }
         FieldKind::Year => match raw {
-            RawValue::Text(t) => super::header::parse_year(&half_width(t))
-                .map(Value::Year)
-                .ok_or(CellError::NotAYear),
             RawValue::Number(d) => {
                 let d = d.normalize();
                 (d.scale() == 0 && d >= Decimal::from(1000) && d <= Decimal::from(9999))
@@ -105,7 +100,6 @@ pub fn read_cell(raw: &RawValue, kind: &FieldKind, unit: &Unit) -> Result<Value,
         },
         FieldKind::Date => match raw {
             RawValue::Date(d) => Ok(Value::Date(*d)),
-            RawValue::Text(t) => parse_date(t).map(Value::Date).ok_or(CellError::NotADate),
             RawValue::Number(n) => Err(CellError::SerialNumber(
                 i64::try_from(*n).ok().filter(|_| n.fract().is_zero()).and_then(excel_date),
             )),
@@ -115,26 +109,43 @@ pub fn read_cell(raw: &RawValue, kind: &FieldKind, unit: &Unit) -> Result<Value,
     }
 }
 
+/// [`read_cell`] of a cell written as text (every cell of a CSV file): the text as written,
+/// white space around it not counted.
+pub fn read_text(t: &str, kind: &FieldKind, unit: &Unit) -> Result<Value, CellError> {
+    let t = t.trim();
+    match kind {
+        FieldKind::Number { .. } => read_number_text(t, unit),
+        FieldKind::Bool => {
+            if t == "是" || t == "1" || t.eq_ignore_ascii_case("true") {
+                Ok(Value::Bool(true))
+            } else if t == "否" || t == "0" || t.eq_ignore_ascii_case("false") {
+                Ok(Value::Bool(false))
+            } else {
+                Err(CellError::NotABool)
+            }
+        }
+        FieldKind::Text => Ok(Value::Text(t.to_string())),
+        FieldKind::Enum { name, values } => read_enum(t, name, values),
+        FieldKind::Year => {
+            super::header::parse_year(&half_width(t)).map(Value::Year).ok_or(CellError::NotAYear)
+        }
+        FieldKind::Date => parse_date(t).map(Value::Date).ok_or(CellError::NotADate),
+    }
+}
+
+/// A value of the enumeration `name`, written as `text`.
+fn read_enum(text: &str, name: &str, values: &[String]) -> Result<Value, CellError> {
+    match values.iter().position(|v| v == text) {
+        Some(index) => Ok(Value::Enum { enum_name: name.to_string(), index }),
+        None => Err(CellError::UnknownEnumValue(did_you_mean(text, values))),
+    }
+}
+
 fn read_number(raw: &RawValue, unit: &Unit) -> Result<Value, CellError> {
     let dim = unit.dim();
     let base = match raw {
         RawValue::Number(d) => unit.to_base(*d).map_err(CellError::Conversion)?,
-        RawValue::Text(t) => {
-            let t = t.trim();
-            if let Some(n) = t.strip_suffix(['%', '％']) {
-                if dim.kind() != Kind::Percent {
-                    return match parse_plain(n.trim_end()) {
-                        Ok(_) => Err(CellError::PercentInField),
-                        Err(p) => Err(CellError::NotANumber(p)),
-                    };
-                }
-                let n = parse_plain(n.trim_end()).map_err(CellError::NotANumber)?;
-                Unit::canonical(dim).to_base(n).map_err(CellError::Conversion)?
-            } else {
-                let n = parse_plain(t).map_err(CellError::NotANumber)?;
-                unit.to_base(n).map_err(CellError::Conversion)?
-            }
-        }
+        RawValue::Text(t) => return read_number_text(t.trim(), unit),
         RawValue::Invalid(_) => return Err(CellError::Invalid),
         RawValue::Bool(_) | RawValue::Date(_) | RawValue::Empty => {
             return Err(CellError::WrongKind);
@@ -143,10 +154,33 @@ fn read_number(raw: &RawValue, unit: &Unit) -> Result<Value, CellError> {
     Ok(Value::Number { value: base, dim })
 }
 
+/// A number written as the text `t` (trimmed), in `unit`: a share may be written with `%`.
+fn read_number_text(t: &str, unit: &Unit) -> Result<Value, CellError> {
+    let dim = unit.dim();
+    let base = if let Some(n) = t.strip_suffix(['%', '％']) {
+        if dim.kind() != Kind::Percent {
+            return match parse_plain(n.trim_end()) {
+                Ok(_) => Err(CellError::PercentInField),
+                Err(p) => Err(CellError::NotANumber(p)),
+            };
+        }
+        let n = parse_plain(n.trim_end()).map_err(CellError::NotANumber)?;
+        Unit::canonical(dim).to_base(n).map_err(CellError::Conversion)?
+    } else {
+        let n = parse_plain(t).map_err(CellError::NotANumber)?;
+        unit.to_base(n).map_err(CellError::Conversion)?
+    };
+    Ok(Value::Number { value: base, dim })
+}
+
 /// A decimal as written in a cell: `-`? digits (`.` digits)?, exactly representable, after
 /// full-width characters are read as ASCII and thousands separators in their exact grouping
 /// pattern are dropped (see the module's documentation).
 pub fn parse_plain(t: &str) -> Result<Decimal, NumberProblem> {
+    // Plain ASCII digits read as they are (half-width already).
+    if is_plain(t) {
+        return Decimal::from_str_exact(t).map_err(|_| NumberProblem::Other);
+    }
     let ascii = half_width(t);
     let t = ascii.as_str();
     if is_plain(t) {
@@ -227,14 +261,7 @@ fn read_bool(raw: &RawValue) -> Result<Value, CellError> {
         RawValue::Number(d) if d.is_zero() => Ok(Value::Bool(false)),
         RawValue::Number(d) if *d == Decimal::ONE => Ok(Value::Bool(true)),
         RawValue::Text(t) => {
-            let t = t.trim();
-            if t == "是" || t == "1" || t.eq_ignore_ascii_case("true") {
-                Ok(Value::Bool(true))
-            } else if t == "否" || t == "0" || t.eq_ignore_ascii_case("false") {
-                Ok(Value::Bool(false))
-            } else {
-                Err(CellError::NotABool)
-            }
+            read_text(t, &FieldKind::Bool, &Unit::canonical(crate::units::Dim::NUMBER))
         }
         RawValue::Invalid(_) => Err(CellError::Invalid),
         _ => Err(CellError::NotABool),

@@ -42,7 +42,7 @@ pub use self::csv::load_csv;
 pub use self::json::load_json;
 pub use self::toml::load_toml;
 pub use self::xlsx::load_xlsx;
-pub(crate) use cell::parse_date;
+pub(crate) use cell::{parse_date, read_text};
 pub use peek::{Peek, fits, peek};
 pub use schema::{Bound, FieldKind, FieldSpec, Schema};
 pub use table::{

@@ -65,6 +65,7 @@ codes! {
     ImportNotFound = "ZC0210", Error, "引用的政策无法读取", "imported policy cannot be read";
     ImportOutsideRoot = "ZC0211", Error, "引用的政策在政策根目录之外", "imported policy outside the policy root";
     LessWithAdditive = "ZC0212", Error, "累加的叠加规则写了扣除", "a deduction on an additive stacking rule";
+    StackNotAValue = "ZC0213", Error, "叠加规则不能作为数值读取", "a stacking rule read as a value";
     // --- types and units
     UnitMismatch = "ZC0301", Error, "单位不相容", "incompatible units";
     TypeMismatch = "ZC0302", Error, "类型不符", "type mismatch";

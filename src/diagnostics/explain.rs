@@ -60,6 +60,7 @@ pub fn explain(code: Code) -> &'static str {
         Code::ImportNotFound => include_str!("../../docs/codes/ZC0210.md"),
         Code::ImportOutsideRoot => include_str!("../../docs/codes/ZC0211.md"),
         Code::LessWithAdditive => include_str!("../../docs/codes/ZC0212.md"),
+        Code::StackNotAValue => include_str!("../../docs/codes/ZC0213.md"),
         Code::UnitMismatch => include_str!("../../docs/codes/ZC0301.md"),
         Code::TypeMismatch => include_str!("../../docs/codes/ZC0302.md"),
         Code::PercentVsPoints => include_str!("../../docs/codes/ZC0303.md"),

@@ -22,6 +22,12 @@ const MAX_YEARS: u16 = 200;
 impl Evaluator<'_, '_> {
     /// The value of a definition in `year`, memoised.
     pub(super) fn def_at(&self, frame: &mut Frame<'_>, def: DefId, year: u16) -> R<V> {
+        // A field is read from the record again rather than kept: reading it costs less.
+        let field =
+            matches!(self.checked.scope.defs.get(def).map(|d| d.source), Some(DefSource::Field(_)));
+        if field {
+            return crate::depth::with_stack(|| self.compute_def(frame, def, year));
+        }
         if let Some(v) = frame.memo.get(&(def, year)) {
             return Ok(v.clone());
         }
@@ -363,7 +369,7 @@ impl Evaluator<'_, '_> {
             return Err(self.internal(frame, span));
         };
         if builtin.aggregates()
-            && let Some(kind) = self.checked.scope.aggregated_kind(self.subject, args)
+            && let Some(&(kind, _)) = self.checked.aggregations.get(&span)
         {
             let Some(set) = self.members.iter().find(|m| m.kind == kind) else {
                 let name =

@@ -8,8 +8,6 @@
 //! that fails it whatever the others. Over no members a sum and a count are 0, a maximum and a
 //! minimum are unknown, `任一` is not met and `全部` is.
 
-use std::collections::BTreeMap;
-
 use rust_decimal::Decimal;
 
 use super::value::V;
@@ -44,12 +42,16 @@ pub struct MemberSet<'c, 'p> {
     pub name: String,
     pub evaluator: Evaluator<'c, 'p>,
     /// Each owner's members, by the owner's id, in the order of the data.
-    pub groups: BTreeMap<String, Vec<Record>>,
+    pub groups: foldhash::HashMap<String, Vec<Record>>,
 }
 
 impl<'c, 'p> Evaluator<'c, 'p> {
     /// Gives the owners evaluated later their members of kind `kind`, grouped by owner id.
-    pub fn add_members(&mut self, kind: SubjectId, groups: BTreeMap<String, Vec<Record>>) {
+    pub fn add_members(
+        &mut self,
+        kind: SubjectId,
+        groups: impl IntoIterator<Item = (String, Vec<Record>)>,
+    ) {
         let name = self
             .checked
             .scope
@@ -60,14 +62,23 @@ impl<'c, 'p> Evaluator<'c, 'p> {
         let mut evaluator =
             Evaluator::new(self.policy, self.checked, Some(kind), self.params.clone());
         evaluator.param_gaps = self.param_gaps.clone();
-        self.members.push(MemberSet { kind, name, evaluator, groups });
+        self.members.push(MemberSet {
+            kind,
+            name,
+            evaluator,
+            groups: groups.into_iter().collect(),
+        });
     }
 
     /// Replaces the members of kind `kind` with `groups` (the owners of the next block of a
     /// streamed register and their members), giving the kind its members when it had none.
-    pub fn set_members(&mut self, kind: SubjectId, groups: BTreeMap<String, Vec<Record>>) {
+    pub fn set_members(
+        &mut self,
+        kind: SubjectId,
+        groups: impl IntoIterator<Item = (String, Vec<Record>)>,
+    ) {
         match self.members.iter_mut().find(|m| m.kind == kind) {
-            Some(set) => set.groups = groups,
+            Some(set) => set.groups = groups.into_iter().collect(),
             None => self.add_members(kind, groups),
         }
     }

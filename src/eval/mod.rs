@@ -32,7 +32,7 @@ use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
 use crate::source::{Loc, SourceFile, Span};
 use crate::units::Unit;
 use coverage::{Branch, Coverage, Probe};
-use outcome::{Detail, RuleOutcome, SubjectOutcome};
+use outcome::{Detail, MemberOutcomes, RuleOutcome, SubjectOutcome};
 use value::V;
 
 /// How deeply definitions may call each other during evaluation (each level is a reference or
@@ -152,6 +152,9 @@ impl<'c, 'p> Evaluator<'c, 'p> {
     /// The rules reported for a subject: every named declaration of its scope and the top level
     /// that decides something or names a value, in declaration order.
     fn reported(&self) -> Vec<DefId> {
+        // A member's stacking rules are among its values (its owner adds them up); an owner's
+        // are applied by the reports ([`stack`]).
+        let member = self.subject.is_some_and(|s| self.checked.scope.owner_of(s).is_some());
         self.checked
             .scope
             .defs
@@ -160,17 +163,17 @@ impl<'c, 'p> Evaluator<'c, 'p> {
             .filter(|(_, d)| d.subject.is_none() || d.subject == self.subject)
             .filter(|(_, d)| match d.source {
                 DefSource::Field(_) => false,
-                DefSource::Item(i) => !matches!(
-                    i.node.kind,
+                DefSource::Item(i) => match i.node.kind {
+                    ItemKind::Stack(_) => member && d.subject.is_some(),
                     ItemKind::Param(_)
-                        | ItemKind::Import(_)
-                        | ItemKind::Enum(_)
-                        | ItemKind::Subject(_)
-                        | ItemKind::For(_)
-                        | ItemKind::Stack(_)
-                        | ItemKind::Matching(_)
-                        | ItemKind::Pool(_)
-                ),
+                    | ItemKind::Import(_)
+                    | ItemKind::Enum(_)
+                    | ItemKind::Subject(_)
+                    | ItemKind::For(_)
+                    | ItemKind::Matching(_)
+                    | ItemKind::Pool(_) => false,
+                    _ => true,
+                },
             })
             .map(|(i, _)| i)
             .collect()
@@ -192,7 +195,32 @@ impl<'c, 'p> Evaluator<'c, 'p> {
 
     /// Evaluates every rule for one subject in `year` (`None` when the data has no years).
     pub fn evaluate(&self, record: &Record, year: Option<u16>) -> (SubjectOutcome, Diagnostics) {
+        self.evaluate_in(record, None, year, true)
+    }
+
+    /// [`Evaluator::evaluate`] for a report of the rules' values alone (the CSV report): the
+    /// awards finer than a fen are not marked (`ZC0709`: the caller marks them, once for many
+    /// subjects, [`Evaluator::fen_mark`]) and the members' own outcomes are not worked out.
+    pub fn evaluate_values(
+        &self,
+        record: &Record,
+        year: Option<u16>,
+    ) -> (SubjectOutcome, Diagnostics) {
+        self.evaluate_in(record, None, year, false)
+    }
+
+    /// Evaluates `record`, a member of `owner` when given; `full` for every report but the
+    /// values alone ([`Evaluator::evaluate_values`]).
+    fn evaluate_in(
+        &self,
+        record: &Record,
+        owner: Option<&Record>,
+        year: Option<u16>,
+        full: bool,
+    ) -> (SubjectOutcome, Diagnostics) {
+        let fen_marks = full;
         let mut frame = Frame::new(record, year, self.coverage.is_some());
+        frame.owner = owner;
         let mut rules = Vec::new();
         for &def in &self.reported {
             frame.param_stops.clear();
@@ -211,7 +239,7 @@ impl<'c, 'p> Evaluator<'c, 'p> {
             rules.push(RuleOutcome { def, value, detail });
         }
         // An award finer than a fen is marked (once per award and run, when diagnostics merge).
-        for r in &rules {
+        for r in rules.iter().filter(|_| fen_marks) {
             if let V::Num(x, dim) = &r.value
                 && *dim == crate::units::Dim::MONEY
                 && fen::finer_than_fen(*x)
@@ -234,8 +262,20 @@ impl<'c, 'p> Evaluator<'c, 'p> {
         } else {
             Vec::new()
         };
-        let diags: Diagnostics = frame.diags.into();
-        (SubjectOutcome { key: record.key.clone(), year, rules, values }, diags)
+        let mut diags: Diagnostics = frame.diags.into();
+        // Each member's own rules, evaluated as its owner's aggregations evaluate them (an
+        // amount finer than a fen is marked on the owner's award it adds up to).
+        let mut members = Vec::new();
+        for set in self.members.iter().filter(|_| full && owner.is_none()) {
+            let mut outcomes = Vec::new();
+            for m in set.groups.get(&record.key).map_or(&[][..], Vec::as_slice) {
+                let (o, d) = set.evaluator.evaluate_in(m, Some(record), year, false);
+                diags.extend(d);
+                outcomes.push(o);
+            }
+            members.push(MemberOutcomes { kind: set.name.clone(), outcomes });
+        }
+        (SubjectOutcome { key: record.key.clone(), year, rules, values, members }, diags)
     }
 
     /// `ZC0709` for award `def` worth `amount` 元 to subject `key`, when that is finer than a

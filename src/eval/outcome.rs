@@ -16,6 +16,18 @@ pub struct SubjectOutcome {
     pub rules: Vec<RuleOutcome>,
     /// The working, by name, when asked for ([`super::Evaluator::show_working`]); else empty.
     pub values: Vec<super::working::Named>,
+    /// For a kind with member kinds (`主体 合同 属于 企业`): each member kind's members of this
+    /// subject, each with its own rules' outcomes, in the order of the data; empty otherwise.
+    pub members: Vec<MemberOutcomes>,
+}
+
+/// The members of one member kind of a subject, with their outcomes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberOutcomes {
+    /// The member kind's name.
+    pub kind: String,
+    /// Each member's outcome: its rules (those of `对于 KIND`), in the order of the data.
+    pub outcomes: Vec<SubjectOutcome>,
 }
 
 /// One rule's result.

@@ -148,7 +148,46 @@ impl Evaluator<'_, '_> {
             ItemKind::Stated(s) => self.eval(frame, &s.stated, year),
             ItemKind::Share(s) => self.eval(frame, &s.value, year),
             ItemKind::Pool(p) => self.eval(frame, &p.total, year),
+            ItemKind::Stack(s) => self.stack_value(frame, s, span, year),
             _ => Ok(V::Missing),
+        }
+    }
+
+    /// A stacking rule read as a value (the checker lets only one of this policy's own awards
+    /// be read, `ZC0213`): what it pays the subject, worked out as the reports work it out
+    /// ([`super::stack::combine`]). Missing when one of its awards is, or the amount received
+    /// that it deducts (`扣除 FIELD`) is.
+    fn stack_value(
+        &self,
+        frame: &mut Frame<'_>,
+        s: &crate::ast::StackDecl,
+        span: crate::source::Span,
+        year: u16,
+    ) -> R<V> {
+        let read = |frame: &mut Frame<'_>, name: &str| -> R<Option<rust_decimal::Decimal>> {
+            match self.lookup(name) {
+                Some(d) => Ok(super::stack::money(&self.def_at(frame, d, year)?)),
+                None => Ok(None),
+            }
+        };
+        let mut amounts = Vec::new();
+        for m in &s.members {
+            let [one] = m.node.as_slice() else { return Ok(V::Missing) };
+            let Some(amount) = read(frame, &one.node)? else { return Ok(V::Missing) };
+            amounts.push((one.node.clone(), Some(amount)));
+        }
+        let received = match &s.received {
+            Some(f) => Some(super::stack::Received {
+                field: f.node.clone(),
+                amount: read(frame, &f.node)?,
+            }),
+            None => None,
+        };
+        let out = super::stack::combine(&s.name.node, s.mode, amounts, received);
+        match out.total {
+            Some(t) => Ok(V::Num(t, crate::units::Dim::MONEY)),
+            None if out.missing() => Ok(V::Missing),
+            None => Err(self.overflow(frame, span)),
         }
     }
 

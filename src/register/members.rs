@@ -41,6 +41,8 @@ pub(super) struct Shape {
     link: Option<usize>,
     /// The column of the linking field in the file.
     pub col: usize,
+    /// The columns as the fast reader reads them, when it can.
+    fast: Option<super::plain_rows::Columns>,
 }
 
 /// The members of one kind for the owners of one block: whole records of the members file, in
@@ -111,10 +113,12 @@ pub(super) fn open_feed(
         };
         let header_lines = super::chunks::count_lines(&header) + 1;
         let size = std::fs::metadata(&path).map_or(u64::MAX, |m| m.len());
+        let slot = schema.fields.iter().position(|f| f.name == link.node);
         shapes.push(Shape {
             kind,
             file,
-            link: schema.fields.iter().position(|f| f.name == link.node),
+            fast: super::plain_rows::Columns::new(&header, &schema),
+            link: slot,
             schema,
             header: header.clone(),
             header_lines,
@@ -136,6 +140,12 @@ pub(super) fn open_feed(
         });
     }
     Ok(Some((shapes, Feed { files })))
+}
+
+/// Whether two versions of a policy read the same member files, kind for kind in the same
+/// order (each by its own declarations): one feed then gives both their members.
+pub(super) fn same_files(ours: &[Shape], theirs: &[Shape]) -> bool {
+    ours.len() == theirs.len() && ours.iter().zip(theirs).all(|(a, b)| a.file == b.file)
 }
 
 /// The column of the header named `name`.
@@ -387,7 +397,7 @@ pub(super) fn give(ev: &mut Evaluator<'_, '_>, shapes: &[Shape], raws: &[Raw]) -
         match groups(shape, raw) {
             Ok(g) => ev.set_members(shape.kind, g),
             Err(e) => {
-                ev.set_members(shape.kind, BTreeMap::new());
+                ev.set_members(shape.kind, Vec::new());
                 errors.extend(e);
             }
         }
@@ -395,8 +405,14 @@ pub(super) fn give(ev: &mut Evaluator<'_, '_>, shapes: &[Shape], raws: &[Raw]) -
     errors
 }
 
-/// A block's members of one kind, read by the loader and grouped by owner id.
-fn groups(shape: &Shape, raw: &Raw) -> Result<BTreeMap<String, Vec<Record>>, Diagnostics> {
+/// A block's members of one kind, grouped by owner id: read straight into records when they
+/// are plain ([`super::plain_rows`]), else by the loader.
+fn groups(shape: &Shape, raw: &Raw) -> Result<Vec<(String, Vec<Record>)>, Diagnostics> {
+    if let (Some(fast), Some(link)) = (&shape.fast, shape.link)
+        && let Some(g) = fast.groups(&shape.schema, &raw.bytes, link)
+    {
+        return Ok(g);
+    }
     let mut text = shape.header.clone();
     text.push(b'\n');
     text.extend_from_slice(&raw.bytes);
@@ -410,7 +426,7 @@ fn groups(shape: &Shape, raw: &Raw) -> Result<BTreeMap<String, Vec<Record>>, Dia
             out.entry(id.clone()).or_default().push(r);
         }
     }
-    Ok(out)
+    Ok(out.into_iter().collect())
 }
 
 /// The errors of a block's members, each row read alone and the failing ones again at their

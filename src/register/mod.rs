@@ -44,6 +44,7 @@ mod members;
 pub mod not_compiled;
 pub(crate) mod out;
 mod paired;
+mod plain_rows;
 mod reports;
 mod stacked;
 mod years;
@@ -298,8 +299,9 @@ enum Beside<'r, 's, 'c, 'p> {
     Nothing,
     /// The imported policies and the stacking rules ([`stacked::StackRun`]).
     Stacking(&'r stacked::StackRun<'s, 'c, 'p>),
-    /// Another version of the policy on the same rows (`diff`), into [`Done::other`].
-    Version(&'r Plan<'c, 'p>),
+    /// Another version of the policy on the same rows (`diff`), into [`Done::other`], with the
+    /// shapes of its member kinds (the same files as the policy's, in the same order).
+    Version(&'r Plan<'c, 'p>, &'r [members::Shape]),
 }
 
 /// What a worker made of one block.
@@ -416,6 +418,9 @@ struct Plan<'c, 'p> {
     evaluator: Evaluator<'c, 'p>,
     checked: &'c Checked<'p>,
     year: Option<u16>,
+    /// How the interpreter's rows are read without the loader, when they can be
+    /// ([`plain_rows`]).
+    plain: Option<plain_rows::Columns>,
 }
 
 /// How the fast reader takes one column.
@@ -504,8 +509,11 @@ fn drive(
     if feed.is_some() && key_col.is_none() {
         return Err(Failure::NotStreamable("no column of the owners' ids for the members".into()));
     }
-    if feed.is_some() && matches!(beside, Beside::Version(_)) {
-        return Err(Failure::NotStreamable("members under two versions".into()));
+    // Two versions read the same member files, each by its own declarations.
+    if let Beside::Version(_, theirs) = beside
+        && !members::same_files(&shapes, theirs)
+    {
+        return Err(Failure::NotStreamable("the versions declare other member kinds".into()));
     }
     let threads = opts.threads.max(1);
     let in_flight = threads * 3;
@@ -766,7 +774,12 @@ fn worker(
         _ => Vec::new(),
     };
     let mut other = match beside {
-        Beside::Version(p) => p.program.as_ref().map(Machine::new),
+        Beside::Version(p, _) => p.program.as_ref().map(Machine::new),
+        _ => None,
+    };
+    // The other version's own evaluator, given the same members by its declarations.
+    let mut other_own = match beside {
+        Beside::Version(p, theirs) if !theirs.is_empty() => Some(p.evaluator.clone()),
         _ => None,
     };
     loop {
@@ -792,14 +805,16 @@ fn worker(
         match beside {
             Beside::Nothing => {}
             Beside::Stacking(run) => run.block(plan, &mut theirs, &block, &mut d),
-            Beside::Version(p) => {
-                d.other = Some(Box::new(block_results(
-                    p,
-                    &p.evaluator,
-                    Mode::Values,
-                    other.as_mut(),
-                    &block,
-                )));
+            Beside::Version(p, theirs) => {
+                let errors = match other_own.as_mut() {
+                    Some(ev) => members::give(ev, theirs, &block.members),
+                    None => Diagnostics::new(),
+                };
+                let ev = other_own.as_ref().unwrap_or(&p.evaluator);
+                let mut o = block_results(p, ev, Mode::Values, other.as_mut(), &block);
+                // Members the other version cannot read: it reads the data otherwise.
+                o.data_errors |= !errors.is_empty();
+                d.other = Some(Box::new(o));
             }
         }
         if done.send(d).is_err() {
@@ -1131,6 +1146,8 @@ fn flush(
             let c = prog.columns.get(i)?;
             match (m.value_at(lane, c.reg), c.ty) {
                 (Cv::Num(_), crate::compile::Ty::Num(s)) if s > 2 => m.outcome_at(lane, i).ok(),
+                // A quotient's exact decimal, which may have any number of places.
+                (_, crate::compile::Ty::Dec) => m.outcome_at(lane, i).ok(),
                 _ => None,
             }
         });
@@ -1306,6 +1323,9 @@ fn slow_piece(
     bytes: &[u8],
     d: &mut Done,
 ) {
+    if let Some(records) = plan.plain.as_ref().and_then(|p| p.records(&plan.schema, bytes)) {
+        return evaluate_records(plan, ev, mode, m, &records, d);
+    }
     let mut text = plan.header.clone();
     text.push(b'\n');
     text.extend_from_slice(bytes);
@@ -1340,11 +1360,12 @@ fn evaluate_records(
             }
             None => {
                 d.interpreted += 1;
-                let (o, diags) = ev.evaluate(record, plan.year);
-                // The compiled rows before this one are marked first, in file order.
-                flush_fen(plan, d);
+                // Amounts finer than a fen are marked here as for the compiled rows: once per
+                // block, not a diagnostic made for each row.
+                let (o, diags) = ev.evaluate_values(record, plan.year);
                 d.diags.extend(diags);
-                plan.columns
+                let values: Vec<V> = plan
+                    .columns
                     .iter()
                     .map(|c| {
                         o.rules
@@ -1352,7 +1373,9 @@ fn evaluate_records(
                             .find(|r| r.def == c.def)
                             .map_or(V::Missing, |r| r.value.clone())
                     })
-                    .collect()
+                    .collect();
+                mark_fen(plan, d, &record.key, |i| values.get(i).cloned());
+                values
             }
         };
         keep_amounts(plan, mode, d, &record.key, |i| values.get(i).cloned());
@@ -1757,6 +1780,7 @@ fn plan<'c, 'p>(
     let layout = Arc::new(layout_of(&columns, &opts.columns, &[], &[]));
     let key = Arc::from(schema.key_field().map_or("id", |f| f.name.as_str()));
     let header_lines = count_lines(&header) + 1;
+    let plain = plain_rows::Columns::new(&header, &schema);
     Ok(Plan {
         name: name.to_string(),
         schema,
@@ -1775,6 +1799,7 @@ fn plan<'c, 'p>(
         evaluator: Evaluator::new(policy, checked, Some(sid), opts.params.clone()),
         checked,
         year: opts.year,
+        plain,
     })
 }
 

@@ -1,7 +1,8 @@
 //! Two versions of a policy on the same CSV register, block by block (`zhengce diff`): each
 //! block is read once per version and evaluated by each (compiled where it compiles), and every
 //! subject reaches the caller with both versions' values, in file order, in memory that does not
-//! grow with the register.
+//! grow with the register. The members of a kind with member kinds are read once beside it and
+//! given to both versions, each reading them by its own declarations.
 
 use std::path::Path;
 
@@ -44,6 +45,22 @@ pub fn run_paired(
         }
         Err(f) => return Err(f),
     };
+    // The old version's member kinds, read from the same files by its own declarations.
+    let old_shapes = match super::members::open_feed(
+        old.policy,
+        old.checked,
+        kind,
+        path,
+        &old.opts.also_known,
+    ) {
+        Ok(found) => found.map(|(shapes, _)| shapes).unwrap_or_default(),
+        Err(Failure::Data(_)) => {
+            return Err(Failure::NotStreamable(
+                "the old version reads the members otherwise".into(),
+            ));
+        }
+        Err(f) => return Err(f),
+    };
     let mut disagree = false;
     let mut other_diags = crate::diagnostics::Diagnostics::new();
     let summary = drive(
@@ -53,7 +70,7 @@ pub fn run_paired(
         path,
         &new.opts,
         Mode::Values,
-        Beside::Version(&old_plan),
+        Beside::Version(&old_plan, &old_shapes),
         &mut |d: &Done| {
             let Some(o) = d.other.as_deref() else {
                 disagree = true;

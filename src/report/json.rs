@@ -7,11 +7,12 @@
 //!   "policy": { "file", "title" },
 //!   "policy_rules": [ rule … ]          (top-level rules, the same for every subject)
 //!   "pools": [ { "pool", "total", "claims", "cut", "ratio", "paid", "remainder", … } ],
-//!   "schema_version": 4,
+//!   "schema_version": 5,
 //!   "subjects": [ { "id", "year",
 //!       "rules": [ { "name", "kind", "value", "citation": { "clause", "quote" } | null,
 //!                    "detail": … } ],
 //!       "values": [ { "name", "value", "unit", "clause", "margin" } ],   (with --working)
+//!       "members": [ { "kind", "id", "rules": [ rule … ] } ],   (a kind with member kinds)
 //!       "stacking": [ { "rule", "mode": "exclusive" | "additive", "total" (null when beyond range),
 //!                       "members": [ { "award", "amount", "paid" } ] } ] } ],
 //!   "totals": [ { "award", "total", "recipients" } ] }
@@ -38,8 +39,9 @@ use crate::units::Dim;
 
 /// The version of the JSON layout (docs/json.md): 2 added `schema_version` and each subject's
 /// `values` (the working, with `eval --working`); 3 the pools (`pools`, and each award's
-/// `pool`, its `amount` then after the pool's cut); 4 the document's own figures (`document`).
-pub const SCHEMA_VERSION: u32 = 4;
+/// `pool`, its `amount` then after the pool's cut); 4 the document's own figures (`document`);
+/// 5 each subject's `members` (the rules of each of its members, for a kind with member kinds).
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Renders the report as pretty-printed JSON.
 pub fn render(r: &Report<'_, '_>) -> String {
@@ -213,6 +215,26 @@ fn subject_json(r: &Report<'_, '_>, o: &SubjectOutcome, stacks: &[StackOutcome])
         && let J::Object(map) = &mut subject
     {
         map.insert("outside_validity".to_string(), J::Bool(true));
+    }
+    // The members' own rules, for a kind with member kinds.
+    if !o.members.is_empty()
+        && let J::Object(map) = &mut subject
+    {
+        let members: Vec<J> = o
+            .members
+            .iter()
+            .flat_map(|set| set.outcomes.iter().map(move |m| (set.kind.as_str(), m)))
+            .map(|(kind, m)| {
+                let rules: Vec<J> = m
+                    .rules
+                    .iter()
+                    .filter(|rule| r.member_rule(rule.def))
+                    .map(|rule| rule_json(r, rule))
+                    .collect();
+                json!({ "kind": kind, "id": m.key, "rules": rules })
+            })
+            .collect();
+        map.insert("members".to_string(), J::Array(members));
     }
     // The working, when asked for (`--working`).
     if !o.values.is_empty()

@@ -84,6 +84,7 @@ impl Report<'_, '_> {
             Some(ItemKind::Budget(_)) => ("预算", "budget", "budget"),
             Some(ItemKind::Stated(_)) => ("声明", "stated", "stated"),
             Some(ItemKind::Share(_)) => ("占比", "share", "share"),
+            Some(ItemKind::Stack(_)) => ("叠加", "stacking", "stacking"),
             _ => ("", "", "other"),
         }
     }
@@ -126,6 +127,13 @@ impl Report<'_, '_> {
     }
 
     /// Rules and named values are shown; constants such as budgets are not.
+    /// Whether a member's rule is shown with the member: its rules, and the stacking rules of
+    /// its kind (read by its owner as values).
+    pub fn member_rule(&self, def: DefId) -> bool {
+        self.per_subject(def)
+            || self.item(def).is_some_and(|i| matches!(i.node.kind, ItemKind::Stack(_)))
+    }
+
     fn shown(&self, def: DefId) -> bool {
         self.item(def).is_some_and(|i| i.node.kind.is_rule())
     }
@@ -436,7 +444,27 @@ pub fn missing_warning(
         hz = format!("缺数据的结果还有{}；{hz}", zh.join("、"));
         he = format!("results also missing: {}; {he}", en.join(", "));
     }
+    // A maximum or minimum over members is missing for an owner without any: no field to fill.
+    if by_rule.iter().any(|(def, _)| extreme_of_members(checked, *def)) {
+        hz.push_str("；`最大`、`最小` 对没有成员的主体缺数据（不当作 0）：原文写明此时如何计算的，照写（如 `若 计数(合同) = 0个 则 0元 否则 最大(合同.金额)`）");
+        he.push_str("; a `最大` or `最小` (max, min) over members is missing for a subject without any (never 0): where the document says what it is then, write that (`若 计数(合同) = 0个 则 0元 否则 最大(合同.金额)`)");
+    }
     Some(d.help(Text::new(hz, he)))
+}
+
+/// Whether definition `def`'s own text takes a maximum or minimum over members.
+fn extreme_of_members(checked: &Checked<'_>, def: DefId) -> bool {
+    let Some(crate::checker::scope::DefSource::Item(item)) =
+        checked.scope.defs.get(def).map(|d| d.source)
+    else {
+        return false;
+    };
+    let span = item.span;
+    checked.aggregations.iter().any(|(at, (_, b))| {
+        matches!(b, crate::checker::Builtin::Max | crate::checker::Builtin::Min)
+            && at.start >= span.start
+            && at.end <= span.end
+    })
 }
 
 /// The money awards a subject's total adds directly ([`Report::total_parts`]).

@@ -7,7 +7,9 @@ use super::{Report, word};
 use crate::ast::CmpOp;
 use crate::ast::StackMode;
 use crate::diagnostics::{Lang, Text};
-use crate::eval::outcome::{Comparison, Detail, GroupResult, NotThisYear, PartResult};
+use crate::eval::outcome::{
+    Comparison, Detail, GroupResult, NotThisYear, PartResult, SubjectOutcome,
+};
 use crate::eval::stack::StackOutcome;
 use crate::eval::value::V;
 use crate::units::Dim;
@@ -68,6 +70,7 @@ pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
             let _ = writeln!(out, "  {kind} {}: {value}{cite}", r.name(rule.def));
             detail(&mut out, r, rule.def, &rule.detail, lang);
         }
+        members(&mut out, r, o, lang);
         for s in r.stacks.get(i).map(Vec::as_slice).unwrap_or_default() {
             stack(&mut out, r, s, lang);
         }
@@ -140,6 +143,23 @@ pub fn render(r: &Report<'_, '_>, lang: Lang) -> String {
         let _ = writeln!(out, "\n{line}");
     }
     out
+}
+
+/// A line per member of the subject (a kind with member kinds): its kind, id and own rules.
+fn members(out: &mut String, r: &Report<'_, '_>, o: &SubjectOutcome, lang: Lang) {
+    for set in &o.members {
+        for m in &set.outcomes {
+            let rules: Vec<String> = m
+                .rules
+                .iter()
+                .filter(|rule| r.member_rule(rule.def))
+                .map(|rule| {
+                    format!("{} {}", r.name(rule.def), show(&rule.value, &r.checked.scope, lang))
+                })
+                .collect();
+            let _ = writeln!(out, "  {} {}: {}", set.kind, m.key, rules.join(w(lang, "；", "; ")));
+        }
+    }
 }
 
 fn detail(out: &mut String, r: &Report<'_, '_>, def: usize, d: &Detail, lang: Lang) {
