@@ -26,14 +26,13 @@ fn check_finds_nothing_to_report_but_amounts_the_document_leaves_unrounded() {
     // The document's figures agree with each other (一 and 二(四)14-15 state the same targets).
     // It states no rounding for awards that can come to fractions of a fen (ZC0409): 二(五)17
     // the guarantee fee top-up (an amount × a difference of rates) and the risk compensation (a
-    // balance × 2% or 5%). 二(二)6 (30% or 20% of a project's costs) can too, but it is now a sum
-    // over member projects, which the checker's precision analysis does not follow: the fraction
-    // is marked at evaluation (ZC0709, below). No rounding is added to the policy for any of
-    // them: it states what the document states.
+    // balance × 2% or 5%), and 二(二)6's per-project award `项目补助` of 转化项目 (30% or 20% of a
+    // project's costs; the enterprise's 科技成果转化补助 is the sum of it). No rounding is added to
+    // the policy for any of them: it states what the document states.
     let (status, codes) = check_codes(POLICY);
     assert_eq!(status, Status::Ok);
     let w = |c: &str| (c.to_string(), "warning".to_string());
-    assert_eq!(codes, [w("ZC0409"), w("ZC0409")]);
+    assert_eq!(codes, [w("ZC0409"), w("ZC0409"), w("ZC0409")]);
 }
 
 #[test]
@@ -46,7 +45,7 @@ fn an_amount_finer_than_a_fen_is_marked_once_per_award() {
     assert!(out.contains("499,999.998"), "the amount computed is reported, not rounded");
     assert_eq!(err.matches("[ZC").count(), 1, "{err}");
     assert!(
-        err.starts_with("policies/zezhou.zc:246:6: warning[ZC0709]: the award `科技成果转化补助` comes to a fraction of a fen (`泽州县兰花精密机械有限公司`: 499,999.998 yuan); the document writes no rounding, and the reports show the amount computed\n"),
+        err.starts_with("policies/zezhou.zc:252:6: warning[ZC0709]: the award `科技成果转化补助` comes to a fraction of a fen (`泽州县兰花精密机械有限公司`: 499,999.998 yuan); the document writes no rounding, and the reports show the amount computed\n"),
         "{err}"
     );
 }
