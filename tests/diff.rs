@@ -302,8 +302,7 @@ fn the_subject_kind_must_be_known() {
 #[test]
 fn a_streamed_register_gives_the_comparison_of_the_loaded_one() {
     let t = TempDir::new("diff-streamed");
-    let data =
-        generated(&t, &[FLAT, "--kind", "企业", "--rows", "3000", "--seed", "7"]);
+    let data = generated(&t, &[FLAT, "--kind", "企业", "--rows", "3000", "--seed", "7"]);
     let text = fs::read_to_string(FLAT).unwrap();
     let rate = "金额 转化实际发生费用 × 30%";
     assert_eq!(text.matches(rate).count(), 1);
@@ -335,8 +334,7 @@ fn a_streamed_register_gives_the_comparison_of_the_loaded_one() {
         "高新奖励=5万元",
     ];
     let run = |data: &str| {
-        let mut args =
-            vec!["diff", FLAT, s(&new), "--data", data, "--kind", "企业"];
+        let mut args = vec!["diff", FLAT, s(&new), "--data", data, "--kind", "企业"];
         args.extend(["--format", "json", "--year", "2024"]);
         args.extend(params);
         let (status, out, err) = zhengce(&args);

@@ -260,11 +260,8 @@ fn a_file_that_is_not_parquet_is_refused_with_a_code() {
     }
     // A file whose metadata makes the Parquet reader panic (found by fuzzing): refused, not a
     // crash.
-    let (status, out, err) = eval_csv(
-        FLAT,
-        "企业",
-        Path::new("tests/fixtures/parquet/malformed-metadata.parquet"),
-    );
+    let (status, out, err) =
+        eval_csv(FLAT, "企业", Path::new("tests/fixtures/parquet/malformed-metadata.parquet"));
     assert_eq!(status, Status::Errors, "{err}");
     assert!(out.is_empty());
     assert!(err.contains("ZC0607") && !err.contains("panicked"), "{err}");

@@ -380,12 +380,8 @@ fn a_policys_clauses_rules_fields_and_parameters() {
     let text = std::fs::read_to_string(folder(&s).join("zezhou.zc")).unwrap();
     let line = rule["line"].as_u64().unwrap() as usize;
     assert!(text.lines().nth(line - 1).unwrap().contains("科技成果转化补助"), "line {line}");
-    let per_project = transfer["rules"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["name"] == "项目补助")
-        .unwrap();
+    let per_project =
+        transfer["rules"].as_array().unwrap().iter().find(|r| r["name"] == "项目补助").unwrap();
     assert_eq!(per_project["subject"], "转化项目");
     let line = per_project["line"].as_u64().unwrap() as usize;
     assert!(text.lines().nth(line - 1).unwrap().contains("项目补助"), "line {line}");

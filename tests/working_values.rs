@@ -375,14 +375,8 @@ fn provincial_names_the_streak_the_weighted_parts_and_the_gate() {
 
 #[test]
 fn the_working_is_left_out_unless_asked_for() {
-    let (_, json, _) = policy_common::zhengce(&[
-        "eval",
-        FLAT,
-        "--data",
-        FLAT_DATA,
-        "--format",
-        "json",
-    ]);
+    let (_, json, _) =
+        policy_common::zhengce(&["eval", FLAT, "--data", FLAT_DATA, "--format", "json"]);
     let doc: J = serde_json::from_str(&json).unwrap();
     assert_eq!(doc["schema_version"], 5);
     assert!(doc["subjects"][0].get("values").is_none(), "{json}");
@@ -458,14 +452,7 @@ fn csv_columns_name_values_of_the_working() {
 #[test]
 fn the_basis_and_explain_show_the_arithmetic() {
     let (_, basis, err) = policy_common::zhengce(&[
-        "eval",
-        FLAT,
-        "--data",
-        FLAT_DATA,
-        "--format",
-        "basis",
-        "--lang",
-        "zh",
+        "eval", FLAT, "--data", FLAT_DATA, "--format", "basis", "--lang", "zh",
     ]);
     assert!(basis.contains("| 计算式 | 计算过程 | 所用数据 |"), "{basis}{err}");
     // 1,666,666.67元 × 30% = 500,000.001元, over the 50万元 cap by 0.001元: the cap is paid.
