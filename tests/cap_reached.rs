@@ -1,4 +1,6 @@
-//! Whether a cap was reached, said the same in every report. zezhou's 二(二)6 科技成果转化补助
+//! Whether a cap was reached, said the same in every report, on tests/fixtures/zezhou_flat.zc: the
+//! earlier encoding of zezhou, where 二(二)6 is one flat row per enterprise with one `封顶` (the
+//! bundled policy now pays per member project). Its 二(二)6 科技成果转化补助
 //! pays 30% of the cost for a county result, at most 50万元, and 20% for one from the city or
 //! beyond, at most 30万元. Its sample enterprises sit on either side of the caps:
 //!
@@ -27,8 +29,8 @@ use eval_common::{dump_workbook, temp_dir, zhengce};
 use serde_json::Value as J;
 use zhengce::cli::Status;
 
-const POLICY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/policies/zezhou.zc");
-const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/policies/zezhou.企业.toml");
+const POLICY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/zezhou_flat.zc");
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/zezhou_flat.企业.toml");
 const AWARD: &str = "科技成果转化补助";
 
 const HUAYANG: &str = "泽州县华阳新材料科技有限公司";

@@ -17,17 +17,18 @@ use zhengce::cli::Status;
 
 const SUBJECT: &str = "泽州县兰花精密机械有限公司";
 
-/// zezhou with 二(二)6's 30% made 25%.
+/// zezhou with 二(二)6's 30% made 25%: the frozen flat copy, where the rate applies to 企业's own
+/// row (the bundled policy now pays it per member project).
 fn versions(name: &str) -> (String, String, String) {
     let root = env!("CARGO_MANIFEST_DIR");
-    let old = format!("{root}/policies/zezhou.zc");
+    let old = format!("{root}/tests/fixtures/zezhou_flat.zc");
     let text = std::fs::read_to_string(&old).unwrap();
     let changed = text.replace("金额 转化实际发生费用 × 30%", "金额 转化实际发生费用 × 25%");
     assert_ne!(text, changed, "the clause to change is in the policy");
     let dir = temp_dir(name);
     let new = dir.join("zezhou-new.zc");
     std::fs::write(&new, changed).unwrap();
-    (old, new.to_str().unwrap().to_string(), format!("{root}/policies/zezhou.企业.toml"))
+    (old, new.to_str().unwrap().to_string(), format!("{root}/tests/fixtures/zezhou_flat.企业.toml"))
 }
 
 #[test]

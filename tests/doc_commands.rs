@@ -85,7 +85,7 @@ fn every_command_in_readme_and_docs_runs() {
     let zezhou = fs::read_to_string("policies/zezhou.zc").unwrap();
     fs::write(
         dir.join("修订稿.zc"),
-        zezhou.replace("金额 转化实际发生费用 × 30%", "金额 转化实际发生费用 × 40%"),
+        zezhou.replace("金额 20元/㎡/年 × 孵化面积", "金额 25元/㎡/年 × 孵化面积"),
     )
     .unwrap();
     fs::write(dir.join("zezhou-new.zc"), &zezhou).unwrap();

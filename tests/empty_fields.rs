@@ -146,18 +146,20 @@ fn a_complete_register_has_no_warning() {
 
 /// The bundled zezhou sample with 转化实际发生费用 left out for two of its enterprises (the
 /// first, 1,666,666.67元 × 30%, and the one at the cap, 1,500,000元 × 20% = 300,000元): both
-/// lose 科技成果转化补助, and the field is named with them.
+/// lose 科技成果转化补助, and the field is named with them. The sample of the frozen flat copy of
+/// zezhou (tests/fixtures/zezhou_flat.zc), where 二(二)6's cost is a field of 企业; the bundled
+/// policy now reads it per 转化项目.
 #[test]
 fn the_bundled_zezhou_sample_with_a_cost_left_out_names_the_field() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
-    let sample = std::fs::read_to_string(root.join("zezhou.企业.toml")).unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let sample = std::fs::read_to_string(root.join("zezhou_flat.企业.toml")).unwrap();
     let mut edited = sample.replacen("\"转化实际发生费用(元)\" = 1666666.67\n", "", 1);
     edited = edited.replacen("\"转化实际发生费用(元)\" = 1500000\n", "", 1);
     assert_eq!(edited.len() + 2 * "\"转化实际发生费用(元)\" = ".len() + 10 + 7 + 2, sample.len());
     let dir = temp_dir("empty-fields-zezhou");
     let d = dir.join("z.企业.toml");
     std::fs::write(&d, edited).unwrap();
-    let policy = root.join("zezhou.zc");
+    let policy = root.join("zezhou_flat.zc");
     let r = zhengce(&[
         "eval",
         policy.to_str().unwrap(),
@@ -184,11 +186,12 @@ fn the_bundled_zezhou_sample_with_a_cost_left_out_names_the_field() {
 
 /// A CSV register streamed into `--out` says the same fields as the in-memory report: the
 /// compiled form counts the missing results, the interpreter names the fields in a second pass.
-/// 甲 and 丙 leave 转化实际发生费用 empty; 乙's 1,500,000元 × 20% = 300,000元 is known.
+/// 甲 and 丙 leave 转化实际发生费用 empty; 乙's 1,500,000元 × 20% = 300,000元 is known. On the
+/// frozen flat copy of zezhou, where 二(二)6's fields are on 企业.
 #[test]
 fn a_streamed_register_says_the_same_fields_as_the_in_memory_report() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
-    let policy = root.join("zezhou.zc");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let policy = root.join("zezhou_flat.zc");
     let dir = temp_dir("empty-fields-streamed");
     let d = dir.join("s.企业.csv");
     std::fs::write(

@@ -215,6 +215,10 @@ fn simulate_on_a_generated_register_makes_every_award_fire() {
         ("yangcheng", "支出", 500),
         ("yangcheng", "企业", 500),
         ("zezhou", "企业", 2000),
+        // 二(二)6 per project: the member kind's 项目补助 and the owner's sum, 科技成果转化补助
+        // (`gen` writes the owners' projects beside their register).
+        ("zezhou", "转化项目", 500),
+        ("zezhou", "转化企业", 300),
         ("zezhou", "担保业务", 500),
         ("zezhou", "担保机构", 200),
         ("zezhou", "县", 50),
@@ -246,8 +250,9 @@ fn simulate_on_a_generated_register_makes_every_award_fire() {
         }
     }
     assert!(never.is_empty(), "awards no generated subject receives:\n{}", never.join("\n"));
-    // Every award of the five policies was simulated (no kind left out).
-    assert_eq!(awards, 50);
+    // Every award of the five policies was simulated (no kind left out): 51 since zezhou's
+    // 二(二)6 pays each 转化项目 its 项目补助 and its 转化企业 the sum.
+    assert_eq!(awards, 51);
 }
 
 /// A CSV register carries no parameters: `gen` writes them beside it (`登记簿.参数.csv`) and

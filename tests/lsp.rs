@@ -156,11 +156,11 @@ fn a_session_on_zezhou() {
     let diags = c.open(&uri, &text);
     assert!(diags.iter().all(|d| d["severity"] != 1), "a bundled policy has no error: {diags:?}");
 
-    // Hover on a use of the field 省市孵化载体补助额 (line 149): its kind, unit, clause and
+    // Hover on a use of the field 省市孵化载体补助额 (line 168): its kind, unit, clause and
     // source sentence.
     let name = "省市孵化载体补助额";
     let use_at = pos(&text, name, 1);
-    assert_eq!(use_at["line"], 148);
+    assert_eq!(use_at["line"], 167);
     let hover = c.result("textDocument/hover", at(&uri, use_at.clone()));
     let md = hover["contents"]["value"].as_str().unwrap();
     assert!(md.contains("**field** `省市孵化载体补助额` (subject `企业`)"), "{md}");
@@ -169,13 +169,13 @@ fn a_session_on_zezhou() {
     assert!(md.contains("§ 二(一)3 「在省、市分别补助的基础上」"), "{md}");
     insta::assert_snapshot!("hover_field_en", md);
 
-    // Definition: the field's declaration, line 43 of the file (42 from 0), columns 2 to 11.
+    // Definition: the field's declaration, line 45 of the file (44 from 0), columns 2 to 11.
     let def = c.result("textDocument/definition", at(&uri, use_at.clone()));
     assert_eq!(def["uri"], uri.as_str());
-    assert_eq!(def["range"]["start"], json!({ "line": 42, "character": 2 }));
-    assert_eq!(def["range"]["end"], json!({ "line": 42, "character": 11 }));
+    assert_eq!(def["range"]["start"], json!({ "line": 44, "character": 2 }));
+    assert_eq!(def["range"]["end"], json!({ "line": 44, "character": 11 }));
 
-    // References: the declaration and the two uses (lines 43, 149, 150).
+    // References: the declaration and the two uses (lines 45, 168, 169).
     let refs = c.result(
         "textDocument/references",
         json!({ "textDocument": { "uri": uri }, "position": use_at, "context": { "includeDeclaration": true } }),
@@ -186,7 +186,7 @@ fn a_session_on_zezhou() {
         .iter()
         .map(|r| r["range"]["start"]["line"].as_u64().unwrap())
         .collect();
-    assert_eq!(lines, vec![42, 148, 149]);
+    assert_eq!(lines, vec![44, 167, 168]);
 
     // Rename: the same three places.
     let edit = c.result(
@@ -220,8 +220,9 @@ fn a_session_on_zezhou() {
     let fmt = c.result("textDocument/formatting", json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } }));
     assert_eq!(fmt, json!([]));
 
-    // Completion: names, enumeration values, units and keywords in both languages.
-    let items = c.result("textDocument/completion", at(&uri, use_at_line_end(&text, 137)));
+    // Completion: names, enumeration values, units and keywords in both languages, at the end of
+    // 孵化载体补助's `金额 20元/㎡/年 × 孵化面积 × 1年` (line 157).
+    let items = c.result("textDocument/completion", at(&uri, use_at_line_end(&text, 156)));
     let labels: Vec<&str> =
         items.as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
     for want in ["孵化面积", "国家级", "万元", "以上", "主体", "subject", "最高不超过", "by year"]

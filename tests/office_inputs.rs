@@ -22,11 +22,13 @@ use zhengce::diagnostics::Code;
 
 const DIR: &str = env!("CARGO_MANIFEST_DIR");
 
-/// `zhengce eval policies/zezhou.zc` on one of the twin CSV files, as JSON.
+/// `zhengce eval` on one of the twin CSV files, as JSON: the frozen flat copy of zezhou
+/// (tests/fixtures/zezhou_flat.zc), whose 企业 still has 二(二)6's fields, which the twins fill
+/// with full-width and thousands-separated figures (the bundled policy reads them per 转化项目).
 fn eval_twin(which: &str) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_zhengce"))
         .current_dir(DIR)
-        .args(["eval", "policies/zezhou.zc", "--kind", "企业", "--format", "json"])
+        .args(["eval", "tests/fixtures/zezhou_flat.zc", "--kind", "企业", "--format", "json"])
         .args(["--param", "省级小巨人奖励额=5万元", "--param", "高新奖励=5万元"])
         .args(["--data", &format!("tests/fixtures/office/zezhou.企业.{which}.csv")])
         .env("LANG", "C")

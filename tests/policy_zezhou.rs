@@ -16,6 +16,7 @@ use zhengce::cli::Status;
 
 const POLICY: &str = "policies/zezhou.zc";
 const ENTERPRISES: &str = "policies/zezhou.企业.toml";
+const TRANSFERS: &str = "policies/zezhou.转化企业.toml";
 const GUARANTEES: &str = "policies/zezhou.担保业务.toml";
 const GUARANTORS: &str = "policies/zezhou.担保机构.toml";
 const COUNTY: &str = "policies/zezhou.县.toml";
@@ -23,10 +24,11 @@ const COUNTY: &str = "policies/zezhou.县.toml";
 #[test]
 fn check_finds_nothing_to_report_but_amounts_the_document_leaves_unrounded() {
     // The document's figures agree with each other (一 and 二(四)14-15 state the same targets).
-    // It states no rounding for three awards that can come to fractions of a fen (ZC0409):
-    // 二(二)6 30% or 20% of the costs, 二(五)17 the guarantee fee top-up (an amount × a
-    // difference of rates) and the risk compensation (a balance × 2% or 5%). No rounding is
-    // added to the policy for them: it states what the document states.
+    // It states no rounding for awards that can come to fractions of a fen (ZC0409): 二(五)17
+    // the guarantee fee top-up (an amount × a difference of rates) and the risk compensation (a
+    // balance × 2% or 5%), and 二(二)6's per-project award `项目补助` of 转化项目 (30% or 20% of a
+    // project's costs; the enterprise's 科技成果转化补助 is the sum of it). No rounding is added to
+    // the policy for any of them: it states what the document states.
     let (status, codes) = check_codes(POLICY);
     assert_eq!(status, Status::Ok);
     let w = |c: &str| (c.to_string(), "warning".to_string());
@@ -35,49 +37,51 @@ fn check_finds_nothing_to_report_but_amounts_the_document_leaves_unrounded() {
 
 #[test]
 fn an_amount_finer_than_a_fen_is_marked_once_per_award() {
-    // 泽州县兰花精密机械有限公司: 1,666,666.66元 × 30% = 499,999.998元, under the 50万元 cap.
-    let (status, out, err) = zhengce(&[
-        "eval",
-        POLICY,
-        "--data",
-        ENTERPRISES,
-        "--lang",
-        "en",
-        "--error-format",
-        "plain",
-    ]);
+    // 泽州县兰花精密机械有限公司's one project: 1,666,666.66元 × 30% = 499,999.998元, under the
+    // 50万元 cap.
+    let (status, out, err) =
+        zhengce(&["eval", POLICY, "--data", TRANSFERS, "--lang", "en", "--error-format", "plain"]);
     assert_eq!(status, Status::Ok);
     assert!(out.contains("499,999.998"), "the amount computed is reported, not rounded");
     assert_eq!(err.matches("[ZC").count(), 1, "{err}");
     assert!(
-        err.starts_with("policies/zezhou.zc:161:6: warning[ZC0709]: the award `科技成果转化补助` comes to a fraction of a fen (`泽州县兰花精密机械有限公司`: 499,999.998 yuan); the document writes no rounding, and the reports show the amount computed\n"),
+        err.starts_with("policies/zezhou.zc:252:6: warning[ZC0709]: the award `科技成果转化补助` comes to a fraction of a fen (`泽州县兰花精密机械有限公司`: 499,999.998 yuan); the document writes no rounding, and the reports show the amount computed\n"),
         "{err}"
     );
 }
 
 #[test]
-fn technology_transfer_is_30_or_20_percent_capped_by_origin() {
-    let r = eval(POLICY, ENTERPRISES, &[]);
-    // 二(二)6, county results: 1,666,666.67 × 30% = 500,000.001 > 50万元 → 500,000.
-    assert_eq!(yuan(&r, "泽州县华阳新材料科技有限公司", "科技成果转化补助"), d("500000"));
+fn technology_transfer_is_30_or_20_percent_of_each_project_capped_by_origin() {
+    // 二(二)6 pays per project (zezhou.转化项目.toml); an enterprise gets the sum of its projects,
+    // the document stating no cap per enterprise.
+    let r = eval(POLICY, TRANSFERS, &[]);
+    let all = |who: &str| yuan(&r, who, "科技成果转化补助");
+    let county = |who: &str| yuan(&r, who, "全县成果补助");
+    let outside = |who: &str| yuan(&r, who, "市及市外成果补助");
+    // Two county projects: 1,666,666.67 × 30% = 500,000.001 > 50万元 → 500,000, and
+    // 1,200,000 × 30% = 360,000: 860,000, more than one project's cap.
+    assert_eq!(county("泽州县华阳新材料科技有限公司"), d("860000"));
+    assert_eq!(all("泽州县华阳新材料科技有限公司"), d("860000"));
+    // One county project: 1,666,666.66 × 30% = 499,999.998 < 50万元 (no rounding stated).
+    assert_eq!(all("泽州县兰花精密机械有限公司"), d("499999.998"));
+    // One external project, 1,500,000 × 20% = 300,000 = 30万元 exactly, and one county
+    // project at the county rate, 400,000 × 30% = 120,000: 420,000.
+    assert_eq!(outside("泽州县凤城光电科技有限公司"), d("300000"));
+    assert_eq!(county("泽州县凤城光电科技有限公司"), d("120000"));
+    assert_eq!(all("泽州县凤城光电科技有限公司"), d("420000"));
+    // Two external projects: 1,500,000.05 × 20% = 300,000.01 > 30万元 → 300,000, and
+    // 1,000,000 × 20% = 200,000: 500,000, more than one project's cap.
+    assert_eq!(outside("泽州县鑫磊智能装备有限公司"), d("500000"));
+    assert_eq!(all("泽州县鑫磊智能装备有限公司"), d("500000"));
+    // A project not found 「产品附加值高、市场前景好、产业带动性强」: nothing; no project: nothing.
+    assert_eq!(all("泽州县东沟农业科技有限公司"), d("0"));
     assert_eq!(
-        rule(&r, "泽州县华阳新材料科技有限公司", "科技成果转化补助")["detail"]["capped"],
-        true
+        rule(&r, "泽州县东沟农业科技有限公司", "科技成果转化补助")["detail"]["eligible"],
+        false
     );
-    // 1,666,666.66 × 30% = 499,999.998 < 50万元 (the document states no rounding).
-    assert_eq!(yuan(&r, "泽州县兰花精密机械有限公司", "科技成果转化补助"), d("499999.998"));
-    // External results: 1,500,000 × 20% = 300,000 = 30万元 exactly: the cap is reached.
-    assert_eq!(yuan(&r, "泽州县凤城光电科技有限公司", "科技成果转化补助"), d("300000"));
-    assert_eq!(
-        rule(&r, "泽州县凤城光电科技有限公司", "科技成果转化补助")["detail"]["capped"],
-        true
-    );
-    // 1,500,000.05 × 20% = 300,000.01 > 30万元 → 300,000.
-    assert_eq!(yuan(&r, "泽州县鑫磊智能装备有限公司", "科技成果转化补助"), d("300000"));
-    // A project not found 「产品附加值高、市场前景好、产业带动性强」: nothing.
-    assert_eq!(yuan(&r, "泽州县东沟农业科技有限公司", "科技成果转化补助"), d("0"));
-    // 500,000 + 499,999.998 + 300,000 + 300,000 = 1,599,999.998 to 4 enterprises.
-    assert_eq!(total(&r, "科技成果转化补助"), (d("1599999.998"), 4));
+    assert_eq!(all("泽州县晋庙铺创新科技有限公司"), d("0"));
+    // 860,000 + 499,999.998 + 420,000 + 500,000 = 2,279,999.998 to 4 enterprises.
+    assert_eq!(total(&r, "科技成果转化补助"), (d("2279999.998"), 4));
 }
 
 #[test]

@@ -216,8 +216,10 @@ fn an_officer_opens_a_policy_breaks_it_sees_the_line_and_formats_it() {
     b.run("document.getElementById('outline').open = true;", &[]);
     let outline = b.run("return document.getElementById('outline').innerText;", &[]);
     let outline = outline.as_str().unwrap();
-    assert!(outline.contains("奖励 科技成果转化补助（企业）"), "{outline}");
-    assert!(outline.contains("转化实际发生费用"), "{outline}");
+    // 二(二)6: each project's 项目补助, the enterprise's sum, the project's cost among its fields.
+    assert!(outline.contains("奖励 项目补助（转化项目）"), "{outline}");
+    assert!(outline.contains("奖励 科技成果转化补助（转化企业）"), "{outline}");
+    assert!(outline.contains("主体 转化项目") && outline.contains("实际发生费用"), "{outline}");
     b.screenshot("2b-outline");
     b.run("document.getElementById('outline').open = false;", &[]);
 

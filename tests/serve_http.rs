@@ -374,20 +374,27 @@ fn a_policys_clauses_rules_fields_and_parameters() {
         .iter()
         .find(|r| r["name"] == "科技成果转化补助")
         .unwrap();
+    // 二(二)6 pays each project (转化项目's 项目补助) and the enterprise the sum (转化企业).
     assert_eq!(rule["kind_zh"], "奖励");
-    assert_eq!(rule["subject"], "企业");
+    assert_eq!(rule["subject"], "转化企业");
     let text = std::fs::read_to_string(folder(&s).join("zezhou.zc")).unwrap();
     let line = rule["line"].as_u64().unwrap() as usize;
     assert!(text.lines().nth(line - 1).unwrap().contains("科技成果转化补助"), "line {line}");
+    let per_project =
+        transfer["rules"].as_array().unwrap().iter().find(|r| r["name"] == "项目补助").unwrap();
+    assert_eq!(per_project["subject"], "转化项目");
+    let line = per_project["line"].as_u64().unwrap() as usize;
+    assert!(text.lines().nth(line - 1).unwrap().contains("项目补助"), "line {line}");
     let kinds = v["kinds"].as_array().unwrap();
-    let firms = kinds.iter().find(|k| k["subject"] == "企业").unwrap();
-    let cost = firms["fields"]
+    let projects = kinds.iter().find(|k| k["subject"] == "转化项目").unwrap();
+    let cost = projects["fields"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["name"] == "转化实际发生费用")
+        .find(|f| f["name"] == "实际发生费用")
         .unwrap();
     assert_eq!(cost["unit"], "元");
+    let firms = kinds.iter().find(|k| k["subject"] == "企业").unwrap();
     let params: Vec<&str> =
         firms["params"].as_array().unwrap().iter().filter_map(|p| p["name"].as_str()).collect();
     assert!(params.contains(&"高新奖励"), "{params:?}");

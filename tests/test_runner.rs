@@ -122,17 +122,19 @@ fn a_changed_number_fails_with_a_diff_and_bless_accepts_it() {
     assert_eq!(r.status, Status::Ok, "{}\n{}", r.out, r.err);
     assert_eq!(last_line(&r.out), "1 passed, 0 failed");
 
-    // 二(二)6 county results: 30% becomes 27%; 1,666,666.67 × 27% = 450,000.0009 under the cap.
+    // 二(二)6 county results, per 转化项目: 30% becomes 27%. 华阳's two 全县 projects:
+    // 1,666,666.67 × 27% = 450,000.0009 (under the 50万元 cap now) + 1,200,000 × 27% = 324,000,
+    // the enterprise's sum 774,000.0009 (was 500,000 capped + 360,000 = 860,000).
     let text = fs::read_to_string(&policy).unwrap();
-    assert!(text.contains("转化实际发生费用 × 30%"));
-    fs::write(&policy, text.replacen("转化实际发生费用 × 30%", "转化实际发生费用 × 27%", 1))
+    assert!(text.contains("金额 实际发生费用 × 30%"));
+    fs::write(&policy, text.replacen("金额 实际发生费用 × 30%", "金额 实际发生费用 × 27%", 1))
         .unwrap();
     let r = zhengce(&["test", s(&t.0)]);
     assert_eq!(r.status, Status::Errors, "{}\n{}", r.out, r.err);
     assert!(r.out.contains("FAILED"), "{}", r.out);
     assert!(
         r.out.contains(
-            "zezhou.企业.toml 泽州县华阳新材料科技有限公司 科技成果转化补助: 500,000 元 → 450,000.0009 元"
+            "zezhou.转化企业.toml 泽州县华阳新材料科技有限公司 科技成果转化补助: 860,000 元 → 774,000.0009 元"
         ),
         "{}",
         r.out
@@ -198,10 +200,11 @@ fn a_malformed_test_file_is_a_coded_diagnostic() {
     assert!(r.err.contains("zezhou.test.toml:3:1"), "{}", r.err);
     assert!(r.err.contains("subjet"), "{}", r.err);
 
-    // Well formed, but naming a rule the policy does not have.
+    // Well formed, but naming a rule the policy does not have (a slip for 转化企业's
+    // 科技成果转化补助, whose data the case names).
     fs::write(
         t.0.join("zezhou.test.toml"),
-        "[[case]]\nname = \"x\"\ndata = \"zezhou.企业.toml\"\nsubject = \"泽州县华阳新材料科技有限公司\"\n\
+        "[[case]]\nname = \"x\"\ndata = \"zezhou.转化企业.toml\"\nsubject = \"泽州县华阳新材料科技有限公司\"\n\
          [case.expect]\n\"科技成果转化补贴\" = \"50万元\"\n",
     )
     .unwrap();
@@ -227,12 +230,13 @@ fn a_copy_without_tests_is_not_a_pass_and_against_runs_the_originals() {
     assert!(r.err.contains("ZC0803") && r.err.contains("--against"), "{}", r.err);
     assert_eq!(last_line(&r.out), "0 passed, 0 failed");
     // Against the original: its cases pass where the change does not reach, and the snapshot
-    // shows what moved. 1,666,666.67 × 25% = 416,666.6675 (under the 50万元 cap now);
-    // 1,666,666.66 × 25% = 416,666.665.
+    // shows what moved, per 转化企业 (the sum of its 全县 projects at 25%): 华阳
+    // 1,666,666.67 × 25% = 416,666.6675 (under the 50万元 cap now) + 1,200,000 × 25% = 300,000,
+    // 716,666.6675 (was 860,000); 兰花 1,666,666.66 × 25% = 416,666.665.
     let r = zhengce(&["test", s(&copy), "--against", s(&original)]);
     assert_eq!(r.status, Status::Errors, "{}\n{}", r.out, r.err);
     assert!(!r.err.contains("ZC0803"), "{}", r.err);
-    assert!(r.out.contains("500,000 元 → 416,666.6675 元"), "{}", r.out);
+    assert!(r.out.contains("860,000 元 → 716,666.6675 元"), "{}", r.out);
     assert!(r.out.contains("499,999.998 元 → 416,666.665 元"), "{}", r.out);
     assert!(last_line(&r.out).ends_with(" failed") && !last_line(&r.out).contains(" 0 failed"));
     // The original's snapshot is left as it was: --bless cannot be combined with --against.
@@ -393,21 +397,24 @@ fn tests_runs_one_cases_file_on_a_changed_copy_expected_beside_obtained() {
     let cases = t.0.join("zezhou.test.toml");
     let r = zhengce(&["test", s(&copy), "--tests", s(&cases)]);
     assert_eq!(r.status, Status::Errors, "{}\n{}", r.out, r.err);
-    // The cases of 二(二)6 at 30% are the ones that move: 1,666,666.67元 × 25% =
-    // 416,666.6675元 and 1,666,666.66元 × 25% = 416,666.665元, each beside what the case
-    // expected; the others, which a case without `data` reads from zezhou's own sample data
-    // (beside the cases file), still pass.
+    // The cases of 二(二)6 with a 全县 project at 30% are the ones that move, each beside what the
+    // case expected: 华阳 1,666,666.67元 × 25% = 416,666.6675元 (no longer capped) + 1,200,000元
+    // × 25% = 300,000元, 716,666.6675元; 兰花 1,666,666.66元 × 25% = 416,666.665元; 凤城
+    // 300,000元 (市及市外, 20%) + 400,000元 × 25% = 100,000元, 400,000元. The others (鑫磊's
+    // 市及市外 projects at 20%, and those which a case without `data` reads from zezhou's own
+    // sample data beside the cases file) still pass.
     let failed: Vec<&str> = r.out.lines().filter(|l| l.starts_with("FAILED")).collect();
-    assert_eq!(failed.len(), 2, "{}", r.out);
-    assert!(r.out.contains("科技成果转化补助: 期望 500,000 元，得到 416,666.6675 元"), "{}", r.out);
+    assert_eq!(failed.len(), 3, "{}", r.out);
+    assert!(r.out.contains("科技成果转化补助: 期望 860,000 元，得到 716,666.6675 元"), "{}", r.out);
     assert!(
         r.out.contains("科技成果转化补助: 期望 499,999.998 元，得到 416,666.665 元"),
         "{}",
         r.out
     );
+    assert!(r.out.contains("科技成果转化补助: 期望 420,000 元，得到 400,000 元"), "{}", r.out);
     assert!(!r.err.contains("ZC0803"), "{}", r.err);
     let total: usize = fs::read_to_string(&cases).unwrap().matches("[[case]]").count();
-    assert_eq!(last_line(&r.out), format!("{} passed, 2 failed", total - 2));
+    assert_eq!(last_line(&r.out), format!("{} passed, 3 failed", total - 3));
     // A cases file that is not there is an error naming it, not "no tests" passed over.
     let r = zhengce(&["test", s(&copy), "--tests", s(&t.0.join("nope.test.toml"))]);
     assert_ne!(r.status, Status::Ok);

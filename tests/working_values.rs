@@ -23,6 +23,12 @@ use serde_json::Value as J;
 use zhengce::ast::{AwardClause, BinOp, Expr, ExprKind, Item, ItemKind, Node, Policy};
 use zhengce::cli::Status;
 
+/// The frozen flat copy of zezhou, where 二(二)6's 科技成果转化补助 is an award of 企业 with one
+/// rate, base and cap: the tests of how the working is shown (not of the bundled policy, which
+/// pays it per 转化项目) use it.
+const FLAT: &str = "tests/fixtures/zezhou_flat.zc";
+const FLAT_DATA: &str = "tests/fixtures/zezhou_flat.企业.toml";
+
 const POLICIES: [&str; 5] = ["provincial", "taiyuan", "xinjiang", "yangcheng", "zezhou"];
 
 /// The policy parsed.
@@ -295,31 +301,50 @@ fn d(s: &str) -> Option<Decimal> {
 
 #[test]
 fn zezhou_transfer_subsidies_name_rate_base_and_cap() {
-    let data = "policies/zezhou.企业.toml";
+    // 二(二)6 pays per project: the working is the member kind 转化项目's award 项目补助, each
+    // project with its own rate, base and cap; the enterprise (转化企业) is paid the sum.
+    let data = "policies/zezhou.转化项目.toml";
     // 1,666,666.67元 × 30% = 500,000.001元: over the 50万元 cap by 0.001元.
-    let v = subject("zezhou", data, "泽州县华阳新材料科技有限公司");
-    assert_eq!(num(&v, "科技成果转化补助.比例", "value"), d("0.3"));
-    assert_eq!(num(&v, "科技成果转化补助.基数", "value"), d("1666666.67"));
-    assert_eq!(num(&v, "科技成果转化补助.计算金额", "value"), d("500000.001"));
-    assert_eq!(num(&v, "科技成果转化补助.上限", "value"), d("500000"));
-    assert_eq!(v["科技成果转化补助.达到上限"]["value"], true);
-    assert_eq!(num(&v, "科技成果转化补助.达到上限", "margin"), d("0.001"));
-    assert_eq!(num(&v, "科技成果转化补助.金额", "value"), d("500000"));
-    assert_eq!(v["科技成果转化补助.比例"]["unit"], "%");
-    assert_eq!(v["科技成果转化补助.金额"]["clause"], "二(二)6");
+    let v = subject("zezhou", data, "华阳-石墨烯涂层中试");
+    assert_eq!(num(&v, "项目补助.比例", "value"), d("0.3"));
+    assert_eq!(num(&v, "项目补助.基数", "value"), d("1666666.67"));
+    assert_eq!(num(&v, "项目补助.计算金额", "value"), d("500000.001"));
+    assert_eq!(num(&v, "项目补助.上限", "value"), d("500000"));
+    assert_eq!(v["项目补助.达到上限"]["value"], true);
+    assert_eq!(num(&v, "项目补助.达到上限", "margin"), d("0.001"));
+    assert_eq!(num(&v, "项目补助.金额", "value"), d("500000"));
+    assert_eq!(v["项目补助.比例"]["unit"], "%");
+    assert_eq!(v["项目补助.金额"]["clause"], "二(二)6");
+    // 华阳's second project: 1,200,000元 × 30% = 360,000元, 140,000元 below the cap.
+    let v = subject("zezhou", data, "华阳-耐火材料配方转化");
+    assert_eq!(v["项目补助.达到上限"]["value"], false);
+    assert_eq!(num(&v, "项目补助.达到上限", "margin"), d("-140000"));
+    assert_eq!(num(&v, "项目补助.金额", "value"), d("360000"));
     // 1,666,666.66元 × 30% = 499,999.998元: 0.002元 below the cap, not reached.
-    let v = subject("zezhou", data, "泽州县兰花精密机械有限公司");
-    assert_eq!(v["科技成果转化补助.达到上限"]["value"], false);
-    assert_eq!(num(&v, "科技成果转化补助.达到上限", "margin"), d("-0.002"));
-    assert_eq!(num(&v, "科技成果转化补助.金额", "value"), d("499999.998"));
+    let v = subject("zezhou", data, "兰花-精密主轴转化");
+    assert_eq!(v["项目补助.达到上限"]["value"], false);
+    assert_eq!(num(&v, "项目补助.达到上限", "margin"), d("-0.002"));
+    assert_eq!(num(&v, "项目补助.金额", "value"), d("499999.998"));
     // 市及市外: the exception's 20% of 1,500,000元 = 300,000元, exactly the 30万元 cap: reached.
-    let v = subject("zezhou", data, "泽州县凤城光电科技有限公司");
-    assert_eq!(num(&v, "科技成果转化补助.例外", "value"), d("1"));
-    assert_eq!(num(&v, "科技成果转化补助.比例", "value"), d("0.2"));
-    assert_eq!(num(&v, "科技成果转化补助.基数", "value"), d("1500000"));
-    assert_eq!(num(&v, "科技成果转化补助.上限", "value"), d("300000"));
-    assert_eq!(v["科技成果转化补助.达到上限"]["value"], true);
-    assert_eq!(num(&v, "科技成果转化补助.达到上限", "margin"), d("0"));
+    let v = subject("zezhou", data, "凤城-光电传感器转化");
+    assert_eq!(num(&v, "项目补助.例外", "value"), d("1"));
+    assert_eq!(num(&v, "项目补助.比例", "value"), d("0.2"));
+    assert_eq!(num(&v, "项目补助.基数", "value"), d("1500000"));
+    assert_eq!(num(&v, "项目补助.上限", "value"), d("300000"));
+    assert_eq!(v["项目补助.达到上限"]["value"], true);
+    assert_eq!(num(&v, "项目补助.达到上限", "margin"), d("0"));
+    // The enterprises, their projects read with them: 华阳 500,000 (capped) + 360,000 =
+    // 860,000元 from 全县 projects; 凤城 300,000 (市及市外, capped) + 400,000 × 30% = 120,000
+    // (全县) = 420,000元; no cap on the sum.
+    let owners = "policies/zezhou.转化企业.toml";
+    let v = subject("zezhou", owners, "泽州县华阳新材料科技有限公司");
+    assert_eq!(num(&v, "全县成果补助", "value"), d("860000"));
+    assert_eq!(num(&v, "市及市外成果补助", "value"), d("0"));
+    assert_eq!(num(&v, "科技成果转化补助.金额", "value"), d("860000"));
+    let v = subject("zezhou", owners, "泽州县凤城光电科技有限公司");
+    assert_eq!(num(&v, "全县成果补助", "value"), d("120000"));
+    assert_eq!(num(&v, "市及市外成果补助", "value"), d("300000"));
+    assert_eq!(num(&v, "科技成果转化补助.金额", "value"), d("420000"));
 }
 
 #[test]
@@ -350,31 +375,25 @@ fn provincial_names_the_streak_the_weighted_parts_and_the_gate() {
 
 #[test]
 fn the_working_is_left_out_unless_asked_for() {
-    let (_, json, _) = policy_common::zhengce(&[
-        "eval",
-        "policies/zezhou.zc",
-        "--data",
-        "policies/zezhou.企业.toml",
-        "--format",
-        "json",
-    ]);
+    let (_, json, _) =
+        policy_common::zhengce(&["eval", FLAT, "--data", FLAT_DATA, "--format", "json"]);
     let doc: J = serde_json::from_str(&json).unwrap();
     assert_eq!(doc["schema_version"], 5);
     assert!(doc["subjects"][0].get("values").is_none(), "{json}");
     let (_, text, _) = policy_common::zhengce(&[
         "eval",
-        "policies/zezhou.zc",
+        FLAT,
         "--data",
-        "policies/zezhou.企业.toml",
+        FLAT_DATA,
         "--subject",
         "泽州县华阳新材料科技有限公司",
     ]);
     assert!(!text.contains("计算过程"), "{text}");
     let (_, text, _) = policy_common::zhengce(&[
         "eval",
-        "policies/zezhou.zc",
+        FLAT,
         "--data",
-        "policies/zezhou.企业.toml",
+        FLAT_DATA,
         "--subject",
         "泽州县华阳新材料科技有限公司",
         "--working",
@@ -392,9 +411,9 @@ fn the_working_is_left_out_unless_asked_for() {
 fn csv_columns_name_values_of_the_working() {
     let (status, csv, err) = policy_common::zhengce(&[
         "eval",
-        "policies/zezhou.zc",
+        FLAT,
         "--data",
-        "policies/zezhou.企业.toml",
+        FLAT_DATA,
         "--format",
         "csv",
         "--columns",
@@ -413,9 +432,9 @@ fn csv_columns_name_values_of_the_working() {
     // A name the working does not have is ZC0909, with the names that come close.
     let (status, _, err) = policy_common::zhengce(&[
         "eval",
-        "policies/zezhou.zc",
+        FLAT,
         "--data",
-        "policies/zezhou.企业.toml",
+        FLAT_DATA,
         "--format",
         "csv",
         "--columns",
@@ -433,14 +452,7 @@ fn csv_columns_name_values_of_the_working() {
 #[test]
 fn the_basis_and_explain_show_the_arithmetic() {
     let (_, basis, err) = policy_common::zhengce(&[
-        "eval",
-        "policies/zezhou.zc",
-        "--data",
-        "policies/zezhou.企业.toml",
-        "--format",
-        "basis",
-        "--lang",
-        "zh",
+        "eval", FLAT, "--data", FLAT_DATA, "--format", "basis", "--lang", "zh",
     ]);
     assert!(basis.contains("| 计算式 | 计算过程 | 所用数据 |"), "{basis}{err}");
     // 1,666,666.67元 × 30% = 500,000.001元, over the 50万元 cap by 0.001元: the cap is paid.
@@ -459,9 +471,9 @@ fn the_basis_and_explain_show_the_arithmetic() {
     );
     let (_, text, err) = policy_common::zhengce(&[
         "explain",
-        "policies/zezhou.zc",
+        FLAT,
         "--data",
-        "policies/zezhou.企业.toml",
+        FLAT_DATA,
         "--subject",
         "泽州县凤城光电科技有限公司",
         "科技成果转化补助",
@@ -484,7 +496,7 @@ fn the_streamed_json_register_carries_the_same_working() {
     let streamed = dir.join("out.json");
     let (status, _, err) = policy_common::zhengce(&[
         "gen",
-        "policies/zezhou.zc",
+        FLAT,
         "--kind",
         "企业",
         "--rows",
@@ -505,7 +517,7 @@ fn the_streamed_json_register_carries_the_same_working() {
         "--param",
         "高新奖励(万元)=5",
     ];
-    let mut args = vec!["eval", "policies/zezhou.zc", "--data", reg.to_str().unwrap()];
+    let mut args = vec!["eval", FLAT, "--data", reg.to_str().unwrap()];
     args.extend(["--format", "json", "--working"]);
     args.extend(params);
     let (_, in_memory, err) = policy_common::zhengce(&args);

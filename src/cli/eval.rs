@@ -741,15 +741,26 @@ fn join(reports: &[&str], format: ReportFormat) -> String {
     }
 }
 
-/// The sample data files of a policy: `NAME.SUBJECT.ext` beside it, for its subject kinds.
+/// The sample data files of a policy: `NAME.SUBJECT.ext` beside it, for its subject kinds. A
+/// member kind's file (`NAME.转化项目.toml`) is not one of them: it is read with its owners'
+/// data, whose rules aggregate over it, and its own rules may read its owner's fields, which a
+/// member evaluated alone does not have.
 pub(super) fn sample_data(policy_path: &Path, policy: &Policy) -> Vec<PathBuf> {
     let (Some(dir), Some(stem)) =
         (policy_path.parent(), policy_path.file_stem().and_then(|s| s.to_str()))
     else {
         return Vec::new();
     };
+    let members: Vec<&str> = policy
+        .items
+        .iter()
+        .filter_map(|i| match &i.node.kind {
+            crate::ast::ItemKind::Subject(s) if s.owner.is_some() => Some(s.name.node.as_str()),
+            _ => None,
+        })
+        .collect();
     let mut found = Vec::new();
-    for subject in policy.subject_names() {
+    for subject in policy.subject_names().into_iter().filter(|s| !members.contains(s)) {
         for ext in DATA_EXTENSIONS {
             let p = dir.join(format!("{stem}.{subject}.{ext}"));
             if p.is_file() {
