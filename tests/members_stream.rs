@@ -179,23 +179,27 @@ fn large_members_out_of_order_are_refused() {
     assert!(err.contains("sort"), "{err}");
 }
 
-/// The JSON report streamed (`--format json --out`, read by the interpreter block by block)
-/// with the members of each block: the in-memory report byte for byte.
+/// The JSON, Markdown and text reports streamed (`--format F --out`, read by the interpreter
+/// block by block) with the members of each block: the in-memory reports byte for byte.
 #[test]
-fn the_streamed_json_report_reads_the_members() {
+fn the_streamed_reports_read_the_members() {
     let dir = TempDir::new("members-stream-json");
     let (owners, members) = register(20_000);
     let (p, data) = write(&dir, &owners, &members);
-    let out = dir.path("out.json");
-    let (status, _, err) =
-        zhengce(&["eval", &p, "--data", &data, "--format", "json", "--out", out.to_str().unwrap()]);
-    assert_eq!(status, Status::Ok, "{err}");
-    assert!(!err.contains("ZC0713"), "{err}");
-    let streamed = std::fs::read_to_string(&out).unwrap();
-    let (status, memory, err) = zhengce(&["eval", &p, "--data", &data, "--format", "json"]);
-    assert_eq!(status, Status::Ok, "{err}");
-    assert_eq!(streamed, memory);
-    assert!(streamed.contains("\"36370.1\""), "E0000003's award");
+    for format in ["json", "markdown", "text"] {
+        let out = dir.path(&format!("out.{format}"));
+        let out = out.to_str().unwrap();
+        let (status, _, err) =
+            zhengce(&["eval", &p, "--data", &data, "--format", format, "--out", out]);
+        assert_eq!(status, Status::Ok, "{err}");
+        assert!(!err.contains("ZC0713"), "{format}: {err}");
+        let streamed = std::fs::read_to_string(out).unwrap();
+        let (status, memory, err) = zhengce(&["eval", &p, "--data", &data, "--format", format]);
+        assert_eq!(status, Status::Ok, "{err}");
+        assert!(streamed == memory, "{format}: the streamed report differs");
+        // E0000003's award, 36,370.1 元.
+        assert!(streamed.contains("36370.1") || streamed.contains("36,370.1"), "{format}");
+    }
 }
 
 /// `gen` writes a kind's members beside its CSV register, grouped by owner in the register's

@@ -84,6 +84,65 @@ fn technology_transfer_is_30_or_20_percent_of_each_project_capped_by_origin() {
     assert_eq!(total(&r, "科技成果转化补助"), (d("2279999.998"), 4));
 }
 
+/// Each project of 二(二)6 shows, under its line in the text report, the amount before its
+/// cap and whether the cap bound: 1,666,666.67 × 30% = 500,000.001 元, over the 50万元 cap by
+/// 0.001 元; 1,200,000 × 30% = 360,000 元, 140,000 元 below it; a project not qualifying says
+/// which clause it failed.
+#[test]
+fn the_text_report_shows_each_projects_cap() {
+    let (status, out, err) = zhengce(&["eval", POLICY, "--data", TRANSFERS, "--lang", "zh"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    let at = |line: &str| {
+        lines.iter().position(|l| *l == line).unwrap_or_else(|| panic!("{line}: {out}"))
+    };
+    let first = at("  转化项目 华阳-石墨烯涂层中试: 项目补助 500,000 元");
+    assert_eq!(
+        lines[first + 1],
+        "    计算 500,000.001 元；最高不超过 500,000 元（已达上限，超出 0.001 元）"
+    );
+    let second = at("  转化项目 华阳-耐火材料配方转化: 项目补助 360,000 元");
+    assert_eq!(
+        lines[second + 1],
+        "    计算 360,000 元；最高不超过 500,000 元（未达上限，差 140,000 元）"
+    );
+    // 市及市外: 1,500,000.05 × 20% = 300,000.01 元, 0.01 元 over the 30万元 cap.
+    let outside = at("  转化项目 鑫磊-巡检机器人转化: 项目补助 300,000 元");
+    assert_eq!(
+        lines[outside + 1],
+        "    计算 300,000.01 元；最高不超过 300,000 元（已达上限，超出 0.01 元）"
+    );
+    let none = at("  转化项目 东沟-果蔬保鲜技术: 项目补助 0 元");
+    assert_eq!(lines[none + 1], "    不符合：`当 符合条件`");
+}
+
+/// The Markdown report has a row per project's award in its enterprise's table, the cap it
+/// reached in the clause column.
+#[test]
+fn the_markdown_report_has_a_row_per_project() {
+    let (status, out, err) =
+        zhengce(&["eval", POLICY, "--data", TRANSFERS, "--lang", "zh", "--format", "markdown"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    let rows: Vec<&str> = out.lines().filter(|l| l.starts_with("| 转化项目 ")).collect();
+    assert_eq!(rows.len(), 8, "{out}");
+    assert_eq!(
+        rows[0],
+        "| 转化项目 华阳-石墨烯涂层中试 · 项目补助 | 补助 | 500,000 元 | § 二(二)6；已达上限 500,000 元（计算 500,000.001 元），按上限计 |"
+    );
+    assert!(
+        rows.contains(
+            &"| 转化项目 兰花-精密主轴转化 · 项目补助 | 补助 | 499,999.998 元 | § 二(二)6 |"
+        ),
+        "{out}"
+    );
+    // Each table is its enterprise's: the project row between the enterprise's heading and
+    // its total, 500,000 + 360,000 = 860,000 元.
+    let table = out.split("## 泽州县华阳新材料科技有限公司").nth(1).unwrap();
+    let table = table.split("\n## ").next().unwrap();
+    assert!(table.contains("华阳-耐火材料配方转化 · 项目补助 | 补助 | 360,000 元"), "{table}");
+    assert!(table.contains("| **合计** | | **860,000 元** | |"), "{table}");
+}
+
 #[test]
 fn incubators_get_20_yuan_per_square_metre_and_10_more_from_provincial_level() {
     let r = eval(POLICY, ENTERPRISES, &[]);

@@ -14,7 +14,7 @@ use crate::ast::Policy;
 use crate::checker::Checked;
 use crate::checker::scope::DefId;
 use crate::diagnostics::Lang;
-use crate::eval::outcome::SubjectOutcome;
+use crate::eval::outcome::{RuleOutcome, SubjectOutcome};
 use crate::eval::stack::{StackOutcome, money};
 use crate::eval::value::V;
 use crate::units::Dim;
@@ -212,32 +212,17 @@ fn section(
         (true, false) => " (outside the validity period)",
     };
     let _ = writeln!(out, "## {}{year}{outside}\n\n{header}\n|---|---|---|---|", cell(&o.key));
-    for rule in &o.rules {
-        if !r.per_subject(rule.def) {
-            continue;
+    for rule in o.rules.iter().filter(|rule| r.per_subject(rule.def)) {
+        rule_row(out, r, r.name(rule.def), rule, lang);
+    }
+    // Each member's own rules (a kind with member kinds), named by the member.
+    for set in &o.members {
+        for m in &set.outcomes {
+            for rule in m.rules.iter().filter(|rule| r.member_rule(rule.def)) {
+                let name = format!("{} {} · {}", set.kind, m.key, r.name(rule.def));
+                rule_row(out, r, &name, rule, lang);
+            }
         }
-        let (kz, ke, _) = r.kind(rule.def);
-        let mut cite = r.citation(rule.def).map(|(c, _)| format!("§ {c}")).unwrap_or_default();
-        if let crate::eval::outcome::Detail::Award(a) = &rule.detail
-            && let Some(reached) = cap_reached(a, r, lang)
-        {
-            cite = format!("{cite}{}{reached}", if zh { "；" } else { "; " });
-        }
-        if let crate::eval::outcome::Detail::Award(a) = &rule.detail
-            && let Some(p) = &a.pool
-        {
-            cite =
-                format!("{cite}{}{}", if zh { "；" } else { "; " }, super::pools::share(p, lang));
-        }
-        let value = show(&rule.value, &r.checked.scope, lang);
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} |",
-            cell(r.name(rule.def)),
-            if zh { kz } else { ke },
-            cell(&value),
-            cell(&cite)
-        );
     }
     for s in r.stacks.get(i).map(Vec::as_slice).unwrap_or_default() {
         let mut members: Vec<String> = s
@@ -272,6 +257,33 @@ fn section(
         );
     }
     out.push('\n');
+}
+
+/// One rule's row of a subject's table: its name, kind, result, and the clause it cites with
+/// whether its cap was reached and its share of a pool.
+fn rule_row(out: &mut String, r: &Report<'_, '_>, name: &str, rule: &RuleOutcome, lang: Lang) {
+    let zh = lang == Lang::Zh;
+    let (kz, ke, _) = r.kind(rule.def);
+    let mut cite = r.citation(rule.def).map(|(c, _)| format!("§ {c}")).unwrap_or_default();
+    if let crate::eval::outcome::Detail::Award(a) = &rule.detail
+        && let Some(reached) = cap_reached(a, r, lang)
+    {
+        cite = format!("{cite}{}{reached}", if zh { "；" } else { "; " });
+    }
+    if let crate::eval::outcome::Detail::Award(a) = &rule.detail
+        && let Some(p) = &a.pool
+    {
+        cite = format!("{cite}{}{}", if zh { "；" } else { "; " }, super::pools::share(p, lang));
+    }
+    let value = show(&rule.value, &r.checked.scope, lang);
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} | {} |",
+        cell(name),
+        if zh { kz } else { ke },
+        cell(&value),
+        cell(&cite)
+    );
 }
 
 /// The totals of each award, each stacking rule and the subjects, then the pools, then the

@@ -158,6 +158,24 @@ fn members(out: &mut String, r: &Report<'_, '_>, o: &SubjectOutcome, lang: Lang)
                 })
                 .collect();
             let _ = writeln!(out, "  {} {}: {}", set.kind, m.key, rules.join(w(lang, "；", "; ")));
+            // Each rule's working (the amount before its cap, the clause it failed), under
+            // the member as the owner's is under its rule: named when the member has several.
+            let shown: Vec<_> = m.rules.iter().filter(|rule| r.member_rule(rule.def)).collect();
+            for rule in &shown {
+                let mut text = String::new();
+                detail(&mut text, r, rule.def, &rule.detail, lang);
+                if text.is_empty() {
+                    continue;
+                }
+                if shown.len() == 1 {
+                    out.push_str(&text);
+                } else {
+                    let _ = writeln!(out, "    {}:", r.name(rule.def));
+                    for line in text.lines() {
+                        let _ = writeln!(out, "  {line}");
+                    }
+                }
+            }
         }
     }
 }
