@@ -218,6 +218,34 @@ fn an_unknown_member_value_makes_the_sum_unknown() {
     // 乙公司: H3 is imported, so its missing amount is never read: 200,000 × 10% = 20,000 元.
     assert_eq!(num(&rule(&j, "乙公司", "国产合同额")["value"]), d("200000"));
     assert_eq!(num(&rule(&j, "乙公司", "设备补助")["value"]), d("20000"));
+    // The cell to fill is the contract's: `ZC0950` names H2's `金额` at the member kind's
+    // declaration, not H3's (left out by the condition), in memory and streamed alike.
+    let at = |err: &str| {
+        let line = err.lines().find(|l| l.contains("ZC0950")).unwrap_or_else(|| panic!("{err}"));
+        line.to_string()
+    };
+    let warned = "warning[ZC0950]: field `合同.金额` is empty for 1 member (`合同`), and results that use it are missing: `设备补助`";
+    let (_, _, err) = zhengce(&[&args[..4], &["--lang", "en", "--error-format", "plain"]].concat());
+    assert!(at(&err).ends_with(&format!("m.zc:16:3: {warned}")), "{err}");
+    assert!(err.contains("fill in `合同.金额` for `H2` in the data file"), "{err}");
+    let out = dir.path("out.csv");
+    let streamed = [
+        &args[..4],
+        &[
+            "--lang",
+            "en",
+            "--error-format",
+            "plain",
+            "--format",
+            "csv",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    ]
+    .concat();
+    let (_, _, err) = zhengce(&streamed);
+    assert!(!err.contains("ZC0713"), "{err}");
+    assert!(at(&err).ends_with(&format!("m.zc:16:3: {warned}")), "{err}");
 }
 
 const HEAD: &str = "主体 企业 { 标识 企业名称; 企业名称: 文本 }\n\

@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use super::Evaluator;
+use super::explain::EmptyInput;
 use super::outcome::{Detail, SubjectOutcome};
 use super::value::V;
 use crate::ast::{ItemKind, Policy};
@@ -33,6 +34,8 @@ struct Entry {
     named: Vec<String>,
     /// The missing rules that read it, in the order first met.
     rules: Vec<DefId>,
+    /// A member kind's field, read by an aggregation: `subjects` and `named` are members.
+    member: bool,
 }
 
 /// The empty fields behind the missing results of a run, subject by subject ([`Self::add`]),
@@ -71,23 +74,32 @@ impl EmptyFields {
         self.count(record, &roots, ev.empty_inputs(record, o.year, &roots));
     }
 
-    /// Counts subject `record`'s empty fields `inputs`, those behind each of `roots`.
-    fn count(&mut self, record: &Record, roots: &[DefId], inputs: Vec<Vec<(DefId, Option<u16>)>>) {
-        let mut found: BTreeMap<(DefId, Option<u16>), Vec<DefId>> = BTreeMap::new();
+    /// Counts subject `record`'s empty fields `inputs`, those behind each of `roots`: a field
+    /// of the subject once for it, a member's field once for each member that leaves it empty.
+    fn count(&mut self, record: &Record, roots: &[DefId], inputs: Vec<Vec<EmptyInput>>) {
+        // By field and year: the missing rules that read it, and the members that leave it empty.
+        type Found = (Vec<DefId>, Vec<String>);
+        let mut found: BTreeMap<(DefId, Option<u16>), Found> = BTreeMap::new();
         for (root, inputs) in roots.iter().zip(inputs) {
-            for key in inputs {
-                let rules = found.entry(key).or_default();
+            for input in inputs {
+                let (rules, members) = found.entry((input.field, input.year)).or_default();
                 if !rules.contains(root) {
                     rules.push(*root);
                 }
+                if let Some(m) = input.member
+                    && !members.contains(&m)
+                {
+                    members.push(m);
+                }
             }
         }
-        for (key, rules) in found {
+        for (key, (rules, members)) in found {
             let e = self.fields.entry(key).or_default();
-            e.subjects += 1;
-            if e.named.len() < SUBJECTS_NAMED {
-                e.named.push(record.key.clone());
-            }
+            e.member |= !members.is_empty();
+            let who = if members.is_empty() { vec![record.key.clone()] } else { members };
+            e.subjects = e.subjects.saturating_add(who.len() as u64);
+            let room = SUBJECTS_NAMED.saturating_sub(e.named.len());
+            e.named.extend(who.into_iter().take(room));
             for r in rules {
                 if !e.rules.contains(&r) {
                     e.rules.push(r);
@@ -133,7 +145,7 @@ impl EmptyFields {
                 continue;
             };
             roots.push(rule);
-            inputs.push(vec![(field, None)]);
+            inputs.push(vec![EmptyInput { field, year: None, member: None }]);
         }
         if !roots.is_empty() {
             self.count(record, &roots, inputs);
@@ -145,6 +157,7 @@ impl EmptyFields {
         for (key, e) in other.fields {
             let mine = self.fields.entry(key).or_default();
             mine.subjects += e.subjects;
+            mine.member |= e.member;
             let room = SUBJECTS_NAMED.saturating_sub(mine.named.len());
             mine.named.extend(e.named.into_iter().take(room));
             for r in e.rules {
@@ -167,9 +180,21 @@ impl EmptyFields {
         let mut out = Vec::new();
         for ((field, year), e) in &self.fields {
             let Some((name, span)) = scope.ident_of(*field) else { continue };
+            // A member kind's field is named with its kind (`合同.金额`), its members counted.
+            let kind = scope
+                .defs
+                .get(*field)
+                .and_then(|d| d.subject)
+                .and_then(|s| scope.subjects.get(s))
+                .map(|s| s.decl.name.node.as_str())
+                .filter(|_| e.member);
+            let name = match kind {
+                Some(k) => format!("{k}.{name}"),
+                None => name.to_string(),
+            };
             let shown = match year {
                 Some(y) => format!("{name}[{y}年]"),
-                None => name.to_string(),
+                None => name,
             };
             let rules = &e.rules;
             let rule_names: Vec<String> = rules
@@ -185,24 +210,29 @@ impl EmptyFields {
                 (format!("{} 的", subject_names.join("、")), subject_names.join(", "))
             } else {
                 (
-                    format!("{} 等 {n} 个主体的", subject_names.join("、")),
+                    format!("{} 等 {n} 个{}的", subject_names.join("、"), kind.unwrap_or("主体")),
                     format!("{} and {rest} more", subject_names.join(", ")),
                 )
             };
             let s = if n == 1 { "" } else { "s" };
+            // Subjects, or the members of kind `k` (`3 个合同`, `3 members (合同)`).
+            let (of_zh, of_en) = match kind {
+                Some(k) => (format!("{n} 个{k}"), format!("{n} member{s} (`{k}`)")),
+                None => (format!("{n} 个主体"), format!("{n} subject{s}")),
+            };
             out.push(
                 Diagnostic::new(
                     Code::EmptyField,
                     Text::new(
-                        format!("字段 `{shown}` 在 {n} 个主体的数据中留空，用到它的结果缺数据：{rules_zh}"),
+                        format!("字段 `{shown}` 在 {of_zh}的数据中留空，用到它的结果缺数据：{rules_zh}"),
                         format!(
-                            "field `{shown}` is empty for {n} subject{s}, and results that use it are missing: {rules_en}"
+                            "field `{shown}` is empty for {of_en}, and results that use it are missing: {rules_en}"
                         ),
                     ),
                 )
                 .at(
                     Loc::new(&policy.file, span),
-                    Text::new(format!("{n} 个主体留空"), format!("empty for {n} subject{s}")),
+                    Text::new(format!("{of_zh}留空"), format!("empty for {of_en}")),
                 )
                 .help(Text::new(
                     format!(

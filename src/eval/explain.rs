@@ -37,11 +37,22 @@ pub struct Step {
     pub children: Vec<Step>,
 }
 
+/// A field the data leaves empty behind a missing result ([`Evaluator::empty_inputs`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmptyInput {
+    /// The field.
+    pub field: DefId,
+    /// The year it was read in, when not the evaluation year.
+    pub year: Option<u16>,
+    /// The member that leaves it empty, for a member kind's field read by an aggregation.
+    pub member: Option<String>,
+}
+
 /// How many years of a total or a streak an explanation lists at most (the latest).
 const MAX_YEARS_SHOWN: u16 = 50;
 
 /// How deep an explanation goes.
-const MAX_DEPTH: usize = 16;
+pub(super) const MAX_DEPTH: usize = 16;
 
 impl Evaluator<'_, '_> {
     /// The derivation of `def` for `record` in `year`.
@@ -61,7 +72,7 @@ impl Evaluator<'_, '_> {
         record: &Record,
         year: Option<u16>,
         roots: &[DefId],
-    ) -> Vec<Vec<(DefId, Option<u16>)>> {
+    ) -> Vec<Vec<EmptyInput>> {
         let mut frame = Frame::new(record, year, false);
         roots
             .iter()
@@ -74,6 +85,31 @@ impl Evaluator<'_, '_> {
             .collect()
     }
 
+    /// [`Evaluator::empty_inputs`] below expression `e`, evaluated in `frame` in `year`: the
+    /// names it reads, and the members its aggregations read.
+    pub(super) fn empty_expr(
+        &self,
+        frame: &mut Frame<'_>,
+        e: &Expr,
+        year: u16,
+        depth: usize,
+        out: &mut Vec<EmptyInput>,
+    ) {
+        let mut refs = Vec::new();
+        self.reads(frame, e, year, &mut refs);
+        let mut seen = Vec::new();
+        let mut done: Vec<(DefId, u16)> = Vec::new();
+        for (n, y) in refs {
+            if let Some(d) = self.lookup(&n)
+                && !done.contains(&(d, y))
+            {
+                done.push((d, y));
+                self.empty_walk(frame, d, y, depth + 1, &mut seen, out);
+            }
+        }
+        self.empty_members(frame, e, year, depth, out);
+    }
+
     /// [`Evaluator::empty_inputs`] below `def` read in `year`, as [`Evaluator::step`] goes.
     fn empty_walk(
         &self,
@@ -82,7 +118,7 @@ impl Evaluator<'_, '_> {
         year: u16,
         depth: usize,
         seen: &mut Vec<DefId>,
-        out: &mut Vec<(DefId, Option<u16>)>,
+        out: &mut Vec<EmptyInput>,
     ) {
         if self.def_at(frame, def, year).unwrap_or(V::Missing) != V::Missing {
             return;
@@ -92,8 +128,9 @@ impl Evaluator<'_, '_> {
             Some(DefSource::Item(i)) => i,
             Some(DefSource::Field(f)) => {
                 // A field with a default holds it when empty: never a missing input.
-                if f.node.default.is_none() && !out.contains(&(def, shifted)) {
-                    out.push((def, shifted));
+                let input = EmptyInput { field: def, year: shifted, member: None };
+                if f.node.default.is_none() && !out.contains(&input) {
+                    out.push(input);
                 }
                 return;
             }
@@ -120,6 +157,10 @@ impl Evaluator<'_, '_> {
                 done.push((d, y));
                 self.empty_walk(frame, d, y, depth + 1, seen, out);
             }
+        }
+        // The members' empty fields behind an aggregation over them (`合计(合同.金额)`).
+        for e in exprs(&item.node.kind) {
+            self.empty_members(frame, e, year, depth, out);
         }
         seen.pop();
     }
@@ -388,6 +429,8 @@ impl Evaluator<'_, '_> {
                 sub(self, frame, f, year);
             }
             ExprKind::Call(_, args) => args.iter().for_each(|a| sub(self, frame, a, year)),
+            // `合同.金额` read for a 合同 (inside an aggregation over members): its own field.
+            ExprKind::Member(b, m) if self.own_kind_named(b) => out.push((m.node.clone(), year)),
             ExprKind::Member(b, _) => sub(self, frame, b, year),
             ExprKind::Tier(scrutinee, arms) => {
                 sub(self, frame, scrutinee, year);
@@ -404,7 +447,7 @@ impl Evaluator<'_, '_> {
 
     /// The value of `e` in `year`, what its evaluation reports left out (the explanation
     /// reports nothing of its own).
-    fn quiet_value(&self, frame: &mut Frame<'_>, e: &Expr, year: u16) -> V {
+    pub(super) fn quiet_value(&self, frame: &mut Frame<'_>, e: &Expr, year: u16) -> V {
         let before = frame.diags.len();
         let v = self.eval(frame, e, year).unwrap_or(V::Missing);
         frame.diags.truncate(before);

@@ -7,6 +7,7 @@
 
 pub mod coverage;
 pub mod empty;
+mod empty_members;
 pub mod explain;
 mod expr;
 pub mod fen;
