@@ -81,6 +81,58 @@ fn cases_for_each_branch_cover_everything() {
     let _ = fs::remove_dir_all(&dir);
 }
 
+/// A member kind's own rules and the branches inside an aggregation over members are
+/// recorded: one contract of 2,000,000 元 (× 10% = 200,000 元, capped at 100,000 元, counted by
+/// the `若` since it is ≥ 50万元) leaves only the other ways untaken, never "never evaluated".
+#[test]
+fn the_members_rules_and_aggregations_are_covered() {
+    let dir = temp_dir("coverage-members");
+    let policy = "政策 \"成员的分支（示例）\" { 发文机关: \"某区\" }\n\
+        主体 企业 { 标识 企业名称; 企业名称: 文本 }\n\
+        主体 合同 属于 企业 按 企业名称 { 标识 合同编号; 合同编号: 文本; 企业名称: 文本; 金额: 元 }\n\
+        对于 合同 {\n\
+        § 一 「按合同金额的10%给予补助，每个合同最高不超过10万元」\n\
+        补助 合同补助 { 金额 合同.金额 × 10%; 最高不超过 10万元 }\n\
+        }\n\
+        对于 企业 {\n\
+        § 二 「合同金额50万元以上的，按合同补助」\n\
+        补助 设备补助 { 金额 合计(若 合同.金额 ≥ 50万元 则 合同.合同补助 否则 0元) }\n\
+        }\n";
+    fs::write(dir.join("m.zc"), policy).unwrap();
+    fs::write(dir.join("m.企业.csv"), "企业名称\n甲公司\n").unwrap();
+    fs::write(dir.join("m.合同.csv"), "合同编号,企业名称,金额(元)\nH1,甲公司,2000000\n").unwrap();
+    fs::write(
+        dir.join("m.test.toml"),
+        "[[case]]\nname = \"封顶\"\ndata = \"m.企业.csv\"\nsubject = \"甲公司\"\n\
+         [case.expect]\n\"设备补助\" = \"10万元\"\n",
+    )
+    .unwrap();
+    let p = dir.join("m.zc");
+    let run = zhengce(&["--lang", "en", "test", p.to_str().unwrap(), "--coverage"]);
+    assert_eq!(run.status.code(), 0, "{}\n{}", run.out, run.err);
+    let name = p.display().to_string();
+    let coverage: Vec<String> = run
+        .out
+        .lines()
+        .skip_while(|l| !l.starts_with("covered"))
+        .take_while(|l| !l.is_empty())
+        .map(|l| l.replace(&name, "m.zc"))
+        .collect();
+    assert_eq!(
+        coverage,
+        [
+            "covered m.zc 6/10 branches exercised; not exercised:",
+            "        m.zc:6:4 `合同补助`: always pays; never tested paying nothing",
+            "        m.zc:6:27 `合同补助`: always capped; never tested below the cap",
+            "        m.zc:10:4 `设备补助`: always pays; never tested paying nothing",
+            "        m.zc:10:17 `设备补助`: the `否则` branch never taken",
+        ],
+        "{}",
+        run.out
+    );
+    let _ = fs::remove_dir_all(&dir);
+}
+
 /// Every branch recorded while evaluating every bundled policy's sample data is a branch its
 /// text has: the evaluator and the list of sites name the same places.
 #[test]

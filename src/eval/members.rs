@@ -62,6 +62,7 @@ impl<'c, 'p> Evaluator<'c, 'p> {
         let mut evaluator =
             Evaluator::new(self.policy, self.checked, Some(kind), self.params.clone());
         evaluator.param_gaps = self.param_gaps.clone();
+        evaluator.coverage = self.coverage.clone();
         self.members.push(MemberSet {
             kind,
             name,
@@ -114,7 +115,7 @@ impl Evaluator<'_, '_> {
         let mut any = false;
         let mut all = true;
         for m in members {
-            let mut mf = Frame::new(m, frame.year, false);
+            let mut mf = Frame::new(m, frame.year, frame.hits.is_some());
             mf.owner = Some(frame.record);
             let kept = match cond {
                 Some(c) => ev.eval(&mut mf, c, year),
@@ -128,6 +129,7 @@ impl Evaluator<'_, '_> {
                 Err(s) => Err(s),
             };
             frame.diags.append(&mut mf.diags);
+            frame.take_hits(&mut mf);
             let Some(v) = step? else { continue };
             match (builtin, v) {
                 (Builtin::Count, V::Bool(true)) => {
@@ -221,7 +223,7 @@ impl Evaluator<'_, '_> {
         let mut claims: Vec<(V, &str, Vec<Decimal>)> = Vec::new();
         let mut unknown = false;
         for m in members {
-            let mut mf = Frame::new(m, frame.year, false);
+            let mut mf = Frame::new(m, frame.year, frame.hits.is_some());
             mf.owner = Some(frame.record);
             let claim = (|| -> R<Option<(V, Vec<Decimal>)>> {
                 match cond.map(|c| ev.eval(&mut mf, c, year)).transpose()? {
@@ -241,6 +243,7 @@ impl Evaluator<'_, '_> {
                 Ok(Some((key, amounts)))
             })();
             frame.diags.append(&mut mf.diags);
+            frame.take_hits(&mut mf);
             match claim? {
                 None => {}
                 Some((V::Missing, _)) => unknown = true,

@@ -136,6 +136,10 @@ impl<'c, 'p> Evaluator<'c, 'p> {
 
     /// Records the branches every later evaluation takes in `coverage`.
     pub fn record_coverage(&mut self, coverage: Coverage) {
+        // The members' own rules record theirs in the same place.
+        for set in &mut self.members {
+            set.evaluator.record_coverage(coverage.clone());
+        }
         self.coverage = Some(coverage);
     }
 
@@ -478,6 +482,14 @@ impl<'r> Frame<'r> {
             first_year,
             hits: record_hits.then(Vec::new),
             param_stops: Vec::new(),
+        }
+    }
+
+    /// Adds the branches a member's frame took (inside an aggregation over members) to this
+    /// one's, when it records them.
+    fn take_hits(&mut self, member: &mut Frame<'_>) {
+        if let (Some(hits), Some(theirs)) = (&mut self.hits, &mut member.hits) {
+            hits.append(theirs);
         }
     }
 
