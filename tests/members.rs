@@ -558,3 +558,31 @@ fn test_cases_with_members() {
     assert_ne!(status, Status::Ok, "{out}{err}");
     assert!(out.contains("0 passed, 1 failed"), "{out}{err}");
 }
+
+/// `template --format csv --out` of an owner kind writes each member kind's template beside it
+/// (`t.转化项目.csv` beside `t.转化企业.csv`, as `eval` looks for it), the link filled with the
+/// owner's example id: the two files, and the nested TOML template, evaluate as written (the
+/// example project does not qualify: 0 元).
+#[test]
+fn the_templates_of_an_owner_and_its_members_evaluate_as_written() {
+    let dir = TempDir::new("members-template");
+    let policy = "policies/zezhou.zc";
+    let owners = dir.path("t.转化企业.csv");
+    let owners = owners.to_str().unwrap();
+    let args = ["template", policy, "--kind", "转化企业", "--format", "csv", "--out", owners];
+    let (status, _, err) = zhengce(&args);
+    assert_eq!(status, Status::Ok, "{err}");
+    let members = std::fs::read_to_string(dir.path("t.转化项目.csv")).unwrap();
+    assert_eq!(members, "项目名称,企业名称,符合条件,来源,实际发生费用(元)\n示例,示例,否,全县,0\n");
+    let (status, out, err) = zhengce(&["eval", policy, "--data", owners, "--lang", "zh"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert!(out.contains("  转化项目 示例: 项目补助 0 元\n"), "{out}");
+    let nested = dir.path("n.转化企业.toml");
+    let nested = nested.to_str().unwrap();
+    let args = ["template", policy, "--kind", "转化企业", "--format", "toml", "--out", nested];
+    let (status, _, err) = zhengce(&args);
+    assert_eq!(status, Status::Ok, "{err}");
+    let (status, out, err) = zhengce(&["eval", policy, "--data", nested, "--lang", "zh"]);
+    assert_eq!(status, Status::Ok, "{err}");
+    assert!(out.contains("  转化项目 示例: 项目补助 0 元\n"), "{out}");
+}

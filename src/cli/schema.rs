@@ -273,7 +273,25 @@ pub fn run_template(
         TemplateFormat::Xlsx => t.to_xlsx(),
     };
     let status = write_template(args, settings, body, out, err);
-    if status != Status::Ok || args.format != TemplateFormat::Csv || t.params.is_empty() {
+    if status != Status::Ok || args.format != TemplateFormat::Csv {
+        return status;
+    }
+    // A CSV file holds one kind: each member kind's template goes beside it, named as `eval`
+    // looks for it (`NAME.合同.csv` beside `NAME.企业.csv`), its link filled with the owner's
+    // example id.
+    if let Some(path) = &args.out {
+        for m in members_of(&policy, &schema.subject) {
+            let beside = crate::engine::members::members_path(path, &schema.subject, &m.subject);
+            let text = template(&m, &args.years).to_csv();
+            if let Err(d) =
+                output::write_out(&beside, text.as_bytes(), std::slice::from_ref(&args.policy))
+            {
+                emit(err, &render(&[*d], settings.lang, settings.format, &settings.style));
+                return Status::Usage;
+            }
+        }
+    }
+    if t.params.is_empty() {
         return status;
     }
     // A CSV file has no room for the parameters: they go beside it, values to fill in, as a

@@ -72,9 +72,15 @@ pub fn template(schema: &Schema, years: &[u16]) -> Template {
     let long_form = years.is_empty() && schema.fields.iter().any(|f| f.by_year);
     let example_year = years.first().copied().unwrap_or(2024);
     let mut columns = Vec::new();
+    // A member's link to its owner: the owner's example id (`示例`), so that the two templates
+    // filled in as written go together.
+    let link = schema.owner.as_ref().map(|(_, l)| l.as_str());
     for (i, f) in schema.fields.iter().enumerate() {
         let unit = f.unit_text();
-        let (example, is_text) = example(f, i, schema.key);
+        let (example, is_text) = match (&f.kind, link) {
+            (FieldKind::Text, Some(l)) if f.name == l => ("示例".to_string(), true),
+            _ => example(f, i, schema.key),
+        };
         let hint = hint(f, schema.key == Some(i), long_form);
         if f.by_year && !long_form {
             for y in years {
