@@ -12,6 +12,7 @@
 //! with `ZC1002`, never approximated; where the machine hands a subject to the interpreter,
 //! the query stops at that subject with `ZC1004`.
 
+mod decimal;
 pub mod dialect;
 mod err;
 pub(crate) mod expr;
