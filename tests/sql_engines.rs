@@ -599,3 +599,115 @@ fn duckdb_runs_a_query_over_a_parquet_register() {
     // The id and 发展目标 of 300 counties.
     assert_eq!(compare("duckdb zezhou 县 from Parquet", &eval, &out), 600);
 }
+
+/// A policy whose definitions are a quotient and what is worked out from it, with operands
+/// of either sign and up to 4 places (what the query reads of a `数` cell).
+const QUOTIENTS: &str = r#"政策 "商的精确位数" {
+  发文机关: "测试"; 文号: "测〔2024〕1号"; 日期: 2024-01-01
+}
+主体 账 {
+  标识 名称; 名称: 文本
+  甲: 数 范围 -100000000000000 至 100000000000000
+  乙: 数 范围 -100000000000000 至 100000000000000
+}
+对于 账 {
+  令 商: 数 = 甲 ÷ 乙
+  令 和: 数 = 商 + 7
+  令 积: 数 = 商 × 3
+  令 差: 数 = 商 - 甲
+}
+"#;
+
+/// Rows for [`QUOTIENTS`]: dividends from 0.0001 to 10^9 and divisors from 0.0001 to 10^7
+/// (every quotient below 10^9, within DuckDB's range at 28 places), of either sign, from
+/// a fixed sequence; and quotients chosen by hand: 1/3, 100/3 (27 places), 1/2^29 and 3/2^29
+/// (ties at the 29th place), a quotient that is whole, and a zero dividend.
+fn quotient_rows() -> String {
+    let mut s = String::from("名称,甲,乙\n");
+    let hand = [
+        ("1", "3"),
+        ("100", "3"),
+        ("1", "536870912"),
+        ("3", "536870912"),
+        ("-7.5", "2.5"),
+        ("0", "7"),
+        ("99999.9999", "0.0001"),
+    ];
+    for (i, (a, b)) in hand.iter().enumerate() {
+        s.push_str(&format!("h{i},{a},{b}\n"));
+    }
+    // xorshift64: the same rows every run.
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move |m: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % m
+    };
+    let text = |m: u64, negative: bool| {
+        format!("{}{}.{:04}", if negative { "-" } else { "" }, m / 10_000, m % 10_000)
+    };
+    let mut rows = 0;
+    while rows < 2_000 {
+        // Mantissas at 4 places, of 1 to 13 digits and 1 to 11: 甲 below 10^9, so that
+        // 商 - 甲 at 28 places stays within DuckDB's 38 digits.
+        let (da, db) = (next(13) as u32 + 1, next(11) as u32 + 1);
+        let a = next(10u64.pow(da));
+        let b = next(10u64.pow(db)).max(1);
+        if a / b >= 1_000_000_000 {
+            continue;
+        }
+        let (sa, sb) = (next(2) == 0, next(2) == 0);
+        s.push_str(&format!("r{rows},{},{}\n", text(a, sa), text(b, sb)));
+        rows += 1;
+    }
+    s
+}
+
+/// The quotient and the sum, product and difference worked out from it, in DuckDB and
+/// PostgreSQL, equal `eval`'s cell for cell, to the last of 28 places.
+#[test]
+fn engines_divide_as_eval_does() {
+    let d = dir("quotients-random");
+    let zc = d.join("quotients.zc");
+    std::fs::write(&zc, QUOTIENTS).unwrap();
+    let csv = d.join("quotients.csv");
+    std::fs::write(&csv, quotient_rows()).unwrap();
+    let (_, eval, err) = run(Command::new(Z)
+        .args(["eval", zc.to_str().unwrap(), "--kind", "账", "--format", "csv", "--data"])
+        .arg(&csv));
+    assert!(!eval.is_empty(), "{err}");
+    let query = |dialect: &str, table: &str| {
+        let (ok, out, err) = run(Command::new(Z)
+            .args(["sql", zc.to_str().unwrap(), "--kind", "账", "--dialect", dialect])
+            .args(["--table", table, "--data"])
+            .arg(&csv));
+        assert!(ok, "{err}");
+        out
+    };
+    // The id and four definitions of 2,007 rows.
+    let cells = 2_007 * 5;
+    if duckdb_present() {
+        let table = format!("read_csv('{}', all_varchar = true, header = true)", csv.display());
+        let file = d.join("q.duckdb.sql");
+        std::fs::write(&file, query("duckdb", &table)).unwrap();
+        let script = d.join("run.py");
+        std::fs::write(&script, DUCK).unwrap();
+        let (ok, out, err) = run(Command::new("python3").arg(&script).arg(&file));
+        assert!(ok, "{err}");
+        assert_eq!(compare("duckdb quotients", &eval, &out), cells);
+    } else {
+        skip("DuckDB (python3 -c 'import duckdb')");
+    }
+    let Some(pg) = Pg::start(&d) else { return skip("PostgreSQL (/usr/lib/postgresql/*/bin)") };
+    let (ok, _, err) = pg.psql(&["-c", "CREATE TABLE q (\"名称\" text, \"甲\" text, \"乙\" text)"]);
+    assert!(ok, "{err}");
+    let copy = format!("\\copy q FROM '{}' WITH (FORMAT csv, HEADER true)", csv.display());
+    let (ok, _, err) = pg.psql(&["-c", &copy]);
+    assert!(ok, "{err}");
+    let file = d.join("q.pg.sql");
+    std::fs::write(&file, query("postgres", "q")).unwrap();
+    let (ok, out, err) = pg.psql(&["--csv", "-f", file.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert_eq!(compare("postgres quotients", &eval, &out), cells);
+}
