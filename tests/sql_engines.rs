@@ -711,3 +711,52 @@ fn engines_divide_as_eval_does() {
     assert!(ok, "{err}");
     assert_eq!(compare("postgres quotients", &eval, &out), cells);
 }
+
+/// A product of two quotients (56 places before rounding) has no exact form in DuckDB, whose
+/// `HUGEINT` holds 38 digits: `ZC1002` there, while PostgreSQL's query gives `eval`'s cells.
+#[test]
+fn duckdb_refuses_a_product_of_two_quotients() {
+    let d = dir("quotient-squared");
+    let zc = d.join("squared.zc");
+    let policy = QUOTIENTS.replace("  令 差: 数 = 商 - 甲\n", "  令 商积: 数 = 商 × 商\n");
+    std::fs::write(&zc, policy).unwrap();
+    let csv = d.join("squared.csv");
+    std::fs::write(&csv, "名称,甲,乙\na,1,3\nb,2,3\nc,-100,7\n").unwrap();
+    let query = |dialect: &str| {
+        run(Command::new(Z)
+            .args(["sql", zc.to_str().unwrap(), "--kind", "账", "--dialect", dialect])
+            .args(["--table", "q", "--error-format", "plain", "--lang", "en", "--data"])
+            .arg(&csv))
+    };
+    let (ok, _, err) = query("duckdb");
+    assert!(!ok);
+    assert!(
+        err.contains(
+            "error[ZC1002]: the rule `商积` uses a product of two decimals with more than 38 \
+             places between them, which DuckDB cannot compute exactly"
+        ),
+        "{err}"
+    );
+    let (ok, q, err) = query("postgres");
+    assert!(ok, "{err}");
+    let Some(pg) = Pg::start(&d) else { return skip("PostgreSQL (/usr/lib/postgresql/*/bin)") };
+    let (ok, _, err) = pg.psql(&["-c", "CREATE TABLE q (\"名称\" text, \"甲\" text, \"乙\" text)"]);
+    assert!(ok, "{err}");
+    let copy = format!("\\copy q FROM '{}' WITH (FORMAT csv, HEADER true)", csv.display());
+    let (ok, _, err) = pg.psql(&["-c", &copy]);
+    assert!(ok, "{err}");
+    let file = d.join("q.pg.sql");
+    std::fs::write(&file, q).unwrap();
+    let (ok, out, err) = pg.psql(&["--csv", "-f", file.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let t = table_of(&out);
+    // (1/3)² = 0.3333333333333333333333333333², 56 places rounded to 28: …1111.
+    assert_eq!(norm(&t[&("a".into(), "商积".into())]), "0.1111111111111111111111111111");
+    // 0.6666666666666666666666666667² = 0.44444444444444444444444444448888…9 → …4445.
+    assert_eq!(norm(&t[&("b".into(), "商积".into())]), "0.4444444444444444444444444445");
+    let (_, eval, err) = run(Command::new(Z)
+        .args(["eval", zc.to_str().unwrap(), "--kind", "账", "--format", "csv", "--data"])
+        .arg(&csv));
+    assert!(!eval.is_empty(), "{err}");
+    assert_eq!(compare("postgres squared quotients", &eval, &out), 3 * 5);
+}

@@ -11,7 +11,10 @@
 //! is long division of the operands' integer mantissas, nine digits at a time, to 28 places
 //! and a remainder that decides the rounding, in `HUGEINT` (DuckDB) or `NUMERIC`
 //! (PostgreSQL). Spark SQL has no exact integer division beyond 19 digits (`div` gives a
-//! `BIGINT`), so there a decimal is refused (`ZC1002`).
+//! `BIGINT`), so there a decimal is refused (`ZC1002`); so is, in DuckDB, a product of two
+//! decimals with more than 38 places between them (two quotients), whose exact mantissa
+//! `HUGEINT` cannot hold. Any other result past `HUGEINT`'s 38 digits (a quotient of 10^10 or
+//! more at 28 places, say) is DuckDB's overflow error, never a wrapped value.
 
 use super::dialect::Dialect;
 use super::expr::Sql;
@@ -36,6 +39,13 @@ pub(crate) struct Lowered {
 
 /// Why a decimal instruction has no exact SQL form.
 const REFUSED: (&str, &str) = ("除法（28 位小数的商）", "a division (a quotient to 28 places)");
+
+/// Why a product of two decimals has no exact form in DuckDB: its exact mantissa, at the sum
+/// of their places, passes `HUGEINT`'s 38 digits for all but the smallest values.
+const PRODUCT_PAST_HUGEINT: (&str, &str) = (
+    "两个小数之积（小数位合计超过 38 位）",
+    "a product of two decimals with more than 38 places between them",
+);
 
 /// 10^k in the mantissa type.
 fn pow10(d: Dialect, k: u32) -> String {
@@ -87,6 +97,9 @@ pub(crate) fn lower(
                     let sign = if f == DecFn::Add { "+" } else { "-" };
                     let m = format!("({} {sign} {})", up(d, &a, s - sa), up(d, &b, s - sb));
                     fit(d, m, s, name)
+                }
+                DecFn::Mul if d == Dialect::DuckDb && sa + sb > 38 => {
+                    return Err(PRODUCT_PAST_HUGEINT);
                 }
                 DecFn::Mul => fit(d, format!("({a} * {b})"), sa + sb, name),
                 DecFn::Min | DecFn::Max => {
