@@ -52,6 +52,24 @@ impl Dialect {
         }
     }
 
+    /// The whole part of `a` divided by `b`, both integers and not negative (where the
+    /// engines' integer divisions agree).
+    pub fn idiv(self, a: &str, b: &str) -> String {
+        match self {
+            Dialect::DuckDb => format!("({a} // {b})"),
+            Dialect::Postgres => format!("div({a}, {b})"),
+            Dialect::Spark => format!("({a} div {b})"),
+        }
+    }
+
+    /// The remainder of `a` by `b`, both integers and not negative.
+    pub fn imod(self, a: &str, b: &str) -> String {
+        match self {
+            Dialect::Postgres => format!("mod({a}, {b})"),
+            _ => format!("({a} % {b})"),
+        }
+    }
+
     /// An integer expression that stops the query with the text `msg` (an SQL expression of
     /// a text) in the engine's error: a cast of the text to an integer, which DuckDB and
     /// PostgreSQL refuse with the text in the message, and Spark's `raise_error` (a cast there

@@ -20,6 +20,14 @@ pub(crate) enum Sql {
         when: String,
         why: &'static str,
     },
+    /// An expression that reads helper columns worked out before it, a layer per step (each
+    /// step's columns `(suffix, expression)`, named after the result's column with the
+    /// suffix), and the subjects the query stops at, as in [`Sql::Handed`].
+    Staged {
+        steps: Vec<Vec<(String, String)>>,
+        expr: String,
+        handed: Vec<(String, &'static str)>,
+    },
     Refused(&'static str, &'static str),
 }
 
@@ -174,6 +182,7 @@ pub(crate) fn expr(d: Dialect, op: &Op, lists: &[u32], reg: &dyn Fn(u32) -> Stri
                 why: "a yearly function followed back before its data (no yearly value, or a total from before the register)",
             };
         }
+        // Written by `decimal::lower`, which knows the scales of the decimals.
         Op::ToDec(..) | Op::Dec(..) | Op::DecCmp(..) => {
             return Sql::Refused("除法（28 位小数的商）", "a division (a quotient to 28 places)");
         }

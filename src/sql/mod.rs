@@ -7,11 +7,13 @@
 //! mantissa at the register's scale (a 128-bit or unbounded integer, so where the machine would
 //! hand a subject to the interpreter on an `i64` overflow the query still computes exactly),
 //! and divides by the scale once, in the output. [`dialect`] holds what differs between
-//! engines, [`expr`] one instruction, [`query`] the whole query, [`err`] the `ZC10xx`
-//! diagnostics. Instructions with no exact SQL form (a quotient to 28 places) are refused
-//! with `ZC1002`, never approximated; where the machine hands a subject to the interpreter,
-//! the query stops at that subject with `ZC1004`.
+//! engines, [`expr`] one instruction, [`decimal`] an exact decimal's (a quotient to 28 places,
+//! rounded as `rust_decimal` rounds), [`query`] the whole query, [`err`] the `ZC10xx`
+//! diagnostics. Instructions with no exact SQL form in a dialect (a quotient in Spark SQL) are
+//! refused with `ZC1002`, never approximated; where the machine hands a subject to the
+//! interpreter, the query stops at that subject with `ZC1004`.
 
+mod decimal;
 pub mod dialect;
 mod err;
 pub(crate) mod expr;

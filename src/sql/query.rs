@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::checker::Checked;
-use crate::compile::{Cv, FieldIn, Program, Scalar, Ty};
+use crate::compile::{Cv, FieldIn, Op, Program, Scalar, Ty};
 use crate::data::{FieldKind, Schema, header::header_text};
 
+use super::decimal;
 use super::dialect::Dialect;
 use super::expr::{Sql, expr};
 
@@ -95,7 +96,10 @@ pub struct Part<'a> {
     /// The layer a register is computed in: 0 for cells, none for constants.
     layer: Vec<Option<usize>>,
     src_cols: Vec<(u32, String)>,
-    layers: Vec<Vec<(u32, String)>>,
+    /// Each layer's columns: name and expression.
+    layers: Vec<Vec<(String, String)>>,
+    /// The scale of each exact decimal's mantissa ([`Ty::Dec`], `decimal.rs`).
+    dec_scale: Vec<Option<u32>>,
     /// Where the machine hands a subject to the interpreter (a yearly function it follows back
     /// through the years, a growth rate the quotient decides): the query stops there, naming
     /// the subject and why, rather than guess.
@@ -140,6 +144,7 @@ impl<'a> Part<'a> {
             src_cols: Vec::new(),
             layers: Vec::new(),
             handed: Vec::new(),
+            dec_scale: vec![None; n],
             d,
         };
         part.cells(schema, yearly);
@@ -154,24 +159,44 @@ impl<'a> Part<'a> {
                 .filter_map(|r| part.layer.get(*r as usize).copied().flatten())
                 .max()
                 .unwrap_or(0);
-            let text = expr(d, op, &prog.lists, &|r| part.operand(r));
-            let e = match text {
+            let text = if matches!(op, Op::ToDec(..) | Op::Dec(..) | Op::DecCmp(..)) {
+                let scale = |r: u32| part.dec_scale.get(r as usize).copied().flatten();
+                match decimal::lower(d, op, &scale, &|r| part.operand(r), &part.name(dst)) {
+                    Ok(l) => {
+                        if let Some(s) = part.dec_scale.get_mut(dst as usize) {
+                            *s = Some(l.scale);
+                        }
+                        l.sql
+                    }
+                    Err((zh, en)) => Sql::Refused(zh, en),
+                }
+            } else {
+                expr(d, op, &prog.lists, &|r| part.operand(r))
+            };
+            let (steps, e) = match text {
                 Sql::Handed { expr, when, why } => {
                     part.handed.push((when, why));
-                    expr
+                    (Vec::new(), expr)
                 }
-                Sql::Expr(e) => e,
+                Sql::Staged { steps, expr, handed } => {
+                    part.handed.extend(handed);
+                    (steps, expr)
+                }
+                Sql::Expr(e) => (Vec::new(), e),
                 Sql::Refused(zh, en) => {
                     refused.push((dst, (zh, en)));
                     continue;
                 }
             };
-            while part.layers.len() < at {
-                part.layers.push(Vec::new());
+            // Helper columns a layer each, the result in the layer after them.
+            let name = part.name(dst);
+            let mut at = at;
+            for step in steps {
+                let cols = step.into_iter().map(|(s, e)| (format!("{name}_{s}"), e)).collect();
+                part.put(at, cols);
+                at += 1;
             }
-            if let Some(v) = part.layers.get_mut(at - 1) {
-                v.push((dst, e));
-            }
+            part.put(at, vec![(name, e)]);
             if let Some(l) = part.layer.get_mut(dst as usize) {
                 *l = Some(at);
             }
@@ -254,6 +279,16 @@ impl<'a> Part<'a> {
         }
     }
 
+    /// Columns in the layer `at` (from 1).
+    fn put(&mut self, at: usize, cols: Vec<(String, String)>) {
+        while self.layers.len() < at {
+            self.layers.push(Vec::new());
+        }
+        if let Some(v) = self.layers.get_mut(at - 1) {
+            v.extend(cols);
+        }
+    }
+
     fn cell(&mut self, reg: u32, e: String) {
         self.src_cols.push((reg, e));
         if let Some(l) = self.layer.get_mut(reg as usize) {
@@ -273,7 +308,11 @@ impl<'a> Part<'a> {
                     checked.scope.enums.get(e).map(|e| e.values.clone()).unwrap_or_default();
                 list_out(self.d, &v, &values)
             }
-            Ty::Year | Ty::Date | Ty::Text(_) | Ty::Ratio | Ty::Dec => v,
+            Ty::Dec => match self.dec_scale.get(c.reg as usize).copied().flatten() {
+                Some(s) => scaled_out(&v, s),
+                None => v,
+            },
+            Ty::Year | Ty::Date | Ty::Text(_) | Ty::Ratio => v,
         }
     }
 }
@@ -390,8 +429,8 @@ pub fn write(
         let name = format!("l{}", i + 1);
         let _ = write!(q, ",\n{name} {cte}\n  SELECT {prev}.*");
         for part in &parts {
-            for (r, e) in part.layers.get(i).into_iter().flatten() {
-                let _ = write!(q, ",\n    {e} AS {}", part.name(*r));
+            for (name, e) in part.layers.get(i).into_iter().flatten() {
+                let _ = write!(q, ",\n    {e} AS {name}");
             }
         }
         let _ = write!(q, "\n  FROM {prev}\n)");
