@@ -50,13 +50,7 @@ pub fn load_csv(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
     };
     let refuse = |e: ::csv::Error| {
         let at = e.position().map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0)) + offset;
-        let raw = RawData {
-            file: Arc::clone(file),
-            table: None,
-            params: Vec::new(),
-            params_loc: None,
-            nested: Vec::new(),
-        };
+        let raw = RawData::of(file, None);
         let d = raw
             .diag(
                 Code::DataFormat,
@@ -78,13 +72,7 @@ pub fn load_csv(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
         Err(e) => return refuse(e),
     };
     let Some((header_span, header_fields, header_spans)) = first else {
-        let raw = RawData {
-            file: Arc::clone(file),
-            table: None,
-            params: Vec::new(),
-            params_loc: None,
-            nested: Vec::new(),
-        };
+        let raw = RawData::of(file, None);
         diags.push(
             raw.diag(
                 Code::DataFormat,
@@ -99,13 +87,7 @@ pub fn load_csv(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
         );
         return (None, diags);
     };
-    let raw_file = RawData {
-        file: Arc::clone(file),
-        table: None,
-        params: Vec::new(),
-        params_loc: None,
-        nested: Vec::new(),
-    };
+    let raw_file = RawData::of(file, None);
     if let Some(d) = too_long(&raw_file, &header_fields, &header_spans) {
         diags.push(d);
         return (None, diags);
@@ -190,13 +172,7 @@ pub fn load_csv(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
         keyed: false,
     };
     (
-        Some(RawData {
-            file: Arc::clone(file),
-            table: Some(table),
-            params: Vec::new(),
-            params_loc: None,
-            nested: Vec::new(),
-        }),
+        Some(RawData::of(file, Some(table))),
         diags,
     )
 }

@@ -126,13 +126,7 @@ pub fn take_nested(
             .collect();
         let mut table = n.table;
         diags.extend(fill_link(raw, &mut table, &ids, owner, member, &n.loc));
-        let members_raw = RawData {
-            file: raw.file.clone(),
-            table: Some(table),
-            params: Vec::new(),
-            params_loc: None,
-            nested: Vec::new(),
-        };
+        let members_raw = RawData::of(&raw.file, Some(table));
         out.push(InFile { kind: n.kind, raw: members_raw, loc: n.loc, form: Form::Nested });
     }
     (out, diags)
@@ -237,13 +231,7 @@ pub fn split_long(
             .iter()
             .find(|c| parse_header(&c.name).name == m.key)
             .map_or(key_loc.clone(), |c| c.loc.clone());
-        let members_raw = RawData {
-            file: raw.file.clone(),
-            table: Some(t),
-            params: Vec::new(),
-            params_loc: None,
-            nested: Vec::new(),
-        };
+        let members_raw = RawData::of(&raw.file, Some(t));
         out.push(InFile { kind: m.kind.clone(), raw: members_raw, loc, form: Form::Long });
     }
     raw.table = Some(RawTable {

@@ -41,13 +41,7 @@ enum JKind {
 /// Reads a JSON data file into a raw table and parameters.
 pub fn load_json(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let mut raw = RawData {
-        file: Arc::clone(file),
-        table: None,
-        params: Vec::new(),
-        params_loc: None,
-        nested: Vec::new(),
-    };
+    let mut raw = RawData::of(file, None);
     let root = match Parser::new(&file.text).document() {
         Ok(j) => j,
         Err((at, zh, en)) => {

@@ -214,6 +214,17 @@ pub struct RawData {
 }
 
 impl RawData {
+    /// The data of `file` holding `table` (if any), with no parameters and nothing nested.
+    pub fn of(file: &Arc<SourceFile>, table: Option<RawTable>) -> RawData {
+        RawData {
+            file: Arc::clone(file),
+            table,
+            params: Vec::new(),
+            params_loc: None,
+            nested: Vec::new(),
+        }
+    }
+
     /// A diagnostic whose primary label is at `loc` in this file. For a spreadsheet location the
     /// message starts with the cell's name, since there is no text to underline.
     pub fn diag(&self, code: Code, message: Text, loc: &DataLoc, label: Text) -> Diagnostic {

@@ -71,13 +71,7 @@ fn too_deep(text: &str) -> Option<usize> {
 /// Reads a TOML data file into a raw table and parameters.
 pub fn load_toml(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let mut raw = RawData {
-        file: Arc::clone(file),
-        table: None,
-        params: Vec::new(),
-        params_loc: None,
-        nested: Vec::new(),
-    };
+    let mut raw = RawData::of(file, None);
     if let Some(at) = too_deep(&file.text) {
         diags.push(
             raw.diag(

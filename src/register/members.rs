@@ -362,10 +362,9 @@ fn blank(rec: &[u8]) -> bool {
 
 /// The owner's id in a member's record: its linking cell, trimmed.
 fn owner_id(rec: &[u8], col: usize) -> std::borrow::Cow<'_, str> {
-    let body = rec.strip_suffix(b"\n").unwrap_or(rec);
-    let body = body.strip_suffix(b"\r").unwrap_or(body);
+    let body = line_body(rec);
     if memchr::memchr(b'"', body).is_none() {
-        let cell = body.split(|b| *b == b',').nth(col).unwrap_or_default();
+        let cell = plain_cell(body, col).unwrap_or_default();
         return String::from_utf8_lossy(cell.trim_ascii());
     }
     let mut r = ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(body);
@@ -376,6 +375,18 @@ fn owner_id(rec: &[u8], col: usize) -> std::borrow::Cow<'_, str> {
         ),
         _ => std::borrow::Cow::Borrowed(""),
     }
+}
+
+/// A record without its line break (`\n` or `\r\n`).
+pub(super) fn line_body(rec: &[u8]) -> &[u8] {
+    let body = rec.strip_suffix(b"\n").unwrap_or(rec);
+    body.strip_suffix(b"\r").unwrap_or(body)
+}
+
+/// Cell `col` of a record without quotes (`body`, its line break taken off): the text between
+/// its commas, as written.
+pub(super) fn plain_cell(body: &[u8], col: usize) -> Option<&[u8]> {
+    body.split(|b| *b == b',').nth(col)
 }
 
 /// The ids of a block's records (column `col`), in order, as the loader trims them.

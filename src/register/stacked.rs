@@ -617,9 +617,8 @@ fn only_rows(bytes: &[u8], col: usize, wanted: &dyn Fn(&str) -> bool) -> Vec<u8>
     if memchr::memchr(b'"', bytes).is_none() {
         let mut out = Vec::new();
         for line in bytes.split_inclusive(|b| *b == b'\n') {
-            let body = line.strip_suffix(b"\n").unwrap_or(line);
-            let body = body.strip_suffix(b"\r").unwrap_or(body);
-            if !body.is_empty() && keep(body.split(|b| *b == b',').nth(col)) {
+            let body = super::members::line_body(line);
+            if !body.is_empty() && keep(super::members::plain_cell(body, col)) {
                 out.extend_from_slice(line);
             }
         }
