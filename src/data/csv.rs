@@ -171,10 +171,7 @@ pub fn load_csv(file: &Arc<SourceFile>) -> (Option<RawData>, Diagnostics) {
         rows: table_rows,
         keyed: false,
     };
-    (
-        Some(RawData::of(file, Some(table))),
-        diags,
-    )
+    (Some(RawData::of(file, Some(table))), diags)
 }
 
 /// `ZC0907` for the first cell of a record longer than [`MAX_CELL_CHARS`] characters.
