@@ -1,11 +1,14 @@
-//! A Parquet register as the streaming runner reads it: batches of rows handed to the workers as
-//! the reader decodes them, and read by the compiled form straight from their columns
+//! A Parquet register as the streaming runner reads it: batches of rows decoded by the workers
+//! themselves, each taking the next batch of the file in its turn ([`Turns`]; with members, the
+//! reader's thread decodes them, as it reads the members beside each batch), and read by the
+//! compiled form straight from their columns
 //! ([`arrow_rows`]): a number from its integer or `DECIMAL` digits, any other value from the text
 //! the file stands for ([`crate::data::parquet::cell`]). No CSV text is written and parsed again;
 //! a row the fast reader does not take is written as that text for the loader, at its line (the
 //! header is line 1, row `n` of the file line `n + 1`), as for a CSV register.
 
 use std::borrow::Cow;
+use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, Sender};
 
 use arrow_array::RecordBatch;
@@ -25,18 +28,19 @@ pub(super) enum Source {
         seq: u64,
         /// The line of the next batch's first row.
         line: u64,
-        /// The batches the workers are done with, dropped here ([`Spent`]).
-        spent: (Sender<RecordBatch>, Receiver<RecordBatch>),
+        /// With a reader's thread: the batches the workers are done with, dropped here
+        /// ([`Spent`]); `None` when the workers decode the batches they evaluate.
+        spent: Option<(Sender<RecordBatch>, Receiver<RecordBatch>)>,
     },
 }
 
-/// A batch of rows that goes back to the reader's thread when its block is dropped. The reader
-/// allocated its columns; freed on a worker's thread, their memory would wait there for the
-/// allocator to find it, and the reader would take new memory meanwhile (a register's peak
-/// memory doubled).
+/// A batch of rows that goes back to the thread that decoded it when its block is dropped
+/// (`home`; none when that is the thread that evaluates it). The reader allocated its columns;
+/// freed on a worker's thread, their memory would wait there for the allocator to find it, and
+/// the reader would take new memory meanwhile (a register's peak memory doubled).
 pub struct Spent {
     batch: Option<RecordBatch>,
-    home: Sender<RecordBatch>,
+    home: Option<Sender<RecordBatch>>,
 }
 
 impl Spent {
@@ -48,9 +52,9 @@ impl Spent {
 
 impl Drop for Spent {
     fn drop(&mut self) {
-        if let Some(b) = self.batch.take() {
+        if let (Some(b), Some(home)) = (self.batch.take(), self.home.as_ref()) {
             // After the reader has stopped, the batch is freed here.
-            let _ = self.home.send(b);
+            let _ = home.send(b);
         }
     }
 }
@@ -62,12 +66,15 @@ impl Source {
             Source::Text(blocks) => blocks.next_block(),
             Source::Parquet { batches, seq, line, spent } => {
                 // The spent batches freed where they were made.
-                while spent.1.try_recv().is_ok() {}
+                if let Some((_, back)) = spent.as_ref() {
+                    while back.try_recv().is_ok() {}
+                }
                 let Some(batch) = batches.next_batch().map_err(std::io::Error::other)? else {
                     return Ok(None);
                 };
                 let rows = u64::try_from(batch.num_rows()).unwrap_or(u64::MAX);
-                let batch = Spent { batch: Some(batch), home: spent.0.clone() };
+                let home = spent.as_ref().map(|(to, _)| to.clone());
+                let batch = Spent { batch: Some(batch), home };
                 let block = Block {
                     seq: *seq,
                     first_line: *line,
@@ -80,6 +87,48 @@ impl Source {
                 Ok(Some(block))
             }
         }
+    }
+}
+
+/// A Parquet register decoded by the workers that evaluate it: each, once one of the blocks in
+/// flight has come back (`tokens`, as the reader's thread waits for one), takes the next batch
+/// of the file in its turn, decodes it and evaluates it on its own thread; blocks are numbered
+/// in the file's order as they are taken, so results are written in that order as ever. The
+/// decoder then runs on the two cores beside the evaluation, not as a third thread competing
+/// with both, and a batch is evaluated, and freed, where it was decoded, while its columns are
+/// in that core's cache.
+pub(super) struct Turns {
+    source: Mutex<Source>,
+    tokens: Mutex<Receiver<()>>,
+    /// The reader's error, kept for the run's diagnostics.
+    failed: Mutex<Option<std::io::Error>>,
+}
+
+impl Turns {
+    /// The blocks of `source`, each taken once `tokens` gives a place among those in flight.
+    pub(super) fn new(source: Source, tokens: Receiver<()>) -> Turns {
+        Turns { source: Mutex::new(source), tokens: Mutex::new(tokens), failed: Mutex::new(None) }
+    }
+
+    /// The next block of the file; `None` at its end, after an error reading it ([`Turns::failure`])
+    /// or once the run stops.
+    pub(super) fn next(&self) -> Option<Block> {
+        self.tokens.lock().ok()?.recv().ok()?;
+        let next = self.source.lock().ok()?.next_block();
+        match next {
+            Ok(block) => block,
+            Err(e) => {
+                if let Ok(mut failed) = self.failed.lock() {
+                    failed.get_or_insert(e);
+                }
+                None
+            }
+        }
+    }
+
+    /// The error that stopped the reading, if one did.
+    pub(super) fn failure(self) -> Option<std::io::Error> {
+        self.failed.into_inner().ok().flatten()
     }
 }
 

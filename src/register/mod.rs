@@ -518,7 +518,10 @@ fn drive(
     let threads = opts.threads.max(1);
     let in_flight = threads * 3;
     let first_line = plan.header_lines + 1;
-    let mut blocks = match opened {
+    // A Parquet register is decoded by the workers ([`batches::Turns`]), unless members are
+    // read beside each batch, on the reader's thread.
+    let decoding = matches!(opened, Opened::Parquet(_)) && feed.is_none();
+    let blocks = match opened {
         Opened::Text(file, rest) => {
             batches::Source::Text(Blocks::new(file, chunk_bytes, rest, first_line, max_line))
         }
@@ -526,7 +529,7 @@ fn drive(
             batches: b,
             seq: 0,
             line: first_line,
-            spent: std::sync::mpsc::channel(),
+            spent: (!decoding).then(std::sync::mpsc::channel),
         },
     };
 
@@ -552,17 +555,28 @@ fn drive(
     for _ in 0..in_flight {
         let _ = token_tx.send(());
     }
+    // The workers' own reader, or the reader's thread's tokens and blocks.
+    let (turns, mut read) = if decoding {
+        (Some(batches::Turns::new(blocks, token_rx)), None)
+    } else {
+        (None, Some((blocks, token_rx, job_tx)))
+    };
     std::thread::scope(|s| {
         let plan = &plan;
-        let job_rx = &job_rx;
+        let jobs = match turns.as_ref() {
+            Some(t) => Jobs::Decode(t),
+            None => Jobs::Read(&job_rx),
+        };
         let shapes = &shapes;
         for _ in 0..threads {
             let done_tx = done_tx.clone();
-            s.spawn(move || worker(plan, mode, beside, shapes, job_rx, &done_tx));
+            s.spawn(move || worker(plan, mode, beside, shapes, jobs, &done_tx));
         }
         drop(done_tx);
         let feed = feed.as_mut().zip(key_col);
-        let reader = s.spawn(move || read_blocks(&mut blocks, &token_rx, &job_tx, feed));
+        let reader = read.take().map(|(mut blocks, token_rx, job_tx)| {
+            s.spawn(move || read_blocks(&mut blocks, &token_rx, &job_tx, feed))
+        });
         let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
         let mut next = 0u64;
         let mut failed_emit = false;
@@ -598,12 +612,15 @@ fn drive(
                 let _ = token_tx.send(());
             }
         }
-        match reader.join() {
-            Ok(Err(ReadStop::Io(e))) => io_error = Some(read_failure(path, max_line, &e)),
-            Ok(Err(ReadStop::Members(f))) => members_failure = Some(f),
+        match reader.map(|r| r.join()) {
+            Some(Ok(Err(ReadStop::Io(e)))) => io_error = Some(read_failure(path, max_line, &e)),
+            Some(Ok(Err(ReadStop::Members(f)))) => members_failure = Some(f),
             _ => {}
         }
     });
+    if let Some(e) = turns.and_then(batches::Turns::failure) {
+        io_error = Some(read_failure(path, max_line, &e));
+    }
     if let Some(d) = io_error {
         return Err(Failure::Data(d));
     }
@@ -758,12 +775,30 @@ fn read_blocks(
     }
 }
 
+/// Where a worker takes its blocks from: the reader's thread, or the file itself, each worker
+/// decoding the next batch of a Parquet register in its turn.
+#[derive(Clone, Copy)]
+enum Jobs<'a> {
+    Read(&'a std::sync::Mutex<Receiver<Block>>),
+    Decode(&'a batches::Turns),
+}
+
+impl Jobs<'_> {
+    /// The next block; `None` at the end of the register or once the run stops.
+    fn next(self) -> Option<Block> {
+        match self {
+            Jobs::Read(rx) => rx.lock().ok()?.recv().ok(),
+            Jobs::Decode(turns) => turns.next(),
+        }
+    }
+}
+
 fn worker(
     plan: &Plan<'_, '_>,
     mode: Mode,
     beside: Beside<'_, '_, '_, '_>,
     shapes: &[members::Shape],
-    jobs: &std::sync::Mutex<Receiver<Block>>,
+    jobs: Jobs<'_>,
     done: &SyncSender<Done>,
 ) {
     let mut machine = plan.program.as_ref().map(Machine::new);
@@ -783,11 +818,7 @@ fn worker(
         _ => None,
     };
     loop {
-        let job = match jobs.lock() {
-            Ok(rx) => rx.recv(),
-            Err(_) => return,
-        };
-        let Ok(block) = job else { return };
+        let Some(block) = jobs.next() else { return };
         let member_errors = match own.as_mut() {
             Some(ev) => members::give(ev, shapes, &block.members),
             None => Diagnostics::new(),
