@@ -13,7 +13,8 @@
 //! register's own name on them. The runner reads it as it comes, never the whole file, and
 //! without writing the text: its compiled form takes numbers from their digits ([`digits`]) and
 //! other values from their text ([`cell`]), batch by batch ([`Batches`],
-//! `crate::register`'s `batches.rs`).
+//! `crate::register`'s `batches.rs`), its workers each reading row groups of their own over the
+//! footer checked and parsed once ([`RowGroups`]).
 //!
 //! Only the codecs that need no C library are built in (uncompressed and Snappy, the default of
 //! DuckDB, pandas and Spark); a file compressed otherwise is refused with a diagnostic naming the
