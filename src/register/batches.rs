@@ -151,7 +151,7 @@ impl Groups {
         })
     }
 
-    /// Block `seq` written: a worker waiting to run ahead may go on.
+    /// The blocks before `upto` written: a worker waiting to run ahead may go on.
     pub(super) fn written(&self, upto: u64) {
         if let Ok(mut g) = self.gate.lock() {
             g.written = upto;

@@ -519,7 +519,8 @@ fn drive(
     let in_flight = threads * 3;
     let first_line = plan.header_lines + 1;
     // A Parquet register's row groups are decoded by the workers ([`batches::Groups`]), unless
-    // members are read beside each batch, on the reader's thread.
+    // members are read beside each batch or the row groups are too few or too large: then by
+    // the reader's thread.
     let mut groups = None;
     let blocks = match opened {
         Opened::Text(file, rest) => {
@@ -562,7 +563,6 @@ fn drive(
     for _ in 0..in_flight {
         let _ = token_tx.send(());
     }
-    // The workers' own reader, or the reader's thread's tokens and blocks.
     // The reader's thread, its tokens and its blocks, unless the workers read the row groups.
     let mut read = groups.is_none().then_some((blocks, token_rx, job_tx));
     std::thread::scope(|s| {
