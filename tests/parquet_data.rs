@@ -350,3 +350,83 @@ fn gen_stores_numbers_in_64_bits_unless_the_declared_range_needs_more() {
     assert_eq!((s1, s2), (Status::Ok, Status::Ok), "{e1}{e2}");
     assert_eq!(from_parquet, from_csv);
 }
+
+/// A register of many row groups (500 rows each, batches of 512 rows crossing them), decoded by
+/// the workers in turn: the same report as its CSV twin, row for row in the file's order; and,
+/// with a bad value in a late row group, the same diagnostic, at its line (row index + 2).
+#[test]
+fn a_register_of_many_row_groups_gives_the_csv_report_and_a_late_bad_value_at_its_line() {
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let policy = "policies/zezhou.zc";
+    let generated = report_common::generate("parquet", policy, "企业", "3000", "9");
+    let params = PathBuf::from(generated.to_str().unwrap().replace(".csv", ".参数.csv"));
+    let mut reader = csv::Reader::from_path(&generated).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+    let rows: Vec<Vec<String>> =
+        reader.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect();
+    assert_eq!(rows.len(), 3000);
+    // A number column, and the row whose cell is spoiled: in the sixth row group.
+    let col = header.iter().position(|h| h.contains("(万元)") || h.contains("(元)")).unwrap();
+    let bad_row = 2_700;
+    for (stem, bad) in [("many", false), ("late", true)] {
+        let mut rows = rows.clone();
+        if bad {
+            rows[bad_row][col] = "12abc".to_string();
+        }
+        let csv_path = temp(&format!("{stem}.csv"));
+        let pq = temp(&format!("{stem}.parquet"));
+        std::fs::copy(&params, temp(&format!("{stem}.参数.csv"))).unwrap();
+        let mut w = csv::Writer::from_path(&csv_path).unwrap();
+        w.write_record(&header).unwrap();
+        for r in &rows {
+            w.write_record(r).unwrap();
+        }
+        w.flush().unwrap();
+        // Every column as text, an empty cell a null.
+        let fields: Vec<Field> =
+            header.iter().map(|h| Field::new(h, DataType::Utf8, true)).collect();
+        let schema = Arc::new(Schema::new(fields));
+        let arrays: Vec<ArrayRef> = (0..header.len())
+            .map(|c| {
+                let mut b = StringBuilder::new();
+                for r in &rows {
+                    match r[c].as_str() {
+                        "" => b.append_null(),
+                        v => b.append_value(v),
+                    }
+                }
+                Arc::new(b.finish()) as ArrayRef
+            })
+            .collect();
+        let batch = RecordBatch::try_new(Arc::clone(&schema), arrays).unwrap();
+        let props = WriterProperties::builder().set_max_row_group_size(500).build();
+        let mut writer =
+            ArrowWriter::try_new(std::fs::File::create(&pq).unwrap(), schema, Some(props)).unwrap();
+        writer.write(&batch).unwrap();
+        writer.close().unwrap();
+        let groups =
+            SerializedFileReader::new(std::fs::File::open(&pq).unwrap()).unwrap().num_row_groups();
+        assert_eq!(groups, 6);
+        let (a, want, want_err) = eval_csv(policy, "企业", &csv_path);
+        let (b, got, err) = eval_csv(policy, "企业", &pq);
+        assert_eq!(a, b, "{err}");
+        let pq_name = pq.to_str().unwrap();
+        assert_eq!(err.replace(pq_name, csv_path.to_str().unwrap()), want_err);
+        assert_eq!(got, want, "the results differ");
+        if bad {
+            assert_eq!(b, Status::Errors, "{err}");
+            assert!(got.is_empty(), "nothing is evaluated from invalid data");
+            assert!(err.contains("ZC0603"), "{err}");
+            assert!(err.contains(&format!("{pq_name}:{}:", bad_row + 2)), "{err}");
+        } else {
+            assert_eq!(b, Status::Ok, "{err}");
+            assert_eq!(got.lines().count(), 3000 + 2, "the header, the rows, the totals");
+            // The rows in the register's order.
+            let ids: Vec<&str> =
+                got.lines().skip(1).take(3000).map(|l| l.split(',').next().unwrap()).collect();
+            let want_ids: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+            assert_eq!(ids, want_ids);
+        }
+    }
+}

@@ -1,12 +1,16 @@
-//! A Parquet register as the streaming runner reads it: batches of rows handed to the workers as
-//! the reader decodes them, and read by the compiled form straight from their columns
+//! A Parquet register as the streaming runner reads it: batches of rows decoded by the workers
+//! themselves, each reading a row group of the file beside the others ([`Groups`]; with members,
+//! or row groups too few or too large for that, the reader's thread decodes them, as it reads
+//! the members beside each batch), and read by the compiled form straight from their columns
 //! ([`arrow_rows`]): a number from its integer or `DECIMAL` digits, any other value from the text
 //! the file stands for ([`crate::data::parquet::cell`]). No CSV text is written and parsed again;
 //! a row the fast reader does not take is written as that text for the loader, at its line (the
 //! header is line 1, row `n` of the file line `n + 1`), as for a CSV register.
 
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender};
+use std::sync::{Condvar, Mutex};
 
 use arrow_array::RecordBatch;
 
@@ -15,7 +19,7 @@ use super::{
     Done, Input, Mode, Pending, Plan, RowSeen, Take, Target, flush, read_cell, read_digits,
 };
 use crate::compile::{LANES, Machine};
-use crate::data::parquet::{Batches, Column};
+use crate::data::parquet::{Batches, Column, RowGroups};
 
 /// Where the runner's blocks come from: the text of a CSV register, or a Parquet file's batches.
 pub(super) enum Source {
@@ -30,13 +34,13 @@ pub(super) enum Source {
     },
 }
 
-/// A batch of rows that goes back to the reader's thread when its block is dropped. The reader
-/// allocated its columns; freed on a worker's thread, their memory would wait there for the
-/// allocator to find it, and the reader would take new memory meanwhile (a register's peak
-/// memory doubled).
+/// A batch of rows that goes back to the thread that decoded it when its block is dropped
+/// (`home`; none when that is the thread that evaluates it). The reader allocated its columns;
+/// freed on a worker's thread, their memory would wait there for the allocator to find it, and
+/// the reader would take new memory meanwhile (a register's peak memory doubled).
 pub struct Spent {
     batch: Option<RecordBatch>,
-    home: Sender<RecordBatch>,
+    home: Option<Sender<RecordBatch>>,
 }
 
 impl Spent {
@@ -48,9 +52,9 @@ impl Spent {
 
 impl Drop for Spent {
     fn drop(&mut self) {
-        if let Some(b) = self.batch.take() {
+        if let (Some(b), Some(home)) = (self.batch.take(), self.home.as_ref()) {
             // After the reader has stopped, the batch is freed here.
-            let _ = self.home.send(b);
+            let _ = home.send(b);
         }
     }
 }
@@ -67,7 +71,7 @@ impl Source {
                     return Ok(None);
                 };
                 let rows = u64::try_from(batch.num_rows()).unwrap_or(u64::MAX);
-                let batch = Spent { batch: Some(batch), home: spent.0.clone() };
+                let batch = Spent { batch: Some(batch), home: Some(spent.0.clone()) };
                 let block = Block {
                     seq: *seq,
                     first_line: *line,
@@ -80,6 +84,172 @@ impl Source {
                 Ok(Some(block))
             }
         }
+    }
+}
+
+/// A Parquet register whose row groups the workers decode side by side: each takes the next row
+/// group (in the file's order), reads it with its own reader (the footer parsed once,
+/// [`RowGroups`]), and evaluates its batches; a batch's block number and first line follow from
+/// the rows the footer states for the groups before it, so results are written in the file's
+/// order as ever. A worker ahead of the blocks written waits once it is `window` blocks ahead
+/// (their results are kept until the blocks before them are written). A reading error stops the
+/// blocks after it, and the first in the file's order is the one reported.
+pub(super) struct Groups {
+    file: RowGroups,
+    rows: usize,
+    /// Each row group's first block number, first line and rows.
+    starts: Vec<(u64, u64, u64)>,
+    next: AtomicUsize,
+    window: u64,
+    gate: Mutex<Gate>,
+    moved: Condvar,
+}
+
+/// How far the run has come: the blocks written, and the first block not to be read (after a
+/// reading error, kept with it).
+struct Gate {
+    written: u64,
+    limit: u64,
+    failed: Option<std::io::Error>,
+}
+
+impl Groups {
+    /// The row groups of `file`, `rows` rows a batch, the first row at `first_line`; `None`
+    /// when there are fewer than `least` (some workers would have none) or a row group has more
+    /// than `window` batches (a worker could not run ahead of another within it): the reader's
+    /// thread then reads the file.
+    pub(super) fn new(
+        file: RowGroups,
+        rows: usize,
+        first_line: u64,
+        (least, window): (usize, u64),
+    ) -> Option<Groups> {
+        let per = u64::try_from(rows.max(1)).ok()?;
+        let mut starts = Vec::new();
+        let (mut seq, mut line) = (0u64, first_line);
+        for n in file.rows() {
+            let batches = n.div_ceil(per);
+            if batches > window {
+                return None;
+            }
+            starts.push((seq, line, n));
+            seq = seq.saturating_add(batches);
+            line = line.saturating_add(n);
+        }
+        if starts.len() < least {
+            return None;
+        }
+        let gate = Mutex::new(Gate { written: 0, limit: u64::MAX, failed: None });
+        Some(Groups {
+            file,
+            rows,
+            starts,
+            next: AtomicUsize::new(0),
+            window,
+            gate,
+            moved: Condvar::new(),
+        })
+    }
+
+    /// The blocks before `upto` written: a worker waiting to run ahead may go on.
+    pub(super) fn written(&self, upto: u64) {
+        if let Ok(mut g) = self.gate.lock() {
+            g.written = upto;
+        }
+        self.moved.notify_all();
+    }
+
+    /// Reads the row groups with the worker's `evaluate` until none is left or the run stops.
+    pub(super) fn work(&self, evaluate: &mut dyn FnMut(Block) -> bool) {
+        loop {
+            let group = self.next.fetch_add(1, Ordering::Relaxed);
+            let Some(&(first_seq, first_line, rows)) = self.starts.get(group) else { return };
+            let mut batches = match self.file.batches(Some(group), self.rows) {
+                Ok(b) => b,
+                Err(why) => {
+                    self.fail(first_seq, std::io::Error::other(why));
+                    continue;
+                }
+            };
+            let (mut seq, mut line) = (first_seq, first_line);
+            loop {
+                if !self.wait(seq) {
+                    break;
+                }
+                let batch = match batches.next_batch() {
+                    Ok(Some(b)) => b,
+                    Ok(None) => {
+                        if line != first_line.saturating_add(rows) {
+                            let why = "a row group holds fewer rows than its footer states";
+                            self.fail(seq, std::io::Error::other(why));
+                        }
+                        break;
+                    }
+                    Err(why) => {
+                        self.fail(seq, std::io::Error::other(why));
+                        break;
+                    }
+                };
+                let n = u64::try_from(batch.num_rows()).unwrap_or(u64::MAX);
+                let block = Block {
+                    seq,
+                    first_line: line,
+                    bytes: Vec::new(),
+                    batch: Some(Spent { batch: Some(batch), home: None }),
+                    members: Vec::new(),
+                };
+                seq += 1;
+                line = line.saturating_add(n);
+                if line > first_line.saturating_add(rows) {
+                    let why = "a row group holds more rows than its footer states";
+                    self.fail(seq - 1, std::io::Error::other(why));
+                    break;
+                }
+                if !evaluate(block) {
+                    // The results are no longer taken: no worker waits for them.
+                    if let Ok(mut g) = self.gate.lock() {
+                        g.limit = 0;
+                    }
+                    self.moved.notify_all();
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Waits until block `seq` is within the window of the blocks written; `false` when it is
+    /// not to be read (after a reading error before it).
+    fn wait(&self, seq: u64) -> bool {
+        let Ok(mut g) = self.gate.lock() else { return false };
+        loop {
+            if seq >= g.limit {
+                return false;
+            }
+            if seq < g.written.saturating_add(self.window) {
+                return true;
+            }
+            g = match self.moved.wait(g) {
+                Ok(g) => g,
+                Err(_) => return false,
+            };
+        }
+    }
+
+    /// A reading error at block `seq`: the blocks from it on are not read; the first error in
+    /// the file's order is kept.
+    fn fail(&self, seq: u64, e: std::io::Error) {
+        if let Ok(mut g) = self.gate.lock()
+            && seq < g.limit
+        {
+            g.limit = seq;
+            g.failed = Some(e);
+        }
+        self.moved.notify_all();
+    }
+
+    /// The error that stopped the reading, if one did.
+    pub(super) fn failure(self) -> Option<std::io::Error> {
+        self.gate.into_inner().ok().and_then(|g| g.failed)
     }
 }
 

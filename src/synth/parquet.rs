@@ -3,8 +3,9 @@
 //! and Spark store them (exact, `s` the most decimal places a column of the field's kind is
 //! generated with; generated values stay below 10^12 in base units, 9,990亿元 at most, and a
 //! field whose declared range reaches past that is `DECIMAL(38, s)`), yes/no as `BOOLEAN`, texts, enumeration
-//! values and dates as text; row groups of 65,536 rows, Snappy-compressed, as databases write
-//! them. The same seed gives the same bytes.
+//! values and dates as text; row groups of 16,384 rows (the streaming runner's workers decode
+//! row groups side by side, each running ahead of the rows written by at most a row group),
+//! Snappy-compressed, as databases write them. The same seed gives the same bytes.
 
 use std::io::Write;
 use std::sync::Arc;
@@ -22,7 +23,7 @@ use crate::data::FieldKind;
 
 /// The rows of a batch, and of a row group.
 const BATCH: u64 = 8192;
-const ROW_GROUP: usize = 65_536;
+const ROW_GROUP: usize = 16_384;
 /// The bytes of a data page: a reader holds one decoded page per column, so pages of 64 KiB
 /// rather than the writer's 1 MiB keep a streamed register's memory low (1,000,000 rows of
 /// zezhou 企业: 36–39 MiB rather than 55–68 MiB) for a file 1.4% larger.

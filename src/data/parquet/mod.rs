@@ -13,7 +13,8 @@
 //! register's own name on them. The runner reads it as it comes, never the whole file, and
 //! without writing the text: its compiled form takes numbers from their digits ([`digits`]) and
 //! other values from their text ([`cell`]), batch by batch ([`Batches`],
-//! `crate::register`'s `batches.rs`).
+//! `crate::register`'s `batches.rs`), its workers each reading row groups of their own over the
+//! footer checked and parsed once ([`RowGroups`]).
 //!
 //! Only the codecs that need no C library are built in (uncompressed and Snappy, the default of
 //! DuckDB, pandas and Spark); a file compressed otherwise is refused with a diagnostic naming the
@@ -90,6 +91,112 @@ impl Batches {
         let next = guarded(|| batches.next().transpose().map_err(|e| e.to_string()));
         self.failed = next.is_err();
         next
+    }
+}
+
+/// A Parquet file whose footer is checked ([`checked`]) and parsed once, for readers of its row
+/// groups on several threads, each with its own handle on the file.
+pub struct RowGroups {
+    name: String,
+    file: At,
+    meta: parquet::arrow::arrow_reader::ArrowReaderMetadata,
+}
+
+/// A file read at given places (`pread`), shared by the readers of its row groups on several
+/// threads: a handle of its own (`File::try_clone`) shares its position with the others.
+#[derive(Clone)]
+struct At(std::sync::Arc<std::fs::File>);
+
+/// A reader of an [`At`] from a place on.
+struct AtRead {
+    file: At,
+    at: u64,
+}
+
+impl At {
+    fn read_at(&self, buf: &mut [u8], at: u64) -> std::io::Result<usize> {
+        #[cfg(unix)]
+        return std::os::unix::fs::FileExt::read_at(&*self.0, buf, at);
+        #[cfg(windows)]
+        return std::os::windows::fs::FileExt::seek_read(&*self.0, buf, at);
+    }
+}
+
+impl Read for AtRead {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.file.read_at(buf, self.at)?;
+        self.at = self.at.saturating_add(n as u64);
+        Ok(n)
+    }
+}
+
+impl parquet::file::reader::Length for At {
+    fn len(&self) -> u64 {
+        self.0.metadata().map_or(0, |m| m.len())
+    }
+}
+
+impl ChunkReader for At {
+    type T = std::io::BufReader<AtRead>;
+
+    fn get_read(&self, start: u64) -> parquet::errors::Result<Self::T> {
+        Ok(std::io::BufReader::new(AtRead { file: self.clone(), at: start }))
+    }
+
+    fn get_bytes(&self, start: u64, length: usize) -> parquet::errors::Result<bytes::Bytes> {
+        // Read as `File` reads it: up to `length` bytes, fewer an error.
+        let mut buffer = Vec::with_capacity(length);
+        let read = AtRead { file: self.clone(), at: start }
+            .take(length as u64)
+            .read_to_end(&mut buffer)?;
+        if read != length {
+            return Err(parquet::errors::ParquetError::EOF(format!(
+                "expected to read {length} bytes, read only {read}"
+            )));
+        }
+        Ok(buffer.into())
+    }
+}
+
+impl RowGroups {
+    /// The file `name`; `ZC0607` when it is not a Parquet file zhengce can read.
+    pub fn open(name: &str, file: std::fs::File) -> Result<RowGroups, Box<Diagnostic>> {
+        use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
+        checked(&file).map_err(|why| Box::new(unreadable(name, &why)))?;
+        let meta = guarded(|| {
+            ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()).map_err(|e| e.to_string())
+        })
+        .map_err(|why| Box::new(unreadable(name, &why)))?;
+        Ok(RowGroups { name: name.to_string(), file: At(std::sync::Arc::new(file)), meta })
+    }
+
+    /// The rows of each row group, as the footer states them.
+    pub fn rows(&self) -> Vec<u64> {
+        let groups = self.meta.metadata().row_groups();
+        groups.iter().map(|g| u64::try_from(g.num_rows()).unwrap_or(0)).collect()
+    }
+
+    /// The rows of the row group `group` (all of them for `None`), `rows` at a time.
+    pub fn batches(&self, group: Option<usize>, rows: usize) -> Result<Batches, String> {
+        let file = self.file.clone();
+        let meta = self.meta.clone();
+        guarded(|| {
+            let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, meta);
+            let names: Vec<String> =
+                builder.schema().fields().iter().map(|f| f.name().clone()).collect();
+            let builder = match group {
+                Some(g) => builder.with_row_groups(vec![g]),
+                None => builder,
+            };
+            let batches =
+                builder.with_batch_size(rows.max(1)).build().map_err(|e| e.to_string())?;
+            Ok(Batches { batches, names, failed: false })
+        })
+    }
+
+    /// The rows of the whole file, `rows` at a time; `ZC0607` when they cannot be read.
+    pub fn all(&self, rows: usize) -> Result<Batches, Box<Diagnostic>> {
+        self.batches(None, rows).map_err(|why| Box::new(unreadable(&self.name, &why)))
     }
 }
 
