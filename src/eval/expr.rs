@@ -231,8 +231,18 @@ impl Evaluator<'_, '_> {
     fn member(&self, frame: &mut Frame<'_>, base: &Expr, member: &str, year: u16) -> R<V> {
         let ExprKind::Name(b) = &base.node else { return Err(self.internal(frame, base.span)) };
         let scope = &self.checked.scope;
+        let named = self.lookup(b);
+        // `合同.金额` evaluated for a 合同 (inside an aggregation over members): its own field.
+        // Looked at first: it is what an aggregation reads of every member.
+        if named.is_none()
+            && let Some(s) = self.subject
+            && scope.subjects.get(s).is_some_and(|i| i.decl.name.node == *b)
+            && let Some(def) = self.lookup(member)
+        {
+            return self.def_at(frame, def, year);
+        }
         // `企业.营业收入` evaluated for a member: its owner's field.
-        if self.lookup(b).is_none()
+        if named.is_none()
             && let Some(s) = self.subject
             && let Some(owner) = scope.owner_of(s)
             && let Some(info) = scope.subjects.get(owner)
@@ -246,21 +256,13 @@ impl Evaluator<'_, '_> {
             let Some(value) = value.cloned() else { return Err(self.internal(frame, base.span)) };
             return self.data_value(frame, &value, year, base.span);
         }
-        // `合同.金额` evaluated for a 合同 (inside an aggregation over members): its own field.
-        if self.lookup(b).is_none()
-            && let Some(s) = self.subject
-            && scope.subjects.get(s).is_some_and(|i| i.decl.name.node == *b)
-            && let Some(def) = self.lookup(member)
-        {
-            return self.def_at(frame, def, year);
-        }
-        if self.lookup(b).is_none()
+        if named.is_none()
             && let Some(&eid) = scope.enum_names.get(b)
         {
             let idx = scope.enums.get(eid).and_then(|e| e.index_of(member));
             return idx.map(|i| V::Enum(eid, i)).ok_or_else(|| self.internal(frame, base.span));
         }
-        let Some(def) = self.lookup(b) else {
+        let Some(def) = named else {
             return Err(self.internal(frame, base.span));
         };
         self.def_at(frame, def, year)?;
