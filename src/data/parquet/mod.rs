@@ -473,7 +473,15 @@ pub fn cell(array: &dyn Array, i: usize, out: &mut String) -> bool {
         DataType::Float64 => out.write_str(&float(array.as_primitive::<Float64Type>().value(i))),
         DataType::Decimal128(_, scale) => {
             let m = array.as_primitive::<arrow_array::types::Decimal128Type>().value(i);
-            out.write_str(&decimal(m, *scale))
+            // From its digits when they fit in 64 bits (a year stored as a `DECIMAL`, say),
+            // without a `Decimal` made and normalised for each cell.
+            match mantissa_digits(m, *scale).filter(|_| (0..=28).contains(scale)) {
+                Some(d) => {
+                    write_digits(out, d);
+                    Ok(())
+                }
+                None => out.write_str(&decimal(m, *scale)),
+            }
         }
         DataType::Date32 => {
             let days = array.as_primitive::<Date32Type>().value(i);
@@ -585,6 +593,26 @@ impl<'a> Column<'a> {
             }
         }
     }
+}
+
+/// A number given as its sign, digits and places (trailing zeros of the fraction dropped), as
+/// `rust_decimal` writes it normalised: `-0.05`, `123.45`, `0`.
+fn write_digits(out: &mut String, (neg, acc, places): (bool, u64, u32)) {
+    use std::fmt::Write as _;
+    if neg && acc != 0 {
+        out.push('-');
+    }
+    let start = out.len();
+    let _ = write!(out, "{acc}");
+    let places = usize::try_from(places).unwrap_or(usize::MAX);
+    if places == 0 {
+        return;
+    }
+    let len = out.len().saturating_sub(start);
+    if len <= places {
+        out.insert_str(start, &"0".repeat(places.saturating_sub(len).saturating_add(1)));
+    }
+    out.insert(out.len().saturating_sub(places), '.');
 }
 
 /// The number in row `i` of `array`, an integer or `DECIMAL` column, as its sign, its digits as
@@ -743,6 +771,33 @@ mod tests {
         // A chunk past the data.
         chunk.size = 1 << 40;
         assert!(check_pages(&file, &chunk).unwrap_err().contains("past the data"));
+    }
+
+    #[test]
+    fn digits_are_written_as_a_normalised_decimal_is() {
+        for (m, scale) in [
+            (0_i128, 0_i8),
+            (0, 6),
+            (5, 1),
+            (-5, 1),
+            (5, 3),
+            (-5, 3),
+            (12_345, 2),
+            (1_230_000, 4),
+            (2_024_000_000, 6),
+            (-2_024_000_000, 6),
+            (100, 0),
+            (999_999_999_999_999_999, 9),
+            (1, 28),
+            (-1, 28),
+            (120, 28),
+        ] {
+            let mut out = String::new();
+            if let Some(d) = mantissa_digits(m, scale) {
+                write_digits(&mut out, d);
+                assert_eq!(out, decimal(m, scale), "{m} at {scale}");
+            }
+        }
     }
 
     #[test]
