@@ -409,11 +409,7 @@ fn duckdb_hand_computed_quotients() {
     let csv = scoring_register(&d, rows);
     let table = format!("read_csv('{}', all_varchar = true, header = true)", csv.display());
     let q = sql("xinjiang", "考核项目", "duckdb", &table, &csv).unwrap();
-    let file = d.join("hand.sql");
-    std::fs::write(&file, &q).unwrap();
-    let script = d.join("run.py");
-    std::fs::write(&script, DUCK).unwrap();
-    let (ok, out, err) = run(Command::new("python3").arg(&script).arg(&file));
+    let (ok, out, err) = duckdb_query(&d, &q);
     assert!(ok, "{err}");
     let t = table_of(&out);
     let cell = |id: &str| norm(&t[&(id.to_string(), "绩效评价".to_string())]);
@@ -446,11 +442,7 @@ fn duckdb_stops_at_a_division_by_zero() {
     );
     let table = format!("read_csv('{}', all_varchar = true, header = true)", csv.display());
     let q = sql("xinjiang", "考核项目", "duckdb", &table, &csv).unwrap();
-    let file = d.join("q.sql");
-    std::fs::write(&file, &q).unwrap();
-    let script = d.join("run.py");
-    std::fs::write(&script, DUCK).unwrap();
-    let (ok, out, err) = run(Command::new("python3").arg(&script).arg(&file));
+    let (ok, out, err) = duckdb_query(&d, &q);
     assert!(!ok, "{out}");
     assert!(err.contains("ZC1004 subject 零计划: a division by zero"), "{err}");
 }
@@ -481,11 +473,7 @@ fn duckdb_hand_computed_zezhou_rows() {
     std::fs::copy(d.join("zezhou_flat_企业.参数.csv"), d.join("hand.参数.csv")).unwrap();
     let table = format!("read_csv('{}', all_varchar = true, header = true)", csv.display());
     let q = sql("zezhou_flat", "企业", "duckdb", &table, &csv).unwrap();
-    let file = d.join("hand.sql");
-    std::fs::write(&file, &q).unwrap();
-    let script = d.join("run.py");
-    std::fs::write(&script, DUCK).unwrap();
-    let (ok, out, err) = run(Command::new("python3").arg(&script).arg(&file));
+    let (ok, out, err) = duckdb_query(&d, &q);
     assert!(ok, "{err}");
     let t = table_of(&out);
     let cell = |id: &str, col: &str| norm(&t[&(id.to_string(), col.to_string())]);
@@ -513,6 +501,15 @@ fn duckdb_hand_computed_zezhou_rows() {
 }
 
 /// A CSV report as a map from (id, column) to cell.
+/// Runs query `q` in DuckDB (written to a file in `d`, run by the Python script [`DUCK`]).
+fn duckdb_query(d: &Path, q: &str) -> (bool, String, String) {
+    let file = d.join("q.sql");
+    std::fs::write(&file, q).unwrap();
+    let script = d.join("run.py");
+    std::fs::write(&script, DUCK).unwrap();
+    run(Command::new("python3").arg(&script).arg(&file))
+}
+
 fn table_of(text: &str) -> std::collections::BTreeMap<(String, String), String> {
     let t = table(text);
     let mut m = std::collections::BTreeMap::new();
@@ -586,11 +583,7 @@ fn duckdb_runs_a_query_over_a_parquet_register() {
     assert!(ok, "{err}");
     let from = format!("(SELECT COLUMNS(*)::VARCHAR FROM read_parquet('{}'))", file.display());
     let q = sql("zezhou", "县", "duckdb", &from, &file).unwrap();
-    let query = d.join("q.sql");
-    std::fs::write(&query, &q).unwrap();
-    let script = d.join("run.py");
-    std::fs::write(&script, DUCK).unwrap();
-    let (ok, out, err) = run(Command::new("python3").arg(&script).arg(&query));
+    let (ok, out, err) = duckdb_query(&d, &q);
     assert!(ok, "{err}");
     let (_, eval, err) = run(Command::new(Z)
         .args(["eval", &policy("zezhou"), "--kind", "县", "--format", "csv", "--data"])

@@ -18,7 +18,6 @@
 
 use super::dialect::Dialect;
 use super::expr::Sql;
-use crate::ast::CmpOp;
 use crate::compile::{DecFn, Op};
 
 /// 2^96, the first mantissa `rust_decimal` cannot hold.
@@ -121,23 +120,12 @@ pub(crate) fn lower(
             let e = format!(
                 "(CASE WHEN {a} IS NULL OR {b} IS NULL THEN NULL WHEN {} {} {} THEN 1 ELSE 0 END)",
                 up(d, &a, s - sa),
-                cmp_text(op),
+                super::expr::cmp_text(op),
                 up(d, &b, s - sb)
             );
             Ok(Lowered { sql: Sql::Expr(e), scale: 0 })
         }
         _ => Err(REFUSED),
-    }
-}
-
-fn cmp_text(op: CmpOp) -> &'static str {
-    match op {
-        CmpOp::Lt => "<",
-        CmpOp::Le => "<=",
-        CmpOp::Gt => ">",
-        CmpOp::Ge => ">=",
-        CmpOp::Eq => "=",
-        CmpOp::Ne => "<>",
     }
 }
 

@@ -31,7 +31,7 @@ pub(crate) enum Sql {
     Refused(&'static str, &'static str),
 }
 
-fn cmp_text(op: CmpOp) -> &'static str {
+pub(super) fn cmp_text(op: CmpOp) -> &'static str {
     match op {
         CmpOp::Lt => "<",
         CmpOp::Le => "<=",
