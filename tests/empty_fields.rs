@@ -292,3 +292,33 @@ fn a_generated_register_with_stacking_rules_names_the_same_fields_streamed() {
         assert_eq!(empty_field_warnings(&streamed.err), expected, "{ext}");
     }
 }
+
+/// The streamed CSV report names the fields from the rows its workers kept of the subjects
+/// with a missing result, as the register writes them: quoted cells (a comma in one), Windows
+/// line ends and a last line without its end are kept whole, and the fields said are the
+/// in-memory report's (乙 and 丙 as in [`DATA`], and `丁,号`, who leaves 费用 empty too).
+#[test]
+fn the_rows_kept_for_the_warning_are_read_as_written() {
+    let (p, _) = setup("empty-fields-kept");
+    let dir = std::path::Path::new(&p).parent().unwrap().to_path_buf();
+    let d = dir.join("q.企业.csv");
+    std::fs::write(
+        &d,
+        "名称,收入[2022](元),收入[2023](元),收入[2024](元),费用(元),其他费用(元)\r\n\
+         甲,100,200,300,1000,\r\n\"乙\",100,,300,,50\r\n\"丁,号\",\"100\",200,300,,\r\n丙,100,200,300,,",
+    )
+    .unwrap();
+    let d = d.to_str().unwrap();
+    let base = ["eval", p.as_str(), "--data", d, "--error-format", "plain"];
+    let in_memory = zhengce(&[&base[..], &["--format", "json"]].concat());
+    let expected = empty_field_warnings(&in_memory.err);
+    assert!(
+        expected.iter().any(|l| l.contains("字段 `费用` 在 3 个主体的数据中留空")),
+        "{}",
+        in_memory.err
+    );
+    let out = dir.join("out.csv");
+    let streamed =
+        zhengce(&[&base[..], &["--format", "csv", "--out", out.to_str().unwrap()]].concat());
+    assert_eq!(empty_field_warnings(&streamed.err), expected, "{}", streamed.err);
+}

@@ -254,8 +254,7 @@ pub(super) fn run(
                 && summary.missing.subjects > 0
                 && summary.missing.keys.as_ref().is_none_or(|k| !k.is_empty())
                 && !summary.diagnostics.iter().any(|d| d.code == Code::EmptyField)
-                && let Ok(found) =
-                    crate::register::empty_fields(&run, summary.missing.keys.as_deref())
+                && let Ok(found) = crate::register::empty_fields(&run, &summary.missing)
             {
                 for d in found {
                     summary.diagnostics.push(d);

@@ -40,6 +40,7 @@
 mod batches;
 mod cells;
 mod chunks;
+mod kept;
 mod members;
 pub mod not_compiled;
 pub(crate) mod out;
@@ -164,6 +165,10 @@ pub struct Missing {
     /// The ids of those subjects, each with its rules missing whose empty fields `ZC0950`
     /// names, when the writer noted every one (the compiled CSV report); `None` otherwise.
     pub keys: Option<Vec<(String, Vec<DefId>)>>,
+    /// With `keys`, the rows of those subjects as the register writes them (CSV lines, a
+    /// Parquet row as the line it stands for), when the workers kept them all
+    /// ([`kept`]): the pass that names the empty fields reads them, not the register.
+    pub rows: Option<Vec<u8>>,
 }
 
 /// Why a run gave no results.
@@ -268,6 +273,9 @@ pub(crate) fn missing_of(columns: &[Column], layout: &out::Layout, sums: &out::S
             .chain(layout.stack_missing(sums))
             .collect(),
         subjects: sums.missing_rows,
+        rows: (sums.notes && sums.missing_keys.len() as u64 == sums.explained_rows)
+            .then(|| sums.kept.clone())
+            .flatten(),
         keys: (sums.notes && sums.missing_keys.len() as u64 == sums.explained_rows).then(|| {
             sums.missing_keys
                 .iter()
@@ -855,6 +863,12 @@ fn worker(
                 o.data_errors |= !errors.is_empty();
                 d.other = Some(Box::new(o));
             }
+        }
+        // The rows behind the block's missing results, for the pass that names their empty
+        // fields (not with members: that pass reads them by their owners' ids).
+        if mode == Mode::Csv && shapes.is_empty() {
+            let keys = d.sums.missing_keys.iter().map(|(k, _)| k.as_str());
+            d.sums.kept = kept::block_rows(plan, &block, keys);
         }
         done.send(d).is_ok()
     };

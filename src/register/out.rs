@@ -159,6 +159,9 @@ pub struct Sums {
     /// then names the empty fields behind those rules (`ZC0950`) without evaluating anything
     /// else again.
     pub missing_keys: Vec<(String, Vec<u32>)>,
+    /// The rows of those subjects as CSV lines, kept by the workers for that pass
+    /// ([`super::kept`]); `None` when some part of the register kept none.
+    pub kept: Option<Vec<u8>>,
     /// Per stacking rule (in order), the subjects whose result of it is missing (the amount
     /// already received it deducts is empty), for `ZC0708`'s label.
     pub stack_missing: Vec<u64>,
@@ -235,6 +238,7 @@ impl Sums {
         self.notes &= other.notes;
         let room = MISSING_KEYS.saturating_sub(self.missing_keys.len());
         self.missing_keys.extend(other.missing_keys.iter().take(room).cloned());
+        self.kept = super::kept::joined(self.kept.take(), other.kept.as_deref());
     }
 
     /// Ends row `key`: noted among the subjects whose missing values `ZC0950` explains when

@@ -98,22 +98,27 @@ pub fn write_markdown(
     let (by_rule, subjects) = w.missing();
     w.finish().map_err(Failure::Write)?;
     // Said after the report as the in-memory Markdown report says it (`ZC0708`).
-    Ok(Summary { missing: super::Missing { by_rule, subjects, keys: None }, ..summary })
+    Ok(Summary { missing: super::Missing { by_rule, subjects, keys: None, rows: None }, ..summary })
 }
 
 /// `ZC0950` for each field whose empty cells leave results of the register missing, by the
 /// interpreter ([`interpret`], which says them), for a report written by the compiled form
-/// (which counts the missing results but does not explain them). A second pass over the
-/// register: the caller makes it only when some result is missing, and with `only` (the ids of
-/// the subjects with a missing rule, each with those rules, when the report noted them all)
-/// looks at those rules of those subjects alone.
+/// (which counts the missing results but does not explain them). A second pass: the caller
+/// makes it only when some result is missing; with the report's [`super::Missing::keys`] (the
+/// ids of the subjects with a missing rule, each with those rules, when the report noted them
+/// all) it looks at those rules of those subjects alone, in the rows the workers kept
+/// ([`super::Missing::rows`]) when they kept them, else in the register read again.
 pub fn empty_fields(
     run: &RegisterRun<'_, '_, '_>,
-    only: Option<&[(String, Vec<DefId>)]>,
+    missing: &super::Missing,
 ) -> Result<Vec<Diagnostic>, Failure> {
-    let keys: Option<std::collections::BTreeMap<&str, &[DefId]>> =
-        only.map(|k| k.iter().map(|(key, rules)| (key.as_str(), rules.as_slice())).collect());
-    let summary = super::stacked::interpret_only(run, keys.as_ref(), &mut |_, _, _, _| Ok(()))?;
+    let keys: Option<std::collections::BTreeMap<&str, &[DefId]>> = missing
+        .keys
+        .as_ref()
+        .map(|k| k.iter().map(|(key, rules)| (key.as_str(), rules.as_slice())).collect());
+    let rows = missing.rows.as_deref().filter(|_| keys.is_some());
+    let summary =
+        super::stacked::interpret_only(run, keys.as_ref(), rows, &mut |_, _, _, _| Ok(()))?;
     Ok(summary
         .diagnostics
         .sorted()
@@ -145,7 +150,7 @@ pub fn write_xlsx(
     let summary = each_subject(run, &mut w)?;
     let (by_rule, subjects) = w.writer.missing();
     w.writer.finish(out).map_err(|f| failed(run, &f))?;
-    Ok(Summary { missing: super::Missing { by_rule, subjects, keys: None }, ..summary })
+    Ok(Summary { missing: super::Missing { by_rule, subjects, keys: None, rows: None }, ..summary })
 }
 
 /// The failure of an xlsx report: `ZC0915` at the register, or the workbook not written.
@@ -208,7 +213,7 @@ pub fn write_basis(
     let summary = each_subject(run, &mut w)?;
     // Said after the report as the in-memory report says it (`ZC0708`).
     let (by_rule, subjects) = w.missing.result();
-    Ok(Summary { missing: super::Missing { by_rule, subjects, keys: None }, ..summary })
+    Ok(Summary { missing: super::Missing { by_rule, subjects, keys: None, rows: None }, ..summary })
 }
 
 /// The 计算依据 writer.

@@ -154,11 +154,13 @@ pub(super) fn interpret(
         &[StackOutcome],
     ) -> Result<(), Failure>,
 ) -> Result<Summary, Failure> {
-    interpret_only(run, None, each)
+    interpret_only(run, None, None, each)
 }
 
 /// [`interpret`], evaluating only the subjects whose ids `only` holds when it is given (the
-/// others are read, and their order checked, but not evaluated nor handed to `each`).
+/// others are read, and their order checked, but not evaluated nor handed to `each`), from
+/// `rows` (their rows as CSV lines, [`super::Missing::rows`]) instead of the register when
+/// they are given.
 #[expect(
     clippy::type_complexity,
     reason = "a sink of one subject's outcome and stacking rules, with the run's plan"
@@ -166,6 +168,7 @@ pub(super) fn interpret(
 pub(super) fn interpret_only(
     run: &RegisterRun<'_, '_, '_>,
     only: Option<&BTreeMap<&str, &[DefId]>>,
+    rows: Option<&[u8]>,
     each: &mut dyn FnMut(
         &Plan<'_, '_>,
         &Record,
@@ -196,9 +199,13 @@ pub(super) fn interpret_only(
     if feed.is_some() && member_col.is_none() {
         return Err(Failure::NotStreamable("no id column for the members".into()));
     }
-    // With `only`, a Parquet register's other rows are not even decoded: its key column picks
+    // With `only`, the rows the workers kept of those subjects are read, not the register;
+    // without them, a Parquet register's other rows are not even decoded: its key column picks
     // the rows read (not with members, which are taken by the ids of every owner).
-    if let Some(keys) = only
+    if let (Some(_), Some(rows), None) = (only, rows, feed.as_ref()) {
+        file = Box::new(std::io::Cursor::new(rows.to_vec()));
+        rest = Vec::new();
+    } else if let Some(keys) = only
         && feed.is_none()
         && super::is_parquet(path)
         && let Some(picked) = parquet_rows(path, &key, &|k: &str| keys.contains_key(k))?
@@ -266,14 +273,14 @@ pub(super) fn interpret_only(
             // For the pass after a report, the members of the owners it looks at alone.
             if let Some(wanted) = only {
                 for (shape, raw) in shapes.iter().zip(&mut raws) {
-                    raw.bytes = only_rows(&raw.bytes, shape.col, &|k| wanted.contains_key(k));
+                    raw.bytes = only_rows(&raw.bytes, shape.col, &|k| wanted.contains_key(k)).0;
                 }
             }
             own_errors.extend(super::members::give(&mut plan.evaluator, shapes, &raws));
         }
         let kept = match (only, key_col) {
             (Some(keys), Some(col)) => {
-                std::borrow::Cow::Owned(only_rows(&block.bytes, col, &|k| keys.contains_key(k)))
+                std::borrow::Cow::Owned(only_rows(&block.bytes, col, &|k| keys.contains_key(k)).0)
             }
             _ => std::borrow::Cow::Borrowed(block.bytes.as_slice()),
         };
@@ -605,39 +612,45 @@ fn last_amount(
     })
 }
 
-/// The records of `bytes` whose id (column `col`) is one of `keys`, as they are written; a
-/// record whose id is not UTF-8 text is kept (the loader reads it and the caller's own test of
-/// the id decides).
-fn only_rows(bytes: &[u8], col: usize, wanted: &dyn Fn(&str) -> bool) -> Vec<u8> {
+/// The records of `bytes` whose id (column `col`) is one of `keys`, as they are written, and
+/// how many; a record whose id is not UTF-8 text is kept (the loader reads it and the caller's
+/// own test of the id decides).
+pub(super) fn only_rows(
+    bytes: &[u8],
+    col: usize,
+    wanted: &dyn Fn(&str) -> bool,
+) -> (Vec<u8>, usize) {
     let keep = |id: Option<&[u8]>| {
         id.is_none_or(|k| std::str::from_utf8(k).map_or(true, |k| wanted(k.trim())))
     };
+    let mut out = Vec::new();
+    let mut kept = 0;
     // Without a quote, a record is a line and its fields are split at the commas: a scan, not
     // a CSV reader (the register is read once more whole, for a few subjects).
     if memchr::memchr(b'"', bytes).is_none() {
-        let mut out = Vec::new();
         for line in bytes.split_inclusive(|b| *b == b'\n') {
             let body = super::members::line_body(line);
             if !body.is_empty() && keep(super::members::plain_cell(body, col)) {
                 out.extend_from_slice(line);
+                kept += 1;
             }
         }
-        return out;
+        return (out, kept);
     }
     let mut r = ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
     let mut record = ::csv::ByteRecord::new();
-    let mut out = Vec::new();
     let mut start = 0usize;
     while let Ok(true) = r.read_byte_record(&mut record) {
         let end = usize::try_from(r.position().byte()).unwrap_or(usize::MAX).min(bytes.len());
         if keep(record.get(col)) {
             out.extend_from_slice(bytes.get(start..end).unwrap_or_default());
+            kept += 1;
         }
         start = end;
     }
     // What the reader could not take is left to the loader, which says what is wrong with it.
     out.extend_from_slice(bytes.get(start..).unwrap_or_default());
-    out
+    (out, kept)
 }
 
 /// The rows of the Parquet register at `path` whose id (column `key`) is one of `keys`, as the
@@ -686,7 +699,7 @@ mod tests {
     use super::only_rows;
 
     fn kept(text: &str, col: usize, keys: &[&str]) -> String {
-        String::from_utf8(only_rows(text.as_bytes(), col, &|k| keys.contains(&k)))
+        String::from_utf8(only_rows(text.as_bytes(), col, &|k| keys.contains(&k)).0)
             .unwrap_or_default()
     }
 
