@@ -430,3 +430,78 @@ fn a_register_of_many_row_groups_gives_the_csv_report_and_a_late_bad_value_at_it
         }
     }
 }
+
+/// A register whose text columns are stored three ways (in the writer's dictionary, plainly,
+/// and as an Arrow dictionary column, as pandas writes a categorical) and whose `DECIMAL`s are
+/// stored in 32 and in 64 bits (precision 9 and 18): read as the CSV register of the same
+/// values, cell for cell, in memory and streamed (the runner reads a text column whose pages
+/// are all dictionary-encoded as its dictionary, and a decimal at its stored width).
+#[test]
+fn texts_and_decimals_are_read_however_the_file_stores_them() {
+    use arrow_array::types::Int8Type;
+    use arrow_array::{BooleanArray, Decimal128Array, DictionaryArray, Int64Array, StringArray};
+    use parquet::basic::Type as Physical;
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::schema::types::ColumnPath;
+    let pq = temp("stored.parquet");
+    let csv_path = temp("stored.csv");
+    let params = "参数,值\n市级专精特新奖励额(万元),3\n省级小巨人奖励额(万元),5\n国家级小巨人奖励额(万元),5\n高新奖励(万元),5\n";
+    std::fs::write(temp("stored.参数.csv"), params).unwrap();
+    std::fs::write(
+        &csv_path,
+        "企业名称,孵化载体认定级别,孵化面积[2024](㎡),转化项目符合条件,转化成果来源,转化实际发生费用(元),高新认定年份\n\
+         甲公司,省级,2500,是,全县,100000,2024\n\
+         乙公司,,1800.5,是,市及市外,1234567.89,2023\n\
+         丙公司,市级,0.3,否,全县,50000,2024\n",
+    )
+    .unwrap();
+    let level: DictionaryArray<Int8Type> =
+        vec![Some("省级"), None, Some("市级")].into_iter().collect();
+    let decimal = |values: Vec<i128>, precision: u8| -> ArrayRef {
+        Arc::new(Decimal128Array::from(values).with_precision_and_scale(precision, 2).unwrap())
+    };
+    let columns: Vec<(&str, ArrayRef)> = vec![
+        ("企业名称", Arc::new(StringArray::from(vec!["甲公司", "乙公司", "丙公司"]))),
+        ("孵化载体认定级别", Arc::new(level)),
+        ("孵化面积[2024](㎡)", decimal(vec![250_000, 180_050, 30], 18)),
+        ("转化项目符合条件", Arc::new(BooleanArray::from(vec![true, true, false]))),
+        ("转化成果来源", Arc::new(StringArray::from(vec!["全县", "市及市外", "全县"]))),
+        ("转化实际发生费用(元)", decimal(vec![10_000_000, 123_456_789, 5_000_000], 9)),
+        ("高新认定年份", Arc::new(Int64Array::from(vec![2024, 2023, 2024]))),
+    ];
+    let fields: Vec<Field> =
+        columns.iter().map(|(n, a)| Field::new(*n, a.data_type().clone(), true)).collect();
+    let schema = Arc::new(Schema::new(fields));
+    let arrays: Vec<ArrayRef> = columns.into_iter().map(|(_, a)| a).collect();
+    let batch = RecordBatch::try_new(Arc::clone(&schema), arrays).unwrap();
+    // 转化成果来源 written plainly: its text is read as text, not as a dictionary.
+    let props = WriterProperties::builder()
+        .set_column_dictionary_enabled(ColumnPath::from("转化成果来源"), false)
+        .build();
+    let mut w =
+        ArrowWriter::try_new(std::fs::File::create(&pq).unwrap(), schema, Some(props)).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    // The file stores what the test means it to.
+    let reader = SerializedFileReader::new(std::fs::File::open(&pq).unwrap()).unwrap();
+    let group = reader.metadata().row_group(0);
+    let chunk = |name: &str| group.columns().iter().find(|c| c.column_path().string() == name);
+    assert_eq!(chunk("孵化面积[2024](㎡)").unwrap().column_type(), Physical::INT64);
+    assert_eq!(chunk("转化实际发生费用(元)").unwrap().column_type(), Physical::INT32);
+    assert!(chunk("企业名称").unwrap().dictionary_page_offset().is_some());
+    assert!(chunk("转化成果来源").unwrap().dictionary_page_offset().is_none());
+    let (a, want, want_err) = eval_csv(FLAT, "企业", &csv_path);
+    let (b, got, err) = eval_csv(FLAT, "企业", &pq);
+    assert_eq!((a, b), (Status::Ok, Status::Ok), "{want_err}{err}");
+    assert_eq!(got, want);
+    let rows: Vec<Vec<&str>> = got.lines().map(|l| l.split(',').collect()).collect();
+    let col = |name: &str| rows[0].iter().position(|h| h.starts_with(name)).unwrap();
+    let row = |id: &str| rows.iter().find(|r| r[0] == id).unwrap();
+    // 省级 from the Arrow dictionary: 20 元/㎡ × 2,500.00 ㎡ (64-bit) = 50,000 元.
+    assert_eq!(row("甲公司")[col("孵化载体补助")], "50000");
+    // 市及市外 (plain text): 20% of 1,234,567.89 (32-bit) = 246,913.578 元, under 30万元.
+    assert_eq!(row("乙公司")[col("科技成果转化补助")], "246913.578");
+    // 市级: 20 元/㎡ × 0.30 ㎡ = 6 元.
+    assert_eq!(row("丙公司")[col("孵化载体补助")], "6");
+}

@@ -42,6 +42,9 @@ pub fn latest_year(
     let Some(last) = yearly.iter().map(|(_, y)| *y).max() else {
         return Ok(from_params());
     };
+    if super::is_parquet(path) {
+        return Ok(parquet_year(path, &yearly, last)?.or_else(from_params));
+    }
     let max_line = crate::limits::sizes().line;
     let first_line = count_lines(&header) + 2;
     let mut blocks = Blocks::new(file, 1 << 20, rest, first_line, max_line);
@@ -73,6 +76,41 @@ pub fn latest_year(
         }
     }
     Ok(found.or_else(from_params))
+}
+
+/// [`latest_year`] of a Parquet register, from its yearly columns alone (`yearly`: their
+/// positions and years; `last`: the latest).
+fn parquet_year(path: &Path, yearly: &[(usize, u16)], last: u16) -> Result<Option<u16>, Failure> {
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| Failure::Data(super::io(path, &e)))?;
+    let mut wanted: Vec<usize> = yearly.iter().map(|(c, _)| *c).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    // Small batches: the latest year is given in the first rows of a well-kept register.
+    let mut batches = crate::data::parquet::columns_of(&name, file, &wanted, 1024)
+        .map_err(|d| Failure::Data(vec![*d].into()))?;
+    let mut found: Option<u16> = None;
+    let mut scratch = String::new();
+    // A batch the reader cannot decode is the evaluation pass's to report.
+    while let Ok(Some(batch)) = batches.next_batch() {
+        let columns: Vec<crate::data::parquet::Column<'_>> =
+            batch.columns().iter().map(|a| crate::data::parquet::Column::of(a.as_ref())).collect();
+        for i in 0..batch.num_rows() {
+            for (col, year) in yearly {
+                if found.is_some_and(|f| f >= *year) {
+                    continue;
+                }
+                let at = wanted.binary_search(col).ok().and_then(|k| columns.get(k));
+                if at.is_some_and(|c| !c.text(i, &mut scratch).trim().is_empty()) {
+                    found = Some(*year);
+                }
+            }
+            if found == Some(last) {
+                return Ok(found);
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// The year of a column that gives a yearly field of `schema` for one year, read from its header

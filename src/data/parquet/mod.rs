@@ -31,7 +31,10 @@ use arrow_array::types::{
 };
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::DataType;
-use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReader,
+    ParquetRecordBatchReaderBuilder,
+};
 use parquet::file::reader::ChunkReader;
 use rust_decimal::Decimal;
 
@@ -61,8 +64,7 @@ impl Batches {
     ) -> Result<Batches, Box<Diagnostic>> {
         checked(&reader).map_err(|why| Box::new(unreadable(name, &why)))?;
         let opened = guarded(|| {
-            let builder =
-                ParquetRecordBatchReaderBuilder::try_new(reader).map_err(|e| e.to_string())?;
+            let builder = builder(reader)?;
             let names: Vec<String> =
                 builder.schema().fields().iter().map(|f| f.name().clone()).collect();
             let batches =
@@ -161,10 +163,11 @@ impl ChunkReader for At {
 impl RowGroups {
     /// The file `name`; `ZC0607` when it is not a Parquet file zhengce can read.
     pub fn open(name: &str, file: std::fs::File) -> Result<RowGroups, Box<Diagnostic>> {
-        use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
         checked(&file).map_err(|why| Box::new(unreadable(name, &why)))?;
         let meta = guarded(|| {
-            ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()).map_err(|e| e.to_string())
+            ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
+                .map(narrowed)
+                .map_err(|e| e.to_string())
         })
         .map_err(|why| Box::new(unreadable(name, &why)))?;
         Ok(RowGroups { name: name.to_string(), file: At(std::sync::Arc::new(file)), meta })
@@ -200,6 +203,29 @@ impl RowGroups {
     }
 }
 
+/// The columns `columns` (by position, in the file's order) of the Parquet file `name`, `rows`
+/// at a time: the reader decodes no other.
+pub fn columns_of(
+    name: &str,
+    file: std::fs::File,
+    columns: &[usize],
+    rows: usize,
+) -> Result<Batches, Box<Diagnostic>> {
+    use parquet::arrow::ProjectionMask;
+    checked(&file).map_err(|why| Box::new(unreadable(name, &why)))?;
+    let opened = guarded(|| {
+        let builder = builder(file)?;
+        let mask = ProjectionMask::roots(builder.parquet_schema(), columns.iter().copied());
+        let builder = builder.with_projection(mask);
+        let names: Vec<String> =
+            builder.schema().fields().iter().map(|f| f.name().clone()).collect();
+        let batches = builder.with_batch_size(rows.max(1)).build().map_err(|e| e.to_string())?;
+        Ok((names, batches))
+    });
+    let (names, batches) = opened.map_err(|why| Box::new(unreadable(name, &why)))?;
+    Ok(Batches { batches, names, failed: false })
+}
+
 /// The rows of a Parquet file whose column `key` holds an id `wanted` wants (its text, as the CSV text
 /// the file stands for writes it, trimmed), `rows` at a time: the key column is read alone
 /// first, then the other columns of the rows it picks only (the reader skips the rest). `None`
@@ -217,8 +243,7 @@ pub fn selected_rows(
     checked(&reopen()?).map_err(|why| Box::new(unreadable(name, &why)))?;
     let opened = reopen()?;
     let picked = guarded(|| {
-        let builder =
-            ParquetRecordBatchReaderBuilder::try_new(opened).map_err(|e| e.to_string())?;
+        let builder = builder(opened)?;
         let names: Vec<String> =
             builder.schema().fields().iter().map(|f| f.name().clone()).collect();
         let Some(at) = names.iter().position(|n| super::header::parse_header(n).name == key) else {
@@ -252,8 +277,7 @@ pub fn selected_rows(
     };
     let opened = reopen()?;
     let built = guarded(|| {
-        let builder =
-            ParquetRecordBatchReaderBuilder::try_new(opened).map_err(|e| e.to_string())?;
+        let builder = builder(opened)?;
         let names: Vec<String> =
             builder.schema().fields().iter().map(|f| f.name().clone()).collect();
         // Skipped by runs, not decoded and filtered: a batch of the picked rows may span the
@@ -295,9 +319,133 @@ impl CsvText {
     }
 }
 
+/// A reader of the file `reader` whose columns come as [`narrowed`] says.
+fn builder<R: ChunkReader + 'static>(
+    reader: R,
+) -> Result<ParquetRecordBatchReaderBuilder<R>, String> {
+    let meta =
+        ArrowReaderMetadata::load(&reader, ArrowReaderOptions::new()).map_err(|e| e.to_string())?;
+    Ok(ParquetRecordBatchReaderBuilder::new_with_metadata(reader, narrowed(meta)))
+}
+
+/// The file's columns as the reader is to give them: a `DECIMAL` stored in 64 or 32 bits as
+/// a decimal of that width, not widened to 128 bits as by default (a copy of every value); a
+/// text column whose every data page is dictionary-encoded as its dictionary and each row's
+/// key, not a copy of each row's text (a tenth of the run on a register of project names);
+/// the file's own reading when its columns are not all flat.
+fn narrowed(meta: ArrowReaderMetadata) -> ArrowReaderMetadata {
+    use parquet::basic::Type as Physical;
+    let columns = meta.metadata().file_metadata().schema_descr().columns().to_vec();
+    let schema = meta.schema();
+    if columns.len() != schema.fields().len() {
+        return meta;
+    }
+    let groups = meta.metadata().row_groups();
+    let dictionary_only =
+        |k: usize| groups.iter().all(|g| g.columns().get(k).is_some_and(all_dictionary));
+    let mut changed = false;
+    let fields: Vec<arrow_schema::Field> = schema
+        .fields()
+        .iter()
+        .zip(&columns)
+        .enumerate()
+        .map(|(k, (f, c))| {
+            let ty = match (f.data_type(), c.physical_type()) {
+                (DataType::Decimal128(p, s), Physical::INT64) => DataType::Decimal64(*p, *s),
+                (DataType::Decimal128(p, s), Physical::INT32) => DataType::Decimal32(*p, *s),
+                (DataType::Utf8, _) if dictionary_only(k) => {
+                    DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8))
+                }
+                (other, _) => other.clone(),
+            };
+            changed |= &ty != f.data_type();
+            f.as_ref().clone().with_data_type(ty)
+        })
+        .collect();
+    if !changed {
+        return meta;
+    }
+    let hint = arrow_schema::Schema::new_with_metadata(fields, schema.metadata().clone());
+    let options = ArrowReaderOptions::new().with_schema(std::sync::Arc::new(hint));
+    ArrowReaderMetadata::try_new(std::sync::Arc::clone(meta.metadata()), options).unwrap_or(meta)
+}
+
+/// Whether every data page of the column chunk `c` is dictionary-encoded, as its footer says:
+/// a page written plainly (a writer gives up its dictionary when it grows too large) would have
+/// the reader build a dictionary of every value.
+fn all_dictionary(c: &parquet::file::metadata::ColumnChunkMetaData) -> bool {
+    use parquet::basic::{Encoding, PageType};
+    let dictionary =
+        |e: Encoding| matches!(e, Encoding::PLAIN_DICTIONARY | Encoding::RLE_DICTIONARY);
+    let data = |t: PageType| matches!(t, PageType::DATA_PAGE | PageType::DATA_PAGE_V2);
+    c.dictionary_page_offset().is_some()
+        && match (c.page_encoding_stats(), c.page_encoding_stats_mask()) {
+            (Some(stats), _) => {
+                stats.iter().any(|p| data(p.page_type))
+                    && stats.iter().filter(|p| data(p.page_type)).all(|p| dictionary(p.encoding))
+            }
+            (None, Some(mask)) => {
+                mask.is_only(Encoding::PLAIN_DICTIONARY) || mask.is_only(Encoding::RLE_DICTIONARY)
+            }
+            (None, None) => false,
+        }
+}
+
 /// The file's footer checked before the reader decodes it ([`footer`]): a footer that claims
-/// more than it holds is refused, not allocated.
-fn checked<R: ChunkReader>(reader: &R) -> Result<(), String> {
+/// more than it holds is refused, not allocated. A file found sound is not checked again while
+/// it is unchanged ([`Sound`]): a run opens its register several times (its default year, its
+/// rows, the empty fields behind missing results), and the check reads every page header.
+fn checked<R: ChunkReader + 'static>(reader: &R) -> Result<(), String> {
+    let file = (reader as &dyn std::any::Any).downcast_ref::<std::fs::File>();
+    let id = file.and_then(Sound::of);
+    if id.as_ref().is_some_and(Sound::known) {
+        return Ok(());
+    }
+    check_pages(reader)?;
+    if let Some(id) = id {
+        id.remember();
+    }
+    Ok(())
+}
+
+/// A file found sound by [`checked`]: its device, inode, length and time of last change.
+#[derive(Clone, PartialEq, Eq)]
+struct Sound(u64, u64, u64, std::time::SystemTime);
+
+/// The files found sound in this process (the last few).
+static SOUND: std::sync::Mutex<Vec<Sound>> = std::sync::Mutex::new(Vec::new());
+
+impl Sound {
+    fn of(file: &std::fs::File) -> Option<Sound> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let m = file.metadata().ok()?;
+            Some(Sound(m.dev(), m.ino(), m.len(), m.modified().ok()?))
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = file;
+            None
+        }
+    }
+
+    fn known(&self) -> bool {
+        SOUND.lock().is_ok_and(|known| known.contains(self))
+    }
+
+    fn remember(self) {
+        if let Ok(mut known) = SOUND.lock() {
+            if known.len() >= 16 {
+                known.remove(0);
+            }
+            known.push(self);
+        }
+    }
+}
+
+/// [`checked`]'s reading of the footer and of every page header.
+fn check_pages<R: ChunkReader>(reader: &R) -> Result<(), String> {
     let len = reader.len();
     if len < 8 {
         // Too short to be a Parquet file: the reader says so.
@@ -364,13 +512,24 @@ fn pages(
 
 /// Runs `f`, a call into the Parquet reader, which panics on some malformed files (an `unwrap`
 /// in its decoder of the file's metadata, found by fuzzing): such a panic becomes the file's
-/// error, said as a diagnostic, never zhengce's crash. The panic hook is silenced meanwhile, so
-/// that no panic message is printed; the reader is not used again after one.
+/// error, said as a diagnostic, never zhengce's crash. No panic message is printed for it: the
+/// process's panic hook is wrapped once by one that says nothing on a thread inside `guarded`
+/// ([`QUIET`]; the hook is not taken and set again at each call, which serialised the workers
+/// decoding row groups side by side on the hook's lock). The reader is not used again after a
+/// panic.
 fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    static WRAPPED: std::sync::Once = std::sync::Once::new();
+    WRAPPED.call_once(|| {
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                hook(info);
+            }
+        }));
+    });
+    let outer = QUIET.with(|q| q.replace(true));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-    std::panic::set_hook(hook);
+    QUIET.with(|q| q.set(outer));
     result.unwrap_or_else(|payload| {
         let why = payload
             .downcast_ref::<&str>()
@@ -379,6 +538,11 @@ fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
             .unwrap_or_default();
         Err(format!("the file's structure cannot be decoded ({why})"))
     })
+}
+
+thread_local! {
+    /// Whether this thread is inside [`guarded`]: a panic there is said as the file's error.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 impl Read for CsvText {
@@ -471,8 +635,10 @@ pub fn cell(array: &dyn Array, i: usize, out: &mut String) -> bool {
             out.write_str(&float(f64::from(array.as_primitive::<Float32Type>().value(i))))
         }
         DataType::Float64 => out.write_str(&float(array.as_primitive::<Float64Type>().value(i))),
-        DataType::Decimal128(_, scale) => {
-            let m = array.as_primitive::<arrow_array::types::Decimal128Type>().value(i);
+        DataType::Decimal128(_, scale)
+        | DataType::Decimal64(_, scale)
+        | DataType::Decimal32(_, scale) => {
+            let m = decimal_at(array, i).unwrap_or_default();
             // From its digits when they fit in 64 bits (a year stored as a `DECIMAL`, say),
             // without a `Decimal` made and normalised for each cell.
             match mantissa_digits(m, *scale).filter(|_| (0..=28).contains(scale)) {
@@ -482,6 +648,15 @@ pub fn cell(array: &dyn Array, i: usize, out: &mut String) -> bool {
                 }
                 None => out.write_str(&decimal(m, *scale)),
             }
+        }
+        DataType::Dictionary(..) => {
+            // The value its key points to (a column the file's own Arrow schema says is a
+            // dictionary, or one read as one, [`narrowed`]).
+            let d = array.as_any_dictionary();
+            return match key_at(d.keys(), i) {
+                Some(k) if k < d.values().len() => cell(d.values().as_ref(), k, out),
+                _ => false,
+            };
         }
         DataType::Date32 => {
             let days = array.as_primitive::<Date32Type>().value(i);
@@ -508,7 +683,12 @@ enum Values<'a> {
     I32(&'a [i32]),
     I64(&'a [i64]),
     Dec(&'a [i128], i8),
+    Dec64(&'a [i64], i8),
+    Dec32(&'a [i32], i8),
     Utf8(&'a arrow_array::StringArray),
+    /// A text column read as its dictionary: each row's key, and the texts.
+    Dict(&'a [i32], &'a arrow_array::StringArray),
+    Bool(&'a arrow_array::BooleanArray),
     Other,
 }
 
@@ -522,7 +702,25 @@ impl<'a> Column<'a> {
                 array.as_primitive::<arrow_array::types::Decimal128Type>().values(),
                 *scale,
             ),
+            DataType::Decimal64(_, scale) => Values::Dec64(
+                array.as_primitive::<arrow_array::types::Decimal64Type>().values(),
+                *scale,
+            ),
+            DataType::Decimal32(_, scale) => Values::Dec32(
+                array.as_primitive::<arrow_array::types::Decimal32Type>().values(),
+                *scale,
+            ),
             DataType::Utf8 => Values::Utf8(array.as_string::<i32>()),
+            DataType::Boolean => Values::Bool(array.as_boolean()),
+            DataType::Dictionary(key, value)
+                if **key == DataType::Int32 && **value == DataType::Utf8 =>
+            {
+                let d = array.as_dictionary::<Int32Type>();
+                match d.values().as_string_opt::<i32>() {
+                    Some(texts) => Values::Dict(d.keys().values(), texts),
+                    None => Values::Other,
+                }
+            }
             _ => Values::Other,
         };
         Column { values, nulls: array.nulls(), array }
@@ -544,7 +742,9 @@ impl<'a> Column<'a> {
             Values::I32(v) => (i128::from(*v.get(i)?), 0),
             Values::I64(v) => (i128::from(*v.get(i)?), 0),
             Values::Dec(v, scale) => (*v.get(i)?, scale),
-            Values::Utf8(_) => return None,
+            Values::Dec64(v, scale) => (i128::from(*v.get(i)?), scale),
+            Values::Dec32(v, scale) => (i128::from(*v.get(i)?), scale),
+            Values::Utf8(_) | Values::Dict(..) | Values::Bool(_) => return None,
             Values::Other => return digits(self.array, i),
         };
         if self.is_null(i) {
@@ -556,8 +756,12 @@ impl<'a> Column<'a> {
     /// The text of row `i` of a text column, borrowed; `None` for a null or another type.
     #[inline]
     pub fn str_at(&self, i: usize) -> Option<&'a str> {
+        if self.is_null(i) {
+            return None;
+        }
         match self.values {
-            Values::Utf8(a) if i < a.len() && !self.is_null(i) => Some(a.value(i)),
+            Values::Utf8(a) if i < a.len() => Some(a.value(i)),
+            Values::Dict(keys, texts) => dict_text(keys, texts, i),
             _ => None,
         }
     }
@@ -570,7 +774,11 @@ impl<'a> Column<'a> {
             return (true, 0);
         }
         match self.values {
-            Values::I32(_) | Values::I64(_) | Values::Dec(..) => (false, 0),
+            Values::I32(_)
+            | Values::I64(_)
+            | Values::Dec(..)
+            | Values::Dec64(..)
+            | Values::Dec32(..) => (false, 0),
             _ => {
                 let t = self.text(i, scratch);
                 (t.is_empty(), t.len())
@@ -586,6 +794,34 @@ impl<'a> Column<'a> {
         }
         match self.values {
             Values::Utf8(a) if i < a.len() => a.value(i),
+            Values::Dict(keys, texts) => dict_text(keys, texts, i).unwrap_or_default(),
+            Values::Bool(b) if i < b.len() => {
+                if b.value(i) {
+                    "是"
+                } else {
+                    "否"
+                }
+            }
+            Values::I32(_)
+            | Values::I64(_)
+            | Values::Dec(..)
+            | Values::Dec64(..)
+            | Values::Dec32(..) => {
+                // A number's text from its digits (a year stored as a number, say), as
+                // [`cell`] writes it.
+                scratch.clear();
+                let scale = match self.values {
+                    Values::Dec(_, s) | Values::Dec64(_, s) | Values::Dec32(_, s) => s,
+                    _ => 0,
+                };
+                match self.digits(i).filter(|_| (0..=28).contains(&scale)) {
+                    Some(d) => write_digits(scratch, d),
+                    None => {
+                        cell(self.array, i, scratch);
+                    }
+                }
+                scratch.as_str()
+            }
             _ => {
                 scratch.clear();
                 cell(self.array, i, scratch);
@@ -593,6 +829,14 @@ impl<'a> Column<'a> {
             }
         }
     }
+}
+
+/// The text row `i` of a dictionary column's keys points to; `None` for a key out of the
+/// dictionary (the reader checks them).
+#[inline]
+fn dict_text<'a>(keys: &[i32], texts: &'a arrow_array::StringArray, i: usize) -> Option<&'a str> {
+    let k = usize::try_from(*keys.get(i)?).ok()?;
+    (k < texts.len()).then(|| texts.value(k))
 }
 
 /// A number given as its sign, digits and places (trailing zeros of the fraction dropped), as
@@ -632,12 +876,39 @@ pub fn digits(array: &dyn Array, i: usize) -> Option<(bool, u64, u32)> {
         DataType::UInt16 => (array.as_primitive::<UInt16Type>().value(i).into(), 0),
         DataType::UInt32 => (array.as_primitive::<UInt32Type>().value(i).into(), 0),
         DataType::UInt64 => (array.as_primitive::<UInt64Type>().value(i).into(), 0),
-        DataType::Decimal128(_, scale) => {
-            (array.as_primitive::<arrow_array::types::Decimal128Type>().value(i), *scale)
-        }
+        DataType::Decimal128(_, scale)
+        | DataType::Decimal64(_, scale)
+        | DataType::Decimal32(_, scale) => (decimal_at(array, i)?, *scale),
         _ => return None,
     };
     mantissa_digits(m, scale)
+}
+
+/// The key in row `i` of a dictionary's keys, whatever its integer type.
+fn key_at(keys: &dyn Array, i: usize) -> Option<usize> {
+    let k = match keys.data_type() {
+        DataType::Int8 => i64::from(keys.as_primitive::<Int8Type>().value(i)),
+        DataType::Int16 => i64::from(keys.as_primitive::<Int16Type>().value(i)),
+        DataType::Int32 => i64::from(keys.as_primitive::<Int32Type>().value(i)),
+        DataType::Int64 => keys.as_primitive::<Int64Type>().value(i),
+        DataType::UInt8 => i64::from(keys.as_primitive::<UInt8Type>().value(i)),
+        DataType::UInt16 => i64::from(keys.as_primitive::<UInt16Type>().value(i)),
+        DataType::UInt32 => i64::from(keys.as_primitive::<UInt32Type>().value(i)),
+        DataType::UInt64 => i64::try_from(keys.as_primitive::<UInt64Type>().value(i)).ok()?,
+        _ => return None,
+    };
+    usize::try_from(k).ok()
+}
+
+/// The mantissa of row `i` of a `DECIMAL` column of any width but 256 bits.
+fn decimal_at(array: &dyn Array, i: usize) -> Option<i128> {
+    use arrow_array::types::{Decimal32Type, Decimal64Type, Decimal128Type};
+    Some(match array.data_type() {
+        DataType::Decimal128(..) => array.as_primitive::<Decimal128Type>().value(i),
+        DataType::Decimal64(..) => array.as_primitive::<Decimal64Type>().value(i).into(),
+        DataType::Decimal32(..) => array.as_primitive::<Decimal32Type>().value(i).into(),
+        _ => return None,
+    })
 }
 
 /// A mantissa `m` at `scale` as its sign, digits and places, trailing zeros of the fraction
@@ -798,6 +1069,64 @@ mod tests {
                 assert_eq!(out, decimal(m, scale), "{m} at {scale}");
             }
         }
+    }
+
+    #[test]
+    fn a_columns_text_is_the_cell_it_stands_for() {
+        use arrow_array::types::Int32Type;
+        use arrow_array::{
+            ArrayRef, BooleanArray, Decimal32Array, Decimal64Array, Decimal128Array,
+            DictionaryArray, Int32Array, Int64Array, StringArray,
+        };
+        use std::sync::Arc;
+        let dictionary: DictionaryArray<Int32Type> =
+            vec![Some("省级"), None, Some("市级"), Some("省级")].into_iter().collect();
+        let arrays: Vec<ArrayRef> = vec![
+            Arc::new(Int32Array::from(vec![Some(5), None, Some(-7), Some(0)])),
+            Arc::new(Int64Array::from(vec![Some(2024), Some(i64::MIN), None, Some(-1)])),
+            Arc::new(
+                Decimal128Array::from(vec![Some(1), Some(100), None, Some(-15)])
+                    .with_precision_and_scale(38, 30)
+                    .unwrap(),
+            ),
+            Arc::new(
+                Decimal128Array::from(vec![Some(2_024_000_000), Some(-5), None, Some(i128::MAX)])
+                    .with_precision_and_scale(38, 6)
+                    .unwrap(),
+            ),
+            Arc::new(
+                Decimal64Array::from(vec![Some(2_024_000_000), Some(-50), None, Some(1)])
+                    .with_precision_and_scale(18, 6)
+                    .unwrap(),
+            ),
+            Arc::new(
+                Decimal32Array::from(vec![Some(123_456_789), Some(0), Some(-1), None])
+                    .with_precision_and_scale(9, 2)
+                    .unwrap(),
+            ),
+            Arc::new(BooleanArray::from(vec![Some(true), Some(false), None, Some(true)])),
+            Arc::new(dictionary),
+            Arc::new(StringArray::from(vec![Some("甲"), None, Some(""), Some(" 乙 ")])),
+        ];
+        for array in &arrays {
+            let column = Column::of(array.as_ref());
+            for i in 0..array.len() {
+                let mut want = String::new();
+                if !cell(array.as_ref(), i, &mut want) {
+                    want.clear();
+                }
+                let mut scratch = String::new();
+                assert_eq!(column.text(i, &mut scratch), want, "{:?} row {i}", array.data_type());
+                assert_eq!(column.is_null(i), array.is_null(i));
+            }
+        }
+        // The dictionary's texts, not its keys; a decimal past 28 places as its mantissa.
+        let mut out = String::new();
+        cell(arrays[7].as_ref(), 2, &mut out);
+        assert_eq!(out, "市级");
+        out.clear();
+        cell(arrays[2].as_ref(), 0, &mut out);
+        assert_eq!(out, "1e-30");
     }
 
     #[test]
