@@ -577,3 +577,56 @@ fn missing_data_in_two_rules_labels_the_first_and_names_the_other() {
     );
     assert_eq!(err.matches("missing-two.zc:").count(), 3, "{err}");
 }
+
+/// A Parquet register of six row groups, which the workers decode side by side, each group in
+/// one batch or in several (blocks of 16 KiB: batches of 128 rows, four per row group of 500):
+/// the same report as the in-memory report of its CSV twin, whatever the threads and blocks.
+#[test]
+fn a_parquet_registers_row_groups_read_in_batches_of_any_size_give_the_csv_report() {
+    use std::sync::Arc;
+
+    use arrow_array::builder::StringBuilder;
+    use arrow_array::{ArrayRef, RecordBatch};
+    use arrow_schema::{DataType, Field, Schema as ArrowSchema};
+    use parquet::arrow::ArrowWriter;
+    use parquet::file::properties::WriterProperties;
+    let csv_path = temp("groups.csv", &register(3000));
+    let want = in_memory_csv(&csv_path);
+    let mut reader = csv::Reader::from_path(&csv_path).unwrap();
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect::<Vec<_>>())
+        .filter(|r| r.iter().any(|c| !c.is_empty()))
+        .collect();
+    assert_eq!(rows.len(), 3000);
+    let fields: Vec<Field> = header.iter().map(|h| Field::new(h, DataType::Utf8, true)).collect();
+    let schema = Arc::new(ArrowSchema::new(fields));
+    let arrays: Vec<ArrayRef> = (0..header.len())
+        .map(|c| {
+            let mut b = StringBuilder::new();
+            for r in &rows {
+                b.append_value(&r[c]);
+            }
+            Arc::new(b.finish()) as ArrayRef
+        })
+        .collect();
+    let batch = RecordBatch::try_new(Arc::clone(&schema), arrays).unwrap();
+    let pq = csv_path.with_file_name("groups.parquet");
+    let props = WriterProperties::builder().set_max_row_group_size(500).build();
+    let mut w =
+        ArrowWriter::try_new(std::fs::File::create(&pq).unwrap(), schema, Some(props)).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    for threads in [1, 2, 3] {
+        for chunk in [16 << 10, 1 << 20] {
+            let got = streamed(&pq, threads, chunk);
+            assert!(got == want, "threads {threads}, blocks of {chunk} bytes differ");
+        }
+    }
+}

@@ -536,9 +536,10 @@ fn drive(
         }
         Opened::Parquet(file, b) => {
             if feed.is_none() {
-                let rows = batches::batch_rows(chunk_bytes);
+                let rows = batches::group_rows(chunk_bytes);
                 let least = threads.saturating_mul(2);
-                groups = batches::Groups::new(file, rows, first_line, (least, GROUP_WINDOW));
+                let window = (GROUP_WINDOW_ROWS / (rows.max(1) as u64)).max(1);
+                groups = batches::Groups::new(file, rows, first_line, (least, window));
             }
             batches::Source::Parquet {
                 batches: b,
@@ -727,13 +728,13 @@ enum Opened {
     Parquet(crate::data::parquet::RowGroups, crate::data::parquet::Batches),
 }
 
-/// How many blocks a worker decoding a Parquet register's row groups runs ahead of the blocks
-/// written (their results kept meanwhile; a block of 512 rows of zezhou 企业 writes about
-/// 47 KB): 64 blocks, a row group of 32,768 rows, the most a worker may take for the others to
-/// go on beside it (`gen` writes 16,384). A file of larger row groups (DuckDB writes 122,880) is
-/// decoded by the reader's thread: results kept for a row group that large would pass the
-/// memory the runner is held to.
-const GROUP_WINDOW: u64 = 64;
+/// How many rows a worker decoding a Parquet register's row groups runs ahead of the rows
+/// written (their results kept meanwhile; 2,048 rows of zezhou 企业 write about 190 KB): a row
+/// group of 32,768 rows, the most a worker may take for the others to go on beside it (`gen`
+/// writes 16,384). A file of larger row groups (DuckDB writes 122,880) is decoded by the
+/// reader's thread: results kept for a row group that large would pass the memory the runner
+/// is held to.
+const GROUP_WINDOW_ROWS: u64 = 32_768;
 
 /// The register at `path` opened for the runner, and its header record: a Parquet file's
 /// batches of about `chunk_bytes` of text each, or the text of any other.

@@ -401,7 +401,12 @@ fn checked<R: ChunkReader + 'static>(reader: &R) -> Result<(), String> {
     if id.as_ref().is_some_and(Sound::known) {
         return Ok(());
     }
-    check_pages(reader)?;
+    // A file's page headers read at their places (`pread`): `File`'s own reader duplicates
+    // the handle, seeks, reads and closes for each of the thousands of headers.
+    match file.and_then(|f| f.try_clone().ok()) {
+        Some(f) => check_pages(&At(std::sync::Arc::new(f)))?,
+        None => check_pages(reader)?,
+    }
     if let Some(id) = id {
         id.remember();
     }
