@@ -921,9 +921,17 @@ fn decimal_at(array: &dyn Array, i: usize) -> Option<i128> {
 #[inline]
 fn mantissa_digits(m: i128, scale: i8) -> Option<(bool, u64, u32)> {
     let mut places = u32::try_from(scale).ok()?;
-    // In 64 bits (a division by ten is then a multiplication); a larger mantissa is read from
-    // its text.
+    // In 64 bits (a division by a constant is then a multiplication); a larger mantissa is read
+    // from its text.
     let mut acc = u64::try_from(m.unsigned_abs()).ok()?;
+    // The trailing zeros dropped eight, four, two and one at a time (a `DECIMAL(18, 6)` of a
+    // whole amount has six: one digit at a time took 5% of a run).
+    for (ten, n) in [(100_000_000, 8), (10_000, 4), (100, 2), (10, 1)] {
+        if places >= n && acc.is_multiple_of(ten) {
+            acc /= ten;
+            places -= n;
+        }
+    }
     while places > 0 && acc.is_multiple_of(10) {
         acc /= 10;
         places -= 1;
@@ -1067,6 +1075,13 @@ mod tests {
             (1, 28),
             (-1, 28),
             (120, 28),
+            (8_000_000_000, 6),
+            (887_000_540_000, 6),
+            (1_000_000_000_000_000_000, 18),
+            (100_000_000_000_000_000, 17),
+            (-120_000, 6),
+            (5, 0),
+            (0, 18),
         ] {
             let mut out = String::new();
             if let Some(d) = mantissa_digits(m, scale) {
