@@ -95,12 +95,20 @@ impl Columns {
         if memchr::memchr(b'"', bytes).is_some() {
             return None;
         }
-        let text = std::str::from_utf8(bytes).ok()?;
-        let mut out = Vec::new();
-        let mut ids: foldhash::HashSet<&str> = foldhash::HashSet::default();
-        for line in text.split('\n') {
+        // Checked with SIMD, the lines found with `memchr`, the ids' set sized once: a block of
+        // Chinese names spent a tenth of its reading in the character-by-character versions.
+        let text = simdutf8::basic::from_utf8(bytes).ok()?;
+        let lines = memchr::memchr_iter(b'\n', bytes).count().saturating_add(1);
+        let mut out = Vec::with_capacity(lines);
+        let mut ids: foldhash::HashSet<&str> =
+            foldhash::HashSet::with_capacity_and_hasher(lines, Default::default());
+        let mut start = 0usize;
+        let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
+        for end in ends {
+            let line = text.get(start..end)?;
+            start = end.saturating_add(1);
             let line = line.strip_suffix('\r').unwrap_or(line);
-            if line.contains('\r') {
+            if memchr::memchr(b'\r', line.as_bytes()).is_some() {
                 return None;
             }
             let Some((record, id)) = self.record(schema, line)? else { continue };
