@@ -263,6 +263,8 @@ fn csv_report(
 
 /// The missing values of a CSV report, by the rule of each column.
 pub(crate) fn missing_of(columns: &[Column], layout: &out::Layout, sums: &out::Sums) -> Missing {
+    // Every subject noted: their ids (and the rows the workers kept) name them all.
+    let all_noted = sums.notes && sums.missing_keys.len() as u64 == sums.explained_rows;
     Missing {
         by_rule: layout
             .picks
@@ -273,10 +275,8 @@ pub(crate) fn missing_of(columns: &[Column], layout: &out::Layout, sums: &out::S
             .chain(layout.stack_missing(sums))
             .collect(),
         subjects: sums.missing_rows,
-        rows: (sums.notes && sums.missing_keys.len() as u64 == sums.explained_rows)
-            .then(|| sums.kept.clone())
-            .flatten(),
-        keys: (sums.notes && sums.missing_keys.len() as u64 == sums.explained_rows).then(|| {
+        rows: all_noted.then(|| sums.kept.clone()).flatten(),
+        keys: all_noted.then(|| {
             sums.missing_keys
                 .iter()
                 .map(|(key, cols)| {

@@ -89,6 +89,9 @@ fn parquet_year(path: &Path, yearly: &[(usize, u16)], last: u16) -> Result<Optio
     // Small batches: the latest year is given in the first rows of a well-kept register.
     let mut batches = crate::data::parquet::columns_of(&name, file, &wanted, 1024)
         .map_err(|d| Failure::Data(vec![*d].into()))?;
+    // Each yearly column's place among the columns read.
+    let at: Vec<(Option<usize>, u16)> =
+        yearly.iter().map(|(col, year)| (wanted.binary_search(col).ok(), *year)).collect();
     let mut found: Option<u16> = None;
     let mut scratch = String::new();
     // A batch the reader cannot decode is the evaluation pass's to report.
@@ -96,12 +99,12 @@ fn parquet_year(path: &Path, yearly: &[(usize, u16)], last: u16) -> Result<Optio
         let columns: Vec<crate::data::parquet::Column<'_>> =
             batch.columns().iter().map(|a| crate::data::parquet::Column::of(a.as_ref())).collect();
         for i in 0..batch.num_rows() {
-            for (col, year) in yearly {
+            for (k, year) in &at {
                 if found.is_some_and(|f| f >= *year) {
                     continue;
                 }
-                let at = wanted.binary_search(col).ok().and_then(|k| columns.get(k));
-                if at.is_some_and(|c| !c.text(i, &mut scratch).trim().is_empty()) {
+                let column = k.and_then(|k| columns.get(k));
+                if column.is_some_and(|c| !c.text(i, &mut scratch).trim().is_empty()) {
                     found = Some(*year);
                 }
             }

@@ -643,16 +643,8 @@ pub fn cell(array: &dyn Array, i: usize, out: &mut String) -> bool {
         DataType::Decimal128(_, scale)
         | DataType::Decimal64(_, scale)
         | DataType::Decimal32(_, scale) => {
-            let m = decimal_at(array, i).unwrap_or_default();
-            // From its digits when they fit in 64 bits (a year stored as a `DECIMAL`, say),
-            // without a `Decimal` made and normalised for each cell.
-            match mantissa_digits(m, *scale).filter(|_| (0..=28).contains(scale)) {
-                Some(d) => {
-                    write_digits(out, d);
-                    Ok(())
-                }
-                None => out.write_str(&decimal(m, *scale)),
-            }
+            write_decimal(out, decimal_at(array, i).unwrap_or_default(), *scale);
+            Ok(())
         }
         DataType::Dictionary(..) => {
             // The value its key points to (a column the file's own Arrow schema says is a
@@ -743,19 +735,25 @@ impl<'a> Column<'a> {
     /// The number in row `i`, as [`digits`] reads it.
     #[inline]
     pub fn digits(&self, i: usize) -> Option<(bool, u64, u32)> {
-        let (m, scale): (i128, i8) = match self.values {
+        match self.values {
+            Values::Other => digits(self.array, i),
+            _ => self.mantissa(i).and_then(|(m, scale)| mantissa_digits(m, scale)),
+        }
+    }
+
+    /// The mantissa and scale of row `i` of an integer or `DECIMAL` column read as a slice;
+    /// `None` for a null or another column.
+    #[inline]
+    fn mantissa(&self, i: usize) -> Option<(i128, i8)> {
+        let found = match self.values {
             Values::I32(v) => (i128::from(*v.get(i)?), 0),
             Values::I64(v) => (i128::from(*v.get(i)?), 0),
             Values::Dec(v, scale) => (*v.get(i)?, scale),
             Values::Dec64(v, scale) => (i128::from(*v.get(i)?), scale),
             Values::Dec32(v, scale) => (i128::from(*v.get(i)?), scale),
-            Values::Utf8(_) | Values::Dict(..) | Values::Bool(_) => return None,
-            Values::Other => return digits(self.array, i),
+            Values::Utf8(_) | Values::Dict(..) | Values::Bool(_) | Values::Other => return None,
         };
-        if self.is_null(i) {
-            return None;
-        }
-        mantissa_digits(m, scale)
+        (!self.is_null(i)).then_some(found)
     }
 
     /// The text of row `i` of a text column, borrowed; `None` for a null or another type.
@@ -812,18 +810,11 @@ impl<'a> Column<'a> {
             | Values::Dec(..)
             | Values::Dec64(..)
             | Values::Dec32(..) => {
-                // A number's text from its digits (a year stored as a number, say), as
-                // [`cell`] writes it.
+                // A number's text (a year stored as a number, say), as [`cell`] writes it,
+                // without its dispatch on the column's type.
                 scratch.clear();
-                let scale = match self.values {
-                    Values::Dec(_, s) | Values::Dec64(_, s) | Values::Dec32(_, s) => s,
-                    _ => 0,
-                };
-                match self.digits(i).filter(|_| (0..=28).contains(&scale)) {
-                    Some(d) => write_digits(scratch, d),
-                    None => {
-                        cell(self.array, i, scratch);
-                    }
+                if let Some((m, scale)) = self.mantissa(i) {
+                    write_decimal(scratch, m, scale);
                 }
                 scratch.as_str()
             }
@@ -842,6 +833,16 @@ impl<'a> Column<'a> {
 fn dict_text<'a>(keys: &[i32], texts: &'a arrow_array::StringArray, i: usize) -> Option<&'a str> {
     let k = usize::try_from(*keys.get(i)?).ok()?;
     (k < texts.len()).then(|| texts.value(k))
+}
+
+/// A mantissa `m` at `scale` as a CSV cell writes the decimal: from its digits when they fit
+/// in 64 bits at a scale a decimal holds (a year stored as a `DECIMAL`, say), without a
+/// `Decimal` made and normalised for each cell; else [`decimal`].
+fn write_decimal(out: &mut String, m: i128, scale: i8) {
+    match mantissa_digits(m, scale).filter(|_| (0..=28).contains(&scale)) {
+        Some(d) => write_digits(out, d),
+        None => out.push_str(&decimal(m, scale)),
+    }
 }
 
 /// A number given as its sign, digits and places (trailing zeros of the fraction dropped), as
