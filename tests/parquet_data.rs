@@ -351,11 +351,12 @@ fn gen_stores_numbers_in_64_bits_unless_the_declared_range_needs_more() {
     assert_eq!(from_parquet, from_csv);
 }
 
-/// A register of many row groups (500 rows each, batches of 512 rows crossing them), decoded by
-/// the workers in turn: the same report as its CSV twin, row for row in the file's order; and,
-/// with a bad value in a late row group, the same diagnostic, at its line (row index + 2).
+/// A register of many row groups (500 rows each, decoded by the workers side by side, a group
+/// each) and of one (3,000 rows, decoded by the workers in turn at one reader, a batch each):
+/// the same report as its CSV twin, row for row in the file's order; and, with a bad value in a
+/// late row, the same diagnostic, at its line (row index + 2).
 #[test]
-fn a_register_of_many_row_groups_gives_the_csv_report_and_a_late_bad_value_at_its_line() {
+fn a_register_of_many_row_groups_or_one_gives_the_csv_report_and_a_late_bad_value_at_its_line() {
     use parquet::file::properties::WriterProperties;
     use parquet::file::reader::{FileReader, SerializedFileReader};
     let policy = "policies/zezhou.zc";
@@ -369,7 +370,9 @@ fn a_register_of_many_row_groups_gives_the_csv_report_and_a_late_bad_value_at_it
     // A number column, and the row whose cell is spoiled: in the sixth row group.
     let col = header.iter().position(|h| h.contains("(万元)") || h.contains("(元)")).unwrap();
     let bad_row = 2_700;
-    for (stem, bad) in [("many", false), ("late", true)] {
+    let cases =
+        [("many", false, 500), ("late", true, 500), ("one", false, 3000), ("one-late", true, 3000)];
+    for (stem, bad, group_rows) in cases {
         let mut rows = rows.clone();
         if bad {
             rows[bad_row][col] = "12abc".to_string();
@@ -400,14 +403,14 @@ fn a_register_of_many_row_groups_gives_the_csv_report_and_a_late_bad_value_at_it
             })
             .collect();
         let batch = RecordBatch::try_new(Arc::clone(&schema), arrays).unwrap();
-        let props = WriterProperties::builder().set_max_row_group_size(500).build();
+        let props = WriterProperties::builder().set_max_row_group_size(group_rows).build();
         let mut writer =
             ArrowWriter::try_new(std::fs::File::create(&pq).unwrap(), schema, Some(props)).unwrap();
         writer.write(&batch).unwrap();
         writer.close().unwrap();
         let groups =
             SerializedFileReader::new(std::fs::File::open(&pq).unwrap()).unwrap().num_row_groups();
-        assert_eq!(groups, 6);
+        assert_eq!(groups, 3000 / group_rows);
         let (a, want, want_err) = eval_csv(policy, "企业", &csv_path);
         let (b, got, err) = eval_csv(policy, "企业", &pq);
         assert_eq!(a, b, "{err}");
@@ -504,4 +507,75 @@ fn texts_and_decimals_are_read_however_the_file_stores_them() {
     assert_eq!(row("乙公司")[col("科技成果转化补助")], "246913.578");
     // 市级: 20 元/㎡ × 0.30 ㎡ = 6 元.
     assert_eq!(row("丙公司")[col("孵化载体补助")], "6");
+}
+
+/// A page damaged in the file's last rows (a text value's length spoiled; the footer and the
+/// page headers sound, so only decoding finds it): refused with `ZC0607` naming the file, not a
+/// crash, streamed by two workers decoding a row group each or taking turns at one reader, and
+/// loaded.
+#[test]
+fn a_page_damaged_late_in_the_file_is_refused_however_the_workers_read_it() {
+    use parquet::basic::Compression;
+    use parquet::file::properties::WriterProperties;
+    let policy = temp_in("parquet-damaged", "p.zc");
+    std::fs::write(
+        &policy,
+        "政策 \"损坏\" {\n  发文机关: \"某县\"\n}\n\n主体 企业 {\n  标识 名称; 名称: 文本\n  \
+         收入: 万元\n}\n\n对于 企业 {\n  § 一 「按收入的1%奖励」\n  \
+         奖励 奖励金 { 金额 收入 × 1% }\n}\n",
+    )
+    .unwrap();
+    let p = policy.to_str().unwrap();
+    let n = 1200;
+    let mut names = StringBuilder::new();
+    let mut income = Int64Builder::new();
+    for i in 0..n {
+        names.append_value(format!("公司{i:05}"));
+        income.append_value(i64::from(i) + 1);
+    }
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("名称", DataType::Utf8, false),
+        Field::new("收入(万元)", DataType::Int64, false),
+    ]));
+    let arrays: Vec<ArrayRef> = vec![Arc::new(names.finish()), Arc::new(income.finish())];
+    let batch = RecordBatch::try_new(Arc::clone(&schema), arrays).unwrap();
+    for (stem, group_rows) in [("groups", 200), ("one", 1200)] {
+        let pq = temp_in("parquet-damaged", &format!("{stem}.parquet"));
+        // Values written plainly, uncompressed: each name as its length and its bytes.
+        let props = WriterProperties::builder()
+            .set_max_row_group_size(group_rows)
+            .set_dictionary_enabled(false)
+            .set_compression(Compression::UNCOMPRESSED)
+            .set_statistics_enabled(parquet::file::properties::EnabledStatistics::None)
+            .build();
+        let file = std::fs::File::create(&pq).unwrap();
+        let mut w = ArrowWriter::try_new(file, Arc::clone(&schema), Some(props)).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        let args = ["eval", p, "--kind", "企业", "--data", pq.to_str().unwrap(), "--format", "csv"];
+        // Sound, the file gives every row.
+        let (status, out, err) = zhengce(&args);
+        assert_eq!(status, Status::Ok, "{err}");
+        assert_eq!(String::from_utf8(out).unwrap().lines().count(), n as usize + 2);
+        let mut bytes = std::fs::read(&pq).unwrap();
+        let value = "公司01100".as_bytes();
+        let at: Vec<usize> = (0..bytes.len() - value.len())
+            .filter(|&i| &bytes[i..i + value.len()] == value)
+            .collect();
+        assert_eq!(at.len(), 1, "the value is written once");
+        assert_eq!(bytes[at[0] - 4..at[0]], (value.len() as u32).to_le_bytes());
+        bytes[at[0] - 4..at[0]].copy_from_slice(&0x7fff_fff0_u32.to_le_bytes());
+        std::fs::write(&pq, &bytes).unwrap();
+        let (status, out, err) = zhengce(&args);
+        assert_eq!(status, Status::Errors, "loaded, {stem}: {err}");
+        assert!(out.is_empty(), "{stem}");
+        assert!(err.contains("ZC0607") && !err.contains("panicked"), "loaded, {stem}: {err}");
+        let written = temp_in("parquet-damaged", &format!("{stem}.out.csv"));
+        let mut streamed = args.to_vec();
+        streamed.extend(["--threads", "2", "--out", written.to_str().unwrap()]);
+        let (status, _, err) = zhengce(&streamed);
+        assert_eq!(status, Status::Errors, "streamed, {stem}: {err}");
+        assert!(err.contains("ZC0607") && !err.contains("panicked"), "streamed, {stem}: {err}");
+        assert!(err.contains(&format!("{stem}.parquet")), "{err}");
+    }
 }

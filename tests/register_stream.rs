@@ -579,8 +579,10 @@ fn missing_data_in_two_rules_labels_the_first_and_names_the_other() {
 }
 
 /// A Parquet register of six row groups, which the workers decode side by side, each group in
-/// one batch or in several (blocks of 16 KiB: batches of 128 rows, four per row group of 500):
-/// the same report as the in-memory report of its CSV twin, whatever the threads and blocks.
+/// one batch or in several (blocks of 16 KiB: batches of 128 rows, four per row group of 500),
+/// or take turns at (four workers: fewer than two groups each), and of one row group, which the
+/// workers take turns at: the same report as the in-memory report of its CSV twin, whatever the
+/// threads and blocks.
 #[test]
 fn a_parquet_registers_row_groups_read_in_batches_of_any_size_give_the_csv_report() {
     use std::sync::Arc;
@@ -617,16 +619,19 @@ fn a_parquet_registers_row_groups_read_in_batches_of_any_size_give_the_csv_repor
         })
         .collect();
     let batch = RecordBatch::try_new(Arc::clone(&schema), arrays).unwrap();
-    let pq = csv_path.with_file_name("groups.parquet");
-    let props = WriterProperties::builder().set_max_row_group_size(500).build();
-    let mut w =
-        ArrowWriter::try_new(std::fs::File::create(&pq).unwrap(), schema, Some(props)).unwrap();
-    w.write(&batch).unwrap();
-    w.close().unwrap();
-    for threads in [1, 2, 3] {
-        for chunk in [16 << 10, 1 << 20] {
-            let got = streamed(&pq, threads, chunk);
-            assert!(got == want, "threads {threads}, blocks of {chunk} bytes differ");
+    for group_rows in [500, 3000] {
+        let pq = csv_path.with_file_name(format!("groups-{group_rows}.parquet"));
+        let props = WriterProperties::builder().set_max_row_group_size(group_rows).build();
+        let file = std::fs::File::create(&pq).unwrap();
+        let mut w = ArrowWriter::try_new(file, Arc::clone(&schema), Some(props)).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        for threads in [1, 2, 3, 4] {
+            for chunk in [16 << 10, 1 << 20] {
+                let got = streamed(&pq, threads, chunk);
+                let at = format!("groups of {group_rows}, threads {threads}, blocks of {chunk}");
+                assert!(got == want, "{at}: the reports differ");
+            }
         }
     }
 }

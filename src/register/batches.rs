@@ -1,7 +1,7 @@
 //! A Parquet register as the streaming runner reads it: batches of rows decoded by the workers
-//! themselves, each reading a row group of the file beside the others ([`Groups`]; with members,
-//! or row groups too few or too large for that, the reader's thread decodes them, as it reads
-//! the members beside each batch), and read by the compiled form straight from their columns
+//! themselves, each reading a row group of the file beside the others or taking turns at one
+//! reader ([`Groups`]; with members, the reader's thread decodes them, as it reads the members
+//! beside each batch), and read by the compiled form straight from their columns
 //! ([`arrow_rows`]): a number from its integer or `DECIMAL` digits, any other value from the text
 //! the file stands for ([`crate::data::parquet::cell`]). No CSV text is written and parsed again;
 //! a row the fast reader does not take is written as that text for the loader, at its line (the
@@ -19,7 +19,7 @@ use super::{
     Done, Input, Mode, Pending, Plan, RowSeen, Take, Target, flush, read_cell, read_digits,
 };
 use crate::compile::{LANES, Machine};
-use crate::data::parquet::{Batches, Column, RowGroups};
+use crate::data::parquet::{Batches, Column, RowGroups, read_error};
 
 /// Where the runner's blocks come from: the text of a CSV register, or a Parquet file's batches.
 pub(super) enum Source {
@@ -67,7 +67,7 @@ impl Source {
             Source::Parquet { batches, seq, line, spent } => {
                 // The spent batches freed where they were made.
                 while spent.1.try_recv().is_ok() {}
-                let Some(batch) = batches.next_batch().map_err(std::io::Error::other)? else {
+                let Some(batch) = batches.next_batch().map_err(read_error)? else {
                     return Ok(None);
                 };
                 let rows = u64::try_from(batch.num_rows()).unwrap_or(u64::MAX);
@@ -87,22 +87,44 @@ impl Source {
     }
 }
 
-/// A Parquet register whose row groups the workers decode side by side: each takes the next row
-/// group (in the file's order), reads it with its own reader (the footer parsed once,
-/// [`RowGroups`]), and evaluates its batches; a batch's block number and first line follow from
-/// the rows the footer states for the groups before it, so results are written in the file's
-/// order as ever. A worker ahead of the blocks written waits once it is `window` blocks ahead
-/// (their results are kept until the blocks before them are written). A reading error stops the
-/// blocks after it, and the first in the file's order is the one reported.
+/// A Parquet register the workers decode themselves, beside each other ([`Turns`]): each takes
+/// the next row group (in the file's order), reads it with its own reader (the footer parsed
+/// once, [`RowGroups`]) and evaluates its batches; or, when the row groups are too few for every
+/// worker to have some or too large to run ahead within the window (DuckDB writes 122,880
+/// rows a group), the workers take turns at one reader of the whole file, each decoding the
+/// next batch and evaluating it while another decodes its own. A batch's block number and first
+/// line follow from the rows the footer states for the groups before it, or from the turns
+/// before, so results are written in the file's order as ever. A worker ahead of the blocks
+/// written waits once it is `window` blocks ahead (their results are kept until the blocks
+/// before them are written). A reading error stops the blocks after it, and the first in the
+/// file's order is the one reported.
 pub(super) struct Groups {
     file: RowGroups,
     rows: usize,
-    /// Each row group's first block number, first line and rows.
-    starts: Vec<(u64, u64, u64)>,
-    next: AtomicUsize,
+    turns: Turns,
     window: u64,
     gate: Mutex<Gate>,
     moved: Condvar,
+}
+
+/// How the workers share a Parquet register's rows.
+enum Turns {
+    /// A row group each: every group's first block number, first line and rows, and the next
+    /// group to take.
+    Each { starts: Vec<(u64, u64, u64)>, next: AtomicUsize },
+    /// One reader of the whole file, a batch a turn (no reader's thread beside the workers: on
+    /// two cores a third thread decoding made the run 10% slower than the CSV twin's).
+    Shared(Mutex<Turn>),
+}
+
+/// The one reader the workers take turns at ([`Turns::Shared`]), opened at the first turn,
+/// and the next batch's block number and first line.
+struct Turn {
+    batches: Option<Batches>,
+    seq: u64,
+    line: u64,
+    /// The reader stopped (at the end or at an error).
+    over: bool,
 }
 
 /// How far the run has come: the blocks written, and the first block not to be read (after a
@@ -114,41 +136,34 @@ struct Gate {
 }
 
 impl Groups {
-    /// The row groups of `file`, `rows` rows a batch, the first row at `first_line`; `None`
-    /// when there are fewer than `least` (some workers would have none) or a row group has more
-    /// than `window` batches (a worker could not run ahead of another within it): the reader's
-    /// thread then reads the file.
+    /// The rows of `file`, `rows` rows a batch, the first row at `first_line`: a row group
+    /// each when there are at least `least` (no worker left without) and none has more than
+    /// `window` batches, else a batch a turn at one reader.
     pub(super) fn new(
         file: RowGroups,
         rows: usize,
         first_line: u64,
         (least, window): (usize, u64),
-    ) -> Option<Groups> {
-        let per = u64::try_from(rows.max(1)).ok()?;
+    ) -> Groups {
+        let per = u64::try_from(rows.max(1)).unwrap_or(u64::MAX);
         let mut starts = Vec::new();
         let (mut seq, mut line) = (0u64, first_line);
+        let mut each = true;
         for n in file.rows() {
             let batches = n.div_ceil(per);
-            if batches > window {
-                return None;
-            }
+            each &= batches <= window;
             starts.push((seq, line, n));
             seq = seq.saturating_add(batches);
             line = line.saturating_add(n);
         }
-        if starts.len() < least {
-            return None;
-        }
+        let turns = if each && starts.len() >= least {
+            Turns::Each { starts, next: AtomicUsize::new(0) }
+        } else {
+            let turn = Turn { batches: None, seq: 0, line: first_line, over: false };
+            Turns::Shared(Mutex::new(turn))
+        };
         let gate = Mutex::new(Gate { written: 0, limit: u64::MAX, failed: None });
-        Some(Groups {
-            file,
-            rows,
-            starts,
-            next: AtomicUsize::new(0),
-            window,
-            gate,
-            moved: Condvar::new(),
-        })
+        Groups { file, rows, turns, window, gate, moved: Condvar::new() }
     }
 
     /// The blocks before `upto` written: a worker waiting to run ahead may go on.
@@ -159,15 +174,86 @@ impl Groups {
         self.moved.notify_all();
     }
 
-    /// Reads the row groups with the worker's `evaluate` until none is left or the run stops.
+    /// Reads the register with the worker's `evaluate` until no row is left or the run stops.
     pub(super) fn work(&self, evaluate: &mut dyn FnMut(Block) -> bool) {
+        match &self.turns {
+            Turns::Each { starts, next } => self.each(starts, next, evaluate),
+            Turns::Shared(turn) => self.in_turn(turn, evaluate),
+        }
+    }
+
+    /// A batch a turn at the one reader, evaluated out of turn.
+    fn in_turn(&self, turn: &Mutex<Turn>, evaluate: &mut dyn FnMut(Block) -> bool) {
         loop {
-            let group = self.next.fetch_add(1, Ordering::Relaxed);
-            let Some(&(first_seq, first_line, rows)) = self.starts.get(group) else { return };
+            let block = {
+                let Ok(mut t) = turn.lock() else { return };
+                if t.over || !self.wait(t.seq) {
+                    return;
+                }
+                let seq = t.seq;
+                if t.batches.is_none() {
+                    match self.file.batches(None, self.rows) {
+                        Ok(b) => t.batches = Some(b),
+                        Err(why) => {
+                            t.over = true;
+                            self.fail(seq, read_error(why));
+                            return;
+                        }
+                    }
+                }
+                let next = match t.batches.as_mut().map(Batches::next_batch) {
+                    Some(Ok(Some(b))) => b,
+                    Some(Ok(None)) | None => {
+                        t.over = true;
+                        return;
+                    }
+                    Some(Err(why)) => {
+                        t.over = true;
+                        self.fail(seq, read_error(why));
+                        return;
+                    }
+                };
+                let n = u64::try_from(next.num_rows()).unwrap_or(u64::MAX);
+                let block = Block {
+                    seq,
+                    first_line: t.line,
+                    bytes: Vec::new(),
+                    batch: Some(Spent { batch: Some(next), home: None }),
+                    members: Vec::new(),
+                };
+                t.seq += 1;
+                t.line = t.line.saturating_add(n);
+                block
+            };
+            if !evaluate(block) {
+                self.stop();
+                return;
+            }
+        }
+    }
+
+    /// The results are no longer taken: no worker waits for them.
+    fn stop(&self) {
+        if let Ok(mut g) = self.gate.lock() {
+            g.limit = 0;
+        }
+        self.moved.notify_all();
+    }
+
+    /// A row group at a time, read by this worker alone.
+    fn each(
+        &self,
+        starts: &[(u64, u64, u64)],
+        next: &AtomicUsize,
+        evaluate: &mut dyn FnMut(Block) -> bool,
+    ) {
+        loop {
+            let group = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&(first_seq, first_line, rows)) = starts.get(group) else { return };
             let mut batches = match self.file.batches(Some(group), self.rows) {
                 Ok(b) => b,
                 Err(why) => {
-                    self.fail(first_seq, std::io::Error::other(why));
+                    self.fail(first_seq, read_error(why));
                     continue;
                 }
             };
@@ -181,12 +267,12 @@ impl Groups {
                     Ok(None) => {
                         if line != first_line.saturating_add(rows) {
                             let why = "a row group holds fewer rows than its footer states";
-                            self.fail(seq, std::io::Error::other(why));
+                            self.fail(seq, read_error(why));
                         }
                         break;
                     }
                     Err(why) => {
-                        self.fail(seq, std::io::Error::other(why));
+                        self.fail(seq, read_error(why));
                         break;
                     }
                 };
@@ -202,15 +288,11 @@ impl Groups {
                 line = line.saturating_add(n);
                 if line > first_line.saturating_add(rows) {
                     let why = "a row group holds more rows than its footer states";
-                    self.fail(seq - 1, std::io::Error::other(why));
+                    self.fail(seq - 1, read_error(why));
                     break;
                 }
                 if !evaluate(block) {
-                    // The results are no longer taken: no worker waits for them.
-                    if let Ok(mut g) = self.gate.lock() {
-                        g.limit = 0;
-                    }
-                    self.moved.notify_all();
+                    self.stop();
                     return;
                 }
             }

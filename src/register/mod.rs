@@ -526,9 +526,8 @@ fn drive(
     let threads = opts.threads.max(1);
     let in_flight = threads * 3;
     let first_line = plan.header_lines + 1;
-    // A Parquet register's row groups are decoded by the workers ([`batches::Groups`]), unless
-    // members are read beside each batch or the row groups are too few or too large: then by
-    // the reader's thread.
+    // A Parquet register is decoded by the workers ([`batches::Groups`]), unless members are
+    // read beside each batch: then by the reader's thread.
     let mut groups = None;
     let blocks = match opened {
         Opened::Text(file, rest) => {
@@ -539,7 +538,7 @@ fn drive(
                 let rows = batches::group_rows(chunk_bytes);
                 let least = threads.saturating_mul(2);
                 let window = (GROUP_WINDOW_ROWS / (rows.max(1) as u64)).max(1);
-                groups = batches::Groups::new(file, rows, first_line, (least, window));
+                groups = Some(batches::Groups::new(file, rows, first_line, (least, window)));
             }
             batches::Source::Parquet {
                 batches: b,
@@ -731,9 +730,9 @@ enum Opened {
 /// How many rows a worker decoding a Parquet register's row groups runs ahead of the rows
 /// written (their results kept meanwhile; 2,048 rows of zezhou 企业 write about 190 KB): a row
 /// group of 32,768 rows, the most a worker may take for the others to go on beside it (`gen`
-/// writes 16,384). A file of larger row groups (DuckDB writes 122,880) is decoded by the
-/// reader's thread: results kept for a row group that large would pass the memory the runner
-/// is held to.
+/// writes 16,384). A file of larger row groups (DuckDB writes 122,880) is decoded a batch a
+/// turn at one reader: results kept for a row group that large would pass the memory the
+/// runner is held to.
 const GROUP_WINDOW_ROWS: u64 = 32_768;
 
 /// The register at `path` opened for the runner, and its header record: a Parquet file's
@@ -1922,9 +1921,13 @@ fn take(
     }
 }
 
-/// A file that cannot be read or written: `ZC0901`.
+/// A file that cannot be read or written: `ZC0901`; a Parquet file's rows that cannot be
+/// decoded: `ZC0607`.
 fn io(path: &Path, e: &std::io::Error) -> Diagnostics {
     let name = path.display().to_string();
+    if let Some(d) = crate::data::parquet::undecodable(&name, e) {
+        return Diagnostics::from(vec![d]);
+    }
     let file = SourceFile::new(name.clone(), "");
     let d = Diagnostic::new(
         Code::Io,

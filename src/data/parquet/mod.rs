@@ -558,7 +558,7 @@ impl Read for CsvText {
             match self.batches.next_batch() {
                 Ok(None) => return Ok(0),
                 Ok(Some(batch)) => write_batch(&batch, &mut self.text),
-                Err(why) => return Err(std::io::Error::other(why)),
+                Err(why) => return Err(read_error(why)),
             }
         }
         let rest = self.text.get(self.at..).unwrap_or_default();
@@ -970,6 +970,31 @@ fn decimal(m: i128, scale: i8) -> String {
 }
 
 /// `ZC0607`: the file is not a Parquet file zhengce can read, with the reader's reason.
+/// Rows of a Parquet file that cannot be decoded (a damaged page, a row group shorter than its
+/// footer states), carried as the reading's I/O error ([`read_error`]) and said as the file's
+/// `ZC0607` ([`undecodable`]), not as a file the system cannot read.
+#[derive(Debug)]
+struct Undecodable(String);
+
+impl std::fmt::Display for Undecodable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Undecodable {}
+
+/// The reader's error `why` as an I/O error of the reading.
+pub fn read_error(why: impl Into<String>) -> std::io::Error {
+    std::io::Error::other(Undecodable(why.into()))
+}
+
+/// `ZC0607` for the file `name` when `e` is rows that cannot be decoded ([`read_error`]).
+pub fn undecodable(name: &str, e: &std::io::Error) -> Option<Diagnostic> {
+    let why = e.get_ref()?.downcast_ref::<Undecodable>()?;
+    Some(unreadable(name, &why.0))
+}
+
 fn unreadable(name: &str, why: &str) -> Diagnostic {
     let file = SourceFile::new(name, "");
     let codec = why.contains("codec") || why.contains("compression");
