@@ -511,8 +511,7 @@ fn texts_and_decimals_are_read_however_the_file_stores_them() {
 
 /// A page damaged in the file's last rows (a text value's length spoiled; the footer and the
 /// page headers sound, so only decoding finds it): refused with `ZC0607` naming the file, not a
-/// crash, streamed by two workers decoding a row group each or taking turns at one reader, and
-/// loaded.
+/// crash, streamed by workers decoding a row group each or taking turns at them, and loaded.
 #[test]
 fn a_page_damaged_late_in_the_file_is_refused_however_the_workers_read_it() {
     use parquet::basic::Compression;
@@ -570,12 +569,17 @@ fn a_page_damaged_late_in_the_file_is_refused_however_the_workers_read_it() {
         assert_eq!(status, Status::Errors, "loaded, {stem}: {err}");
         assert!(out.is_empty(), "{stem}");
         assert!(err.contains("ZC0607") && !err.contains("panicked"), "loaded, {stem}: {err}");
-        let written = temp_in("parquet-damaged", &format!("{stem}.out.csv"));
-        let mut streamed = args.to_vec();
-        streamed.extend(["--threads", "2", "--out", written.to_str().unwrap()]);
-        let (status, _, err) = zhengce(&streamed);
-        assert_eq!(status, Status::Errors, "streamed, {stem}: {err}");
-        assert!(err.contains("ZC0607") && !err.contains("panicked"), "streamed, {stem}: {err}");
-        assert!(err.contains(&format!("{stem}.parquet")), "{err}");
+        // Six row groups: a group each for two workers, in turn for four (fewer than two
+        // groups each), the damaged group prepared ahead by one of them.
+        for threads in ["2", "4"] {
+            let written = temp_in("parquet-damaged", &format!("{stem}.{threads}.csv"));
+            let mut streamed = args.to_vec();
+            streamed.extend(["--threads", threads, "--out", written.to_str().unwrap()]);
+            let (status, _, err) = zhengce(&streamed);
+            let at = format!("streamed, {stem}, {threads} threads");
+            assert_eq!(status, Status::Errors, "{at}: {err}");
+            assert!(err.contains("ZC0607") && !err.contains("panicked"), "{at}: {err}");
+            assert!(err.contains(&format!("{stem}.parquet")), "{at}: {err}");
+        }
     }
 }

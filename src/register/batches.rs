@@ -1,6 +1,6 @@
 //! A Parquet register as the streaming runner reads it: batches of rows decoded by the workers
 //! themselves, each reading a row group of the file beside the others or taking turns at one
-//! reader ([`Groups`]; with members, the reader's thread decodes them, as it reads the members
+//! reader ([`super::groups::Groups`]; with members, the reader's thread decodes them, as it reads the members
 //! beside each batch), and read by the compiled form straight from their columns
 //! ([`arrow_rows`]): a number from its integer or `DECIMAL` digits, any other value from the text
 //! the file stands for ([`crate::data::parquet::cell`]). No CSV text is written and parsed again;
@@ -8,9 +8,7 @@
 //! header is line 1, row `n` of the file line `n + 1`), as for a CSV register.
 
 use std::borrow::Cow;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender};
-use std::sync::{Condvar, Mutex};
 
 use arrow_array::RecordBatch;
 
@@ -19,7 +17,7 @@ use super::{
     Done, Input, Mode, Pending, Plan, RowSeen, Take, Target, flush, read_cell, read_digits,
 };
 use crate::compile::{LANES, Machine};
-use crate::data::parquet::{Batches, Column, RowGroups, read_error};
+use crate::data::parquet::{Batches, Column, read_error};
 
 /// Where the runner's blocks come from: the text of a CSV register, or a Parquet file's batches.
 pub(super) enum Source {
@@ -44,6 +42,11 @@ pub struct Spent {
 }
 
 impl Spent {
+    /// A batch evaluated on the thread that decoded it.
+    pub(super) fn new(batch: RecordBatch) -> Spent {
+        Spent { batch: Some(batch), home: None }
+    }
+
     /// The rows.
     pub fn rows(&self) -> Option<&RecordBatch> {
         self.batch.as_ref()
@@ -84,254 +87,6 @@ impl Source {
                 Ok(Some(block))
             }
         }
-    }
-}
-
-/// A Parquet register the workers decode themselves, beside each other ([`Turns`]): each takes
-/// the next row group (in the file's order), reads it with its own reader (the footer parsed
-/// once, [`RowGroups`]) and evaluates its batches; or, when the row groups are too few for every
-/// worker to have some or too large to run ahead within the window (DuckDB writes 122,880
-/// rows a group), the workers take turns at one reader of the whole file, each decoding the
-/// next batch and evaluating it while another decodes its own. A batch's block number and first
-/// line follow from the rows the footer states for the groups before it, or from the turns
-/// before, so results are written in the file's order as ever. A worker ahead of the blocks
-/// written waits once it is `window` blocks ahead (their results are kept until the blocks
-/// before them are written). A reading error stops the blocks after it, and the first in the
-/// file's order is the one reported.
-pub(super) struct Groups {
-    file: RowGroups,
-    rows: usize,
-    turns: Turns,
-    window: u64,
-    gate: Mutex<Gate>,
-    moved: Condvar,
-}
-
-/// How the workers share a Parquet register's rows.
-enum Turns {
-    /// A row group each: every group's first block number, first line and rows, and the next
-    /// group to take.
-    Each { starts: Vec<(u64, u64, u64)>, next: AtomicUsize },
-    /// One reader of the whole file, a batch a turn (no reader's thread beside the workers: on
-    /// two cores a third thread decoding made the run 10% slower than the CSV twin's).
-    Shared(Mutex<Turn>),
-}
-
-/// The one reader the workers take turns at ([`Turns::Shared`]), opened at the first turn,
-/// and the next batch's block number and first line.
-struct Turn {
-    batches: Option<Batches>,
-    seq: u64,
-    line: u64,
-    /// The reader stopped (at the end or at an error).
-    over: bool,
-}
-
-/// How far the run has come: the blocks written, and the first block not to be read (after a
-/// reading error, kept with it).
-struct Gate {
-    written: u64,
-    limit: u64,
-    failed: Option<std::io::Error>,
-}
-
-impl Groups {
-    /// The rows of `file`, `rows` rows a batch, the first row at `first_line`: a row group
-    /// each when there are at least `least` (no worker left without) and none has more than
-    /// `window` batches, else a batch a turn at one reader.
-    pub(super) fn new(
-        file: RowGroups,
-        rows: usize,
-        first_line: u64,
-        (least, window): (usize, u64),
-    ) -> Groups {
-        let per = u64::try_from(rows.max(1)).unwrap_or(u64::MAX);
-        let mut starts = Vec::new();
-        let (mut seq, mut line) = (0u64, first_line);
-        let mut each = true;
-        for n in file.rows() {
-            let batches = n.div_ceil(per);
-            each &= batches <= window;
-            starts.push((seq, line, n));
-            seq = seq.saturating_add(batches);
-            line = line.saturating_add(n);
-        }
-        let turns = if each && starts.len() >= least {
-            Turns::Each { starts, next: AtomicUsize::new(0) }
-        } else {
-            let turn = Turn { batches: None, seq: 0, line: first_line, over: false };
-            Turns::Shared(Mutex::new(turn))
-        };
-        let gate = Mutex::new(Gate { written: 0, limit: u64::MAX, failed: None });
-        Groups { file, rows, turns, window, gate, moved: Condvar::new() }
-    }
-
-    /// The blocks before `upto` written: a worker waiting to run ahead may go on.
-    pub(super) fn written(&self, upto: u64) {
-        if let Ok(mut g) = self.gate.lock() {
-            g.written = upto;
-        }
-        self.moved.notify_all();
-    }
-
-    /// Reads the register with the worker's `evaluate` until no row is left or the run stops.
-    pub(super) fn work(&self, evaluate: &mut dyn FnMut(Block) -> bool) {
-        match &self.turns {
-            Turns::Each { starts, next } => self.each(starts, next, evaluate),
-            Turns::Shared(turn) => self.in_turn(turn, evaluate),
-        }
-    }
-
-    /// A batch a turn at the one reader, evaluated out of turn.
-    fn in_turn(&self, turn: &Mutex<Turn>, evaluate: &mut dyn FnMut(Block) -> bool) {
-        loop {
-            let block = {
-                let Ok(mut t) = turn.lock() else { return };
-                if t.over || !self.wait(t.seq) {
-                    return;
-                }
-                let seq = t.seq;
-                if t.batches.is_none() {
-                    match self.file.batches(None, self.rows) {
-                        Ok(b) => t.batches = Some(b),
-                        Err(why) => {
-                            t.over = true;
-                            self.fail(seq, read_error(why));
-                            return;
-                        }
-                    }
-                }
-                let next = match t.batches.as_mut().map(Batches::next_batch) {
-                    Some(Ok(Some(b))) => b,
-                    Some(Ok(None)) | None => {
-                        t.over = true;
-                        return;
-                    }
-                    Some(Err(why)) => {
-                        t.over = true;
-                        self.fail(seq, read_error(why));
-                        return;
-                    }
-                };
-                let n = u64::try_from(next.num_rows()).unwrap_or(u64::MAX);
-                let block = Block {
-                    seq,
-                    first_line: t.line,
-                    bytes: Vec::new(),
-                    batch: Some(Spent { batch: Some(next), home: None }),
-                    members: Vec::new(),
-                };
-                t.seq += 1;
-                t.line = t.line.saturating_add(n);
-                block
-            };
-            if !evaluate(block) {
-                self.stop();
-                return;
-            }
-        }
-    }
-
-    /// The results are no longer taken: no worker waits for them.
-    fn stop(&self) {
-        if let Ok(mut g) = self.gate.lock() {
-            g.limit = 0;
-        }
-        self.moved.notify_all();
-    }
-
-    /// A row group at a time, read by this worker alone.
-    fn each(
-        &self,
-        starts: &[(u64, u64, u64)],
-        next: &AtomicUsize,
-        evaluate: &mut dyn FnMut(Block) -> bool,
-    ) {
-        loop {
-            let group = next.fetch_add(1, Ordering::Relaxed);
-            let Some(&(first_seq, first_line, rows)) = starts.get(group) else { return };
-            let mut batches = match self.file.batches(Some(group), self.rows) {
-                Ok(b) => b,
-                Err(why) => {
-                    self.fail(first_seq, read_error(why));
-                    continue;
-                }
-            };
-            let (mut seq, mut line) = (first_seq, first_line);
-            loop {
-                if !self.wait(seq) {
-                    break;
-                }
-                let batch = match batches.next_batch() {
-                    Ok(Some(b)) => b,
-                    Ok(None) => {
-                        if line != first_line.saturating_add(rows) {
-                            let why = "a row group holds fewer rows than its footer states";
-                            self.fail(seq, read_error(why));
-                        }
-                        break;
-                    }
-                    Err(why) => {
-                        self.fail(seq, read_error(why));
-                        break;
-                    }
-                };
-                let n = u64::try_from(batch.num_rows()).unwrap_or(u64::MAX);
-                let block = Block {
-                    seq,
-                    first_line: line,
-                    bytes: Vec::new(),
-                    batch: Some(Spent { batch: Some(batch), home: None }),
-                    members: Vec::new(),
-                };
-                seq += 1;
-                line = line.saturating_add(n);
-                if line > first_line.saturating_add(rows) {
-                    let why = "a row group holds more rows than its footer states";
-                    self.fail(seq - 1, read_error(why));
-                    break;
-                }
-                if !evaluate(block) {
-                    self.stop();
-                    return;
-                }
-            }
-        }
-    }
-
-    /// Waits until block `seq` is within the window of the blocks written; `false` when it is
-    /// not to be read (after a reading error before it).
-    fn wait(&self, seq: u64) -> bool {
-        let Ok(mut g) = self.gate.lock() else { return false };
-        loop {
-            if seq >= g.limit {
-                return false;
-            }
-            if seq < g.written.saturating_add(self.window) {
-                return true;
-            }
-            g = match self.moved.wait(g) {
-                Ok(g) => g,
-                Err(_) => return false,
-            };
-        }
-    }
-
-    /// A reading error at block `seq`: the blocks from it on are not read; the first error in
-    /// the file's order is kept.
-    fn fail(&self, seq: u64, e: std::io::Error) {
-        if let Ok(mut g) = self.gate.lock()
-            && seq < g.limit
-        {
-            g.limit = seq;
-            g.failed = Some(e);
-        }
-        self.moved.notify_all();
-    }
-
-    /// The error that stopped the reading, if one did.
-    pub(super) fn failure(self) -> Option<std::io::Error> {
-        self.gate.into_inner().ok().and_then(|g| g.failed)
     }
 }
 

@@ -40,6 +40,7 @@
 mod batches;
 mod cells;
 mod chunks;
+mod groups;
 mod kept;
 mod members;
 pub mod not_compiled;
@@ -526,7 +527,7 @@ fn drive(
     let threads = opts.threads.max(1);
     let in_flight = threads * 3;
     let first_line = plan.header_lines + 1;
-    // A Parquet register is decoded by the workers ([`batches::Groups`]), unless members are
+    // A Parquet register is decoded by the workers ([`groups::Groups`]), unless members are
     // read beside each batch: then by the reader's thread.
     let mut groups = None;
     let blocks = match opened {
@@ -538,7 +539,7 @@ fn drive(
                 let rows = batches::group_rows(chunk_bytes);
                 let least = threads.saturating_mul(2);
                 let window = (GROUP_WINDOW_ROWS / (rows.max(1) as u64)).max(1);
-                groups = Some(batches::Groups::new(file, rows, first_line, (least, window)));
+                groups = Some(groups::Groups::new(file, rows, first_line, (least, window)));
             }
             batches::Source::Parquet {
                 batches: b,
@@ -633,7 +634,7 @@ fn drive(
             _ => {}
         }
     });
-    if let Some(e) = groups.and_then(batches::Groups::failure) {
+    if let Some(e) = groups.and_then(groups::Groups::failure) {
         io_error = Some(read_failure(path, max_line, &e));
     }
     if let Some(d) = io_error {
@@ -807,7 +808,7 @@ fn read_blocks(
 #[derive(Clone, Copy)]
 enum Jobs<'a> {
     Read(&'a std::sync::Mutex<Receiver<Block>>),
-    Groups(&'a batches::Groups),
+    Groups(&'a groups::Groups),
 }
 
 fn worker(
