@@ -291,6 +291,19 @@ fn the_same_seed_writes_the_same_bytes() {
     assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
 }
 
+/// A policy in the test's folder of one kind, 企业 (its id 名称, its income 收入 in 万元, and the
+/// fields `more`), awarding 1% of the income.
+fn income_policy(test: &str, more: &str) -> PathBuf {
+    let policy = temp_in(test, "p.zc");
+    let text = format!(
+        "政策 \"收入奖励\" {{\n  发文机关: \"某县\"\n}}\n\n主体 企业 {{\n  标识 名称; 名称: 文本\n  \
+         收入: 万元\n{more}}}\n\n对于 企业 {{\n  § 一 「按收入的1%奖励」\n  \
+         奖励 奖励金 {{ 金额 收入 × 1% }}\n}}\n"
+    );
+    std::fs::write(&policy, text).unwrap();
+    policy
+}
+
 fn temp(name: &str) -> PathBuf {
     temp_in("parquet", name)
 }
@@ -322,14 +335,7 @@ fn a_register_written_by_duckdb_gives_the_csv_registers_results() {
 fn gen_stores_numbers_in_64_bits_unless_the_declared_range_needs_more() {
     use parquet::basic::Type as Physical;
     use parquet::file::reader::{FileReader, SerializedFileReader};
-    let policy = temp_in("parquet-precision", "p.zc");
-    std::fs::write(
-        &policy,
-        "政策 \"精度\" {\n  发文机关: \"某县\"\n}\n\n主体 企业 {\n  标识 名称; 名称: 文本\n  \
-         收入: 万元\n  资产: 亿元 范围 0亿元 至 20000亿元\n}\n\n对于 企业 {\n  \
-         § 一 「按收入的1%奖励」\n  奖励 奖励金 { 金额 收入 × 1% }\n}\n",
-    )
-    .unwrap();
+    let policy = income_policy("parquet-precision", "  资产: 亿元 范围 0亿元 至 20000亿元\n");
     let p = policy.to_str().unwrap();
     let pq = temp_in("parquet-precision", "r.parquet");
     let csv = temp_in("parquet-precision", "r.csv");
@@ -516,14 +522,7 @@ fn texts_and_decimals_are_read_however_the_file_stores_them() {
 fn a_page_damaged_late_in_the_file_is_refused_however_the_workers_read_it() {
     use parquet::basic::Compression;
     use parquet::file::properties::WriterProperties;
-    let policy = temp_in("parquet-damaged", "p.zc");
-    std::fs::write(
-        &policy,
-        "政策 \"损坏\" {\n  发文机关: \"某县\"\n}\n\n主体 企业 {\n  标识 名称; 名称: 文本\n  \
-         收入: 万元\n}\n\n对于 企业 {\n  § 一 「按收入的1%奖励」\n  \
-         奖励 奖励金 { 金额 收入 × 1% }\n}\n",
-    )
-    .unwrap();
+    let policy = income_policy("parquet-damaged", "");
     let p = policy.to_str().unwrap();
     let n = 1200;
     let mut names = StringBuilder::new();
