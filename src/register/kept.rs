@@ -11,6 +11,7 @@
 //! nothing is kept and the pass reads the register for the ids, as before.
 
 use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::chunks::Block;
 use super::{Plan, Target};
@@ -23,12 +24,18 @@ pub const KEPT_BYTES: usize = 1 << 20;
 
 /// The rows of `block` whose id is one of `keys`, as CSV lines (each ending with a line break),
 /// in the block's order; `None` when they cannot all be found, one row per id (an id column
-/// not found, an id written twice).
+/// not found, an id written twice), and once the rows the workers kept (`spent`, their bytes
+/// counted over the run) are past [`KEPT_BYTES`]: the run's are dropped then ([`joined`]), and
+/// a register where many subjects miss a result is not copied row by row for nothing.
 pub(super) fn block_rows<'k>(
     plan: &Plan<'_, '_>,
     block: &Block,
     keys: impl Iterator<Item = &'k str>,
+    spent: &AtomicUsize,
 ) -> Option<Vec<u8>> {
+    if spent.load(Ordering::Relaxed) > KEPT_BYTES {
+        return None;
+    }
     let wanted: BTreeSet<&str> = keys.collect();
     if wanted.is_empty() {
         return Some(Vec::new());
@@ -55,6 +62,7 @@ pub(super) fn block_rows<'k>(
     if text.last().is_some_and(|b| *b != b'\n') {
         text.push(b'\n');
     }
+    spent.fetch_add(text.len(), Ordering::Relaxed);
     Some(text)
 }
 

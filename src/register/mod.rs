@@ -574,6 +574,8 @@ fn drive(
     }
     // The reader's thread, its tokens and its blocks, unless the workers read the row groups.
     let mut read = groups.is_none().then_some((blocks, token_rx, job_tx));
+    // The bytes of rows the workers keep for the `ZC0950` pass, over the run ([`kept`]).
+    let kept_bytes = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|s| {
         let plan = &plan;
         let jobs = match groups.as_ref() {
@@ -581,9 +583,10 @@ fn drive(
             None => Jobs::Read(&job_rx),
         };
         let shapes = &shapes;
+        let kept_bytes = &kept_bytes;
         for _ in 0..threads {
             let done_tx = done_tx.clone();
-            s.spawn(move || worker(plan, mode, beside, shapes, jobs, &done_tx));
+            s.spawn(move || worker(plan, mode, beside, shapes, jobs, &done_tx, kept_bytes));
         }
         drop(done_tx);
         let feed = feed.as_mut().zip(key_col);
@@ -818,6 +821,7 @@ fn worker(
     shapes: &[members::Shape],
     jobs: Jobs<'_>,
     done: &SyncSender<Done>,
+    kept_bytes: &std::sync::atomic::AtomicUsize,
 ) {
     let mut machine = plan.program.as_ref().map(Machine::new);
     // With members, an evaluator of this thread's own, given each block's members.
@@ -869,7 +873,7 @@ fn worker(
         // fields (not with members: that pass reads them by their owners' ids).
         if mode == Mode::Csv && shapes.is_empty() {
             let keys = d.sums.missing_keys.iter().map(|(k, _)| k.as_str());
-            d.sums.kept = kept::block_rows(plan, &block, keys);
+            d.sums.kept = kept::block_rows(plan, &block, keys, kept_bytes);
         }
         done.send(d).is_ok()
     };
