@@ -1,7 +1,6 @@
 //! A Parquet register as the streaming runner reads it: batches of rows decoded by the workers
-//! themselves, each reading a row group of the file beside the others or taking turns at one
-//! reader ([`super::groups::Groups`]; with members, the reader's thread decodes them, as it reads the members
-//! beside each batch), and read by the compiled form straight from their columns
+//! themselves ([`super::groups::Groups`]; with members, by the reader's thread, as it reads the
+//! members beside each batch), and read by the compiled form straight from their columns
 //! ([`arrow_rows`]): a number from its integer or `DECIMAL` digits, any other value from the text
 //! the file stands for ([`crate::data::parquet::cell`]). No CSV text is written and parsed again;
 //! a row the fast reader does not take is written as that text for the loader, at its line (the

@@ -969,7 +969,6 @@ fn decimal(m: i128, scale: i8) -> String {
     exact.map_or_else(|| format!("{m}e{}", -i32::from(scale)), |d| d.normalize().to_string())
 }
 
-/// `ZC0607`: the file is not a Parquet file zhengce can read, with the reader's reason.
 /// Rows of a Parquet file that cannot be decoded (a damaged page, a row group shorter than its
 /// footer states), carried as the reading's I/O error ([`read_error`]) and said as the file's
 /// `ZC0607` ([`undecodable`]), not as a file the system cannot read.
@@ -995,6 +994,7 @@ pub fn undecodable(name: &str, e: &std::io::Error) -> Option<Diagnostic> {
     Some(unreadable(name, &why.0))
 }
 
+/// `ZC0607`: the file is not a Parquet file zhengce can read, with the reader's reason.
 fn unreadable(name: &str, why: &str) -> Diagnostic {
     let file = SourceFile::new(name, "");
     let codec = why.contains("codec") || why.contains("compression");
