@@ -582,3 +582,46 @@ fn a_page_damaged_late_in_the_file_is_refused_however_the_workers_read_it() {
         }
     }
 }
+
+/// A register whose year columns a database exported as decimals (DuckDB's `COPY … TO
+/// 'x.csv'` of a `DECIMAL` column writes `2023.000000`; pandas writes a float column's `2023.0`):
+/// the same years, so the same report as the register written with whole years, in memory and
+/// streamed (every such row was refused with `ZC0603` before, one diagnostic per cell).
+#[test]
+fn years_written_with_zero_decimals_are_the_same_years() {
+    let policy = "policies/zezhou.zc";
+    let generated = report_common::generate("decimal-years", policy, "企业", "300", "7");
+    let params = PathBuf::from(generated.to_str().unwrap().replace(".csv", ".参数.csv"));
+    let mut reader = csv::Reader::from_path(&generated).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+    let years: Vec<usize> = (0..header.len()).filter(|&c| header[c].ends_with("年份")).collect();
+    assert_eq!(years.len(), 2, "{header:?}");
+    let mut changed = 0;
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| {
+            let mut row: Vec<String> = r.unwrap().iter().map(str::to_string).collect();
+            for (k, &c) in years.iter().enumerate() {
+                if !row[c].is_empty() {
+                    row[c] = format!("{}{}", row[c], if k == 0 { ".000000" } else { ".0" });
+                    changed += 1;
+                }
+            }
+            row
+        })
+        .collect();
+    assert!(changed > 100, "{changed} years rewritten");
+    let decimal = temp("decimal-years.csv");
+    std::fs::copy(&params, temp("decimal-years.参数.csv")).unwrap();
+    let mut w = csv::Writer::from_path(&decimal).unwrap();
+    w.write_record(&header).unwrap();
+    for r in &rows {
+        w.write_record(r).unwrap();
+    }
+    w.flush().unwrap();
+    let (a, want, _) = eval_csv(policy, "企业", &generated);
+    let (b, got, err) = eval_csv(policy, "企业", &decimal);
+    assert_eq!((a, b), (Status::Ok, Status::Ok), "{err}");
+    assert!(!err.contains("ZC0603"), "{err}");
+    assert_eq!(got, want);
+}

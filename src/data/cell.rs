@@ -127,7 +127,8 @@ pub fn read_text(t: &str, kind: &FieldKind, unit: &Unit) -> Result<Value, CellEr
         FieldKind::Text => Ok(Value::Text(t.to_string())),
         FieldKind::Enum { name, values } => read_enum(t, name, values),
         FieldKind::Year => {
-            super::header::parse_year(&half_width(t)).map(Value::Year).ok_or(CellError::NotAYear)
+            let t = half_width(t);
+            super::header::parse_year_cell(&t).map(Value::Year).ok_or(CellError::NotAYear)
         }
         FieldKind::Date => parse_date(t).map(Value::Date).ok_or(CellError::NotADate),
     }
@@ -535,6 +536,15 @@ mod tests {
             read_cell(&RawValue::Text("20".into()), &FieldKind::Year, &u),
             Err(CellError::NotAYear)
         );
+        // A year column exported as a decimal or a float: the same year, written as its text.
+        for t in ["2021.0", " 2021.000000 ", "２０２１.００"] {
+            let got = read_cell(&RawValue::Text(t.into()), &FieldKind::Year, &u);
+            assert_eq!(got, Ok(Value::Year(2021)), "{t}");
+        }
+        for t in ["2021.5", "2021.", "2021.0.0", "2021年.0", "202.10", "12021.0", ".0"] {
+            let got = read_cell(&RawValue::Text(t.into()), &FieldKind::Year, &u);
+            assert_eq!(got, Err(CellError::NotAYear), "{t}");
+        }
         let d = Date { year: 2024, month: 2, day: 29 };
         for t in ["2024-02-29", "2024/2/29", "2024年2月29日"] {
             assert_eq!(

@@ -57,6 +57,20 @@ pub fn parse_year(text: &str) -> Option<u16> {
     (t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse().ok()).flatten()
 }
 
+/// A year in a cell: as [`parse_year`], or a whole number written with zero decimals, as a
+/// database or pandas exports a year column typed as a decimal or a float (`2023.0`,
+/// `2023.000000`; DuckDB's `COPY … TO 'x.csv'` of a `DECIMAL` column), the same year a
+/// spreadsheet's number 2023.0 is read as.
+pub fn parse_year_cell(text: &str) -> Option<u16> {
+    let t = text.trim();
+    match t.split_once('.') {
+        Some((whole, zeros)) if !zeros.is_empty() && zeros.bytes().all(|b| b == b'0') => {
+            parse_year(whole).filter(|_| whole.len() == 4)
+        }
+        _ => parse_year(t),
+    }
+}
+
 /// Whether a header names the long-form year column: `年份`, `年度` or `year`.
 pub fn is_year_column(name: &str) -> bool {
     let n = name.trim();

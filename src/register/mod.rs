@@ -1314,7 +1314,7 @@ fn read_cell(target: &Target, cell: &str) -> Option<(Option<crate::compile::Reg>
             if !cell.is_ascii() {
                 return None;
             }
-            Cv::Num(i64::from(crate::data::header::parse_year(cell)?))
+            Cv::Num(i64::from(crate::data::header::parse_year_cell(cell)?))
         }
         Take::Date => {
             if !cell.is_ascii() {
