@@ -635,3 +635,67 @@ fn a_parquet_registers_row_groups_read_in_batches_of_any_size_give_the_csv_repor
         }
     }
 }
+
+#[test]
+fn a_mistake_down_a_column_is_shown_ten_times_and_counted_streamed_as_loaded() {
+    // Every provincial and national level misspelt: 1,500 cells of one column; and three costs
+    // written with a word the column does not take, in three blocks.
+    let mut body =
+        register(3000).replace(",provincial,", ",provincal,").replace(",national,", ",nationa,");
+    for id in ["0000101,", "0001501,", "0002801,"] {
+        body = body.replacen(id, &format!("{id}12万元x"), 1);
+    }
+    let p = temp("down.csv", &body);
+    let policy = policy();
+    let (checked, _) = check(&policy);
+    let schema = Schema::from_policy(&policy, "enterprise").unwrap();
+    let want =
+        placed(load_dataset(&p.display().to_string(), body.as_bytes(), &schema).unwrap_err());
+    assert_eq!(want.len(), 13, "{want:?}");
+    let levels: Vec<_> = want.iter().filter(|(_, _, m)| m.contains("incubator_level")).collect();
+    // Rows 2, 3, 6, 7 ... are provincial and national, each at the line after its number.
+    let lines: Vec<usize> = levels.iter().map(|(_, (line, _), _)| *line).collect();
+    assert_eq!(lines, [3, 4, 7, 8, 11, 12, 15, 16, 19, 20]);
+    assert!(
+        levels[0].2.ends_with(
+            " (and 1490 more like it in column `incubator_level`; only the first 10 are shown)"
+        ),
+        "{}",
+        levels[0].2
+    );
+    assert!(levels[1..].iter().all(|(_, _, m)| !m.contains("more like it")));
+    // The costs at their lines: a blank line follows every 500th row.
+    let costs: Vec<usize> = want
+        .iter()
+        .filter(|(_, _, m)| m.contains("transfer_cost_yuan"))
+        .map(|(_, (line, _), _)| *line)
+        .collect();
+    assert_eq!(costs, [102, 1505, 2807]);
+    for threads in [1, 2, 4] {
+        for chunk in [1024, 4096, 1 << 20] {
+            let opts = RunOptions { threads, chunk_bytes: chunk, ..RunOptions::default() };
+            let err =
+                write_csv(&policy, &checked, "enterprise", &p, &opts, &mut Vec::new()).unwrap_err();
+            let Failure::Data(diags) = err else { panic!("not a data error") };
+            // The rows read well are evaluated (their fractions of a fen are noted besides).
+            let errors: Vec<_> =
+                placed(diags).into_iter().filter(|(c, _, _)| *c == Code::WrongValue).collect();
+            assert_eq!(errors, want, "threads {threads}, blocks of {chunk} bytes");
+        }
+    }
+    // As shown, streamed: a row far into the file is numbered as in the file; the only empty
+    // lines shown are the file's own (after every 500th row).
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhengce"))
+        .args(["eval", "benches/register.zc", "--data", p.to_str().unwrap(), "--lang", "en"])
+        .args(["--format", "csv", "--out"])
+        .arg(p.with_file_name("down.out.csv"))
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(shown.lines().any(|l| l.trim_start().starts_with("2807 │ 0002801,12万元x")), "{shown}");
+    let empty_numbered = |l: &str| l.trim().strip_suffix('│')?.trim().parse::<u64>().ok();
+    let blank = [502, 1003, 1504, 2005, 2506, 3007];
+    assert!(shown.lines().filter_map(empty_numbered).all(|n| blank.contains(&n)), "{shown}");
+    assert_eq!(shown.lines().filter(|l| l.trim_start().starts_with("× ")).count(), 13, "{shown}");
+}

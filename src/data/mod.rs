@@ -61,7 +61,7 @@ use crate::limits::{
     CsvReadError, CsvScan, Found, MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, Overlong, ReadError,
     read_csv, read_file, show_size, sizes,
 };
-use crate::source::{Loc, SourceFile, Span};
+use crate::source::{Gap, Loc, SourceFile, Span};
 
 /// Reads a data file's bytes by the extension of `name`: `.csv`, `.json`, `.toml`, `.xlsx` or
 /// `.parquet`.
@@ -71,15 +71,20 @@ use crate::source::{Loc, SourceFile, Span};
 /// together with errors (a cell outside every column, a key given twice): it can then still be
 /// validated, so that every problem is reported at once, but never evaluated.
 pub fn load(name: &str, bytes: &[u8]) -> (Option<RawData>, Diagnostics) {
-    let ext = Path::new(name)
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
+    let ext = extension(name);
     if ext == "parquet" {
         return load_parquet(name, bytes::Bytes::copy_from_slice(bytes));
     }
-    load_as(name, bytes, &ext)
+    load_as(name, bytes, &ext, None)
+}
+
+/// The extension of a file's name, in lower case.
+fn extension(name: &str) -> String {
+    Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default()
 }
 
 /// A Parquet file read as the CSV text it stands for ([`parquet::CsvText`]).
@@ -88,13 +93,18 @@ fn load_parquet<R: ::parquet::file::reader::ChunkReader + 'static>(
     reader: R,
 ) -> (Option<RawData>, Diagnostics) {
     match parquet::csv_text(name, reader) {
-        Ok(text) => load_as(name, text.as_bytes(), "csv"),
+        Ok(text) => load_as(name, text.as_bytes(), "csv", None),
         Err(d) => (None, Diagnostics::from(vec![*d])),
     }
 }
 
-/// [`load`] of a file of the format `ext`.
-fn load_as(name: &str, bytes: &[u8], ext: &str) -> (Option<RawData>, Diagnostics) {
+/// [`load`] of a file of the format `ext`; `gap`, the lines a piece of a register leaves out.
+fn load_as(
+    name: &str,
+    bytes: &[u8],
+    ext: &str,
+    gap: Option<Gap>,
+) -> (Option<RawData>, Diagnostics) {
     let text_loader: fn(&Arc<SourceFile>) -> (Option<RawData>, Diagnostics) = match ext {
         "xlsx" | "xlsm" => return load_xlsx(name, bytes),
         "csv" => load_csv,
@@ -124,7 +134,7 @@ fn load_as(name: &str, bytes: &[u8], ext: &str) -> (Option<RawData>, Diagnostics
     }
     match decode_text(bytes) {
         Ok(text) => {
-            let (raw, diags) = text_loader(&SourceFile::new(name, text));
+            let (raw, diags) = text_loader(&SourceFile::with_gap(name, text, gap));
             if let Some(r) = &raw
                 && let Some(loc) = past_limits(r)
             {
@@ -416,7 +426,18 @@ pub fn read_dataset_with_years(
 /// Loads and validates a register's text in one step (a block of it, for the streaming
 /// runner): a CSV file's, or the CSV text a Parquet file stands for ([`parquet::CsvText`]).
 pub fn load_dataset(name: &str, bytes: &[u8], schema: &Schema) -> Result<Dataset, Diagnostics> {
-    load_datasets(name, bytes, &[schema]).pop().unwrap_or_else(|| Err(Diagnostics::new()))
+    load_dataset_at(name, bytes, None, schema)
+}
+
+/// [`load_dataset`] of a piece of a register, its header then rows that in the file come
+/// later: `gap` says how many lines later, so that problems are reported at their lines.
+pub fn load_dataset_at(
+    name: &str,
+    bytes: &[u8],
+    gap: Option<Gap>,
+    schema: &Schema,
+) -> Result<Dataset, Diagnostics> {
+    load_datasets_at(name, bytes, gap, &[schema]).pop().unwrap_or_else(|| Err(Diagnostics::new()))
 }
 
 /// [`load_dataset`] for several schemas (a policy and the policies it imports) on one file,
@@ -426,8 +447,22 @@ pub fn load_datasets(
     bytes: &[u8],
     schemas: &[&Schema],
 ) -> Vec<Result<Dataset, Diagnostics>> {
-    let parquet = Path::new(name).extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
-    let (raw, diags) = if parquet { load_as(name, bytes, "csv") } else { load(name, bytes) };
+    load_datasets_at(name, bytes, None, schemas)
+}
+
+/// [`load_datasets`] of a piece of a register ([`load_dataset_at`]).
+pub fn load_datasets_at(
+    name: &str,
+    bytes: &[u8],
+    gap: Option<Gap>,
+    schemas: &[&Schema],
+) -> Vec<Result<Dataset, Diagnostics>> {
+    // A Parquet register's pieces are the CSV text it stands for.
+    let ext = match extension(name) {
+        e if e == "parquet" => "csv".to_owned(),
+        e => e,
+    };
+    let (raw, diags) = load_as(name, bytes, &ext, gap);
     let Some(raw) = raw else {
         return schemas.iter().map(|_| Err(diags.clone())).collect();
     };

@@ -813,14 +813,14 @@ impl Validator<'_> {
                         &cell.loc,
                     )
                 {
-                    self.push(d);
+                    self.push(d.in_column(&spec.name));
                     return Read::Bad;
                 }
                 Read::Value(Given { value, cell, unit })
             }
             Err(e) => {
                 let d = cell_error(self.raw, e, spec, cell, unit);
-                self.push(d);
+                self.push(d.in_column(&spec.name));
                 Read::Bad
             }
         }

@@ -110,12 +110,31 @@ pub struct Diagnostic {
     pub message: Text,
     pub labels: Vec<Label>,
     pub help: Option<Text>,
+    /// The data column (a field's name) a problem with a cell is in: past the first
+    /// [`SHOWN_PER_COLUMN`] of one code in one column of a file, the others are counted.
+    pub column: Option<String>,
 }
+
+/// How many diagnostics of one code in one column of a data file are shown: a register with
+/// the same mistake down a column gives these and a count of the others, not a million.
+pub const SHOWN_PER_COLUMN: usize = 10;
+
+/// The order diagnostics are shown in: file, workbook cell, line and column as numbered in the
+/// file, then the end of the span, the code and the message (so that equal places from pieces
+/// of a register read in any order sort the same).
+type SortKey = (String, Option<Place>, usize, usize, usize, Code, String);
 
 impl Diagnostic {
     /// A diagnostic with the severity its code declares.
     pub fn new(code: Code, message: Text) -> Diagnostic {
-        Diagnostic { code, severity: code.severity(), message, labels: Vec::new(), help: None }
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            message,
+            labels: Vec::new(),
+            help: None,
+            column: None,
+        }
     }
 
     /// Adds the primary label.
@@ -143,6 +162,12 @@ impl Diagnostic {
         self
     }
 
+    /// Says which data column (a field's name) the problem is in ([`SHOWN_PER_COLUMN`]).
+    pub fn in_column(mut self, name: &str) -> Diagnostic {
+        self.column = Some(name.to_owned());
+        self
+    }
+
     /// The primary location, if any.
     pub fn primary(&self) -> Option<&Loc> {
         self.labels.iter().find(|l| l.primary).or(self.labels.first()).map(|l| &l.loc)
@@ -153,11 +178,15 @@ impl Diagnostic {
         self.labels.iter().find(|l| l.primary).or(self.labels.first()).and_then(|l| l.cell.as_ref())
     }
 
-    fn sort_key(&self) -> (String, Option<Place>, usize, usize, Code) {
+    fn sort_key(&self) -> SortKey {
         let cell = self.primary_cell().cloned();
+        let message = self.message.en.clone();
         match self.primary() {
-            Some(loc) => (loc.file.name.clone(), cell, loc.span.start, loc.span.end, self.code),
-            None => (String::new(), None, 0, 0, self.code),
+            Some(loc) => {
+                let (line, col) = loc.file.line_col(loc.span.start);
+                (loc.file.name.clone(), cell, line, col, loc.span.end, self.code, message)
+            }
+            None => (String::new(), None, 0, 0, 0, self.code, message),
         }
     }
 }
@@ -175,6 +204,17 @@ pub struct Diagnostics {
     more: std::collections::BTreeMap<usize, u64>,
     /// The position of the item kept for each code and place reported once per run.
     kept: std::collections::BTreeMap<(Code, String, usize, usize, Option<Place>), usize>,
+    /// For each code, data file and column: the items shown, the first in the file.
+    columns: std::collections::BTreeMap<(Code, String, String), Series>,
+}
+
+/// The diagnostics of one code in one column of a data file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Series {
+    /// The first [`SHOWN_PER_COLUMN`] in the file: where each sorts, and its position.
+    shown: Vec<(SortKey, usize)>,
+    /// How many more there are.
+    more: u64,
 }
 
 impl Diagnostics {
@@ -197,6 +237,11 @@ impl Diagnostics {
         for (i, d) in other.items.into_iter().enumerate() {
             let extra = more.remove(&i).unwrap_or(0);
             self.add(d, extra);
+        }
+        for (key, series) in other.columns {
+            if series.more > 0 {
+                self.columns.entry(key).or_default().more += series.more;
+            }
         }
     }
 
@@ -227,6 +272,33 @@ impl Diagnostics {
                 return;
             }
             self.kept.insert(site, self.items.len());
+        } else if let Some(column) = &d.column
+            && let Some(loc) = d.primary()
+        {
+            let series =
+                self.columns.entry((d.code, loc.file.name.clone(), column.clone())).or_default();
+            let key = d.sort_key();
+            if series.shown.len() >= SHOWN_PER_COLUMN {
+                // Past the first few in the file: counted; one later in the file than this one
+                // makes way for it (pieces of a register arrive in any order).
+                let last = series.shown.iter_mut().max_by(|a, b| a.0.cmp(&b.0));
+                match last {
+                    Some(last) if key < last.0 => {
+                        let at = last.1;
+                        *last = (key, at);
+                        series.more += 1 + self.more.remove(&at).unwrap_or(0);
+                        if extra > 0 {
+                            self.more.insert(at, extra);
+                        }
+                        if let Some(slot) = self.items.get_mut(at) {
+                            *slot = d;
+                        }
+                    }
+                    _ => series.more += 1 + extra,
+                }
+                return;
+            }
+            series.shown.push((key, self.items.len()));
         }
         if extra > 0 {
             self.more.insert(self.items.len(), extra);
@@ -249,6 +321,20 @@ impl Diagnostics {
     /// The diagnostics in file and source order (stable for equal positions); one kept for
     /// several subjects says how many more it stopped.
     pub fn sorted(mut self) -> Vec<Diagnostic> {
+        for ((_, _, column), series) in std::mem::take(&mut self.columns) {
+            let first = series.shown.iter().min_by(|a, b| a.0.cmp(&b.0));
+            if series.more > 0
+                && let Some(d) = first.and_then(|f| self.items.get_mut(f.1))
+            {
+                let (n, shown) = (series.more, series.shown.len());
+                d.message.zh.push_str(&format!(
+                    "（`{column}` 列另有 {n} 处同样的问题，只列出在前的 {shown} 处）"
+                ));
+                d.message.en.push_str(&format!(
+                    " (and {n} more like it in column `{column}`; only the first {shown} are shown)"
+                ));
+            }
+        }
         for (at, n) in std::mem::take(&mut self.more) {
             if let Some(d) = self.items.get_mut(at) {
                 d.message.zh.push_str(&format!("（另有 {n} 个主体同样如此）"));
@@ -309,5 +395,59 @@ mod tests {
         assert_eq!(missing[1].message.en, "`市0` (and 2 more subjects)");
         // Other codes depend on the subject: each is kept.
         assert_eq!(sorted.iter().filter(|d| d.code == Code::DivisionByZero).count(), 5);
+    }
+
+    /// A problem with the cell at line `line` (1-based) of a file of 30 lines `rNN,x`, in
+    /// column `column`.
+    fn in_cell(file: &std::sync::Arc<SourceFile>, line: usize, column: &str) -> Diagnostic {
+        let start = (line - 1) * 6 + 4;
+        Diagnostic::new(
+            Code::WrongValue,
+            Text::new(format!("第 {line} 行"), format!("line {line}")),
+        )
+        .at(Loc::new(file, Span::new(start, start + 1)), Text::new("此处", "here"))
+        .in_column(column)
+    }
+
+    #[test]
+    fn past_ten_in_one_column_the_others_are_counted_in_whatever_order_they_arrive() {
+        let text: String = (1..=30).map(|i| format!("r{i:02},x\n")).collect();
+        let file = SourceFile::new("d.csv", text);
+        // Two pieces of the register, each arriving from its last line to its first.
+        let (mut odd, mut even) = (Diagnostics::new(), Diagnostics::new());
+        for line in (1..=30).rev() {
+            let piece = if line % 2 == 1 { &mut odd } else { &mut even };
+            piece.push(in_cell(&file, line, "年份"));
+        }
+        let mut all = Diagnostics::new();
+        all.push(in_cell(&file, 25, "金额"));
+        all.extend(even);
+        all.extend(odd);
+        all.push(in_cell(&file, 3, "金额"));
+        let sorted = all.sorted();
+        let years: Vec<&Diagnostic> =
+            sorted.iter().filter(|d| d.column.as_deref() == Some("年份")).collect();
+        let lines: Vec<usize> = years
+            .iter()
+            .map(|d| d.primary().unwrap().file.line_col(d.primary().unwrap().span.start).0)
+            .collect();
+        assert_eq!(lines, (1..=10).collect::<Vec<_>>());
+        assert_eq!(
+            years[0].message.en,
+            "line 1 (and 20 more like it in column `年份`; only the first 10 are shown)"
+        );
+        assert_eq!(
+            years[0].message.zh,
+            "第 1 行（`年份` 列另有 20 处同样的问题，只列出在前的 10 处）"
+        );
+        assert!(years[1..].iter().all(|d| !d.message.en.contains("more like it")));
+        // Another column keeps its own, under ten: none counted, in the file's order.
+        let amounts: Vec<&str> = sorted
+            .iter()
+            .filter(|d| d.column.as_deref() == Some("金额"))
+            .map(|d| d.message.en.as_str())
+            .collect();
+        assert_eq!(amounts, ["line 3", "line 25"]);
+        assert_eq!(sorted.len(), 12);
     }
 }

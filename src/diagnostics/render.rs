@@ -401,13 +401,27 @@ impl SourceCode for FileSource<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        // A piece of a register read alone ([`crate::source::Gap`]): the snippet is taken from
+        // one side of the lines it leaves out, so that its lines are numbered as in the file.
+        let text = self.file.text.as_str();
+        let (lo, hi, lines_before) = match self.file.gap_offset() {
+            Some((at, lines)) if span.offset() >= at => (at, text.len(), lines),
+            Some((at, _)) => (0, at, 0),
+            None => (0, text.len(), 0),
+        };
+        let part = text.get(lo..hi).unwrap_or("");
+        let start = span.offset().saturating_sub(lo).min(part.len());
+        let local = SourceSpan::new(start.into(), span.len().min(part.len() - start));
         let inner = <str as SourceCode>::read_span(
-            &self.file.text,
-            span,
+            part,
+            &local,
             context_lines_before,
             context_lines_after,
         )?;
-        let column = self.file.line_col(inner.span().offset()).1.saturating_sub(1);
+        let offset = inner.span().offset() + lo;
+        let column = self.file.line_col(offset).1.saturating_sub(1);
+        // miette numbers lines from 0.
+        let line = self.file.file_line(inner.line() + lines_before + 1) - 1;
         let name = match &self.cell {
             Some(cell) => format!("{}!{cell}", self.file.name),
             None => self.file.name.clone(),
@@ -415,8 +429,8 @@ impl SourceCode for FileSource<'_> {
         Ok(Box::new(MietteSpanContents::new_named(
             name,
             inner.data(),
-            *inner.span(),
-            inner.line(),
+            SourceSpan::new(offset.into(), inner.span().len()),
+            line,
             column,
             inner.line_count(),
         )))
@@ -748,6 +762,27 @@ mod tests {
     fn human_header_column_counts_characters() {
         let out = human(&[unknown_name()], Lang::Zh);
         assert!(out.contains("[政策/示例.zc:2:8]"), "{out}");
+    }
+
+    #[test]
+    fn a_row_read_alone_is_shown_at_its_line_without_the_lines_before_it() {
+        // The header, then the row that is line 999 of the register.
+        let gap = crate::source::Gap { after: 1, lines: 997 };
+        let file = SourceFile::with_gap("d.csv", "名称,年份\n企业1,20x3\n", Some(gap));
+        let at = file.text.find("20x3").unwrap();
+        let d = Diagnostic::new(Code::WrongValue, Text::new("不是年份", "not a year"))
+            .at(Loc::new(&file, Span::new(at, at + 4)), Text::new("应为年份", "a year"));
+        let shown = human(std::slice::from_ref(&d), Lang::En);
+        assert!(shown.contains("[d.csv:999:5]"), "{shown}");
+        assert!(shown.contains("999 │ 企业1,20x3"), "{shown}");
+        // Neither the header, shown as the line before, nor empty lines standing for the rows.
+        assert!(!shown.contains("名称") && !shown.contains("998 │"), "{shown}");
+        // A problem in the header is shown in the header, at line 1.
+        let d = Diagnostic::new(Code::WrongValue, Text::new("列", "column"))
+            .at(Loc::new(&file, Span::new(0, 6)), Text::new("此列", "this column"));
+        let shown = human(std::slice::from_ref(&d), Lang::En);
+        assert!(shown.contains("[d.csv:1:1]") && shown.contains("1 │ 名称,年份"), "{shown}");
+        assert!(!shown.contains("企业1"), "{shown}");
     }
 
     #[test]

@@ -20,10 +20,10 @@ use crate::ast::Policy;
 use crate::checker::Checked;
 use crate::checker::scope::SubjectId;
 use crate::data::header::parse_header;
-use crate::data::{Record, Schema, Value, load_dataset};
+use crate::data::{Record, Schema, Value, load_dataset, load_dataset_at};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
 use crate::eval::Evaluator;
-use crate::source::{Loc, SourceFile, Span};
+use crate::source::{Gap, Loc, SourceFile, Span};
 
 /// The largest members file read whole when its members are not grouped in the owners' order.
 pub const WHOLE_MEMBERS: u64 = 16 << 20;
@@ -455,16 +455,14 @@ fn row_errors(shape: &Shape, raw: &Raw) -> Diagnostics {
     for rec in records(&raw.bytes) {
         let mut text = shape.header.clone();
         text.push(b'\n');
-        let at = text.len();
         text.extend_from_slice(rec);
-        if load_dataset(&shape.file, &text, &shape.schema).is_err() {
-            let pad = usize::try_from(line.saturating_sub(shape.header_lines + 1)).unwrap_or(0);
-            text.truncate(at);
-            text.resize(at + pad, b'\n');
-            text.extend_from_slice(rec);
-            if let Err(d) = load_dataset(&shape.file, &text, &shape.schema) {
-                errors.extend(d);
-            }
+        // The row at its line.
+        let gap = Gap {
+            after: usize::try_from(shape.header_lines).unwrap_or(usize::MAX),
+            lines: line.saturating_sub(shape.header_lines + 1),
+        };
+        if let Err(d) = load_dataset_at(&shape.file, &text, Some(gap), &shape.schema) {
+            errors.extend(d);
         }
         line += super::chunks::count_lines(rec).max(1);
     }

@@ -62,12 +62,12 @@ use crate::checker::Checked;
 use crate::checker::scope::{DefId, DefSource, Scope, SubjectId};
 use crate::compile::{Cv, FieldIn, LANES, Machine, NotCompiled, Program, compile_for_data, fixed};
 use crate::data::header::{is_year_column, parse_header};
-use crate::data::{FieldKind, Record, Schema, Value, load_dataset};
+use crate::data::{FieldKind, Record, Schema, Value, load_dataset, load_dataset_at};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
 use crate::eval::Evaluator;
 use crate::eval::stack::money;
 use crate::eval::value::V;
-use crate::source::{Loc, SourceFile, Span};
+use crate::source::{Gap, Loc, SourceFile, Span};
 use crate::units::parse_unit;
 use chunks::{Block, Blocks, count_lines, split_header};
 pub use members::WHOLE_MEMBERS;
@@ -1329,17 +1329,26 @@ fn read_cell(target: &Target, cell: &str) -> Option<(Option<crate::compile::Reg>
     Some((*reg, v, *key))
 }
 
-/// The header, then `bytes` placed at line `line`: the loader reads it as the file, and
-/// reports problems at their real line and column.
-fn sparse_text(plan: &Plan<'_, '_>, line: u64, bytes: &[u8]) -> Vec<u8> {
-    let pad = usize::try_from(line.saturating_sub(plan.header_lines + 1)).unwrap_or(0);
-    let mut text = Vec::with_capacity(plan.header.len() + 1 + pad + bytes.len() + 1);
+/// A piece of the register read alone: the header, then rows that in the file start at a
+/// later line.
+struct Sparse {
+    text: Vec<u8>,
+    gap: Option<Gap>,
+}
+
+/// The header, then `bytes`, which start at line `line` of the file: the loader reads it as the
+/// file, and reports problems at their real line and column.
+fn sparse_text(plan: &Plan<'_, '_>, line: u64, bytes: &[u8]) -> Sparse {
+    let mut text = Vec::with_capacity(plan.header.len() + 1 + bytes.len() + 1);
     text.extend_from_slice(&plan.header);
     text.push(b'\n');
-    text.resize(text.len() + pad, b'\n');
     text.extend_from_slice(bytes);
     text.push(b'\n');
-    text
+    let gap = Gap {
+        after: usize::try_from(plan.header_lines).unwrap_or(usize::MAX),
+        lines: line.saturating_sub(plan.header_lines + 1),
+    };
+    Sparse { text, gap: Some(gap) }
 }
 
 /// A row the fast reader did not take, read by the loader, placed at its line.
@@ -1348,10 +1357,10 @@ fn row_slow(
     ev: &Evaluator<'_, '_>,
     mode: Mode,
     m: Option<&mut Machine<'_>>,
-    sparse: &[u8],
+    sparse: &Sparse,
     d: &mut Done,
 ) {
-    match load_dataset(&plan.name, sparse, &plan.schema) {
+    match load_dataset_at(&plan.name, &sparse.text, sparse.gap, &plan.schema) {
         Ok(ds) => evaluate_records(plan, ev, mode, m, &ds.records, d),
         Err(diags) => {
             d.data_errors = true;
@@ -1395,16 +1404,7 @@ fn slow_piece(
     if let Some(records) = plan.plain.as_ref().and_then(|p| p.records(&plan.schema, bytes)) {
         return evaluate_records(plan, ev, mode, m, &records, d);
     }
-    let mut text = plan.header.clone();
-    text.push(b'\n');
-    text.extend_from_slice(bytes);
-    match load_dataset(&plan.name, &text, &plan.schema) {
-        Ok(ds) => evaluate_records(plan, ev, mode, m, &ds.records, d),
-        Err(_) => {
-            let sparse = sparse_text(plan, first_line, bytes);
-            row_slow(plan, ev, mode, m, &sparse, d);
-        }
-    }
+    row_slow(plan, ev, mode, m, &sparse_text(plan, first_line, bytes), d);
 }
 
 fn evaluate_records(

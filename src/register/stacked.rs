@@ -24,7 +24,7 @@ use crate::ast::Policy;
 use crate::checker::Checked;
 use crate::checker::scope::DefId;
 use crate::compile::{Machine, NotCompiled};
-use crate::data::{Dataset, Record, Schema, Value, load_dataset, load_datasets};
+use crate::data::{Dataset, Record, Schema, Value, load_datasets_at};
 use crate::diagnostics::Diagnostics;
 use crate::eval::Evaluator;
 use crate::eval::outcome::SubjectOutcome;
@@ -244,20 +244,8 @@ pub(super) fn interpret_only(
         std::iter::once(&plan.schema).chain(companions.iter().map(|c| &c.schema)).collect();
     let load =
         |plan: &Plan<'_, '_>, first_line: u64, bytes: &[u8]| -> Vec<Result<Dataset, Diagnostics>> {
-            let mut text = plan.header.clone();
-            text.push(b'\n');
-            text.extend_from_slice(bytes);
-            let mut loaded = load_datasets(&plan.name, &text, &schemas);
-            if loaded.iter().any(Result::is_err) {
-                // Again with every row at its line, for the diagnostics.
-                let sparse = sparse_text(plan, first_line, bytes);
-                for (result, schema) in loaded.iter_mut().zip(&schemas) {
-                    if result.is_err() {
-                        *result = load_dataset(&plan.name, &sparse, schema);
-                    }
-                }
-            }
-            loaded
+            let sparse = sparse_text(plan, first_line, bytes);
+            load_datasets_at(&plan.name, &sparse.text, sparse.gap, &schemas)
         };
     let max_line = crate::limits::sizes().line;
     // With `only`, the rows of other subjects are left out before the loader reads a block: the
