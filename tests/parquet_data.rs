@@ -376,12 +376,22 @@ fn a_register_of_many_row_groups_or_one_gives_the_csv_report_and_a_late_bad_valu
     // A number column, and the row whose cell is spoiled: in the sixth row group.
     let col = header.iter().position(|h| h.contains("(万元)") || h.contains("(元)")).unwrap();
     let bad_row = 2_700;
-    let cases =
-        [("many", false, 500), ("late", true, 500), ("one", false, 3000), ("one-late", true, 3000)];
-    for (stem, bad, group_rows) in cases {
+    // And the same mistake down the column from row 100, every third row (967 cells): the
+    // first ten shown, the others counted, from the file as from the CSV twin.
+    let down: Vec<usize> = (100..3000).step_by(3).collect();
+    let cases = [
+        ("many", &[][..], 500),
+        ("late", &[bad_row][..], 500),
+        ("one", &[][..], 3000),
+        ("one-late", &[bad_row][..], 3000),
+        ("down", &down[..], 500),
+        ("one-down", &down[..], 3000),
+    ];
+    for (stem, spoilt, group_rows) in cases {
+        let bad = !spoilt.is_empty();
         let mut rows = rows.clone();
-        if bad {
-            rows[bad_row][col] = "12abc".to_string();
+        for &r in spoilt {
+            rows[r][col] = "12abc".to_string();
         }
         let csv_path = temp(&format!("{stem}.csv"));
         let pq = temp(&format!("{stem}.parquet"));
@@ -427,7 +437,11 @@ fn a_register_of_many_row_groups_or_one_gives_the_csv_report_and_a_late_bad_valu
             assert_eq!(b, Status::Errors, "{err}");
             assert!(got.is_empty(), "nothing is evaluated from invalid data");
             assert!(err.contains("ZC0603"), "{err}");
-            assert!(err.contains(&format!("{pq_name}:{}:", bad_row + 2)), "{err}");
+            assert!(err.contains(&format!("{pq_name}:{}:", spoilt[0] + 2)), "{err}");
+            assert_eq!(err.matches("ZC0603").count(), spoilt.len().min(10), "{err}");
+            if spoilt.len() > 10 {
+                assert!(err.contains(&format!("另有 {} 处同样的问题", spoilt.len() - 10)), "{err}");
+            }
         } else {
             assert_eq!(b, Status::Ok, "{err}");
             assert_eq!(got.lines().count(), 3000 + 2, "the header, the rows, the totals");

@@ -75,7 +75,7 @@ pub fn load(name: &str, bytes: &[u8]) -> (Option<RawData>, Diagnostics) {
     if ext == "parquet" {
         return load_parquet(name, bytes::Bytes::copy_from_slice(bytes));
     }
-    load_as(name, bytes, &ext, None)
+    load_as(name, bytes, &ext, &[])
 }
 
 /// The extension of a file's name, in lower case.
@@ -93,18 +93,13 @@ fn load_parquet<R: ::parquet::file::reader::ChunkReader + 'static>(
     reader: R,
 ) -> (Option<RawData>, Diagnostics) {
     match parquet::csv_text(name, reader) {
-        Ok(text) => load_as(name, text.as_bytes(), "csv", None),
+        Ok(text) => load_as(name, text.as_bytes(), "csv", &[]),
         Err(d) => (None, Diagnostics::from(vec![*d])),
     }
 }
 
-/// [`load`] of a file of the format `ext`; `gap`, the lines a piece of a register leaves out.
-fn load_as(
-    name: &str,
-    bytes: &[u8],
-    ext: &str,
-    gap: Option<Gap>,
-) -> (Option<RawData>, Diagnostics) {
+/// [`load`] of a file of the format `ext`; `gaps`, the lines pieces of a register leave out.
+fn load_as(name: &str, bytes: &[u8], ext: &str, gaps: &[Gap]) -> (Option<RawData>, Diagnostics) {
     let text_loader: fn(&Arc<SourceFile>) -> (Option<RawData>, Diagnostics) = match ext {
         "xlsx" | "xlsm" => return load_xlsx(name, bytes),
         "csv" => load_csv,
@@ -134,7 +129,7 @@ fn load_as(
     }
     match decode_text(bytes) {
         Ok(text) => {
-            let (raw, diags) = text_loader(&SourceFile::with_gap(name, text, gap));
+            let (raw, diags) = text_loader(&SourceFile::with_gaps(name, text, gaps));
             if let Some(r) = &raw
                 && let Some(loc) = past_limits(r)
             {
@@ -426,18 +421,18 @@ pub fn read_dataset_with_years(
 /// Loads and validates a register's text in one step (a block of it, for the streaming
 /// runner): a CSV file's, or the CSV text a Parquet file stands for ([`parquet::CsvText`]).
 pub fn load_dataset(name: &str, bytes: &[u8], schema: &Schema) -> Result<Dataset, Diagnostics> {
-    load_dataset_at(name, bytes, None, schema)
+    load_dataset_at(name, bytes, &[], schema)
 }
 
-/// [`load_dataset`] of a piece of a register, its header then rows that in the file come
-/// later: `gap` says how many lines later, so that problems are reported at their lines.
+/// [`load_dataset`] of pieces of a register, its header then rows that in the file come
+/// later: `gaps` say how many lines later, so that problems are reported at their lines.
 pub fn load_dataset_at(
     name: &str,
     bytes: &[u8],
-    gap: Option<Gap>,
+    gaps: &[Gap],
     schema: &Schema,
 ) -> Result<Dataset, Diagnostics> {
-    load_datasets_at(name, bytes, gap, &[schema]).pop().unwrap_or_else(|| Err(Diagnostics::new()))
+    load_datasets_at(name, bytes, gaps, &[schema]).pop().unwrap_or_else(|| Err(Diagnostics::new()))
 }
 
 /// [`load_dataset`] for several schemas (a policy and the policies it imports) on one file,
@@ -447,14 +442,14 @@ pub fn load_datasets(
     bytes: &[u8],
     schemas: &[&Schema],
 ) -> Vec<Result<Dataset, Diagnostics>> {
-    load_datasets_at(name, bytes, None, schemas)
+    load_datasets_at(name, bytes, &[], schemas)
 }
 
-/// [`load_datasets`] of a piece of a register ([`load_dataset_at`]).
+/// [`load_datasets`] of pieces of a register ([`load_dataset_at`]).
 pub fn load_datasets_at(
     name: &str,
     bytes: &[u8],
-    gap: Option<Gap>,
+    gaps: &[Gap],
     schemas: &[&Schema],
 ) -> Vec<Result<Dataset, Diagnostics>> {
     // A Parquet register's pieces are the CSV text it stands for.
@@ -462,7 +457,7 @@ pub fn load_datasets_at(
         e if e == "parquet" => "csv".to_owned(),
         e => e,
     };
-    let (raw, diags) = load_as(name, bytes, &ext, gap);
+    let (raw, diags) = load_as(name, bytes, &ext, gaps);
     let Some(raw) = raw else {
         return schemas.iter().map(|_| Err(diags.clone())).collect();
     };

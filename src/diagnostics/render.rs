@@ -401,14 +401,10 @@ impl SourceCode for FileSource<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        // A piece of a register read alone ([`crate::source::Gap`]): the snippet is taken from
-        // one side of the lines it leaves out, so that its lines are numbered as in the file.
+        // Pieces of a register read together ([`crate::source::Gap`]): the snippet is taken from
+        // the piece between two gaps, so that its lines are numbered as in the file.
         let text = self.file.text.as_str();
-        let (lo, hi, lines_before) = match self.file.gap_offset() {
-            Some((at, lines)) if span.offset() >= at => (at, text.len(), lines),
-            Some((at, _)) => (0, at, 0),
-            None => (0, text.len(), 0),
-        };
+        let (lo, hi, lines_before) = self.file.piece(span.offset());
         let part = text.get(lo..hi).unwrap_or("");
         let start = span.offset().saturating_sub(lo).min(part.len());
         let local = SourceSpan::new(start.into(), span.len().min(part.len() - start));
@@ -768,7 +764,7 @@ mod tests {
     fn a_row_read_alone_is_shown_at_its_line_without_the_lines_before_it() {
         // The header, then the row that is line 999 of the register.
         let gap = crate::source::Gap { after: 1, lines: 997 };
-        let file = SourceFile::with_gap("d.csv", "名称,年份\n企业1,20x3\n", Some(gap));
+        let file = SourceFile::with_gaps("d.csv", "名称,年份\n企业1,20x3\n", &[gap]);
         let at = file.text.find("20x3").unwrap();
         let d = Diagnostic::new(Code::WrongValue, Text::new("不是年份", "not a year"))
             .at(Loc::new(&file, Span::new(at, at + 4)), Text::new("应为年份", "a year"));

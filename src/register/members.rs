@@ -461,7 +461,7 @@ fn row_errors(shape: &Shape, raw: &Raw) -> Diagnostics {
             after: usize::try_from(shape.header_lines).unwrap_or(usize::MAX),
             lines: line.saturating_sub(shape.header_lines + 1),
         };
-        if let Err(d) = load_dataset_at(&shape.file, &text, Some(gap), &shape.schema) {
+        if let Err(d) = load_dataset_at(&shape.file, &text, &[gap], &shape.schema) {
             errors.extend(d);
         }
         line += super::chunks::count_lines(rec).max(1);

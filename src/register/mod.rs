@@ -1195,16 +1195,25 @@ fn flush(
         m.run_lanes(lanes);
     }
     let prog = m.program();
+    // Once the block has an error in its data, nothing of it is reported but the errors: the
+    // rows the fast reader refuses are read by the loader together (a register with the same
+    // mistake on every row builds one parser a batch, not one a row).
+    let mut checked_only: Option<Sparse> = None;
     for p in batch.drain(..) {
         let lane = match p.lane {
             Some(l) if !m.failed(l) => l,
             _ => {
                 // The loader and the interpreter (the lanes are still being read).
-                let sparse = match rows {
-                    Some(b) => sparse_text(plan, p.line_no, &batches::row_text(b, p.row)),
-                    None => sparse_text(plan, p.line_no, p.line.as_bytes()),
+                let row = match rows {
+                    Some(b) => std::borrow::Cow::Owned(batches::row_text(b, p.row)),
+                    None => std::borrow::Cow::Borrowed(p.line.as_bytes()),
                 };
-                row_slow(plan, &plan.evaluator, mode, None, &sparse, d);
+                if d.data_errors
+                    && checked_only.get_or_insert_with(|| Sparse::new(plan)).push(p.line_no, &row)
+                {
+                    continue;
+                }
+                row_slow(plan, &plan.evaluator, mode, None, &sparse_text(plan, p.line_no, &row), d);
                 continue;
             }
         };
@@ -1245,6 +1254,9 @@ fn flush(
                 }
             }
         }
+    }
+    if let Some(rows) = checked_only {
+        row_slow(plan, &plan.evaluator, mode, None, &rows, d);
     }
 }
 
@@ -1329,26 +1341,55 @@ fn read_cell(target: &Target, cell: &str) -> Option<(Option<crate::compile::Reg>
     Some((*reg, v, *key))
 }
 
-/// A piece of the register read alone: the header, then rows that in the file start at a
-/// later line.
+/// Rows of the register read by the loader: the header, then rows that in the file start at
+/// later lines, each placed at its line ([`Gap`]).
 struct Sparse {
     text: Vec<u8>,
-    gap: Option<Gap>,
+    gaps: Vec<Gap>,
+    /// The lines of the text so far.
+    lines: usize,
+    /// The line of the file the text's next line stands for.
+    next: u64,
+}
+
+impl Sparse {
+    /// The header alone.
+    fn new(plan: &Plan<'_, '_>) -> Sparse {
+        let mut text = plan.header.clone();
+        text.push(b'\n');
+        Sparse {
+            text,
+            gaps: Vec::new(),
+            lines: usize::try_from(plan.header_lines).unwrap_or(usize::MAX),
+            next: plan.header_lines + 1,
+        }
+    }
+
+    /// Adds `bytes`, rows that start at line `line` of the file; `false` (and nothing added)
+    /// when that line is one the text already stands for.
+    fn push(&mut self, line: u64, bytes: &[u8]) -> bool {
+        if line < self.next {
+            return false;
+        }
+        self.gaps.push(Gap { after: self.lines, lines: line - self.next });
+        self.text.extend_from_slice(bytes);
+        let ended = bytes.ends_with(b"\n");
+        if !ended {
+            self.text.push(b'\n');
+        }
+        let lines = count_lines(bytes) + u64::from(!ended);
+        self.lines = self.lines.saturating_add(usize::try_from(lines).unwrap_or(usize::MAX));
+        self.next = line.saturating_add(lines);
+        true
+    }
 }
 
 /// The header, then `bytes`, which start at line `line` of the file: the loader reads it as the
 /// file, and reports problems at their real line and column.
 fn sparse_text(plan: &Plan<'_, '_>, line: u64, bytes: &[u8]) -> Sparse {
-    let mut text = Vec::with_capacity(plan.header.len() + 1 + bytes.len() + 1);
-    text.extend_from_slice(&plan.header);
-    text.push(b'\n');
-    text.extend_from_slice(bytes);
-    text.push(b'\n');
-    let gap = Gap {
-        after: usize::try_from(plan.header_lines).unwrap_or(usize::MAX),
-        lines: line.saturating_sub(plan.header_lines + 1),
-    };
-    Sparse { text, gap: Some(gap) }
+    let mut sparse = Sparse::new(plan);
+    sparse.push(line, bytes);
+    sparse
 }
 
 /// A row the fast reader did not take, read by the loader, placed at its line.
@@ -1360,7 +1401,7 @@ fn row_slow(
     sparse: &Sparse,
     d: &mut Done,
 ) {
-    match load_dataset_at(&plan.name, &sparse.text, sparse.gap, &plan.schema) {
+    match load_dataset_at(&plan.name, &sparse.text, &sparse.gaps, &plan.schema) {
         Ok(ds) => evaluate_records(plan, ev, mode, m, &ds.records, d),
         Err(diags) => {
             d.data_errors = true;

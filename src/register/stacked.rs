@@ -245,7 +245,7 @@ pub(super) fn interpret_only(
     let load =
         |plan: &Plan<'_, '_>, first_line: u64, bytes: &[u8]| -> Vec<Result<Dataset, Diagnostics>> {
             let sparse = sparse_text(plan, first_line, bytes);
-            load_datasets_at(&plan.name, &sparse.text, sparse.gap, &schemas)
+            load_datasets_at(&plan.name, &sparse.text, &sparse.gaps, &schemas)
         };
     let max_line = crate::limits::sizes().line;
     // With `only`, the rows of other subjects are left out before the loader reads a block: the
