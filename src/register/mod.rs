@@ -1372,6 +1372,12 @@ impl Sparse {
             return false;
         }
         self.gaps.push(Gap { after: self.lines, lines: line - self.next });
+        self.append(line, bytes);
+        true
+    }
+
+    /// Adds `bytes`, rows that start at line `line` of the file, right after the text.
+    fn append(&mut self, line: u64, bytes: &[u8]) {
         self.text.extend_from_slice(bytes);
         let ended = bytes.ends_with(b"\n");
         if !ended {
@@ -1380,7 +1386,6 @@ impl Sparse {
         let lines = count_lines(bytes) + u64::from(!ended);
         self.lines = self.lines.saturating_add(usize::try_from(lines).unwrap_or(usize::MAX));
         self.next = line.saturating_add(lines);
-        true
     }
 }
 
@@ -1388,7 +1393,10 @@ impl Sparse {
 /// file, and reports problems at their real line and column.
 fn sparse_text(plan: &Plan<'_, '_>, line: u64, bytes: &[u8]) -> Sparse {
     let mut sparse = Sparse::new(plan);
-    sparse.push(line, bytes);
+    if !sparse.push(line, bytes) {
+        // A line the header stands for (none is): the rows are read all the same.
+        sparse.append(line, bytes);
+    }
     sparse
 }
 
