@@ -234,6 +234,37 @@ fn duplicate_subject_ids_show_both_rows() {
 }
 
 #[test]
+fn a_register_appended_to_itself_shows_ten_repeated_ids_and_counts_the_rest() {
+    // 30 subjects, then the same 30 again (two exports joined): 30 ids given twice; then 30
+    // more subjects, each with a required value left empty.
+    let first: Vec<String> = (1..=30).map(|i| format!("企业{i:02},1,1,1,无,否,")).collect();
+    let more: Vec<String> = (31..=60).map(|i| format!("企业{i:02},,1,1,无,否,")).collect();
+    let rows: Vec<&str> = first.iter().chain(&first).chain(&more).map(String::as_str).collect();
+    let d = errors("a.csv", &csv(&rows));
+    let repeated: Vec<_> =
+        d.iter().filter(|d| d.code == Code::DuplicateSubject).map(at_text).collect();
+    // The rows of the second half are lines 32 to 61: the first ten shown.
+    let lines: Vec<usize> = repeated.iter().map(|(_, line, _, _)| *line).collect();
+    assert_eq!(lines, (32..42).collect::<Vec<_>>());
+    let first_repeat = d.iter().find(|d| d.code == Code::DuplicateSubject).unwrap();
+    assert_eq!(
+        first_repeat.message.en,
+        "subject `企业01` appears twice (and 20 more like it in column `名称`; only the first 10 are shown)"
+    );
+    let empty: Vec<&str> =
+        d.iter().filter(|d| d.code == Code::EmptyValue).map(|d| d.message.zh.as_str()).collect();
+    assert_eq!(empty.len(), 10);
+    let empty_lines: Vec<usize> =
+        d.iter().filter(|d| d.code == Code::EmptyValue).map(|d| at_text(d).1).collect();
+    assert_eq!(empty_lines, (62..72).collect::<Vec<_>>());
+    assert_eq!(
+        empty[0],
+        "主体 `企业31` 没有填写必填字段 `转化费用`（`转化费用` 列另有 20 处同样的问题，只列出在前的 10 处）"
+    );
+    assert_eq!(d.len(), 20);
+}
+
+#[test]
 fn empty_required_values() {
     let d = errors("a.csv", &csv(&["甲,,1,1,无,否,", ",1,,,无,否,"]));
     let found: Vec<_> = d.iter().map(at_text).collect();

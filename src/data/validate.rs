@@ -580,6 +580,8 @@ impl Validator<'_> {
         let targets = &targets;
         let cols = Columns::new(targets, table.keyed, self.schema.fields.len());
         let year_col = targets.iter().position(|t| matches!(t, Target::Year));
+        let year_name =
+            year_col.and_then(|c| table.columns.get(c)).map_or("年份", |c| c.name.trim());
         let key_col = self.schema.key.and_then(|k| {
             targets
                 .iter()
@@ -594,7 +596,7 @@ impl Validator<'_> {
             let cell = |c: Option<usize>| c.and_then(|c| row.cells.get(c)).and_then(Option::as_ref);
             let row_year = match year_col {
                 None => None,
-                Some(c) => match self.row_year(cell(Some(c)), &row.loc) {
+                Some(c) => match self.row_year(cell(Some(c)), &row.loc, year_name) {
                     Some(y) => Some(y),
                     None => {
                         // Still check the row's cells, to report every problem at once.
@@ -726,7 +728,8 @@ impl Validator<'_> {
         .help(Text::new("只保留其中一个", "keep only one of them"))
     }
 
-    fn row_year(&mut self, cell: Option<&RawCell>, row_loc: &DataLoc) -> Option<u16> {
+    /// The year of a long-form row, from its cell in the column `column`.
+    fn row_year(&mut self, cell: Option<&RawCell>, row_loc: &DataLoc, column: &str) -> Option<u16> {
         let (text, loc) = match cell {
             Some(c) if !c.value.is_empty() => (c.value.display(), &c.loc),
             Some(c) => ("".to_string(), &c.loc),
@@ -740,7 +743,8 @@ impl Validator<'_> {
                 Text::new("年份为空", "no year"),
             );
             self.push(
-                d.help(Text::new("填写这一行数据所属的年份", "give the year this row is for")),
+                d.help(Text::new("填写这一行数据所属的年份", "give the year this row is for"))
+                    .in_column(column),
             );
             return None;
         }
@@ -757,10 +761,13 @@ impl Validator<'_> {
                 loc,
                 Text::new("应为年份", "a year was expected"),
             );
-            self.push(d.help(Text::new(
-                "写四位数的年份，例如 `2020`",
-                "write a four-digit year such as `2020`",
-            )));
+            self.push(
+                d.help(Text::new(
+                    "写四位数的年份，例如 `2020`",
+                    "write a four-digit year such as `2020`",
+                ))
+                .in_column(column),
+            );
         }
         if let Some(y) = year {
             self.row_years.insert(y);
@@ -783,7 +790,8 @@ impl Validator<'_> {
             .help(Text::new(
                 format!("每个主体只能有一行；合并这两行，或改正其中一行的 `{key_name}`"),
                 format!("each subject has one row: merge the two rows, or correct `{key_name}` in one of them"),
-            ));
+            ))
+            .in_column(key_name);
         self.push(d);
     }
 
@@ -867,7 +875,7 @@ impl Validator<'_> {
                         "fill in the value; if it may be left out, declare the field `可选` (optional)",
                     )
                 };
-                let d = self.declared_at(spec, d).help(help);
+                let d = self.declared_at(spec, d).help(help).in_column(&spec.name);
                 self.push(d);
             }
             fields.push(slot.into_value(spec));
@@ -1084,6 +1092,7 @@ fn conflict(
         .help(Text::new(
             "同一主体的各行要一致：改正其中一个，或只在一行填写",
             "the rows of one subject must agree: correct one, or give the value in one row only",
-        )),
+        ))
+        .in_column(&spec.name),
     )
 }
