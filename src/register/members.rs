@@ -23,7 +23,7 @@ use crate::data::header::parse_header;
 use crate::data::{Record, Schema, Value, load_dataset, load_dataset_at};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
 use crate::eval::Evaluator;
-use crate::source::{Gap, Loc, SourceFile, Span};
+use crate::source::{Loc, SourceFile, Span};
 
 /// The largest members file read whole when its members are not grouped in the owners' order.
 pub const WHOLE_MEMBERS: u64 = 16 << 20;
@@ -453,15 +453,8 @@ fn row_errors(shape: &Shape, raw: &Raw) -> Diagnostics {
     let mut errors = Diagnostics::new();
     let mut line = raw.first_line;
     for rec in records(&raw.bytes) {
-        let mut text = shape.header.clone();
-        text.push(b'\n');
-        text.extend_from_slice(rec);
-        // The row at its line.
-        let gap = Gap {
-            after: usize::try_from(shape.header_lines).unwrap_or(usize::MAX),
-            lines: line.saturating_sub(shape.header_lines + 1),
-        };
-        if let Err(d) = load_dataset_at(&shape.file, &text, &[gap], &shape.schema) {
+        let row = super::Sparse::rows(&shape.header, shape.header_lines, line, rec);
+        if let Err(d) = load_dataset_at(&shape.file, &row.text, &row.gaps, &shape.schema) {
             errors.extend(d);
         }
         line += super::chunks::count_lines(rec).max(1);

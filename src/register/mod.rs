@@ -1209,7 +1209,9 @@ fn flush(
                     None => std::borrow::Cow::Borrowed(p.line.as_bytes()),
                 };
                 if d.data_errors
-                    && checked_only.get_or_insert_with(|| Sparse::new(plan)).push(p.line_no, &row)
+                    && checked_only
+                        .get_or_insert_with(|| Sparse::new(&plan.header, plan.header_lines))
+                        .push(p.line_no, &row)
                 {
                     continue;
                 }
@@ -1341,8 +1343,8 @@ fn read_cell(target: &Target, cell: &str) -> Option<(Option<crate::compile::Reg>
     Some((*reg, v, *key))
 }
 
-/// Rows of the register read by the loader: the header, then rows that in the file start at
-/// later lines, each placed at its line ([`Gap`]).
+/// Rows of a register (or of a members' file) read by the loader: the header, then rows that in
+/// the file start at later lines, each placed at its line ([`Gap`]).
 struct Sparse {
     text: Vec<u8>,
     gaps: Vec<Gap>,
@@ -1353,16 +1355,27 @@ struct Sparse {
 }
 
 impl Sparse {
-    /// The header alone.
-    fn new(plan: &Plan<'_, '_>) -> Sparse {
-        let mut text = plan.header.clone();
+    /// The header alone, `header_lines` lines.
+    fn new(header: &[u8], header_lines: u64) -> Sparse {
+        let mut text = header.to_vec();
         text.push(b'\n');
         Sparse {
             text,
             gaps: Vec::new(),
-            lines: usize::try_from(plan.header_lines).unwrap_or(usize::MAX),
-            next: plan.header_lines + 1,
+            lines: usize::try_from(header_lines).unwrap_or(usize::MAX),
+            next: header_lines + 1,
         }
+    }
+
+    /// The header, then `bytes`, which start at line `line` of the file: the loader reads it as
+    /// the file, and reports problems at their real line and column.
+    fn rows(header: &[u8], header_lines: u64, line: u64, bytes: &[u8]) -> Sparse {
+        let mut sparse = Sparse::new(header, header_lines);
+        if !sparse.push(line, bytes) {
+            // A line the header stands for (none is): the rows are read all the same.
+            sparse.append(line, bytes);
+        }
+        sparse
     }
 
     /// Adds `bytes`, rows that start at line `line` of the file; `false` (and nothing added)
@@ -1389,15 +1402,9 @@ impl Sparse {
     }
 }
 
-/// The header, then `bytes`, which start at line `line` of the file: the loader reads it as the
-/// file, and reports problems at their real line and column.
+/// [`Sparse::rows`] with the register's header.
 fn sparse_text(plan: &Plan<'_, '_>, line: u64, bytes: &[u8]) -> Sparse {
-    let mut sparse = Sparse::new(plan);
-    if !sparse.push(line, bytes) {
-        // A line the header stands for (none is): the rows are read all the same.
-        sparse.append(line, bytes);
-    }
-    sparse
+    Sparse::rows(&plan.header, plan.header_lines, line, bytes)
 }
 
 /// A row the fast reader did not take, read by the loader, placed at its line.
