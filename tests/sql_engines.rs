@@ -47,7 +47,27 @@ const COMPILED: &[(&str, &str, u64)] = &[
     // With its stacking rule: zezhou's 专精特新奖励 computed beside it, the higher paid.
     ("yangcheng", "企业", u64::MAX),
     ("taiyuan", "区县", 14),
+    // Aggregations over its 转化项目 (a count and two sums, each with a condition), the members
+    // read from their own table.
+    ("zezhou", "转化企业", u64::MAX),
+    // The member kind on its own: its rules over a register of projects.
+    ("zezhou", "转化项目", u64::MAX),
 ];
+
+/// The member kinds each kind's rules aggregate over, read from the file `gen` writes beside
+/// the register (`NAME.转化项目.csv`).
+const MEMBERS: &[(&str, &str, &[&str])] = &[("zezhou", "转化企业", &["转化项目"])];
+
+/// The member kinds `kind` aggregates over, each with the file beside `csv` that holds them.
+fn members_of(p: &str, kind: &str, csv: &Path) -> Vec<(&'static str, PathBuf)> {
+    let stem = csv.file_stem().unwrap().to_string_lossy().into_owned();
+    MEMBERS
+        .iter()
+        .filter(|(mp, mk, _)| *mp == p && *mk == kind)
+        .flat_map(|(_, _, ms)| ms.iter())
+        .map(|m| (*m, csv.with_file_name(format!("{stem}.{m}.csv"))))
+        .collect()
+}
 
 fn require() -> bool {
     std::env::var("ZHENGCE_REQUIRE_SQL").is_ok_and(|v| v == "1")
@@ -100,11 +120,31 @@ fn register(d: &Path, p: &str, kind: &str, n: u64) -> (PathBuf, String) {
 }
 
 fn sql(p: &str, kind: &str, dialect: &str, table: &str, data: &Path) -> Result<String, String> {
-    let (ok, out, err) = run(Command::new(Z)
-        .args(["sql", &policy(p), "--kind", kind, "--dialect", dialect, "--table", table])
-        .args(["--error-format", "plain", "--lang", "en", "--data"])
-        .arg(data));
+    sql_with(p, kind, dialect, table, data, &[])
+}
+
+/// [`sql`] with the members' tables (`--member-table KIND=TABLE`).
+fn sql_with(
+    p: &str,
+    kind: &str,
+    dialect: &str,
+    table: &str,
+    data: &Path,
+    members: &[(&str, String)],
+) -> Result<String, String> {
+    let mut cmd = Command::new(Z);
+    cmd.args(["sql", &policy(p), "--kind", kind, "--dialect", dialect, "--table", table]);
+    for (m, t) in members {
+        cmd.arg("--member-table").arg(format!("{m}={t}"));
+    }
+    let (ok, out, err) =
+        run(cmd.args(["--error-format", "plain", "--lang", "en", "--data"]).arg(data));
     if ok { Ok(out) } else { Err(err) }
+}
+
+/// DuckDB's reading of a CSV file as a table of texts.
+fn duck_table(csv: &Path) -> String {
+    format!("read_csv('{}', all_varchar = true, header = true)", csv.display())
 }
 
 fn norm(cell: &str) -> String {
@@ -181,8 +221,10 @@ fn duckdb_gives_evals_cells_for_every_compiled_kind() {
     std::fs::write(&script, DUCK).unwrap();
     for &(p, kind, max) in COMPILED {
         let (csv, eval) = register(&d, p, kind, rows().min(max));
-        let table = format!("read_csv('{}', all_varchar = true, header = true)", csv.display());
-        let q = sql(p, kind, "duckdb", &table, &csv).unwrap_or_else(|e| panic!("{p} {kind}: {e}"));
+        let members: Vec<(&str, String)> =
+            members_of(p, kind, &csv).into_iter().map(|(m, f)| (m, duck_table(&f))).collect();
+        let q = sql_with(p, kind, "duckdb", &duck_table(&csv), &csv, &members)
+            .unwrap_or_else(|e| panic!("{p} {kind}: {e}"));
         let file = d.join(format!("{p}_{kind}.sql"));
         std::fs::write(&file, &q).unwrap();
         let (ok, out, err) = run(Command::new("python3").arg(&script).arg(&file));
@@ -237,6 +279,19 @@ impl Pg {
         cmd.args(args).output().is_ok_and(|o| o.status.success())
     }
 
+    /// A table `t` of texts holding the CSV file `csv`, its columns named by its header.
+    fn load(&self, t: &str, csv: &Path) {
+        let header = table(&std::fs::read_to_string(csv).unwrap()).remove(0);
+        let cols: Vec<String> =
+            header.iter().map(|h| format!("\"{}\" text", h.replace('"', "\"\""))).collect();
+        let create = format!("DROP TABLE IF EXISTS {t}; CREATE TABLE {t} ({});", cols.join(", "));
+        let (ok, _, err) = self.psql(&["-c", &create]);
+        assert!(ok, "{err}");
+        let copy = format!("\\copy {t} FROM '{}' WITH (FORMAT csv, HEADER true)", csv.display());
+        let (ok, _, err) = self.psql(&["-c", &copy]);
+        assert!(ok, "{err}");
+    }
+
     fn psql(&self, args: &[&str]) -> (bool, String, String) {
         run(Command::new("psql")
             .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-U", "postgres", "-p", &self.port, "-h"])
@@ -259,17 +314,16 @@ fn postgres_gives_evals_cells_for_every_compiled_kind() {
     let Some(pg) = Pg::start(&d) else { return skip("PostgreSQL (/usr/lib/postgresql/*/bin)") };
     for &(p, kind, max) in COMPILED {
         let (csv, eval) = register(&d, p, kind, rows().min(max));
-        let header = table(&std::fs::read_to_string(&csv).unwrap()).remove(0);
-        let cols: Vec<String> =
-            header.iter().map(|h| format!("\"{}\" text", h.replace('"', "\"\""))).collect();
         let t = format!("reg_{}", COMPILED.iter().position(|c| c.0 == p && c.1 == kind).unwrap());
-        let create = format!("DROP TABLE IF EXISTS {t}; CREATE TABLE {t} ({});", cols.join(", "));
-        let (ok, _, err) = pg.psql(&["-c", &create]);
-        assert!(ok, "{err}");
-        let copy = format!("\\copy {t} FROM '{}' WITH (FORMAT csv, HEADER true)", csv.display());
-        let (ok, _, err) = pg.psql(&["-c", &copy]);
-        assert!(ok, "{err}");
-        let q = sql(p, kind, "postgres", &t, &csv).unwrap_or_else(|e| panic!("{p} {kind}: {e}"));
+        pg.load(&t, &csv);
+        let mut members = Vec::new();
+        for (i, (m, file)) in members_of(p, kind, &csv).into_iter().enumerate() {
+            let mt = format!("{t}_m{i}");
+            pg.load(&mt, &file);
+            members.push((m, mt));
+        }
+        let q = sql_with(p, kind, "postgres", &t, &csv, &members)
+            .unwrap_or_else(|e| panic!("{p} {kind}: {e}"));
         let file = d.join(format!("{p}_{kind}.sql"));
         std::fs::write(&file, &q).unwrap();
         let (ok, out, err) = pg.psql(&["--csv", "-f", file.to_str().unwrap()]);
@@ -752,4 +806,74 @@ fn duckdb_refuses_a_product_of_two_quotients() {
         .arg(&csv));
     assert!(!eval.is_empty(), "{err}");
     assert_eq!(compare("postgres squared quotients", &eval, &out), 3 * 5);
+}
+
+/// zezhou's 二(二)6 paid per project and summed per enterprise, worked out by hand, in DuckDB:
+/// 甲's 全县 project of 2,000,000 元 pays 30% capped at 50万元 (500,000), its 市及市外 one of
+/// 1,000,000 元 20% (200,000), its third is not eligible (counted out, 0): two projects,
+/// 700,000 元. 乙 has no projects: none counted, both sums 0, nothing paid. 丙: 30% of 123.45
+/// is 37.035 (no rounding written), 20% of 1,500,001 is 300,000.2, capped at 30万元: 300,037.035.
+/// Each is `eval`'s cell too.
+#[test]
+fn duckdb_hand_computed_projects_summed_per_enterprise() {
+    if !duckdb_present() {
+        return skip("DuckDB (python3 -c 'import duckdb')");
+    }
+    let d = dir("members_hand");
+    let owners = d.join("own.csv");
+    std::fs::write(&owners, "企业名称\n甲\n乙\n丙\n").unwrap();
+    let projects = d.join("own.转化项目.csv");
+    std::fs::write(
+        &projects,
+        "项目名称,企业名称,符合条件,来源,实际发生费用(元)\n\
+         P1,甲,是,全县,2000000\n\
+         P2,甲,是,市及市外,1000000\n\
+         P3,甲,否,全县,3000000\n\
+         P4,丙,是,全县,123.45\n\
+         P5,丙,是,市及市外,1500001\n",
+    )
+    .unwrap();
+    let members = [("转化项目", duck_table(&projects))];
+    let q =
+        sql_with("zezhou", "转化企业", "duckdb", &duck_table(&owners), &owners, &members).unwrap();
+    let (ok, out, err) = duckdb_query(&d, &q);
+    assert!(ok, "{err}");
+    let t = table_of(&out);
+    let cell = |id: &str, col: &str| norm(&t[&(id.to_string(), col.to_string())]);
+    let expect = [
+        ("甲", ["700000", "2", "500000", "200000"]),
+        ("乙", ["0", "0", "0", "0"]),
+        ("丙", ["300037.035", "2", "37.035", "300000"]),
+    ];
+    for (id, cells) in expect {
+        let cols = ["科技成果转化补助", "符合条件项目数", "全县成果补助", "市及市外成果补助"];
+        for (col, want) in cols.iter().zip(cells) {
+            assert_eq!(cell(id, col), want, "{id} {col}");
+        }
+    }
+    let (ok, eval, err) = run(Command::new(Z)
+        .args(["eval", &policy("zezhou"), "--kind", "转化企业", "--format", "csv", "--data"])
+        .arg(&owners));
+    assert!(ok, "{err}");
+    assert_eq!(compare("duckdb hand 转化企业", &eval, &out), 15);
+}
+
+/// `--member-table` names a member kind of the kind, once; anything else is refused with
+/// `ZC0904`, naming the member kinds there are.
+#[test]
+fn a_member_table_of_no_member_kind_is_refused() {
+    let d = dir("member_table");
+    let (csv, _) = register(&d, "zezhou", "转化企业", 3);
+    let t = |m: &'static str| [(m, "t".to_string())];
+    let err = sql_with("zezhou", "转化企业", "duckdb", "r", &csv, &t("合同")).unwrap_err();
+    assert!(err.contains("ZC0904"), "{err}");
+    assert!(err.contains("`--member-table 合同=t` is not `MEMBER_KIND=TABLE`"), "{err}");
+    assert!(err.contains("the member kinds of `转化企业`: 转化项目"), "{err}");
+    let err = sql_with("zezhou", "企业", "duckdb", "r", &csv, &t("转化项目")).unwrap_err();
+    assert!(err.contains("`企业` has no member kinds"), "{err}");
+    let twice = [("转化项目", "a".to_string()), ("转化项目", "b".to_string())];
+    let err = sql_with("zezhou", "转化企业", "duckdb", "r", &csv, &twice).unwrap_err();
+    assert!(err.contains("`--member-table 转化项目=b`"), "{err}");
+    let q = sql_with("zezhou", "转化企业", "duckdb", "r", &csv, &t("转化项目")).unwrap();
+    assert!(q.contains("FROM t\n"), "{q}");
 }

@@ -88,6 +88,9 @@ pub struct SqlArgs {
     /// A register (or a sample of it) whose parameters and latest year the query takes, as `eval` would (样例登记簿)
     #[arg(long, value_name = "REGISTER")]
     pub data: Option<PathBuf>,
+    /// The table of a member kind the rules aggregate over, e.g. `--member-table 转化项目=projects` [default: the kind's name] (成员数据所在的表)
+    #[arg(long = "member-table", value_name = "KIND=TABLE")]
+    pub member_tables: Vec<String>,
     /// Write the query to this file instead of standard output (输出文件)
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,

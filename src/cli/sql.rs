@@ -40,6 +40,10 @@ pub fn run(
         Ok(s) => s,
         Err(d) => return fail(err, settings, d),
     };
+    let member_tables = match member_tables(&checked, kind, &args.member_tables) {
+        Ok(t) => t,
+        Err(d) => return fail(err, settings, d),
+    };
     // The policies the stacking rules import, computed beside it; their columns and
     // parameters are known in the register.
     let imported = match crate::engine::imports::imports(&policy, kind) {
@@ -99,6 +103,7 @@ pub fn run(
         &name,
         &yearly,
         &imports,
+        &member_tables,
     ) {
         Ok(q) => match &args.out {
             Some(path) => {
@@ -118,6 +123,58 @@ pub fn run(
     }
 }
 
+/// `--member-table KIND=TABLE`, by kind: each a member kind of `kind` (`属于 kind`), named once.
+fn member_tables(
+    checked: &crate::checker::Checked<'_>,
+    kind: &str,
+    given: &[String],
+) -> Result<std::collections::BTreeMap<String, String>, Diagnostics> {
+    use crate::diagnostics::Text;
+    let scope = &checked.scope;
+    let members: Vec<&str> = scope
+        .subject_names
+        .get(kind)
+        .map(|&sid| scope.member_kinds(sid))
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|m| scope.subjects.get(m).map(|s| s.decl.name.node.as_str()))
+        .collect();
+    let mut out = std::collections::BTreeMap::new();
+    let mut bad = Diagnostics::new();
+    for g in given {
+        let split = g.split_once('=').map(|(k, t)| (k.trim(), t.trim()));
+        let known = match split {
+            Some((k, t)) if members.contains(&k) && !t.is_empty() => {
+                out.insert(k.to_string(), t.to_string()).is_none()
+            }
+            _ => false,
+        };
+        if known {
+            continue;
+        }
+        let listed = if members.is_empty() {
+            Text::new(
+                format!("`{kind}` 没有成员类别（`属于 {kind}` 的主体）"),
+                format!("`{kind}` has no member kinds (subjects declared `属于 {kind}`)"),
+            )
+        } else {
+            Text::new(
+                format!("`{kind}` 的成员类别：{}；每个类别只写一次", members.join("、")),
+                format!("the member kinds of `{kind}`: {}; each named once", members.join(", ")),
+            )
+        };
+        bad.extend(eval::bad_options(
+            "--member-table",
+            Text::new(
+                format!("`--member-table {g}` 不是 `成员类别=表名`"),
+                format!("`--member-table {g}` is not `MEMBER_KIND=TABLE`"),
+            ),
+            listed,
+        ));
+    }
+    if bad.is_empty() { Ok(out) } else { Err(bad) }
+}
+
 /// A policy's parameters and year for the kind, as `eval` takes them: from the register's
 /// sample (`--data`) and the command line; `known` are the other policies' names the register
 /// may carry.
@@ -130,7 +187,10 @@ fn params_and_year(
 ) -> Result<(std::collections::BTreeMap<String, crate::data::Value>, Option<u16>), Diagnostics> {
     if let Some(data) = &args.data {
         let l = eval::load(policy, checked, data, Some(kind), args.year, &args.params, known)?;
-        return Ok((l.params, l.year));
+        // A parameter the register's table leaves without a value is not given (as without
+        // `--data`): not listed in the header as a value.
+        let given = l.params.into_iter().filter(|(_, v)| *v != crate::data::Value::Missing);
+        return Ok((given.collect(), l.year));
     }
     let mut schema = Schema::from_policy(policy, kind)?;
     schema.also_known = known.clone();

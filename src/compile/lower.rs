@@ -5,7 +5,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use rust_decimal::Decimal;
 
 use super::fixed::{MAX_SCALE, from_decimal, pow10};
-use super::{Column, Cv, DecFn, FieldIn, NotCompiled, Op, Program, Reg, RoundMode, Scalar, Ty};
+use super::{
+    AggOp, Column, Cv, DecFn, FieldIn, MemberAgg, NotCompiled, Op, Program, Reg, RoundMode, Scalar,
+    Ty,
+};
 use crate::ast::{
     AwardClause, AwardDecl, BinOp, CmpOp, CondBody, CondGroup, Exception, Expr, ExprKind,
     GroupKind, IndicatorsDecl, Item, ItemKind, LogicOp, Node, Pattern, Policy, TargetKind, YearSel,
@@ -16,9 +19,11 @@ use crate::checker::{Builtin, Checked};
 use crate::data::Value;
 use crate::eval::Evaluator;
 use crate::eval::value::{V, shift_year, whole};
+use crate::source::Span;
 use crate::units::{Dim, Kind, parse_unit};
 
 mod decimal;
+mod members;
 mod score;
 
 type Res<T> = Result<T, String>;
@@ -29,6 +34,7 @@ const FIELD_SCALE: u32 = 4;
 const SHARE_SCALE: u32 = 6;
 
 pub(super) struct Lower<'a, 'c, 'p> {
+    policy: &'p Policy,
     checked: &'c Checked<'p>,
     subject: SubjectId,
     params: &'a BTreeMap<String, Value>,
@@ -66,6 +72,11 @@ pub(super) struct Lower<'a, 'c, 'p> {
     made: HashMap<Same, (Reg, Ty)>,
     /// The constant registers, by value and type.
     interned: HashMap<(i64, Ty), Reg>,
+    /// Whether aggregations over members compile ([`Lower::with_members`]).
+    aggregating: bool,
+    /// The member kinds aggregated over, each lowered in its own scope: the values and
+    /// conditions the aggregations read of every member.
+    members: Vec<(SubjectId, Lower<'a, 'c, 'p>)>,
 }
 
 /// An instruction as it is compared with those made before (its destination left out; a
@@ -86,6 +97,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
         first_year: Option<u16>,
     ) -> Res<Self> {
         let mut l = Lower {
+            policy,
             checked,
             subject,
             params,
@@ -99,6 +111,8 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                 may_miss: Vec::new(),
                 total: Vec::new(),
                 first_year: None,
+                aggregates: Vec::new(),
+                members: Vec::new(),
             },
             at: year,
             fields: BTreeMap::new(),
@@ -115,6 +129,8 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             known: BTreeMap::new(),
             made: HashMap::new(),
             interned: HashMap::new(),
+            aggregating: false,
+            members: Vec::new(),
         };
         let info = checked.scope.subjects.get(subject).ok_or("no such subject")?;
         for &def in &info.fields {
@@ -171,9 +187,26 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
     /// it is optional.
     pub(super) fn finish(mut self) -> Result<(Program, Vec<bool>), NotCompiled> {
         match self.lower_rules() {
-            Ok(()) => Ok((self.prog, self.optional)),
-            Err(message) => Err(NotCompiled { rule: self.failed_in, message }),
+            Ok(()) => {}
+            Err(message) => return Err(NotCompiled { rule: self.failed_in, message }),
         }
+        for (kind, member) in std::mem::take(&mut self.members) {
+            let (mut prog, optional) = (member.prog, member.optional);
+            if !super::machine::ordered(&prog) {
+                return Err(NotCompiled::whole("an instruction reads a register written after it"));
+            }
+            super::missing::analyse(&mut prog, &optional);
+            self.prog.members.push(super::MemberProgram { kind, program: prog });
+        }
+        Ok((self.prog, self.optional))
+    }
+
+    /// Lets aggregations over members compile: each becomes an input of the program
+    /// ([`Program::aggregates`]), worked out from the member kind's own program
+    /// ([`Program::members`]) by whoever runs it.
+    pub(super) fn with_members(mut self) -> Self {
+        self.aggregating = true;
+        self
     }
 
     fn lower_rules(&mut self) -> Res<()> {
@@ -885,7 +918,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                 let (x, y, ty) = self.unify(t, f)?;
                 Ok(self.op(ty, |d| Op::If(d, c.0, x, y)))
             }
-            ExprKind::Call(func, args) => self.call(&func.node, args),
+            ExprKind::Call(func, args) => self.call(&func.node, args, e.span),
             ExprKind::Text(_) => Err("a text".into()),
             ExprKind::Date(d) => {
                 Ok(self.constant(Cv::Num(super::machine::date_code(*d)), Ty::Date))
@@ -899,7 +932,7 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
                 self.at = outer;
                 v
             }
-            ExprKind::Member(..) => Err("a part of a definition".into()),
+            ExprKind::Member(base, part) => self.member_of(base, &part.node),
             ExprKind::Tier(scrutinee, arms) => self.tier(scrutinee, arms),
         }
     }
@@ -1286,8 +1319,13 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
         Err(format!("unknown name `{n}`"))
     }
 
-    fn call(&mut self, name: &str, args: &[Expr]) -> Res<(Reg, Ty)> {
+    fn call(&mut self, name: &str, args: &[Expr], span: Span) -> Res<(Reg, Ty)> {
         let (builtin, _, _) = crate::checker::lookup_builtin(name).ok_or("unknown function")?;
+        if builtin.aggregates()
+            && let Some(&(kind, _)) = self.checked.aggregations.get(&span)
+        {
+            return self.aggregate(kind, builtin, args);
+        }
         if builtin.aggregates_only() {
             return Err("an aggregation over members".into());
         }

@@ -309,6 +309,56 @@ pub struct Program {
     /// has a value; missing when none has), when the program reads it (`连续年数` stops there,
     /// as the interpreter's does).
     pub first_year: Option<Reg>,
+    /// The aggregations over the subject's members, each an input register like a field's
+    /// (only from [`compile_with_members`]; empty otherwise).
+    pub aggregates: Vec<MemberAgg>,
+    /// The programs of the member kinds aggregated over: each computes, per member, the values
+    /// and conditions the aggregations read.
+    pub members: Vec<MemberProgram>,
+}
+
+/// An aggregation over an owner's members, an input of the owner's program: `reg` holds, for
+/// each owner, `op` over those of its members whose condition (`cond`, a register of the
+/// member kind's program; every member when none) holds, of the member program's `value`
+/// (none for a count). As `eval::members` aggregates: a member whose condition is missing, or
+/// whose value is missing while its condition holds, makes the aggregate missing, except that
+/// `任一` is met by one member that meets it and `全部` fails on one that fails it; over no
+/// members a sum and a count are 0, a maximum and a minimum missing, `任一` false and `全部`
+/// true. A sum or a maximum keeps the value's scale; a count is a whole number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberAgg {
+    /// The member kind.
+    pub kind: SubjectId,
+    /// The owner's register it fills.
+    pub reg: Reg,
+    pub op: AggOp,
+    pub value: Option<Reg>,
+    pub cond: Option<Reg>,
+}
+
+/// What an aggregation over members computes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AggOp {
+    /// `合计`.
+    Sum,
+    /// `计数`.
+    Count,
+    /// `最大`.
+    Max,
+    /// `最小`.
+    Min,
+    /// `任一`.
+    Any,
+    /// `全部`.
+    All,
+}
+
+/// A member kind's program: its fields read from the member's record, the values and
+/// conditions of the aggregations computed (it reports no columns of its own).
+#[derive(Clone, Debug)]
+pub struct MemberProgram {
+    pub kind: SubjectId,
+    pub program: Program,
 }
 
 impl Program {
@@ -366,6 +416,24 @@ pub fn compile<'p>(
     compile_for_data(policy, checked, subject, params, year, None)
 }
 
+/// [`compile_for_data`] with the aggregations over members compiled too
+/// ([`Program::aggregates`], [`Program::members`]): for a caller that works them out over each
+/// owner's members itself (the SQL output, `crate::sql`). [`Machine`] does not: the register
+/// runner evaluates a kind with aggregations over members by the interpreter.
+pub fn compile_with_members<'p>(
+    policy: &'p Policy,
+    checked: &Checked<'p>,
+    subject: SubjectId,
+    params: &BTreeMap<String, Value>,
+    year: Option<u16>,
+    first_year: Option<u16>,
+) -> Result<Program, NotCompiled> {
+    let lower = lower::Lower::new(policy, checked, subject, params, year, first_year)
+        .map_err(NotCompiled::whole)?
+        .with_members();
+    finish(lower)
+}
+
 /// [`compile`] for data whose yearly values begin in `first_year` at the earliest (a register
 /// whose columns give the years from 2022 on): then a total over the years of a yearly field
 /// from the subject's first year of data (`累计(x)`) compiles, as the sum of the years from
@@ -378,10 +446,14 @@ pub fn compile_for_data<'p>(
     year: Option<u16>,
     first_year: Option<u16>,
 ) -> Result<Program, NotCompiled> {
-    let (mut prog, optional) =
-        lower::Lower::new(policy, checked, subject, params, year, first_year)
-            .map_err(NotCompiled::whole)?
-            .finish()?;
+    let lower = lower::Lower::new(policy, checked, subject, params, year, first_year)
+        .map_err(NotCompiled::whole)?;
+    finish(lower)
+}
+
+/// The program `lower` makes, checked for order and analysed for missing values.
+fn finish(lower: lower::Lower<'_, '_, '_>) -> Result<Program, NotCompiled> {
+    let (mut prog, optional) = lower.finish()?;
     if !machine::ordered(&prog) {
         return Err(NotCompiled::whole("an instruction reads a register written after it"));
     }

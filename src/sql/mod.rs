@@ -29,7 +29,7 @@ use crate::diagnostics::Diagnostics;
 use crate::eval::stack::{Source, Stacking};
 pub use dialect::Dialect;
 pub use query::Header;
-use query::{Beside, Part, Refusal, StackColumn};
+use query::{Beside, Members, Part, Refusal, StackColumn};
 
 /// A policy the stacking rules import (`引用 "zezhou.zc" 为 泽州`), computed beside the policy
 /// on the same rows: its alias, the policy checked, its subject kind for the rows, and the
@@ -48,7 +48,8 @@ pub struct Import<'a> {
 /// known: the earliest year among them is the data's first (then `累计` and `连续年数`
 /// compile), and a subject's own first year of data is the earliest it gives a value in.
 /// The stacking rules for the kind are columns too, the imported policies' awards they name
-/// computed beside the policy's (`imports`).
+/// computed beside the policy's (`imports`). An aggregation over members reads the member
+/// kind's table: `member_tables` names it by kind (else the table is the kind's name).
 #[expect(clippy::too_many_arguments, reason = "the command's options, each needed once")]
 pub fn to_sql(
     policy: &Policy,
@@ -61,14 +62,16 @@ pub fn to_sql(
     policy_name: &str,
     yearly: &[(String, u16)],
     imports: &[Import<'_>],
+    member_tables: &BTreeMap<String, String>,
 ) -> Result<String, Diagnostics> {
     let first_year = yearly.iter().map(|(_, y)| *y).min();
     let schema = Schema::from_policy(policy, kind)?;
     let Some(&sid) = checked.scope.subject_names.get(kind) else { return Err(Diagnostics::new()) };
-    let prog = crate::compile::compile_for_data(policy, checked, sid, params, year, first_year)
-        .map_err(|why| {
-            Diagnostics::from(vec![err::not_compiled(policy, checked, sid, kind, &why)])
-        })?;
+    let not_compiled = |sid, kind: &str, why: &crate::compile::NotCompiled| {
+        Diagnostics::from(vec![err::not_compiled(policy, checked, sid, kind, why)])
+    };
+    let prog = crate::compile::compile_with_members(policy, checked, sid, params, year, first_year)
+        .map_err(|why| not_compiled(sid, kind, &why))?;
     let refused = |policy: &Policy, checked: &Checked<'_>, sid, prog, rs: Vec<Refusal>| {
         Diagnostics::from(
             rs.iter()
@@ -78,6 +81,38 @@ pub fn to_sql(
     };
     let main = Part::lower(dialect, &prog, &schema, yearly, "")
         .map_err(|rs| refused(policy, checked, sid, &prog, rs))?;
+    let mut members = Vec::new();
+    for (k, m) in prog.members.iter().enumerate() {
+        let info = checked.scope.subjects.get(m.kind);
+        let name = info.map(|i| i.decl.name.node.clone()).unwrap_or_default();
+        let link = info.and_then(|i| i.decl.owner.as_ref()).map(|(_, by)| by.node.clone());
+        let mschema = Schema::from_policy(policy, &name)?;
+        let column = |field: Option<&crate::data::FieldSpec>| {
+            field.map(|f| {
+                dialect.ident(&crate::data::header::header_text(
+                    &f.name,
+                    None,
+                    f.unit_text().as_deref(),
+                ))
+            })
+        };
+        let link = column(link.and_then(|l| mschema.fields.iter().find(|f| f.name == l)));
+        let id = column(mschema.key_field());
+        let yearly_read = m.program.first_year.is_some()
+            || m.program.fields.iter().any(
+                |f| matches!(f, crate::compile::FieldIn::Yearly { years, .. } if !years.is_empty()),
+            );
+        let (Some(link), Some(id), false) = (link, id, yearly_read) else {
+            let why = crate::compile::NotCompiled::whole(format!(
+                "the aggregations over `{name}` read a yearly field of it, or it has no id or link to its owner, which the query does not read from its table"
+            ));
+            return Err(not_compiled(sid, kind, &why));
+        };
+        let part = Part::lower(dialect, &m.program, &mschema, &[], &format!("m{}_", k + 1))
+            .map_err(|rs| refused(policy, checked, m.kind, &m.program, rs))?;
+        let table = member_tables.get(&name).cloned().unwrap_or_else(|| dialect.ident(&name));
+        members.push(Members { sid: m.kind, kind: name, part, table, link, id });
+    }
     let stacking = Stacking::new(policy, checked, kind);
     // A rule deducting an amount already received (`扣除 FIELD`) reads a field beside the
     // awards, which the query's stacking columns do not: refused rather than combined
@@ -172,5 +207,5 @@ pub fn to_sql(
         });
     }
     let h = Header { policy: policy_name, kind, table, year, params, yearly };
-    Ok(query::write(&main, &beside, &stacks, checked, &schema, &policy.file.text, &h))
+    Ok(query::write(&main, &beside, &members, &stacks, checked, &schema, &policy.file.text, &h))
 }

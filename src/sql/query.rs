@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::checker::Checked;
-use crate::compile::{Cv, FieldIn, Op, Program, Scalar, Ty};
+use crate::checker::scope::SubjectId;
+use crate::compile::{AggOp, Cv, FieldIn, MemberAgg, Op, Program, Scalar, Ty};
 use crate::data::{FieldKind, Schema, header::header_text};
 
 use super::decimal;
@@ -260,6 +261,21 @@ impl<'a> Part<'a> {
                 self.cell(reg, e);
             }
         }
+        // Each aggregation over members: its value grouped by owner (`m{k}_agg`, joined to the
+        // register by the owner's id), or its value over no members where the owner has none.
+        for a in &self.prog.aggregates {
+            let Some(k) = self.prog.members.iter().position(|m| m.kind == a.kind) else { continue };
+            let p = format!("m{}_", k + 1);
+            let none = match a.op {
+                AggOp::Sum | AggOp::Count | AggOp::Any => d.int(0),
+                AggOp::All => d.int(1),
+                AggOp::Max | AggOp::Min => format!("CAST(NULL AS {})", d.int_type()),
+            };
+            self.cell(
+                a.reg,
+                format!("(CASE WHEN {p}n IS NULL THEN {none} ELSE {p}a{} END)", a.reg),
+            );
+        }
         // The subject's own first year of data: the earliest year of a yearly column it gives
         // a value in (missing when it gives none), as the register runner notes it.
         if let Some(r) = self.prog.first_year {
@@ -326,6 +342,165 @@ fn scaled_out(v: &str, s: u32) -> String {
     }
 }
 
+/// A member kind's share of the query: its program over the members' table (`m{k}_src` and its
+/// layers), and the owner's aggregations over them grouped by owner (`m{k}_agg`), which the
+/// register's rows are joined to by the owner's id.
+pub struct Members<'a> {
+    /// The member kind.
+    pub sid: SubjectId,
+    /// Its name, for the header.
+    pub kind: String,
+    /// Its program's share, its registers named `m{k}_r{n}`.
+    pub part: Part<'a>,
+    /// The members' table (as given, or the kind's name).
+    pub table: String,
+    /// The column naming each member's owner (`按 企业名称`), an identifier.
+    pub link: String,
+    /// The column of each member's id, an identifier.
+    pub id: String,
+}
+
+/// One aggregation over the members of a group (an owner), as `eval::members` aggregates: a
+/// member whose condition is missing, or whose value is missing while its condition holds,
+/// makes the result missing, except that `任一` is met by one member that meets it and `全部`
+/// fails on one that fails it; a sum over members none of whom is counted is 0.
+fn aggregate(d: Dialect, a: &MemberAgg, part: &Part<'_>) -> String {
+    let c = a.cond.map_or_else(|| d.int(1), |r| part.operand(r));
+    let v = a.value.map(|r| part.operand(r));
+    let unknown = match &v {
+        Some(v) => format!(
+            "MAX(CASE WHEN {c} IS NULL THEN 1 WHEN {c} = 1 AND {v} IS NULL THEN 1 ELSE 0 END) = 1"
+        ),
+        None => format!("MAX(CASE WHEN {c} IS NULL THEN 1 ELSE 0 END) = 1"),
+    };
+    let v = v.unwrap_or_else(|| d.int(1));
+    let e = match a.op {
+        AggOp::Count => {
+            format!(
+                "CASE WHEN {unknown} THEN NULL ELSE SUM(CASE WHEN {c} = 1 THEN 1 ELSE 0 END) END"
+            )
+        }
+        AggOp::Sum => format!(
+            "CASE WHEN {unknown} THEN NULL ELSE coalesce(SUM(CASE WHEN {c} = 1 THEN {v} END), 0) END"
+        ),
+        AggOp::Max => {
+            format!("CASE WHEN {unknown} THEN NULL ELSE MAX(CASE WHEN {c} = 1 THEN {v} END) END")
+        }
+        AggOp::Min => {
+            format!("CASE WHEN {unknown} THEN NULL ELSE MIN(CASE WHEN {c} = 1 THEN {v} END) END")
+        }
+        AggOp::Any => format!(
+            "CASE WHEN MAX(CASE WHEN {c} = 1 AND {v} = 1 THEN 1 ELSE 0 END) = 1 THEN 1 \
+             WHEN {unknown} THEN NULL ELSE 0 END"
+        ),
+        AggOp::All => format!(
+            "CASE WHEN MAX(CASE WHEN {c} = 1 AND {v} = 0 THEN 1 ELSE 0 END) = 1 THEN 0 \
+             WHEN {unknown} THEN NULL ELSE 1 END"
+        ),
+    };
+    format!("CAST(({e}) AS {})", d.int_type())
+}
+
+/// The common table expressions of the `k`th member kind (from 1), each followed by a comma:
+/// its cells, its layers, and the aggregations the owner's program reads, grouped by owner.
+fn write_members(q: &mut String, main: &Part<'_>, k: usize, m: &Members<'_>) {
+    let d = main.d;
+    let cte = d.cte();
+    let p = format!("m{k}_");
+    let _ = write!(
+        q,
+        "{p}src {cte}
+  SELECT TRIM({}) AS {p}owner, {} AS {p}id",
+        m.link, m.id
+    );
+    for (r, e) in &m.part.src_cols {
+        let _ = write!(
+            q,
+            ",
+    {e} AS {}",
+            m.part.name(*r)
+        );
+    }
+    let _ = write!(
+        q,
+        "
+  FROM {}
+),
+",
+        m.table
+    );
+    let mut prev = format!("{p}src");
+    for (i, layer) in m.part.layers.iter().enumerate() {
+        let name = format!("{p}l{}", i + 1);
+        let _ = write!(
+            q,
+            "{name} {cte}
+  SELECT {prev}.*"
+        );
+        for (col, e) in layer {
+            let _ = write!(
+                q,
+                ",
+    {e} AS {col}"
+            );
+        }
+        let _ = write!(
+            q,
+            "
+  FROM {prev}
+),
+"
+        );
+        prev = name;
+    }
+    let _ = write!(
+        q,
+        "{p}agg {cte}
+  SELECT {p}owner, COUNT(*) AS {p}n"
+    );
+    for a in main.prog.aggregates.iter().filter(|a| a.kind == m.sid) {
+        let _ = write!(
+            q,
+            ",
+    {} AS {p}a{}",
+            aggregate(d, a, &m.part),
+            a.reg
+        );
+    }
+    let _ = write!(
+        q,
+        "
+  FROM {prev}"
+    );
+    if !m.part.handed.is_empty() {
+        let mut case = String::from("(CASE");
+        for (when, why) in &m.part.handed {
+            let stop = d.stop(&format!(
+                "'ZC1004 member ' || coalesce({p}id, '') || {}",
+                d.text(&format!(": {why}; evaluate it with zhengce eval"))
+            ));
+            let _ = write!(
+                case,
+                "
+    WHEN {when} THEN {stop}"
+            );
+        }
+        let _ = write!(
+            q,
+            "
+  WHERE {case}
+    ELSE 1 END) = 1"
+        );
+    }
+    let _ = write!(
+        q,
+        "
+  GROUP BY {p}owner
+),
+"
+    );
+}
+
 /// An imported policy's program beside the policy's, under the alias the stacking rules give it.
 pub struct Beside<'a> {
     /// The alias (`泽州`).
@@ -344,9 +519,11 @@ pub struct StackColumn {
 
 /// Writes the query: the policy's part, the parts of the policies it imports, and the stacking
 /// rules' columns.
+#[expect(clippy::too_many_arguments, reason = "the parts of one query, each written once")]
 pub fn write(
     main: &Part<'_>,
     beside: &[Beside<'_>],
+    members: &[Members<'_>],
     stacks: &[StackColumn],
     checked: &Checked<'_>,
     schema: &Schema,
@@ -410,19 +587,34 @@ pub fn write(
             b.alias, b.part.prefix
         );
     }
+    for m in members {
+        let _ = writeln!(
+            q,
+            "-- The members of `{}` from the table {}, each linked to its owner by the column {}: the aggregations over them are worked out per owner (m_n_agg) and joined to the register's rows.",
+            m.kind, m.table, m.link
+        );
+    }
     let parts: Vec<&Part<'_>> =
         std::iter::once(main).chain(beside.iter().map(|b| &b.part)).collect();
     let key =
         schema.key_field().map(|k| d.ident(&header_text(&k.name, None, k.unit_text().as_deref())));
     let key_sql = key.clone().unwrap_or_else(|| "NULL".into());
     let cte = d.cte();
-    let _ = write!(q, "WITH src {cte}\n  SELECT {key_sql} AS subject_id");
+    q.push_str("WITH ");
+    for (k, m) in members.iter().enumerate() {
+        write_members(&mut q, main, k + 1, m);
+    }
+    let _ = write!(q, "src {cte}\n  SELECT {key_sql} AS subject_id");
     for part in &parts {
         for (r, e) in &part.src_cols {
             let _ = write!(q, ",\n    {e} AS {}", part.name(*r));
         }
     }
-    let _ = write!(q, "\n  FROM {}\n)", h.table);
+    let _ = write!(q, "\n  FROM {}", h.table);
+    for k in 1..=members.len() {
+        let _ = write!(q, "\n  LEFT JOIN m{k}_agg ON m{k}_agg.m{k}_owner = TRIM({key_sql})");
+    }
+    q.push_str("\n)");
     let mut prev = "src".to_string();
     let depth = parts.iter().map(|p| p.layers.len()).max().unwrap_or(0);
     for i in 0..depth {

@@ -1,10 +1,7 @@
 //! The purge delay is set, and is mimalloc's `purge_delay`: each case runs in a child process
 //! (this test binary again, one `#[ignore]`d case) because mimalloc reads its environment when
 //! a process starts.
-#![allow(
-    clippy::unwrap_used,
-    reason = "a test fails loudly on a broken expectation"
-)]
+#![allow(clippy::unwrap_used, reason = "a test fails loudly on a broken expectation")]
 
 use std::process::Command;
 
