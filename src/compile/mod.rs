@@ -11,8 +11,8 @@
 //!
 //! What compiles: fields, parameters, `令` with exceptions, conditions and their groups, awards
 //! (`当`, `金额` with exceptions, `最高不超过`, `核减`), statuses, budgets and stated values;
-//! arithmetic other than division, comparisons, logic, `若 … 则 … 否则`, `分档`, `最小`, `最大`,
-//! `合计`, `绝对值` and rounding to a constant step. Yearly fields and parameters compile for an
+//! arithmetic (a quotient held as an exact decimal), score sheets, comparisons, logic,
+//! `若 … 则 … 否则`, `分档`, `最小`, `最大`, `合计`, `绝对值` and rounding to a constant step. Yearly fields and parameters compile for an
 //! evaluation year known when compiling: read in that year, or in a year written as a constant
 //! from it (`收入[当年 - 1年]`, `收入[2023年]`), each year of a field its own register, and a
 //! definition read in another year compiled again for that year. Years are numbers, with the
@@ -26,9 +26,10 @@
 //! first year ([`compile_for_data`]). Instructions whose operands are constants are worked out
 //! when compiling, and one instruction made twice is kept once, so that the same test
 //! written for several years costs little. Anything else (a growth rate as a value, years that depend on
-//! the data, score sheets, division, texts as values, members of definitions) makes
+//! the data, texts as values, parts of definitions, aggregations over members) makes
 //! [`compile`] return the reason, naming the definition, and callers use the interpreter for
-//! the whole policy.
+//! the whole policy. Aggregations over members compile for a caller that works them out over
+//! each owner's members itself ([`compile_with_members`]: the SQL output).
 //! The results equal the interpreter's: `tests/compile_differential.rs` checks it on random
 //! subjects for the benchmark policy and every bundled policy that compiles.
 
