@@ -9,6 +9,8 @@ use super::{Cv, DecFn, Fallback, FieldIn, Op, Program, RoundMode, Ty};
 use crate::data::{Record, Value};
 use crate::eval::value::V;
 
+mod members;
+
 /// A program's registers: load a subject's fields, [`run`](Machine::run), read the columns.
 /// Registers are reused from one subject to the next; nothing is allocated per subject.
 ///
@@ -27,6 +29,11 @@ pub struct Machine<'p> {
     /// Lanes given a missing value for a register that the program assumes always holds one
     /// (which validated data never does): they go to the interpreter.
     pending: [bool; LANES],
+    /// The member kinds' machines, one per [`Program::members`](super::Program::members).
+    members: Vec<Machine<'p>>,
+    /// Per member kind, the aggregates of the owners given their members
+    /// ([`Machine::set_members`]).
+    owners: Vec<members::Owners>,
 }
 
 /// How many subjects [`Machine::run_lanes`] evaluates together.
@@ -72,7 +79,10 @@ impl<'p> Machine<'p> {
         } else {
             Vec::new()
         };
-        Machine { prog, regs, dec, bad: [false; LANES], pending: [false; LANES] }
+        let members: Vec<Machine<'p>> =
+            prog.members.iter().map(|m| Machine::new(&m.program)).collect();
+        let owners = vec![members::Owners::default(); members.len()];
+        Machine { prog, regs, dec, bad: [false; LANES], pending: [false; LANES], members, owners }
     }
 
     pub fn program(&self) -> &'p Program {
@@ -127,8 +137,12 @@ impl<'p> Machine<'p> {
         self.load_lane(0, record)
     }
 
-    /// Loads a validated record's fields into one lane, as [`load`](Machine::load) does.
+    /// Loads a validated record's fields into one lane, as [`load`](Machine::load) does, and
+    /// its aggregations over members ([`Machine::load_members`]).
     pub fn load_lane(&mut self, lane: usize, record: &Record) -> R {
+        if !self.load_members(lane, &record.key) {
+            return Err(Fallback);
+        }
         if let Some(r) = self.prog.first_year {
             let first = record.first_year();
             self.set_lane(lane, r, first.map_or(Cv::Missing, |y| Cv::Num(i64::from(y))));

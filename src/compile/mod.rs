@@ -28,8 +28,8 @@
 //! written for several years costs little. Anything else (a growth rate as a value, years that depend on
 //! the data, texts as values, parts of definitions, aggregations over members) makes
 //! [`compile`] return the reason, naming the definition, and callers use the interpreter for
-//! the whole policy. Aggregations over members compile for a caller that works them out over
-//! each owner's members itself ([`compile_with_members`]: the SQL output).
+//! the whole policy. Aggregations over members compile for a caller that gives the program
+//! each owner's members ([`compile_with_members`]: the register runner, the SQL output).
 //! The results equal the interpreter's: `tests/compile_differential.rs` checks it on random
 //! subjects for the benchmark policy and every bundled policy that compiles.
 
@@ -418,9 +418,10 @@ pub fn compile<'p>(
 }
 
 /// [`compile_for_data`] with the aggregations over members compiled too
-/// ([`Program::aggregates`], [`Program::members`]): for a caller that works them out over each
-/// owner's members itself (the SQL output, `crate::sql`). [`Machine`] does not: the register
-/// runner evaluates a kind with aggregations over members by the interpreter.
+/// ([`Program::aggregates`], [`Program::members`]): for a caller that gives the program each
+/// owner's members, [`Machine::set_members`] (the register runner, which reads the member files
+/// alongside the register), or works them out itself (the SQL output, `crate::sql`). A caller
+/// that gives no members must use [`compile_for_data`], which refuses them.
 pub fn compile_with_members<'p>(
     policy: &'p Policy,
     checked: &Checked<'p>,

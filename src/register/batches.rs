@@ -199,7 +199,8 @@ pub(super) fn arrow_rows(
         if !seen.complete(plan) {
             ok = false;
         }
-        if ok && seen.any {
+        // An owner's aggregations over its members, worked out for the block's owners.
+        if ok && seen.any && m.load_members(lanes, key.as_ref()) {
             seen.set_first_year(m, lanes);
             pending.push(Pending {
                 lane: Some(lanes),

@@ -19,6 +19,7 @@ use super::{Failure, Input, open};
 use crate::ast::Policy;
 use crate::checker::Checked;
 use crate::checker::scope::SubjectId;
+use crate::compile::Machine;
 use crate::data::header::parse_header;
 use crate::data::{Record, Schema, Value, load_dataset, load_dataset_at};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
@@ -406,18 +407,25 @@ fn records(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
 }
 
 /// Gives `ev` the members of a block (one [`Raw`] per member kind, in the order of `shapes`),
-/// each kind's replacing the last block's: the errors of the members' data, if any (their kind
-/// then has no members).
-pub(super) fn give(ev: &mut Evaluator<'_, '_>, shapes: &[Shape], raws: &[Raw]) -> Diagnostics {
+/// each kind's replacing the last block's, and the compiled form `machine` their aggregations
+/// (`Machine::set_members`): the errors of the members' data, if any (their kind then has no
+/// members).
+pub(super) fn give(
+    ev: &mut Evaluator<'_, '_>,
+    mut machine: Option<&mut Machine<'_>>,
+    shapes: &[Shape],
+    raws: &[Raw],
+) -> Diagnostics {
     let mut errors = Diagnostics::new();
     for (shape, raw) in shapes.iter().zip(raws) {
-        match groups(shape, raw) {
-            Ok(g) => ev.set_members(shape.kind, g),
-            Err(e) => {
-                ev.set_members(shape.kind, Vec::new());
-                errors.extend(e);
-            }
+        let g = groups(shape, raw).unwrap_or_else(|e| {
+            errors.extend(e);
+            Vec::new()
+        });
+        if let Some(m) = machine.as_deref_mut() {
+            m.set_members(shape.kind, &g);
         }
+        ev.set_members(shape.kind, g);
     }
     errors
 }

@@ -60,7 +60,10 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use crate::ast::{ItemKind, Policy};
 use crate::checker::Checked;
 use crate::checker::scope::{DefId, DefSource, Scope, SubjectId};
-use crate::compile::{Cv, FieldIn, LANES, Machine, NotCompiled, Program, compile_for_data, fixed};
+use crate::compile::{
+    Cv, FieldIn, LANES, Machine, NotCompiled, Program, compile_for_data, compile_with_members,
+    fixed,
+};
 use crate::data::header::{is_year_column, parse_header};
 use crate::data::{FieldKind, Record, Schema, Value, load_dataset, load_dataset_at};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, Text};
@@ -503,7 +506,7 @@ fn drive(
     let (opened, header) = open_source(path, chunk_bytes)?;
     let name = path.display().to_string();
     let max_line = crate::limits::sizes().line;
-    let mut plan = plan(policy, checked, kind, &name, header, opts)?;
+    let mut plan = plan(policy, checked, kind, &name, header, opts, feed.is_some())?;
     if let Beside::Stacking(run) = beside {
         plan.amount_cols = run.amount_cols(&plan);
         if mode == Mode::Csv {
@@ -841,7 +844,7 @@ fn worker(
     };
     let mut evaluate = |block: Block| {
         let member_errors = match own.as_mut() {
-            Some(ev) => members::give(ev, shapes, &block.members),
+            Some(ev) => members::give(ev, machine.as_mut(), shapes, &block.members),
             None => Diagnostics::new(),
         };
         let ev = own.as_ref().unwrap_or(&plan.evaluator);
@@ -859,7 +862,7 @@ fn worker(
             Beside::Stacking(run) => run.block(plan, &mut theirs, &block, &mut d),
             Beside::Version(p, theirs) => {
                 let errors = match other_own.as_mut() {
-                    Some(ev) => members::give(ev, theirs, &block.members),
+                    Some(ev) => members::give(ev, other.as_mut(), theirs, &block.members),
                     None => Diagnostics::new(),
                 };
                 let ev = other_own.as_ref().unwrap_or(&p.evaluator);
@@ -1165,7 +1168,8 @@ fn fast_rows(
         if cells.next().is_some() || !seen.complete(plan) {
             ok = false;
         }
-        if ok && seen.any {
+        // An owner's aggregations over its members, worked out for the block's owners.
+        if ok && seen.any && m.load_members(lanes, key) {
             seen.set_first_year(m, lanes);
             batch.push(Pending { lane: Some(lanes), key, line_no: this_line, line, row: 0 });
             lanes += 1;
@@ -1759,6 +1763,9 @@ fn header_names(header: &[u8]) -> Vec<String> {
     }
 }
 
+/// The plan of a run of `kind` over the register `name` whose header is `header`; with
+/// `members`, the run gives the compiled form each block's members (the worker does, when the
+/// kind's member files are read alongside), and the aggregations over them compile.
 fn plan<'c, 'p>(
     policy: &'p Policy,
     checked: &'c Checked<'p>,
@@ -1766,6 +1773,7 @@ fn plan<'c, 'p>(
     name: &str,
     header: Vec<u8>,
     opts: &RunOptions<'_>,
+    members: bool,
 ) -> Result<Plan<'c, 'p>, Failure> {
     let mut schema = Schema::from_policy(policy, kind).map_err(Failure::Data)?;
     schema.also_known.clone_from(&opts.also_known);
@@ -1803,8 +1811,9 @@ fn plan<'c, 'p>(
             h.year_forms.iter().find(|(base, _)| yearly(base)).map(|(_, y)| *y)
         })
         .min();
+    let compile = if members { compile_with_members } else { compile_for_data };
     let (program, compiled) =
-        match compile_for_data(policy, checked, sid, &opts.params, opts.year, first_year) {
+        match compile(policy, checked, sid, &opts.params, opts.year, first_year) {
             Ok(p) => (Some(p), Ok(())),
             Err(why) => (None, Err(why)),
         };

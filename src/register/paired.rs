@@ -36,7 +36,7 @@ pub fn run_paired(
 ) -> Result<Summary, Failure> {
     let (_, header, _) = open(path)?;
     let name = path.display().to_string();
-    let old_plan = match plan(old.policy, old.checked, kind, &name, header, &old.opts) {
+    let old_plan = match plan(old.policy, old.checked, kind, &name, header, &old.opts, false) {
         Ok(p) => p,
         Err(Failure::Data(_)) => {
             return Err(Failure::NotStreamable(

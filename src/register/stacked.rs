@@ -179,7 +179,7 @@ pub(super) fn interpret_only(
     let RegisterRun { policy, checked, kind, path, opts, stacking, companions } = *run;
     let (mut file, header, mut rest) = open(path)?;
     let name = path.display().to_string();
-    let mut plan = plan(policy, checked, kind, &name, header, opts)?;
+    let mut plan = plan(policy, checked, kind, &name, header, opts, false)?;
     plan.evaluator.show_working(opts.working);
     let Some(key) = key_name(&plan.schema) else {
         return Err(Failure::NotStreamable("the subjects have no id field".into()));
@@ -264,7 +264,7 @@ pub(super) fn interpret_only(
                     raw.bytes = only_rows(&raw.bytes, shape.col, &|k| wanted.contains_key(k)).0;
                 }
             }
-            own_errors.extend(super::members::give(&mut plan.evaluator, shapes, &raws));
+            own_errors.extend(super::members::give(&mut plan.evaluator, None, shapes, &raws));
         }
         let kept = match (only, key_col) {
             (Some(keys), Some(col)) => {
@@ -457,7 +457,7 @@ impl<'s, 'c, 'p> StackRun<'s, 'c, 'p> {
                 working: false,
             };
             let mut plan =
-                plan(c.policy, c.checked, &c.kind, &name, header.clone(), &copts).ok()?;
+                plan(c.policy, c.checked, &c.kind, &name, header.clone(), &copts, false).ok()?;
             plan.amount_cols = plan
                 .columns
                 .iter()
