@@ -191,12 +191,8 @@ impl<'a, 'c, 'p> Lower<'a, 'c, 'p> {
             Err(message) => return Err(NotCompiled { rule: self.failed_in, message }),
         }
         for (kind, member) in std::mem::take(&mut self.members) {
-            let (mut prog, optional) = (member.prog, member.optional);
-            if !super::machine::ordered(&prog) {
-                return Err(NotCompiled::whole("an instruction reads a register written after it"));
-            }
-            super::missing::analyse(&mut prog, &optional);
-            self.prog.members.push(super::MemberProgram { kind, program: prog });
+            let program = super::checked_program(member.prog, &member.optional)?;
+            self.prog.members.push(super::MemberProgram { kind, program });
         }
         Ok((self.prog, self.optional))
     }

@@ -430,10 +430,7 @@ pub fn compile_with_members<'p>(
     year: Option<u16>,
     first_year: Option<u16>,
 ) -> Result<Program, NotCompiled> {
-    let lower = lower::Lower::new(policy, checked, subject, params, year, first_year)
-        .map_err(NotCompiled::whole)?
-        .with_members();
-    finish(lower)
+    compile_as(policy, checked, subject, params, (year, first_year), true)
 }
 
 /// [`compile`] for data whose yearly values begin in `first_year` at the earliest (a register
@@ -448,17 +445,34 @@ pub fn compile_for_data<'p>(
     year: Option<u16>,
     first_year: Option<u16>,
 ) -> Result<Program, NotCompiled> {
-    let lower = lower::Lower::new(policy, checked, subject, params, year, first_year)
-        .map_err(NotCompiled::whole)?;
-    finish(lower)
+    compile_as(policy, checked, subject, params, (year, first_year), false)
 }
 
-/// The program `lower` makes, checked for order and analysed for missing values.
-fn finish(lower: lower::Lower<'_, '_, '_>) -> Result<Program, NotCompiled> {
-    let (mut prog, optional) = lower.finish()?;
+/// The program of `subject`'s rules, the aggregations over members compiled when `members`
+/// says so.
+fn compile_as<'p>(
+    policy: &'p Policy,
+    checked: &Checked<'p>,
+    subject: SubjectId,
+    params: &BTreeMap<String, Value>,
+    (year, first_year): (Option<u16>, Option<u16>),
+    members: bool,
+) -> Result<Program, NotCompiled> {
+    let mut lower = lower::Lower::new(policy, checked, subject, params, year, first_year)
+        .map_err(NotCompiled::whole)?;
+    if members {
+        lower = lower.with_members();
+    }
+    let (prog, optional) = lower.finish()?;
+    checked_program(prog, &optional)
+}
+
+/// A lowered program (`optional`: per field, whether it is optional), checked for order and
+/// analysed for missing values.
+fn checked_program(mut prog: Program, optional: &[bool]) -> Result<Program, NotCompiled> {
     if !machine::ordered(&prog) {
         return Err(NotCompiled::whole("an instruction reads a register written after it"));
     }
-    missing::analyse(&mut prog, &optional);
+    missing::analyse(&mut prog, optional);
     Ok(prog)
 }
