@@ -880,6 +880,12 @@ fn a_member_table_of_no_member_kind_is_refused() {
     assert!(err.contains("`--member-table 转化项目=b`"), "{err}");
     let q = sql_with("zezhou", "转化企业", "duckdb", "r", &csv, &t("转化项目")).unwrap();
     assert!(q.contains("FROM t\n"), "{q}");
+    assert!(
+        q.contains(
+            "-- The members of `转化项目` from the table t, each linked to its owner by the column \"企业名称\": the aggregations over them are worked out per owner (m1_agg)"
+        ),
+        "{q}"
+    );
 }
 
 /// Every aggregation over members (`合计`, `计数`, `最大`, `最小`, `任一`, `全部`, with and without

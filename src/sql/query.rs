@@ -587,11 +587,14 @@ pub fn write(
             b.alias, b.part.prefix
         );
     }
-    for m in members {
+    for (k, m) in members.iter().enumerate() {
         let _ = writeln!(
             q,
-            "-- The members of `{}` from the table {}, each linked to its owner by the column {}: the aggregations over them are worked out per owner (m_n_agg) and joined to the register's rows.",
-            m.kind, m.table, m.link
+            "-- The members of `{}` from the table {}, each linked to its owner by the column {}: the aggregations over them are worked out per owner (m{}_agg) and joined to the register's rows.",
+            m.kind,
+            m.table,
+            m.link,
+            k + 1
         );
     }
     let parts: Vec<&Part<'_>> =
