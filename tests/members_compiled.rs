@@ -93,8 +93,9 @@ fn compiled_aggregations_give_the_interpreters_report() {
 /// (its amount unknown), an import, all accepted, 10% of 100 = 10 元. B: a domestic 600,000 元
 /// and one of unknown origin, not accepted: the domestic sum and the smallest import unknown
 /// (an origin unknown), largest 600,000, whether there is an import unknown, not all accepted,
-/// nothing paid. C: no contracts. D: one contract of 9 × 10^14 元, past the compiled form's
-/// range once taken at 10% (the interpreter works it out: capped at 5万元, paid 50,000).
+/// nothing paid. C: no contracts. D: one contract of 9 × 10^15 元, past the compiled form's
+/// range (at 4 places, 9 × 10^19 is more than 64 bits hold): D goes to the interpreter with its
+/// members (capped at 5万元, paid 50,000), A, B and C stay with the compiled form.
 #[test]
 fn aggregations_by_hand_and_an_owner_past_the_range() {
     let dir = TempDir::new("members-compiled-hand");
@@ -104,7 +105,7 @@ fn aggregations_by_hand_and_an_owner_past_the_range() {
                    c2,A,,进口,是\n\
                    c3,B,600000,国产,是\n\
                    c4,B,200,,否\n\
-                   c5,D,900000000000000,国产,是\n";
+                   c5,D,9000000000000000,国产,是\n";
     let (streamed, memory, err) = both(&dir, owners, members);
     assert!(!err.contains("ZC0710"), "{err}");
     assert_eq!(streamed, memory);
@@ -116,5 +117,5 @@ fn aggregations_by_hand_and_an_owner_past_the_range() {
     assert_eq!(lines[1], "A,100,2,2,缺数据,缺数据,true,true,10,10");
     assert_eq!(lines[2], "B,缺数据,2,1,600000,缺数据,缺数据,false,0,0");
     assert_eq!(lines[3], "C,0,0,0,缺数据,缺数据,false,true,0,0");
-    assert_eq!(lines[4], "D,900000000000000,1,1,900000000000000,缺数据,false,true,50000,50000");
+    assert_eq!(lines[4], "D,9000000000000000,1,1,9000000000000000,缺数据,false,true,50000,50000");
 }

@@ -17,6 +17,7 @@ use super::{
 };
 use crate::compile::{LANES, Machine};
 use crate::data::parquet::{Batches, Column, read_error};
+use crate::eval::Evaluator;
 
 /// Where the runner's blocks come from: the text of a CSV register, or a Parquet file's batches.
 pub(super) enum Source {
@@ -132,6 +133,7 @@ pub(super) fn keys(batch: &RecordBatch, col: usize) -> Vec<String> {
 /// [`super::fast_rows`] reads the rows of a CSV block; `first_line` is its first row's line.
 pub(super) fn arrow_rows(
     plan: &Plan<'_, '_>,
+    ev: &Evaluator<'_, '_>,
     mode: Mode,
     m: &mut Machine<'_>,
     first_line: u64,
@@ -214,11 +216,11 @@ pub(super) fn arrow_rows(
             pending.push(Pending { lane: None, key: "", line_no, line: "", row: i });
         }
         if lanes == LANES {
-            flush(plan, mode, m, lanes, &mut pending, Some(batch), d);
+            flush(plan, ev, mode, m, lanes, &mut pending, Some(batch), d);
             lanes = 0;
         }
     }
-    flush(plan, mode, m, lanes, &mut pending, Some(batch), d);
+    flush(plan, ev, mode, m, lanes, &mut pending, Some(batch), d);
 }
 
 /// Whether every value of row `i` is empty or white space (a blank line of the CSV text, which

@@ -938,7 +938,7 @@ fn block_results(
     };
     if let Some(batch) = block.batch.as_ref().and_then(batches::Spent::rows) {
         match machine {
-            Some(m) => batches::arrow_rows(plan, mode, m, block.first_line, batch, &mut d),
+            Some(m) => batches::arrow_rows(plan, ev, mode, m, block.first_line, batch, &mut d),
             None => {
                 slow_rows(plan, ev, mode, None, block.first_line, &batches::text_of(batch), &mut d)
             }
@@ -961,7 +961,7 @@ fn block_results(
         || (bytes.contains(&b'\r')
             && bytes.windows(2).any(|w| w.first() == Some(&b'\r') && w.get(1) != Some(&b'\n')));
     match machine {
-        Some(m) if !weird => fast_rows(plan, mode, m, block.first_line, text, &mut d),
+        Some(m) if !weird => fast_rows(plan, ev, mode, m, block.first_line, text, &mut d),
         m => slow_rows(plan, ev, mode, m, block.first_line, &block.bytes, &mut d),
     }
     fold_fixed(plan, &mut d);
@@ -1109,6 +1109,7 @@ struct Pending<'t> {
 /// Reads the rows of a block into the lanes of the compiled program, [`LANES`] at a time.
 fn fast_rows(
     plan: &Plan<'_, '_>,
+    ev: &Evaluator<'_, '_>,
     mode: Mode,
     m: &mut Machine<'_>,
     first_line: u64,
@@ -1177,17 +1178,19 @@ fn fast_rows(
             batch.push(Pending { lane: None, key: "", line_no: this_line, line, row: 0 });
         }
         if lanes == LANES {
-            flush(plan, mode, m, lanes, &mut batch, None, d);
+            flush(plan, ev, mode, m, lanes, &mut batch, None, d);
             lanes = 0;
         }
     }
-    flush(plan, mode, m, lanes, &mut batch, None, d);
+    flush(plan, ev, mode, m, lanes, &mut batch, None, d);
 }
 
 /// Runs the lanes of a batch and hands on its rows in order; `rows` is the Parquet batch the
-/// rows come from, if they do.
+/// rows come from, if they do. A row the compiled form does not take is evaluated by `ev`
+/// (the worker's evaluator, which holds the block's members).
 fn flush(
     plan: &Plan<'_, '_>,
+    ev: &Evaluator<'_, '_>,
     mode: Mode,
     m: &mut Machine<'_>,
     lanes: usize,
@@ -1219,7 +1222,7 @@ fn flush(
                 {
                     continue;
                 }
-                row_slow(plan, &plan.evaluator, mode, None, &sparse_text(plan, p.line_no, &row), d);
+                row_slow(plan, ev, mode, None, &sparse_text(plan, p.line_no, &row), d);
                 continue;
             }
         };
@@ -1262,7 +1265,7 @@ fn flush(
         }
     }
     if let Some(rows) = checked_only {
-        row_slow(plan, &plan.evaluator, mode, None, &rows, d);
+        row_slow(plan, ev, mode, None, &rows, d);
     }
 }
 
