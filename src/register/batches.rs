@@ -216,11 +216,11 @@ pub(super) fn arrow_rows(
             pending.push(Pending { lane: None, key: "", line_no, line: "", row: i });
         }
         if lanes == LANES {
-            flush(plan, ev, mode, m, lanes, &mut pending, Some(batch), d);
+            flush(plan, ev, mode, m, &mut pending, Some(batch), d);
             lanes = 0;
         }
     }
-    flush(plan, ev, mode, m, lanes, &mut pending, Some(batch), d);
+    flush(plan, ev, mode, m, &mut pending, Some(batch), d);
 }
 
 /// Whether every value of row `i` is empty or white space (a blank line of the CSV text, which

@@ -1178,11 +1178,11 @@ fn fast_rows(
             batch.push(Pending { lane: None, key: "", line_no: this_line, line, row: 0 });
         }
         if lanes == LANES {
-            flush(plan, ev, mode, m, lanes, &mut batch, None, d);
+            flush(plan, ev, mode, m, &mut batch, None, d);
             lanes = 0;
         }
     }
-    flush(plan, ev, mode, m, lanes, &mut batch, None, d);
+    flush(plan, ev, mode, m, &mut batch, None, d);
 }
 
 /// Runs the lanes of a batch and hands on its rows in order; `rows` is the Parquet batch the
@@ -1193,11 +1193,12 @@ fn flush(
     ev: &Evaluator<'_, '_>,
     mode: Mode,
     m: &mut Machine<'_>,
-    lanes: usize,
     batch: &mut Vec<Pending<'_>>,
     rows: Option<&arrow_array::RecordBatch>,
     d: &mut Done,
 ) {
+    // The rows in lanes were given the lanes from 0 on, in order.
+    let lanes = batch.iter().filter(|p| p.lane.is_some()).count();
     if lanes > 0 {
         m.run_lanes(lanes);
     }
