@@ -36,7 +36,14 @@ pub(super) fn block_rows<'k>(
     if spent.load(Ordering::Relaxed) > KEPT_BYTES {
         return None;
     }
-    let wanted: BTreeSet<&str> = keys.collect();
+    let text = rows_of(plan, block, &keys.collect())?;
+    spent.fetch_add(text.len(), Ordering::Relaxed);
+    Some(text)
+}
+
+/// The rows of `block` whose id is in `wanted`, as CSV lines (each ending with a line break),
+/// in the block's order; `None` unless each is found once.
+fn rows_of(plan: &Plan<'_, '_>, block: &Block, wanted: &BTreeSet<&str>) -> Option<Vec<u8>> {
     if wanted.is_empty() {
         return Some(Vec::new());
     }
@@ -62,8 +69,41 @@ pub(super) fn block_rows<'k>(
     if text.last().is_some_and(|b| *b != b'\n') {
         text.push(b'\n');
     }
-    spent.fetch_add(text.len(), Ordering::Relaxed);
     Some(text)
+}
+
+/// The empty fields behind the missing results of a block's subjects (`keys`: the ids the
+/// report noted, each with the columns whose missing value `ZC0950` explains), named by `ev`
+/// (the worker's evaluator, holding the block's members) from the block's own rows, as the
+/// report is written: no second pass over the register. `None` when a row cannot be found or
+/// read again.
+pub(super) fn empty_fields(
+    plan: &Plan<'_, '_>,
+    ev: &crate::eval::Evaluator<'_, '_>,
+    block: &Block,
+    keys: &[(String, Vec<u32>)],
+) -> Option<crate::eval::empty::EmptyFields> {
+    let mut empty = crate::eval::empty::EmptyFields::new();
+    if keys.is_empty() {
+        return Some(empty);
+    }
+    let wanted: std::collections::BTreeMap<&str, &[u32]> =
+        keys.iter().map(|(k, cols)| (k.as_str(), cols.as_slice())).collect();
+    let text = rows_of(plan, block, &wanted.keys().copied().collect())?;
+    let mut whole = plan.header.clone();
+    whole.push(b'\n');
+    whole.extend_from_slice(&text);
+    let ds = crate::data::load_dataset(&plan.name, &whole, &plan.schema).ok()?;
+    for r in &ds.records {
+        let cols = wanted.get(r.key.as_str())?;
+        let rules: Vec<crate::checker::scope::DefId> = cols
+            .iter()
+            .filter_map(|c| plan.layout.picks.get(*c as usize))
+            .filter_map(|i| plan.columns.get(*i).map(|c| c.def))
+            .collect();
+        empty.add_rules(ev, r, plan.year, &rules);
+    }
+    Some(empty)
 }
 
 /// The rows kept so far followed by `more`, while they take at most [`KEPT_BYTES`]; `None`

@@ -233,6 +233,9 @@ fn csv_report(
     let beside = stack.map_or(Beside::Nothing, Beside::Stacking);
     let mut sums = out::Sums::default();
     let mut layout = None;
+    // The empty fields behind the missing results, block by block in the file's order, while
+    // every block named its own.
+    let mut empty = Some(crate::eval::empty::EmptyFields::new());
     let summary =
         drive(policy, checked, kind, path, opts, Mode::Csv, beside, &mut |done: &Done| {
             if !header_written && !done.csv.is_empty() {
@@ -241,6 +244,13 @@ fn csv_report(
                 header_written = true;
             }
             sums.merge(&done.sums);
+            empty = match (empty.take(), &done.empty) {
+                (Some(mut all), Some(e)) => {
+                    all.merge(e.clone());
+                    Some(all)
+                }
+                _ => None,
+            };
             if layout.is_none() {
                 layout = Some(Arc::clone(&done.layout));
             }
@@ -258,6 +268,14 @@ fn csv_report(
                     out.write_all(&row).map_err(Failure::Write)?;
                 }
                 s.missing = missing_of(&s.columns, &layout, &sums);
+                // Named as the report was written: no pass after it.
+                if let Some(e) = empty.filter(|_| s.missing.subjects > 0) {
+                    for d in e.diagnostics(policy, checked) {
+                        s.diagnostics.push(d);
+                    }
+                    s.missing.keys = Some(Vec::new());
+                    s.missing.rows = None;
+                }
             }
             Ok(s)
         }
@@ -350,6 +368,9 @@ struct Done {
     /// worth a fraction of a fen (its id and amount) and how many such rows since: marked
     /// (`ZC0709`) once per block, not once per row ([`flush_fen`]).
     fen: BTreeMap<usize, (String, Decimal, u64)>,
+    /// The empty fields behind the block's missing results (`ZC0950`), named as the CSV report
+    /// is written ([`kept::empty_fields`]); `None` when they are left to a pass after it.
+    empty: Option<crate::eval::empty::EmptyFields>,
 }
 
 /// Whether the ids of a block are strictly increasing (by length then bytes, or by bytes), and
@@ -872,9 +893,20 @@ fn worker(
                 d.other = Some(Box::new(o));
             }
         }
-        // The rows behind the block's missing results, for the pass that names their empty
+        // The empty fields behind the block's missing results, named from its rows now, by the
+        // evaluator that holds its members: in parallel, and no pass over the register after
+        // this one (which interpreted every subject once more than 100,000 missed a result).
+        let own_rules_only = match beside {
+            Beside::Nothing => true,
+            Beside::Stacking(run) => !run.deducts(),
+            Beside::Version(..) => false,
+        };
+        if mode == Mode::Csv && own_rules_only && !d.data_errors {
+            d.empty = kept::empty_fields(plan, ev, &block, &d.sums.missing_keys);
+        }
+        // Else the rows behind the block's missing results, for the pass that names their empty
         // fields (not with members: that pass reads them by their owners' ids).
-        if mode == Mode::Csv && shapes.is_empty() {
+        if mode == Mode::Csv && shapes.is_empty() && d.empty.is_none() {
             let keys = d.sums.missing_keys.iter().map(|(k, _)| k.as_str());
             d.sums.kept = kept::block_rows(plan, &block, keys, kept_bytes);
         }
@@ -935,6 +967,7 @@ fn block_results(
         other: None,
         order: KeyOrder::new(),
         fen: BTreeMap::new(),
+        empty: None,
     };
     if let Some(batch) = block.batch.as_ref().and_then(batches::Spent::rows) {
         match machine {

@@ -401,6 +401,14 @@ pub(super) struct StackRun<'s, 'c, 'p> {
     theirs: Vec<Theirs<'c, 'p>>,
 }
 
+impl StackRun<'_, '_, '_> {
+    /// Whether a stacking rule deducts an amount already received (`扣除 FIELD`): its missing
+    /// result's empty field is named by the pass after the report, which applies the rules.
+    pub(super) fn deducts(&self) -> bool {
+        self.stacking.heads().iter().any(|h| h.received.is_some())
+    }
+}
+
 /// A companion on the parallel runner.
 struct Theirs<'c, 'p> {
     alias: String,
