@@ -1,14 +1,13 @@
-//! The rows behind a streamed CSV report's missing results, kept as the register writes them.
+//! The rows behind a streamed CSV report's missing results, found again in a block.
 //!
-//! A CSV report counts the subjects whose results miss data; the fields left empty behind
-//! them (`ZC0950`) are then named by the interpreter, in a pass over those subjects alone
-//! (`crate::cli::stream`). That pass used to read the register again to find their rows: a CSV
-//! register scanned line by line, a Parquet register's id column decoded whole and every column
-//! chunk skipped through again (zezhou 企业, 874 such subjects in 1,000,000: the pass took
-//! 0.15 s of a 1.0–1.1 s run, on one thread). Now each worker keeps, with a block's
-//! results, the text of the rows it noted (a Parquet row as the CSV line it stands for), and
-//! the pass reads that text: the register is not read twice. Past [`KEPT_BYTES`] over the run,
-//! nothing is kept and the pass reads the register for the ids, as before.
+//! A CSV report counts the subjects whose results miss data, and names the fields left empty
+//! behind them (`ZC0950`). Each worker names its block's as it writes the report
+//! ([`empty_fields`]): the rows it noted, found in the block (a Parquet row as the CSV line it
+//! stands for), read by the loader and followed by the interpreter to their empty fields. Where
+//! a stacking rule deducts an amount received, a pass after the report names them
+//! (`crate::cli::stream`); for it each worker keeps the text of the rows it noted
+//! ([`block_rows`]), and that pass reads the text instead of the register. Past [`KEPT_BYTES`]
+//! over the run, nothing is kept and the pass reads the register for the ids.
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
