@@ -529,6 +529,105 @@ fn texts_and_decimals_are_read_however_the_file_stores_them() {
     assert_eq!(row("丙公司")[col("孵化载体补助")], "6");
 }
 
+/// A policy of one kind whose rules read a yes-or-no field and two years, and a register of
+/// four enterprises for it whose years are stored as integers (`认定年份`, 32 bits) and as
+/// `DECIMAL(10, 3)` (`投产年份`), and whose `符合条件` is a `BOOLEAN` with a null, beside its
+/// CSV twin (`X.twin.csv`): the policy and the Parquet file. The register runner reads such a
+/// year from its digits and a `BOOLEAN` as the value it is; the loader reads their text.
+fn typed_years(
+    stem: &str,
+    years: [i32; 4],
+    built: [Option<i128>; 4],
+    text: [&str; 4],
+) -> (PathBuf, PathBuf) {
+    use arrow_array::{BooleanArray, Decimal128Array, Int32Array, StringArray};
+    let policy = temp(&format!("{stem}.zc"));
+    std::fs::write(
+        &policy,
+        "政策 \"年份\" {\n  发文机关: \"某县\"\n}\n\n主体 企业 {\n  标识 名称; 名称: 文本\n  收入: 万元\n  \
+         认定年份: 年份 可选\n  投产年份: 年份 可选\n  符合条件: 是否 可选\n}\n\n对于 企业 {\n  \
+         § 一 「符合条件的，按收入的1%奖励」\n  奖励 奖励金 {\n    当 符合条件\n    金额 收入 × 1%\n  }\n  \
+         § 二 「投产三年内认定的，奖励1万元」\n  奖励 认定奖励 {\n    当 认定年份 - 投产年份 < 3年\n    金额 1万元\n  }\n}\n",
+    )
+    .unwrap();
+    // In increasing order, as the register runner takes them (else the report is made in memory).
+    let names = ["企业1", "企业2", "企业3", "企业4"];
+    let income = [100, 200, 300, 400];
+    let eligible = [Some(true), None, Some(false), Some(true)];
+    let mut csv = String::from("名称,收入(万元),认定年份,投产年份,符合条件\n");
+    for k in 0..4 {
+        let yes = match eligible[k] {
+            Some(true) => "是",
+            Some(false) => "否",
+            None => "",
+        };
+        csv.push_str(&format!("{},{},{},{},{yes}\n", names[k], income[k], years[k], text[k]));
+    }
+    let pq = temp(&format!("{stem}.parquet"));
+    std::fs::write(pq.with_extension("twin.csv"), csv).unwrap();
+    let built = Decimal128Array::from(built.to_vec()).with_precision_and_scale(10, 3).unwrap();
+    let columns: Vec<(&str, ArrayRef)> = vec![
+        ("名称", Arc::new(StringArray::from(names.to_vec()))),
+        ("收入(万元)", Arc::new(Int32Array::from(income.to_vec()))),
+        ("认定年份", Arc::new(Int32Array::from(years.to_vec()))),
+        ("投产年份", Arc::new(built)),
+        ("符合条件", Arc::new(BooleanArray::from(eligible.to_vec()))),
+    ];
+    let fields: Vec<Field> =
+        columns.iter().map(|(n, a)| Field::new(*n, a.data_type().clone(), true)).collect();
+    let schema = Arc::new(Schema::new(fields));
+    let arrays: Vec<ArrayRef> = columns.into_iter().map(|(_, a)| a).collect();
+    let batch = RecordBatch::try_new(Arc::clone(&schema), arrays).unwrap();
+    let mut w = ArrowWriter::try_new(std::fs::File::create(&pq).unwrap(), schema, None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    (policy, pq)
+}
+
+#[test]
+fn years_and_booleans_stored_typed_are_read_as_their_text_is() {
+    let (policy, pq) = typed_years(
+        "typed-years",
+        [2024, 2023, 2024, 2022],
+        [Some(2_023_000), None, Some(2_020_000), Some(2_021_000)],
+        ["2023", "", "2020", "2021"],
+    );
+    let policy = policy.to_str().unwrap();
+    let (a, want, want_err) = eval_csv(policy, "企业", &pq.with_extension("twin.csv"));
+    let (b, got, err) = eval_csv(policy, "企业", &pq);
+    assert_eq!((a, b), (Status::Ok, Status::Ok), "{want_err}{err}");
+    assert_eq!(got, want);
+    // 符合条件 true: 1% of 100万元 and of 400万元; false, and the null (an empty cell): nothing.
+    // 认定年份 (INT32) less 投产年份 (DECIMAL 2023.000 read as 2023): 1 year for 企业1 and 企业4,
+    // 4 for 企业3 (no award), none for 企业2 (no 投产年份).
+    assert_eq!(
+        got,
+        "名称,奖励金,认定奖励,合计\n企业1,10000,10000,20000\n企业2,0,0,0\n企业3,0,0,0\n\
+         企业4,40000,10000,50000\n合计,50000,20000,70000\n"
+    );
+}
+
+#[test]
+fn a_stored_year_that_is_not_four_digits_is_refused_at_its_cell_as_its_text_is() {
+    // 999, 12345 and -2024 as integers; 2021.5 as the DECIMAL 2021.500.
+    let (policy, pq) = typed_years(
+        "bad-years",
+        [999, 12_345, -2024, 2024],
+        [Some(2_021_000), Some(2_021_000), Some(2_021_000), Some(2_021_500)],
+        ["2021", "2021", "2021", "2021.5"],
+    );
+    let policy = policy.to_str().unwrap();
+    let twin = pq.with_extension("twin.csv");
+    let (a, _, want_err) = eval_csv(policy, "企业", &twin);
+    let (b, _, err) = eval_csv(policy, "企业", &pq);
+    assert_eq!((a, b), (Status::Errors, Status::Errors), "{want_err}{err}");
+    let name = pq.to_str().unwrap();
+    assert_eq!(err.replace(name, twin.to_str().unwrap()), want_err);
+    for line in [2, 3, 4, 5] {
+        assert!(err.contains(&format!("{name}:{line}:")), "{line}: {err}");
+    }
+}
+
 /// A page damaged in the file's last rows (a text value's length spoiled; the footer and the
 /// page headers sound, so only decoding finds it): refused with `ZC0607` naming the file, not a
 /// crash, streamed by workers decoding a row group each or taking turns at them, and loaded.

@@ -173,9 +173,20 @@ pub(super) fn arrow_rows(
                 }
                 continue;
             }
-            // A number column's integer or decimal is read from its digits.
+            // A yes-or-no column's value is read as it is, not as the text `是` or `否`.
+            if let (Target::Field { reg, read: Take::Bool, .. }, Some(b)) =
+                (target, column.boolean(i))
+            {
+                seen.cell(target, false);
+                if let Some(r) = reg {
+                    m.set_lane(lanes, *r, crate::compile::Cv::Bool(b));
+                }
+                continue;
+            }
+            // A number column's integer or decimal is read from its digits, and so is a year
+            // stored as a number.
             let number = match target {
-                Target::Field { read: Take::Num { .. }, .. } => column.digits(i),
+                Target::Field { read: Take::Num { .. } | Take::Year, .. } => column.digits(i),
                 _ => None,
             };
             let text = if number.is_some() { "" } else { column.text(i, &mut scratch) };

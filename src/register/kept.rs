@@ -51,9 +51,17 @@ fn rows_of(plan: &Plan<'_, '_>, block: &Block, wanted: &BTreeSet<&str>) -> Optio
         Some(batch) => {
             let mut text = Vec::new();
             let mut found = 0;
-            for (i, id) in super::batches::keys(batch, col).iter().enumerate() {
-                if wanted.contains(id.as_str()) {
-                    crate::data::parquet::write_row(batch, i, &mut text);
+            let columns = crate::data::parquet::looked_at(batch);
+            let ids = columns.get(col)?;
+            let (mut scratch, mut id) = (String::new(), String::new());
+            for i in 0..batch.num_rows() {
+                // The id as the loader reads it (trimmed), borrowed from a text column.
+                let key = match ids.str_at(i) {
+                    Some(t) => t.trim(),
+                    None => ids.text(i, &mut id).trim(),
+                };
+                if wanted.contains(key) {
+                    crate::data::parquet::write_line(&columns, i, &mut scratch, &mut text);
                     found += 1;
                 }
             }

@@ -1125,6 +1125,12 @@ fn read_digits(
             let m = read.of_digits(neg, acc, places)?;
             in_range(m, *min, *max).map(|v| (*reg, v, *key))
         }
+        // A year as its text is read (`parse_year_cell`): four digits, no fraction; the text
+        // of a number has no leading zero, so four digits are 1000 to 9999.
+        Target::Field { reg, key, read: Take::Year, .. } => {
+            (!neg && places == 0 && (1000..=9999).contains(&acc))
+                .then(|| (*reg, Cv::Num(i64::try_from(acc).unwrap_or_default()), *key))
+        }
         _ => None,
     }
 }

@@ -596,21 +596,42 @@ pub fn column_names(path: &std::path::Path) -> Option<Vec<String>> {
 
 /// Appends the rows of `batch` as CSV lines.
 pub fn write_batch(batch: &RecordBatch, out: &mut Vec<u8>) {
+    let columns = looked_at(batch);
+    let mut scratch = String::new();
     for i in 0..batch.num_rows() {
-        write_row(batch, i, out);
+        write_line(&columns, i, &mut scratch, out);
     }
 }
 
 /// Appends row `i` of `batch` as a CSV line.
 pub fn write_row(batch: &RecordBatch, i: usize, out: &mut Vec<u8>) {
-    let mut value = String::new();
-    for (k, array) in batch.columns().iter().enumerate() {
+    write_line(&looked_at(batch), i, &mut String::new(), out);
+}
+
+/// The columns of `batch`, each looked at once ([`Column`]).
+pub fn looked_at(batch: &RecordBatch) -> Vec<Column<'_>> {
+    batch.columns().iter().map(|a| Column::of(a.as_ref())).collect()
+}
+
+/// Appends row `i` of `columns` as a CSV line: each value as [`cell`] writes it, quoted as
+/// [`csv_cell`] quotes it (`scratch` holds a number's text).
+pub fn write_line(columns: &[Column<'_>], i: usize, scratch: &mut String, out: &mut Vec<u8>) {
+    for (k, column) in columns.iter().enumerate() {
         if k > 0 {
             out.push(b',');
         }
-        value.clear();
-        if cell(array.as_ref(), i, &mut value) {
-            out.extend_from_slice(csv_cell(&value).as_bytes());
+        let text = column.text(i, scratch);
+        if text.contains([',', '"', '\n', '\r']) || text.starts_with(' ') || text.ends_with(' ') {
+            out.push(b'"');
+            for b in text.bytes() {
+                if b == b'"' {
+                    out.push(b'"');
+                }
+                out.push(b);
+            }
+            out.push(b'"');
+        } else {
+            out.extend_from_slice(text.as_bytes());
         }
     }
     out.push(b'\n');
@@ -738,6 +759,15 @@ impl<'a> Column<'a> {
         match self.values {
             Values::Other => digits(self.array, i),
             _ => self.mantissa(i).and_then(|(m, scale)| mantissa_digits(m, scale)),
+        }
+    }
+
+    /// The value of row `i` of a yes-or-no column; `None` for a null or another column.
+    #[inline]
+    pub fn boolean(&self, i: usize) -> Option<bool> {
+        match self.values {
+            Values::Bool(b) if i < b.len() && !self.is_null(i) => Some(b.value(i)),
+            _ => None,
         }
     }
 
