@@ -36,6 +36,28 @@ pub struct Machine<'p> {
     owners: Vec<members::Owners>,
 }
 
+/// Sets register `reg` in `lane` of `regs` ([`Machine::set_lane`]); a missing value where
+/// `prog` assumes one marks the lane `pending`. Apart from the machine, for a caller that
+/// reads the value from another of its fields.
+fn put(
+    prog: &Program,
+    regs: &mut [i64],
+    pending: &mut [bool; LANES],
+    at: (usize, super::Reg),
+    v: Cv,
+) {
+    let (lane, reg) = at;
+    if v == Cv::Missing
+        && !prog.may_miss.get(reg as usize).copied().unwrap_or(true)
+        && let Some(p) = pending.get_mut(lane)
+    {
+        *p = true;
+    }
+    if let Some(r) = regs.get_mut(reg as usize * STRIDE + lane) {
+        *r = encode(v);
+    }
+}
+
 /// How many subjects [`Machine::run_lanes`] evaluates together.
 pub const LANES: usize = 64;
 
@@ -98,15 +120,7 @@ impl<'p> Machine<'p> {
     /// Sets a field's register in one lane.
     #[inline]
     pub fn set_lane(&mut self, lane: usize, reg: super::Reg, v: Cv) {
-        if v == Cv::Missing
-            && !self.prog.may_miss.get(reg as usize).copied().unwrap_or(true)
-            && let Some(p) = self.pending.get_mut(lane)
-        {
-            *p = true;
-        }
-        if let Some(r) = self.regs.get_mut(reg as usize * STRIDE + lane) {
-            *r = encode(v);
-        }
+        put(self.prog, &mut self.regs, &mut self.pending, (lane, reg), v);
     }
 
     /// Sets a register in lanes `0..values.len()` (at most [`LANES`]) from values already

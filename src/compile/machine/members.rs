@@ -173,20 +173,22 @@ impl Machine<'_> {
         if prog.aggregates.is_empty() {
             return true;
         }
+        // The owners' values read where they are while the registers are written (apart
+        // fields of the machine): no copy of them for every owner row.
+        let Machine { owners, regs, pending, .. } = self;
         for (k, m) in prog.members.iter().enumerate() {
-            let found = self.owners.get(k).and_then(|o| o.get(key));
-            let values = match found {
-                Some(Ok(values)) => Some(values.clone()),
+            let values = match owners.get(k).and_then(|o| o.get(key)) {
+                Some(Ok(values)) => Some(values),
                 Some(Err(Fallback)) => return false,
                 None => None,
             };
             let aggs = prog.aggregates.iter().filter(|a| a.kind == m.kind);
             for (j, a) in aggs.enumerate() {
-                let v = match &values {
+                let v = match values {
                     Some(values) => values.get(j).copied().unwrap_or(Cv::Missing),
                     None => over_none(a.op),
                 };
-                self.set_lane(lane, a.reg, v);
+                super::put(prog, regs, pending, (lane, a.reg), v);
             }
         }
         true
