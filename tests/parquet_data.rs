@@ -116,10 +116,12 @@ fn typed_register(path: &PathBuf, area: ArrayRef, extra: Option<(Field, ArrayRef
     // Amounts in fen: DECIMAL(18, 2).
     let mut cost = Decimal128Builder::new().with_precision_and_scale(18, 2).unwrap();
     let mut year = Int64Builder::new();
+    // The ids in increasing order (丙 U+4E19, 乙 U+4E59, 甲 U+7532), as the register runner
+    // takes them: the streamed report is the runner's, not the in-memory path's.
     for (name, lvl, ok, src, fen, y) in [
-        ("甲公司", Some("省级"), true, "全县", 10_000_000_i128, 2024_i64),
+        ("丙公司", Some("市级"), false, "全县", 5_000_000_i128, 2024_i64),
         ("乙公司", None, true, "市及市外", 123_456_789, 2023),
-        ("丙公司", Some("市级"), false, "全县", 5_000_000, 2024),
+        ("甲公司", Some("省级"), true, "全县", 10_000_000, 2024),
     ] {
         names.append_value(name);
         match lvl {
@@ -163,9 +165,9 @@ fn typed_register(path: &PathBuf, area: ArrayRef, extra: Option<(Field, ArrayRef
 
 fn areas() -> ArrayRef {
     let mut area = Float64Builder::new();
-    area.append_value(2500.0);
-    area.append_value(1800.5);
     area.append_value(0.1 + 0.2);
+    area.append_value(1800.5);
+    area.append_value(2500.0);
     Arc::new(area.finish())
 }
 
