@@ -888,6 +888,52 @@ fn a_member_table_of_no_member_kind_is_refused() {
     );
 }
 
+/// A `--member-table` of a member kind that no rule aggregates over: the query is written (and
+/// reads no such table), and the option is said to be unused (`ZC0916`, a warning: exit 0);
+/// with a rule that aggregates over the kind, no warning.
+#[test]
+fn a_member_table_no_rule_reads_is_said_to_be_unused() {
+    let d = dir("member_table_unread");
+    let text = |rule: &str| {
+        format!(
+            "政策 \"合同\" {{\n  发文机关: \"某县\"\n}}\n\n主体 企业 {{\n  标识 名称; 名称: 文本\n  收入: 万元\n}}\n\n\
+             主体 合同 属于 企业 按 企业名称 {{\n  标识 合同号; 合同号: 文本\n  企业名称: 文本\n  金额: 万元\n}}\n\n\
+             对于 企业 {{\n  § 一 「奖励」\n  奖励 奖励金 {{ 金额 {rule} }}\n}}\n"
+        )
+    };
+    let sql = |file: &str, rule: &str| {
+        let p = d.join(file);
+        std::fs::write(&p, text(rule)).unwrap();
+        run(Command::new(Z).arg("sql").arg(&p).args([
+            "--kind",
+            "企业",
+            "--dialect",
+            "duckdb",
+            "--member-table",
+            "合同=contracts",
+            "--lang",
+            "en",
+            "--error-format",
+            "plain",
+        ]))
+    };
+    let (ok, q, err) = sql("unread.zc", "取整(收入 × 1%, 1元)");
+    assert!(ok, "{err}");
+    assert!(!q.contains("contracts"), "{q}");
+    assert!(q.contains("SELECT"), "{q}");
+    assert!(err.contains("warning[ZC0916]"), "{err}");
+    assert!(
+        err.contains(
+            "`--member-table 合同=contracts` is not used: no rule of `企业` aggregates over `合同`"
+        ),
+        "{err}"
+    );
+    let (ok, q, err) = sql("read.zc", "合计(合同.金额) × 1%");
+    assert!(ok, "{err}");
+    assert!(q.contains("FROM contracts"), "{q}");
+    assert!(!err.contains("ZC0916"), "{err}");
+}
+
 /// Every aggregation over members (`合计`, `计数`, `最大`, `最小`, `任一`, `全部`, with and without
 /// `当`) with empty optional values among the members, in DuckDB and PostgreSQL: the query's
 /// missing-value rules are `eval`'s (a missing condition or value makes a sum unknown, `任一`

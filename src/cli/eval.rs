@@ -671,10 +671,11 @@ pub(super) fn bad_options(option: &str, message: Text, help: Text) -> Diagnostic
 }
 
 /// A usage diagnostic about the option `option`, with its code.
-fn about_option(option: &str, code: Code, message: Text, help: Text) -> Diagnostics {
+pub(super) fn about_option(option: &str, code: Code, message: Text, help: Text) -> Diagnostics {
     let mut d = usage(option, message, help).sorted();
     for x in &mut d {
         x.code = code;
+        x.severity = code.severity();
     }
     d.into()
 }

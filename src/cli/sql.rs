@@ -105,22 +105,59 @@ pub fn run(
         &imports,
         &member_tables,
     ) {
-        Ok(q) => match &args.out {
-            Some(path) => {
-                let mut inputs = vec![args.policy.clone()];
-                inputs.extend(args.data.clone());
-                match super::output::write_out(path, q.as_bytes(), &inputs) {
-                    Ok(()) => Status::Ok,
-                    Err(d) => fail(err, settings, Diagnostics::from(vec![*d])),
+        Ok(q) => {
+            // A member table no aggregation reads is said, not silently passed over.
+            let unread = unread_tables(kind, &q.unread_member_tables, &member_tables);
+            if !unread.is_empty() {
+                emit(
+                    err,
+                    &render(&unread.sorted(), settings.lang, settings.format, &settings.style),
+                );
+            }
+            match &args.out {
+                Some(path) => {
+                    let mut inputs = vec![args.policy.clone()];
+                    inputs.extend(args.data.clone());
+                    match super::output::write_out(path, q.text.as_bytes(), &inputs) {
+                        Ok(()) => Status::Ok,
+                        Err(d) => fail(err, settings, Diagnostics::from(vec![*d])),
+                    }
+                }
+                None => {
+                    emit(out, &q.text);
+                    Status::Ok
                 }
             }
-            None => {
-                emit(out, &q);
-                Status::Ok
-            }
-        },
+        }
         Err(d) => fail(err, settings, d),
     }
+}
+
+/// `ZC0916` for each `--member-table` of a member kind of `kind` that no rule aggregates over:
+/// the query reads no such table.
+fn unread_tables(
+    kind: &str,
+    unread: &[String],
+    given: &std::collections::BTreeMap<String, String>,
+) -> Diagnostics {
+    use crate::diagnostics::Text;
+    let mut out = Diagnostics::new();
+    for m in unread {
+        let table = given.get(m).map_or("", String::as_str);
+        out.extend(eval::about_option(
+            "--member-table",
+            crate::diagnostics::Code::UnreadOption,
+            Text::new(
+                format!("`--member-table {m}={table}` 没有被用到：`{kind}` 的规则不汇总 `{m}`，查询不读表 `{table}`"),
+                format!("`--member-table {m}={table}` is not used: no rule of `{kind}` aggregates over `{m}`, and the query reads no table `{table}`"),
+            ),
+            Text::new(
+                "去掉这个选项；若规则本应汇总这些成员，检查规则中的 `合计`、`计数` 等是否写了这个成员类别".to_string(),
+                "drop the option; if a rule should aggregate over these members, check that its `合计`, `计数` … names the member kind".to_string(),
+            ),
+        ));
+    }
+    out
 }
 
 /// `--member-table KIND=TABLE`, by kind: each a member kind of `kind` (`属于 kind`), named once.

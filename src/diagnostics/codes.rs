@@ -149,6 +149,7 @@ codes! {
     UnknownParam = "ZC0912", Error, "政策没有这一参数", "no such parameter in the policy";
     ParamOverride = "ZC0913", Note, "命令行参数改写了数据中的值", "a command-line parameter overrides the data's value";
     ParamsBeside = "ZC0914", Note, "参数取自登记簿旁的参数文件", "parameters from the file beside a register";
+    UnreadOption = "ZC0916", Warning, "给出的选项没有被用到", "an option given and not used";
     SheetFull = "ZC0915", Error, "登记簿超出 xlsx 工作表的行数", "more subjects than an xlsx sheet holds";
     ServePath = "ZC0930", Error, "工作台拒绝的路径", "a path the workbench refuses";
     ServeBodyTooLarge = "ZC0931", Error, "上传内容超过工作台的上限", "an upload over the workbench's limit";

@@ -109,6 +109,7 @@ pub fn explain(code: Code) -> &'static str {
         Code::ParamOverride => include_str!("../../docs/codes/ZC0913.md"),
         Code::ParamsBeside => include_str!("../../docs/codes/ZC0914.md"),
         Code::SheetFull => include_str!("../../docs/codes/ZC0915.md"),
+        Code::UnreadOption => include_str!("../../docs/codes/ZC0916.md"),
         Code::ServePath => include_str!("../../docs/codes/ZC0930.md"),
         Code::ServeBodyTooLarge => include_str!("../../docs/codes/ZC0931.md"),
         Code::ServeToken => include_str!("../../docs/codes/ZC0932.md"),

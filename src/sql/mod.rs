@@ -43,13 +43,24 @@ pub struct Import<'a> {
     pub year: Option<u16>,
 }
 
+/// The query [`to_sql`] writes, and what it was given and did not read.
+#[derive(Debug)]
+pub struct Query {
+    /// The SQL text.
+    pub text: String,
+    /// The member kinds given a table (`member_tables`) that no aggregation reads: the query
+    /// reads no such table, which the caller says rather than ignoring it.
+    pub unread_member_tables: Vec<String>,
+}
+
 /// The query for the subject kind `kind`: parameters and the evaluation year inlined;
 /// `yearly` is the register's columns of yearly fields (as written, with their years), when
 /// known: the earliest year among them is the data's first (then `累计` and `连续年数`
 /// compile), and a subject's own first year of data is the earliest it gives a value in.
 /// The stacking rules for the kind are columns too, the imported policies' awards they name
 /// computed beside the policy's (`imports`). An aggregation over members reads the member
-/// kind's table: `member_tables` names it by kind (else the table is the kind's name).
+/// kind's table: `member_tables` names it by kind (else the table is the kind's name); a kind
+/// named there that no aggregation reads is listed in [`Query::unread_member_tables`].
 #[expect(clippy::too_many_arguments, reason = "the command's options, each needed once")]
 pub fn to_sql(
     policy: &Policy,
@@ -63,7 +74,7 @@ pub fn to_sql(
     yearly: &[(String, u16)],
     imports: &[Import<'_>],
     member_tables: &BTreeMap<String, String>,
-) -> Result<String, Diagnostics> {
+) -> Result<Query, Diagnostics> {
     let first_year = yearly.iter().map(|(_, y)| *y).min();
     let schema = Schema::from_policy(policy, kind)?;
     let Some(&sid) = checked.scope.subject_names.get(kind) else { return Err(Diagnostics::new()) };
@@ -207,5 +218,19 @@ pub fn to_sql(
         });
     }
     let h = Header { policy: policy_name, kind, table, year, params, yearly };
-    Ok(query::write(&main, &beside, &members, &stacks, checked, &schema, &policy.file.text, &h))
+    let unread_member_tables =
+        member_tables.keys().filter(|k| !members.iter().any(|m| m.kind == **k)).cloned().collect();
+    Ok(Query {
+        text: query::write(
+            &main,
+            &beside,
+            &members,
+            &stacks,
+            checked,
+            &schema,
+            &policy.file.text,
+            &h,
+        ),
+        unread_member_tables,
+    })
 }
