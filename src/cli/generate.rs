@@ -379,7 +379,8 @@ fn member_plans(
         ));
     }
     let csv = args.out.as_deref().is_some_and(|p| {
-        p.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+        is_parquet(p)
+            || p.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv"))
     });
     if !out.is_empty() && !csv {
         let kinds: Vec<&str> = out.iter().map(|m| m.name.as_str()).collect();
@@ -387,13 +388,13 @@ fn member_plans(
             "--out",
             Text::new(
                 format!(
-                    "`{}` 有成员主体（{}）：成员写在 CSV 登记簿旁，须用 `--out 名称.{}.csv`",
+                    "`{}` 有成员主体（{}）：成员写在 CSV 或 Parquet 登记簿旁，须用 `--out 名称.{}.csv`（或 `.parquet`）",
                     schema.subject,
                     kinds.join("、"),
                     schema.subject
                 ),
                 format!(
-                    "`{}` has member kinds ({}): they are written beside a CSV register, so give `--out NAME.{}.csv`",
+                    "`{}` has member kinds ({}): they are written beside a CSV or Parquet register, so give `--out NAME.{}.csv` (or `.parquet`)",
                     schema.subject,
                     kinds.join(", "),
                     schema.subject
@@ -413,9 +414,10 @@ fn per_owner(args: &GenArgs) -> u64 {
     args.members.unwrap_or(3)
 }
 
-/// Writes the register and, beside it, each member kind's file (`NAME.合同.csv`): each owner
-/// `0..=2×--members` members (the average `--members`), grouped by owner in the register's
-/// order, each member's link the owner's id.
+/// Writes the register and, beside it, each member kind's file (`NAME.合同.csv`, or
+/// `NAME.合同.parquet` beside a Parquet register): each owner `0..=2×--members` members (the
+/// average `--members`), grouped by owner in the register's order, each member's link the
+/// owner's id.
 fn write_with_members(
     plan: &Plan,
     members: &[MemberPlan],
@@ -425,52 +427,86 @@ fn write_with_members(
 ) -> Result<(), Box<crate::diagnostics::Diagnostic>> {
     let owner = plan.schema_name();
     let key = plan.key_column();
+    let parquet = is_parquet(path);
+    let mut paths = vec![path.to_path_buf()];
+    paths
+        .extend(members.iter().map(|m| crate::engine::members::members_path(path, owner, &m.name)));
     let mut files = Vec::new();
-    for m in members {
-        let beside = crate::engine::members::members_path(path, owner, &m.name);
-        let file = AtomicFile::create(&beside, inputs)?;
-        files.push((beside, std::io::BufWriter::with_capacity(1 << 16, file)));
+    for p in &paths {
+        files.push(AtomicFile::create(p, inputs)?);
     }
-    let mut own = AtomicFile::create(path, inputs)?;
-    let failed = |p: &Path, e: std::io::Error| Box::new(cannot_write(Some(p), &e.to_string()));
-    let line = |cells: &[String]| {
-        let mut l = cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",");
-        l.push('\n');
-        l
-    };
+    let failed = |p: &Path, e: String| Box::new(cannot_write(Some(p), &e));
     {
-        let mut w = std::io::BufWriter::with_capacity(1 << 16, &mut own);
-        let headers: Vec<String> = plan.headers().into_iter().map(str::to_string).collect();
-        w.write_all(line(&headers).as_bytes()).map_err(|e| failed(path, e))?;
-        for ((p, f), m) in files.iter_mut().zip(members) {
-            let headers: Vec<String> = m.plan.headers().into_iter().map(str::to_string).collect();
-            f.write_all(line(&headers).as_bytes()).map_err(|e| failed(p, e))?;
+        let plans = std::iter::once(plan).chain(members.iter().map(|m| &m.plan));
+        let mut sinks = Vec::new();
+        for ((p, f), pl) in paths.iter().zip(files.iter_mut()).zip(plans) {
+            sinks.push(Sink::new(pl, f, parquet).map_err(|e| failed(p, e))?);
         }
+        let (own, theirs) = sinks.split_first_mut().ok_or_else(|| failed(path, String::new()))?;
         let mut next = vec![0u64; members.len()];
         for n in 0..args.rows {
-            let cells: Vec<String> = plan.row(n).iter().map(Cell::csv_text).collect();
-            w.write_all(line(&cells).as_bytes()).map_err(|e| failed(path, e))?;
-            let id = key.and_then(|k| cells.get(k)).cloned().unwrap_or_default();
-            for (((p, f), m), at) in files.iter_mut().zip(members).zip(&mut next) {
+            let cells = plan.row(n);
+            let id = key.and_then(|k| cells.get(k)).cloned().unwrap_or(Cell::Empty);
+            own.push(cells).map_err(|e| failed(path, e))?;
+            for (((p, sink), m), at) in
+                paths.iter().skip(1).zip(theirs.iter_mut()).zip(members).zip(&mut next)
+            {
                 let mut rng = crate::synth::rng::Rng::for_row(args.seed ^ 0x5EED, n);
                 let count = rng.below(per_owner(args).saturating_mul(2).saturating_add(1));
                 for _ in 0..count {
-                    let mut cells: Vec<String> =
-                        m.plan.row(*at).iter().map(Cell::csv_text).collect();
+                    let mut cells = m.plan.row(*at);
                     if let Some(c) = cells.get_mut(m.link) {
                         c.clone_from(&id);
                     }
-                    f.write_all(line(&cells).as_bytes()).map_err(|e| failed(p, e))?;
+                    sink.push(cells).map_err(|e| failed(p, e))?;
                     *at += 1;
                 }
             }
         }
-        w.flush().map_err(|e| failed(path, e))?;
+        for (p, sink) in paths.iter().zip(sinks) {
+            sink.finish().map_err(|e| failed(p, e))?;
+        }
     }
-    own.commit()?;
-    for (p, f) in files {
-        let file = f.into_inner().map_err(|e| failed(&p, e.into_error()))?;
-        file.commit()?;
+    for f in files {
+        f.commit()?;
     }
     Ok(())
+}
+
+/// A file of generated rows: CSV lines, or a Parquet file's batches.
+enum Sink<'f> {
+    Csv(std::io::BufWriter<&'f mut AtomicFile>),
+    Parquet(Box<crate::synth::parquet::Rows<&'f mut AtomicFile>>),
+}
+
+impl<'f> Sink<'f> {
+    /// The file `out` of `plan`'s columns, its header written (a CSV file's first line).
+    fn new(plan: &Plan, out: &'f mut AtomicFile, parquet: bool) -> Result<Sink<'f>, String> {
+        if parquet {
+            return crate::synth::parquet::Rows::new(plan, out).map(|r| Sink::Parquet(Box::new(r)));
+        }
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
+        let headers: Vec<String> = plan.headers().into_iter().map(csv_cell).collect();
+        writeln!(w, "{}", headers.join(",")).map_err(|e| e.to_string())?;
+        Ok(Sink::Csv(w))
+    }
+
+    /// Adds a row.
+    fn push(&mut self, cells: Vec<Cell>) -> Result<(), String> {
+        match self {
+            Sink::Csv(w) => {
+                let line: Vec<String> = cells.iter().map(|c| csv_cell(&c.csv_text())).collect();
+                writeln!(w, "{}", line.join(",")).map_err(|e| e.to_string())
+            }
+            Sink::Parquet(rows) => rows.push(cells),
+        }
+    }
+
+    /// Writes what is left.
+    fn finish(self) -> Result<(), String> {
+        match self {
+            Sink::Csv(mut w) => w.flush().map_err(|e| e.to_string()),
+            Sink::Parquet(rows) => rows.finish(),
+        }
+    }
 }

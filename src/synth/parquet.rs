@@ -51,55 +51,97 @@ fn precision(f: &crate::data::FieldSpec) -> u8 {
 
 /// Writes `rows` rows of `plan` to `out` as a Parquet file.
 pub fn write(plan: &Plan, rows: u64, out: impl Write + Send) -> Result<(), String> {
-    let kinds: Vec<Kind> = plan
-        .columns
-        .iter()
-        .map(|c| match plan.schema.fields.get(c.field) {
-            Some(
-                f @ crate::data::FieldSpec {
-                    kind: FieldKind::Number { .. } | FieldKind::Year, ..
-                },
-            ) => Kind::Number(precision(f)),
-            Some(crate::data::FieldSpec { kind: FieldKind::Bool, .. }) => Kind::Bool,
-            _ => Kind::Text,
-        })
-        .collect();
-    let fields: Vec<Field> = plan
-        .headers()
-        .iter()
-        .zip(&kinds)
-        .map(|(h, k)| {
-            let ty = match k {
-                Kind::Number(p) => DataType::Decimal128(*p, SCALE),
-                Kind::Bool => DataType::Boolean,
-                Kind::Text => DataType::Utf8,
-            };
-            Field::new(*h, ty, true)
-        })
-        .collect();
-    let schema = Arc::new(ArrowSchema::new(fields));
-    let props = WriterProperties::builder()
-        .set_compression(Compression::SNAPPY)
-        .set_max_row_group_size(ROW_GROUP)
-        .set_data_page_size_limit(PAGE_BYTES)
-        .build();
-    let mut writer =
-        ArrowWriter::try_new(out, Arc::clone(&schema), Some(props)).map_err(|e| e.to_string())?;
-    let mut start = 0u64;
-    while start < rows {
-        let end = start.saturating_add(BATCH).min(rows);
-        let batch: Vec<Vec<Cell>> = (start..end).map(|n| plan.row(n)).collect();
-        let arrays = kinds
+    let mut file = Rows::new(plan, out)?;
+    for n in 0..rows {
+        file.push(plan.row(n))?;
+    }
+    file.finish()
+}
+
+/// A Parquet file of `plan`'s columns written a row at a time, [`BATCH`] rows a batch: the
+/// register [`write`] writes, or a member kind's file beside it (each member's link set to its
+/// owner's id by the caller).
+pub struct Rows<W: Write + Send> {
+    kinds: Vec<Kind>,
+    schema: Arc<ArrowSchema>,
+    writer: ArrowWriter<W>,
+    batch: Vec<Vec<Cell>>,
+}
+
+impl<W: Write + Send> Rows<W> {
+    /// A file of `plan`'s columns written to `out`.
+    pub fn new(plan: &Plan, out: W) -> Result<Rows<W>, String> {
+        let kinds: Vec<Kind> = plan
+            .columns
+            .iter()
+            .map(|c| match plan.schema.fields.get(c.field) {
+                Some(
+                    f @ crate::data::FieldSpec {
+                        kind: FieldKind::Number { .. } | FieldKind::Year,
+                        ..
+                    },
+                ) => Kind::Number(precision(f)),
+                Some(crate::data::FieldSpec { kind: FieldKind::Bool, .. }) => Kind::Bool,
+                _ => Kind::Text,
+            })
+            .collect();
+        let fields: Vec<Field> = plan
+            .headers()
+            .iter()
+            .zip(&kinds)
+            .map(|(h, k)| {
+                let ty = match k {
+                    Kind::Number(p) => DataType::Decimal128(*p, SCALE),
+                    Kind::Bool => DataType::Boolean,
+                    Kind::Text => DataType::Utf8,
+                };
+                Field::new(*h, ty, true)
+            })
+            .collect();
+        let schema = Arc::new(ArrowSchema::new(fields));
+        let props = WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .set_max_row_group_size(ROW_GROUP)
+            .set_data_page_size_limit(PAGE_BYTES)
+            .build();
+        let writer = ArrowWriter::try_new(out, Arc::clone(&schema), Some(props))
+            .map_err(|e| e.to_string())?;
+        Ok(Rows { kinds, schema, writer, batch: Vec::new() })
+    }
+
+    /// Adds a row (its cells in the plan's column order).
+    pub fn push(&mut self, row: Vec<Cell>) -> Result<(), String> {
+        self.batch.push(row);
+        if self.batch.len() as u64 >= BATCH {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the rows added since the last batch.
+    fn flush(&mut self) -> Result<(), String> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let arrays = self
+            .kinds
             .iter()
             .enumerate()
-            .map(|(col, k)| column(&batch, col, *k))
+            .map(|(col, k)| column(&self.batch, col, *k))
             .collect::<Result<Vec<ArrayRef>, String>>()?;
-        let batch = RecordBatch::try_new(Arc::clone(&schema), arrays).map_err(|e| e.to_string())?;
-        writer.write(&batch).map_err(|e| e.to_string())?;
-        start = end;
+        let batch =
+            RecordBatch::try_new(Arc::clone(&self.schema), arrays).map_err(|e| e.to_string())?;
+        self.writer.write(&batch).map_err(|e| e.to_string())?;
+        self.batch.clear();
+        Ok(())
     }
-    writer.close().map_err(|e| e.to_string())?;
-    Ok(())
+
+    /// Writes the last rows and the file's footer.
+    pub fn finish(mut self) -> Result<(), String> {
+        self.flush()?;
+        self.writer.close().map_err(|e| e.to_string())?;
+        Ok(())
+    }
 }
 
 /// Column `col` of the rows of a batch.
