@@ -99,6 +99,18 @@ pub(super) fn batch_rows(chunk_bytes: usize) -> usize {
     (chunk_bytes / 512).clamp(128, 8192)
 }
 
+/// The rows of `chunk_bytes` of the text of `groups`' first rows (at most 64 read), within
+/// [`batch_rows`]' bounds; `None` when they cannot be read (the reader reports it later).
+pub(super) fn text_rows(
+    groups: &crate::data::parquet::RowGroups,
+    chunk_bytes: usize,
+) -> Option<usize> {
+    let batch = groups.all(64).ok()?.next_batch().ok()??;
+    let n = batch.num_rows().max(1);
+    let per_row = text_of(&batch).len().div_ceil(n).max(1);
+    Some((chunk_bytes / per_row).clamp(128, 8192))
+}
+
 /// The rows a worker decoding its own row groups ([`Groups`]) reads at a time: 2,048 for the
 /// runner's 256 KiB, four times the reader thread's [`batch_rows`]. Each batch is a block, with
 /// its own results, hand-over and wake-ups; at 512 rows a Parquet register made eight times the
