@@ -391,6 +391,21 @@ fn width(header: &str) -> f64 {
     f64::from(u32::try_from(w + 2).unwrap_or(60).clamp(10, 60))
 }
 
+/// Appends `text` in double quotes, each quote in it doubled: a CSV field that holds a comma,
+/// a quote or a line break.
+pub fn push_quoted(out: &mut Vec<u8>, text: &str) {
+    out.push(b'"');
+    for b in text.bytes() {
+        if b == b'"' {
+            out.push(b'"');
+        }
+        out.push(b);
+    }
+    out.push(b'"');
+}
+
+/// The CSV field of `text`: quoted ([`push_quoted`]) when it holds a comma, a quote or a line
+/// break, or starts or ends with a space.
 pub fn csv_cell(text: &str) -> String {
     if text.contains([',', '"', '\n', '\r']) || text.starts_with(' ') || text.ends_with(' ') {
         format!("\"{}\"", text.replace('"', "\"\""))
@@ -399,7 +414,6 @@ pub fn csv_cell(text: &str) -> String {
     }
 }
 
-/// A TOML basic string.
 /// A TOML quoted string (or key) of `text`.
 pub fn toml_string(text: &str) -> String {
     let mut out = String::from("\"");

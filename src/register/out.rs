@@ -19,14 +19,7 @@ use crate::report::show::show;
 /// Appends one CSV field, quoted when it holds a comma, a quote or a line break.
 pub fn field(out: &mut Vec<u8>, text: &str) {
     if text.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
-        out.push(b'"');
-        for b in text.bytes() {
-            if b == b'"' {
-                out.push(b'"');
-            }
-            out.push(b);
-        }
-        out.push(b'"');
+        crate::data::push_quoted(out, text);
     } else {
         out.extend_from_slice(text.as_bytes());
     }

@@ -622,14 +622,7 @@ pub fn write_line(columns: &[Column<'_>], i: usize, scratch: &mut String, out: &
         }
         let text = column.text(i, scratch);
         if text.contains([',', '"', '\n', '\r']) || text.starts_with(' ') || text.ends_with(' ') {
-            out.push(b'"');
-            for b in text.bytes() {
-                if b == b'"' {
-                    out.push(b'"');
-                }
-                out.push(b);
-            }
-            out.push(b'"');
+            super::template::push_quoted(out, text);
         } else {
             out.extend_from_slice(text.as_bytes());
         }
