@@ -15,6 +15,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read as _;
 use std::path::Path;
 
+use arrow_array::RecordBatch;
+
 use super::{Failure, Input, open};
 use crate::ast::Policy;
 use crate::checker::Checked;
@@ -46,11 +48,23 @@ pub(super) struct Shape {
     fast: Option<super::plain_rows::Columns>,
 }
 
-/// The members of one kind for the owners of one block: whole records of the members file, in
-/// its order, from line `first_line`.
+/// The members of one kind for the owners of one block, in the file's order from line
+/// `first_line`: whole records of a CSV members file, or the rows of a Parquet one (slices of
+/// its batches, read by the worker that takes the block, [`groups`]).
 pub(super) struct Raw {
     pub first_line: u64,
     pub bytes: Vec<u8>,
+    pub rows: Vec<RecordBatch>,
+}
+
+impl Raw {
+    /// The members as the CSV text their file stands for (a Parquet file's rows written as
+    /// text, [`crate::data::parquet::write_batch`]).
+    pub(super) fn rows_as_text(&mut self) {
+        for batch in std::mem::take(&mut self.rows) {
+            crate::data::parquet::write_batch(&batch, &mut self.bytes);
+        }
+    }
 }
 
 /// The member files of a register, read alongside it (on the reader's thread).
@@ -67,16 +81,41 @@ struct MemberFile {
     header: Vec<u8>,
     /// The column of the linking field.
     col: usize,
-    input: Input,
-    buf: Vec<u8>,
-    /// Where the next record starts in `buf`.
-    at: usize,
-    eof: bool,
+    source: Source,
     /// The line of the next record.
     line: u64,
     /// The file's size, to choose between reading it whole and refusing it.
     size: u64,
 }
+
+/// Where a members file's records come from.
+enum Source {
+    /// CSV text, read in pieces.
+    Text(TextFile),
+    /// A Parquet file's batches: each row a record (a line of the text it stands for).
+    Parquet(ParquetFile),
+}
+
+/// A CSV members file being read.
+struct TextFile {
+    input: Input,
+    buf: Vec<u8>,
+    /// Where the next record starts in `buf`.
+    at: usize,
+    eof: bool,
+}
+
+/// A Parquet members file being read: the batch the next row is in, and that row.
+struct ParquetFile {
+    batches: crate::data::parquet::Batches,
+    batch: Option<RecordBatch>,
+    row: usize,
+    /// A number's text, when the linking column holds numbers.
+    scratch: String,
+}
+
+/// The rows of a Parquet members file read at a time.
+const MEMBER_BATCH_ROWS: usize = 8192;
 
 /// The member kinds of the register's kind `owner`, their files opened beside `data`: `None`
 /// when the kind has none.
@@ -109,7 +148,7 @@ pub(super) fn open_feed(
         let path = crate::engine::members::members_path(data, owner_name, name);
         let mut schema = Schema::from_policy(policy, name).map_err(Failure::Data)?;
         schema.also_known.clone_from(also_known);
-        let (input, header, rest) = open(&path)?;
+        let (source, header) = open_members(&path)?;
         // The loader on the header alone: unknown and missing columns, units.
         let mut text = header.clone();
         text.push(b'\n');
@@ -138,15 +177,31 @@ pub(super) fn open_feed(
             link_name: link.node.clone(),
             header,
             col,
-            input,
-            buf: rest,
-            at: 0,
-            eof: false,
+            source,
             line: header_lines + 1,
             size,
         });
     }
     Ok(Some((shapes, Feed { files })))
+}
+
+/// A members file opened, and its header record: a Parquet file's batches, or CSV text (and
+/// what was read after its header).
+fn open_members(path: &Path) -> Result<(Source, Vec<u8>), Failure> {
+    if !super::is_parquet(path) {
+        let (input, header, rest) = open(path)?;
+        let text = TextFile { input, buf: rest, at: 0, eof: false };
+        return Ok((Source::Text(text), header));
+    }
+    let file = std::fs::File::open(path).map_err(|e| Failure::Data(super::io(path, &e)))?;
+    let name = path.display().to_string();
+    let groups = crate::data::parquet::RowGroups::open(&name, file)
+        .map_err(|d| Failure::Data(vec![*d].into()))?;
+    let batches = groups.all(MEMBER_BATCH_ROWS).map_err(|d| Failure::Data(vec![*d].into()))?;
+    let mut header = batches.header();
+    header.pop();
+    let file = ParquetFile { batches, batch: None, row: 0, scratch: String::new() };
+    Ok((Source::Parquet(file), header))
 }
 
 /// Whether two versions of a policy read the same member files, kind for kind in the same
@@ -185,8 +240,15 @@ impl Feed {
     /// At the end of the register: a member left in a file has no owner to come.
     pub(super) fn finish(&mut self) -> Result<(), Failure> {
         for f in &mut self.files {
+            if matches!(f.source, Source::Parquet(_)) {
+                if let Some((batch, row)) = f.next_row()? {
+                    let (id, rec) = f.row_of(&batch, row);
+                    return Err(f.unplaced(&id, &rec));
+                }
+                continue;
+            }
             while let Some((s, e)) = f.peek()? {
-                let rec = f.buf.get(s..e).unwrap_or_default();
+                let rec = f.buf().get(s..e).unwrap_or_default();
                 if blank(rec) {
                     f.consume(e);
                     continue;
@@ -205,10 +267,13 @@ impl MemberFile {
         pos: &foldhash::HashMap<&str, usize>,
         first: Option<&str>,
     ) -> Result<Raw, Failure> {
-        let mut raw = Raw { first_line: self.line, bytes: Vec::new() };
+        if matches!(self.source, Source::Parquet(_)) {
+            return self.take_rows(pos, first);
+        }
+        let mut raw = Raw { first_line: self.line, bytes: Vec::new(), rows: Vec::new() };
         let mut p = 0usize;
         while let Some((s, e)) = self.peek()? {
-            let rec = self.buf.get(s..e).unwrap_or_default();
+            let rec = self.buf().get(s..e).unwrap_or_default();
             if blank(rec) {
                 self.consume(e);
                 if raw.bytes.is_empty() {
@@ -217,40 +282,119 @@ impl MemberFile {
                 continue;
             }
             let id = owner_id(rec, self.col);
-            match pos.get(id.as_ref()) {
-                Some(&i) if i >= p => {
-                    p = i;
+            match placed(pos, first, &id, &mut p) {
+                Placed::Here => {
                     raw.bytes.extend_from_slice(rec);
                     self.consume(e);
                 }
-                // An owner of this block whose members came before.
-                Some(_) => return Err(self.unplaced(&id, rec)),
-                None => {
-                    // Before the block's first owner in either order the register's ids may
-                    // increase in: its owner has passed, or is not in the data.
-                    if let Some(f) = first
-                        && id.as_bytes() < f.as_bytes()
-                        && (id.len(), id.as_bytes()) < (f.len(), f.as_bytes())
-                    {
-                        return Err(self.unplaced(&id, rec));
+                Placed::Later => break,
+                Placed::Not => return Err(self.unplaced(&id, rec)),
+            }
+        }
+        Ok(raw)
+    }
+
+    /// [`MemberFile::take`] of a Parquet file: the rows that come next and belong to the
+    /// block's owners, as slices of the batches they are in.
+    fn take_rows(
+        &mut self,
+        pos: &foldhash::HashMap<&str, usize>,
+        first: Option<&str>,
+    ) -> Result<Raw, Failure> {
+        let mut raw = Raw { first_line: self.line, bytes: Vec::new(), rows: Vec::new() };
+        let mut p = 0usize;
+        while let Some((batch, start)) = self.next_row()? {
+            let Source::Parquet(file) = &mut self.source else { break };
+            let Some(array) = batch.columns().get(self.col) else { break };
+            let column = crate::data::parquet::Column::of(array.as_ref());
+            let mut end = start;
+            let mut stop = None;
+            while end < batch.num_rows() {
+                let id = match column.str_at(end) {
+                    Some(text) => text,
+                    None => column.text(end, &mut file.scratch),
+                };
+                match placed(pos, first, id.trim_ascii(), &mut p) {
+                    Placed::Here => end += 1,
+                    Placed::Later => {
+                        stop = Some(false);
+                        break;
                     }
-                    break;
+                    Placed::Not => {
+                        stop = Some(true);
+                        break;
+                    }
+                }
+            }
+            if end > start {
+                raw.rows.push(batch.slice(start, end - start));
+                self.line += u64::try_from(end - start).unwrap_or(u64::MAX);
+            }
+            file.row = end;
+            match stop {
+                None => {}
+                Some(false) => break,
+                Some(true) => {
+                    let (id, rec) = self.row_of(&batch, end);
+                    return Err(self.unplaced(&id, &rec));
                 }
             }
         }
         Ok(raw)
     }
 
+    /// The batch of a Parquet members file the next row is in, and that row (a batch read
+    /// when the last is done); `None` at the end of the file.
+    fn next_row(&mut self) -> Result<Option<(RecordBatch, usize)>, Failure> {
+        let Source::Parquet(file) = &mut self.source else { return Ok(None) };
+        loop {
+            if let Some(batch) = &file.batch
+                && file.row < batch.num_rows()
+            {
+                return Ok(Some((batch.clone(), file.row)));
+            }
+            file.row = 0;
+            file.batch = file.batches.next_batch().map_err(|why| {
+                let e = crate::data::parquet::read_error(why);
+                Failure::Data(super::io(&self.path, &e))
+            })?;
+            if file.batch.is_none() {
+                return Ok(None);
+            }
+        }
+    }
+
+    /// The owner's id in row `row` of `batch` (trimmed), and the row as the CSV text the
+    /// file stands for, for a diagnostic.
+    fn row_of(&self, batch: &RecordBatch, row: usize) -> (String, Vec<u8>) {
+        let columns = crate::data::parquet::looked_at(batch);
+        let mut scratch = String::new();
+        let id = columns.get(self.col).map_or("", |c| c.text(row, &mut scratch).trim_ascii());
+        let id = id.to_string();
+        let mut rec = Vec::new();
+        crate::data::parquet::write_line(&columns, row, &mut scratch, &mut rec);
+        (id, rec)
+    }
+
+    /// The text read of a CSV members file (nothing of a Parquet one).
+    fn buf(&self) -> &[u8] {
+        match &self.source {
+            Source::Text(t) => t.buf.as_slice(),
+            Source::Parquet(_) => &[],
+        }
+    }
+
     /// The next record in the buffer (start and end, its line break included), reading on
     /// when it is not whole; `None` at the end of the file.
     fn peek(&mut self) -> Result<Option<(usize, usize)>, Failure> {
+        let Source::Text(t) = &mut self.source else { return Ok(None) };
         loop {
-            let rest = self.buf.get(self.at..).unwrap_or_default();
+            let rest = t.buf.get(t.at..).unwrap_or_default();
             if let Some(len) = record_len(rest) {
-                return Ok(Some((self.at, self.at + len)));
+                return Ok(Some((t.at, t.at + len)));
             }
-            if self.eof {
-                return Ok((!rest.is_empty()).then_some((self.at, self.buf.len())));
+            if t.eof {
+                return Ok((!rest.is_empty()).then_some((t.at, t.buf.len())));
             }
             let max_line = crate::limits::sizes().line;
             let limit = usize::try_from(max_line).unwrap_or(usize::MAX);
@@ -261,24 +405,25 @@ impl MemberFile {
                 return Err(Failure::Data(super::read_failure(&self.path, max_line, &e)));
             }
             // Keep the unread part, then read on.
-            self.buf.drain(..self.at);
-            self.at = 0;
-            let start = self.buf.len();
-            self.buf.resize(start + (1 << 20), 0);
-            let n = self
+            t.buf.drain(..t.at);
+            t.at = 0;
+            let start = t.buf.len();
+            t.buf.resize(start + (1 << 20), 0);
+            let n = t
                 .input
-                .read(self.buf.get_mut(start..).unwrap_or_default())
+                .read(t.buf.get_mut(start..).unwrap_or_default())
                 .map_err(|e| Failure::Data(super::io(&self.path, &e)))?;
-            self.buf.truncate(start + n);
-            self.eof = n == 0;
+            t.buf.truncate(start + n);
+            t.eof = n == 0;
         }
     }
 
     /// Moves past the record that ends at `end`.
     fn consume(&mut self, end: usize) {
-        let rec = self.buf.get(self.at..end).unwrap_or_default();
+        let Source::Text(t) = &mut self.source else { return };
+        let rec = t.buf.get(t.at..end).unwrap_or_default();
         self.line += super::chunks::count_lines(rec).max(1);
-        self.at = end;
+        t.at = end;
     }
 
     /// A member that does not come where its owner is: read whole by the in-memory path when
@@ -337,6 +482,43 @@ impl MemberFile {
                 "sort the {kind} file by `{link}` in the order of the {owner} data (both by id, say), so that each {owner}'s rows are together; if `{id}` is not in the {owner} data, correct this row; a file of at most 16 MiB need not be sorted"
             ),
         ))
+    }
+}
+
+/// Where a member whose owner has the id `id` comes, for a block whose owners are at `pos`
+/// (`first` the first of them), the last member taken an owner's at `*p`.
+enum Placed {
+    /// Among the block's owners, not before the last member's owner: taken (`*p` moved on).
+    Here,
+    /// After the block: left for the next one.
+    Later,
+    /// Not where its owner is: an owner of the block whose members came before, or an id
+    /// before the block's first in either order the register's ids may increase in (its owner
+    /// has passed, or is not in the data).
+    Not,
+}
+
+fn placed(
+    pos: &foldhash::HashMap<&str, usize>,
+    first: Option<&str>,
+    id: &str,
+    p: &mut usize,
+) -> Placed {
+    match pos.get(id) {
+        Some(&i) if i >= *p => {
+            *p = i;
+            Placed::Here
+        }
+        Some(_) => Placed::Not,
+        None => match first {
+            Some(f)
+                if id.as_bytes() < f.as_bytes()
+                    && (id.len(), id.as_bytes()) < (f.len(), f.as_bytes()) =>
+            {
+                Placed::Not
+            }
+            _ => Placed::Later,
+        },
     }
 }
 
@@ -431,19 +613,29 @@ pub(super) fn give(
 }
 
 /// A block's members of one kind, grouped by owner id: read straight into records when they
-/// are plain ([`super::plain_rows`]), else by the loader.
+/// are plain ([`super::plain_rows`]; a Parquet file's rows from their columns), else by the
+/// loader from their text.
 fn groups(shape: &Shape, raw: &Raw) -> Result<Vec<(String, Vec<Record>)>, Diagnostics> {
-    if let (Some(fast), Some(link)) = (&shape.fast, shape.link)
-        && let Some(g) = fast.groups(&shape.schema, &raw.bytes, link)
-    {
-        return Ok(g);
+    if let (Some(fast), Some(link)) = (&shape.fast, shape.link) {
+        let fast = if raw.rows.is_empty() {
+            fast.groups(&shape.schema, &raw.bytes, link)
+        } else {
+            fast.batch_groups(&shape.schema, &raw.rows, link)
+        };
+        if let Some(g) = fast {
+            return Ok(g);
+        }
+    }
+    let mut bytes = std::borrow::Cow::Borrowed(raw.bytes.as_slice());
+    for batch in &raw.rows {
+        crate::data::parquet::write_batch(batch, bytes.to_mut());
     }
     let mut text = shape.header.clone();
     text.push(b'\n');
-    text.extend_from_slice(&raw.bytes);
+    text.extend_from_slice(&bytes);
     let ds = match load_dataset(&shape.file, &text, &shape.schema) {
         Ok(ds) => ds,
-        Err(_) => return Err(row_errors(shape, raw)),
+        Err(_) => return Err(row_errors(shape, raw.first_line, &bytes, !raw.rows.is_empty())),
     };
     let mut out: BTreeMap<String, Vec<Record>> = BTreeMap::new();
     for r in ds.records {
@@ -456,16 +648,16 @@ fn groups(shape: &Shape, raw: &Raw) -> Result<Vec<(String, Vec<Record>)>, Diagno
 
 /// The errors of a block's members, each row read alone and the failing ones again at their
 /// line: the diagnostics are at their lines and in the order of the file, as the loader gives
-/// them for the whole file.
-fn row_errors(shape: &Shape, raw: &Raw) -> Diagnostics {
+/// them for the whole file. A Parquet file's row is a line (`rows`), whatever its text holds.
+fn row_errors(shape: &Shape, first_line: u64, bytes: &[u8], rows: bool) -> Diagnostics {
     let mut errors = Diagnostics::new();
-    let mut line = raw.first_line;
-    for rec in records(&raw.bytes) {
+    let mut line = first_line;
+    for rec in records(bytes) {
         let row = super::Sparse::rows(&shape.header, shape.header_lines, line, rec);
         if let Err(d) = load_dataset_at(&shape.file, &row.text, &row.gaps, &shape.schema) {
             errors.extend(d);
         }
-        line += super::chunks::count_lines(rec).max(1);
+        line += if rows { 1 } else { super::chunks::count_lines(rec).max(1) };
     }
     errors
 }

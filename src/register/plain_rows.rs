@@ -95,13 +95,11 @@ impl Columns {
         if memchr::memchr(b'"', bytes).is_some() {
             return None;
         }
-        // Checked with SIMD, the lines found with `memchr`, the ids' set sized once: a block of
-        // Chinese names spent a tenth of its reading in the character-by-character versions.
+        // Checked with SIMD, the lines found with `memchr`: a block of Chinese names spent a
+        // tenth of its reading in the character-by-character versions.
         let text = simdutf8::basic::from_utf8(bytes).ok()?;
         let lines = memchr::memchr_iter(b'\n', bytes).count().saturating_add(1);
         let mut out = Vec::with_capacity(lines);
-        let mut ids: foldhash::HashSet<&str> =
-            foldhash::HashSet::with_capacity_and_hasher(lines, Default::default());
         let mut start = 0usize;
         let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
         for end in ends {
@@ -111,13 +109,42 @@ impl Columns {
             if memchr::memchr(b'\r', line.as_bytes()).is_some() {
                 return None;
             }
-            let Some((record, id)) = self.record(schema, line)? else { continue };
-            if !ids.insert(id) {
-                return None;
+            if let Some(record) = self.record(schema, line.split(','))? {
+                out.push(record);
             }
-            out.push(record);
         }
-        Some(out)
+        once_each(out)
+    }
+
+    /// The records of the rows of `batches` (a Parquet file's, its columns those of the
+    /// header this was made for), in order, each cell read from the text the CSV register the
+    /// file stands for holds ([`crate::data::parquet::Column::text`]); `None` when the loader
+    /// must read them, as for the CSV text: a cell that text would quote (a comma, a quote, a
+    /// line break, a space at either end) is left to it too.
+    pub(super) fn batch_records(
+        &self,
+        schema: &Schema,
+        batches: &[arrow_array::RecordBatch],
+    ) -> Option<Vec<Record>> {
+        let mut out = Vec::with_capacity(batches.iter().map(|b| b.num_rows()).sum());
+        let mut scratch: Vec<String> = Vec::new();
+        for batch in batches {
+            let columns = crate::data::parquet::looked_at(batch);
+            scratch.resize_with(columns.len(), String::new);
+            for i in 0..batch.num_rows() {
+                let cells = columns.iter().zip(scratch.iter_mut()).map(|(c, s)| c.text(i, s));
+                let mut quoted = false;
+                let cells = cells.inspect(|t| quoted |= crate::data::parquet::needs_quotes(t));
+                let record = self.record(schema, cells)?;
+                if quoted {
+                    return None;
+                }
+                if let Some(record) = record {
+                    out.push(record);
+                }
+            }
+        }
+        once_each(out)
     }
 
     /// [`Columns::records`] of a members file, grouped by the owner's id in slot `link` (a
@@ -129,31 +156,37 @@ impl Columns {
         bytes: &[u8],
         link: usize,
     ) -> Option<Vec<(String, Vec<Record>)>> {
-        let mut groups: Vec<(String, Vec<Record>)> = Vec::new();
-        for record in self.records(schema, bytes)? {
-            let Some(Value::Text(owner)) = record.fields.get(link) else { continue };
-            match groups.last_mut() {
-                Some((last, members)) if last == owner => members.push(record),
-                _ => groups.push((owner.clone(), vec![record])),
-            }
-        }
-        Some(groups)
+        Some(grouped(self.records(schema, bytes)?, link))
     }
 
-    /// One line's record and its id: `Some(None)` for a line without any value, `None` when
-    /// the loader must read it.
-    fn record<'t>(&self, schema: &Schema, line: &'t str) -> Option<Option<(Record, &'t str)>> {
+    /// [`Columns::groups`] of a Parquet members file's rows ([`Columns::batch_records`]).
+    pub(super) fn batch_groups(
+        &self,
+        schema: &Schema,
+        batches: &[arrow_array::RecordBatch],
+        link: usize,
+    ) -> Option<Vec<(String, Vec<Record>)>> {
+        Some(grouped(self.batch_records(schema, batches)?, link))
+    }
+
+    /// The record of one line's cells: `Some(None)` for a line without any value, `None`
+    /// when the loader must read it.
+    fn record<'t>(
+        &self,
+        schema: &Schema,
+        cells: impl Iterator<Item = &'t str>,
+    ) -> Option<Option<Record>> {
         let mut fields = vec![Value::Missing; schema.fields.len()];
         let mut id = "";
-        let mut cells = 0usize;
-        for (cell, col) in
-            line.split(',').zip(self.cols.iter().chain(std::iter::repeat(&Col::Other)))
-        {
-            cells += 1;
+        let mut count = 0usize;
+        let mut blank = true;
+        for (cell, col) in cells.zip(self.cols.iter().chain(std::iter::repeat(&Col::Other))) {
+            count += 1;
             if cell.len() > crate::limits::MAX_CELL_CHARS {
                 return None;
             }
             let t = cell.trim();
+            blank &= t.is_empty();
             let Col::Field { slot, unit } = col else {
                 continue;
             };
@@ -173,17 +206,43 @@ impl Columns {
             }
             *fields.get_mut(*slot)? = value;
         }
-        if line.split(',').all(|c| c.trim().is_empty()) {
+        if blank {
             return Some(None);
         }
-        if cells != self.cols.len() {
+        if count != self.cols.len() {
             return None;
         }
         if self.required.iter().any(|i| fields.get(*i).is_none_or(Value::is_missing)) {
             return None;
         }
-        Some(Some((Record { key: id.to_string(), fields }, id)))
+        Some(Some(Record { key: id.to_string(), fields }))
     }
+}
+
+/// `records` when no id comes twice (the loader's to report), else `None`.
+fn once_each(records: Vec<Record>) -> Option<Vec<Record>> {
+    let mut ids: foldhash::HashSet<&str> =
+        foldhash::HashSet::with_capacity_and_hasher(records.len(), Default::default());
+    if records.iter().all(|r| ids.insert(r.key.as_str())) {
+        drop(ids);
+        return Some(records);
+    }
+    None
+}
+
+/// Records grouped by the owner's id in slot `link` (a member whose owner's id is not a text
+/// is left out, as the loader's grouping leaves it): the members of each owner together, as the
+/// feed gives them, each owner once.
+fn grouped(records: Vec<Record>, link: usize) -> Vec<(String, Vec<Record>)> {
+    let mut groups: Vec<(String, Vec<Record>)> = Vec::new();
+    for record in records {
+        let Some(Value::Text(owner)) = record.fields.get(link) else { continue };
+        match groups.last_mut() {
+            Some((last, members)) if last == owner => members.push(record),
+            _ => groups.push((owner.clone(), vec![record])),
+        }
+    }
+    groups
 }
 
 #[cfg(test)]
@@ -227,6 +286,50 @@ mod tests {
         // A header the loader reads otherwise.
         assert!(Columns::new("编号,名称,金额(万元),类型,".as_bytes(), &s).is_none());
         assert!(Columns::new("编号,名称,金额(人),类型".as_bytes(), &s).is_none());
+    }
+
+    /// A Parquet members file's rows are read from their columns into the records their CSV
+    /// text gives; a row whose text would quote a cell is left to the loader.
+    #[test]
+    fn batch_rows_are_read_as_their_text_is() {
+        use std::sync::Arc;
+
+        use arrow_array::{ArrayRef, Int64Array, StringArray};
+        let s = schema();
+        let link = s.fields.iter().position(|f| f.name == "名称").unwrap();
+        let cols = Columns::new("编号,名称,金额(万元),类型".as_bytes(), &s).unwrap();
+        let batch = |ids: Vec<Option<&str>>, kinds: Vec<Option<&str>>| {
+            let n = ids.len();
+            let columns: Vec<(&str, ArrayRef)> = vec![
+                ("编号", Arc::new(StringArray::from(ids))),
+                ("名称", Arc::new(StringArray::from(vec![Some("A"); n]))),
+                ("金额", Arc::new(Int64Array::from((1..=n as i64).collect::<Vec<_>>()))),
+                ("类型", Arc::new(StringArray::from(kinds))),
+            ];
+            arrow_array::RecordBatch::try_from_iter(columns).unwrap()
+        };
+        let b = batch(vec![Some("h1"), Some("h2")], vec![Some("国产"), None]);
+        let mut text = Vec::new();
+        crate::data::parquet::write_batch(&b, &mut text);
+        assert_eq!(text, "h1,A,1,国产\nh2,A,2,\n".as_bytes());
+        let from_batch = cols.batch_groups(&s, std::slice::from_ref(&b), link).unwrap();
+        assert_eq!(Some(from_batch.clone()), cols.groups(&s, &text, link));
+        let (owner, a) = &from_batch[0];
+        assert_eq!((owner.as_str(), a.len()), ("A", 2));
+        assert_eq!(a[1].fields[2].as_number(), Some(rust_decimal::Decimal::from(20_000)));
+        // Over two batches (a block's members span them): the same, in order.
+        let two = [b.slice(0, 1), b.slice(1, 1)];
+        assert_eq!(cols.batch_groups(&s, &two, link), Some(from_batch));
+        // Left to the loader: a cell the text would quote, a bad value, an id twice.
+        for (ids, kinds) in [
+            (vec![Some("h,1")], vec![Some("国产")]),
+            (vec![Some("h1")], vec![Some(" 国产")]),
+            (vec![Some("h1")], vec![Some("其他")]),
+            (vec![Some("h1"), Some("h1")], vec![None, None]),
+        ] {
+            let b = batch(ids, kinds);
+            assert!(cols.batch_groups(&s, &[b], link).is_none());
+        }
     }
 
     /// The loader's records of `block`, grouped as the streamed runner grouped them before

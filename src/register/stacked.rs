@@ -261,6 +261,7 @@ pub(super) fn interpret_only(
             // For the pass after a report, the members of the owners it looks at alone.
             if let Some(wanted) = only {
                 for (shape, raw) in shapes.iter().zip(&mut raws) {
+                    raw.rows_as_text();
                     raw.bytes = only_rows(&raw.bytes, shape.col, &|k| wanted.contains_key(k)).0;
                 }
             }
