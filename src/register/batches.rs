@@ -129,16 +129,10 @@ pub(super) fn text_of(batch: &RecordBatch) -> Vec<u8> {
 }
 
 /// The ids of `batch`'s rows (its column `col`), as the loader reads them.
-pub(super) fn keys(batch: &RecordBatch, col: usize) -> Vec<String> {
+pub(super) fn keys(batch: &RecordBatch, col: usize) -> Vec<std::borrow::Cow<'_, str>> {
     let Some(array) = batch.columns().get(col) else { return Vec::new() };
     let c = Column::of(array.as_ref());
-    let mut scratch = String::new();
-    (0..batch.num_rows())
-        .map(|i| match c.str_at(i) {
-            Some(t) => t.trim().to_string(),
-            None => c.text(i, &mut scratch).trim().to_string(),
-        })
-        .collect()
+    (0..batch.num_rows()).map(|i| c.id(i)).collect()
 }
 
 /// Reads the rows of `batch` into the lanes of the compiled program, [`LANES`] at a time, as
@@ -252,10 +246,10 @@ fn blank(columns: &[Column<'_>], i: usize, scratch: &mut String) -> bool {
     columns.iter().all(|c| c.text(i, scratch).trim().is_empty())
 }
 
-/// The CSV line of row `row` of `batch`, without its line end.
-pub(super) fn row_text(batch: &RecordBatch, row: usize) -> Vec<u8> {
+/// The CSV line of row `row` of a batch's `columns`, without its line end.
+pub(super) fn row_text(columns: &[Column<'_>], row: usize, scratch: &mut String) -> Vec<u8> {
     let mut text = Vec::new();
-    crate::data::parquet::write_row(batch, row, &mut text);
+    crate::data::parquet::write_line(columns, row, scratch, &mut text);
     if text.last() == Some(&b'\n') {
         text.pop();
     }

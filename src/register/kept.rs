@@ -53,14 +53,9 @@ fn rows_of(plan: &Plan<'_, '_>, block: &Block, wanted: &BTreeSet<&str>) -> Optio
             let mut found = 0;
             let columns = crate::data::parquet::looked_at(batch);
             let ids = columns.get(col)?;
-            let (mut scratch, mut id) = (String::new(), String::new());
+            let mut scratch = String::new();
             for i in 0..batch.num_rows() {
-                // The id as the loader reads it (trimmed), borrowed from a text column.
-                let key = match ids.str_at(i) {
-                    Some(t) => t.trim(),
-                    None => ids.text(i, &mut id).trim(),
-                };
-                if wanted.contains(key) {
+                if wanted.contains(ids.id(i).as_ref()) {
                     crate::data::parquet::write_line(&columns, i, &mut scratch, &mut text);
                     found += 1;
                 }

@@ -110,8 +110,6 @@ struct ParquetFile {
     batches: crate::data::parquet::Batches,
     batch: Option<RecordBatch>,
     row: usize,
-    /// A number's text, when the linking column holds numbers.
-    scratch: String,
 }
 
 /// The rows of a Parquet members file read at a time.
@@ -200,7 +198,7 @@ fn open_members(path: &Path) -> Result<(Source, Vec<u8>), Failure> {
     let batches = groups.all(MEMBER_BATCH_ROWS).map_err(|d| Failure::Data(vec![*d].into()))?;
     let mut header = batches.header();
     header.pop();
-    let file = ParquetFile { batches, batch: None, row: 0, scratch: String::new() };
+    let file = ParquetFile { batches, batch: None, row: 0 };
     Ok((Source::Parquet(file), header))
 }
 
@@ -230,10 +228,10 @@ impl Feed {
 
     /// The members of the owners `keys` (a block's ids, in the register's order), one [`Raw`]
     /// per member kind: the records that come next in each file and belong to them.
-    pub(super) fn take(&mut self, keys: &[String]) -> Result<Vec<Raw>, Failure> {
+    pub(super) fn take<S: AsRef<str>>(&mut self, keys: &[S]) -> Result<Vec<Raw>, Failure> {
         let pos: foldhash::HashMap<&str, usize> =
-            keys.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
-        let first = keys.first().map(String::as_str);
+            keys.iter().enumerate().map(|(i, k)| (k.as_ref(), i)).collect();
+        let first = keys.first().map(AsRef::as_ref);
         self.files.iter_mut().map(|f| f.take(&pos, first)).collect()
     }
 
@@ -310,11 +308,7 @@ impl MemberFile {
             let mut end = start;
             let mut stop = None;
             while end < batch.num_rows() {
-                let id = match column.str_at(end) {
-                    Some(text) => text,
-                    None => column.text(end, &mut file.scratch),
-                };
-                match placed(pos, first, id.trim_ascii(), &mut p) {
+                match placed(pos, first, &column.id(end), &mut p) {
                     Placed::Here => end += 1,
                     Placed::Later => {
                         stop = Some(false);
@@ -369,8 +363,7 @@ impl MemberFile {
     fn row_of(&self, batch: &RecordBatch, row: usize) -> (String, Vec<u8>) {
         let columns = crate::data::parquet::looked_at(batch);
         let mut scratch = String::new();
-        let id = columns.get(self.col).map_or("", |c| c.text(row, &mut scratch).trim_ascii());
-        let id = id.to_string();
+        let id = columns.get(self.col).map(|c| c.id(row).into_owned()).unwrap_or_default();
         let mut rec = Vec::new();
         crate::data::parquet::write_line(&columns, row, &mut scratch, &mut rec);
         (id, rec)

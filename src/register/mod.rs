@@ -196,14 +196,23 @@ pub fn run(
     opts: &RunOptions<'_>,
     sink: &mut dyn FnMut(RowResult<'_>),
 ) -> Result<Summary, Failure> {
-    drive(policy, checked, kind, path, opts, Mode::Values, Beside::Nothing, &mut |done: &Done| {
-        let n = done.columns;
-        for (i, key) in done.keys.iter().enumerate() {
-            let values = done.values.get(i * n..(i + 1) * n).unwrap_or_default();
-            sink(RowResult { key, values });
-        }
-        Ok(())
-    })
+    drive(
+        policy,
+        checked,
+        kind,
+        path,
+        opts,
+        Mode::Values,
+        Beside::Nothing,
+        &mut |done: &mut Done| {
+            let n = done.columns;
+            for (i, key) in done.keys.iter().enumerate() {
+                let values = done.values.get(i * n..(i + 1) * n).unwrap_or_default();
+                sink(RowResult { key, values });
+            }
+            Ok(())
+        },
+    )
 }
 
 /// Writes the CSV report of every subject of the register at `path` to `out`.
@@ -237,16 +246,16 @@ fn csv_report(
     // every block named its own.
     let mut empty = Some(crate::eval::empty::EmptyFields::new());
     let summary =
-        drive(policy, checked, kind, path, opts, Mode::Csv, beside, &mut |done: &Done| {
+        drive(policy, checked, kind, path, opts, Mode::Csv, beside, &mut |done: &mut Done| {
             if !header_written && !done.csv.is_empty() {
                 out.write_all(&out::header(&done.key, &done.layout.names))
                     .map_err(Failure::Write)?;
                 header_written = true;
             }
             sums.merge(&done.sums);
-            empty = match (empty.take(), &done.empty) {
+            empty = match (empty.take(), done.empty.take()) {
                 (Some(mut all), Some(e)) => {
-                    all.merge(e.clone());
+                    all.merge(e);
                     Some(all)
                 }
                 _ => None,
@@ -510,7 +519,7 @@ fn drive(
     opts: &RunOptions<'_>,
     mode: Mode,
     beside: Beside<'_, '_, '_, '_>,
-    emit: &mut dyn FnMut(&Done) -> Result<(), Failure>,
+    emit: &mut dyn FnMut(&mut Done) -> Result<(), Failure>,
 ) -> Result<Summary, Failure> {
     // The members of each block's owners, read alongside the register: a block's owners then
     // take their share of the block's bytes.
@@ -640,7 +649,7 @@ fn drive(
                         && their_errors.iter().all(Diagnostics::is_empty)
                         && order.distinct()
                         && !failed_emit
-                        && let Err(e) = emit(&d)
+                        && let Err(e) = emit(&mut d)
                     {
                         emit_failure = Some(e);
                         failed_emit = true;
@@ -820,11 +829,11 @@ fn read_blocks(
         match blocks.next_block().map_err(ReadStop::Io)? {
             Some(mut b) => {
                 if let Some((feed, col)) = feed.as_mut() {
-                    let keys = match b.batch.as_ref().and_then(batches::Spent::rows) {
-                        Some(batch) => batches::keys(batch, *col),
-                        None => members::block_keys(&b.bytes, *col),
+                    let members = match b.batch.as_ref().and_then(batches::Spent::rows) {
+                        Some(batch) => feed.take(&batches::keys(batch, *col)),
+                        None => feed.take(&members::block_keys(&b.bytes, *col)),
                     };
-                    b.members = feed.take(&keys).map_err(ReadStop::Members)?;
+                    b.members = members.map_err(ReadStop::Members)?;
                 }
                 if jobs.send(b).is_err() {
                     return Ok(());
@@ -1261,13 +1270,20 @@ fn flush(
     // rows the fast reader refuses are read by the loader together (a register with the same
     // mistake on every row builds one parser a batch, not one a row).
     let mut checked_only: Option<Sparse> = None;
+    // The Parquet batch's columns, looked at once for the rows the loader reads.
+    let mut looked: Option<Vec<crate::data::parquet::Column<'_>>> = None;
+    let mut scratch = String::new();
     for p in batch.drain(..) {
         let lane = match p.lane {
             Some(l) if !m.failed(l) => l,
             _ => {
                 // The loader and the interpreter (the lanes are still being read).
                 let row = match rows {
-                    Some(b) => std::borrow::Cow::Owned(batches::row_text(b, p.row)),
+                    Some(b) => {
+                        let columns =
+                            looked.get_or_insert_with(|| crate::data::parquet::looked_at(b));
+                        std::borrow::Cow::Owned(batches::row_text(columns, p.row, &mut scratch))
+                    }
                     None => std::borrow::Cow::Borrowed(p.line.as_bytes()),
                 };
                 if d.data_errors

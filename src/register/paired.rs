@@ -71,8 +71,8 @@ pub fn run_paired(
         &new.opts,
         Mode::Values,
         Beside::Version(&old_plan, &old_shapes),
-        &mut |d: &Done| {
-            let Some(o) = d.other.as_deref() else {
+        &mut |d: &mut Done| {
+            let Some(o) = d.other.as_deref_mut() else {
                 disagree = true;
                 return Ok(());
             };
@@ -80,7 +80,7 @@ pub fn run_paired(
                 disagree = true;
                 return Ok(());
             }
-            other_diags.extend(o.diags.clone());
+            other_diags.extend(std::mem::take(&mut o.diags));
             let (n, m) = (d.columns, o.columns);
             for (i, key) in d.keys.iter().enumerate() {
                 let new_values = d.values.get(i * n..(i + 1) * n).unwrap_or_default();

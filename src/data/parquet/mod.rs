@@ -603,11 +603,6 @@ pub fn write_batch(batch: &RecordBatch, out: &mut Vec<u8>) {
     }
 }
 
-/// Appends row `i` of `batch` as a CSV line.
-pub fn write_row(batch: &RecordBatch, i: usize, out: &mut Vec<u8>) {
-    write_line(&looked_at(batch), i, &mut String::new(), out);
-}
-
 /// The columns of `batch`, each looked at once ([`Column`]).
 pub fn looked_at(batch: &RecordBatch) -> Vec<Column<'_>> {
     batch.columns().iter().map(|a| Column::of(a.as_ref())).collect()
@@ -795,6 +790,16 @@ impl<'a> Column<'a> {
             Values::Utf8(a) if i < a.len() => Some(a.value(i)),
             Values::Dict(keys, texts) => dict_text(keys, texts, i),
             _ => None,
+        }
+    }
+
+    /// The text of row `i` trimmed as the loader trims an id: borrowed from a text column,
+    /// written out for another (an id stored as a number).
+    #[inline]
+    pub fn id(&self, i: usize) -> std::borrow::Cow<'a, str> {
+        match self.str_at(i) {
+            Some(text) => std::borrow::Cow::Borrowed(text.trim()),
+            None => std::borrow::Cow::Owned(self.text(i, &mut String::new()).trim().to_string()),
         }
     }
 
