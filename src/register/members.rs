@@ -10,6 +10,11 @@
 //! in-memory path ([`Failure::NotStreamable`]), which takes members in any order and names an
 //! owner missing from the data (`ZC0712`); a larger one is refused with `ZC0715`, which says how
 //! to sort it.
+//!
+//! A Parquet members file (`NAME.合同.parquet` beside `NAME.企业.parquet`) is read as batches: a
+//! block's members are the slices of them whose rows belong to its owners ([`Raw::rows`]), and
+//! the worker that takes the block reads them from their columns (each row a line, the header
+//! line 1, as for the owners).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read as _;

@@ -1,7 +1,9 @@
 //! Plain rows read straight into records, for the interpreter: a block of a members file (its
 //! records grouped by owner as they come), or of a register whose policy has no compiled form.
 //! Each line is split at its commas and each cell read by its field's kind in its column's unit
-//! ([`crate::data::read_text`], the loader's own reading).
+//! ([`crate::data::read_text`], the loader's own reading); a Parquet members file's rows are
+//! read the same way from their columns, each cell the text the CSV register the file stands
+//! for holds ([`Columns::batch_records`]), with no line written or split.
 //!
 //! Only plain blocks are read so: UTF-8 text without quotes, every line with a cell per column,
 //! every value readable and in range, every required cell filled, no id twice. Anything
