@@ -14,6 +14,7 @@
     reason = "a test fails loudly on a broken expectation"
 )]
 
+mod members_common;
 mod sim_common;
 
 use std::sync::Arc;
@@ -21,39 +22,12 @@ use std::sync::Arc;
 use arrow_array::builder::{Int64Builder, StringBuilder};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
+use members_common::{Contract, POLICY, csv_text, register};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 use sim_common::{TempDir, zhengce};
 use zhengce::cli::Status;
-
-const POLICY: &str = "tests/members/member.zc";
-
-/// A contract: its id, its owner, its amount in 元 (the text of the cell), its kind.
-type Contract = (String, String, String, String);
-
-/// Owners `E0000000…` in increasing order, each with `n % 4` contracts (amounts and kinds from
-/// its number), in the owners' order.
-fn register(owners: u32) -> (Vec<String>, Vec<Contract>) {
-    let mut ids = Vec::new();
-    let mut contracts = Vec::new();
-    let mut c = 0;
-    for i in 0..owners {
-        ids.push(format!("E{i:07}"));
-        for j in 0..i % 4 {
-            c += 1;
-            let kind = if (i + j) % 3 == 0 { "进口" } else { "国产" };
-            let amount = 1000 + (i * 7919 + j * 104_729) % 9_000_000;
-            contracts.push((
-                format!("C{c:08}"),
-                format!("E{i:07}"),
-                amount.to_string(),
-                kind.to_string(),
-            ));
-        }
-    }
-    (ids, contracts)
-}
 
 /// Writes the owners and their contracts as Parquet files (`d.企业.parquet`, `d.合同.parquet`:
 /// row groups of `group` rows, the amounts an `INT64` column unless one is not a whole number,
@@ -109,24 +83,7 @@ fn write(
             text("类型", &mut contracts.iter().map(|c| c.3.as_str())),
         ],
     );
-    let quoted = |s: &str| {
-        if s.contains([',', '"']) || s.starts_with(' ') || s.ends_with(' ') {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_string()
-        }
-    };
-    let mut o = String::from("企业名称\n");
-    for id in owners {
-        o.push_str(&quoted(id));
-        o.push('\n');
-    }
-    let mut m = String::from("合同编号,企业名称,金额(元),类型\n");
-    for (id, owner, amount, kind) in contracts {
-        let cells = [id, owner, amount, kind].map(|s| quoted(s));
-        m.push_str(&cells.join(","));
-        m.push('\n');
-    }
+    let (o, m) = csv_text(owners, contracts);
     let csv = dir.write("c.企业.csv", &o);
     dir.write("c.合同.csv", &m);
     (p.display().to_string(), data.display().to_string(), csv.display().to_string())

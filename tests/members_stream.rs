@@ -12,31 +12,18 @@
     reason = "a test fails loudly on a broken expectation"
 )]
 
+mod members_common;
 mod sim_common;
 
-use std::fmt::Write as _;
-
+use members_common::POLICY;
 use sim_common::{TempDir, zhengce};
 use zhengce::cli::Status;
 
-const POLICY: &str = "tests/members/member.zc";
-
-/// Owners `E0000000…` in increasing order, each with `n % 4` contracts (amounts and kinds
-/// from its number), and the contracts' CSV text in the owners' order.
+/// Owners `E0000000…` in increasing order, each with `n % 4` contracts
+/// ([`members_common::register`]), and the contracts' CSV text in the owners' order.
 fn register(owners: u32) -> (String, String) {
-    let mut o = String::from("企业名称\n");
-    let mut m = String::from("合同编号,企业名称,金额(元),类型\n");
-    let mut c = 0;
-    for i in 0..owners {
-        writeln!(o, "E{i:07}").unwrap();
-        for j in 0..i % 4 {
-            c += 1;
-            let kind = if (i + j) % 3 == 0 { "进口" } else { "国产" };
-            writeln!(m, "C{c:08},E{i:07},{},{kind}", 1000 + (i * 7919 + j * 104_729) % 9_000_000)
-                .unwrap();
-        }
-    }
-    (o, m)
+    let (ids, contracts) = members_common::register(owners);
+    members_common::csv_text(&ids, &contracts)
 }
 
 fn write(dir: &TempDir, owners: &str, members: &str) -> (String, String) {
