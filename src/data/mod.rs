@@ -51,8 +51,8 @@ pub use table::{
     column_letters,
 };
 pub use template::{
-    Hint, Template, TemplateColumn, TemplateParam, csv_cell, push_quoted, template, toml_string,
-    workbook,
+    Hint, Template, TemplateColumn, TemplateParam, csv_cell, needs_quotes, push_quoted, template,
+    toml_string, workbook,
 };
 pub use validate::{validate, validate_with_years};
 pub use value::{Dataset, Record, Value};

@@ -404,14 +404,15 @@ pub fn push_quoted(out: &mut Vec<u8>, text: &str) {
     out.push(b'"');
 }
 
-/// The CSV field of `text`: quoted ([`push_quoted`]) when it holds a comma, a quote or a line
-/// break, or starts or ends with a space.
+/// Whether a CSV field holding `text` is quoted ([`csv_cell`]): a comma, a quote or a line
+/// break in it, or a space at either end.
+pub fn needs_quotes(text: &str) -> bool {
+    text.contains([',', '"', '\n', '\r']) || text.starts_with(' ') || text.ends_with(' ')
+}
+
+/// The CSV field of `text`: quoted ([`push_quoted`]) when it [`needs_quotes`].
 pub fn csv_cell(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) || text.starts_with(' ') || text.ends_with(' ') {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
+    if needs_quotes(text) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_string() }
 }
 
 /// A TOML quoted string (or key) of `text`.

@@ -136,7 +136,7 @@ impl Columns {
             for i in 0..batch.num_rows() {
                 let cells = columns.iter().zip(scratch.iter_mut()).map(|(c, s)| c.text(i, s));
                 let mut quoted = false;
-                let cells = cells.inspect(|t| quoted |= crate::data::parquet::needs_quotes(t));
+                let cells = cells.inspect(|t| quoted |= crate::data::needs_quotes(t));
                 let record = self.record(schema, cells)?;
                 if quoted {
                     return None;

@@ -616,19 +616,13 @@ pub fn write_line(columns: &[Column<'_>], i: usize, scratch: &mut String, out: &
             out.push(b',');
         }
         let text = column.text(i, scratch);
-        if needs_quotes(text) {
+        if super::template::needs_quotes(text) {
             super::template::push_quoted(out, text);
         } else {
             out.extend_from_slice(text.as_bytes());
         }
     }
     out.push(b'\n');
-}
-
-/// Whether the CSV text a Parquet file stands for quotes a cell holding `text` ([`write_line`]):
-/// a comma, a quote, a line break, or a space at either end.
-pub fn needs_quotes(text: &str) -> bool {
-    text.contains([',', '"', '\n', '\r']) || text.starts_with(' ') || text.ends_with(' ')
 }
 
 /// Writes the value of row `i` of `array` to `out` as the CSV cell it stands for holds it
