@@ -572,7 +572,8 @@ fn drive(
                 let rows = batches::group_rows(chunk_bytes);
                 let least = threads.saturating_mul(2);
                 let window = (GROUP_WINDOW_ROWS / (rows.max(1) as u64)).max(1);
-                groups = Some(groups::Groups::new(file, rows, first_line, (least, window)));
+                groups =
+                    Some(groups::Groups::new(file, rows, first_line, threads, (least, window)));
             }
             batches::Source::Parquet {
                 batches: b,

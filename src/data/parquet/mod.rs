@@ -179,12 +179,55 @@ impl RowGroups {
         groups.iter().map(|g| u64::try_from(g.num_rows()).unwrap_or(0)).collect()
     }
 
+    /// The arrow schema of the rows as they are read (every column).
+    pub fn schema(&self) -> arrow_schema::SchemaRef {
+        std::sync::Arc::clone(self.meta.schema())
+    }
+
+    /// Each column's bytes uncompressed over the row groups, as the footer states them; `None`
+    /// when the columns are not flat (a column of several parts, which [`Self::columns_of`]
+    /// does not read alone).
+    pub fn column_sizes(&self) -> Option<Vec<u64>> {
+        let descr = self.meta.metadata().file_metadata().schema_descr();
+        if descr.num_columns() != self.meta.schema().fields().len() {
+            return None;
+        }
+        let mut sizes = vec![0u64; descr.num_columns()];
+        for g in self.meta.metadata().row_groups() {
+            for (size, c) in sizes.iter_mut().zip(g.columns()) {
+                let n = u64::try_from(c.uncompressed_size()).unwrap_or(0);
+                *size = size.saturating_add(n);
+            }
+        }
+        Some(sizes)
+    }
+
     /// The rows of the row group `group` (all of them for `None`), `rows` at a time.
     pub fn batches(&self, group: Option<usize>, rows: usize) -> Result<Batches, String> {
+        self.columns_of(group, None, rows)
+    }
+
+    /// The columns `columns` (positions, in the file's order; all for `None`) of the rows of the
+    /// row group `group` (all of them for `None`), `rows` at a time: the reader reads and
+    /// decodes no other column's pages.
+    pub fn columns_of(
+        &self,
+        group: Option<usize>,
+        columns: Option<&[usize]>,
+        rows: usize,
+    ) -> Result<Batches, String> {
+        use parquet::arrow::ProjectionMask;
         let file = self.file.clone();
         let meta = self.meta.clone();
         guarded(|| {
             let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, meta);
+            let builder = match columns {
+                Some(c) => {
+                    let mask = ProjectionMask::roots(builder.parquet_schema(), c.iter().copied());
+                    builder.with_projection(mask)
+                }
+                None => builder,
+            };
             let names: Vec<String> =
                 builder.schema().fields().iter().map(|f| f.name().clone()).collect();
             let builder = match group {
