@@ -22,6 +22,7 @@ pub mod format;
 pub mod growth;
 pub mod limits;
 pub mod lsp;
+pub mod memory;
 pub mod parser;
 pub mod register;
 pub mod report;

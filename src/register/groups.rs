@@ -298,7 +298,10 @@ impl Groups {
                     // the group holds more rows than its footer states) and dropped.
                     if reading.line == reading.end {
                         match reading.next_batch() {
-                            Ok(None) => r.reading = None,
+                            Ok(None) => {
+                                r.reading = None;
+                                crate::memory::release();
+                            }
                             Ok(Some(_)) => {
                                 let why = "a row group holds more rows than its footer states";
                                 self.fail(reading.seq, read_error(why));

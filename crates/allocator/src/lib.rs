@@ -7,8 +7,13 @@
 //! twice the live memory (59–73 MiB for that file). At 100 ms it is 46–54 MiB, at the same
 //! speed (BENCHMARKS.md, seventeenth session).
 //!
-//! This crate is the only place in the project with `unsafe` code: the one call that sets the
-//! option. The rest of the workspace forbids it.
+//! And a way to return a thread's freed memory at once ([`release_freed_memory`]), which the
+//! command gives the library (`zhengce::memory`) for the moments a run has freed much: a
+//! Parquet row group's decoded pages, freed as its reader is dropped, are otherwise still held
+//! when the next group's are allocated.
+//!
+//! This crate is the only place in the project with `unsafe` code: the call that sets the
+//! option, the one that reads it, and the collection. The rest of the workspace forbids it.
 
 /// The allocator the command installs as its global allocator.
 pub use mimalloc::MiMalloc;
@@ -53,5 +58,21 @@ pub fn purge_delay() -> std::ffi::c_long {
     // the option's value, reading the environment first if the option is not yet initialized.
     unsafe {
         libmimalloc_sys::mi_option_get(PURGE_DELAY)
+    }
+}
+
+/// Returns the calling thread's freed memory to the system now, not after the purge delay:
+/// for a moment when the caller has just freed much that it will not use again soon (a Parquet
+/// row group's decoded pages, freed as its reader is dropped), so that what it allocates next
+/// does not come on top of it.
+pub fn release_freed_memory() {
+    #[expect(
+        unsafe_code,
+        reason = "mimalloc's collection is a foreign function, as its option calls are"
+    )]
+    // SAFETY: `mi_collect` takes no pointer; it frees the calling thread's heap's empty pages
+    // and returns freed memory to the system. It may be called from any thread at any time.
+    unsafe {
+        libmimalloc_sys::mi_collect(true);
     }
 }
