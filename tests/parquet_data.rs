@@ -742,3 +742,87 @@ fn years_written_with_zero_decimals_are_the_same_years() {
     assert!(!err.contains("ZC0603"), "{err}");
     assert_eq!(got, want);
 }
+
+/// A `DECIMAL` stored as fixed-length bytes in as few as its digits take (pyarrow's and Spark's
+/// way: `DECIMAL(6, 2)` in 3 bytes, `DECIMAL(12, 2)` in 6, `DECIMAL(20, 2)` in 9), negative
+/// values among them: the same report as the CSV register of those values, in memory and
+/// streamed, whether the reader keeps it in 32, 64 or 128 bits.
+#[test]
+fn decimals_in_fixed_length_bytes_are_read_at_any_width() {
+    use parquet::basic::{LogicalType, Repetition, Type as Physical};
+    use parquet::data_type::{ByteArray, ByteArrayType, FixedLenByteArray, FixedLenByteArrayType};
+    use parquet::file::writer::SerializedFileWriter;
+    use parquet::schema::types::Type;
+    // A change in income may be negative (a declared range allows it); the award is on both.
+    let policy = temp_in("parquet-flba", "p.zc");
+    let text = "政策 \"收入奖励\" {\n  发文机关: \"某县\"\n}\n\n主体 企业 {\n  标识 名称; 名称: 文本\n  \
+                收入: 万元\n  增减: 万元 范围 -10000万元 至 20000万元\n}\n\n对于 企业 {\n  \
+                § 一 「按收入及其增减的1%奖励」\n  奖励 奖励金 { 金额 (收入 + 增减) × 1% }\n}\n";
+    std::fs::write(&policy, text).unwrap();
+    let p = policy.to_str().unwrap();
+    // 收入 in 万元, to the fen: 12,345.67, −0.05, 0, −9,999.99, 0.01.
+    let cents: [i64; 5] = [1_234_567, -5, 0, -999_999, 1];
+    let names = ["甲", "乙", "丙", "丁", "戊"];
+    let csv_path = temp_in("parquet-flba", "r.csv");
+    let mut text = String::from("名称,收入(万元),增减(万元)\n");
+    for (n, c) in names.iter().zip(cents) {
+        let sign = if c < 0 { "-" } else { "" };
+        let value = format!("{sign}{}.{:02}", c.abs() / 100, c.abs() % 100);
+        text.push_str(&format!("{n},{},{value}\n", value.trim_start_matches('-')));
+    }
+    std::fs::write(&csv_path, &text).unwrap();
+    let (a, want, want_err) = eval_csv(p, "企业", &csv_path);
+    assert_eq!(a, Status::Ok, "{want_err}");
+    let rows: Vec<Vec<&str>> = want.lines().map(|l| l.split(',').collect()).collect();
+    let award = rows[0].iter().position(|h| h.starts_with("奖励金")).unwrap();
+    // 1% of (12,345.67 + 12,345.67) 万元 = 246.9134 万元 = 2,469,134 元; 0.05 − 0.05 = 0.
+    assert_eq!(rows[1][award], "2469134");
+    assert_eq!(rows[2][award], "0");
+    assert_eq!(rows[4][award], "0");
+    for (width, precision) in [(3i32, 6i32), (6, 12), (9, 20)] {
+        let pq = temp_in("parquet-flba", &format!("r{width}.parquet"));
+        let decimal = |name: &str| {
+            let t = Type::primitive_type_builder(name, Physical::FIXED_LEN_BYTE_ARRAY)
+                .with_repetition(Repetition::OPTIONAL)
+                .with_length(width)
+                .with_logical_type(Some(LogicalType::Decimal { scale: 2, precision }))
+                .with_precision(precision)
+                .with_scale(2);
+            Arc::new(t.build().unwrap())
+        };
+        let name = Type::primitive_type_builder("名称", Physical::BYTE_ARRAY)
+            .with_repetition(Repetition::REQUIRED)
+            .with_logical_type(Some(LogicalType::String));
+        let fields =
+            vec![Arc::new(name.build().unwrap()), decimal("收入(万元)"), decimal("增减(万元)")];
+        let schema =
+            Arc::new(Type::group_type_builder("schema").with_fields(fields).build().unwrap());
+        let file = std::fs::File::create(&pq).unwrap();
+        let mut w = SerializedFileWriter::new(file, schema, Default::default()).unwrap();
+        let mut group = w.next_row_group().unwrap();
+        let mut col = group.next_column().unwrap().unwrap();
+        let texts: Vec<ByteArray> = names.iter().map(|n| ByteArray::from(*n)).collect();
+        col.typed::<ByteArrayType>().write_batch(&texts, None, None).unwrap();
+        col.close().unwrap();
+        // Big-endian two's complement, the sign carried into the leading bytes.
+        for signed in [false, true] {
+            let mut col = group.next_column().unwrap().unwrap();
+            let values: Vec<FixedLenByteArray> = cents
+                .iter()
+                .map(|&c| {
+                    let bytes = i128::from(if signed { c } else { c.abs() }).to_be_bytes();
+                    FixedLenByteArray::from(bytes[16 - width as usize..].to_vec())
+                })
+                .collect();
+            let defined = vec![1i16; values.len()];
+            let typed = col.typed::<FixedLenByteArrayType>();
+            typed.write_batch(&values, Some(&defined), None).unwrap();
+            col.close().unwrap();
+        }
+        group.close().unwrap();
+        w.close().unwrap();
+        let (b, got, err) = eval_csv(p, "企业", &pq);
+        assert_eq!(b, Status::Ok, "{width} bytes: {err}");
+        assert_eq!(got, want, "{width} bytes");
+    }
+}

@@ -371,8 +371,10 @@ fn builder<R: ChunkReader + 'static>(
     Ok(ParquetRecordBatchReaderBuilder::new_with_metadata(reader, narrowed(meta)))
 }
 
-/// The file's columns as the reader is to give them: a `DECIMAL` stored in 64 or 32 bits as
-/// a decimal of that width, not widened to 128 bits as by default (a copy of every value); a
+/// The file's columns as the reader is to give them: a `DECIMAL` stored in 64 or 32 bits, or
+/// in fixed-length bytes that fit them (pyarrow's `DECIMAL(18, 6)` in 8 bytes), as a decimal of
+/// that width, not widened to 128 bits as by default (a copy of every value, and 128-bit
+/// arithmetic for every digit read: pyarrow's file of provincial 县, 2.63 → 2.30 s); a
 /// text column whose every data page is dictionary-encoded as its dictionary and each row's
 /// key, not a copy of each row's text (a tenth of the run on a register of project names);
 /// the file's own reading when its columns are not all flat.
@@ -396,6 +398,17 @@ fn narrowed(meta: ArrowReaderMetadata) -> ArrowReaderMetadata {
             let ty = match (f.data_type(), c.physical_type()) {
                 (DataType::Decimal128(p, s), Physical::INT64) => DataType::Decimal64(*p, *s),
                 (DataType::Decimal128(p, s), Physical::INT32) => DataType::Decimal32(*p, *s),
+                // pyarrow's and Spark's `DECIMAL` in as few bytes as its digits take.
+                (DataType::Decimal128(p, s), Physical::FIXED_LEN_BYTE_ARRAY)
+                    if (1..=4).contains(&c.type_length()) =>
+                {
+                    DataType::Decimal32(*p, *s)
+                }
+                (DataType::Decimal128(p, s), Physical::FIXED_LEN_BYTE_ARRAY)
+                    if (5..=8).contains(&c.type_length()) =>
+                {
+                    DataType::Decimal64(*p, *s)
+                }
                 (DataType::Utf8, _) if dictionary_only(k) => {
                     DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8))
                 }
