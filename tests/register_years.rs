@@ -165,3 +165,86 @@ fn bundled_yearly_kinds_stream_identically_without_year() {
         assert!(got == memory.stdout, "{policy} {kind}: the streamed report differs");
     }
 }
+
+/// A Parquet register's latest year told by its footer's null counts, no page read, where it
+/// can: 2025 named by a header but all null, 2024 given only in the last row; and where it
+/// cannot (a text column of blanks; a file without statistics), found by reading the columns:
+/// the same year every way.
+#[test]
+fn a_parquet_registers_latest_year_from_its_footer_or_its_cells() {
+    use std::sync::Arc;
+
+    use arrow_array::builder::{Int64Builder, StringBuilder};
+    use arrow_array::{ArrayRef, RecordBatch};
+    use arrow_schema::{DataType, Field, Schema as ArrowSchema};
+    use parquet::arrow::ArrowWriter;
+    use parquet::file::properties::{EnabledStatistics, WriterProperties};
+    let d = dir("parquet-footer");
+    let n = 5000;
+    let write = |name: &str, text_2025: bool, statistics: bool| {
+        let mut names = StringBuilder::new();
+        let (mut y2023, mut y2024, mut staff) =
+            (Int64Builder::new(), Int64Builder::new(), Int64Builder::new());
+        let (mut int_2025, mut text_2025_b) = (Int64Builder::new(), StringBuilder::new());
+        for i in 0..n {
+            names.append_value(format!("企业{i:05}"));
+            y2023.append_value(100 + i);
+            if i == n - 1 {
+                y2024.append_value(7)
+            } else {
+                y2024.append_null()
+            }
+            int_2025.append_null();
+            text_2025_b.append_value("  ");
+            staff.append_value(3);
+        }
+        let (t2025, a2025): (DataType, ArrayRef) = if text_2025 {
+            (DataType::Utf8, Arc::new(text_2025_b.finish()))
+        } else {
+            (DataType::Int64, Arc::new(int_2025.finish()))
+        };
+        let schema = Arc::new(ArrowSchema::new(vec![
+            Field::new("名称", DataType::Utf8, false),
+            Field::new("收入[2023](万元)", DataType::Int64, true),
+            Field::new("收入[2024](万元)", DataType::Int64, true),
+            Field::new("收入[2025](万元)", t2025, true),
+            Field::new("员工(人)", DataType::Int64, true),
+        ]));
+        let arrays: Vec<ArrayRef> = vec![
+            Arc::new(names.finish()),
+            Arc::new(y2023.finish()),
+            Arc::new(y2024.finish()),
+            a2025,
+            Arc::new(staff.finish()),
+        ];
+        let batch = RecordBatch::try_new(Arc::clone(&schema), arrays).unwrap();
+        let stats = if statistics { EnabledStatistics::Chunk } else { EnabledStatistics::None };
+        let props = WriterProperties::builder()
+            .set_max_row_group_size(1000)
+            .set_statistics_enabled(stats)
+            .build();
+        let p = d.join(name);
+        let mut w =
+            ArrowWriter::try_new(std::fs::File::create(&p).unwrap(), schema, Some(props)).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        p
+    };
+    let footer = |p: &Path| {
+        let file = std::fs::File::open(p).unwrap();
+        zhengce::data::parquet::given_by_footer(&file, &[1, 2, 3])
+    };
+    let year = |p: &Path| latest_year(p, &schema(), &BTreeMap::new()).ok().unwrap();
+    // Numbers with null counts: told by the footer (2024's one value in the fifth row group).
+    let told = write("told.parquet", false, true);
+    assert_eq!(footer(&told), Some(vec![true, true, false]));
+    assert_eq!(year(&told), Some(2024));
+    // A text column of blanks, which the counts cannot tell from values: read.
+    let blanks = write("blanks.parquet", true, true);
+    assert_eq!(footer(&blanks), None);
+    assert_eq!(year(&blanks), Some(2024));
+    // No statistics: read.
+    let bare = write("bare.parquet", false, false);
+    assert_eq!(footer(&bare), None);
+    assert_eq!(year(&bare), Some(2024));
+}

@@ -4,6 +4,10 @@
 //!
 //! The pass reads the cells of the yearly columns only, and stops as soon as the latest year a
 //! header names is found with a value (on a generated or well-kept register, in the first row).
+//! A Parquet file's footer often tells without a pass: which columns of numbers hold a value,
+//! and which columns hold only nulls ([`crate::data::parquet::given_by_footer`]); its pages are
+//! then not read (a large row group's yearly columns decompressed only to read a first row:
+//! 30 ms of xinjiang 县's 0.6 s from DuckDB's file).
 //! An empty cell (nothing, or only white space) gives no value, as for the loader. Whether a
 //! cell is valid is left to the evaluation's own pass, which reports every bad cell.
 
@@ -89,6 +93,14 @@ fn parquet_year(path: &Path, yearly: &[(usize, u16)], last: u16) -> Result<Optio
     let mut wanted: Vec<usize> = yearly.iter().map(|(c, _)| *c).collect();
     wanted.sort_unstable();
     wanted.dedup();
+    // Told by the footer's null counts, when it can: no page decoded.
+    if let Some(given) = crate::data::parquet::given_by_footer(&file, &wanted) {
+        let year = |(col, year): &(usize, u16)| {
+            let k = wanted.binary_search(col).ok()?;
+            given.get(k).copied().unwrap_or(false).then_some(*year)
+        };
+        return Ok(yearly.iter().filter_map(year).max());
+    }
     // Small batches: the latest year is given in the first rows of a well-kept register.
     let mut batches = crate::data::parquet::columns_of(&name, file, &wanted, 1024)
         .map_err(|d| Failure::Data(vec![*d].into()))?;

@@ -269,6 +269,49 @@ pub fn columns_of(
     Ok(Batches { batches, names, failed: false })
 }
 
+/// Whether each column `columns` (positions) of the Parquet file holds a value that is not
+/// empty, as the footer's statistics tell without a page read: a column of numbers, dates or
+/// yes-or-no holds one where a row group counts fewer nulls than values (such a value's text is
+/// never blank), and any column holds none where every row group counts only nulls. `None` when
+/// the footer cannot tell for one of them (a text column with values, which may all be blank; a
+/// row group without a null count; columns not flat).
+pub fn given_by_footer(file: &std::fs::File, columns: &[usize]) -> Option<Vec<bool>> {
+    use parquet::basic::{ConvertedType, LogicalType, Type as Physical};
+    checked(file).ok()?;
+    let loaded = guarded(|| {
+        ArrowReaderMetadata::load(file, ArrowReaderOptions::new()).map_err(|e| e.to_string())
+    });
+    let meta = loaded.ok()?;
+    let descr = meta.metadata().file_metadata().schema_descr();
+    if descr.num_columns() != meta.schema().fields().len() {
+        return None;
+    }
+    let groups = meta.metadata().row_groups();
+    columns
+        .iter()
+        .map(|&c| {
+            let column = descr.columns().get(c)?;
+            let decimal = matches!(column.logical_type_ref(), Some(LogicalType::Decimal { .. }))
+                || column.converted_type() == ConvertedType::DECIMAL;
+            let text = match column.physical_type() {
+                Physical::BYTE_ARRAY | Physical::FIXED_LEN_BYTE_ARRAY => !decimal,
+                _ => false,
+            };
+            let mut any = false;
+            for g in groups {
+                let chunk = g.columns().get(c)?;
+                let nulls = chunk.statistics()?.null_count_opt()?;
+                any |= nulls < u64::try_from(chunk.num_values()).ok()?;
+            }
+            match (any, text) {
+                (false, _) => Some(false),
+                (true, false) => Some(true),
+                (true, true) => None,
+            }
+        })
+        .collect()
+}
+
 /// The rows of a Parquet file whose column `key` holds an id `wanted` wants (its text, as the CSV text
 /// the file stands for writes it, trimmed), `rows` at a time: the key column is read alone
 /// first, then the other columns of the rows it picks only (the reader skips the rest). `None`
