@@ -77,11 +77,10 @@ struct PartReading {
     over: bool,
 }
 
-/// A batch's parts decoded so far, and its first line.
+/// A batch's parts decoded so far, and how many are still to come.
 struct Meet {
     pieces: Vec<Option<RecordBatch>>,
     left: usize,
-    line: u64,
 }
 
 /// A part with nothing more to decode.
@@ -420,7 +419,7 @@ impl Parts {
             let Ok(mut meeting) = self.meeting.lock() else { return Ok(None) };
             let n = self.parts.len();
             let meet =
-                meeting.entry(seq).or_insert_with(|| Meet { pieces: vec![None; n], left: n, line });
+                meeting.entry(seq).or_insert_with(|| Meet { pieces: vec![None; n], left: n });
             if let Some(slot) = meet.pieces.get_mut(k) {
                 *slot = Some(piece);
                 meet.left = meet.left.saturating_sub(1);
@@ -450,7 +449,7 @@ impl Parts {
         let options = RecordBatchOptions::new().with_row_count(Some(rows));
         let batch = RecordBatch::try_new_with_options(Arc::clone(&self.schema), columns, &options)
             .map_err(|e| e.to_string())?;
-        Ok(Some(Block { first_line: met.line, ..whole(batch) }))
+        Ok(Some(whole(batch)))
     }
 }
 
