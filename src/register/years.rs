@@ -48,7 +48,8 @@ pub fn latest_year(
     };
     if super::is_parquet(path) {
         let year = parquet_year(path, &yearly, last);
-        // The pages of the first row group read: given back before the run reads them again.
+        // The pages it read, if the footer did not tell: given back before the run reads them
+        // again.
         crate::memory::release();
         return Ok(year?.or_else(from_params));
     }
