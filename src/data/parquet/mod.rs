@@ -188,10 +188,10 @@ impl RowGroups {
     /// when the columns are not flat (a column of several parts, which [`Self::columns_of`]
     /// does not read alone).
     pub fn column_sizes(&self) -> Option<Vec<u64>> {
-        let descr = self.meta.metadata().file_metadata().schema_descr();
-        if descr.num_columns() != self.meta.schema().fields().len() {
+        if !flat(&self.meta) {
             return None;
         }
+        let descr = self.meta.metadata().file_metadata().schema_descr();
         let mut sizes = vec![0u64; descr.num_columns()];
         for g in self.meta.metadata().row_groups() {
             for (size, c) in sizes.iter_mut().zip(g.columns()) {
@@ -282,10 +282,10 @@ pub fn given_by_footer(file: &std::fs::File, columns: &[usize]) -> Option<Vec<bo
         ArrowReaderMetadata::load(file, ArrowReaderOptions::new()).map_err(|e| e.to_string())
     });
     let meta = loaded.ok()?;
-    let descr = meta.metadata().file_metadata().schema_descr();
-    if descr.num_columns() != meta.schema().fields().len() {
+    if !flat(&meta) {
         return None;
     }
+    let descr = meta.metadata().file_metadata().schema_descr();
     let groups = meta.metadata().row_groups();
     columns
         .iter()
@@ -423,11 +423,11 @@ fn builder<R: ChunkReader + 'static>(
 /// the file's own reading when its columns are not all flat.
 fn narrowed(meta: ArrowReaderMetadata) -> ArrowReaderMetadata {
     use parquet::basic::Type as Physical;
-    let columns = meta.metadata().file_metadata().schema_descr().columns().to_vec();
-    let schema = meta.schema();
-    if columns.len() != schema.fields().len() {
+    if !flat(&meta) {
         return meta;
     }
+    let columns = meta.metadata().file_metadata().schema_descr().columns().to_vec();
+    let schema = meta.schema();
     let groups = meta.metadata().row_groups();
     let dictionary_only =
         |k: usize| groups.iter().all(|g| g.columns().get(k).is_some_and(all_dictionary));
@@ -467,6 +467,12 @@ fn narrowed(meta: ArrowReaderMetadata) -> ArrowReaderMetadata {
     let hint = arrow_schema::Schema::new_with_metadata(fields, schema.metadata().clone());
     let options = ArrowReaderOptions::new().with_schema(std::sync::Arc::new(hint));
     ArrowReaderMetadata::try_new(std::sync::Arc::clone(meta.metadata()), options).unwrap_or(meta)
+}
+
+/// Whether the file's columns are flat: each column of the rows is one column of the file (none
+/// a list or a group of several).
+fn flat(meta: &ArrowReaderMetadata) -> bool {
+    meta.metadata().file_metadata().schema_descr().num_columns() == meta.schema().fields().len()
 }
 
 /// Whether every data page of the column chunk `c` is dictionary-encoded, as its footer says:
