@@ -243,8 +243,13 @@ impl Groups {
     fn in_parts(&self, parts: &Parts, evaluate: &mut dyn FnMut(Block) -> bool) {
         while let Some((k, mut reading)) = parts.choose() {
             let Some(part) = parts.parts.get(k) else { return };
-            let decoded = self.decode(part, &mut reading);
+            let (decoded, finished) = self.decode(part, &mut reading);
             drop(reading);
+            // A row group's reader done with: its pages freed and given back, the part let go.
+            if finished.is_some() {
+                drop(finished);
+                crate::memory::release();
+            }
             let Some((seq, line, batch)) = decoded else { continue };
             let block = match parts.meet(k, seq, line, batch) {
                 Ok(Some(block)) => block,
@@ -263,9 +268,13 @@ impl Groups {
 
     /// The next batch of `part`'s columns, opening its next row group when the last is read;
     /// `None`, and the part over, at the end of the file or of the run, or at a reading error.
-    /// A group's reader is dropped with its last batch (its pages freed before the next
-    /// group's are read).
-    fn decode(&self, part: &Part, r: &mut PartReading) -> Option<(u64, u64, RecordBatch)> {
+    /// A group's reader is taken out with its last batch, to be dropped by the caller once the
+    /// part is let go (its pages freed before the next group's are read).
+    fn decode(
+        &self,
+        part: &Part,
+        r: &mut PartReading,
+    ) -> (Option<(u64, u64, RecordBatch)>, Option<Reading>) {
         let over = |r: &mut PartReading| {
             r.over = true;
             r.reading = None;
@@ -297,10 +306,7 @@ impl Groups {
                     // the group holds more rows than its footer states) and dropped.
                     if reading.line == reading.end {
                         match reading.next_batch() {
-                            Ok(None) => {
-                                r.reading = None;
-                                crate::memory::release();
-                            }
+                            Ok(None) => return (Some(got), r.reading.take()),
                             Ok(Some(_)) => {
                                 let why = "a row group holds more rows than its footer states";
                                 self.fail(reading.seq, read_error(why));
@@ -312,7 +318,7 @@ impl Groups {
                             }
                         }
                     }
-                    return Some(got);
+                    return (Some(got), None);
                 }
                 // A row group of no rows.
                 Ok(None) => r.reading = None,
@@ -322,7 +328,7 @@ impl Groups {
                 }
             }
         }
-        None
+        (None, None)
     }
 
     /// The blocks from `seq` on are not to be read: the run has stopped taking results.
